@@ -1,0 +1,163 @@
+"""Decoding of report bytes and the number, date and volume parsing shared by all readers."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+#: Fallback code pages for 8-bit MT4 files that are not UTF-8, tried in this order.
+#: GBK before cp1252 because cp1252 decodes almost anything (into mojibake).
+DEFAULT_CODEPAGES = ("gbk", "cp1252")
+
+# Every kind of space a report uses as a thousands separator or padding:
+# NBSP, the GBK full-width space (U+3000, from re-saved files), thin spaces.
+_SPACES = "\u00a0\u3000\u2009\u202f\u2007 \t\r\n"
+_SPACE_RE = re.compile(f"[{_SPACES}]+")
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def decode(data: bytes, codepages: tuple[str, ...] = DEFAULT_CODEPAGES) -> str:
+    """Decode report bytes: BOMs, UTF-16 with a stray odd byte, UTF-8, then 8-bit code pages.
+
+    MT5 HTML is UTF-16LE with a BOM (sometimes with one stray trailing byte); MT4 HTML has
+    no charset and is written in the PC's ANSI code page; users re-save either as UTF-8.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        if len(data) % 2:
+            data = data[:-1]  # a stray byte appended after the last character (FORMATS.md 1)
+        if data.startswith(b"\xff\xfe"):
+            return data[2:].decode("utf-16-le", errors="replace")
+        if data.startswith(b"\xfe\xff"):
+            return data[2:].decode("utf-16-be", errors="replace")
+        return data.decode("utf-16-le", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for codepage in codepages:
+        try:
+            return data.decode(codepage)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16LE without BOM: most odd bytes of the first few hundred are NUL."""
+    head = data[:400]
+    if len(head) < 8:
+        return False
+    return head[1::2].count(0) > 0.8 * len(head[1::2])
+
+
+def clean(text: str) -> str:
+    """Collapse every kind of space into one plain space and strip the ends."""
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def parse_number(text: str | float | int | None) -> float:
+    """One printed number: '1 000.00', '- 30.12', '-3 865', '0.1', '' -> NaN.
+
+    Also accepts a trailing '%' and parenthesised extras ('23.50 (0.78%)' -> 23.5).
+    Returns NaN for anything that is not a number.
+    """
+    if text is None:
+        return float("nan")
+    if isinstance(text, (int, float)):
+        return float(text)
+    s = _SPACE_RE.sub("", str(text))
+    if "(" in s:
+        s = s.split("(", 1)[0]
+    s = s.rstrip("%")
+    if s.startswith("+"):
+        s = s[1:]
+    if _NUMBER_RE.match(s):
+        return float(s)
+    return float("nan")
+
+
+def parse_numbers(values: list | pd.Series) -> np.ndarray:
+    """Vectorised :func:`parse_number` over many cells (NaN where a cell is not a number)."""
+    series = pd.Series(values, dtype=object)
+    if len(series) == 0:
+        return np.zeros(0, dtype="float64")
+    text = series.astype(str).str.replace(_SPACE_RE, "", regex=True)
+    text = text.str.split("(", n=1).str[0].str.rstrip("%")
+    out = pd.to_numeric(text, errors="coerce")
+    # Cells that already were numbers (XLSX) keep their value.
+    numeric = series.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    if numeric.any():
+        out = out.where(~numeric, pd.to_numeric(series.where(numeric), errors="coerce"))
+    return out.to_numpy(dtype="float64")
+
+
+def parse_volume(text: str | float | None) -> float:
+    """MT5 order volume 'filled / requested' -> filled; plain volumes pass through."""
+    if isinstance(text, str) and "/" in text:
+        text = text.split("/", 1)[0]
+    return parse_number(text)
+
+
+def decimals(text: str) -> int:
+    """How many decimals a printed price has ('1.14475' -> 5, '21016' -> 0)."""
+    s = clean(str(text))
+    if "." not in s:
+        return 0
+    return len(s.rsplit(".", 1)[1].rstrip("%"))
+
+
+#: MetaTrader's printed date formats, most common first.
+DATE_FORMATS = ("%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
+
+
+def parse_time(text: str | datetime | None) -> datetime | None:
+    """One MetaTrader date-time ('2025.06.06 00:33:56', '2025.06.06 16:52'); None if not a date."""
+    if isinstance(text, datetime):
+        return text
+    if not text:
+        return None
+    s = clean(str(text))
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def parse_times(values: list | pd.Series) -> pd.Series:
+    """Vectorised date parsing of MetaTrader times; NaT where a cell is not a date."""
+    series = pd.Series(values, dtype=object)
+    if len(series) == 0:
+        return pd.Series([], dtype="datetime64[ns]")
+    text = series.astype(str).str.strip()
+    out = pd.to_datetime(text, format="%Y.%m.%d %H:%M:%S", errors="coerce")
+    missing = out.isna() & (text != "")
+    for fmt in DATE_FORMATS[1:]:
+        if not missing.any():
+            break
+        out = out.where(~missing, pd.to_datetime(text.where(missing), format=fmt, errors="coerce"))
+        missing = out.isna() & (text != "")
+    return out.astype("datetime64[ns]")
+
+
+#: English month names in MT4's report time ("2017 October 18, 08:05").
+_MT4_REPORT_TIME = re.compile(r"(\d{4})\s+([A-Za-z]+)\s+(\d{1,2}),\s*(\d{1,2}):(\d{2})")
+
+
+def parse_report_time(text: str) -> datetime | None:
+    """MT4 report time '2017 October 18, 08:05' or an MT5 '2025.06.06 16:52'."""
+    m = _MT4_REPORT_TIME.search(text or "")
+    if m:
+        try:
+            return datetime.strptime(
+                f"{m.group(1)} {m.group(2)} {m.group(3)} {m.group(4)}:{m.group(5)}", "%Y %B %d %H:%M"
+            )
+        except ValueError:
+            return None
+    return parse_time(text)

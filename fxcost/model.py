@@ -1,0 +1,298 @@
+"""Canonical data model: the frames every importer produces and every analysis consumes.
+
+The schema is documented in docs/MODEL.md; this module is its single source of truth.
+Importers fill plain column lists and call the ``*_frame`` builders, which add missing
+columns with their defaults, cast every column to its dtype and order the columns.
+Money is in the account currency, with MetaTrader's signs (a charged commission is
+negative, positive swap is income); times are broker server time as printed (naive).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+#: Column -> dtype of the closed-trades frame (one row per closed MT4 ticket / MT5 position).
+TRADE_COLUMNS: dict[str, str] = {
+    "account": "object",  # account login (str); "" when the report does not print it
+    "ticket": "int64",  # MT4 ticket / MT5 position id
+    "open_time": "datetime64[ns]",
+    "close_time": "datetime64[ns]",
+    "side": "object",  # "buy" | "sell"
+    "lots": "float64",
+    "symbol": "object",  # as printed, e.g. "eurusd.p"
+    "symbol_root": "object",  # normalised, e.g. "EURUSD"
+    "symbol_suffix": "object",  # what was stripped, e.g. ".p"
+    "open_price": "float64",
+    "close_price": "float64",
+    "sl": "float64",  # NaN = none
+    "tp": "float64",  # NaN = none
+    "commission": "float64",  # <= 0 when charged
+    "taxes": "float64",  # MT4 Taxes / MT5 Fee, <= 0 when charged
+    "swap": "float64",  # + income, - charge
+    "profit": "float64",  # MetaTrader Profit: price result at executed prices (spread inside)
+    "comment": "object",
+    "magic": "Int64",  # EA magic number where printed
+    "digits": "int8",  # price decimals (mso-number-format or printed decimals)
+    "is_partial": "bool",  # row belongs to a partial-close chain
+    "partial_group": "int64",  # ticket of the chain's first row (= ticket when not partial)
+    "close_by": "bool",
+    "stop_out": "bool",
+    "close_reason": "object",  # "sl" | "tp" | "so" | "" (from the comment)
+    "source": "object",  # file the row came from
+}
+
+#: Open positions at report time: kept and counted, excluded from costs.
+OPEN_COLUMNS: dict[str, str] = {
+    "account": "object",
+    "ticket": "int64",
+    "open_time": "datetime64[ns]",
+    "side": "object",
+    "lots": "float64",
+    "symbol": "object",
+    "symbol_root": "object",
+    "symbol_suffix": "object",
+    "open_price": "float64",
+    "sl": "float64",
+    "tp": "float64",
+    "market_price": "float64",
+    "commission": "float64",
+    "taxes": "float64",
+    "swap": "float64",
+    "profit": "float64",  # floating
+    "comment": "object",
+    "magic": "Int64",
+    "digits": "int8",
+    "source": "object",
+}
+
+#: Pending orders that never became trades (cancelled, deleted, expired, rejected) or still work.
+ORDER_COLUMNS: dict[str, str] = {
+    "account": "object",
+    "ticket": "int64",
+    "open_time": "datetime64[ns]",
+    "close_time": "datetime64[ns]",  # NaT for working orders
+    "order_type": "object",  # "buy limit", "sell stop", ...
+    "lots": "float64",
+    "symbol": "object",
+    "symbol_root": "object",
+    "symbol_suffix": "object",
+    "price": "float64",
+    "sl": "float64",
+    "tp": "float64",
+    "state": "object",  # "cancelled" | "deleted" | "expired" | "rejected" | "working"
+    "comment": "object",
+    "source": "object",
+}
+
+#: Cash movements that are not trades.
+CASH_COLUMNS: dict[str, str] = {
+    "account": "object",
+    "ticket": "int64",  # MT4 ticket / MT5 deal id; 0 when none printed
+    "time": "datetime64[ns]",
+    "kind": "object",  # one of CASH_KINDS
+    "amount": "float64",  # + into the account, - out of it
+    "comment": "object",
+    "source": "object",
+}
+
+#: The kinds of cash event. ``rebate`` marks balance rows whose comment looks like cashback.
+CASH_KINDS = (
+    "deposit",
+    "withdrawal",
+    "credit",
+    "bonus",
+    "adjustment",
+    "transfer",
+    "rebate",
+    "commission",
+    "charge",
+    "interest",
+    "dividend",
+    "tax",
+    "summary",
+)
+
+#: Cash kinds that move the balance without being the trader's own money in or out.
+EXTERNAL_KINDS = ("deposit", "withdrawal", "transfer")
+
+_DEFAULTS: dict[str, Any] = {
+    "object": "",
+    "int64": 0,
+    "Int64": pd.NA,
+    "int8": 0,
+    "float64": np.nan,
+    "bool": False,
+    "datetime64[ns]": pd.NaT,
+}
+
+#: Money columns: a missing value means 0, not "unknown".
+MONEY_COLUMNS = ("commission", "taxes", "swap", "profit", "amount")
+
+
+def _build(columns: Mapping[str, Any], schema: dict[str, str], name: str) -> pd.DataFrame:
+    lengths = {len(v) for v in columns.values() if not np.isscalar(v)}
+    if len(lengths) > 1:
+        raise ValueError(f"{name}: columns of different lengths {sorted(lengths)}")
+    n = lengths.pop() if lengths else 0
+    unknown = set(columns) - set(schema)
+    if unknown:
+        raise ValueError(f"{name}: unknown columns {sorted(unknown)}")
+    data: dict[str, Any] = {}
+    for col, dtype in schema.items():
+        values = columns.get(col)
+        if values is None:
+            default = 0.0 if col in MONEY_COLUMNS else _DEFAULTS[dtype]
+            values = [default] * n
+        if dtype == "datetime64[ns]":
+            series = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
+        elif dtype == "object":
+            series = pd.Series(values, dtype=object).fillna("").astype(object)
+        elif dtype == "float64":
+            series = pd.Series(values, dtype="float64")
+            if col in MONEY_COLUMNS:
+                series = series.fillna(0.0)
+        else:
+            series = pd.Series(values).astype(dtype)
+        data[col] = series.reset_index(drop=True)
+    return pd.DataFrame(data, columns=list(schema))
+
+
+def trades_frame(columns: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Closed trades in canonical form; ``partial_group`` defaults to the ticket."""
+    columns = dict(columns or {})
+    if "partial_group" not in columns and "ticket" in columns:
+        columns["partial_group"] = columns["ticket"]
+    return _build(columns, TRADE_COLUMNS, "trades")
+
+
+def open_frame(columns: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Open positions in canonical form."""
+    return _build(columns or {}, OPEN_COLUMNS, "open positions")
+
+
+def orders_frame(columns: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Cancelled / working pending orders in canonical form."""
+    return _build(columns or {}, ORDER_COLUMNS, "orders")
+
+
+def cash_frame(columns: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Cash events in canonical form."""
+    return _build(columns or {}, CASH_COLUMNS, "cash events")
+
+
+#: Currencies whose unit is 1/100 of a major currency (cent accounts).
+CENT_CURRENCIES = {"USC": "USD", "EUC": "EUR", "GBX": "GBP", "USCENT": "USD", "CENT": "USD"}
+
+
+@dataclass
+class Account:
+    """What a report says about the account it belongs to."""
+
+    login: str = ""
+    name: str = ""
+    broker: str = ""
+    currency: str = ""
+    leverage: int | None = None
+    server: str = ""
+    margin_mode: str = ""  # "hedge" | "netting" | "" (MT4 is always hedging but does not say)
+    account_type: str = ""  # "demo" | "real" | "contest" | ""
+    report_time: datetime | None = None
+    source_format: str = ""
+
+    @property
+    def is_cent(self) -> bool:
+        """True for cent accounts (balance in 1/100 of a major currency)."""
+        return self.currency.upper() in CENT_CURRENCIES
+
+    @property
+    def key(self) -> str:
+        """Identity used to keep accounts apart when several files are merged."""
+        if self.login:
+            return f"{self.login}@{self.server or self.broker}"
+        return ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "login": self.login,
+            "name": self.name,
+            "broker": self.broker,
+            "currency": self.currency,
+            "leverage": self.leverage,
+            "margin_mode": self.margin_mode,
+            "server": self.server,
+            "account_type": self.account_type,
+            "report_time": self.report_time.isoformat(sep=" ") if self.report_time else None,
+        }
+
+
+@dataclass
+class PrintedTotals:
+    """The report's own printed totals, used to reconcile the import. None = not printed."""
+
+    profit: float | None = None  # sum of Profit over closed trades
+    commission: float | None = None
+    taxes: float | None = None
+    swap: float | None = None
+    closed_pl: float | None = None  # MT4 "Closed P/L" = commission + swap + profit + taxes
+    total_net_profit: float | None = None
+    trades: int | None = None  # "Total Trades"
+    deposit_withdrawal: float | None = None
+    credit: float | None = None
+    balance: float | None = None
+    gross_profit: float | None = None
+    gross_loss: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "extra"}
+        return data
+
+
+@dataclass
+class SkippedRow:
+    """A row that could not be parsed: where it was and why it was skipped."""
+
+    section: str
+    row: int  # 1-based row number within the file (line, table row or sheet row)
+    reason: str
+    text: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.section} row {self.row}: {self.reason}" + (f" ({self.text})" if self.text else "")
+
+
+@dataclass
+class Statement:
+    """Everything imported from one file."""
+
+    path: str
+    format: str  # see FORMATS below
+    account: Account
+    trades: pd.DataFrame = field(default_factory=trades_frame)
+    open_positions: pd.DataFrame = field(default_factory=open_frame)
+    orders: pd.DataFrame = field(default_factory=orders_frame)
+    cash: pd.DataFrame = field(default_factory=cash_frame)
+    printed: PrintedTotals = field(default_factory=PrintedTotals)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    is_backtest: bool = False
+
+
+#: Format identifiers, with the names shown to users.
+FORMATS = {
+    "mt4_statement": "MetaTrader 4 Statement (HTML)",
+    "mt4_detailed": "MetaTrader 4 Detailed Statement (HTML)",
+    "mt4_tester": "MetaTrader 4 Strategy Tester report (HTML)",
+    "mt5_html": "MetaTrader 5 Trade History Report (HTML)",
+    "mt5_xlsx": "MetaTrader 5 Trade History Report (XLSX)",
+    "mt5_tester_html": "MetaTrader 5 Strategy Tester report (HTML)",
+    "mt5_tester_xlsx": "MetaTrader 5 Strategy Tester report (XLSX)",
+    "csv": "CSV trade list",
+    "generated": "fxcost generated data",
+}

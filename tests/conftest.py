@@ -1,0 +1,30 @@
+"""Shared fixtures: where the reference samples live, and a headless Qt platform."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT.parent / "shared" / "samples"
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    """../shared/samples; tests that need it skip cleanly when it is absent."""
+    if not SAMPLES.is_dir():
+        pytest.skip("../shared/samples is not present")
+    return SAMPLES
+
+
+def sample(name: str) -> Path:
+    """Path of one reference sample, skipping the test when it is absent."""
+    path = SAMPLES / name
+    if not path.is_file():
+        pytest.skip(f"sample {name} is not present in ../shared/samples")
+    return path
