@@ -1,0 +1,115 @@
+"""Identify a file by its content (never its name or UI language) and refuse non-history files.
+
+Every refusal says what the file is and how to export the right one from MetaTrader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fxcost.errors import ImportFailed, UnsupportedReport
+from fxcost.importers.text import decode
+
+#: How to export a history, quoted in refusals.
+HOW_TO_EXPORT = (
+    "In MetaTrader 4: Terminal window > Account History tab > right-click > 'All History', then "
+    "right-click > 'Save as Detailed Report'. In MetaTrader 5: View > Toolbox > History tab > "
+    "right-click > 'Positions', then right-click > 'Report' > 'HTML' or 'Open XML (MS Office Excel 2007)'."
+)
+
+_MT5_SECTION = re.compile(r"<th[^>]*colspan=\"?1[34]\"?[^>]*>\s*<div[^>]*10pt Tahoma", re.IGNORECASE)
+_MT5_HEADER_ROW = re.compile(r"bgcolor=\"?#E5F0FC", re.IGNORECASE)
+_MT5_PLACEHOLDER = re.compile(r"<!--(MQTABLE=|DEAL_|POSITION_|ORDER_|ACCOUNT_)[A-Z_=]*-->")
+_HTML = re.compile(r"<\s*(html|!doctype|table|body|head)\b", re.IGNORECASE)
+
+
+def identify(data: bytes, path: str = "") -> tuple[str, str | None]:
+    """Return (kind, decoded text or None for binary kinds).
+
+    kind is one of: ``mt4_html``, ``mt4_tester``, ``mt5_html``, ``xlsx``, ``csv``.
+
+    Raises:
+        ImportFailed: empty or unreadable file.
+        UnsupportedReport: a file of a known kind that holds no trade history.
+    """
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ImportFailed(path, "The file is empty. " + HOW_TO_EXPORT)
+    head = data[:16]
+    if head.startswith(b"%PDF"):
+        raise UnsupportedReport(
+            path,
+            "This is a PDF document. fxcost reads the HTML or Excel reports MetaTrader writes, "
+            "not PDFs (a PDF's tables cannot be read back reliably). " + HOW_TO_EXPORT,
+        )
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")) or head[8:12] == b"WEBP":
+        raise UnsupportedReport(
+            path, "This is an image, not a trade history. " + HOW_TO_EXPORT
+        )
+    if head.startswith(b"PK\x03\x04"):
+        if b"xl/" in data[:200000] or b"[Content_Types].xml" in data[:200000]:
+            return "xlsx", None
+        raise UnsupportedReport(
+            path,
+            "This is a ZIP archive, not a report. Unzip it and open the report inside it "
+            "(an .htm, .html or .xlsx file).",
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnsupportedReport(
+            path,
+            "This is an old-style Excel 97-2003 (.xls) workbook. Open it in Excel or LibreOffice and "
+            "save it as .xlsx, or export the report again from MetaTrader 5 as 'Open XML' (.xlsx).",
+        )
+    if b"\x00" in data[:4096] and not _utf16(data):
+        raise UnsupportedReport(path, "This is a binary file, not a trade history. " + HOW_TO_EXPORT)
+
+    text = decode(data)
+    probe = text[:200000]
+    if _HTML.search(probe[:5000]) or "<tr" in probe.lower()[:20000]:
+        return _identify_html(text, probe, path), text
+    if _looks_like_csv(text):
+        return "csv", text
+    raise UnsupportedReport(
+        path,
+        "This text file is neither a MetaTrader report nor a CSV table of trades. " + HOW_TO_EXPORT,
+    )
+
+
+def _utf16(data: bytes) -> bool:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    odd = data[1:400:2]
+    return len(odd) > 4 and odd.count(0) > 0.8 * len(odd)
+
+
+def _identify_html(text: str, probe: str, path: str) -> str:
+    if _MT5_PLACEHOLDER.search(probe):
+        raise UnsupportedReport(
+            path,
+            "This is an empty MetaTrader 5 report template (it holds placeholders such as "
+            "<!--DEAL_FEE--> instead of data), not an exported report. " + HOW_TO_EXPORT,
+        )
+    title_match = re.search(r"<title[^>]*>(.*?)</title", probe, re.IGNORECASE | re.DOTALL)
+    title = title_match.group(1).strip() if title_match else ""
+    if title.startswith("Strategy Tester:"):
+        return "mt4_tester"
+    if "Closed Transactions:" in probe or title.startswith("Statement:"):
+        return "mt4_html"
+    if _MT5_SECTION.search(probe) or _MT5_HEADER_ROW.search(probe):
+        return "mt5_html"
+    if "Open Trades:" in probe and "Working Orders:" in probe:
+        return "mt4_html"
+    raise UnsupportedReport(
+        path,
+        f"This is a web page{f' titled {title!r}' if title else ''}, not a MetaTrader report. " + HOW_TO_EXPORT,
+    )
+
+
+def _looks_like_csv(text: str) -> bool:
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    if len(lines) < 2:
+        return False
+    for sep in (",", ";", "\t", "|"):
+        counts = [ln.count(sep) for ln in lines]
+        if counts[0] >= 3 and sum(1 for c in counts if c >= counts[0] - 1) >= 0.8 * len(counts):
+            return True
+    return False
