@@ -1,0 +1,29 @@
+"""Entry point: argument parsing, logging, then the headless CLI or the Qt GUI (Qt imported only then)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from fxcost import __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run fxcost; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "report":
+        from fxcost import cli, log
+
+        log.setup()
+        return cli.main(argv)
+    parser = argparse.ArgumentParser(prog="fxcost", description="fxcost desktop app")
+    parser.add_argument("files", nargs="*", help="reports to open (default: the bundled sample)")
+    parser.add_argument("--version", action="version", version=f"fxcost {__version__}")
+    parser.add_argument("--verbose", action="store_true", help="also log to the terminal")
+    args = parser.parse_args(argv)
+    from fxcost import log
+
+    log_path = log.setup(verbose=args.verbose)
+    from fxcost.ui.application import run_gui
+
+    return run_gui(args.files, log_path=log_path)

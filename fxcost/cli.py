@@ -1,0 +1,123 @@
+"""Headless commands (`python main.py report FILE...`); no Qt import anywhere below this."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from fxcost import __version__
+from fxcost.errors import FxCostError
+from fxcost.model import FORMATS
+from fxcost.pipeline import import_files
+from fxcost.portfolio import Portfolio
+from fxcost.report import json_summary
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fxcost report",
+        description="Import MetaTrader 4/5 history exports, reconcile them with their printed totals "
+        "and summarise costs. Nothing leaves this machine.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="MT4/MT5 HTML or XLSX report, or a CSV trade list")
+    parser.add_argument("--json", metavar="OUT.json", help="write the JSON summary to this file")
+    parser.add_argument(
+        "--csv-map",
+        action="append",
+        default=[],
+        metavar="COLUMN=HEADER",
+        help="for CSV files: which header holds a column, e.g. --csv-map open_time='Time'",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("--version", action="version", version=f"fxcost {__version__}")
+    return parser
+
+
+def _parse_mapping(items: list[str], parser: argparse.ArgumentParser) -> dict[str, str]:
+    mapping = {}
+    for item in items:
+        if "=" not in item:
+            parser.error(f"--csv-map {item!r}: expected COLUMN=HEADER, e.g. open_time='Open Time'")
+        key, value = item.split("=", 1)
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
+def report(argv: list[str]) -> int:
+    """The `report` command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    mapping = _parse_mapping(args.csv_map, parser)
+    if args.json:
+        out_dir = os.path.dirname(os.path.abspath(args.json))
+        if not os.path.isdir(out_dir):
+            print(f"fxcost: cannot write {args.json}: the folder {out_dir} does not exist.", file=sys.stderr)
+            return 2
+    try:
+        portfolio = import_files(args.files, csv_mapping=mapping)
+    except FxCostError as exc:
+        print(f"fxcost: {exc}", file=sys.stderr)
+        return 2
+    for path, message in portfolio.failures:
+        print(f"fxcost: {path}: {message}", file=sys.stderr)
+    if not portfolio.files:
+        if len(args.files) > 1:
+            print(f"fxcost: none of the {len(args.files)} files could be imported.", file=sys.stderr)
+        return 1
+    doc = json_summary.summary(portfolio)
+    if args.json:
+        try:
+            json_summary.write_json(doc, args.json)
+        except OSError as exc:
+            print(f"fxcost: cannot write {args.json}: {exc.strerror or exc}.", file=sys.stderr)
+            return 2
+    if not args.quiet:
+        print(render_text(portfolio, doc))
+    return 0
+
+
+def render_text(portfolio: Portfolio, doc: dict) -> str:
+    """A short human-readable summary of an import."""
+    lines = []
+    for f in portfolio.files:
+        st = f.statement
+        acct = st.account
+        who = " ".join(x for x in (acct.login, acct.name and f"({acct.name})", acct.broker and f"at {acct.broker}") if x)
+        lines.append(f"{os.path.basename(st.path)}: {FORMATS.get(st.format, st.format)}")
+        lines.append(f"  account {who or '(not printed)'}, currency {acct.currency or '?'}")
+        lines.append(
+            f"  {len(st.trades)} closed trades, {len(st.open_positions)} open positions, "
+            f"{len(st.orders)} pending orders, {len(st.cash)} cash events"
+        )
+        if f.reconciliation.ok:
+            checked = ", ".join(f.reconciliation.compared) or "nothing printed to compare"
+            lines.append(f"  reconciled with the report's printed totals ({checked})")
+        for diff in f.reconciliation.differences.values():
+            lines.append(f"  DIFFERENCE {diff}")
+        for w in st.warnings:
+            lines.append(f"  warning: {w}")
+        for s in st.skipped[:10]:
+            lines.append(f"  skipped {s}")
+        if len(st.skipped) > 10:
+            lines.append(f"  ... and {len(st.skipped) - 10} more skipped rows (see --json)")
+    t = doc["totals"]
+    lines.append(
+        f"Total: {doc['counts']['closed_trades']} trades, {t['lots']:g} lots, profit {t['profit']:.2f}, "
+        f"commission {t['commission']:.2f}, taxes {t['taxes']:.2f}, swap {t['swap']:.2f}, "
+        f"broker net {t['broker_net']:.2f}"
+    )
+    for w in portfolio.warnings:
+        lines.append(f"warning: {w}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch a headless command."""
+    if not argv or argv[0] != "report":
+        print("usage: python main.py report FILE... [--json OUT.json]", file=sys.stderr)
+        return 2
+    return report(argv[1:])

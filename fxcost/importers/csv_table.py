@@ -1,0 +1,309 @@
+"""CSV trade lists written by EAs, scripts, broker portals and journals (`,` `;` or tab).
+
+Columns are found by header synonyms (case, spaces and punctuation ignored) or by a
+user-supplied mapping ``{canonical column: header in the file}``. MetaTrader itself has
+no CSV history export (FORMATS.md 6), so anything goes: numeric types 0/1 (OP_BUY/OP_SELL),
+ISO or MetaTrader dates, decimal commas in `;`-separated files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from fxcost import model
+from fxcost.errors import ImportFailed
+from fxcost.importers import cash
+from fxcost.importers.text import parse_numbers
+from fxcost.model import Account, SkippedRow, Statement
+from fxcost.symbols import normalise_many
+
+#: Canonical column -> header synonyms, normalised (lower case, letters and digits only).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "ticket": ("ticket", "order", "orderid", "ticketid", "position", "positionid", "id", "deal", "no", "", "nr"),
+    "open_time": ("opentime", "timeopen", "opendate", "entrytime", "opentimestamp", "open", "dateopen", "entrydate"),
+    "close_time": ("closetime", "timeclose", "closedate", "exittime", "closetimestamp", "close", "dateclose", "exitdate"),
+    "side": ("type", "side", "direction", "action", "cmd", "ordertype", "buysell"),
+    "lots": ("lots", "volume", "size", "lot", "quantity", "qty", "lotsize"),
+    "symbol": ("symbol", "item", "instrument", "pair", "market", "asset", "ticker"),
+    "open_price": ("openprice", "priceopen", "entryprice", "entry", "price"),
+    "close_price": ("closeprice", "priceclose", "exitprice", "exit", "price2", "price1"),
+    "sl": ("sl", "stoploss", "s/l"),
+    "tp": ("tp", "takeprofit", "t/p"),
+    "commission": ("commission", "commissions", "comm"),
+    "taxes": ("taxes", "tax", "fee", "fees"),
+    "swap": ("swap", "swaps", "rollover", "storage"),
+    "profit": ("profit", "pl", "pnl", "profitloss", "grossprofit", "result"),
+    "comment": ("comment", "comments", "note", "notes"),
+    "magic": ("magic", "magicnumber", "expert", "eaid"),
+    "status": ("status", "state"),
+}
+
+#: Columns a CSV must have for fxcost to compute anything.
+REQUIRED = ("open_time", "close_time", "side", "lots", "symbol", "profit")
+
+#: Date formats tried on the whole column, first full match wins.
+DATE_FORMATS = (
+    "%Y.%m.%d %H:%M:%S",
+    "%Y.%m.%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+)
+
+_SIDE_VALUES = {"buy": "buy", "sell": "sell", "0": "buy", "1": "sell", "long": "buy", "short": "sell", "b": "buy", "s": "sell"}
+_CASH_TYPES = ("balance", "deposit", "withdrawal", "credit", "bonus", "transfer", "rebate", "commission", "charge")
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.lower().replace("#", "no"))
+
+
+def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Statement:
+    """Read a CSV trade list. ``mapping`` overrides or supplies columns: canonical -> header."""
+    text = text.lstrip("\ufeff")
+    sep = _sniff(text)
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True, on_bad_lines="skip"
+        )
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
+        raise ImportFailed(path, f"The CSV file cannot be parsed: {exc}. Check that it is a plain comma-, "
+                           "semicolon- or tab-separated table with one header row.") from exc
+    columns = _map_columns(list(raw.columns), mapping, path)
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        found = ", ".join(repr(c) for c in raw.columns[:20])
+        raise ImportFailed(
+            path,
+            f"The CSV file has no column for {', '.join(missing)}. Columns found: {found}. "
+            "Tell fxcost which column holds each value with a column mapping "
+            "(command line: --csv-map open_time=\"Time\" ...; in the app: Import > CSV column mapping).",
+        )
+    n = len(raw)
+    col = {name: raw[header].astype(str).str.strip() for name, header in columns.items()}
+    lines = np.arange(n) + 2  # header is line 1
+    skipped: list[SkippedRow] = []
+    warnings: list[str] = []
+
+    side_text = col["side"].str.lower()
+    decimal_comma = sep == ";"
+    num = {name: _numbers(col[name], decimal_comma) for name in
+           ("lots", "open_price", "close_price", "sl", "tp", "commission", "taxes", "swap", "profit", "ticket", "magic")
+           if name in col}
+    open_time = _times(col["open_time"])
+    close_time = _times(col["close_time"])
+
+    is_cash = side_text.isin(_CASH_TYPES)
+    side = side_text.map(_SIDE_VALUES)
+    status = col.get("status", pd.Series([""] * n)).str.lower()
+    is_open = (status == "open") | ((close_time.isna()) & (col["close_time"] == "")) & ~is_cash
+    valid_trade = side.notna() & ~is_cash & open_time.notna() & np.isfinite(num["lots"]) & np.isfinite(num["profit"])
+    is_trade = valid_trade & ~is_open & close_time.notna()
+
+    for i in np.flatnonzero(~(is_trade | is_cash | (is_open & valid_trade))):
+        skipped.append(SkippedRow("CSV", int(lines[i]), _reason(raw.iloc[i], columns, side, open_time, close_time, num, i),
+                                  sep.join(raw.iloc[i].astype(str))[:120]))
+    if skipped:
+        warnings.append(f"{len(skipped)} CSV row(s) could not be read and were skipped (listed with their reasons).")
+
+    tickets = num.get("ticket")
+    if tickets is None or not np.isfinite(tickets).all():
+        tickets = np.where(np.isfinite(tickets), tickets, lines) if tickets is not None else lines.astype(float)
+    symbols = col["symbol"].tolist()
+    roots, suffixes = normalise_many(symbols)
+    digits = _digits(col, "open_price", "close_price", symbols)
+
+    def take(mask: pd.Series, values) -> list:
+        return list(np.asarray(values, dtype=object)[mask.to_numpy()])
+
+    def money(name: str) -> np.ndarray:
+        return num[name] if name in num else np.zeros(n)
+
+    trade_cols = {
+        "ticket": np.asarray(tickets)[is_trade.to_numpy()].astype("int64"),
+        "open_time": open_time[is_trade].to_numpy(),
+        "close_time": close_time[is_trade].to_numpy(),
+        "side": take(is_trade, side),
+        "lots": num["lots"][is_trade.to_numpy()],
+        "symbol": take(is_trade, symbols),
+        "symbol_root": take(is_trade, roots),
+        "symbol_suffix": take(is_trade, suffixes),
+        "open_price": num.get("open_price", np.full(n, np.nan))[is_trade.to_numpy()],
+        "close_price": num.get("close_price", np.full(n, np.nan))[is_trade.to_numpy()],
+        "sl": _none_if_zero(num.get("sl", np.full(n, np.nan)))[is_trade.to_numpy()],
+        "tp": _none_if_zero(num.get("tp", np.full(n, np.nan)))[is_trade.to_numpy()],
+        "commission": np.nan_to_num(money("commission"))[is_trade.to_numpy()],
+        "taxes": np.nan_to_num(money("taxes"))[is_trade.to_numpy()],
+        "swap": np.nan_to_num(money("swap"))[is_trade.to_numpy()],
+        "profit": num["profit"][is_trade.to_numpy()],
+        "comment": take(is_trade, col.get("comment", pd.Series([""] * n))),
+        "digits": digits[is_trade.to_numpy()],
+        "source": [path] * int(is_trade.sum()),
+    }
+    if "magic" in num:
+        magic = num["magic"][is_trade.to_numpy()]
+        trade_cols["magic"] = pd.array([int(m) if np.isfinite(m) else pd.NA for m in magic], dtype="Int64")
+    trades = model.trades_frame(trade_cols)
+    comments = trades["comment"].str.lower()
+    trades["close_reason"] = np.select(
+        [comments.str.contains(r"\[sl|\bsl\b", regex=True), comments.str.contains(r"\[tp|\btp\b", regex=True),
+         comments.str.contains(r"\[so|so:", regex=True)], ["sl", "tp", "so"], "")
+    trades["stop_out"] = trades["close_reason"] == "so"
+
+    om = (is_open & valid_trade).to_numpy()
+    open_positions = model.open_frame({
+        "ticket": np.asarray(tickets)[om].astype("int64"),
+        "open_time": open_time[om].to_numpy(),
+        "side": list(side[om]),
+        "lots": num["lots"][om],
+        "symbol": list(np.asarray(symbols, dtype=object)[om]),
+        "symbol_root": list(np.asarray(roots, dtype=object)[om]),
+        "symbol_suffix": list(np.asarray(suffixes, dtype=object)[om]),
+        "open_price": num.get("open_price", np.full(n, np.nan))[om],
+        "market_price": num.get("close_price", np.full(n, np.nan))[om],
+        "commission": np.nan_to_num(money("commission"))[om],
+        "swap": np.nan_to_num(money("swap"))[om],
+        "profit": np.nan_to_num(num["profit"])[om],
+        "digits": digits[om],
+        "source": [path] * int(om.sum()),
+    })
+
+    cm = is_cash.to_numpy()
+    amounts = np.nan_to_num(num["profit"][cm])
+    cash_comments = list(col.get("comment", pd.Series([""] * n))[is_cash])
+    kinds = [cash.classify(t, a, c) for t, a, c in zip(side_text[is_cash], amounts, cash_comments)]
+    cash_events = model.cash_frame({
+        "ticket": np.asarray(tickets)[cm].astype("int64"),
+        "time": open_time.where(open_time.notna(), close_time)[is_cash].to_numpy(),
+        "kind": kinds,
+        "amount": amounts,
+        "comment": cash_comments,
+        "source": [path] * int(cm.sum()),
+    })
+
+    if len(trades) == 0 and len(open_positions) == 0 and len(cash_events) == 0:
+        raise ImportFailed(
+            path,
+            f"No trade could be read from this CSV file ({n} data rows; first problem: "
+            f"{skipped[0] if skipped else 'the file has a header but no rows'}).",
+        )
+    if "commission" not in columns and "swap" not in columns:
+        warnings.append("The CSV has no commission or swap columns: they are taken as 0.")
+    account = Account(source_format="csv")
+    return Statement(path=path, format="csv", account=account, trades=trades, open_positions=open_positions,
+                     cash=cash_events, warnings=warnings, skipped=skipped)
+
+
+def _sniff(text: str) -> str:
+    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    best, best_score = ",", -1
+    for sep in (",", ";", "\t", "|"):
+        counts = [ln.count(sep) for ln in lines]
+        if not counts or counts[0] == 0:
+            continue
+        score = sum(1 for c in counts if c == counts[0]) * 10 + counts[0]
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _map_columns(headers: list[str], mapping: Mapping[str, str] | None, path: str) -> dict[str, str]:
+    columns: dict[str, str] = {}
+    mapping = dict(mapping or {})
+    for canonical, header in mapping.items():
+        if canonical not in SYNONYMS:
+            raise ImportFailed(path, f"Unknown column name {canonical!r} in the CSV mapping. "
+                               f"Known names: {', '.join(SYNONYMS)}.")
+        if header not in headers:
+            raise ImportFailed(path, f"The CSV mapping names column {header!r} for {canonical}, but the file has "
+                               f"no such column. Columns found: {', '.join(repr(h) for h in headers[:20])}.")
+        columns[canonical] = header
+    used = set(columns.values())
+    keys = [_key(h) for h in headers]
+    # Two "Price" columns (open then close), as in MetaTrader's own tables.
+    price_idx = [i for i, k in enumerate(keys) if k == "price"]
+    if len(price_idx) >= 2:
+        columns.setdefault("open_price", headers[price_idx[0]])
+        columns.setdefault("close_price", headers[price_idx[1]])
+        used.update(headers[i] for i in price_idx[:2])
+    for canonical, synonyms in SYNONYMS.items():
+        if canonical in columns:
+            continue
+        for synonym in synonyms:
+            match = next((h for h, k in zip(headers, keys) if k == synonym and h not in used), None)
+            if match is not None:
+                columns[canonical] = match
+                used.add(match)
+                break
+    return columns
+
+
+def _numbers(values: pd.Series, decimal_comma: bool) -> np.ndarray:
+    if decimal_comma:
+        # European spreadsheets: "1.234,56" or "-0,35" in ";"-separated files.
+        mask = values.str.fullmatch(r"[+-]?\s*[\d .\u00a0]*,\d+").fillna(False)
+        fixed = values.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        values = values.where(~mask, fixed)
+    return parse_numbers(values)
+
+
+def _times(values: pd.Series) -> pd.Series:
+    text = values.str.strip()
+    nonempty = text != ""
+    best = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if not nonempty.any():
+        return best
+    for fmt in DATE_FORMATS:
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+        if parsed[nonempty].notna().mean() > best[nonempty].notna().mean():
+            best = parsed.astype("datetime64[ns]")
+        if best[nonempty].notna().all():
+            return best
+    # Epoch seconds (MQL datetime as an integer).
+    digits_only = text.str.fullmatch(r"\d{9,10}")
+    if digits_only[nonempty].all():
+        return pd.to_datetime(pd.to_numeric(text, errors="coerce"), unit="s").astype("datetime64[ns]")
+    return best
+
+
+def _none_if_zero(values: np.ndarray) -> np.ndarray:
+    return np.where(values == 0, np.nan, values)
+
+
+def _digits(col: dict[str, pd.Series], a: str, b: str, symbols: list[str]) -> np.ndarray:
+    n = len(symbols)
+    if a not in col:
+        return np.zeros(n, dtype="int8")
+    dec = pd.concat([col[a], col.get(b, col[a])], axis=1).apply(
+        lambda s: s.str.extract(r"\.(\d+)$")[0].str.len().fillna(0)
+    ).max(axis=1)
+    per_symbol = dec.groupby(pd.Series(symbols)).transform("max")
+    return per_symbol.to_numpy(dtype="int8")
+
+
+def _reason(row, columns, side, open_time, close_time, num, i) -> str:
+    if pd.isna(side.iloc[i]):
+        return f"type {row[columns['side']]!r} is neither buy nor sell nor a balance operation"
+    if pd.isna(open_time.iloc[i]):
+        return f"open time {row[columns['open_time']]!r} is not a date"
+    if not np.isfinite(num["lots"][i]):
+        return f"volume {row[columns['lots']]!r} is not a number"
+    if not np.isfinite(num["profit"][i]):
+        return f"profit {row[columns['profit']]!r} is not a number"
+    if pd.isna(close_time.iloc[i]):
+        return f"close time {row[columns['close_time']]!r} is not a date"
+    return "row could not be read"

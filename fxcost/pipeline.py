@@ -1,0 +1,55 @@
+"""One run of fxcost's work, from file paths to a read-only result, with progress and cancel.
+
+The GUI runs this on a worker thread and the CLI calls it directly; it knows nothing of Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from fxcost.errors import ImportCancelled, ImportFailed
+from fxcost.importers import load_file
+from fxcost.portfolio import Portfolio, merge
+
+log = logging.getLogger(__name__)
+
+#: progress(fraction 0..1, message)
+Progress = Callable[[float, str], None]
+
+
+def import_files(
+    paths: Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+    csv_mapping: Mapping[str, str] | None = None,
+) -> Portfolio:
+    """Import every file, merge them into accounts, reconcile each file.
+
+    A file that fails is recorded in ``Portfolio.failures`` with its message; the others
+    still import. Raises ImportCancelled when ``is_cancelled()`` turns true between files.
+    """
+    paths = [str(p) for p in paths]
+    statements = []
+    failures: list[tuple[str, str]] = []
+    for i, path in enumerate(paths):
+        if is_cancelled and is_cancelled():
+            raise ImportCancelled("Import cancelled.")
+        if progress:
+            progress(i / max(1, len(paths)), f"Reading {Path(path).name}")
+        try:
+            statements.append(load_file(path, csv_mapping=csv_mapping))
+        except ImportFailed as exc:
+            log.warning("import failed: %s", exc)
+            failures.append((path, exc.message))
+    if is_cancelled and is_cancelled():
+        raise ImportCancelled("Import cancelled.")
+    if progress:
+        progress(0.95, "Merging accounts")
+    portfolio = merge(statements)
+    portfolio.failures = failures
+    if progress:
+        progress(1.0, "Done")
+    return portfolio

@@ -1,0 +1,144 @@
+"""Several imported statements merged into accounts: duplicates dropped, accounts kept apart."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from fxcost import model
+from fxcost.importers.reconcile import Reconciliation, reconcile
+from fxcost.model import Account, Statement
+
+#: Columns that identify the same row when two files overlap (monthly statements, HTML + XLSX twins).
+TRADE_KEY = ["account", "ticket", "open_time", "close_time", "symbol", "lots"]
+OPEN_KEY = ["account", "ticket"]
+ORDER_KEY = ["account", "ticket", "open_time", "state"]
+CASH_KEY = ["account", "ticket", "time", "amount"]
+
+
+@dataclass
+class ImportedFile:
+    """One file as imported, with its reconciliation."""
+
+    statement: Statement
+    reconciliation: Reconciliation
+    account_key: str
+
+
+@dataclass
+class AccountBook:
+    """One account's merged history."""
+
+    key: str
+    account: Account
+    files: list[str]
+    trades: pd.DataFrame
+    open_positions: pd.DataFrame
+    orders: pd.DataFrame
+    cash: pd.DataFrame
+    is_backtest: bool = False
+
+    @property
+    def label(self) -> str:
+        """How the account is named to the user."""
+        a = self.account
+        if a.login:
+            return f"{a.login} ({a.broker or a.server})" if (a.broker or a.server) else a.login
+        return os.path.basename(self.files[0]) if self.files else self.key
+
+
+@dataclass
+class Portfolio:
+    """Everything imported in one go: per file, per account, and merged."""
+
+    files: list[ImportedFile] = field(default_factory=list)
+    accounts: list[AccountBook] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    warnings: list[str] = field(default_factory=list)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """A merged frame over all accounts: 'trades', 'open_positions', 'orders' or 'cash'."""
+        frames = [getattr(book, name) for book in self.accounts]
+        empty = {
+            "trades": model.trades_frame,
+            "open_positions": model.open_frame,
+            "orders": model.orders_frame,
+            "cash": model.cash_frame,
+        }[name]()
+        frames = [f for f in frames if len(f)]
+        if not frames:
+            return empty
+        return pd.concat(frames, ignore_index=True)
+
+    @property
+    def trades(self) -> pd.DataFrame:
+        return self.frame("trades")
+
+
+def account_key(statement: Statement) -> str:
+    """Accounts are the same when login and server (or broker) agree; unnamed ones stay per file."""
+    return statement.account.key or f"file:{statement.path}"
+
+
+def merge(statements: list[Statement]) -> Portfolio:
+    """Merge statements into per-account books, dropping rows that appear in several files."""
+    portfolio = Portfolio()
+    by_key: dict[str, list[Statement]] = {}
+    for st in statements:
+        key = account_key(st)
+        portfolio.files.append(ImportedFile(st, reconcile(st), key))
+        by_key.setdefault(key, []).append(st)
+    for key, group in by_key.items():
+        portfolio.accounts.append(_book(key, group, portfolio.warnings))
+    return portfolio
+
+
+def _book(key: str, group: list[Statement], warnings: list[str]) -> AccountBook:
+    # The newest report describes the account best (and its open positions are current).
+    group = sorted(group, key=lambda s: (s.account.report_time is not None, s.account.report_time or 0))
+    newest = group[-1]
+    account = newest.account
+    label = account.login or os.path.basename(newest.path)
+    currencies = {s.account.currency for s in group if s.account.currency}
+    if len(currencies) > 1:
+        warnings.append(f"Account {label}: the files disagree on the currency ({', '.join(sorted(currencies))}).")
+
+    def stacked(name: str, key_cols: list[str]) -> tuple[pd.DataFrame, int]:
+        frames = []
+        for st in group:
+            f = getattr(st, name).copy()
+            f["account"] = label
+            frames.append(f)
+        df = pd.concat(frames, ignore_index=True) if frames else getattr(newest, name)
+        before = len(df)
+        if len(group) > 1 and before:
+            df = df.drop_duplicates(subset=key_cols, keep="last", ignore_index=True)
+        return df, before - len(df)
+
+    trades, dup_trades = stacked("trades", TRADE_KEY)
+    trades = trades.sort_values(["close_time", "ticket"], kind="stable", ignore_index=True)
+    cash, dup_cash = stacked("cash", CASH_KEY)
+    cash = cash.sort_values(["time", "ticket"], kind="stable", ignore_index=True)
+    orders, _ = stacked("orders", ORDER_KEY)
+    # Open positions: only the newest file's are current; one closed later is a trade now.
+    open_positions = newest.open_positions.copy()
+    open_positions["account"] = label
+    if len(open_positions):
+        open_positions = open_positions[~open_positions["ticket"].isin(trades["ticket"])].reset_index(drop=True)
+    if dup_trades or dup_cash:
+        warnings.append(
+            f"Account {label}: {dup_trades} trade(s) and {dup_cash} cash event(s) appeared in more than one "
+            "file and were counted once."
+        )
+    return AccountBook(
+        key=key,
+        account=account,
+        files=[s.path for s in group],
+        trades=trades,
+        open_positions=open_positions,
+        orders=orders,
+        cash=cash,
+        is_backtest=any(s.is_backtest for s in group),
+    )
