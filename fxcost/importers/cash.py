@@ -52,7 +52,8 @@ _COMMENT_RULES = tuple((re.compile(p), k) for p, k in COMMENT_RULES)
 _SPACES = re.compile(r"\s+")
 _WITHDRAW = re.compile(r"withdraw")
 
-assert all(k in CASH_KINDS for _, k in TYPE_RULES + COMMENT_RULES)
+if not all(k in CASH_KINDS for _, k in TYPE_RULES + COMMENT_RULES):  # pragma: no cover - table typo guard
+    raise ValueError("cash rules name a kind that is not in model.CASH_KINDS")
 
 
 def classify(type_text: str, amount: float, comment: str = "") -> str:
@@ -67,12 +68,15 @@ def classify(type_text: str, amount: float, comment: str = "") -> str:
             if pattern.search(kind_type):
                 return kind
     text = _SPACES.sub(" ", (comment or "").strip().lower())
-    if text:
-        for pattern, kind in _COMMENT_RULES:
-            if pattern.search(text):
-                return kind
+    # The comment first; then the type itself, for readers of CSVs and other tools that
+    # print types such as "transfer" or "rebate" instead of MetaTrader's "balance".
+    for candidate in (text, "" if kind_type == "balance" else kind_type):
+        if candidate:
+            for pattern, kind in _COMMENT_RULES:
+                if pattern.search(candidate):
+                    return kind
     if amount is not None and amount == amount and amount < 0:  # NaN-safe
         return "withdrawal"
-    if (amount is None or amount != amount or amount == 0) and _WITHDRAW.search(text):
+    if (amount is None or amount != amount or amount == 0) and (_WITHDRAW.search(text) or _WITHDRAW.search(kind_type)):
         return "withdrawal"
     return "deposit"
