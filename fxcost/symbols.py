@@ -86,12 +86,12 @@ def normalise(symbol: str, aliases: Mapping[str, str] | None = None) -> tuple[st
     prefix = prefix_match.group(0) if prefix_match else ""
     body = raw[len(prefix) :].upper()
     suffix = ""
+    m = _SEPARATOR_SUFFIX.match(body)
     joined = re.sub(r"[._#\-@!+]", "", body)
-    if joined in table and joined != body:  # us_oil -> USOIL, not "US" + "_oil"
+    if m and m.group(1) not in table and joined in table:  # us_oil -> USOIL, not "US" + "_oil"
         result = (table[joined], prefix)
         _CACHE[key] = result
         return result
-    m = _SEPARATOR_SUFFIX.match(body)
     if m and m.group(1):
         body, suffix = m.group(1), raw[len(prefix) + len(m.group(1)) :]
     root = body
