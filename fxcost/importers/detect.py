@@ -110,6 +110,6 @@ def _looks_like_csv(text: str) -> bool:
         return False
     for sep in (",", ";", "\t", "|"):
         counts = [ln.count(sep) for ln in lines]
-        if counts[0] >= 3 and sum(1 for c in counts if c >= counts[0] - 1) >= 0.8 * len(counts):
+        if counts[0] >= 2 and sum(1 for c in counts if c >= counts[0] - 1) >= 0.8 * len(counts):
             return True
     return False

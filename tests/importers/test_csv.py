@@ -1,0 +1,98 @@
+"""CSV trade lists: delimiters, header synonyms, user mapping, bad rows listed."""
+
+import pytest
+
+from fxcost.errors import ImportFailed
+from fxcost.importers import load_bytes, load_file
+
+
+def _load(text: str, mapping=None):
+    return load_bytes(text.encode("utf-8"), "test.csv", csv_mapping=mapping)
+
+
+EA_CSV = (
+    "#,Open Time,Type,Lots,Symbol,Price,Stop/Loss,Take Profit,Close Time,Close Price,Swap,Commission,Profit,Comment\n"
+    "1001,2024.01.05 10:22,buy,0.10,EURUSD.r,1.09120,0,1.09500,2024.01.05 12:00,1.09300,0.00,-0.70,18.00,[tp]\n"
+    "1002,2024.01.05 11:00,sell,1.00,USDJPY.r,144.500,145.000,0,2024.01.08 09:00,144.300,-12.40,-7.00,138.60,\n"
+    "1003,2024.01.06 09:00,balance,0,,0,0,0,,0,0,0,500.00,Deposit\n"
+    "1004,2024.01.09 09:00,buy,0.50,XAUUSD,2030.15,0,0,,2031.00,0,0,42.50,\n"
+)
+
+
+def test_ea_written_csv_with_header_synonyms():
+    st = _load(EA_CSV)
+    t = st.trades
+    assert list(t["ticket"]) == [1001, 1002]
+    assert list(t["side"]) == ["buy", "sell"]
+    assert list(t["symbol_root"]) == ["EURUSD", "USDJPY"]
+    assert list(t["symbol_suffix"]) == [".r", ".r"]
+    assert t["commission"].sum() == pytest.approx(-7.70)
+    assert t["swap"].sum() == pytest.approx(-12.40)
+    assert t["profit"].sum() == pytest.approx(156.60)
+    assert t.loc[0, "tp"] == pytest.approx(1.095)
+    assert t["sl"].isna().iloc[0]  # 0 = none
+    assert t.loc[0, "close_reason"] == "tp"
+    assert list(t["digits"]) == [5, 3]
+    assert len(st.cash) == 1 and st.cash.loc[0, "kind"] == "deposit" and st.cash.loc[0, "amount"] == 500
+    assert len(st.open_positions) == 1 and st.open_positions.loc[0, "symbol_root"] == "XAUUSD"
+
+
+def test_semicolon_and_decimal_comma():
+    text = EA_CSV.replace(",", ";").replace("1.09120", "1,09120")
+    # Only change the decimal point of money and prices a European spreadsheet would write.
+    text = text.replace("-0.70", "-0,70").replace("18.00", "18,00")
+    st = _load(text)
+    assert st.trades.loc[0, "open_price"] == pytest.approx(1.0912)
+    assert st.trades.loc[0, "commission"] == pytest.approx(-0.70)
+    assert st.trades.loc[0, "profit"] == pytest.approx(18.0)
+
+
+def test_tab_separated_numeric_types_and_iso_dates():
+    text = (
+        "Ticket\tOpen Time\tSymbol\tVolume\tType\tOpen Price\tClose Time\tClose Price\tProfit\tStatus\n"
+        "1\t2025-05-28 14:08:59\tXAUUSD\t0.01\t1\t3306\t2025-05-28 16:15:31\t3297\t9.0000000000\tCLOSED\n"
+        "2\t2025-05-29 14:08:59\tEURUSD\t0.10\t0\t1.1000\t2025-05-29 16:15:31\t1.1010\t10.0\tCLOSED\n"
+    )
+    st = _load(text)
+    assert list(st.trades["side"]) == ["sell", "buy"]
+    assert st.trades["profit"].sum() == pytest.approx(19.0)
+    assert any("no commission or swap" in w for w in st.warnings)
+
+
+def test_user_mapping_for_unknown_headers():
+    text = (
+        "Deal Number,Entered,Exited,Direction Code,Qty,Market,In,Out,Net Result\n"
+        "1,2024-03-01 10:00:00,2024-03-01 11:00:00,buy,0.2,GBPUSD,1.2600,1.2610,20.00\n"
+    )
+    with pytest.raises(ImportFailed, match="no column for open_time"):
+        _load(text)
+    mapping = {"open_time": "Entered", "close_time": "Exited", "side": "Direction Code", "lots": "Qty",
+               "symbol": "Market", "open_price": "In", "close_price": "Out", "profit": "Net Result"}
+    st = _load(text, mapping)
+    assert st.trades.loc[0, "profit"] == 20.0
+    assert st.trades.loc[0, "lots"] == 0.2
+
+
+def test_mapping_to_missing_column_is_explained():
+    with pytest.raises(ImportFailed, match="no such column"):
+        _load(EA_CSV, {"profit": "Net"})
+
+
+def test_bad_rows_are_listed_not_dropped():
+    text = EA_CSV + "1005,2024.13.45 99:99,buy,0.10,EURUSD,1.1,0,0,2024.01.10 10:00,1.2,0,0,5,\n"
+    text += "1006,2024.01.10 10:00,hedge,0.10,EURUSD,1.1,0,0,2024.01.10 11:00,1.2,0,0,5,\n"
+    st = _load(text)
+    assert len(st.trades) == 2
+    reasons = {s.row: s.reason for s in st.skipped}
+    assert "not a date" in reasons[6]
+    assert "neither buy nor sell" in reasons[7]
+    assert any("skipped" in w for w in st.warnings)
+
+
+def test_sample_platform_csv(samples_dir):
+    st = load_file(samples_dir / "csv-platform-export-harry-11119147.csv")
+    assert st.format == "csv"
+    assert len(st.trades) == 9
+    assert set(st.trades["symbol_root"]) == {"XAUUSD", "EURUSD"}
+    assert st.trades["profit"].sum() == pytest.approx(542.51, abs=0.005)
+    assert not st.skipped

@@ -1,0 +1,81 @@
+"""The `report` command: JSON keys, exit codes, one-line errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = ROOT / "tests" / "data" / "broken"
+
+CSV = (
+    "Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit,Comment\n"
+    "1,2024.01.05 10:22:00,buy,0.10,EURUSD,1.09120,2024.01.05 12:00:00,1.09300,-0.70,0.00,18.00,\n"
+    "2,2024.01.05 11:00:00,sell,1.00,USDJPY,144.500,2024.01.08 09:00:00,144.300,-7.00,-12.40,138.60,\n"
+    "3,2024.01.04 09:00:00,balance,0,,,,,,,500.00,Deposit\n"
+    "4,2024.01.09 09:00:00,balance,0,,,,,,,-100.00,Withdrawal\n"
+)
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "report", *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_json_has_the_documented_keys(tmp_path):
+    src = tmp_path / "trades.csv"
+    src.write_text(CSV)
+    out = tmp_path / "out.json"
+    result = run(src, "--json", out)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    assert set(doc) >= {"files", "counts", "totals", "statement_totals", "reconciliation", "warnings"}
+    assert set(doc["files"][0]) >= {"path", "format", "account"}
+    assert set(doc["files"][0]["account"]) >= {"login", "name", "broker", "currency", "leverage", "margin_mode"}
+    assert doc["counts"] == {"closed_trades": 2, "open_positions": 0, "cancelled_orders": 0,
+                             "working_orders": 0, "cash_events": 2}
+    t = doc["totals"]
+    assert t["lots"] == 1.1
+    assert t["profit"] == 156.6 and t["commission"] == -7.7 and t["swap"] == -12.4 and t["taxes"] == 0
+    assert t["broker_net"] == 136.5
+    assert t["deposits"] == 500 and t["withdrawals"] == -100 and t["credit"] == 0
+    assert set(doc["statement_totals"]) == {"profit", "commission", "taxes", "swap", "closed_pl",
+                                            "total_net_profit", "trades"}
+    assert doc["reconciliation"] == {"ok": True, "differences": {}}
+
+
+def test_nothing_imported_exits_nonzero_with_one_line_reason(tmp_path):
+    result = run(BROKEN / "statement.pdf")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "PDF" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_one_bad_file_among_good_ones_still_imports(tmp_path):
+    src = tmp_path / "trades.csv"
+    src.write_text(CSV)
+    out = tmp_path / "out.json"
+    result = run(src, BROKEN / "chart.png", "--json", out)
+    assert result.returncode == 0
+    doc = json.loads(out.read_text())
+    assert doc["counts"]["closed_trades"] == 2
+    assert any("chart.png" in w and "image" in w for w in doc["warnings"])
+
+
+def test_unwritable_json_folder_is_explained(tmp_path):
+    src = tmp_path / "trades.csv"
+    src.write_text(CSV)
+    result = run(src, "--json", tmp_path / "missing" / "out.json")
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+
+
+@pytest.mark.parametrize("bad", [["--csv-map", "nonsense"]])
+def test_usage_errors(tmp_path, bad):
+    src = tmp_path / "trades.csv"
+    src.write_text(CSV)
+    result = run(src, *bad)
+    assert result.returncode == 2

@@ -1,0 +1,66 @@
+"""Merging several statements: duplicates counted once, accounts kept apart, open positions current."""
+
+from datetime import datetime
+
+from fxcost import model
+from fxcost.model import Account, PrintedTotals, Statement
+from fxcost.portfolio import merge
+
+
+def _statement(login: str, tickets: list[int], report_day: int, path: str, open_tickets=()) -> Statement:
+    n = len(tickets)
+    trades = model.trades_frame({
+        "ticket": tickets,
+        "open_time": [datetime(2024, 1, t % 28 + 1, 10) for t in tickets],
+        "close_time": [datetime(2024, 1, t % 28 + 1, 11) for t in tickets],
+        "side": ["buy"] * n,
+        "lots": [0.1] * n,
+        "symbol": ["EURUSD"] * n,
+        "symbol_root": ["EURUSD"] * n,
+        "profit": [10.0] * n,
+        "commission": [-0.7] * n,
+    })
+    cash = model.cash_frame({"ticket": [1], "time": [datetime(2024, 1, 1)], "kind": ["deposit"], "amount": [1000.0]})
+    open_positions = model.open_frame({"ticket": list(open_tickets), "side": ["buy"] * len(open_tickets),
+                                       "lots": [0.1] * len(open_tickets)})
+    account = Account(login=login, server="Demo-Server", currency="USD",
+                      report_time=datetime(2024, 2, report_day))
+    printed = PrintedTotals(profit=10.0 * n, commission=-0.7 * n)
+    return Statement(path=path, format="mt4_detailed", account=account, trades=trades, cash=cash,
+                     open_positions=open_positions, printed=printed)
+
+
+def test_overlapping_statements_of_one_account_count_each_trade_once():
+    jan = _statement("1001", [1, 2, 3], 1, "jan.htm", open_tickets=[4])
+    feb = _statement("1001", [3, 4, 5], 2, "feb.htm", open_tickets=[6])
+    p = merge([jan, feb])
+    assert len(p.accounts) == 1
+    book = p.accounts[0]
+    assert sorted(book.trades["ticket"]) == [1, 2, 3, 4, 5]
+    assert len(book.cash) == 1  # the same deposit printed in both files
+    # Ticket 4 was open in January and is closed in February: only 6 is open now.
+    assert list(book.open_positions["ticket"]) == [6]
+    assert any("more than one file" in w for w in p.warnings)
+    assert all(f.reconciliation.ok for f in p.files)
+
+
+def test_different_accounts_stay_apart():
+    p = merge([_statement("1001", [1, 2], 1, "a.htm"), _statement("2002", [1, 2], 1, "b.htm")])
+    assert len(p.accounts) == 2
+    assert len(p.trades) == 4
+    assert set(p.trades["account"]) == {"1001", "2002"}
+
+
+def test_unnamed_accounts_are_kept_per_file():
+    a, b = _statement("", [1], 1, "x.htm"), _statement("", [1], 1, "y.htm")
+    p = merge([a, b])
+    assert len(p.accounts) == 2
+
+
+def test_reconciliation_reports_each_difference():
+    st = _statement("1001", [1, 2], 1, "a.htm")
+    st.printed.profit = 25.0
+    p = merge([st])
+    diff = p.files[0].reconciliation.differences["profit"]
+    assert diff.imported == 20.0 and diff.printed == 25.0 and diff.difference == -5.0
+    assert not p.files[0].reconciliation.ok
