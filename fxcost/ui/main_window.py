@@ -6,7 +6,7 @@ import html
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -29,7 +29,13 @@ FILE_FILTER = "Trade history (*.htm *.html *.xlsx *.csv *.txt);;All files (*)"
 
 
 class MainWindow(QMainWindow):
-    """Import panel: accounts, counts, totals, reconciliation, warnings and skipped rows."""
+    """Import panel: accounts, counts, totals, reconciliation, warnings and skipped rows.
+
+    Signals:
+        import_finished(): an import ended (imported, failed or cancelled) and the window is idle again.
+    """
+
+    import_finished = Signal()
 
     def __init__(self, log_path: Path | None = None):
         super().__init__()
@@ -99,6 +105,7 @@ class MainWindow(QMainWindow):
         self.open_action.setEnabled(True)
         self.progress.hide()
         self.cancel_button.hide()
+        self.import_finished.emit()
 
     def _on_error(self, exc: BaseException) -> None:
         if isinstance(exc, ImportCancelled):
