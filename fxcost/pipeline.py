@@ -6,8 +6,8 @@ The GUI runs this on a worker thread and the CLI calls it directly; it knows not
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 from fxcost.errors import ImportCancelled, ImportFailed
 from fxcost.importers import load_file

@@ -8,7 +8,7 @@ since a history has few distinct symbols.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 #: ISO codes (and metals) that can form a 6-letter FX or metal symbol.
 CURRENCIES = frozenset(

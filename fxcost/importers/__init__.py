@@ -12,8 +12,8 @@ user-readable message for anything it cannot read; any other exception is a bug.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from fxcost.errors import FxCostError, ImportFailed
 from fxcost.importers.detect import identify

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 _ROW_SPLIT = re.compile(r"<tr\b[^>]*>", re.IGNORECASE)
 _CELL = re.compile(r"<t([dh])\b([^>]*)>(.*?)(?=<t[dh]\b|</tr\s*>|</table\s*>|$)", re.IGNORECASE | re.DOTALL)

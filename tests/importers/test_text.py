@@ -71,8 +71,8 @@ def test_parse_report_time_mt4_and_mt5():
 @pytest.mark.parametrize(
     "data, expected",
     [
-        ("Peña".encode("utf-8"), "Peña"),
-        (b"\xef\xbb\xbf" + "Peña".encode("utf-8"), "Peña"),
+        ("Peña".encode(), "Peña"),
+        (b"\xef\xbb\xbf" + "Peña".encode(), "Peña"),
         (b"\xff\xfe" + "口座".encode("utf-16-le"), "口座"),
         (b"\xff\xfe" + "<html>".encode("utf-16-le") + b"\n", "<html>"),  # stray odd byte
         ("<html>abc</html>".encode("utf-16-le"), "<html>abc</html>"),  # UTF-16 without BOM

@@ -1,0 +1,185 @@
+"""Per-trade cost decomposition (DOMAIN.md 7.2): spread (implicit, inside Profit), commission,
+taxes, swap, rebate, and the TCA figures, vectorised over a trades frame.
+
+    mid_pnl              = profit + spread_cost           (estimated P&L at mid prices)
+    broker_net           = profit + commission + taxes + swap
+    net_after_rebate     = broker_net + rebate
+    transaction_cost     = spread_cost - commission - taxes     (>= 0; swap is carry, shown apart)
+    net_transaction_cost = transaction_cost - rebate
+
+Never ``profit - spread_cost``: MetaTrader's Profit already contains the spread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from fxcost.analysis import instruments
+from fxcost.analysis.instruments import InstrumentSettings
+
+#: Columns :func:`decompose` adds to a trades frame (documented in docs/ENGINE.md).
+COST_COLUMNS = (
+    "category", "quote_ccy", "point", "pip", "m", "m_source", "pip_value", "usd_rate",
+    "spread_price", "spread_pips", "spread_source", "spread_cost", "commission_source",
+    "mid_pnl", "broker_net", "transaction_cost", "rebate", "net_after_rebate", "net_transaction_cost",
+    "notional_usd", "hold_seconds", "move_points", "cost_pips", "cost_pips_after",
+    "bps", "bps_before", "usd_per_million", "usd_per_million_before",
+)
+
+
+@dataclass
+class CommissionSchedule:
+    """A commission to apply where the export has none (or, for what-if, instead of the exported one).
+
+    ``model``: ``per_lot`` (money per lot), ``per_million`` (money per 1M USD notional) or
+    ``base_units`` (units of the symbol's base currency per lot, Tickmill-style).
+    ``per``: ``round_turn`` or ``per_side`` (per side is charged twice per round turn).
+    ``apply``: ``missing`` (only trades with zero commission) or ``always`` (replace).
+    """
+
+    name: str = "Commission"
+    model: str = "per_lot"
+    rate: float = 0.0
+    per: str = "round_turn"
+    currency: str = "USD"
+    apply: str = "missing"
+    categories: dict[str, float] = field(default_factory=dict)  # category -> rate override
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CommissionSchedule:
+        known = {k: data[k] for k in ("name", "model", "rate", "per", "currency", "apply", "categories") if k in data}
+        schedule = cls(**known)
+        if schedule.model not in ("per_lot", "per_million", "base_units"):
+            raise ValueError(f"commission model {schedule.model!r}: use per_lot, per_million or base_units")
+        if schedule.per not in ("round_turn", "per_side"):
+            raise ValueError(f"commission 'per' {schedule.per!r}: use round_turn or per_side")
+        if schedule.apply not in ("missing", "always"):
+            raise ValueError(f"commission 'apply' {schedule.apply!r}: use missing or always")
+        return schedule
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "model": self.model, "rate": self.rate, "per": self.per,
+                "currency": self.currency, "apply": self.apply, "categories": dict(self.categories)}
+
+
+def schedule_commission(
+    t: pd.DataFrame, schedule: CommissionSchedule, to_account: float
+) -> np.ndarray:
+    """Commission (negative money, account currency) a schedule charges each trade.
+
+    ``to_account``: account-currency units per unit of the schedule's currency.
+    """
+    sides = 2.0 if schedule.per == "per_side" else 1.0
+    rate = t["category"].map(schedule.categories).astype("float64").fillna(schedule.rate).to_numpy()
+    lots = t["lots"].to_numpy()
+    if schedule.model == "per_lot":
+        money = rate * lots * sides * to_account
+    elif schedule.model == "per_million":
+        money = rate * t["notional_usd"].to_numpy() / 1e6 * sides * to_account
+    else:  # base_units: units of base currency per lot -> account currency via the trade's own M
+        # M / contract = account units per quote unit; base -> quote at the open price.
+        contract = 100_000.0
+        money = rate * lots * sides * t["open_price"].to_numpy() * t["m"].to_numpy() / contract
+    return -np.round(money, 2)
+
+
+def decompose(
+    trades: pd.DataFrame,
+    account_currency: str,
+    spread_price: np.ndarray,
+    spread_source: np.ndarray,
+    *,
+    instrument_settings: InstrumentSettings | None = None,
+    commission: CommissionSchedule | None = None,
+    classes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The trades of one account with every cost column but the rebate (set to 0 here).
+
+    Args:
+        trades: canonical closed trades of one account.
+        account_currency: e.g. "USD", "USC".
+        spread_price: round-turn spread per trade in price units (from fxcost.analysis.spreads).
+        spread_source: where each spread came from ("measured (bar minimum)", "profile: ...", ...).
+        commission: schedule applied where the export has none (or always, per its ``apply``).
+        classes: precomputed :func:`instruments.classify` result (optional).
+    """
+    t = trades.copy()
+    if classes is None:
+        classes = instruments.classify(t, instrument_settings)
+    for col in ("category", "quote_ccy", "point", "pip"):
+        t[col] = classes[col].to_numpy()
+    m, m_source = instruments.money_per_price(t, classes, account_currency, instrument_settings)
+    t["m"] = m
+    t["m_source"] = m_source
+    t["pip_value"] = t["pip"].to_numpy() * m  # account currency per pip per 1.0 lot
+    usd_rate = instruments.usd_per_account_unit(t, classes, m, account_currency)
+    t["usd_rate"] = usd_rate
+
+    lots = t["lots"].to_numpy()
+    # Notional in USD at the open price: lots x contract x price x (quote -> USD). M / account->USD
+    # conversion gives contract x (quote -> account), so notional_usd = lots x open x M x usd_rate.
+    t["notional_usd"] = lots * t["open_price"].to_numpy() * m * usd_rate
+
+    t["spread_price"] = spread_price
+    t["spread_pips"] = spread_price / t["pip"].to_numpy()
+    t["spread_source"] = spread_source
+    t["spread_cost"] = spread_price * m * lots
+
+    t["commission_source"] = "export"
+    if commission is not None and commission.rate:
+        to_account = 1.0 / _usd_to(account_currency, commission.currency, usd_rate)
+        charged = schedule_commission(t, commission, to_account)
+        target = np.ones(len(t), bool) if commission.apply == "always" else (t["commission"].to_numpy() == 0)
+        t.loc[target, "commission"] = charged[target]
+        t.loc[target, "commission_source"] = f"schedule: {commission.name}"
+
+    t["mid_pnl"] = t["profit"] + t["spread_cost"]
+    t["broker_net"] = t["profit"] + t["commission"] + t["taxes"] + t["swap"]
+    t["transaction_cost"] = t["spread_cost"] - t["commission"] - t["taxes"]
+    t["rebate"] = 0.0
+    t["hold_seconds"] = (t["close_time"] - t["open_time"]).dt.total_seconds().to_numpy()
+    sign = np.where(t["side"].to_numpy() == "buy", 1.0, -1.0)
+    t["move_points"] = (t["close_price"] - t["open_price"]).to_numpy() * sign / t["point"].to_numpy()
+    return finish(t)
+
+
+def finish(t: pd.DataFrame) -> pd.DataFrame:
+    """(Re)compute every column that depends on the rebate; call after setting ``rebate``."""
+    t["net_after_rebate"] = t["broker_net"] + t["rebate"]
+    t["net_transaction_cost"] = t["transaction_cost"] - t["rebate"]
+    lot_pips = t["lots"].to_numpy() * t["pip_value"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t["cost_pips"] = t["transaction_cost"].to_numpy() / lot_pips
+        t["cost_pips_after"] = t["net_transaction_cost"].to_numpy() / lot_pips
+        usd = t["usd_rate"].to_numpy()
+        notional = t["notional_usd"].to_numpy()
+        t["bps_before"] = t["transaction_cost"].to_numpy() * usd / notional * 1e4
+        t["bps"] = t["net_transaction_cost"].to_numpy() * usd / notional * 1e4
+    t["usd_per_million_before"] = t["bps_before"] * 100.0
+    t["usd_per_million"] = t["bps"] * 100.0
+    return t
+
+
+def _usd_to(account_currency: str, currency: str, usd_per_account: float) -> float:
+    """Units of ``currency`` per account-currency unit (for schedules and programs quoted in another currency)."""
+    acct = account_currency.upper()
+    cur = (currency or acct).upper()
+    if cur == acct:
+        return 1.0
+    usd_per_cur = instruments.DEFAULT_USD_RATES.get(cur)
+    if cur in instruments.CENT:
+        major, factor = instruments.CENT[cur]
+        usd_per_cur = instruments.DEFAULT_USD_RATES.get(major, 1.0) * factor
+    if cur == "USD":
+        usd_per_cur = 1.0
+    if not usd_per_cur:
+        raise ValueError(f"no conversion rate for currency {currency!r}")
+    return usd_per_account / usd_per_cur
+
+
+def account_per_unit(account_currency: str, currency: str, usd_per_account: float) -> float:
+    """Account-currency units per unit of ``currency`` (e.g. a rebate program's USD into a EUR account)."""
+    return 1.0 / _usd_to(account_currency, currency, usd_per_account)

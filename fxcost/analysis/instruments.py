@@ -1,0 +1,252 @@
+"""Instruments: category, point and pip per symbol, and M (money per 1.0 price move per lot) per trade.
+
+M is derived from each trade's own Profit (DOMAIN.md 2.4): M_i = Profit / (signed move x lots),
+which equals contract size x the broker's conversion rate at close. Where a trade's own M is
+unreliable (tiny profit or move), the median of the symbol's reliable trades nearest in
+time is used; where a symbol has none, contract size x a conversion rate implied by other
+trades (or a default). Every M records its source: implied, median, default or user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from fxcost.symbols import CURRENCIES
+
+CATEGORIES = ("fx_major", "fx_minor", "fx_exotic", "metal", "index", "energy", "crypto", "stock", "other")
+
+_G10 = {"USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD"}
+_MAJORS = {"EURUSD", "GBPUSD", "USDJPY", "USDCHF", "AUDUSD", "USDCAD", "NZDUSD"}
+_METALS = {"XAU", "XAG", "XPT", "XPD"}
+_INDICES = {
+    "US30", "NAS100", "SPX500", "GER40", "UK100", "JP225", "FRA40", "EU50", "ESP35", "AUS200", "HK50",
+    "US2000", "CHINA50", "CN50", "SWI20", "NETH25", "ITA40", "SG30", "VIX", "DXY", "USDX", "STOXX50",
+}
+_ENERGIES = {"USOIL", "UKOIL", "NATGAS", "GASOLINE", "HEATOIL"}
+_CRYPTO = {"BTC", "ETH", "LTC", "XRP", "BCH", "ADA", "DOT", "SOL", "DOGE", "BNB", "LINK", "XLM", "EOS", "TRX", "AVAX"}
+
+#: Units per 1.0 lot by category, used only when M cannot be implied from the trades (DOMAIN.md 1.1).
+DEFAULT_CONTRACT: dict[str, float] = {
+    "fx_major": 100_000.0, "fx_minor": 100_000.0, "fx_exotic": 100_000.0,
+    "index": 1.0, "energy": 1000.0, "crypto": 1.0, "stock": 1.0, "other": 1.0,
+}
+METAL_CONTRACT = {"XAU": 100.0, "XAG": 5000.0, "XPT": 50.0, "XPD": 50.0}
+
+#: Approximate USD value of one unit of a currency: only for notional in USD and a last-resort
+#: conversion when the history itself implies no rate (source "default"). Dated so users can judge.
+DEFAULT_USD_RATES_DATE = "2025-06"
+DEFAULT_USD_RATES: dict[str, float] = {
+    "USD": 1.0, "EUR": 1.14, "GBP": 1.35, "JPY": 1 / 145.0, "CHF": 1 / 0.82, "CAD": 1 / 1.37, "AUD": 0.65,
+    "NZD": 0.60, "SEK": 1 / 9.6, "NOK": 1 / 10.1, "DKK": 1 / 6.55, "PLN": 1 / 3.75, "HUF": 1 / 350.0,
+    "CZK": 1 / 21.8, "TRY": 1 / 39.0, "ZAR": 1 / 17.9, "MXN": 1 / 19.2, "SGD": 1 / 1.29, "HKD": 1 / 7.85,
+    "CNH": 1 / 7.18, "CNY": 1 / 7.18, "XAU": 3300.0, "XAG": 36.0, "XPT": 1050.0, "XPD": 1000.0,
+}
+#: Cent-account currencies and their major currency.
+CENT = {"USC": ("USD", 0.01), "EUC": ("EUR", 0.01), "GBX": ("GBP", 0.01)}
+
+#: A trade's own M is trusted when |Profit| >= this (rounding error <= 0.5%) ...
+MIN_PROFIT_FOR_M = 1.0
+#: ... and the price moved at least this many points.
+MIN_POINTS_FOR_M = 10
+
+
+def category(root: str) -> str:
+    """Instrument category of a normalised symbol root."""
+    r = (root or "").upper()
+    if r in _MAJORS:
+        return "fx_major"
+    if len(r) == 6 and r[:3] in _METALS:
+        return "metal"
+    if len(r) == 6 and r[:3] in CURRENCIES and r[3:] in CURRENCIES:
+        return "fx_minor" if r[:3] in _G10 and r[3:] in _G10 else "fx_exotic"
+    if r in _INDICES:
+        return "index"
+    if r in _ENERGIES:
+        return "energy"
+    for coin in _CRYPTO:
+        if r.startswith(coin) and r[len(coin):] in ("USD", "USDT", "EUR", "JPY", "BTC", ""):
+            return "crypto"
+    if r.isalpha() and 1 <= len(r) <= 5:
+        return "stock"
+    return "other"
+
+
+def quote_currency(root: str) -> str:
+    """The currency prices are quoted in: the last 3 letters of FX/metals, USD for others (an assumption)."""
+    r = (root or "").upper()
+    if len(r) == 6 and r[:3] in CURRENCIES and r[3:] in CURRENCIES:
+        return r[3:]
+    if category(r) == "crypto":
+        for q in ("USDT", "USD", "EUR", "JPY", "BTC"):
+            if r.endswith(q) and len(r) > len(q):
+                return "USD" if q == "USDT" else q
+    return {"GER40": "EUR", "FRA40": "EUR", "EU50": "EUR", "ESP35": "EUR", "UK100": "GBP", "JP225": "JPY",
+            "AUS200": "AUD", "HK50": "HKD", "SWI20": "CHF", "NETH25": "EUR", "ITA40": "EUR",
+            "STOXX50": "EUR"}.get(r, "USD")
+
+
+def base_currency(root: str) -> str:
+    r = (root or "").upper()
+    if len(r) == 6 and r[:3] in CURRENCIES:
+        return r[:3]
+    return ""
+
+
+def pip_size(root: str, cat: str, digits: int) -> float:
+    """One pip in price units: 0.0001 (0.01 for JPY quotes) for FX; by convention for the rest."""
+    point = 10.0 ** -max(0, int(digits))
+    if cat.startswith("fx"):
+        return 0.01 if quote_currency(root) in ("JPY", "HUF") else 0.0001
+    if cat == "metal":
+        return {"XAU": 0.1, "XAG": 0.01}.get(root[:3], 10 * point)
+    if cat in ("index", "crypto"):
+        return 1.0
+    if cat == "energy":
+        return 0.01
+    return point * 10 if digits >= 3 else point
+
+
+@dataclass
+class InstrumentSettings:
+    """User overrides: contract sizes and M per symbol root, and extra aliases."""
+
+    contract_size: dict[str, float] = field(default_factory=dict)  # root -> units per lot
+    money_per_point: dict[str, float] = field(default_factory=dict)  # root -> M (account ccy per 1.0 price per lot)
+    categories: dict[str, str] = field(default_factory=dict)  # root -> category
+
+
+def classify(trades: pd.DataFrame, settings: InstrumentSettings | None = None) -> pd.DataFrame:
+    """Per-trade category, quote currency, point, pip (vectorised over distinct symbols)."""
+    settings = settings or InstrumentSettings()
+    keys = trades[["symbol_root", "digits"]].drop_duplicates()
+    rows = []
+    for root, digits in keys.itertuples(index=False):
+        cat = settings.categories.get(root) or category(root)
+        rows.append((root, digits, cat, quote_currency(root), 10.0 ** -max(0, int(digits)),
+                     pip_size(root, cat, int(digits))))
+    table = pd.DataFrame(rows, columns=["symbol_root", "digits", "category", "quote_ccy", "point", "pip"])
+    merged = trades[["symbol_root", "digits"]].merge(table, on=["symbol_root", "digits"], how="left")
+    merged.index = trades.index
+    return merged[["category", "quote_ccy", "point", "pip"]]
+
+
+def implied_m(trades: pd.DataFrame, point: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each trade's own M and whether it is reliable (DOMAIN.md 2.4 pitfalls)."""
+    sign = np.where(trades["side"].to_numpy() == "buy", 1.0, -1.0)
+    move = (trades["close_price"].to_numpy() - trades["open_price"].to_numpy()) * sign
+    lots = trades["lots"].to_numpy()
+    profit = trades["profit"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = profit / (move * lots)
+    reliable = (
+        np.isfinite(m)
+        & (m > 0)
+        & (np.abs(profit) >= MIN_PROFIT_FOR_M)
+        & (np.abs(move) >= MIN_POINTS_FOR_M * point.to_numpy() - 1e-12)
+    )
+    return m, reliable
+
+
+def money_per_price(
+    trades: pd.DataFrame,
+    classes: pd.DataFrame,
+    account_currency: str,
+    settings: InstrumentSettings | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """M per trade and its source ('implied', 'median', 'default', 'user').
+
+    Groups by (account, symbol_root): different accounts may convert differently.
+    """
+    settings = settings or InstrumentSettings()
+    n = len(trades)
+    m_own, reliable = implied_m(trades, classes["point"])
+    m = np.full(n, np.nan)
+    source = np.full(n, "", dtype=object)
+
+    m[reliable] = m_own[reliable]
+    source[reliable] = "implied"
+
+    # Unreliable trades take the median of the symbol's reliable trades in the same month (the
+    # conversion rate drifts over years), else over the whole history. Reliable trades far from
+    # that median (a broker adjustment inside Profit) are treated as unreliable too.
+    key = trades["account"].astype(str).to_numpy() + "|" + trades["symbol_root"].astype(str).to_numpy()
+    month = trades["close_time"].to_numpy().astype("datetime64[M]")
+    frame = pd.DataFrame({"key": key, "month": month, "m": np.where(reliable, m_own, np.nan)})
+    if reliable.any():
+        overall = frame.groupby("key")["m"].transform("median").to_numpy()
+        outlier = reliable & (np.abs(m_own - overall) > 0.05 * overall)
+        frame.loc[outlier, "m"] = np.nan
+        monthly = frame.groupby(["key", "month"])["m"].transform("median").to_numpy()
+        overall = frame.groupby("key")["m"].transform("median").to_numpy()
+        fallback = np.where(np.isfinite(monthly), monthly, overall)
+        need = (~reliable | outlier) & np.isfinite(fallback)
+        m[need] = fallback[need]
+        source[need] = "median"
+
+    # Default: contract size x conversion of the quote currency into the account currency.
+    missing = ~np.isfinite(m)
+    if missing.any():
+        rates = conversion_rates(trades, classes, m, account_currency)
+        roots = trades["symbol_root"].to_numpy()
+        cats = classes["category"].to_numpy()
+        quotes = classes["quote_ccy"].to_numpy()
+        for i in np.flatnonzero(missing):
+            contract = settings.contract_size.get(roots[i]) or _default_contract(roots[i], cats[i])
+            m[i] = contract * rates.get(quotes[i], np.nan)
+            source[i] = "default"
+
+    # User overrides win.
+    for root, value in settings.money_per_point.items():
+        mask = trades["symbol_root"].to_numpy() == root
+        m[mask] = value
+        source[mask] = "user"
+    for root, contract in settings.contract_size.items():
+        mask = (trades["symbol_root"].to_numpy() == root) & (source != "user")
+        if mask.any():
+            rates = conversion_rates(trades, classes, m, account_currency)
+            m[mask] = contract * rates.get(quote_currency(root), np.nan)
+            source[mask] = "user"
+    return m, source
+
+
+def _default_contract(root: str, cat: str) -> float:
+    if cat == "metal":
+        return METAL_CONTRACT.get(root[:3], 100.0)
+    return DEFAULT_CONTRACT.get(cat, 1.0)
+
+
+def conversion_rates(
+    trades: pd.DataFrame, classes: pd.DataFrame, m: np.ndarray, account_currency: str
+) -> dict[str, float]:
+    """Account-currency value of one unit of each quote currency, implied by the history when possible.
+
+    FX pairs carry 100,000 units per lot almost everywhere, so an FX pair's median M / 100,000
+    is the broker's own rate from its quote currency into the account currency.
+    """
+    acct, factor = CENT.get(account_currency.upper(), (account_currency.upper(), 1.0))
+    rates: dict[str, float] = {acct: 1.0 / factor}
+    fx = classes["category"].str.startswith("fx").to_numpy() & np.isfinite(m)
+    if fx.any():
+        df = pd.DataFrame({"q": classes["quote_ccy"].to_numpy()[fx], "m": m[fx]})
+        for q, med in df.groupby("q")["m"].median().items():
+            rates.setdefault(str(q), float(med) / 100_000.0)
+    usd = DEFAULT_USD_RATES
+    if acct in usd:
+        for ccy, value in usd.items():
+            rates.setdefault(ccy, value / usd[acct] / factor)
+    return rates
+
+
+def usd_per_account_unit(trades: pd.DataFrame, classes: pd.DataFrame, m: np.ndarray, account_currency: str) -> float:
+    """USD value of one unit of the account currency (for notional and $ per million)."""
+    acct, factor = CENT.get(account_currency.upper(), (account_currency.upper() or "USD", 1.0))
+    if acct == "USD":
+        return factor
+    rates = conversion_rates(trades, classes, m, account_currency)
+    # rates["USD"] = account units per USD when implied by XXXUSD trades.
+    if "USD" in rates and np.isfinite(rates["USD"]) and rates["USD"] > 0:
+        return 1.0 / rates["USD"]
+    return DEFAULT_USD_RATES.get(acct, 1.0) * factor
