@@ -32,6 +32,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="COLUMN=HEADER",
         help="for CSV files: which header holds a column, e.g. --csv-map open_time='Time'",
     )
+    parser.add_argument("--spread-profile", metavar="NAME|FILE", default="standard",
+                        help="spread profile: 'standard', 'raw' or a JSON file (default: standard)")
+    parser.add_argument("--program", action="append", default=[], metavar="FILE",
+                        help="rebate program JSON (repeatable: the first is the main program, the rest are compared); "
+                        "a bundled example by name also works")
+    parser.add_argument("--server-utc-offset", type=float, default=0.0, metavar="H",
+                        help="broker server time minus UTC in hours, for matching market data (default 0)")
+    parser.add_argument("--leverage", type=int, metavar="N", help="account leverage 1:N when the report prints none")
+    parser.add_argument("--market-data", action="append", default=[], metavar="FILE",
+                        help="MT5 bar export or tick CSV to measure spreads from (repeatable)")
+    parser.add_argument("--commission", type=float, metavar="RATE",
+                        help="commission per lot in the account currency, applied where the export has none")
+    parser.add_argument("--commission-per", choices=("round_turn", "per_side"), default="round_turn",
+                        help="whether --commission is per round turn (default) or per side")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument("--version", action="version", version=f"fxcost {__version__}")
     return parser
@@ -58,6 +72,11 @@ def report(argv: list[str]) -> int:
             print(f"fxcost: cannot write {args.json}: the folder {out_dir} does not exist.", file=sys.stderr)
             return 2
     try:
+        settings = build_settings(args)
+    except FxCostError as exc:
+        print(f"fxcost: {exc}", file=sys.stderr)
+        return 2
+    try:
         portfolio = import_files(args.files, csv_mapping=mapping)
     except FxCostError as exc:
         print(f"fxcost: {exc}", file=sys.stderr)
@@ -68,7 +87,12 @@ def report(argv: list[str]) -> int:
         if len(args.files) > 1:
             print(f"fxcost: none of the {len(args.files)} files could be imported.", file=sys.stderr)
         return 1
+    from fxcost.analysis.engine import analyse
+
+    result = analyse(portfolio, settings)
     doc = json_summary.summary(portfolio)
+    doc.update(json_summary.analysis_summary(result))
+    doc["warnings"] += result.warnings
     if args.json:
         try:
             json_summary.write_json(doc, args.json)
@@ -78,6 +102,27 @@ def report(argv: list[str]) -> int:
     if not args.quiet:
         print(render_text(portfolio, doc))
     return 0
+
+
+def build_settings(args: argparse.Namespace):
+    """Analysis settings from the command line; bad files raise FxCostError with their message."""
+    from fxcost.analysis import programs
+    from fxcost.analysis.costs import CommissionSchedule
+    from fxcost.analysis.engine import AnalysisSettings
+    from fxcost.analysis.spreads import load_profile
+
+    settings = AnalysisSettings(profile=load_profile(args.spread_profile))
+    settings.programs = [programs.load_named(p) for p in args.program]
+    settings.server_utc_offset = args.server_utc_offset
+    settings.leverage = args.leverage
+    if args.commission:
+        settings.commission = CommissionSchedule(name=f"{args.commission:g} per lot {args.commission_per}",
+                                                 rate=args.commission, per=args.commission_per, currency="")
+    if args.market_data:
+        from fxcost.analysis.market_data import read_market_data
+
+        settings.market_data = [read_market_data(p) for p in args.market_data]
+    return settings
 
 
 def render_text(portfolio: Portfolio, doc: dict) -> str:

@@ -53,3 +53,29 @@ def import_files(
     if progress:
         progress(1.0, "Done")
     return portfolio
+
+
+def run(
+    paths: Iterable[str | Path],
+    settings=None,
+    *,
+    progress: Progress | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+    csv_mapping: Mapping[str, str] | None = None,
+):
+    """Import ``paths`` and analyse them: the whole job behind the GUI's Open and the CLI's report."""
+    from fxcost.analysis.engine import analyse
+
+    def scaled(frac: float, msg: str) -> None:
+        if progress:
+            progress(frac * 0.8, msg)
+
+    portfolio = import_files(paths, progress=scaled, is_cancelled=is_cancelled, csv_mapping=csv_mapping)
+    if is_cancelled and is_cancelled():
+        raise ImportCancelled("Import cancelled.")
+    if progress:
+        progress(0.85, "Computing costs and rebates")
+    result = analyse(portfolio, settings)
+    if progress:
+        progress(1.0, "Done")
+    return result

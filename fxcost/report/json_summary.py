@@ -133,3 +133,106 @@ def write_json(doc: dict, path: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _num(value) -> float | None:
+    """JSON-safe number: None for NaN/inf/missing, cents for money."""
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(f, 6) + 0.0 if math.isfinite(f) else None
+
+
+def cost_totals(t: pd.DataFrame) -> dict:
+    """The `costs` block: sums, per lot, in pips and in bps of notional (docs/ENGINE.md)."""
+    lots = float(t["lots"].sum())
+    lot_pips = float((t["lots"] * t["pip_value"]).where(t["pip_value"].notna()).sum())
+    notional_usd = float(t["notional_usd"].sum())
+    usd = t["usd_rate"].to_numpy()
+    tc, ntc = float(t["transaction_cost"].sum()), float(t["net_transaction_cost"].sum())
+    tc_usd, ntc_usd = float((t["transaction_cost"] * usd).sum()), float((t["net_transaction_cost"] * usd).sum())
+    return {
+        "spread_cost": _money(t["spread_cost"].sum()),
+        "commission": _money(t["commission"].sum()),
+        "taxes": _money(t["taxes"].sum()),
+        "swap": _money(t["swap"].sum()),
+        "rebate": _money(t["rebate"].sum()),
+        "profit": _money(t["profit"].sum()),
+        "mid_pnl": _money(t["mid_pnl"].sum()),
+        "broker_net": _money(t["broker_net"].sum()),
+        "net_after_rebate": _money(t["net_after_rebate"].sum()),
+        "transaction_cost": _money(tc),
+        "net_transaction_cost": _money(ntc),
+        "cost_per_lot": _num(tc / lots) if lots else None,
+        "cost_per_lot_after": _num(ntc / lots) if lots else None,
+        "cost_pips_per_lot_before": _num(tc / lot_pips) if lot_pips else None,
+        "cost_pips_per_lot_after": _num(ntc / lot_pips) if lot_pips else None,
+        "bps_before": _num(tc_usd / notional_usd * 1e4) if notional_usd else None,
+        "bps": _num(ntc_usd / notional_usd * 1e4) if notional_usd else None,
+        "usd_per_million_before": _num(tc_usd / notional_usd * 1e6) if notional_usd else None,
+        "usd_per_million": _num(ntc_usd / notional_usd * 1e6) if notional_usd else None,
+        "notional_usd": _money(notional_usd),
+        "spread_estimated_trades": int((~t["spread_source"].astype(str).str.startswith("measured")).sum()),
+        "spread_measured_trades": int(t["spread_source"].astype(str).str.startswith("measured").sum()),
+    }
+
+
+def _frame_records(df: pd.DataFrame | None) -> list[dict]:
+    if df is None or not len(df):
+        return []
+    out = []
+    for rec in df.to_dict(orient="records"):
+        row = {}
+        for k, v in rec.items():
+            if isinstance(v, pd.Timestamp):
+                row[k] = v.isoformat(sep=" ")
+            elif isinstance(v, (float, int)) and not isinstance(v, bool):
+                row[k] = _num(v)
+            elif v is pd.NaT or v is None:
+                row[k] = None
+            else:
+                row[k] = v if isinstance(v, (str, bool)) else str(v)
+        out.append(row)
+    return out
+
+
+def analysis_summary(result) -> dict:
+    """The engine's blocks of the JSON: costs, breakeven, rebate, whatif, by_symbol."""
+    from fxcost.analysis import aggregate, breakeven, whatif
+
+    t = result.trades
+    be = breakeven.summary(t)
+    reasons = t.loc[~t["eligible"], "excluded_reason"].value_counts()
+    payouts = []
+    matches = []
+    for a in result.accounts:
+        payouts += [{"account": a.book.label, **r} for r in _frame_records(a.payouts)]
+        matches += [{"account": a.book.label, **r} for r in _frame_records(a.payout_matches)]
+    settings = result.settings
+    main = settings.main_program
+    return {
+        "currency": result.currency,
+        "assumptions": {
+            "spread_profile": settings.profile.name,
+            "spread_profile_source": settings.profile.source,
+            "program": getattr(main, "name", None),
+            "commission_schedule": settings.commission.as_dict() if settings.commission else None,
+            "server_utc_offset": settings.server_utc_offset,
+            "leverage": settings.leverage,
+        },
+        "costs": cost_totals(t),
+        "breakeven": {k: _num(v) if not isinstance(v, str) else v for k, v in be.items()},
+        "rebate": {
+            "program": getattr(main, "name", None),
+            "eligible_trades": int(t["eligible"].sum()) if main is not None else 0,
+            "excluded_trades": int((~t["eligible"]).sum()) if main is not None else 0,
+            "by_reason": {str(k): int(v) for k, v in reasons.items()},
+            "payouts": payouts,
+            "payout_matches": matches,
+        },
+        "whatif": [o.as_json() for o in whatif.compare(result)],
+        "by_symbol": _frame_records(aggregate.by(t, "symbol").reset_index()),
+    }
