@@ -17,7 +17,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 _ROW_SPLIT = re.compile(r"<tr\b[^>]*>", re.IGNORECASE)
-_CELL = re.compile(r"<t([dh])\b([^>]*)>(.*?)(?=<t[dh]\b|</tr\s*>|</table\s*>|$)", re.IGNORECASE | re.DOTALL)
+# A cell's text runs to the next <td>/<th>, </tr>, </table> or the end (closing tags are
+# optional in HTML). _TEXT spells that as "no '<', or a '<' that starts none of those" (an
+# unrolled loop), about twice as fast on a 30 MB statement as a lazy ".*?" with a lookahead
+# at every character. Groups: kind, attributes, text up to any </td>, a plain closing tag
+# right before the next cell, then anything else (text after </td>, stray closing tags).
+# inner + close + tail is exactly the old single capture; a plain cell (no tail, no tag in
+# its text) needs only ``inner``, and no tag stripping.
+_TEXT = r"[^<]*(?:<(?!/?t[dh]\b|/tr\s*>|/table\s*>)[^<]*)*"
+_CELL = re.compile(
+    rf"<t([dh])\b([^>]*)>({_TEXT})(</t[dh]\s*>\s*(?=<t[dh]\b|</tr\s*>|</table\s*>|$))?"
+    rf"((?:</t[dh]\b[^<>]*>?{_TEXT})*)",
+    re.IGNORECASE,
+)
 _TAG = re.compile(r"<[^>]*>")
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 _ATTR_CACHE: dict[tuple[str, str], str | None] = {}
@@ -89,7 +101,7 @@ def cell_text(raw: str) -> str:
         raw = _TAG.sub(" ", raw)
     if "&" in raw:
         raw = html.unescape(raw)
-    return _WS.sub(" ", raw).strip()
+    return " ".join(raw.split())  # str.split() splits on the same Unicode spaces as _WS, faster
 
 
 def iter_rows(text: str) -> Iterator[list[Cell]]:
@@ -100,8 +112,8 @@ def iter_rows(text: str) -> Iterator[list[Cell]]:
     chunks = _ROW_SPLIT.split(text)
     for chunk in chunks[1:]:
         cells = [
-            Cell(cell_text(inner), attrs.strip(), kind in "hH")
-            for kind, attrs, inner in _CELL.findall(chunk)
+            Cell(cell_text(inner + close + tail if tail or "<" in inner else inner), attrs.strip(), kind in "hH")
+            for kind, attrs, inner, close, tail in _CELL.findall(chunk)
         ]
         if cells:
             yield cells

@@ -1,0 +1,127 @@
+"""Costed trades summed by symbol, category, month, week, weekday, hour, holding time, side or account."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Keys :func:`by` understands; any other column name of the frame groups by that column as is.
+KEYS = ("symbol", "category", "month", "week", "weekday", "hour", "hold", "side", "account")
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+#: Holding-time buckets: lower edges in seconds (each bucket is [edge, next edge)).
+HOLD_EDGES = (60.0, 300.0, 900.0, 3600.0, 4 * 3600.0, 86400.0, 7 * 86400.0)
+HOLD_LABELS = ("<1 min", "1–5 min", "5–15 min", "15–60 min", "1–4 h", "4–24 h", "1–7 d", ">7 d")
+
+#: Money columns summed as they are (account currency; merged frames are already in one currency).
+SUMMED = ("lots", "profit", "commission", "taxes", "swap", "spread_cost", "rebate", "broker_net",
+          "net_after_rebate", "transaction_cost", "net_transaction_cost")
+
+#: Columns of every aggregation, in order.
+COLUMNS = ("trades",) + SUMMED + (
+    "cost_per_lot", "cost_per_lot_after", "cost_pips_per_lot", "cost_pips_per_lot_after", "win_rate",
+    "bps_before", "bps",
+)
+
+
+def key_series(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.Series:
+    """The grouping value of each trade for ``key``; times are server time as printed.
+
+    ``month`` and ``week`` are periods (weeks run Monday to Sunday); ``weekday`` and ``hold``
+    are ordered categoricals so tables and charts come out in calendar / duration order.
+    """
+    if key == "symbol":
+        return t["symbol_root"].rename("symbol")
+    if key in ("month", "week", "weekday", "hour"):
+        times = t[time_col]
+        if key == "month":
+            return times.dt.to_period("M").rename(key)
+        if key == "week":
+            return times.dt.to_period("W-SUN").rename(key)
+        if key == "hour":
+            return times.dt.hour.rename(key)
+        codes = times.dt.dayofweek.fillna(-1).astype("int64").to_numpy()
+        return pd.Series(pd.Categorical.from_codes(codes, categories=list(WEEKDAYS), ordered=True),
+                         index=t.index, name=key)
+    if key == "hold":
+        seconds = t["hold_seconds"].to_numpy(dtype="float64")
+        # searchsorted puts negative holds (clock skew in the export) into the first bucket.
+        codes = np.searchsorted(np.asarray(HOLD_EDGES), seconds, side="right")
+        codes = np.where(np.isnan(seconds), -1, codes)
+        return pd.Series(pd.Categorical.from_codes(codes, categories=list(HOLD_LABELS), ordered=True),
+                         index=t.index, name=key)
+    if key in t.columns:
+        return t[key]
+    raise ValueError(f"cannot group by {key!r}: use one of {', '.join(KEYS)} or a column name")
+
+
+def ratio(num: pd.Series | np.ndarray, den: pd.Series | np.ndarray) -> np.ndarray:
+    """num / den with NaN wherever the denominator is zero or missing (never inf)."""
+    num = np.asarray(num, dtype="float64")
+    den = np.asarray(den, dtype="float64")
+    ok = np.isfinite(den) & (den != 0)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num, den, out=out, where=ok)
+    return out
+
+
+def _parts(t: pd.DataFrame) -> pd.DataFrame:
+    """Per-trade addends whose group sums give every column (ratios are taken after summing)."""
+    lots = t["lots"].to_numpy(dtype="float64")
+    lot_pips = lots * t["pip_value"].to_numpy(dtype="float64")
+    has_pips = np.isfinite(lot_pips) & (lot_pips > 0)
+    usd = t["usd_rate"].to_numpy(dtype="float64")
+    notional = t["notional_usd"].to_numpy(dtype="float64")
+    has_notional = np.isfinite(notional) & (notional > 0) & np.isfinite(usd)
+    tc = t["transaction_cost"].to_numpy(dtype="float64")
+    ntc = t["net_transaction_cost"].to_numpy(dtype="float64")
+    profit = t["profit"].to_numpy(dtype="float64")
+    data = {"trades": np.ones(len(t), dtype="int64")}
+    data.update({c: t[c].to_numpy(dtype="float64") for c in SUMMED})
+    # Trades without a pip (non-FX without a convention) or notional stay out of both sides of
+    # the pip and bps ratios instead of dragging them towards zero.
+    data["_lot_pips"] = np.where(has_pips, lot_pips, 0.0)
+    data["_tc_pips"] = np.where(has_pips, tc, 0.0)
+    data["_ntc_pips"] = np.where(has_pips, ntc, 0.0)
+    data["_notional"] = np.where(has_notional, notional, 0.0)
+    data["_tc_usd"] = np.where(has_notional, tc * usd, 0.0)
+    data["_ntc_usd"] = np.where(has_notional, ntc * usd, 0.0)
+    data["_win"] = (profit > 0).astype("int64")
+    data["_decisive"] = (profit != 0).astype("int64")
+    return pd.DataFrame(data, index=t.index)
+
+
+def _finish(s: pd.DataFrame) -> pd.DataFrame:
+    out = s[["trades", *SUMMED]].copy()
+    out["cost_per_lot"] = ratio(s["transaction_cost"], s["lots"])
+    out["cost_per_lot_after"] = ratio(s["net_transaction_cost"], s["lots"])
+    out["cost_pips_per_lot"] = ratio(s["_tc_pips"], s["_lot_pips"])
+    out["cost_pips_per_lot_after"] = ratio(s["_ntc_pips"], s["_lot_pips"])
+    # Win = Profit > 0 among trades with a non-zero Profit, as in breakeven.summary.
+    out["win_rate"] = ratio(s["_win"], s["_decisive"])
+    out["bps_before"] = ratio(s["_tc_usd"], s["_notional"]) * 1e4
+    out["bps"] = ratio(s["_ntc_usd"], s["_notional"]) * 1e4
+    return out
+
+
+def by(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.DataFrame:
+    """Sums and money-weighted ratios of the costed frame per value of ``key`` (one row per group).
+
+    ``cost_per_lot`` is money per round-turn lot; ``cost_pips_per_lot`` is Σ cost / Σ(lots x pip
+    value); ``win_rate`` is the share of Profit-winners among trades with non-zero Profit (a
+    fraction); ``bps`` is Σ net cost in USD / Σ notional USD x 10,000. Groups without trades are
+    left out; categorical keys keep their order.
+    """
+    groups = key_series(t, key, time_col)
+    sums = _parts(t).groupby(groups, sort=True, observed=True).sum()
+    sums.index.name = groups.name
+    return _finish(sums)
+
+
+def total(t: pd.DataFrame) -> pd.Series:
+    """The same columns as :func:`by` over the whole frame (what every ``by`` table sums to)."""
+    sums = _parts(t).sum().to_frame().T
+    row = _finish(sums).iloc[0]
+    row.name = "Total"
+    return row

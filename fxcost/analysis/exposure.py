@@ -1,0 +1,316 @@
+"""Balance timeline, notional, margin and effective leverage per trade, concurrent exposure, drawdown, lot scaling.
+
+Conventions:
+- The balance is MetaTrader's: deposits, withdrawals, transfers, bonuses, adjustments, broker
+  postings and rebate rows from the cash frame, plus each trade's realised ``broker_net`` at its
+  close time. **Credit is left out** (MT4/MT5 print Balance without credit; credit is broker money
+  that counts toward equity and free margin but is not the trader's).
+- Events at the same instant are ordered cash, then closes, then opens: a deposit or a close at
+  10:00 is in the balance of a trade opened at 10:00, and a position closed at 10:00 is not
+  concurrent with one opened at 10:00.
+- Notional is in the account currency at the open price: lots x open price x M (M = contract x
+  quote-to-account rate, fxcost.analysis.instruments). Margin = notional / leverage, the plain FX
+  rule; brokers with per-instrument margin rates for CFDs differ.
+- Concurrent exposure is gross (a hedged buy and sell both count) and per account.
+- Cash amounts are taken to be in the same currency as the frame's money columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from fxcost.analysis import costs
+from fxcost.analysis.aggregate import ratio
+
+#: Cash kinds that are not part of MetaTrader's Balance.
+NOT_BALANCE = ("credit",)
+
+#: Money columns (and notional) that scale with the lot size in :func:`scale`.
+SCALED = ("lots", "commission", "taxes", "swap", "profit", "spread_cost", "mid_pnl", "broker_net",
+          "transaction_cost", "rebate", "notional_usd")
+
+_CASH, _CLOSE, _OPEN = 0, 1, 2
+
+
+def _cash_rows(cash: pd.DataFrame | None, exclude: Iterable[str]) -> pd.DataFrame | None:
+    if cash is None or not len(cash):
+        return None
+    keep = ~cash["kind"].isin(tuple(exclude)).to_numpy()
+    return cash.loc[keep] if keep.any() else None
+
+
+def _block_cumsum(values: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """Cumulative sum restarting at every change of ``block`` (rows sorted by block)."""
+    if not len(values):
+        return values.astype("float64")
+    cs = np.cumsum(values)
+    starts = np.r_[True, block[1:] != block[:-1]]
+    if starts.sum() == 1:
+        return cs
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(values)), 0))
+    # Subtract what came before the block (exactly 0 for the first block).
+    return cs - (cs[first] - values[first])
+
+
+def _event_order(acct: np.ndarray, time: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Stable permutation sorting events by account, time, then kind (cash, close, open).
+
+    Same result as np.lexsort((order, time, acct)), several times faster: time and kind fold into
+    one int64 key (event times are nearly sorted already, which stable sorts exploit), then a
+    radix sort on the small account codes.
+    """
+    if not len(time):
+        return np.arange(0)
+    valid = time != np.iinfo("int64").min  # NaT sorts first, as in lexsort
+    t0 = time[valid].min() if valid.any() else 0
+    span = (time[valid].max() - t0) if valid.any() else 0
+    if span >= 2**60 or acct.max() >= 2**16:
+        return np.lexsort((order, time, acct))
+    key = np.where(valid, time - t0 + 1, 0) * 4 + order
+    perm = np.argsort(key, kind="stable")
+    if acct.max() > 0:
+        perm = perm[np.argsort(acct[perm].astype("uint16"), kind="stable")]
+    return perm
+
+
+def _sweep(t: pd.DataFrame, cash: pd.DataFrame | None, *, pnl: str = "broker_net", opens: bool = False,
+           include_credit: bool = False, exposure: tuple[np.ndarray, ...] = ()) -> dict[str, np.ndarray]:
+    """One sorted pass over cash, close (and open) events of every account.
+
+    Returns the sorted event arrays: ``src`` (row position in cash or t), ``order``, ``acct``,
+    ``time``, ``amount``, ``balance`` and, per array in ``exposure`` (+ at open, - at close), its
+    running sum per account in ``exp0``, ``exp1``... with ties at the same instant resolved to the
+    last event of the tie (so positions opened together see each other).
+    """
+    c = _cash_rows(cash, () if include_credit else NOT_BALANCE)
+    n = len(t)
+    nc = 0 if c is None else len(c)
+    # One factorisation over trades and cash so that both share account codes.
+    names = t["account"].to_numpy(dtype=object)
+    if c is not None:
+        names = np.concatenate([c["account"].to_numpy(dtype=object), names])
+    codes = pd.factorize(names)[0]
+    acct = np.concatenate([codes, codes[nc:]]) if opens else codes
+    times = [t["close_time"].to_numpy("datetime64[ns]").view("int64")]
+    if opens:
+        times.append(t["open_time"].to_numpy("datetime64[ns]").view("int64"))
+    if c is not None:
+        times.insert(0, c["time"].to_numpy("datetime64[ns]").view("int64"))
+    time = np.concatenate(times)
+    order = np.concatenate([np.full(nc, _CASH), np.full(n, _CLOSE)] + ([np.full(n, _OPEN)] if opens else []))
+    pos = np.arange(n)
+    src = np.concatenate([np.arange(nc), pos] + ([pos] if opens else []))
+    amounts = [np.nan_to_num(t[pnl].to_numpy(dtype="float64"))]
+    if c is not None:
+        amounts.insert(0, np.nan_to_num(c["amount"].to_numpy(dtype="float64")))
+    if opens:
+        amounts.append(np.zeros(n))
+    amount = np.concatenate(amounts)
+
+    perm = _event_order(acct, time, order)
+    acct, time, order, src, amount = acct[perm], time[perm], order[perm], src[perm], amount[perm]
+    out = {"src": src, "order": order, "acct": acct, "time": time, "amount": amount,
+           "balance": _block_cumsum(amount, acct)}
+    if exposure:
+        # The tie group of an event: same account, instant and kind; its last row holds the total.
+        new = np.ones(len(acct), dtype=bool)
+        new[1:] = (np.diff(acct) != 0) | (np.diff(time) != 0) | (np.diff(order) != 0)
+        gid = np.cumsum(new) - 1
+        last = np.r_[np.flatnonzero(new)[1:] - 1, len(new) - 1] if len(new) else gid
+        for i, values in enumerate(exposure):
+            v = np.nan_to_num(np.asarray(values, dtype="float64"))
+            delta = np.concatenate([np.zeros(nc), -v] + ([v] if opens else []))[perm]
+            out[f"exp{i}"] = _block_cumsum(delta, acct)[last][gid]
+    return out
+
+
+def balance_timeline(t: pd.DataFrame, cash: pd.DataFrame | None = None, *, pnl: str = "broker_net",
+                     include_credit: bool = False) -> pd.DataFrame:
+    """Balance after every cash event and trade close, per account (sorted by account, then time).
+
+    Columns: ``account``, ``time``, ``kind`` (the cash kind, or ``trade``), ``ticket``, ``amount``,
+    ``balance``. ``pnl`` is the trade column booked at close (``net_after_rebate`` adds the
+    accrued rebates). Credit is excluded unless ``include_credit``.
+    """
+    s = _sweep(t, cash, pnl=pnl, include_credit=include_credit)
+    c = _cash_rows(cash, () if include_credit else NOT_BALANCE)
+    is_cash = s["order"] == _CASH
+    src = s["src"]
+    n = len(src)
+    account = np.empty(n, dtype=object)
+    kind = np.empty(n, dtype=object)
+    ticket = np.zeros(n, dtype="int64")
+    trade_rows = ~is_cash
+    account[trade_rows] = t["account"].astype(str).to_numpy()[src[trade_rows]]
+    kind[trade_rows] = "trade"
+    ticket[trade_rows] = t["ticket"].to_numpy()[src[trade_rows]]
+    if c is not None:
+        account[is_cash] = c["account"].astype(str).to_numpy()[src[is_cash]]
+        kind[is_cash] = c["kind"].to_numpy()[src[is_cash]]
+        ticket[is_cash] = c["ticket"].to_numpy()[src[is_cash]]
+    return pd.DataFrame({"account": account, "time": s["time"].view("datetime64[ns]"), "kind": kind,
+                         "ticket": ticket, "amount": s["amount"], "balance": s["balance"]})
+
+
+def _leverage_per_trade(t: pd.DataFrame, leverage: int | Mapping[str, int] | None) -> np.ndarray:
+    if leverage is None:
+        lev = np.full(len(t), np.nan)
+    elif isinstance(leverage, Mapping):
+        lev = per_account(t["account"], {str(k): float(v or np.nan) for k, v in leverage.items()})
+    else:
+        lev = np.full(len(t), float(leverage))
+    return np.where(lev > 0, lev, np.nan)
+
+
+def per_account(accounts: pd.Series, values: Mapping[str, float], default: float = np.nan) -> np.ndarray:
+    """``values[account]`` per row (``default`` where missing), looked up once per distinct account."""
+    codes, uniques = pd.factorize(accounts.to_numpy(dtype=object))
+    table = np.array([float(values.get(str(u), default)) for u in uniques] + [default], dtype="float64")
+    return table[codes]  # code -1 (missing account) takes the trailing default
+
+
+def _num(value: float) -> float | None:
+    return float(value) if value is not None and np.isfinite(value) else None
+
+
+def _nanmax(values: np.ndarray) -> float | None:
+    finite = values[np.isfinite(values)]
+    return float(finite.max()) if len(finite) else None
+
+
+def _nanmean(values: np.ndarray) -> float | None:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if len(finite) else None
+
+
+def leverage(t: pd.DataFrame, cash: pd.DataFrame | None = None,
+             leverage: int | Mapping[str, int] | None = None) -> dict:
+    """Notional, margin, balance at open and effective leverage per trade, with their maxima and means.
+
+    ``leverage``: the account's leverage (1:100 -> 100), one per account as a mapping, or None
+    (margin figures are then None). Returns a dict: ``per_trade`` (a frame on ``t``'s index:
+    notional, leverage, margin, balance_at_open, effective_leverage = notional / balance at open,
+    concurrent_notional = gross notional of the account's positions open right after this one
+    opened, concurrent_margin, concurrent_leverage = concurrent notional / balance at open,
+    rebate_per_margin) and the summary figures (None where undefined): max/avg effective and
+    concurrent leverage, max concurrent notional and margin, total margin, rebate per unit of
+    margin (Σ rebate / Σ margin) and per unit of peak margin (Σ rebate / max concurrent margin).
+    A balance at open that is zero or negative (no deposits in the history) gives no leverage.
+    """
+    lots = t["lots"].to_numpy(dtype="float64")
+    notional = lots * t["open_price"].to_numpy(dtype="float64") * t["m"].to_numpy(dtype="float64")
+    lev = _leverage_per_trade(t, leverage)
+    margin = notional / lev
+    s = _sweep(t, cash, opens=True, exposure=(notional, margin))
+    at_open = s["order"] == _OPEN
+    balance = np.full(len(t), np.nan)
+    conc = np.full(len(t), np.nan)
+    conc_margin = np.full(len(t), np.nan)
+    balance[s["src"][at_open]] = s["balance"][at_open]
+    conc[s["src"][at_open]] = s["exp0"][at_open]
+    conc_margin[s["src"][at_open]] = s["exp1"][at_open]
+    conc[~np.isfinite(notional)] = np.nan
+    conc_margin[~np.isfinite(margin)] = np.nan
+    positive = np.where(balance > 0, balance, np.nan)
+    effective = ratio(notional, positive)
+    concurrent = ratio(conc, positive)
+    rebate = t["rebate"].to_numpy(dtype="float64")
+    columns = {
+        "notional": notional, "leverage": lev, "margin": margin, "balance_at_open": balance,
+        "effective_leverage": effective, "concurrent_notional": conc, "concurrent_margin": conc_margin,
+        "concurrent_leverage": concurrent, "rebate_per_margin": ratio(rebate, margin),
+    }
+    # One float block filled row by row: building from a dict would copy every column once more.
+    block = np.empty((len(columns), len(t)))
+    for i, values in enumerate(columns.values()):
+        block[i] = values
+    per_trade = pd.DataFrame(block.T, columns=list(columns), index=t.index, copy=False)
+    has_margin = np.isfinite(margin)
+    total_margin = float(margin[has_margin].sum()) if has_margin.any() else None
+    peak_margin = _nanmax(conc_margin)
+    return {
+        "per_trade": per_trade,
+        "max_effective_leverage": _nanmax(effective),
+        "avg_effective_leverage": _nanmean(effective),
+        "max_concurrent_leverage": _nanmax(concurrent),
+        "avg_concurrent_leverage": _nanmean(concurrent),
+        "max_concurrent_notional": _nanmax(conc),
+        "max_concurrent_margin": peak_margin,
+        "total_margin": total_margin,
+        "rebate_per_margin": _num(ratio(rebate[has_margin].sum(), total_margin)) if total_margin else None,
+        "rebate_per_peak_margin": _num(ratio(rebate.sum(), peak_margin)) if peak_margin else None,
+    }
+
+
+def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "broker_net") -> dict:
+    """Largest fall of the realised P&L curve (trades in close order) from its running peak.
+
+    ``max_drawdown`` is money (>= 0). ``max_drawdown_pct`` is the largest fall as a percentage of
+    the balance at the peak it fell from when the cash frame gives a balance (``drawdown_basis``
+    ``balance``), else of the cumulative P&L at that peak (``cumulative_pnl``, peaks > 0 only).
+    Deposits and withdrawals move the base, never the curve, so a withdrawal is not a drawdown.
+    Rebate rows of the cash frame are left out of the base: the ``net_after_rebate`` curve already
+    holds the rebates on accrual, and the ``broker_net`` curve is the account without them.
+    """
+    c = _cash_rows(cash, NOT_BALANCE + ("rebate",))
+    basis = "balance" if c is not None else "cumulative_pnl"
+    if not len(t):
+        return {"max_drawdown": None, "max_drawdown_pct": None, "drawdown_basis": basis}
+    close = t["close_time"].to_numpy("datetime64[ns]")
+    perm = np.argsort(close, kind="stable")
+    cum = np.r_[0.0, np.cumsum(np.nan_to_num(t[pnl].to_numpy(dtype="float64")[perm]))]
+    peak = np.maximum.accumulate(cum)
+    dd = peak - cum
+    # Where each running peak was set: the balance there is the base of the percentage.
+    at_peak = np.maximum.accumulate(np.where(cum >= peak, np.arange(len(cum)), 0))
+    if c is not None:
+        cash_time = c["time"].to_numpy("datetime64[ns]")
+        cperm = np.argsort(cash_time, kind="stable")
+        cash_cum = np.r_[0.0, np.cumsum(np.nan_to_num(c["amount"].to_numpy(dtype="float64")[cperm]))]
+        point_time = np.r_[close[perm][:1], close[perm]]  # the start point is just before the first close
+        external = cash_cum[np.searchsorted(cash_time[cperm], point_time, side="right")]
+        base = (external + cum)[at_peak]
+    else:
+        base = peak
+    pct = ratio(dd, np.where(base > 0, base, np.nan)) * 100.0
+    return {"max_drawdown": float(dd.max()), "max_drawdown_pct": _nanmax(pct), "drawdown_basis": basis}
+
+
+def scale(t: pd.DataFrame, k: float) -> pd.DataFrame:
+    """The costed frame as if every trade had been ``k`` times its size.
+
+    Lots, notional and every money column (Profit, commission, taxes, swap, spread, rebate and
+    what derives from them) scale linearly; per-lot figures (pip value, M, cost pips, bps) do
+    not change. Rebate tiers, minimum payouts and rounding are not re-applied (linear model).
+    """
+    if not k > 0:
+        raise ValueError(f"lot scale factor must be positive, got {k!r}")
+    out = t.copy()
+    for col in SCALED:
+        out[col] = out[col].to_numpy(dtype="float64") * k
+    return costs.finish(out)
+
+
+def scale_comparison(t: pd.DataFrame, ks: Iterable[float] = (0.5, 1.0, 2.0),
+                     cash: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Lots, P&L, rebates and maximum drawdown (with and without rebates) for each lot scale ``k``.
+
+    Money figures scale with k; the drawdown in percent grows faster than k when a balance is
+    known, because deposits do not scale.
+    """
+    rows = []
+    for k in ks:
+        s = scale(t, k)
+        without = max_drawdown(s, cash, "broker_net")
+        with_ = max_drawdown(s, cash, "net_after_rebate")
+        rows.append({
+            "k": float(k), "lots": float(s["lots"].sum()), "broker_net": float(s["broker_net"].sum()),
+            "rebate": float(s["rebate"].sum()), "net_after_rebate": float(s["net_after_rebate"].sum()),
+            "max_drawdown": without["max_drawdown"], "max_drawdown_with_rebates": with_["max_drawdown"],
+            "max_drawdown_pct": without["max_drawdown_pct"],
+            "max_drawdown_pct_with_rebates": with_["max_drawdown_pct"],
+        })
+    return pd.DataFrame(rows)

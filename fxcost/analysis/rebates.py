@@ -1,0 +1,445 @@
+"""Rebate engine: per-trade rebate under a program, eligibility with reasons, tiers, accrual and payouts, payout matching.
+
+Conventions (DOMAIN.md 6):
+
+- **Rates.** The first rule of ``program.rates`` whose match fits a trade prices it:
+  ``per_lot`` = rate x lots x sides (program currency), ``pips_per_lot`` = rate x pip_value x lots x
+  sides (pip_value is already account currency), ``pct_spread`` = rate/100 x spread_cost,
+  ``pct_commission`` = rate/100 x (-commission), ``per_million`` = rate x notional_usd / 1e6 x sides
+  (program currency per 1M USD notional). sides = 2 for ``per_side`` (paid on the open and on the
+  close), 1 for ``round_turn``; percentages of spread or commission are of the round-turn amount, so
+  sides does not apply to them. A rule's ``plus`` components are added to its own amount. Money
+  rates are converted with ``costs.account_per_unit``.
+- **Eligibility**, first failing filter wins: excluded symbol, excluded category, hold time,
+  |price move| in points, then "no matching rate". Excluded trades earn 0; what they would have
+  earned is kept in ``forfeited``.
+- **Tiers.** Per account and calendar month of the close (server time): the multiplier of the
+  highest tier whose ``min_lots_per_month`` <= the standard lots closed that month applies to every
+  trade of that month (1.0 below the lowest tier, or without tiers). Lots count once per round turn;
+  by default only eligible trades count (``tier_volume: "all"`` counts every trade). The cap
+  (``cap_pct_of_spread``) applies after the multiplier.
+- **Cent accounts** (USC, EUC, GBX): a lot counts as ``program.cent_lot_factor`` standard lots
+  (default 0.01) for ``per_lot`` and for tier volume. ``per_million`` uses the trade's real USD
+  notional and ``pips_per_lot`` its pip value in cents, which already carry the 1/100, so no factor.
+- **Payouts**: see :func:`payouts`; **matching**: see :func:`match_payouts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fxcost.analysis import costs, instruments
+from fxcost.analysis.programs import WEEKDAYS, ProgramError, RebateProgram
+
+#: Reason codes, in the order filters are tried ("" = eligible).
+REASON_CODES = ("", "symbol", "category", "hold", "move", "no_rate")
+PAYOUT_COLUMNS = ("account", "period_start", "period_end", "accrued", "pay_date", "paid", "carried_forward",
+                  "carried_in", "trades")
+MATCH_COLUMNS = ("account", "status", "period_start", "period_end", "pay_date", "expected", "time", "actual",
+                 "difference", "days_late", "ticket", "comment")
+_EPS = 1e-9
+
+
+@dataclass
+class RebateResult:
+    """Per-trade arrays, aligned with the rows of the frame given to :func:`apply`."""
+
+    rebate: np.ndarray  # account currency, >= 0; 0 for excluded trades
+    rule: np.ndarray  # str: the matching rule, e.g. "rates[1] pips_per_lot 0.68"; "" when none matched
+    eligible: np.ndarray  # bool
+    reason: np.ndarray  # str: why excluded, e.g. "held 42 s < 900 s"; "" when eligible
+    reason_code: np.ndarray  # str: one of REASON_CODES (for grouping; reason carries the figures)
+    tier_multiplier: np.ndarray  # float
+    forfeited: np.ndarray  # what an excluded trade would have earned under its rule (0 otherwise)
+
+
+class _Keys:
+    """String columns factorised once, so every match is a lookup over distinct values, not over trades."""
+
+    def __init__(self, t: pd.DataFrame):
+        self.t = t
+        self._cache: dict[str, tuple[np.ndarray, list[str]]] = {}
+
+    def factor(self, col: str) -> tuple[np.ndarray, list[str]]:
+        if col not in self._cache:
+            if col in self.t.columns:
+                values = self.t[col].to_numpy()
+                if len(values) and (values == values[0]).all():  # one account / symbol: skip the hashing
+                    codes, uniques = np.zeros(len(values), dtype=np.intp), values[:1]
+                else:
+                    codes, uniques = pd.factorize(values)
+                self._cache[col] = (codes, [str(u).strip().upper() for u in uniques])
+            else:
+                self._cache[col] = (np.zeros(len(self.t), dtype=np.intp), [""])
+        return self._cache[col]
+
+    def isin(self, col: str, values: list[str]) -> np.ndarray:
+        wanted = {v.strip().upper() for v in values}
+        codes, uniques = self.factor(col)
+        table = np.array([u in wanted for u in uniques] + [False])  # code -1 (missing) -> False
+        return table[codes]
+
+    def labels(self, col: str, fmt: str) -> np.ndarray:
+        """``fmt`` formatted with each trade's (upper-cased) value, built once per distinct value."""
+        codes, uniques = self.factor(col)
+        return np.array([fmt.format(u) for u in uniques] + [fmt.format("")], dtype=object)[codes]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:g}"
+
+
+def _per_unique(values: np.ndarray, fmt) -> np.ndarray:
+    """Strings for a float array, formatted once per distinct value."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return np.array([fmt(v) for v in uniq], dtype=object)[inverse.reshape(-1)]
+
+
+def _column(t: pd.DataFrame, col: str, default: float = np.nan) -> np.ndarray:
+    return t[col].to_numpy(dtype=float) if col in t.columns else np.full(len(t), default)
+
+
+def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str) -> RebateResult:
+    """Rebate, rule, eligibility and tier multiplier of every trade of a costed frame under ``program``."""
+    n = len(t)
+    keys = _Keys(t)
+    acct_ccy = (account_currency or "USD").upper()
+    lot_factor = program.cent_lot_factor if acct_ccy in instruments.CENT else 1.0
+    lots = _column(t, "lots", 0.0)
+    everyone = np.ones(n, dtype=bool)
+
+    # First match wins: np.select takes the first true condition.
+    conditions = []
+    for rule in program.rates:
+        cond = everyone
+        if rule.symbols:
+            cond = cond & (keys.isin("symbol_root", rule.symbols) | keys.isin("symbol", rule.symbols))
+        if rule.categories:
+            cond = cond & keys.isin("category", rule.categories)
+        if rule.accounts:
+            cond = cond & keys.isin("account", rule.accounts)
+        conditions.append(cond)
+    index = np.select(conditions, np.arange(len(program.rates)), default=-1) if conditions else np.full(n, -1)
+
+    amount = np.zeros(n)
+    to_account: np.ndarray | None = None
+    for k, rule in enumerate(program.rates):
+        sel = np.flatnonzero(index == k)
+        if not len(sel):
+            continue
+        for part in rule.components():
+            if part.model in ("per_lot", "per_million") and to_account is None:
+                to_account = _to_account(t, program.currency, acct_ccy)
+            amount[sel] += _component(t, part, part.lot_basis or program.lot_basis, sel, lots, lot_factor, to_account)
+    # A missing spread/pip value gives no rebate rather than NaN; a refunded commission gives none either.
+    amount = np.clip(np.nan_to_num(amount, nan=0.0, posinf=0.0, neginf=0.0), 0.0, None)
+
+    # Eligibility, in DOMAIN 6.4 order; reason codes index REASON_CODES.
+    elig = program.eligibility
+    ex_root = keys.isin("symbol_root", elig.exclude_symbols) if elig.exclude_symbols else np.zeros(n, bool)
+    ex_raw = keys.isin("symbol", elig.exclude_symbols) if elig.exclude_symbols else np.zeros(n, bool)
+    ex_cat = keys.isin("category", elig.exclude_categories) if elig.exclude_categories else np.zeros(n, bool)
+    hold = _column(t, "hold_seconds")
+    move = np.abs(_column(t, "move_points"))
+    with np.errstate(invalid="ignore"):  # NaN hold/move (unknown) never excludes
+        short = hold < elig.min_hold_seconds - _EPS if elig.min_hold_seconds > 0 else np.zeros(n, bool)
+        small = move < elig.min_move_points - _EPS if elig.min_move_points > 0 else np.zeros(n, bool)
+    code = np.select([ex_root | ex_raw, ex_cat, short, small, index < 0], [1, 2, 3, 4, 5], default=0)
+    eligible = code == 0
+
+    reason = np.full(n, "", dtype=object)
+    if (code == 1).any():
+        m = code == 1
+        by_root = keys.labels("symbol_root", "symbol {} excluded")
+        by_raw = keys.labels("symbol", "symbol {} excluded")
+        reason[m] = np.where(ex_root, by_root, by_raw)[m]
+    if (code == 2).any():
+        m = code == 2
+        reason[m] = np.array([f"category {c.lower()} excluded" for c in keys.factor("category")[1]] + [""],
+                             dtype=object)[keys.factor("category")[0]][m]
+    if (code == 3).any():
+        m = code == 3
+        limit = _fmt(elig.min_hold_seconds)
+        reason[m] = _per_unique(np.round(hold[m], 1), lambda v: f"held {_fmt(v)} s < {limit} s")
+    if (code == 4).any():
+        m = code == 4
+        limit = _fmt(elig.min_move_points)
+        reason[m] = _per_unique(np.round(move[m], 1), lambda v: f"moved {v:.1f} points < {limit}")
+    reason[code == 5] = "no matching rate"
+
+    multiplier = _tier_multiplier(t, program, lots * lot_factor, eligible, keys)
+    amount = amount * multiplier
+    if elig.cap_pct_of_spread is not None:
+        cap = elig.cap_pct_of_spread / 100.0 * _column(t, "spread_cost")
+        amount = np.where(np.isfinite(cap), np.minimum(amount, np.maximum(cap, 0.0)), amount)
+
+    labels = np.array([r.label(i) for i, r in enumerate(program.rates)] + [""], dtype=object)
+    return RebateResult(
+        rebate=np.where(eligible, amount, 0.0),
+        rule=labels[index],
+        eligible=eligible,
+        reason=reason,
+        reason_code=np.array(REASON_CODES, dtype=object)[code],
+        tier_multiplier=multiplier,
+        forfeited=np.where(eligible, 0.0, amount),
+    )
+
+
+def _component(t: pd.DataFrame, part, lot_basis: str, sel: np.ndarray, lots: np.ndarray, lot_factor: float,
+               to_account: np.ndarray | None) -> np.ndarray:
+    """What one model pays the selected trades (account currency)."""
+    sides = 2.0 if lot_basis == "per_side" else 1.0
+    if part.model == "per_lot":
+        return part.rate * lots[sel] * lot_factor * sides * to_account[sel]
+    if part.model == "pips_per_lot":
+        return part.rate * _column(t, "pip_value")[sel] * lots[sel] * sides
+    if part.model == "pct_spread":
+        return part.rate / 100.0 * _column(t, "spread_cost")[sel]
+    if part.model == "pct_commission":
+        return part.rate / 100.0 * -_column(t, "commission", 0.0)[sel]
+    return part.rate * _column(t, "notional_usd")[sel] / 1e6 * sides * to_account[sel]  # per_million
+
+
+def _to_account(t: pd.DataFrame, currency: str, account_currency: str) -> np.ndarray:
+    """Account-currency units per program-currency unit, per trade (usd_rate may differ between accounts)."""
+    if currency.upper() == account_currency:
+        return np.ones(len(t))
+    if "usd_rate" not in t.columns:
+        raise ProgramError(f"a program in {currency} on a {account_currency} account needs the trades' usd_rate "
+                           "(cost them with fxcost.analysis.costs.decompose first)")
+    usd = t["usd_rate"].to_numpy(dtype=float)
+    uniq, inverse = np.unique(usd, return_inverse=True)
+    try:
+        per = np.array([costs.account_per_unit(account_currency, currency, float(u)) for u in uniq])
+    except ValueError as exc:
+        raise ProgramError(f"cannot convert the program's {currency} into {account_currency}: {exc}") from exc
+    return per[inverse.reshape(-1)]
+
+
+def _tier_multiplier(t: pd.DataFrame, program: RebateProgram, std_lots: np.ndarray, eligible: np.ndarray,
+                     keys: _Keys) -> np.ndarray:
+    n = len(t)
+    if not program.tiers or not n:
+        return np.ones(n)
+    counted = std_lots if program.tier_volume == "all" else np.where(eligible, std_lots, 0.0)
+    close = t["close_time"].to_numpy().astype("datetime64[ns]")
+    known = ~np.isnat(close)
+    month = np.full(n, -1, dtype=np.int64)  # unknown close time: a bucket of its own
+    if known.any():
+        month[known] = _month_start(_days(close[known], 0))
+    acct_codes = keys.factor("account")[0].astype(np.int64)
+    group = (acct_codes + 1) * (1 << 32) + (month + 1)
+    codes, _ = pd.factorize(group)
+    volume = np.bincount(codes, weights=np.nan_to_num(counted))[codes]
+    tiers = sorted(program.tiers, key=lambda x: x.min_lots_per_month)
+    thresholds = np.array([x.min_lots_per_month for x in tiers])
+    values = np.array([x.multiplier for x in tiers])
+    # The epsilon keeps 10 x 0.1 lots (0.9999999999) at the 1-lot tier.
+    pos = np.searchsorted(thresholds, volume + _EPS, side="right") - 1
+    return np.where(pos >= 0, values[np.clip(pos, 0, None)], 1.0)
+
+
+def accrual(t: pd.DataFrame, rebate: np.ndarray) -> pd.Series:
+    """Cumulative rebate at each trade's close time (accrual basis, DOMAIN.md 6.5), in close-time order."""
+    times = t["close_time"].to_numpy().astype("datetime64[ns]")
+    values = np.asarray(rebate, dtype=float)
+    ints = times.view(np.int64)
+    if len(ints) > 1 and not (ints[1:] >= ints[:-1]).all():  # histories are usually already in close order
+        order = np.argsort(times, kind="stable")
+        times, values = times[order], values[order]
+    return pd.Series(np.cumsum(values), index=pd.DatetimeIndex(times, name="close_time"), name="accrued_rebate")
+
+
+def paid_series(payouts_frame: pd.DataFrame) -> pd.Series:
+    """Cumulative rebate actually paid, stepping at each pay date (cash basis)."""
+    df = payouts_frame.loc[payouts_frame["paid"] > 0].sort_values("pay_date", kind="stable")
+    return pd.Series(df["paid"].cumsum().to_numpy(), index=pd.DatetimeIndex(df["pay_date"], name="pay_date"),
+                     name="paid_rebate")
+
+
+_NS_PER_DAY = 86_400 * 10**9
+
+
+def _days(close: np.ndarray, hour: int) -> np.ndarray:
+    """Day number (since 1970-01-01) of each close time, days starting at ``hour``; integer maths is fast."""
+    shifted = close.astype("datetime64[ns]").astype(np.int64) - hour * 3_600 * 10**9
+    return np.floor_divide(shifted, _NS_PER_DAY)
+
+
+def _month_start(days: np.ndarray, months_ahead: int = 0) -> np.ndarray:
+    """Day number of the 1st of each day's month (plus ``months_ahead``), via a table over the days spanned."""
+    first, last = int(days.min()), int(days.max())
+    span = np.arange(first, last + 1).astype("datetime64[D]")
+    table = ((span.astype("datetime64[M]") + months_ahead).astype("datetime64[D]")).astype(np.int64)
+    return table[days - first]
+
+
+def _periods(close: np.ndarray, program: RebateProgram) -> tuple[np.ndarray, np.ndarray]:
+    """Start and (exclusive) end of each close time's payout period, as datetime64[ns]."""
+    pay = program.payout
+    day = _days(close, pay.day_boundary_hour)  # a "day" runs from day_boundary_hour to day_boundary_hour
+    if pay.cycle == "monthly":
+        start, end = _month_start(day), _month_start(day, 1)
+    elif pay.cycle == "daily":
+        start, end = day, day + 1
+    else:
+        # 1970-01-01 was a Thursday: (days + 3) % 7 is 0 on Mondays.
+        start = day - ((day + 3) % 7 - WEEKDAYS.index(pay.weekday)) % 7
+        end = start + 7
+    offset = pay.day_boundary_hour * 3_600 * 10**9
+    return ((start * _NS_PER_DAY + offset).astype("datetime64[ns]"),
+            (end * _NS_PER_DAY + offset).astype("datetime64[ns]"))
+
+
+def payouts(t: pd.DataFrame, rebate: np.ndarray, program: RebateProgram) -> pd.DataFrame:
+    """Expected payouts per account and period (cash basis).
+
+    A trade belongs to the period containing its close time; periods start at
+    ``payout.day_boundary_hour`` server time (on ``weekday`` for weekly, the 1st for monthly
+    cycles) and ``period_end`` is exclusive (the next period's start). A period is paid on
+    ``period_end + lag_days``. When a period's accrual plus what was carried in is below
+    ``min_amount`` it is not paid but carried to the account's next period that has trades.
+    Only periods with closed trades are listed (a period whose trades were all excluded shows 0).
+    """
+    columns = list(PAYOUT_COLUMNS)
+    close = t["close_time"].to_numpy().astype("datetime64[ns]")
+    known = ~np.isnat(close)
+    if not known.any():
+        return _empty(columns, {"period_start": "datetime64[ns]", "period_end": "datetime64[ns]",
+                                "pay_date": "datetime64[ns]", "trades": "int64"})
+    start, end = _periods(close[known], program)
+    if "account" in t.columns:
+        acct_codes, acct_names = pd.factorize(t["account"].astype(str).to_numpy()[known], sort=True)
+    else:
+        acct_codes, acct_names = np.zeros(int(known.sum()), dtype=np.intp), np.array([""], dtype=object)
+    # Group by (account, period) on integer keys: sorted account first, then period start.
+    period = start.astype(np.int64)
+    key = acct_codes.astype(np.int64) * (1 << 40) + (period - period.min()) // 10**9
+    codes, uniq = pd.factorize(key)  # hashing, then ordering the few groups, beats sorting every trade
+    rank = np.empty(len(uniq), dtype=np.intp)
+    rank[np.argsort(uniq, kind="stable")] = np.arange(len(uniq))
+    inverse = rank[codes]
+    first = np.empty(len(uniq), dtype=np.intp)
+    first[inverse] = np.arange(len(inverse))  # any row of the group will do: they share its keys
+    g = pd.DataFrame({
+        "account": np.asarray(acct_names, dtype=object)[acct_codes[first]],
+        "period_start": start[first],
+        "period_end": end[first],
+        "accrued": np.bincount(inverse, weights=np.asarray(rebate, dtype=float)[known], minlength=len(uniq)),
+        "trades": np.bincount(inverse, minlength=len(uniq)).astype("int64"),
+    })
+    accrued = g["accrued"].to_numpy()
+    acct = g["account"].to_numpy()
+    carried_in = np.zeros(len(g))
+    paid = np.zeros(len(g))
+    carried_out = np.zeros(len(g))
+    minimum = program.payout.min_amount
+    carry = 0.0
+    for i in range(len(g)):  # one step per period, not per trade; the carry makes it sequential
+        if i and acct[i] != acct[i - 1]:
+            carry = 0.0
+        carried_in[i] = carry
+        available = carry + accrued[i]
+        if available > _EPS and available >= minimum - _EPS:
+            paid[i], carry = available, 0.0
+        else:
+            carry = available
+        carried_out[i] = carry
+    g["pay_date"] = g["period_end"] + pd.Timedelta(days=program.payout.lag_days)
+    g["paid"] = paid
+    g["carried_forward"] = carried_out
+    g["carried_in"] = carried_in
+    return g[columns]
+
+
+def _empty(columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "float64" if c not in ("account", "status", "comment")
+                                                        else "object")) for c in columns})
+
+
+def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tolerance_days: float = 10,
+                  tolerance_pct: float | None = 50.0) -> pd.DataFrame:
+    """Match the statement's rebate rows (``kind == "rebate"``) to expected payouts, per account.
+
+    A statement row is a candidate for an expected payout (``paid`` > 0) of the same account when
+    it is within ``tolerance_days`` of the pay date and its amount within ``tolerance_pct`` % of the
+    expected amount (None: any amount). Candidates are then taken greedily, nearest date first
+    (ties: nearest amount), each row and payout used once. Result: one row per pair ``matched``
+    (``difference`` = actual - expected, ``days_late`` = actual date - pay date), per unmatched
+    expected payout ``missing`` and per unmatched statement row ``unexpected``; sorted by account
+    and date.
+    """
+    columns = list(MATCH_COLUMNS)
+    dtypes = {"period_start": "datetime64[ns]", "period_end": "datetime64[ns]", "pay_date": "datetime64[ns]",
+              "time": "datetime64[ns]", "ticket": "Int64"}
+    exp = expected.loc[expected["paid"] > _EPS] if expected is not None and len(expected) else None
+    got = cash.loc[cash["kind"] == "rebate"] if cash is not None and len(cash) else None
+    rows: list[dict] = []
+    exp_accounts = exp["account"].astype(str) if exp is not None else pd.Series(dtype=object)
+    got_accounts = got["account"].astype(str) if got is not None else pd.Series(dtype=object)
+    tol = np.timedelta64(int(round(tolerance_days * 86400)), "s").astype("timedelta64[ns]")
+    day = np.timedelta64(1, "D").astype("timedelta64[ns]")
+    for account in sorted(set(exp_accounts) | set(got_accounts)):
+        e = exp.loc[(exp_accounts == account).to_numpy()] if exp is not None else None
+        c = got.loc[(got_accounts == account).to_numpy()] if got is not None else None
+        e = e if e is not None and len(e) else None
+        c = c.sort_values("time", kind="stable") if c is not None and len(c) else None
+        used_e: set[int] = set()
+        used_c: set[int] = set()
+        pairs: list[tuple[int, int]] = []
+        if e is not None and c is not None:
+            pay = e["pay_date"].to_numpy().astype("datetime64[ns]")
+            want = e["paid"].to_numpy(dtype=float)
+            times = c["time"].to_numpy().astype("datetime64[ns]")
+            amounts = c["amount"].to_numpy(dtype=float)
+            lo = np.searchsorted(times, pay - tol, side="left")
+            hi = np.searchsorted(times, pay + tol, side="right")
+            counts = hi - lo
+            ei = np.repeat(np.arange(len(e)), counts)
+            offsets = np.cumsum(counts) - counts
+            cj = lo[ei] + (np.arange(counts.sum()) - offsets[ei])
+            gap = np.abs((times[cj] - pay[ei]).astype(np.int64))
+            diff = np.abs(amounts[cj] - want[ei])
+            ok = np.ones(len(ei), bool) if tolerance_pct is None else diff <= tolerance_pct / 100.0 * want[ei] + _EPS
+            ei, cj, gap, diff = ei[ok], cj[ok], gap[ok], diff[ok]
+            for k in np.lexsort((diff, gap)):
+                i, j = int(ei[k]), int(cj[k])
+                if i in used_e or j in used_c:
+                    continue
+                used_e.add(i)
+                used_c.add(j)
+                pairs.append((i, j))
+        for i, j in pairs:
+            er, cr = e.iloc[i], c.iloc[j]
+            rows.append(_match_row(account, "matched", er, cr, day))
+        if e is not None:
+            rows += [_match_row(account, "missing", e.iloc[i], None, day) for i in range(len(e)) if i not in used_e]
+        if c is not None:
+            rows += [_match_row(account, "unexpected", None, c.iloc[j], day) for j in range(len(c)) if j not in used_c]
+    if not rows:
+        return _empty(columns, dtypes)
+    out = pd.DataFrame(rows, columns=columns)
+    for col, dtype in dtypes.items():
+        out[col] = out[col].astype(dtype)
+    when = out["pay_date"].fillna(out["time"])
+    out = out.assign(_when=when).sort_values(["account", "_when", "status"], kind="stable").drop(columns="_when")
+    return out.reset_index(drop=True)
+
+
+def _match_row(account: str, status: str, e: pd.Series | None, c: pd.Series | None, day) -> dict:
+    row = {"account": account, "status": status, "period_start": pd.NaT, "period_end": pd.NaT, "pay_date": pd.NaT,
+           "expected": np.nan, "time": pd.NaT, "actual": np.nan, "difference": np.nan, "days_late": np.nan,
+           "ticket": pd.NA, "comment": ""}
+    if e is not None:
+        row.update(period_start=e["period_start"], period_end=e["period_end"], pay_date=e["pay_date"],
+                   expected=float(e["paid"]))
+    if c is not None:
+        row.update(time=c["time"], actual=float(c["amount"]), ticket=int(c.get("ticket", 0) or 0),
+                   comment=str(c.get("comment", "")))
+    if e is not None and c is not None:
+        row["difference"] = row["actual"] - row["expected"]
+        row["days_late"] = (pd.Timestamp(row["time"]) - pd.Timestamp(row["pay_date"])) / pd.Timedelta(day)
+    return row

@@ -1,0 +1,360 @@
+"""MT5 Trade History Report and Strategy Tester report (XLSX) -> Statement, via mt5_build.
+
+An MT5 workbook holds the same sections as the HTML report, stacked in ``Sheet1`` (users split
+them over several sheets or delete the header; all sheets are read in order). This module turns
+each worksheet into rows of cell values by column (merged ranges keep their value in the first
+cell, which lines up with the HTML colspans) and resolves the ``=SUM()`` formulas MT5 writes in
+totals rows; mt5_build does the rest for HTML and XLSX alike.
+
+Speed: openpyxl (and ``pandas.read_excel``, built on it) spends ~7 us per cell in a pure-Python
+XML event loop, and read-only mode first scans the whole sheet for its size when the file has no
+``<dimension>``. A 100k-deal workbook has ~1.5M cells, so worksheets are read here with one
+regular expression over the sheet XML instead (MetaTrader, Excel, LibreOffice and openpyxl all
+write cells as ``<c r="A1" ...><f>..</f><v>..</v></c>``); a sheet using anything else (prefixed
+tags, cells without a reference, ...) is read with openpyxl in read-only mode instead. No XML
+with a DTD is accepted (the workbook-level parts go through defusedxml), so entity expansion
+attacks cannot apply.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import warnings
+import zipfile
+import zlib
+from posixpath import dirname, join, normpath
+from typing import Any
+
+from fxcost.errors import ImportFailed, UnsupportedReport
+from fxcost.importers import text as tx
+from fxcost.importers.mt5_build import MT5_HOW_TO_EXPORT, Sheet, build, bulk
+from fxcost.model import Statement
+
+#: Largest uncompressed XML part read (a 100k-deal sheet is ~60 MB; beyond this it is a zip bomb).
+MAX_PART_BYTES = 1_500_000_000
+
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|>'
+    rb"(<f\b[^>]*?(?:/>|>[^<]*</f>))?"
+    rb"(?:<v\b[^>]*?(?:/>|>([^<]*)</v>))?"
+    rb"(?:<is>(.*?)</is>)?"
+    rb"</c>)",
+    re.DOTALL,
+)
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
+_F_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
+_T_TEXT = re.compile(rb"<t\b[^>]*?(?:/>|>([^<]*)</t>)")
+_RPH = re.compile(rb"<rPh\b.*?</rPh>", re.DOTALL)
+_SI = re.compile(rb"<si\b[^>]*?(?:/>|>(.*?)</si>)", re.DOTALL)
+_SI_TAG = re.compile(rb"<si[\s/>]")
+_SUM = re.compile(r"^=\s*SUM\(\s*(?:'?([^'!]+)'?!)?\$?([A-Z]{1,3})\$?(\d+)\s*:\s*\$?([A-Z]{1,3})\$?(\d+)\s*\)\s*$",
+                  re.IGNORECASE)
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class Formula(str):
+    """A formula cell ('=SUM(...)', as openpyxl shows it) with the value cached in the file, if any."""
+
+    cached: float | None = None
+
+
+class _Unsupported(Exception):
+    """The sheet XML uses constructs the fast reader does not handle: read it with openpyxl."""
+
+
+def read(data: bytes, path: str) -> Statement:
+    """Import an MT5 history or tester report from XLSX bytes.
+
+    Raises:
+        ImportFailed: a damaged workbook.
+        UnsupportedReport: a workbook that is not an MT5 history/tester report.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise ImportFailed(path, f"The Excel file is damaged (it is not a readable ZIP archive: {exc}).") from exc
+    try:
+        with archive, bulk():
+            book = _Book(archive, data, path)
+            sheets = book.sheets()
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as exc:
+        raise ImportFailed(path, f"The Excel file is damaged and cannot be read ({type(exc).__name__}: {exc}).") from exc
+    title = next((str(v) for s in sheets for r in s.rows[:1] for v in r if isinstance(v, str) and v.strip()), "")
+    names = ", ".join(repr(s.name) for s in sheets) or "none"
+    foreign = (
+        f"This Excel workbook is not a MetaTrader 5 report: its sheets ({names}) hold no MT5 Positions, "
+        f"Orders or Deals table. " + MT5_HOW_TO_EXPORT
+    )
+    return build(sheets, path, "xlsx", title, foreign=foreign)
+
+
+class _Book:
+    def __init__(self, archive: zipfile.ZipFile, data: bytes, path: str) -> None:
+        self.zip = archive
+        self.data = data
+        self.path = path
+        self.names = set(archive.namelist())
+        self._openpyxl: Any = None
+
+    def part(self, name: str) -> bytes:
+        info = self.zip.getinfo(name)
+        if info.file_size > MAX_PART_BYTES:
+            raise ImportFailed(self.path, f"The workbook part {name} is {info.file_size / 1e9:.1f} GB uncompressed, "
+                                          "far more than any trade history: fxcost does not read it.")
+        raw = self.zip.read(name)
+        if _DTD.search(_utf8(raw[:4000])):
+            raise ImportFailed(self.path, f"The workbook part {name} declares a DTD or entities, which Excel files "
+                                          "never contain: fxcost does not read it.")
+        return raw
+
+    def sheets(self) -> list[Sheet]:
+        listing = self._listing()
+        shared = self._shared_strings()
+        out: list[Sheet] = []
+        cells: dict[str, dict[int, list[Any]]] = {}
+        for name, target in listing:
+            try:
+                rows, nums = _fast_sheet(self.part(target), shared)
+            except _Unsupported:
+                rows, nums = self._openpyxl_sheet(name)
+            out.append(Sheet(rows, nums, {}, name))
+            cells[name] = dict(zip(nums, rows))
+        _resolve_formulas(out, cells)
+        return out
+
+    def _listing(self) -> list[tuple[str, str]]:
+        """(sheet name, worksheet part) in workbook order; chart sheets are left out."""
+        from defusedxml import ElementTree
+
+        if "xl/workbook.xml" not in self.names:
+            workbook = next((n for n in self.names if n.endswith("/workbook.xml")), None)
+            if workbook is None:
+                raise ImportFailed(self.path, "This ZIP file is not an Excel workbook (it has no workbook part). "
+                                              + MT5_HOW_TO_EXPORT)
+        else:
+            workbook = "xl/workbook.xml"
+        try:
+            root = ElementTree.fromstring(self.part(workbook))
+            rels_name = join(dirname(workbook), "_rels", "workbook.xml.rels")
+            rels = ElementTree.fromstring(self.part(rels_name)) if rels_name in self.names else None
+        except ImportFailed:
+            raise
+        except Exception as exc:  # defusedxml's DTD/entity refusals and expat's ParseError
+            raise ImportFailed(self.path, f"The workbook's sheet list cannot be read ({type(exc).__name__}: {exc}).") \
+                from exc
+        targets = {}
+        if rels is not None:
+            for rel in rels:
+                if rel.get("Type", "").endswith("/worksheet"):
+                    target = rel.get("Target", "")
+                    part = target.lstrip("/") if target.startswith("/") else normpath(join(dirname(workbook), target))
+                    targets[rel.get("Id")] = part
+        out = []
+        for el in root.iter():
+            if el.tag.rsplit("}", 1)[-1] != "sheet":
+                continue
+            rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+            part = targets.get(rid)
+            if part and part in self.names:
+                out.append((el.get("name", ""), part))
+        return out
+
+    def _shared_strings(self) -> list[str]:
+        name = "xl/sharedStrings.xml"
+        if name not in self.names:
+            return []
+        data = _utf8(self.part(name))
+        found = _SI.findall(data)
+        if len(found) != len(_SI_TAG.findall(data)):
+            return self._openpyxl_shared()
+        out = []
+        for inner in found:
+            if inner.startswith(b"<t>") and inner.endswith(b"</t>") and inner.count(b"<") == 2:
+                raw = inner[3:-4]
+            else:
+                raw = b"".join(t for t in _T_TEXT.findall(_RPH.sub(b"", inner)))
+            s = raw.decode("utf-8", errors="replace")
+            out.append(html.unescape(s) if "&" in s else s)
+        return out
+
+    # -- openpyxl fallback --------------------------------------------------------------------
+
+    def _book(self) -> Any:
+        if self._openpyxl is None:
+            import openpyxl
+
+            with warnings.catch_warnings():
+                # "Workbook contains no default style" and similar cosmetic complaints.
+                warnings.simplefilter("ignore")
+                try:
+                    self._openpyxl = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=False)
+                except Exception as exc:
+                    raise ImportFailed(self.path, f"The Excel file cannot be read ({type(exc).__name__}: {exc}).") \
+                        from exc
+        return self._openpyxl
+
+    def _openpyxl_sheet(self, name: str) -> tuple[list[list[Any]], list[int]]:
+        book = self._book()
+        rows, nums = [], []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                ws = book[name]
+                ws.reset_dimensions()  # the stored size may be wrong; read every row there is
+                for num, row in enumerate(ws.iter_rows(values_only=True), 1):
+                    if any(v is not None for v in row):
+                        rows.append([Formula(v) if isinstance(v, str) and v.startswith("=") else v for v in row])
+                        nums.append(num)
+            except ImportFailed:
+                raise
+            except Exception as exc:
+                raise ImportFailed(self.path, f"The sheet {name!r} cannot be read ({type(exc).__name__}: {exc}).") \
+                    from exc
+        return rows, nums
+
+    def _openpyxl_shared(self) -> list[str]:
+        # Only reached with unusual shared-string XML: let openpyxl parse it.
+        from openpyxl.reader.strings import read_string_table
+
+        with self.zip.open("xl/sharedStrings.xml") as src:
+            return [str(s) for s in read_string_table(src)]
+
+
+def _utf8(raw: bytes) -> bytes:
+    """XML part bytes as UTF-8 (MetaTrader writes its workbook parts in UTF-16)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw.decode("utf-16", errors="replace").encode("utf-8")
+    if raw[:3] == b"\xef\xbb\xbf":
+        return raw[3:]
+    head = raw[:100]
+    if head.startswith(b"<\x00") or head.startswith(b"\x00<"):
+        return raw.decode("utf-16-le" if head[0] == 0x3C else "utf-16-be", errors="replace").encode("utf-8")
+    return raw
+
+
+_COLS: dict[bytes, int] = {}
+
+
+def _col(letters: bytes) -> int:
+    n = _COLS.get(letters)
+    if n is None:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ch - 64
+        n -= 1
+        _COLS[letters] = n
+    return n
+
+
+def _fast_sheet(raw: bytes, shared: list[str]) -> tuple[list[list[Any]], list[int]]:
+    """Rows of one worksheet: (values by column, sheet row numbers); raises _Unsupported when unsure."""
+    data = _utf8(raw)
+    start = data.find(b"<sheetData")
+    if start < 0:
+        raise _Unsupported
+    end = data.find(b"</sheetData>", start)
+    body = data[start:end if end >= 0 else len(data)]
+    found = _CELL.findall(body)
+    if len(found) != len(_CELL_TAG.findall(body)):
+        raise _Unsupported
+    rows: list[list[Any]] = []
+    nums: list[int] = []
+    types: dict[bytes, bytes] = {}
+    cur: list[Any] = []
+    cur_num = -1
+    n_shared = len(shared)
+    for letters, num_b, rest, ftag, v, inline in found:
+        num = int(num_b)
+        if num != cur_num:
+            if num < cur_num:
+                raise _Unsupported  # rows out of order: let openpyxl sort it out
+            cur = []
+            rows.append(cur)
+            nums.append(num)
+            cur_num = num
+        typ = types.get(rest)
+        if typ is None:
+            m = _TYPE.search(rest)
+            typ = types[rest] = m.group(1) if m else b"n"
+        if ftag:
+            value: Any = _formula(ftag, v)
+        elif typ == b"s":
+            if not v:
+                value = None
+            else:
+                k = int(v)
+                value = shared[k] if k < n_shared else None
+        elif typ == b"n":
+            value = float(v) if v else None
+        elif typ == b"inlineStr":
+            value = _decode(b"".join(t for t in _T_TEXT.findall(_RPH.sub(b"", inline)))) if inline else None
+        elif typ == b"str":
+            value = _decode(v) if v is not None else None
+        elif typ == b"b":
+            value = v == b"1"
+        else:  # e (error), d (ISO date) and anything newer: keep the text
+            value = _decode(v) if v else None
+        if value is None or value == "":
+            continue
+        col = _col(letters)
+        gap = col - len(cur)
+        if gap > 0:
+            cur.extend([None] * gap)
+        elif gap < 0:
+            raise _Unsupported  # cells out of order within a row
+        cur.append(value)
+    keep = [k for k, r in enumerate(rows) if r]
+    return [rows[k] for k in keep], [nums[k] for k in keep]
+
+
+def _decode(raw: bytes) -> str:
+    s = raw.decode("utf-8", errors="replace")
+    return html.unescape(s) if "&" in s else s
+
+
+def _formula(ftag: bytes, cached: bytes | None) -> Formula:
+    m = _F_TEXT.match(ftag)
+    f = Formula("=" + (_decode(m.group(1)) if m else ""))
+    if cached:
+        try:
+            f.cached = float(cached)
+        except ValueError:
+            f.cached = None
+    return f
+
+
+def _resolve_formulas(sheets: list[Sheet], cells: dict[str, dict[int, list[Any]]]) -> None:
+    """Replace each formula by its value: SUM over a range is computed from the cells; any other
+    formula keeps the value cached in the file, or becomes empty (then the total is not compared)."""
+    for sheet in sheets:
+        for row in sheet.rows:
+            for k, v in enumerate(row):
+                if isinstance(v, Formula) or (isinstance(v, str) and v.startswith("=")):
+                    row[k] = _evaluate(v, sheet.name, cells)
+
+
+def _evaluate(formula: str, sheet: str, cells: dict[str, dict[int, list[Any]]]) -> float | None:
+    m = _SUM.match(formula)
+    if m:
+        source = cells.get(m.group(1) or sheet)
+        c1, r1, c2, r2 = _col(m.group(2).upper().encode()), int(m.group(3)), _col(m.group(4).upper().encode()), \
+            int(m.group(5))
+        if source is not None and r2 - r1 <= 5_000_000:
+            total = 0.0
+            for r in range(min(r1, r2), max(r1, r2) + 1):
+                row = source.get(r)
+                if not row:
+                    continue
+                for c in range(min(c1, c2), min(max(c1, c2) + 1, len(row))):
+                    x = row[c]
+                    if isinstance(x, bool) or x is None or isinstance(x, Formula):
+                        continue
+                    value = x if isinstance(x, (int, float)) else tx.parse_number(x)
+                    if value == value:
+                        total += value
+            return round(total, 8)
+    return getattr(formula, "cached", None)

@@ -1,0 +1,111 @@
+"""A read-only table model for small frames (what-if outcomes, IB roll-ups, payouts): precomputed strings, argsort sort."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from fxcost.ui.trades_model import LEFT, RIGHT, RawValueRole, SortRole
+
+
+def fmt(value, kind: str) -> str:
+    """One value as shown: money/number with 2 decimals, pct with 1, int, text, date."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if kind in ("money", "num"):
+        return f"{float(value):,.2f}"
+    if kind == "pct":
+        return f"{float(value):,.1f} %"
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "date":
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if kind == "time":
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+class FrameModel(QAbstractTableModel):
+    """Rows of a DataFrame under named columns ``(key, header, kind[, tip])``; sortable, never edited."""
+
+    def __init__(self, columns: list[tuple], parent=None):
+        super().__init__(parent)
+        self.columns = [tuple(c) + ("",) * (4 - len(c)) for c in columns]
+        self._text: list[list[str]] = []
+        self._raw: list[list] = []
+        self._order = np.zeros(0, dtype=np.int64)
+        self._keys: list[np.ndarray] = []
+
+    def set_frame(self, frame: pd.DataFrame | None) -> None:
+        self.beginResetModel()
+        frame = frame if frame is not None else pd.DataFrame()
+        self._text, self._raw, self._keys = [], [], []
+        for key, _header, kind, _tip in self.columns:
+            values = frame[key].tolist() if key in frame.columns else [None] * len(frame)
+            self._raw.append(values)
+            self._text.append([fmt(v, kind) for v in values])
+            if kind in ("money", "num", "pct", "int"):
+                sort_key = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+            else:
+                sort_key = pd.Series([str(v) for v in values]).rank(method="dense").to_numpy(dtype=float)
+            self._keys.append(sort_key)
+        self._order = np.arange(len(frame), dtype=np.int64)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._order) or index.column() >= len(self.columns):
+            return None
+        r = int(self._order[index.row()])
+        c = index.column()
+        kind = self.columns[c][2]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text[c][r]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(LEFT if kind in ("text", "date", "time") else RIGHT)
+        if role == RawValueRole:
+            v = self._raw[c][r]
+            return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+        if role == SortRole:
+            v = self._keys[c][r]
+            return None if math.isnan(v) else float(v)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section][1]
+            if role == Qt.ItemDataRole.ToolTipRole and self.columns[section][3]:
+                return self.columns[section][3]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        persistent = self.persistentIndexList()
+        old = [int(self._order[p.row()]) for p in persistent]
+        key = self._keys[column][self._order]
+        key = np.where(np.isnan(key), np.inf, key if order == Qt.SortOrder.AscendingOrder else -key)
+        self._order = self._order[np.argsort(key, kind="stable")]
+        if persistent:
+            where = {int(r): i for i, r in enumerate(self._order)}
+            self.changePersistentIndexList(persistent, [self.index(where[r], p.column())
+                                                        for p, r in zip(persistent, old)])
+        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+
+    def text(self, row: int, column: int) -> str:
+        return self._text[column][int(self._order[row])]
+
+    def copy_text(self, rows: list[int]) -> str:
+        lines = ["\t".join(c[1] for c in self.columns)]
+        lines += ["\t".join(self.text(r, c) for c in range(len(self.columns))) for r in rows]
+        return "\n".join(lines) + "\n"

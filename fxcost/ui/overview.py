@@ -1,0 +1,190 @@
+"""Overview view: the key cost and rebate figures as cards, each with its formula as a tooltip."""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One card: the figure's key in the overview dict, its label, unit and the formula shown on hover."""
+
+    key: str
+    label: str
+    unit: str  # count, lots, money, pips, bps, pct, rate, money_lot
+    formula: str
+
+
+SECTIONS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
+    ("Activity", (
+        Figure("trades", "Closed trades", "count", "Closed trades of every imported account (open positions and "
+               "cancelled orders are not counted)."),
+        Figure("lots", "Lots traded", "lots", "Σ lots of the closed trades (each round turn counted once)."),
+    )),
+    ("What the statement says", (
+        Figure("profit", "Profit", "money", "Σ Profit as MetaTrader prints it: the price result at executed "
+               "prices, so the spread is already inside."),
+        Figure("commission", "Commission", "money", "Σ commission as exported (negative when charged)."),
+        Figure("taxes", "Taxes / fees", "money", "Σ Taxes (MT4) / Fee (MT5) as exported."),
+        Figure("swap", "Swap", "money", "Σ swap: + income, − charge. Carry, kept apart from transaction cost."),
+        Figure("broker_net", "Net result", "money", "Σ (Profit + commission + taxes + swap): the balance change."),
+    )),
+    ("What trading cost", (
+        Figure("spread_cost", "Estimated spread", "money", "Σ spread × M × lots, with the spread from the "
+               "profile or measured data. Estimated, and already inside Profit: never subtract it again."),
+        Figure("transaction_cost", "Transaction cost", "money", "Σ (spread − commission − taxes): what the "
+               "trades cost before any rebate (swap apart)."),
+        Figure("cost_per_lot", "Cost per lot", "money_lot", "Transaction cost / Σ lots (before → after rebate)."),
+        Figure("cost_pips_per_lot_before", "Cost per lot in pips", "pips", "Transaction cost / Σ (lots × pip value) "
+               "(before → after rebate): the favourable move a trade needs to break even."),
+        Figure("bps_before", "Cost in basis points", "bps", "Σ cost in USD / Σ USD notional at open × 10,000 "
+               "(before → after rebate)."),
+        Figure("cost_pct_of_gross_profit", "Cost as % of gross", "pct", "Σ transaction cost / Σ mid-price P&L of "
+               "the winning trades × 100: the share of the gross gains that costs take."),
+    )),
+    ("What the rebate gives back", (
+        Figure("rebate", "Rebate", "money", "Σ rebate under the main program (eligible trades only)."),
+        Figure("net_after_rebate", "Net after rebate", "money", "Net result + rebate."),
+        Figure("shift_pips", "Break-even shift", "pips", "Cost pips before rebate − cost pips after rebate "
+               "= Σ rebate / Σ (lots × pip value)."),
+        Figure("rebate_pct_of_costs", "Rebate as % of costs", "pct", "Σ rebate / Σ transaction cost × 100."),
+        Figure("win_rate_before", "Break-even win rate", "rate", "p* = (L + C) / (W + L) with W, L the average "
+               "win and loss of Profit and C the explicit cost per trade (commission + taxes − rebate); "
+               "before → after rebate."),
+        Figure("actual_win_rate", "Actual win rate", "rate", "Winning trades / trades with non-zero Profit."),
+    )),
+)
+
+#: Figures shown as "before → after": the card's key and the key of the after-rebate value.
+AFTER = {
+    "cost_per_lot": "cost_per_lot_after",
+    "cost_pips_per_lot_before": "cost_pips_per_lot_after",
+    "bps_before": "bps",
+    "win_rate_before": "win_rate_after",
+}
+
+
+def format_value(value, unit: str, currency: str = "") -> str:
+    """A figure as shown on its card ("—" when undefined)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if unit == "count":
+        return f"{int(value):,}"
+    if unit == "lots":
+        return f"{value:,.2f}"
+    if unit in ("money", "money_lot"):
+        return f"{value:,.2f} {currency}".strip()
+    if unit == "pips":
+        return f"{value:,.2f} pips"
+    if unit == "bps":
+        return f"{value:,.2f} bp"
+    if unit == "pct":
+        return f"{value:,.1f} %"
+    if unit == "rate":
+        return f"{value * 100:,.1f} %"
+    return str(value)
+
+
+class OverviewView(QWidget):
+    """Cards of key figures; ``set_views(views)`` fills them, ``text(key)`` reads one back (tests)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._values: dict[str, QLabel] = {}
+        self._cards: dict[str, QFrame] = {}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.heading = QLabel("Open a trade history to see what your trading costs.")
+        self.heading.setObjectName("overview-heading")
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.heading)
+        for title, figures in SECTIONS:
+            caption = QLabel(f"<b>{html.escape(title)}</b>")
+            caption.setContentsMargins(0, 10, 0, 2)
+            layout.addWidget(caption)
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(10)
+            grid.setVerticalSpacing(10)
+            for i, fig in enumerate(figures):
+                grid.addWidget(self._card(fig), i // 3, i % 3)
+            for c in range(3):
+                grid.setColumnStretch(c, 1)
+            layout.addLayout(grid)
+        self.notes = QLabel("")
+        self.notes.setObjectName("overview-notes")
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.RichText)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes.setContentsMargins(0, 12, 0, 0)
+        layout.addWidget(self.notes)
+        layout.addStretch(1)
+
+    def _card(self, fig: Figure) -> QFrame:
+        card = QFrame()
+        card.setObjectName(f"card-{fig.key}")
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setToolTip(f"<b>{html.escape(fig.label)}</b><br>{html.escape(fig.formula)}")
+        box = QVBoxLayout(card)
+        box.setContentsMargins(10, 8, 10, 8)
+        label = QLabel(fig.label)
+        label.setToolTip(card.toolTip())
+        value = QLabel("—")
+        value.setObjectName(f"figure-{fig.key}")
+        value.setToolTip(card.toolTip())
+        font = value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.45)
+        font.setBold(True)
+        value.setFont(font)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(label)
+        box.addWidget(value)
+        self._values[fig.key] = value
+        self._cards[fig.key] = card
+        return card
+
+    def set_views(self, views) -> None:
+        f = views.figures
+        ccy = f.get("currency", "")
+        for _title, figures in SECTIONS:
+            for fig in figures:
+                text = format_value(f.get(fig.key), fig.unit, ccy)
+                if fig.key in AFTER:
+                    after = format_value(f.get(AFTER[fig.key]), fig.unit, ccy)
+                    text = f"{text}  →  {after}" if f.get("rebate") else text
+                self._values[fig.key].setText(text)
+        result = views.result
+        accounts = ", ".join(f"{html.escape(a.book.label)} ({html.escape(a.currency)})" for a in result.accounts)
+        program = html.escape(f.get("program") or "no rebate program")
+        self.heading.setText(
+            f"<span style='font-size:14pt'><b>{accounts or 'No account'}</b></span><br>"
+            f"Spread profile: {html.escape(f.get('profile') or '')} · Main rebate program: {program} · "
+            f"Figures in {html.escape(ccy)}"
+        )
+        notes = list(views.warnings)
+        measured = f.get("spread_measured_trades") or 0
+        estimated = f.get("spread_estimated_trades") or 0
+        notes.insert(0, f"Spread measured from market data for {measured:,} trade(s), estimated from the profile "
+                        f"for {estimated:,}. Hover a figure for its formula.")
+        self.notes.setText("<br>".join(html.escape(n) for n in notes))
+
+    def clear(self) -> None:
+        for label in self._values.values():
+            label.setText("—")
+
+    def text(self, key: str) -> str:
+        """The text shown for figure ``key``."""
+        return self._values[key].text()

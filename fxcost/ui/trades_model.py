@@ -1,0 +1,412 @@
+"""Table model over the costed trades frame: numpy-backed, sorted with argsort and filtered with boolean masks.
+
+Sized for 100k+ rows (ARCHITECTURE.md 2.4): the model keeps one numpy array per column and a
+view-to-frame row index. ``sort()`` is a stable ``np.argsort`` of that index inside
+``layoutAboutToBeChanged``/``layoutChanged``; a filter is a boolean mask and a model reset.
+Display strings are made per requested cell from the arrays (an O(1) lookup and one format
+call): formatting whole 100k-row columns up front costs about 50 ms per column, which would
+put a second and a half between "analysis done" and "table ready" for cells nobody looks at.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+#: Raw value of a cell (float, int, str, bool or pandas Timestamp).
+RawValueRole = Qt.ItemDataRole.UserRole
+#: Value used for sorting (numbers as floats, text as text).
+SortRole = Qt.ItemDataRole.UserRole + 1
+#: Row of the cell in the costed frame (int).
+FrameRowRole = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: the frame's column, its header, how to show it, and a tooltip saying what it is."""
+
+    key: str
+    header: str
+    kind: str  # text, int, lots, money, price, pips, bps, time, hold, bool
+    tip: str = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("account", "Account", "text", "Account login"),
+    Column("ticket", "Ticket", "int", "MT4 ticket / MT5 position id"),
+    Column("symbol", "Symbol", "text", "Symbol as printed by the broker"),
+    Column("category", "Category", "text", "Instrument category"),
+    Column("side", "Side", "text", "buy or sell"),
+    Column("lots", "Lots", "lots", "Closed volume"),
+    Column("open_time", "Open time", "time", "Server time"),
+    Column("close_time", "Close time", "time", "Server time"),
+    Column("hold_seconds", "Held", "hold", "Holding time"),
+    Column("open_price", "Open", "price", "Open price"),
+    Column("close_price", "Close", "price", "Close price"),
+    Column("profit", "Profit", "money", "MetaTrader's Profit: the price result, spread already inside"),
+    Column("spread_cost", "Spread (est.)", "money", "Estimated spread cost = spread × M × lots; already inside Profit"),
+    Column("commission", "Commission", "money", "As exported (negative when charged)"),
+    Column("taxes", "Taxes", "money", "MT4 Taxes / MT5 Fee"),
+    Column("swap", "Swap", "money", "Carry: + income, − charge"),
+    Column("broker_net", "Net", "money", "Profit + commission + taxes + swap: the balance change"),
+    Column("rebate", "Rebate", "money", "Rebate under the main program"),
+    Column("net_after_rebate", "Net after rebate", "money", "Net + rebate"),
+    Column("transaction_cost", "Cost", "money", "Spread − commission − taxes (swap apart)"),
+    Column("net_transaction_cost", "Cost after rebate", "money", "Cost − rebate"),
+    Column("cost_pips", "Cost pips", "pips", "Cost / (lots × pip value)"),
+    Column("cost_pips_after", "Pips after rebate", "pips", "Cost after rebate / (lots × pip value)"),
+    Column("bps", "bps", "bps", "Cost after rebate in basis points of the USD notional"),
+    Column("eligible", "Eligible", "bool", "Whether the trade earns a rebate under the main program"),
+    Column("excluded_reason", "Excluded because", "text", "Why the main program pays nothing for it"),
+    Column("rebate_rule", "Rebate rule", "text", "The program rate that priced the trade"),
+    Column("spread_source", "Spread source", "text", "Measured, profile, or default"),
+    Column("comment", "Comment", "text", "Comment as exported"),
+)
+
+MONEY_KINDS = ("money",)
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+@dataclass
+class TradeFilter:
+    """What the trades view shows; ``None``/empty means "any"."""
+
+    symbols: frozenset[str] = frozenset()  # symbol roots
+    categories: frozenset[str] = frozenset()
+    side: str | None = None  # "buy" | "sell"
+    date_from: pd.Timestamp | None = None  # close time, inclusive
+    date_to: pd.Timestamp | None = None  # close time, inclusive (whole day when a date)
+    eligible: bool | None = None
+    text: str = ""  # in ticket, symbol or comment (case-insensitive)
+    extra: dict = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return (not self.symbols and not self.categories and self.side is None and self.date_from is None
+                and self.date_to is None and self.eligible is None and not self.text)
+
+
+def _missing(kind: str, n: int) -> np.ndarray:
+    """A column the frame lacks (e.g. an older result): empty text, NaT, False, 0 or NaN."""
+    if kind == "text":
+        return np.full(n, "", dtype=object)
+    if kind == "time":
+        return np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    if kind == "bool":
+        return np.zeros(n, dtype=bool)
+    if kind == "int":
+        return np.zeros(n, dtype=np.int64)
+    return np.full(n, np.nan)
+
+
+def _fmt_money(v: float) -> str:
+    return "" if math.isnan(v) else f"{v:,.2f}"
+
+
+def _fmt_lots(v: float) -> str:
+    return "" if math.isnan(v) else f"{v:,.2f}"
+
+
+def _fmt_pips(v: float) -> str:
+    return "" if not math.isfinite(v) else f"{v:,.2f}"
+
+
+def _fmt_bps(v: float) -> str:
+    return "" if not math.isfinite(v) else f"{v:,.2f}"
+
+
+def _fmt_hold(v: float) -> str:
+    if math.isnan(v):
+        return ""
+    s = int(v)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    if s < 86400:
+        return f"{s // 3600} h {s % 3600 // 60:02d} min"
+    return f"{s // 86400} d {s % 86400 // 3600} h"
+
+
+def _fmt_time(v: int) -> str:
+    # int64 nanoseconds; NaT is the minimum int64.
+    if v == np.iinfo(np.int64).min:
+        return ""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(v // 1_000_000_000))
+
+
+class TradesModel(QAbstractTableModel):
+    """Every costed trade, with sort and filter that stay fast at 100k+ rows.
+
+    Signals:
+        modelReset / layoutChanged: as QAbstractItemModel; ``rowCount()`` is the filtered count.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.columns = COLUMNS
+        self._frame = pd.DataFrame()
+        self._arrays: dict[str, np.ndarray] = {}
+        self._digits = np.zeros(0, dtype=np.int64)
+        self._order = np.zeros(0, dtype=np.int64)  # view row -> frame row
+        self._sort_keys: dict[str, np.ndarray] = {}
+        self._filter = TradeFilter()
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._negative = QColor(200, 40, 40)
+        self._update_colours()
+
+    # --- data in -----------------------------------------------------------------------------------------
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        """Show ``frame`` (the costed trades; never modified), keeping the current filter and sort."""
+        self.beginResetModel()
+        self._frame = frame
+        n = len(frame)
+        arrays: dict[str, np.ndarray] = {}
+        for col in self.columns:
+            if col.key not in frame.columns:
+                arrays[col.key] = _missing(col.kind, n)
+                continue
+            s = frame[col.key]
+            if col.kind == "time":
+                arrays[col.key] = s.to_numpy("datetime64[ns]").view(np.int64)
+            elif col.kind == "text":
+                arrays[col.key] = s.astype(object).where(s.notna(), "").astype(str).to_numpy(dtype=object)
+            elif col.kind == "bool":
+                arrays[col.key] = s.to_numpy(dtype=bool, na_value=False)
+            elif col.kind == "int":
+                arrays[col.key] = s.to_numpy(dtype=np.int64, na_value=0)
+            else:
+                arrays[col.key] = s.to_numpy(dtype=float, na_value=np.nan)
+        self._arrays = arrays
+        self._digits = (frame["digits"].to_numpy(dtype=np.int64, na_value=5) if "digits" in frame.columns
+                        else np.full(n, 5, dtype=np.int64))
+        self._roots = frame["symbol_root"].astype(str).to_numpy(dtype=object) if "symbol_root" in frame.columns \
+            else arrays["symbol"]
+        self._sort_keys = {}
+        self._order = self._filtered()
+        if self._sort is not None:
+            self._order = self._sorted(self._order, *self._sort)
+        self.endResetModel()
+
+    def frame(self) -> pd.DataFrame:
+        return self._frame
+
+    # --- filter and sort ---------------------------------------------------------------------------------
+
+    def set_filter(self, spec: TradeFilter) -> None:
+        """Show only the trades matching ``spec`` (a boolean mask over the arrays; keeps the sort)."""
+        self.beginResetModel()
+        self._filter = spec
+        order = self._filtered()
+        if self._sort is not None:
+            order = self._sorted(order, *self._sort)
+        self._order = order
+        self.endResetModel()
+
+    def filter(self) -> TradeFilter:
+        return self._filter
+
+    def _filtered(self) -> np.ndarray:
+        spec = self._filter
+        n = len(self._frame)
+        if spec.is_empty() or n == 0:
+            return np.arange(n, dtype=np.int64)
+        mask = np.ones(n, dtype=bool)
+        if spec.symbols:
+            mask &= np.isin(self._roots, list(spec.symbols))
+        if spec.categories:
+            mask &= np.isin(self._arrays["category"], list(spec.categories))
+        if spec.side:
+            mask &= self._arrays["side"] == spec.side
+        close = self._arrays["close_time"]
+        if spec.date_from is not None:
+            mask &= close >= pd.Timestamp(spec.date_from).value
+        if spec.date_to is not None:
+            end = pd.Timestamp(spec.date_to)
+            if end == end.normalize():  # a date: include the whole day
+                end = end + pd.Timedelta(days=1) - pd.Timedelta(nanoseconds=1)
+            mask &= close <= end.value
+        if spec.eligible is not None:
+            mask &= self._arrays["eligible"] == spec.eligible
+        if spec.text:
+            needle = spec.text.strip()
+            hay = (pd.Series(self._arrays["ticket"]).astype(str) + " " + pd.Series(self._arrays["symbol"]) + " "
+                   + pd.Series(self._arrays["comment"]))
+            mask &= hay.str.contains(needle, case=False, regex=False).to_numpy(dtype=bool)
+        return np.flatnonzero(mask).astype(np.int64)
+
+    def _key(self, column: int) -> np.ndarray:
+        """Numeric sort key of a column over all frame rows (text as the rank of its value; cached)."""
+        col = self.columns[column]
+        key = self._sort_keys.get(col.key)
+        if key is None:
+            values = self._arrays[col.key]
+            if col.kind == "text":
+                key = np.unique(values.astype(str), return_inverse=True)[1].astype(float)
+            elif col.kind in ("time", "int"):
+                key = values.astype(float)
+                if col.kind == "time":
+                    key[values == np.iinfo(np.int64).min] = np.nan
+            else:
+                key = values.astype(float)
+            self._sort_keys[col.key] = key
+        return key
+
+    def _sorted(self, order: np.ndarray, column: int, direction: Qt.SortOrder) -> np.ndarray:
+        key = self._key(column)[order]
+        # Missing values go last in both directions; ties keep frame order (stable).
+        key = np.where(np.isnan(key), np.inf, key if direction == Qt.SortOrder.AscendingOrder else -key)
+        return order[np.argsort(key, kind="stable")]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        persistent = self.persistentIndexList()
+        old_rows = [self._order[p.row()] if p.row() < len(self._order) else -1 for p in persistent]
+        self._sort = (column, order)
+        self._order = self._sorted(self._order, column, order)
+        if persistent:
+            position = np.empty(len(self._frame), dtype=np.int64)
+            position[self._order] = np.arange(len(self._order))
+            new = [self.index(int(position[r]), p.column()) if r >= 0 else QModelIndex()
+                   for p, r in zip(persistent, old_rows)]
+            self.changePersistentIndexList(persistent, new)
+        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+
+    # --- lookups -----------------------------------------------------------------------------------------
+
+    def frame_row(self, row: int) -> int:
+        """The frame row shown at view ``row``."""
+        return int(self._order[row])
+
+    def frame_rows(self) -> np.ndarray:
+        """Frame rows in view order (after filter and sort)."""
+        return self._order
+
+    def column_index(self, key: str) -> int:
+        for i, col in enumerate(self.columns):
+            if col.key == key:
+                return i
+        raise KeyError(key)
+
+    def text(self, row: int, column: int) -> str:
+        """The display string of a cell (view coordinates)."""
+        col = self.columns[column]
+        r = int(self._order[row])
+        v = self._arrays[col.key][r]
+        kind = col.kind
+        if kind == "text":
+            return v
+        if kind == "money":
+            return _fmt_money(v)
+        if kind == "time":
+            return _fmt_time(int(v))
+        if kind == "price":
+            return "" if math.isnan(v) else f"{v:.{int(self._digits[r])}f}"
+        if kind == "lots":
+            return _fmt_lots(v)
+        if kind == "pips":
+            return _fmt_pips(v)
+        if kind == "bps":
+            return _fmt_bps(v)
+        if kind == "hold":
+            return _fmt_hold(v)
+        if kind == "bool":
+            return "yes" if v else "no"
+        return str(int(v))
+
+    def raw(self, row: int, column: int):
+        col = self.columns[column]
+        r = int(self._order[row])
+        v = self._arrays[col.key][r]
+        if col.kind == "time":
+            return None if v == np.iinfo(np.int64).min else pd.Timestamp(int(v))
+        if col.kind == "bool":
+            return bool(v)
+        if col.kind == "int":
+            return int(v)
+        if col.kind == "text":
+            return str(v)
+        return float(v)
+
+    def copy_text(self, rows: list[int], columns: list[int] | None = None, header: bool = True) -> str:
+        """Rows (view order) as tab-separated text for the clipboard, with a header line."""
+        columns = list(range(len(self.columns))) if columns is None else columns
+        lines = ["\t".join(self.columns[c].header for c in columns)] if header else []
+        for row in rows:
+            lines.append("\t".join(self.text(row, c).replace(",", "") if self.columns[c].kind not in ("text",)
+                                   else self.text(row, c) for c in columns))
+        return "\n".join(lines) + "\n"
+
+    # --- QAbstractTableModel -----------------------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if row >= len(self._order) or column >= len(self.columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, column)
+        kind = self.columns[column].kind
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(LEFT if kind in ("text", "bool", "time") else RIGHT)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if kind in MONEY_KINDS:
+                v = self._arrays[self.columns[column].key][self._order[row]]
+                if v < 0:
+                    return self._negative
+            return None
+        if role == RawValueRole:
+            return self.raw(row, column)
+        if role == SortRole:
+            v = self._key(column)[self._order[row]]
+            return None if math.isnan(v) else float(v)
+        if role == FrameRowRole:
+            return int(self._order[row])
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            col = self.columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return col.header
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return col.tip
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(LEFT if col.kind in ("text", "bool", "time") else RIGHT)
+        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def _update_colours(self) -> None:
+        app = QApplication.instance()
+        dark = bool(app) and app.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        self._negative = QColor(255, 110, 110) if dark else QColor(190, 30, 30)
+
+    def palette_changed(self) -> None:
+        """Re-pick the negative-number colour after a light/dark switch."""
+        self._update_colours()
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
+                                  [Qt.ItemDataRole.ForegroundRole])
+
+
+def symbol_choices(frame: pd.DataFrame) -> list[str]:
+    """The symbol roots of a frame, sorted, for filter pickers."""
+    return sorted(frame["symbol_root"].astype(str).unique()) if len(frame) else []

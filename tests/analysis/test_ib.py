@@ -1,0 +1,69 @@
+"""Introducing-broker roll-up: two client accounts over two months."""
+
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fxcost import model
+from fxcost.analysis import costs, ib
+
+
+def clients() -> pd.DataFrame:
+    """Client B first so the tables must sort; IB earnings = the IB program's $8 per lot."""
+    spec = [  # account, close day, lots
+        ("B", datetime(2024, 1, 10), 2.0), ("A", datetime(2024, 1, 5), 1.0), ("A", datetime(2024, 1, 31, 23), 1.0),
+        ("A", datetime(2024, 2, 1, 1), 0.5), ("B", datetime(2024, 2, 12), 1.0), ("B", datetime(2024, 2, 29), 1.0),
+    ]
+    n = len(spec)
+    t = model.trades_frame({
+        "account": [s[0] for s in spec], "ticket": list(range(1, n + 1)),
+        "open_time": [s[1].replace(hour=0) for s in spec], "close_time": [s[1] for s in spec],
+        "side": ["buy"] * n, "lots": [s[2] for s in spec], "symbol": ["EURUSD"] * n, "symbol_root": ["EURUSD"] * n,
+        "open_price": [1.10000] * n, "close_price": [1.10100] * n, "profit": [100.0 * s[2] for s in spec],
+        "digits": [5] * n,
+    })
+    c = costs.decompose(t, "USD", np.full(n, 0.0001), np.full(n, "test", dtype=object))
+    c["rebate"] = 8.0 * c["lots"]
+    return costs.finish(c)
+
+
+def test_per_client_shares():
+    r = ib.ib_rollup(clients(), {"A": 50, "B": 25})
+    by_client = r["by_client"].set_index("account")
+    assert by_client.index.tolist() == ["A", "B", "Total"]
+    assert by_client["trades"].tolist() == [3, 3, 6]
+    assert by_client["lots"].tolist() == pytest.approx([2.5, 4.0, 6.5])
+    assert by_client["ib_earnings"].tolist() == pytest.approx([20.0, 32.0, 52.0])
+    assert by_client["passed_back"].tolist() == pytest.approx([10.0, 8.0, 18.0])
+    assert by_client["ib_keeps"].tolist() == pytest.approx([10.0, 24.0, 34.0])
+    assert by_client["share_pct"].tolist() == pytest.approx([50.0, 25.0, 18.0 / 52.0 * 100])
+    assert by_client["earnings_per_lot"].tolist() == pytest.approx([8.0, 8.0, 8.0])
+    assert by_client.loc["A", "notional_usd"] == pytest.approx(2.5 * 110_000, rel=1e-9)
+
+
+def test_per_month_by_close_time():
+    r = ib.ib_rollup(clients(), {"A": 50, "B": 25})
+    by_month = r["by_month"].set_index("month")
+    # A's trade closing 31 Jan 23:00 is January; the one closing 1 Feb 01:00 is February.
+    assert by_month.index.tolist() == ["2024-01", "2024-02", "Total"]
+    assert by_month["ib_earnings"].tolist() == pytest.approx([32.0, 20.0, 52.0])
+    assert by_month["passed_back"].tolist() == pytest.approx([8.0 + 4.0, 2.0 + 4.0, 18.0])
+    cm = r["by_client_month"]
+    assert cm[["account", "month"]].values.tolist() == [
+        ["A", "2024-01"], ["A", "2024-02"], ["B", "2024-01"], ["B", "2024-02"], ["Total", "Total"]]
+    assert cm["ib_keeps"].tolist() == pytest.approx([8.0, 2.0, 12.0, 12.0, 34.0])
+    assert cm["trades"].tolist() == [2, 1, 1, 2, 6]
+
+
+def test_one_share_for_all_missing_clients_and_bad_input():
+    t = clients()
+    uniform = ib.ib_rollup(t, 40)["by_client"].set_index("account")
+    assert uniform["passed_back"].tolist() == pytest.approx([8.0, 12.8, 20.8])
+    missing = ib.ib_rollup(t, {"A": 100})["by_client"].set_index("account")
+    assert missing["passed_back"].tolist() == pytest.approx([20.0, 0.0, 20.0])
+    with pytest.raises(ValueError):
+        ib.ib_rollup(t, 120)
+    empty = ib.ib_rollup(t.iloc[0:0], 50)["by_client"]
+    assert empty["account"].tolist() == ["Total"] and empty["ib_earnings"].tolist() == [0.0]
