@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -64,6 +65,7 @@ DATE_FORMATS = (
     "%m/%d/%Y %H:%M",
 )
 
+_EARLIEST, _LATEST = pd.Timestamp("1970-01-01"), pd.Timestamp("2200-01-01")
 _SIDE_VALUES = {"buy": "buy", "sell": "sell", "0": "buy", "1": "sell", "long": "buy", "short": "sell", "b": "buy", "s": "sell"}
 _CASH_TYPES = ("balance", "deposit", "withdrawal", "credit", "bonus", "transfer", "rebate", "commission", "charge")
 
@@ -72,14 +74,26 @@ def _key(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.lower().replace("#", "no"))
 
 
+def is_trade_header(line: str) -> bool:
+    """Whether one line reads as the header of a trade table (three or more known columns)."""
+    known = {s for synonyms in SYNONYMS.values() for s in synonyms if s}
+    return max(sum(_key(cell) in known for cell in line.split(sep)) for sep in (",", ";", "\t", "|")) >= 3
+
+
 def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Statement:
     """Read a CSV trade list. ``mapping`` overrides or supplies columns: canonical -> header."""
     text = text.lstrip("\ufeff")
     sep = _sniff(text)
     try:
-        raw = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True, on_bad_lines="skip"
-        )
+        with warnings.catch_warnings():
+            # A row with one field too many is cut to the header's width (index_col=False keeps
+            # pandas from turning column 1 into an index); the row then fails validation and is
+            # listed as skipped, or it only had a trailing separator. pandas warns about the cut.
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            raw = pd.read_csv(
+                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True,
+                on_bad_lines="skip", index_col=False,
+            )
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         raise ImportFailed(path, f"The CSV file cannot be parsed: {exc}. Check that it is a plain comma-, "
                            "semicolon- or tab-separated table with one header row.") from exc
@@ -97,7 +111,7 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
     col = {name: raw[header].astype(str).str.strip() for name, header in columns.items()}
     lines = np.arange(n) + 2  # header is line 1
     skipped: list[SkippedRow] = []
-    warnings: list[str] = []
+    notes: list[str] = []
 
     side_text = col["side"].str.lower()
     decimal_comma = sep == ";"
@@ -118,7 +132,7 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
         skipped.append(SkippedRow("CSV", int(lines[i]), _reason(raw.iloc[i], columns, side, open_time, close_time, num, i),
                                   sep.join(raw.iloc[i].astype(str))[:120]))
     if skipped:
-        warnings.append(f"{len(skipped)} CSV row(s) could not be read and were skipped (listed with their reasons).")
+        notes.append(f"{len(skipped)} CSV row(s) could not be read and were skipped (listed with their reasons).")
 
     tickets = num.get("ticket")
     if tickets is None or not np.isfinite(tickets).all():
@@ -202,10 +216,10 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
             f"{skipped[0] if skipped else 'the file has a header but no rows'}).",
         )
     if "commission" not in columns and "swap" not in columns:
-        warnings.append("The CSV has no commission or swap columns: they are taken as 0.")
+        notes.append("The CSV has no commission or swap columns: they are taken as 0.")
     account = Account(source_format="csv")
     return Statement(path=path, format="csv", account=account, trades=trades, open_positions=open_positions,
-                     cash=cash_events, warnings=warnings, skipped=skipped)
+                     cash=cash_events, warnings=notes, skipped=skipped)
 
 
 def _sniff(text: str) -> str:
@@ -269,6 +283,8 @@ def _times(values: pd.Series) -> pd.Series:
         return best
     for fmt in DATE_FORMATS:
         parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+        # Years a trade history cannot hold ("0-01-05" from a mangled cell) would overflow ns.
+        parsed = parsed.where((parsed >= _EARLIEST) & (parsed < _LATEST))
         if parsed[nonempty].notna().mean() > best[nonempty].notna().mean():
             best = parsed.astype("datetime64[ns]")
         if best[nonempty].notna().all():

@@ -497,12 +497,18 @@ def _comments(titles: list[str], magics: list[str]) -> tuple[list[str], list[Any
     return comments, out
 
 
-def _digits(cols: _Columns, symbols: list[str], prices: list[str]) -> np.ndarray:
-    """mso-number-format digits per row; else the most decimals printed for the symbol."""
+def _digits(cols: _Columns, symbols: list[str], *price_columns: list[str]) -> np.ndarray:
+    """mso-number-format digits per row; else the most decimals printed for the symbol.
+
+    Terminals drop trailing zeros ("1.1" for 1.10000), so one price says little; the most
+    decimals over every price printed for the symbol is its quote precision.
+    """
     digits = np.clip(np.asarray(cols.data["digits"], dtype="int64"), -1, 15)
     missing = digits < 0
     if missing.any():
-        printed = pd.Series([decimals(p) for p in prices], dtype="int64")
+        printed = pd.Series(
+            [max(decimals(p) for p in row) for row in zip(*price_columns, strict=True)], dtype="int64"
+        )
         per_symbol = printed.groupby(pd.Series(symbols)).transform("max").to_numpy()
         digits = np.where(missing, np.clip(per_symbol, 0, 15), digits)
     return digits
@@ -550,7 +556,7 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
     symbols = [d["symbol"][i] for i in idx]
     titles, magics = _comments([d["title"][i] for i in idx], [d["magic"][i] for i in idx])
     roots, suffixes = normalise_many(symbols)
-    digits = _digits(cols, d["symbol"], d["open_price"])[idx]
+    digits = _digits(cols, d["symbol"], d["open_price"], d["close_price"])[idx]
     lower = [t.lower() for t in titles]
     stop_out = [bool(_STOP_OUT.search(t)) for t in lower]
     reason = []
@@ -624,7 +630,7 @@ def _open_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, li
             **{k: v[idx] for k, v in money.items()},
             "comment": titles,
             "magic": pd.array(magics, dtype="Int64"),
-            "digits": _digits(cols, d["symbol"], d["open_price"])[idx],
+            "digits": _digits(cols, d["symbol"], d["open_price"], d["market_price"])[idx],
             "source": [path] * len(idx),
         }
     )

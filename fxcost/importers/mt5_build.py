@@ -21,19 +21,19 @@ import gc
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from fxcost.errors import ImportFailed, UnsupportedReport
+from fxcost.errors import UnsupportedReport
 from fxcost.importers import text as tx
 from fxcost.model import (
     Account,
-    PrintedTotals,
     SkippedRow,
     Statement,
     cash_frame,

@@ -15,8 +15,9 @@ the same cell boundaries and text cleaning as :mod:`fxcost.importers.htmltable`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from operator import itemgetter
-from typing import Any, Callable
+from typing import Any
 
 from fxcost.importers import htmltable
 from fxcost.importers.mt5_build import Sheet, build, bulk

@@ -27,7 +27,7 @@ import zlib
 from posixpath import dirname, join, normpath
 from typing import Any
 
-from fxcost.errors import ImportFailed, UnsupportedReport
+from fxcost.errors import ImportFailed
 from fxcost.importers import text as tx
 from fxcost.importers.mt5_build import MT5_HOW_TO_EXPORT, Sheet, build, bulk
 from fxcost.model import Statement
