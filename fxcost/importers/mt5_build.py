@@ -1108,12 +1108,13 @@ class _Builder:
             close_time = _times(c.col("time")) if kind == ORDERS else np.full(len(c), np.datetime64("NaT"), "M8[ns]")
             syms = [symbols[k] for k in sel]
             roots, suffixes = normalise_many(syms)
+            types = _texts(c.col("type"))
             frames.append(orders_frame({
                 "account": [self.login] * len(sel),
                 "ticket": ticket[sel].astype("int64"),
                 "open_time": open_time[sel],
                 "close_time": close_time[sel],
-                "order_type": [_texts(c.col("type"))[k].lower() for k in sel],
+                "order_type": [types[k].lower() for k in sel],
                 "lots": lots[sel],
                 "symbol": syms,
                 "symbol_root": roots,
