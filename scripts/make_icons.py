@@ -1,7 +1,7 @@
-"""Render assets/icons/fxcost.svg into the PNG sizes the app and PyInstaller use (run after editing the SVG).
+"""Render assets/icons/fxcost.svg into the PNGs and the Windows .ico (run after editing the SVG).
 
-PyInstaller turns the 256 px PNG into the Windows .ico and macOS .icns at build time (with Pillow), so the
-SVG stays the single source. Run: python scripts/make_icons.py
+PyInstaller turns the 256 px PNG into the executable's .ico / .icns at build time (with Pillow); the .ico written
+here is for the Inno Setup installer. The SVG stays the single source. Run: python scripts/make_icons.py
 """
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ def main() -> int:
         out = ICONS / f"fxcost-{size}.png"
         image.save(str(out))
         print(out.relative_to(ICONS.parent.parent))
+    from PIL import Image  # a dev requirement, as for PyInstaller's own icon conversion
+
+    ico = ICONS / "fxcost.ico"
+    Image.open(ICONS / "fxcost-256.png").save(ico, sizes=[(s, s) for s in SIZES if s <= 256])
+    print(ico.relative_to(ICONS.parent.parent))
     return 0
 
 
