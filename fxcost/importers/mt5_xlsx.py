@@ -18,12 +18,14 @@ attacks cannot apply.
 
 from __future__ import annotations
 
+import codecs
 import html
 import io
 import re
 import warnings
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from posixpath import dirname, join, normpath
 from typing import Any
 
@@ -110,6 +112,40 @@ class _Book:
                                           "never contain: fxcost does not read it.")
         return raw
 
+    def sheet_chunks(self, name: str, size: int = 1 << 22) -> Iterator[bytes]:
+        """A worksheet part as UTF-8 chunks that each end right after a ``</row>`` (the last one: the rest),
+        decompressed as read, so a 140 MB sheet never sits in memory whole. Same checks as ``part``."""
+        info = self.zip.getinfo(name)
+        if info.file_size > MAX_PART_BYTES:
+            self.part(name)  # raises the size message
+        with self.zip.open(name) as stream:
+            first = stream.read(size)
+            encoding = _xml_encoding(first)
+            decoder = codecs.getincrementaldecoder(encoding)(errors="replace") if encoding else None
+            pending = b""
+            chunk = first
+            checked = False
+            while chunk:
+                text = decoder.decode(chunk).encode("utf-8") if decoder else chunk
+                if not checked:
+                    text = text.removeprefix(b"\xef\xbb\xbf")
+                    if _DTD.search(text[:4000]):
+                        self.part(name)  # raises the DTD message
+                    checked = True
+                buf = pending + text
+                cut = buf.rfind(b"</row>")
+                if cut < 0:
+                    pending = buf
+                else:
+                    cut += len(b"</row>")
+                    yield buf[:cut]
+                    pending = buf[cut:]
+                chunk = stream.read(size)
+            if decoder:
+                pending += decoder.decode(b"", final=True).encode("utf-8")
+            if pending:
+                yield pending
+
     def sheets(self) -> list[Sheet]:
         listing = self._listing()
         shared = self._shared_strings()
@@ -117,7 +153,7 @@ class _Book:
         cells: dict[str, dict[int, list[Any]]] = {}
         for name, target in listing:
             try:
-                rows, nums = _fast_sheet(self.part(target), shared)
+                rows, nums = _fast_sheet(self.sheet_chunks(target), shared)
             except _Unsupported:
                 rows, nums = self._openpyxl_sheet(name)
             out.append(Sheet(rows, nums, {}, name))
@@ -223,6 +259,17 @@ class _Book:
             return [str(s) for s in read_string_table(src)]
 
 
+def _xml_encoding(head: bytes) -> str | None:
+    """The codec a part's first bytes call for, or None for UTF-8 (MetaTrader writes UTF-16)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    if head.startswith(b"<\x00"):
+        return "utf-16-le"
+    if head.startswith(b"\x00<"):
+        return "utf-16-be"
+    return None
+
+
 def _utf8(raw: bytes) -> bytes:
     """XML part bytes as UTF-8 (MetaTrader writes its workbook parts in UTF-16)."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -249,68 +296,79 @@ def _col(letters: bytes) -> int:
     return n
 
 
-def _fast_sheet(raw: bytes, shared: list[str]) -> tuple[list[list[Any]], list[int]]:
-    """Rows of one worksheet: (values by column, sheet row numbers); raises _Unsupported when unsure."""
-    data = _utf8(raw)
-    start = data.find(b"<sheetData")
-    if start < 0:
-        raise _Unsupported
-    end = data.find(b"</sheetData>", start)
-    if end < 0:
-        end = len(data)
-    # Streamed (finditer, counted tags) rather than findall: 1.5M tuples of byte strings for a
-    # 100k-deal sheet would cost more memory than the whole resulting Statement.
-    tags = sum(data.count(b"<c" + c, start, end) for c in (b" ", b">", b"/", b"\n", b"\r", b"\t"))
-    matched = 0
+def _fast_sheet(chunks: Iterable[bytes], shared: list[str]) -> tuple[list[list[Any]], list[int]]:
+    """Rows of one worksheet from its UTF-8 XML in chunks that end on a ``</row>`` (see _Book.sheet_chunks):
+    (values by column, sheet row numbers); raises _Unsupported when unsure.
+
+    Cells are matched one by one (finditer) and tags counted, never collected: a 100k-deal sheet is 140 MB of
+    XML and 1.5M cells, and holding either whole would cost more memory than the resulting Statement.
+    """
+    matched = tags = 0
     rows: list[list[Any]] = []
     nums: list[int] = []
     types: dict[bytes, bytes] = {}
     cur: list[Any] = []
     cur_num = -1
     n_shared = len(shared)
-    for match in _CELL.finditer(data, start, end):
-        matched += 1
-        letters, num_b, rest, ftag, v, inline = match.groups()
-        num = int(num_b)
-        if num != cur_num:
-            if num < cur_num:
-                raise _Unsupported  # rows out of order: let openpyxl sort it out
-            cur = []
-            rows.append(cur)
-            nums.append(num)
-            cur_num = num
-        typ = types.get(rest)
-        if typ is None:
-            m = _TYPE.search(rest)
-            typ = types[rest] = m.group(1) if m else b"n"
-        if ftag:
-            value: Any = _formula(ftag, v)
-        elif typ == b"s":
-            if not v:
-                value = None
-            else:
-                k = int(v)
-                value = shared[k] if k < n_shared else None
-        elif typ == b"n":
-            value = float(v) if v else None
-        elif typ == b"inlineStr":
-            value = _decode(b"".join(t for t in _T_TEXT.findall(_RPH.sub(b"", inline)))) if inline else None
-        elif typ == b"str":
-            value = _decode(v) if v is not None else None
-        elif typ == b"b":
-            value = v == b"1"
-        else:  # e (error), d (ISO date) and anything newer: keep the text
-            value = _decode(v) if v else None
-        if value is None or value == "":
-            continue
-        col = _col(letters)
-        gap = col - len(cur)
-        if gap > 0:
-            cur.extend([None] * gap)
-        elif gap < 0:
-            raise _Unsupported  # cells out of order within a row
-        cur.append(value)
-    if matched != tags:
+    started = finished = False
+    for data in chunks:
+        if finished:
+            break
+        start = 0
+        if not started:
+            start = data.find(b"<sheetData")
+            if start < 0:
+                continue
+            started = True
+        end = data.find(b"</sheetData>", start)
+        if end < 0:
+            end = len(data)
+        else:
+            finished = True
+        tags += sum(data.count(b"<c" + c, start, end) for c in (b" ", b">", b"/", b"\n", b"\r", b"\t"))
+        for match in _CELL.finditer(data, start, end):
+            matched += 1
+            letters, num_b, rest, ftag, v, inline = match.groups()
+            num = int(num_b)
+            if num != cur_num:
+                if num < cur_num:
+                    raise _Unsupported  # rows out of order: let openpyxl sort it out
+                cur = []
+                rows.append(cur)
+                nums.append(num)
+                cur_num = num
+            typ = types.get(rest)
+            if typ is None:
+                m = _TYPE.search(rest)
+                typ = types[rest] = m.group(1) if m else b"n"
+            if ftag:
+                value: Any = _formula(ftag, v)
+            elif typ == b"s":
+                if not v:
+                    value = None
+                else:
+                    k = int(v)
+                    value = shared[k] if k < n_shared else None
+            elif typ == b"n":
+                value = float(v) if v else None
+            elif typ == b"inlineStr":
+                value = _decode(b"".join(t for t in _T_TEXT.findall(_RPH.sub(b"", inline)))) if inline else None
+            elif typ == b"str":
+                value = _decode(v) if v is not None else None
+            elif typ == b"b":
+                value = v == b"1"
+            else:  # e (error), d (ISO date) and anything newer: keep the text
+                value = _decode(v) if v else None
+            if value is None or value == "":
+                continue
+            col = _col(letters)
+            gap = col - len(cur)
+            if gap > 0:
+                cur.extend([None] * gap)
+            elif gap < 0:
+                raise _Unsupported  # cells out of order within a row
+            cur.append(value)
+    if not started or matched != tags:
         raise _Unsupported
     keep = [k for k, r in enumerate(rows) if r]
     return [rows[k] for k in keep], [nums[k] for k in keep]
