@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="MT4/MT5 HTML or XLSX report, or a CSV trade list")
     parser.add_argument("--json", metavar="OUT.json", help="write the JSON summary to this file")
+    parser.add_argument("-o", "--output", metavar="REPORT.xlsx", help="write the Excel report to this file")
+    parser.add_argument("--csv", metavar="TRADES.csv", help="write every closed trade with its costs to this CSV")
     parser.add_argument(
         "--csv-map",
         action="append",
@@ -37,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--program", action="append", default=[], metavar="FILE",
                         help="rebate program JSON (repeatable: the first is the main program, the rest are compared); "
                         "a bundled example by name also works")
+    parser.add_argument("--setup", action="append", default=[], metavar="FILE",
+                        help="what-if setup JSON (spread profile + commission + program) to compare (repeatable)")
     parser.add_argument("--server-utc-offset", type=float, default=0.0, metavar="H",
                         help="broker server time minus UTC in hours, for matching market data (default 0)")
     parser.add_argument("--leverage", type=int, metavar="N", help="account leverage 1:N when the report prints none")
@@ -71,6 +75,13 @@ def report(argv: list[str]) -> int:
         if not os.path.isdir(out_dir):
             print(f"fxcost: cannot write {args.json}: the folder {out_dir} does not exist.", file=sys.stderr)
             return 2
+    from fxcost.report.output import output_problem
+
+    for out in (args.output, args.csv):
+        problem = out and output_problem(out)
+        if problem:
+            print(f"fxcost: {problem}", file=sys.stderr)
+            return 2
     try:
         settings = build_settings(args)
     except FxCostError as exc:
@@ -99,6 +110,17 @@ def report(argv: list[str]) -> int:
         except OSError as exc:
             print(f"fxcost: cannot write {args.json}: {exc.strerror or exc}.", file=sys.stderr)
             return 2
+    if args.output or args.csv:
+        from fxcost.report import csv_export, excel
+
+        try:
+            if args.output:
+                excel.write_workbook(result, args.output, summary=doc)
+            if args.csv:
+                csv_export.write_trades_csv(result, args.csv)
+        except FxCostError as exc:
+            print(f"fxcost: {exc}", file=sys.stderr)
+            return 2
     if not args.quiet:
         print(render_text(portfolio, doc))
     return 0
@@ -113,6 +135,10 @@ def build_settings(args: argparse.Namespace):
 
     settings = AnalysisSettings(profile=load_profile(args.spread_profile))
     settings.programs = [programs.load_named(p) for p in args.program]
+    if args.setup:
+        from fxcost.analysis.whatif import load_setup
+
+        settings.setups = [load_setup(p) for p in args.setup]
     settings.server_utc_offset = args.server_utc_offset
     settings.leverage = args.leverage
     if args.commission:

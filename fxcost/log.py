@@ -40,5 +40,40 @@ def setup(verbose: bool = False) -> Path | None:
         path = None  # a read-only home must not stop the app
     if verbose:
         root.addHandler(logging.StreamHandler(sys.stderr))
+    if getattr(sys, "frozen", False):
+        # A windowed frozen app has no console: print() and stray tracebacks go to the log instead.
+        sys.stdout = _LogStream(logging.getLogger("stdout"), logging.INFO, sys.stdout)
+        sys.stderr = _LogStream(logging.getLogger("stderr"), logging.ERROR, sys.stderr)
     log.info("fxcost %s on Python %s, %s", __version__, platform.python_version(), platform.platform())
     return path
+
+
+class _LogStream:
+    """A text stream that writes whole lines to a logger (and still to the console, if there is one)."""
+
+    def __init__(self, logger: logging.Logger, level: int, console=None):
+        self.logger, self.level, self.console = logger, level, console
+        self._buffer = ""
+
+    def write(self, text: str) -> int:
+        if self.console is not None:
+            try:
+                self.console.write(text)
+            except (OSError, ValueError):
+                self.console = None
+        self._buffer += text
+        while "\n" in self._buffer:
+            line, self._buffer = self._buffer.split("\n", 1)
+            if line.strip():
+                self.logger.log(self.level, line)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.console is not None:
+            try:
+                self.console.flush()
+            except (OSError, ValueError):
+                self.console = None
+
+    def isatty(self) -> bool:
+        return False

@@ -41,7 +41,7 @@ def key_series(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.Se
             return times.dt.to_period("W-SUN").rename(key)
         if key == "hour":
             return times.dt.hour.rename(key)
-        codes = times.dt.dayofweek.fillna(-1).astype("int64").to_numpy()
+        codes = times.dt.day_of_week.fillna(-1).astype("int64").to_numpy()
         return pd.Series(pd.Categorical.from_codes(codes, categories=list(WEEKDAYS), ordered=True),
                          index=t.index, name=key)
     if key == "hold":
@@ -117,6 +117,18 @@ def by(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.DataFrame:
     sums = _parts(t).groupby(groups, sort=True, observed=True).sum()
     sums.index.name = groups.name
     return _finish(sums)
+
+
+def by_many(t: pd.DataFrame, keys: tuple[str, ...] = KEYS, time_col: str = "close_time") -> dict[str, pd.DataFrame]:
+    """:func:`by` for several keys at once, building the per-trade addends only once."""
+    parts = _parts(t)
+    out = {}
+    for key in keys:
+        groups = key_series(t, key, time_col)
+        sums = parts.groupby(groups, sort=True, observed=True).sum()
+        sums.index.name = groups.name
+        out[key] = _finish(sums)
+    return out
 
 
 def total(t: pd.DataFrame) -> pd.Series:

@@ -134,6 +134,19 @@ def by(t: pd.DataFrame, key: str = "symbol", *, basis: str = "profit", swap_in_c
     return _figures(sums)
 
 
+def by_many(t: pd.DataFrame, keys: tuple[str, ...] = ("symbol", "category", "account"), *, basis: str = "profit",
+            swap_in_cost: bool = False) -> dict[str, pd.DataFrame]:
+    """:func:`by` for several keys, building the per-trade addends once."""
+    parts = _parts(t, basis, swap_in_cost)
+    out = {}
+    for key in keys:
+        groups = key_series(t, key)
+        sums = parts.groupby(groups, sort=True, observed=True).sum()
+        sums.index.name = groups.name
+        out[key] = _figures(sums)
+    return out
+
+
 def _daily_vol(close: np.ndarray, pnl: tuple[np.ndarray, ...]) -> list[float | None]:
     """Standard deviation (ddof 1) of P&L per server day over every weekday from first to last close.
 

@@ -25,7 +25,7 @@ COST_COLUMNS = (
     "category", "quote_ccy", "point", "pip", "m", "m_source", "pip_value", "usd_rate",
     "spread_price", "spread_pips", "spread_source", "spread_cost", "commission_source",
     "mid_pnl", "broker_net", "transaction_cost", "rebate", "net_after_rebate", "net_transaction_cost",
-    "notional_usd", "hold_seconds", "move_points", "cost_pips", "cost_pips_after",
+    "notional_usd", "hold_seconds", "move_points", "cost_per_lot", "cost_per_lot_after", "cost_pips", "cost_pips_after",
     "bps", "bps_before", "usd_per_million", "usd_per_million_before",
 )
 
@@ -50,8 +50,14 @@ class CommissionSchedule:
 
     @classmethod
     def from_dict(cls, data: dict) -> CommissionSchedule:
-        known = {k: data[k] for k in ("name", "model", "rate", "per", "currency", "apply", "categories") if k in data}
-        schedule = cls(**known)
+        keys = ("name", "model", "rate", "per", "currency", "apply", "categories")
+        unknown = [k for k in data if k not in keys]
+        if unknown:  # a typo must not silently leave the commission at its default
+            raise ValueError(f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(keys)}")
+        rate = data.get("rate", 0.0)
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not np.isfinite(rate) or rate < 0:
+            raise ValueError(f"commission rate {rate!r} must be a number >= 0 (money per lot, or per million)")
+        schedule = cls(**{k: data[k] for k in keys if k in data})
         if schedule.model not in ("per_lot", "per_million", "base_units"):
             raise ValueError(f"commission model {schedule.model!r}: use per_lot, per_million or base_units")
         if schedule.per not in ("round_turn", "per_side"):
@@ -106,12 +112,13 @@ def decompose(
         commission: schedule applied where the export has none (or always, per its ``apply``).
         classes: precomputed :func:`instruments.classify` result (optional).
     """
-    t = trades.copy()
+    t = trades.copy(deep=False)  # copy-on-write: the caller's frame is never modified
     if classes is None:
         classes = instruments.classify(t, instrument_settings)
     for col in ("category", "quote_ccy", "point", "pip"):
-        t[col] = classes[col].to_numpy()
-    m, m_source = instruments.money_per_price(t, classes, account_currency, instrument_settings)
+        t[col] = classes[col].array  # .array keeps the categorical category (no string hashing later)
+    sign = instruments.side_sign(t)
+    m, m_source = instruments.money_per_price(t, classes, account_currency, instrument_settings, sign)
     t["m"] = m
     t["m_source"] = m_source
     t["pip_value"] = t["pip"].to_numpy() * m  # account currency per pip per 1.0 lot
@@ -141,7 +148,6 @@ def decompose(
     t["transaction_cost"] = t["spread_cost"] - t["commission"] - t["taxes"]
     t["rebate"] = 0.0
     t["hold_seconds"] = (t["close_time"] - t["open_time"]).dt.total_seconds().to_numpy()
-    sign = np.where(t["side"].to_numpy() == "buy", 1.0, -1.0)
     t["move_points"] = (t["close_price"] - t["open_price"]).to_numpy() * sign / t["point"].to_numpy()
     return finish(t)
 
@@ -152,6 +158,9 @@ def finish(t: pd.DataFrame) -> pd.DataFrame:
     t["net_transaction_cost"] = t["transaction_cost"] - t["rebate"]
     lot_pips = t["lots"].to_numpy() * t["pip_value"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
+        lots = t["lots"].to_numpy()
+        t["cost_per_lot"] = np.where(lots > 0, t["transaction_cost"].to_numpy() / lots, np.nan)
+        t["cost_per_lot_after"] = np.where(lots > 0, t["net_transaction_cost"].to_numpy() / lots, np.nan)
         t["cost_pips"] = t["transaction_cost"].to_numpy() / lot_pips
         t["cost_pips_after"] = t["net_transaction_cost"].to_numpy() / lot_pips
         usd = t["usd_rate"].to_numpy()

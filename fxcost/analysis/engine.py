@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import costs, instruments
+from fxcost.analysis import codes, costs, instruments
 from fxcost.analysis.costs import CommissionSchedule
 from fxcost.analysis.instruments import InstrumentSettings
 from fxcost.analysis.spreads import SpreadProfile, load_profile
@@ -86,8 +86,10 @@ def costed_trades(
 ) -> pd.DataFrame:
     """One account's trades with every cost column and the rebate of ``program`` (default: the main one)."""
     profile = profile or settings.profile
+    original = trades
+    trades = codes.as_categories(trades)  # the string keys are hashed once here, not in every step
     classes = instruments.classify(trades, settings.instruments)
-    frame = trades.assign(**{c: classes[c].to_numpy() for c in classes.columns})
+    frame = trades.assign(**{c: classes[c].array for c in classes.columns})
     spread, source = profile.spread_price(frame)
     if settings.market_data and len(trades):
         from fxcost.analysis.measured import measured_spreads
@@ -102,6 +104,7 @@ def costed_trades(
     t["eligible"] = True
     t["excluded_reason"] = ""
     t["rebate_rule"] = ""
+    t["forfeited_rebate"] = 0.0
     if program is not None and len(t):
         from fxcost.analysis import rebates
 
@@ -110,7 +113,12 @@ def costed_trades(
         t["eligible"] = result.eligible
         t["excluded_reason"] = result.reason
         t["rebate_rule"] = result.rule
-    return costs.finish(t)
+        t["forfeited_rebate"] = result.forfeited  # what an excluded trade would have earned
+    t = costs.finish(t)
+    for col in codes.KEY_COLUMNS:  # the caller's own string columns back, rows are in the same order
+        if col in original.columns:
+            t[col] = original[col].array
+    return codes.as_objects(t, ("category",))
 
 
 def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> AnalysisResult:
@@ -159,7 +167,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
 
 #: Money columns converted when accounts in different currencies are merged.
 MONEY = ("commission", "taxes", "swap", "profit", "spread_cost", "mid_pnl", "broker_net", "transaction_cost",
-         "rebate", "net_after_rebate", "net_transaction_cost", "pip_value", "m")
+         "rebate", "net_after_rebate", "net_transaction_cost", "pip_value", "m", "forfeited_rebate")
 
 
 def _to_usd(t: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from fxcost.analysis.codes import categorical
+from fxcost.analysis.codes import factorize as codes_of
 from fxcost.symbols import CURRENCIES
 
 CATEGORIES = ("fx_major", "fx_minor", "fx_exotic", "metal", "index", "energy", "crypto", "stock", "other")
@@ -119,23 +121,33 @@ class InstrumentSettings:
 
 
 def classify(trades: pd.DataFrame, settings: InstrumentSettings | None = None) -> pd.DataFrame:
-    """Per-trade category, quote currency, point, pip (vectorised over distinct symbols)."""
+    """Per-trade category, quote currency, point, pip (computed once per distinct symbol and digits)."""
     settings = settings or InstrumentSettings()
-    keys = trades[["symbol_root", "digits"]].drop_duplicates()
-    rows = []
-    for root, digits in keys.itertuples(index=False):
-        cat = settings.categories.get(root) or category(root)
-        rows.append((root, digits, cat, quote_currency(root), 10.0 ** -max(0, int(digits)),
-                     pip_size(root, cat, int(digits))))
-    table = pd.DataFrame(rows, columns=["symbol_root", "digits", "category", "quote_ccy", "point", "pip"])
-    merged = trades[["symbol_root", "digits"]].merge(table, on=["symbol_root", "digits"], how="left")
-    merged.index = trades.index
-    return merged[["category", "quote_ccy", "point", "pip"]]
+    # Integer codes, not a merge on strings: a million trades have a handful of (root, digits) pairs.
+    root_codes, roots = codes_of(trades["symbol_root"])
+    digit_codes, digits = pd.factorize(trades["digits"].to_numpy())
+    codes, pairs = pd.factorize(root_codes.astype(np.int64) * max(1, len(digits)) + digit_codes)
+    n = len(pairs)
+    cat, quote = np.empty(n, dtype=object), np.empty(n, dtype=object)
+    point, pip = np.empty(n), np.empty(n)
+    for i, pair in enumerate(pairs):
+        rc, dc = divmod(int(pair), max(1, len(digits)))
+        root = str(roots[rc]) if rc >= 0 and rc < len(roots) else ""
+        d = int(digits[dc]) if dc >= 0 and len(digits) else 0
+        cat[i] = settings.categories.get(root) or category(root)
+        quote[i] = quote_currency(root)
+        point[i] = 10.0 ** -max(0, d)
+        pip[i] = pip_size(root, cat[i], d)
+    # Category as a categorical: spread profiles and rebate rules match on it without hashing strings.
+    cat_codes = np.array([CATEGORIES.index(c) if c in CATEGORIES else -1 for c in cat], dtype=np.intp)
+    return pd.DataFrame({"category": categorical(cat_codes[codes], CATEGORIES), "quote_ccy": quote[codes],
+                         "point": point[codes], "pip": pip[codes]}, index=trades.index)
 
 
-def implied_m(trades: pd.DataFrame, point: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each trade's own M and whether it is reliable (DOMAIN.md 2.4 pitfalls)."""
-    sign = np.where(trades["side"].to_numpy() == "buy", 1.0, -1.0)
+def implied_m(trades: pd.DataFrame, point: pd.Series, sign: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each trade's own M and whether it is reliable (DOMAIN.md 2.4 pitfalls); ``sign``: +1 buy, -1 sell."""
+    if sign is None:
+        sign = side_sign(trades)
     move = (trades["close_price"].to_numpy() - trades["open_price"].to_numpy()) * sign
     lots = trades["lots"].to_numpy()
     profit = trades["profit"].to_numpy()
@@ -150,19 +162,26 @@ def implied_m(trades: pd.DataFrame, point: pd.Series) -> tuple[np.ndarray, np.nd
     return m, reliable
 
 
+def side_sign(trades: pd.DataFrame) -> np.ndarray:
+    """+1.0 for buys, -1.0 for sells."""
+    return np.where(trades["side"].to_numpy() == "buy", 1.0, -1.0)
+
+
 def money_per_price(
     trades: pd.DataFrame,
     classes: pd.DataFrame,
     account_currency: str,
     settings: InstrumentSettings | None = None,
+    sign: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """M per trade and its source ('implied', 'median', 'default', 'user').
 
-    Groups by (account, symbol_root): different accounts may convert differently.
+    Groups by (account, symbol_root): different accounts may convert differently. ``sign`` (+1 buy,
+    -1 sell) saves comparing the side strings again when the caller has it.
     """
     settings = settings or InstrumentSettings()
     n = len(trades)
-    m_own, reliable = implied_m(trades, classes["point"])
+    m_own, reliable = implied_m(trades, classes["point"], sign)
     m = np.full(n, np.nan)
     source = np.full(n, "", dtype=object)
 
@@ -172,8 +191,11 @@ def money_per_price(
     # Unreliable trades take the median of the symbol's reliable trades in the same month (the
     # conversion rate drifts over years), else over the whole history. Reliable trades far from
     # that median (a broker adjustment inside Profit) are treated as unreliable too.
-    key = trades["account"].astype(str).to_numpy() + "|" + trades["symbol_root"].astype(str).to_numpy()
-    month = trades["close_time"].to_numpy().astype("datetime64[M]")
+    # Integer group keys (account x symbol, months since 1970): joining strings per trade is slow.
+    acct_codes, _ = codes_of(trades["account"])
+    root_codes, roots = codes_of(trades["symbol_root"])
+    key = (acct_codes.astype(np.int64) + 1) * (len(roots) + 1) + root_codes + 1
+    month = trades["close_time"].to_numpy().astype("datetime64[M]").astype(np.int64)
     frame = pd.DataFrame({"key": key, "month": month, "m": np.where(reliable, m_own, np.nan)})
     if reliable.any():
         overall = frame.groupby("key")["m"].transform("median").to_numpy()
@@ -190,13 +212,19 @@ def money_per_price(
     missing = ~np.isfinite(m)
     if missing.any():
         rates = conversion_rates(trades, classes, m, account_currency)
-        roots = trades["symbol_root"].to_numpy()
         cats = classes["category"].to_numpy()
         quotes = classes["quote_ccy"].to_numpy()
-        for i in np.flatnonzero(missing):
-            contract = settings.contract_size.get(roots[i]) or _default_contract(roots[i], cats[i])
-            m[i] = contract * rates.get(quotes[i], np.nan)
-            source[i] = "default"
+        idx = np.flatnonzero(missing)
+        # One value per symbol (category and quote currency follow from the root), not one per trade.
+        per_root = {}
+        for code in np.unique(root_codes[idx]):
+            i = idx[np.argmax(root_codes[idx] == code)]
+            root = roots[code] if code >= 0 else ""
+            contract = settings.contract_size.get(root) or _default_contract(root, cats[i])
+            per_root[code] = contract * rates.get(quotes[i], np.nan)
+        lookup = np.array([per_root.get(c, np.nan) for c in range(-1, len(roots))])
+        m[idx] = lookup[root_codes[idx] + 1]
+        source[idx] = "default"
 
     # User overrides win.
     for root, value in settings.money_per_point.items():

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from fxcost.analysis.codes import factorize as codes_of
 from fxcost.analysis.market_data import MarketData
 from fxcost.errors import FxCostError
 from fxcost.symbols import normalise
@@ -254,9 +255,9 @@ def _priority(md: MarketData) -> int:
 
 def _roots(t: pd.DataFrame) -> np.ndarray:
     column = t["symbol_root"] if "symbol_root" in t.columns else t["symbol"]
-    symbols = column.astype(str).to_numpy()
-    distinct = {s: normalise(s)[0] for s in set(symbols)}
-    return np.array([distinct[s] for s in symbols], dtype=object)
+    codes, uniques = codes_of(column)  # normalise each distinct symbol once, not once per trade
+    table = np.array([normalise(str(u))[0] for u in uniques] + [normalise("nan")[0]], dtype=object)
+    return table[codes]
 
 
 def _ns(times: pd.Series) -> np.ndarray:

@@ -32,7 +32,9 @@ import numpy as np
 import pandas as pd
 
 from fxcost.analysis import costs, instruments
+from fxcost.analysis.codes import factorize as codes_of
 from fxcost.analysis.programs import WEEKDAYS, ProgramError, RebateProgram
+from fxcost.symbols import normalise
 
 #: Reason codes, in the order filters are tried ("" = eligible).
 REASON_CODES = ("", "symbol", "category", "hold", "move", "no_rate")
@@ -66,11 +68,7 @@ class _Keys:
     def factor(self, col: str) -> tuple[np.ndarray, list[str]]:
         if col not in self._cache:
             if col in self.t.columns:
-                values = self.t[col].to_numpy()
-                if len(values) and (values == values[0]).all():  # one account / symbol: skip the hashing
-                    codes, uniques = np.zeros(len(values), dtype=np.intp), values[:1]
-                else:
-                    codes, uniques = pd.factorize(values)
+                codes, uniques = codes_of(self.t[col])
                 self._cache[col] = (codes, [str(u).strip().upper() for u in uniques])
             else:
                 self._cache[col] = (np.zeros(len(self.t), dtype=np.intp), [""])
@@ -81,6 +79,21 @@ class _Keys:
         codes, uniques = self.factor(col)
         table = np.array([u in wanted for u in uniques] + [False])  # code -1 (missing) -> False
         return table[codes]
+
+    def isin_raw(self, names: list[str]) -> np.ndarray:
+        """Trades whose printed symbol is one of ``names``.
+
+        A name that is its own normalised root (``XAUUSD``, not ``GOLD`` or ``XAUUSD.r``) can only
+        match printed symbols whose root it is, which the root match already finds: the importers
+        set symbol_root = normalise(symbol). Skipping the printed symbols then saves a pass over them.
+        """
+        if all(normalise(v)[0] == v.strip().upper() for v in names):
+            return np.zeros(len(self.t), dtype=bool)
+        return self.isin("symbol", names)
+
+    def isin_symbol(self, names: list[str]) -> np.ndarray:
+        """Trades whose root or printed symbol is one of ``names`` (case-insensitive)."""
+        return self.isin("symbol_root", names) | self.isin_raw(names)
 
     def labels(self, col: str, fmt: str) -> np.ndarray:
         """``fmt`` formatted with each trade's (upper-cased) value, built once per distinct value."""
@@ -102,8 +115,13 @@ def _column(t: pd.DataFrame, col: str, default: float = np.nan) -> np.ndarray:
     return t[col].to_numpy(dtype=float) if col in t.columns else np.full(len(t), default)
 
 
-def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str) -> RebateResult:
-    """Rebate, rule, eligibility and tier multiplier of every trade of a costed frame under ``program``."""
+def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
+          tier_multiplier: np.ndarray | None = None) -> RebateResult:
+    """Rebate, rule, eligibility and tier multiplier of every trade of a costed frame under ``program``.
+
+    ``tier_multiplier``: the multipliers of an earlier result on the same trades (tiers depend on
+    volume and eligibility, not on spread or commission), so a sweep need not recount monthly volumes.
+    """
     n = len(t)
     keys = _Keys(t)
     acct_ccy = (account_currency or "USD").upper()
@@ -116,7 +134,7 @@ def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str) -> Reb
     for rule in program.rates:
         cond = everyone
         if rule.symbols:
-            cond = cond & (keys.isin("symbol_root", rule.symbols) | keys.isin("symbol", rule.symbols))
+            cond = cond & keys.isin_symbol(rule.symbols)
         if rule.categories:
             cond = cond & keys.isin("category", rule.categories)
         if rule.accounts:
@@ -140,7 +158,7 @@ def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str) -> Reb
     # Eligibility, in DOMAIN 6.4 order; reason codes index REASON_CODES.
     elig = program.eligibility
     ex_root = keys.isin("symbol_root", elig.exclude_symbols) if elig.exclude_symbols else np.zeros(n, bool)
-    ex_raw = keys.isin("symbol", elig.exclude_symbols) if elig.exclude_symbols else np.zeros(n, bool)
+    ex_raw = keys.isin_raw(elig.exclude_symbols) if elig.exclude_symbols else np.zeros(n, bool)
     ex_cat = keys.isin("category", elig.exclude_categories) if elig.exclude_categories else np.zeros(n, bool)
     hold = _column(t, "hold_seconds")
     move = np.abs(_column(t, "move_points"))
@@ -170,7 +188,8 @@ def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str) -> Reb
         reason[m] = _per_unique(np.round(move[m], 1), lambda v: f"moved {v:.1f} points < {limit}")
     reason[code == 5] = "no matching rate"
 
-    multiplier = _tier_multiplier(t, program, lots * lot_factor, eligible, keys)
+    multiplier = (_tier_multiplier(t, program, lots * lot_factor, eligible, keys) if tier_multiplier is None
+                  else np.asarray(tier_multiplier, dtype=float))
     amount = amount * multiplier
     if elig.cap_pct_of_spread is not None:
         cap = elig.cap_pct_of_spread / 100.0 * _column(t, "spread_cost")

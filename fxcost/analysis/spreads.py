@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fxcost.analysis.codes import factorize as codes_of
 from fxcost.errors import FxCostError
 from fxcost.resources import asset
 
@@ -99,11 +100,18 @@ class SpreadProfile:
         ``t`` needs symbol_root, category, pip and point (from instruments.classify).
         """
         n = len(t)
-        price = np.zeros(n)
-        source = np.full(n, f"default: no spread for this symbol in {self.name}", dtype=object)
-        keys = pd.DataFrame({"root": t["symbol_root"].to_numpy(), "cat": t["category"].to_numpy(),
-                             "pip": t["pip"].to_numpy(), "point": t["point"].to_numpy()})
-        for (root, cat, pip, point), idx in keys.groupby(["root", "cat", "pip", "point"]).indices.items():
+        # Group on integer codes: a million trades have a handful of (root, category, pip, point).
+        parts = [codes_of(t["symbol_root"]), codes_of(t["category"]), pd.factorize(t["pip"].to_numpy()),
+                 pd.factorize(t["point"].to_numpy())]
+        key = np.zeros(n, dtype=np.int64)
+        for codes, uniques in parts:
+            key = key * (len(uniques) + 1) + codes + 1
+        group, first = _groups(key)
+        prices = np.zeros(len(first))
+        labels = np.full(len(first), f"default: no spread for this symbol in {self.name}", dtype=object)
+        missing = (None, None, np.nan, np.nan)  # what a code of -1 (NaN in the column) stands for
+        for g, i in enumerate(first):
+            root, cat, pip, point = (u[c[i]] if c[i] >= 0 else miss for (c, u), miss in zip(parts, missing))
             entry = self.spreads.get(str(root).upper())
             label = f"profile: {self.name}"
             if entry is None:
@@ -112,9 +120,17 @@ class SpreadProfile:
             if entry is None:
                 continue
             factor = {"pips": pip, "points": point, "price": 1.0}[entry.unit]
-            price[idx] = entry.value * factor
-            source[idx] = label
-        return price, source
+            prices[g] = entry.value * factor
+            labels[g] = label
+        return prices[group], labels[group]
+
+
+def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group number of each row and one row of each group (hashing, no sort of the rows)."""
+    codes, uniques = pd.factorize(key)
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[codes] = np.arange(len(key))  # any row of a group will do: its rows share the key
+    return codes, first
 
 
 def load_profile(name_or_path: str | Path) -> SpreadProfile:

@@ -7,13 +7,16 @@ other schedule (or the exported one), rebate' from the other program.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import costs
-from fxcost.analysis.engine import AnalysisResult, Setup, costed_trades
+from fxcost.analysis import codes, costs
+from fxcost.analysis.engine import AnalysisResult, Setup, _to_usd, costed_trades
+from fxcost.errors import FxCostError
 
 
 @dataclass
@@ -43,44 +46,115 @@ class Outcome:
         return out
 
 
+class SetupError(FxCostError):
+    """A what-if setup file is missing or invalid; the message names the file, the key and what is allowed."""
+
+
+_SETUP_KEYS = ("name", "spread_profile", "commission", "program", "description")
+
+
+def load_setup(path: str | Path) -> Setup:
+    """A what-if setup from a JSON file (issue 3, section 6)::
+
+        {"name": "Raw account, $7 RT + $3/lot cashback", "spread_profile": "raw",
+         "commission": {"rate": 7.0, "per": "round_turn"}, "program": "raw-3-per-lot-plus-25pct-commission"}
+
+    ``spread_profile``: a bundled name or a profile file (default: the analysis' own); ``commission``:
+    a schedule that replaces the exported commission (keys of costs.CommissionSchedule; default: as
+    exported); ``program``: a bundled name, a program file or an inline program (default: no rebate).
+    Relative file names are taken from the setup file's folder.
+    """
+    from fxcost.analysis import programs
+    from fxcost.analysis.spreads import load_profile
+
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SetupError(f"{path}: cannot read the setup ({exc.strerror or exc})") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno}: {exc.msg})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise SetupError(f"{path}: not valid JSON{where}; a setup is a JSON object with {', '.join(_SETUP_KEYS)}") \
+            from exc
+    if not isinstance(data, dict):
+        raise SetupError(f"{path}: a setup must be a JSON object with {', '.join(_SETUP_KEYS)}")
+    unknown = [k for k in data if k not in _SETUP_KEYS]
+    if unknown:
+        raise SetupError(f"{path}: unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(_SETUP_KEYS)}")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise SetupError(f"{path}: \"name\" must be a non-empty string (how the setup is shown in the comparison)")
+
+    def local(value: str) -> str:
+        candidate = path.parent / value
+        return str(candidate) if candidate.is_file() else value
+
+    profile = None
+    if "spread_profile" in data:
+        if not isinstance(data["spread_profile"], str):
+            raise SetupError(f"{path}: \"spread_profile\" must be a bundled name (standard, raw) or a file name")
+        profile = load_profile(local(data["spread_profile"]))
+    commission = None
+    if "commission" in data:
+        if not isinstance(data["commission"], dict):
+            raise SetupError(f"{path}: \"commission\" must be an object such as {{\"rate\": 7.0, \"per\": "
+                             "\"round_turn\"}")
+        try:
+            commission = costs.CommissionSchedule.from_dict({**data["commission"], "apply": "always"})
+        except (TypeError, ValueError) as exc:
+            raise SetupError(f"{path}: commission: {exc}") from exc
+        if "name" not in data["commission"]:
+            commission.name = f"{commission.rate:g} {commission.model.replace('_', ' ')} {commission.per}"
+    program = None
+    if "program" in data:
+        value = data["program"]
+        if isinstance(value, dict):
+            program = programs.from_dict(value, f"{path}: program")
+        elif isinstance(value, str):
+            program = programs.load_named(local(value))
+        else:
+            raise SetupError(f"{path}: \"program\" must be a bundled program name, a file name or a program object")
+    return Setup(name=name.strip(), profile=profile, commission=commission, program=program)
+
+
 def reprice(result: AnalysisResult, setup: Setup) -> pd.DataFrame:
-    """All accounts' trades re-priced under ``setup`` (one costed frame)."""
+    """All accounts' trades re-priced under ``setup`` (one costed frame, in the merged currency)."""
+    from fxcost.analysis import rebates
+
     frames = []
-    base_by_account = {a.book.label: a for a in result.accounts}
-    for label, analysis in base_by_account.items():
+    for analysis in result.accounts:
         base = analysis.trades
         if not len(base):
             continue
-        book = analysis.book
-        offset = result.settings.utc_offsets.get(label, result.settings.server_utc_offset)
-        profile = setup.profile or result.settings.profile
-        other = costed_trades(book.trades, analysis.currency, result.settings, utc_offset=offset,
-                              profile=profile, program=setup.program, use_program=setup.program is not None,
-                              commission=None)
         if setup.profile is None:
-            other_spread = base["spread_cost"].to_numpy()
+            other = base.copy(deep=False)  # same instruments, M and spreads: nothing to recompute
         else:
-            other_spread = other["spread_cost"].to_numpy()
+            label = analysis.book.label
+            offset = result.settings.utc_offsets.get(label, result.settings.server_utc_offset)
+            other = costed_trades(analysis.book.trades, analysis.currency, result.settings, utc_offset=offset,
+                                  profile=setup.profile, use_program=False)
         # Same market, other price: Profit' = mid_pnl - spread'.
-        other["spread_cost"] = other_spread
-        other["profit"] = base["mid_pnl"].to_numpy() - other_spread
+        other["profit"] = base["mid_pnl"].to_numpy() - other["spread_cost"].to_numpy()
         other["mid_pnl"] = base["mid_pnl"].to_numpy()
         if setup.commission is not None:
             schedule = costs.CommissionSchedule(**{**setup.commission.as_dict(), "apply": "always"})
             to_account = costs.account_per_unit(analysis.currency, schedule.currency, float(base["usd_rate"].iloc[0]))
             other["commission"] = costs.schedule_commission(other, schedule, to_account)
+            other["commission_source"] = f"schedule: {schedule.name}"
         else:
             other["commission"] = base["commission"].to_numpy()
+            other["commission_source"] = base["commission_source"].to_numpy()
         other["broker_net"] = other["profit"] + other["commission"] + other["taxes"] + other["swap"]
         other["transaction_cost"] = other["spread_cost"] - other["commission"] - other["taxes"]
         if setup.program is not None:
-            from fxcost.analysis import rebates
-
             res = rebates.apply(other, setup.program, analysis.currency)
-            other["rebate"] = res.rebate
+            other["rebate"], other["eligible"], other["excluded_reason"] = res.rebate, res.eligible, res.reason
+            other["rebate_rule"], other["forfeited_rebate"] = res.rule, res.forfeited
         else:
-            other["rebate"] = 0.0
-        frames.append(costs.finish(other))
+            other["rebate"], other["eligible"], other["excluded_reason"] = 0.0, True, ""
+            other["rebate_rule"], other["forfeited_rebate"] = "", 0.0
+        frame = costs.finish(other)
+        frames.append(_to_usd(frame) if analysis.currency != result.currency else frame)
     if not frames:
         return result.trades.iloc[0:0]
     return pd.concat(frames, ignore_index=True)
@@ -109,59 +183,154 @@ def outcome(name: str, t: pd.DataFrame, setup: Setup | None = None, base_profile
     )
 
 
-def compare(result: AnalysisResult) -> list[Outcome]:
-    """The actual setup first, then each rebate program after the main one, then each extra setup."""
+def scenarios(result: AnalysisResult) -> list[tuple[Outcome, pd.DataFrame]]:
+    """Each compared setup's outcome with its re-priced frame: the actual setup first, then each rebate
+    program after the main one, then each extra setup (``settings.setups``)."""
     settings = result.settings
     main = settings.main_program
-    outcomes = [outcome(f"Actual ({getattr(main, 'name', 'no rebate')})", result.trades,
-                        Setup("actual", None, None, main), settings.profile.name)]
+    out = [(outcome(f"Actual ({getattr(main, 'name', 'no rebate')})", result.trades,
+                    Setup("actual", None, None, main), settings.profile.name), result.trades)]
     setups = [Setup(f"Program: {p.name}", None, None, p) for p in settings.programs[1:]]
     setups += settings.setups
     for setup in setups:
-        outcomes.append(outcome(setup.name, reprice(result, setup), setup, settings.profile.name))
-    return outcomes
+        frame = reprice(result, setup)
+        out.append((outcome(setup.name, frame, setup, settings.profile.name), frame))
+    return out
 
 
-def spread_sweep(t: pd.DataFrame, extra_pips: np.ndarray | None = None) -> pd.DataFrame:
-    """Net P&L (after rebate) if every trade had paid ``extra`` more pips of spread."""
+def compare(result: AnalysisResult) -> list[Outcome]:
+    """The actual setup first, then each rebate program after the main one, then each extra setup."""
+    return [o for o, _ in scenarios(result)]
+
+
+def _lot_pips(t: pd.DataFrame) -> np.ndarray:
+    """lots x pip value per trade, 0 where the symbol has no pip (no pip, no pip-based sweep)."""
+    lot_pips = t["lots"].to_numpy(dtype="float64") * t["pip_value"].to_numpy(dtype="float64")
+    return np.where(np.isfinite(lot_pips), lot_pips, 0.0)
+
+
+#: The columns rebates.apply reads (the sweep copies only these, not the whole costed frame).
+_REBATE_INPUTS = ("symbol", "symbol_root", "category", "account", "lots", "pip_value", "commission", "notional_usd",
+                  "usd_rate", "hold_seconds", "move_points", "close_time")
+
+
+def _spread_dependent(program) -> bool:
+    """Whether a program's rebate moves with the spread (a share of it, or capped by it)."""
+    if program is None:
+        return False
+    if program.eligibility.cap_pct_of_spread is not None:
+        return True
+    return any(c.model == "pct_spread" for rule in program.rates for c in rule.components())
+
+
+def spread_sweep(t: pd.DataFrame, extra_pips: np.ndarray | None = None, *, program=None,
+                 currency: str = "USD") -> pd.DataFrame:
+    """Net P&L if every trade had paid ``extra`` more pips of spread per round turn (same market moves).
+
+    Profit and broker net fall by extra x lots x pip value; the rebate stays, unless ``program``
+    pays a share of the spread or caps the rebate by it, in which case it is recomputed for each
+    point. Trades without a pip convention (some CFDs) are left unchanged.
+    """
     extra_pips = np.arange(0.0, 2.01, 0.25) if extra_pips is None else np.asarray(extra_pips, float)
-    lot_pips = (t["lots"] * t["pip_value"]).fillna(0.0).to_numpy().sum()
-    base = float(t["net_after_rebate"].sum())
-    return pd.DataFrame({"extra_pips": extra_pips, "net_after_rebate": base - extra_pips * lot_pips})
+    lot_pips = _lot_pips(t)
+    broker_net = float(t["broker_net"].sum())
+    base_rebate = float(t["rebate"].sum())
+    wider = tiers = None
+    if _spread_dependent(program) and len(t):
+        from fxcost.analysis import rebates
+
+        # The rebate inputs once, with the string keys hashed once and the volume tiers counted once
+        # for all the sweep's points (tiers do not depend on the spread).
+        wider = codes.as_categories(t[[c for c in _REBATE_INPUTS if c in t.columns]],
+                                    (*codes.KEY_COLUMNS, "category"))
+        wider["spread_cost"] = t["spread_cost"].to_numpy()
+        tiers = rebates.apply(wider, program, currency).tier_multiplier
+    rows = []
+    for extra in extra_pips:
+        added = extra * lot_pips
+        rebate = base_rebate
+        if wider is not None and extra:
+            wider["spread_cost"] = t["spread_cost"].to_numpy() + added
+            rebate = float(rebates.apply(wider, program, currency, tier_multiplier=tiers).rebate.sum())
+        extra_cost = float(added.sum())
+        rows.append({"extra_pips": float(extra), "extra_spread_cost": extra_cost, "rebate": rebate,
+                     "broker_net": broker_net - extra_cost, "net_after_rebate": broker_net - extra_cost + rebate})
+    return pd.DataFrame(rows, columns=["extra_pips", "extra_spread_cost", "rebate", "broker_net",
+                                       "net_after_rebate"])
 
 
 def rebate_sweep(t: pd.DataFrame, multipliers: np.ndarray | None = None) -> pd.DataFrame:
-    """Net P&L after rebate if the rebate rate were scaled by each multiplier (0 = no rebate)."""
+    """Net P&L after rebate if the rebate rate were scaled by each multiplier (0 = no rebate, 1 = as is).
+
+    Every model of a program is linear in its rate, so scaling the rate scales each trade's rebate
+    (minimum payouts aside); ``rebate_per_lot`` is money per round-turn lot.
+    """
     multipliers = np.linspace(0.0, 2.0, 9) if multipliers is None else np.asarray(multipliers, float)
     broker_net = float(t["broker_net"].sum())
     rebate = float(t["rebate"].sum())
+    lots = float(t["lots"].sum())
+    per_lot = multipliers * rebate / lots if lots else np.full(len(multipliers), np.nan)
     return pd.DataFrame({"rebate_multiplier": multipliers, "rebate": multipliers * rebate,
-                         "net_after_rebate": broker_net + multipliers * rebate})
+                         "rebate_per_lot": per_lot, "net_after_rebate": broker_net + multipliers * rebate})
+
+
+def months_spanned(t: pd.DataFrame) -> int:
+    """Calendar months from the first to the last close, both included (quiet months count as zero volume)."""
+    close = t["close_time"].dropna()
+    if not len(close):
+        return 0
+    first, last = close.min().to_period("M"), close.max().to_period("M")
+    return int((last - first).n) + 1
 
 
 def projection(t: pd.DataFrame, balance: float | None = None, months: int = 12,
                reinvest: bool = False) -> pd.DataFrame:
     """Expected cashback per month from the trader's own average monthly volume.
 
-    With ``reinvest`` the volume grows with equity: rebates are added to the balance and the
-    trader keeps the same lots-per-equity ratio, so volume compounds at rebate/balance a month.
+    Volume per month = Σ lots / calendar months spanned by the history; rebate per lot = Σ rebate /
+    Σ lots of ``t`` (so re-priced frames project other programs). With ``reinvest`` and a positive
+    ``balance`` the volume grows with equity: each month's rebate is added to the balance and the
+    trader keeps the same lots per unit of equity, so next month's volume is this month's x
+    (balance + rebate) / balance. Trading P&L is not projected (cashback only); tiers are not re-applied.
     """
-    if not len(t):
-        return pd.DataFrame(columns=["month", "lots", "rebate", "cumulative_rebate", "balance"])
-    months_active = max(1, t["close_time"].dt.to_period("M").nunique())
-    lots_pm = float(t["lots"].sum()) / months_active
-    rebate_per_lot = float(t["rebate"].sum()) / float(t["lots"].sum()) if t["lots"].sum() else 0.0
+    columns = ["month", "lots", "rebate", "cumulative_rebate", "balance"]
+    lots_total = float(t["lots"].sum()) if len(t) else 0.0
+    spanned = months_spanned(t)
+    if not spanned or not lots_total:
+        return pd.DataFrame(columns=columns)
+    volume = lots_total / spanned
+    rebate_per_lot = float(t["rebate"].sum()) / lots_total
+    equity = balance if balance is not None and balance > 0 else None
     rows = []
-    equity = balance if balance and balance > 0 else None
-    volume = lots_pm
     cumulative = 0.0
     for m in range(1, months + 1):
         rebate = volume * rebate_per_lot
         cumulative += rebate
         rows.append({"month": m, "lots": volume, "rebate": rebate, "cumulative_rebate": cumulative,
                      "balance": (equity + rebate) if equity else None})
-        if reinvest and equity:
-            volume *= (equity + rebate) / equity
         if equity:
+            if reinvest:
+                volume *= (equity + rebate) / equity
             equity += rebate
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def projection_summary(name: str, t: pd.DataFrame, balance: float | None = None, months: int = 12) -> dict:
+    """One program's forward projection: volume and rebate per month, per year, and with reinvestment."""
+    flat = projection(t, balance, months)
+    grown = projection(t, balance, months, reinvest=True)
+    lots = float(t["lots"].sum()) if len(t) else 0.0
+    per_month = float(flat["rebate"].iloc[0]) if len(flat) else 0.0
+    year = min(12, months)
+    return {
+        "program": name,
+        "months_of_history": months_spanned(t),
+        "lots_per_month": float(flat["lots"].iloc[0]) if len(flat) else 0.0,
+        "rebate_per_lot": float(t["rebate"].sum()) / lots if lots else None,
+        "rebate_per_month": per_month,
+        "rebate_per_year": per_month * year,
+        "rebate_per_year_reinvested": float(grown["rebate"].iloc[:year].sum()) if len(grown) else 0.0,
+        "rebate_total": float(flat["rebate"].sum()) if len(flat) else 0.0,
+        "rebate_total_reinvested": float(grown["rebate"].sum()) if len(grown) else 0.0,
+        "reinvested": grown.to_dict(orient="records") if balance is not None and balance > 0 else [],
+    }

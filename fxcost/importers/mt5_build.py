@@ -1538,7 +1538,7 @@ class _Builder:
             adjust["trades"] += diff_trades
             multi = int(st.trades["is_partial"].sum()) if len(st.trades) else 0
             causes["trades"].append(
-                f"MetaTrader counts each of the {n_out} closing deals as a trade; fxcost counts {len(st.trades)} "
+                f"{n_out} closing deals, as MetaTrader counts each one as a trade; fxcost counts {len(st.trades)} "
                 f"positions ({multi} of them closed in several parts or still partly open)"
             )
         if adjust:

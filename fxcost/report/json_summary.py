@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tempfile
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from fxcost import __version__
+from fxcost.analysis.codes import factorize as codes_of
 from fxcost.model import FORMATS, PrintedTotals
 from fxcost.portfolio import AccountBook, Portfolio
 
@@ -154,6 +157,10 @@ def cost_totals(t: pd.DataFrame) -> dict:
     usd = t["usd_rate"].to_numpy()
     tc, ntc = float(t["transaction_cost"].sum()), float(t["net_transaction_cost"].sum())
     tc_usd, ntc_usd = float((t["transaction_cost"] * usd).sum()), float((t["net_transaction_cost"] * usd).sum())
+    # Sources are a handful of labels: test each distinct label, not each trade.
+    source_codes, sources = codes_of(t["spread_source"])
+    is_measured = np.array([str(x).startswith("measured") for x in sources] + [False])
+    measured = int(is_measured[source_codes].sum())
     return {
         "spread_cost": _money(t["spread_cost"].sum()),
         "commission": _money(t["commission"].sum()),
@@ -175,8 +182,8 @@ def cost_totals(t: pd.DataFrame) -> dict:
         "usd_per_million_before": _num(tc_usd / notional_usd * 1e6) if notional_usd else None,
         "usd_per_million": _num(ntc_usd / notional_usd * 1e6) if notional_usd else None,
         "notional_usd": _money(notional_usd),
-        "spread_estimated_trades": int((~t["spread_source"].astype(str).str.startswith("measured")).sum()),
-        "spread_measured_trades": int(t["spread_source"].astype(str).str.startswith("measured").sum()),
+        "spread_estimated_trades": int(len(t) - measured),
+        "spread_measured_trades": measured,
     }
 
 
@@ -189,31 +196,145 @@ def _frame_records(df: pd.DataFrame | None) -> list[dict]:
         for k, v in rec.items():
             if isinstance(v, pd.Timestamp):
                 row[k] = v.isoformat(sep=" ")
-            elif isinstance(v, (float, int)) and not isinstance(v, bool):
+            elif isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+                row[k] = int(v)
+            elif isinstance(v, (float, np.floating)):
                 row[k] = _num(v)
-            elif v is pd.NaT or v is None:
+            elif v is pd.NaT or v is None or v is pd.NA:
                 row[k] = None
+            elif isinstance(v, np.bool_):
+                row[k] = bool(v)
             else:
                 row[k] = v if isinstance(v, (str, bool)) else str(v)
         out.append(row)
     return out
 
 
+#: Aggregation keys written as ``by_<key>`` lists (aggregate.by); ``by_symbol`` is the one the issue requires.
+AGGREGATIONS = ("symbol", "category", "month", "week", "weekday", "hour", "hold", "side", "account")
+
+#: Lot scale factors of the leverage what-if (exposure.scale_comparison).
+LOT_SCALES = (0.5, 1.0, 2.0, 3.0)
+
+#: Months of the forward cashback projection.
+PROJECTION_MONTHS = 12
+
+
+def _clean(d: dict) -> dict:
+    """JSON-safe scalars of a flat dict (None for NaN, ints stay ints)."""
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, (bool, np.bool_, str)) or v is None:
+            out[k] = v if not isinstance(v, np.bool_) else bool(v)
+        elif isinstance(v, (int, np.integer)):
+            out[k] = int(v)
+        else:
+            out[k] = _num(v)
+    return out
+
+
+def _table(df: pd.DataFrame) -> list[dict]:
+    """An aggregation table (index = group) as records, the group label first."""
+    return _frame_records(df.reset_index())
+
+
+def _general_reason(reason: str) -> str:
+    """An exclusion reason without the trade's own figure: "held 42 s < 180 s" -> "held < 180 s"."""
+    reason = re.sub(r"^held \S+ s < (.*)$", r"held < \1", reason)
+    return re.sub(r"^moved \S+ points < (.*)$", r"moved < \1 points", reason)
+
+
+def _reasons(t: pd.DataFrame) -> tuple[dict[str, int], dict[str, float]]:
+    """Excluded trades and the rebate they forfeited, per general reason (largest count first)."""
+    excluded = t.loc[~t["eligible"].to_numpy(dtype=bool)]
+    if not len(excluded):
+        return {}, {}
+    codes, reasons = codes_of(excluded["excluded_reason"])  # a few distinct texts, not one per trade
+    labels = np.array([_general_reason(str(r)) for r in reasons] + [""], dtype=object)[codes]
+    groups = pd.DataFrame({"reason": labels, "n": 1, "forfeited": excluded["forfeited_rebate"].to_numpy()})
+    sums = groups.groupby("reason", sort=False).sum().sort_values("n", ascending=False, kind="stable")
+    return ({str(k): int(v) for k, v in sums["n"].items()},
+            {str(k): _money(v) for k, v in sums["forfeited"].items()})
+
+
+def _leverage_levels(result) -> dict[str, int]:
+    """Leverage per account label (the printed one, or --leverage), for accounts that have trades."""
+    levels = {}
+    for a in result.accounts:
+        if len(a.trades) and a.leverage:
+            levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
+    return levels
+
+
+def merged_cash(result) -> pd.DataFrame:
+    """The cash events in the currency of the merged trades (USD when accounts differ, at each account's rate)."""
+    cash = result.portfolio.frame("cash")
+    if len({a.currency for a in result.accounts}) <= 1 or not len(cash):
+        return cash
+    from fxcost.analysis.instruments import CENT, DEFAULT_USD_RATES
+
+    rates = {}
+    for a in result.accounts:
+        if len(a.trades):  # the rate the engine used for this account's trades
+            rates[str(a.trades["account"].iloc[0])] = float(a.trades["usd_rate"].iloc[0])
+        else:  # no trade to imply a rate from: the dated default
+            major, factor = CENT.get(a.currency.upper(), (a.currency.upper(), 1.0))
+            rates[str(a.book.label)] = DEFAULT_USD_RATES.get(major, 1.0) * factor
+    usd = cash["account"].astype(str).map(rates).astype("float64").fillna(1.0).to_numpy()
+    return cash.assign(amount=cash["amount"].to_numpy(dtype="float64") * usd)
+
+
+def _balance(result) -> float:
+    """The balance now (cash events without credit, plus every trade's broker net), for the projection."""
+    cash = merged_cash(result)
+    amount = cash.loc[cash["kind"] != "credit", "amount"].sum() if len(cash) else 0.0
+    return float(amount + result.trades["broker_net"].sum())
+
+
+def _exposure(result) -> dict:
+    from fxcost.analysis import exposure
+
+    t = result.trades
+    cash = merged_cash(result)
+    levels = _leverage_levels(result)
+    lev = exposure.leverage(t, cash, levels or None)
+    out = {"leverage": levels, **_clean({k: v for k, v in lev.items() if k != "per_trade"})}
+    out["lot_scaling"] = _frame_records(exposure.scale_comparison(t, LOT_SCALES, cash)) if len(t) else []
+    return out
+
+
+def _ib(result) -> dict | None:
+    """The IB roll-up when the main program passes a share back to clients (client_share_pct / client_shares)."""
+    from fxcost.analysis import ib
+
+    program = result.settings.main_program
+    t = result.trades
+    if program is None or not len(t) or (program.client_share_pct is None and not program.client_shares):
+        return None
+    shares = {str(a): program.client_share(a) for a in pd.unique(t["account"].astype(str))}
+    tables = ib.ib_rollup(t, shares)
+    return {"program": program.name, **{name: _frame_records(df) for name, df in tables.items()}}
+
+
 def analysis_summary(result) -> dict:
-    """The engine's blocks of the JSON: costs, breakeven, rebate, whatif, by_symbol."""
+    """The engine's blocks of the JSON: costs, breakeven, rebate, whatif, sweeps, projection, exposure, ib, by_*."""
     from fxcost.analysis import aggregate, breakeven, whatif
 
     t = result.trades
-    be = breakeven.summary(t)
-    reasons = t.loc[~t["eligible"], "excluded_reason"].value_counts()
+    settings = result.settings
+    swap_in_cost = settings.include_swap_in_cost
+    be = breakeven.summary(t, swap_in_cost=swap_in_cost)
+    reasons, forfeited = _reasons(t)
     payouts = []
     matches = []
     for a in result.accounts:
         payouts += [{"account": a.book.label, **r} for r in _frame_records(a.payouts)]
         matches += [{"account": a.book.label, **r} for r in _frame_records(a.payout_matches)]
-    settings = result.settings
     main = settings.main_program
-    return {
+    cash = merged_cash(result)
+    scenarios = whatif.scenarios(result)
+    balance = _balance(result)
+    doc = {
         "currency": result.currency,
         "assumptions": {
             "spread_profile": settings.profile.name,
@@ -222,17 +343,46 @@ def analysis_summary(result) -> dict:
             "commission_schedule": settings.commission.as_dict() if settings.commission else None,
             "server_utc_offset": settings.server_utc_offset,
             "leverage": settings.leverage,
+            "pnl_basis": be["pnl_basis"],
+            "swap_in_cost": swap_in_cost,
         },
         "costs": cost_totals(t),
-        "breakeven": {k: _num(v) if not isinstance(v, str) else v for k, v in be.items()},
+        "breakeven": {
+            **{k: _num(v) if not isinstance(v, (str, bool)) else v for k, v in be.items()},
+            "equity_effect": _clean(breakeven.equity_effect(t, cash)),
+            **{f"by_{key}": _table(table) for key, table in
+               breakeven.by_many(t, ("symbol", "category", "account"), swap_in_cost=swap_in_cost).items()},
+        },
         "rebate": {
             "program": getattr(main, "name", None),
             "eligible_trades": int(t["eligible"].sum()) if main is not None else 0,
             "excluded_trades": int((~t["eligible"]).sum()) if main is not None else 0,
-            "by_reason": {str(k): int(v) for k, v in reasons.items()},
+            "by_reason": reasons,
+            "forfeited_by_reason": forfeited,
+            "forfeited": _money(sum(forfeited.values())),
             "payouts": payouts,
             "payout_matches": matches,
         },
-        "whatif": [o.as_json() for o in whatif.compare(result)],
-        "by_symbol": _frame_records(aggregate.by(t, "symbol").reset_index()),
+        "whatif": [o.as_json() for o, _ in scenarios],
+        "sweeps": {
+            "extra_spread_pips": _frame_records(whatif.spread_sweep(t, program=main, currency=result.currency)),
+            "rebate_rate": _frame_records(whatif.rebate_sweep(t)),
+        },
+        "projection": {
+            "months": PROJECTION_MONTHS,
+            "balance": _num(balance),
+            "programs": [_clean_projection(whatif.projection_summary(o.program if o.program != "none" else o.name,
+                                                                       frame, balance, PROJECTION_MONTHS))
+                         for o, frame in scenarios],
+        },
+        "exposure": _exposure(result),
+        "ib": _ib(result),
     }
+    for key, table in aggregate.by_many(t, AGGREGATIONS).items():
+        doc[f"by_{key}"] = _table(table)
+    return doc
+
+
+def _clean_projection(p: dict) -> dict:
+    monthly = p.pop("reinvested")
+    return {**_clean(p), "reinvested": _frame_records(pd.DataFrame(monthly))}

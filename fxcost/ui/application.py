@@ -1,17 +1,21 @@
-"""GUI bootstrap: Qt binding, excepthooks that show a crash dialog, QApplication, main window."""
+"""GUI bootstrap: Qt binding, excepthooks that show a crash dialog, QApplication, main window; smoke and screenshot runs."""
 
 from __future__ import annotations
 
 import logging
 import os
 import sys
+import tempfile
 import threading
 import traceback
 from pathlib import Path
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # before any pyqtgraph import
 
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6 import __version__ as PYSIDE_VERSION  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt, QTimer, QtMsgType, qInstallMessageHandler, qVersion  # noqa: E402
+from PySide6.QtGui import QImage  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from fxcost import APP_NAME, ORG_NAME, __version__  # noqa: E402
 
@@ -24,25 +28,154 @@ def show_crash(exc: BaseException, log_path: Path | None) -> None:
     log.error("unexpected error\n%s", details)
     if os.environ.get("FXCOST_NO_ERR_WINDOWS") or QApplication.instance() is None:
         return
-    box = QMessageBox(QMessageBox.Icon.Critical, "fxcost: unexpected error",
-                      f"Something went wrong inside fxcost: {exc}\n\nYour files were not changed."
-                      + (f"\nThe log is at {log_path}." if log_path else ""))
-    box.setDetailedText(details)
-    box.exec()
+    from fxcost.ui.dialogs import CrashDialog
+
+    CrashDialog(f"{type(exc).__name__}: {exc}", details, log_path, QApplication.activeWindow()).exec()
 
 
-def run_gui(files: list[str], log_path: Path | None = None) -> int:
-    """Start the app on ``files`` (or the bundled sample) and run the event loop."""
+def make_app(log_path: Path | None) -> QApplication:
+    """The QApplication with names, version and the excepthooks that route to the crash dialog."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationVersion(__version__)
     sys.excepthook = lambda t, e, tb: show_crash(e.with_traceback(tb), log_path)
     threading.excepthook = lambda args: show_crash(args.exc_value, log_path)
+    qInstallMessageHandler(_qt_message)
+    log.info("Qt %s, PySide6 %s, platform %s", qVersion(), PYSIDE_VERSION, app.platformName())
+    return app
+
+
+#: Qt message types -> logging levels.
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def _qt_message(kind, _context, message: str) -> None:
+    """Qt's own warnings go to the log, not to a console the user never sees."""
+    if "propagateSizeHints" in message:  # the offscreen platform's notice, harmless
+        return
+    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), message)
+
+
+def run_gui(files: list[str], log_path: Path | None = None) -> int:
+    """Start the app on ``files`` (or the bundled sample) and run the event loop."""
+    app = make_app(log_path)
     from fxcost.resources import BUNDLED_SAMPLE, asset
     from fxcost.ui.main_window import MainWindow
 
     window = MainWindow(log_path=log_path)
     window.show()
+    log.info("first window shown")
     window.open_files(files or [str(asset(BUNDLED_SAMPLE))])
     return app.exec()
+
+
+def wait_for(signal, timeout_ms: int) -> bool:
+    """Run the event loop until ``signal`` fires (True) or ``timeout_ms`` passes (False)."""
+    loop = QEventLoop()
+    fired = []
+    signal.connect(lambda *a: (fired.append(a), loop.quit()))
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    return bool(fired)
+
+
+def _isolated_window(log_path: Path | None, folder: Path):
+    """A window whose settings and user files live in ``folder``, so headless runs never touch the user's."""
+    os.environ["FXCOST_DATA_DIR"] = str(folder / "data")
+    os.environ["FXCOST_NO_ERR_WINDOWS"] = "1"
+    from fxcost.ui.main_window import MainWindow
+    from fxcost.ui.settings import Settings
+
+    return MainWindow(log_path=log_path, settings=Settings(folder / "settings.ini"))
+
+
+def _open_sample(window) -> bool:
+    from fxcost.resources import BUNDLED_SAMPLE, asset
+
+    loop_ok = []
+    window.analysis_ready.connect(lambda: loop_ok.append(True))
+    window.open_files([str(asset(BUNDLED_SAMPLE))])
+    if not loop_ok:
+        wait_for(window.import_finished, 120_000)
+    return bool(loop_ok) and window.views is not None and len(window.views.result.trades) > 0
+
+
+def smoke_test(log_path: Path | None = None) -> int:
+    """Load the sample, compute, export the Excel report to a temporary folder, exit 0; no window is shown."""
+    make_app(log_path)
+    import openpyxl.xml
+
+    if not openpyxl.xml.DEFUSEDXML:  # report files are untrusted: the build must carry defusedxml
+        print("fxcost smoke test FAILED: openpyxl runs without defusedxml", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="fxcost-smoke-") as tmp:
+        folder = Path(tmp)
+        window = _isolated_window(log_path, folder)
+        if not _open_sample(window):
+            log.error("smoke test: the sample did not import and analyse")
+            print("fxcost smoke test FAILED: the sample did not import and analyse", file=sys.stderr)
+            return 1
+        target = folder / "smoke-report.xlsx"
+        written = []
+        window.export_finished.connect(written.append)
+        if not window.export_excel_to(str(target)):
+            print("fxcost smoke test FAILED: the Excel report could not be started", file=sys.stderr)
+            return 1
+        if not written:
+            wait_for(window.export_finished, 120_000)
+        if not written or not written[0] or not target.is_file() or target.stat().st_size == 0:
+            print("fxcost smoke test FAILED: the Excel report was not written", file=sys.stderr)
+            return 1
+        trades = len(window.views.result.trades)
+        size = target.stat().st_size
+        window.close()
+    log.info("smoke test passed: %d trades, report of %d bytes", trades, size)
+    print(f"fxcost {__version__} smoke test passed: {trades} trades analysed, Excel report of {size:,} bytes written")
+    return 0
+
+
+#: (file name, tab, chart key or None) of each screenshot.
+SHOTS = (
+    ("01-overview", "overview", None),
+    ("02-trades", "trades", None),
+    ("03-chart-equity", "charts", "equity"),
+    ("04-chart-costs", "charts", "costs"),
+    ("05-chart-by-symbol", "charts", "by_symbol"),
+    ("06-chart-breakeven", "charts", "breakeven"),
+    ("07-chart-rebates", "charts", "rebates"),
+    ("08-compare", "compare", None),
+    ("09-ib", "ib", None),
+    ("10-import", "import", None),
+)
+
+
+def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, int] = (1360, 820)) -> int:
+    """Open the bundled sample and write a PNG of each view into ``directory``."""
+    app = make_app(log_path)
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="fxcost-shots-") as tmp:
+        window = _isolated_window(log_path, Path(tmp))
+        window.resize(*size)
+        window.show()
+        if not _open_sample(window):
+            print("fxcost: the sample did not import; no screenshots written", file=sys.stderr)
+            return 1
+        for name, tab, chart in SHOTS:
+            window.show_tab(tab)
+            if chart:
+                window.charts.show_chart(chart)
+            for _ in range(3):  # layouts and pyqtgraph's deferred range updates settle over a few passes
+                app.processEvents()
+            path = out / f"{name}.png"
+            # 256 colours and the strongest compression: ~40 kB instead of ~200 kB a view, the images
+            # go into the repository, and a UI has few colours (no dithering, so text stays crisp).
+            image = window.grab().toImage().convertToFormat(
+                QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither)
+            image.save(str(path), "PNG", 0)
+            print(path)
+        window.close()
+    return 0

@@ -62,6 +62,8 @@ class _Chart(QWidget):
         self.item.showGrid(x=True, y=True, alpha=0.25)
         self.item.setMenuEnabled(True)
         self.legend = self.item.addLegend(offset=(10, 10))
+        self.plot.setContentsMargins(0, 0, 12, 0)  # room for the last date label at the right edge
+        self.y_label = y_label
         self.readout = QLabel(" ")
         self.readout.setObjectName("chart-readout")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -73,6 +75,11 @@ class _Chart(QWidget):
         self.item.addItem(self.cursor, ignoreBounds=True)
         self._proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
         self.apply_theme()
+
+    def set_currency(self, currency: str) -> None:
+        """Money charts name the currency on the y axis."""
+        if self.y_label == "money":
+            self.item.setLabel("left", currency)
 
     def apply_theme(self) -> None:
         """Follow the application palette (light or dark)."""
@@ -163,6 +170,7 @@ class BarChart(_Chart):
         self.axis = pg.AxisItem(orientation="bottom")
         super().__init__(title, y_label, {"bottom": self.axis}, parent)
         self.item.setMouseEnabled(x=True, y=False)
+        self.legend.setColumnCount(4)  # one row across the top: a tall legend would hide the first bars
         self.bars: list[pg.BarGraphItem] = []
         self.marker: pg.PlotDataItem | None = None
         self.current: Bars | None = None
@@ -201,28 +209,30 @@ class BarChart(_Chart):
                 offset = (i - (k - 1) / 2) * width
                 item = pg.BarGraphItem(x=x + offset, y0=np.zeros(n), height=v, width=width * 0.95, brush=colour,
                                        pen=pg.mkPen(None), name=name)
-            self.item.addItem(item)
-            self.legend.addItem(item, name)
+            self.item.addItem(item)  # named items join the legend here (adding them again would list them twice)
             self.bars.append(item)
         if bars.line is not None:
             name, values = bars.line
             self.marker = self.item.plot(x, np.asarray(values, dtype=float), name=name, pen=None, symbol="d",
                                          symbolSize=11, symbolBrush=pg.mkBrush("#222222"),
                                          symbolPen=pg.mkPen("w", width=1))
-        # Thin the labels so they never overlap: about one per 70 pixels of plot width.
-        room = max(1, int(self.plot.width() / 70)) if self.plot.width() > 100 else 14
-        every = max(1, int(np.ceil(n / room)))
-        self.axis.setTicks([[(i, bars.labels[i]) for i in range(0, n, every)], []])
+        self._set_ticks()
         self.item.setXRange(-0.6, n - 0.4, padding=0)
         self.item.enableAutoRange(axis="y")
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         if self.current is not None and self.current.labels:
-            n = len(self.current.labels)
-            room = max(1, int(self.plot.width() / 70))
-            every = max(1, int(np.ceil(n / room)))
-            self.axis.setTicks([[(i, self.current.labels[i]) for i in range(0, n, every)], []])
+            self._set_ticks()
+
+    def _set_ticks(self) -> None:
+        # Thin the labels so they never overlap: room for the longest label (about 6.5 px a character) each.
+        labels = self.current.labels
+        n = len(labels)
+        width = self.plot.width() - 80 if self.plot.width() > 200 else 900
+        per_label = 6.5 * max(len(s) for s in labels) + 12
+        every = max(1, int(np.ceil(n * per_label / max(1, width))))
+        self.axis.setTicks([[(i, labels[i]) for i in range(0, n, every)], []])
 
     def readout_at(self, x: float) -> str:
         bars = self.current
@@ -236,6 +246,47 @@ class BarChart(_Chart):
         if bars.line is not None:
             parts.append(f"{bars.line[0]}: <b>{_money(float(bars.line[1][i]))}{unit}</b>")
         return f"<b>{bars.labels[i]}</b> · " + " · ".join(parts)
+
+
+class XYChart(_Chart):
+    """Lines over a numeric x (sensitivity sweeps): one PlotDataItem per line, readout at the nearest x."""
+
+    def __init__(self, title: str, x_label: str, y_label: str, parent=None):
+        super().__init__(title, y_label, None, parent)
+        self.item.setLabel("bottom", x_label)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.x_unit = ""
+
+    def set_lines(self, lines: list[tuple[str, np.ndarray, np.ndarray]], x_unit: str = "") -> None:
+        for name in list(self.curves):
+            self.legend.removeItem(self.curves[name])
+            self.item.removeItem(self.curves.pop(name))
+        self.data = {}
+        self.x_unit = x_unit
+        for i, (name, x, y) in enumerate(lines):
+            x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+            self.data[name] = (x, y)
+            self.curves[name] = self.item.plot(x, y, name=name, pen=pg.mkPen(COLOURS[i % len(COLOURS)], width=2),
+                                               symbol="o", symbolSize=6,
+                                               symbolBrush=pg.mkBrush(COLOURS[i % len(COLOURS)]))
+        self.item.enableAutoRange()
+
+    def readout_at(self, x: float) -> str:
+        parts = []
+        where = None
+        for name, curve in self.curves.items():
+            xs, ys = self.data[name]
+            if not curve.isVisible() or not len(xs):
+                continue
+            i = int(np.argmin(np.abs(xs - x)))
+            where = xs[i]
+            parts.append(f"{name}: <b>{_money(float(ys[i]))}</b>")
+        if not parts:
+            return ""
+        self.cursor.setPos(where)
+        self.cursor.show()
+        return f"{where:g}{self.x_unit} · " + " · ".join(parts)
 
 
 class BreakevenChart(QWidget):
@@ -257,13 +308,13 @@ class BreakevenChart(QWidget):
 
 #: (key, list label) of every chart, in list order.
 CHARTS = (
-    ("equity", "Equity: raw vs net vs net + cashback"),
-    ("costs", "Cumulative cost by component"),
+    ("equity", "Equity: raw, net, + cashback"),
+    ("costs", "Cumulative cost"),
     ("by_symbol", "Cost by symbol"),
     ("by_month", "Cost by month"),
     ("breakeven", "Break-even by symbol"),
     ("rebates", "Rebate accrual vs payouts"),
-    ("leverage", "Effective leverage over time"),
+    ("leverage", "Effective leverage"),
 )
 
 
@@ -283,7 +334,7 @@ class ChartsView(QWidget):
         self.splitter.addWidget(self.list)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 900])
+        self.splitter.setSizes([180, 900])
         self.charts: dict[str, QWidget] = {
             "equity": TimeChart("Cumulative P&L: raw, net after costs, net + cashback", "money"),
             "costs": TimeChart("Cumulative cost by component (rebate shown negative)", "money"),
@@ -300,6 +351,8 @@ class ChartsView(QWidget):
         self.list.setCurrentRow(0)
 
     def set_views(self, views) -> None:
+        for chart in (self.charts[k] for k in ("equity", "costs", "by_symbol", "by_month", "rebates")):
+            chart.set_currency(views.result.currency)
         self.charts["equity"].set_series(views.equity)
         self.charts["costs"].set_series(views.costs)
         self.charts["by_symbol"].set_bars(views.by_symbol)

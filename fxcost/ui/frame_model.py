@@ -88,9 +88,9 @@ class FrameModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.columns):
+        if not 0 <= column < len(self._keys):  # -1 (no sort) or nothing shown yet
             return
-        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         old = [int(self._order[p.row()]) for p in persistent]
         key = self._keys[column][self._order]
@@ -100,7 +100,7 @@ class FrameModel(QAbstractTableModel):
             where = {int(r): i for i, r in enumerate(self._order)}
             self.changePersistentIndexList(persistent, [self.index(where[r], p.column())
                                                         for p, r in zip(persistent, old)])
-        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
     def text(self, row: int, column: int) -> str:
         return self._text[column][int(self._order[row])]

@@ -1,98 +1,365 @@
-"""The main window: opens reports on a worker thread and shows what was imported and whether it reconciles."""
+"""The main window: opens reports and re-analyses on worker threads, shows every view, exports, remembers state."""
 
 from __future__ import annotations
 
-import html
+import logging
 import os
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QTextBrowser,
+    QTabWidget,
+    QWidget,
 )
 
-from fxcost import __version__
+from fxcost import __version__, userdata
 from fxcost.errors import FxCostError, ImportCancelled
-from fxcost.model import FORMATS
-from fxcost.pipeline import import_files
 from fxcost.portfolio import Portfolio
-from fxcost.report import json_summary
+from fxcost.ui import viewdata
+from fxcost.ui.charts import ChartsView
+from fxcost.ui.compare_view import CompareView
+from fxcost.ui.ib_view import IBView
+from fxcost.ui.import_panel import ImportPanel
+from fxcost.ui.overview import OverviewView
+from fxcost.ui.settings import Settings
+from fxcost.ui.setup_panel import SetupPanel, SetupState, build_settings
+from fxcost.ui.trades_view import TradesView
+from fxcost.ui.workers import Worker
+
+log = logging.getLogger(__name__)
 
 FILE_FILTER = "Trade history (*.htm *.html *.xlsx *.csv *.txt);;All files (*)"
+TABS = (("import", "Import"), ("overview", "Overview"), ("trades", "Trades"), ("charts", "Charts"),
+        ("compare", "Compare"), ("ib", "IB"))
+
+
+def open_job(files, state, catalog, cache, progress, is_cancelled):
+    """Worker body of Open: import + analyse (fxcost.pipeline.run), then every view's data."""
+    from fxcost.pipeline import run
+
+    settings = build_settings(state, catalog, cache)
+    result = run(files, settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled)
+    return viewdata.prepare(result, ib_program=catalog.programs.get(state.ib_program),
+                            progress=lambda f, m: progress(0.8 + f * 0.2, m), is_cancelled=is_cancelled)
+
+
+def analyse_job(portfolio, state, catalog, cache, progress, is_cancelled):
+    """Worker body of a setup change: re-analyse the imported portfolio (no re-import)."""
+    from fxcost.analysis.engine import analyse
+
+    progress(0.0, "Applying the new setup")
+    settings = build_settings(state, catalog, cache)
+    if is_cancelled():
+        raise ImportCancelled("Cancelled.")
+    result = analyse(portfolio, settings)
+    return viewdata.prepare(result, ib_program=catalog.programs.get(state.ib_program),
+                            progress=lambda f, m: progress(0.5 + f * 0.5, m), is_cancelled=is_cancelled)
+
+
+def _writer(kind: str):
+    """The report writer of ``kind`` ("excel" or "csv"), imported when used; None if this build lacks it."""
+    try:
+        if kind == "excel":
+            from fxcost.report.excel import write_workbook
+
+            return write_workbook
+        from fxcost.report.csv_export import write_trades_csv
+
+        return write_trades_csv
+    except ImportError:
+        log.warning("report writer %s not available", kind, exc_info=True)
+        return None
 
 
 class MainWindow(QMainWindow):
-    """Import panel: accounts, counts, totals, reconciliation, warnings and skipped rows.
+    """Tabs Import / Overview / Trades / Charts / Compare / IB, the setup panel docked on the left.
 
     Signals:
-        import_finished(): an import ended (imported, failed or cancelled) and the window is idle again.
+        import_finished(): an Open ended (imported, failed or cancelled) and the window is idle again.
+        analysis_ready(): every view shows a new analysis (after Open or a setup change).
+        export_finished(str): a report was written (its path), or "" when the export failed or was cancelled.
     """
 
     import_finished = Signal()
+    analysis_ready = Signal()
+    export_finished = Signal(str)
 
-    def __init__(self, log_path: Path | None = None):
+    def __init__(self, log_path: Path | None = None, settings: Settings | None = None):
         super().__init__()
         self.log_path = log_path
-        self.portfolio: Portfolio | None = None
-        self._worker = None
+        self.settings = settings or Settings()
+        self.views: viewdata.Views | None = None
+        self._portfolio: Portfolio | None = None
+        self._worker: Worker | None = None
+        self._worker_kind = ""
+        self._pending_analysis = False
+        self._market_cache: dict = {}
+        self._shown_views = False  # a worker's result is on screen; analysis_ready follows when it ends
+        self._export_result = ""
         self.setWindowTitle(f"fxcost {__version__}")
-        self.resize(1000, 700)
-        self.summary = QTextBrowser()
-        self.summary.setOpenExternalLinks(False)
-        self.setCentralWidget(self.summary)
+        self.setAcceptDrops(True)
+        self.resize(1280, 820)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("views")
+        self.tabs.setDocumentMode(True)
+        self.summary = ImportPanel()
+        self.overview = OverviewView()
+        self.trades = TradesView()
+        self.charts = ChartsView()
+        self.compare = CompareView()
+        self.ib = IBView()
+        self.pages: dict[str, QWidget] = {"import": self.summary, "overview": self.overview, "trades": self.trades,
+                                          "charts": self.charts, "compare": self.compare, "ib": self.ib}
+        for key, label in TABS:
+            self.tabs.addTab(self.pages[key], label)
+        self.setCentralWidget(self.tabs)
+
+        self.setup = SetupPanel(SetupState.from_dict(self.settings.analysis()))
+        self.setup.setMinimumWidth(330)
+        dock = QDockWidget("Setup", self)
+        dock.setObjectName("setup-dock")
+        dock.setWidget(self.setup)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.setup_dock = dock
+        self.setup.changed.connect(self._setup_changed)
+        self.setup.problems.connect(self._report_problems)
+        self._recompute_timer = QTimer(self, singleShot=True, interval=150, timeout=self.recompute)
+
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(240)
         self.progress.hide()
         self.status_label = QLabel("")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.cancel_import)
+        self.cancel_button.clicked.connect(self.cancel_work)
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
+        self._build_actions()
+        self._restore()
+        self._enable_exports()
+        if self.setup.catalog.problems:
+            # Shown once the event loop runs, so a message box never blocks construction.
+            problems = [str(p) for p in self.setup.catalog.problems]
+            QTimer.singleShot(0, lambda: self._report_problems(problems))
 
+    # --- actions and menus -------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.setStatusTip(tip)
+        action.setToolTip(tip or text.replace("&", "").rstrip("…"))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        self.open_action = self._action("&Open…", self.choose_files, std.Open, "Open MT4/MT5 history exports")
+        self.sample_action = self._action("Open the &sample", self.open_sample, None, "Open the bundled sample")
+        self.export_excel_action = self._action("Export &Excel report…", self.export_excel, QKeySequence("Ctrl+E"),
+                                                "Write the typed Excel report")
+        self.export_csv_action = self._action("Export trades as &CSV…", self.export_csv, QKeySequence("Ctrl+Shift+E"),
+                                              "Write every costed trade as CSV")
+        self.export_png_action = self._action("Save chart as &PNG…", self.export_png, QKeySequence("Ctrl+Shift+P"),
+                                              "Save the chart in view as a PNG image")
+        self.quit_action = self._action("&Quit", self.close, std.Quit)
+        self.find_action = self._action("&Find trades", self.find, std.Find, "Search the trades table")
+        self.about_action = self._action("&About fxcost", self.show_about)
         file_menu = self.menuBar().addMenu("&File")
-        self.open_action = QAction("&Open…", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.choose_files)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.setObjectName("recent-menu")
+        file_menu.addAction(self.sample_action)
         file_menu.addSeparator()
-        file_menu.addAction(quit_action)
+        for a in (self.export_excel_action, self.export_csv_action, self.export_png_action):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.trades.copy_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.setup_dock.toggleViewAction())
+        # Slots read the action's data: a lambda with a default argument would receive triggered()'s bool
+        # instead, and PySide6 6.12 then corrupts the refcount of True/False (abort at exit).
+        for i, (key, label) in enumerate(TABS):
+            action = self._action(label, self._tab_action, QKeySequence(f"Ctrl+{i + 1}"))
+            action.setData(key)
+            view_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.about_action)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
-        toolbar.addAction(self.open_action)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for a in (self.open_action, self.export_excel_action, self.export_csv_action, self.export_png_action):
+            toolbar.addAction(a)
+        self._update_recent_menu()
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files()
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.setData(path)
+            action.triggered.connect(self._recent_action)
+        if recent:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear the list", self._clear_recent)
+        self.recent_menu.setEnabled(bool(recent))
+
+    @Slot()
+    def _recent_action(self) -> None:
+        self.open_files([self.sender().data()])
+
+    @Slot()
+    def _tab_action(self) -> None:
+        self.show_tab(self.sender().data())
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self._update_recent_menu()
+
+    def _enable_exports(self) -> None:
+        ready = self.views is not None and self._worker is None
+        for a in (self.export_excel_action, self.export_csv_action):
+            a.setEnabled(ready and len(self.views.result.trades) > 0)
+        self.export_png_action.setEnabled(ready)
+        self.open_action.setEnabled(self._worker is None or self._worker_kind == "analyse")
+
+    def show_tab(self, key: str) -> None:
+        self.tabs.setCurrentWidget(self.pages[key])
+
+    def find(self) -> None:
+        self.show_tab("trades")
+        self.trades.focus_find()
+
+    def show_about(self) -> None:
+        from fxcost.ui.dialogs import about
+
+        about(self, self.log_path, userdata.data_dir())
+
+    # --- state -------------------------------------------------------------------------------------------
+
+    @property
+    def portfolio(self) -> Portfolio | None:
+        return self._portfolio
+
+    def _restore(self) -> None:
+        if (geometry := self.settings.geometry()) is not None:
+            self.restoreGeometry(geometry)
+        if (state := self.settings.window_state()) is not None:
+            self.restoreState(state)
+        if (header := self.settings.header_state("trades")) is not None:
+            self.trades.table.horizontalHeader().restoreState(header)
+        self.tabs.setCurrentIndex(min(max(0, self.settings.current_tab()), self.tabs.count() - 1))
+
+    def save_state(self) -> None:
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.set_header_state("trades", self.trades.table.horizontalHeader().saveState())
+        self.settings.set_current_tab(self.tabs.currentIndex())
+        self.settings.set_analysis(self.setup.state().as_dict())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._worker is not None:
+            self._worker.cancel()
+        self.save_state()
+        super().closeEvent(event)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # Follow the system's light/dark switch: charts and negative-number colours are picked per palette.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.apply_theme()
+        super().changeEvent(event)
+
+    def apply_theme(self) -> None:
+        self.charts.apply_theme()
+        self.compare.apply_theme()
+        self.ib.apply_theme()
+        self.trades.model.palette_changed()
+
+    # --- opening -----------------------------------------------------------------------------------------
 
     def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Open trade history", "", FILE_FILTER)
+        files, _ = QFileDialog.getOpenFileNames(self, "Open trade history", self.settings.last_dir(), FILE_FILTER)
         if files:
             self.open_files(files)
 
-    def open_files(self, files: list[str]) -> None:
-        """Import ``files`` on a worker thread; the window stays responsive and can cancel."""
-        from fxcost.ui.workers import Worker
+    def open_sample(self) -> None:
+        from fxcost.resources import BUNDLED_SAMPLE, asset
 
+        self.open_files([str(asset(BUNDLED_SAMPLE))])
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_files(files)
+
+    def open_files(self, files: list[str]) -> None:
+        """Import and analyse ``files`` on a worker thread; the window stays responsive and can cancel."""
+        files = [str(f) for f in files]
         if self._worker is not None:
+            if self._worker_kind != "analyse":
+                return  # one Open at a time; the toolbar button is disabled meanwhile
+            self._worker.cancel()  # a re-analysis is superseded by the new Open
+        state, catalog, cache = self.setup.state(), self.setup.catalog, self._market_cache
+        self._start(Worker(lambda progress, is_cancelled: open_job(files, state, catalog, cache, progress,
+                                                                   is_cancelled)), "open", "Importing…")
+
+    def _setup_changed(self) -> None:
+        self.settings.set_analysis(self.setup.state().as_dict())
+        self._recompute_timer.start()
+
+    def recompute(self) -> None:
+        """Re-analyse the imported history under the current setup (on a worker; the views keep the old one)."""
+        if self._portfolio is None:
             return
-        worker = Worker(lambda progress, is_cancelled: import_files(files, progress=progress, is_cancelled=is_cancelled))
+        if self._worker is not None:
+            self._pending_analysis = True
+            if self._worker_kind == "analyse":
+                self._worker.cancel()
+            return
+        self._pending_analysis = False
+        portfolio, state, catalog, cache = self._portfolio, self.setup.state(), self.setup.catalog, self._market_cache
+        self._start(Worker(lambda progress, is_cancelled: analyse_job(portfolio, state, catalog, cache, progress,
+                                                                      is_cancelled)), "analyse", "Recomputing…")
+
+    def _start(self, worker: Worker, kind: str, message: str) -> None:
         worker.signals.progress.connect(self._on_progress)
-        worker.signals.returned.connect(self._on_imported)
-        worker.signals.errored.connect(self._on_error)
-        worker.signals.finished.connect(self._on_finished)
+        worker.signals.returned.connect(lambda value, w=worker: self._on_returned(w, value))
+        worker.signals.errored.connect(lambda exc, w=worker: self._on_error(w, exc))
+        worker.signals.finished.connect(lambda w=worker: self._on_finished(w))
         self._worker = worker
-        self.open_action.setEnabled(False)
+        self._worker_kind = kind
+        self._export_result = ""
+        self._started = time.perf_counter()
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
-        self.status_label.setText("Importing…")
+        self.status_label.setText(message)
+        self._enable_exports()
         QThreadPool.globalInstance().start(worker)
 
-    def cancel_import(self) -> None:
+    def cancel_work(self) -> None:
         if self._worker is not None:
             self._worker.cancel()
 
@@ -100,71 +367,176 @@ class MainWindow(QMainWindow):
         self.progress.setValue(percent)
         self.status_label.setText(message)
 
-    def _on_finished(self) -> None:
+    def _on_finished(self, worker: Worker) -> None:
+        if worker is not self._worker:
+            return
+        kind = self._worker_kind
         self._worker = None
-        self.open_action.setEnabled(True)
+        self._worker_kind = ""
         self.progress.hide()
         self.cancel_button.hide()
-        self.import_finished.emit()
+        self._enable_exports()
+        # Signals go out once the window is idle again, so a listener can start the next job at once.
+        shown, self._shown_views = self._shown_views, False
+        if shown:
+            self.analysis_ready.emit()
+        if kind == "export":
+            self.export_finished.emit(self._export_result)
+        if kind == "open":
+            self.import_finished.emit()
+        if self._pending_analysis and self._portfolio is not None:
+            self.recompute()
 
-    def _on_error(self, exc: BaseException) -> None:
+    def _on_error(self, worker: Worker, exc: BaseException) -> None:
+        if worker is not self._worker:
+            return
+        from fxcost.analysis.market_data import MarketDataError
+
         if isinstance(exc, ImportCancelled):
-            self.status_label.setText("Import cancelled.")
-            return
-        if isinstance(exc, FxCostError):
+            self.status_label.setText("Cancelled." if self._worker_kind != "export" else "Export cancelled.")
+        elif isinstance(exc, MarketDataError):
+            self.setup.remove_market_data(exc.path)
+            QMessageBox.warning(self, "fxcost: market data not used",
+                                f"{exc}\n\nThe file was removed from the setup; export bars or ticks again and add "
+                                "them with “Add bars/ticks…”.")
+        elif isinstance(exc, FxCostError):
             QMessageBox.warning(self, "fxcost", str(exc))
+        else:
+            from fxcost.ui.application import show_crash
+
+            self.status_label.setText("An unexpected error stopped the work; see the log.")
+            show_crash(exc, self.log_path)
+        if self._worker_kind == "export":
+            self._export_result = ""
+
+    def _on_returned(self, worker: Worker, value) -> None:
+        if worker is not self._worker:
             return
-        from fxcost.ui.application import show_crash
+        if self._worker_kind == "export":
+            self.status_label.setText(f"Saved {value}")
+            self._export_result = str(value)
+            return
+        views: viewdata.Views = value
+        portfolio = views.result.portfolio
+        if self._worker_kind == "open":
+            self._portfolio = portfolio if portfolio.files else self._portfolio
+            self.summary.set_portfolio(portfolio)
+            if portfolio.files:
+                imported = [f.statement.path for f in portfolio.files]
+                more = f" and {len(imported) - 1} more" if len(imported) > 1 else ""
+                self.setWindowTitle(f"{os.path.basename(imported[0])}{more} — fxcost {__version__}")
+                self.settings.add_recent(imported)
+                self.settings.set_last_dir(os.path.dirname(os.path.abspath(imported[0])))
+                self._update_recent_menu()
+            if portfolio.failures and not portfolio.files:
+                self.status_label.setText("Nothing imported.")
+                QMessageBox.warning(self, "fxcost: nothing imported",
+                                    "\n\n".join(f"{os.path.basename(p)}: {m}" for p, m in portfolio.failures)
+                                    + "\n\nExport the account history from MetaTrader (Account History ▸ Save as "
+                                      "Report / Detailed Report) and open that file.")
+                return
+            if portfolio.failures:
+                QMessageBox.warning(self, "fxcost: some files not imported",
+                                    "\n\n".join(f"{os.path.basename(p)}: {m}" for p, m in portfolio.failures))
+        self.set_views(views)
+        n = len(views.result.trades)
+        log.info("%s: %d trades shown %.2f s after the start", self._worker_kind, n, time.perf_counter() - self._started)
+        self.status_label.setText(f"{n} closed trades in {len(portfolio.accounts)} account(s) · "
+                                  f"profile {views.figures.get('profile')} · "
+                                  f"program {views.figures.get('program') or 'none'}")
 
-        show_crash(exc, self.log_path)
+    def set_views(self, views: viewdata.Views) -> None:
+        """Show a finished analysis in every view (``analysis_ready`` follows when the worker has ended)."""
+        self.views = views
+        self.overview.set_views(views)
+        self.trades.set_frame(views.result.trades)
+        self.charts.set_views(views)
+        self.compare.set_views(views)
+        self.ib.set_views(views)
+        if self.tabs.currentWidget() is self.summary and self._worker_kind == "open" and views.result.trades.size:
+            self.show_tab("overview")
+        self._enable_exports()
+        self._shown_views = True
 
-    def _on_imported(self, portfolio: Portfolio) -> None:
-        self.portfolio = portfolio
-        self.summary.setHtml(render_html(portfolio))
-        n = len(portfolio.trades)
-        self.status_label.setText(f"{n} closed trades in {len(portfolio.accounts)} account(s)")
-        if portfolio.failures and not portfolio.files:
-            QMessageBox.warning(self, "fxcost: nothing imported",
-                                "\n\n".join(f"{os.path.basename(p)}: {m}" for p, m in portfolio.failures))
+    def _report_problems(self, problems: list) -> None:
+        QMessageBox.warning(self, "fxcost: damaged files set aside",
+                            "These files in your programs/profiles folder could not be read and were renamed, so "
+                            "nothing was overwritten:\n\n" + "\n".join(problems)
+                            + "\n\nRepair them in a text editor and import them again.")
 
+    # --- export ------------------------------------------------------------------------------------------
 
-def render_html(portfolio: Portfolio) -> str:
-    """The import panel as HTML."""
-    doc = json_summary.summary(portfolio)
-    esc = html.escape
-    parts = ["<h2>Imported files</h2>"]
-    for f in portfolio.files:
-        st, a = f.statement, f.statement.account
-        parts.append(f"<h3>{esc(os.path.basename(st.path))}</h3><p>{esc(FORMATS.get(st.format, st.format))}<br>")
-        parts.append(
-            f"Account <b>{esc(a.login or '(not printed)')}</b> {esc(a.name)} · {esc(a.broker)} · "
-            f"{esc(a.currency or '?')}" + (f" · 1:{a.leverage}" if a.leverage else "") + "<br>"
-        )
-        parts.append(
-            f"{len(st.trades)} closed trades · {len(st.open_positions)} open positions · "
-            f"{len(st.orders)} pending orders · {len(st.cash)} cash events</p>"
-        )
-        rec = f.reconciliation
-        rows = "".join(
-            f"<tr><td>{esc(name)}</td><td align=right>{mine:,.2f}</td><td align=right>{printed:,.2f}</td>"
-            f"<td>{'✔' if name not in rec.differences else '✘ ' + esc(rec.differences[name].cause or 'cause unknown')}</td></tr>"
-            for name, (mine, printed) in rec.compared.items()
-        )
-        parts.append(
-            "<table border=1 cellspacing=0 cellpadding=3><tr><th>Field</th><th>Imported</th><th>Printed</th>"
-            f"<th>Reconciled</th></tr>{rows}</table>" if rows else "<p>The report prints no totals to compare.</p>"
-        )
-        for w in st.warnings:
-            parts.append(f"<p style='color:#a60'>⚠ {esc(w)}</p>")
-        if st.skipped:
-            items = "".join(f"<li>{esc(str(s))}</li>" for s in st.skipped[:200])
-            parts.append(f"<p>{len(st.skipped)} row(s) skipped:</p><ul>{items}</ul>")
-    for p, m in portfolio.failures:
-        parts.append(f"<h3>{esc(os.path.basename(p))}</h3><p style='color:#b00'>Not imported: {esc(m)}</p>")
-    t = doc["totals"]
-    parts.append(
-        "<h2>Totals over closed trades</h2><table cellpadding=3>"
-        + "".join(f"<tr><td>{k}</td><td align=right>{v:,.2f}</td></tr>" for k, v in t.items())
-        + "</table>"
-    )
-    return "".join(parts)
+    def _save_name(self, title: str, name: str, file_filter: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, title, os.path.join(self.settings.last_dir(), name), file_filter)
+        if path:
+            self.settings.set_last_dir(os.path.dirname(path))
+        return path
+
+    def _report_stem(self) -> str:
+        accounts = self.views.result.accounts if self.views else []
+        login = accounts[0].book.account.login if accounts else ""
+        return f"fxcost-{login}" if login else "fxcost-report"
+
+    def export_excel(self) -> None:
+        if self.views is None:
+            return
+        if _writer("excel") is None:
+            QMessageBox.warning(self, "fxcost", "The Excel report is not available in this version of fxcost. "
+                                "Export the trades as CSV instead.")
+            return
+        path = self._save_name("Export the Excel report", f"{self._report_stem()}.xlsx", "Excel workbook (*.xlsx)")
+        if path:
+            self.export_excel_to(path)
+
+    def export_excel_to(self, path: str) -> bool:
+        """Write the Excel report on a worker (``export_finished`` tells when); False if it cannot start."""
+        write_workbook = _writer("excel")
+        if write_workbook is None or self.views is None or self._worker is not None:
+            return False
+        result = self.views.result
+        self._start(Worker(lambda progress, is_cancelled: write_workbook(result, path, progress=progress,
+                                                                         is_cancelled=is_cancelled)),
+                    "export", f"Writing {os.path.basename(path)}…")
+        return True
+
+    def export_csv(self) -> None:
+        if self.views is None:
+            return
+        if _writer("csv") is None:
+            QMessageBox.warning(self, "fxcost", "CSV export is not available in this version of fxcost.")
+            return
+        path = self._save_name("Export the trades as CSV", f"{self._report_stem()}-trades.csv", "CSV (*.csv)")
+        if path:
+            self.export_csv_to(path)
+
+    def export_csv_to(self, path: str) -> bool:
+        """Write every costed trade as CSV on a worker (``export_finished`` tells when); False if it cannot start."""
+        write_trades_csv = _writer("csv")
+        if write_trades_csv is None or self.views is None or self._worker is not None:
+            return False
+        result = self.views.result
+        self._start(Worker(lambda progress, is_cancelled: write_trades_csv(result, path)), "export",
+                    f"Writing {os.path.basename(path)}…")
+        return True
+
+    def current_chart(self) -> QWidget:
+        """The chart in view: the current tab's chart, else the chosen chart of the Charts tab."""
+        page = self.tabs.currentWidget()
+        if page is self.compare:
+            return self.compare.current_chart()
+        if page is self.ib:
+            return self.ib.chart
+        return self.charts.current_widget()
+
+    def export_png(self) -> None:
+        path = self._save_name("Save the chart as PNG", "fxcost-chart.png", "PNG image (*.png)")
+        if path:
+            self.save_chart_png(path)
+
+    def save_chart_png(self, path: str) -> bool:
+        """Save the chart in view as a PNG image; shows what to do when it cannot be written."""
+        if not self.current_chart().grab().save(path, "PNG"):
+            QMessageBox.warning(self, "fxcost", f"Could not write {path}. Choose a folder you can write to.")
+            return False
+        self.status_label.setText(f"Saved {path}")
+        return True

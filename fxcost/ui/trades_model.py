@@ -269,7 +269,10 @@ class TradesModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
             return
-        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        if not self._arrays:  # nothing shown yet: remember the order for set_frame
+            self._sort = (column, order)
+            return
+        self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         old_rows = [self._order[p.row()] if p.row() < len(self._order) else -1 for p in persistent]
         self._sort = (column, order)
@@ -280,7 +283,7 @@ class TradesModel(QAbstractTableModel):
             new = [self.index(int(position[r]), p.column()) if r >= 0 else QModelIndex()
                    for p, r in zip(persistent, old_rows)]
             self.changePersistentIndexList(persistent, new)
-        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
     # --- lookups -----------------------------------------------------------------------------------------
 

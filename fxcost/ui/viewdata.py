@@ -158,7 +158,9 @@ def _leverage_series(result: AnalysisResult) -> list[Series]:
     per = lev["per_trade"]
     order = np.argsort(t["open_time"].to_numpy("datetime64[ns]"), kind="stable")
     x = _seconds(t["open_time"].to_numpy()[order])
-    out = [Series("Open positions' notional / balance", x, per["concurrent_leverage"].to_numpy(dtype=float)[order]),
+    # A step line: the open positions' leverage holds until the next trade opens.
+    out = [Series("Open positions' notional / balance", x, per["concurrent_leverage"].to_numpy(dtype=float)[order],
+                  step=True),
            Series("This trade's notional / balance", x, per["effective_leverage"].to_numpy(dtype=float)[order],
                   visible=False)]
     return out
@@ -197,6 +199,12 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
 
     t = result.trades
     step(0.0, "Key figures")
+    if not len(t):
+        # Nothing closed (or nothing imported): the views show dashes and empty charts, not an error.
+        return Views(result=result, figures={"currency": result.currency, "trades": 0, "lots": 0.0,
+                                             "program": getattr(result.settings.main_program, "name", None),
+                                             "profile": result.settings.profile.name},
+                     warnings=list(result.warnings), ib_note="No trades.")
     views = Views(result=result, figures=overview_figures(result), warnings=list(result.warnings))
     step(0.15, "Charts")
     views.equity, views.costs = _time_series(t)

@@ -201,3 +201,11 @@ def test_equity_effect_edge_cases():
     losers = breakeven.equity_effect(f[f["broker_net"] < 0])
     assert losers["max_drawdown_pct_without"] is None  # never above 0: no base for a percentage
     assert losers["cost_pct_of_gross_profit"] is None
+
+
+def test_by_many_gives_the_same_tables_as_by():
+    t = domain_pair(account=["1", "2"])
+    many = breakeven.by_many(t, ("symbol", "account"))
+    for key, table in many.items():
+        pd.testing.assert_frame_equal(table, breakeven.by(t, key))
+    assert many["account"]["cost_pips_per_lot_before"].tolist() == pytest.approx([1.9, 1.9])

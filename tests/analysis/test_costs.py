@@ -38,10 +38,20 @@ def test_domain_7_6_worked_example():
     assert row["net_after_rebate"] == pytest.approx(18.60)
     assert row["net_transaction_cost"] == pytest.approx(1.40)
     assert row["cost_pips_after"] == pytest.approx(1.4)
+    assert row["cost_per_lot"] == pytest.approx(19.0)  # $1.90 on 0.10 lot, per round-turn lot
+    assert row["cost_per_lot_after"] == pytest.approx(14.0)
     # DOMAIN 8: notional $10,850.60 at the mid; at the ask 1.08512 it is $10,851.20.
     assert row["notional_usd"] == pytest.approx(10_851.20)
     assert row["bps_before"] == pytest.approx(1.90 / 10_851.20 * 1e4)
     assert row["usd_per_million"] == pytest.approx(1.40 / 10_851.20 * 1e6)
+
+
+def test_commission_schedule_keys_are_checked():
+    with pytest.raises(ValueError, match="unknown key.*'rte'"):
+        CommissionSchedule.from_dict({"rte": 7})
+    with pytest.raises(ValueError, match="must be a number >= 0"):
+        CommissionSchedule.from_dict({"rate": -7})
+    assert CommissionSchedule.from_dict({"rate": 7, "per": "per_side"}).per == "per_side"
 
 
 def test_spread_is_never_subtracted_from_profit_twice():

@@ -1,10 +1,20 @@
-"""The main window imports on a worker thread and shows the import panel."""
+"""The main window: opening files on a worker, the figures it shows against the engine's, errors, state."""
 
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
 import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
 
-pytest.importorskip("PySide6")
-
-from fxcost.ui.main_window import MainWindow  # noqa: E402
+from fxcost.ui.overview import AFTER, SECTIONS, format_value
 
 CSV = (
     "Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit\n"
@@ -13,39 +23,219 @@ CSV = (
 )
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    return w
+def engine_result(paths, state=None):
+    """What the engine computes for ``paths`` under a setup state, independently of the window."""
+    from fxcost.pipeline import run
+    from fxcost.ui.setup_panel import Catalog, SetupState, build_settings
+
+    return run(paths, build_settings(state or SetupState(), Catalog()))
 
 
-def _open(qtbot, window, files):
-    with qtbot.waitSignal(window.import_finished, timeout=60_000):
-        window.open_files([str(f) for f in files])
+def test_open_sample_shows_the_engines_figures(loaded, sample_path):
+    from fxcost.ui.viewdata import overview_figures
+
+    result = engine_result([sample_path])
+    figures = overview_figures(result)
+    assert figures["trades"] == 1500
+    for _title, cards in SECTIONS:
+        for fig in cards:
+            expected = format_value(figures.get(fig.key), fig.unit, result.currency)
+            shown = loaded.overview.text(fig.key)
+            assert shown.startswith(expected), (fig.key, shown, expected)
+            if fig.key in AFTER:
+                assert shown.endswith(format_value(figures.get(AFTER[fig.key]), fig.unit, result.currency))
+    assert loaded.overview.text("broker_net") == f"{result.trades['broker_net'].sum():,.2f} USD"
+    assert loaded.trades.model.rowCount() == len(result.trades)
+    assert "1500 closed trades" in loaded.status_label.text()
+    assert loaded.tabs.currentWidget() is loaded.overview
+    assert "sample-statement.htm" in loaded.summary.toPlainText()
 
 
-def test_import_shows_counts_and_totals(qtbot, window, tmp_path):
+def test_every_view_is_filled(loaded):
+    views = loaded.views
+    equity = loaded.charts.charts["equity"]
+    assert len(equity.curves) == 3
+    x, y = equity.data["Net after costs (statement)"]
+    assert len(x) == 1500 and y[-1] == pytest.approx(views.result.trades["broker_net"].sum())
+    assert loaded.charts.charts["by_symbol"].current.labels
+    assert loaded.compare.model.rowCount() == len(views.compare) >= 2
+    assert loaded.ib.model().rowCount() >= 2  # a client and the Total row
+    ib_total = loaded.ib.models["by_client"]
+    assert ib_total.text(ib_total.rowCount() - 1, 0) == "Total"
+
+
+def test_import_panel_counts_and_totals(qtbot, window, tmp_path, monkeypatch):
+    from tests.ui.conftest import open_through_dialog
+
     src = tmp_path / "trades.csv"
     src.write_text(CSV)
-    _open(qtbot, window, [src])
-    assert window.portfolio is not None
+    open_through_dialog(qtbot, window, [src], monkeypatch)
     assert len(window.portfolio.trades) == 2
     text = window.summary.toPlainText()
-    assert "trades.csv" in text
-    assert "2 closed trades" in text
+    assert "trades.csv" in text and "2 closed trades" in text
     assert "156.60" in text  # profit total, the engine's figure
     assert "2 closed trades" in window.status_label.text()
-    assert window.open_action.isEnabled()
 
 
-def test_bad_file_is_listed_not_crashing(qtbot, window, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
+def test_a_file_that_is_not_a_report_is_explained(qtbot, window, tmp_path, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
     bad = tmp_path / "x.pdf"
     bad.write_bytes(b"%PDF-1.4 nothing")
-    _open(qtbot, window, [bad])
-    assert shown and "PDF" in shown[0]
+    with qtbot.waitSignal(window.import_finished, timeout=60_000):
+        window.open_files([str(bad)])
+    assert shown and "PDF" in shown[0] and "Export" in shown[0]
     assert "Not imported" in window.summary.toPlainText()
+    assert window.views is None and window.open_action.isEnabled()
+
+
+def test_cancel_stops_the_import(qtbot, window, sample_path):
+    with qtbot.waitSignal(window.import_finished, timeout=60_000):
+        window.open_files([str(sample_path)])
+        assert window.cancel_button.isVisibleTo(window)
+        window.cancel_work()
+    assert window.views is None
+    assert window.status_label.text() == "Cancelled."
+    assert window.open_action.isEnabled()
+
+
+def test_drop_files_opens_them(qtbot, window, sample_path):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(sample_path))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.dropEvent(event)
+    assert len(window.views.result.trades) == 1500
+
+
+def test_recent_files_and_window_state_are_remembered(loaded, make_window, sample_path):
+    loaded.show_tab("charts")
+    loaded.close()
+    again = make_window()
+    assert again.settings.recent_files()[0] == os.path.abspath(sample_path)
+    assert [a.text() for a in again.recent_menu.actions()][0] == os.path.abspath(sample_path)
+    assert again.tabs.currentWidget() is again.charts
+
+
+def test_a_setup_change_recomputes_without_reimporting(qtbot, loaded, monkeypatch):
+    import fxcost.pipeline
+
+    monkeypatch.setattr(fxcost.pipeline, "import_files", lambda *a, **k: pytest.fail("re-imported"))
+    before = loaded.views.figures["rebate"]
+    panel = loaded.setup
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        panel.main_program.setCurrentIndex(panel.main_program.findData(""))  # (no rebate)
+    assert before > 0
+    assert loaded.views.figures["rebate"] == 0
+    assert loaded.overview.text("rebate") == "0.00 USD"
+    assert loaded.views.result.portfolio is not None
+
+
+def test_commission_schedule_and_leverage_reach_the_engine(qtbot, loaded):
+    panel = loaded.setup
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        panel.leverage.setValue(30)
+    assert loaded.views.result.settings.leverage == 30
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        panel.account_type.setCurrentIndex(panel.account_type.findData("raw"))
+    assert loaded.views.result.settings.profile.name == "Typical Raw/ECN account"
+
+
+def test_export_excel_csv_and_png(qtbot, loaded, tmp_path):
+    pytest.importorskip("fxcost.report.excel")
+    xlsx = tmp_path / "report.xlsx"
+    with qtbot.waitSignal(loaded.export_finished, timeout=120_000) as blocker:
+        assert loaded.export_excel_to(str(xlsx))
+    assert blocker.args == [str(xlsx)]
+    assert xlsx.read_bytes()[:2] == b"PK"
+    csv_path = tmp_path / "trades.csv"
+    with qtbot.waitSignal(loaded.export_finished, timeout=60_000):
+        assert loaded.export_csv_to(str(csv_path))
+    lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + 1500
+    png = tmp_path / "chart.png"
+    loaded.show_tab("charts")
+    assert loaded.save_chart_png(str(png))
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_export_error_is_a_message_not_a_crash(qtbot, loaded, tmp_path, monkeypatch):
+    pytest.importorskip("fxcost.report.excel")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    target = tmp_path / "missing-folder" / "report.xlsx"
+    with qtbot.waitSignal(loaded.export_finished, timeout=60_000) as blocker:
+        loaded.export_excel_to(str(target))
+    assert blocker.args == [""]
+    assert shown and "missing-folder" in shown[0]
+
+
+def test_find_goes_to_the_trades_search(loaded):
+    loaded.find_action.trigger()
+    assert loaded.tabs.currentWidget() is loaded.trades
+    assert loaded.find_action.shortcut().matches(loaded.find_action.shortcut())
+
+
+def test_crash_dialog_has_details_and_log_path(qtbot, tmp_path):
+    from fxcost.ui.dialogs import CrashDialog
+
+    dialog = CrashDialog("ValueError: boom", "Traceback ...\nValueError: boom", tmp_path / "fxcost.log")
+    qtbot.addWidget(dialog)
+    dialog.copy_details()
+    from PySide6.QtWidgets import QApplication
+
+    copied = QApplication.clipboard().text()
+    assert "ValueError: boom" in copied and "fxcost.log" in copied
+
+
+def test_leverage_chart_and_rebate_series_are_finite(loaded):
+    for key in ("leverage", "rebates", "costs"):
+        chart = loaded.charts.charts[key]
+        for x, y in chart.data.values():
+            assert np.isfinite(x).all() and np.isfinite(y).all()
+            assert len(x) and not math.isnan(float(y[-1]))
+
+
+@pytest.mark.parametrize("flag", ["--smoke-test"])
+def test_smoke_test_exits_zero(tmp_path, flag):
+    pytest.importorskip("fxcost.report.excel")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "FXCOST_LOG_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "main.py", flag], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "smoke test passed: 1500 trades" in done.stdout
+    assert "smoke test passed" in (tmp_path / "fxcost.log").read_text()
+
+
+def test_screenshot_mode_writes_a_png_of_each_view(tmp_path):
+    from fxcost.ui.application import SHOTS
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "FXCOST_LOG_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    out = tmp_path / "shots"
+    done = subprocess.run([sys.executable, "main.py", "--screenshot", str(out)], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for name, _tab, _chart in SHOTS:
+        data = (out / f"{name}.png").read_bytes()
+        assert data[:4] == b"\x89PNG" and 10_000 < len(data) < 200_000, name
+
+
+def test_charts_follow_a_dark_palette(qtbot, loaded):
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    original = app.palette()
+    dark = QPalette(original)
+    dark.setColor(QPalette.ColorRole.Base, QColor(30, 30, 30))
+    dark.setColor(QPalette.ColorRole.Text, QColor(230, 230, 230))
+    try:
+        app.setPalette(dark)
+        qtbot.waitUntil(lambda: loaded.charts.charts["equity"].plot.backgroundBrush().color() == QColor(30, 30, 30),
+                        timeout=5_000)
+        assert loaded.trades.model._negative.lightness() > 128  # readable on dark
+    finally:
+        app.setPalette(original)
