@@ -109,14 +109,26 @@ def iter_rows(text: str) -> Iterator[list[Cell]]:
 
     Rows without any cell (spacers) are skipped. Text before the first ``<tr>`` is ignored.
     """
-    chunks = _ROW_SPLIT.split(text)
-    for chunk in chunks[1:]:
-        cells = [
-            Cell(cell_text(inner + close + tail if tail or "<" in inner else inner), attrs.strip(), kind in "hH")
-            for kind, attrs, inner, close, tail in _CELL.findall(chunk)
-        ]
+    # One row's text at a time (not _ROW_SPLIT.split): a list of every row would copy the whole document.
+    start = None
+    for m in _ROW_SPLIT.finditer(text):
+        if start is not None:
+            cells = _cells(text[start : m.start()])
+            if cells:
+                yield cells
+        start = m.end()
+    if start is not None:
+        cells = _cells(text[start:])
         if cells:
             yield cells
+
+
+def _cells(chunk: str) -> list[Cell]:
+    """The cells of one row's markup (the text after its ``<tr>``, up to the next one)."""
+    return [
+        Cell(cell_text(inner + close + tail if tail or "<" in inner else inner), attrs.strip(), kind in "hH")
+        for kind, attrs, inner, close, tail in _CELL.findall(chunk)
+    ]
 
 
 def rows(text: str) -> list[list[Cell]]:
