@@ -181,6 +181,7 @@ def render_text(portfolio: Portfolio, doc: dict) -> str:
         f"commission {t['commission']:.2f}, taxes {t['taxes']:.2f}, swap {t['swap']:.2f}, "
         f"broker net {t['broker_net']:.2f}"
     )
+    lines += json_summary.render_costs(doc)
     for w in portfolio.warnings:
         lines.append(f"warning: {w}")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from fxcost.analysis import exposure
-from fxcost.analysis.aggregate import key_series, ratio
+from fxcost.analysis.aggregate import group_sums, key_series, ratio
 
 BASES = ("profit", "mid")
 
@@ -128,10 +128,7 @@ def summary(t: pd.DataFrame, *, basis: str = "profit", swap_in_cost: bool = Fals
 
 def by(t: pd.DataFrame, key: str = "symbol", *, basis: str = "profit", swap_in_cost: bool = False) -> pd.DataFrame:
     """:func:`summary` per group: ``key`` is symbol, category, account or any key of aggregate.by."""
-    groups = key_series(t, key)
-    sums = _parts(t, basis, swap_in_cost).groupby(groups, sort=True, observed=True).sum()
-    sums.index.name = groups.name
-    return _figures(sums)
+    return _figures(group_sums(_parts(t, basis, swap_in_cost), key_series(t, key)))
 
 
 def by_many(t: pd.DataFrame, keys: tuple[str, ...] = ("symbol", "category", "account"), *, basis: str = "profit",
@@ -140,10 +137,7 @@ def by_many(t: pd.DataFrame, keys: tuple[str, ...] = ("symbol", "category", "acc
     parts = _parts(t, basis, swap_in_cost)
     out = {}
     for key in keys:
-        groups = key_series(t, key)
-        sums = parts.groupby(groups, sort=True, observed=True).sum()
-        sums.index.name = groups.name
-        out[key] = _figures(sums)
+        out[key] = _figures(group_sums(parts, key_series(t, key)))
     return out
 
 

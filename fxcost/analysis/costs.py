@@ -104,6 +104,9 @@ def decompose(
 ) -> pd.DataFrame:
     """The trades of one account with every cost column but the rebate (set to 0 here).
 
+    ``category`` comes back categorical (rebate rules match on its codes); engine.costed_trades turns it
+    back into plain text before the frame leaves the engine.
+
     Args:
         trades: canonical closed trades of one account.
         account_currency: e.g. "USD", "USC".

@@ -101,10 +101,6 @@ def costed_trades(
     t = costs.decompose(trades, currency, spread, source, instrument_settings=settings.instruments,
                         commission=commission or settings.commission, classes=classes)
     program = settings.main_program if (program is None and use_program) else program
-    t["eligible"] = True
-    t["excluded_reason"] = ""
-    t["rebate_rule"] = ""
-    t["forfeited_rebate"] = 0.0
     if program is not None and len(t):
         from fxcost.analysis import rebates
 
@@ -114,10 +110,15 @@ def costed_trades(
         t["excluded_reason"] = result.reason
         t["rebate_rule"] = result.rule
         t["forfeited_rebate"] = result.forfeited  # what an excluded trade would have earned
-    t = costs.finish(t)
+        t = costs.finish(t)
+    else:  # decompose already finished the frame with rebate 0
+        t["eligible"] = True
+        t["excluded_reason"] = ""
+        t["rebate_rule"] = ""
+        t["forfeited_rebate"] = 0.0
     for col in codes.KEY_COLUMNS:  # the caller's own string columns back, rows are in the same order
         if col in original.columns:
-            t[col] = original[col].array
+            t[col] = original[col]  # a Series keeps its dtype (an object array would turn into str)
     return codes.as_objects(t, ("category",))
 
 

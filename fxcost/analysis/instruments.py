@@ -139,8 +139,9 @@ def classify(trades: pd.DataFrame, settings: InstrumentSettings | None = None) -
         point[i] = 10.0 ** -max(0, d)
         pip[i] = pip_size(root, cat[i], d)
     # Category as a categorical: spread profiles and rebate rules match on it without hashing strings.
-    cat_codes = np.array([CATEGORIES.index(c) if c in CATEGORIES else -1 for c in cat], dtype=np.intp)
-    return pd.DataFrame({"category": categorical(cat_codes[codes], CATEGORIES), "quote_ccy": quote[codes],
+    names = list(CATEGORIES) + sorted(set(cat) - set(CATEGORIES))  # a user's own category is kept too
+    cat_codes = np.array([names.index(c) for c in cat], dtype=np.intp)
+    return pd.DataFrame({"category": categorical(cat_codes[codes], names), "quote_ccy": quote[codes],
                          "point": point[codes], "pip": pip[codes]}, index=trades.index)
 
 

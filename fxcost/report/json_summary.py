@@ -238,6 +238,13 @@ def _table(df: pd.DataFrame) -> list[dict]:
     return _frame_records(df.reset_index())
 
 
+def _source_counts(column: pd.Series) -> dict[str, int]:
+    """Trades per source label, most common first."""
+    codes, labels = codes_of(column)
+    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+    return {str(labels[i]): int(counts[i]) for i in np.argsort(-counts, kind="stable") if counts[i]}
+
+
 def _general_reason(reason: str) -> str:
     """An exclusion reason without the trade's own figure: "held 42 s < 180 s" -> "held < 180 s"."""
     reason = re.sub(r"^held \S+ s < (.*)$", r"held < \1", reason)
@@ -345,6 +352,8 @@ def analysis_summary(result) -> dict:
             "leverage": settings.leverage,
             "pnl_basis": be["pnl_basis"],
             "swap_in_cost": swap_in_cost,
+            # How many trades rest on each kind of estimate (DOMAIN.md 9: every derived figure has a source).
+            **{col: _source_counts(t[col]) for col in ("m_source", "spread_source", "commission_source")},
         },
         "costs": cost_totals(t),
         "breakeven": {
@@ -386,3 +395,36 @@ def analysis_summary(result) -> dict:
 def _clean_projection(p: dict) -> dict:
     monthly = p.pop("reinvested")
     return {**_clean(p), "reinvested": _frame_records(pd.DataFrame(monthly))}
+
+
+def _pct(value) -> str:
+    return "n/a" if value is None else f"{value * 100:.2f}%"
+
+
+def _fig(value, fmt: str = ".2f") -> str:
+    return "n/a" if value is None else format(value, fmt)
+
+
+def render_costs(doc: dict) -> list[str]:
+    """The engine's key figures as text lines for the command line (nothing when the doc has no engine blocks)."""
+    c, b, a = doc.get("costs"), doc.get("breakeven"), doc.get("assumptions")
+    if not c or not b or not a:
+        return []
+    ccy = doc.get("currency", "")
+    program = a.get("program") or "no rebate program"
+    lines = [
+        f"Costs ({ccy}): spread {c['spread_cost']:.2f} (estimated with \"{a['spread_profile']}\", already inside "
+        f"Profit), commission {c['commission']:.2f}, taxes {c['taxes']:.2f}, swap {c['swap']:.2f} (carry), "
+        f"rebate {c['rebate']:.2f} ({program})",
+        f"  broker net {c['broker_net']:.2f}, net after rebate {c['net_after_rebate']:.2f}; cost per round-turn lot "
+        f"{_fig(c['cost_per_lot'])} -> {_fig(c['cost_per_lot_after'])} ({_fig(c['cost_pips_per_lot_before'])} -> "
+        f"{_fig(c['cost_pips_per_lot_after'])} pips), {_fig(c['usd_per_million_before'], '.1f')} -> "
+        f"{_fig(c['usd_per_million'], '.1f')} USD per million",
+        f"  break-even win rate {_pct(b.get('win_rate_before'))} -> {_pct(b.get('win_rate_after'))} "
+        f"(actual {_pct(b.get('actual_win_rate'))})",
+    ]
+    for w in doc.get("whatif", [])[1:]:
+        lines.append(f"  what-if {w['name']}: net after rebate {w['net_after_rebate']:.2f} "
+                     f"(rebate {w['rebate']:.2f})")
+    return lines
+

@@ -28,6 +28,8 @@ def show_crash(exc: BaseException, log_path: Path | None) -> None:
     log.error("unexpected error\n%s", details)
     if os.environ.get("FXCOST_NO_ERR_WINDOWS") or QApplication.instance() is None:
         return
+    if threading.current_thread() is not threading.main_thread():
+        return  # widgets live on the GUI thread only; workers deliver their errors through a signal instead
     from fxcost.ui.dialogs import CrashDialog
 
     CrashDialog(f"{type(exc).__name__}: {exc}", details, log_path, QApplication.activeWindow()).exec()

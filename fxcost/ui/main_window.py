@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self._market_cache: dict = {}
         self._shown_views = False  # a worker's result is on screen; analysis_ready follows when it ends
         self._export_result = ""
+        self._open_paths: list[str] = []  # what the running or last Open imports
         self.setWindowTitle(f"fxcost {__version__}")
         self.setAcceptDrops(True)
         self.resize(1280, 820)
@@ -153,7 +154,7 @@ class MainWindow(QMainWindow):
         if self.setup.catalog.problems:
             # Shown once the event loop runs, so a message box never blocks construction.
             problems = [str(p) for p in self.setup.catalog.problems]
-            QTimer.singleShot(0, lambda: self._report_problems(problems))
+            QTimer.singleShot(0, self, lambda: self._report_problems(problems))
 
     # --- actions and menus -------------------------------------------------------------------------------
 
@@ -322,6 +323,7 @@ class MainWindow(QMainWindow):
                 return  # one Open at a time; the toolbar button is disabled meanwhile
             self._worker.cancel()  # a re-analysis is superseded by the new Open
         state, catalog, cache = self.setup.state(), self.setup.catalog, self._market_cache
+        self._open_paths = files
         self._start(Worker(lambda progress, is_cancelled: open_job(files, state, catalog, cache, progress,
                                                                    is_cancelled)), "open", "Importing…")
 
@@ -344,10 +346,12 @@ class MainWindow(QMainWindow):
                                                                       is_cancelled)), "analyse", "Recomputing…")
 
     def _start(self, worker: Worker, kind: str, message: str) -> None:
+        # Bound methods, not lambdas: Qt drops these connections when the window is destroyed, so a
+        # worker still running after its window closed (tests, quitting mid-import) calls nothing.
         worker.signals.progress.connect(self._on_progress)
-        worker.signals.returned.connect(lambda value, w=worker: self._on_returned(w, value))
-        worker.signals.errored.connect(lambda exc, w=worker: self._on_error(w, exc))
-        worker.signals.finished.connect(lambda w=worker: self._on_finished(w))
+        worker.signals.returned.connect(self._worker_returned)
+        worker.signals.errored.connect(self._worker_errored)
+        worker.signals.finished.connect(self._worker_finished)
         self._worker = worker
         self._worker_kind = kind
         self._export_result = ""
@@ -359,11 +363,34 @@ class MainWindow(QMainWindow):
         self._enable_exports()
         QThreadPool.globalInstance().start(worker)
 
+    def _sending_worker(self) -> Worker | None:
+        """The current worker if it sent the signal being handled (a superseded worker's news is dropped)."""
+        worker = self._worker
+        return worker if worker is not None and self.sender() is worker.signals else None
+
+    @Slot(object)
+    def _worker_returned(self, value) -> None:
+        if (worker := self._sending_worker()) is not None:
+            self._on_returned(worker, value)
+
+    @Slot(object)
+    def _worker_errored(self, exc) -> None:
+        if (worker := self._sending_worker()) is not None:
+            self._on_error(worker, exc)
+
+    @Slot()
+    def _worker_finished(self) -> None:
+        if (worker := self._sending_worker()) is not None:
+            self._on_finished(worker)
+
     def cancel_work(self) -> None:
         if self._worker is not None:
             self._worker.cancel()
 
+    @Slot(int, str)
     def _on_progress(self, percent: int, message: str) -> None:
+        if self._sending_worker() is None:
+            return
         self.progress.setValue(percent)
         self.status_label.setText(message)
 
@@ -396,6 +423,10 @@ class MainWindow(QMainWindow):
             self.status_label.setText("Cancelled." if self._worker_kind != "export" else "Export cancelled.")
         elif isinstance(exc, MarketDataError):
             self.setup.remove_market_data(exc.path)
+            if self._worker_kind == "open":  # the statements themselves are fine: open them without the file
+                self._pending_analysis = False
+                files = list(self._open_paths)
+                QTimer.singleShot(0, self, lambda: self.open_files(files))
             QMessageBox.warning(self, "fxcost: market data not used",
                                 f"{exc}\n\nThe file was removed from the setup; export bars or ticks again and add "
                                 "them with “Add bars/ticks…”.")

@@ -239,3 +239,62 @@ def test_charts_follow_a_dark_palette(qtbot, loaded):
         assert loaded.trades.model._negative.lightness() > 128  # readable on dark
     finally:
         app.setPalette(original)
+
+
+def test_an_unexpected_error_goes_to_the_crash_route(qtbot, loaded, monkeypatch):
+    import fxcost.ui.application as application
+    from fxcost.ui import main_window
+
+    crashes = []
+    monkeypatch.setattr(application, "show_crash", lambda exc, log_path: crashes.append(exc))
+
+    def broken(*a, **k):
+        raise RuntimeError("engine bug")
+
+    monkeypatch.setattr(main_window.viewdata, "prepare", broken)
+    with qtbot.waitSignal(loaded.import_finished, timeout=60_000):
+        loaded.open_sample()
+    assert [str(e) for e in crashes] == ["engine bug"]
+    assert "unexpected error" in loaded.status_label.text()
+    assert loaded.views is not None  # the previous analysis stays on screen
+
+
+def test_shortcuts_about_box_and_version(qtbot, window, monkeypatch):
+    from PySide6.QtGui import QKeySequence
+
+    from fxcost import __version__
+
+    std = QKeySequence.StandardKey
+    assert window.open_action.shortcut() == QKeySequence(std.Open)
+    assert window.quit_action.shortcut() == QKeySequence(std.Quit)
+    assert window.find_action.shortcut() == QKeySequence(std.Find)
+    assert window.export_excel_action.shortcut() == QKeySequence("Ctrl+E")
+    assert not window.export_excel_action.isEnabled()  # nothing to export before a file is open
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    window.about_action.trigger()
+    assert __version__ in shown[0] and "no network connection" in shown[0]
+
+
+def test_no_network_connection_is_attempted(qtbot, window, sample_path, tmp_path, monkeypatch):
+    import socket
+
+    def refuse(*a, **k):
+        raise AssertionError("fxcost tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.open_files([str(sample_path)])
+    if _has_excel():
+        with qtbot.waitSignal(window.export_finished, timeout=120_000) as blocker:
+            window.export_excel_to(str(tmp_path / "r.xlsx"))
+        assert blocker.args == [str(tmp_path / "r.xlsx")]
+
+
+def _has_excel() -> bool:
+    try:
+        import fxcost.report.excel  # noqa: F401
+    except ImportError:
+        return False
+    return True

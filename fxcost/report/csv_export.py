@@ -1,0 +1,92 @@
+"""The Trades table as CSV: the workbook's columns, typed text (ISO dates, dot decimals), formula-injection safe.
+
+Numbers are written as numbers (a negative amount stays ``-12.5``); only text cells that a spreadsheet
+would read as a formula (starting with = + - @, tab or CR) get a leading single quote. UTF-8 with a
+byte-order mark, so Excel detects the encoding of names and comments.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fxcost.report.columns import TRADE_COLUMNS, header
+from fxcost.report.output import atomic_path, csv_text
+
+#: Rows formatted and written per batch (keeps memory flat on big histories).
+CHUNK = 20_000
+#: Decimals of computed money (estimated spread cost, rebates): cents would hide the estimate's precision.
+MONEY_DECIMALS = 6
+
+
+def _numbers(values: np.ndarray, decimals: int | None = None) -> list[str]:
+    """Plain decimal text ('' for NaN); ``decimals`` rounds away float noise without padding zeros."""
+    v = np.asarray(values, dtype="float64")
+    if decimals is not None:
+        v = np.round(v, decimals)
+    v = v + 0.0  # + 0.0: no "-0.0"
+    ok = np.isfinite(v)
+    out = np.asarray([repr(x) for x in v.tolist()], dtype=object)
+    out[~ok] = ""
+    mag = np.abs(np.where(ok, v, 0.0))
+    # repr writes exponents below 1e-4 and from 1e16; a spreadsheet reading CSV wants plain decimals.
+    for i in np.flatnonzero(ok & (((mag < 1e-4) & (mag > 0)) | (mag >= 1e16))):
+        out[i] = np.format_float_positional(v[i], trim="-")
+    integral = ok & (v == np.floor(v)) & (mag < 1e16)
+    out[integral] = [s[:-2] for s in out[integral]]  # "12.0" -> "12"
+    return out.tolist()
+
+
+def _prices(values: np.ndarray, digits: np.ndarray) -> list[str]:
+    return ["" if v != v else f"{v:.{d}f}" for v, d in zip(values.tolist(), digits.tolist())]
+
+
+def _texts(series: pd.Series) -> list[str]:
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    safe = np.asarray([csv_text(str(u)) for u in uniques] + [""], dtype=object)
+    return safe[codes].tolist()
+
+
+def _column(t: pd.DataFrame, key: str, kind: str, digits: np.ndarray) -> list[str]:
+    if key not in t.columns:
+        return [""] * len(t)
+    s = t[key]
+    if kind == "text":
+        return _texts(s)
+    if kind == "bool":
+        return np.where(s.to_numpy(dtype=bool), "TRUE", "FALSE").tolist()
+    if kind == "datetime":
+        return s.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("").tolist()
+    if kind == "price":
+        return _prices(s.to_numpy(dtype="float64"), digits)
+    if kind == "int":
+        return ["" if v is pd.NA else str(int(v)) for v in s.astype("Int64").tolist()]
+    values = s.to_numpy(dtype="float64")
+    if kind == "money":
+        return _numbers(values, MONEY_DECIMALS)
+    return _numbers(values, None if kind in ("lots", "count", "duration") else MONEY_DECIMALS)
+
+
+def write_trades_csv(result, path: str | os.PathLike) -> Path:
+    """Write every closed trade of ``result`` with all cost columns to ``path`` (atomically) and return it.
+
+    Holding time is in seconds here (the workbook shows it as a duration). Raises ExportError when the
+    file cannot be written.
+    """
+    t = result.trades
+    names = [header(c, result.currency) for c in TRADE_COLUMNS]
+    names = [n.replace("Holding time", "Holding time (s)") for n in names]
+    digits = np.clip(t["digits"].astype("float64").fillna(5).to_numpy(), 0, 10).astype(int)
+    with atomic_path(path, ".csv.tmp") as tmp:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(names)
+            for lo in range(0, len(t), CHUNK):
+                part = t.iloc[lo:lo + CHUNK]
+                cols = [_column(part, c.key, c.kind, digits[lo:lo + CHUNK]) for c in TRADE_COLUMNS]
+                writer.writerows(zip(*cols))
+    return Path(path)

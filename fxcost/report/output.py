@@ -1,0 +1,69 @@
+"""Where reports go: output-path checks, atomic replacement, and the text rules that keep cells from becoming formulas."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from fxcost.errors import ExportError
+
+#: A spreadsheet treats text starting with these as a formula (or DDE command) when it is typed or
+#: imported from CSV; OWASP's CSV-injection list, tab and carriage return included.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Whether ``text`` would be read as a formula if it reached a cell unprotected."""
+    return text.startswith(FORMULA_START)
+
+
+def csv_text(text: str) -> str:
+    """Text for a CSV cell: formula-like text gets a leading single quote, so Excel and Calc show it as text."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def output_problem(path: str | os.PathLike) -> str | None:
+    """Why a report cannot be written to ``path`` (one line), or None when it can be tried."""
+    target = Path(path)
+    folder = target.absolute().parent
+    if target.is_dir():
+        return f"cannot write {path}: it is a folder; give a file name."
+    if not folder.is_dir():
+        return f"cannot write {path}: the folder {folder} does not exist."
+    if not os.access(folder, os.W_OK):
+        return f"cannot write {path}: the folder {folder} is not writable."
+    return None
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, suffix: str) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it only when the block succeeds.
+
+    A failed or cancelled export leaves neither a half-written file nor a damaged earlier report.
+    Raises ExportError (a one-line message) when the folder cannot be written.
+    """
+    target = Path(path)
+    problem = output_problem(target)
+    if problem:
+        raise ExportError(problem)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.absolute().parent)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}.") from exc
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        # mkstemp creates the file private (0600); the report should get the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        yield tmp
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}.") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

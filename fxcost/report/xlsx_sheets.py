@@ -1,0 +1,318 @@
+"""The analysis sheets of the report: By symbol, By month, Equity, Rebates, Break-even, Compare, Cash events, IB."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+
+from fxcost.report.xlsx_book import typed
+from fxcost.report.xlsx_stream import NumberColumn, SheetStream, TextColumn, excel_serial
+
+#: Largest number of distinct exclusion reasons listed one by one (reasons carry each trade's figures).
+MAX_REASONS = 25
+
+
+class AnalysisSheets:
+    """Sheet writers mixed into the report book (fxcost.report.xlsx_book.Book): figures from the JSON summary."""
+
+    def _aggregate_columns(self, key: str, label: str, key_style: str | None) -> list[tuple[str, str, str | None]]:
+        m = self.money
+        return [
+            (key, label, key_style), ("trades", "Trades", "count"), ("lots", "Lots", "lots"),
+            ("profit", m("Profit"), "money"), ("commission", m("Commission"), "money"),
+            ("taxes", m("Taxes / fees"), "money"), ("swap", m("Swap"), "money"),
+            ("broker_net", m("Broker net"), "money"), ("spread_cost", m("Spread cost (est.)"), "money"),
+            ("transaction_cost", m("Transaction cost"), "money"), ("rebate", m("Rebate"), "money"),
+            ("net_transaction_cost", m("Net transaction cost"), "money"),
+            ("net_after_rebate", m("Net after rebate"), "money"),
+            ("cost_per_lot", m("Cost per lot"), "money"), ("cost_per_lot_after", m("Cost per lot after rebate"), "money"),
+            ("cost_pips_per_lot", "Cost pips per lot", "number2"),
+            ("cost_pips_per_lot_after", "Cost pips per lot after rebate", "number2"),
+            ("bps_before", "Cost bps before rebate", "number2"), ("bps", "Cost bps after rebate", "number2"),
+            ("win_rate", "Win rate", "pct"),
+        ]
+
+    def _by_symbol(self) -> None:
+        s = self.sheets["By symbol"]
+        columns = self._aggregate_columns("symbol", "Symbol", None)
+        s.widths([12] + [13] * (len(columns) - 1))
+        records = self.doc.get("by_symbol") or []
+        self.table(s, columns, records, name="By symbol")
+        self._total_row(s, columns)
+        s.ws.freeze_panes = "B2"
+
+    def _by_month(self) -> None:
+        s = self.sheets["By month"]
+        columns = self._aggregate_columns("month", "Month (close, server time)", "month")
+        s.widths([14] + [13] * (len(columns) - 1))
+        self.table(s, columns, self.doc.get("by_month") or [], name="By month")
+        self._total_row(s, columns)
+        s.ws.freeze_panes = "B2"
+
+    def _total_row(self, s: SheetStream, columns) -> None:
+        from fxcost.analysis import aggregate
+
+        total = aggregate.total(self.t).to_dict() if len(self.t) else {}
+        total[columns[0][0]] = "Total"
+        styles = [("bold" if i == 0 else (st if st != "money" else "money_bold")) for i, (_, _, st) in enumerate(columns)]
+        s.append([typed(total.get(k), st) if i else "Total" for i, (k, _, st) in enumerate(columns)], styles)
+
+    def _equity(self) -> None:
+        """Daily cumulative P&L lines for the chart (trades summed per server day of close)."""
+        from fxcost.analysis import aggregate
+
+        s = self.sheets["Equity"]
+        s.widths([14, 8, 20, 20, 20, 20])
+        t = self.t
+        m = self.money
+        columns = [("day", "Day (close, server time)", "date"), ("trades", "Trades", "count"),
+                   ("raw", m("Cumulative P&L at mid, before costs (est.)"), "money"),
+                   ("net", m("Cumulative net after costs (statement)"), "money"),
+                   ("net_rebate", m("Cumulative net + cashback"), "money"),
+                   ("rebate", m("Cumulative cashback"), "money")]
+        records: list[dict] = []
+        if len(t):
+            daily = aggregate.by(t.assign(day=t["close_time"].dt.normalize()), "day")
+            frame = pd.DataFrame({
+                "day": daily.index, "trades": daily["trades"].to_numpy(),
+                # P&L at mid = Profit + spread cost (costs.decompose), summed per day then accumulated.
+                "raw": (daily["profit"] + daily["spread_cost"]).cumsum().to_numpy(),
+                "net": daily["broker_net"].cumsum().to_numpy(),
+                "net_rebate": daily["net_after_rebate"].cumsum().to_numpy(),
+                "rebate": daily["rebate"].cumsum().to_numpy(),
+            })
+            records = frame.to_dict("records")
+        self.table(s, columns, records, name="Equity")
+        s.ws.freeze_panes = "A2"
+
+    def _rebates(self) -> None:
+        s = self.sheets["Rebates"]
+        s.widths([44, 20, 20, 20, 14, 20, 14, 14, 19, 12, 30])
+        doc = self.doc
+        reb = doc.get("rebate") or {}
+        costs = doc.get("costs") or {}
+        program = self.result.settings.main_program
+        payouts = _frames([a.payouts for a in self.result.accounts])
+        matches = _frames([a.payout_matches for a in self.result.accounts])
+        s.append(["Rebates: accrual, expected payouts and the statement's payout rows"], "title")
+        mixed = len({a.currency for a in self.result.accounts}) > 1
+
+        def m(text: str) -> str:  # payouts stay in each account's currency; the merged figures are in USD
+            return f"{text} (account currency)" if mixed else self.money(text)
+
+        if program is None:
+            s.append(["No rebate program was chosen: no rebate is accrued (choose one with --program or in the "
+                      "setup panel)."], "note")
+        matched = matches.loc[matches["status"] == "matched"] if len(matches) else matches
+        unexpected = matches.loc[matches["status"] == "unexpected"] if len(matches) else matches
+        missing = matches.loc[matches["status"] == "missing"] if len(matches) else matches
+        s.skip()
+        self.pairs(s, [
+            ("Program", getattr(program, "name", "none"), None),
+            ("Eligible trades", reb.get("eligible_trades"), "count"),
+            ("Excluded trades", reb.get("excluded_trades"), "count"),
+            (self.money("Rebate accrued (at each close)"), costs.get("rebate"), "money"),
+            (m("Expected payouts (program schedule)"), _sum(payouts, "paid"), "money"),
+            (m("Still carried forward (below the minimum)"), _carried(payouts), "money"),
+            (m("Statement payout rows matched"), _sum(matched, "actual"), "money"),
+            (m("Difference, matched rows (statement − expected)"), _sum(matched, "difference"), "money"),
+            ("Expected payouts not found in the statement", len(missing), "count"),
+            (m("Statement rebate rows not expected"), _sum(unexpected, "actual"), "money",
+             f"{len(unexpected)} row(s)"),
+        ])
+        s.skip()
+        s.append(["Excluded trades by reason"], "section")
+        reasons = sorted((reb.get("by_reason") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        rows = [{"reason": k, "trades": v} for k, v in reasons[:MAX_REASONS]]
+        if len(reasons) > MAX_REASONS:
+            rest = reasons[MAX_REASONS:]
+            rows.append({"reason": f"{len(rest)} other reasons", "trades": sum(v for _, v in rest)})
+        self.table(s, [("reason", "Reason", None), ("trades", "Trades", "count")],
+                   rows or [{"reason": "none: every trade is eligible" if program else "no program", "trades": 0}])
+        s.skip()
+        s.append(["Expected payouts per period (accrued at close, paid after the period ends)"], "section")
+        if mixed:
+            s.append(["Payouts and statement rows are in each account's own currency."], "note")
+        self.table(s, [("account", "Account", None), ("period_start", "Period start", "datetime"),
+                       ("period_end", "Period end (exclusive)", "datetime"), ("trades", "Trades", "count"),
+                       ("accrued", m("Accrued"), "money"), ("carried_in", m("Carried in"), "money"),
+                       ("paid", m("Paid"), "money"), ("carried_forward", m("Carried forward"), "money"),
+                       ("pay_date", "Pay date", "datetime")], _records(payouts), name="Payouts")
+        s.skip()
+        s.append(["Statement payouts matched to expected payouts"], "section")
+        self.table(s, [("account", "Account", None), ("status", "Status", None),
+                       ("period_start", "Period start", "datetime"), ("pay_date", "Expected pay date", "datetime"),
+                       ("expected", m("Expected"), "money"), ("time", "Statement time", "datetime"),
+                       ("actual", m("Statement amount"), "money"), ("difference", m("Difference"), "money"),
+                       ("days_late", "Days late", "number2"), ("ticket", "Ticket", "int"),
+                       ("comment", "Comment", None)], _records(matches), name="Matches")
+
+    def _breakeven(self) -> None:
+        s = self.sheets["Break-even"]
+        s.widths([40, 14, 12, 14, 14, 12, 14, 14, 14, 14, 12, 14, 14])
+        be = self.doc.get("breakeven") or {}
+        eff = be.get("equity_effect") or {}
+        m = self.money
+        s.append(["Break-even: what it costs to trade, and the win rate needed to cover it"], "title")
+        s.append([f"P&L basis: {be.get('pnl_basis', '')}; swap counted as a cost: "
+                  f"{'yes' if be.get('swap_in_cost') else 'no'}."], "note")
+        s.skip()
+        self.pairs(s, [
+            ("Trades (winners / losers)", be.get("trades"), "count", f"{be.get('winners')} / {be.get('losers')}"),
+            ("Cost pips per lot before rebate", be.get("cost_pips_per_lot_before"), "number2"),
+            ("Cost pips per lot after rebate", be.get("cost_pips_per_lot_after"), "number2"),
+            ("Break-even shift from the rebate (pips)", be.get("shift_pips"), "number2"),
+            (m("Cost per lot before rebate"), be.get("cost_per_lot_before"), "money"),
+            (m("Cost per lot after rebate"), be.get("cost_per_lot_after"), "money"),
+            (m("Average win"), be.get("avg_win"), "money"), (m("Average loss"), be.get("avg_loss"), "money"),
+            (m("Explicit cost per trade before rebate"), be.get("cost_per_trade_before"), "money"),
+            (m("Explicit cost per trade after rebate"), be.get("cost_per_trade_after"), "money"),
+            ("Break-even win rate before rebate", be.get("win_rate_before"), "pct"),
+            ("Break-even win rate after rebate", be.get("win_rate_after"), "pct"),
+            ("Actual win rate", be.get("actual_win_rate"), "pct"),
+            (m("Expectancy per trade before rebate"), be.get("expectancy_before"), "money"),
+            (m("Expectancy per trade after rebate"), be.get("expectancy_after"), "money"),
+            (m("Carry (swap) per trade"), be.get("carry_per_trade"), "money"),
+            (m("Max drawdown without rebates"), eff.get("max_drawdown_without"), "money"),
+            (m("Max drawdown with rebates"), eff.get("max_drawdown_with"), "money"),
+            (m("Daily P&L volatility without rebates"), eff.get("daily_pnl_vol_without"), "money"),
+            (m("Daily P&L volatility with rebates"), eff.get("daily_pnl_vol_with"), "money"),
+            ("Share of costs covered by rebates", eff.get("share_of_costs_covered"), "pct"),
+            ("Share of losses covered by rebates", eff.get("share_of_losses_covered"), "pct"),
+        ])
+        columns = [("symbol", "Symbol", None), ("trades", "Trades", "count"), ("lots", "Lots", "lots"),
+                   ("cost_pips_per_lot_before", "Cost pips/lot before", "number2"),
+                   ("cost_pips_per_lot_after", "Cost pips/lot after", "number2"),
+                   ("shift_pips", "Shift (pips)", "number2"),
+                   ("avg_win", m("Average win"), "money"), ("avg_loss", m("Average loss"), "money"),
+                   ("win_rate_before", "Break-even win rate before", "pct"),
+                   ("win_rate_after", "Break-even win rate after", "pct"),
+                   ("actual_win_rate", "Actual win rate", "pct"),
+                   ("expectancy_before", m("Expectancy before"), "money"),
+                   ("expectancy_after", m("Expectancy after"), "money")]
+        for key, title in (("by_symbol", "By symbol"), ("by_category", "By category"), ("by_account", "By account")):
+            records = be.get(key)
+            if not records:
+                continue
+            label = {"by_symbol": "symbol", "by_category": "category", "by_account": "account"}[key]
+            s.skip()
+            s.append([title], "section")
+            cols = [(label, title[3:].capitalize(), None)] + columns[1:]
+            self.table(s, cols, records, name="Break-even " + key if key == "by_symbol" else None)
+
+    def _compare(self) -> None:
+        s = self.sheets["Compare"]
+        s.widths([34, 24, 18, 22, 10, 10, 14, 14, 14, 14, 14, 14, 14, 12, 12])
+        m = self.money
+        doc = self.doc
+        s.append(["What if: the same history under other rebate programs, spreads and commissions"], "title")
+        s.append(["Same market moves (P&L at mid); only what the trader pays changes."], "note")
+        s.skip()
+        self.table(s, [("name", "Setup", None), ("profile", "Spread profile", None),
+                       ("commission", "Commission", None), ("program", "Rebate program", None),
+                       ("trades", "Trades", "count"), ("lots", "Lots", "lots"),
+                       ("spread_cost", m("Spread cost (est.)"), "money"),
+                       ("commission_total", m("Commission"), "money"), ("rebate", m("Rebate"), "money"),
+                       ("broker_net", m("Broker net"), "money"), ("net_after_rebate", m("Net after rebate"), "money"),
+                       ("transaction_cost", m("Transaction cost"), "money"),
+                       ("net_transaction_cost", m("Net transaction cost"), "money"),
+                       ("cost_pips_per_lot_before", "Cost pips/lot before", "number2"),
+                       ("cost_pips_per_lot_after", "Cost pips/lot after", "number2")],
+                   doc.get("whatif") or [], name="Compare")
+        sweeps = doc.get("sweeps") or {}
+        if sweeps.get("extra_spread_pips"):
+            s.skip()
+            s.append(["If every trade had paid more spread"], "section")
+            self.table(s, [("extra_pips", "Extra spread (pips)", "number2"),
+                           ("extra_spread_cost", m("Extra spread cost"), "money"), ("rebate", m("Rebate"), "money"),
+                           ("broker_net", m("Broker net"), "money"),
+                           ("net_after_rebate", m("Net after rebate"), "money")], sweeps["extra_spread_pips"])
+        if sweeps.get("rebate_rate"):
+            s.skip()
+            s.append(["If the rebate rate were scaled"], "section")
+            self.table(s, [("rebate_multiplier", "Rebate rate x", "number2"), ("rebate", m("Rebate"), "money"),
+                           ("rebate_per_lot", m("Rebate per lot"), "money"),
+                           ("net_after_rebate", m("Net after rebate"), "money")], sweeps["rebate_rate"])
+        projection = (doc.get("projection") or {}).get("programs") or []
+        if projection:
+            s.skip()
+            s.append([f"Cashback projection over {doc['projection'].get('months')} months at the history's "
+                      "average monthly volume"], "section")
+            self.table(s, [("program", "Program", None), ("lots_per_month", "Lots per month", "lots"),
+                           ("rebate_per_lot", m("Rebate per lot"), "money"),
+                           ("rebate_per_month", m("Rebate per month"), "money"),
+                           ("rebate_total", m("Rebate over the period"), "money"),
+                           ("rebate_total_reinvested", m("Reinvested (volume grows with equity)"), "money")],
+                       projection)
+
+    def _cash(self) -> None:
+        s = self.sheets["Cash events"]
+        s.widths([14, 11, 19, 12, 16, 40, 24])
+        cash = self.result.portfolio.frame("cash")
+        st = self.styles
+        headers = ["Account", "Ticket", "Time", "Kind", "Amount (account currency)", "Comment", "File"]
+        s.append(headers, "header")
+        n = len(cash)
+        columns = [
+            TextColumn(cash["account"].astype(object).to_numpy(), st),
+            NumberColumn(cash["ticket"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan), st.id("int"),
+                         integer=True),
+            NumberColumn(excel_serial(cash["time"].to_numpy()), st.id("datetime")),
+            TextColumn(cash["kind"].astype(object).to_numpy(), st),
+            NumberColumn(cash["amount"].to_numpy(dtype="float64"), st.id("money")),
+            TextColumn(cash["comment"].astype(object).to_numpy(), st),
+            TextColumn(cash["source"].astype(object).map(lambda p: os.path.basename(str(p))).to_numpy(), st),
+        ]
+        s.write_columns(columns, n)
+        s.ws.freeze_panes = "A2"
+        s.ws.auto_filter.ref = f"A1:G{max(s.rows, 1)}"
+
+    def _ib(self) -> None:
+        from fxcost.analysis import ib
+
+        s = self.sheets["IB"]
+        s.widths([24, 12, 10, 16, 14, 14, 14, 14, 14, 14])
+        program = self.result.settings.main_program
+        s.append(["Introducing broker: client accounts' volume, IB earnings and the share passed back"], "title")
+        if program is None:
+            s.append(["Choose a rebate program (the IB's) to see earnings per client and month."], "note")
+            return
+        t = self.t
+        shares = {str(a): program.client_share(a) for a in pd.unique(t["account"].astype(str))}
+        tables = ib.ib_rollup(t, shares)
+        s.append([f"Program: {program.name}. IB earnings = the program's rebate on each client trade; the share "
+                  "passed back is the program's client_share_pct / client_shares."], "note")
+        m = self.money
+        columns = [("trades", "Trades", "count"), ("lots", "Lots", "lots"), ("notional_usd", "Notional USD", "money0"),
+                   ("ib_earnings", m("IB earnings"), "money"), ("share_pct", "Share passed back (%)", "number2"),
+                   ("passed_back", m("Passed back"), "money"), ("ib_keeps", m("IB keeps"), "money"),
+                   ("earnings_per_lot", m("Earnings per lot"), "money")]
+        for key, title, keys in (("by_client", "By client account", [("account", "Account", None)]),
+                                 ("by_month", "By month", [("month", "Month", None)]),
+                                 ("by_client_month", "By client and month",
+                                  [("account", "Account", None), ("month", "Month", None)])):
+            s.skip()
+            s.append([title], "section")
+            self.table(s, keys + columns, tables[key].to_dict("records"))
+
+
+def _frames(frames: list) -> pd.DataFrame:
+    frames = [f for f in frames if f is not None and len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return frame.to_dict("records") if len(frame) else []
+
+
+def _sum(frame: pd.DataFrame, col: str) -> float:
+    return float(frame[col].sum()) if len(frame) and col in frame.columns else 0.0
+
+
+def _carried(payouts: pd.DataFrame) -> float:
+    """What each account still carries after its last period (below the program's minimum payout)."""
+    if not len(payouts):
+        return 0.0
+    return float(payouts.groupby("account", sort=False)["carried_forward"].last().sum())

@@ -1,0 +1,207 @@
+"""The report's Summary sheet: accounts, period, key figures, reconciliation, assumptions and warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from fxcost import __version__
+from fxcost.report.xlsx_stream import SheetStream
+
+
+class SummarySheet:
+    """The Summary sheet, mixed into the report book (fxcost.report.xlsx_book.Book)."""
+
+    def _summary(self) -> None:
+        s = self.sheets["Summary"]
+        s.widths([44, 22, 36, 12, 12, 12, 12, 19, 19, 30])
+        doc, result = self.doc, self.result
+        m = self.money
+        t = self.t
+        costs, totals, counts = doc.get("costs") or {}, doc.get("totals") or {}, doc.get("counts") or {}
+        be = doc.get("breakeven") or {}
+        eff = be.get("equity_effect") or {}
+        s.append(["fxcost report: trading costs and cashback"], "title")
+        s.append([f"Written {dt.datetime.now():%Y-%m-%d %H:%M} by fxcost {__version__}. Money in {self.currency} "
+                  "unless a column says otherwise; times are broker server time as printed."], "note")
+        s.append(["The spread cost is an estimate and is already inside MetaTrader's Profit: it explains the "
+                  "P&L, it is never subtracted from it again."], "note")
+        s.skip()
+        s.append(["Accounts"], "section")
+        accounts = []
+        for a in result.accounts:
+            acct, trades = a.book.account, a.trades
+            accounts.append({
+                "label": a.book.label, "name": acct.name, "broker": acct.broker or acct.server,
+                "currency": a.currency, "leverage": a.leverage, "type": acct.account_type or acct.margin_mode,
+                "trades": len(trades),
+                "first": trades["open_time"].min() if len(trades) else None,
+                "last": trades["close_time"].max() if len(trades) else None,
+                "files": ", ".join(os.path.basename(f) for f in a.book.files),
+            })
+        self.table(s, [("label", "Account", None), ("name", "Name", None), ("broker", "Broker / server", None),
+                       ("currency", "Currency", None), ("leverage", "Leverage 1:", "count"),
+                       ("type", "Type", None), ("trades", "Closed trades", "count"),
+                       ("first", "First open", "datetime"), ("last", "Last close", "datetime"),
+                       ("files", "Files", None)], accounts)
+        s.skip()
+        s.append(["Period"], "section")
+        first = t["open_time"].min() if len(t) else None
+        last = t["close_time"].max() if len(t) else None
+        self.pairs(s, [("First trade opened", first, "datetime"), ("Last trade closed", last, "datetime")])
+        s.skip()
+        s.append(["Key figures", "Value", "Note"], "header")
+        self.pairs(s, [
+            ("Closed trades", counts.get("closed_trades"), "count"),
+            ("Lots", totals.get("lots"), "lots"),
+            (m("Profit (MetaTrader)"), costs.get("profit"), "money", "price result at executed prices"),
+            (m("Commission"), costs.get("commission"), "money", "negative = charged"),
+            (m("Taxes / fees"), costs.get("taxes"), "money"),
+            (m("Swap"), costs.get("swap"), "money", "carry, shown apart; + is income"),
+            (m("Broker net"), costs.get("broker_net"), "money_bold", "Profit + commission + taxes + swap"),
+            (m("Spread cost (estimated)"), costs.get("spread_cost"), "money", "already inside Profit"),
+            (m("P&L at mid prices (estimated)"), costs.get("mid_pnl"), "money", "Profit + spread cost"),
+            (m("Transaction cost"), costs.get("transaction_cost"), "money", "spread + commission + taxes"),
+            (m("Rebate (cashback accrued)"), costs.get("rebate"), "money"),
+            (m("Net transaction cost"), costs.get("net_transaction_cost"), "money", "after rebate"),
+            (m("Net after rebate"), costs.get("net_after_rebate"), "money_bold", "broker net + rebate"),
+            (m("Cost per lot before rebate"), costs.get("cost_per_lot"), "money"),
+            (m("Cost per lot after rebate"), costs.get("cost_per_lot_after"), "money"),
+            ("Cost pips per lot before rebate", costs.get("cost_pips_per_lot_before"), "number2"),
+            ("Cost pips per lot after rebate", costs.get("cost_pips_per_lot_after"), "number2"),
+            ("Cost in bps of notional before rebate", costs.get("bps_before"), "number2"),
+            ("Cost in bps of notional after rebate", costs.get("bps"), "number2"),
+            ("USD per million before rebate", costs.get("usd_per_million_before"), "money"),
+            ("USD per million after rebate", costs.get("usd_per_million"), "money"),
+            ("Notional USD", costs.get("notional_usd"), "money0"),
+            ("Break-even win rate before rebate", be.get("win_rate_before"), "pct"),
+            ("Break-even win rate after rebate", be.get("win_rate_after"), "pct"),
+            ("Actual win rate", be.get("actual_win_rate"), "pct"),
+            ("Share of costs covered by rebates", eff.get("share_of_costs_covered"), "pct"),
+            (m("Max drawdown without / with rebates"), eff.get("max_drawdown_without"), "money",
+             _fmt_money(eff.get("max_drawdown_with"))),
+            ("Trades with a measured spread", costs.get("spread_measured_trades"), "count"),
+            ("Trades with an estimated spread", costs.get("spread_estimated_trades"), "count"),
+            (m("Deposits"), totals.get("deposits"), "money"),
+            (m("Withdrawals"), totals.get("withdrawals"), "money"),
+            (m("Credit"), totals.get("credit"), "money"),
+            (m("Rebate rows in the statement"), totals.get("rebate_like"), "money"),
+            ("Open positions (not costed)", counts.get("open_positions"), "count"),
+            ("Cancelled / working orders (not costed)", counts.get("cancelled_orders"), "count",
+             f"{counts.get('working_orders', 0)} working"),
+        ])
+        s.skip()
+        self._reconciliation(s)
+        s.skip()
+        self._assumptions(s)
+        warnings = doc.get("warnings") or []
+        if warnings:
+            s.skip()
+            s.append(["Warnings"], "section")
+            for w in warnings:
+                s.append([w], "warn")
+
+    def _reconciliation(self, s: SheetStream) -> None:
+        s.append(["Reconciliation with the report's printed totals"], "section")
+        rows = []
+        for f in self.result.portfolio.files:
+            rec = f.reconciliation
+            name = os.path.basename(f.statement.path)
+            if not rec.compared:
+                rows.append({"file": name, "result": "the report prints no totals to compare"})
+            for fld, (imported, printed) in rec.compared.items():
+                diff = rec.differences.get(fld)
+                rows.append({"file": name, "field": fld, "imported": imported, "printed": printed,
+                             "difference": imported - printed,
+                             "result": "agrees" if diff is None else f"DIFFERENCE: {diff.cause or 'cause unknown'}"})
+        self.table(s, [("file", "File", None), ("field", "Printed total", None), ("imported", "Imported", "number2"),
+                       ("printed", "Printed", "number2"), ("difference", "Difference", "number2"),
+                       ("result", "Result", None)], rows)
+        ok = (self.doc.get("reconciliation") or {}).get("ok")
+        s.append(["Every printed total agrees with the import." if ok else
+                  "Some printed totals differ from the import: see the rows above and the warnings."], "note")
+
+    def _assumptions(self, s: SheetStream) -> None:
+        settings = self.result.settings
+        profile = settings.profile
+        s.append(["Assumptions"], "section")
+        offsets = ", ".join(f"{k}: {v:+g} h" for k, v in settings.utc_offsets.items())
+        commission = settings.commission
+        self.pairs(s, [
+            ("Spread profile", profile.name, None, profile.path and os.path.basename(profile.path)),
+            ("Profile source", profile.source, None, profile.date),
+            ("Commission schedule (where the export has none)",
+             commission.name if commission else "none: commission as exported", None,
+             _schedule_text(commission) if commission else ""),
+            ("Server time minus UTC (hours)", settings.server_utc_offset, "number2", offsets),
+            ("Leverage override", settings.leverage, "count"),
+            ("Swap counted as a cost in break-even", "yes" if settings.include_swap_in_cost else "no", None),
+            ("Market data files for measured spreads", len(settings.market_data), "count"),
+        ])
+        self._profile_table(s)
+        program = settings.main_program
+        s.skip()
+        s.append(["Rebate program"], "section")
+        if program is None:
+            s.append(["none: no rebate is accrued"], "note")
+        else:
+            self._program_rows(s, program)
+            for other in settings.programs[1:]:
+                s.append([f"Compared program: {other.name}"], "bold")
+                self._program_rows(s, other)
+
+    def _profile_table(self, s: SheetStream) -> None:
+        """The profile's spreads for the symbols and categories traded, with the trades each one priced."""
+        t = self.t
+        profile = self.result.settings.profile
+        if not len(t):
+            return
+        used = t.groupby(["symbol_root", "category", "spread_source"], observed=True).size().reset_index(name="n")
+        rows = []
+        for rec in used.to_dict("records"):
+            root, cat, source = rec["symbol_root"], rec["category"], rec["spread_source"]
+            entry = profile.spreads.get(str(root).upper()) or profile.categories.get(cat)
+            rows.append({"symbol": root, "category": cat, "source_used": source, "trades": rec["n"],
+                         "value": entry.value if entry and source.startswith("profile") else None,
+                         "unit": entry.unit if entry and source.startswith("profile") else "",
+                         "source": entry.source if entry and source.startswith("profile") else "",
+                         "date": entry.date if entry and source.startswith("profile") else ""})
+        s.skip()
+        s.append(["Spreads used (round turn)"], "bold")
+        self.table(s, [("symbol", "Symbol", None), ("category", "Category", None), ("value", "Spread", "number4"),
+                       ("unit", "Unit", None), ("trades", "Trades", "count"), ("source_used", "Spread from", None),
+                       ("source", "Source", None), ("date", "Date", None)], rows)
+
+    def _program_rows(self, s: SheetStream, program) -> None:
+        e, p = program.eligibility, program.payout
+        self.pairs(s, [
+            ("Program", program.name, None, program.description),
+            ("Currency / lot basis", f"{program.currency}, {program.lot_basis.replace('_', ' ')}", None,
+             " ".join(x for x in (program.source, program.date) if x)),
+        ])
+        for i, rule in enumerate(program.rates):
+            match = ", ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in
+                              rule.as_dict()["match"].items()) or "every trade"
+            s.append([f"Rate {i + 1}", rule.label(i), match])
+        for tier in program.tiers:
+            s.append(["Tier", f"from {tier.min_lots_per_month:g} lots a month", f"x {tier.multiplier:g}"])
+        rules = [f"min hold {e.min_hold_seconds:g} s" if e.min_hold_seconds else "",
+                 f"min move {e.min_move_points:g} points" if e.min_move_points else "",
+                 f"excluded symbols {', '.join(e.exclude_symbols)}" if e.exclude_symbols else "",
+                 f"excluded categories {', '.join(e.exclude_categories)}" if e.exclude_categories else "",
+                 f"capped at {e.cap_pct_of_spread:g}% of the spread" if e.cap_pct_of_spread is not None else ""]
+        s.append(["Eligibility", "; ".join(r for r in rules if r) or "every trade"])
+        s.append(["Payout", f"{p.cycle}, {p.lag_days} day(s) after the period, minimum {p.min_amount:g}",
+                  f"day starts {p.day_boundary_hour:02d}:00 server time"])
+
+
+def _fmt_money(value) -> str:
+    return "" if value is None else f"with rebates: {value:,.2f}"
+
+
+def _schedule_text(schedule) -> str:
+    d = schedule.as_dict()
+    text = f"{d['model'].replace('_', ' ')} {d['rate']:g} {d['currency']} {d['per'].replace('_', ' ')}, applied {d['apply']}"
+    if d["categories"]:
+        text += "; " + ", ".join(f"{k} {v:g}" for k, v in d["categories"].items())
+    return text

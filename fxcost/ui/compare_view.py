@@ -1,0 +1,122 @@
+"""Compare view: the same history under other rebate programs and spread profiles, and sensitivity sweeps."""
+
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
+
+from fxcost.ui.charts import BarChart, XYChart
+from fxcost.ui.frame_model import FrameModel
+from fxcost.ui.viewdata import Bars
+
+#: Columns of the what-if table: (Outcome field, header, kind, tooltip).
+COLUMNS = [
+    ("name", "Setup", "text", "The actual setup first, then each compared program and profile"),
+    ("profile", "Spread profile", "text", ""),
+    ("commission", "Commission", "text", ""),
+    ("program", "Rebate program", "text", ""),
+    ("trades", "Trades", "int", ""),
+    ("lots", "Lots", "num", ""),
+    ("spread_cost", "Spread (est.)", "money", "Σ spread × M × lots under this setup's profile"),
+    ("commission_total", "Commission", "money", "Σ commission (negative when charged)"),
+    ("rebate", "Rebate", "money", "Σ rebate under this setup's program"),
+    ("broker_net", "Net", "money", "Σ (Profit' + commission + taxes + swap), Profit' = mid P&L − spread'"),
+    ("net_after_rebate", "Net after rebate", "money", "Net + rebate"),
+    ("difference", "vs actual", "money", "Net after rebate minus the actual setup's"),
+    ("transaction_cost", "Cost", "money", "Spread − commission − taxes"),
+    ("net_transaction_cost", "Cost after rebate", "money", "Cost − rebate"),
+    ("cost_pips_per_lot_before", "Cost pips/lot", "num", "Cost / Σ (lots × pip value)"),
+    ("cost_pips_per_lot_after", "Pips/lot after rebate", "num", "Cost after rebate / Σ (lots × pip value)"),
+]
+
+
+def outcomes_frame(outcomes: list) -> pd.DataFrame:
+    """The what-if outcomes as a frame, with the difference to the first (actual) row."""
+    frame = pd.DataFrame([o.__dict__ for o in outcomes])
+    if len(frame):
+        frame["difference"] = frame["net_after_rebate"] - float(frame["net_after_rebate"].iloc[0])
+    return frame
+
+
+def short_name(name: str, most: int = 28) -> str:
+    """A setup's name short enough for a bar label (the table shows it in full)."""
+    for prefix in ("Program: ", "Profile: "):
+        name = name.removeprefix(prefix)
+    return name if len(name) <= most else name[: most - 1] + "…"
+
+
+class CompareView(QWidget):
+    """What-if table over a chart of net after rebate per setup, and the spread and rebate sweeps."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.note = QLabel("Choose programs and spread profiles to compare in the setup panel (“Compare”).")
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        self.model = FrameModel(COLUMNS, self)
+        self.table = QTableView()
+        self.table.setObjectName("compare-table")
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(False)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("compare-charts")
+        self.chart = BarChart("Net after rebate per setup", "money")
+        self.spread_sweep = XYChart("If every trade paid more spread", "extra spread (pips per round turn)", "money")
+        self.rebate_sweep = XYChart("If the rebate rate were scaled", "rebate multiplier (1 = main program)",
+                                    "money")
+        self.tabs.addTab(self.chart, "Setups")
+        self.tabs.addTab(self.spread_sweep, "Spread sweep")
+        self.tabs.addTab(self.rebate_sweep, "Rebate sweep")
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([200, 420])
+        layout.addWidget(splitter, 1)
+
+    def set_views(self, views) -> None:
+        frame = outcomes_frame(views.compare)
+        self.model.set_frame(frame)
+        ccy = views.result.currency
+        for chart in (self.chart, self.spread_sweep, self.rebate_sweep):
+            chart.set_currency(ccy)
+        if len(frame):
+            self.chart.set_bars(Bars(
+                labels=[short_name(str(n)) for n in frame["name"]],
+                series={"Net (statement)": frame["broker_net"].to_numpy(dtype=float),
+                        "Rebate": frame["rebate"].to_numpy(dtype=float)},
+                stacked=True, unit=ccy,
+                line=("Net after rebate", frame["net_after_rebate"].to_numpy(dtype=float))))
+        else:
+            self.chart.set_bars(None)
+        lines = []
+        if views.spread_sweep is not None:
+            s = views.spread_sweep
+            lines = [("Net after rebate", s["extra_pips"].to_numpy(), s["net_after_rebate"].to_numpy())]
+        self.spread_sweep.set_lines(lines, " pips")
+        lines = []
+        if views.rebate_sweep is not None:
+            r = views.rebate_sweep
+            lines = [("Net after rebate", r["rebate_multiplier"].to_numpy(), r["net_after_rebate"].to_numpy()),
+                     ("Rebate", r["rebate_multiplier"].to_numpy(), r["rebate"].to_numpy())]
+        self.rebate_sweep.set_lines(lines, "×")
+        n = max(0, len(frame) - 1)
+        self.note.setText(
+            f"The same trades re-priced under {n} other setup(s): the market's move (mid-price P&L) stays, "
+            f"spread, commission and rebate change. Figures in {ccy}. Choose what to compare in the setup panel."
+            if n else "Nothing to compare yet: tick programs or spread profiles under “Compare” in the setup panel.")
+
+    def current_chart(self) -> QWidget:
+        return self.tabs.currentWidget()
+
+    def apply_theme(self) -> None:
+        for chart in (self.chart, self.spread_sweep, self.rebate_sweep):
+            chart.apply_theme()
+

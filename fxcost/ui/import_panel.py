@@ -1,0 +1,72 @@
+"""Import panel: what was imported, per file: account, counts, reconciliation with printed totals, warnings, skips."""
+
+from __future__ import annotations
+
+import html
+import os
+
+from PySide6.QtWidgets import QTextBrowser
+
+from fxcost.model import FORMATS
+from fxcost.portfolio import Portfolio
+from fxcost.report import json_summary
+
+
+def render_html(portfolio: Portfolio) -> str:
+    """The import panel as HTML."""
+    doc = json_summary.summary(portfolio)
+    esc = html.escape
+    parts = ["<h2>Imported files</h2>"]
+    for f in portfolio.files:
+        st, a = f.statement, f.statement.account
+        parts.append(f"<h3>{esc(os.path.basename(st.path))}</h3><p>{esc(FORMATS.get(st.format, st.format))}<br>")
+        parts.append(
+            f"Account <b>{esc(a.login or '(not printed)')}</b> {esc(a.name)} · {esc(a.broker)} · "
+            f"{esc(a.currency or '?')}" + (f" · 1:{a.leverage}" if a.leverage else "") + "<br>"
+        )
+        parts.append(
+            f"{len(st.trades)} closed trades · {len(st.open_positions)} open positions · "
+            f"{len(st.orders)} pending orders · {len(st.cash)} cash events</p>"
+        )
+        rec = f.reconciliation
+        rows = "".join(
+            f"<tr><td>{esc(name)}</td><td align=right>{mine:,.2f}</td><td align=right>{printed:,.2f}</td>"
+            f"<td>{'✔' if name not in rec.differences else '✘ ' + esc(rec.differences[name].cause or 'cause unknown')}"
+            "</td></tr>"
+            for name, (mine, printed) in rec.compared.items()
+        )
+        parts.append(
+            "<table border=1 cellspacing=0 cellpadding=3><tr><th>Field</th><th>Imported</th><th>Printed</th>"
+            f"<th>Reconciled</th></tr>{rows}</table>" if rows else "<p>The report prints no totals to compare.</p>"
+        )
+        for w in st.warnings:
+            parts.append(f"<p style='color:#a60'>⚠ {esc(w)}</p>")
+        if st.skipped:
+            items = "".join(f"<li>{esc(str(s))}</li>" for s in st.skipped[:200])
+            more = f"<li>… and {len(st.skipped) - 200} more</li>" if len(st.skipped) > 200 else ""
+            parts.append(f"<p>{len(st.skipped)} row(s) skipped:</p><ul>{items}{more}</ul>")
+    for p, m in portfolio.failures:
+        parts.append(f"<h3>{esc(os.path.basename(p))}</h3><p style='color:#b00'>Not imported: {esc(m)}</p>")
+    for w in portfolio.warnings:
+        parts.append(f"<p style='color:#a60'>⚠ {esc(w)}</p>")
+    t = doc["totals"]
+    parts.append(
+        "<h2>Totals over closed trades</h2><table cellpadding=3>"
+        + "".join(f"<tr><td>{esc(k.replace('_', ' ').capitalize())}</td><td align=right>{v:,.2f}</td></tr>"
+                  for k, v in t.items())
+        + "</table>"
+    )
+    return "".join(parts)
+
+
+class ImportPanel(QTextBrowser):
+    """Read-only HTML view of the last import."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("import-panel")
+        self.setOpenExternalLinks(False)
+        self.setHtml("<p>Open a MetaTrader 4/5 history export (File ▸ Open, or drop files on the window).</p>")
+
+    def set_portfolio(self, portfolio: Portfolio) -> None:
+        self.setHtml(render_html(portfolio))

@@ -1,0 +1,415 @@
+"""Validating editors for rebate programs and spread profiles: every change re-checks with the engine's own parser.
+
+The form edits the program's JSON object; :func:`fxcost.analysis.programs.from_dict` (and
+``SpreadProfile.from_dict``) validate it after each change, so the dialog can never accept what
+the CLI could not read. The first problem is shown under the form and OK stays disabled.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fxcost.analysis import programs
+from fxcost.analysis.instruments import CATEGORIES
+from fxcost.errors import FxCostError
+
+RATE_HEADERS = ("Symbols", "Categories", "Accounts", "Model", "Rate", "Lot basis")
+#: Lot-basis cell value meaning "the program's".
+INHERIT = ""
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+
+
+def _number(text: str):
+    """A cell's number, or the text itself so the validator names the bad value."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() else value
+
+
+def _spin(minimum: float, maximum: float, decimals: int = 2, step: float = 1.0, special: str = "") -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(minimum, maximum)
+    box.setDecimals(decimals)
+    box.setSingleStep(step)
+    if special:
+        box.setSpecialValueText(special)
+    return box
+
+
+def _combo(values, current: str = "") -> QComboBox:
+    box = QComboBox()
+    box.addItems(list(values))
+    if current in values:
+        box.setCurrentText(current)
+    return box
+
+
+class _ChoiceDelegate(QStyledItemDelegate):
+    """Edits a cell with a combo box of the allowed values (typing stays possible, the validator has the last word)."""
+
+    def __init__(self, choices: tuple[str, ...], parent=None):
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
+        box = QComboBox(parent)
+        box.setEditable(True)
+        box.addItems(list(self.choices))
+        return box
+
+    def setEditorData(self, editor, index):  # noqa: N802 - Qt's name
+        editor.setCurrentText(index.data() or "")
+
+    def setModelData(self, editor, model, index):  # noqa: N802 - Qt's name
+        model.setData(index, editor.currentText())
+
+
+class _Table(QWidget):
+    """A small editable table with Add / Remove / Up / Down buttons."""
+
+    def __init__(self, headers: tuple[str, ...], on_change, defaults: list[str] | None = None, parent=None):
+        super().__init__(parent)
+        self.defaults = defaults or [""] * len(headers)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget(0, len(headers))
+        self.table.setHorizontalHeaderLabels(list(headers))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(True)
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        for text, slot in (("Add", lambda: self.add_row(list(self.defaults))), ("Remove", self.remove_row),
+                           ("Up", lambda: self.move(-1)),
+                           ("Down", lambda: self.move(1))):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.on_change = on_change
+        self.table.itemChanged.connect(lambda _item: on_change())
+
+    def add_row(self, values: list[str] | None = None, extra=None) -> None:
+        self.table.blockSignals(True)
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        values = values or [""] * self.table.columnCount()
+        for c, v in enumerate(values):
+            item = QTableWidgetItem(str(v))
+            if c == 0:
+                item.setData(Qt.ItemDataRole.UserRole, extra)
+            self.table.setItem(r, c, item)
+        self.table.blockSignals(False)
+        self.on_change()
+
+    def remove_row(self) -> None:
+        r = self.table.currentRow()
+        if r >= 0:
+            self.table.removeRow(r)
+            self.on_change()
+
+    def move(self, step: int) -> None:
+        r = self.table.currentRow()
+        to = r + step
+        if r < 0 or not 0 <= to < self.table.rowCount():
+            return
+        rows = self.rows()
+        rows[r], rows[to] = rows[to], rows[r]
+        self.set_rows(rows)
+        self.table.setCurrentCell(to, 0)
+
+    def rows(self) -> list[tuple[list[str], object]]:
+        out = []
+        for r in range(self.table.rowCount()):
+            cells = [(self.table.item(r, c).text() if self.table.item(r, c) else "").strip()
+                     for c in range(self.table.columnCount())]
+            first = self.table.item(r, 0)
+            out.append((cells, first.data(Qt.ItemDataRole.UserRole) if first else None))
+        return out
+
+    def set_rows(self, rows: list[tuple[list[str], object]]) -> None:
+        self.table.blockSignals(True)
+        self.table.setRowCount(0)
+        self.table.blockSignals(False)
+        for cells, extra in rows:
+            self.add_row(cells, extra)
+
+
+class ProgramDialog(QDialog):
+    """Create or edit a rebate program; ``program()`` returns the validated result after OK."""
+
+    def __init__(self, data: dict | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Rebate program")
+        self.resize(760, 620)
+        self._original = copy.deepcopy(data or {"name": "New program", "currency": "USD", "lot_basis": "round_turn",
+                                                "rates": [{"match": {}, "model": "per_lot", "rate": 5.0}]})
+        self._program: programs.RebateProgram | None = None
+        d = self._original
+        layout = QVBoxLayout(self)
+        tabs = QTabWidget()
+        layout.addWidget(tabs, 1)
+
+        general = QWidget()
+        form = QFormLayout(general)
+        self.name = QLineEdit(d.get("name", ""))
+        self.name.setObjectName("program-name")
+        self.description = QLineEdit(d.get("description", ""))
+        self.source = QLineEdit(d.get("source", ""))
+        self.currency = _combo(programs.CURRENCIES, d.get("currency", "USD"))
+        self.lot_basis = _combo(programs.LOT_BASES, d.get("lot_basis", "round_turn"))
+        self.tier_volume = _combo(programs.TIER_VOLUMES, d.get("tier_volume", "eligible"))
+        self.cent_lot_factor = _spin(0.0001, 1.0, 4, 0.01)
+        self.cent_lot_factor.setValue(float(d.get("cent_lot_factor", 0.01)))
+        self.client_share = _spin(-1, 100, 1, 5, special="none (not an IB program)")
+        self.client_share.setValue(float(d["client_share_pct"]) if d.get("client_share_pct") is not None else -1)
+        for label, w in (("Name", self.name), ("Description", self.description), ("Source", self.source),
+                         ("Rates quoted in", self.currency), ("Rates per", self.lot_basis),
+                         ("Tier volume counts", self.tier_volume), ("Standard lots per cent lot", self.cent_lot_factor),
+                         ("IB: % passed back to clients", self.client_share)):
+            form.addRow(label, w)
+        tabs.addTab(general, "General")
+
+        rates = QWidget()
+        rl = QVBoxLayout(rates)
+        rl.addWidget(QLabel("The first rate whose match fits a trade prices it; leave Symbols, Categories and Accounts "
+                            f"empty to match every trade. Models: {', '.join(programs.MODELS)}. Categories: "
+                            f"{', '.join(CATEGORIES)}. Lot basis empty = the program's."))
+        rl.itemAt(0).widget().setWordWrap(True)
+        self.rates = _Table(RATE_HEADERS, self.revalidate, ["", "", "", "per_lot", "0", ""])
+        self.rates.setObjectName("program-rates")
+        self.rates.table.setItemDelegateForColumn(3, _ChoiceDelegate(programs.MODELS, self))
+        self.rates.table.setItemDelegateForColumn(5, _ChoiceDelegate((INHERIT, *programs.LOT_BASES), self))
+        rl.addWidget(self.rates, 1)
+        rl.addWidget(QLabel("Tiers: the rate multiplier once an account closes this many lots in a month."))
+        self.tiers = _Table(("Min lots per month", "Multiplier"), self.revalidate, ["0", "1"])
+        rl.addWidget(self.tiers)
+        tabs.addTab(rates, "Rates and tiers")
+
+        elig = QWidget()
+        ef = QFormLayout(elig)
+        e = d.get("eligibility", {}) or {}
+        self.min_hold = _spin(0, 10_000_000, 0, 30)
+        self.min_hold.setSuffix(" s")
+        self.min_hold.setValue(float(e.get("min_hold_seconds", 0)))
+        self.min_move = _spin(0, 1_000_000, 1, 1)
+        self.min_move.setSuffix(" points")
+        self.min_move.setValue(float(e.get("min_move_points", 0)))
+        self.exclude_symbols = QLineEdit(", ".join(e.get("exclude_symbols", [])))
+        self.exclude_categories = QLineEdit(", ".join(e.get("exclude_categories", [])))
+        self.cap = _spin(0, 1000, 1, 5, special="no cap")
+        self.cap.setSuffix(" % of spread")
+        self.cap.setValue(float(e.get("cap_pct_of_spread") or 0))
+        for label, w in (("Minimum hold time", self.min_hold), ("Minimum price move", self.min_move),
+                         ("Excluded symbols", self.exclude_symbols), ("Excluded categories", self.exclude_categories),
+                         ("Rebate at most", self.cap)):
+            ef.addRow(label, w)
+        p = d.get("payout", {}) or {}
+        pay = QGroupBox("Payout")
+        pf = QFormLayout(pay)
+        self.cycle = _combo(programs.CYCLES, p.get("cycle", "monthly"))
+        self.weekday = _combo(programs.WEEKDAYS, p.get("weekday", "monday"))
+        self.lag = QSpinBox()
+        self.lag.setRange(0, 120)
+        self.lag.setValue(int(p.get("lag_days", 0)))
+        self.min_amount = _spin(0, 1_000_000, 2, 1)
+        self.min_amount.setValue(float(p.get("min_amount", 0)))
+        self.boundary = QSpinBox()
+        self.boundary.setRange(0, 23)
+        self.boundary.setValue(int(p.get("day_boundary_hour", 0)))
+        for label, w in (("Cycle", self.cycle), ("Weekly on", self.weekday), ("Paid after (days)", self.lag),
+                         ("Minimum payout", self.min_amount), ("Day starts at hour (server)", self.boundary)):
+            pf.addRow(label, w)
+        ef.addRow(pay)
+        tabs.addTab(elig, "Eligibility and payout")
+
+        self.error = QLabel("")
+        self.error.setObjectName("program-error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c0392b")
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self._loading = True
+        for rate in d.get("rates", []):
+            m = rate.get("match", {}) or {}
+            cats = m.get("categories") or ([m["category"]] if m.get("category") else [])
+            self.rates.add_row([", ".join(map(str, m.get("symbols", []))), ", ".join(cats),
+                                ", ".join(map(str, m.get("accounts", []))), rate.get("model", ""),
+                                f"{rate.get('rate', '')}", rate.get("lot_basis", INHERIT)], rate.get("plus"))
+        for tier in d.get("tiers", []):
+            self.tiers.add_row([f"{tier.get('min_lots_per_month', '')}", f"{tier.get('multiplier', '')}"])
+        self._loading = False
+        for w in (self.name, self.description, self.source, self.exclude_symbols, self.exclude_categories):
+            w.textChanged.connect(self.revalidate)
+        for w in (self.currency, self.lot_basis, self.tier_volume, self.cycle, self.weekday):
+            w.currentIndexChanged.connect(self.revalidate)
+        for w in (self.cent_lot_factor, self.client_share, self.min_hold, self.min_move, self.cap, self.lag,
+                  self.min_amount, self.boundary):
+            w.valueChanged.connect(self.revalidate)
+        self.revalidate()
+
+    def to_dict(self) -> dict:
+        """The program's JSON object as the form stands (not yet validated)."""
+        d = {k: v for k, v in self._original.items() if k in ("date", "client_shares")}
+        d.update({"name": self.name.text().strip(), "currency": self.currency.currentText(),
+                  "lot_basis": self.lot_basis.currentText(), "tier_volume": self.tier_volume.currentText(),
+                  "cent_lot_factor": self.cent_lot_factor.value()})
+        for key, w in (("description", self.description), ("source", self.source)):
+            if w.text().strip():
+                d[key] = w.text().strip()
+        if self.client_share.value() >= 0:
+            d["client_share_pct"] = self.client_share.value()
+        rates = []
+        for cells, plus in self.rates.rows():
+            symbols, cats, accounts, model, rate, basis = cells
+            match: dict = {}
+            if symbols:
+                match["symbols"] = _split(symbols)
+            if cats:
+                match["categories"] = _split(cats)
+            if accounts:
+                match["accounts"] = _split(accounts)
+            entry = {"match": match, "model": model, "rate": _number(rate)}
+            if basis:
+                entry["lot_basis"] = basis
+            if plus:
+                entry["plus"] = plus  # components paid on top are kept as loaded (edit them in the JSON)
+            rates.append(entry)
+        d["rates"] = rates
+        d["tiers"] = [{"min_lots_per_month": _number(a), "multiplier": _number(b)}
+                      for (a, b), _ in self.tiers.rows()]
+        d["eligibility"] = {"min_hold_seconds": self.min_hold.value(), "min_move_points": self.min_move.value(),
+                            "exclude_symbols": _split(self.exclude_symbols.text()),
+                            "exclude_categories": _split(self.exclude_categories.text()),
+                            "cap_pct_of_spread": self.cap.value() or None}
+        d["payout"] = {"cycle": self.cycle.currentText(), "lag_days": self.lag.value(),
+                       "min_amount": self.min_amount.value(), "day_boundary_hour": self.boundary.value(),
+                       "weekday": self.weekday.currentText()}
+        return d
+
+    def revalidate(self) -> None:
+        if getattr(self, "_loading", True):
+            return
+        try:
+            self._program = programs.from_dict(self.to_dict())
+            self.error.setText("")
+        except FxCostError as exc:
+            self._program = None
+            self.error.setText(f"⚠ {exc}")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self._program is not None)
+
+    def program(self) -> programs.RebateProgram | None:
+        """The validated program (None while the form is invalid)."""
+        return self._program
+
+
+class ProfileDialog(QDialog):
+    """Edit a spread profile: per-symbol and per-category round-turn spreads with their unit."""
+
+    def __init__(self, data: dict, parent=None):
+        super().__init__(parent)
+        from fxcost.analysis import spreads
+
+        self._spreads = spreads
+        self.setWindowTitle("Spread profile")
+        self.resize(620, 600)
+        self._profile = None
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.name = QLineEdit(data.get("name", ""))
+        self.name.setObjectName("profile-name")
+        self.unit = _combo(spreads.UNITS, data.get("unit", "pips"))
+        self.source = QLineEdit(data.get("source", ""))
+        self.date = QLineEdit(data.get("date", ""))
+        for label, w in (("Name", self.name), ("Default unit", self.unit), ("Source", self.source),
+                         ("Date", self.date)):
+            form.addRow(label, w)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Round-turn spreads. Kind: symbol (normalised root, e.g. EURUSD) or category "
+                                f"(fallback: {', '.join(CATEGORIES)}). Unit: pips, points or price."))
+        layout.itemAt(1).widget().setWordWrap(True)
+        self.table = _Table(("Kind", "Name", "Spread", "Unit"), self.revalidate, ["symbol", "", "0", ""])
+        self.table.table.setItemDelegateForColumn(0, _ChoiceDelegate(("symbol", "category"), self))
+        self.table.table.setItemDelegateForColumn(3, _ChoiceDelegate(("", *spreads.UNITS), self))
+        layout.addWidget(self.table, 1)
+        self.error = QLabel("")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c0392b")
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._loading = True
+        for kind, key in (("symbol", "spreads"), ("category", "categories")):
+            for name, entry in (data.get(key) or {}).items():
+                if isinstance(entry, dict):
+                    self.table.add_row([kind, name, f"{entry.get('value', '')}", entry.get("unit", "")],
+                                       {k: entry[k] for k in ("source", "date") if k in entry})
+                else:
+                    self.table.add_row([kind, name, f"{entry}", ""])
+        self._loading = False
+        for w in (self.name, self.source, self.date):
+            w.textChanged.connect(self.revalidate)
+        self.unit.currentIndexChanged.connect(self.revalidate)
+        self.revalidate()
+
+    def to_dict(self) -> dict:
+        d = {"name": self.name.text().strip(), "unit": self.unit.currentText(), "source": self.source.text().strip(),
+             "date": self.date.text().strip(), "spreads": {}, "categories": {}}
+        problems = []
+        for i, ((kind, name, value, unit), extra) in enumerate(self.table.rows(), start=1):
+            key = {"symbol": "spreads", "category": "categories"}.get(kind.lower())
+            if key is None:
+                problems.append(f"row {i}: kind {kind!r} must be symbol or category")
+                continue
+            entry = {"value": _number(value), "unit": unit or d["unit"], **(extra or {})}
+            d[key][name.upper() if key == "spreads" else name] = entry
+        if problems:
+            raise ValueError("; ".join(problems))
+        return d
+
+    def revalidate(self) -> None:
+        if getattr(self, "_loading", True):
+            return
+        try:
+            self._profile = self._spreads.SpreadProfile.from_dict(self.to_dict(), "profile")
+            self.error.setText("")
+        except (FxCostError, ValueError) as exc:
+            self._profile = None
+            self.error.setText(f"⚠ {exc}")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self._profile is not None)
+
+    def profile(self):
+        return self._profile

@@ -1,0 +1,200 @@
+"""Trades view: the costed trades in a fast table with filters (symbol, category, side, dates, eligibility, text)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fxcost.ui.trades_model import TradeFilter, TradesModel, symbol_choices
+
+ANY = "All"
+#: The earliest date of the date pickers; it stands for "no limit" and is shown as "any".
+NO_DATE = QDate(1970, 1, 1)
+
+
+def _combo(name: str, tip: str) -> QComboBox:
+    box = QComboBox()
+    box.setObjectName(name)
+    box.setToolTip(tip)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return box
+
+
+def _date_edit(name: str, tip: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setToolTip(tip)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText("any")
+    edit.setDate(NO_DATE)
+    return edit
+
+
+class TradesView(QWidget):
+    """Filter bar, table and a status line of what is shown."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = TradesModel(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        bar = QHBoxLayout()
+        self.symbol = _combo("filter-symbol", "Symbol (normalised root, suffixes removed)")
+        self.category = _combo("filter-category", "Instrument category")
+        self.side = _combo("filter-side", "Buy or sell")
+        self.side.addItems([ANY, "buy", "sell"])
+        self.eligible = _combo("filter-eligible", "Whether the main rebate program pays for the trade")
+        self.eligible.addItems([ANY, "Eligible", "Excluded"])
+        self.date_from = _date_edit("filter-from", "First close date shown (server time)")
+        self.date_to = _date_edit("filter-to", "Last close date shown (server time)")
+        self.find = QLineEdit()
+        self.find.setObjectName("filter-text")
+        self.find.setPlaceholderText("Find ticket, symbol, comment…")
+        self.find.setClearButtonEnabled(True)
+        self.reset = QPushButton("Reset")
+        self.reset.setToolTip("Show every trade")
+        # Two rows, so the bar never forces the window wider than a laptop screen next to the setup panel.
+        second = QHBoxLayout()
+        for row, items in ((bar, (("Symbol", self.symbol), ("Category", self.category), ("Side", self.side),
+                                  ("Rebate", self.eligible))),
+                           (second, (("Closed from", self.date_from), ("to", self.date_to)))):
+            for label, widget in items:
+                row.addWidget(QLabel(label))
+                row.addWidget(widget)
+        bar.addStretch(1)
+        second.addWidget(self.find, 1)
+        second.addWidget(self.reset)
+        layout.addLayout(bar)
+        layout.addLayout(second)
+
+        self.table = QTableView()
+        self.table.setObjectName("trades-table")
+        self.table.setModel(self.model)
+        # No sort until the user clicks a header: the frame's own order (close time) is the natural one.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        # Fixed row height and interactive columns: nothing is measured per row at 100k rows (ARCHITECTURE 2.4).
+        vh = self.table.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        vh.hide()
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setDefaultSectionSize(92)
+        for key, width in (("account", 150), ("open_time", 140), ("close_time", 140), ("excluded_reason", 220),
+                           ("rebate_rule", 200), ("spread_source", 200), ("comment", 160), ("ticket", 80),
+                           ("side", 50), ("lots", 60), ("category", 80)):
+            hh.resizeSection(self.model.column_index(key), width)
+        layout.addWidget(self.table, 1)
+        self.status = QLabel("")
+        self.status.setObjectName("trades-status")
+        layout.addWidget(self.status)
+
+        self.copy_action = QAction("Copy", self, shortcut=QKeySequence.StandardKey.Copy, triggered=self.copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.copy_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+        # Typing refilters after a short pause, so each keystroke does not rescan 100k comments.
+        self._text_timer = QTimer(self, singleShot=True, interval=200, timeout=self.apply_filter)
+        self.find.textChanged.connect(self._text_timer.start)
+        for box in (self.symbol, self.category, self.side, self.eligible):
+            box.currentIndexChanged.connect(self.apply_filter)
+        self.date_from.dateChanged.connect(self.apply_filter)
+        self.date_to.dateChanged.connect(self.apply_filter)
+        self.reset.clicked.connect(self.reset_filter)
+        self.model.modelReset.connect(self._update_status)
+        self.model.layoutChanged.connect(self._update_status)
+        self._update_status()
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        """Show a new costed frame; filter choices follow its symbols and categories, kept where possible."""
+        for box, values in ((self.symbol, symbol_choices(frame)),
+                            (self.category, sorted(frame["category"].astype(str).unique()) if len(frame) else [])):
+            current = box.currentText()
+            box.blockSignals(True)
+            box.clear()
+            box.addItems([ANY, *values])
+            box.setCurrentIndex(max(0, box.findText(current)))
+            box.blockSignals(False)
+        self.model.set_frame(frame)
+        self.apply_filter()
+
+    def current_filter(self) -> TradeFilter:
+        def pick(box: QComboBox) -> frozenset[str]:
+            return frozenset() if box.currentIndex() <= 0 else frozenset([box.currentText()])
+
+        def day(edit: QDateEdit):
+            d = edit.date()
+            return None if d == NO_DATE else pd.Timestamp(d.year(), d.month(), d.day())
+
+        eligible = {1: True, 2: False}.get(self.eligible.currentIndex())
+        return TradeFilter(symbols=pick(self.symbol), categories=pick(self.category),
+                           side=None if self.side.currentIndex() <= 0 else self.side.currentText(),
+                           date_from=day(self.date_from), date_to=day(self.date_to), eligible=eligible,
+                           text=self.find.text().strip())
+
+    def apply_filter(self) -> None:
+        spec = self.current_filter()
+        if spec != self.model.filter():
+            self.model.set_filter(spec)
+
+    def reset_filter(self) -> None:
+        for w in (self.symbol, self.category, self.side, self.eligible, self.date_from, self.date_to, self.find):
+            w.blockSignals(True)
+        for box in (self.symbol, self.category, self.side, self.eligible):
+            box.setCurrentIndex(0)
+        self.date_from.setDate(NO_DATE)
+        self.date_to.setDate(NO_DATE)
+        self.find.clear()
+        for w in (self.symbol, self.category, self.side, self.eligible, self.date_from, self.date_to, self.find):
+            w.blockSignals(False)
+        self.apply_filter()
+
+    def focus_find(self) -> None:
+        self.find.setFocus()
+        self.find.selectAll()
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
+
+    def copy(self) -> None:
+        """Copy the selected rows (all columns, tab-separated with a header) to the clipboard."""
+        rows = self.selected_rows()
+        if rows:
+            QApplication.clipboard().setText(self.model.copy_text(rows))
+
+    def _update_status(self) -> None:
+        frame = self.model.frame()
+        total = len(frame)
+        shown = self.model.rowCount()
+        if not total:
+            self.status.setText("No trades.")
+            return
+        rows = self.model.frame_rows()
+        net = float(np.nansum(frame["net_after_rebate"].to_numpy(dtype=float)[rows])) if shown else 0.0
+        cost = float(np.nansum(frame["net_transaction_cost"].to_numpy(dtype=float)[rows])) if shown else 0.0
+        self.status.setText(f"{shown:,} of {total:,} trades shown · net after rebate {net:,.2f} · "
+                            f"cost after rebate {cost:,.2f} · Ctrl+C copies the selected rows")

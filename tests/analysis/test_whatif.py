@@ -1,0 +1,179 @@
+"""What-if (issue 3, section 6): re-pricing under other setups, sensitivity sweeps, the forward projection."""
+
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fxcost import model
+from fxcost.analysis import programs, whatif
+from fxcost.analysis.costs import CommissionSchedule
+from fxcost.analysis.engine import AnalysisSettings, Setup, analyse
+from fxcost.analysis.spreads import SpreadProfile
+from fxcost.model import Account, Statement
+from fxcost.portfolio import merge
+
+
+def profile(pips: float) -> SpreadProfile:
+    return SpreadProfile.from_dict({"name": f"{pips:g} pips", "unit": "pips", "spreads": {"EURUSD": pips}})
+
+
+def program(rate: float, model_: str = "per_lot", **extra) -> programs.RebateProgram:
+    return programs.from_dict({"name": f"{model_} {rate:g}", "rates": [{"match": {}, "model": model_, "rate": rate}],
+                               **extra})
+
+
+def portfolio(months: tuple[int, ...] = (3, 3)):
+    """DOMAIN 7.6 pair on account 1: A buy 0.10 +18.80, B sell 0.20 -20.00 (M = 100,000), $7 RT commission."""
+    cols = {
+        "ticket": [1, 2],
+        "open_time": [datetime(2024, months[0], 4, 10), datetime(2024, months[1], 5, 9)],
+        "close_time": [datetime(2024, months[0], 4, 12), datetime(2024, months[1], 5, 11)],
+        "side": ["buy", "sell"], "lots": [0.10, 0.20], "symbol": ["EURUSD"] * 2, "symbol_root": ["EURUSD"] * 2,
+        "open_price": [1.08512, 1.08500], "close_price": [1.08700, 1.08600],
+        "commission": [-0.70, -1.40], "profit": [18.80, -20.00], "digits": [5, 5],
+    }
+    st = Statement(path="t.csv", format="csv", account=Account(login="1", currency="USD"),
+                   trades=model.trades_frame(cols))
+    return merge([st])
+
+
+def analysed(**kw):
+    settings = AnalysisSettings(profile=profile(1.2), **kw)
+    return analyse(portfolio(), settings)
+
+
+def test_reprice_keeps_the_market_and_changes_what_the_trader_pays():
+    # Mid P&L: A 18.80 + 1.20 = 20.00; B -20.00 + 2.40 = -17.60 (1.2 pips x $10/pip/lot x lots).
+    setup = Setup("Raw + $3/side + $8/lot", profile(2.0),
+                  CommissionSchedule(name="3 per side", rate=3.0, per="per_side", currency="USD"), program(8.0))
+    result = analysed(programs=[program(5.0)], setups=[setup])
+    actual, other = whatif.compare(result)
+    assert actual.rebate == pytest.approx(1.50)  # $5 x 0.30 lot
+    assert actual.broker_net == pytest.approx(18.10 - 21.40)
+    # 2.0 pips: spread 2.00 and 4.00, Profit 18.00 and -21.60; commission $6/lot RT: -0.60, -1.20.
+    assert other.spread_cost == pytest.approx(6.00)
+    assert other.commission_total == pytest.approx(-1.80)
+    assert other.broker_net == pytest.approx(18.00 - 21.60 - 1.80)
+    assert other.rebate == pytest.approx(2.40)  # $8 x 0.30 lot
+    assert other.net_after_rebate == pytest.approx(-5.40 + 2.40)
+    assert other.transaction_cost == pytest.approx(7.80)
+    assert other.cost_pips_per_lot_before == pytest.approx(2.6)  # 7.80 / (0.30 lot x $10)
+    assert other.cost_pips_per_lot_after == pytest.approx(1.8)
+    assert (other.profile, other.commission, other.program) == ("2 pips", "3 per side", "per_lot 8")
+
+
+def test_a_second_program_is_priced_on_the_same_trades():
+    result = analysed(programs=[program(5.0), program(0.5, "pips_per_lot", lot_basis="per_side")])
+    outcomes = whatif.compare(result)
+    assert [o.name for o in outcomes] == ["Actual (per_lot 5)", "Program: pips_per_lot 0.5"]
+    # 0.5 pip per lot per side = $5 x 2 sides per round-turn lot: $10 x 0.30 lot.
+    assert outcomes[1].rebate == pytest.approx(3.00)
+    assert outcomes[1].broker_net == pytest.approx(outcomes[0].broker_net)
+
+
+def test_spread_sweep_lowers_net_by_lots_times_pip_value():
+    t = analysed(programs=[program(5.0)]).trades
+    s = whatif.spread_sweep(t, [0.0, 1.0, 2.5]).set_index("extra_pips")
+    base = 18.10 - 21.40 + 1.50
+    assert s.loc[0.0, "net_after_rebate"] == pytest.approx(base)
+    assert s.loc[1.0, "net_after_rebate"] == pytest.approx(base - 3.00)  # 0.30 lot x $10 per pip
+    assert s.loc[2.5, "extra_spread_cost"] == pytest.approx(7.50)
+    assert s["rebate"].tolist() == pytest.approx([1.50] * 3)
+
+
+def test_spread_sweep_recomputes_a_rebate_paid_as_a_share_of_the_spread():
+    share = program(50.0, "pct_spread")
+    t = analysed(programs=[share]).trades
+    s = whatif.spread_sweep(t, [0.0, 1.0], program=share, currency="USD").set_index("extra_pips")
+    assert s.loc[0.0, "rebate"] == pytest.approx(1.80)  # 50% of 3.60
+    assert s.loc[1.0, "rebate"] == pytest.approx(3.30)  # 50% of 3.60 + 3.00
+    assert s.loc[1.0, "net_after_rebate"] == pytest.approx(-3.30 - 3.00 + 3.30)
+
+
+def test_rebate_sweep_scales_the_rebate_linearly():
+    t = analysed(programs=[program(5.0)]).trades
+    r = whatif.rebate_sweep(t, [0.0, 1.0, 2.0])
+    assert r["rebate"].tolist() == pytest.approx([0.0, 1.50, 3.00])
+    assert r["rebate_per_lot"].tolist() == pytest.approx([0.0, 5.0, 10.0])
+    assert r["net_after_rebate"].tolist() == pytest.approx([-3.30, -1.80, -0.30])
+
+
+def test_projection_uses_calendar_months_and_reinvests_into_volume():
+    # March and May: 3 calendar months spanned, April counts as a quiet month.
+    t = analyse(portfolio((3, 5)), AnalysisSettings(profile=profile(1.2), programs=[program(5.0)])).trades
+    flat = whatif.projection(t, months=3)
+    assert flat["lots"].tolist() == pytest.approx([0.10] * 3)  # 0.30 lot / 3 months
+    assert flat["rebate"].tolist() == pytest.approx([0.50] * 3)
+    assert flat["cumulative_rebate"].tolist() == pytest.approx([0.50, 1.00, 1.50])
+    grown = whatif.projection(t, balance=100.0, months=3, reinvest=True)
+    # Month 2's volume grows by (100 + 0.50) / 100; month 3's by (100.5 + 0.5025) / 100.5.
+    assert grown["lots"].tolist() == pytest.approx([0.10, 0.1005, 0.1005 * 101.0025 / 100.5])
+    assert grown["rebate"].tolist() == pytest.approx([0.50, 0.5025, 0.5025 * 101.0025 / 100.5])
+    assert grown["balance"].iloc[-1] == pytest.approx(100.0 + grown["rebate"].sum())
+    s = whatif.projection_summary("P", t, balance=100.0, months=12)
+    assert s["months_of_history"] == 3
+    assert s["rebate_per_month"] == pytest.approx(0.50)
+    assert s["rebate_per_year"] == pytest.approx(6.00)
+    assert s["rebate_per_year_reinvested"] > 6.00
+    assert len(s["reinvested"]) == 12
+
+
+def test_projection_without_trades_or_balance():
+    t = analysed(programs=[program(5.0)]).trades
+    assert whatif.projection(t.iloc[0:0]).empty
+    no_balance = whatif.projection(t, balance=None, months=2, reinvest=True)
+    assert no_balance["lots"].tolist() == pytest.approx([0.30, 0.30])  # nothing to grow against
+    assert no_balance["balance"].isna().all()
+
+
+def test_scenarios_return_each_frame_with_its_outcome():
+    result = analysed(programs=[program(5.0), program(8.0)])
+    (o1, f1), (o2, f2) = whatif.scenarios(result)
+    assert f1 is result.trades
+    assert float(f2["rebate"].sum()) == pytest.approx(o2.rebate) == pytest.approx(2.40)
+    assert np.allclose(f2["broker_net"], f1["broker_net"])
+    assert isinstance(f2, pd.DataFrame) and len(f2) == 2
+
+
+def test_every_json_block_survives_an_account_without_trades():
+    import json
+
+    from fxcost.report.json_summary import analysis_summary
+
+    cash = model.cash_frame({"account": ["1"], "ticket": [1], "time": [datetime(2024, 1, 2)], "kind": ["deposit"],
+                             "amount": [100.0]})
+    empty = merge([Statement(path="t.csv", format="csv", account=Account(login="1", currency="USD"), cash=cash)])
+    ib_program = programs.load_named("ib-tiered")
+    doc = analysis_summary(analyse(empty, AnalysisSettings(programs=[ib_program, program(5.0)])))
+    json.dumps(doc, allow_nan=False)
+    assert doc["costs"]["broker_net"] == 0.0 and doc["by_symbol"] == [] and doc["ib"] is None
+    assert doc["projection"]["balance"] == 100.0
+    assert [p["rebate_per_year"] for p in doc["projection"]["programs"]] == [0.0, 0.0]
+    assert doc["exposure"]["lot_scaling"] == [] and doc["exposure"]["max_effective_leverage"] is None
+
+
+def test_accounts_in_other_currencies_merge_their_cash_in_usd():
+    from fxcost.report.json_summary import analysis_summary
+
+    # EUR account: buy 1 lot EURUSD 1.10000 -> 1.10100 = $100 = 100 / 1.101 = 90.83 EUR (rounded), so the
+    # trade itself implies 100 / 90.83 USD per EUR, and a 1,000 EUR deposit is 1,000 x 100 / 90.83 USD.
+    eur_trades = model.trades_frame({
+        "ticket": [1], "open_time": [datetime(2024, 3, 4, 10)], "close_time": [datetime(2024, 3, 4, 12)],
+        "side": ["buy"], "lots": [1.0], "symbol": ["EURUSD"], "symbol_root": ["EURUSD"], "open_price": [1.10000],
+        "close_price": [1.10100], "profit": [90.83], "digits": [5]})
+    eur_cash = model.cash_frame({"account": ["7"], "ticket": [9], "time": [datetime(2024, 3, 1)],
+                                 "kind": ["deposit"], "amount": [1000.0]})
+    usd_cash = model.cash_frame({"account": ["8"], "ticket": [9], "time": [datetime(2024, 3, 1)],
+                                 "kind": ["deposit"], "amount": [500.0]})
+    folio = merge([
+        Statement(path="eur.htm", format="csv", account=Account(login="7", currency="EUR"), trades=eur_trades,
+                  cash=eur_cash),
+        Statement(path="usd.htm", format="csv", account=Account(login="8", currency="USD"), cash=usd_cash),
+    ])
+    result = analyse(folio, AnalysisSettings(profile=profile(1.2)))
+    assert result.currency == "USD"
+    doc = analysis_summary(result)
+    assert doc["costs"]["broker_net"] == pytest.approx(100.0, abs=0.01)
+    assert doc["projection"]["balance"] == pytest.approx(1000.0 * 100 / 90.83 + 500.0 + 100.0, abs=1e-6)

@@ -1,0 +1,209 @@
+"""The Excel report read back with openpyxl: sheets, row counts, typed cells and the engine's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+
+import numpy as np
+import openpyxl
+import pytest
+
+from fxcost.analysis import aggregate
+from fxcost.errors import ExportError, ImportCancelled
+from fxcost.report import excel
+from fxcost.report.columns import TRADE_COLUMNS, header
+
+
+@pytest.fixture(scope="module")
+def sample_book(sample_result, tmp_path_factory):
+    path = tmp_path_factory.mktemp("xlsx") / "report.xlsx"
+    calls = []
+    written = excel.write_workbook(sample_result, path, progress=lambda f, m: calls.append((f, m)))
+    assert written == path
+    return path, openpyxl.load_workbook(path), calls
+
+
+def _column(ws, name: str) -> int:
+    """1-based index of the header ``name`` in row 1."""
+    return [c.value for c in ws[1]].index(name) + 1
+
+
+def _label_rows(ws) -> dict:
+    """Column A label -> the row's cells, for label/value sheets."""
+    return {row[0].value: row for row in ws.iter_rows() if isinstance(row[0].value, str)}
+
+
+def test_sheet_names_in_order_without_ib_for_one_account(sample_book):
+    _, wb, _ = sample_book
+    assert wb.sheetnames == ["Summary", "Charts", "Trades", "By symbol", "By month", "Rebates", "Break-even",
+                             "Compare", "Cash events", "Equity"]
+
+
+def test_trades_sheet_has_every_trade_typed(sample_book, sample_result):
+    _, wb, _ = sample_book
+    ws = wb["Trades"]
+    t = sample_result.trades
+    assert ws.max_row == len(t) + 1
+    assert [c.value for c in ws[1]] == [header(c, sample_result.currency) for c in TRADE_COLUMNS]
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(TRADE_COLUMNS))}{len(t) + 1}"
+    assert ws.column_dimensions["C"].width > 15  # dates are not squeezed into the default width
+    rows = list(ws.iter_rows(min_row=2))
+    ticket, open_c, price = _column(ws, "Ticket"), _column(ws, "Open time"), _column(ws, "Open price")
+    eligible = _column(ws, "Rebate eligible")
+    for i in (0, 1, len(t) // 2, len(t) - 1):
+        row = rows[i]
+        assert row[ticket - 1].value == t["ticket"].iloc[i]
+        assert isinstance(row[open_c - 1].value, dt.datetime) and row[open_c - 1].is_date
+        assert row[open_c - 1].value == t["open_time"].iloc[i].to_pydatetime()
+        digits = int(t["digits"].iloc[i])
+        assert row[price - 1].number_format == ("0." + "0" * digits if digits else "0")
+        assert row[price - 1].value == pytest.approx(t["open_price"].iloc[i])
+        assert row[eligible - 1].value is bool(t["eligible"].iloc[i])
+
+
+def test_trades_money_columns_equal_the_engine(sample_book, sample_result):
+    _, wb, _ = sample_book
+    ws = wb["Trades"]
+    t = sample_result.trades
+    for col in TRADE_COLUMNS:
+        if col.kind != "money":
+            continue
+        j = _column(ws, header(col, sample_result.currency))
+        cells = [row[0] for row in ws.iter_rows(min_row=2, min_col=j, max_col=j)]
+        values = np.array([np.nan if c.value is None else c.value for c in cells], dtype=float)
+        np.testing.assert_allclose(values, t[col.key].to_numpy(dtype=float), rtol=0, atol=1e-9, err_msg=col.key)
+        assert all(c.number_format.startswith("#,##0.00") for c in cells if c.value is not None), col.key
+
+
+def test_summary_key_figures_equal_the_engine(sample_book, sample_result):
+    _, wb, _ = sample_book
+    labels = _label_rows(wb["Summary"])
+    t = sample_result.trades
+    cur = sample_result.currency
+    for label, key in ((f"Broker net ({cur})", "broker_net"), (f"Spread cost (estimated) ({cur})", "spread_cost"),
+                       (f"Rebate (cashback accrued) ({cur})", "rebate"), (f"Commission ({cur})", "commission"),
+                       (f"Net after rebate ({cur})", "net_after_rebate")):
+        cell = labels[label][1]
+        assert cell.value == pytest.approx(t[key].sum(), abs=0.005), label
+        assert cell.number_format.startswith("#,##0.00")
+    assert labels["Closed trades"][1].value == len(t)
+    assert labels["First trade opened"][1].value == t["open_time"].min().to_pydatetime()
+
+
+def test_summary_reconciles_with_the_printed_totals_and_states_assumptions(sample_book, sample_result):
+    _, wb, _ = sample_book
+    rows = [[c.value for c in row] for row in wb["Summary"].iter_rows()]
+    recon = [r for r in rows if r[0] == "sample-statement.htm"]
+    compared = sample_result.portfolio.files[0].reconciliation.compared
+    assert {r[1] for r in recon} == set(compared)
+    for r in recon:
+        imported, printed = compared[r[1]]
+        assert r[2] == pytest.approx(imported) and r[3] == pytest.approx(printed) and r[5] == "agrees"
+    labels: dict = {}
+    for r in rows:
+        labels.setdefault(r[0], r)  # the main program's rows come before the compared programs'
+    assert labels["Spread profile"][1] == sample_result.settings.profile.name
+    assert labels["Server time minus UTC (hours)"][1] == 0
+    assert labels["Program"][1] == "Example cashback"
+    assert any(str(r[1]).startswith("rates[1] pips_per_lot") for r in rows)
+    assert labels["Payout"][1].startswith("monthly, 5 day(s)")
+
+
+def test_breakdowns_equal_aggregate_by(sample_book, sample_result):
+    _, wb, _ = sample_book
+    t = sample_result.trades
+    for sheet, key in (("By symbol", "symbol"), ("By month", "month")):
+        ws = wb[sheet]
+        expected = aggregate.by(t, key)
+        assert ws.max_row == len(expected) + 2  # header, groups, total
+        spread = _column(ws, f"Spread cost (est.) ({sample_result.currency})")
+        got = [ws.cell(row=i + 2, column=spread).value for i in range(len(expected))]
+        np.testing.assert_allclose(got, expected["spread_cost"].to_numpy(), atol=1e-6)
+        total = ws.cell(row=len(expected) + 2, column=spread).value
+        assert ws.cell(row=len(expected) + 2, column=1).value == "Total"
+        assert total == pytest.approx(t["spread_cost"].sum(), abs=1e-6)
+    month = wb["By month"].cell(row=2, column=1)
+    assert month.is_date and month.number_format == "yyyy-mm"
+
+
+def test_rebates_cash_and_compare_sheets(sample_book, sample_result):
+    _, wb, _ = sample_book
+    account = sample_result.accounts[0]
+    rows = [[c.value for c in row] for row in wb["Rebates"].iter_rows()]
+    labels = {r[0]: r for r in rows if r[0]}
+    cur = sample_result.currency
+    assert labels[f"Expected payouts (program schedule) ({cur})"][1] == pytest.approx(account.payouts["paid"].sum())
+    assert labels["Eligible trades"][1] == int(sample_result.trades["eligible"].sum())
+    statuses = [r[1] for r in rows if r[1] in ("matched", "missing", "unexpected")]
+    assert len(statuses) == len(account.payout_matches)
+    assert statuses.count("matched") == int((account.payout_matches["status"] == "matched").sum())
+    cash = sample_result.portfolio.frame("cash")
+    ws = wb["Cash events"]
+    assert ws.max_row == len(cash) + 1
+    assert ws.cell(row=2, column=3).is_date
+    assert ws.cell(row=2, column=5).value == pytest.approx(cash["amount"].iloc[0])
+    compare = [[c.value for c in row] for row in wb["Compare"].iter_rows()]
+    names = [r[0] for r in compare]
+    assert "Actual (Example cashback)" in names
+    assert any(str(n).startswith("Program: ") for n in names)
+
+
+def test_native_charts_over_the_sheets(sample_book):
+    path, _, _ = sample_book
+    with zipfile.ZipFile(path) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        assert len(charts) == 3
+        xml = " ".join(z.read(n).decode() for n in charts)
+    assert "'Equity'!" in xml and "'By month'!" in xml and "'By symbol'!" in xml
+
+
+def test_progress_runs_to_one(sample_book):
+    _, _, calls = sample_book
+    fractions = [f for f, _ in calls]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any(m.startswith("Trades") for _, m in calls)
+
+
+def test_ib_sheet_only_with_several_accounts(two_accounts_result, tmp_path):
+    path = excel.write_workbook(two_accounts_result, tmp_path / "ib.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert "IB" in wb.sheetnames
+    rows = [[c.value for c in row] for row in wb["IB"].iter_rows()]
+    accounts = {str(a) for a in two_accounts_result.trades["account"].unique()}
+    by_client = [r for r in rows if r[0] in accounts and r[1] is not None and not isinstance(r[1], str)]
+    assert {r[0] for r in by_client} == accounts
+    total = next(r for r in rows if r[0] == "Total")
+    assert total[4] == pytest.approx(two_accounts_result.trades["rebate"].sum(), abs=1e-6)
+    assert total[6] == pytest.approx(total[4] / 2, abs=1e-6)  # the program passes 50% back
+
+
+def test_existing_report_survives_a_cancelled_export(sample_result, tmp_path):
+    target = tmp_path / "report.xlsx"
+    target.write_bytes(b"the earlier report")
+    polls = iter(range(1000))
+    with pytest.raises(ImportCancelled):
+        excel.write_workbook(sample_result, target, is_cancelled=lambda: next(polls) >= 3)
+    assert target.read_bytes() == b"the earlier report"
+    assert os.listdir(tmp_path) == ["report.xlsx"]
+
+
+def test_unwritable_destination_is_an_export_error(sample_result, tmp_path):
+    with pytest.raises(ExportError, match="does not exist"):
+        excel.write_workbook(sample_result, tmp_path / "missing" / "report.xlsx")
+    with pytest.raises(ExportError, match="folder"):
+        excel.write_workbook(sample_result, tmp_path)
+
+
+def test_rows_stay_in_place_across_chunks(sample_result, tmp_path, monkeypatch):
+    from fxcost.report import xlsx_stream
+
+    monkeypatch.setattr(xlsx_stream, "CHUNK", 7)  # the sample's 1,500 trades in 215 chunks, the last one short
+    wb = openpyxl.load_workbook(excel.write_workbook(sample_result, tmp_path / "chunked.xlsx"))
+    ws = wb["Trades"]
+    t = sample_result.trades
+    assert ws.max_row == len(t) + 1
+    tickets = [row[0].value for row in ws.iter_rows(min_row=2, min_col=2, max_col=2)]
+    assert tickets == t["ticket"].tolist()

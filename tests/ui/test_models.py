@@ -1,0 +1,120 @@
+"""Table models: Qt's model contract (qtmodeltester), and sort/filter giving exactly the right rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import QDate, Qt
+
+from fxcost.ui.trades_model import TradeFilter, TradesModel
+
+
+def test_trades_model_passes_the_model_tester(qtmodeltester, loaded):
+    model = loaded.trades.model
+    assert model.rowCount() == 1500
+    qtmodeltester.check(model, force_py=True)
+    model.sort(model.column_index("profit"), Qt.SortOrder.DescendingOrder)
+    model.set_filter(TradeFilter(side="buy"))
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_small_models_pass_the_model_tester(qtmodeltester, loaded):
+    qtmodeltester.check(loaded.compare.model, force_py=True)
+    for model in loaded.ib.models.values():
+        qtmodeltester.check(model, force_py=True)
+
+
+def test_empty_trades_model_passes_the_model_tester(qtmodeltester, qtbot):
+    model = TradesModel()
+    qtmodeltester.check(model, force_py=True)
+    model.sort(3)
+    assert model.rowCount() == 0
+
+
+def _shown(model, key):
+    column = model.column_index(key)
+    return [model.data(model.index(r, column), Qt.ItemDataRole.UserRole) for r in range(model.rowCount())]
+
+
+def test_sort_orders_rows_by_the_value_and_keeps_ties_stable(loaded):
+    model = loaded.trades.model
+    frame = model.frame()
+    profit = model.column_index("profit")
+    model.sort(profit, Qt.SortOrder.AscendingOrder)
+    values = np.array(_shown(model, "profit"), dtype=float)
+    assert np.array_equal(values, np.sort(frame["profit"].to_numpy()))
+    model.sort(profit, Qt.SortOrder.DescendingOrder)
+    assert np.array_equal(np.array(_shown(model, "profit"), dtype=float), np.sort(frame["profit"].to_numpy())[::-1])
+    rows = model.frame_rows()
+    expected = frame.sort_values("profit", ascending=False, kind="stable").index.to_numpy()
+    assert np.array_equal(np.sort(rows), np.sort(expected))
+    symbol = model.column_index("symbol")
+    model.sort(symbol, Qt.SortOrder.AscendingOrder)
+    assert _shown(model, "symbol") == sorted(frame["symbol"].astype(str))
+
+
+def test_filters_give_exactly_the_matching_rows(qtbot, loaded):
+    view = loaded.trades
+    model = view.model
+    frame = model.frame()
+    root = "EURUSD"
+    view.symbol.setCurrentIndex(view.symbol.findText(root))
+    assert set(model.frame()["symbol_root"].to_numpy()[model.frame_rows()]) == {root}
+    assert model.rowCount() == int((frame["symbol_root"] == root).sum())
+    view.side.setCurrentIndex(view.side.findText("sell"))
+    mask = (frame["symbol_root"] == root) & (frame["side"] == "sell")
+    assert list(model.frame_rows()) == list(np.flatnonzero(mask.to_numpy()))
+    view.reset_filter()
+    assert model.rowCount() == len(frame)
+
+    # A program with a minimum hold time, so some trades are excluded.
+    panel = loaded.setup
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        panel.main_program.setCurrentIndex(panel.main_program.findData("bundled:ib-tiered.json"))
+    frame = model.frame()
+    view.eligible.setCurrentIndex(2)  # Excluded
+    excluded = ~frame["eligible"].to_numpy(dtype=bool)
+    assert model.rowCount() == int(excluded.sum()) > 0
+    assert all(_shown(model, "excluded_reason"))  # each excluded trade says why
+    view.reset_filter()
+
+    view.date_from.setDate(QDate(2024, 3, 1))
+    view.date_to.setDate(QDate(2024, 3, 31))
+    close = frame["close_time"]
+    march = (close >= pd.Timestamp("2024-03-01")) & (close < pd.Timestamp("2024-04-01"))
+    assert model.rowCount() == int(march.sum()) > 0
+    view.reset_filter()
+
+    ticket = str(frame["ticket"].iloc[10])
+    with qtbot.waitSignal(model.modelReset, timeout=5_000):
+        view.find.setText(ticket)
+    assert model.frame()["ticket"].to_numpy()[model.frame_rows()].astype(str).tolist().count(ticket) >= 1
+    assert model.rowCount() < len(frame)
+
+
+def test_copy_selection_is_tab_separated_with_a_header(loaded):
+    from PySide6.QtWidgets import QApplication
+
+    view = loaded.trades
+    view.table.selectRow(0)
+    view.table.selectionModel().select(view.model.index(1, 0), view.table.selectionModel().SelectionFlag.Select
+                                       | view.table.selectionModel().SelectionFlag.Rows)
+    view.copy()
+    lines = QApplication.clipboard().text().splitlines()
+    assert lines[0].startswith("Account\tTicket\tSymbol")
+    assert len(lines) == 3
+    assert lines[1].split("\t")[1] == str(view.model.frame()["ticket"].iloc[0])
+
+
+@pytest.mark.parametrize("n", [0, 1, 7])
+def test_frame_model_sorts_numbers_and_text(qtmodeltester, n):
+    from fxcost.ui.frame_model import FrameModel
+
+    model = FrameModel([("name", "Name", "text"), ("value", "Value", "money")])
+    frame = pd.DataFrame({"name": [f"n{i % 3}" for i in range(n)], "value": [float((i * 7) % 5) for i in range(n)]})
+    model.set_frame(frame)
+    qtmodeltester.check(model, force_py=True)
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    values = [model.data(model.index(r, 1), Qt.ItemDataRole.UserRole) for r in range(n)]
+    assert values == sorted(frame["value"].tolist(), reverse=True)

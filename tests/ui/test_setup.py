@@ -1,0 +1,211 @@
+"""The setup panel and program editor: editing a program changes the figures; bad input is refused; files are safe."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from fxcost import userdata
+
+
+def _rate_cell(dialog, row, column):
+    return dialog.rates.table.item(row, column)
+
+
+def test_editing_the_main_program_changes_the_figures(qtbot, loaded, monkeypatch):
+    from fxcost.analysis import programs
+    from fxcost.ui.program_editor import ProgramDialog
+    from fxcost.ui.viewdata import overview_figures
+
+    panel = loaded.setup
+    key = panel.main_program.currentData()
+    before = loaded.views.figures["rebate"]
+    edited = {}
+
+    def edit(dialog):
+        # What a user does in the form: double every rate, rename the program, press OK.
+        for row in range(dialog.rates.table.rowCount()):
+            cell = _rate_cell(dialog, row, 4)
+            cell.setText(str(float(cell.text()) * 2))
+        dialog.name.setText("My cashback")
+        assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+        edited["program"] = dialog.program()
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(ProgramDialog, "exec", edit)
+    panel.program_list.setCurrentRow(-1)  # no list selection: Edit works on the main program
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        panel.edit_program()
+    after = loaded.views.figures
+    assert after["program"] == "My cashback"
+    assert after["rebate"] != before
+    # The saved copy is a user file; the bundled original is untouched and still listed.
+    saved = list((userdata.data_dir() / "programs").glob("*.json"))
+    assert [p.name for p in saved] == ["my-cashback.json"]
+    assert programs.load(saved[0]).as_dict() == edited["program"].as_dict()
+    assert panel.main_program.currentData() != key and key in panel.catalog.programs
+    # The figures shown are the engine's for the edited program.
+    from fxcost.analysis.engine import analyse
+
+    settings = loaded.views.result.settings
+    expected = overview_figures(analyse(loaded.portfolio, settings))
+    assert expected["rebate"] == after["rebate"]
+    assert loaded.overview.text("rebate") == f"{after['rebate']:,.2f} USD"
+
+
+def test_the_form_refuses_an_invalid_program(qtbot):
+    from fxcost.analysis import programs
+    from fxcost.ui.program_editor import ProgramDialog
+
+    data = programs.load_named("example-cashback").as_dict()
+    dialog = ProgramDialog(data)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert ok.isEnabled() and dialog.program() is not None
+    assert dialog.program().as_dict() == programs.from_dict(data).as_dict()  # the form round-trips the file
+    _rate_cell(dialog, 0, 3).setText("per_lots")
+    assert not ok.isEnabled() and dialog.program() is None
+    assert "per_lots" in dialog.error.text()
+    _rate_cell(dialog, 0, 3).setText("per_lot")
+    _rate_cell(dialog, 0, 1).setText("fx_majors")
+    assert not ok.isEnabled() and "fx_majors" in dialog.error.text()
+    _rate_cell(dialog, 0, 1).setText("")
+    dialog.name.setText("")
+    assert not ok.isEnabled()
+    dialog.name.setText("Fixed")
+    assert ok.isEnabled()
+
+
+def test_the_profile_form_validates(qtbot):
+    from fxcost.analysis.spreads import load_profile
+    from fxcost.ui.program_editor import ProfileDialog
+
+    dialog = ProfileDialog(load_profile("raw").as_dict())
+    qtbot.addWidget(dialog)
+    assert dialog.profile() is not None
+    dialog.table.table.item(0, 2).setText("-1")
+    assert dialog.profile() is None and "-1" in dialog.error.text()
+
+
+def test_duplicate_import_export_and_delete_a_program(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    panel = window.setup
+    panel.program_list.setCurrentRow(0)
+    name = panel.catalog.programs[panel.selected_program_key()].name
+    panel.duplicate_program()
+    copies = [p for p in panel.catalog.programs.values() if p.name == f"{name} (copy)"]
+    assert len(copies) == 1 and userdata.is_user_file(copies[0].path)
+
+    target = tmp_path / "exported.json"
+    key = panel.main_program.findData(panel.catalog.programs and next(
+        k for k, p in panel.catalog.programs.items() if p is copies[0]))
+    panel.program_list.setCurrentRow(key - 1)  # the list has no "(no rebate)" row
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    panel.export_program()
+    assert json.loads(target.read_text())["name"] == f"{name} (copy)"
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"name": "x", "rates": [{"model": "per_lot", "rat": 1}]}')
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    assert not panel.import_program_file(str(broken))
+    assert shown and "rat" in shown[0]
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    panel.delete_program()
+    assert not [p for p in panel.catalog.programs.values() if p.name == f"{name} (copy)"]
+
+
+def test_a_damaged_user_file_is_reported_and_set_aside(make_window, isolated, monkeypatch, qtbot):
+    folder = isolated / "data" / "programs"
+    folder.mkdir(parents=True)
+    (folder / "mine.json").write_text("{ not json")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    window = make_window()
+    qtbot.waitUntil(lambda: bool(shown), timeout=5_000)
+    assert "mine.json" in shown[0] and "not valid JSON" in shown[0]
+    assert not (folder / "mine.json").exists()
+    assert len(list(folder.glob("mine.damaged-*.json"))) == 1
+    assert window.setup.catalog.programs  # the bundled ones still load
+
+
+def test_setup_state_survives_a_restart(qtbot, make_window):
+    first = make_window()
+    first.setup.offset.setValue(2.0)
+    first.setup.commission_on.setChecked(True)
+    first.close()
+    second = make_window()
+    state = second.setup.state()
+    assert state.server_utc_offset == 2.0 and state.commission_on
+
+
+def test_setup_state_from_damaged_settings_falls_back_to_defaults():
+    from fxcost.ui.setup_panel import SetupState
+
+    state = SetupState.from_dict({"leverage": "lots", "server_utc_offset": 3, "market_data": "x"})
+    assert state.leverage == 0 and state.server_utc_offset == 3.0 and state.market_data == []
+
+
+@pytest.mark.parametrize("compare_main", [True, False])
+def test_no_main_program_keeps_compared_programs_out_of_the_figures(compare_main):
+    from fxcost.ui.setup_panel import BUNDLED, Catalog, SetupState, build_settings
+
+    state = SetupState(main_program="" if not compare_main else BUNDLED + "example-cashback.json")
+    settings = build_settings(state, Catalog())
+    if compare_main:
+        assert settings.main_program.name == "Example cashback"
+    else:
+        assert settings.main_program is None
+        assert [s.program.name for s in settings.setups if s.program] == [
+            "$8 per lot cashback (round turn)", "Raw account: $3 per lot + 25% of commission"]
+
+
+def test_editing_the_spread_profile_changes_the_spread_cost(qtbot, loaded, monkeypatch):
+    from fxcost.ui.program_editor import ProfileDialog
+
+    before = loaded.views.result.trades
+    eurusd = before["symbol_root"] == "EURUSD"
+    spread_before = before.loc[eurusd, "spread_cost"].sum()
+
+    def edit(dialog):
+        table = dialog.table.table
+        row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == "EURUSD")
+        table.item(row, 2).setText(str(float(table.item(row, 2).text()) * 3))
+        dialog.name.setText("My spreads")
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(ProfileDialog, "exec", edit)
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        loaded.setup.edit_profile()
+    after = loaded.views.result.trades
+    assert loaded.views.figures["profile"] == "My spreads"
+    assert after.loc[eurusd, "spread_cost"].sum() == pytest.approx(spread_before * 3)
+    others = ~eurusd
+    assert after.loc[others, "spread_cost"].sum() == pytest.approx(before.loc[others, "spread_cost"].sum())
+    assert (userdata.data_dir() / "spread-profiles" / "my-spreads.json").is_file()
+
+
+def test_every_figure_card_explains_its_formula(loaded):
+    from fxcost.ui.overview import SECTIONS
+
+    for _title, cards in SECTIONS:
+        for fig in cards:
+            tip = loaded.overview._cards[fig.key].toolTip()
+            assert fig.label in tip and fig.formula[:20] in tip
+
+
+def test_a_compared_profile_keeps_the_program_and_can_add_commission(qtbot, loaded):
+    panel = loaded.setup
+    row = lambda: next(o for o in loaded.views.compare if o.name.startswith("Profile: "))  # noqa: E731
+    assert row().program == "Example cashback" and row().commission == "as exported"
+    before = row().commission_total
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        panel.compare_commission.setValue(7.0)
+    lots = loaded.views.result.trades["lots"].sum()
+    assert row().commission == "7 per lot round turn"
+    assert row().commission_total == pytest.approx(-7.0 * lots, rel=1e-6)
+    assert row().commission_total != before
