@@ -93,34 +93,12 @@ def _parts(t: pd.DataFrame) -> pd.DataFrame:
 
 
 def group_sums(parts: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
-    """``parts.groupby(groups, sort=True, observed=True).sum()`` by np.bincount over integer group codes.
-
-    Same rows, order, index and dtypes as the pandas groupby (trades without a group are left out;
-    categorical keys keep their category order, other keys are sorted), about three times faster on a
-    million trades with a dozen tables to build.
-    """
-    if isinstance(groups.dtype, pd.CategoricalDtype):
-        codes = groups.cat.codes.to_numpy().astype(np.intp)
-        cats = groups.cat.categories
-        present = np.bincount(codes[codes >= 0], minlength=len(cats)) > 0
-        remap = np.full(len(cats), -1, dtype=np.intp)
-        remap[present] = np.arange(int(present.sum()))
-        codes = np.where(codes >= 0, remap[np.clip(codes, 0, None)], -1)
-        index = pd.CategoricalIndex(cats[present], categories=cats, ordered=groups.cat.ordered, name=groups.name)
-    else:
-        codes, uniques = pd.factorize(groups, sort=True)
-        index = pd.Index(uniques, name=groups.name)
-        if index.dtype == object:  # re-infer as pandas' groupby does (text keys come back as str)
-            index = pd.Index(np.asarray(index, dtype=object), name=groups.name)
-    k = len(index)
-    shifted = codes + 1  # bin 0 collects the trades without a group, so no row is masked out (no copies)
-    data = {}
-    for col in parts.columns:
-        values = parts[col].to_numpy()
-        sums = np.bincount(shifted, weights=values.astype("float64", copy=False), minlength=k + 1)[1:]
-        # Integer columns (counts) stay integers, as in pandas.
-        data[col] = np.rint(sums).astype(values.dtype) if np.issubdtype(values.dtype, np.integer) else sums
-    return pd.DataFrame(data, index=index)
+    """Column sums of ``parts`` per group (sorted; categorical keys in category order, groups without trades
+    and trades without a group left out). Pandas sums a single float block in one pass, faster than a
+    bincount per column on a million trades."""
+    sums = parts.groupby(groups, sort=True, observed=True).sum()
+    sums.index.name = groups.name
+    return sums
 
 
 def _finish(s: pd.DataFrame) -> pd.DataFrame:

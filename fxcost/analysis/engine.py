@@ -86,6 +86,7 @@ def costed_trades(
 ) -> pd.DataFrame:
     """One account's trades with every cost column and the rebate of ``program`` (default: the main one)."""
     profile = profile or settings.profile
+    trades = instruments.apply_aliases(trades, settings.instruments.aliases)
     original = trades
     trades = codes.as_categories(trades)  # the string keys are hashed once here, not in every step
     classes = instruments.classify(trades, settings.instruments)

@@ -113,11 +113,37 @@ def pip_size(root: str, cat: str, digits: int) -> float:
 
 @dataclass
 class InstrumentSettings:
-    """User overrides: contract sizes and M per symbol root, and extra aliases."""
+    """User overrides: contract sizes and M per symbol root, categories, and the user's own alias table."""
 
     contract_size: dict[str, float] = field(default_factory=dict)  # root -> units per lot
     money_per_point: dict[str, float] = field(default_factory=dict)  # root -> M (account ccy per 1.0 price per lot)
     categories: dict[str, str] = field(default_factory=dict)  # root -> category
+    # Printed symbol or root -> root, on top of fxcost.symbols' defaults: {"MYGOLD": "XAUUSD", "DE40": "GER40"}.
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+def apply_aliases(trades: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
+    """``trades`` with ``symbol_root`` re-derived under the user's alias table (unchanged without one).
+
+    A printed symbol (``MYGOLD``, case-insensitive) or the root the importer derived from it
+    (``MYGOLD`` from ``mygold.r``) that the table names takes the table's root; other trades keep theirs.
+    """
+    if not aliases or not len(trades):
+        return trades
+    table = {str(k).strip().upper(): str(v).strip().upper() for k, v in aliases.items()}
+    sym_codes, symbols = codes_of(trades["symbol"])
+    root_codes, roots = codes_of(trades["symbol_root"])
+    # One lookup per distinct (symbol, root) pair, not per trade.
+    pair_codes, pairs = pd.factorize((sym_codes.astype(np.int64) + 1) * (len(roots) + 1) + root_codes + 1)
+    mapped = np.empty(len(pairs), dtype=object)
+    for i, pair in enumerate(pairs):
+        s, r = divmod(int(pair), len(roots) + 1)
+        symbol = str(symbols[s - 1]).strip().upper() if s else ""
+        root = str(roots[r - 1]) if r else ""
+        mapped[i] = table.get(symbol) or table.get(root.upper()) or root
+    out = trades.copy(deep=False)
+    out["symbol_root"] = pd.Series(mapped[pair_codes], index=trades.index, dtype=trades["symbol_root"].dtype)
+    return out
 
 
 def classify(trades: pd.DataFrame, settings: InstrumentSettings | None = None) -> pd.DataFrame:

@@ -202,6 +202,10 @@ class MainWindow(QMainWindow):
             action.setData(key)
             view_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
+        self.log_action = self._action("Show the &log folder", self.show_log_folder, None,
+                                       "Open the folder with fxcost's log (attach it to a bug report)")
+        self.log_action.setEnabled(self.log_path is not None)
+        help_menu.addAction(self.log_action)
         help_menu.addAction(self.about_action)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
@@ -216,6 +220,7 @@ class MainWindow(QMainWindow):
         for path in recent:
             action = self.recent_menu.addAction(path)
             action.setData(path)
+            action.setEnabled(os.path.exists(path))  # moved or deleted since: shown, but greyed out
             action.triggered.connect(self._recent_action)
         if recent:
             self.recent_menu.addSeparator()
@@ -247,6 +252,14 @@ class MainWindow(QMainWindow):
     def find(self) -> None:
         self.show_tab("trades")
         self.trades.focus_find()
+
+    def show_log_folder(self) -> None:
+        """Open the log's folder in the system file manager (a local file URL: no network)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        if self.log_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.log_path).parent)))
 
     def show_about(self) -> None:
         from fxcost.ui.dialogs import about

@@ -167,7 +167,7 @@ class OverviewView(QWidget):
                     text = f"{text}  →  {after}" if f.get("rebate") else text
                 self._values[fig.key].setText(text)
         result = views.result
-        accounts = ", ".join(f"{html.escape(a.book.label)} ({html.escape(a.currency)})" for a in result.accounts)
+        accounts = ", ".join(f"{html.escape(a.book.label)} · {html.escape(a.currency)}" for a in result.accounts)
         program = html.escape(f.get("program") or "no rebate program")
         self.heading.setText(
             f"<span style='font-size:14pt'><b>{accounts or 'No account'}</b></span><br>"

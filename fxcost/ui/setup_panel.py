@@ -245,7 +245,7 @@ class SetupPanel(QScrollArea):
         self.compare_commission.setSuffix(" per lot")
         self.compare_commission.setToolTip("Commission per round-turn lot in the compared profiles (e.g. 7 for a "
                                            "Raw/ECN account); 0 keeps the exported commission")
-        form.addRow("…commission", self.compare_commission)
+        form.addRow("Their commission", self.compare_commission)
         self.market_list = QListWidget()
         self.market_list.setObjectName("setup-market-data")
         self.market_list.setMaximumHeight(40)

@@ -114,15 +114,3 @@ def test_a_users_own_category_survives_the_engine():
     assert out["category"].tolist() == ["fx_major", "fx_major", "cable"]
     assert not isinstance(out["category"].dtype, pd.CategoricalDtype)  # plain text again outside the engine
     assert out["symbol_root"].dtype == t["symbol_root"].dtype and out["account"].dtype == t["account"].dtype
-
-
-@pytest.mark.parametrize("key", list(aggregate.KEYS) + ["ticket"])
-def test_group_sums_match_the_pandas_groupby(key):
-    t = pd.concat([three_trades()] * 3, ignore_index=True)
-    t.loc[4, "close_time"] = pd.NaT  # a trade without a group is left out, as pandas does
-    t.loc[5, "hold_seconds"] = np.nan
-    parts = aggregate._parts(t)
-    groups = aggregate.key_series(t, key)
-    expected = parts.groupby(groups, sort=True, observed=True).sum()
-    expected.index.name = groups.name
-    pd.testing.assert_frame_equal(aggregate.group_sums(parts, groups), expected, check_index_type=True)

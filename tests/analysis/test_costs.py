@@ -149,3 +149,25 @@ def test_minimal_profile_file_shape(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(ProfileError, match="not valid JSON"):
         load_profile(bad)
+
+
+def test_the_users_alias_table_renames_roots_before_anything_is_priced():
+    from fxcost.analysis.engine import AnalysisSettings, costed_trades
+
+    # A broker's own gold name the importer cannot know ("MYGOLD" is "other"); 1 lot, +$1.00 move.
+    t = trade(ticket=[1, 2], open_time=[datetime(2024, 3, 4, 10)] * 2, close_time=[datetime(2024, 3, 4, 12)] * 2,
+              side=["buy", "buy"], lots=[1.0, 0.10], symbol=["mygold.r", "EURUSD"], symbol_root=["MYGOLD", "EURUSD"],
+              open_price=[2300.00, 1.08512], close_price=[2301.00, 1.08700], commission=[0.0, -0.70],
+              profit=[100.0, 18.80], digits=[2, 5])
+    plain = costed_trades(t, "USD", AnalysisSettings())
+    assert plain["symbol_root"].tolist() == ["MYGOLD", "EURUSD"] and plain["category"].iloc[0] == "other"
+    settings = AnalysisSettings(instruments=InstrumentSettings(aliases={"MYGOLD": "XAUUSD"}))
+    out = costed_trades(t, "USD", settings)
+    assert out["symbol_root"].tolist() == ["XAUUSD", "EURUSD"]
+    assert out["category"].tolist() == ["metal", "fx_major"]
+    # Standard profile: XAUUSD 0.36 in price units x M 100 (100 oz) x 1 lot = $36.00.
+    assert out["spread_cost"].iloc[0] == pytest.approx(36.0)
+    assert out["spread_source"].iloc[0] == "profile: Typical Standard account"
+    by_raw = costed_trades(t, "USD", AnalysisSettings(instruments=InstrumentSettings(aliases={"mygold.r": "XAUUSD"})))
+    assert by_raw["symbol_root"].iloc[0] == "XAUUSD"
+    assert t["symbol_root"].tolist() == ["MYGOLD", "EURUSD"]  # the caller's frame is left alone
