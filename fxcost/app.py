@@ -20,22 +20,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", help="reports to open (default: the bundled sample)")
     parser.add_argument("--version", action="version", version=f"fxcost {__version__}")
     parser.add_argument("--verbose", action="store_true", help="also log to the terminal")
-    parser.add_argument("--smoke-test", action="store_true",
-                        help="load the sample, compute, export a report to a temporary folder and exit (no window)")
+    parser.add_argument("--smoke-test", nargs="?", const="", default=None, metavar="DIR",
+                        help="load the sample, compute, export the Excel report and exit 0 (no window); the report "
+                        "goes to DIR when given (kept), else to a temporary folder")
     parser.add_argument("--screenshot", metavar="DIR", help="write a PNG of each view of the sample into DIR and exit")
     args = parser.parse_args(argv)
     import os
 
     from fxcost import log
 
-    if args.smoke_test or args.screenshot:
+    if args.smoke_test is not None or args.screenshot:
         # Headless runs (CI, the frozen build's check) need no display.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     log_path = log.setup(verbose=args.verbose)
-    if args.smoke_test:
+    if args.smoke_test is not None:
         from fxcost.ui.application import smoke_test
 
-        return smoke_test(log_path)
+        return smoke_test(log_path, keep_in=args.smoke_test or None)
     if args.screenshot:
         from fxcost.ui.application import screenshots
 

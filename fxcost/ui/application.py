@@ -105,8 +105,12 @@ def _open_sample(window) -> bool:
     return bool(loop_ok) and window.views is not None and len(window.views.result.trades) > 0
 
 
-def smoke_test(log_path: Path | None = None) -> int:
-    """Load the sample, compute, export the Excel report to a temporary folder, exit 0; no window is shown."""
+def smoke_test(log_path: Path | None = None, keep_in: str | None = None) -> int:
+    """Load the sample, compute, export the Excel report, exit 0; no window is shown.
+
+    The report goes to a temporary folder, or to ``keep_in`` (created if needed) where a caller such as the
+    frozen-build test wants to open it afterwards.
+    """
     make_app(log_path)
     import openpyxl.xml
 
@@ -121,6 +125,9 @@ def smoke_test(log_path: Path | None = None) -> int:
             print("fxcost smoke test FAILED: the sample did not import and analyse", file=sys.stderr)
             return 1
         target = folder / "smoke-report.xlsx"
+        if keep_in:
+            Path(keep_in).mkdir(parents=True, exist_ok=True)
+            target = Path(keep_in) / "smoke-report.xlsx"
         written = []
         window.export_finished.connect(written.append)
         if not window.export_excel_to(str(target)):
