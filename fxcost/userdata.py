@@ -6,14 +6,13 @@ import json
 import logging
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fxcost import APP_NAME, ORG_NAME
+from fxcost import APP_NAME, ORG_NAME, atomic
 from fxcost.errors import FxCostError
 
 log = logging.getLogger(__name__)
@@ -52,22 +51,10 @@ def slug(name: str) -> str:
 
 def atomic_write_json(path: str | Path, data: Any) -> None:
     """Write JSON to ``path`` through a temporary file in the same folder, so a crash never leaves half a file."""
-    path = Path(path)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
+        atomic.write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise UserDataError(f"{path}: cannot save ({exc.strerror or exc}). Check that the folder is writable.") from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def set_aside(path: str | Path) -> Path:

@@ -27,12 +27,11 @@ from __future__ import annotations
 import difflib
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fxcost import atomic
 from fxcost.analysis.instruments import CATEGORIES, CENT, DEFAULT_USD_RATES
 from fxcost.errors import FxCostError
 from fxcost.resources import asset
@@ -436,20 +435,10 @@ def save(program: RebateProgram, path: str | Path) -> None:
     data = program.as_dict()
     from_dict(data, program.name)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
+        atomic.write_text(path, text)
     except OSError as exc:
         raise ProgramError(f"{path}: cannot save the rebate program ({exc.strerror or exc})") from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
     program.path = str(path)
 
 

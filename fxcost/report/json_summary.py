@@ -6,13 +6,12 @@ import json
 import math
 import os
 import re
-import tempfile
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from fxcost import __version__
+from fxcost import __version__, atomic
 from fxcost.analysis.codes import factorize as codes_of
 from fxcost.model import FORMATS, PrintedTotals
 from fxcost.portfolio import AccountBook, Portfolio
@@ -125,17 +124,7 @@ def summary(portfolio: Portfolio) -> dict:
 
 def write_json(doc: dict, path: str) -> None:
     """Write atomically: a crash mid-write never leaves a half-written file behind."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".fxcost-", suffix=".json", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=2, ensure_ascii=False, default=str)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic.write_text(path, json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def _num(value) -> float | None:

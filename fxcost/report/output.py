@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from fxcost import atomic
 from fxcost.errors import ExportError
 
 #: A spreadsheet treats text starting with these as a formula (or DDE command) when it is typed or
@@ -50,20 +50,7 @@ def atomic_path(path: str | os.PathLike, suffix: str) -> Iterator[Path]:
     if problem:
         raise ExportError(problem)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.absolute().parent)
+        with atomic.replacing(target, suffix) as tmp:
+            yield tmp
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}.") from exc
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        # mkstemp creates the file private (0600); the report should get the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        yield tmp
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}.") from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()

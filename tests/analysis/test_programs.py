@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from fxcost import atomic
 from fxcost.analysis import programs
 from fxcost.analysis.programs import Component, Eligibility, Payout, ProgramError, RateRule, RebateProgram, Tier
 from fxcost.errors import FxCostError
@@ -204,7 +205,7 @@ def test_save_is_atomic_when_the_replace_fails(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(programs.os, "replace", broken_replace)
+    monkeypatch.setattr(atomic.os, "replace", broken_replace)
     changed = programs.from_dict(with_("name", "Changed"))
     with pytest.raises(ProgramError, match="cannot save the rebate program"):
         programs.save(changed, path)

@@ -9,14 +9,12 @@ import pytest
 from fxcost.analysis import programs
 from fxcost.analysis.engine import AnalysisSettings, analyse
 from fxcost.analysis.spreads import load_profile
-from fxcost.errors import UnsupportedReport
-from fxcost.importers import load_file
 from fxcost.pipeline import import_files
 from fxcost.report import json_summary
-from tests.conftest import SAMPLES
+from tests.importers.test_samples import HISTORY
 
-NAMES = sorted(p.name for p in SAMPLES.iterdir() if p.is_file() and p.name != "SOURCES.tsv") \
-    if SAMPLES.is_dir() else []
+#: The history reports (tests/importers/test_samples.py lists them and checks the folder holds no others).
+NAMES = sorted(HISTORY)
 
 
 def cents(value) -> float:
@@ -26,10 +24,6 @@ def cents(value) -> float:
 @pytest.mark.parametrize("profile", ["standard", "raw"])
 @pytest.mark.parametrize("name", NAMES)
 def test_engine_totals_reconcile_with_the_import(samples_dir, name, profile):
-    try:
-        load_file(samples_dir / name)
-    except UnsupportedReport:
-        pytest.skip(f"{name} is not a history report (refused at import, tests/importers/test_samples.py)")
     portfolio = import_files([samples_dir / name])
     assert not portfolio.failures
     settings = AnalysisSettings(profile=load_profile(profile),
