@@ -90,16 +90,53 @@ def merge(statements: list[Statement]) -> Portfolio:
         key = account_key(st)
         portfolio.files.append(ImportedFile(st, reconcile(st), key))
         by_key.setdefault(key, []).append(st)
+    _attach_unnamed(by_key, portfolio)
     for key, group in by_key.items():
         portfolio.accounts.append(_book(key, group, portfolio.warnings))
     return portfolio
+
+
+#: Share of an unnamed file's trades that must appear in a named account for the file to be that account's.
+SAME_ACCOUNT_SHARE = 0.5
+
+
+def _attach_unnamed(by_key: dict[str, list[Statement]], portfolio: Portfolio) -> None:
+    """Give a file without an account header (edited out) to the named account whose trades it repeats.
+
+    Without this, the same trades would count twice: once under the named account and once under the file.
+    Ticket, open and close time, symbol and lots together do not repeat across accounts by chance.
+    """
+    cols = TRADE_KEY[1:]
+    named = {
+        key: set(pd.concat([st.trades[cols] for st in group]).itertuples(index=False, name=None))
+        for key, group in by_key.items()
+        if not key.startswith("file:")
+    }
+    for key in [k for k in by_key if k.startswith("file:")]:
+        (st,) = by_key[key]
+        rows = list(st.trades[cols].itertuples(index=False, name=None))
+        if not rows or not named:
+            continue
+        best, shared = max(((k, len(named[k].intersection(rows))) for k in named), key=lambda kv: kv[1])
+        if shared < SAME_ACCOUNT_SHARE * len(rows):
+            continue
+        by_key[best].append(by_key.pop(key)[0])
+        for f in portfolio.files:
+            if f.statement is st:
+                f.account_key = best
+        login = by_key[best][0].account.login
+        portfolio.warnings.append(
+            f"{os.path.basename(st.path)} names no account, but {shared} of its {len(rows)} trades are account "
+            f"{login}'s: it was merged into that account, and trades in both files are counted once."
+        )
 
 
 def _book(key: str, group: list[Statement], warnings: list[str]) -> AccountBook:
     # The newest report describes the account best (and its open positions are current).
     group = sorted(group, key=lambda s: (s.account.report_time is not None, s.account.report_time or 0))
     newest = group[-1]
-    account = newest.account
+    # A file whose header was edited out (see _attach_unnamed) must not blank the account's name.
+    account = next((s.account for s in reversed(group) if s.account.login), newest.account)
     label = account.login or os.path.basename(newest.path)
     currencies = {s.account.currency for s in group if s.account.currency}
     if len(currencies) > 1:

@@ -57,6 +57,24 @@ def test_unnamed_accounts_are_kept_per_file():
     assert len(p.accounts) == 2
 
 
+def test_file_without_account_header_joins_the_account_whose_trades_it_repeats():
+    full = _statement("1001", [1, 2, 3, 4], 2, "full.xlsx")
+    edited = _statement("", [2, 3, 4], 1, "edited.xlsx")  # the same account's export, header removed
+    other = _statement("2002", [7, 8], 1, "other.xlsx")
+    p = merge([edited, full, other])
+    assert sorted(b.account.login for b in p.accounts) == ["1001", "2002"]
+    book = next(b for b in p.accounts if b.account.login == "1001")
+    assert sorted(book.trades["ticket"]) == [1, 2, 3, 4]
+    assert set(book.trades["account"]) == {"1001"}
+    assert any("edited.xlsx names no account" in w and "3 of its 3" in w for w in p.warnings)
+    assert {f.account_key for f in p.files if f.statement.path == "edited.xlsx"} == {book.key}
+
+
+def test_file_without_header_and_foreign_trades_stays_apart():
+    p = merge([_statement("1001", [1, 2, 3, 4], 2, "full.xlsx"), _statement("", [3, 9, 10], 1, "edited.xlsx")])
+    assert len(p.accounts) == 2  # one shared trade of three is not enough to call it the same account
+
+
 def test_reconciliation_reports_each_difference():
     st = _statement("1001", [1, 2], 1, "a.htm")
     st.printed.profit = 25.0
