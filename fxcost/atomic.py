@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +15,17 @@ def replacing(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[Path]:
     """A temporary file beside ``path`` that replaces it only when the block succeeds.
 
     A crash, an exception or a cancel inside the block leaves neither half a file nor a damaged earlier one;
-    the temporary file is removed. Raises OSError when the folder cannot be written.
+    the temporary file is removed. A symbolic link is followed (its target is replaced, the link stays);
+    a device or pipe is written in place. Raises OSError when the folder cannot be written.
     """
     target = Path(path)
+    if target.is_symlink():
+        target = target.resolve()  # write the file the link points to; keep the user's link
+    if target.exists() and not target.is_file():
+        # A device, pipe or socket (/dev/stdout, a FIFO): renaming over it would replace it with a plain
+        # file, so write into it directly; there is no earlier content to protect.
+        yield target
+        return
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.absolute().parent)
     os.close(fd)
     tmp = Path(name)
@@ -37,4 +46,5 @@ def write_text(path: str | os.PathLike, text: str) -> None:
     with replacing(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()
-        os.fsync(fh.fileno())
+        if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # pipes and devices cannot be synced
+            os.fsync(fh.fileno())
