@@ -26,11 +26,14 @@ from fxcost.symbols import normalise_many
 
 #: Canonical column -> header synonyms, normalised (lower case, letters and digits only).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "ticket": ("ticket", "order", "orderid", "ticketid", "position", "positionid", "id", "deal", "no", "", "nr"),
-    "open_time": ("opentime", "timeopen", "opendate", "entrytime", "opentimestamp", "open", "dateopen", "entrydate"),
-    "close_time": ("closetime", "timeclose", "closedate", "exittime", "closetimestamp", "close", "dateclose", "exitdate"),
+    "ticket": ("ticket", "order", "orderid", "ticketid", "position", "positionid", "id", "deal", "no", "", "nr",
+               "ticketno", "orderno", "dealno", "dealid", "positionno", "tradeid", "tradeno"),
+    "open_time": ("opentime", "timeopen", "opendate", "entrytime", "opentimestamp", "open", "dateopen", "entrydate",
+                  "opened", "openedat", "opening", "openingtime"),
+    "close_time": ("closetime", "timeclose", "closedate", "exittime", "closetimestamp", "close", "dateclose", "exitdate",
+                   "closed", "closedat", "closing", "closingtime"),
     "side": ("type", "side", "direction", "action", "cmd", "ordertype", "buysell"),
-    "lots": ("lots", "volume", "size", "lot", "quantity", "qty", "lotsize"),
+    "lots": ("lots", "volume", "size", "lot", "quantity", "qty", "lotsize", "volumelots", "sizelots", "volumelot"),
     "symbol": ("symbol", "item", "instrument", "pair", "market", "asset", "ticker"),
     "open_price": ("openprice", "priceopen", "entryprice", "entry", "price"),
     "close_price": ("closeprice", "priceclose", "exitprice", "exit", "price2", "price1"),
@@ -97,6 +100,9 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         raise ImportFailed(path, f"The CSV file cannot be parsed: {exc}. Check that it is a plain comma-, "
                            "semicolon- or tab-separated table with one header row.") from exc
+    # A separator at the end of each line gives pandas an empty, nameless last column: not the user's data.
+    blank = [c for c in raw.columns if str(c).startswith("Unnamed: ") and not raw[c].str.strip().any()]
+    raw = raw.drop(columns=blank)
     columns = _map_columns(list(raw.columns), mapping, path)
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
@@ -104,8 +110,9 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
         raise ImportFailed(
             path,
             f"The CSV file has no column for {', '.join(missing)}. Columns found: {found}. "
-            "Tell fxcost which column holds each value with a column mapping "
-            "(command line: --csv-map open_time=\"Time\" ...; in the app: Import > CSV column mapping).",
+            "Rename those columns in the file's first line (e.g. 'Open Time', 'Close Time', 'Type', 'Lots', "
+            "'Symbol', 'Profit'), or give fxcost a column mapping on the command line: "
+            "--csv-map open_time=\"Time\" ...",
         )
     n = len(raw)
     col = {name: raw[header].astype(str).str.strip() for name, header in columns.items()}
@@ -139,7 +146,7 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
         tickets = np.where(np.isfinite(tickets), tickets, lines) if tickets is not None else lines.astype(float)
     symbols = col["symbol"].tolist()
     roots, suffixes = normalise_many(symbols)
-    digits = _digits(col, "open_price", "close_price", symbols)
+    digits = _digits(col, "open_price", "close_price", symbols, decimal_comma)
 
     def take(mask: pd.Series, values) -> list:
         return list(np.asarray(values, dtype=object)[mask.to_numpy()])
@@ -217,6 +224,10 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
         )
     if "commission" not in columns and "swap" not in columns:
         notes.append("The CSV has no commission or swap columns: they are taken as 0.")
+    if "ticket" not in columns:
+        notes.append("The CSV has no ticket column: trades are numbered by their line in the file.")
+    notes.append("A CSV does not say the account's currency: its money is taken as USD. If the account is in "
+                 "another currency, amounts in USD (conversions, cost per million) are wrong.")
     account = Account(source_format="csv")
     return Statement(path=path, format="csv", account=account, trades=trades, open_positions=open_positions,
                      cash=cash_events, warnings=notes, skipped=skipped)
@@ -300,12 +311,14 @@ def _none_if_zero(values: np.ndarray) -> np.ndarray:
     return np.where(values == 0, np.nan, values)
 
 
-def _digits(col: dict[str, pd.Series], a: str, b: str, symbols: list[str]) -> np.ndarray:
+def _digits(col: dict[str, pd.Series], a: str, b: str, symbols: list[str], decimal_comma: bool) -> np.ndarray:
+    """Decimals printed in the prices, the most per symbol (the quote precision; point = 10^-digits)."""
     n = len(symbols)
     if a not in col:
         return np.zeros(n, dtype="int8")
+    fraction = r"[.,](\d+)\s*$" if decimal_comma else r"\.(\d+)\s*$"
     dec = pd.concat([col[a], col.get(b, col[a])], axis=1).apply(
-        lambda s: s.str.extract(r"\.(\d+)$")[0].str.len().fillna(0)
+        lambda s: s.str.extract(fraction)[0].str.len().fillna(0)
     ).max(axis=1)
     per_symbol = dec.groupby(pd.Series(symbols)).transform("max")
     return per_symbol.to_numpy(dtype="int8")

@@ -96,3 +96,28 @@ def test_sample_platform_csv(samples_dir):
     assert set(st.trades["symbol_root"]) == {"XAUUSD", "EURUSD"}
     assert st.trades["profit"].sum() == pytest.approx(542.51, abs=0.005)
     assert not st.skipped
+
+
+EUROPEAN = (
+    "  DEAL#;Opened;Closed;Direction;Volume (lots);Instrument;Entry;Exit;Comm.;Rollover;P/L;\n"
+    "1;2024.03.04 10:00;2024.03.04 12:00;BUY;0,10;EURUSD;1,08512;1,08700;-0,70;0;18,80;\n"
+    "2;2024.03.05 10:00;2024.03.05 12:00;SELL;0,10;USDJPY;150,120;149,900;-0,70;-0,1;14,66;\n"
+)
+
+
+def test_decimal_comma_prices_keep_their_digits_and_headers_are_recognised():
+    st = load_bytes(EUROPEAN.encode("utf-8"), "broker.csv")
+    t = st.trades
+    assert t["ticket"].tolist() == [1, 2]
+    assert t["open_price"].tolist() == [1.08512, 150.12]
+    assert t["digits"].tolist() == [5, 3]  # from "1,08512" and "150,120", as with dots
+    assert t["lots"].tolist() == [0.1, 0.1] and t["profit"].tolist() == [18.8, 14.66]
+    assert not st.skipped
+    assert any("currency" in w for w in st.warnings)
+
+
+def test_trailing_separator_column_is_not_listed_as_a_column():
+    text = "When;What;Amount;\n2024-01-01;x;1;\n2024-01-02;y;2;\n"
+    with pytest.raises(ImportFailed) as info:
+        load_bytes(text.encode(), "notes.csv")
+    assert "Unnamed" not in info.value.message and "'Amount'" in info.value.message
