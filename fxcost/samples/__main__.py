@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from fxcost.samples.generate import FORMATS, bundled_sample, generate
 
@@ -30,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.trades < 1:
         parser.error("--trades must be at least 1")
 
+    folder = Path(args.output).absolute().parent
+    if not folder.is_dir():
+        parser.error(f"cannot write {args.output}: the folder {folder} does not exist")
     started = time.perf_counter()
     if args.bundled:
         manifest = bundled_sample(args.output)
