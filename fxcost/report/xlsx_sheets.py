@@ -160,7 +160,7 @@ class AnalysisSheets:
                   f"{'yes' if be.get('swap_in_cost') else 'no'}."], "note")
         s.skip()
         self.pairs(s, [
-            ("Trades (winners / losers)", be.get("trades"), "count", f"{be.get('winners')} / {be.get('losers')}"),
+            ("Trades (winners / losers)", be.get("trades"), "count", f"{_count(be.get('winners'))} / {_count(be.get('losers'))}"),
             ("Cost pips per lot before rebate", be.get("cost_pips_per_lot_before"), "number2"),
             ("Cost pips per lot after rebate", be.get("cost_pips_per_lot_after"), "number2"),
             ("Break-even shift from the rebate (pips)", be.get("shift_pips"), "number2"),
@@ -316,3 +316,8 @@ def _carried(payouts: pd.DataFrame) -> float:
     if not len(payouts):
         return 0.0
     return float(payouts.groupby("account", sort=False)["carried_forward"].last().sum())
+
+
+def _count(value) -> str:
+    """A count for a note: 663, not 663.0 (the JSON keeps counts as numbers that may be floats)."""
+    return "" if value is None else f"{value:,.0f}" if isinstance(value, (int, float)) else str(value)
