@@ -164,9 +164,11 @@ def render_text(portfolio: Portfolio, doc: dict) -> str:
             f"  {len(st.trades)} closed trades, {len(st.open_positions)} open positions, "
             f"{len(st.orders)} pending orders, {len(st.cash)} cash events"
         )
-        if f.reconciliation.ok:
-            checked = ", ".join(f.reconciliation.compared) or "nothing printed to compare"
+        if f.reconciliation.ok and f.reconciliation.compared:
+            checked = ", ".join(f.reconciliation.compared)
             lines.append(f"  reconciled with the report's printed totals ({checked})")
+        elif f.reconciliation.ok:
+            lines.append("  not reconciled: the file prints no totals to compare with (a CSV, or a report cut short)")
         for diff in f.reconciliation.differences.values():
             lines.append(f"  DIFFERENCE {diff}")
         for w in st.warnings:
