@@ -1,7 +1,9 @@
 """Benchmark the desktop app on a 100k-trade statement, each figure beside a baseline measured in the same run.
 
 1. Open to all views ready (File ▸ Open on a worker until every view shows the analysis), against
-   ``fxcost.pipeline.run`` alone on the same file (target, issue 4: <= 3 s).
+   ``fxcost.pipeline.run`` alone on the same file (target, issue 4: <= 3 s); and open to the first
+   views (the Overview and the Trades table shown and painted, while the charts, the comparison and the
+   IB roll-up are still being computed), against the same baseline.
 2. Sorting the trades table by a money and a text column, against ``np.argsort`` of that column
    alone (target: <= 0.3 s).
 3. Cold start to the first window (a fresh interpreter until the main window is shown), against a
@@ -111,22 +113,32 @@ def main(argv: list[str] | None = None) -> int:
 
     app = make_app(None)
     settings = build_settings(SetupState(), Catalog())
-    t0 = time.perf_counter()
-    result = run([path], settings)
-    pipeline_s = time.perf_counter() - t0
-    n = len(result.trades)
+    pipeline_s = best(lambda: run([path], settings), args.repeat)
 
     win = MainWindow(settings=Settings(os.path.join(tmp, "settings.ini")))
     win.resize(1360, 820)
     win.show()
     app.processEvents()
-    t0 = time.perf_counter()
-    win.open_files([str(path)])
-    if not wait_for(win.analysis_ready, 600_000):
-        print("the file did not open", file=sys.stderr)
-        return 1
-    app.processEvents()  # the views paint once
-    open_s = time.perf_counter() - t0
+    first: list[float] = []
+
+    def first_shown():
+        win.repaint()  # the first paint of the Overview, as the user sees it
+        first.append(time.perf_counter())
+
+    win.first_views_shown.connect(first_shown)
+    opens, firsts = [], []
+    for _ in range(args.repeat):  # best of R like the baseline: other processes on the machine add noise
+        first.clear()
+        t0 = time.perf_counter()
+        win.open_files([str(path)])
+        if not wait_for(win.analysis_ready, 600_000):
+            print("the file did not open", file=sys.stderr)
+            return 1
+        app.processEvents()  # the views paint once
+        opens.append(time.perf_counter() - t0)
+        firsts.append(first[0] - t0)
+    open_s, first_s = min(opens), min(firsts)
+    n = len(win.views.result.trades)
 
     model = win.trades.model
     frame = model.frame()
@@ -151,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     win.show_tab("trades")
     app.processEvents()
     filter_s = best(lambda: win.trades.side.setCurrentIndex(1 + win.trades.side.currentIndex() % 2), args.repeat)
+    win.trades.reset_filter()
+    names = model.symbol_counts()[0]
+    picker = win.trades.symbol
+    # Alternately tick three symbols and none, as a user narrowing and widening the table does.
+    symbols_s = best(lambda: picker.set_picked([] if picker.picked() else names[:3]), args.repeat)
 
     import pyqtgraph as pg
 
@@ -184,10 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     zoom = best(lambda: chart.plot.grab(), args.repeat)
 
     print(f"fxcost UI benchmark: {path.name}, {n:,} trades (best of {args.repeat} where repeated)")
+    line("open to first views (Overview, Trades)", first_s, "pipeline.run alone", pipeline_s)
     line("open to all views ready", open_s, "pipeline.run alone", pipeline_s, 3.0)
     line("sort trades by Profit", sort_money, "np.argsort of the column", argsort_money, 0.3)
     line("sort trades by Symbol (text)", sort_text, "np.argsort of the strings", argsort_text, 0.3)
     line("filter trades by side", filter_s, "np.argsort of the column", argsort_money)
+    line("filter trades by 3 symbols", symbols_s, "np.argsort of the column", argsort_money)
     line("cold start to first window", window, "bare QWidget cold start", bare, 2.0)
     line("1M-point chart: set data + draw", fast, "same draw without downsampling", slow)
     line("1M-point chart: redraw zoomed in", zoom, "same draw without downsampling", slow)

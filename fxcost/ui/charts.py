@@ -218,7 +218,21 @@ class BarChart(_Chart):
                                          symbolPen=pg.mkPen("w", width=1))
         self._set_ticks()
         self.item.setXRange(-0.6, n - 0.4, padding=0)
-        self.item.enableAutoRange(axis="y")
+        self._set_y_range(bars, pos_base, neg_base)
+
+    def _set_y_range(self, bars: Bars, pos_top: np.ndarray, neg_bottom: np.ndarray) -> None:
+        """The y range of the bars, with headroom above for the legend: it sits over the top of the plot and
+        would otherwise hide the tallest bars (y is not zoomable here, so a fixed range loses nothing)."""
+        values = [pos_top, neg_bottom, np.zeros(1)]
+        if not bars.stacked:
+            values += [np.nan_to_num(np.asarray(v, dtype=float)) for v in bars.series.values()]
+        if bars.line is not None:
+            line = np.asarray(bars.line[1], dtype=float)
+            values.append(line[np.isfinite(line)])
+        every = np.concatenate(values)
+        low, high = float(every.min()), float(every.max())
+        span = (high - low) or 1.0
+        self.item.setYRange(low - 0.04 * span, high + 0.3 * span, padding=0)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

@@ -10,24 +10,26 @@ from fxcost.ui.charts import BarChart, XYChart
 from fxcost.ui.frame_model import FrameModel
 from fxcost.ui.viewdata import Bars
 
-#: Columns of the what-if table: (Outcome field, header, kind, tooltip).
+#: Columns of the what-if table: (Outcome field, header, kind, tooltip). What a trader compares (net after
+#: rebate and its difference to the actual setup, the rebate, the cost) comes first; what each setup is made
+#: of (profile, commission schedule, program) last, since the setup's name already says it.
 COLUMNS = [
     ("name", "Setup", "text", "The actual setup first, then each compared program and profile"),
-    ("profile", "Spread profile", "text", ""),
-    ("commission", "Commission", "text", ""),
-    ("program", "Rebate program", "text", ""),
-    ("trades", "Trades", "int", ""),
-    ("lots", "Lots", "num", ""),
+    ("net_after_rebate", "Net after rebate", "money", "Net + rebate"),
+    ("difference", "vs actual", "money", "Net after rebate minus the actual setup's: + means this setup pays more"),
+    ("rebate", "Rebate", "money", "Σ rebate under this setup's program"),
+    ("net_transaction_cost", "Cost after rebate", "money", "Cost − rebate"),
+    ("cost_pips_per_lot_after", "Pips/lot after rebate", "num", "Cost after rebate / Σ (lots × pip value)"),
     ("spread_cost", "Spread (est.)", "money", "Σ spread × M × lots under this setup's profile"),
     ("commission_total", "Commission", "money", "Σ commission (negative when charged)"),
-    ("rebate", "Rebate", "money", "Σ rebate under this setup's program"),
     ("broker_net", "Net", "money", "Σ (Profit' + commission + taxes + swap), Profit' = mid P&L − spread'"),
-    ("net_after_rebate", "Net after rebate", "money", "Net + rebate"),
-    ("difference", "vs actual", "money", "Net after rebate minus the actual setup's"),
-    ("transaction_cost", "Cost", "money", "Spread − commission − taxes"),
-    ("net_transaction_cost", "Cost after rebate", "money", "Cost − rebate"),
-    ("cost_pips_per_lot_before", "Cost pips/lot", "num", "Cost / Σ (lots × pip value)"),
-    ("cost_pips_per_lot_after", "Pips/lot after rebate", "num", "Cost after rebate / Σ (lots × pip value)"),
+    ("transaction_cost", "Cost", "money", "Spread − commission − taxes, before rebate"),
+    ("cost_pips_per_lot_before", "Cost pips/lot", "num", "Cost / Σ (lots × pip value), before rebate"),
+    ("trades", "Trades", "int", "Closed trades re-priced"),
+    ("lots", "Lots", "num", "Σ lots"),
+    ("profile", "Spread profile", "text", "The spread profile this setup prices the trades with"),
+    ("commission", "Commission schedule", "text", "The commission this setup charges (as exported, or a schedule)"),
+    ("program", "Rebate program", "text", "The rebate program this setup pays"),
 ]
 
 

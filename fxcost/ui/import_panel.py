@@ -11,6 +11,22 @@ from fxcost.model import FORMATS
 from fxcost.portfolio import Portfolio
 from fxcost.report import json_summary
 
+#: How the reconciliation's and the totals' keys read in the panel (others: "some_key" -> "Some key").
+LABELS = {"closed_pl": "Closed trade P/L", "total_net_profit": "Total net profit", "rebate_like":
+          "Rebate-like cash rows", "broker_net": "Net (balance change)", "taxes": "Taxes / fees"}
+#: Keys that count things: shown without decimals.
+COUNTS = ("trades", "deals", "positions", "orders")
+
+
+def _label(key: str) -> str:
+    return LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def _value(key: str, value) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return html.escape(str(value if value is not None else "–"))  # e.g. a currency code
+    return f"{value:,.0f}" if key in COUNTS else f"{value:,.2f}"
+
 
 def render_html(portfolio: Portfolio) -> str:
     """The import panel as HTML."""
@@ -30,7 +46,8 @@ def render_html(portfolio: Portfolio) -> str:
         )
         rec = f.reconciliation
         rows = "".join(
-            f"<tr><td>{esc(name)}</td><td align=right>{mine:,.2f}</td><td align=right>{printed:,.2f}</td>"
+            f"<tr><td>{esc(_label(name))}</td><td align=right>{_value(name, mine)}</td>"
+            f"<td align=right>{_value(name, printed)}</td>"
             f"<td>{'✔' if name not in rec.differences else '✘ ' + esc(rec.differences[name].cause or 'cause unknown')}"
             "</td></tr>"
             for name, (mine, printed) in rec.compared.items()
@@ -49,11 +66,12 @@ def render_html(portfolio: Portfolio) -> str:
         parts.append(f"<h3>{esc(os.path.basename(p))}</h3><p style='color:#b00'>Not imported: {esc(m)}</p>")
     for w in portfolio.warnings:
         parts.append(f"<p style='color:#a60'>⚠ {esc(w)}</p>")
-    t = doc["totals"]
+    t = dict(doc["totals"])
+    currency = t.pop("currency", None)  # a heading, not a row among the amounts
+    in_ccy = f" ({esc(str(currency))})" if isinstance(currency, str) and currency else ""
     parts.append(
-        "<h2>Totals over closed trades</h2><table cellpadding=3>"
-        + "".join(f"<tr><td>{esc(k.replace('_', ' ').capitalize())}</td><td align=right>{v:,.2f}</td></tr>"
-                  for k, v in t.items())
+        f"<h2>Totals over closed trades{in_ccy}</h2><table cellpadding=3>"
+        + "".join(f"<tr><td>{esc(_label(k))}</td><td align=right>{_value(k, v)}</td></tr>" for k, v in t.items())
         + "</table>"
     )
     return "".join(parts)

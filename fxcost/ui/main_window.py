@@ -42,17 +42,21 @@ TABS = (("import", "Import"), ("overview", "Overview"), ("trades", "Trades"), ("
         ("compare", "Compare"), ("ib", "IB"))
 
 
-def open_job(files, state, catalog, cache, progress, is_cancelled):
-    """Worker body of Open: import + analyse (fxcost.pipeline.run), then every view's data."""
+def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None):
+    """Worker body of Open: import + analyse (fxcost.pipeline.run), then every view's data.
+
+    ``publish`` gets the Overview's and the Trades table's data first (viewdata.prepare).
+    """
     from fxcost.pipeline import run
 
     settings = build_settings(state, catalog, cache)
     result = run(files, settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled)
     return viewdata.prepare(result, ib_program=catalog.programs.get(state.ib_program),
-                            progress=lambda f, m: progress(0.8 + f * 0.2, m), is_cancelled=is_cancelled)
+                            progress=lambda f, m: progress(0.8 + f * 0.2, m), is_cancelled=is_cancelled,
+                            publish=publish)
 
 
-def analyse_job(portfolio, state, catalog, cache, progress, is_cancelled):
+def analyse_job(portfolio, state, catalog, cache, progress, is_cancelled, publish=None):
     """Worker body of a setup change: re-analyse the imported portfolio (no re-import)."""
     from fxcost.analysis.engine import analyse
 
@@ -62,7 +66,8 @@ def analyse_job(portfolio, state, catalog, cache, progress, is_cancelled):
         raise ImportCancelled("Cancelled.")
     result = analyse(portfolio, settings)
     return viewdata.prepare(result, ib_program=catalog.programs.get(state.ib_program),
-                            progress=lambda f, m: progress(0.5 + f * 0.5, m), is_cancelled=is_cancelled)
+                            progress=lambda f, m: progress(0.5 + f * 0.5, m), is_cancelled=is_cancelled,
+                            publish=publish)
 
 
 def _writer(kind: str):
@@ -85,11 +90,13 @@ class MainWindow(QMainWindow):
 
     Signals:
         import_finished(): an Open ended (imported, failed or cancelled) and the window is idle again.
+        first_views_shown(): the Overview and Trades show a new analysis; the other views follow.
         analysis_ready(): every view shows a new analysis (after Open or a setup change).
         export_finished(str): a report was written (its path), or "" when the export failed or was cancelled.
     """
 
     import_finished = Signal()
+    first_views_shown = Signal()
     analysis_ready = Signal()
     export_finished = Signal(str)
 
@@ -104,6 +111,7 @@ class MainWindow(QMainWindow):
         self._pending_analysis = False
         self._market_cache: dict = {}
         self._shown_views = False  # a worker's result is on screen; analysis_ready follows when it ends
+        self._shown_parts: frozenset[str] = frozenset()  # views already showing the running worker's analysis
         self._export_result = ""
         self._open_paths: list[str] = []  # what the running or last Open imports
         self.setWindowTitle(f"fxcost {__version__}")
@@ -277,13 +285,13 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if (state := self.settings.window_state()) is not None:
             self.restoreState(state)
-        if (header := self.settings.header_state("trades")) is not None:
+        if (header := self.settings.header_state(self.trades.header_key())) is not None:
             self.trades.table.horizontalHeader().restoreState(header)
         self.tabs.setCurrentIndex(min(max(0, self.settings.current_tab()), self.tabs.count() - 1))
 
     def save_state(self) -> None:
         self.settings.save_window(self.saveGeometry(), self.saveState())
-        self.settings.set_header_state("trades", self.trades.table.horizontalHeader().saveState())
+        self.settings.set_header_state(self.trades.header_key(), self.trades.table.horizontalHeader().saveState())
         self.settings.set_current_tab(self.tabs.currentIndex())
         self.settings.set_analysis(self.setup.state().as_dict())
         self.settings.sync()
@@ -337,8 +345,9 @@ class MainWindow(QMainWindow):
             self._worker.cancel()  # a re-analysis is superseded by the new Open
         state, catalog, cache = self.setup.state(), self.setup.catalog, self._market_cache
         self._open_paths = files
-        self._start(Worker(lambda progress, is_cancelled: open_job(files, state, catalog, cache, progress,
-                                                                   is_cancelled)), "open", "Importing…")
+        self._start(Worker(lambda progress, is_cancelled, publish: open_job(files, state, catalog, cache, progress,
+                                                                            is_cancelled, publish),
+                           publishes=True), "open", "Importing…")
 
     def _setup_changed(self) -> None:
         self.settings.set_analysis(self.setup.state().as_dict())
@@ -355,19 +364,22 @@ class MainWindow(QMainWindow):
             return
         self._pending_analysis = False
         portfolio, state, catalog, cache = self._portfolio, self.setup.state(), self.setup.catalog, self._market_cache
-        self._start(Worker(lambda progress, is_cancelled: analyse_job(portfolio, state, catalog, cache, progress,
-                                                                      is_cancelled)), "analyse", "Recomputing…")
+        self._start(Worker(lambda progress, is_cancelled, publish: analyse_job(portfolio, state, catalog, cache,
+                                                                               progress, is_cancelled, publish),
+                           publishes=True), "analyse", "Recomputing…")
 
     def _start(self, worker: Worker, kind: str, message: str) -> None:
         # Bound methods, not lambdas: Qt drops these connections when the window is destroyed, so a
         # worker still running after its window closed (tests, quitting mid-import) calls nothing.
         worker.signals.progress.connect(self._on_progress)
+        worker.signals.partial.connect(self._worker_partial)
         worker.signals.returned.connect(self._worker_returned)
         worker.signals.errored.connect(self._worker_errored)
         worker.signals.finished.connect(self._worker_finished)
         self._worker = worker
         self._worker_kind = kind
         self._export_result = ""
+        self._shown_parts = frozenset()
         self._started = time.perf_counter()
         self.progress.setValue(0)
         self.progress.show()
@@ -380,6 +392,11 @@ class MainWindow(QMainWindow):
         """The current worker if it sent the signal being handled (a superseded worker's news is dropped)."""
         worker = self._worker
         return worker if worker is not None and self.sender() is worker.signals else None
+
+    @Slot(object)
+    def _worker_partial(self, value) -> None:
+        if (worker := self._sending_worker()) is not None:
+            self._on_returned(worker, value)
 
     @Slot(object)
     def _worker_returned(self, value) -> None:
@@ -461,6 +478,11 @@ class MainWindow(QMainWindow):
             self._export_result = str(value)
             return
         views: viewdata.Views = value
+        if self._shown_parts:  # an early part of this analysis is on screen: fill the views that were waiting
+            self.set_views(views)
+            if views.complete:
+                self._show_summary(views)
+            return
         portfolio = views.result.portfolio
         if self._worker_kind == "open":
             self._portfolio = portfolio if portfolio.files else self._portfolio
@@ -483,24 +505,47 @@ class MainWindow(QMainWindow):
                 QMessageBox.warning(self, "fxcost: some files not imported",
                                     "\n\n".join(f"{os.path.basename(p)}: {m}" for p, m in portfolio.failures))
         self.set_views(views)
-        n = len(views.result.trades)
-        log.info("%s: %d trades shown %.2f s after the start", self._worker_kind, n, time.perf_counter() - self._started)
-        self.status_label.setText(f"{n} closed trades in {len(portfolio.accounts)} account(s) · "
+        log.info("%s: %d trades shown %.2f s after the start", self._worker_kind, len(views.result.trades),
+                 time.perf_counter() - self._started)
+        self._show_summary(views)
+
+    def _show_summary(self, views: viewdata.Views) -> None:
+        self.status_label.setText(f"{len(views.result.trades)} closed trades in "
+                                  f"{len(views.result.portfolio.accounts)} account(s) · "
                                   f"profile {views.figures.get('profile')} · "
                                   f"program {views.figures.get('program') or 'none'}")
 
     def set_views(self, views: viewdata.Views) -> None:
-        """Show a finished analysis in every view (``analysis_ready`` follows when the worker has ended)."""
+        """Show an analysis in every view (``analysis_ready`` follows when the worker has ended).
+
+        An early Views (``parts`` short of all) fills the views it has data for and greys the others until a
+        later Views of the same analysis fills them; views already showing this analysis are left alone.
+        """
+        same = self.views is not None and self.views.result is views.result
+        shown = self._shown_parts if same else frozenset()
         self.views = views
-        self.overview.set_views(views)
-        self.trades.set_frame(views.result.trades)
-        self.charts.set_views(views)
-        self.compare.set_views(views)
-        self.ib.set_views(views)
+        fill = {"overview": lambda: self.overview.set_views(views),
+                "trades": lambda: self.trades.set_frame(views.result.trades),
+                "charts": lambda: self.charts.set_views(views),
+                "compare": lambda: self.compare.set_views(views),
+                "ib": lambda: self.ib.set_views(views)}
+        for part in viewdata.PARTS:
+            if part in views.parts and part not in shown:
+                fill[part]()
+            # Greyed while it still shows the previous analysis (or nothing).
+            self.pages[part].setEnabled(part in views.parts)
+        self._shown_parts = shown | views.parts
+        if not views.complete:
+            # The import and the analysis are done; the rest follows in a moment. A superseding Open or
+            # setup change still cancels it (and fills every view again), a Cancel click would only
+            # leave views greyed.
+            self.cancel_button.hide()
         if self.tabs.currentWidget() is self.summary and self._worker_kind == "open" and views.result.trades.size:
             self.show_tab("overview")
         self._enable_exports()
         self._shown_views = True
+        if not shown:
+            self.first_views_shown.emit()
 
     def _report_problems(self, problems: list) -> None:
         QMessageBox.warning(self, "fxcost: damaged files set aside",

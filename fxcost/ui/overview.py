@@ -177,8 +177,13 @@ class OverviewView(QWidget):
         notes = list(views.warnings)
         measured = f.get("spread_measured_trades") or 0
         estimated = f.get("spread_estimated_trades") or 0
-        notes.insert(0, f"Spread measured from market data for {measured:,} trade(s), estimated from the profile "
-                        f"for {estimated:,}. Hover a figure for its formula.")
+        if measured:
+            spread_note = (f"Spread measured from market data for {measured:,} trade(s), estimated from the profile "
+                           f"for {estimated:,}.")
+        else:  # say how to do better than an estimate, rather than "measured for 0 trade(s)"
+            spread_note = (f"Spread estimated from the profile for all {estimated:,} trade(s); to measure it, add "
+                           "bar or tick files with “Add bars/ticks…” in the setup panel.")
+        notes.insert(0, f"{spread_note} Hover a figure for its formula.")
         self.notes.setText("<br>".join(html.escape(n) for n in notes))
 
     def clear(self) -> None:

@@ -8,6 +8,7 @@ the CLI could not read. The first problem is shown under the form and OK stays d
 from __future__ import annotations
 
 import copy
+import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -35,9 +36,15 @@ from fxcost.analysis import programs
 from fxcost.analysis.instruments import CATEGORIES
 from fxcost.errors import FxCostError
 
-RATE_HEADERS = ("Symbols", "Categories", "Accounts", "Model", "Rate", "Lot basis")
+RATE_HEADERS = ("Symbols", "Categories", "Accounts", "Model", "Rate", "Lot basis", "Paid on top")
+#: Column of the rates table summing up a rate's "plus" components (read-only: edited in the table below it).
+PLUS_COLUMN = 6
+PLUS_HEADERS = ("Model", "Rate", "Lot basis")
 #: Lot-basis cell value meaning "the program's".
 INHERIT = ""
+#: How each model reads after its rate in the "Paid on top" summary.
+_MODEL_WORDS = {"per_lot": " per lot", "pips_per_lot": " pips per lot", "pct_spread": "% of the spread",
+                "pct_commission": "% of the commission", "per_million": " per million"}
 
 
 def _split(text: str) -> list[str]:
@@ -51,6 +58,23 @@ def _number(text: str):
     except ValueError:
         return text
     return int(value) if value.is_integer() else value
+
+
+def _shown(value) -> str:
+    """A number as typed (25, not 25.0; every digit kept); anything else as is."""
+    if isinstance(value, float) and math.isfinite(value) and float(f"{value:g}") == value:
+        return f"{value:g}"
+    return str(value)
+
+
+def plus_summary(plus) -> str:
+    """A rate's components paid on top, in words: "+ 25% of the commission"."""
+    parts = []
+    for c in plus or []:
+        if isinstance(c, dict):
+            basis = f" ({c['lot_basis'].replace('_', ' ')})" if c.get("lot_basis") else ""
+            parts.append(f"+ {_shown(c.get('rate', '?'))}{_MODEL_WORDS.get(c.get('model'), ' ' + str(c.get('model')))}{basis}")
+    return ", ".join(parts)
 
 
 def _spin(minimum: float, maximum: float, decimals: int = 2, step: float = 1.0, special: str = "") -> QDoubleSpinBox:
@@ -94,9 +118,11 @@ class _ChoiceDelegate(QStyledItemDelegate):
 class _Table(QWidget):
     """A small editable table with Add / Remove / Up / Down buttons."""
 
-    def __init__(self, headers: tuple[str, ...], on_change, defaults: list[str] | None = None, parent=None):
+    def __init__(self, headers: tuple[str, ...], on_change, defaults: list[str] | None = None, parent=None,
+                 readonly: tuple[int, ...] = ()):
         super().__init__(parent)
         self.defaults = defaults or [""] * len(headers)
+        self.readonly = readonly  # columns shown but not typed into (derived from a row's extra data)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(0, len(headers))
@@ -125,6 +151,8 @@ class _Table(QWidget):
             item = QTableWidgetItem(str(v))
             if c == 0:
                 item.setData(Qt.ItemDataRole.UserRole, extra)
+            if c in self.readonly:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(r, c, item)
         self.table.blockSignals(False)
         self.on_change()
@@ -203,14 +231,31 @@ class ProgramDialog(QDialog):
                             f"empty to match every trade. Models: {', '.join(programs.MODELS)}. Categories: "
                             f"{', '.join(CATEGORIES)}. Lot basis empty = the program's."))
         rl.itemAt(0).widget().setWordWrap(True)
-        self.rates = _Table(RATE_HEADERS, self.revalidate, ["", "", "", "per_lot", "0", ""])
+        self.rates = _Table(RATE_HEADERS, self.revalidate, ["", "", "", "per_lot", "0", "", ""],
+                            readonly=(PLUS_COLUMN,))
         self.rates.setObjectName("program-rates")
         self.rates.table.setItemDelegateForColumn(3, _ChoiceDelegate(programs.MODELS, self))
         self.rates.table.setItemDelegateForColumn(5, _ChoiceDelegate((INHERIT, *programs.LOT_BASES), self))
-        rl.addWidget(self.rates, 1)
+        self.rates.table.horizontalHeaderItem(PLUS_COLUMN).setToolTip(
+            "Amounts this rate pays on top of its own: select the rate and edit them in the table below")
+        self.rates.table.setWordWrap(False)
+        self.rates.table.horizontalHeader().setSectionResizeMode(PLUS_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        rl.addWidget(self.rates, 3)
+        self.plus_label = QLabel("")
+        self.plus_label.setWordWrap(True)
+        rl.addWidget(self.plus_label)
+        self.plus = _Table(PLUS_HEADERS, self._plus_changed, ["pct_commission", "0", ""])
+        self.plus.setObjectName("program-plus")
+        self.plus.table.setItemDelegateForColumn(0, _ChoiceDelegate(programs.MODELS, self))
+        self.plus.table.setItemDelegateForColumn(2, _ChoiceDelegate((INHERIT, *programs.LOT_BASES), self))
+        self.plus.table.setMaximumHeight(110)
+        rl.addWidget(self.plus)
+        self._plus_row = -1
+        self._plus_loading = False
+        self.rates.table.currentCellChanged.connect(lambda row, *_: self.show_plus(row))
         rl.addWidget(QLabel("Tiers: the rate multiplier once an account closes this many lots in a month."))
         self.tiers = _Table(("Min lots per month", "Multiplier"), self.revalidate, ["0", "1"])
-        rl.addWidget(self.tiers)
+        rl.addWidget(self.tiers, 1)
         tabs.addTab(rates, "Rates and tiers")
 
         elig = QWidget()
@@ -266,10 +311,12 @@ class ProgramDialog(QDialog):
             cats = m.get("categories") or ([m["category"]] if m.get("category") else [])
             self.rates.add_row([", ".join(map(str, m.get("symbols", []))), ", ".join(cats),
                                 ", ".join(map(str, m.get("accounts", []))), rate.get("model", ""),
-                                f"{rate.get('rate', '')}", rate.get("lot_basis", INHERIT)], rate.get("plus"))
+                                _shown(rate.get("rate", "")), rate.get("lot_basis", INHERIT),
+                                plus_summary(rate.get("plus"))], copy.deepcopy(rate.get("plus")))
         for tier in d.get("tiers", []):
             self.tiers.add_row([f"{tier.get('min_lots_per_month', '')}", f"{tier.get('multiplier', '')}"])
         self._loading = False
+        self.show_plus(-1)
         for w in (self.name, self.description, self.source, self.exclude_symbols, self.exclude_categories):
             w.textChanged.connect(self.revalidate)
         for w in (self.currency, self.lot_basis, self.tier_volume, self.cycle, self.weekday):
@@ -292,7 +339,7 @@ class ProgramDialog(QDialog):
             d["client_share_pct"] = self.client_share.value()
         rates = []
         for cells, plus in self.rates.rows():
-            symbols, cats, accounts, model, rate, basis = cells
+            symbols, cats, accounts, model, rate, basis = cells[:PLUS_COLUMN]
             match: dict = {}
             if symbols:
                 match["symbols"] = _split(symbols)
@@ -304,7 +351,7 @@ class ProgramDialog(QDialog):
             if basis:
                 entry["lot_basis"] = basis
             if plus:
-                entry["plus"] = plus  # components paid on top are kept as loaded (edit them in the JSON)
+                entry["plus"] = plus
             rates.append(entry)
         d["rates"] = rates
         d["tiers"] = [{"min_lots_per_month": _number(a), "multiplier": _number(b)}
@@ -317,6 +364,38 @@ class ProgramDialog(QDialog):
                        "min_amount": self.min_amount.value(), "day_boundary_hour": self.boundary.value(),
                        "weekday": self.weekday.currentText()}
         return d
+
+    def show_plus(self, row: int) -> None:
+        """Show the components rate ``row`` pays on top of its own in the lower table (-1: none selected)."""
+        self._plus_row = row
+        item = self.rates.table.item(row, 0) if row >= 0 else None
+        self._plus_loading = True
+        self.plus.set_rows([([str(c.get("model", "")), _shown(c.get("rate", "")), c.get("lot_basis") or INHERIT], None)
+                            for c in (item.data(Qt.ItemDataRole.UserRole) if item else None) or []
+                            if isinstance(c, dict)])
+        self._plus_loading = False
+        self.plus.setEnabled(item is not None)
+        self.plus_label.setText(
+            f"Paid on top of rate {row + 1} (e.g. $3 per lot plus 25% of the commission; Add for another):"
+            if item is not None else "Select a rate above to edit what it pays on top of its own rate.")
+
+    def _plus_changed(self) -> None:
+        if self._plus_loading or not 0 <= self._plus_row < self.rates.table.rowCount():
+            return
+        plus = []
+        for (model, rate, basis), _ in self.plus.rows():
+            component = {"model": model, "rate": _number(rate)}
+            if basis:
+                component["lot_basis"] = basis
+            plus.append(component)
+        table = self.rates.table
+        table.blockSignals(True)
+        table.item(self._plus_row, 0).setData(Qt.ItemDataRole.UserRole, plus or None)
+        summary = table.item(self._plus_row, PLUS_COLUMN)
+        if summary is not None:
+            summary.setText(plus_summary(plus))
+        table.blockSignals(False)
+        self.revalidate()
 
     def revalidate(self) -> None:
         if getattr(self, "_loading", True):

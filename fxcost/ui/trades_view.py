@@ -1,6 +1,8 @@
-"""Trades view: the costed trades in a fast table with filters (symbol, category, side, dates, eligibility, text)."""
+"""Trades view: the costed trades in a fast table with filters (symbols, category, side, dates, eligibility, text)."""
 
 from __future__ import annotations
+
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -21,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fxcost.ui.trades_model import TradeFilter, TradesModel, symbol_choices
+from fxcost.ui.checklist import CheckList
+from fxcost.ui.trades_model import TradeFilter, TradesModel
 
 ANY = "All"
 #: The earliest date of the date pickers; it stands for "no limit" and is shown as "any".
@@ -57,7 +60,8 @@ class TradesView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         bar = QHBoxLayout()
-        self.symbol = _combo("filter-symbol", "Symbol (normalised root, suffixes removed)")
+        self.symbol = CheckList("symbol", "Symbols are normalised: EURUSD also covers EURUSD.r, eurusd.pro…")
+        self.symbol.setObjectName("filter-symbol")
         self.category = _combo("filter-category", "Instrument category")
         self.side = _combo("filter-side", "Buy or sell")
         self.side.addItems([ANY, "buy", "sell"])
@@ -73,7 +77,7 @@ class TradesView(QWidget):
         self.reset.setToolTip("Show every trade")
         # Two rows, so the bar never forces the window wider than a laptop screen next to the setup panel.
         second = QHBoxLayout()
-        for row, items in ((bar, (("Symbol", self.symbol), ("Category", self.category), ("Side", self.side),
+        for row, items in ((bar, (("Symbols", self.symbol), ("Category", self.category), ("Side", self.side),
                                   ("Rebate", self.eligible))),
                            (second, (("Closed from", self.date_from), ("to", self.date_to)))):
             for label, widget in items:
@@ -103,9 +107,12 @@ class TradesView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setDefaultSectionSize(92)
-        for key, width in (("account", 150), ("open_time", 140), ("close_time", 140), ("excluded_reason", 220),
-                           ("rebate_rule", 200), ("spread_source", 200), ("comment", 160), ("ticket", 80),
-                           ("side", 50), ("lots", 60), ("category", 80)):
+        # Narrow enough that the cost columns up to Eligible fit beside the setup panel on a 1366-px screen.
+        for key, width in (("account", 110), ("symbol", 74), ("side", 40), ("lots", 50), ("close_time", 142),
+                           ("profit", 80), ("spread_cost", 86), ("commission", 82), ("swap", 66), ("rebate", 66),
+                           ("net_after_rebate", 106), ("cost_pips", 78), ("eligible", 58), ("excluded_reason", 220),
+                           ("open_time", 132), ("rebate_rule", 200), ("spread_source", 200), ("comment", 160),
+                           ("ticket", 80), ("category", 80), ("cost_pips_after", 150), ("net_transaction_cost", 110)):
             hh.resizeSection(self.model.column_index(key), width)
         layout.addWidget(self.table, 1)
         self.status = QLabel("")
@@ -120,7 +127,8 @@ class TradesView(QWidget):
         # Typing refilters after a short pause, so each keystroke does not rescan 100k comments.
         self._text_timer = QTimer(self, singleShot=True, interval=200, timeout=self.apply_filter)
         self.find.textChanged.connect(self._text_timer.start)
-        for box in (self.symbol, self.category, self.side, self.eligible):
+        self.symbol.changed.connect(self.apply_filter)
+        for box in (self.category, self.side, self.eligible):
             box.currentIndexChanged.connect(self.apply_filter)
         self.date_from.dateChanged.connect(self.apply_filter)
         self.date_to.dateChanged.connect(self.apply_filter)
@@ -131,15 +139,19 @@ class TradesView(QWidget):
 
     def set_frame(self, frame: pd.DataFrame) -> None:
         """Show a new costed frame; filter choices follow its symbols and categories, kept where possible."""
-        for box, values in ((self.symbol, symbol_choices(frame)),
-                            (self.category, sorted(frame["category"].astype(str).unique()) if len(frame) else [])):
-            current = box.currentText()
-            box.blockSignals(True)
-            box.clear()
-            box.addItems([ANY, *values])
-            box.setCurrentIndex(max(0, box.findText(current)))
-            box.blockSignals(False)
+        box, current = self.category, self.category.currentText()
+        box.blockSignals(True)
+        box.clear()
+        box.addItems([ANY, *(sorted(frame["category"].astype(str).unique()) if len(frame) else [])])
+        box.setCurrentIndex(max(0, box.findText(current)))
+        box.blockSignals(False)
         self.model.set_frame(frame)
+        self.symbol.blockSignals(True)
+        self.symbol.set_choices(*self.model.symbol_counts())
+        self.symbol.blockSignals(False)
+        # One account: its login on every row says nothing; several: it tells the rows apart.
+        accounts = frame["account"].nunique() if "account" in frame.columns and len(frame) else 0
+        self.table.setColumnHidden(self.model.column_index("account"), accounts <= 1)
         self.apply_filter()
 
     def current_filter(self) -> TradeFilter:
@@ -151,7 +163,7 @@ class TradesView(QWidget):
             return None if d == NO_DATE else pd.Timestamp(d.year(), d.month(), d.day())
 
         eligible = {1: True, 2: False}.get(self.eligible.currentIndex())
-        return TradeFilter(symbols=pick(self.symbol), categories=pick(self.category),
+        return TradeFilter(symbols=self.symbol.picked(), categories=pick(self.category),
                            side=None if self.side.currentIndex() <= 0 else self.side.currentText(),
                            date_from=day(self.date_from), date_to=day(self.date_to), eligible=eligible,
                            text=self.find.text().strip())
@@ -164,7 +176,8 @@ class TradesView(QWidget):
     def reset_filter(self) -> None:
         for w in (self.symbol, self.category, self.side, self.eligible, self.date_from, self.date_to, self.find):
             w.blockSignals(True)
-        for box in (self.symbol, self.category, self.side, self.eligible):
+        self.symbol.clear()
+        for box in (self.category, self.side, self.eligible):
             box.setCurrentIndex(0)
         self.date_from.setDate(NO_DATE)
         self.date_to.setDate(NO_DATE)
@@ -180,11 +193,23 @@ class TradesView(QWidget):
     def selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
 
+    def header_key(self) -> str:
+        """The settings name of the table header's saved state; it changes with the columns, so widths and
+        order saved for another column list are never applied to the wrong columns."""
+        keys = ",".join(c.key for c in self.model.columns)
+        return f"trades-{zlib.crc32(keys.encode()):08x}"
+
+    def visible_columns(self) -> list[int]:
+        """The columns on screen, in the order the user arranged them (hidden ones left out)."""
+        hh = self.table.horizontalHeader()
+        logical = (hh.logicalIndex(v) for v in range(hh.count()))
+        return [c for c in logical if not hh.isSectionHidden(c)]
+
     def copy(self) -> None:
-        """Copy the selected rows (all columns, tab-separated with a header) to the clipboard."""
+        """Copy the selected rows (the visible columns as arranged, tab-separated with a header) to the clipboard."""
         rows = self.selected_rows()
         if rows:
-            QApplication.clipboard().setText(self.model.copy_text(rows))
+            QApplication.clipboard().setText(self.model.copy_text(rows, self.visible_columns()))
 
     def _update_status(self) -> None:
         frame = self.model.frame()

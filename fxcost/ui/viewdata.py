@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -58,6 +58,17 @@ class Views:
     ib_note: str = ""
     payout_matches: pd.DataFrame | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The views whose data this bundle holds (see PARTS); the early copies ``prepare`` publishes hold fewer.
+    parts: frozenset[str] = frozenset(("overview", "trades", "charts", "compare", "ib"))
+
+    @property
+    def complete(self) -> bool:
+        return self.parts.issuperset(PARTS)
+
+
+#: Every view's part of the data, in the order they are filled: overview (figures), trades (result.trades),
+#: charts, compare, ib.
+PARTS = ("overview", "trades", "charts", "compare", "ib")
 
 
 def _seconds(times: np.ndarray) -> np.ndarray:
@@ -166,7 +177,9 @@ def _leverage_series(result: AnalysisResult) -> list[Series]:
     return out
 
 
-def _ib(result: AnalysisResult, ib_program) -> tuple[dict | None, str, str]:
+def _ib(result: AnalysisResult, ib_program, repriced: dict | None = None) -> tuple[dict | None, str, str]:
+    """The IB roll-up under ``ib_program`` (else the main program); ``repriced`` maps id(program) to the
+    trades already re-priced under it for the comparison, so a compared program is not priced twice."""
     from fxcost.analysis import ib
 
     t = result.trades
@@ -179,6 +192,8 @@ def _ib(result: AnalysisResult, ib_program) -> tuple[dict | None, str, str]:
                           "IB earnings per client and month.")
     if program is main:
         priced = t
+    elif repriced and id(program) in repriced:
+        priced = repriced[id(program)]
     else:
         priced = whatif.reprice(result, Setup(f"IB: {program.name}", None, None, program))
     shares = program.client_shares if program.client_shares else (program.client_share_pct or 0.0)
@@ -188,8 +203,15 @@ def _ib(result: AnalysisResult, ib_program) -> tuple[dict | None, str, str]:
 
 
 def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[float, str], None] | None = None,
-            is_cancelled: Callable[[], bool] | None = None) -> Views:
-    """Every view's data from ``result``; checks ``is_cancelled`` between the steps."""
+            is_cancelled: Callable[[], bool] | None = None,
+            publish: Callable[[Views], None] | None = None) -> Views:
+    """Every view's data from ``result``; checks ``is_cancelled`` between the steps.
+
+    ``publish`` receives early copies as parts get ready: the Overview's and the Trades table's (``parts``
+    overview, trades) as soon as the key figures are known, then with the charts too, so the window shows
+    them while the what-if comparison and the IB roll-up are computed. A published copy is never changed
+    afterwards (the worker goes on with its own object).
+    """
 
     def step(frac: float, message: str) -> None:
         if is_cancelled and is_cancelled():
@@ -206,6 +228,8 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
                                              "profile": result.settings.profile.name},
                      warnings=list(result.warnings), ib_note="No trades.")
     views = Views(result=result, figures=overview_figures(result), warnings=list(result.warnings))
+    if publish is not None:
+        publish(replace(views, parts=frozenset(("overview", "trades"))))
     step(0.15, "Charts")
     views.equity, views.costs = _time_series(t)
     views.rebates = _rebate_series(result)
@@ -226,12 +250,18 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
         "Break-even win rate after rebate": be["win_rate_after"].to_numpy(dtype=float) * 100,
         "Actual win rate": be["actual_win_rate"].to_numpy(dtype=float) * 100,
     }, stacked=False, unit="%")
+    if publish is not None:
+        publish(replace(views, parts=frozenset(("overview", "trades", "charts"))))
     step(0.55, "Comparing programs and profiles")
-    views.compare = whatif.compare(result)
+    scenarios = whatif.scenarios(result)
+    views.compare = [o for o, _ in scenarios]
+    # scenarios lists the actual setup, then each program after the main one, in settings order.
+    programs = result.settings.programs[1:]
+    repriced = {id(p): frame for p, (_, frame) in zip(programs, scenarios[1:len(programs) + 1])}
     views.spread_sweep = whatif.spread_sweep(t)
     views.rebate_sweep = whatif.rebate_sweep(t)
     step(0.85, "IB roll-up")
-    views.ib, views.ib_program, views.ib_note = _ib(result, ib_program)
+    views.ib, views.ib_program, views.ib_note = _ib(result, ib_program, repriced)
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     views.payout_matches = pd.concat(matches, ignore_index=True) if matches else None
     step(1.0, "Done")

@@ -298,3 +298,29 @@ def _has_excel() -> bool:
     except ImportError:
         return False
     return True
+
+
+def test_overview_and_trades_show_before_the_comparison_is_done(qtbot, window, sample_path):
+    seen = []
+
+    def first():
+        # What the window shows at its first paint: the new figures and trades; the rest greyed.
+        seen.append({key: page.isEnabled() for key, page in window.pages.items() if key != "import"})
+        seen.append(window.views.complete)
+        seen.append(window.trades.model.rowCount())
+
+    window.first_views_shown.connect(first)
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.open_files([str(sample_path)])
+    assert seen[0] == {"overview": True, "trades": True, "charts": False, "compare": False, "ib": False}
+    assert seen[1:] == [False, 1500]
+    assert all(page.isEnabled() for page in window.pages.values())
+    assert window.views.complete and window.compare.model.rowCount() == len(window.views.compare) > 1
+    assert window.ib.model().rowCount() > 0 and window.charts.charts["equity"].curves
+    # A setup change goes the same way and ends with every view filled from the new analysis.
+    seen.clear()
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.setup.main_program.setCurrentIndex(window.setup.main_program.findData("bundled:flat-8-per-lot.json"))
+    assert seen and seen[0]["compare"] is False
+    assert window.views.complete and all(page.isEnabled() for page in window.pages.values())
+    assert window.overview.text("rebate").startswith(f"{window.views.figures['rebate']:,.2f}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -59,7 +61,7 @@ def test_filters_give_exactly_the_matching_rows(qtbot, loaded):
     model = view.model
     frame = model.frame()
     root = "EURUSD"
-    view.symbol.setCurrentIndex(view.symbol.findText(root))
+    view.symbol.set_picked([root])
     assert set(model.frame()["symbol_root"].to_numpy()[model.frame_rows()]) == {root}
     assert model.rowCount() == int((frame["symbol_root"] == root).sum())
     view.side.setCurrentIndex(view.side.findText("sell"))
@@ -93,6 +95,68 @@ def test_filters_give_exactly_the_matching_rows(qtbot, loaded):
     assert model.rowCount() < len(frame)
 
 
+def test_several_symbols_can_be_picked_at_once(qtbot, loaded):
+    view = loaded.trades
+    model = view.model
+    frame = model.frame()
+    names, counts = model.symbol_counts()
+    assert names == sorted(frame["symbol_root"].unique())
+    assert counts == [int((frame["symbol_root"] == n).sum()) for n in names]
+    picked = names[:2] + names[-1:]
+    with qtbot.waitSignal(model.modelReset, timeout=5_000):
+        view.symbol.set_picked(picked)  # what ticking three boxes in the popup does
+    expected = np.flatnonzero(frame["symbol_root"].isin(picked).to_numpy())
+    assert list(model.frame_rows()) == list(expected)
+    assert 0 < model.rowCount() < len(frame)
+    assert view.symbol.text().startswith(f"{sorted(picked)[0]}, {sorted(picked)[1]}")
+    # Ticking a box in the list filters too, and combines with the other filters.
+    item = view.symbol.list.item(names.index(names[1]))
+    item.setCheckState(Qt.CheckState.Unchecked)
+    view.side.setCurrentIndex(view.side.findText("buy"))
+    mask = frame["symbol_root"].isin([names[0], names[-1]]) & (frame["side"] == "buy")
+    assert list(model.frame_rows()) == list(np.flatnonzero(mask.to_numpy()))
+    view.symbol.invert()
+    mask = ~frame["symbol_root"].isin([names[0], names[-1]]) & (frame["side"] == "buy")
+    assert list(model.frame_rows()) == list(np.flatnonzero(mask.to_numpy()))
+    view.reset_filter()
+    assert view.symbol.picked() == frozenset() and view.symbol.text() == "All"
+    assert model.rowCount() == len(frame)
+
+
+def test_cost_columns_come_first_and_one_account_hides_its_column(loaded):
+    view = loaded.trades
+    keys = [view.model.columns[c].key for c in view.visible_columns()]
+    assert keys[:13] == ["symbol", "side", "lots", "close_time", "profit", "spread_cost", "commission", "swap",
+                         "rebate", "net_after_rebate", "cost_pips", "eligible", "excluded_reason"]
+    assert "account" not in keys  # the sample is one account
+    assert view.table.isColumnHidden(view.model.column_index("account"))
+    assert len(keys) == len(view.model.columns) - 1
+    for column in range(view.model.columnCount()):  # every column says what it is
+        assert view.model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    spread = view.model.index(0, view.model.column_index("spread_cost"))
+    assert "pip round-turn spread" in view.model.data(spread, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_two_accounts_show_the_account_column(qtbot, window, sample_path, tmp_path, monkeypatch):
+    from tests.ui.conftest import open_through_dialog
+
+    other = tmp_path / "other.htm"
+    text = Path(sample_path).read_text(encoding="utf-8", errors="replace")
+    login = window_login(text)
+    other.write_text(text.replace(login, "99" + login[2:]), encoding="utf-8")
+    open_through_dialog(qtbot, window, [sample_path, other], monkeypatch)
+    view = window.trades
+    assert view.model.frame()["account"].nunique() == 2
+    assert not view.table.isColumnHidden(view.model.column_index("account"))
+    assert view.visible_columns()[0] == view.model.column_index("account")
+
+
+def window_login(text: str) -> str:
+    import re
+
+    return re.search(r"Account:\s*(?:</?b>)?\s*(\d{4,})", text).group(1)
+
+
 def test_copy_selection_is_tab_separated_with_a_header(loaded):
     from PySide6.QtWidgets import QApplication
 
@@ -102,9 +166,10 @@ def test_copy_selection_is_tab_separated_with_a_header(loaded):
                                        | view.table.selectionModel().SelectionFlag.Rows)
     view.copy()
     lines = QApplication.clipboard().text().splitlines()
-    assert lines[0].startswith("Account\tTicket\tSymbol")
+    header = lines[0].split("\t")
+    assert header[:4] == ["Symbol", "Side", "Lots", "Close time"] and "Account" not in header
     assert len(lines) == 3
-    assert lines[1].split("\t")[1] == str(view.model.frame()["ticket"].iloc[0])
+    assert lines[1].split("\t")[header.index("Ticket")] == str(view.model.frame()["ticket"].iloc[0])
 
 
 @pytest.mark.parametrize("n", [0, 1, 7])
@@ -118,3 +183,27 @@ def test_frame_model_sorts_numbers_and_text(qtmodeltester, n):
     model.sort(1, Qt.SortOrder.DescendingOrder)
     values = [model.data(model.index(r, 1), Qt.ItemDataRole.UserRole) for r in range(n)]
     assert values == sorted(frame["value"].tolist(), reverse=True)
+
+
+def test_compare_table_shows_what_is_compared_first(loaded):
+    model = loaded.compare.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+               for c in range(model.columnCount())]
+    assert headers[:4] == ["Setup", "Net after rebate", "vs actual", "Rebate"]
+    assert len(set(headers)) == len(headers)  # no two columns called "Commission"
+    for c in range(model.columnCount()):
+        assert model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    actual = model.data(model.index(0, 2), Qt.ItemDataRole.UserRole)
+    assert actual == 0.0  # the actual setup against itself
+
+
+def test_import_panel_reads_as_words(loaded):
+    text = loaded.summary.toPlainText()
+    assert "Closed trade P/L" in text and "closed_pl" not in text
+    assert "Rebate-like cash rows" in text and "1,500.00" not in text
+
+
+def test_the_overview_says_how_the_spread_was_found(loaded):
+    notes = loaded.overview.notes.text()
+    assert "estimated from the profile for all 1,500 trade(s)" in notes and "Add bars/ticks" in notes
+    assert "for 0 trade(s)" not in notes

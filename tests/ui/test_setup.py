@@ -209,3 +209,72 @@ def test_a_compared_profile_keeps_the_program_and_can_add_commission(qtbot, load
     assert row().commission == "7 per lot round turn"
     assert row().commission_total == pytest.approx(-7.0 * lots, rel=1e-6)
     assert row().commission_total != before
+
+
+def test_components_paid_on_top_are_edited_in_the_form(qtbot):
+    from fxcost.analysis import programs
+    from fxcost.ui.program_editor import PLUS_COLUMN, ProgramDialog
+
+    data = programs.load_named("raw-3-per-lot-plus-25pct-commission").as_dict()
+    dialog = ProgramDialog(data)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert dialog.program().as_dict() == programs.from_dict(data).as_dict()  # the plus survives a round trip
+    assert _rate_cell(dialog, 0, PLUS_COLUMN).text() == "+ 25% of the commission"
+    assert not dialog.plus.isEnabled()  # nothing selected yet
+    dialog.rates.table.setCurrentCell(0, 0)
+    assert dialog.plus.isEnabled() and dialog.plus.rows() == [(["pct_commission", "25", ""], None)]
+    dialog.plus.table.item(0, 1).setText("30")
+    assert dialog.program().rates[0].plus[0].rate == 30
+    assert _rate_cell(dialog, 0, PLUS_COLUMN).text() == "+ 30% of the commission"
+    dialog.plus.table.item(0, 1).setText("130")  # more than all of the commission
+    assert not ok.isEnabled() and "plus[0].rate" in dialog.error.text()
+    dialog.plus.table.item(0, 1).setText("30")
+    dialog.plus.add_row(["per_lot", "1.5", "per_side"])
+    assert [c.as_dict() for c in dialog.program().rates[0].plus] == [
+        {"model": "pct_commission", "rate": 30}, {"model": "per_lot", "rate": 1.5, "lot_basis": "per_side"}]
+    dialog.plus.table.setCurrentCell(0, 0)
+    dialog.plus.remove_row()
+    assert [c.model for c in dialog.program().rates[0].plus] == ["per_lot"]
+    # A second rate has its own components; the first keeps its own when the selection moves.
+    dialog.rates.add_row(["XAUUSD", "", "", "per_lot", "2", "", ""])
+    dialog.rates.table.setCurrentCell(1, 0)
+    assert dialog.plus.rows() == []
+    dialog.plus.add_row(["pips_per_lot", "0.2", ""])
+    dialog.rates.table.setCurrentCell(0, 0)
+    assert dialog.plus.rows() == [(["per_lot", "1.5", "per_side"], None)]
+    rates = dialog.program().rates
+    assert [c.model for c in rates[0].plus] == ["per_lot"] and [c.model for c in rates[1].plus] == ["pips_per_lot"]
+    assert ok.isEnabled()
+
+
+def test_editing_a_component_paid_on_top_changes_the_figures(qtbot, loaded, monkeypatch):
+    from fxcost.analysis.engine import analyse
+    from fxcost.ui.program_editor import ProgramDialog
+    from fxcost.ui.viewdata import overview_figures
+
+    panel = loaded.setup
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        panel.main_program.setCurrentIndex(panel.main_program.findData("bundled:raw-3-per-lot-plus-25pct-commission.json"))
+    before = loaded.views.figures["rebate"]
+
+    def edit(dialog):
+        # What a user does: select the rate, make the 25% of commission paid on top $2 per lot instead.
+        dialog.rates.table.setCurrentCell(0, 0)
+        dialog.plus.table.item(0, 0).setText("per_lot")
+        dialog.plus.table.item(0, 1).setText("2")
+        dialog.name.setText("Raw plus 2")
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(ProgramDialog, "exec", edit)
+    panel.program_list.setCurrentRow(-1)
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        panel.edit_program()
+    after = loaded.views.figures
+    assert after["program"] == "Raw plus 2"
+    assert loaded.views.result.settings.main_program.rates[0].plus[0].as_dict() == {"model": "per_lot", "rate": 2}
+    t = loaded.views.result.trades
+    eligible_lots = float(t.loc[t["eligible"], "lots"].sum())
+    assert after["rebate"] == pytest.approx(5.0 * eligible_lots) != pytest.approx(before)  # $3 + $2 per lot
+    assert overview_figures(analyse(loaded.portfolio, loaded.views.result.settings))["rebate"] == after["rebate"]
+    assert loaded.overview.text("rebate").startswith(f"{after['rebate']:,.2f}")

@@ -1,0 +1,95 @@
+"""The faster paths behind open-to-ready give the same numbers as the plain ones (no Qt here)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fxcost.analysis import whatif
+from fxcost.analysis.engine import Setup, costed_trades
+from tests.conftest import sample
+
+
+def _result(paths, market=()):
+    from fxcost.analysis.market_data import read_market_data
+    from fxcost.pipeline import run
+    from fxcost.ui.setup_panel import Catalog, SetupState, build_settings
+
+    catalog = Catalog()
+    settings = build_settings(SetupState(), catalog)
+    settings.market_data = [read_market_data(p) for p in market]
+    return run(paths, settings), catalog
+
+
+def _recosted(result, profile) -> pd.DataFrame:
+    """What reprice used to start from for another profile: the trades costed again from scratch."""
+    frames = []
+    for analysis in result.accounts:
+        offset = result.settings.utc_offsets.get(analysis.book.label, result.settings.server_utc_offset)
+        frames.append(costed_trades(analysis.book.trades, analysis.currency, result.settings, utc_offset=offset,
+                                    profile=profile, use_program=False))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _check_profile_setups(result, catalog):
+    raw = catalog.profiles["bundled:raw.json"]
+    for setup in (Setup("raw", raw, None, result.settings.main_program), Setup("raw, no rebate", raw, None, None)):
+        fast = whatif.reprice(result, setup)
+        slow = _recosted(result, raw)
+        # Every column that depends on the profile matches the full re-costing exactly...
+        for col in ("spread_price", "spread_pips", "spread_source", "spread_cost", "m", "pip_value", "usd_rate",
+                    "notional_usd", "commission", "category", "hold_seconds", "move_points"):
+            pd.testing.assert_series_equal(fast[col], slow[col], check_names=False, obj=col)
+        # ...and so does what reprice derives from it.
+        assert np.allclose(fast["profit"], result.trades["mid_pnl"] - slow["spread_cost"], rtol=0, atol=1e-9)
+        assert list(fast.columns) == list(result.trades.columns)
+        assert (fast["spread_cost"] != result.trades["spread_cost"]).any()  # the profile did change something
+
+
+def test_repricing_under_another_profile_equals_costing_again(sample_path):
+    _check_profile_setups(*_result([sample_path]))
+
+
+@pytest.mark.samples
+def test_measured_spreads_still_win_over_the_other_profile(sample_path):
+    bars = sample("market-data/mt5bars_EURUSD_H1_2024-2025_modularer-backtester.csv")
+    result, catalog = _result([sample_path], [bars])
+    assert result.trades["spread_source"].str.startswith("measured").any()
+    _check_profile_setups(result, catalog)
+
+
+def test_the_early_views_are_the_complete_ones_without_charts_compare_and_ib(sample_path):
+    from fxcost.ui import viewdata
+
+    result, catalog = _result([sample_path])
+    early = []
+    views = viewdata.prepare(result, ib_program=catalog.programs["bundled:ib-tiered.json"], publish=early.append)
+    assert [sorted(v.parts) for v in early] == [["overview", "trades"], ["charts", "overview", "trades"]]
+    assert not any(v.complete for v in early) and views.complete
+    assert all(v.figures == views.figures and v.result is views.result for v in early)
+    # A published copy is left alone while the worker goes on.
+    assert early[0].equity == [] and early[0].by_symbol is None
+    assert early[1].equity is views.equity and early[1].by_symbol is views.by_symbol
+    assert early[1].compare == [] and early[1].ib is None
+    assert views.compare and views.ib and views.equity
+
+
+def test_an_ib_program_also_compared_is_priced_once(sample_path, monkeypatch):
+    from fxcost.ui import viewdata
+
+    result, catalog = _result([sample_path])
+    ib_program = result.settings.programs[-1]  # a compared program chosen as the IB program too
+    expected = viewdata._ib(result, ib_program)[0]  # priced on its own
+    calls = []
+    monkeypatch.setattr(whatif, "reprice", lambda *a, **k: calls.append(a[1].name) or _reprice(*a, **k))
+    views = viewdata.prepare(result, ib_program=ib_program)
+    assert all(not name.startswith("IB:") for name in calls) and calls
+    for key, table in expected.items():
+        pd.testing.assert_frame_equal(views.ib[key], table)
+    calls.clear()
+    viewdata.prepare(result, ib_program=catalog.programs["bundled:ib-tiered.json"])  # not compared: priced
+    assert [n for n in calls if n.startswith("IB:")] == ["IB: " + catalog.programs["bundled:ib-tiered.json"].name]
+
+
+_reprice = whatif.reprice
