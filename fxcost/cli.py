@@ -34,25 +34,61 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="COLUMN=HEADER",
         help="for CSV files: which header holds a column, e.g. --csv-map open_time='Time'",
     )
-    parser.add_argument("--spread-profile", metavar="NAME|FILE", default="standard",
-                        help="spread profile: 'standard', 'raw' or a JSON file (default: standard)")
+    parser.add_argument("--spread-profile", metavar="NAME|FILE", default="auto",
+                        help="spread profile: 'auto' (per account: raw when the export shows commission charged on "
+                        "most trades or raw-account symbol suffixes, else standard), 'standard', 'raw' or a JSON "
+                        "file (default: auto)")
     parser.add_argument("--program", action="append", default=[], metavar="FILE",
                         help="rebate program JSON (repeatable: the first is the main program, the rest are compared); "
                         "a bundled example by name also works")
     parser.add_argument("--setup", action="append", default=[], metavar="FILE",
                         help="what-if setup JSON (spread profile + commission + program) to compare (repeatable)")
-    parser.add_argument("--server-utc-offset", type=float, default=0.0, metavar="H",
-                        help="broker server time minus UTC in hours, for matching market data (default 0)")
-    parser.add_argument("--leverage", type=int, metavar="N", help="account leverage 1:N when the report prints none")
+    parser.add_argument("--server-utc-offset", type=_utc_offset, default=0.0, metavar="H",
+                        help="broker server time minus UTC in hours, -14 to 14, for matching market data (default 0)")
+    parser.add_argument("--leverage", type=_leverage, metavar="N",
+                        help="account leverage 1:N (N >= 1) when the report prints none")
     parser.add_argument("--market-data", action="append", default=[], metavar="FILE",
                         help="MT5 bar export or tick CSV to measure spreads from (repeatable)")
-    parser.add_argument("--commission", type=float, metavar="RATE",
+    parser.add_argument("--commission", type=_commission, metavar="RATE",
                         help="commission per lot in the account currency, applied where the export has none")
     parser.add_argument("--commission-per", choices=("round_turn", "per_side"), default="round_turn",
                         help="whether --commission is per round turn (default) or per side")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument("--version", action="version", version=f"fxcost {__version__}")
     return parser
+
+
+def _number(text: str, what: str, kind=float) -> float:
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+    return value
+
+
+def _leverage(text: str) -> int:
+    value = _number(text, "a whole number such as 100 (for 1:100)", int)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: leverage 1:N needs N >= 1, e.g. 100 for 1:100")
+    return value
+
+
+def _utc_offset(text: str) -> float:
+    value = _number(text, "a number of hours such as 2 or -5")
+    if not -14 <= value <= 14:
+        raise argparse.ArgumentTypeError(f"{text!r}: a server UTC offset is between -14 and 14 hours (e.g. 2 or 3 "
+                                         "for most MetaTrader servers)")
+    return value
+
+
+def _commission(text: str) -> float:
+    value = _number(text, "a number such as 7 (per lot)")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give the commission as a positive amount per lot (7 for $7); "
+                                         "it is charged, i.e. booked as negative")
+    return value
 
 
 def _parse_mapping(items: list[str], parser: argparse.ArgumentParser) -> dict[str, str]:
@@ -178,8 +214,12 @@ def render_text(portfolio: Portfolio, doc: dict) -> str:
         if len(st.skipped) > 10:
             lines.append(f"  ... and {len(st.skipped) - 10} more skipped rows (see --json)")
     t = doc["totals"]
+    ccy = t.get("currency") or "?"
+    rates = t.get("usd_rates") or {}
+    if rates:  # accounts in different currencies: the merged figures are converted
+        ccy += " converted at " + ", ".join(f"1 {k} = {v:.6g} {t['currency']}" for k, v in sorted(rates.items()))
     lines.append(
-        f"Total: {doc['counts']['closed_trades']} trades, {t['lots']:g} lots, profit {t['profit']:.2f}, "
+        f"Total ({ccy}): {doc['counts']['closed_trades']} trades, {t['lots']:g} lots, profit {t['profit']:.2f}, "
         f"commission {t['commission']:.2f}, taxes {t['taxes']:.2f}, swap {t['swap']:.2f}, "
         f"broker net {t['broker_net']:.2f}"
     )

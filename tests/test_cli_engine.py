@@ -286,3 +286,146 @@ def test_ib_roll_up_over_several_client_accounts(tmp_path):
     assert [(r["month"], r["ib_earnings"]) for r in ib["by_month"]] == [("2024-03", 0.5), ("2024-04", 1.5),
                                                                          ("Total", 2.0)]
     assert len(ib["by_client_month"]) == 3
+
+
+# ---- review fixes: currencies, IB share, auto profile, tester spread, argument checks, measured spreads --------
+
+
+def _sample(name: str) -> Path:
+    from tests.conftest import sample
+
+    return sample(name)
+
+
+def test_mixed_currency_totals_are_converted_and_labelled(tmp_path, capsys):
+    eur = _sample("mt4-detailed-learncoding-b.htm")
+    usd = _sample("mt5-history-ftmo-propfirm.xlsx")
+    out = tmp_path / "mix.json"
+    assert cli.main(["report", str(eur), str(usd), "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    doc = json.loads(out.read_text())
+    t = doc["totals"]
+    rate = t["usd_rates"]["EUR"]
+    accounts = {a["totals"]["currency"]: a["totals"] for a in doc["accounts"]}
+    # Per account in its own currency: 3,192.77 EUR and 1,153.03 USD of Profit.
+    assert accounts["EUR"]["profit"] == 3192.77 and accounts["USD"]["profit"] == 1153.03
+    assert t["currency"] == "USD" == doc["currency"]
+    assert t["profit"] == pytest.approx(3192.77 * rate + 1153.03, abs=0.006)
+    assert t["broker_net"] == pytest.approx(3004.26 * rate + 773.28, abs=0.006)
+    assert t["profit"] == doc["costs"]["profit"] and t["broker_net"] == doc["costs"]["broker_net"]
+    assert t["deposits"] == pytest.approx(985.0 * rate + 200000.0, abs=0.006)
+    assert "Total (USD converted at 1 EUR = " in text and "profit 4345.80" not in text
+
+
+def test_ib_program_rebate_is_the_share_passed_back(tmp_path):
+    out = tmp_path / "ib.json"
+    # Standard spreads, as in the review (the program caps the rebate at 80% of the spread).
+    assert cli.main(["report", str(ROOT / "assets" / "sample-statement.htm"), "--program", "ib-tiered",
+                     "--spread-profile", "standard", "--json", str(out), "-q"]) == 0
+    doc = json.loads(out.read_text())
+    total = doc["ib"]["by_client"][-1]
+    assert round(total["ib_earnings"], 2) == 3887.77 and round(total["passed_back"], 2) == 1943.88
+    assert doc["costs"]["rebate"] == 1943.88  # 50% of the IB's earnings reach the trader
+    assert doc["costs"]["net_after_rebate"] == round(doc["costs"]["broker_net"] + 1943.88, 2)
+
+
+def test_auto_profile_is_the_default_and_says_why(tmp_path, capsys):
+    out = tmp_path / "s.json"
+    assert cli.main(["report", str(ROOT / "assets" / "sample-statement.htm"), "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    a = json.loads(out.read_text())["assumptions"]
+    assert a["spread_profile"].startswith("Auto")
+    (choice,) = a["spread_profiles"]
+    # 1,352 of the 1,500 trades pay commission ($7/lot round turn, .r symbols): a raw account.
+    assert choice["profile"] == "Typical Raw/ECN account"
+    assert "commission charged on 1352 of 1500 trades" in choice["reason"]
+    assert a["spread_source"].keys() <= {"profile: Typical Raw/ECN account",
+                                         "profile: Typical Raw/ECN account (fx_minor average)"}
+    assert 'estimated with "Typical Raw/ECN account"' in text and "commission charged on 1352 of 1500" in text
+    assert cli.main(["report", str(ROOT / "assets" / "sample-statement.htm"), "--spread-profile", "standard",
+                     "--json", str(out), "-q"]) == 0
+    forced = json.loads(out.read_text())["assumptions"]
+    assert forced["spread_profile"] == "Typical Standard account" and forced["spread_profiles"][0]["reason"] == ""
+
+
+def test_auto_profile_picks_raw_for_a_commission_paying_prop_account(tmp_path):
+    out = tmp_path / "ftmo.json"
+    assert cli.main(["report", str(_sample("mt5-history-ftmo-propfirm.xlsx")), "--json", str(out), "-q"]) == 0
+    (choice,) = json.loads(out.read_text())["assumptions"]["spread_profiles"]
+    assert choice["profile"] == "Typical Raw/ECN account" and "354 of 375 trades" in choice["reason"]
+
+
+def test_a_backtest_is_costed_with_the_testers_fixed_spread(tmp_path, capsys):
+    out = tmp_path / "tester.json"
+    assert cli.main(["report", str(_sample("mt4-tester-swissquote-macdsample.htm")), "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    doc = json.loads(out.read_text())
+    n = doc["counts"]["closed_trades"]
+    assert doc["assumptions"]["spread_source"] == {"tester: fixed 32 points": n}
+    # 32 points on 5-digit EURUSD = 3.2 pips per round turn, whatever the lots.
+    assert doc["costs"]["cost_pips_per_lot_before"] == pytest.approx(3.2, abs=1e-6)
+    assert "Strategy Tester's fixed spread (32 points)" in text
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--leverage", "0"], ["--leverage", "N >= 1"]),
+    (["--leverage", "-100"], ["--leverage", "N >= 1"]),
+    (["--server-utc-offset", "15"], ["--server-utc-offset", "between -14 and 14"]),
+    (["--server-utc-offset", "-14.5"], ["--server-utc-offset", "between -14 and 14"]),
+    (["--commission", "-7"], ["--commission", "positive"]),
+    (["--commission", "seven"], ["--commission", "'seven'"]),
+])
+def test_out_of_range_numbers_are_usage_errors(tmp_path, capsys, args, words):
+    (tmp_path / "trades.csv").write_text(HEADER + WINNER)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["report", str(tmp_path / "trades.csv"), *args, "-q"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    for word in words:
+        assert word in err
+
+
+def test_edge_values_of_the_numbers_are_accepted(tmp_path):
+    (tmp_path / "trades.csv").write_text(HEADER + WINNER)
+    assert cli.main(["report", str(tmp_path / "trades.csv"), "--leverage", "1", "--server-utc-offset", "-14",
+                     "--commission", "0", "-q"]) == 0
+
+
+def test_a_profile_with_a_typo_is_one_clear_line(tmp_path, capsys):
+    (tmp_path / "trades.csv").write_text(HEADER + WINNER)
+    (tmp_path / "p.json").write_text(json.dumps({"name": "Mine", "spread": {"EURUSD": 1.0}}))
+    assert cli.main(["report", str(tmp_path / "trades.csv"), "--spread-profile", str(tmp_path / "p.json"),
+                     "-q"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and 'did you mean "spreads"' in err
+
+
+def test_drawdown_percent_of_the_sample_stays_below_100(tmp_path):
+    out = tmp_path / "s.json"
+    assert cli.main(["report", str(ROOT / "assets" / "sample-statement.htm"), "--json", str(out), "-q"]) == 0
+    eq = json.loads(out.read_text())["breakeven"]["equity_effect"]
+    # Trading lost 29,486.70 from a peak while deposits refilled the account; its balance stayed
+    # above 5,000, so the fall is well below 100% of the balance peak.
+    assert eq["max_drawdown_without"] == 29486.7 and eq["drawdown_basis"] == "balance"
+    assert 0 < eq["max_drawdown_pct_without"] < 100
+
+
+BARS = (
+    "<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>\n"
+    "2024.01.02\t00:00:00\t1.10409\t1.10439\t1.10409\t1.10432\t167\t0\t15\n"
+    "2024.01.02\t01:00:00\t1.10430\t1.10436\t1.10350\t1.10359\t563\t0\t11\n"
+)
+
+
+def test_text_says_how_many_spreads_were_measured(tmp_path, capsys):
+    # Trade 1 lies inside the two H1 bars (spread measured); trade 2 in March is not covered.
+    covered = "1,2024.01.02 00:30:00,buy,0.10,EURUSD,1.10400,2024.01.02 01:10:00,1.10500,-0.70,0.00,10.00\n"
+    (tmp_path / "trades.csv").write_text(HEADER + covered + WINNER.replace("1,2024", "2,2024"))
+    bars = tmp_path / "EURUSD_H1_202401020000_202401020100.csv"
+    bars.write_text(BARS)
+    (tmp_path / "profile.json").write_text(json.dumps(PROFILE))
+    assert cli.main(["report", str(tmp_path / "trades.csv"), "--spread-profile", str(tmp_path / "profile.json"),
+                     "--market-data", str(bars)]) == 0
+    text = capsys.readouterr().out
+    assert 'measured from market data for 1 of 2 trades, estimated with "DOMAIN 7.6" for 1 of 2 trades' in text

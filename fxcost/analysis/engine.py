@@ -15,7 +15,7 @@ import pandas as pd
 from fxcost.analysis import codes, costs, instruments
 from fxcost.analysis.costs import CommissionSchedule
 from fxcost.analysis.instruments import InstrumentSettings
-from fxcost.analysis.spreads import SpreadProfile, load_profile
+from fxcost.analysis.spreads import AutoProfile, SpreadProfile, load_profile
 from fxcost.portfolio import AccountBook, Portfolio
 
 
@@ -31,7 +31,12 @@ class Setup:
 
 @dataclass
 class AnalysisSettings:
-    """Everything the user chooses; defaults give a full analysis with no input at all."""
+    """Everything the user chooses; defaults give a full analysis with no input at all.
+
+    ``profile``: a spread profile for every account, or ``load_profile("auto")`` (spreads.AutoProfile,
+    the CLI's default) to pick Raw/ECN or Standard per account from its export; the choice and its
+    reason are in each AccountAnalysis (``profile``, ``profile_reason``).
+    """
 
     profile: SpreadProfile = field(default_factory=lambda: load_profile("standard"))
     programs: list = field(default_factory=list)  # programs.RebateProgram; the first is the main one
@@ -59,6 +64,18 @@ class AccountAnalysis:
     payouts: pd.DataFrame | None = None
     payout_matches: pd.DataFrame | None = None
     leverage: int | None = None
+    usd_rate: float = 1.0  # USD per unit of the account currency (the rate of its trades' usd_rate column)
+    profile: SpreadProfile | None = None  # the profile its trades were costed with (auto: the one chosen)
+    profile_reason: str = ""  # why (auto), else ""
+    tester_spread_points: dict[str, float] = field(default_factory=dict)  # backtest file -> its fixed spread
+
+    @property
+    def account_id(self) -> str:
+        """The account's value in the ``account`` column of the trades and cash frames."""
+        for frame in (self.book.trades, self.book.cash):
+            if len(frame):
+                return str(frame["account"].iloc[0])
+        return self.book.account.login or self.book.label
 
 
 @dataclass
@@ -72,6 +89,15 @@ class AnalysisResult:
     currency: str  # currency of the merged figures ("USD" when accounts differ)
     warnings: list[str] = field(default_factory=list)
 
+    def merged_rate(self, analysis: AccountAnalysis) -> float:
+        """Merged-currency units per unit of an account's currency: 1 when all accounts share a currency,
+        else the USD rate the engine costed that account with (the one rate for every merged figure)."""
+        return 1.0 if analysis.currency == self.currency else analysis.usd_rate
+
+    def merged_rates(self) -> dict[str, float]:
+        """:meth:`merged_rate` per value of the ``account`` column of the trades and cash frames."""
+        return {a.account_id: self.merged_rate(a) for a in self.accounts}
+
 
 def costed_trades(
     trades: pd.DataFrame,
@@ -83,8 +109,14 @@ def costed_trades(
     commission: CommissionSchedule | None = None,
     program=None,
     use_program: bool = True,
+    tester_points: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """One account's trades with every cost column and the rebate of ``program`` (default: the main one)."""
+    """One account's trades with every cost column and the rebate of ``program`` (default: the main one).
+
+    ``tester_points``: Strategy Tester report path -> the fixed spread in points it was run with (key
+    ``"*"``: every other trade); the trades of that file (``source`` column) are costed with it
+    (``tester: fixed N points``), not with the profile or market data: a backtest fills at exactly that spread.
+    """
     profile = profile or settings.profile
     trades = instruments.apply_aliases(trades, settings.instruments.aliases)
     original = trades
@@ -99,6 +131,8 @@ def costed_trades(
         have = np.isfinite(measured)
         spread = np.where(have, measured, spread)
         source = np.where(have, label, source)
+    if tester_points and len(trades):
+        spread, source = _tester_spread(frame, tester_points, spread, source)
     t = costs.decompose(trades, currency, spread, source, instrument_settings=settings.instruments,
                         commission=commission or settings.commission, classes=classes)
     program = settings.main_program if (program is None and use_program) else program
@@ -106,13 +140,10 @@ def costed_trades(
         from fxcost.analysis import rebates
 
         result = rebates.apply(t, program, currency)
-        t["rebate"] = result.rebate
-        t["eligible"] = result.eligible
-        t["excluded_reason"] = result.reason
-        t["rebate_rule"] = result.rule
-        t["forfeited_rebate"] = result.forfeited  # what an excluded trade would have earned
+        rebates.assign(t, result, program)
         t = costs.finish(t)
     else:  # decompose already finished the frame with rebate 0
+        t["ib_earnings"] = 0.0
         t["eligible"] = True
         t["excluded_reason"] = ""
         t["rebate_rule"] = ""
@@ -121,6 +152,35 @@ def costed_trades(
         if col in original.columns:
             t[col] = original[col]  # a Series keeps its dtype (an object array would turn into str)
     return codes.as_objects(t, ("category",))
+
+
+def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.ndarray,
+                   source: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The spread of trades from Strategy Tester reports: the report's fixed spread x the symbol's point."""
+    default = points.get("*", np.nan)  # the one spread of a book that is a single backtest
+    if "source" in frame.columns:
+        codes_, files = pd.factorize(frame["source"].astype(str).to_numpy(dtype=object))
+    else:
+        codes_, files = np.full(len(frame), -1), np.array([], dtype=object)
+    values = np.array([float(points.get(f, default)) for f in files] + [default])
+    per_file = values[codes_]
+    have = np.isfinite(per_file)
+    if not have.any():
+        return spread, source
+    labels = np.array([f"tester: fixed {v:g} points" for v in values], dtype=object)[codes_]
+    spread = np.where(have, per_file * frame["point"].to_numpy(dtype="float64"), spread)
+    return spread, np.where(have, labels, source)
+
+
+def tester_spreads(portfolio: Portfolio, book: AccountBook) -> dict[str, float]:
+    """Strategy Tester files of ``book`` that state their fixed spread: path -> points (printed.extra)."""
+    out = {}
+    for f in portfolio.files:
+        st = f.statement
+        points = st.printed.extra.get("spread_points") if st.is_backtest else None
+        if f.account_key == book.key and isinstance(points, (int, float)) and np.isfinite(points) and points >= 0:
+            out[st.path] = float(points)
+    return out
 
 
 def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> AnalysisResult:
@@ -133,9 +193,21 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
         if not book.account.currency:
             warnings.append(f"Account {book.label}: the report prints no currency; USD is assumed.")
         offset = settings.utc_offsets.get(book.label, settings.server_utc_offset)
-        t = costed_trades(book.trades, currency, settings, utc_offset=offset)
+        profile, reason = settings.profile, ""
+        if isinstance(profile, AutoProfile):
+            profile, reason = profile.choose(book.trades)
+        tester = tester_spreads(portfolio, book)
+        points = dict(tester)
+        if tester and set(tester) == set(book.files) and len(set(tester.values())) == 1:
+            points["*"] = next(iter(tester.values()))  # one backtest: also its rows without a source file
+        t = costed_trades(book.trades, currency, settings, utc_offset=offset, profile=profile, tester_points=points)
         analysis = AccountAnalysis(book=book, currency=currency, trades=t,
-                                   leverage=settings.leverage or book.account.leverage)
+                                   leverage=settings.leverage or book.account.leverage,
+                                   usd_rate=_usd_rate(t, currency), profile=profile, profile_reason=reason,
+                                   tester_spread_points=tester)
+        if reason and len(t) and not _uses_profile(t):
+            analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
+        warnings += _spread_warnings(book.label, t, profile)
         program = settings.main_program
         if program is not None and len(t):
             from fxcost.analysis import rebates
@@ -151,6 +223,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
                 "size to be exact)."
             )
         accounts.append(analysis)
+    warnings += _unmatched_rules(settings.main_program, accounts)
     currencies = {a.currency for a in accounts}
     if len(currencies) <= 1:
         currency = currencies.pop() if currencies else "USD"
@@ -159,24 +232,73 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
     else:
         currency = "USD"
         merged = pd.concat([_to_usd(a.trades) for a in accounts if len(a.trades)], ignore_index=True)
+        rates = ", ".join(sorted({f"1 {a.currency} = {a.usd_rate:.6g} USD" for a in accounts if a.currency != "USD"}))
         warnings.append(
-            f"Accounts in {', '.join(sorted(currencies))}: merged figures are converted to USD; "
-            "per-account figures stay in each account's currency."
+            f"Accounts in {', '.join(sorted(currencies))}: merged figures (totals, costs, break-even...) are "
+            f"converted to USD ({rates}); per-account figures stay in each account's currency."
         )
     return AnalysisResult(portfolio=portfolio, settings=settings, accounts=accounts, trades=merged,
                           currency=currency, warnings=warnings)
 
 
+def _usd_rate(t: pd.DataFrame, currency: str) -> float:
+    """USD per unit of the account currency: the rate its trades were costed with, else the dated default."""
+    if len(t):
+        return float(t["usd_rate"].iloc[0])
+    major, factor = instruments.CENT.get(currency.upper(), (currency.upper(), 1.0))
+    return 1.0 if major == "USD" and factor == 1.0 else instruments.DEFAULT_USD_RATES.get(major, 1.0) * factor
+
+
+def _uses_profile(t: pd.DataFrame) -> bool:
+    """Whether any trade's spread comes from the profile (not measured, not a tester's fixed spread)."""
+    labels = pd.unique(t["spread_source"].astype(str).to_numpy(dtype=object))
+    return any(not (x.startswith("measured") or x.startswith("tester:")) for x in labels)
+
+
+def _spread_warnings(label: str, t: pd.DataFrame, profile: SpreadProfile) -> list[str]:
+    """A warning when the profile leaves trades without any spread (they are costed at 0)."""
+    from fxcost.analysis.spreads import missing_spread
+
+    n, roots = missing_spread(t, t["spread_source"].to_numpy()) if len(t) else (0, [])
+    if not n:
+        return []
+    return [f"Account {label}: {n} trade(s) of {', '.join(roots)} have no spread in the profile \"{profile.name}\" "
+            "(neither the symbol nor its category is listed), so their spread cost is 0: add them to the profile."]
+
+
+def _unmatched_rules(program, accounts: list[AccountAnalysis]) -> list[str]:
+    """A warning per rate rule of the main program that names symbols or accounts and matched no trade
+    (a misspelt symbol or login); rules by category alone may well match nothing in one history."""
+    if program is None:
+        return []
+    frames = [a.trades for a in accounts if len(a.trades)]
+    if not frames:
+        return []
+    used: set[str] = set()
+    for t in frames:
+        used.update(str(x) for x in pd.unique(t["rebate_rule"].astype(str).to_numpy(dtype=object)))
+    out = []
+    for i, rule in enumerate(program.rates):
+        if rule.label(i) in used or not (rule.symbols or rule.accounts):
+            continue
+        what = "; ".join(f"{k} {', '.join(v)}" for k, v in (("symbols", rule.symbols), ("categories", rule.categories),
+                                                         ("accounts", rule.accounts)) if v)
+        out.append(f"Rebate program \"{program.name}\": rule {rule.label(i)} ({what}) matches no trade; "
+                   "check the symbol names (an earlier rule may also take all its trades).")
+    return out
+
+
 #: Money columns converted when accounts in different currencies are merged.
 MONEY = ("commission", "taxes", "swap", "profit", "spread_cost", "mid_pnl", "broker_net", "transaction_cost",
-         "rebate", "net_after_rebate", "net_transaction_cost", "pip_value", "m", "forfeited_rebate")
+         "rebate", "net_after_rebate", "net_transaction_cost", "pip_value", "m", "forfeited_rebate", "ib_earnings")
 
 
 def _to_usd(t: pd.DataFrame) -> pd.DataFrame:
     t = t.copy()
     rate = t["usd_rate"].to_numpy()
     for col in MONEY:
-        t[col] = t[col].to_numpy() * rate
+        if col in t.columns:
+            t[col] = t[col].to_numpy() * rate
     t["usd_rate"] = 1.0
     return t
 

@@ -30,7 +30,7 @@ NOT_BALANCE = ("credit",)
 
 #: Money columns (and notional) that scale with the lot size in :func:`scale`.
 SCALED = ("lots", "commission", "taxes", "swap", "profit", "spread_cost", "mid_pnl", "broker_net",
-          "transaction_cost", "rebate", "notional_usd")
+          "transaction_cost", "rebate", "notional_usd", "ib_earnings", "forfeited_rebate")
 
 _CASH, _CLOSE, _OPEN = 0, 1, 2
 
@@ -248,12 +248,16 @@ def leverage(t: pd.DataFrame, cash: pd.DataFrame | None = None,
 def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "broker_net") -> dict:
     """Largest fall of the realised P&L curve (trades in close order) from its running peak.
 
-    ``max_drawdown`` is money (>= 0). ``max_drawdown_pct`` is the largest fall as a percentage of
-    the balance at the peak it fell from when the cash frame gives a balance (``drawdown_basis``
-    ``balance``), else of the cumulative P&L at that peak (``cumulative_pnl``, peaks > 0 only).
-    Deposits and withdrawals move the base, never the curve, so a withdrawal is not a drawdown.
-    Rebate rows of the cash frame are left out of the base: the ``net_after_rebate`` curve already
-    holds the rebates on accrual, and the ``broker_net`` curve is the account without them.
+    ``max_drawdown`` is money (>= 0): trading losses since the peak; deposits and withdrawals never
+    move it (a withdrawal is not a drawdown, a deposit does not hide a loss). ``max_drawdown_pct``,
+    when the cash frame gives a balance (``drawdown_basis`` ``balance``), is the largest value of
+    drawdown / balance peak, where the balance peak is the balance the account would have without
+    the losses since the peak: balance now + drawdown now (deposits and withdrawals since the peak
+    count in it, as they do in the balance). It is below 100% as long as the balance stays positive,
+    and equals (peak - trough) / peak on an account without cash flows in between. Without cash it
+    is of the cumulative P&L at the peak (``cumulative_pnl``, peaks > 0 only). Rebate rows of the
+    cash frame are left out: the ``net_after_rebate`` curve already holds the rebates on accrual,
+    and the ``broker_net`` curve is the account without them.
     """
     c = _cash_rows(cash, NOT_BALANCE + ("rebate",))
     basis = "balance" if c is not None else "cumulative_pnl"
@@ -264,15 +268,23 @@ def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "
     cum = np.r_[0.0, np.cumsum(np.nan_to_num(t[pnl].to_numpy(dtype="float64")[perm]))]
     peak = np.maximum.accumulate(cum)
     dd = peak - cum
-    # Where each running peak was set: the balance there is the base of the percentage.
-    at_peak = np.maximum.accumulate(np.where(cum >= peak, np.arange(len(cum)), 0))
     if c is not None:
+        # Every event in time order, cash before a close at the same instant (as the balance timeline).
         cash_time = c["time"].to_numpy("datetime64[ns]")
         cperm = np.argsort(cash_time, kind="stable")
         cash_cum = np.r_[0.0, np.cumsum(np.nan_to_num(c["amount"].to_numpy(dtype="float64")[cperm]))]
-        point_time = np.r_[close[perm][:1], close[perm]]  # the start point is just before the first close
-        external = cash_cum[np.searchsorted(cash_time[cperm], point_time, side="right")]
-        base = (external + cum)[at_peak]
+        sorted_cash = cash_time[cperm]
+        # After each close (the start point is before the first close, with the cash up to it).
+        point_time = np.r_[close[perm][:1], close[perm]]
+        at_points = cash_cum[np.searchsorted(sorted_cash, point_time, side="right")]
+        base = at_points + cum + dd
+        # Just before each cash event, when the base is smallest (the cash not yet booked).
+        if len(sorted_cash):
+            closes = np.searchsorted(close[perm], sorted_cash, side="left")  # closes before each cash event
+            before = cash_cum[:-1] + cum[closes] + dd[closes]
+            started = closes > 0  # no drawdown before the first close
+            dd = np.r_[dd, dd[closes][started]]
+            base = np.r_[base, before[started]]
     else:
         base = peak
     pct = ratio(dd, np.where(base > 0, base, np.nan)) * 100.0
@@ -290,7 +302,8 @@ def scale(t: pd.DataFrame, k: float) -> pd.DataFrame:
         raise ValueError(f"lot scale factor must be positive, got {k!r}")
     out = t.copy()
     for col in SCALED:
-        out[col] = out[col].to_numpy(dtype="float64") * k
+        if col in out.columns:
+            out[col] = out[col].to_numpy(dtype="float64") * k
     return costs.finish(out)
 
 

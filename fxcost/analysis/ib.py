@@ -1,11 +1,13 @@
 """Introducing-broker roll-up: per client account and month, volume, IB earnings, share passed back, IB keeps.
 
-Convention: the frame holds the trades of the IB's client accounts with ``rebate`` computed
-under the IB's own program, so ``rebate`` is what the broker pays the IB for each trade (IB
-earnings), accrued at close time (months are server-time months of close_time). The IB passes
-``share_pct`` percent of a client's earnings back to that client (a client cashback funded
-from the IB's commission, DOMAIN.md 6.1) and keeps the rest. Clients missing from a per-account
-mapping get 0%. Money is in the frame's currency.
+Convention: the frame holds the trades of the IB's client accounts costed under the IB's own
+program, so ``ib_earnings`` is what the broker pays the IB for each trade (the engine's column;
+``rebate`` is only the trader's share of it, rebates.assign), accrued at close time (months
+are server-time months of close_time). The IB passes ``share_pct`` percent of a client's
+earnings back to that client (a client cashback funded from the IB's commission, DOMAIN.md 6.1)
+and keeps the rest. Clients missing from a per-account
+mapping get 0%. Money is in the frame's currency. A frame without ``ib_earnings`` (priced
+by hand) uses ``rebate`` as the earnings.
 """
 
 from __future__ import annotations
@@ -57,14 +59,14 @@ def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) ->
 
     ``client_share_pct``: percent of earnings passed back (40 = 40%), one for all clients or one
     per account. Columns: the keys (``account`` and/or ``month`` as "YYYY-MM" text), then trades,
-    lots, notional_usd, ib_earnings (= Σ rebate), share_pct (effective), passed_back, ib_keeps,
+    lots, notional_usd, ib_earnings (= Σ ib_earnings, else Σ rebate), share_pct (effective), passed_back, ib_keeps,
     earnings_per_lot.
     """
     accounts = t["account"]
     # Group on integer codes (account code, months since 1970) and label afterwards: grouping
     # strings and formatting months per trade is what costs time on a million rows.
     codes, names = pd.factorize(accounts.to_numpy(dtype=object))
-    earnings = t["rebate"].to_numpy(dtype="float64")
+    earnings = t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64")
     notional = t["notional_usd"].to_numpy(dtype="float64")
     parts = pd.DataFrame({
         "account": codes,

@@ -21,6 +21,10 @@ Conventions (DOMAIN.md 6):
 - **Cent accounts** (USC, EUC, GBX): a lot counts as ``program.cent_lot_factor`` standard lots
   (default 0.01) for ``per_lot`` and for tier volume. ``per_million`` uses the trade's real USD
   notional and ``pips_per_lot`` its pip value in cents, which already carry the 1/100, so no factor.
+- **IB programs** (``client_share_pct`` / ``client_shares``): the program prices what the broker pays
+  the IB (``ib_earnings``); the trader receives only the share passed back to its account, so the
+  trader's ``rebate`` (and net after rebate, break-even, payouts, forfeited) is that share
+  (:func:`assign`). Without a client share the whole amount is the trader's (``rebate`` = ``ib_earnings``).
 - **Payouts**: see :func:`payouts`; **matching**: see :func:`match_payouts`.
 """
 
@@ -205,6 +209,38 @@ def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
         tier_multiplier=multiplier,
         forfeited=np.where(eligible, 0.0, amount),
     )
+
+
+def is_ib(program: RebateProgram | None) -> bool:
+    """Whether ``program`` is an IB program (it passes a share of its rebate back to each client)."""
+    return program is not None and (program.client_share_pct is not None or bool(program.client_shares))
+
+
+def trader_fraction(t: pd.DataFrame, program: RebateProgram) -> np.ndarray | None:
+    """Per trade, the fraction of the program's rebate that reaches the trader (the client share of an
+    IB program, looked up once per account); None for a cashback program (all of it)."""
+    if not is_ib(program):
+        return None
+    if "account" not in t.columns:
+        return np.full(len(t), program.client_share("") / 100.0)
+    codes, accounts = codes_of(t["account"])
+    table = np.array([program.client_share(str(a)) / 100.0 for a in accounts] + [program.client_share("") / 100.0])
+    return table[codes]
+
+
+def assign(t: pd.DataFrame, result: RebateResult, program: RebateProgram) -> None:
+    """Write a result's columns into the costed frame ``t`` (call costs.finish afterwards).
+
+    ``ib_earnings`` is what the program pays for each trade; ``rebate`` and ``forfeited_rebate`` are
+    the trader's part of it (:func:`trader_fraction`).
+    """
+    share = trader_fraction(t, program)
+    t["ib_earnings"] = result.rebate
+    t["rebate"] = result.rebate if share is None else result.rebate * share
+    t["eligible"] = result.eligible
+    t["excluded_reason"] = result.reason
+    t["rebate_rule"] = result.rule
+    t["forfeited_rebate"] = result.forfeited if share is None else result.forfeited * share
 
 
 def _component(t: pd.DataFrame, part, lot_basis: str, sel: np.ndarray, lots: np.ndarray, lot_factor: float,

@@ -4,12 +4,15 @@ A profile is a JSON file. The minimal form is ``{"name": "...", "unit": "pips", 
 {"EURUSD": 1.2}}`` (symbols by normalised root); an entry may also be an object
 ``{"value": 0.30, "unit": "price", "source": "...", "date": "..."}`` and a profile may give
 ``"categories": {"fx_minor": 2.5}`` as fallbacks. Units: ``pips``, ``points`` or ``price``.
-Two profiles are bundled ("Typical Standard account", "Typical Raw/ECN account"), built from
-the published averages in DOMAIN.md 3.3.
+Unknown keys are errors with a "did you mean" (a typo such as ``"spread"`` must not silently
+cost every trade at 0). Two profiles are bundled ("Typical Standard account", "Typical Raw/ECN
+account"), built from the published averages in DOMAIN.md 3.3; ``auto`` (:class:`AutoProfile`)
+picks one of them per account from what the export shows (DOMAIN.md 1.3).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from fxcost.analysis.codes import factorize as codes_of
+from fxcost.analysis.instruments import CATEGORIES
 from fxcost.errors import FxCostError
 from fxcost.resources import asset
 
@@ -26,10 +30,36 @@ BUNDLED = {
     "standard": "spread-profiles/standard.json",
     "raw": "spread-profiles/raw.json",
 }
+AUTO = "auto"
+_TOP_KEYS = ("name", "unit", "spreads", "categories", "source", "date", "description")
+_ENTRY_KEYS = ("value", "unit", "source", "date")
+#: Symbol suffixes that mark a commission-based raw/ECN account (DOMAIN.md 1.3), upper case without the separator.
+RAW_SUFFIXES = ("R", "RAW", "ECN", "ZERO")
+#: Share of an account's trades that must pay commission (or carry a raw suffix) for ``auto`` to pick Raw/ECN.
+RAW_SHARE = 0.5
 
 
 class ProfileError(FxCostError):
     """A spread profile file is missing or invalid; the message says which entry and why."""
+
+
+def _unknown(where: str, path: str, keys, allowed: tuple[str, ...]) -> ProfileError | None:
+    """An error naming unknown keys with a "did you mean", as rebate programs do; None when all are known."""
+    unknown = [k for k in keys if k not in allowed]
+    if not unknown:
+        return None
+    parts = []
+    for key in unknown:
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        parts.append(json.dumps(key) + (f" (did you mean {json.dumps(close[0])}?)" if close else ""))
+    noun = "key" if len(unknown) == 1 else "keys"
+    return ProfileError(f"{where}: {path}unknown {noun} {', '.join(parts)}; allowed: {', '.join(allowed)}")
+
+
+def _unit_error(where: str, path: str, unit) -> ProfileError:
+    close = difflib.get_close_matches(str(unit), UNITS, n=1) if isinstance(unit, str) else []
+    hint = f" (did you mean {json.dumps(close[0])}?)" if close else ""
+    return ProfileError(f"{where}: {path}unit {json.dumps(unit)} is not one of {', '.join(UNITS)}{hint}")
 
 
 @dataclass
@@ -56,12 +86,15 @@ class SpreadProfile:
     def from_dict(cls, data: dict, where: str = "") -> SpreadProfile:
         if not isinstance(data, dict):
             raise ProfileError(f"{where}: a spread profile must be a JSON object")
+        error = _unknown(where, "", data, _TOP_KEYS)
+        if error:
+            raise error
         name = data.get("name")
         if not isinstance(name, str) or not name.strip():
             raise ProfileError(f"{where}: the profile needs a \"name\"")
         unit = data.get("unit", "pips")
         if unit not in UNITS:
-            raise ProfileError(f"{where}: unit {unit!r} is not one of {', '.join(UNITS)}")
+            raise _unit_error(where, "", unit)
         source, date = str(data.get("source", "")), str(data.get("date", ""))
 
         def entries(key: str) -> dict[str, SpreadValue]:
@@ -72,15 +105,24 @@ class SpreadProfile:
             for name_, entry in raw.items():
                 if isinstance(entry, (int, float)) and not isinstance(entry, bool):
                     value = SpreadValue(float(entry), unit, source, date)
-                elif isinstance(entry, dict) and isinstance(entry.get("value"), (int, float)):
+                elif (isinstance(entry, dict) and isinstance(entry.get("value"), (int, float))
+                      and not isinstance(entry.get("value"), bool)):
+                    error = _unknown(where, f"{key}.{name_}: ", entry, _ENTRY_KEYS)
+                    if error:
+                        raise error
                     value = SpreadValue(float(entry["value"]), entry.get("unit", unit),
                                         str(entry.get("source", source)), str(entry.get("date", date)))
                 else:
                     raise ProfileError(f"{where}: {key}.{name_} must be a number or {{\"value\": number, ...}}")
                 if value.unit not in UNITS:
-                    raise ProfileError(f"{where}: {key}.{name_} has unit {value.unit!r}; use {', '.join(UNITS)}")
+                    raise _unit_error(where, f"{key}.{name_}: ", value.unit)
                 if not np.isfinite(value.value) or value.value < 0:
                     raise ProfileError(f"{where}: {key}.{name_} = {value.value} is not a spread (must be >= 0)")
+                if key == "categories" and name_ not in CATEGORIES:
+                    close = difflib.get_close_matches(str(name_), CATEGORIES, n=1)
+                    hint = f" (did you mean {json.dumps(close[0])}?)" if close else ""
+                    raise ProfileError(f"{where}: categories: unknown category {json.dumps(name_)}{hint}; "
+                                       f"allowed: {', '.join(CATEGORIES)}")
                 out[name_.upper() if key == "spreads" else name_] = value
             return out
 
@@ -125,6 +167,72 @@ class SpreadProfile:
         return prices[group], labels[group]
 
 
+#: Start of the source label of a trade the profile gives no spread (costed at 0: see :func:`missing_spread`).
+NO_SPREAD = "default: no spread for this symbol in "
+
+
+def missing_spread(t: pd.DataFrame, source: np.ndarray) -> tuple[int, list[str]]:
+    """Trades whose spread ``source`` says the profile had none for them (count, sorted symbol roots)."""
+    codes, labels = pd.factorize(np.asarray(source, dtype=object))
+    bad = np.array([str(x).startswith(NO_SPREAD) for x in labels] + [False])[codes]
+    if not bad.any():
+        return 0, []
+    roots = sorted({str(r) for r in pd.unique(np.asarray(t["symbol_root"], dtype=object)[bad])})
+    return int(bad.sum()), roots
+
+
+@dataclass
+class AutoProfile(SpreadProfile):
+    """``auto``: per account, the Raw/ECN profile when the export shows a commission-based account, else Standard.
+
+    Raw/ECN when more than :data:`RAW_SHARE` of the account's trades paid commission (the exported
+    commission column is < 0) or carry a raw-account symbol suffix (``.r``, ``.raw``, ``.ecn``,
+    ``zero``: DOMAIN.md 1.3); else Standard. The engine calls :meth:`choose` once per account and
+    records the choice and the reason; :meth:`spread_price` on a frame chooses for that frame.
+    """
+
+    standard: SpreadProfile | None = None
+    raw: SpreadProfile | None = None
+
+    def choose(self, t: pd.DataFrame) -> tuple[SpreadProfile, str]:
+        """The profile for one account's trades, and why (one sentence for the user)."""
+        n = len(t)
+        if not n:
+            return self.standard, "no trades: Standard"
+        commission = t["commission"].to_numpy(dtype="float64") if "commission" in t.columns else np.zeros(n)
+        if "commission_source" in t.columns:  # a what-if schedule is not evidence of the account type
+            commission = np.where(t["commission_source"].astype(str).to_numpy() == "export", commission, 0.0)
+        charged = int((commission < 0).sum())
+        raw_suffix = 0
+        if "symbol_suffix" in t.columns:
+            codes, suffixes = codes_of(t["symbol_suffix"])
+            is_raw = np.array([str(x).strip().lstrip("._#-").upper() in RAW_SUFFIXES for x in suffixes] + [False])
+            raw_suffix = int(is_raw[codes].sum())
+        share = charged / n
+        if share > RAW_SHARE:
+            return self.raw, (f"commission charged on {charged} of {n} trades ({share:.0%}): a commission-based "
+                              f"account, costed with {self.raw.name}")
+        if raw_suffix / n > RAW_SHARE:
+            return self.raw, (f"{raw_suffix} of {n} trades carry a raw-account symbol suffix "
+                              f"(.r, .raw, .ecn, zero; DOMAIN.md 1.3): costed with {self.raw.name}")
+        return self.standard, (f"commission charged on {charged} of {n} trades ({share:.0%}) and no raw-account "
+                               f"symbol suffix: a spread-only account, costed with {self.standard.name}")
+
+    def spread_price(self, t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        return self.choose(t)[0].spread_price(t)
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "auto": True}
+
+
+def auto_profile() -> AutoProfile:
+    """The ``auto`` choice (the CLI default): Raw/ECN or Standard per account, see :class:`AutoProfile`."""
+    standard, raw = _read(asset(BUNDLED["standard"])), _read(asset(BUNDLED["raw"]))
+    return AutoProfile(name=f"Auto ({standard.name} or {raw.name} per account)", unit="pips",
+                       source="chosen per account from the export's commission and symbol suffixes",
+                       standard=standard, raw=raw)
+
+
 def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Group number of each row and one row of each group (hashing, no sort of the rows)."""
     codes, uniques = pd.factorize(key)
@@ -134,9 +242,11 @@ def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def load_profile(name_or_path: str | Path) -> SpreadProfile:
-    """A bundled profile by name ("standard", "raw", or its display name) or a JSON file."""
+    """A bundled profile by name ("standard", "raw", or its display name), ``auto`` or a JSON file."""
     key = str(name_or_path)
     lowered = key.lower()
+    if lowered == AUTO:
+        return auto_profile()
     for short, rel in BUNDLED.items():
         if lowered == short:
             return _read(asset(rel))
@@ -147,7 +257,8 @@ def load_profile(name_or_path: str | Path) -> SpreadProfile:
     path = Path(key)
     if not path.exists():
         raise ProfileError(
-            f"No spread profile {key!r}: give a bundled name ({', '.join(BUNDLED)}) or the path of a JSON file."
+            f"No spread profile {key!r}: give a bundled name ({', '.join(BUNDLED)}), {AUTO!r} or the path of a "
+            "JSON file."
         )
     return _read(path)
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fxcost.analysis import codes, costs
-from fxcost.analysis.engine import AnalysisResult, Setup, _to_usd, costed_trades
+from fxcost.analysis.engine import AnalysisResult, Setup, _to_usd
 from fxcost.errors import FxCostError
 
 
@@ -129,10 +129,7 @@ def reprice(result: AnalysisResult, setup: Setup) -> pd.DataFrame:
         if setup.profile is None:
             other = base.copy(deep=False)  # same instruments, M and spreads: nothing to recompute
         else:
-            label = analysis.book.label
-            offset = result.settings.utc_offsets.get(label, result.settings.server_utc_offset)
-            other = costed_trades(analysis.book.trades, analysis.currency, result.settings, utc_offset=offset,
-                                  profile=setup.profile, use_program=False)
+            other = _respread(result, analysis, setup.profile)
         # Same market, other price: Profit' = mid_pnl - spread'.
         other["profit"] = base["mid_pnl"].to_numpy() - other["spread_cost"].to_numpy()
         other["mid_pnl"] = base["mid_pnl"].to_numpy()
@@ -147,17 +144,43 @@ def reprice(result: AnalysisResult, setup: Setup) -> pd.DataFrame:
         other["broker_net"] = other["profit"] + other["commission"] + other["taxes"] + other["swap"]
         other["transaction_cost"] = other["spread_cost"] - other["commission"] - other["taxes"]
         if setup.program is not None:
-            res = rebates.apply(other, setup.program, analysis.currency)
-            other["rebate"], other["eligible"], other["excluded_reason"] = res.rebate, res.eligible, res.reason
-            other["rebate_rule"], other["forfeited_rebate"] = res.rule, res.forfeited
+            rebates.assign(other, rebates.apply(other, setup.program, analysis.currency), setup.program)
         else:
             other["rebate"], other["eligible"], other["excluded_reason"] = 0.0, True, ""
-            other["rebate_rule"], other["forfeited_rebate"] = "", 0.0
+            other["rebate_rule"], other["forfeited_rebate"], other["ib_earnings"] = "", 0.0, 0.0
         frame = costs.finish(other)
         frames.append(_to_usd(frame) if analysis.currency != result.currency else frame)
     if not frames:
         return result.trades.iloc[0:0]
     return pd.concat(frames, ignore_index=True)
+
+
+def _respread(result: AnalysisResult, analysis, profile) -> pd.DataFrame:
+    """An account's costed trades with the spread columns of another ``profile``.
+
+    Only the spread depends on the profile: instruments, M, usd_rate, notional and the commission
+    (the run's schedule) are the base frame's, and reprice recomputes everything downstream of the
+    spread. So this takes the spread from the profile (measured spreads still win, as in
+    costed_trades) instead of costing the trades again, about 5x faster; tests check it equals
+    ``costed_trades(..., profile=profile, use_program=False)`` on every column reprice keeps.
+    """
+    base = analysis.trades
+    settings = result.settings
+    spread, source = profile.spread_price(base)
+    if settings.market_data:
+        from fxcost.analysis.measured import measured_spreads
+
+        offset = settings.utc_offsets.get(analysis.book.label, settings.server_utc_offset)
+        measured, label = measured_spreads(codes.as_categories(base), settings.market_data, offset)
+        have = np.isfinite(measured)
+        spread = np.where(have, measured, spread)
+        source = np.where(have, label, source)
+    other = base.copy(deep=False)
+    other["spread_price"] = spread
+    other["spread_pips"] = spread / base["pip"].to_numpy()
+    other["spread_source"] = source
+    other["spread_cost"] = spread * base["m"].to_numpy() * base["lots"].to_numpy()
+    return other
 
 
 def outcome(name: str, t: pd.DataFrame, setup: Setup | None = None, base_profile: str = "") -> Outcome:
@@ -229,13 +252,13 @@ def spread_sweep(t: pd.DataFrame, extra_pips: np.ndarray | None = None, *, progr
 
     Profit and broker net fall by extra x lots x pip value; the rebate stays, unless ``program``
     pays a share of the spread or caps the rebate by it, in which case it is recomputed for each
-    point. Trades without a pip convention (some CFDs) are left unchanged.
+    point (the trader's part of it for an IB program). Trades without a pip convention (some CFDs) are left unchanged.
     """
     extra_pips = np.arange(0.0, 2.01, 0.25) if extra_pips is None else np.asarray(extra_pips, float)
     lot_pips = _lot_pips(t)
     broker_net = float(t["broker_net"].sum())
     base_rebate = float(t["rebate"].sum())
-    wider = tiers = None
+    wider = tiers = share = None
     if _spread_dependent(program) and len(t):
         from fxcost.analysis import rebates
 
@@ -245,13 +268,15 @@ def spread_sweep(t: pd.DataFrame, extra_pips: np.ndarray | None = None, *, progr
                                     (*codes.KEY_COLUMNS, "category"))
         wider["spread_cost"] = t["spread_cost"].to_numpy()
         tiers = rebates.apply(wider, program, currency).tier_multiplier
+        share = rebates.trader_fraction(wider, program)  # an IB program: the trader gets the client share
     rows = []
     for extra in extra_pips:
         added = extra * lot_pips
         rebate = base_rebate
         if wider is not None and extra:
             wider["spread_cost"] = t["spread_cost"].to_numpy() + added
-            rebate = float(rebates.apply(wider, program, currency, tier_multiplier=tiers).rebate.sum())
+            earned = rebates.apply(wider, program, currency, tier_multiplier=tiers).rebate
+            rebate = float((earned if share is None else earned * share).sum())
         extra_cost = float(added.sum())
         rows.append({"extra_pips": float(extra), "extra_spread_cost": extra_cost, "rebate": rebate,
                      "broker_net": broker_net - extra_cost, "net_after_rebate": broker_net - extra_cost + rebate})

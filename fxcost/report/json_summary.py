@@ -6,6 +6,7 @@ import json
 import math
 import os
 import re
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -72,7 +73,7 @@ def _book_json(book: AccountBook, portfolio: Portfolio) -> dict:
         "files": book.files,
         "backtest": book.is_backtest,
         "counts": counts(book.trades, book.open_positions, book.orders, book.cash),
-        "totals": totals(book.trades, book.cash),
+        "totals": {**totals(book.trades, book.cash), "currency": book.account.currency or "USD"},
         "statement_totals": statement_totals([f.statement.printed for f in files]),
     }
 
@@ -111,7 +112,8 @@ def summary(portfolio: Portfolio) -> dict:
             for f in portfolio.files
         ],
         "counts": counts(trades, portfolio.frame("open_positions"), portfolio.frame("orders"), cash),
-        "totals": totals(trades, cash),
+        # Several currencies cannot be added up here; analysis_summary converts them (merged_totals).
+        "totals": {**totals(trades, cash), "currency": _portfolio_currency(portfolio)},
         "statement_totals": statement_totals([f.statement.printed for f in portfolio.files]),
         "reconciliation": {"ok": not differences, "differences": differences},
         "warnings": warnings,
@@ -120,6 +122,12 @@ def summary(portfolio: Portfolio) -> dict:
     if many:
         doc["accounts"] = [_book_json(book, portfolio) for book in portfolio.accounts]
     return doc
+
+
+def _portfolio_currency(portfolio: Portfolio) -> str:
+    """The accounts' one currency (as the engine assumes: USD when a report prints none), else "mixed"."""
+    currencies = {book.account.currency or "USD" for book in portfolio.accounts}
+    return currencies.pop() if len(currencies) == 1 else ("USD" if not currencies else "mixed")
 
 
 def write_json(doc: dict, path: str) -> None:
@@ -262,22 +270,48 @@ def _leverage_levels(result) -> dict[str, int]:
     return levels
 
 
+def _mixed(result) -> bool:
+    return len({a.currency for a in result.accounts}) > 1
+
+
+def _convert(frame: pd.DataFrame, result, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``columns`` of a per-account frame in the merged currency, at the engine's rate of each account."""
+    if not _mixed(result) or not len(frame):
+        return frame
+    rate = frame["account"].astype(str).map(result.merged_rates()).astype("float64").fillna(1.0).to_numpy()
+    return frame.assign(**{c: frame[c].to_numpy(dtype="float64") * rate for c in columns})
+
+
 def merged_cash(result) -> pd.DataFrame:
     """The cash events in the currency of the merged trades (USD when accounts differ, at each account's rate)."""
-    cash = result.portfolio.frame("cash")
-    if len({a.currency for a in result.accounts}) <= 1 or not len(cash):
-        return cash
-    from fxcost.analysis.instruments import CENT, DEFAULT_USD_RATES
+    return _convert(result.portfolio.frame("cash"), result, ("amount",))
 
-    rates = {}
-    for a in result.accounts:
-        if len(a.trades):  # the rate the engine used for this account's trades
-            rates[str(a.trades["account"].iloc[0])] = float(a.trades["usd_rate"].iloc[0])
-        else:  # no trade to imply a rate from: the dated default
-            major, factor = CENT.get(a.currency.upper(), (a.currency.upper(), 1.0))
-            rates[str(a.book.label)] = DEFAULT_USD_RATES.get(major, 1.0) * factor
-    usd = cash["account"].astype(str).map(rates).astype("float64").fillna(1.0).to_numpy()
-    return cash.assign(amount=cash["amount"].to_numpy(dtype="float64") * usd)
+
+def merged_totals(result) -> dict:
+    """``totals`` over every account in the merged currency (``currency``): as imported when the accounts
+    share one, else each account's trades and cash converted at the rate the engine costed it with
+    (``usd_rates``: USD per unit of each account currency)."""
+    portfolio = result.portfolio
+    trades = _convert(portfolio.frame("trades"), result, ("profit", "commission", "taxes", "swap"))
+    out = {**totals(trades, merged_cash(result)), "currency": result.currency}
+    if _mixed(result):
+        out["usd_rates"] = {a.currency: _num(a.usd_rate) for a in result.accounts if a.currency != result.currency}
+    return out
+
+
+def merged_statement_totals(result) -> dict:
+    """``statement_totals`` in the merged currency (each file's printed money at its account's rate; with a
+    ``currency`` key when the accounts' currencies differ)."""
+    printed = []
+    rates = {a.book.key: result.merged_rate(a) for a in result.accounts}
+    for f in result.portfolio.files:
+        p, rate = f.statement.printed, rates.get(f.account_key, 1.0)
+        printed.append(p if rate == 1.0 else replace(p, **{
+            k: getattr(p, k) * rate for k in STATEMENT_FIELDS if k != "trades" and getattr(p, k) is not None}))
+    out = statement_totals(printed)
+    if _mixed(result):
+        out["currency"] = result.currency
+    return out
 
 
 def _balance(result) -> float:
@@ -332,9 +366,17 @@ def analysis_summary(result) -> dict:
     balance = _balance(result)
     doc = {
         "currency": result.currency,
+        "totals": merged_totals(result),
+        "statement_totals": merged_statement_totals(result),
         "assumptions": {
             "spread_profile": settings.profile.name,
             "spread_profile_source": settings.profile.source,
+            # Per account: the profile its trades were costed with and, for auto, why.
+            "spread_profiles": [{"account": a.book.label, "profile": getattr(a.profile, "name", settings.profile.name),
+                                 "reason": a.profile_reason} for a in result.accounts],
+            "tester_spread_points": {os.path.basename(k): v for a in result.accounts
+                                     for k, v in a.tester_spread_points.items()},
+            "usd_rates": {a.book.label: _num(a.usd_rate) for a in result.accounts},
             "program": getattr(main, "name", None),
             "commission_schedule": settings.commission.as_dict() if settings.commission else None,
             "server_utc_offset": settings.server_utc_offset,
@@ -401,8 +443,13 @@ def render_costs(doc: dict) -> list[str]:
         return []
     ccy = doc.get("currency", "")
     program = a.get("program") or "no rebate program"
+    ib = doc.get("ib")
+    if ib and ib.get("by_client"):
+        total = ib["by_client"][-1]
+        program += (f": the {_fig(total.get('share_pct'), '.0f')}% client share of the IB's earnings "
+                    f"{_fig(total.get('ib_earnings'))}")
     lines = [
-        f"Costs ({ccy}): spread {c['spread_cost']:.2f} (estimated with \"{a['spread_profile']}\", already inside "
+        f"Costs ({ccy}): spread {c['spread_cost']:.2f} ({_spread_text(doc)}, already inside "
         f"Profit), commission {c['commission']:.2f}, taxes {c['taxes']:.2f}, swap {c['swap']:.2f} (carry), "
         f"rebate {c['rebate']:.2f} ({program})",
         f"  broker net {c['broker_net']:.2f}, net after rebate {c['net_after_rebate']:.2f}; cost per round-turn lot "
@@ -412,8 +459,33 @@ def render_costs(doc: dict) -> list[str]:
         f"  break-even win rate {_pct(b.get('win_rate_before'))} -> {_pct(b.get('win_rate_after'))} "
         f"(actual {_pct(b.get('actual_win_rate'))})",
     ]
+    for choice in a.get("spread_profiles", []):
+        if choice.get("reason"):
+            lines.append(f"  spread profile auto, account {choice['account']}: {choice['reason']}")
     for w in doc.get("whatif", [])[1:]:
         lines.append(f"  what-if {w['name']}: net after rebate {w['net_after_rebate']:.2f} "
                      f"(rebate {w['rebate']:.2f})")
     return lines
 
+
+def _spread_text(doc: dict) -> str:
+    """Where the spread figure comes from: measured, the tester's fixed spread, and/or the profile(s)."""
+    a, c = doc["assumptions"], doc["costs"]
+    sources = a.get("spread_source", {})
+    n = sum(sources.values())
+    measured = int(c.get("spread_measured_trades") or 0)
+    tester = sum(v for k, v in sources.items() if k.startswith("tester:"))
+    names = list(dict.fromkeys(ch["profile"] for ch in a.get("spread_profiles", []))) or [a["spread_profile"]]
+    profile = " / ".join(f"\"{name}\"" for name in names)
+    rest = n - measured - tester
+    if not measured and not tester:
+        return f"estimated with {profile}"
+    parts = []
+    if measured:
+        parts.append(f"measured from market data for {measured} of {n} trades")
+    if tester:
+        points = sorted({k.split("fixed ", 1)[-1] for k in sources if k.startswith("tester:")})
+        parts.append(f"the Strategy Tester's fixed spread ({', '.join(points)}) for {tester} of {n} trades")
+    if rest:
+        parts.append(f"estimated with {profile} for {rest} of {n} trades")
+    return ", ".join(parts)

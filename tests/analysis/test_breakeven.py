@@ -182,10 +182,26 @@ def test_equity_effect_with_a_balance():
     e = breakeven.equity_effect(equity_frame(), cash)
     assert e["drawdown_basis"] == "balance"
     # Peak balance 1,000 + 100 (credit and the paid rebate row are not in it); the withdrawal
-    # after the peak moves the balance, not the drawdown.
+    # after the peak moves the balance, not the drawdown, but it lowers the balance peak the loss is
+    # measured against: 1,100 - 200 = 900 (= balance 790 at the trough + drawdown 110).
     assert e["max_drawdown_without"] == pytest.approx(110.0)
-    assert e["max_drawdown_pct_without"] == pytest.approx(10.0)
-    assert e["max_drawdown_pct_with"] == pytest.approx(94.0 / 1104.0 * 100)
+    assert e["max_drawdown_pct_without"] == pytest.approx(110.0 / 900.0 * 100)
+    # With rebates: peak 1,104, minus the withdrawal: 904; trough 810 (drawdown 94).
+    assert e["max_drawdown_pct_with"] == pytest.approx(94.0 / 904.0 * 100)
+
+
+def test_drawdown_pct_refilled_by_deposits_stays_below_100():
+    # Deposit 1,000, lose 900, deposit 1,000, lose 900: the balance never goes below 100, so the
+    # drawdown in percent cannot reach 100%. Money drawdown: 1,800 from the 0 peak of the P&L
+    # curve; balance peak it is measured against: 1,000 + the second deposit = 2,000 -> 90%.
+    t = pd.DataFrame({"close_time": pd.to_datetime(["2024-03-04", "2024-03-06"]),
+                      "broker_net": [-900.0, -900.0], "net_after_rebate": [-900.0, -900.0]})
+    cash = model.cash_frame({"account": ["1", "1"], "ticket": [1, 2],
+                             "time": [datetime(2024, 3, 1), datetime(2024, 3, 5)],
+                             "kind": ["deposit", "deposit"], "amount": [1000.0, 1000.0]})
+    e = breakeven.equity_effect(t.assign(rebate=0.0, transaction_cost=0.0, mid_pnl=t["broker_net"]), cash)
+    assert e["max_drawdown_without"] == pytest.approx(1800.0)
+    assert e["max_drawdown_pct_without"] == pytest.approx(90.0)
 
 
 def test_equity_effect_edge_cases():
