@@ -39,28 +39,44 @@ def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None)
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ImportFailed(path, f"The file is {size / 1e9:.1f} GB, larger than any trade history fxcost reads.")
-        data = p.read_bytes()
+        box = [p.read_bytes()]
     except OSError as exc:
         raise ImportFailed(path, f"The file cannot be read: {exc.strerror or exc}.") from exc
-    return load_bytes(data, path, csv_mapping=csv_mapping)
+    return _load(box, path, csv_mapping)
 
 
 def load_bytes(data: bytes, path: str = "", *, csv_mapping: Mapping[str, str] | None = None) -> Statement:
     """Import a file's content (``path`` is only used in messages and the ``source`` column)."""
+    return _load([data], path, csv_mapping)
+
+
+def _load(box: list[bytes], path: str, csv_mapping: Mapping[str, str] | None) -> Statement:
+    """Import the bytes in ``box`` (taken out of it).
+
+    The bytes and the decoded text are passed on in a one-item list and popped by the callee, so
+    that no frame up the stack keeps them: the HTML readers then hold the only reference to the
+    document and free it once its rows are tokenised (a 100k-trade report would otherwise sit in
+    memory twice, as bytes and as text, for the whole import).
+    """
+    data = box.pop()
     kind, text = identify(data, path)
+    if kind != "xlsx":
+        del data  # the text is all a text reader needs
+    doc = [text or ""]
+    del text
     try:
         if kind == "mt4_html":
             from fxcost.importers import mt4_html
 
-            return mt4_html.read(text or "", path)
+            return mt4_html.read(doc.pop(), path)
         if kind == "mt4_tester":
             from fxcost.importers import tester
 
-            return tester.read_mt4(text or "", path)
+            return tester.read_mt4(doc.pop(), path)
         if kind == "mt5_html":
             from fxcost.importers import mt5_html
 
-            return mt5_html.read(text or "", path)
+            return mt5_html.read(doc.pop(), path)
         if kind == "xlsx":
             from fxcost.importers import mt5_xlsx
 
@@ -68,7 +84,7 @@ def load_bytes(data: bytes, path: str = "", *, csv_mapping: Mapping[str, str] | 
         if kind == "csv":
             from fxcost.importers import csv_table
 
-            return csv_table.read(text or "", path, csv_mapping)
+            return csv_table.read(doc.pop(), path, csv_mapping)
     except FxCostError:
         raise
     except RecursionError as exc:

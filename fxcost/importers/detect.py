@@ -21,6 +21,8 @@ _MT5_SECTION = re.compile(r"<th[^>]*colspan=\"?1[34]\"?[^>]*>\s*<div[^>]*10pt Ta
 _MT5_HEADER_ROW = re.compile(r"bgcolor=\"?#E5F0FC", re.IGNORECASE)
 _MT5_PLACEHOLDER = re.compile(r"<!--(MQTABLE=|DEAL_|POSITION_|ORDER_|ACCOUNT_)[A-Z_=]*-->")
 _HTML = re.compile(r"<\s*(html|!doctype|table|body|head)\b", re.IGNORECASE)
+#: Nothing but spaces, NULs and BOM bytes (a regex, not ``data.strip()``, which would copy the whole file).
+_BLANK = re.compile(rb"[ \t\r\n\x00\xef\xbb\xbf\xff\xfe]*")
 
 
 def identify(data: bytes, path: str = "") -> tuple[str, str | None]:
@@ -32,7 +34,7 @@ def identify(data: bytes, path: str = "") -> tuple[str, str | None]:
         ImportFailed: empty or unreadable file.
         UnsupportedReport: a file of a known kind that holds no trade history.
     """
-    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if _BLANK.fullmatch(data):
         raise ImportFailed(path, "The file is empty. " + HOW_TO_EXPORT)
     head = data[:16]
     if head.startswith(b"%PDF"):

@@ -33,6 +33,7 @@ _CELL = re.compile(
 _TAG = re.compile(r"<[^>]*>")
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 _ATTR_CACHE: dict[tuple[str, str], str | None] = {}
+_ATTR_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
 @dataclass(slots=True)
@@ -77,11 +78,12 @@ def get_attr(attrs: str, name: str) -> str | None:
     key = (attrs, name)
     if key in _ATTR_CACHE:
         return _ATTR_CACHE[key]
-    m = re.search(
-        rf"(?:^|\s){name}\s*(?:=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?(?=\s|$)",
-        attrs,
-        re.IGNORECASE,
-    )
+    pattern = _ATTR_PATTERNS.get(name)
+    if pattern is None:  # compiled once per name: titles are unique per row, so the cache above rarely hits
+        pattern = _ATTR_PATTERNS[name] = re.compile(
+            rf"(?:^|\s){name}\s*(?:=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?(?=\s|$)", re.IGNORECASE
+        )
+    m = pattern.search(attrs)
     value: str | None
     if not m:
         value = None
@@ -104,30 +106,37 @@ def cell_text(raw: str) -> str:
     return " ".join(raw.split())  # str.split() splits on the same Unicode spaces as _WS, faster
 
 
+def row_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every row's markup: from after its ``<tr ...>`` to the next ``<tr`` or the end.
+
+    Spans, not slices: a reader can match a whole row in place (``pattern.match(text, start, end)``).
+    """
+    # One row at a time (not _ROW_SPLIT.split): a list of every row would copy the whole document.
+    start = None
+    for m in _ROW_SPLIT.finditer(text):
+        if start is not None:
+            yield start, m.start()
+        start = m.end()
+    if start is not None:
+        yield start, len(text)
+
+
 def iter_rows(text: str) -> Iterator[list[Cell]]:
     """Yield every table row of the document as a list of cells, in document order.
 
     Rows without any cell (spacers) are skipped. Text before the first ``<tr>`` is ignored.
     """
-    # One row's text at a time (not _ROW_SPLIT.split): a list of every row would copy the whole document.
-    start = None
-    for m in _ROW_SPLIT.finditer(text):
-        if start is not None:
-            cells = _cells(text[start : m.start()])
-            if cells:
-                yield cells
-        start = m.end()
-    if start is not None:
-        cells = _cells(text[start:])
+    for start, end in row_spans(text):
+        cells = row_cells(text, start, end)
         if cells:
             yield cells
 
 
-def _cells(chunk: str) -> list[Cell]:
-    """The cells of one row's markup (the text after its ``<tr>``, up to the next one)."""
+def row_cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
+    """The cells of one row's markup ``text[start:end]`` (see :func:`row_spans`)."""
     return [
         Cell(cell_text(inner + close + tail if tail or "<" in inner else inner), attrs.strip(), kind in "hH")
-        for kind, attrs, inner, close, tail in _CELL.findall(chunk)
+        for kind, attrs, inner, close, tail in _CELL.findall(text, start, len(text) if end is None else end)
     ]
 
 

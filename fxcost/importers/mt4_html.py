@@ -1,9 +1,13 @@
 """Reader for MT4 account statements (Statement.htm / DetailedStatement.htm) -> Statement.
 
-One pass over the table rows (``htmltable.iter_rows``) sorts each row into per-column
+One pass over the table rows (``htmltable.row_spans``) sorts each row into per-column
 Python lists; numbers and times are then parsed column-wise (``text.parse_numbers`` /
 ``parse_times``) and the canonical frames are built once. No per-row DataFrame work and no
-DOM: a 100k-trade DetailedStatement (~30 MB) imports in seconds. Layout: FORMATS.md 2.
+DOM: a 100k-trade DetailedStatement (~50 MB) imports in about 2 s and 150 MB above the
+interpreter. Buy/sell rows as MetaTrader writes them are matched whole by one regular
+expression (:data:`_TRADE_ROW`); every other row is tokenised cell by cell
+(``htmltable.row_cells``), with the same result. The document is freed once its rows are
+read (:func:`read`). Layout: FORMATS.md 2.
 
 Rules this reader applies (the reports have no field for them):
 
@@ -42,7 +46,7 @@ import pandas as pd
 from fxcost import model
 from fxcost.errors import ImportFailed
 from fxcost.importers import cash
-from fxcost.importers.htmltable import Cell, cell_text, iter_rows, title_text
+from fxcost.importers.htmltable import Cell, cell_text, get_attr, row_cells, row_spans, title_text
 from fxcost.importers.reconcile import MONEY_TOLERANCE, reconcile
 from fxcost.importers.text import clean, decimals, parse_number, parse_numbers, parse_report_time, parse_times
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
@@ -93,6 +97,17 @@ _LEVERAGE = re.compile(r"(\d{1,6})\s*:\s*(\d{1,7})\b")
 _INT32 = 2**31
 _INTEGER = re.compile(r"-?\d{1,10}")
 
+# A buy/sell row as MetaTrader writes it: 14 <td> cells of plain text (no markup, no entity, single
+# spaces), so each cell's text is exactly what htmltable.cell_text would make of it. One match per
+# row instead of 14 Cell objects; groups: ticket attrs, the 14 texts with the price cell's attrs
+# after the Item text. Any other row (and any variation of this one) goes through htmltable.
+_PLAIN = r"([^<&\s]+(?: [^<&\s]+)*|)"
+_TD = r"<td\b[^>]*>" + _PLAIN + r"</td>\s*"
+_TRADE_ROW = re.compile(
+    r"\s*<td\b([^>]*)>" + _PLAIN + r"</td>\s*" + _TD * 4 + r"<td\b([^>]*)>" + _PLAIN + r"</td>\s*" + _TD * 8
+    + r"</tr\s*>\s*\Z"
+)
+
 #: Summary-block labels -> PrintedTotals field (others go to ``printed.extra``).
 SUMMARY_FIELDS = {
     "deposit/withdrawal": "deposit_withdrawal",
@@ -103,7 +118,7 @@ SUMMARY_FIELDS = {
     "total net profit": "total_net_profit",
 }
 
-_digits_cache: dict[str, int | None] = {}
+_digits_cache: dict[str, int] = {}
 
 
 class _Columns:
@@ -127,11 +142,14 @@ class _Columns:
         if self._data is None:
             columns = list(zip(*self.records)) if self.records else [() for _ in self.names]
             self._data = {name: list(col) for name, col in zip(self.names, columns)}
+            self.records = []  # the columns hold the same values: one list per row less to keep
         return self._data
 
     def text(self, i: int) -> str:
         """The row as read, for :class:`SkippedRow` (built only for rows that are skipped)."""
-        return _clip(" | ".join(str(v) for v in self.records[i][: self.pos["title"]] if v not in ("", -1)))
+        names = self.names[: self.pos["title"]]
+        values = [self._data[k][i] for k in names] if self._data is not None else self.records[i][: len(names)]
+        return _clip(" | ".join(str(v) for v in values if v not in ("", -1)))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -171,6 +189,7 @@ class _Scan:
         self.account_cells: list[Cell] | None = None
         self.seen: list[str] = []
         self.header_checked = False
+        self.head = ""  # the start of the document (broker line, <title>), for the account
 
 
 def _scan(text: str, path: str) -> _Scan:
@@ -181,8 +200,37 @@ def _scan(text: str, path: str) -> _Scan:
     section = "header"
     last: tuple[_Columns, int] | None = None  # the row a continuation row belongs to
     names = {v: k[:-1] for k, v in SECTIONS.items()}
-
-    for number, cells in enumerate(iter_rows(text), start=1):
+    scan.head = text[:20000]
+    fast = _TRADE_ROW.match
+    # The texts that repeat row after row (type, size, item, S/L, T/P, commission, taxes, swap) share one
+    # string object per distinct value (a bounded cache): a string object per cell is most of the import's
+    # memory. Tickets, times, prices and profits are nearly all distinct, so they are not looked up.
+    shared: dict[str, str] = {}
+    share = shared.setdefault
+    number = 0
+    for start, end in row_spans(text):
+        if section in ("closed", "open"):
+            m = fast(text, start, end)
+            if m and m.group(4) in TRADE_TYPES:
+                number += 1
+                target = trades if section == "closed" else opens
+                if len(shared) > 100_000:
+                    shared.clear()
+                # _trade_record's layout: the 14 texts (g[0], g[6]: ticket and price cell attributes), then
+                # title, digits, magic.
+                g = m.groups()
+                record = [
+                    g[1], g[2], share(g[3], g[3]), share(g[4], g[4]), share(g[5], g[5]), g[7],
+                    share(g[8], g[8]), share(g[9], g[9]), g[10], g[11],
+                    share(g[12], g[12]), share(g[13], g[13]), share(g[14], g[14]), g[15],
+                    _title_of(g[0].strip()), _digits_of(g[6].strip()), "",
+                ]  # fmt: skip
+                last = (target, target.add(number, record))
+                continue
+        cells = row_cells(text, start, end)
+        if not cells:
+            continue
+        number += 1
         first = cells[0]
         n = len(cells)
         # Section headings: one cell, known text.
@@ -274,14 +322,17 @@ def read(text: str, path: str) -> Statement:
     gc_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read(text, path)
+        scan = _scan(text, path)
+        # Everything needed is in ``scan`` now. When this frame holds the only reference (load_file), this
+        # frees the document before the columns are parsed, which is where the import's memory peaks.
+        del text
+        return _read(scan, path)
     finally:
         if gc_enabled:
             gc.enable()
 
 
-def _read(text: str, path: str) -> Statement:
-    scan = _scan(text, path)
+def _read(scan: _Scan, path: str) -> Statement:
     trades, opens, orders, cashrows = scan.trades, scan.opens, scan.orders, scan.cash
     skipped, extra, seen = scan.skipped, scan.extra, scan.seen
     warnings: list[str] = []
@@ -305,7 +356,7 @@ def _read(text: str, path: str) -> Statement:
             "that point are missing."
         )
 
-    account = _account(text, scan.account_cells)
+    account = _account(scan.head, scan.account_cells)
     account.source_format = "mt4_detailed" if "details" in seen else "mt4_statement"
     login = account.login
 
@@ -348,26 +399,35 @@ def _read(text: str, path: str) -> Statement:
 
 def _trade_record(cells: list[Cell]) -> list[Any]:
     """A buy/sell row in :data:`TRADE_FIELDS` order."""
-    first, price = cells[0], cells[5]
-    attrs = price.attrs
+    first = cells[0]
+    return [
+        first.text, cells[1].text, cells[2].text, cells[3].text, cells[4].text, cells[5].text,
+        cells[6].text, cells[7].text, cells[8].text, cells[9].text, cells[10].text,
+        cells[11].text, cells[12].text, cells[13].text, _title(first, ""), _digits_of(cells[5].attrs), "",
+    ]  # fmt: skip
+
+
+def _digits_of(attrs: str) -> int:
+    """Digits from a price cell's (stripped) attributes, -1 when they give none (cached: few distinct)."""
     digits = _digits_cache.get(attrs, -2)
     if digits == -2:
-        digits = price.digits
+        digits = Cell("", attrs).digits
+        digits = -1 if digits is None else digits
         if len(_digits_cache) < 1000:
             _digits_cache[attrs] = digits
-    return [
-        first.text, cells[1].text, cells[2].text, cells[3].text, cells[4].text, price.text,
-        cells[6].text, cells[7].text, cells[8].text, cells[9].text, cells[10].text,
-        cells[11].text, cells[12].text, cells[13].text, _title(first, ""),
-        -1 if digits is None else digits, "",
-    ]  # fmt: skip
+    return digits
 
 
 def _title(cell: Cell, fallback: str) -> str:
     """The comment of a row: the ticket cell's ``title`` (only there, FORMATS.md 2.2)."""
-    if "title" not in cell.attrs.lower():  # skip the attribute regex for plain cells
+    return _title_of(cell.attrs, fallback)
+
+
+def _title_of(attrs: str, fallback: str = "") -> str:
+    """:func:`_title` from the ticket cell's (stripped) attributes."""
+    if "title" not in attrs.lower():  # skip the attribute regex for plain cells
         return fallback.strip()
-    value = cell.attr("title")
+    value = get_attr(attrs, "title")
     return fallback.strip() if value is None else value.strip()
 
 
@@ -477,24 +537,29 @@ def _skips(cols: _Columns, bad: np.ndarray, reasons: dict[int, list[str]], secti
 
 
 def _comments(titles: list[str], magics: list[str]) -> tuple[list[str], list[Any]]:
-    """Split ``#<magic> <comment>`` titles; the continuation row's magic wins (module doc)."""
-    comments: list[str] = []
-    out: list[Any] = []
-    for title, magic in zip(titles, magics):
-        value: Any = pd.NA
-        if magic:
-            value = int(magic)
-            prefix = f"#{magic}"
-            if title.startswith(prefix) and (len(title) == len(prefix) or title[len(prefix)].isspace()):
-                title = title[len(prefix) :].strip()
-        elif title.startswith("#"):
-            m = _MAGIC.match(title)
-            if m and -_INT32 <= int(m.group(1)) < _INT32:
-                value = int(m.group(1))
-                title = (m.group(2) or "").strip()
-        comments.append(title)
-        out.append(value)
-    return comments, out
+    """Split ``#<magic> <comment>`` titles; the continuation row's magic wins (module doc).
+
+    Worked out once per distinct (title, magic): EAs write the same few titles on thousands of rows.
+    """
+    done = {key: _comment(*key) for key in dict.fromkeys(zip(titles, magics))}
+    split = [done[key] for key in zip(titles, magics)]
+    return [c for c, _ in split], [v for _, v in split]
+
+
+def _comment(title: str, magic: str) -> tuple[str, Any]:
+    """:func:`_comments` for one row: (comment, magic or NA)."""
+    value: Any = pd.NA
+    if magic:
+        value = int(magic)
+        prefix = f"#{magic}"
+        if title.startswith(prefix) and (len(title) == len(prefix) or title[len(prefix)].isspace()):
+            title = title[len(prefix) :].strip()
+    elif title.startswith("#"):
+        m = _MAGIC.match(title)
+        if m and -_INT32 <= int(m.group(1)) < _INT32:
+            value = int(m.group(1))
+            title = (m.group(2) or "").strip()
+    return title, value
 
 
 def _digits(cols: _Columns, symbols: list[str], *price_columns: list[str]) -> np.ndarray:
@@ -557,12 +622,9 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
     titles, magics = _comments([d["title"][i] for i in idx], [d["magic"][i] for i in idx])
     roots, suffixes = normalise_many(symbols)
     digits = _digits(cols, d["symbol"], d["open_price"], d["close_price"])[idx]
-    lower = [t.lower() for t in titles]
-    stop_out = [bool(_STOP_OUT.search(t)) for t in lower]
-    reason = []
-    for t, so in zip(lower, stop_out):
-        m = _REASON.search(t) if not so else None
-        reason.append("so" if so else (m.group(1) if m else ""))
+    distinct = {t: _close_flags(t) for t in dict.fromkeys(titles)}  # titles repeat: once per distinct one
+    flags = [distinct[t] for t in titles]
+    close_by, stop_out, reason = [f[0] for f in flags], [f[1] for f in flags], [f[2] for f in flags]
     frame = model.trades_frame(
         {
             "account": [login] * len(idx),
@@ -582,13 +644,21 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
             "comment": titles,
             "magic": pd.array(magics, dtype="Int64"),
             "digits": digits,
-            "close_by": [bool(_CLOSE_BY.search(t)) for t in titles],
+            "close_by": close_by,
             "stop_out": stop_out,
             "close_reason": reason,
             "source": [path] * len(idx),
         }
     )
     return frame, pseudo, skipped
+
+
+def _close_flags(title: str) -> tuple[bool, bool, str]:
+    """(close_by, stop_out, close_reason) of a trade from its comment (module doc)."""
+    low = title.lower()
+    stop_out = bool(_STOP_OUT.search(low))
+    m = _REASON.search(low) if not stop_out else None
+    return bool(_CLOSE_BY.search(title)), stop_out, "so" if stop_out else (m.group(1) if m else "")
 
 
 def _open_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, list[SkippedRow]]:

@@ -198,17 +198,21 @@ def _row_text(row: Sequence[Any]) -> str:
 
 
 def _texts(col: Sequence[Any]) -> list[str]:
-    cache: dict[Any, str] = {}
-    out = []
-    for v in col:
-        if type(v) is str:
-            c = cache.get(v)
-            if c is None:
-                c = cache[v] = tx.clean(v)
-            out.append(c)
-        else:
-            out.append(_text(v))
-    return out
+    """:func:`_text` of each cell, computed once per distinct value (the lookups run in C)."""
+    texts = dict.fromkeys(col)
+    if True in texts or False in texts:
+        # 1 == 1.0 == True as dict keys, but their texts differ ("1" / "True"): no sharing then.
+        return [_text(v) for v in col]
+    for v in texts:
+        texts[v] = _text(v)
+    return list(map(texts.__getitem__, col))
+
+
+def _lower(texts: Sequence[str]) -> list[str]:
+    """``[t.lower() for t in texts]``, one string object per distinct text: a column of 100k "buy"/"sell"
+    cells would otherwise become 100k new strings (``str.lower`` always makes a new one)."""
+    cache: dict[str, str] = {}
+    return [cache.get(t) or cache.setdefault(t, t.lower()) for t in texts]
 
 
 def _floats(col: Sequence[Any]) -> np.ndarray:
@@ -507,6 +511,10 @@ class _Cols:
     def col(self, name: str) -> list[Any]:
         return self.raw.get(name) or [None] * len(self.nums)
 
+    def release(self) -> None:
+        """Free the raw rows and columns once the section is parsed (``nums`` and ``totals`` stay)."""
+        self.rows, self.raw, self.notes = [], {}, []
+
 
 def _columns(tables: list[_RawTable], kind: str) -> _Cols | None:
     """All tables of one kind (an edited workbook may repeat a header per sheet), by column name."""
@@ -528,6 +536,7 @@ def _columns(tables: list[_RawTable], kind: str) -> _Cols | None:
             columns = list(zip(*t.rows)) if t.rows else [()] * width
         else:
             columns = [[r[p] if p < len(r) else None for r in t.rows] for p in range(width)]
+        before = len(nums)
         for name, (s, e) in zip(names, spans):
             col = list(columns[s])
             if e - s > 1:
@@ -535,12 +544,17 @@ def _columns(tables: list[_RawTable], kind: str) -> _Cols | None:
                 # an HTML cell always starts at the span's first position (an empty one is "").
                 for k in [k for k, v in enumerate(col) if v is None]:
                     col[k] = _span_value(t.rows[k], s, e)
-            raw[name].extend(col)
+            column = raw[name]
+            if len(column) < before:  # a column the earlier tables' layout lacks (13- and 14-column Deals)
+                column.extend([None] * (before - len(column)))
+            column.extend(col)
         nums.extend(t.nums)
         notes.extend(t.notes or [""] * len(t.rows))
         rows.extend(t.rows)
         if t.totals is not None:
             totals = {name: _span_value(t.totals, s, e) for name, (s, e) in zip(names, spans)}
+    for column in raw.values():  # every column as long as the rows, whatever layout each table has
+        column.extend([None] * (len(nums) - len(column)))
     return _Cols(kind, dict(raw), nums, notes, rows, parts[0].sheet, totals)
 
 
@@ -597,6 +611,7 @@ def _build(sheets: Sequence[Sheet], path: str, source: str, title: str, foreign:
             raise UnsupportedReport(path, foreign)
         _refuse_without_deals(layout, tables, path, title)
     cols = {k: _columns(tables, k) for k in SECTION_ORDER}
+    _release_rows(sheets, layout)
     first_table = next(i for i, (k, _) in enumerate(layout.items) if k == "table")
     pre_labels = [b for k, b in layout.items[:first_table] if k == "labels"]
     post_labels = [b for k, b in layout.items[first_table:] if k == "labels"]
@@ -622,6 +637,20 @@ def _build(sheets: Sequence[Sheet], path: str, source: str, title: str, foreign:
     _summary(st, summary)
     _Builder(st, cols).run()
     return st
+
+
+def _release_rows(sheets: Sequence[Sheet], layout: _Layout) -> None:
+    """Drop the sheets' and tables' references to the raw rows once :func:`_columns` has taken them over.
+
+    The rows are the largest thing the import holds (a Python object per cell); from here on only each
+    section's ``_Cols`` keeps them (to quote skipped rows), and :meth:`_Cols.release` frees them section by
+    section as soon as that section is parsed. The callers' Sheets are emptied: build consumes its input.
+    """
+    for sheet in sheets:
+        sheet.rows, sheet.nums, sheet.notes = [], [], {}
+    for kind, item in layout.items:
+        if kind == "table":
+            item.rows, item.notes = [], []
 
 
 def _refuse_without_deals(layout: _Layout, tables: list[_RawTable], path: str, title: str) -> None:
@@ -994,9 +1023,13 @@ class _Builder:
         self.orders_comment: dict[int, str] = {}
 
     def run(self) -> None:
+        # Each section's raw cells are freed once parsed (see _release_rows), before deals are linked.
         deals = self._deals()
+        self._release(DEALS)
         self._orders()
+        self._release(ORDERS, WORKING)
         positions = self._positions()
+        self._release(POSITIONS)
         netting = self.st.account.margin_mode == "netting"
         linker = _Linker(positions, netting, self._multipliers(positions))
         links = linker.link(deals)
@@ -1013,6 +1046,12 @@ class _Builder:
         self._cash(deals)
         self._printed(deals, linker.records, links)
 
+    def _release(self, *kinds: str) -> None:
+        for kind in kinds:
+            c = self.cols[kind]
+            if c is not None:
+                c.release()
+
     # -- Deals ------------------------------------------------------------------------------
 
     def _deals(self) -> _Deals:
@@ -1021,8 +1060,8 @@ class _Builder:
         skipped = self.st.skipped
         time = _times(c.col("time"))
         deal = _floats(c.col("deal"))
-        types = [t.lower() for t in _texts(c.col("type"))]
-        direction = [t.lower() for t in _texts(c.col("direction"))]
+        types = _lower(_texts(c.col("type")))
+        direction = _lower(_texts(c.col("direction")))
         volume, _ = _volumes(c.col("volume"))
         price = _floats(c.col("price"))
         order = _floats(c.col("order"))
@@ -1081,7 +1120,7 @@ class _Builder:
                 continue
             open_time = _times(c.col("open_time"))
             ticket = _floats(c.col("order"))
-            states = [s.lower() for s in _texts(c.col("state"))]
+            states = _lower(_texts(c.col("state")))
             comments = _texts(c.col("comment"))
             for t, com in zip(ticket.tolist(), comments):
                 if com and not math.isnan(t):
@@ -1114,7 +1153,7 @@ class _Builder:
                 "ticket": ticket[sel].astype("int64"),
                 "open_time": open_time[sel],
                 "close_time": close_time[sel],
-                "order_type": [types[k].lower() for k in sel],
+                "order_type": _lower([types[k] for k in sel]),
                 "lots": lots[sel],
                 "symbol": syms,
                 "symbol_root": roots,
@@ -1139,7 +1178,7 @@ class _Builder:
         open_time = _times(c.col("open_time"))
         close_time = _times(c.col("close_time"))
         pid = _floats(c.col("position"))
-        sides = [s.lower() for s in _texts(c.col("type"))]
+        sides = _lower(_texts(c.col("type")))
         closed, total = _volumes(c.col("volume"))
         no_time = np.isnat(open_time) | np.isnat(close_time)
         no_id = np.isnan(pid)
@@ -1361,7 +1400,7 @@ class _Builder:
         if c is not None and len(c):
             open_time = _times(c.col("open_time"))
             pid = _floats(c.col("position"))
-            sides = [s.lower() for s in _texts(c.col("type"))]
+            sides = _lower(_texts(c.col("type")))
             lots = _volumes(c.col("volume"))[0]
             no_time = np.isnat(open_time)
             no_id = np.isnan(pid)

@@ -23,7 +23,6 @@ from fxcost.importers import htmltable
 from fxcost.importers.mt5_build import Sheet, build, bulk
 from fxcost.model import Statement
 
-_TR = re.compile(r"<tr\b[^>]*>", re.IGNORECASE)
 # A cell runs from its tag to the next cell, row or table tag (closing tags optional, as browsers
 # allow). Written as an unrolled loop: [^<]* runs at C speed, unlike a lazy .*? with a lookahead.
 _CELL = re.compile(r"(<t([dh])\b[^>]*>)([^<]*(?:<(?!/?t[dhr]\b|/?table\b)[^<]*)*)", re.IGNORECASE)
@@ -31,6 +30,8 @@ _CELL = re.compile(r"(<t([dh])\b[^>]*>)([^<]*(?:<(?!/?t[dhr]\b|/?table\b)[^<]*)*
 #: the first cell (the date) must not start with a space.
 _PLAIN = r"([^<&]*)"
 _PLAIN_FIRST = r"([^<&\s][^<&]*|)"
+#: Distinct cell texts remembered for sharing (about 10 MB); beyond that the cache starts afresh.
+_SHARED_MAX = 100_000
 
 
 def read(text: str, path: str) -> Statement:
@@ -40,9 +41,13 @@ def read(text: str, path: str) -> Statement:
         UnsupportedReport: a Trade Account Report, or an MT5 report without a Deals table.
         ImportFailed: a report whose Deals table cannot be read.
     """
+    title = htmltable.title_text(text)
     with bulk():
         sheet = rows(text)
-    return build([sheet], path, "html", htmltable.title_text(text))
+    # The rows hold every value now. When this frame holds the only reference (load_file), this frees the
+    # document before the build, which is where the import's memory peaks.
+    del text
+    return build([sheet], path, "html", title)
 
 
 class _Shape:
@@ -58,24 +63,30 @@ class _Shape:
 
 def rows(text: str) -> Sheet:
     """The document's table rows as cell values by column position (see the module docstring)."""
-    chunks = _TR.split(text)
     out: list[Any] = []
     nums: list[int] = []
     notes: dict[int, str] = {}
     shapes: dict[tuple[str, ...], _Shape | None] = {}
     shape: _Shape | None = None
-    for k in range(1, len(chunks)):
-        chunk = chunks[k]
+    # Equal cell texts of fast-path rows share one string (a bounded cache): every row repeats its symbol,
+    # type, direction, volume and zero amounts, and a string object per cell is most of the import's memory.
+    shared: dict[str, str] = {}
+    share = shared.setdefault
+    # Each row is matched in place, text[start:end] (no list of row strings: that would copy the document).
+    for k, (start, end) in enumerate(htmltable.row_spans(text), 1):
         if shape is not None:
-            m = shape.regex.match(chunk)
+            m = shape.regex.match(text, start, end)
             if m:
+                if len(shared) > _SHARED_MAX:
+                    shared.clear()
                 g = m.groups()
+                g = tuple(map(share, g, g))
                 if shape.note is not None and g[shape.note]:
                     notes[len(out)] = g[shape.note]
                 out.append(shape.get(g))
                 nums.append(k)
                 continue
-        cells = _CELL.findall(chunk)
+        cells = _CELL.findall(text, start, end)
         if not cells:
             continue
         row: list[Any] = []

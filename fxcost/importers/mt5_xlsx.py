@@ -25,7 +25,7 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from posixpath import dirname, join, normpath
 from typing import Any
 
@@ -150,15 +150,16 @@ class _Book:
         listing = self._listing()
         shared = self._shared_strings()
         out: list[Sheet] = []
-        cells: dict[str, dict[int, list[Any]]] = {}
+        formula_rows: list[list[int] | None] = []  # per sheet, the rows holding a formula (None: look at all)
         for name, target in listing:
             try:
-                rows, nums = _fast_sheet(self.sheet_chunks(target), shared)
+                rows, nums, with_formula = _fast_sheet(self.sheet_chunks(target, 1 << 20), shared)
+                formula_rows.append([k for k, num in enumerate(nums) if num in with_formula])
             except _Unsupported:
                 rows, nums = self._openpyxl_sheet(name)
+                formula_rows.append(None)
             out.append(Sheet(rows, nums, {}, name))
-            cells[name] = dict(zip(nums, rows))
-        _resolve_formulas(out, cells)
+        _resolve_formulas(out, formula_rows)
         return out
 
     def _listing(self) -> list[tuple[str, str]]:
@@ -296,18 +297,26 @@ def _col(letters: bytes) -> int:
     return n
 
 
-def _fast_sheet(chunks: Iterable[bytes], shared: list[str]) -> tuple[list[list[Any]], list[int]]:
+def _fast_sheet(chunks: Iterable[bytes], shared: list[str]) -> tuple[list[Sequence[Any]], list[int], set[int]]:
     """Rows of one worksheet from its UTF-8 XML in chunks that end on a ``</row>`` (see _Book.sheet_chunks):
-    (values by column, sheet row numbers); raises _Unsupported when unsure.
+    (values by column, sheet row numbers, numbers of the rows holding a formula); raises _Unsupported when unsure.
+    Rows holding a formula are lists (_resolve_formulas replaces the formula in place), the others tuples.
 
-    Cells are matched one by one (finditer) and tags counted, never collected: a 100k-deal sheet is 140 MB of
-    XML and 1.5M cells, and holding either whole would cost more memory than the resulting Statement.
+    A 100k-deal sheet is 140 MB of XML and ~3M cells, so it is read a chunk at a time and never held whole, and
+    this loop runs once per cell: it does as little as it can. Equal cell texts and numbers give one shared
+    object (a cache by raw bytes): the sheet repeats a few hundred thousand distinct values millions of times,
+    and one Python object per cell would cost more memory than the resulting Statement.
     """
     matched = tags = 0
     rows: list[list[Any]] = []
     nums: list[int] = []
+    with_formula: set[int] = set()
     types: dict[bytes, bytes] = {}
+    values: dict[bytes, Any] = {}  # raw <v> / <is> bytes -> value, per cell type (below)
+    texts: dict[bytes, Any] = {}
+    cols = _COLS
     cur: list[Any] = []
+    cur_num_b = b""
     cur_num = -1
     n_shared = len(shared)
     started = finished = False
@@ -326,42 +335,58 @@ def _fast_sheet(chunks: Iterable[bytes], shared: list[str]) -> tuple[list[list[A
         else:
             finished = True
         tags += sum(data.count(b"<c" + c, start, end) for c in (b" ", b">", b"/", b"\n", b"\r", b"\t"))
-        for match in _CELL.finditer(data, start, end):
-            matched += 1
-            letters, num_b, rest, ftag, v, inline = match.groups()
-            num = int(num_b)
-            if num != cur_num:
+        if len(values) > 200_000:
+            values.clear()  # bounded: a cache, not a copy of the sheet
+        if len(texts) > 200_000:
+            texts.clear()
+        # findall gives b"" for an absent group (finditer: None); every branch below treats both alike.
+        found = _CELL.findall(data, start, end)
+        matched += len(found)
+        for letters, num_b, rest, ftag, v, inline in found:
+            if num_b != cur_num_b:
+                num = int(num_b)
                 if num < cur_num:
                     raise _Unsupported  # rows out of order: let openpyxl sort it out
-                cur = []
-                rows.append(cur)
-                nums.append(num)
-                cur_num = num
+                if num != cur_num:
+                    if rows and cur_num not in with_formula:
+                        rows[-1] = tuple(cur)  # a finished row: a tuple is smaller than a grown list
+                    cur = []
+                    rows.append(cur)
+                    nums.append(num)
+                    cur_num = num
+                cur_num_b = num_b
             typ = types.get(rest)
             if typ is None:
                 m = _TYPE.search(rest)
                 typ = types[rest] = m.group(1) if m else b"n"
             if ftag:
                 value: Any = _formula(ftag, v)
+                with_formula.add(cur_num)
+            elif typ == b"inlineStr":
+                value = texts.get(inline)
+                if value is None:
+                    value = texts[inline] = _inline(inline) if inline else None
+            elif typ == b"n":
+                value = values.get(v)
+                if value is None:
+                    value = values[v] = float(v) if v else None
             elif typ == b"s":
                 if not v:
                     value = None
                 else:
                     k = int(v)
                     value = shared[k] if k < n_shared else None
-            elif typ == b"n":
-                value = float(v) if v else None
-            elif typ == b"inlineStr":
-                value = _decode(b"".join(t for t in _T_TEXT.findall(_RPH.sub(b"", inline)))) if inline else None
             elif typ == b"str":
-                value = _decode(v) if v is not None else None
+                value = _decode(v)
             elif typ == b"b":
                 value = v == b"1"
             else:  # e (error), d (ISO date) and anything newer: keep the text
                 value = _decode(v) if v else None
             if value is None or value == "":
                 continue
-            col = _col(letters)
+            col = cols.get(letters)
+            if col is None:
+                col = _col(letters)
             gap = col - len(cur)
             if gap > 0:
                 cur.extend([None] * gap)
@@ -370,8 +395,17 @@ def _fast_sheet(chunks: Iterable[bytes], shared: list[str]) -> tuple[list[list[A
             cur.append(value)
     if not started or matched != tags:
         raise _Unsupported
+    if rows and cur_num not in with_formula:
+        rows[-1] = tuple(cur)
     keep = [k for k, r in enumerate(rows) if r]
-    return [rows[k] for k in keep], [nums[k] for k in keep]
+    return [rows[k] for k in keep], [nums[k] for k in keep], with_formula
+
+
+def _inline(inner: bytes) -> str:
+    """An inline string's text (``<is>`` content): one plain ``<t>`` needs no regex."""
+    if inner.startswith(b"<t>") and inner.endswith(b"</t>") and inner.count(b"<") == 2:
+        return _decode(inner[3:-4])
+    return _decode(b"".join(t for t in _T_TEXT.findall(_RPH.sub(b"", inner))))
 
 
 def _decode(raw: bytes) -> str:
@@ -390,13 +424,18 @@ def _formula(ftag: bytes, cached: bytes | None) -> Formula:
     return f
 
 
-def _resolve_formulas(sheets: list[Sheet], cells: dict[str, dict[int, list[Any]]]) -> None:
+def _resolve_formulas(sheets: list[Sheet], formula_rows: list[list[int] | None]) -> None:
     """Replace each formula by its value: SUM over a range is computed from the cells; any other
-    formula keeps the value cached in the file, or becomes empty (then the total is not compared)."""
-    for sheet in sheets:
-        for row in sheet.rows:
+    formula keeps the value cached in the file, or becomes empty (then the total is not compared).
+    ``formula_rows``: per sheet, the indices of the rows that hold a formula, or None for every row."""
+    cells: dict[str, dict[int, list[Any]]] | None = None
+    for sheet, which in zip(sheets, formula_rows):
+        for i in range(len(sheet.rows)) if which is None else which:
+            row = sheet.rows[i]
             for k, v in enumerate(row):
                 if isinstance(v, Formula) or (isinstance(v, str) and v.startswith("=")):
+                    if cells is None:  # sheet -> row number -> row, built for the first formula only
+                        cells = {s.name: dict(zip(s.nums, s.rows)) for s in sheets}
                     row[k] = _evaluate(v, sheet.name, cells)
 
 

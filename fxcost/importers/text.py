@@ -25,16 +25,18 @@ def decode(data: bytes, codepages: tuple[str, ...] = DEFAULT_CODEPAGES) -> str:
     MT5 HTML is UTF-16LE with a BOM (sometimes with one stray trailing byte); MT4 HTML has
     no charset and is written in the PC's ANSI code page; users re-save either as UTF-8.
     """
+    # Slices are memoryviews (str() decodes any buffer): a bytes slice would copy the whole file.
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        return str(memoryview(data)[3:], "utf-8", "replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
-        if len(data) % 2:
-            data = data[:-1]  # a stray byte appended after the last character (FORMATS.md 1)
+        view = memoryview(data)
+        if len(view) % 2:
+            view = view[:-1]  # a stray byte appended after the last character (FORMATS.md 1)
         if data.startswith(b"\xff\xfe"):
-            return data[2:].decode("utf-16-le", errors="replace")
+            return str(view[2:], "utf-16-le", "replace")
         if data.startswith(b"\xfe\xff"):
-            return data[2:].decode("utf-16-be", errors="replace")
-        return data.decode("utf-16-le", errors="replace")
+            return str(view[2:], "utf-16-be", "replace")
+        return str(view, "utf-16-le", "replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

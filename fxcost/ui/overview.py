@@ -175,6 +175,10 @@ class OverviewView(QWidget):
             f"Figures in {html.escape(ccy)}"
         )
         notes = list(views.warnings)
+        for a in result.accounts:  # what "Auto" chose, and why, so the estimate is never a black box
+            reason = getattr(a, "profile_reason", "")
+            if reason:
+                notes.append(f"{a.book.label}: spreads from {a.profile.name} ({reason}).")
         measured = f.get("spread_measured_trades") or 0
         estimated = f.get("spread_estimated_trades") or 0
         if measured:
@@ -184,6 +188,10 @@ class OverviewView(QWidget):
             spread_note = (f"Spread estimated from the profile for all {estimated:,} trade(s); to measure it, add "
                            "bar or tick files with “Add bars/ticks…” in the setup panel.")
         notes.insert(0, f"{spread_note} Hover a figure for its formula.")
+        if not f.get("program"):
+            notes.insert(1, "No rebate program is chosen, so no rebate is counted: pick yours under Rebate programs "
+                            "> Main in the setup panel. The Compare tab shows what the compared programs would have "
+                            "paid on this history.")
         self.notes.setText("<br>".join(html.escape(n) for n in notes))
 
     def clear(self) -> None:

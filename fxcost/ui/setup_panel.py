@@ -35,14 +35,22 @@ from PySide6.QtWidgets import (
 
 from fxcost import userdata
 from fxcost.analysis import programs
-from fxcost.analysis.spreads import SpreadProfile, bundled_profiles
+from fxcost.analysis.spreads import SpreadProfile, auto_profile, bundled_profiles
 from fxcost.errors import FxCostError
 from fxcost.resources import assets_dir
 
 BUNDLED = "bundled:"
 JSON_FILTER = "JSON (*.json);;All files (*)"
 MARKET_FILTER = "Bars or ticks (*.csv *.txt *.tsv);;All files (*)"
-ACCOUNT_TYPES = (("standard", "Standard (spread only)"), ("raw", "Raw / ECN (spread + commission)"))
+ACCOUNT_TYPES = (("auto", "Auto (from the export)"), ("standard", "Standard (spread only)"),
+                 ("raw", "Raw / ECN (spread + commission)"))
+#: Catalog key of the ``auto`` profile: Raw/ECN or Standard per account, chosen by the engine from the export.
+AUTO_KEY = "auto"
+AUTO_NOT_EDITABLE = ("“Auto” is not a table of its own: per account it uses Typical Raw/ECN when the export shows "
+                     "commission charged (or a raw-account symbol suffix), else Typical Standard. Choose one of "
+                     "those to edit or export it.")
+#: The profile each account type stands for.
+TYPE_PROFILE = {"auto": AUTO_KEY, "standard": BUNDLED + "standard.json", "raw": BUNDLED + "raw.json"}
 
 
 def item_key(path: str) -> str:
@@ -59,11 +67,13 @@ def item_key(path: str) -> str:
 class SetupState:
     """Every choice of the setup panel (plain data: it is saved as JSON in QSettings)."""
 
-    account_type: str = "standard"
-    profile: str = BUNDLED + "standard.json"
+    account_type: str = "auto"
+    profile: str = AUTO_KEY
     compare_profiles: list[str] = field(default_factory=lambda: [BUNDLED + "raw.json"])
-    main_program: str = BUNDLED + "example-cashback.json"
-    compare_programs: list[str] = field(default_factory=lambda: [BUNDLED + "flat-8-per-lot.json",
+    # No rebate until the user picks theirs (the CLI agrees); the examples are compared, not applied.
+    main_program: str = ""
+    compare_programs: list[str] = field(default_factory=lambda: [BUNDLED + "example-cashback.json",
+                                                                 BUNDLED + "flat-8-per-lot.json",
                                                                  BUNDLED + "raw-3-per-lot-plus-25pct-commission.json"])
     ib_program: str = BUNDLED + "ib-tiered.json"
     server_utc_offset: float = 0.0
@@ -103,14 +113,15 @@ class Catalog:
         """Read everything again; returns the damaged files found this time (set aside by userdata)."""
         loaded_profiles = userdata.load_profiles()
         loaded_programs = userdata.load_programs()
-        self.profiles = {item_key(p.path): p for p in bundled_profiles() + loaded_profiles.items}
+        self.profiles = {AUTO_KEY: auto_profile(),
+                         **{item_key(p.path): p for p in bundled_profiles() + loaded_profiles.items}}
         self.programs = {item_key(p.path): p for p in programs.bundled_programs() + loaded_programs.items}
         self.problems = loaded_profiles.problems + loaded_programs.problems
         return self.problems
 
     @staticmethod
     def is_user(key: str) -> bool:
-        return not key.startswith(BUNDLED)
+        return not key.startswith(BUNDLED) and key != AUTO_KEY
 
 
 def build_settings(state: SetupState, catalog: Catalog, market_cache: dict | None = None):
@@ -354,7 +365,7 @@ class SetupPanel(QScrollArea):
     def _account_type_changed(self, *_args) -> None:
         if self._updating:
             return
-        key = BUNDLED + ("raw.json" if self.account_type.currentData() == "raw" else "standard.json")
+        key = TYPE_PROFILE.get(self.account_type.currentData(), AUTO_KEY)
         i = self.profile.findData(key)
         if i >= 0:
             self._updating = True
@@ -382,6 +393,8 @@ class SetupPanel(QScrollArea):
         self.compare_profiles.clear()
         for key, p in cat.profiles.items():
             self.profile.addItem(label(key, p.name), key)
+            if key == AUTO_KEY:
+                continue  # compared profiles are fixed tables; "auto" is only a choice of one of them
             item = QListWidgetItem(label(key, p.name))
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -543,6 +556,9 @@ class SetupPanel(QScrollArea):
         from fxcost.ui.program_editor import ProfileDialog
 
         key = self.profile.currentData()
+        if key == AUTO_KEY:
+            self._ask_error(AUTO_NOT_EDITABLE)
+            return
         profile = self.catalog.profiles[key]
         dialog = ProfileDialog(profile.as_dict(), self)
         if not dialog.exec() or dialog.profile() is None:
@@ -572,6 +588,9 @@ class SetupPanel(QScrollArea):
         self.save_profile(profile, None, None)
 
     def export_profile(self) -> None:
+        if self.profile.currentData() == AUTO_KEY:
+            self._ask_error(AUTO_NOT_EDITABLE)
+            return
         profile = self.catalog.profiles[self.profile.currentData()]
         target, _ = QFileDialog.getSaveFileName(self, "Export the spread profile",
                                                 str(Path.home() / f"{userdata.slug(profile.name)}.json"), JSON_FILTER)

@@ -41,3 +41,13 @@ def test_title_text_unescaped():
 def test_zero_digit_mso_format():
     rows = ht.rows('<tr><td style="mso-number-format:0\\.;">21016</td></tr>')
     assert rows[0][0].digits == 0
+
+
+def test_row_spans_and_row_cells_in_place():
+    spans = list(ht.row_spans(DOC))
+    assert len(spans) == 4 and spans[-1][1] == len(DOC)
+    for start, end in spans:
+        in_place = ht.row_cells(DOC, start, end)
+        sliced = ht.row_cells(DOC[start:end])
+        assert [(c.text, c.attrs, c.header) for c in in_place] == [(c.text, c.attrs, c.header) for c in sliced]
+    assert [ht.texts(cells) for cells in ht.iter_rows(DOC)] == [ht.texts(ht.row_cells(DOC, s, e)) for s, e in spans]

@@ -764,3 +764,25 @@ def test_20k_trade_statement_imports_whole():
     t = st.trades
     assert np.isclose(t["tp"], t["open_price"] * 1.01, rtol=1e-3).all()
     assert (t["magic"].dropna() == 16384).all() and t["magic"].notna().sum() == 5000
+
+
+def test_whole_row_fast_path_reads_like_the_cell_tokenizer():
+    # The tokenizer ignores tag case; the whole-row regex only takes MetaTrader's lower-case rows, so the
+    # upper-cased copy is read cell by cell and must give the same statement.
+    html = statement(
+        cash_row(1, "1 000.00", "Deposit")
+        + trade(11, title="#16384 EA &amp; co[tp]")
+        + trade(12, side="sell", profit="1&nbsp;000.00", title="to #13")  # an entity: cell by cell
+        + trade(13, item="eurusd ", lots="0.10  ", title="from #12")  # spaces cell_text would collapse
+        + trade(14, digits=None, open_price="1.1", close_price="1.10150")
+        + '<tr><td colspan=9>&nbsp;</td><td>777</td><td colspan=3>by hand</td></tr>\n'
+        + trade(15, side="buy limit")
+        + trade(16, open_time="not a date"),
+        open_rows=open_trade(21, title="#5 grid"),
+    )
+    assert mt4_html._TRADE_ROW.match(trade(11)[len("<tr align=right>"):])  # the fast path is taken at all
+    fast, slow = read(html), read(html.replace("<td", "<TD").replace("</td>", "</TD>"))
+    assert len(fast.trades) == 4 and len(fast.skipped) == 2 and fast.trades["magic"].tolist()[:1] == [16384]
+    for name in ("trades", "open_positions", "orders", "cash"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name))
+    assert fast.skipped == slow.skipped and fast.warnings == slow.warnings and fast.account == slow.account

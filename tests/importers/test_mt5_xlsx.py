@@ -64,3 +64,36 @@ def test_sheet_chunks_end_on_rows_and_rebuild_the_part(workbook, size):
     assert len(chunks) > 10
     assert all(c.endswith(b"</row>") for c in chunks[:-1])
     assert b"".join(chunks) == mt5_xlsx._utf8(archive.read(name)).removeprefix(b"\xef\xbb\xbf")
+
+
+def test_fast_reader_matches_openpyxl(workbook, monkeypatch):
+    fast = load_bytes(workbook, "a.xlsx")
+
+    def unsupported(*args, **kwargs):
+        raise mt5_xlsx._Unsupported
+
+    monkeypatch.setattr(mt5_xlsx, "_fast_sheet", unsupported)
+    slow = load_bytes(workbook, "a.xlsx")
+    for name in ("trades", "open_positions", "orders", "cash"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name))
+    assert fast.printed == slow.printed and fast.warnings == slow.warnings and fast.skipped == slow.skipped
+
+
+def test_fast_sheet_values_shared_and_formula_rows():
+    xml = (
+        b'<worksheet><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>buy</t></is></c><c r="C1" t="n"><v>0.5</v></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>buy</t></is></c><c r="B2" t="s"><v>0</v></c>'
+        b'<c r="C2" t="n"><v>0.5</v></c></row>'
+        b'<row r="3"><c r="A3" t="inlineStr"><is><r><t>a &amp;</t></r><r><t> b</t></r></is></c></row>'
+        b'<row r="5"><c r="C5"><f>SUM(C1:C2)</f><v>1</v></c></row>'
+        b'</sheetData></worksheet>'
+    )
+    rows, nums, with_formula = mt5_xlsx._fast_sheet([xml], ["shared"])
+    assert nums == [1, 2, 3, 5] and with_formula == {5}
+    assert rows[0] == ("buy", None, 0.5) and rows[1] == ("buy", "shared", 0.5) and rows[2] == ("a & b",)
+    assert rows[0][0] is rows[1][0] and rows[0][2] is rows[1][2]  # equal cells share one object
+    assert isinstance(rows[3], list) and rows[3][2] == "=SUM(C1:C2)"  # replaced in place by _resolve_formulas
+    sheet = mt5_xlsx.Sheet(rows, nums, {}, "Sheet1")
+    mt5_xlsx._resolve_formulas([sheet], [[3]])
+    assert sheet.rows[3][2] == 1.0

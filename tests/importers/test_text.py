@@ -75,6 +75,7 @@ def test_parse_report_time_mt4_and_mt5():
         (b"\xef\xbb\xbf" + "Peña".encode(), "Peña"),
         (b"\xff\xfe" + "口座".encode("utf-16-le"), "口座"),
         (b"\xff\xfe" + "<html>".encode("utf-16-le") + b"\n", "<html>"),  # stray odd byte
+        (b"\xfe\xff" + "<html>".encode("utf-16-be") + b"\n", "<html>"),  # big-endian, stray odd byte
         ("<html>abc</html>".encode("utf-16-le"), "<html>abc</html>"),  # UTF-16 without BOM
         ("李振芳".encode("gbk"), "李振芳"),
         ("Señor €".encode("cp1252"), "Señor €"),

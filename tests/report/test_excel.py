@@ -176,8 +176,10 @@ def test_ib_sheet_only_with_several_accounts(two_accounts_result, tmp_path):
     by_client = [r for r in rows if r[0] in accounts and r[1] is not None and not isinstance(r[1], str)]
     assert {r[0] for r in by_client} == accounts
     total = next(r for r in rows if r[0] == "Total")
-    assert total[4] == pytest.approx(two_accounts_result.trades["rebate"].sum(), abs=1e-6)
-    assert total[6] == pytest.approx(total[4] / 2, abs=1e-6)  # the program passes 50% back
+    trades = two_accounts_result.trades
+    assert total[4] == pytest.approx(trades["ib_earnings"].sum(), abs=1e-6)  # what the IB earns
+    assert total[6] == pytest.approx(total[4] / 2, abs=1e-6)  # the program passes 50% back...
+    assert total[6] == pytest.approx(trades["rebate"].sum(), abs=1e-6)  # ...which is the clients' rebate
 
 
 def test_existing_report_survives_a_cancelled_export(sample_result, tmp_path):

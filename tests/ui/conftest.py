@@ -50,6 +50,12 @@ def open_through_dialog(qtbot, window, files, monkeypatch):
 
 @pytest.fixture
 def loaded(qtbot, window, sample_path, monkeypatch):
-    """A window showing the bundled sample, opened through File ▸ Open."""
+    """A window showing the bundled sample, opened through File ▸ Open, with the example cashback program
+    picked as the main one (the app applies none until the user picks one)."""
+    from fxcost.ui.setup_panel import BUNDLED
+
     open_through_dialog(qtbot, window, [sample_path], monkeypatch)
+    combo = window.setup.main_program
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        combo.setCurrentIndex(combo.findData(BUNDLED + "example-cashback.json"))
     return window

@@ -15,6 +15,8 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
 from fxcost.ui.overview import AFTER, SECTIONS, format_value
+from fxcost.ui.setup_panel import BUNDLED
+from tests.ui.conftest import open_through_dialog
 
 CSV = (
     "Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit\n"
@@ -24,11 +26,13 @@ CSV = (
 
 
 def engine_result(paths, state=None):
-    """What the engine computes for ``paths`` under a setup state, independently of the window."""
+    """What the engine computes for ``paths`` under a setup state (default: the ``loaded`` fixture's, i.e. the
+    example cashback as main program), independently of the window."""
     from fxcost.pipeline import run
     from fxcost.ui.setup_panel import Catalog, SetupState, build_settings
 
-    return run(paths, build_settings(state or SetupState(), Catalog()))
+    state = state or SetupState(main_program=BUNDLED + "example-cashback.json")
+    return run(paths, build_settings(state, Catalog()))
 
 
 def test_open_sample_shows_the_engines_figures(loaded, sample_path):
@@ -129,7 +133,18 @@ def test_a_setup_change_recomputes_without_reimporting(qtbot, loaded, monkeypatc
     assert before > 0
     assert loaded.views.figures["rebate"] == 0
     assert loaded.overview.text("rebate") == "0.00 USD"
+    assert "No rebate program is chosen" in loaded.overview.notes.text()
     assert loaded.views.result.portfolio is not None
+
+
+def test_no_rebate_program_and_auto_spreads_until_the_user_picks(qtbot, window, sample_path, monkeypatch):
+    open_through_dialog(qtbot, window, [sample_path], monkeypatch)
+    assert window.views.figures["rebate"] == 0 and window.views.result.settings.main_program is None
+    assert "No rebate program is chosen" in window.overview.notes.text()
+    # Auto: the sample pays commission on most trades, so its spreads come from the Raw/ECN table.
+    (account,) = window.views.result.accounts
+    assert account.profile.name == "Typical Raw/ECN account" and "commission" in account.profile_reason
+    assert "Typical Raw/ECN account" in window.overview.notes.text()
 
 
 def test_commission_schedule_and_leverage_reach_the_engine(qtbot, loaded):

@@ -161,12 +161,16 @@ def test_no_main_program_keeps_compared_programs_out_of_the_figures(compare_main
     else:
         assert settings.main_program is None
         assert [s.program.name for s in settings.setups if s.program] == [
-            "$8 per lot cashback (round turn)", "Raw account: $3 per lot + 25% of commission"]
+            "Example cashback", "$8 per lot cashback (round turn)", "Raw account: $3 per lot + 25% of commission"]
 
 
 def test_editing_the_spread_profile_changes_the_spread_cost(qtbot, loaded, monkeypatch):
     from fxcost.ui.program_editor import ProfileDialog
+    from fxcost.ui.setup_panel import BUNDLED
 
+    combo = loaded.setup.profile
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        combo.setCurrentIndex(combo.findData(BUNDLED + "standard.json"))  # "Auto" is no table to edit
     before = loaded.views.result.trades
     eurusd = before["symbol_root"] == "EURUSD"
     spread_before = before.loc[eurusd, "spread_cost"].sum()
@@ -187,6 +191,19 @@ def test_editing_the_spread_profile_changes_the_spread_cost(qtbot, loaded, monke
     others = ~eurusd
     assert after.loc[others, "spread_cost"].sum() == pytest.approx(before.loc[others, "spread_cost"].sum())
     assert (userdata.data_dir() / "spread-profiles" / "my-spreads.json").is_file()
+
+
+def test_auto_profile_cannot_be_edited_and_says_why(loaded, monkeypatch):
+    from fxcost.ui.program_editor import ProfileDialog
+    from fxcost.ui.setup_panel import AUTO_KEY
+
+    assert loaded.setup.profile.currentData() == AUTO_KEY
+    said = []
+    monkeypatch.setattr(loaded.setup, "_ask_error", said.append)
+    monkeypatch.setattr(ProfileDialog, "exec", lambda dialog: pytest.fail("the editor opened on Auto"))
+    loaded.setup.edit_profile()
+    loaded.setup.export_profile()
+    assert len(said) == 2 and all("Typical Raw/ECN" in m and "Typical Standard" in m for m in said)
 
 
 def test_every_figure_card_explains_its_formula(loaded):

@@ -14,10 +14,13 @@ from tests.conftest import sample
 def _result(paths, market=()):
     from fxcost.analysis.market_data import read_market_data
     from fxcost.pipeline import run
-    from fxcost.ui.setup_panel import Catalog, SetupState, build_settings
+    from fxcost.ui.setup_panel import BUNDLED, Catalog, SetupState, build_settings
 
     catalog = Catalog()
-    settings = build_settings(SetupState(), catalog)
+    # Standard spreads and the example program, so that re-pricing under Raw changes something.
+    state = SetupState(account_type="standard", profile=BUNDLED + "standard.json",
+                       main_program=BUNDLED + "example-cashback.json")
+    settings = build_settings(state, catalog)
     settings.market_data = [read_market_data(p) for p in market]
     return run(paths, settings), catalog
 
