@@ -170,9 +170,19 @@ def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, i
         window = _isolated_window(log_path, Path(tmp))
         window.resize(*size)
         window.show()
+        # The pictures show what a rebate does, so the example program is picked as the main one, as a
+        # user would (the app itself applies none until the user chooses).
+        from fxcost.ui.setup_panel import BUNDLED
+
         if not _open_sample(window):
             print("fxcost: the sample did not import; no screenshots written", file=sys.stderr)
             return 1
+        combo = window.setup.main_program
+        ready = []
+        window.analysis_ready.connect(lambda: ready.append(True))
+        combo.setCurrentIndex(combo.findData(BUNDLED + "example-cashback.json"))
+        if not ready:
+            wait_for(window.analysis_ready, 120_000)
         for name, tab, chart in SHOTS:
             window.show_tab(tab)
             if chart:

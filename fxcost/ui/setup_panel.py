@@ -387,6 +387,8 @@ class SetupPanel(QScrollArea):
         self.commission_per.setCurrentIndex(max(0, self.commission_per.findData(s.commission_per)))
 
         def label(key: str, name: str) -> str:
+            if key == AUTO_KEY:
+                return "Auto (Standard or Raw/ECN per account)"
             return name if key.startswith(BUNDLED) else f"{name} (yours)"
 
         self.profile.clear()
