@@ -260,12 +260,13 @@ class SkippedRow:
     """A row that could not be parsed: where it was and why it was skipped."""
 
     section: str
-    row: int  # 1-based row number within the file (line, table row or sheet row)
+    row: int  # 1-based row number within the file (line, table row or sheet row); 0 when not known
     reason: str
     text: str = ""
 
     def __str__(self) -> str:
-        return f"{self.section} row {self.row}: {self.reason}" + (f" ({self.text})" if self.text else "")
+        where = f"{self.section} row {self.row}" if self.row else self.section
+        return f"{where}: {self.reason}" + (f" ({self.text})" if self.text else "")
 
 
 @dataclass

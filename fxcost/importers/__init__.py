@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
+
 from fxcost.errors import FxCostError, ImportFailed
 from fxcost.importers.detect import identify
-from fxcost.model import Statement
+from fxcost.model import SkippedRow, Statement
 
 #: Largest file fxcost will try to read (a 100k-trade MT5 HTML report is ~60 MB).
 MAX_FILE_BYTES = 1_000_000_000
@@ -64,6 +66,11 @@ def _load(box: list[bytes], path: str, csv_mapping: Mapping[str, str] | None) ->
         del data  # the text is all a text reader needs
     doc = [text or ""]
     del text
+    return _drop_implausible(_read(kind, doc, data if kind == "xlsx" else b"", path, csv_mapping))
+
+
+def _read(kind: str, doc: list[str], data: bytes, path: str, csv_mapping: Mapping[str, str] | None) -> Statement:
+    """The reader for ``kind`` on the text in ``doc`` (popped) or, for XLSX, the bytes."""
     try:
         if kind == "mt4_html":
             from fxcost.importers import mt4_html
@@ -90,3 +97,32 @@ def _load(box: list[bytes], path: str, csv_mapping: Mapping[str, str] | None) ->
     except RecursionError as exc:
         raise ImportFailed(path, "The file is nested too deeply to be a MetaTrader report.") from exc
     raise ImportFailed(path, f"No reader for files of kind {kind!r}.")
+
+
+#: Beyond these a value is a corrupted or mistyped cell, not a trade: the largest real positions and account
+#: balances are orders of magnitude smaller, and such values would overflow every sum they enter.
+MAX_LOTS = 1e5
+MAX_MONEY = 1e12
+_MONEY = ("profit", "commission", "taxes", "swap")
+
+
+def _drop_implausible(st: Statement) -> Statement:
+    """Move closed trades with absurd sizes or money (or inf/NaN) to the skipped rows, saying why."""
+    t = st.trades
+    if not len(t):
+        return st
+    money = t[list(_MONEY)].to_numpy(dtype="float64")
+    lots = t["lots"].to_numpy(dtype="float64")
+    bad = (~np.isfinite(money).all(axis=1)) | (np.abs(money) > MAX_MONEY).any(axis=1)
+    bad |= ~np.isfinite(lots) | (np.abs(lots) > MAX_LOTS)
+    if not bad.any():
+        return st
+    for i in np.flatnonzero(bad):
+        row = t.iloc[i]
+        values = ", ".join(f"{k} {row[k]:g}" for k in ("lots", *_MONEY))
+        st.skipped.append(SkippedRow("Closed trades", 0, "implausible value (a corrupted or mistyped cell): "
+                                     f"over {MAX_LOTS:g} lots or {MAX_MONEY:g} in money", f"ticket {row['ticket']}: {values}"))
+    st.trades = t[~bad].reset_index(drop=True)
+    st.warnings.append(f"{int(bad.sum())} closed trade(s) with implausible sizes or amounts were left out "
+                       "(listed with the skipped rows); the report's totals will not reconcile with them.")
+    return st

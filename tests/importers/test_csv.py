@@ -121,3 +121,17 @@ def test_trailing_separator_column_is_not_listed_as_a_column():
     with pytest.raises(ImportFailed) as info:
         load_bytes(text.encode(), "notes.csv")
     assert "Unnamed" not in info.value.message and "'Amount'" in info.value.message
+
+
+def test_absurd_values_are_skipped_with_a_reason_not_summed():
+    text = (
+        "Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit\n"
+        "1,2024.01.05 10:22:00,buy,0.10,EURUSD,1.09120,2024.01.05 12:00:00,1.09300,-0.70,0.00,18.00\n"
+        "2,2024.01.05 11:00:00,buy,0.10,EURUSD,1.09120,2024.01.05 12:00:00,1.09300,-0.70,0.00,1e308\n"
+        "3,2024.01.05 11:00:00,buy,100000000,EURUSD,1.09120,2024.01.05 12:00:00,1.09300,-0.70,0.00,5.00\n"
+    )
+    st = load_bytes(text.encode(), "ea.csv")
+    assert st.trades["ticket"].tolist() == [1]
+    reasons = [s for s in st.skipped if "implausible" in s.reason]
+    assert [s.text.split(":")[0] for s in reasons] == ["ticket 2", "ticket 3"]
+    assert any("implausible" in w for w in st.warnings)
