@@ -95,6 +95,19 @@ def _combo(values, current: str = "") -> QComboBox:
     return box
 
 
+
+def _error_and_buttons(dialog: QDialog, layout) -> tuple[QLabel, QDialogButtonBox]:
+    """The red line that says what is invalid, and OK / Cancel, at the foot of an editing dialog."""
+    error = QLabel("")
+    error.setWordWrap(True)
+    error.setStyleSheet("color: #c0392b")
+    layout.addWidget(error)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return error, buttons
+
 class _ChoiceDelegate(QStyledItemDelegate):
     """Edits a cell with a combo box of the allowed values (typing stays possible, the validator has the last word)."""
 
@@ -295,15 +308,8 @@ class ProgramDialog(QDialog):
         ef.addRow(pay)
         tabs.addTab(elig, "Eligibility and payout")
 
-        self.error = QLabel("")
+        self.error, self.buttons = _error_and_buttons(self, layout)
         self.error.setObjectName("program-error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b")
-        layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
 
         self._loading = True
         for rate in d.get("rates", []):
@@ -442,14 +448,7 @@ class ProfileDialog(QDialog):
         self.table.table.setItemDelegateForColumn(0, _ChoiceDelegate(("symbol", "category"), self))
         self.table.table.setItemDelegateForColumn(3, _ChoiceDelegate(("", *spreads.UNITS), self))
         layout.addWidget(self.table, 1)
-        self.error = QLabel("")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b")
-        layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.error, self.buttons = _error_and_buttons(self, layout)
         self._loading = True
         for kind, key in (("symbol", "spreads"), ("category", "categories")):
             for name, entry in (data.get(key) or {}).items():
