@@ -111,8 +111,9 @@ class SummarySheet:
                 rows.append({"file": name, "result": "the report prints no totals to compare"})
             for fld, (imported, printed) in rec.compared.items():
                 diff = rec.differences.get(fld)
-                rows.append({"file": name, "field": fld, "imported": imported, "printed": printed,
-                             "difference": imported - printed,
+                # To the cent, as printed: the import's float sums carry noise like -4494.9800000000005.
+                rows.append({"file": name, "field": fld, "imported": round(imported, 2) + 0.0,
+                             "printed": round(printed, 2) + 0.0, "difference": round(imported - printed, 2) + 0.0,
                              "result": "agrees" if diff is None else f"DIFFERENCE: {diff.cause or 'cause unknown'}"})
         self.table(s, [("file", "File", None), ("field", "Printed total", None), ("imported", "Imported", "number2"),
                        ("printed", "Printed", "number2"), ("difference", "Difference", "number2"),
@@ -153,14 +154,18 @@ class SummarySheet:
     def _profile_table(self, s: SheetStream) -> None:
         """The profile's spreads for the symbols and categories traded, with the trades each one priced."""
         t = self.t
-        profile = self.result.settings.profile
+        # "auto" picks a profile per account: look each spread up in the profile its trades were priced with.
+        candidates = [self.result.settings.profile, *(getattr(a, "profile", None) for a in self.result.accounts)]
+        profiles = {p.name: p for p in candidates if p is not None and getattr(p, "spreads", None) is not None}
         if not len(t):
             return
         used = t.groupby(["symbol_root", "category", "spread_source"], observed=True).size().reset_index(name="n")
         rows = []
         for rec in used.to_dict("records"):
             root, cat, source = rec["symbol_root"], rec["category"], rec["spread_source"]
-            entry = profile.spreads.get(str(root).upper()) or profile.categories.get(cat)
+            named = str(source).removeprefix("profile: ")
+            profile = next((p for name, p in profiles.items() if named.startswith(name)), None)
+            entry = profile and (profile.spreads.get(str(root).upper()) or profile.categories.get(cat))
             rows.append({"symbol": root, "category": cat, "source_used": source, "trades": rec["n"],
                          "value": entry.value if entry and source.startswith("profile") else None,
                          "unit": entry.unit if entry and source.startswith("profile") else "",

@@ -209,3 +209,22 @@ def test_rows_stay_in_place_across_chunks(sample_result, tmp_path, monkeypatch):
     assert ws.max_row == len(t) + 1
     tickets = [row[0].value for row in ws.iter_rows(min_row=2, min_col=2, max_col=2)]
     assert tickets == t["ticket"].tolist()
+
+
+def test_summary_under_auto_profile_lists_the_spreads_actually_used(tmp_path):
+    from fxcost.analysis.engine import AnalysisSettings
+    from fxcost.analysis.spreads import load_profile
+    from fxcost.pipeline import run
+    from fxcost.resources import BUNDLED_SAMPLE, asset
+
+    result = run([asset(BUNDLED_SAMPLE)], AnalysisSettings(profile=load_profile("auto")))
+    raw = load_profile("raw")
+    ws = openpyxl.load_workbook(excel.write_workbook(result, tmp_path / "auto.xlsx"))["Summary"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    start = next(i for i, r in enumerate(rows) if r[0] == "Spreads used (round turn)") + 2
+    eurusd = next(r for r in rows[start:] if r[0] == "EURUSD")
+    assert eurusd[5] == "profile: Typical Raw/ECN account"  # the sample pays commission: Auto chose Raw
+    assert eurusd[2] == raw.spreads["EURUSD"].value and eurusd[3] == raw.spreads["EURUSD"].unit
+    reconciliation = next(i for i, r in enumerate(rows) if r[0] == "File" and r[1] == "Printed total")
+    commission = next(r for r in rows[reconciliation:] if r[1] == "commission")
+    assert commission[2] == round(commission[2], 2) and commission[4] == 0  # to the cent, no float noise
