@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="COLUMN=HEADER",
         help="for CSV files: which header holds a column, e.g. --csv-map open_time='Time'",
     )
+    parser.add_argument("--currency", type=_currency, metavar="CCY",
+                        help="account currency of files that do not print one (CSV trade lists), e.g. EUR; "
+                        "default USD")
     parser.add_argument("--spread-profile", metavar="NAME|FILE", default="auto",
                         help="spread profile: 'auto' (per account: raw when the export shows commission charged on "
                         "most trades or raw-account symbol suffixes, else standard), 'standard', 'raw' or a JSON "
@@ -91,6 +94,14 @@ def _commission(text: str) -> float:
     return value
 
 
+def _currency(text: str) -> str:
+    """An ISO 4217 code as typed (eur, USD): three letters, upper-cased."""
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a currency code; give three letters such as EUR or USD")
+    return code
+
+
 def _parse_mapping(items: list[str], parser: argparse.ArgumentParser) -> dict[str, str]:
     mapping = {}
     for item in items:
@@ -124,7 +135,7 @@ def report(argv: list[str]) -> int:
         print(f"fxcost: {exc}", file=sys.stderr)
         return 2
     try:
-        portfolio = import_files(args.files, csv_mapping=mapping)
+        portfolio = import_files(args.files, csv_mapping=mapping, currency=args.currency)
     except FxCostError as exc:
         print(f"fxcost: {exc}", file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fxcost.errors import ImportCancelled, ImportFailed
 from fxcost.importers import load_file
+from fxcost.importers.csv_table import CURRENCY_UNKNOWN
 from fxcost.portfolio import Portfolio, merge
 
 log = logging.getLogger(__name__)
@@ -25,11 +26,13 @@ def import_files(
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
     csv_mapping: Mapping[str, str] | None = None,
+    currency: str | None = None,
 ) -> Portfolio:
     """Import every file, merge them into accounts, reconcile each file.
 
     A file that fails is recorded in ``Portfolio.failures`` with its message; the others
-    still import. Raises ImportCancelled when ``is_cancelled()`` turns true between files.
+    still import. ``currency`` is the account currency of files that print none (CSV trade lists).
+    Raises ImportCancelled when ``is_cancelled()`` turns true between files.
     """
     paths = [str(p) for p in paths]
     statements = []
@@ -40,7 +43,11 @@ def import_files(
         if progress:
             progress(i / max(1, len(paths)), f"Reading {Path(path).name}")
         try:
-            statements.append(load_file(path, csv_mapping=csv_mapping))
+            st = load_file(path, csv_mapping=csv_mapping)
+            if currency and not st.account.currency:  # a CSV names none; a report's own currency wins
+                st.account.currency = currency.upper()
+                st.warnings = [w for w in st.warnings if w != CURRENCY_UNKNOWN]
+            statements.append(st)
         except ImportFailed as exc:
             log.warning("import failed: %s", exc)
             failures.append((path, exc.message))

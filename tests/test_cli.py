@@ -79,3 +79,24 @@ def test_usage_errors(tmp_path, bad):
     src.write_text(CSV)
     result = run(src, *bad)
     assert result.returncode == 2
+
+
+def test_currency_flag_sets_the_currency_of_a_csv(tmp_path):
+    csv = tmp_path / "eur.csv"
+    csv.write_text(
+        "Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit\n"
+        "1,2024.01.05 10:22:00,buy,0.10,EURUSD,1.09120,2024.01.05 12:00:00,1.09300,-0.70,0.00,16.50\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.json"
+    assert run(csv, "--currency", "eur", "--json", out, "-q").returncode == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["files"][0]["account"]["currency"] == "EUR"
+    assert not any("does not say the account's currency" in w for w in doc["warnings"])
+    assert run(csv, "--json", out, "-q").returncode == 0  # without it: USD, and said so
+    assert any("does not say the account's currency" in w for w in json.loads(out.read_text())["warnings"])
+
+
+def test_currency_flag_rejects_a_non_code(tmp_path):
+    result = run(tmp_path / "x.csv", "--currency", "euros")
+    assert result.returncode == 2 and "not a currency code" in result.stderr

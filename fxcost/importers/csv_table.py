@@ -48,6 +48,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "status": ("status", "state"),
 }
 
+#: The warning a CSV import carries until the account currency is given (``pipeline.import_files(currency=)``).
+CURRENCY_UNKNOWN = ("A CSV does not say the account's currency: its money is taken as USD (give the currency with "
+                    "--currency EUR, for example). If the account is in another currency, amounts converted to USD "
+                    "(cost per million, merged totals) are wrong.")
+
 #: Columns a CSV must have for fxcost to compute anything.
 REQUIRED = ("open_time", "close_time", "side", "lots", "symbol", "profit")
 
@@ -226,8 +231,7 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
         notes.append("The CSV has no commission or swap columns: they are taken as 0.")
     if "ticket" not in columns:
         notes.append("The CSV has no ticket column: trades are numbered by their line in the file.")
-    notes.append("A CSV does not say the account's currency: its money is taken as USD. If the account is in "
-                 "another currency, amounts in USD (conversions, cost per million) are wrong.")
+    notes.append(CURRENCY_UNKNOWN)
     account = Account(source_format="csv")
     return Statement(path=path, format="csv", account=account, trades=trades, open_positions=open_positions,
                      cash=cash_events, warnings=notes, skipped=skipped)
