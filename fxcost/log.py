@@ -40,8 +40,9 @@ def setup(verbose: bool = False) -> Path | None:
         path = None  # a read-only home must not stop the app
     if verbose:
         root.addHandler(logging.StreamHandler(sys.stderr))
-    if getattr(sys, "frozen", False):
-        # A windowed frozen app has no console: print() and stray tracebacks go to the log instead.
+    if getattr(sys, "frozen", False) and path is not None:
+        # A windowed frozen app has no console: print() and stray tracebacks go to the log instead. Only with a
+        # log file: without a handler, logging's last resort would write to sys.stderr, i.e. back into itself.
         sys.stdout = _LogStream(logging.getLogger("stdout"), logging.INFO, sys.stdout)
         sys.stderr = _LogStream(logging.getLogger("stderr"), logging.ERROR, sys.stderr)
     log.info("fxcost %s on Python %s, %s", __version__, platform.python_version(), platform.platform())
