@@ -88,6 +88,19 @@ def is_trade_header(line: str) -> bool:
     return max(sum(_key(cell) in known for cell in line.split(sep)) for sep in (",", ";", "\t", "|")) >= 3
 
 
+def column_proposal(path: str) -> tuple[list[str], dict[str, str]]:
+    """The header cells of a CSV file and the columns fxcost finds among them by synonym (canonical -> header),
+    for a user to complete when a required column is missing (the app's column-mapping dialog)."""
+    from fxcost.importers.text import decode
+
+    with open(path, "rb") as fh:
+        head = decode(fh.read(256 * 1024)).lstrip("\ufeff")
+    first = next((ln for ln in head.splitlines() if ln.strip()), "")
+    headers = [h.strip().strip('"') for h in first.split(_sniff(head))]
+    headers = [h for h in headers if h]  # a trailing separator is no column
+    return headers, _map_columns(headers, None, path)
+
+
 def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Statement:
     """Read a CSV trade list. ``mapping`` overrides or supplies columns: canonical -> header."""
     text = text.lstrip("\ufeff")
@@ -105,6 +118,7 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         raise ImportFailed(path, f"The CSV file cannot be parsed: {exc}. Check that it is a plain comma-, "
                            "semicolon- or tab-separated table with one header row.") from exc
+    raw.columns = [str(c).strip() for c in raw.columns]  # "  DEAL#" is the column a user calls "DEAL#"
     # A separator at the end of each line gives pandas an empty, nameless last column: not the user's data.
     blank = [c for c in raw.columns if str(c).startswith("Unnamed: ") and not raw[c].str.strip().any()]
     raw = raw.drop(columns=blank)
@@ -116,8 +130,8 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
             path,
             f"The CSV file has no column for {', '.join(missing)}. Columns found: {found}. "
             "Rename those columns in the file's first line (e.g. 'Open Time', 'Close Time', 'Type', 'Lots', "
-            "'Symbol', 'Profit'), or give fxcost a column mapping on the command line: "
-            "--csv-map open_time=\"Time\" ...",
+            "'Symbol', 'Profit'), or give fxcost a column mapping (the app asks for one; on the command line: "
+            "--csv-map open_time=\"Time\" ...).",
         )
     n = len(raw)
     col = {name: raw[header].astype(str).str.strip() for name, header in columns.items()}

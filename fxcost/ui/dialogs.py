@@ -66,3 +66,16 @@ def about(parent: QWidget, log_path: Path | None, data_dir: Path) -> None:
         f"Your programs and profiles: {data_dir}<br>"
         f"Log: {log_path or 'not written'}</p>",
     )
+
+
+def error_and_buttons(dialog: QDialog, layout) -> tuple[QLabel, QDialogButtonBox]:
+    """The red line that says what is invalid, and OK / Cancel, at the foot of an editing dialog."""
+    error = QLabel("")
+    error.setWordWrap(True)
+    error.setStyleSheet("color: #c0392b")
+    layout.addWidget(error)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return error, buttons

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -42,7 +43,7 @@ TABS = (("import", "Import"), ("overview", "Overview"), ("trades", "Trades"), ("
         ("compare", "Compare"), ("ib", "IB"))
 
 
-def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None):
+def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None, csv_mapping=None):
     """Worker body of Open: import + analyse (fxcost.pipeline.run), then every view's data.
 
     ``publish`` gets the Overview's and the Trades table's data first (viewdata.prepare).
@@ -50,7 +51,8 @@ def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None)
     from fxcost.pipeline import run
 
     settings = build_settings(state, catalog, cache)
-    result = run(files, settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled)
+    result = run(files, settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled,
+                 csv_mapping=csv_mapping)
     return viewdata.prepare(result, ib_program=catalog.programs.get(state.ib_program),
                             progress=lambda f, m: progress(0.8 + f * 0.2, m), is_cancelled=is_cancelled,
                             publish=publish)
@@ -336,8 +338,11 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.open_files(files)
 
-    def open_files(self, files: list[str]) -> None:
-        """Import and analyse ``files`` on a worker thread; the window stays responsive and can cancel."""
+    def open_files(self, files: list[str], csv_mapping: dict[str, str] | None = None) -> None:
+        """Import and analyse ``files`` on a worker thread; the window stays responsive and can cancel.
+
+        ``csv_mapping`` (canonical column -> header) is for CSV files whose columns fxcost cannot name itself.
+        """
         files = [str(f) for f in files]
         if self._worker is not None:
             if self._worker_kind != "analyse":
@@ -346,7 +351,7 @@ class MainWindow(QMainWindow):
         state, catalog, cache = self.setup.state(), self.setup.catalog, self._market_cache
         self._open_paths = files
         self._start(Worker(lambda progress, is_cancelled, publish: open_job(files, state, catalog, cache, progress,
-                                                                            is_cancelled, publish),
+                                                                            is_cancelled, publish, csv_mapping),
                            publishes=True), "open", "Importing…")
 
     def _setup_changed(self) -> None:
@@ -494,6 +499,8 @@ class MainWindow(QMainWindow):
                 self.settings.add_recent(imported)
                 self.settings.set_last_dir(os.path.dirname(os.path.abspath(imported[0])))
                 self._update_recent_menu()
+            if self._ask_csv_columns(portfolio.failures):
+                return  # opening again with the user's column mapping
             if portfolio.failures and not portfolio.files:
                 self.status_label.setText("Nothing imported.")
                 QMessageBox.warning(self, "fxcost: nothing imported",
@@ -508,6 +515,31 @@ class MainWindow(QMainWindow):
         log.info("%s: %d trades shown %.2f s after the start", self._worker_kind, len(views.result.trades),
                  time.perf_counter() - self._started)
         self._show_summary(views)
+
+    def _ask_csv_columns(self, failures: list[tuple[str, str]]) -> bool:
+        """A CSV whose columns fxcost could not name: ask the user which is which and open again.
+
+        Returns whether the files are being opened again (the user gave a mapping).
+        """
+        from fxcost.importers.csv_table import column_proposal
+        from fxcost.ui.csv_mapping import CsvMappingDialog
+
+        for path, message in failures:
+            if "has no column for" not in message:
+                continue
+            try:
+                headers, proposal = column_proposal(path)
+            except OSError:
+                continue
+            dialog = CsvMappingDialog(path, headers, proposal, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted.value:
+                return False
+            files, mapping = list(self._open_paths), dialog.mapping()
+            # Once this Open has finished (its signals are queued before the timer's).
+            QTimer.singleShot(0, self, lambda f=files, m=mapping: self.open_files(f, csv_mapping=m))
+            self.status_label.setText("Opening again with your column mapping…")
+            return True
+        return False
 
     def _show_summary(self, views: viewdata.Views) -> None:
         self.status_label.setText(f"{len(views.result.trades)} closed trades in "

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from fxcost.analysis import programs
 from fxcost.analysis.instruments import CATEGORIES
 from fxcost.errors import FxCostError
+from fxcost.ui.dialogs import error_and_buttons
 
 RATE_HEADERS = ("Symbols", "Categories", "Accounts", "Model", "Rate", "Lot basis", "Paid on top")
 #: Column of the rates table summing up a rate's "plus" components (read-only: edited in the table below it).
@@ -95,18 +96,6 @@ def _combo(values, current: str = "") -> QComboBox:
     return box
 
 
-
-def _error_and_buttons(dialog: QDialog, layout) -> tuple[QLabel, QDialogButtonBox]:
-    """The red line that says what is invalid, and OK / Cancel, at the foot of an editing dialog."""
-    error = QLabel("")
-    error.setWordWrap(True)
-    error.setStyleSheet("color: #c0392b")
-    layout.addWidget(error)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    layout.addWidget(buttons)
-    return error, buttons
 
 class _ChoiceDelegate(QStyledItemDelegate):
     """Edits a cell with a combo box of the allowed values (typing stays possible, the validator has the last word)."""
@@ -308,7 +297,7 @@ class ProgramDialog(QDialog):
         ef.addRow(pay)
         tabs.addTab(elig, "Eligibility and payout")
 
-        self.error, self.buttons = _error_and_buttons(self, layout)
+        self.error, self.buttons = error_and_buttons(self, layout)
         self.error.setObjectName("program-error")
 
         self._loading = True
@@ -448,7 +437,7 @@ class ProfileDialog(QDialog):
         self.table.table.setItemDelegateForColumn(0, _ChoiceDelegate(("symbol", "category"), self))
         self.table.table.setItemDelegateForColumn(3, _ChoiceDelegate(("", *spreads.UNITS), self))
         layout.addWidget(self.table, 1)
-        self.error, self.buttons = _error_and_buttons(self, layout)
+        self.error, self.buttons = error_and_buttons(self, layout)
         self._loading = True
         for kind, key in (("symbol", "spreads"), ("category", "categories")):
             for name, entry in (data.get(key) or {}).items():

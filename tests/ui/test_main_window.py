@@ -339,3 +339,39 @@ def test_overview_and_trades_show_before_the_comparison_is_done(qtbot, window, s
     assert seen and seen[0]["compare"] is False
     assert window.views.complete and all(page.isEnabled() for page in window.pages.values())
     assert window.overview.text("rebate").startswith(f"{window.views.figures['rebate']:,.2f}")
+
+
+def test_csv_with_unknown_columns_asks_which_is_which_and_opens(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from fxcost.ui.csv_mapping import CsvMappingDialog
+
+    path = tmp_path / "journal.csv"
+    path.write_text(
+        "Nr;Entered;Left;Way;Amount;Pair;In;Out;Fee;Carry;Result\n"
+        "1;2024.03.04 10:00;2024.03.04 12:00;BUY;0,10;EURUSD;1,08512;1,08700;-0,70;0;18,80\n"
+        "2;2024.03.05 10:00;2024.03.05 12:00;SELL;0,10;GBPUSD;1,27000;1,26900;-0,70;-0,1;10,00\n",
+        encoding="utf-8",
+    )
+    asked = []
+
+    def answer(dialog: CsvMappingDialog):
+        asked.append(dialog.mapping())
+        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        assert not ok.isEnabled()  # required columns still missing
+        for key, header in {"open_time": "Entered", "close_time": "Left", "side": "Way", "lots": "Amount",
+                            "symbol": "Pair", "profit": "Result", "commission": "Fee", "swap": "Carry"}.items():
+            combo = dialog.combos[key]
+            combo.setCurrentIndex(combo.findData(header))
+        assert not ok.isEnabled() and "Fee" in dialog.error.text()  # "Fee" was taken as taxes by synonym
+        dialog.combos["taxes"].setCurrentIndex(0)
+        assert ok.isEnabled()
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(CsvMappingDialog, "exec", answer)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(f"message box: {a[2]}"))
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.open_files([str(path)])
+    assert len(asked) == 1
+    trades = window.views.result.trades
+    assert trades["profit"].tolist() == [18.8, 10.0] and trades["commission"].sum() == pytest.approx(-1.4)

@@ -1,0 +1,59 @@
+"""The column-mapping dialog: which column of a CSV file holds each value fxcost needs."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from fxcost.importers.csv_table import REQUIRED
+from fxcost.ui.dialogs import error_and_buttons
+
+#: What the dialog asks for, in order: (canonical column, label). Required ones first.
+FIELDS = (
+    ("open_time", "Open time *"), ("close_time", "Close time *"), ("side", "Type (buy / sell) *"),
+    ("lots", "Size in lots *"), ("symbol", "Symbol *"), ("profit", "Profit *"), ("ticket", "Ticket"),
+    ("open_price", "Open price"), ("close_price", "Close price"), ("commission", "Commission"),
+    ("taxes", "Taxes / fees"), ("swap", "Swap"), ("comment", "Comment"),
+)
+
+
+class CsvMappingDialog(QDialog):
+    """One drop-down of the file's columns per value; OK once every required value has its own column."""
+
+    def __init__(self, path: str, headers: list[str], proposal: dict[str, str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("fxcost: which column is which?")
+        layout = QVBoxLayout(self)
+        intro = QLabel(f"fxcost could not tell which columns of <b>{os.path.basename(path)}</b> hold the trades' "
+                       "values. Pick the column for each (* = required); the others are optional.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.combos: dict[str, QComboBox] = {}
+        for key, label in FIELDS:
+            combo = QComboBox()
+            combo.setObjectName(f"csv-map-{key}")
+            combo.addItem("(none)", "")
+            for h in headers:
+                combo.addItem(h, h)
+            combo.setCurrentIndex(max(0, combo.findData(proposal.get(key, ""))))
+            combo.currentIndexChanged.connect(self.revalidate)
+            self.combos[key] = combo
+            form.addRow(label, combo)
+        layout.addLayout(form)
+        self.error, self.buttons = error_and_buttons(self, layout)
+        self.revalidate()
+
+    def mapping(self) -> dict[str, str]:
+        """canonical column -> the file's header, for the columns chosen."""
+        return {key: combo.currentData() for key, combo in self.combos.items() if combo.currentData()}
+
+    def revalidate(self, *_args) -> None:
+        chosen = self.mapping()
+        missing = [label.rstrip(" *") for key, label in FIELDS if key in REQUIRED and key not in chosen]
+        twice = sorted({h for h in chosen.values() if list(chosen.values()).count(h) > 1})
+        problem = (f"Still needed: {', '.join(missing)}." if missing else
+                   f"Each column can hold one value only: {', '.join(twice)}." if twice else "")
+        self.error.setText(problem)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
