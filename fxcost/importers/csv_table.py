@@ -20,7 +20,7 @@ import pandas as pd
 from fxcost import model
 from fxcost.errors import ImportFailed
 from fxcost.importers import cash
-from fxcost.importers.text import parse_numbers
+from fxcost.importers.text import decode, parse_numbers
 from fxcost.model import Account, SkippedRow, Statement
 from fxcost.symbols import normalise_many
 
@@ -91,18 +91,14 @@ def is_trade_header(line: str) -> bool:
 def column_proposal(path: str) -> tuple[list[str], dict[str, str]]:
     """The header cells of a CSV file and the columns fxcost finds among them by synonym (canonical -> header),
     for a user to complete when a required column is missing (the app's column-mapping dialog)."""
-    from fxcost.importers.text import decode
-
     with open(path, "rb") as fh:
-        head = decode(fh.read(256 * 1024)).lstrip("\ufeff")
-    first = next((ln for ln in head.splitlines() if ln.strip()), "")
-    headers = [h.strip().strip('"') for h in first.split(_sniff(head))]
-    headers = [h for h in headers if h]  # a trailing separator is no column
+        head = decode(fh.read(256 * 1024))
+    headers = list(_table(head, path, nrows=0)[0].columns)
     return headers, _map_columns(headers, None, path)
 
 
-def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Statement:
-    """Read a CSV trade list. ``mapping`` overrides or supplies columns: canonical -> header."""
+def _table(text: str, path: str, nrows: int | None = None) -> tuple[pd.DataFrame, str]:
+    """The CSV as a frame of text cells, with the separator it uses (``nrows=0``: the header alone)."""
     text = text.lstrip("\ufeff")
     sep = _sniff(text)
     try:
@@ -113,7 +109,7 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
             raw = pd.read_csv(
                 io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True,
-                on_bad_lines="skip", index_col=False,
+                on_bad_lines="skip", index_col=False, nrows=nrows,
             )
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         raise ImportFailed(path, f"The CSV file cannot be parsed: {exc}. Check that it is a plain comma-, "
@@ -121,7 +117,12 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
     raw.columns = [str(c).strip() for c in raw.columns]  # "  DEAL#" is the column a user calls "DEAL#"
     # A separator at the end of each line gives pandas an empty, nameless last column: not the user's data.
     blank = [c for c in raw.columns if str(c).startswith("Unnamed: ") and not raw[c].str.strip().any()]
-    raw = raw.drop(columns=blank)
+    return raw.drop(columns=blank), sep
+
+
+def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Statement:
+    """Read a CSV trade list. ``mapping`` overrides or supplies columns: canonical -> header."""
+    raw, sep = _table(text, path)
     columns = _map_columns(list(raw.columns), mapping, path)
     missing = [c for c in REQUIRED if c not in columns]
     if missing:

@@ -529,7 +529,7 @@ class MainWindow(QMainWindow):
                 continue
             try:
                 headers, proposal = column_proposal(path)
-            except OSError:
+            except (OSError, FxCostError):  # gone or unreadable since: the failure message stands
                 continue
             dialog = CsvMappingDialog(path, headers, proposal, self)
             if dialog.exec() != QDialog.DialogCode.Accepted.value:

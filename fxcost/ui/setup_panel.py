@@ -69,7 +69,7 @@ class SetupState:
 
     account_type: str = "auto"
     profile: str = AUTO_KEY
-    compare_profiles: list[str] = field(default_factory=lambda: [BUNDLED + "raw.json"])
+    compare_profiles: list[str] = field(default_factory=lambda: [TYPE_PROFILE["raw"]])
     # No rebate until the user picks theirs (the CLI agrees); the examples are compared, not applied.
     main_program: str = ""
     compare_programs: list[str] = field(default_factory=lambda: [BUNDLED + "example-cashback.json",
@@ -613,7 +613,7 @@ class SetupPanel(QScrollArea):
             self._ask_error(str(exc))
             return
         self._read_widgets()
-        self._replace_key(key, BUNDLED + "standard.json")
+        self._replace_key(key, TYPE_PROFILE["standard"])
         self.reload()
         self.changed.emit()
 
