@@ -544,11 +544,15 @@ class SetupPanel(QScrollArea):
         if not key:
             return
         program = self.catalog.programs[key]
-        target, _ = QFileDialog.getSaveFileName(self, "Export the rebate program",
-                                                str(Path.home() / f"{userdata.slug(program.name)}.json"), JSON_FILTER)
+        self._export_json("Export the rebate program", program.name, program.as_dict())
+
+    def _export_json(self, title: str, name: str, data: dict) -> None:
+        """Ask where to save ``data`` (a program or profile) as JSON, and write it atomically."""
+        target, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / f"{userdata.slug(name)}.json"),
+                                                JSON_FILTER)
         if target:
             try:
-                userdata.atomic_write_json(target, program.as_dict())
+                userdata.atomic_write_json(target, data)
             except FxCostError as exc:
                 self._ask_error(str(exc))
 
@@ -594,13 +598,7 @@ class SetupPanel(QScrollArea):
             self._ask_error(AUTO_NOT_EDITABLE)
             return
         profile = self.catalog.profiles[self.profile.currentData()]
-        target, _ = QFileDialog.getSaveFileName(self, "Export the spread profile",
-                                                str(Path.home() / f"{userdata.slug(profile.name)}.json"), JSON_FILTER)
-        if target:
-            try:
-                userdata.atomic_write_json(target, profile.as_dict())
-            except FxCostError as exc:
-                self._ask_error(str(exc))
+        self._export_json("Export the spread profile", profile.name, profile.as_dict())
 
     def delete_profile(self) -> None:
         key = self.profile.currentData()
