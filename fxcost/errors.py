@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+import json
+from collections.abc import Sequence
+
 
 class FxCostError(Exception):
     """Base of every error fxcost expects and explains to the user (no traceback shown)."""
@@ -26,3 +30,9 @@ class ImportCancelled(FxCostError):
 
 class ExportError(FxCostError):
     """A report could not be written."""
+
+
+def did_you_mean(word: object, allowed: Sequence[str]) -> str:
+    """' (did you mean "x"?)' for the allowed word closest to a mistyped one, or '' when none is close."""
+    close = difflib.get_close_matches(str(word), list(allowed), n=1)
+    return f" (did you mean {json.dumps(close[0], ensure_ascii=False)}?)" if close else ""

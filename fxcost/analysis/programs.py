@@ -24,7 +24,6 @@ does nothing. The arithmetic lives in :mod:`fxcost.analysis.rebates`.
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from typing import Any
 
 from fxcost import atomic
 from fxcost.analysis.instruments import CATEGORIES, CENT, DEFAULT_USD_RATES
-from fxcost.errors import FxCostError
+from fxcost.errors import FxCostError, did_you_mean
 from fxcost.resources import asset
 
 MODELS = ("per_lot", "pips_per_lot", "pct_spread", "pct_commission", "per_million")
@@ -235,8 +234,7 @@ class _Checker:
         if unknown:
             parts = []
             for key in unknown:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
-                parts.append(f"{_show(key)}" + (f" (did you mean {_show(close[0])}?)" if close else ""))
+                parts.append(_show(key) + did_you_mean(key, allowed))
             where = f"{path}: " if path != "program" else ""
             noun = "key" if len(unknown) == 1 else "keys"
             raise self.fail(f"{where}unknown {noun} {', '.join(parts)}; allowed: {', '.join(allowed)}")

@@ -12,7 +12,6 @@ picks one of them per account from what the export shows (DOMAIN.md 1.3).
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ import pandas as pd
 
 from fxcost.analysis.codes import factorize as codes_of
 from fxcost.analysis.instruments import CATEGORIES
-from fxcost.errors import FxCostError
+from fxcost.errors import FxCostError, did_you_mean
 from fxcost.resources import asset
 
 UNITS = ("pips", "points", "price")
@@ -50,15 +49,13 @@ def _unknown(where: str, path: str, keys, allowed: tuple[str, ...]) -> ProfileEr
         return None
     parts = []
     for key in unknown:
-        close = difflib.get_close_matches(str(key), allowed, n=1)
-        parts.append(json.dumps(key) + (f" (did you mean {json.dumps(close[0])}?)" if close else ""))
+        parts.append(json.dumps(key) + did_you_mean(key, allowed))
     noun = "key" if len(unknown) == 1 else "keys"
     return ProfileError(f"{where}: {path}unknown {noun} {', '.join(parts)}; allowed: {', '.join(allowed)}")
 
 
 def _unit_error(where: str, path: str, unit) -> ProfileError:
-    close = difflib.get_close_matches(str(unit), UNITS, n=1) if isinstance(unit, str) else []
-    hint = f" (did you mean {json.dumps(close[0])}?)" if close else ""
+    hint = did_you_mean(unit, UNITS) if isinstance(unit, str) else ""
     return ProfileError(f"{where}: {path}unit {json.dumps(unit)} is not one of {', '.join(UNITS)}{hint}")
 
 
@@ -119,8 +116,7 @@ class SpreadProfile:
                 if not np.isfinite(value.value) or value.value < 0:
                     raise ProfileError(f"{where}: {key}.{name_} = {value.value} is not a spread (must be >= 0)")
                 if key == "categories" and name_ not in CATEGORIES:
-                    close = difflib.get_close_matches(str(name_), CATEGORIES, n=1)
-                    hint = f" (did you mean {json.dumps(close[0])}?)" if close else ""
+                    hint = did_you_mean(name_, CATEGORIES)
                     raise ProfileError(f"{where}: categories: unknown category {json.dumps(name_)}{hint}; "
                                        f"allowed: {', '.join(CATEGORIES)}")
                 out[name_.upper() if key == "spreads" else name_] = value
