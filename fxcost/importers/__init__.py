@@ -12,12 +12,15 @@ user-readable message for anything it cannot read; any other exception is a bug.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from fxcost.errors import FxCostError, ImportFailed
+from fxcost.importers import text as tx
 from fxcost.importers.detect import identify
 from fxcost.model import SkippedRow, Statement
 
@@ -41,6 +44,10 @@ def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None)
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ImportFailed(path, f"The file is {size / 1e9:.1f} GB, larger than any trade history fxcost reads.")
+        with p.open("rb") as stream:
+            st = _load_streamed(stream, size, path)
+        if st is not None:
+            return st
         box = [p.read_bytes()]
     except OSError as exc:
         raise ImportFailed(path, f"The file cannot be read: {exc.strerror or exc}.") from exc
@@ -49,7 +56,35 @@ def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None)
 
 def load_bytes(data: bytes, path: str = "", *, csv_mapping: Mapping[str, str] | None = None) -> Statement:
     """Import a file's content (``path`` is only used in messages and the ``source`` column)."""
-    return _load([data], path, csv_mapping)
+    st = _load_streamed(io.BytesIO(data), len(data), path)
+    return st if st is not None else _load([data], path, csv_mapping)
+
+
+#: Bytes looked at to tell whether a file is read as a stream: enough for :func:`identify`'s probe of the
+#: first 200,000 characters of any UTF-16 text.
+_HEAD_BYTES = 1 << 20
+
+
+def _load_streamed(stream: BinaryIO, size: int, path: str) -> Statement | None:
+    """Import an MT5 HTML report in UTF-16 (MetaTrader's own encoding) decoded piece by piece; None for any other file.
+
+    Such reports are the largest files traders have (~370 MB for 100k positions): the file is never held whole,
+    neither as bytes nor as text. Every other kind is read whole by :func:`_load`.
+    """
+    head = stream.read(_HEAD_BYTES)
+    codec = tx.utf16_codec(head)
+    if codec is None:
+        return None
+    try:
+        kind, _ = identify(head, path)
+    except FxCostError:
+        return None  # the whole file decides (a head alone may look empty or cut)
+    if kind != "mt5_html":
+        return None
+    del head
+    from fxcost.importers import mt5_html
+
+    return _drop_implausible(_guard(lambda: mt5_html.read_chunks(tx.decode_pieces(stream, size, codec), path), path))
 
 
 def _load(box: list[bytes], path: str, csv_mapping: Mapping[str, str] | None) -> Statement:
@@ -71,31 +106,41 @@ def _load(box: list[bytes], path: str, csv_mapping: Mapping[str, str] | None) ->
 
 def _read(kind: str, doc: list[str], data: bytes, path: str, csv_mapping: Mapping[str, str] | None) -> Statement:
     """The reader for ``kind`` on the text in ``doc`` (popped) or, for XLSX, the bytes."""
+    return _guard(lambda: _reader(kind, doc, data, path, csv_mapping), path)
+
+
+def _guard(read: Callable[[], Statement], path: str) -> Statement:
+    """Run a reader; the project's own errors pass, a too-deep structure becomes an ImportFailed."""
     try:
-        if kind == "mt4_html":
-            from fxcost.importers import mt4_html
-
-            return mt4_html.read(doc.pop(), path)
-        if kind == "mt4_tester":
-            from fxcost.importers import tester
-
-            return tester.read_mt4(doc.pop(), path)
-        if kind == "mt5_html":
-            from fxcost.importers import mt5_html
-
-            return mt5_html.read(doc.pop(), path)
-        if kind == "xlsx":
-            from fxcost.importers import mt5_xlsx
-
-            return mt5_xlsx.read(data, path)
-        if kind == "csv":
-            from fxcost.importers import csv_table
-
-            return csv_table.read(doc.pop(), path, csv_mapping)
+        return read()
     except FxCostError:
         raise
     except RecursionError as exc:
         raise ImportFailed(path, "The file is nested too deeply to be a MetaTrader report.") from exc
+
+
+def _reader(kind: str, doc: list[str], data: bytes, path: str, csv_mapping: Mapping[str, str] | None) -> Statement:
+    """The reader module for ``kind``, called on its input."""
+    if kind == "mt4_html":
+        from fxcost.importers import mt4_html
+
+        return mt4_html.read(doc.pop(), path)
+    if kind == "mt4_tester":
+        from fxcost.importers import tester
+
+        return tester.read_mt4(doc.pop(), path)
+    if kind == "mt5_html":
+        from fxcost.importers import mt5_html
+
+        return mt5_html.read(doc.pop(), path)
+    if kind == "xlsx":
+        from fxcost.importers import mt5_xlsx
+
+        return mt5_xlsx.read(data, path)
+    if kind == "csv":
+        from fxcost.importers import csv_table
+
+        return csv_table.read(doc.pop(), path, csv_mapping)
     raise ImportFailed(path, f"No reader for files of kind {kind!r}.")
 
 

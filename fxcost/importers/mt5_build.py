@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import math
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ import pandas as pd
 
 from fxcost.errors import UnsupportedReport
 from fxcost.importers import text as tx
+from fxcost.importers.mt5_rows import Block, Rows, blank, span_value
 from fxcost.model import (
     Account,
     SkippedRow,
@@ -158,8 +160,7 @@ _MONEY_TOL = 0.005
 # ---------------------------------------------------------------------------------------------
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (type(v) is str and not v.strip())
+_blank = blank
 
 
 def _is_time(v: Any) -> bool:
@@ -249,6 +250,19 @@ def _volumes(col: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     return first, second
 
 
+def _nan0(a: np.ndarray) -> np.ndarray:
+    """Whole numbers (tickets, orders) as int64, 0 where the cell held none."""
+    return np.where(np.isnan(a), 0, a).astype("int64")
+
+
+def _ints(a: np.ndarray) -> array[int]:
+    return array("q", np.ascontiguousarray(a, dtype="int64").tobytes())
+
+
+def _reals(a: np.ndarray) -> array[float]:
+    return array("d", np.ascontiguousarray(a, dtype="float64").tobytes())
+
+
 def _times(col: Sequence[Any]) -> np.ndarray:
     return tx.parse_times(list(col)).to_numpy(dtype="datetime64[ns]")
 
@@ -292,9 +306,7 @@ class _RawTable:
     header: Sequence[Any]
     header_num: int
     title: str
-    rows: list[Sequence[Any]]
-    nums: list[int]
-    notes: list[str]
+    rows: Rows
     totals: Sequence[Any] | None
     starts: list[int]
     kind: str = ""
@@ -367,9 +379,10 @@ def _scan(sheets: Sequence[Sheet]) -> _Layout:
         items.append(("sheet", sheet.name))
         while i < n:
             row = rows[i]
-            if row and _is_time(row[0]):
-                stray.append(SkippedRow("report", nums[i], "a data row outside any table (no header row above it)",
-                                        _row_text(row)))
+            if type(row) is Block or (row and _is_time(row[0])):
+                for num, r in zip(row.nums, row.rows()) if type(row) is Block else [(nums[i], row)]:
+                    stray.append(SkippedRow("report", num, "a data row outside any table (no header row above it)",
+                                            _row_text(r)))
                 i += 1
                 continue
             kind = _classify(row)
@@ -377,6 +390,9 @@ def _scan(sheets: Sequence[Sheet]) -> _Layout:
                 j = i + 1
                 while j < n:
                     r = rows[j]
+                    if type(r) is Block:  # a run of data rows (HTML)
+                        j += 1
+                        continue
                     v = r[0] if r else None
                     # _is_time inlined: this loop runs once per data row.
                     if type(v) is str and len(v) >= 10 and v[4:5] in (".", "-") and v[:4].isdigit():
@@ -391,14 +407,14 @@ def _scan(sheets: Sequence[Sheet]) -> _Layout:
                     break
                 totals = None
                 end = j
-                if j < n and _classify(rows[j]) == "totals":
+                if j < n and type(rows[j]) is not Block and _classify(rows[j]) == "totals":
                     totals = rows[j]
                     j += 1
                 starts = [p for p, v in enumerate(row) if not _blank(v)]
                 items.append(("table", _RawTable(
                     sheet=sheet.name, header=row, header_num=nums[i], title=title,
-                    rows=rows[i + 1:end], nums=nums[i + 1:end],
-                    notes=[notes.get(k, "") for k in range(i + 1, end)] if notes else [],
+                    rows=Rows(rows[i + 1:end], nums[i + 1:end],
+                              [notes.get(k, "") for k in range(i + 1, end)] if notes else []),
                     totals=totals, starts=starts)))
                 title = ""
                 i = j
@@ -421,25 +437,19 @@ def _scan(sheets: Sequence[Sheet]) -> _Layout:
 # ---------------------------------------------------------------------------------------------
 
 
-def _span_value(row: Sequence[Any], start: int, end: int) -> Any:
-    """The value of a column that may cover several positions (colspan / merged cells)."""
-    for p in range(start, min(end, len(row))):
-        v = row[p]
-        if not _blank(v):
-            return v
-    return row[start] if start < len(row) else None
+_span_value = span_value
 
 
 def _spans(table: _RawTable) -> list[tuple[int, int]]:
     starts = table.starts
-    width = max([len(table.header)] + [len(r) for r in table.rows[:50]])
+    width = max([len(table.header)] + [len(r) for r in table.rows.head(50)])
     ends = starts[1:] + [max(width, starts[-1] + 1)]
     return list(zip(starts, ends))
 
 
 def _sample(table: _RawTable, names: tuple[str, ...], limit: int = 40) -> dict[str, list[Any]]:
     spans = _spans(table)
-    rows = [r for r in table.rows[:200] if r and _is_time(r[0])][:limit]
+    rows = [r for r in table.rows.head(200) if r and _is_time(r[0])][:limit]
     return {name: [_span_value(r, s, e) for r in rows] for name, (s, e) in zip(names, spans)}
 
 
@@ -476,7 +486,7 @@ def _identify(layout: _Layout) -> list[_RawTable]:
     for table in tables:
         n = table.width
         candidates = [k for k in SECTION_ORDER if n in LAYOUTS[k]]
-        has_rows = any(r and _is_time(r[0]) for r in table.rows[:200])
+        has_rows = any(r and _is_time(r[0]) for r in table.rows.head(200))
         if has_rows:
             candidates = [k for k in candidates if _fits(k, _sample(table, LAYOUTS[k][n]))]
         if not candidates:
@@ -493,27 +503,53 @@ def _identify(layout: _Layout) -> list[_RawTable]:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
 class _Cols:
-    """One section's data rows mapped to named columns of raw values."""
+    """One section's data rows by column name, read one column at a time (see :mod:`mt5_rows`).
 
-    kind: str
-    raw: dict[str, list[Any]]
-    nums: list[int]
-    notes: list[str]
-    rows: list[Sequence[Any]]
-    sheet: str
-    totals: dict[str, Any] | None
+    ``col(name)`` builds that column's raw values afresh on each call: keep the parsed result, not the list.
+    """
+
+    def __init__(self, kind: str, parts: list[tuple[Rows, dict[str, tuple[int, int]]]], sheet: str,
+                 totals: dict[str, Any] | None) -> None:
+        self.kind = kind
+        self.parts = parts  # each table of this kind: its rows and column name -> position span
+        self.sheet = sheet
+        self.totals = totals
+        self.count = sum(len(rows) for rows, _ in parts)
 
     def __len__(self) -> int:
-        return len(self.nums)
+        return self.count
+
+    def has(self, name: str) -> bool:
+        return any(name in spans for _, spans in self.parts)
 
     def col(self, name: str) -> list[Any]:
-        return self.raw.get(name) or [None] * len(self.nums)
+        out: list[Any] = []
+        for rows, spans in self.parts:
+            out.extend(rows.column(*spans[name]) if name in spans else [None] * len(rows))
+        return out
+
+    def notes(self) -> list[str]:
+        return [note for rows, _ in self.parts for note in rows.notes()]
+
+    def _part(self, k: int) -> tuple[Rows, int]:
+        for rows, _ in self.parts:
+            if k < len(rows):
+                return rows, k
+            k -= len(rows)
+        raise IndexError(k)
+
+    def row(self, k: int) -> Sequence[Any]:
+        rows, k = self._part(k)
+        return rows.row(k)
+
+    def num(self, k: int) -> int:
+        rows, k = self._part(k)
+        return rows.num(k)
 
     def release(self) -> None:
-        """Free the raw rows and columns once the section is parsed (``nums`` and ``totals`` stay)."""
-        self.rows, self.raw, self.notes = [], {}, []
+        """Free the rows once the section is parsed (``totals`` stays)."""
+        self.parts = []
 
 
 def _columns(tables: list[_RawTable], kind: str) -> _Cols | None:
@@ -521,41 +557,13 @@ def _columns(tables: list[_RawTable], kind: str) -> _Cols | None:
     parts = [t for t in tables if t.kind == kind]
     if not parts:
         return None
-    raw: dict[str, list[Any]] = defaultdict(list)
-    nums: list[int] = []
-    notes: list[str] = []
-    rows: list[Sequence[Any]] = []
     totals = None
     for t in parts:
-        names = LAYOUTS[kind][t.width]
-        spans = _spans(t)
-        width = max(e for _, e in spans)
-        lengths = set(map(len, t.rows))
-        if len(lengths) == 1 and lengths.pop() >= width:
-            # Every row as wide as the header: transpose at C speed.
-            columns = list(zip(*t.rows)) if t.rows else [()] * width
-        else:
-            columns = [[r[p] if p < len(r) else None for r in t.rows] for p in range(width)]
-        before = len(nums)
-        for name, (s, e) in zip(names, spans):
-            col = list(columns[s])
-            if e - s > 1:
-                # Merged cells (XLSX) may hold the value in a later position of the column's span;
-                # an HTML cell always starts at the span's first position (an empty one is "").
-                for k in [k for k, v in enumerate(col) if v is None]:
-                    col[k] = _span_value(t.rows[k], s, e)
-            column = raw[name]
-            if len(column) < before:  # a column the earlier tables' layout lacks (13- and 14-column Deals)
-                column.extend([None] * (before - len(column)))
-            column.extend(col)
-        nums.extend(t.nums)
-        notes.extend(t.notes or [""] * len(t.rows))
-        rows.extend(t.rows)
         if t.totals is not None:
-            totals = {name: _span_value(t.totals, s, e) for name, (s, e) in zip(names, spans)}
-    for column in raw.values():  # every column as long as the rows, whatever layout each table has
-        column.extend([None] * (len(nums) - len(column)))
-    return _Cols(kind, dict(raw), nums, notes, rows, parts[0].sheet, totals)
+            names = LAYOUTS[kind][t.width]
+            totals = {name: _span_value(t.totals, s, e) for name, (s, e) in zip(names, _spans(t))}
+    return _Cols(kind, [(t.rows, dict(zip(LAYOUTS[kind][t.width], _spans(t)))) for t in parts],
+                 parts[0].sheet, totals)
 
 
 def _section(cols: _Cols) -> str:
@@ -568,7 +576,7 @@ def _keep(cols: _Cols, ok: np.ndarray, reasons: list[tuple[np.ndarray, str]], sk
     bad = np.flatnonzero(~ok)
     for k in bad:
         reason = next((why for mask, why in reasons if mask[k]), "the row cannot be read")
-        skipped.append(SkippedRow(_section(cols), cols.nums[k], reason, _row_text(cols.rows[k])))
+        skipped.append(SkippedRow(_section(cols), cols.num(k), reason, _row_text(cols.row(k))))
     return ok
 
 
@@ -640,17 +648,17 @@ def _build(sheets: Sequence[Sheet], path: str, source: str, title: str, foreign:
 
 
 def _release_rows(sheets: Sequence[Sheet], layout: _Layout) -> None:
-    """Drop the sheets' and tables' references to the raw rows once :func:`_columns` has taken them over.
+    """Drop the sheets' and tables' references to the rows once each section's :class:`_Cols` holds them.
 
-    The rows are the largest thing the import holds (a Python object per cell); from here on only each
-    section's ``_Cols`` keeps them (to quote skipped rows), and :meth:`_Cols.release` frees them section by
-    section as soon as that section is parsed. The callers' Sheets are emptied: build consumes its input.
+    The rows are the largest thing the import holds; from here on only each section's ``_Cols`` keeps
+    them, and :meth:`_Cols.release` frees them section by section as soon as that section is parsed.
+    The callers' Sheets are emptied: build consumes its input.
     """
     for sheet in sheets:
         sheet.rows, sheet.nums, sheet.notes = [], [], {}
     for kind, item in layout.items:
         if kind == "table":
-            item.rows, item.notes = [], []
+            item.rows = Rows([], [], [])
 
 
 def _refuse_without_deals(layout: _Layout, tables: list[_RawTable], path: str, title: str) -> None:
@@ -862,20 +870,20 @@ class _Deals:
 
     idx: np.ndarray  # row index within the section
     time: np.ndarray  # datetime64[ns]
-    ns: list[int]
-    deal: list[int]
+    ns: array[int]
+    deal: array[int]
     symbol: list[str]
     type: list[str]
     direction: list[str]
-    volume: list[float]
-    price: list[float]
-    order: list[int]
+    volume: array[float]
+    price: array[float]
+    order: array[int]
     commission: np.ndarray
     fee: np.ndarray
     swap: np.ndarray
     profit: np.ndarray
     comment: list[str]
-    price_raw: list[Any]
+    decimals: dict[str, int]  # per symbol, the most decimals its prices are printed with
 
 
 def _opposite(side: str) -> str:
@@ -1065,13 +1073,14 @@ class _Builder:
         volume, _ = _volumes(c.col("volume"))
         price = _floats(c.col("price"))
         order = _floats(c.col("order"))
-        money = {k: np.nan_to_num(_floats(c.col(k))) for k in ("commission", "fee", "swap", "profit")}
+        profit_raw = _floats(c.col("profit"))
+        money = {k: np.nan_to_num(_floats(c.col(k))) for k in ("commission", "fee", "swap")}
+        money["profit"] = np.nan_to_num(profit_raw)
         is_trade = np.array([t in TRADE_TYPES for t in types], dtype=bool)
         no_time = np.isnat(time)
         no_type = np.array([not t for t in types], dtype=bool)
         bad_dir = is_trade & np.array([d not in DIRECTIONS for d in direction], dtype=bool)
         bad_trade = is_trade & (np.isnan(volume) | (volume <= 0) | np.isnan(order))
-        profit_raw = _floats(c.col("profit"))
         bad_cash = ~is_trade & np.isnan(profit_raw)
         ok = ~(no_time | no_type | bad_dir | bad_trade | bad_cash)
         _keep(c, ok, [
@@ -1082,33 +1091,29 @@ class _Builder:
             (bad_cash, "a balance deal without an amount"),
         ], skipped)
         idx = np.flatnonzero(ok)
+        ns = time[idx].astype("int64")
+        # MT5 writes deals in time order; sort defensively (stable) so that linking runs forwards.
+        if len(ns) > 1 and (np.diff(ns) < 0).any():
+            self.st.warnings.append("The Deals table is not in time order; it was sorted by time.")
+            idx = idx[np.argsort(ns, kind="stable")]
+            ns = time[idx].astype("int64")
         symbols = _texts(c.col("symbol"))
         comments = _texts(c.col("comment"))
-        price_raw = c.col("price")
-        tns = time[idx].astype("int64").tolist()
-        order_i = np.where(np.isnan(order), 0, order).astype("int64")
-        deal_i = np.where(np.isnan(deal), 0, deal).astype("int64")
         sel = idx.tolist()
-        d = _Deals(
-            idx=idx, time=time[idx], ns=tns, deal=deal_i[idx].tolist(),
-            symbol=[symbols[k] for k in sel], type=[types[k] for k in sel],
-            direction=[direction[k] for k in sel], volume=np.nan_to_num(volume[idx]).tolist(),
-            price=price[idx].tolist(), order=order_i[idx].tolist(),
+        picked = [symbols[k] for k in sel]
+        price_raw = c.col("price")
+        decimals = _symbol_decimals(picked, [price_raw[k] for k in sel])
+        del price_raw
+        # Numbers the linker reads one at a time are kept in arrays (8 bytes each), not lists of Python objects.
+        return _Deals(
+            idx=idx, time=time[idx], ns=_ints(ns), deal=_ints(_nan0(deal)[idx]),
+            symbol=picked, type=[types[k] for k in sel],
+            direction=[direction[k] for k in sel], volume=_reals(np.nan_to_num(volume[idx])),
+            price=_reals(price[idx]), order=_ints(_nan0(order)[idx]),
             commission=money["commission"][idx], fee=money["fee"][idx], swap=money["swap"][idx],
             profit=money["profit"][idx], comment=[comments[k] for k in sel],
-            price_raw=[price_raw[k] for k in sel],
+            decimals=decimals,
         )
-        # MT5 writes deals in time order; sort defensively (stable) so that linking runs forwards.
-        if len(d.ns) > 1 and any(a > b for a, b in zip(d.ns, d.ns[1:])):
-            self.st.warnings.append("The Deals table is not in time order; it was sorted by time.")
-            order_ = np.argsort(np.asarray(d.ns), kind="stable")
-            for name in ("idx", "time", "commission", "fee", "swap", "profit"):
-                setattr(d, name, getattr(d, name)[order_])
-            for name in ("ns", "deal", "symbol", "type", "direction", "volume", "price", "order", "comment",
-                         "price_raw"):
-                values = getattr(d, name)
-                setattr(d, name, [values[k] for k in order_])
-        return d
 
     # -- Orders -----------------------------------------------------------------------------
 
@@ -1193,6 +1198,8 @@ class _Builder:
         ], self.st.skipped)
         sel = np.flatnonzero(ok)
         symbols = _texts(c.col("symbol"))
+        notes = c.notes()
+        open_raw, close_raw = c.col("open_price"), c.col("close_price")
         self.pos = {
             "sel": sel,
             "pid": pid[sel].astype("int64"),
@@ -1202,17 +1209,18 @@ class _Builder:
             "symbol": [symbols[k] for k in sel],
             "lots": closed[sel],
             "total": total[sel],
-            "open_price": _floats(c.col("open_price"))[sel],
-            "close_price": _floats(c.col("close_price"))[sel],
+            "open_price": _floats(open_raw)[sel],
+            "close_price": _floats(close_raw)[sel],
             "sl": _nan_zero(_floats(c.col("sl"))[sel]),
             "tp": _nan_zero(_floats(c.col("tp"))[sel]),
             "commission": np.nan_to_num(_floats(c.col("commission"))[sel]),
             "swap": np.nan_to_num(_floats(c.col("swap"))[sel]),
             "profit": np.nan_to_num(_floats(c.col("profit"))[sel]),
-            "note": [c.notes[k] if c.notes else "" for k in sel],
-            "price_raw": [c.col("open_price")[k] for k in sel] + [c.col("close_price")[k] for k in sel],
+            "note": [notes[k] for k in sel],
         }
         p = self.pos
+        p["decimals"] = _symbol_decimals(p["symbol"] * 2, [open_raw[k] for k in sel] + [close_raw[k] for k in sel])
+        del open_raw, close_raw
         out = []
         o_ns = p["open_time"].astype("int64").tolist()
         c_ns = p["close_time"].astype("int64").tolist()
@@ -1288,7 +1296,7 @@ class _Builder:
             "swap": p["swap"],
             "profit": p["profit"],
             "comment": comments,
-            "digits": self._digits(p["symbol"], p["price_raw"], d),
+            "digits": self._digits(p["symbol"], p["decimals"], d),
             "is_partial": partial,
             "close_by": close_by,
             "stop_out": stop_out,
@@ -1333,13 +1341,11 @@ class _Builder:
                 return d.comment[i]
         return self.orders_comment.get(r.pid, "")
 
-    def _digits(self, symbols: list[str], price_raw: list[Any], d: _Deals) -> np.ndarray:
-        """Per symbol, the most decimals any of its prices is printed with (``price_raw`` holds one or
-        more price columns of the rows of ``symbols``, one after the other)."""
-        n = len(symbols)
-        all_syms = list(symbols) * (len(price_raw) // max(n, 1)) + list(d.symbol)
-        best = _symbol_decimals(all_syms, list(price_raw) + list(d.price_raw))
-        return np.array([min(best.get(s, 0), 10) for s in symbols], dtype="int8")
+    def _digits(self, symbols: list[str], decimals: dict[str, int], d: _Deals) -> np.ndarray:
+        """Per symbol, the most decimals any of its prices is printed with, in ``decimals`` (another table's)
+        or the deals."""
+        best = {s: max(decimals.get(s, 0), d.decimals.get(s, 0)) for s in set(symbols)}
+        return np.array([min(best[s], 10) for s in symbols], dtype="int8")
 
     # -- Trades rebuilt from deals (tester, or a history without its Positions table) --------
 
@@ -1376,7 +1382,7 @@ class _Builder:
             cols["is_partial"].append(len(outs) > 1 or r.vout < r.vin - _EPS)
             self._close_flags(d, r, k, close_by, stop_out, reasons)
         roots, suffixes = normalise_many(cols["symbol"])
-        digits = self._digits(cols["symbol"], [], d) if n else np.zeros(0, dtype="int8")
+        digits = self._digits(cols["symbol"], {}, d) if n else np.zeros(0, dtype="int8")
         self.st.trades = trades_frame({
             **{k: v for k, v in cols.items() if k not in ("open_time", "close_time")},
             "account": [self.login] * n,
@@ -1410,7 +1416,9 @@ class _Builder:
                           (bad_side, "the type is not buy or sell")], self.st.skipped)
             sel = np.flatnonzero(ok)
             ids = pid[sel].astype("int64")
-            symbols = [_texts(c.col("symbol"))[k] for k in sel]
+            all_symbols = _texts(c.col("symbol"))
+            symbols = [all_symbols[k] for k in sel]
+            all_comments = _texts(c.col("comment"))
             comm, fee = [], []
             for x in ids.tolist():
                 r = linker.by_id.get(x)
@@ -1421,9 +1429,10 @@ class _Builder:
                 else:
                     comm.append(float(sum(d.commission[i] for i in r.deals)))
                     fee.append(float(sum(d.fee[i] for i in r.deals)))
-            raw_comm = _floats(c.col("commission"))[sel] if "commission" in c.raw else None
+            raw_comm = _floats(c.col("commission"))[sel] if c.has("commission") else None
             roots, suffixes = normalise_many(symbols)
-            prices = [c.col("open_price")[k] for k in sel]
+            open_raw = c.col("open_price")
+            prices = [open_raw[k] for k in sel]
             dec = _decimals(prices) if len(sel) else np.zeros(0, dtype="int64")
             self.st.open_positions = open_frame({
                 "account": [self.login] * len(sel),
@@ -1442,7 +1451,7 @@ class _Builder:
                 "taxes": fee,
                 "swap": np.nan_to_num(_floats(c.col("swap"))[sel]),
                 "profit": np.nan_to_num(_floats(c.col("profit"))[sel]),
-                "comment": [_texts(c.col("comment"))[k] for k in sel],
+                "comment": [all_comments[k] for k in sel],
                 "digits": np.minimum(dec, 10).astype("int8"),
                 "source": [self.st.path] * len(sel),
             })

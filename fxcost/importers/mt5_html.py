@@ -15,12 +15,13 @@ the same cell boundaries and text cleaning as :mod:`fxcost.importers.htmltable`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
 from fxcost.importers import htmltable
 from fxcost.importers.mt5_build import Sheet, build, bulk
+from fxcost.importers.mt5_rows import Block
 from fxcost.model import Statement
 
 # A cell runs from its tag to the next cell, row or table tag (closing tags optional, as browsers
@@ -28,10 +29,8 @@ from fxcost.model import Statement
 _CELL = re.compile(r"(<t([dh])\b[^>]*>)([^<]*(?:<(?!/?t[dhr]\b|/?table\b)[^<]*)*)", re.IGNORECASE)
 #: Cell text the fast path accepts: no markup and no entity (then it equals the cleaned text);
 #: the first cell (the date) must not start with a space.
-_PLAIN = r"([^<&]*)"
-_PLAIN_FIRST = r"([^<&\s][^<&]*|)"
-#: Distinct cell texts remembered for sharing (about 10 MB); beyond that the cache starts afresh.
-_SHARED_MAX = 100_000
+_PLAIN = r"([^<&\x00]*)"
+_PLAIN_FIRST = r"([^<&\s\x00][^<&\x00]*|)"
 
 
 def read(text: str, path: str) -> Statement:
@@ -41,76 +40,150 @@ def read(text: str, path: str) -> Statement:
         UnsupportedReport: a Trade Account Report, or an MT5 report without a Deals table.
         ImportFailed: a report whose Deals table cannot be read.
     """
-    title = htmltable.title_text(text)
-    with bulk():
-        sheet = rows(text)
-    # The rows hold every value now. When this frame holds the only reference (load_file), this frees the
-    # document before the build, which is where the import's memory peaks.
+    box = [text]
     del text
+    return read_chunks(_drain(box), path)
+
+
+def read_chunks(chunks: Iterable[str], path: str) -> Statement:
+    """Import an MT5 report given as consecutive pieces of its decoded text (a file decoded as it is read).
+
+    Only a piece and the current row are in memory at a time, besides the compact rows (see :mod:`mt5_rows`).
+    """
+    with bulk():
+        sheet, title = rows(chunks)
     return build([sheet], path, "html", title)
 
 
+def _drain(box: list[str]) -> Iterator[str]:
+    """The one text in ``box``, handed over without keeping a reference (so it is freed once tokenised)."""
+    yield box.pop()
+
+
 class _Shape:
-    """A compiled data-row shape: its regex and how its groups map to column positions."""
+    """A compiled data-row shape: its regex, how its groups map to column positions, its filler positions."""
 
-    __slots__ = ("regex", "get", "note")
+    __slots__ = ("regex", "get", "note", "width", "fill")
 
-    def __init__(self, regex: re.Pattern[str], get: Callable[[tuple[Any, ...]], tuple[Any, ...]], note: int | None):
+    def __init__(self, regex: re.Pattern[str], get: Callable[[tuple[Any, ...]], tuple[Any, ...]], note: int | None,
+                 width: int, fill: frozenset[int]):
         self.regex = regex
         self.get = get
         self.note = note
+        self.width = width
+        self.fill = fill
 
 
-def rows(text: str) -> Sheet:
-    """The document's table rows as cell values by column position (see the module docstring)."""
+def rows(chunks: Iterable[str]) -> tuple[Sheet, str]:
+    """The document's table rows as cell values by column position, and its title (see the module docstring).
+
+    Rows matched by a compiled shape go into :class:`Block` runs; every other row is a list of cell texts.
+    """
     out: list[Any] = []
     nums: list[int] = []
     notes: dict[int, str] = {}
     shapes: dict[tuple[str, ...], _Shape | None] = {}
     shape: _Shape | None = None
-    # Equal cell texts of fast-path rows share one string (a bounded cache): every row repeats its symbol,
-    # type, direction, volume and zero amounts, and a string object per cell is most of the import's memory.
-    shared: dict[str, str] = {}
-    share = shared.setdefault
-    # Each row is matched in place, text[start:end] (no list of row strings: that would copy the document).
-    for k, (start, end) in enumerate(htmltable.row_spans(text), 1):
-        if shape is not None:
-            m = shape.regex.match(text, start, end)
-            if m:
-                if len(shared) > _SHARED_MAX:
-                    shared.clear()
-                g = m.groups()
-                g = tuple(map(share, g, g))
-                if shape.note is not None and g[shape.note]:
-                    notes[len(out)] = g[shape.note]
-                out.append(shape.get(g))
-                nums.append(k)
+    block: Block | None = None
+    head = [""]
+    k = 0
+    for text, spans in _row_spans(_with_head(chunks, head)):
+        # Each row is matched in place, text[start:end] (no list of row strings: that would copy the text).
+        for start, end in spans:
+            k += 1
+            if shape is not None:
+                m = shape.regex.match(text, start, end)
+                if m:
+                    g = m.groups()
+                    values = shape.get(g)
+                    if _looks_like_date(values[0]):  # a Block holds data rows only (mt5_build relies on it)
+                        if block is None:
+                            block = Block(shape.width, shape.fill)
+                            out.append(block)
+                            nums.append(k)
+                        block.add(values, k, g[shape.note] if shape.note is not None else None)
+                        continue
+            if block is not None:
+                block.close()
+                block = None
+            cells = _CELL.findall(text, start, end)
+            if not cells:
                 continue
-        cells = _CELL.findall(text, start, end)
-        if not cells:
+            row: list[Any] = []
+            note = None
+            for _tag, _kind, inner in cells:
+                attrs = _tag[3:-1]
+                text_ = htmltable.cell_text(inner)
+                if _hidden(attrs):
+                    note = text_
+                    continue
+                row.append(text_)
+                span = _colspan(attrs)
+                if span > 1:
+                    row.extend([None] * (span - 1))
+            if note:
+                notes[len(out)] = note
+            out.append(row)
+            nums.append(k)
+            if row and _looks_like_date(row[0]):
+                key = tuple(tag for tag, _, _ in cells)
+                if key not in shapes:
+                    shapes[key] = _compile(cells)
+                shape = shapes[key]
+    if block is not None:
+        block.close()
+    return Sheet(out, nums, notes, ""), htmltable.title_text(head[0])
+
+
+def _row_spans(chunks: Iterable[str]) -> Iterator[tuple[str, list[tuple[int, int]]]]:
+    """For each piece of text, (text, spans of the complete rows in it), as :func:`htmltable.row_spans` finds
+    them in the whole document: a row runs from after its ``<tr ...>`` tag to the next one (or the end).
+
+    The unfinished row at the end of a piece is carried into the next; pieces without a row tag are only
+    collected, so a long row costs one join, not one per piece.
+    """
+    parts: list[str] = []  # the unfinished row (after its <tr ...> tag), or the tail of the text before any row
+    inside = False
+    for chunk in chunks:
+        if parts and not htmltable.ROW_TAG.search(_tail(parts) + chunk):
+            parts.append(chunk)
             continue
-        row: list[Any] = []
-        note = None
-        for _tag, _kind, inner in cells:
-            attrs = _tag[3:-1]
-            text_ = htmltable.cell_text(inner)
-            if _hidden(attrs):
-                note = text_
-                continue
-            row.append(text_)
-            span = _colspan(attrs)
-            if span > 1:
-                row.extend([None] * (span - 1))
-        if note:
-            notes[len(out)] = note
-        out.append(row)
-        nums.append(k)
-        if row and _looks_like_date(row[0]):
-            key = tuple(tag for tag, _, _ in cells)
-            if key not in shapes:
-                shapes[key] = _compile(cells)
-            shape = shapes[key]
-    return Sheet(out, nums, notes, "")
+        text = "".join(parts) + chunk if parts else chunk
+        del chunk
+        spans: list[tuple[int, int]] = []
+        start = 0 if inside else None
+        for m in htmltable.ROW_TAG.finditer(text):
+            if start is not None:
+                spans.append((start, m.start()))
+            start = m.end()
+        if start is None:
+            lt = text.rfind("<")  # a <tr tag cut by the piece boundary starts at the last "<"
+            parts = [text[lt:]] if lt >= 0 else []
+        else:
+            inside = True
+            parts = [text[start:]]
+        yield text, spans
+        del text
+    if inside:
+        text = "".join(parts)
+        yield text, [(0, len(text))]
+
+
+def _tail(parts: list[str]) -> str:
+    """The collected text from its last "<" on: where a ``<tr ...>`` tag split across pieces would start."""
+    for i in range(len(parts) - 1, -1, -1):
+        lt = parts[i].rfind("<")
+        if lt >= 0:
+            return parts[i][lt:] + "".join(parts[i + 1:])
+    return ""
+
+
+def _with_head(chunks: Iterable[str], head: list[str]) -> Iterator[str]:
+    """Pass the pieces on, collecting the document's first characters in ``head[0]`` (where its title is)."""
+    for chunk in chunks:
+        if len(head[0]) < htmltable.TITLE_CHARS:
+            head[0] += chunk[:htmltable.TITLE_CHARS - len(head[0])]
+        yield chunk
 
 
 def _hidden(attrs: str) -> bool:
@@ -157,4 +230,5 @@ def _compile(cells: list[tuple[str, str, str]]) -> _Shape | None:
     def get(groups: tuple[Any, ...]) -> tuple[Any, ...]:
         return getter(groups + none_tail)
 
-    return _Shape(re.compile("".join(parts)), get, note)
+    fill = frozenset(p for p, i in enumerate(index) if i < 0)
+    return _Shape(re.compile("".join(parts)), get, note, len(index), fill)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import re
+from collections.abc import Iterator
 from datetime import datetime
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -47,6 +50,44 @@ def decode(data: bytes, codepages: tuple[str, ...] = DEFAULT_CODEPAGES) -> str:
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("cp1252", errors="replace")
+
+
+def utf16_codec(head: bytes) -> tuple[str, int] | None:
+    """(codec, BOM length) when the file starting with ``head`` is UTF-16 by :func:`decode`'s rules, else None."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return None
+    if head.startswith(b"\xff\xfe"):
+        return "utf-16-le", 2
+    if head.startswith(b"\xfe\xff"):
+        return "utf-16-be", 2
+    return ("utf-16-le", 0) if _looks_utf16(head) else None
+
+
+#: Bytes read and decoded at a time by :func:`decode_pieces` (2 MB of text for an MT5 report).
+PIECE_BYTES = 4 << 20
+
+
+def decode_pieces(stream: BinaryIO, size: int, codec: tuple[str, int], piece: int = PIECE_BYTES) -> Iterator[str]:
+    """The text of a UTF-16 file (``codec`` from :func:`utf16_codec`) decoded piece by piece as it is read.
+
+    The pieces joined equal :func:`decode` of the whole file, without ever holding the whole file.
+    """
+    name, bom = codec
+    stream.seek(bom)
+    left = size - bom
+    left -= left % 2  # a stray byte appended after the last character (FORMATS.md 1)
+    decoder = codecs.getincrementaldecoder(name)("replace")
+    while left > 0:
+        data = stream.read(min(piece, left))
+        if not data:
+            break
+        left -= len(data)
+        text = decoder.decode(data, final=left <= 0)
+        if text:
+            yield text
+    rest = decoder.decode(b"", final=True)
+    if rest:
+        yield rest
 
 
 def _looks_utf16(data: bytes) -> bool:

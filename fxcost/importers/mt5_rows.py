@@ -1,0 +1,177 @@
+"""Compact storage of an MT5 report's data rows: runs of same-shaped rows kept column-wise as joined text.
+
+A 100k-position HTML report has ~500k data rows and ~7M cells. As one Python string per cell they take
+~270 MB; a :class:`Block` keeps each column of a run of rows as a few long strings (cells joined by NUL,
+which no HTML cell the fast tokenizer accepts contains), about one byte per character. Cells become
+Python objects again only one column at a time, while mt5_build parses that column.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Any
+
+#: Joins the cells of a column; the HTML tokenizer never lets it into a fast-path cell.
+SEP = "\x00"
+#: Rows per joined chunk: small enough that reading one row back splits little, large enough to be compact.
+CHUNK = 2048
+
+
+def blank(v: Any) -> bool:
+    """An empty cell: None or only spaces."""
+    return v is None or (type(v) is str and not v.strip())
+
+
+def span_value(row: Sequence[Any], start: int, end: int) -> Any:
+    """The value of a column that may cover several positions (colspan / merged cells)."""
+    for p in range(start, min(end, len(row))):
+        v = row[p]
+        if not blank(v):
+            return v
+    return row[start] if start < len(row) else None
+
+
+class Block:
+    """Consecutive data rows of one shape: ``width`` positions, ``fill`` those a colspan covers (always None).
+
+    Rows are added as tuples of ``width`` values (str at the real positions); :meth:`close` once the last is in.
+    """
+
+    __slots__ = ("width", "fill", "chunks", "count", "nums", "notes", "_pending")
+
+    def __init__(self, width: int, fill: frozenset[int]) -> None:
+        self.width = width
+        self.fill = fill
+        self.chunks: list[list[str]] = [[] for _ in range(width)]
+        self.count = 0
+        self.nums = array("q")  # each row's number in the file
+        self.notes: dict[int, str] = {}  # row index -> hidden cell text
+        self._pending: list[tuple[Any, ...]] = []
+
+    def add(self, row: tuple[Any, ...], num: int, note: str | None = None) -> None:
+        if note:
+            self.notes[self.count] = note
+        self._pending.append(row)
+        self.nums.append(num)
+        self.count += 1
+        if len(self._pending) >= CHUNK:
+            self._flush()
+
+    def close(self) -> None:
+        if self._pending:
+            self._flush()
+
+    def _flush(self) -> None:
+        for p, values in enumerate(zip(*self._pending)):
+            if p not in self.fill:
+                self.chunks[p].append(SEP.join(values))
+        self._pending = []
+
+    def __len__(self) -> int:
+        return self.count
+
+    def column(self, p: int) -> list[Any]:
+        """Every row's value at position ``p`` (None where the shape has no cell there)."""
+        if p >= self.width or p in self.fill:
+            return [None] * self.count
+        out: list[Any] = []
+        for chunk in self.chunks[p]:
+            out.extend(chunk.split(SEP))
+        return out
+
+    def rows(self, start: int = 0, stop: int | None = None) -> list[tuple[Any, ...]]:
+        """Rows ``start:stop`` as tuples (only the chunks holding them are split)."""
+        stop = self.count if stop is None else min(stop, self.count)
+        if start >= stop:
+            return []
+        first, last = start // CHUNK, (stop - 1) // CHUNK
+        columns = []
+        for p in range(self.width):
+            if p in self.fill:
+                columns.append([None] * ((last - first + 1) * CHUNK))
+                continue
+            values: list[Any] = []
+            for chunk in self.chunks[p][first:last + 1]:
+                values.extend(chunk.split(SEP))
+            columns.append(values)
+        off = first * CHUNK
+        return [tuple(col[k - off] for col in columns) for k in range(start, stop)]
+
+
+class Rows:
+    """A table's data rows in document order: plain rows (sequences of values) and :class:`Block` runs.
+
+    ``nums`` and ``notes`` give each plain row's number in the file and hidden-cell text; a Block carries
+    its own. Read by row (``head``, ``row``) or by column (``column``), never all cells at once.
+    """
+
+    def __init__(self, items: list[Any], nums: list[int], notes: list[str]) -> None:
+        self.items = items
+        self._nums = nums
+        self._notes = notes
+        self._starts: list[int] = []  # first row index of each item
+        n = 0
+        for item in items:
+            self._starts.append(n)
+            n += len(item) if type(item) is Block else 1
+        self.count = n
+
+    def __len__(self) -> int:
+        return self.count
+
+    def _locate(self, k: int) -> tuple[int, int]:
+        i = bisect_right(self._starts, k) - 1
+        return i, k - self._starts[i]
+
+    def row(self, k: int) -> Sequence[Any]:
+        i, off = self._locate(k)
+        item = self.items[i]
+        return item.rows(off, off + 1)[0] if type(item) is Block else item
+
+    def num(self, k: int) -> int:
+        i, off = self._locate(k)
+        item = self.items[i]
+        return int(item.nums[off]) if type(item) is Block else self._nums[i]
+
+    def head(self, n: int) -> list[Sequence[Any]]:
+        """The first ``n`` rows."""
+        out: list[Sequence[Any]] = []
+        for item in self.items:
+            if len(out) >= n:
+                break
+            out.extend(item.rows(0, n - len(out)) if type(item) is Block else [item])
+        return out[:n]
+
+    def nums(self) -> list[int]:
+        out: list[int] = []
+        for i, item in enumerate(self.items):
+            out.extend(item.nums.tolist() if type(item) is Block else [self._nums[i]])
+        return out
+
+    def notes(self) -> list[str]:
+        out: list[str] = []
+        for i, item in enumerate(self.items):
+            if type(item) is Block:
+                out.extend([item.notes.get(k, "") for k in range(len(item))] if item.notes else [""] * len(item))
+            else:
+                out.append(self._notes[i] if self._notes else "")
+        return out
+
+    def column(self, start: int, end: int) -> list[Any]:
+        """Each row's value of the column covering positions ``start:end`` (see :func:`span_value`)."""
+        out: list[Any] = []
+        merged = end - start > 1
+        for item in self.items:
+            if type(item) is Block:
+                if start in item.fill and merged:
+                    out.extend(span_value(r, start, end) for r in item.rows())
+                else:
+                    out.extend(item.column(start))
+                continue
+            v = item[start] if start < len(item) else None
+            # Merged cells (XLSX) may hold the value in a later position of the column's span;
+            # an HTML cell always starts at the span's first position (an empty one is "").
+            out.append(span_value(item, start, end) if v is None and merged else v)
+        return out
