@@ -24,7 +24,7 @@ from fxcost.importers import text as tx
 from fxcost.importers.detect import identify
 from fxcost.model import SkippedRow, Statement
 
-#: Largest file fxcost will try to read (a 100k-trade MT5 HTML report is ~60 MB).
+#: Largest file fxcost will try to read (a 100k-position MT5 HTML report, the bulkiest format, is ~370 MB).
 MAX_FILE_BYTES = 1_000_000_000
 
 

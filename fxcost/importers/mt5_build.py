@@ -909,11 +909,18 @@ class _Linker:
         self.learn = not multipliers
         self.learnt: dict[str, list[float]] = defaultdict(list)
         self.active: dict[tuple[str, str], dict[int, _Pos]] = defaultdict(dict)
-        self.closing: dict[tuple[str, str, int], list[_Pos]] = defaultdict(list)
+        # Positions by close time: one _Pos, or a list when several close at the same time (a dict keyed by
+        # (symbol, side, time) tuples holding lists costs ~170 bytes more per position).
+        self.closing: dict[int, _Pos | list[_Pos]] = {}
         self.table_by_key: dict[tuple[str, str], list[_Pos]] = defaultdict(list)
         for p in positions:
             if p.row >= 0 and p.close_ns is not None:
-                self.closing[(p.symbol, p.side, p.close_ns)].append(p)
+                at = self.closing.setdefault(p.close_ns, p)
+                if at is not p:
+                    if type(at) is list:
+                        at.append(p)
+                    else:
+                        self.closing[p.close_ns] = [at, p]
                 self.table_by_key[(p.symbol, p.side)].append(p)
 
     def link(self, d: _Deals) -> list[_Pos | None]:
@@ -976,7 +983,9 @@ class _Linker:
 
     def _choose(self, sym: str, side: str, vol: float, t: int, price: float, profit: float) -> _Pos | None:
         # Fast path: the one position the Positions table closes now, with exactly this volume left.
-        exact = [r for r in self.closing.get((sym, side, t), ()) if abs(self._left(r) - vol) < _EPS]
+        at = self.closing.get(t)
+        exact = [r for r in (() if at is None else at if type(at) is list else (at,))
+                 if r.symbol == sym and r.side == side and abs(self._left(r) - vol) < _EPS]
         if len(exact) == 1:
             return exact[0]
         act = self.active.get((sym, side))
