@@ -11,7 +11,6 @@ from pathlib import Path
 
 from fxcost.errors import ImportCancelled, ImportFailed
 from fxcost.importers import load_file
-from fxcost.importers.csv_table import CURRENCY_UNKNOWN
 from fxcost.portfolio import Portfolio, merge
 
 log = logging.getLogger(__name__)
@@ -26,13 +25,13 @@ def import_files(
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
     csv_mapping: Mapping[str, str] | None = None,
-    currency: str | None = None,
+    currency: str | Mapping[str, str] | None = None,
 ) -> Portfolio:
     """Import every file, merge them into accounts, reconcile each file.
 
     A file that fails is recorded in ``Portfolio.failures`` with its message; the others
-    still import. ``currency`` is the account currency of files that print none (CSV trade lists).
-    Raises ImportCancelled when ``is_cancelled()`` turns true between files.
+    still import. ``currency`` is the account currency of files that print none (CSV trade lists):
+    one code for all, or a code per path. Raises ImportCancelled when ``is_cancelled()`` turns true between files.
     """
     paths = [str(p) for p in paths]
     statements = []
@@ -43,11 +42,8 @@ def import_files(
         if progress:
             progress(i / max(1, len(paths)), f"Reading {Path(path).name}")
         try:
-            st = load_file(path, csv_mapping=csv_mapping)
-            if currency and not st.account.currency:  # a CSV names none; a report's own currency wins
-                st.account.currency = currency.upper()
-                st.warnings = [w for w in st.warnings if w != CURRENCY_UNKNOWN]
-            statements.append(st)
+            ccy = currency.get(path) if isinstance(currency, Mapping) else currency
+            statements.append(load_file(path, csv_mapping=csv_mapping, csv_currency=ccy))
         except ImportFailed as exc:
             log.warning("import failed: %s", exc)
             failures.append((path, exc.message))
@@ -69,6 +65,7 @@ def run(
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
     csv_mapping: Mapping[str, str] | None = None,
+    currency: str | Mapping[str, str] | None = None,
 ):
     """Import ``paths`` and analyse them: the whole job behind the GUI's Open and the CLI's report."""
     from fxcost.analysis.engine import analyse
@@ -77,7 +74,8 @@ def run(
         if progress:
             progress(frac * 0.8, msg)
 
-    portfolio = import_files(paths, progress=scaled, is_cancelled=is_cancelled, csv_mapping=csv_mapping)
+    portfolio = import_files(paths, progress=scaled, is_cancelled=is_cancelled, csv_mapping=csv_mapping,
+                             currency=currency)
     if is_cancelled and is_cancelled():
         raise ImportCancelled("Import cancelled.")
     if progress:

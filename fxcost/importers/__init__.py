@@ -28,8 +28,12 @@ from fxcost.model import SkippedRow, Statement
 MAX_FILE_BYTES = 1_000_000_000
 
 
-def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None) -> Statement:
+def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None,
+              csv_currency: str | None = None) -> Statement:
     """Import one file, whatever its kind, into a :class:`Statement`.
+
+    ``csv_mapping`` and ``csv_currency`` are for CSV trade lists: the columns fxcost cannot name itself and the
+    account currency, which a CSV never prints.
 
     Raises:
         ImportFailed: with a specific message when the file cannot be imported.
@@ -51,13 +55,14 @@ def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None)
         box = [p.read_bytes()]
     except OSError as exc:
         raise ImportFailed(path, f"The file cannot be read: {exc.strerror or exc}.") from exc
-    return _load(box, path, csv_mapping)
+    return _load(box, path, csv_mapping, csv_currency)
 
 
-def load_bytes(data: bytes, path: str = "", *, csv_mapping: Mapping[str, str] | None = None) -> Statement:
+def load_bytes(data: bytes, path: str = "", *, csv_mapping: Mapping[str, str] | None = None,
+               csv_currency: str | None = None) -> Statement:
     """Import a file's content (``path`` is only used in messages and the ``source`` column)."""
     st = _load_streamed(io.BytesIO(data), len(data), path)
-    return st if st is not None else _load([data], path, csv_mapping)
+    return st if st is not None else _load([data], path, csv_mapping, csv_currency)
 
 
 #: Bytes looked at to tell whether a file is read as a stream: enough for :func:`identify`'s probe of the
@@ -87,7 +92,7 @@ def _load_streamed(stream: BinaryIO, size: int, path: str) -> Statement | None:
     return _drop_implausible(_guard(lambda: mt5_html.read_chunks(tx.decode_pieces(stream, size, codec), path), path))
 
 
-def _load(box: list[bytes], path: str, csv_mapping: Mapping[str, str] | None) -> Statement:
+def _load(box: list[bytes], path: str, csv_mapping: Mapping[str, str] | None, csv_currency: str | None) -> Statement:
     """Import the bytes in ``box`` (taken out of it).
 
     The bytes and the decoded text are passed on in a one-item list and popped by the callee, so
@@ -101,12 +106,8 @@ def _load(box: list[bytes], path: str, csv_mapping: Mapping[str, str] | None) ->
         del data  # the text is all a text reader needs
     doc = [text or ""]
     del text
-    return _drop_implausible(_read(kind, doc, data if kind == "xlsx" else b"", path, csv_mapping))
-
-
-def _read(kind: str, doc: list[str], data: bytes, path: str, csv_mapping: Mapping[str, str] | None) -> Statement:
-    """The reader for ``kind`` on the text in ``doc`` (popped) or, for XLSX, the bytes."""
-    return _guard(lambda: _reader(kind, doc, data, path, csv_mapping), path)
+    csv = (csv_mapping, csv_currency)
+    return _drop_implausible(_guard(lambda: _reader(kind, doc, data if kind == "xlsx" else b"", path, *csv), path))
 
 
 def _guard(read: Callable[[], Statement], path: str) -> Statement:
@@ -119,8 +120,9 @@ def _guard(read: Callable[[], Statement], path: str) -> Statement:
         raise ImportFailed(path, "The file is nested too deeply to be a MetaTrader report.") from exc
 
 
-def _reader(kind: str, doc: list[str], data: bytes, path: str, csv_mapping: Mapping[str, str] | None) -> Statement:
-    """The reader module for ``kind``, called on its input."""
+def _reader(kind: str, doc: list[str], data: bytes, path: str, csv_mapping: Mapping[str, str] | None,
+            csv_currency: str | None) -> Statement:
+    """The reader for ``kind`` on the text in ``doc`` (popped) or, for XLSX, the bytes."""
     if kind == "mt4_html":
         from fxcost.importers import mt4_html
 
@@ -140,7 +142,7 @@ def _reader(kind: str, doc: list[str], data: bytes, path: str, csv_mapping: Mapp
     if kind == "csv":
         from fxcost.importers import csv_table
 
-        return csv_table.read(doc.pop(), path, csv_mapping)
+        return csv_table.read(doc.pop(), path, csv_mapping, csv_currency)
     raise ImportFailed(path, f"No reader for files of kind {kind!r}.")
 
 

@@ -46,12 +46,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "comment": ("comment", "comments", "note", "notes"),
     "magic": ("magic", "magicnumber", "expert", "eaid"),
     "status": ("status", "state"),
+    "currency": ("currency", "ccy", "accountcurrency", "depositcurrency", "profitcurrency"),
 }
 
-#: The warning a CSV import carries until the account currency is given (``pipeline.import_files(currency=)``).
-CURRENCY_UNKNOWN = ("A CSV does not say the account's currency: its money is taken as USD (give the currency with "
-                    "--currency EUR, for example). If the account is in another currency, amounts converted to USD "
-                    "(cost per million, merged totals) are wrong.")
+#: The warning of a CSV import that was not given the account currency and has no currency column.
+CURRENCY_UNKNOWN = ("The CSV file does not say the account's currency: its money is taken as USD. If the account is in "
+                    "another currency, amounts converted to USD (cost per million, merged totals) are wrong: choose "
+                    "the currency with the link under the file in the app's Import tab (on the command line: --currency EUR, "
+                    "for example).")
 
 #: Columns a CSV must have for fxcost to compute anything.
 REQUIRED = ("open_time", "close_time", "side", "lots", "symbol", "profit")
@@ -120,8 +122,12 @@ def _table(text: str, path: str, nrows: int | None = None) -> tuple[pd.DataFrame
     return raw.drop(columns=blank), sep
 
 
-def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Statement:
-    """Read a CSV trade list. ``mapping`` overrides or supplies columns: canonical -> header."""
+def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currency: str | None = None) -> Statement:
+    """Read a CSV trade list. ``mapping`` overrides or supplies columns: canonical -> header.
+
+    ``currency`` is the account currency (a CSV prints none); without it, a currency column holding one code
+    names it, else the money is taken as USD with a warning.
+    """
     raw, sep = _table(text, path)
     columns = _map_columns(list(raw.columns), mapping, path)
     missing = [c for c in REQUIRED if c not in columns]
@@ -246,8 +252,9 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None) -> Stat
         notes.append("The CSV has no commission or swap columns: they are taken as 0.")
     if "ticket" not in columns:
         notes.append("The CSV has no ticket column: trades are numbered by their line in the file.")
-    notes.append(CURRENCY_UNKNOWN)
-    account = Account(source_format="csv")
+    account = Account(source_format="csv", currency=(currency or _currency_column(col.get("currency"), notes)).upper())
+    if not account.currency:
+        notes.append(CURRENCY_UNKNOWN)
     return Statement(path=path, format="csv", account=account, trades=trades, open_positions=open_positions,
                      cash=cash_events, warnings=notes, skipped=skipped)
 
@@ -263,6 +270,19 @@ def _sniff(text: str) -> str:
         if score > best_score:
             best, best_score = sep, score
     return best
+
+
+def _currency_column(values: pd.Series | None, notes: list[str]) -> str:
+    """The account currency from a currency column: its one code, or '' (with a note when it holds several)."""
+    if values is None:
+        return ""
+    codes = {v.upper() for v in values if v}
+    if len(codes) == 1 and (code := codes.pop()).isalpha() and (len(code) == 3 or code in model.CENT_CURRENCIES):
+        return code
+    if codes:
+        notes.append(f"The CSV's currency column holds {len(codes)} different values "
+                     f"({', '.join(sorted(codes)[:5])}); it does not name one account currency.")
+    return ""
 
 
 def _map_columns(headers: list[str], mapping: Mapping[str, str] | None, path: str) -> dict[str, str]:

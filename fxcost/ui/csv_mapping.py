@@ -1,4 +1,4 @@
-"""The column-mapping dialog: which column of a CSV file holds each value fxcost needs."""
+"""The CSV dialogs: which column of a CSV file holds each value fxcost needs, and the account's currency."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ import os
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from fxcost.analysis.instruments import CENT
+from fxcost.analysis.programs import CURRENCIES
 from fxcost.importers.csv_table import REQUIRED
 from fxcost.ui.dialogs import error_and_buttons
+
+#: Offered first: the currencies most trading accounts are held in.
+COMMON_CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CHF", "AUD", "CAD")
 
 #: What the dialog asks for, in order: (canonical column, label). Required ones first.
 FIELDS = (
@@ -21,7 +26,8 @@ FIELDS = (
 class CsvMappingDialog(QDialog):
     """One drop-down of the file's columns per value; OK once every required value has its own column."""
 
-    def __init__(self, path: str, headers: list[str], proposal: dict[str, str], parent: QWidget | None = None):
+    def __init__(self, path: str, headers: list[str], proposal: dict[str, str], parent: QWidget | None = None,
+                 currency: str = ""):
         super().__init__(parent)
         self.setWindowTitle("fxcost: which column is which?")
         layout = QVBoxLayout(self)
@@ -41,9 +47,14 @@ class CsvMappingDialog(QDialog):
             combo.currentIndexChanged.connect(self.revalidate)
             self.combos[key] = combo
             form.addRow(label, combo)
+        self.currency_combo = currency_combo(currency)
+        form.addRow("Account currency", self.currency_combo)
         layout.addLayout(form)
         self.error, self.buttons = error_and_buttons(self, layout)
         self.revalidate()
+
+    def currency(self) -> str:
+        return self.currency_combo.currentData()
 
     def mapping(self) -> dict[str, str]:
         """canonical column -> the file's header, for the columns chosen."""
@@ -57,3 +68,36 @@ class CsvMappingDialog(QDialog):
                    f"Each column can hold one value only: {', '.join(twice)}." if twice else "")
         self.error.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+
+def currency_combo(current: str = "") -> QComboBox:
+    """The account currencies fxcost can convert (common ones first), ``current`` (or USD) selected."""
+    combo = QComboBox()
+    combo.setObjectName("csv-currency")
+    rest = sorted(set(CURRENCIES) - set(COMMON_CURRENCIES))
+    for code in (*COMMON_CURRENCIES, *rest):
+        combo.addItem(f"{code} (1/100 {CENT[code][0]}, cent account)" if code in CENT else code, code)
+    combo.setCurrentIndex(max(0, combo.findData((current or "USD").upper())))
+    return combo
+
+
+class CsvCurrencyDialog(QDialog):
+    """Which currency the account of a CSV trade list is in (a CSV never says)."""
+
+    def __init__(self, path: str, parent: QWidget | None = None, currency: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle("fxcost: account currency")
+        layout = QVBoxLayout(self)
+        intro = QLabel(f"<b>{os.path.basename(path)}</b> does not say which currency its account is in. fxcost needs "
+                       "it to convert costs to USD and to merge accounts. Which is it? (fxcost remembers your "
+                       "answer for this file.)")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.combo = currency_combo(currency)
+        form.addRow("Account currency", self.combo)
+        layout.addLayout(form)
+        self.error, self.buttons = error_and_buttons(self, layout)
+
+    def currency(self) -> str:
+        return self.combo.currentData()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+from urllib.parse import quote, unquote
 
 from PySide6.QtWidgets import QTextBrowser
 
@@ -14,6 +15,8 @@ from fxcost.report import json_summary
 #: How the reconciliation's and the totals' keys read in the panel (others: "some_key" -> "Some key").
 LABELS = {"closed_pl": "Closed trade P/L", "total_net_profit": "Total net profit", "rebate_like":
           "Rebate-like cash rows", "broker_net": "Net (balance change)", "taxes": "Taxes / fees"}
+#: Link target of "Set the account currency…" under a CSV file; the file's path follows, URL-quoted.
+CURRENCY_LINK = "fxcost-currency:"
 #: Keys that count things: shown without decimals.
 COUNTS = ("trades", "deals", "positions", "orders")
 
@@ -40,6 +43,8 @@ def render_html(portfolio: Portfolio) -> str:
             f"Account <b>{esc(a.login or '(not printed)')}</b> {esc(a.name)} · {esc(a.broker)} · "
             f"{esc(a.currency or '?')}" + (f" · 1:{a.leverage}" if a.leverage else "") + "<br>"
         )
+        if st.format == "csv" and not a.currency:  # a CSV prints none: the user says which (MainWindow asks)
+            parts.append(f"<a href='{CURRENCY_LINK}{quote(st.path)}'>Set the account currency…</a><br>")
         parts.append(
             f"{len(st.trades)} closed trades · {len(st.open_positions)} open positions · "
             f"{len(st.orders)} pending orders · {len(st.cash)} cash events</p>"
@@ -84,7 +89,13 @@ class ImportPanel(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("import-panel")
         self.setOpenExternalLinks(False)
+        self.setOpenLinks(False)  # links are actions (anchorClicked), never pages to load
         self.setHtml("<p>Open a MetaTrader 4/5 history export (File ▸ Open, or drop files on the window).</p>")
 
     def set_portfolio(self, portfolio: Portfolio) -> None:
         self.setHtml(render_html(portfolio))
+
+
+def currency_link_path(url: str) -> str | None:
+    """The CSV file a "Set the account currency…" link is for, or None for any other link."""
+    return unquote(url[len(CURRENCY_LINK):]) if url.startswith(CURRENCY_LINK) else None

@@ -29,7 +29,7 @@ from fxcost.ui import viewdata
 from fxcost.ui.charts import ChartsView
 from fxcost.ui.compare_view import CompareView
 from fxcost.ui.ib_view import IBView
-from fxcost.ui.import_panel import ImportPanel
+from fxcost.ui.import_panel import ImportPanel, currency_link_path
 from fxcost.ui.overview import OverviewView
 from fxcost.ui.settings import Settings
 from fxcost.ui.setup_panel import SetupPanel, SetupState, build_settings
@@ -43,7 +43,7 @@ TABS = (("import", "Import"), ("overview", "Overview"), ("trades", "Trades"), ("
         ("compare", "Compare"), ("ib", "IB"))
 
 
-def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None, csv_mapping=None):
+def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None, csv_mapping=None, currency=None):
     """Worker body of Open: import + analyse (fxcost.pipeline.run), then every view's data.
 
     ``publish`` gets the Overview's and the Trades table's data first (viewdata.prepare).
@@ -52,7 +52,7 @@ def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None,
 
     settings = build_settings(state, catalog, cache)
     result = run(files, settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled,
-                 csv_mapping=csv_mapping)
+                 csv_mapping=csv_mapping, currency=currency)
     return viewdata.prepare(result, ib_program=catalog.programs.get(state.ib_program),
                             progress=lambda f, m: progress(0.8 + f * 0.2, m), is_cancelled=is_cancelled,
                             publish=publish)
@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
         self._shown_parts: frozenset[str] = frozenset()  # views already showing the running worker's analysis
         self._export_result = ""
         self._open_paths: list[str] = []  # what the running or last Open imports
+        self._open_mapping: dict[str, str] | None = None  # and the CSV column mapping it was given
+        self._reopen_with: tuple[list[str], dict[str, str] | None] | None = None  # files to open once it stops
         self.setWindowTitle(f"fxcost {__version__}")
         self.setAcceptDrops(True)
         self.resize(1280, 820)
@@ -124,6 +126,7 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("views")
         self.tabs.setDocumentMode(True)
         self.summary = ImportPanel()
+        self.summary.anchorClicked.connect(self._summary_link)
         self.overview = OverviewView()
         self.trades = TradesView()
         self.charts = ChartsView()
@@ -344,14 +347,18 @@ class MainWindow(QMainWindow):
         ``csv_mapping`` (canonical column -> header) is for CSV files whose columns fxcost cannot name itself.
         """
         files = [str(f) for f in files]
+        known = self.settings.csv_currencies()
+        currency = {f: known[os.path.abspath(f)] for f in files if os.path.abspath(f) in known}
         if self._worker is not None:
             if self._worker_kind != "analyse":
                 return  # one Open at a time; the toolbar button is disabled meanwhile
             self._worker.cancel()  # a re-analysis is superseded by the new Open
         state, catalog, cache = self.setup.state(), self.setup.catalog, self._market_cache
         self._open_paths = files
+        self._open_mapping = csv_mapping
         self._start(Worker(lambda progress, is_cancelled, publish: open_job(files, state, catalog, cache, progress,
-                                                                            is_cancelled, publish, csv_mapping),
+                                                                            is_cancelled, publish, csv_mapping,
+                                                                            currency),
                            publishes=True), "open", "Importing…")
 
     def _setup_changed(self) -> None:
@@ -446,6 +453,11 @@ class MainWindow(QMainWindow):
             self.export_finished.emit(self._export_result)
         if kind == "open":
             self.import_finished.emit()
+        if self._reopen_with is not None:
+            files, mapping = self._reopen_with
+            self._reopen_with = None
+            self.open_files(files, csv_mapping=mapping)
+            return
         if self._pending_analysis and self._portfolio is not None:
             self.recompute()
 
@@ -455,7 +467,8 @@ class MainWindow(QMainWindow):
         from fxcost.analysis.market_data import MarketDataError
 
         if isinstance(exc, ImportCancelled):
-            self.status_label.setText("Cancelled." if self._worker_kind != "export" else "Export cancelled.")
+            if self._reopen_with is None:  # else the status says why the files are opened again
+                self.status_label.setText("Cancelled." if self._worker_kind != "export" else "Export cancelled.")
         elif isinstance(exc, MarketDataError):
             self.setup.remove_market_data(exc.path)
             if self._worker_kind == "open":  # the statements themselves are fine: open them without the file
@@ -483,6 +496,8 @@ class MainWindow(QMainWindow):
             self._export_result = str(value)
             return
         views: viewdata.Views = value
+        if self._reopen_with is not None:
+            return  # this Open is superseded: the files are opened again once its worker has stopped
         if self._shown_parts:  # an early part of this analysis is on screen: fill the views that were waiting
             self.set_views(views)
             if views.complete:
@@ -531,21 +546,54 @@ class MainWindow(QMainWindow):
                 headers, proposal = column_proposal(path)
             except (OSError, FxCostError):  # gone or unreadable since: the failure message stands
                 continue
-            dialog = CsvMappingDialog(path, headers, proposal, self)
+            dialog = CsvMappingDialog(path, headers, proposal, self,
+                                      self.settings.csv_currencies().get(os.path.abspath(path), ""))
             if dialog.exec() != QDialog.DialogCode.Accepted.value:
                 return False
-            files, mapping = list(self._open_paths), dialog.mapping()
-            # Once this Open has finished (its signals are queued before the timer's).
-            QTimer.singleShot(0, self, lambda f=files, m=mapping: self.open_files(f, csv_mapping=m))
-            self.status_label.setText("Opening again with your column mapping…")
+            self.settings.set_csv_currency(path, dialog.currency())
+            self._open_again(dialog.mapping(), "Opening again with your column mapping…")
             return True
         return False
 
+    def ask_csv_currency(self, path: str) -> bool:
+        """Ask which currency the account of CSV file ``path`` is in; remember it and open the files again.
+
+        Started by the Import panel's link under a CSV imported without one. Returns whether the user answered.
+        """
+        from fxcost.ui.csv_mapping import CsvCurrencyDialog
+
+        dialog = CsvCurrencyDialog(path, self, self.settings.csv_currencies().get(os.path.abspath(path), ""))
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return False
+        self.settings.set_csv_currency(path, dialog.currency())
+        if self._worker is None:
+            self.open_files(list(self._open_paths), csv_mapping=self._open_mapping)
+        else:
+            self._open_again(self._open_mapping, "Opening again with the account currency you gave…")
+        return True
+
+    def _summary_link(self, url) -> None:
+        path = currency_link_path(url.toString())
+        if path is not None:
+            self.ask_csv_currency(path)
+
+    def _open_again(self, csv_mapping: dict[str, str] | None, message: str) -> None:
+        """Open this Open's files again (with ``csv_mapping``) once its worker has stopped; its further results
+        are dropped, and the worker is cancelled so that it stops soon."""
+        self._reopen_with = (list(self._open_paths), csv_mapping)
+        self.status_label.setText(message)
+        if self._worker is not None:
+            self._worker.cancel()
+
     def _show_summary(self, views: viewdata.Views) -> None:
+        unknown = [os.path.basename(f.statement.path) for f in views.result.portfolio.files
+                   if f.statement.format == "csv" and not f.statement.account.currency]
         self.status_label.setText(f"{len(views.result.trades)} closed trades in "
                                   f"{len(views.result.portfolio.accounts)} account(s) · "
                                   f"profile {views.figures.get('profile')} · "
-                                  f"program {views.figures.get('program') or 'none'}")
+                                  f"program {views.figures.get('program') or 'none'}"
+                                  + (f" · {', '.join(unknown)}: account currency unknown, taken as USD (set it in the "
+                                     "Import tab)" if unknown else ""))
 
     def set_views(self, views: viewdata.Views) -> None:
         """Show an analysis in every view (``analysis_ready`` follows when the worker has ended).

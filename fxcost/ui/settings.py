@@ -14,6 +14,8 @@ from fxcost import APP_NAME, ORG_NAME
 #: Bumped when keys change; :meth:`Settings.migrate` moves old values over.
 SCHEMA = 1
 MAX_RECENT = 10
+#: CSV files whose account currency is remembered (the most recently answered first).
+MAX_CSV_CURRENCIES = 200
 
 
 class Settings:
@@ -114,6 +116,17 @@ class Settings:
 
     def clear_recent(self) -> None:
         self.q.setValue("files/recent", "[]")
+
+    def csv_currencies(self) -> dict[str, str]:
+        """The account currency the user gave for each CSV file (absolute path -> code): a CSV prints none."""
+        items = self._json("files/csv_currency", {})
+        return {k: v for k, v in items.items() if isinstance(k, str) and isinstance(v, str)} \
+            if isinstance(items, dict) else {}
+
+    def set_csv_currency(self, path: str, code: str) -> None:
+        items = {os.path.abspath(path): code, **{k: v for k, v in self.csv_currencies().items()
+                                                 if k != os.path.abspath(path)}}
+        self.q.setValue("files/csv_currency", json.dumps(dict(list(items.items())[:MAX_CSV_CURRENCIES])))
 
     # --- analysis choices (which profile and programs, offsets); the files themselves live in userdata ---
 

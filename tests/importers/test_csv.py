@@ -135,3 +135,43 @@ def test_absurd_values_are_skipped_with_a_reason_not_summed():
     reasons = [s for s in st.skipped if "implausible" in s.reason]
     assert [s.text.split(":")[0] for s in reasons] == ["ticket 2", "ticket 3"]
     assert any("implausible" in w for w in st.warnings)
+
+
+UNKNOWN = "does not say the account's currency"
+
+
+def test_currency_given_to_the_reader_names_the_account_and_drops_the_warning():
+    st = load_bytes(EA_CSV.encode(), "t.csv", csv_currency="eur")
+    assert st.account.currency == "EUR"
+    assert not any(UNKNOWN in w for w in st.warnings)
+    assert any(UNKNOWN in w for w in _load(EA_CSV).warnings) and _load(EA_CSV).account.currency == ""
+
+
+def test_a_currency_column_with_one_code_names_the_account_currency():
+    lines = EA_CSV.splitlines()
+    with_ccy = "\n".join([lines[0] + ",Currency"] + [ln + ",gbp" for ln in lines[1:]]) + "\n"
+    st = _load(with_ccy)
+    assert st.account.currency == "GBP" and not any(UNKNOWN in w for w in st.warnings)
+    # The user's choice wins over the column.
+    assert load_bytes(with_ccy.encode(), "t.csv", csv_currency="USD").account.currency == "USD"
+
+
+@pytest.mark.parametrize("values", [["USD", "EUR", "USD", "USD"], ["EURUSD"] * 4])
+def test_a_currency_column_that_names_no_single_code_leaves_the_currency_unknown(values):
+    lines = EA_CSV.splitlines()
+    text = "\n".join([lines[0] + ",Currency"] + [ln + "," + v for ln, v in zip(lines[1:], values)]) + "\n"
+    st = _load(text)
+    assert st.account.currency == "" and any(UNKNOWN in w for w in st.warnings)
+    assert any("different values" in w for w in st.warnings) == (len(set(values)) > 1)
+
+
+def test_pipeline_gives_each_csv_its_own_currency(tmp_path):
+    from fxcost.pipeline import import_files
+
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(EA_CSV)
+    b.write_text(EA_CSV.replace("1001,", "2001,").replace("1002,", "2002,").replace("1003,", "2003,")
+                 .replace("1004,", "2004,"))
+    portfolio = import_files([a, b], currency={str(a): "EUR"})
+    ccy = {f.statement.path: f.statement.account.currency for f in portfolio.files}
+    assert ccy == {str(a): "EUR", str(b): ""}

@@ -375,3 +375,60 @@ def test_csv_with_unknown_columns_asks_which_is_which_and_opens(qtbot, window, t
     assert len(asked) == 1
     trades = window.views.result.trades
     assert trades["profit"].tolist() == [18.8, 10.0] and trades["commission"].sum() == pytest.approx(-1.4)
+
+
+def test_csv_without_a_currency_offers_a_link_that_sets_it_and_remembers_it(qtbot, make_window, tmp_path,
+                                                                            monkeypatch):
+    from urllib.parse import quote
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QDialog
+
+    from fxcost.ui.csv_mapping import CsvCurrencyDialog
+    from fxcost.ui.import_panel import CURRENCY_LINK
+
+    path = tmp_path / "eur-journal.csv"
+    path.write_text(
+        "Ticket,Open Time,Close Time,Type,Lots,Symbol,Commission,Swap,Profit\n"
+        "1,2024.03.04 10:00,2024.03.04 12:00,buy,0.10,EURUSD,-0.70,0,18.80\n"
+        "2,2024.03.05 10:00,2024.03.05 12:00,sell,0.10,GBPUSD,-0.70,-0.10,10.00\n",
+        encoding="utf-8",
+    )
+    asked = []
+
+    def answer(dialog: CsvCurrencyDialog):
+        asked.append(dialog.currency())
+        dialog.combo.setCurrentIndex(dialog.combo.findData("EUR"))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(CsvCurrencyDialog, "exec", answer)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(f"message box: {a[2]}"))
+    window = make_window()
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.open_files([str(path)])
+    qtbot.waitUntil(lambda: window._worker is None, timeout=60_000)
+    assert asked == []  # nothing modal while importing
+    assert "account currency unknown" in window.status_label.text()
+    assert "Set the account currency" in window.summary.toPlainText()
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.summary.anchorClicked.emit(QUrl(CURRENCY_LINK + quote(str(path))))
+    qtbot.waitUntil(lambda: window._worker is None, timeout=60_000)
+    assert asked == ["USD"] and window.views.result.accounts[0].currency == "EUR"
+    assert not any("does not say the account's currency" in w for w in window.views.warnings)
+    assert "Set the account currency" not in window.summary.toPlainText()
+    assert "currency unknown" not in window.status_label.text()
+    # A later session opens the file with the remembered currency.
+    again = make_window()
+    with qtbot.waitSignal(again.analysis_ready, timeout=60_000):
+        again.open_files([str(path)])
+    assert asked == ["USD"] and again.views.result.accounts[0].currency == "EUR"
+
+
+def test_csv_mapping_dialog_also_takes_the_account_currency(qtbot, window):
+    from fxcost.ui.csv_mapping import CsvMappingDialog
+
+    dialog = CsvMappingDialog("x.csv", ["A", "B"], {}, window, currency="jpy")
+    qtbot.addWidget(dialog)
+    assert dialog.currency() == "JPY"
+    dialog.currency_combo.setCurrentIndex(dialog.currency_combo.findData("USC"))
+    assert dialog.currency() == "USC" and "cent" in dialog.currency_combo.currentText()
