@@ -163,8 +163,11 @@ _MONEY_TOL = 0.005
 _blank = blank
 
 
-def _is_time(v: Any) -> bool:
-    """A data row starts with a date-time: '2025.06.06 00:33:56' (or a real date in edited XLSX)."""
+def is_time(v: Any) -> bool:
+    """A data row starts with a date-time: '2025.06.06 00:33:56' (or a real date in edited XLSX).
+
+    Readers that keep rows in Blocks admit only rows whose first cell passes this test (see mt5_rows).
+    """
     if type(v) is str:
         return len(v) >= 10 and v[:4].isdigit() and v[4:5] in (".", "-") and v[5:7].isdigit()
     return isinstance(v, datetime)
@@ -272,7 +275,8 @@ def _times(col: Sequence[Any]) -> np.ndarray:
 _DIGITS_SAMPLE = 400
 
 
-def _symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, int]:
+def _symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, list[int]]:
+    """Per symbol, the printed decimals of its first :data:`_DIGITS_SAMPLE` non-empty prices, in order."""
     seen: dict[str, int] = defaultdict(int)
     picked_s: list[str] = []
     picked_p: list[Any] = []
@@ -281,10 +285,10 @@ def _symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str,
             seen[sym] += 1
             picked_s.append(sym)
             picked_p.append(price)
-    if not picked_p:
-        return {}
-    frame = pd.DataFrame({"s": picked_s, "d": _decimals(picked_p)})
-    return {k: int(v) for k, v in frame.groupby("s")["d"].max().items()}
+    out: dict[str, list[int]] = defaultdict(list)
+    for sym, dec in zip(picked_s, _decimals(picked_p).tolist() if picked_p else []):
+        out[sym].append(dec)
+    return dict(out)
 
 
 def _decimals(values: Sequence[Any]) -> np.ndarray:
@@ -342,7 +346,7 @@ def _classify(row: Sequence[Any]) -> str:
         return "title"
     if p0 == 0 and len(ne) >= 10 and all(type(v) is str for _, v in ne):
         # A header has words only; a data row whose date is damaged still has numbers.
-        if sum(1 for _, v in ne if _numeric(v) or _is_time(v)) <= 1:
+        if sum(1 for _, v in ne if _numeric(v) or is_time(v)) <= 1:
             return "header"
     if p0 >= 4 and all(_numeric(v) for _, v in ne):
         return "totals"
@@ -379,7 +383,7 @@ def _scan(sheets: Sequence[Sheet]) -> _Layout:
         items.append(("sheet", sheet.name))
         while i < n:
             row = rows[i]
-            if type(row) is Block or (row and _is_time(row[0])):
+            if type(row) is Block or (row and is_time(row[0])):
                 for num, r in zip(row.nums, row.rows()) if type(row) is Block else [(nums[i], row)]:
                     stray.append(SkippedRow("report", num, "a data row outside any table (no header row above it)",
                                             _row_text(r)))
@@ -394,11 +398,11 @@ def _scan(sheets: Sequence[Sheet]) -> _Layout:
                         j += 1
                         continue
                     v = r[0] if r else None
-                    # _is_time inlined: this loop runs once per data row.
+                    # is_time inlined: this loop runs once per data row.
                     if type(v) is str and len(v) >= 10 and v[4:5] in (".", "-") and v[:4].isdigit():
                         j += 1
                         continue
-                    if r and _is_time(v):
+                    if r and is_time(v):
                         j += 1
                         continue
                     if _classify(r) == "other":  # a damaged data row: kept, and skipped with its reason later
@@ -449,7 +453,7 @@ def _spans(table: _RawTable) -> list[tuple[int, int]]:
 
 def _sample(table: _RawTable, names: tuple[str, ...], limit: int = 40) -> dict[str, list[Any]]:
     spans = _spans(table)
-    rows = [r for r in table.rows.head(200) if r and _is_time(r[0])][:limit]
+    rows = [r for r in table.rows.head(200) if r and is_time(r[0])][:limit]
     return {name: [_span_value(r, s, e) for r in rows] for name, (s, e) in zip(names, spans)}
 
 
@@ -464,17 +468,17 @@ def _fits(kind: str, c: dict[str, list[Any]]) -> bool:
             _word(v).replace(" ", "").isalpha() for v in c["type"]
         )
     if kind == POSITIONS:
-        return all(_word(v) in TRADE_TYPES for v in c["type"]) and all(_is_time(v) for v in c["close_time"])
+        return all(_word(v) in TRADE_TYPES for v in c["type"]) and all(is_time(v) for v in c["close_time"])
     if kind == OPEN:
         return all(_word(v) in TRADE_TYPES for v in c["type"]) and all(
-            _blank(v) or (_numeric(v) and not _is_time(v)) for v in c["market_price"]
+            _blank(v) or (_numeric(v) and not is_time(v)) for v in c["market_price"]
         )
     if kind == ORDERS:
-        return all(_blank(v) or _is_time(v) for v in c["time"]) and all(
+        return all(_blank(v) or is_time(v) for v in c["time"]) and all(
             not _numeric(v) for v in c["state"]
         )
     if kind == WORKING:
-        return all(_blank(v) or (_numeric(v) and not _is_time(v)) for v in c["market_price"]) and all(
+        return all(_blank(v) or (_numeric(v) and not is_time(v)) for v in c["market_price"]) and all(
             not _numeric(v) for v in c["state"]
         )
     return False
@@ -486,7 +490,7 @@ def _identify(layout: _Layout) -> list[_RawTable]:
     for table in tables:
         n = table.width
         candidates = [k for k in SECTION_ORDER if n in LAYOUTS[k]]
-        has_rows = any(r and _is_time(r[0]) for r in table.rows.head(200))
+        has_rows = any(r and is_time(r[0]) for r in table.rows.head(200))
         if has_rows:
             candidates = [k for k in candidates if _fits(k, _sample(table, LAYOUTS[k][n]))]
         if not candidates:
@@ -532,20 +536,14 @@ class _Cols:
     def notes(self) -> list[str]:
         return [note for rows, _ in self.parts for note in rows.notes()]
 
-    def _part(self, k: int) -> tuple[Rows, int]:
+    def rows_at(self, ks: Sequence[int]) -> list[tuple[int, Sequence[Any]]]:
+        """(number in the file, row) of the section's rows at ``ks`` (ascending)."""
+        out: list[tuple[int, Sequence[Any]]] = []
+        start = 0
         for rows, _ in self.parts:
-            if k < len(rows):
-                return rows, k
-            k -= len(rows)
-        raise IndexError(k)
-
-    def row(self, k: int) -> Sequence[Any]:
-        rows, k = self._part(k)
-        return rows.row(k)
-
-    def num(self, k: int) -> int:
-        rows, k = self._part(k)
-        return rows.num(k)
+            out.extend(rows.rows_at([k - start for k in ks if start <= k < start + len(rows)]))
+            start += len(rows)
+        return out
 
     def release(self) -> None:
         """Free the rows once the section is parsed (``totals`` stays)."""
@@ -573,10 +571,10 @@ def _section(cols: _Cols) -> str:
 
 def _keep(cols: _Cols, ok: np.ndarray, reasons: list[tuple[np.ndarray, str]], skipped: list[SkippedRow]) -> np.ndarray:
     """Record every row failing a check as a SkippedRow with the first reason that applies."""
-    bad = np.flatnonzero(~ok)
-    for k in bad:
+    bad = np.flatnonzero(~ok).tolist()
+    for k, (num, row) in zip(bad, cols.rows_at(bad)):
         reason = next((why for mask, why in reasons if mask[k]), "the row cannot be read")
-        skipped.append(SkippedRow(_section(cols), cols.num(k), reason, _row_text(cols.row(k))))
+        skipped.append(SkippedRow(_section(cols), num, reason, _row_text(row)))
     return ok
 
 
@@ -883,7 +881,7 @@ class _Deals:
     swap: np.ndarray
     profit: np.ndarray
     comment: list[str]
-    decimals: dict[str, int]  # per symbol, the most decimals its prices are printed with
+    decimals: dict[str, list[int]]  # per symbol, the printed decimals of its first prices (_symbol_decimals)
 
 
 def _opposite(side: str) -> str:
@@ -1007,8 +1005,9 @@ class _Linker:
             if mult and profit:
                 sign = {"buy": 1.0, "sell": -1.0}
                 errs = [abs(mult * (price - r.open_price) * sign[r.side] * vol - profit) for r in cands]
-                best = min(errs)
-                cands = [r for r, e in zip(cands, errs) if e <= best + 1e-9]
+                best = min((e for e in errs if not math.isnan(e)), default=math.nan)  # NaN: a price is missing
+                if not math.isnan(best):
+                    cands = [r for r, e in zip(cands, errs) if e <= best + 1e-9]
         return cands[0]
 
     @staticmethod
@@ -1350,10 +1349,13 @@ class _Builder:
                 return d.comment[i]
         return self.orders_comment.get(r.pid, "")
 
-    def _digits(self, symbols: list[str], decimals: dict[str, int], d: _Deals) -> np.ndarray:
-        """Per symbol, the most decimals any of its prices is printed with, in ``decimals`` (another table's)
-        or the deals."""
-        best = {s: max(decimals.get(s, 0), d.decimals.get(s, 0)) for s in set(symbols)}
+    def _digits(self, symbols: list[str], decimals: dict[str, list[int]], d: _Deals) -> np.ndarray:
+        """Per symbol, the most decimals its first :data:`_DIGITS_SAMPLE` prices are printed with: those of
+        ``decimals`` (the Positions table's, open then close prices) first, then the deals'."""
+        best = {}
+        for s in set(symbols):
+            first = decimals.get(s, [])
+            best[s] = max(first + d.decimals.get(s, [])[:_DIGITS_SAMPLE - len(first)], default=0)
         return np.array([min(best[s], 10) for s in symbols], dtype="int8")
 
     # -- Trades rebuilt from deals (tester, or a history without its Positions table) --------

@@ -24,7 +24,7 @@ from operator import itemgetter
 from typing import Any
 
 from fxcost.importers import htmltable
-from fxcost.importers.mt5_build import Sheet, build, bulk
+from fxcost.importers.mt5_build import Sheet, build, bulk, is_time
 from fxcost.importers.mt5_rows import Block
 from fxcost.model import Statement
 
@@ -100,7 +100,7 @@ def rows(chunks: Iterable[str]) -> tuple[Sheet, str]:
                 if m:
                     g = m.groups()
                     values = shape.get(g)
-                    if _looks_like_date(values[0]):  # a Block holds data rows only (mt5_build relies on it)
+                    if is_time(values[0]):  # a Block holds data rows only (mt5_build relies on it)
                         if block is None:
                             block = Block(shape.width, shape.fill)
                             out.append(block)
@@ -129,7 +129,7 @@ def rows(chunks: Iterable[str]) -> tuple[Sheet, str]:
                 notes[len(out)] = note
             out.append(row)
             nums.append(k)
-            if row and _looks_like_date(row[0]):
+            if row and is_time(row[0]):
                 key = tuple(tag for tag, _, _ in cells)
                 if key not in shapes:
                     shapes[key] = _compile(cells)
@@ -161,7 +161,7 @@ def _row_spans(chunks: Iterable[str]) -> Iterator[tuple[str, list[tuple[int, int
                 spans.append((start, m.start()))
             start = m.end()
         if start is None:
-            lt = text.rfind("<")  # a <tr tag cut by the piece boundary starts at the last "<"
+            lt = _unfinished_tag(text)
             parts = [text[lt:]] if lt >= 0 else []
         else:
             inside = True
@@ -173,12 +173,19 @@ def _row_spans(chunks: Iterable[str]) -> Iterator[tuple[str, list[tuple[int, int
         yield text, [(0, len(text))]
 
 
+def _unfinished_tag(text: str) -> int:
+    """Where a ``<tr ...>`` tag cut by the end of ``text`` would start: the first "<" after the last ">" (an
+    unfinished tag holds no ">", though it may hold a "<"), or -1."""
+    return text.find("<", text.rfind(">") + 1)
+
+
 def _tail(parts: list[str]) -> str:
-    """The collected text from its last "<" on: where a ``<tr ...>`` tag split across pieces would start."""
+    """The collected text from :func:`_unfinished_tag` on: where a ``<tr ...>`` tag split across pieces would start."""
     for i in range(len(parts) - 1, -1, -1):
-        lt = parts[i].rfind("<")
-        if lt >= 0:
-            return parts[i][lt:] + "".join(parts[i + 1:])
+        if ">" in parts[i] or i == 0:
+            joined = "".join(parts[i:])
+            lt = _unfinished_tag(joined)
+            return joined[lt:] if lt >= 0 else ""
     return ""
 
 
@@ -203,10 +210,6 @@ def _colspan(attrs: str) -> int:
         return min(max(1, int(value or 1)), 64)
     except ValueError:
         return 1
-
-
-def _looks_like_date(v: Any) -> bool:
-    return isinstance(v, str) and len(v) >= 10 and v[:4].isdigit() and v[4:5] == "."
 
 
 def _compile(cells: list[tuple[str, str, str]]) -> _Shape | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import groupby
 from typing import Any
 
 #: Joins the cells of a column; the HTML tokenizer never lets it into a fast-path cell.
@@ -84,20 +85,16 @@ class Block:
     def rows(self, start: int = 0, stop: int | None = None) -> list[tuple[Any, ...]]:
         """Rows ``start:stop`` as tuples (only the chunks holding them are split)."""
         stop = self.count if stop is None else min(stop, self.count)
-        if start >= stop:
-            return []
-        first, last = start // CHUNK, (stop - 1) // CHUNK
-        columns = []
-        for p in range(self.width):
-            if p in self.fill:
-                columns.append([None] * ((last - first + 1) * CHUNK))
-                continue
-            values: list[Any] = []
-            for chunk in self.chunks[p][first:last + 1]:
-                values.extend(chunk.split(SEP))
-            columns.append(values)
-        off = first * CHUNK
-        return [tuple(col[k - off] for col in columns) for k in range(start, stop)]
+        return self.rows_at(range(start, stop))
+
+    def rows_at(self, offsets: Iterable[int]) -> list[tuple[Any, ...]]:
+        """The rows at ``offsets`` (ascending), each chunk holding some of them split once."""
+        out: list[tuple[Any, ...]] = []
+        for c, group in groupby(offsets, lambda k: k // CHUNK):
+            columns = [None if p in self.fill else self.chunks[p][c].split(SEP) for p in range(self.width)]
+            off = c * CHUNK
+            out.extend(tuple(None if col is None else col[k - off] for col in columns) for k in group)
+        return out
 
 
 class Rows:
@@ -126,14 +123,22 @@ class Rows:
         return i, k - self._starts[i]
 
     def row(self, k: int) -> Sequence[Any]:
-        i, off = self._locate(k)
-        item = self.items[i]
-        return item.rows(off, off + 1)[0] if type(item) is Block else item
+        return self.rows_at([k])[0][1]
 
     def num(self, k: int) -> int:
-        i, off = self._locate(k)
-        item = self.items[i]
-        return int(item.nums[off]) if type(item) is Block else self._nums[i]
+        return self.rows_at([k])[0][0]
+
+    def rows_at(self, ks: Iterable[int]) -> list[tuple[int, Sequence[Any]]]:
+        """(number in the file, row) of the rows at ``ks`` (ascending); a Block splits each chunk once."""
+        out: list[tuple[int, Sequence[Any]]] = []
+        for i, group in groupby(ks, lambda k: self._locate(k)[0]):
+            item, start = self.items[i], self._starts[i]
+            if type(item) is Block:
+                offsets = [k - start for k in group]
+                out.extend(zip((int(item.nums[o]) for o in offsets), item.rows_at(offsets)))
+            else:
+                out.extend((self._nums[i], item) for _ in group)
+        return out
 
     def head(self, n: int) -> list[Sequence[Any]]:
         """The first ``n`` rows."""

@@ -107,7 +107,7 @@ def test_decode_pieces_equals_decode(body, piece, bom):
 
 
 _HTML_BITS = ["<tr>", "<TR class=x>", "<tr\n bgcolor=#fff>", "<td>", "</td>", "</tr>", "<t", "r", "<", ">",
-              "a", " ", "<track>", "<tr", "\u00e9", "<table>"]
+              "a", " ", "<track>", "<tr", "\u00e9", "<table>", "<tr a<", "b>"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -143,6 +143,8 @@ def test_block_gives_back_its_rows_and_columns(width, data):
     a = data.draw(st.integers(0, n))
     b = data.draw(st.integers(a, n))
     assert block.rows(a, b) == rows[a:b]
+    picks = sorted(data.draw(st.sets(st.integers(0, n - 1), max_size=20))) if n else []
+    assert block.rows_at(picks) == [rows[k] for k in picks]
     table = Rows([["plain"], block, ["tail"]], [1, 0, 9999], ["", "", "last"])
     assert len(table) == n + 2
     assert table.row(n + 1) == ["tail"] and table.num(n + 1) == 9999
@@ -150,6 +152,8 @@ def test_block_gives_back_its_rows_and_columns(width, data):
     assert table.notes() == ["", *("note" if k == 3 else "" for k in range(n)), "last"]
     if n:
         assert table.row(n) == rows[-1] and table.num(1) == 100
+    assert table.rows_at([0, *(k + 1 for k in picks), n + 1]) == [
+        (1, ["plain"]), *((100 + k, rows[k]) for k in picks), (9999, ["tail"])]
 
 
 def test_a_cell_holding_nul_keeps_its_text(generated_mt5):
