@@ -605,7 +605,9 @@ class MainWindow(QMainWindow):
         shown = self._shown_parts if same else frozenset()
         self.views = views
         fill = {"overview": lambda: self.overview.set_views(views),
-                "trades": lambda: self.trades.set_frame(views.result.trades),
+                "trades": lambda: self.trades.set_frame(
+                    views.result.trades, {a.account_id: (a.currency, a.usd_rate) for a in views.result.accounts},
+                    views.result.currency),
                 "charts": lambda: self.charts.set_views(views),
                 "compare": lambda: self.compare.set_views(views),
                 "ib": lambda: self.ib.set_views(views)}

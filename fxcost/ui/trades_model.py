@@ -43,6 +43,8 @@ class Column:
 #: while one account is loaded (TradesView). This is the only ordering: the view shows the model's order.
 COLUMNS: tuple[Column, ...] = (
     Column("account", "Account", "text", "Account login (shown when several accounts are loaded)"),
+    Column("currency", "Ccy", "text", "The account's currency (shown when accounts in several currencies are "
+           "loaded: money columns are then converted to one currency, the header says which)"),
     Column("symbol", "Symbol", "text", "Symbol as printed by the broker"),
     Column("side", "Side", "text", "buy or sell"),
     Column("lots", "Lots", "lots", "Closed volume in lots"),
@@ -176,18 +178,37 @@ class TradesModel(QAbstractTableModel):
         self._sort_keys: dict[str, np.ndarray] = {}
         self._filter = TradeFilter()
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.currency = ""  # currency of the money columns
+        self.converted = False  # whether some account's money was converted to it
+        self._account_ccy = np.zeros(0, dtype=object)
+        self._account_rate = np.zeros(0, dtype=float)
         self._negative = QColor(200, 40, 40)
         self._update_colours()
 
     # --- data in -----------------------------------------------------------------------------------------
 
-    def set_frame(self, frame: pd.DataFrame) -> None:
-        """Show ``frame`` (the costed trades; never modified), keeping the current filter and sort."""
+    def set_frame(self, frame: pd.DataFrame, accounts: dict[str, tuple[str, float]] | None = None,
+                  currency: str = "") -> None:
+        """Show ``frame`` (the costed trades; never modified), keeping the current filter and sort.
+
+        ``accounts`` maps each account (its value in the ``account`` column) to its currency and USD per unit of
+        it; ``currency`` is the currency of the frame's money. When an account's currency differs, the money was
+        converted: the headers name ``currency`` and each money cell's tooltip gives the account-currency amount.
+        """
         self.beginResetModel()
         self._frame = frame
         n = len(frame)
-        arrays: dict[str, np.ndarray] = {}
+        accounts = accounts or {}
+        self.currency = currency
+        self.converted = bool(currency) and any(c != currency for c, _ in accounts.values())
+        ids = frame["account"].astype(str).to_numpy(dtype=object) if "account" in frame.columns and n else \
+            np.full(n, "", dtype=object)
+        self._account_ccy = np.array([accounts.get(a, ("", 1.0))[0] for a in ids], dtype=object)
+        self._account_rate = np.array([accounts.get(a, ("", 1.0))[1] for a in ids], dtype=float)
+        arrays: dict[str, np.ndarray] = {"currency": self._account_ccy}
         for col in self.columns:
+            if col.key == "currency":
+                continue
             if col.key not in frame.columns:
                 arrays[col.key] = _missing(col.kind, n)
                 continue
@@ -372,6 +393,11 @@ class TradesModel(QAbstractTableModel):
             return None
         if self.columns[column].kind == "text":
             return self._arrays[key][r] or None
+        if self.converted and self.columns[column].kind == "money":
+            v, ccy, rate = self._arrays[key][r], self._account_ccy[r], self._account_rate[r]
+            if math.isfinite(v) and ccy and ccy != self.currency and rate:
+                return (f"{v / rate:,.2f} {ccy} in the account's currency, converted at 1 {ccy} = {rate:.6g} "
+                        f"{self.currency}")
         return None
 
     def raw(self, row: int, column: int):
@@ -391,7 +417,7 @@ class TradesModel(QAbstractTableModel):
     def copy_text(self, rows: list[int], columns: list[int] | None = None, header: bool = True) -> str:
         """Rows (view order) as tab-separated text for the clipboard, with a header line."""
         columns = list(range(len(self.columns))) if columns is None else columns
-        lines = ["\t".join(self.columns[c].header for c in columns)] if header else []
+        lines = ["\t".join(self.header(c) for c in columns)] if header else []
         for row in rows:
             lines.append("\t".join(self.text(row, c).replace(",", "") if self.columns[c].kind not in ("text",)
                                    else self.text(row, c) for c in columns))
@@ -433,11 +459,16 @@ class TradesModel(QAbstractTableModel):
             return int(self._order[row])
         return None
 
+    def header(self, column: int) -> str:
+        """A column's header text: money columns name their currency when some account's money was converted."""
+        col = self.columns[column]
+        return f"{col.header} ({self.currency})" if self.converted and col.kind == "money" else col.header
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             col = self.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return col.header
+                return self.header(section)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return col.tip
             if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -137,21 +137,25 @@ class TradesView(QWidget):
         self.model.layoutChanged.connect(self._update_status)
         self._update_status()
 
-    def set_frame(self, frame: pd.DataFrame) -> None:
-        """Show a new costed frame; filter choices follow its symbols and categories, kept where possible."""
+    def set_frame(self, frame: pd.DataFrame, accounts: dict[str, tuple[str, float]] | None = None,
+                  currency: str = "") -> None:
+        """Show a new costed frame; filter choices follow its symbols and categories, kept where possible.
+
+        ``accounts`` and ``currency``: see :meth:`TradesModel.set_frame`."""
         box, current = self.category, self.category.currentText()
         box.blockSignals(True)
         box.clear()
         box.addItems([ANY, *(sorted(frame["category"].astype(str).unique()) if len(frame) else [])])
         box.setCurrentIndex(max(0, box.findText(current)))
         box.blockSignals(False)
-        self.model.set_frame(frame)
+        self.model.set_frame(frame, accounts, currency)
         self.symbol.blockSignals(True)
         self.symbol.set_choices(*self.model.symbol_counts())
         self.symbol.blockSignals(False)
         # One account: its login on every row says nothing; several: it tells the rows apart.
         accounts = frame["account"].nunique() if "account" in frame.columns and len(frame) else 0
         self.table.setColumnHidden(self.model.column_index("account"), accounts <= 1)
+        self.table.setColumnHidden(self.model.column_index("currency"), not self.model.converted)
         self.apply_filter()
 
     def current_filter(self) -> TradeFilter:
@@ -221,5 +225,6 @@ class TradesView(QWidget):
         rows = self.model.frame_rows()
         net = float(np.nansum(frame["net_after_rebate"].to_numpy(dtype=float)[rows])) if shown else 0.0
         cost = float(np.nansum(frame["net_transaction_cost"].to_numpy(dtype=float)[rows])) if shown else 0.0
-        self.status.setText(f"{shown:,} of {total:,} trades shown · net after rebate {net:,.2f} · "
-                            f"cost after rebate {cost:,.2f} · Ctrl+C copies the selected rows")
+        ccy = f" {self.model.currency}" if self.model.currency else ""
+        self.status.setText(f"{shown:,} of {total:,} trades shown · net after rebate {net:,.2f}{ccy} · "
+                            f"cost after rebate {cost:,.2f}{ccy} · Ctrl+C copies the selected rows")

@@ -130,7 +130,8 @@ def test_cost_columns_come_first_and_one_account_hides_its_column(loaded):
                          "rebate", "net_after_rebate", "cost_pips", "eligible", "excluded_reason"]
     assert "account" not in keys  # the sample is one account
     assert view.table.isColumnHidden(view.model.column_index("account"))
-    assert len(keys) == len(view.model.columns) - 1
+    assert view.table.isColumnHidden(view.model.column_index("currency"))  # one currency: nothing converted
+    assert len(keys) == len(view.model.columns) - 2
     for column in range(view.model.columnCount()):  # every column says what it is
         assert view.model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     spread = view.model.index(0, view.model.column_index("spread_cost"))
