@@ -89,18 +89,28 @@ class AnalysisSheets:
 
     def _rebates(self) -> None:
         s = self.sheets["Rebates"]
-        s.widths([44, 20, 20, 20, 14, 20, 14, 14, 19, 12, 30])
+        s.widths([44, 8, 20, 20, 20, 14, 20, 14, 14, 19, 12, 30])
         doc = self.doc
         reb = doc.get("rebate") or {}
         costs = doc.get("costs") or {}
         program = self.result.settings.main_program
         payouts = _frames([a.payouts for a in self.result.accounts])
         matches = _frames([a.payout_matches for a in self.result.accounts])
+        ccy = {a.account_id: a.currency for a in self.result.accounts}
+        payouts, matches = (f.assign(currency=f["account"].astype(str).map(ccy)) if len(f) else f
+                            for f in (payouts, matches))
         s.append(["Rebates: accrual, expected payouts and the statement's payout rows"], "title")
         mixed = len({a.currency for a in self.result.accounts}) > 1
+        rates = self.result.merged_rates()
 
         def m(text: str) -> str:  # payouts stay in each account's currency; the merged figures are in USD
             return f"{text} (account currency)" if mixed else self.money(text)
+
+        def total(frame: pd.DataFrame, col: str) -> float:
+            """A payout column summed over the accounts, each converted to the merged currency."""
+            if not len(frame) or col not in frame.columns:
+                return 0.0
+            return float((frame[col] * frame["account"].astype(str).map(rates).fillna(1.0)).sum())
 
         if program is None:
             s.append(["No rebate program was chosen: no rebate is accrued (choose one with --program or in the "
@@ -114,12 +124,12 @@ class AnalysisSheets:
             ("Eligible trades", reb.get("eligible_trades"), "count"),
             ("Excluded trades", reb.get("excluded_trades"), "count"),
             (self.money("Rebate accrued (at each close)"), costs.get("rebate"), "money"),
-            (m("Expected payouts (program schedule)"), _sum(payouts, "paid"), "money"),
-            (m("Still carried forward (below the minimum)"), _carried(payouts), "money"),
-            (m("Statement payout rows matched"), _sum(matched, "actual"), "money"),
-            (m("Difference, matched rows (statement − expected)"), _sum(matched, "difference"), "money"),
+            (self.money("Expected payouts (program schedule)"), total(payouts, "paid"), "money"),
+            (self.money("Still carried forward (below the minimum)"), _carried(payouts, rates), "money"),
+            (self.money("Statement payout rows matched"), total(matched, "actual"), "money"),
+            (self.money("Difference, matched rows (statement − expected)"), total(matched, "difference"), "money"),
             ("Expected payouts not found in the statement", len(missing), "count"),
-            (m("Statement rebate rows not expected"), _sum(unexpected, "actual"), "money",
+            (self.money("Statement rebate rows not expected"), total(unexpected, "actual"), "money",
              f"{len(unexpected)} row(s)"),
         ])
         s.skip()
@@ -135,14 +145,15 @@ class AnalysisSheets:
         s.append(["Expected payouts per period (accrued at close, paid after the period ends)"], "section")
         if mixed:
             s.append(["Payouts and statement rows are in each account's own currency."], "note")
-        self.table(s, [("account", "Account", None), ("period_start", "Period start", "datetime"),
+        self.table(s, [("account", "Account", None), ("currency", "Ccy", None),
+                       ("period_start", "Period start", "datetime"),
                        ("period_end", "Period end (exclusive)", "datetime"), ("trades", "Trades", "count"),
                        ("accrued", m("Accrued"), "money"), ("carried_in", m("Carried in"), "money"),
                        ("paid", m("Paid"), "money"), ("carried_forward", m("Carried forward"), "money"),
                        ("pay_date", "Pay date", "datetime")], _records(payouts), name="Payouts")
         s.skip()
         s.append(["Statement payouts matched to expected payouts"], "section")
-        self.table(s, [("account", "Account", None), ("status", "Status", None),
+        self.table(s, [("account", "Account", None), ("currency", "Ccy", None), ("status", "Status", None),
                        ("period_start", "Period start", "datetime"), ("pay_date", "Expected pay date", "datetime"),
                        ("expected", m("Expected"), "money"), ("time", "Statement time", "datetime"),
                        ("actual", m("Statement amount"), "money"), ("difference", m("Difference"), "money"),
@@ -307,15 +318,13 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return frame.to_dict("records") if len(frame) else []
 
 
-def _sum(frame: pd.DataFrame, col: str) -> float:
-    return float(frame[col].sum()) if len(frame) and col in frame.columns else 0.0
-
-
-def _carried(payouts: pd.DataFrame) -> float:
-    """What each account still carries after its last period (below the program's minimum payout)."""
+def _carried(payouts: pd.DataFrame, rates: dict[str, float]) -> float:
+    """What the accounts still carry after their last period (below the program's minimum payout), each converted
+    to the merged currency with ``rates`` (account -> merged-currency units per unit of its currency)."""
     if not len(payouts):
         return 0.0
-    return float(payouts.groupby("account", sort=False)["carried_forward"].last().sum())
+    last = payouts.groupby("account", sort=False)["carried_forward"].last()
+    return float(sum(v * rates.get(str(k), 1.0) for k, v in last.items()))
 
 
 def _count(value) -> str:

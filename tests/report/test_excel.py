@@ -137,7 +137,7 @@ def test_rebates_cash_and_compare_sheets(sample_book, sample_result):
     cur = sample_result.currency
     assert labels[f"Expected payouts (program schedule) ({cur})"][1] == pytest.approx(account.payouts["paid"].sum())
     assert labels["Eligible trades"][1] == int(sample_result.trades["eligible"].sum())
-    statuses = [r[1] for r in rows if r[1] in ("matched", "missing", "unexpected")]
+    statuses = [r[2] for r in rows if r[2] in ("matched", "missing", "unexpected")]
     assert len(statuses) == len(account.payout_matches)
     assert statuses.count("matched") == int((account.payout_matches["status"] == "matched").sum())
     cash = sample_result.portfolio.frame("cash")
@@ -228,3 +228,27 @@ def test_summary_under_auto_profile_lists_the_spreads_actually_used(tmp_path):
     reconciliation = next(i for i, r in enumerate(rows) if r[0] == "File" and r[1] == "Printed total")
     commission = next(r for r in rows[reconciliation:] if r[1] == "commission")
     assert commission[2] == round(commission[2], 2) and commission[4] == 0  # to the cent, no float noise
+
+
+def test_rebates_sheet_converts_payouts_of_accounts_in_other_currencies(sample_result, tmp_path):
+    # Payouts stay in each account's currency in the detail tables (with a Ccy column); the summary's sums are
+    # converted to the merged currency, never EUR and USD added together.
+    from fxcost.pipeline import run
+    from tests.report.conftest import SAMPLE, settings
+
+    eur = tmp_path / "eur.csv"
+    eur.write_text(
+        "Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit\n"
+        + "".join(f"{k},2024.0{m}.0{d} 10:00:00,buy,1.00,EURUSD,1.09120,2024.0{m}.0{d} 12:00:00,1.09300,-7.00,0.00,"
+                  f"180.00\n" for k, (m, d) in enumerate([(1, 5), (2, 6), (3, 7)], 1)),
+        encoding="utf-8")
+    result = run([SAMPLE, eur], settings("example-cashback"), currency={str(eur): "EUR"})
+    assert {a.currency for a in result.accounts} == {"USD", "EUR"} and result.currency == "USD"
+    path = excel.write_workbook(result, tmp_path / "mixed.xlsx")
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(path)["Rebates"].iter_rows()]
+    labels = {r[0]: r for r in rows if r[0]}
+    expected = sum(a.payouts["paid"].sum() * result.merged_rate(a) for a in result.accounts if a.payouts is not None)
+    eur_paid = next(a for a in result.accounts if a.currency == "EUR").payouts["paid"].sum()
+    assert eur_paid > 0 and next(a for a in result.accounts if a.currency == "EUR").usd_rate != 1.0
+    assert labels["Expected payouts (program schedule) (USD)"][1] == pytest.approx(expected)
+    assert {r[1] for r in rows if r[0] in {a.account_id for a in result.accounts}} >= {"USD", "EUR"}
