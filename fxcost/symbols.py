@@ -66,6 +66,80 @@ DEFAULT_ALIASES: dict[str, str] = {
     "XNGUSD": "NATGAS",
     "NATGAS": "NATGAS",
     "NGAS": "NATGAS",
+    # More broker spellings of the same instruments (review item 5: these were costed with no spread).
+    # US crude (WTI)
+    "USOUSD": "USOIL",
+    "WTIUSD": "USOIL",
+    "WTICO": "USOIL",  # OANDA WTICO_USD
+    "CRUDE": "USOIL",
+    "CRUDEOIL": "USOIL",
+    "USCRUDE": "USOIL",
+    "SPOTCRUDE": "USOIL",  # Pepperstone
+    # Brent
+    "UKOUSD": "UKOIL",
+    "BRN": "UKOIL",  # Alpari
+    "BRENTUSD": "UKOIL",
+    "BRENTOIL": "UKOIL",
+    "UKBRENT": "UKOIL",
+    "SPOTBRENT": "UKOIL",  # Pepperstone
+    "BCO": "UKOIL",  # OANDA BCO_USD
+    "NATURALGAS": "NATGAS",
+    # Dow Jones
+    "WST30": "US30",  # Alpari
+    "WALLST30": "US30",
+    "WALLSTREET": "US30",
+    "WALLSTREET30": "US30",
+    "USA30IDXUSD": "US30",  # Dukascopy
+    # Nasdaq 100
+    "NASDAQ": "NAS100",
+    "NASDAQ100": "NAS100",
+    "NDX100": "NAS100",
+    "USTECH100": "NAS100",
+    "TECH100": "NAS100",
+    "USATECHIDXUSD": "NAS100",
+    # S&P 500
+    "S&P500": "SPX500",
+    "USA500IDXUSD": "SPX500",
+    # DAX
+    "DAX30": "GER40",
+    "GERMANY40": "GER40",
+    "GERMANY30": "GER40",
+    "DEUIDXEUR": "GER40",
+    # FTSE 100
+    "UKX": "UK100",
+    "GBRIDXGBP": "UK100",
+    # Nikkei 225
+    "NIKKEI225": "JP225",
+    "JAPAN225": "JP225",
+    "JPNIDXJPY": "JP225",
+    # Other indices (roots of fxcost.analysis.instruments' index list)
+    "F40": "FRA40",
+    "FRANCE40": "FRA40",
+    "CAC40": "FRA40",
+    "EUSTX50": "EU50",
+    "STOXX50E": "EU50",
+    "ESTX50": "EU50",
+    "EUROSTOXX50": "EU50",
+    "EURO50": "EU50",
+    "SPA35": "ESP35",
+    "SPAIN35": "ESP35",
+    "IBEX35": "ESP35",
+    "IT40": "ITA40",
+    "ITALY40": "ITA40",
+    "CH20": "SWI20",
+    "SMI20": "SWI20",
+    "SWISS20": "SWI20",
+    "NL25": "NETH25",
+    "NED25": "NETH25",
+    "AEX25": "NETH25",
+    "AU200": "AUS200",
+    "ASX200": "AUS200",
+    "AUSTRALIA200": "AUS200",
+    "HSI": "HK50",
+    "HKG50": "HK50",
+    "HONGKONG50": "HK50",
+    "RUSSELL2000": "US2000",
+    "RUS2000": "US2000",
 }
 
 _PREFIX = re.compile(r"^[#._]+")

@@ -25,6 +25,34 @@ from fxcost.symbols import normalise, normalise_many
         ("USTECm", "NAS100", "m"),
         ("BTCUSD", "BTCUSD", ""),
         ("DJ30", "US30", ""),
+        # Review item 5: common broker names that used to stay unrecognised (costed with no spread).
+        ("UKOUSD", "UKOIL", ""),
+        ("BRN", "UKOIL", ""),
+        ("brn", "UKOIL", ""),
+        ("WST30", "US30", ""),
+        ("wst30_m", "US30", "_m"),
+        ("USOIL", "USOIL", ""),
+        ("UKOIL", "UKOIL", ""),
+        ("XTIUSD", "USOIL", ""),
+        ("XBRUSD", "UKOIL", ""),
+        ("WTI", "USOIL", ""),
+        ("BRENT", "UKOIL", ""),
+        ("SpotCrude", "USOIL", ""),
+        ("SpotBrent", "UKOIL", ""),
+        ("WTICO_USD", "USOIL", "_USD"),
+        ("BCO_USD", "UKOIL", "_USD"),
+        ("NAS100", "NAS100", ""),
+        ("US100", "NAS100", ""),
+        ("USTEC", "NAS100", ""),
+        ("USTECH100", "NAS100", ""),
+        ("GER40", "GER40", ""),
+        ("DE40", "GER40", ""),
+        ("UK100", "UK100", ""),
+        ("JP225", "JP225", ""),
+        ("NIKKEI225", "JP225", ""),
+        ("US30.cash", "US30", ".cash"),
+        ("F40", "FRA40", ""),
+        ("AU200", "AUS200", ""),
     ],
 )
 def test_normalise(raw, root, suffix):
@@ -39,3 +67,12 @@ def test_normalise_many_keeps_order():
     roots, suffixes = normalise_many(["eurusd.p", "GOLD", "eurusd.p"])
     assert roots == ["EURUSD", "XAUUSD", "EURUSD"]
     assert suffixes == [".p", "", ".p"]
+
+
+def test_every_default_alias_is_a_root_with_a_known_category():
+    from fxcost.analysis.instruments import category
+    from fxcost.symbols import DEFAULT_ALIASES
+
+    for name, root in DEFAULT_ALIASES.items():
+        assert normalise(name) == (root, ""), name
+        assert category(root) not in ("other", "stock"), (name, root)

@@ -175,6 +175,24 @@ def finish(t: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
+def cost_after_rebate(t: pd.DataFrame, include_swap: bool = False) -> np.ndarray:
+    """Per-trade cost after rebate as DOMAIN.md defines it (7.2, 5): net_transaction_cost = spread + commission +
+    taxes - rebate; swap is carry (financing), reported apart, and counted (charged swap adds, earned swap
+    subtracts) only when the user includes swap in the cost (``AnalysisSettings.include_swap_in_cost``)."""
+    cost = t["net_transaction_cost"].to_numpy(dtype="float64")
+    return cost - t["swap"].to_numpy(dtype="float64") if include_swap else cost
+
+
+def cost_after_rebate_label(include_swap: bool = False) -> tuple[str, str]:
+    """Label and tooltip of :func:`cost_after_rebate` (a figure or a chart line): it must say whether swap is in."""
+    if include_swap:
+        return ("Total cost after rebate (incl. swap)",
+                "Spread (est.) + commission + taxes + swap charged − swap earned − rebate")
+    return ("Trading cost after rebate (excl. swap)",
+            "Spread (est.) + commission + taxes − rebate. Swap is carry (financing), shown as its own line and not "
+            "counted here (DOMAIN.md 5)")
+
+
 def _usd_to(account_currency: str, currency: str, usd_per_account: float) -> float:
     """Units of ``currency`` per account-currency unit (for schedules and programs quoted in another currency)."""
     acct = account_currency.upper()

@@ -7,6 +7,7 @@ eligibility and payouts, then the comparisons. Everything here is Qt-free and ve
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,14 +19,22 @@ from fxcost.analysis.instruments import InstrumentSettings
 from fxcost.analysis.spreads import AutoProfile, SpreadProfile, load_profile
 from fxcost.portfolio import AccountBook, Portfolio
 
+#: ``Setup.commission`` value that keeps the exported commission whatever the setup's profile.
+EXPORTED_COMMISSION = "export"
+
 
 @dataclass
 class Setup:
-    """One way of trading the same history: a spread profile, a commission schedule, a rebate program."""
+    """One way of trading the same history: a spread profile, a commission schedule, a rebate program.
+
+    ``commission``: a schedule that replaces the exported commission; :data:`EXPORTED_COMMISSION` keeps it;
+    None: the commission of the profile's account type when that differs from the account's (a Standard
+    account charges none, see whatif.commission_schedule), else the exported one.
+    """
 
     name: str
     profile: SpreadProfile | None = None  # None: the analysis' own spreads
-    commission: CommissionSchedule | None = None  # None: the exported commission
+    commission: CommissionSchedule | str | None = None
     program: object | None = None  # programs.RebateProgram; None: no rebate
 
 
@@ -68,6 +77,11 @@ class AccountAnalysis:
     profile: SpreadProfile | None = None  # the profile its trades were costed with (auto: the one chosen)
     profile_reason: str = ""  # why (auto), else ""
     tester_spread_points: dict[str, float] = field(default_factory=dict)  # backtest file -> its fixed spread
+    # What the statement itself paid: its rebate-like cash rows (cash kind "rebate"), whatever program is chosen;
+    # the modelled rebate is the trades' ``rebate`` column. Account currency.
+    received_rebate: float = 0.0
+    received_rebate_rows: int = 0
+    no_spread: dict[str, int] = field(default_factory=dict)  # symbol root -> trades costed with no spread at all
 
     @property
     def account_id(self) -> str:
@@ -88,6 +102,26 @@ class AnalysisResult:
     trades: pd.DataFrame  # all accounts' costed trades
     currency: str  # currency of the merged figures ("USD" when accounts differ)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def received_rebate(self) -> float:
+        """Σ of the statements' rebate-like cash rows (what was actually received, with or without a program),
+        in the merged currency; the modelled rebate is ``trades["rebate"].sum()``."""
+        return float(sum(a.received_rebate * self.merged_rate(a) for a in self.accounts))
+
+    @property
+    def received_rebate_rows(self) -> int:
+        """How many rebate-like cash rows the statements hold."""
+        return int(sum(a.received_rebate_rows for a in self.accounts))
+
+    @property
+    def no_spread(self) -> dict[str, int]:
+        """Symbol root -> trades costed with no spread at all (over every account); empty when none."""
+        out: dict[str, int] = {}
+        for a in self.accounts:
+            for root, n in a.no_spread.items():
+                out[root] = out.get(root, 0) + n
+        return out
 
     def merged_rate(self, analysis: AccountAnalysis) -> float:
         """Merged-currency units per unit of an account's currency: 1 when all accounts share a currency,
@@ -188,6 +222,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
     settings = settings or AnalysisSettings()
     accounts: list[AccountAnalysis] = []
     warnings: list[str] = []
+    loud: list[str] = []  # understated costs: listed first
     for book in portfolio.accounts:
         currency = book.account.currency or "USD"
         if not book.account.currency:
@@ -207,13 +242,17 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
                                    tester_spread_points=tester)
         if reason and len(t) and not _uses_profile(t):
             analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
-        warnings += _spread_warnings(book.label, t, profile)
+        analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
+        spread_warnings, analysis.no_spread = _spread_warnings(book.label, t, profile)
+        loud += spread_warnings
+        warnings += _backtest_warnings(portfolio, book, t, profile, tester)
         program = settings.main_program
         if program is not None and len(t):
             from fxcost.analysis import rebates
 
             analysis.payouts = rebates.payouts(t, t["rebate"].to_numpy(), program)
             analysis.payout_matches = rebates.match_payouts(analysis.payouts, book.cash)
+            warnings += _payout_warnings(book.label, currency, program, analysis.payout_matches)
         defaults = (t["m_source"] == "default").sum()
         if defaults:
             roots = ", ".join(sorted(set(t.loc[t["m_source"] == "default", "symbol_root"])))
@@ -238,7 +277,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
             f"converted to USD ({rates}); per-account figures stay in each account's currency."
         )
     return AnalysisResult(portfolio=portfolio, settings=settings, accounts=accounts, trades=merged,
-                          currency=currency, warnings=warnings)
+                          currency=currency, warnings=loud + warnings)
 
 
 def _usd_rate(t: pd.DataFrame, currency: str) -> float:
@@ -255,15 +294,80 @@ def _uses_profile(t: pd.DataFrame) -> bool:
     return any(not (x.startswith("measured") or x.startswith("tester:")) for x in labels)
 
 
-def _spread_warnings(label: str, t: pd.DataFrame, profile: SpreadProfile) -> list[str]:
-    """A warning when the profile leaves trades without any spread (they are costed at 0)."""
-    from fxcost.analysis.spreads import missing_spread
+def _spread_warnings(label: str, t: pd.DataFrame, profile: SpreadProfile) -> tuple[list[str], dict[str, int]]:
+    """A loud warning when the profile leaves trades without any spread (they are costed at 0, understating the
+    cost): which symbols (with the printed names and category), how many trades, and what to do; and the
+    count per symbol root."""
+    from fxcost.analysis.spreads import missing_spread_by_root
 
-    n, roots = missing_spread(t, t["spread_source"].to_numpy()) if len(t) else (0, [])
-    if not n:
+    by_root = missing_spread_by_root(t, t["spread_source"].to_numpy()) if len(t) else {}
+    if not by_root:
+        return [], {}
+    n = sum(by_root.values())
+    roots = pd.Series(np.asarray(t["symbol_root"], dtype=object)).astype(str).to_numpy()
+    printed = pd.Series(np.asarray(t["symbol"], dtype=object)).astype(str).to_numpy() if "symbol" in t else roots
+    cats = pd.Series(np.asarray(t["category"], dtype=object)).astype(str).to_numpy()
+    parts = []
+    for root, count in by_root.items():
+        mask = roots == root
+        names = sorted({p for p in pd.unique(printed[mask]) if p != root})
+        as_printed = f", printed {', '.join(names)}" if names else ""
+        parts.append(f"{root} ({count} trade(s), category {cats[mask][0]}{as_printed})")
+    return [f"Account {label}: {n} of {len(t)} trade(s) are costed with no spread at all (spread cost 0), so the "
+            f"costs are understated: {'; '.join(parts)}. The profile \"{profile.name}\" lists neither these symbols nor "
+            "their category. Add each symbol (as named here) or its category to the spread profile (setup panel: "
+            "Spreads > Edit…; command line: a profile file for --spread-profile)."], by_root
+
+
+def _backtest_warnings(portfolio: Portfolio, book: AccountBook, t: pd.DataFrame, profile: SpreadProfile,
+                       tester: dict[str, float]) -> list[str]:
+    """A warning per Strategy Tester report of ``book`` that states no fixed spread (an MT5 tester report never
+    does): its simulated trades are costed with the profile's typical live spreads, not the tester's own."""
+    out = []
+    for f in portfolio.files:
+        st = f.statement
+        if f.account_key != book.key or not st.is_backtest or st.path in tester:
+            continue
+        n = int((t["source"].astype(str) == st.path).sum()) if "source" in t.columns and len(t) else len(t)
+        if not n and "source" in t.columns and len(t) and len(book.files) == 1:
+            n = len(t)  # a single backtest whose rows name no source
+        out.append(f"{os.path.basename(st.path)} is a Strategy Tester backtest (simulated trades, not account "
+                   f"history) and does not state the spread it was run with: its {n} trade(s) are costed with the "
+                   f"typical live spreads of \"{profile.name}\", which may differ from the tester's; the tester's "
+                   "commission and swap are taken as reported.")
+    return out
+
+
+def _received_rebate(cash: pd.DataFrame | None) -> tuple[float, int]:
+    """Σ and count of a statement's rebate-like cash rows (``kind == "rebate"``)."""
+    if cash is None or not len(cash) or "kind" not in cash.columns:
+        return 0.0, 0
+    rows = cash.loc[cash["kind"].astype(str) == "rebate", "amount"].astype(float)
+    return round(float(rows.sum()), 2), int(len(rows))
+
+
+def _payout_warnings(label: str, currency: str, program, matches: pd.DataFrame | None) -> list[str]:
+    """A warning when matched statement payouts differ from the program's expected ones beyond the tolerance
+    (rebates.match_payouts' ``amount_check``)."""
+    if matches is None or not len(matches) or "amount_check" not in matches.columns:
         return []
-    return [f"Account {label}: {n} trade(s) of {', '.join(roots)} have no spread in the profile \"{profile.name}\" "
-            "(neither the symbol nor its category is listed), so their spread cost is 0: add them to the profile."]
+    out = []
+    for check, word in (("underpaid", "less"), ("overpaid", "more")):
+        rows = matches.loc[matches["amount_check"] == check]
+        if not len(rows):
+            continue
+        worst = rows.loc[rows["difference_pct"].abs().idxmax()]
+        expected, actual = float(rows["expected"].sum()), float(rows["actual"].sum())
+        out.append(
+            f"Account {label}: {len(rows)} payout(s) of the statement are {check} against the program "
+            f"\"{program.name}\": {actual:,.2f} {currency} received where {expected:,.2f} was expected "
+            f"({actual - expected:+,.2f}, {(actual - expected) / expected:+.0%}). Worst: "
+            f"{float(worst['actual']):,.2f} paid on {pd.Timestamp(worst['time']):%Y-%m-%d} for "
+            f"{float(worst['expected']):,.2f} expected ({float(worst['difference_pct']):+.0f}%). The provider paid "
+            f"{word} than this program's rules give: check the program's rates, tiers and eligibility, or claim "
+            "the difference."
+        )
+    return out
 
 
 def _unmatched_rules(program, accounts: list[AccountAnalysis]) -> list[str]:

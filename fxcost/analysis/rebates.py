@@ -45,7 +45,14 @@ REASON_CODES = ("", "symbol", "category", "hold", "move", "no_rate")
 PAYOUT_COLUMNS = ("account", "period_start", "period_end", "accrued", "pay_date", "paid", "carried_forward",
                   "carried_in", "trades")
 MATCH_COLUMNS = ("account", "status", "period_start", "period_end", "pay_date", "expected", "time", "actual",
-                 "difference", "days_late", "ticket", "comment")
+                 "difference", "days_late", "ticket", "comment", "difference_pct", "amount_check")
+#: ``amount_check`` of a matched payout: within the tolerance, paid less, paid more; "" for missing/unexpected rows.
+AMOUNT_CHECKS = ("ok", "underpaid", "overpaid", "")
+#: A matched payout is flagged under/overpaid when it differs from the expected amount by more than this share
+#: of it (rounding of per-trade rebates and the provider's own currency conversion stay inside) ...
+AMOUNT_TOLERANCE_PCT = 2.0
+#: ... and by more than this much money (a cent of rounding on a tiny payout is no underpayment).
+AMOUNT_TOLERANCE = 0.01
 _EPS = 1e-9
 
 
@@ -411,12 +418,14 @@ def payouts(t: pd.DataFrame, rebate: np.ndarray, program: RebateProgram) -> pd.D
 
 
 def _empty(columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "float64" if c not in ("account", "status", "comment")
-                                                        else "object")) for c in columns})
+    text = ("account", "status", "comment", "amount_check")
+    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "float64" if c not in text else "object"))
+                         for c in columns})
 
 
 def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tolerance_days: float = 10,
-                  tolerance_pct: float | None = 50.0) -> pd.DataFrame:
+                  tolerance_pct: float | None = 50.0, amount_tolerance_pct: float = AMOUNT_TOLERANCE_PCT,
+                  amount_tolerance: float = AMOUNT_TOLERANCE) -> pd.DataFrame:
     """Match the statement's rebate rows (``kind == "rebate"``) to expected payouts, per account.
 
     A statement row is a candidate for an expected payout (``paid`` > 0) of the same account when
@@ -426,6 +435,11 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     (``difference`` = actual - expected, ``days_late`` = actual date - pay date), per unmatched
     expected payout ``missing`` and per unmatched statement row ``unexpected``; sorted by account
     and date.
+
+    Matching pairs a payout with the statement row that pays for it; whether the amount is right is said
+    apart: ``difference_pct`` = difference / expected x 100 and ``amount_check`` = ``underpaid`` or
+    ``overpaid`` when the amount is off by more than ``amount_tolerance_pct`` % of the expected amount and
+    more than ``amount_tolerance`` money, else ``ok`` ("" for missing and unexpected rows).
     """
     columns = list(MATCH_COLUMNS)
     dtypes = {"period_start": "datetime64[ns]", "period_end": "datetime64[ns]", "pay_date": "datetime64[ns]",
@@ -479,6 +493,14 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     out = pd.DataFrame(rows, columns=columns)
     for col, dtype in dtypes.items():
         out[col] = out[col].astype(dtype)
+    diff = out["difference"].to_numpy(dtype=float)
+    want = out["expected"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["difference_pct"] = np.where(want > _EPS, diff / want * 100.0, np.nan)
+    off = (np.abs(diff) > amount_tolerance_pct / 100.0 * np.abs(want) + _EPS) & (np.abs(diff) > amount_tolerance + _EPS)
+    matched = (out["status"] == "matched").to_numpy()
+    out["amount_check"] = np.where(~matched, "", np.where(off & (diff < 0), "underpaid",
+                                                          np.where(off & (diff > 0), "overpaid", "ok")))
     when = out["pay_date"].fillna(out["time"])
     out = out.assign(_when=when).sort_values(["account", "_when", "status"], kind="stable").drop(columns="_when")
     return out.reset_index(drop=True)

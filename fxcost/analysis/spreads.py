@@ -7,7 +7,14 @@ A profile is a JSON file. The minimal form is ``{"name": "...", "unit": "pips", 
 Unknown keys are errors with a "did you mean" (a typo such as ``"spread"`` must not silently
 cost every trade at 0). Two profiles are bundled ("Typical Standard account", "Typical Raw/ECN
 account"), built from the published averages in DOMAIN.md 3.3; ``auto`` (:class:`AutoProfile`)
-picks one of them per account from what the export shows (DOMAIN.md 1.3).
+picks one of them per account from what the export shows (DOMAIN.md 1.3), and ``other``
+(:class:`OtherTypeProfile`) the other one, for comparisons.
+
+A profile may say which account type it stands for (``"account_type": "standard" | "raw"``; the
+bundled ones do) and the commission such an account charges (``"commission"``: a
+costs.CommissionSchedule; default by type: none for Standard, :data:`RAW_COMMISSION` for Raw/ECN).
+A what-if under a profile of another account type than the export shows charges that commission
+instead of the exported one (whatif.reprice): a Standard account charges none.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from fxcost.analysis.codes import factorize as codes_of
+from fxcost.analysis.costs import CommissionSchedule
 from fxcost.analysis.instruments import CATEGORIES
 from fxcost.errors import FxCostError, did_you_mean
 from fxcost.resources import asset
@@ -30,7 +38,16 @@ BUNDLED = {
     "raw": "spread-profiles/raw.json",
 }
 AUTO = "auto"
-_TOP_KEYS = ("name", "unit", "spreads", "categories", "source", "date", "description")
+#: ``load_profile`` name of :class:`OtherTypeProfile` (per account: the account type the export does not show).
+OTHER = "other"
+_TOP_KEYS = ("name", "unit", "spreads", "categories", "source", "date", "description", "account_type", "commission")
+#: Account types a profile can stand for: spread only, or a raw/ECN spread plus commission.
+ACCOUNT_TYPES = ("standard", "raw")
+#: The commission of a typical Raw/ECN account (DOMAIN.md 4: "$3.50 per side per standard lot, so $7 round-turn").
+RAW_COMMISSION = {"name": "7 USD per lot round turn (typical Raw/ECN)", "rate": 7.0, "per": "round_turn",
+                  "currency": "USD"}
+#: A Standard account's commission: none (its cost is all in the wider spread).
+STANDARD_COMMISSION = {"name": "none (Standard account)", "rate": 0.0}
 _ENTRY_KEYS = ("value", "unit", "source", "date")
 #: Symbol suffixes that mark a commission-based raw/ECN account (DOMAIN.md 1.3), upper case without the separator.
 RAW_SUFFIXES = ("R", "RAW", "ECN", "ZERO")
@@ -78,6 +95,20 @@ class SpreadProfile:
     source: str = ""
     date: str = ""
     path: str = ""
+    account_type: str = ""  # "standard", "raw" or "" (unknown: a what-if keeps the exported commission)
+    commission: CommissionSchedule | None = None  # what such an account charges (None: by account_type)
+
+    def account_commission(self) -> CommissionSchedule | None:
+        """The commission an account of this profile's type charges (replacing the exported one in a what-if):
+        the profile's own ``commission``, else none for Standard and :data:`RAW_COMMISSION` for Raw/ECN;
+        None when the profile names no account type."""
+        if self.commission is not None:
+            return CommissionSchedule(**{**self.commission.as_dict(), "apply": "always"})
+        if self.account_type == "standard":
+            return CommissionSchedule(**STANDARD_COMMISSION, apply="always")
+        if self.account_type == "raw":
+            return CommissionSchedule(**RAW_COMMISSION, apply="always")
+        return None
 
     @classmethod
     def from_dict(cls, data: dict, where: str = "") -> SpreadProfile:
@@ -122,15 +153,37 @@ class SpreadProfile:
                 out[name_.upper() if key == "spreads" else name_] = value
             return out
 
+        account_type = data.get("account_type", "")
+        if account_type not in ("", *ACCOUNT_TYPES):
+            hint = did_you_mean(account_type, ACCOUNT_TYPES) if isinstance(account_type, str) else ""
+            raise ProfileError(f"{where}: account_type {json.dumps(account_type)} is not one of "
+                               f"{', '.join(ACCOUNT_TYPES)}{hint}")
+        commission = None
+        if "commission" in data:
+            if not isinstance(data["commission"], dict):
+                raise ProfileError(f"{where}: \"commission\" must be an object such as {{\"rate\": 7.0, \"per\": "
+                                   "\"round_turn\"}} (the commission an account of this type charges)")
+            try:
+                commission = CommissionSchedule.from_dict({**data["commission"], "apply": "always"})
+            except (TypeError, ValueError) as exc:
+                raise ProfileError(f"{where}: commission: {exc}") from exc
+            if "name" not in data["commission"]:
+                commission.name = (f"{commission.rate:g} {commission.model.replace('_', ' ')} "
+                                   f"{commission.per.replace('_', ' ')}" if commission.rate else "none")
         return cls(name=name.strip(), unit=unit, spreads=entries("spreads"), categories=entries("categories"),
-                   source=source, date=date)
+                   source=source, date=date, account_type=account_type, commission=commission)
 
     def as_dict(self) -> dict:
         def dump(d: dict[str, SpreadValue]) -> dict:
             return {k: {"value": v.value, "unit": v.unit, "source": v.source, "date": v.date} for k, v in d.items()}
 
-        return {"name": self.name, "unit": self.unit, "source": self.source, "date": self.date,
-                "spreads": dump(self.spreads), "categories": dump(self.categories)}
+        out = {"name": self.name, "unit": self.unit, "source": self.source, "date": self.date,
+               "spreads": dump(self.spreads), "categories": dump(self.categories)}
+        if self.account_type:
+            out["account_type"] = self.account_type
+        if self.commission is not None:
+            out["commission"] = {k: v for k, v in self.commission.as_dict().items() if k != "apply"}
+        return out
 
     def spread_price(self, t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Round-turn spread in price units for each trade, and its source label.
@@ -169,12 +222,43 @@ NO_SPREAD = "default: no spread for this symbol in "
 
 def missing_spread(t: pd.DataFrame, source: np.ndarray) -> tuple[int, list[str]]:
     """Trades whose spread ``source`` says the profile had none for them (count, sorted symbol roots)."""
+    by_root = missing_spread_by_root(t, source)
+    return sum(by_root.values()), sorted(by_root)
+
+
+def missing_spread_by_root(t: pd.DataFrame, source: np.ndarray) -> dict[str, int]:
+    """Trades costed with no spread at all (the profile had neither the symbol nor its category), per symbol
+    root, most trades first."""
     codes, labels = pd.factorize(np.asarray(source, dtype=object))
     bad = np.array([str(x).startswith(NO_SPREAD) for x in labels] + [False])[codes]
     if not bad.any():
-        return 0, []
-    roots = sorted({str(r) for r in pd.unique(np.asarray(t["symbol_root"], dtype=object)[bad])})
-    return int(bad.sum()), roots
+        return {}
+    counts = pd.Series(np.asarray(t["symbol_root"], dtype=object)[bad]).astype(str).value_counts()
+    return {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
+
+
+def account_type_evidence(t: pd.DataFrame) -> tuple[str, int, int, int]:
+    """What an account's export says about its type: ("raw" | "standard", trades, trades that paid commission
+    in the export, trades with a raw-account symbol suffix).
+
+    Raw/ECN when more than :data:`RAW_SHARE` of the trades paid commission (the exported commission column
+    is < 0; a what-if schedule is no evidence) or carry a raw-account suffix (``.r``, ``.raw``, ``.ecn``,
+    ``zero``: DOMAIN.md 1.3); else Standard (also with no trades).
+    """
+    n = len(t)
+    if not n:
+        return "standard", 0, 0, 0
+    commission = t["commission"].to_numpy(dtype="float64") if "commission" in t.columns else np.zeros(n)
+    if "commission_source" in t.columns:  # a what-if schedule is not evidence of the account type
+        commission = np.where(t["commission_source"].astype(str).to_numpy() == "export", commission, 0.0)
+    charged = int((commission < 0).sum())
+    raw_suffix = 0
+    if "symbol_suffix" in t.columns:
+        codes, suffixes = codes_of(t["symbol_suffix"])
+        is_raw = np.array([str(x).strip().lstrip("._#-").upper() in RAW_SUFFIXES for x in suffixes] + [False])
+        raw_suffix = int(is_raw[codes].sum())
+    kind = "raw" if charged / n > RAW_SHARE or raw_suffix / n > RAW_SHARE else "standard"
+    return kind, n, charged, raw_suffix
 
 
 @dataclass
@@ -192,23 +276,14 @@ class AutoProfile(SpreadProfile):
 
     def choose(self, t: pd.DataFrame) -> tuple[SpreadProfile, str]:
         """The profile for one account's trades, and why (one sentence for the user)."""
-        n = len(t)
+        kind, n, charged, raw_suffix = account_type_evidence(t)
         if not n:
             return self.standard, "no trades: Standard"
-        commission = t["commission"].to_numpy(dtype="float64") if "commission" in t.columns else np.zeros(n)
-        if "commission_source" in t.columns:  # a what-if schedule is not evidence of the account type
-            commission = np.where(t["commission_source"].astype(str).to_numpy() == "export", commission, 0.0)
-        charged = int((commission < 0).sum())
-        raw_suffix = 0
-        if "symbol_suffix" in t.columns:
-            codes, suffixes = codes_of(t["symbol_suffix"])
-            is_raw = np.array([str(x).strip().lstrip("._#-").upper() in RAW_SUFFIXES for x in suffixes] + [False])
-            raw_suffix = int(is_raw[codes].sum())
         share = charged / n
         if share > RAW_SHARE:
             return self.raw, (f"commission charged on {charged} of {n} trades ({share:.0%}): a commission-based "
                               f"account, costed with {self.raw.name}")
-        if raw_suffix / n > RAW_SHARE:
+        if kind == "raw":
             return self.raw, (f"{raw_suffix} of {n} trades carry a raw-account symbol suffix "
                               f"(.r, .raw, .ecn, zero; DOMAIN.md 1.3): costed with {self.raw.name}")
         return self.standard, (f"commission charged on {charged} of {n} trades ({share:.0%}) and no raw-account "
@@ -221,12 +296,53 @@ class AutoProfile(SpreadProfile):
         return {"name": self.name, "auto": True}
 
 
+@dataclass
+class OtherTypeProfile(AutoProfile):
+    """``other``: per account, the account type it does *not* have (for comparisons): Standard for a Raw/ECN
+    account, Raw/ECN for a Standard one.
+
+    The account's type is that of the profile it was costed with when that profile names one (the user's
+    choice of account type), else what the export shows (:func:`account_type_evidence`).
+    """
+
+    def other_than(self, actual: SpreadProfile | None, t: pd.DataFrame) -> SpreadProfile:
+        """The other type's profile for an account costed with ``actual`` whose trades are ``t``."""
+        kind = getattr(actual, "account_type", "") or account_type_evidence(t)[0]
+        return self.standard if kind == "raw" else self.raw
+
+    def choose(self, t: pd.DataFrame) -> tuple[SpreadProfile, str]:
+        profile = self.other_than(None, t)
+        return profile, f"the account type the export does not show: {profile.name}"
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "other": True}
+
+
+def resolve(profile: SpreadProfile, actual: SpreadProfile | None, t: pd.DataFrame) -> SpreadProfile:
+    """The concrete profile ``profile`` stands for on one account (costed with ``actual``, trades ``t``):
+    ``other`` and ``auto`` choose per account, a table is itself."""
+    if isinstance(profile, OtherTypeProfile):
+        return profile.other_than(actual, t)
+    if isinstance(profile, AutoProfile):
+        return profile.choose(t)[0]
+    return profile
+
+
 def auto_profile() -> AutoProfile:
     """The ``auto`` choice (the CLI default): Raw/ECN or Standard per account, see :class:`AutoProfile`."""
-    standard, raw = _read(asset(BUNDLED["standard"])), _read(asset(BUNDLED["raw"]))
+    standard, raw = _bundled("standard"), _bundled("raw")
     return AutoProfile(name=f"Auto ({standard.name} or {raw.name} per account)", unit="pips",
                        source="chosen per account from the export's commission and symbol suffixes",
                        standard=standard, raw=raw)
+
+
+def other_type_profile() -> OtherTypeProfile:
+    """The ``other`` choice, for comparisons: per account the bundled table of the account type it does not have,
+    see :class:`OtherTypeProfile`."""
+    standard, raw = _bundled("standard"), _bundled("raw")
+    return OtherTypeProfile(name=f"The other account type ({standard.name} or {raw.name})", unit="pips",
+                            source="per account, the account type the export does not show",
+                            standard=standard, raw=raw)
 
 
 def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -238,29 +354,39 @@ def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def load_profile(name_or_path: str | Path) -> SpreadProfile:
-    """A bundled profile by name ("standard", "raw", or its display name), ``auto`` or a JSON file."""
+    """A bundled profile by name ("standard", "raw", or its display name), ``auto``, ``other`` or a JSON file."""
     key = str(name_or_path)
     lowered = key.lower()
     if lowered == AUTO:
         return auto_profile()
-    for short, rel in BUNDLED.items():
-        if lowered == short:
-            return _read(asset(rel))
+    if lowered == OTHER:
+        return other_type_profile()
     for short in BUNDLED:
-        profile = _read(asset(BUNDLED[short]))
+        if lowered == short:
+            return _bundled(short)
+    for short in BUNDLED:
+        profile = _bundled(short)
         if profile.name.lower() == lowered:
             return profile
     path = Path(key)
     if not path.exists():
         raise ProfileError(
-            f"No spread profile {key!r}: give a bundled name ({', '.join(BUNDLED)}), {AUTO!r} or the path of a "
-            "JSON file."
+            f"No spread profile {key!r}: give a bundled name ({', '.join(BUNDLED)}), {AUTO!r}, {OTHER!r} or the path "
+            "of a JSON file."
         )
     return _read(path)
 
 
 def bundled_profiles() -> list[SpreadProfile]:
-    return [_read(asset(rel)) for rel in BUNDLED.values()]
+    return [_bundled(short) for short in BUNDLED]
+
+
+def _bundled(short: str) -> SpreadProfile:
+    """A bundled profile; it stands for the account type it is named after ("standard", "raw")."""
+    profile = _read(asset(BUNDLED[short]))
+    if not profile.account_type and short in ACCOUNT_TYPES:
+        profile.account_type = short
+    return profile
 
 
 def _read(path: Path) -> SpreadProfile:

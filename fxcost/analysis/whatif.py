@@ -2,7 +2,15 @@
 
 Re-pricing keeps what the market did (the mid-price P&L) and changes only what the trader
 pays: Profit' = mid_pnl - spread_cost' (spread from the other profile), commission' from the
-other schedule (or the exported one), rebate' from the other program.
+other schedule, rebate' from the other program.
+
+Commission' when the setup names no schedule: under a profile of another account type than the
+account's (a Standard profile for an account whose export shows commission, a Raw/ECN one for a
+spread-only account), the commission that account type charges (none for Standard, 7 USD per
+round-turn lot for a typical Raw/ECN account: spreads.SpreadProfile.account_commission), never the
+exported one on top of the other type's spread; else (same account type, no profile, or a profile
+that names no account type) the exported commission. ``Setup.commission = "export"`` keeps the
+exported commission whatever the profile.
 """
 
 from __future__ import annotations
@@ -14,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import codes, costs
-from fxcost.analysis.engine import AnalysisResult, Setup, _to_usd
+from fxcost.analysis import codes, costs, spreads
+from fxcost.analysis.engine import EXPORTED_COMMISSION, AnalysisResult, Setup, _to_usd
 from fxcost.errors import FxCostError
 
 
@@ -51,6 +59,8 @@ class SetupError(FxCostError):
 
 
 _SETUP_KEYS = ("name", "spread_profile", "commission", "program", "description")
+#: Words a setup's "commission" may be instead of a schedule.
+_COMMISSION_WORDS = {"export": "export", "exported": "export", "as exported": "export", "none": "none"}
 
 
 def load_setup(path: str | Path) -> Setup:
@@ -59,9 +69,12 @@ def load_setup(path: str | Path) -> Setup:
         {"name": "Raw account, $7 RT + $3/lot cashback", "spread_profile": "raw",
          "commission": {"rate": 7.0, "per": "round_turn"}, "program": "raw-3-per-lot-plus-25pct-commission"}
 
-    ``spread_profile``: a bundled name or a profile file (default: the analysis' own); ``commission``:
-    a schedule that replaces the exported commission (keys of costs.CommissionSchedule; default: as
-    exported); ``program``: a bundled name, a program file or an inline program (default: no rebate).
+    ``spread_profile``: a bundled name (``standard``, ``raw``, ``auto``, ``other``) or a profile file
+    (default: the analysis' own); ``commission``: a schedule that replaces the exported commission
+    (keys of costs.CommissionSchedule), ``"none"``, or ``"export"`` (keep the exported commission);
+    default: the commission of the profile's account type when it differs from the account's (none
+    for Standard), else as exported; ``program``: a bundled name, a program file or an inline program
+    (default: no rebate).
     Relative file names are taken from the setup file's folder.
     """
     from fxcost.analysis import programs
@@ -95,10 +108,14 @@ def load_setup(path: str | Path) -> Setup:
             raise SetupError(f"{path}: \"spread_profile\" must be a bundled name (standard, raw) or a file name")
         profile = load_profile(local(data["spread_profile"]))
     commission = None
-    if "commission" in data:
+    if isinstance(data.get("commission"), str) and data["commission"].strip().lower() in _COMMISSION_WORDS:
+        word = _COMMISSION_WORDS[data["commission"].strip().lower()]
+        commission = EXPORTED_COMMISSION if word == "export" else costs.CommissionSchedule(name="none", rate=0.0,
+                                                                                          apply="always")
+    elif "commission" in data:
         if not isinstance(data["commission"], dict):
             raise SetupError(f"{path}: \"commission\" must be an object such as {{\"rate\": 7.0, \"per\": "
-                             "\"round_turn\"}")
+                             "\"round_turn\"}, \"export\" (keep the exported commission) or \"none\"")
         try:
             commission = costs.CommissionSchedule.from_dict({**data["commission"], "apply": "always"})
         except (TypeError, ValueError) as exc:
@@ -119,22 +136,32 @@ def load_setup(path: str | Path) -> Setup:
 
 def reprice(result: AnalysisResult, setup: Setup) -> pd.DataFrame:
     """All accounts' trades re-priced under ``setup`` (one costed frame, in the merged currency)."""
+    return _reprice(result, setup)[0]
+
+
+def _reprice(result: AnalysisResult, setup: Setup) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`reprice`, and the name of the profile each account was re-priced with (``other`` and ``auto``
+    choose per account)."""
     from fxcost.analysis import rebates
 
     frames = []
+    used: list[str] = []
     for analysis in result.accounts:
         base = analysis.trades
         if not len(base):
             continue
         if setup.profile is None:
             other = base.copy(deep=False)  # same instruments, M and spreads: nothing to recompute
+            profile = analysis.profile
         else:
-            other = _respread(result, analysis, setup.profile)
+            profile = spreads.resolve(setup.profile, analysis.profile, base)
+            other = _respread(result, analysis, profile)
+        used.append(getattr(profile, "name", "") or result.settings.profile.name)
         # Same market, other price: Profit' = mid_pnl - spread'.
         other["profit"] = base["mid_pnl"].to_numpy() - other["spread_cost"].to_numpy()
         other["mid_pnl"] = base["mid_pnl"].to_numpy()
-        if setup.commission is not None:
-            schedule = costs.CommissionSchedule(**{**setup.commission.as_dict(), "apply": "always"})
+        schedule = commission_schedule(setup, profile if setup.profile is not None else None, base)
+        if schedule is not None:
             to_account = costs.account_per_unit(analysis.currency, schedule.currency, float(base["usd_rate"].iloc[0]))
             other["commission"] = costs.schedule_commission(other, schedule, to_account)
             other["commission_source"] = f"schedule: {schedule.name}"
@@ -151,10 +178,26 @@ def reprice(result: AnalysisResult, setup: Setup) -> pd.DataFrame:
         frame = costs.finish(other)
         frames.append(_to_usd(frame) if analysis.currency != result.currency else frame)
     if not frames:
-        return result.trades.iloc[0:0]
-    return pd.concat(frames, ignore_index=True)
+        return result.trades.iloc[0:0], used
+    return pd.concat(frames, ignore_index=True), used
 
 
+def commission_schedule(setup: Setup, profile: spreads.SpreadProfile | None,
+                        base: pd.DataFrame) -> costs.CommissionSchedule | None:
+    """The schedule that replaces an account's exported commission under ``setup`` (None: keep the exported one).
+
+    ``profile``: the concrete profile the setup prices this account with (None: the account's own spreads);
+    ``base``: the account's costed trades. An explicit schedule wins; ``"export"`` keeps the exported
+    commission; else a profile of another account type than the export shows charges that type's commission.
+    """
+    if isinstance(setup.commission, costs.CommissionSchedule):
+        return costs.CommissionSchedule(**{**setup.commission.as_dict(), "apply": "always"})
+    if setup.commission == EXPORTED_COMMISSION or profile is None:
+        return None
+    theirs = profile.account_commission()
+    if theirs is None or profile.account_type == spreads.account_type_evidence(base)[0]:
+        return None  # the same account type as the export's (or unknown): its real commission is the best guess
+    return theirs
 def _respread(result: AnalysisResult, analysis, profile) -> pd.DataFrame:
     """An account's costed trades with the spread columns of another ``profile``.
 
@@ -183,14 +226,19 @@ def _respread(result: AnalysisResult, analysis, profile) -> pd.DataFrame:
     return other
 
 
-def outcome(name: str, t: pd.DataFrame, setup: Setup | None = None, base_profile: str = "") -> Outcome:
+def outcome(name: str, t: pd.DataFrame, setup: Setup | None = None, base_profile: str = "",
+            profiles: list[str] | None = None) -> Outcome:
+    """Totals of one setup; ``profiles``: the profile each account was priced with (default: the setup's or
+    ``base_profile``). The commission is described by what the frame's ``commission_source`` says."""
     lot_pips = float((t["lots"] * t["pip_value"]).where(np.isfinite(t["pip_value"])).sum())
     tc = float(t["transaction_cost"].sum())
     ntc = float(t["net_transaction_cost"].sum())
+    names = list(dict.fromkeys(profiles or []))
+    profile = " / ".join(names) if names else (setup.profile.name if setup and setup.profile else base_profile)
     return Outcome(
         name=name,
-        profile=(setup.profile.name if setup and setup.profile else base_profile),
-        commission=(setup.commission.name if setup and setup.commission else "as exported"),
+        profile=profile,
+        commission=_commission_label(t, setup),
         program=(getattr(setup.program, "name", "") if setup and setup.program is not None else "none"),
         trades=int(len(t)),
         lots=float(t["lots"].sum()),
@@ -206,9 +254,27 @@ def outcome(name: str, t: pd.DataFrame, setup: Setup | None = None, base_profile
     )
 
 
+def _commission_label(t: pd.DataFrame, setup: Setup | None) -> str:
+    """"as exported", a schedule's name, or both ("as exported; NAME") when accounts or trades differ."""
+    if setup is not None and isinstance(setup.commission, costs.CommissionSchedule):
+        return setup.commission.name
+    if "commission_source" not in t.columns or not len(t):
+        return "as exported"
+    labels = []
+    for source in pd.unique(t["commission_source"].astype(str).to_numpy(dtype=object)):
+        label = "as exported" if source == "export" else str(source).removeprefix("schedule: ")
+        if label not in labels:
+            labels.append(label)
+    return "; ".join(sorted(labels, key=lambda x: x != "as exported"))
+
+
 def scenarios(result: AnalysisResult) -> list[tuple[Outcome, pd.DataFrame]]:
     """Each compared setup's outcome with its re-priced frame: the actual setup first, then each rebate
-    program after the main one, then each extra setup (``settings.setups``)."""
+    program after the main one, then each extra setup (``settings.setups``).
+
+    A setup under ``other`` (spreads.OtherTypeProfile) with the name "Profile: " + its own name is named
+    after the profile(s) it resolved to, e.g. "Profile: Typical Standard account".
+    """
     settings = result.settings
     main = settings.main_program
     out = [(outcome(f"Actual ({getattr(main, 'name', 'no rebate')})", result.trades,
@@ -216,8 +282,12 @@ def scenarios(result: AnalysisResult) -> list[tuple[Outcome, pd.DataFrame]]:
     setups = [Setup(f"Program: {p.name}", None, None, p) for p in settings.programs[1:]]
     setups += settings.setups
     for setup in setups:
-        frame = reprice(result, setup)
-        out.append((outcome(setup.name, frame, setup, settings.profile.name), frame))
+        frame, used = _reprice(result, setup)
+        name = setup.name
+        if isinstance(setup.profile, spreads.OtherTypeProfile) and used and name == f"Profile: {setup.profile.name}":
+            name = f"Profile: {' / '.join(dict.fromkeys(used))}"
+        profiles = used if setup.profile is not None else None
+        out.append((outcome(name, frame, setup, settings.profile.name, profiles), frame))
     return out
 
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from fxcost import userdata
 from fxcost.analysis import programs
-from fxcost.analysis.spreads import SpreadProfile, auto_profile, bundled_profiles
+from fxcost.analysis.spreads import AutoProfile, SpreadProfile, auto_profile, bundled_profiles, other_type_profile
 from fxcost.errors import FxCostError
 from fxcost.resources import assets_dir
 
@@ -51,6 +51,17 @@ AUTO_NOT_EDITABLE = ("“Auto” is not a table of its own: per account it uses 
                      "those to edit or export it.")
 #: The profile each account type stands for.
 TYPE_PROFILE = {"auto": AUTO_KEY, "standard": BUNDLED + "standard.json", "raw": BUNDLED + "raw.json"}
+#: Catalog key of the ``other`` comparison: per account, the account type it does not have (Standard <-> Raw/ECN).
+OTHER_KEY = "other"
+#: What the compared profiles charge as commission ("Their commission"): (key, label).
+COMPARE_COMMISSION_MODES = (
+    ("account_type", "What that account type charges"),
+    ("export", "As exported"),
+    ("none", "None"),
+    ("rate", "Per lot, round turn:"),
+)
+#: The compared profiles before the ``other`` choice existed (a state saved then is moved to the new default).
+_OLD_COMPARE_DEFAULT = [TYPE_PROFILE["raw"]]
 
 
 def item_key(path: str) -> str:
@@ -69,7 +80,8 @@ class SetupState:
 
     account_type: str = "auto"
     profile: str = AUTO_KEY
-    compare_profiles: list[str] = field(default_factory=lambda: [TYPE_PROFILE["raw"]])
+    # The account type the trader does not have: comparing the actual one with itself would be a duplicate row.
+    compare_profiles: list[str] = field(default_factory=lambda: [OTHER_KEY])
     # No rebate until the user picks theirs (the CLI agrees); the examples are compared, not applied.
     main_program: str = ""
     compare_programs: list[str] = field(default_factory=lambda: [BUNDLED + "example-cashback.json",
@@ -83,7 +95,11 @@ class SetupState:
     commission_per: str = "round_turn"
     commission_model: str = "per_lot"
     market_data: list[str] = field(default_factory=list)
-    compare_commission: float = 0.0  # per lot round turn charged in compared profiles; 0: as exported
+    # Commission in the compared profiles (COMPARE_COMMISSION_MODES): what their account type charges (none for
+    # Standard; for Raw/ECN the exported one on a Raw/ECN account, else 7 USD per lot round turn), as exported,
+    # none, or compare_commission per round-turn lot.
+    compare_commission_mode: str = "account_type"
+    compare_commission: float = 7.0  # per lot round turn, in the account currency (mode "rate"; 0 = none)
 
     @classmethod
     def from_dict(cls, data: dict) -> SetupState:
@@ -94,6 +110,15 @@ class SetupState:
                 setattr(state, f.name, data[f.name])
             elif f.name in data and isinstance(getattr(state, f.name), float) and isinstance(data[f.name], int):
                 setattr(state, f.name, float(data[f.name]))
+        if state.compare_commission_mode not in dict(COMPARE_COMMISSION_MODES):
+            state.compare_commission_mode = "account_type"
+        if "compare_commission_mode" not in data:  # saved before the mode: compare_commission 0 meant "as exported"
+            if state.compare_commission > 0 and "compare_commission" in data:
+                state.compare_commission_mode = "rate"
+            else:
+                state.compare_commission = cls.compare_commission
+            if state.compare_profiles == _OLD_COMPARE_DEFAULT:
+                state.compare_profiles = [OTHER_KEY]
         return state
 
     def as_dict(self) -> dict:
@@ -113,7 +138,7 @@ class Catalog:
         """Read everything again; returns the damaged files found this time (set aside by userdata)."""
         loaded_profiles = userdata.load_profiles()
         loaded_programs = userdata.load_programs()
-        self.profiles = {AUTO_KEY: auto_profile(),
+        self.profiles = {AUTO_KEY: auto_profile(), OTHER_KEY: other_type_profile(),
                          **{item_key(p.path): p for p in bundled_profiles() + loaded_profiles.items}}
         self.programs = {item_key(p.path): p for p in programs.bundled_programs() + loaded_programs.items}
         self.problems = loaded_profiles.problems + loaded_programs.problems
@@ -121,7 +146,7 @@ class Catalog:
 
     @staticmethod
     def is_user(key: str) -> bool:
-        return not key.startswith(BUNDLED) and key != AUTO_KEY
+        return not key.startswith(BUNDLED) and key not in (AUTO_KEY, OTHER_KEY)
 
 
 def build_settings(state: SetupState, catalog: Catalog, market_cache: dict | None = None):
@@ -129,7 +154,8 @@ def build_settings(state: SetupState, catalog: Catalog, market_cache: dict | Non
     from fxcost.analysis.costs import CommissionSchedule
     from fxcost.analysis.engine import AnalysisSettings, Setup
 
-    profile = catalog.profiles.get(state.profile) or next(iter(catalog.profiles.values()))
+    profile = (catalog.profiles.get(state.profile) if state.profile != OTHER_KEY else None) or \
+        catalog.profiles.get(AUTO_KEY) or next(iter(catalog.profiles.values()))
     settings = AnalysisSettings(profile=profile)
     main = catalog.programs.get(state.main_program)
     compared = [catalog.programs[k] for k in state.compare_programs
@@ -143,14 +169,10 @@ def build_settings(state: SetupState, catalog: Catalog, market_cache: dict | Non
         settings.programs = []
         settings.setups = [Setup(f"Program: {p.name}", program=p) for p in compared]
     # Another profile is compared under the same rebate program, and with the commission such an
-    # account charges (a Raw/ECN account's spread is only cheaper because commission is added).
-    other_commission = None
-    if state.compare_commission > 0:
-        other_commission = CommissionSchedule(name=f"{state.compare_commission:g} per lot round turn",
-                                              rate=state.compare_commission, currency="", apply="always")
-    settings.setups += [Setup(f"Profile: {catalog.profiles[k].name}", profile=catalog.profiles[k],
-                              commission=other_commission, program=main)
-                        for k in state.compare_profiles if k in catalog.profiles and k != state.profile]
+    # account charges (a Raw/ECN account's spread is only cheaper because commission is added; a Standard
+    # account charges none): never the exported commission on top of another account type's spread.
+    settings.setups += [Setup(f"Profile: {p.name}", profile=p, commission=compare_commission(state), program=main)
+                        for p in compared_profiles(state, catalog, profile)]
     settings.server_utc_offset = float(state.server_utc_offset)
     settings.leverage = int(state.leverage) or None
     if state.commission_on and state.commission_rate > 0:
@@ -168,6 +190,39 @@ def build_settings(state: SetupState, catalog: Catalog, market_cache: dict | Non
                 cache[path] = read_market_data(path)
         settings.market_data = [cache[p] for p in state.market_data]
     return settings
+
+
+def compare_commission(state: SetupState):
+    """The commission the compared profiles charge (engine.Setup.commission): None lets the engine charge
+    what each profile's account type charges (whatif.commission_schedule)."""
+    from fxcost.analysis.costs import CommissionSchedule
+    from fxcost.analysis.engine import EXPORTED_COMMISSION
+
+    mode = state.compare_commission_mode
+    if mode == "export":
+        return EXPORTED_COMMISSION
+    if mode == "none" or (mode == "rate" and state.compare_commission <= 0):
+        return CommissionSchedule(name="none", rate=0.0, currency="", apply="always")
+    if mode == "rate":
+        return CommissionSchedule(name=f"{state.compare_commission:g} per lot round turn",
+                                  rate=state.compare_commission, currency="", apply="always")
+    return None
+
+
+def compared_profiles(state: SetupState, catalog: Catalog, actual: SpreadProfile) -> list[SpreadProfile]:
+    """The ticked compared profiles, without the actual one and without duplicates. ``other`` is the bundled
+    table of the other account type when the actual profile names its type, else chosen per account."""
+    out: list[SpreadProfile] = []
+    for key in state.compare_profiles:
+        p = catalog.profiles.get(key)
+        if p is None or key == state.profile or key == AUTO_KEY:
+            continue
+        if key == OTHER_KEY and not isinstance(actual, AutoProfile) and actual.account_type:
+            p = p.raw if actual.account_type == "standard" else p.standard
+        if p.name == actual.name or any(p.name == q.name for q in out):
+            continue
+        out.append(p)
+    return out
 
 
 def _group(title: str) -> tuple[QGroupBox, QFormLayout]:
@@ -245,18 +300,34 @@ class SetupPanel(QScrollArea):
                              ("Delete", "Delete your profile", self.delete_profile)))
         self.compare_profiles = QListWidget()
         self.compare_profiles.setObjectName("setup-compare-profiles")
-        self.compare_profiles.setMaximumHeight(48)
-        self.compare_profiles.setToolTip("Ticked profiles are compared in the Compare view")
+        self.compare_profiles.setMaximumHeight(72)
+        self.compare_profiles.setToolTip("Ticked profiles are compared in the Compare view, under the same rebate "
+                                         "program and with the commission chosen below. “The other account type” "
+                                         "is Standard for a Raw/ECN account and Raw/ECN for a Standard one.")
         form.addRow("Compare", self.compare_profiles)
+        self.compare_commission_mode = QComboBox()
+        self.compare_commission_mode.setObjectName("setup-compare-commission-mode")
+        for key, text in COMPARE_COMMISSION_MODES:
+            self.compare_commission_mode.addItem(text, key)
+        self.compare_commission_mode.setToolTip(
+            "The commission charged in the compared profiles, instead of yours:\n"
+            "• What that account type charges: none for a Standard account; for Raw/ECN your exported commission "
+            "if your account is Raw/ECN, else 7 USD per lot round turn\n"
+            "• As exported: the commission your statement shows\n"
+            "• None: no commission at all\n"
+            "• Per lot, round turn: the amount given (account currency)")
         self.compare_commission = QDoubleSpinBox()
         self.compare_commission.setObjectName("setup-compare-commission")
         self.compare_commission.setRange(0, 1000)
         self.compare_commission.setDecimals(2)
-        self.compare_commission.setSpecialValueText("as exported")
         self.compare_commission.setSuffix(" per lot")
-        self.compare_commission.setToolTip("Commission per round-turn lot in the compared profiles (e.g. 7 for a "
-                                           "Raw/ECN account); 0 keeps the exported commission")
-        form.addRow("Their commission", self.compare_commission)
+        self.compare_commission.setToolTip("Commission per round-turn lot in the compared profiles, in the account "
+                                           "currency (e.g. 7 for a Raw/ECN account); 0 = none")
+        commission_row = QHBoxLayout()
+        commission_row.setSpacing(4)
+        commission_row.addWidget(self.compare_commission_mode, 1)
+        commission_row.addWidget(self.compare_commission)
+        form.addRow("Their commission", commission_row)
         self.market_list = QListWidget()
         self.market_list.setObjectName("setup-market-data")
         self.market_list.setMaximumHeight(40)
@@ -317,7 +388,8 @@ class SetupPanel(QScrollArea):
         self._populate()
         for w in (self.account_type,):
             w.currentIndexChanged.connect(self._account_type_changed)
-        for w in (self.profile, self.main_program, self.ib_program, self.commission_model, self.commission_per):
+        for w in (self.profile, self.main_program, self.ib_program, self.commission_model, self.commission_per,
+                  self.compare_commission_mode):
             w.currentIndexChanged.connect(self._emit)
         for w in (self.offset, self.leverage, self.commission_rate, self.compare_commission):
             w.valueChanged.connect(self._emit)
@@ -347,6 +419,8 @@ class SetupPanel(QScrollArea):
         s.commission_on = self.commission_on.isChecked()
         s.commission_rate = self.commission_rate.value()
         s.compare_commission = self.compare_commission.value()
+        s.compare_commission_mode = self.compare_commission_mode.currentData() or "account_type"
+        self.compare_commission.setEnabled(s.compare_commission_mode == "rate")
         s.commission_model = self.commission_model.currentData()
         s.commission_per = self.commission_per.currentData()
         s.compare_programs = [self.program_list.item(i).data(Qt.ItemDataRole.UserRole)
@@ -383,20 +457,25 @@ class SetupPanel(QScrollArea):
         self.commission_on.setChecked(s.commission_on)
         self.commission_rate.setValue(s.commission_rate)
         self.compare_commission.setValue(s.compare_commission)
+        self.compare_commission_mode.setCurrentIndex(
+            max(0, self.compare_commission_mode.findData(s.compare_commission_mode)))
         self.commission_model.setCurrentIndex(max(0, self.commission_model.findData(s.commission_model)))
         self.commission_per.setCurrentIndex(max(0, self.commission_per.findData(s.commission_per)))
 
         def label(key: str, name: str) -> str:
             if key == AUTO_KEY:
                 return "Auto (Standard or Raw/ECN per account)"
+            if key == OTHER_KEY:
+                return "The other account type (Standard ↔ Raw/ECN)"
             return name if key.startswith(BUNDLED) else f"{name} (yours)"
 
         self.profile.clear()
         self.compare_profiles.clear()
         for key, p in cat.profiles.items():
-            self.profile.addItem(label(key, p.name), key)
+            if key != OTHER_KEY:  # "other" is only a comparison: the trader's own type is never "the other"
+                self.profile.addItem(label(key, p.name), key)
             if key == AUTO_KEY:
-                continue  # compared profiles are fixed tables; "auto" is only a choice of one of them
+                continue  # "auto" would compare the account with itself
             item = QListWidgetItem(label(key, p.name))
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

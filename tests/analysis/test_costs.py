@@ -171,3 +171,17 @@ def test_the_users_alias_table_renames_roots_before_anything_is_priced():
     by_raw = costed_trades(t, "USD", AnalysisSettings(instruments=InstrumentSettings(aliases={"mygold.r": "XAUUSD"})))
     assert by_raw["symbol_root"].iloc[0] == "XAUUSD"
     assert t["symbol_root"].tolist() == ["MYGOLD", "EURUSD"]  # the caller's frame is left alone
+
+
+def test_cost_after_rebate_says_whether_swap_is_in():
+    # Review item 11: the chart plots swap as a component; the total excludes it (DOMAIN 5: swap is carry)
+    # unless the user counts it, and the label must say which.
+    t = costs.decompose(trade(swap=[-0.35]), "USD", np.array([0.00012]), np.array(["test"]))
+    t["rebate"] = 0.50
+    t = costs.finish(t)
+    assert costs.cost_after_rebate(t).tolist() == pytest.approx([1.40])  # 1.20 + 0.70 - 0.50
+    assert costs.cost_after_rebate(t, include_swap=True).tolist() == pytest.approx([1.75])  # + 0.35 swap charged
+    label, tip = costs.cost_after_rebate_label()
+    assert label == "Trading cost after rebate (excl. swap)" and "Swap is carry" in tip
+    label, tip = costs.cost_after_rebate_label(include_swap=True)
+    assert label == "Total cost after rebate (incl. swap)" and "swap charged" in tip

@@ -1,5 +1,6 @@
 """What-if (issue 3, section 6): re-pricing under other setups, sensitivity sweeps, the forward projection."""
 
+import json
 from datetime import datetime
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from fxcost import model
 from fxcost.analysis import programs, whatif
 from fxcost.analysis.costs import CommissionSchedule
-from fxcost.analysis.engine import AnalysisSettings, Setup, analyse
+from fxcost.analysis.engine import EXPORTED_COMMISSION, AnalysisSettings, Setup, analyse
 from fxcost.analysis.spreads import SpreadProfile
 from fxcost.model import Account, Statement
 from fxcost.portfolio import merge
@@ -177,3 +178,89 @@ def test_accounts_in_other_currencies_merge_their_cash_in_usd():
     doc = analysis_summary(result)
     assert doc["costs"]["broker_net"] == pytest.approx(100.0, abs=0.01)
     assert doc["projection"]["balance"] == pytest.approx(1000.0 * 100 / 90.83 + 500.0 + 100.0, abs=1e-6)
+
+
+# ---- another account type: its own commission, never the exported one on top (review item 1) ---------------
+
+
+def typed(account_type: str, pips: float) -> SpreadProfile:
+    return SpreadProfile.from_dict({"name": f"{account_type} {pips:g}", "unit": "pips", "spreads": {"EURUSD": pips},
+                                    "account_type": account_type})
+
+
+def test_a_standard_account_what_if_charges_no_commission():
+    # The DOMAIN 7.6 pair pays $7 RT commission in the export (-0.70, -1.40): a Raw/ECN account by its export.
+    result = analyse(portfolio(), AnalysisSettings(profile=typed("raw", 0.1), setups=[
+        Setup("Standard", typed("standard", 2.0)),
+        Setup("Standard, commission kept", typed("standard", 2.0), EXPORTED_COMMISSION),
+        Setup("Raw, wider", typed("raw", 1.2))]))
+    actual, standard, kept, raw = whatif.compare(result)
+    # Mid P&L at 0.1 pip: 18.80 + 0.10 = 18.90 and -20.00 + 0.20 = -19.80. Standard, 2.0 pips: spread 2.00 and
+    # 4.00, Profit' 16.90 and -23.80; no commission.
+    assert round(actual.broker_net, 2) == -3.30  # 18.80 - 20.00 - 2.10
+    assert standard.commission_total == 0.0 and standard.commission == "none (Standard account)"
+    assert round(standard.broker_net, 2) == -6.90  # not -9.00: the exported commission is not charged on top
+    assert round(standard.transaction_cost, 2) == 6.00
+    # vs actual: 5.70 more spread (1.9 pips on 0.30 lot), 2.10 of commission saved.
+    assert round(standard.net_after_rebate - actual.net_after_rebate, 2) == -3.60
+    assert round(kept.broker_net, 2) == -9.00 and kept.commission == "as exported"  # only when asked for
+    # Same account type as the export's: its real commission stays.
+    assert round(raw.commission_total, 2) == -2.10 and raw.commission == "as exported"
+
+
+def test_a_raw_account_what_if_for_a_standard_account_adds_the_typical_commission():
+    cols = portfolio().trades
+    folio = merge([Statement(path="t.csv", format="csv", account=Account(login="1", currency="USD"),
+                             trades=cols.assign(commission=0.0))])
+    result = analyse(folio, AnalysisSettings(profile=typed("standard", 1.2), setups=[Setup("Raw", typed("raw", 0.2))]))
+    _, raw = whatif.compare(result)
+    assert round(raw.commission_total, 2) == -2.10  # 7 USD per round-turn lot x 0.30 lot
+    assert raw.commission == "7 USD per lot round turn (typical Raw/ECN)"
+    assert round(raw.broker_net, 2) == round((20.00 - 0.20) + (-17.60 - 0.40) - 2.10, 2)
+
+
+def test_the_other_account_type_is_named_after_the_table_it_chose():
+    from fxcost.analysis.spreads import load_profile
+
+    other = load_profile("other")
+    result = analyse(portfolio(), AnalysisSettings(profile=load_profile("auto"),
+                                                   setups=[Setup(f"Profile: {other.name}", other)]))
+    actual, std = whatif.compare(result)
+    assert actual.profile.startswith("Auto")
+    assert std.name == "Profile: Typical Standard account" and std.profile == "Typical Standard account"
+    # EURUSD on Standard is 1.3 pips: 1.30 + 2.60 of spread; no commission instead of the exported 2.10.
+    assert round(std.spread_cost, 2) == 3.90 and std.commission_total == 0.0
+    # Mid P&L at the Raw table's 0.1 pip: 18.90 and -19.80.
+    assert round(std.broker_net, 2) == round(18.90 - 1.30 - 19.80 - 2.60, 2) == -4.80
+
+
+def test_standard_vs_raw_on_the_bundled_sample_counts_the_commission_once():
+    from fxcost.analysis.spreads import load_profile
+    from fxcost.pipeline import import_files
+    from fxcost.resources import BUNDLED_SAMPLE, asset
+
+    folio = import_files([asset(BUNDLED_SAMPLE)])
+    result = analyse(folio, AnalysisSettings(profile=load_profile("auto"),
+                                             setups=[Setup("Standard", load_profile("standard"))]))
+    actual, standard = whatif.compare(result)
+    assert round(actual.commission_total, 2) == -4494.98 and round(actual.broker_net, 2) == -26122.28
+    assert standard.commission_total == 0.0 and round(standard.spread_cost, 2) == 12416.39
+    # The review's -6,294.42 "vs actual" held the whole commission twice; the real gap is the wider spread
+    # (12,416.39 - 6,121.97) less the commission a Standard account does not charge.
+    assert round(standard.broker_net - actual.broker_net, 2) == -1799.44
+
+
+@pytest.mark.parametrize("value, rate, kept", [("none", 0.0, False), ("export", None, True),
+                                               ("as exported", None, True)])
+def test_a_setup_file_can_say_no_commission_or_as_exported(tmp_path, value, rate, kept):
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"name": "S", "spread_profile": "standard", "commission": value}))
+    setup = whatif.load_setup(path)
+    if kept:
+        assert setup.commission == EXPORTED_COMMISSION
+    else:
+        assert setup.commission.rate == rate and setup.commission.apply == "always"
+    bad = tmp_path / "b.json"
+    bad.write_text('{"name": "S", "commission": "nothing"}')
+    with pytest.raises(whatif.SetupError, match='"export".*"none"'):
+        whatif.load_setup(bad)

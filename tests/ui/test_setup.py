@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from fxcost import userdata
@@ -218,14 +219,65 @@ def test_every_figure_card_explains_its_formula(loaded):
 def test_a_compared_profile_keeps_the_program_and_can_add_commission(qtbot, loaded):
     panel = loaded.setup
     row = lambda: next(o for o in loaded.views.compare if o.name.startswith("Profile: "))  # noqa: E731
-    assert row().program == "Example cashback" and row().commission == "as exported"
-    before = row().commission_total
+    # By default the other account type is compared: the sample pays commission (Raw/ECN), so Standard, which
+    # charges none (review item 1: not the exported commission on top of the Standard spread).
+    assert [o.name for o in loaded.views.compare if o.name.startswith("Profile: ")] == [
+        "Profile: Typical Standard account"]
+    assert row().program == "Example cashback" and row().commission == "none (Standard account)"
+    assert row().commission_total == 0.0
+    assert not panel.compare_commission.isEnabled()  # the amount only counts for "Per lot, round turn"
+    mode = panel.compare_commission_mode
     with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
-        panel.compare_commission.setValue(7.0)
+        mode.setCurrentIndex(mode.findData("rate"))
+    assert panel.compare_commission.isEnabled() and panel.compare_commission.value() == 7.0
     lots = loaded.views.result.trades["lots"].sum()
     assert row().commission == "7 per lot round turn"
     assert row().commission_total == pytest.approx(-7.0 * lots, rel=1e-6)
-    assert row().commission_total != before
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        mode.setCurrentIndex(mode.findData("export"))
+    assert row().commission == "as exported" and round(row().commission_total, 2) == -4494.98
+    with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
+        mode.setCurrentIndex(mode.findData("none"))
+    assert row().commission == "none" and row().commission_total == 0.0
+    assert panel.state().compare_commission_mode == "none"
+
+
+def test_the_default_comparison_is_the_other_account_type_not_a_duplicate():
+    from fxcost.analysis.spreads import OtherTypeProfile
+    from fxcost.ui.setup_panel import BUNDLED, OTHER_KEY, Catalog, SetupState, build_settings
+
+    catalog = Catalog()
+    settings = build_settings(SetupState(), catalog)
+    (setup,) = [s for s in settings.setups if s.profile is not None]
+    assert isinstance(setup.profile, OtherTypeProfile) and setup.commission is None  # resolved per account
+    # A chosen account type resolves "other" at once; the actual profile is never compared with itself.
+    for account_type, other in (("standard", "Typical Raw/ECN account"), ("raw", "Typical Standard account")):
+        state = SetupState(account_type=account_type, profile=f"{BUNDLED}{account_type}.json",
+                           compare_profiles=[OTHER_KEY, f"{BUNDLED}standard.json", f"{BUNDLED}raw.json"])
+        names = [s.profile.name for s in build_settings(state, catalog).setups if s.profile is not None]
+        assert names == [other]
+
+
+def test_a_saved_state_from_before_moves_to_the_new_comparison_defaults():
+    from fxcost.ui.setup_panel import BUNDLED, OTHER_KEY, SetupState
+
+    old = SetupState.from_dict({"compare_profiles": [BUNDLED + "raw.json"], "compare_commission": 0.0})
+    assert old.compare_profiles == [OTHER_KEY] and old.compare_commission_mode == "account_type"
+    assert old.compare_commission == 7.0
+    rate = SetupState.from_dict({"compare_profiles": [BUNDLED + "standard.json"], "compare_commission": 5})
+    assert rate.compare_commission_mode == "rate" and rate.compare_commission == 5.0
+    assert rate.compare_profiles == [BUNDLED + "standard.json"]  # a user's own choice is kept
+    assert SetupState.from_dict({"compare_commission_mode": "bogus"}).compare_commission_mode == "account_type"
+    assert SetupState.from_dict(SetupState(compare_commission_mode="none").as_dict()).compare_commission_mode == "none"
+
+
+def test_other_is_only_a_comparison_not_an_account_type(window):
+    from fxcost.ui.setup_panel import OTHER_KEY
+
+    panel = window.setup
+    assert panel.profile.findData(OTHER_KEY) < 0
+    keys = [panel.compare_profiles.item(i).data(Qt.ItemDataRole.UserRole) for i in range(panel.compare_profiles.count())]
+    assert keys[0] == OTHER_KEY and panel.compare_profiles.item(0).checkState() == Qt.CheckState.Checked
 
 
 def test_components_paid_on_top_are_edited_in_the_form(qtbot):
