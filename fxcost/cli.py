@@ -6,15 +6,21 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from fxcost import __version__
-from fxcost.errors import FxCostError
+from fxcost.errors import ExportError, FxCostError, did_you_mean
 from fxcost.model import FORMATS
 from fxcost.pipeline import import_files
 from fxcost.portfolio import Portfolio
 from fxcost.report import json_summary
 
 log = logging.getLogger(__name__)
+
+#: What ``-o`` writes, by the file name's extension (the writers the report package has).
+OUTPUT_KINDS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}
+#: ``--json -``: the JSON summary on standard output (instead of the text summary).
+STDOUT = "-"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,8 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
         "and summarise costs. Nothing leaves this machine.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="MT4/MT5 HTML or XLSX report, or a CSV trade list")
-    parser.add_argument("--json", metavar="OUT.json", help="write the JSON summary to this file")
-    parser.add_argument("-o", "--output", metavar="REPORT.xlsx", help="write the Excel report to this file")
+    parser.add_argument("--json", metavar="OUT.json",
+                        help="write the JSON summary to this file; '-' writes it to standard output instead of "
+                        "the text summary")
+    parser.add_argument("-o", "--output", metavar="REPORT.xlsx",
+                        help="write the report in the format the file name's extension names: .xlsx the Excel "
+                        "workbook, .csv every trade (as --csv), .json the JSON summary (as --json)")
     parser.add_argument("--csv", metavar="TRADES.csv", help="write every closed trade with its costs to this CSV")
     parser.add_argument(
         "--csv-map",
@@ -35,8 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="for CSV files: which header holds a column, e.g. --csv-map open_time='Time'",
     )
     parser.add_argument("--currency", type=_currency, metavar="CCY",
-                        help="account currency of files that do not print one (CSV trade lists), e.g. EUR; "
-                        "default USD")
+                        help="account currency of files that print none (CSV trade lists, some tester reports), "
+                        "e.g. EUR; a file that prints its own keeps it (default USD)")
     parser.add_argument("--spread-profile", metavar="NAME|FILE", default="auto",
                         help="spread profile: 'auto' (per account: raw when the export shows commission charged on "
                         "most trades or raw-account symbol suffixes, else standard), 'standard', 'raw' or a JSON "
@@ -56,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="commission per lot in the account currency, applied where the export has none")
     parser.add_argument("--commission-per", choices=("round_turn", "per_side"), default="round_turn",
                         help="whether --commission is per round turn (default) or per side")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json -)")
     parser.add_argument("--version", action="version", version=f"fxcost {__version__}")
     return parser
 
@@ -95,10 +105,14 @@ def _commission(text: str) -> float:
 
 
 def _currency(text: str) -> str:
-    """An ISO 4217 code as typed (eur, USD): three letters, upper-cased."""
+    """A currency code fxcost can convert (programs.CURRENCIES), as typed (eur, USD): upper-cased."""
+    from fxcost.analysis.programs import CURRENCIES
+
     code = text.strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a currency code; give three letters such as EUR or USD")
+    if code not in CURRENCIES:
+        # An unknown code would be costed as if it were USD (rate 1), so it is refused rather than guessed.
+        raise argparse.ArgumentTypeError(f"{text!r} is not a currency code fxcost can convert"
+                                         f"{did_you_mean(code, CURRENCIES)}; use one of {', '.join(CURRENCIES)}")
     return code
 
 
@@ -112,23 +126,36 @@ def _parse_mapping(items: list[str], parser: argparse.ArgumentParser) -> dict[st
     return mapping
 
 
+def _outputs(args: argparse.Namespace) -> tuple[list[tuple[str, str]], str | None]:
+    """The files to write as (kind, path) pairs, or a one-line reason why one cannot be written."""
+    from fxcost.report.output import output_problem
+
+    json_path = None if args.json == STDOUT else args.json
+    for path in (args.output, args.csv, json_path):  # a missing folder, or a folder as the file, says the most
+        problem = path and output_problem(path)
+        if problem:
+            return [], problem
+    outputs = []
+    if args.output:
+        kind = OUTPUT_KINDS.get(Path(args.output).suffix.lower())
+        if kind is None:
+            stem = Path(args.output).with_suffix("").name or "report"
+            return [], (f"-o {args.output}: the report's format follows the file name's extension: .xlsx (Excel "
+                        f"workbook), .csv (every trade) or .json (JSON summary); e.g. -o {stem}.xlsx")
+        outputs.append((kind, args.output))
+    outputs += [(kind, path) for kind, path in (("csv", args.csv), ("json", json_path)) if path]
+    return outputs, None
+
+
 def report(argv: list[str]) -> int:
     """The `report` command; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     mapping = _parse_mapping(args.csv_map, parser)
-    if args.json:
-        out_dir = os.path.dirname(os.path.abspath(args.json))
-        if not os.path.isdir(out_dir):
-            print(f"fxcost: cannot write {args.json}: the folder {out_dir} does not exist.", file=sys.stderr)
-            return 2
-    from fxcost.report.output import output_problem
-
-    for out in (args.output, args.csv):
-        problem = out and output_problem(out)
-        if problem:
-            print(f"fxcost: {problem}", file=sys.stderr)
-            return 2
+    outputs, problem = _outputs(args)
+    if problem:
+        print(f"fxcost: {problem}", file=sys.stderr)
+        return 2
     try:
         settings = build_settings(args)
     except FxCostError as exc:
@@ -145,32 +172,76 @@ def report(argv: list[str]) -> int:
         if len(args.files) > 1:
             print(f"fxcost: none of the {len(args.files)} files could be imported.", file=sys.stderr)
         return 1
+    if args.currency:
+        portfolio.warnings += apply_currency(portfolio, args.currency)
     from fxcost.analysis.engine import analyse
 
     result = analyse(portfolio, settings)
     doc = json_summary.summary(portfolio)
     doc.update(json_summary.analysis_summary(result))
-    doc["warnings"] += result.warnings
-    if args.json:
-        try:
-            json_summary.write_json(doc, args.json)
-        except OSError as exc:
-            print(f"fxcost: cannot write {args.json}: {exc.strerror or exc}.", file=sys.stderr)
-            return 2
-    if args.output or args.csv:
-        from fxcost.report import csv_export, excel
-
-        try:
-            if args.output:
-                excel.write_workbook(result, args.output, summary=doc)
-            if args.csv:
-                csv_export.write_trades_csv(result, args.csv)
-        except FxCostError as exc:
-            print(f"fxcost: {exc}", file=sys.stderr)
-            return 2
-    if not args.quiet:
-        print(render_text(portfolio, doc))
+    doc["warnings"] = list(dict.fromkeys(doc["warnings"] + result.warnings))
+    try:
+        _write(outputs, result, doc)
+    except FxCostError as exc:
+        print(f"fxcost: {exc}", file=sys.stderr)
+        return 2
+    # Standard output last: a reader that stops early (`| head`) cannot cost a file the user asked for.
+    if args.json == STDOUT:
+        _emit(json_summary.dumps(doc))
+    elif not args.quiet:
+        _emit(render_text(portfolio, doc, result.warnings))
     return 0
+
+
+def _write(outputs: list[tuple[str, str]], result, doc: dict) -> None:
+    """Write each (kind, path); raises FxCostError (one line) when a file cannot be written."""
+    from fxcost.report import csv_export, excel
+
+    for kind, path in outputs:
+        if kind == "xlsx":
+            excel.write_workbook(result, path, summary=doc)
+        elif kind == "csv":
+            csv_export.write_trades_csv(result, path)
+        else:
+            try:
+                json_summary.write_json(doc, path)
+            except OSError as exc:
+                raise ExportError(f"cannot write {path}: {exc.strerror or exc}.") from exc
+
+
+def _emit(text: str) -> None:
+    """Print ``text`` on standard output; a reader that closes the pipe early ends the output quietly."""
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python docs, "Note on SIGPIPE": the interpreter flushes stdout again at exit and would fail (and
+        # complain) a second time; pointing the descriptor at devnull lets it exit cleanly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def apply_currency(portfolio: Portfolio, code: str) -> list[str]:
+    """``--currency`` for accounts none of whose files prints a currency; warnings for files that print another.
+
+    CSV readers already took the code; a report that prints no currency (an MT4 tester report, some MT5
+    XLSX) would otherwise be costed in USD whatever the user said. A printed currency is the file's own
+    word and is kept.
+    """
+    warnings = []
+    for book in portfolio.accounts:
+        statements = [f.statement for f in portfolio.files if f.account_key == book.key]
+        printed = [st for st in statements if st.account.currency]
+        for st in printed:
+            if st.account.currency.upper() != code and st.format != "csv":
+                warnings.append(f"{os.path.basename(st.path)} prints its own account currency "
+                                f"{st.account.currency}, which is kept: --currency {code} applies only to files "
+                                "that print none.")
+        if not printed:
+            for st in statements:
+                st.account.currency = code
+            book.account.currency = code
+    return warnings
 
 
 def build_settings(args: argparse.Namespace):
@@ -198,9 +269,12 @@ def build_settings(args: argparse.Namespace):
     return settings
 
 
-def render_text(portfolio: Portfolio, doc: dict) -> str:
-    """A short human-readable summary of an import."""
+def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | tuple[str, ...] = ()) -> str:
+    """A short human-readable summary of an import and its analysis; ``analysis_warnings`` are the engine's
+    (AnalysisResult.warnings), printed with the import's own, each once."""
+    money = json_summary.money_text
     lines = []
+    shown: set[str] = set()
     for f in portfolio.files:
         st = f.statement
         acct = st.account
@@ -218,8 +292,9 @@ def render_text(portfolio: Portfolio, doc: dict) -> str:
             lines.append("  not reconciled: the file prints no totals to compare with (a CSV, or a report cut short)")
         for diff in f.reconciliation.differences.values():
             lines.append(f"  DIFFERENCE {diff}")
-        for w in st.warnings:
+        for w in dict.fromkeys(json_summary.file_warnings(f)):
             lines.append(f"  warning: {w}")
+            shown.add(w)
         for s in st.skipped[:10]:
             lines.append(f"  skipped {s}")
         if len(st.skipped) > 10:
@@ -230,13 +305,15 @@ def render_text(portfolio: Portfolio, doc: dict) -> str:
     if rates:  # accounts in different currencies: the merged figures are converted
         ccy += " converted at " + ", ".join(f"1 {k} = {v:.6g} {t['currency']}" for k, v in sorted(rates.items()))
     lines.append(
-        f"Total ({ccy}): {doc['counts']['closed_trades']} trades, {t['lots']:g} lots, profit {t['profit']:.2f}, "
-        f"commission {t['commission']:.2f}, taxes {t['taxes']:.2f}, swap {t['swap']:.2f}, "
-        f"broker net {t['broker_net']:.2f}"
+        f"Total ({ccy}): {doc['counts']['closed_trades']} trades, {json_summary.lots_text(t['lots'])}, "
+        f"profit {money(t['profit'])}, commission {money(t['commission'])}, taxes {money(t['taxes'])}, "
+        f"swap {money(t['swap'])}, broker net {money(t['broker_net'])}"
     )
     lines += json_summary.render_costs(doc)
-    for w in portfolio.warnings:
-        lines.append(f"warning: {w}")
+    lines += json_summary.render_rebate(doc)
+    for w in dict.fromkeys([*portfolio.warnings, *analysis_warnings]):
+        if w not in shown:
+            lines.append(f"warning: {w}")
     return "\n".join(lines)
 
 

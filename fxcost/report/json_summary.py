@@ -1,4 +1,9 @@
-"""The JSON summary written by ``report --json``: files, counts, totals, printed totals, reconciliation."""
+"""The JSON summary written by ``report --json``: files, counts, totals, printed totals, reconciliation.
+
+Also the command line's text lines drawn from that document (:func:`render_costs`, :func:`render_rebate`), so
+the text and the JSON cannot disagree. JSON numbers keep their precision (money totals to the cent, per-trade
+and per-group figures to 6 decimals); the text rounds money to the cent with :func:`money_text`.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ import pandas as pd
 from fxcost import __version__, atomic
 from fxcost.analysis.codes import factorize as codes_of
 from fxcost.model import FORMATS, PrintedTotals
-from fxcost.portfolio import AccountBook, Portfolio
+from fxcost.portfolio import AccountBook, ImportedFile, Portfolio
 
 STATEMENT_FIELDS = ("profit", "commission", "taxes", "swap", "closed_pl", "total_net_profit", "trades")
 
@@ -89,7 +94,7 @@ def summary(portfolio: Portfolio) -> dict:
     warnings: list[str] = []
     for f in portfolio.files:
         prefix = f"{os.path.basename(f.statement.path)}: " if many else ""
-        warnings += [prefix + w for w in f.statement.warnings]
+        warnings += [prefix + w for w in file_warnings(f)]
         warnings += [prefix + "does not reconcile: " + str(d) for d in f.reconciliation.differences.values()]
         if f.statement.skipped:
             warnings.append(prefix + f"{len(f.statement.skipped)} row(s) skipped")
@@ -124,15 +129,30 @@ def summary(portfolio: Portfolio) -> dict:
     return doc
 
 
+def file_warnings(f: ImportedFile) -> list[str]:
+    """A file's import warnings without those that restate one of its reconciliation differences.
+
+    The MT4 readers also word each difference as a "Reconciliation: <field> imported ..." warning; the
+    difference itself is reported (with the same figures and cause) as "does not reconcile: ...", once.
+    """
+    restated = tuple(f"Reconciliation: {name} imported " for name in f.reconciliation.differences)
+    return [w for w in f.statement.warnings if not (restated and w.startswith(restated))]
+
+
 def _portfolio_currency(portfolio: Portfolio) -> str:
     """The accounts' one currency (as the engine assumes: USD when a report prints none), else "mixed"."""
     currencies = {book.account.currency or "USD" for book in portfolio.accounts}
     return currencies.pop() if len(currencies) == 1 else ("USD" if not currencies else "mixed")
 
 
+def dumps(doc: dict) -> str:
+    """The document as the JSON text ``--json`` writes (UTF-8, indented)."""
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=str)
+
+
 def write_json(doc: dict, path: str) -> None:
     """Write atomically: a crash mid-write never leaves a half-written file behind."""
-    atomic.write_text(path, json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
+    atomic.write_text(path, dumps(doc) + "\n")
 
 
 def _num(value) -> float | None:
@@ -358,8 +378,9 @@ def analysis_summary(result) -> dict:
     payouts = []
     matches = []
     for a in result.accounts:
-        payouts += [{"account": a.book.label, **r} for r in _frame_records(a.payouts)]
-        matches += [{"account": a.book.label, **r} for r in _frame_records(a.payout_matches)]
+        # Payouts stay in each account's currency (not the merged one): named per row.
+        payouts += [{"account": a.book.label, "currency": a.currency, **r} for r in _frame_records(a.payouts)]
+        matches += [{"account": a.book.label, "currency": a.currency, **r} for r in _frame_records(a.payout_matches)]
     main = settings.main_program
     cash = merged_cash(result)
     scenarios = whatif.scenarios(result)
@@ -428,6 +449,21 @@ def _clean_projection(p: dict) -> dict:
     return {**_clean(p), "reinvested": _frame_records(pd.DataFrame(monthly))}
 
 
+def money_text(value, decimals: int = 2) -> str:
+    """Money as the command line prints it: to the cent, thousands separated by spaces ("-348 604.00"), as in
+    the reconciliation lines (importers.reconcile); "n/a" when there is no figure."""
+    if value is None or not math.isfinite(float(value)):
+        return "n/a"
+    value = round(float(value), decimals) + 0.0  # + 0.0: -0.001 prints as 0.00, not -0.00
+    return f"{value:,.{decimals}f}".replace(",", " ")
+
+
+def lots_text(lots: float) -> str:
+    """A lot count as text: no trailing zeros, spaces between thousands ("1 lot", "1 234.5 lots")."""
+    text = f"{float(lots):,.4f}".rstrip("0").rstrip(".").replace(",", " ")
+    return f"{text} lot" if float(lots) == 1 else f"{text} lots"
+
+
 def _pct(value) -> str:
     return "n/a" if value is None else f"{value * 100:.2f}%"
 
@@ -441,21 +477,22 @@ def render_costs(doc: dict) -> list[str]:
     c, b, a = doc.get("costs"), doc.get("breakeven"), doc.get("assumptions")
     if not c or not b or not a:
         return []
+    m = money_text
     ccy = doc.get("currency", "")
     program = a.get("program") or "no rebate program"
     ib = doc.get("ib")
     if ib and ib.get("by_client"):
         total = ib["by_client"][-1]
         program += (f": the {_fig(total.get('share_pct'), '.0f')}% client share of the IB's earnings "
-                    f"{_fig(total.get('ib_earnings'))}")
+                    f"{m(total.get('ib_earnings'))}")
     lines = [
-        f"Costs ({ccy}): spread {c['spread_cost']:.2f} ({_spread_text(doc)}, already inside "
-        f"Profit), commission {c['commission']:.2f}, taxes {c['taxes']:.2f}, swap {c['swap']:.2f} (carry), "
-        f"rebate {c['rebate']:.2f} ({program})",
-        f"  broker net {c['broker_net']:.2f}, net after rebate {c['net_after_rebate']:.2f}; cost per round-turn lot "
-        f"{_fig(c['cost_per_lot'])} -> {_fig(c['cost_per_lot_after'])} ({_fig(c['cost_pips_per_lot_before'])} -> "
-        f"{_fig(c['cost_pips_per_lot_after'])} pips), {_fig(c['usd_per_million_before'], '.1f')} -> "
-        f"{_fig(c['usd_per_million'], '.1f')} USD per million",
+        f"Costs ({ccy}): spread {m(c['spread_cost'])} ({_spread_text(doc)}, already inside "
+        f"Profit), commission {m(c['commission'])}, taxes {m(c['taxes'])}, swap {m(c['swap'])} (carry), "
+        f"rebate {m(c['rebate'])} ({program})",
+        f"  broker net {m(c['broker_net'])}, net after rebate {m(c['net_after_rebate'])}; cost per round-turn lot "
+        f"{m(c['cost_per_lot'])} -> {m(c['cost_per_lot_after'])} ({_fig(c['cost_pips_per_lot_before'])} -> "
+        f"{_fig(c['cost_pips_per_lot_after'])} pips), {m(c['usd_per_million_before'], 1)} -> "
+        f"{m(c['usd_per_million'], 1)} USD per million",
         f"  break-even win rate {_pct(b.get('win_rate_before'))} -> {_pct(b.get('win_rate_after'))} "
         f"(actual {_pct(b.get('actual_win_rate'))})",
     ]
@@ -463,9 +500,70 @@ def render_costs(doc: dict) -> list[str]:
         if choice.get("reason"):
             lines.append(f"  spread profile auto, account {choice['account']}: {choice['reason']}")
     for w in doc.get("whatif", [])[1:]:
-        lines.append(f"  what-if {w['name']}: net after rebate {w['net_after_rebate']:.2f} "
-                     f"(rebate {w['rebate']:.2f})")
+        lines.append(f"  what-if {w['name']}: net after rebate {m(w['net_after_rebate'])} "
+                     f"(rebate {m(w['rebate'])})")
     return lines
+
+
+#: How a payout-match status reads in the text summary (rebates.match_payouts); others print as they are.
+MATCH_WORDS = {"missing": "missing", "unexpected": "unexpected (rebate rows that match no expected payout)"}
+
+
+def render_rebate(doc: dict) -> list[str]:
+    """The main program's eligibility and payouts as text lines; without a program, the statement's own
+    rebate-like rows when it has any (so "rebate 0.00" is not read as "no rebate received")."""
+    r = doc.get("rebate")
+    if r is None:
+        return []
+    m, ccy = money_text, doc.get("currency", "")
+    if not r.get("program"):
+        received = (doc.get("totals") or {}).get("rebate_like")
+        if not received:
+            return []
+        return [f"Rebate rows in the statement: {m(received)} {ccy} (choose the program with --program to check "
+                "them against its payout schedule)"]
+    eligible, excluded = r["eligible_trades"], r["excluded_trades"]
+    line = f"Rebate eligibility ({r['program']}): {eligible} of {eligible + excluded} trades eligible"
+    if excluded:
+        why = "; ".join(f"{reason}: {n} trades, {m(r['forfeited_by_reason'].get(reason))} forfeited"
+                        for reason, n in r["by_reason"].items())
+        line += f", {excluded} excluded ({why}); {m(r['forfeited'])} {ccy} of rebate forfeited in all"
+    lines = [line]
+    accounts = list(dict.fromkeys((p["account"], p.get("currency", ccy)) for p in r["payouts"]))
+    for account, currency in accounts:
+        rows = [p for p in r["payouts"] if p["account"] == account]
+        matches = [x for x in r["payout_matches"] if x["account"] == account]
+        lines.append(_payout_line(rows, matches, currency, account if len(accounts) > 1 else ""))
+    if not accounts:
+        lines.append("  expected payouts: none")
+    return lines
+
+
+def _payout_line(payouts: list[dict], matches: list[dict], currency: str, account: str) -> str:
+    """One account's expected payouts (in its own currency) and how they matched the statement's rebate rows."""
+    m = money_text
+    paid = [p for p in payouts if p.get("paid")]
+    dates = sorted(str(p["pay_date"])[:10] for p in paid if p.get("pay_date"))
+    when = f" from {dates[0]} to {dates[-1]}" if len(dates) > 1 else (f" on {dates[0]}" if dates else "")
+    who = f", account {account}" if account else ""
+    total = f"{len(paid)}{when}, {m(sum(p['paid'] for p in paid))} in all" if paid else "none"
+    text = f"  expected payouts ({currency}{who}): {total}"
+    carried = payouts[-1].get("carried_forward") if payouts else None
+    if carried:
+        text += f", {m(carried)} still carried forward (below the minimum payout)"
+    counts: dict[str, int] = {}
+    for x in matches:
+        counts[x["status"]] = counts.get(x["status"], 0) + 1
+    if counts:
+        text += "; in the statement: " + ", ".join(f"{n} {MATCH_WORDS.get(s, s)}" for s, n in counts.items())
+    matched = [x for x in matches if x["status"] == "matched"]
+    if matched:
+        # amount_check (rebates.match_payouts): a payout found but off by more than the tolerance.
+        off = [f"{sum(x.get('amount_check') == c for x in matched)} {c}" for c in ("underpaid", "overpaid")
+               if any(x.get("amount_check") == c for x in matched)]
+        text += (f" (matched: {m(sum(x['actual'] or 0 for x in matched))} received for "
+                 f"{m(sum(x['expected'] or 0 for x in matched))} expected{'; ' + ', '.join(off) if off else ''})")
+    return text
 
 
 def _spread_text(doc: dict) -> str:

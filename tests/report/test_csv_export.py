@@ -26,7 +26,7 @@ def test_csv_has_every_trade_with_the_engine_figures(sample_result, tmp_path):
     for key in ("profit", "commission", "swap", "broker_net", "rebate", "spread_cost", "net_after_rebate"):
         j = next(i for i, c in enumerate(TRADE_COLUMNS) if c.key == key)
         got = np.array([float(r[j]) for r in body])
-        np.testing.assert_allclose(got, t[key].to_numpy(), atol=1e-6, err_msg=key)
+        np.testing.assert_allclose(got, t[key].to_numpy(), atol=0.005 + 1e-9, err_msg=key)  # to the cent
     j = next(i for i, c in enumerate(TRADE_COLUMNS) if c.key == "close_time")
     assert body[0][j] == t["close_time"].iloc[0].strftime("%Y-%m-%d %H:%M:%S")
     j = next(i for i, c in enumerate(TRADE_COLUMNS) if c.key == "open_price")
@@ -41,6 +41,26 @@ def test_csv_numbers_are_plain_decimals(sample_result, tmp_path):
     for row in body[:200]:
         for value in row:
             assert "e-" not in value.lower() or not value.replace("e-", "").replace(".", "").isdigit(), value
+
+
+def _column(body, key):
+    j = next(i for i, c in enumerate(TRADE_COLUMNS) if c.key == key)
+    return [r[j] for r in body]
+
+
+def test_csv_money_is_to_the_cent_and_rates_keep_their_precision(sample_result, tmp_path):
+    _, body = _read(csv_export.write_trades_csv(sample_result, tmp_path / "trades.csv"))
+    t = sample_result.trades
+    # The sample's first rebate is 0.046648 (a pips-per-lot rate on a small trade): a spreadsheet gets 0.05.
+    assert _column(body, "rebate")[0] == "0.05"
+    money = [c.key for c in TRADE_COLUMNS if c.kind == "money" and c.key != "pip_value"]
+    for key in money:
+        assert all(len(v.partition(".")[2]) <= 2 for v in _column(body, key)), key
+    # Rates and ratios are not money: rounding them to cents would lose them.
+    for key in ("pip_value", "bps", "cost_pips"):
+        got = np.array([float(v) if v else np.nan for v in _column(body, key)])
+        np.testing.assert_allclose(got, t[key].to_numpy(), atol=1e-6, err_msg=key)
+    assert any(len(v.partition(".")[2]) > 2 for v in _column(body, "bps"))
 
 
 def test_csv_to_a_missing_folder_is_an_export_error(sample_result, tmp_path):
