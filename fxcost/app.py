@@ -21,9 +21,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"fxcost {__version__}")
     parser.add_argument("--verbose", action="store_true", help="also log to the terminal")
     parser.add_argument("--smoke-test", nargs="?", const="", default=None, metavar="DIR",
-                        help="load the sample, compute, export the Excel report and exit 0 (no window); the report "
-                        "goes to DIR when given (kept), else to a temporary folder")
-    parser.add_argument("--screenshot", metavar="DIR", help="write a PNG of each view of the sample into DIR and exit")
+                        help="load the files (default: the sample), compute, export the Excel report and exit 0 (no "
+                        "window); the report goes to DIR when given (kept), else to a temporary folder")
+    parser.add_argument("--screenshot", metavar="DIR",
+                        help="write a PNG of each view of the files (default: the sample) into DIR and exit")
+    parser.add_argument("--screenshot-size", type=_size, default=(1360, 820), metavar="WxH",
+                        help="window size of --screenshot, e.g. 1000x700 (default 1360x820)")
     args = parser.parse_args(argv)
     import os
 
@@ -36,11 +39,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke_test is not None:
         from fxcost.ui.application import smoke_test
 
-        return smoke_test(log_path, keep_in=args.smoke_test or None)
+        return smoke_test(log_path, keep_in=args.smoke_test or None, files=args.files)
     if args.screenshot:
         from fxcost.ui.application import screenshots
 
-        return screenshots(args.screenshot, log_path)
+        return screenshots(args.screenshot, log_path, args.screenshot_size, files=args.files)
     from fxcost.ui.application import run_gui
 
     return run_gui(args.files, log_path=log_path)
+
+
+def _size(text: str) -> tuple[int, int]:
+    """'1000x700' -> (1000, 700)."""
+    w, sep, h = text.lower().partition("x")
+    if not sep or not w.strip().isdigit() or not h.strip().isdigit() or not (200 <= int(w) <= 8000 and 200 <= int(h) <= 8000):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a window size; give width x height such as 1000x700")
+    return int(w), int(h)

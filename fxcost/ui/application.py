@@ -15,7 +15,7 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # before any pyqtgraph imp
 from PySide6 import __version__ as PYSIDE_VERSION  # noqa: E402
 from PySide6.QtCore import QEventLoop, Qt, QTimer, QtMsgType, qInstallMessageHandler, qVersion  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from fxcost import APP_NAME, ORG_NAME, __version__  # noqa: E402
 
@@ -84,29 +84,44 @@ def wait_for(signal, timeout_ms: int) -> bool:
     return bool(fired)
 
 
+#: What message boxes said during a headless run (they are logged, never shown: nobody could close them).
+HEADLESS_MESSAGES: list[str] = []
+
+
+def _log_box(*args, **_kwargs):
+    text = f"{args[1]}: {args[2]}" if len(args) > 2 else " ".join(map(str, args[1:]))
+    HEADLESS_MESSAGES.append(text)
+    log.warning("message box (headless, not shown): %s", text)
+    return QMessageBox.StandardButton.Ok
+
+
 def _isolated_window(log_path: Path | None, folder: Path):
-    """A window whose settings and user files live in ``folder``, so headless runs never touch the user's."""
+    """A window whose settings and user files live in ``folder``, so headless runs never touch the user's; its
+    message boxes are logged instead of shown (a modal box would wait forever for a click)."""
     os.environ["FXCOST_DATA_DIR"] = str(folder / "data")
     os.environ["FXCOST_NO_ERR_WINDOWS"] = "1"
+    for name in ("warning", "critical", "information"):
+        setattr(QMessageBox, name, staticmethod(_log_box))
     from fxcost.ui.main_window import MainWindow
     from fxcost.ui.settings import Settings
 
     return MainWindow(log_path=log_path, settings=Settings(folder / "settings.ini"))
 
 
-def _open_sample(window) -> bool:
+def _open_sample(window, files: list[str] | None = None) -> bool:
+    """Open ``files`` (default: the bundled sample) and wait for the analysis; whether trades were analysed."""
     from fxcost.resources import BUNDLED_SAMPLE, asset
 
     loop_ok = []
     window.analysis_ready.connect(lambda: loop_ok.append(True))
-    window.open_files([str(asset(BUNDLED_SAMPLE))])
+    window.open_files(list(files or [str(asset(BUNDLED_SAMPLE))]))
     if not loop_ok:
         wait_for(window.import_finished, 120_000)
     return bool(loop_ok) and window.views is not None and len(window.views.result.trades) > 0
 
 
-def smoke_test(log_path: Path | None = None, keep_in: str | None = None) -> int:
-    """Load the sample, compute, export the Excel report, exit 0; no window is shown.
+def smoke_test(log_path: Path | None = None, keep_in: str | None = None, files: list[str] | None = None) -> int:
+    """Load the sample (or ``files``), compute, export the Excel report, exit 0; no window is shown.
 
     The report goes to a temporary folder, or to ``keep_in`` (created if needed) where a caller such as the
     frozen-build test wants to open it afterwards.
@@ -120,9 +135,11 @@ def smoke_test(log_path: Path | None = None, keep_in: str | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="fxcost-smoke-") as tmp:
         folder = Path(tmp)
         window = _isolated_window(log_path, folder)
-        if not _open_sample(window):
-            log.error("smoke test: the sample did not import and analyse")
-            print("fxcost smoke test FAILED: the sample did not import and analyse", file=sys.stderr)
+        what = ", ".join(Path(f).name for f in files) if files else "the sample"
+        if not _open_sample(window, files):
+            log.error("smoke test: %s did not import and analyse", what)
+            print(f"fxcost smoke test FAILED: {what} did not import and analyse"
+                  + (f" ({_failures(window)})" if files else ""), file=sys.stderr)
             return 1
         target = folder / "smoke-report.xlsx"
         if keep_in:
@@ -146,6 +163,11 @@ def smoke_test(log_path: Path | None = None, keep_in: str | None = None) -> int:
     return 0
 
 
+def _failures(window) -> str:
+    """Why the last Open imported nothing, one line (the messages the window would have shown)."""
+    return " | ".join(m.replace("\n\n", " ") for m in HEADLESS_MESSAGES) or "no closed trade in them"
+
+
 #: (file name, tab, chart key or None) of each screenshot.
 SHOTS = (
     ("01-overview", "overview", None),
@@ -161,8 +183,9 @@ SHOTS = (
 )
 
 
-def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, int] = (1360, 820)) -> int:
-    """Open the bundled sample and write a PNG of each view into ``directory``."""
+def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, int] = (1360, 820),
+                files: list[str] | None = None) -> int:
+    """Open the bundled sample (or ``files``) and write a PNG of each view into ``directory``."""
     app = make_app(log_path)
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
@@ -174,8 +197,9 @@ def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, i
         # user would (the app itself applies none until the user chooses).
         from fxcost.ui.setup_panel import BUNDLED
 
-        if not _open_sample(window):
-            print("fxcost: the sample did not import; no screenshots written", file=sys.stderr)
+        if not _open_sample(window, files):
+            print(f"fxcost: {'the files did' if files else 'the sample did'} not import; no screenshots written"
+                  + (f" ({_failures(window)})" if files else ""), file=sys.stderr)
             return 1
         combo = window.setup.main_program
         ready = []
