@@ -251,7 +251,8 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
             from fxcost.analysis import rebates
 
             analysis.payouts = rebates.payouts(t, t["rebate"].to_numpy(), program)
-            analysis.payout_matches = rebates.match_payouts(analysis.payouts, book.cash)
+            analysis.payout_matches = rebates.match_payouts(analysis.payouts, book.cash,
+                                                            statement_end=_statement_end(book))
             warnings += _payout_warnings(book.label, currency, program, analysis.payout_matches)
         defaults = (t["m_source"] == "default").sum()
         if defaults:
@@ -278,6 +279,15 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
         )
     return AnalysisResult(portfolio=portfolio, settings=settings, accounts=accounts, trades=merged,
                           currency=currency, warnings=loud + warnings)
+
+
+def _statement_end(book) -> pd.Timestamp | None:
+    """The last time an account's statements cover: the report time when printed, else the last trade or cash row."""
+    if book.account.report_time is not None:
+        return pd.Timestamp(book.account.report_time)
+    times = [f[c].max() for f, c in ((book.trades, "close_time"), (book.cash, "time")) if len(f)]
+    times = [t for t in times if pd.notna(t)]
+    return max(times) if times else None
 
 
 def _usd_rate(t: pd.DataFrame, currency: str) -> float:

@@ -425,7 +425,7 @@ def _empty(columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
 
 def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tolerance_days: float = 10,
                   tolerance_pct: float | None = 50.0, amount_tolerance_pct: float = AMOUNT_TOLERANCE_PCT,
-                  amount_tolerance: float = AMOUNT_TOLERANCE) -> pd.DataFrame:
+                  amount_tolerance: float = AMOUNT_TOLERANCE, statement_end=None) -> pd.DataFrame:
     """Match the statement's rebate rows (``kind == "rebate"``) to expected payouts, per account.
 
     A statement row is a candidate for an expected payout (``paid`` > 0) of the same account when
@@ -434,7 +434,8 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     (ties: nearest amount), each row and payout used once. Result: one row per pair ``matched``
     (``difference`` = actual - expected, ``days_late`` = actual date - pay date), per unmatched
     expected payout ``missing`` and per unmatched statement row ``unexpected``; sorted by account
-    and date.
+    and date. An unmatched payout not due (pay date + ``tolerance_days``) before ``statement_end`` (the last time
+    the statement covers) is ``pending``, not missing: the statement ends before it could show it.
 
     Matching pairs a payout with the statement row that pays for it; whether the amount is right is said
     apart: ``difference_pct`` = difference / expected x 100 and ``amount_check`` = ``underpaid`` or
@@ -485,7 +486,10 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
             er, cr = e.iloc[i], c.iloc[j]
             rows.append(_match_row(account, "matched", er, cr, day))
         if e is not None:
-            rows += [_match_row(account, "missing", e.iloc[i], None, day) for i in range(len(e)) if i not in used_e]
+            end = pd.Timestamp(statement_end).to_datetime64() if statement_end is not None else None
+            due = e["pay_date"].to_numpy().astype("datetime64[ns]") + tol
+            rows += [_match_row(account, "pending" if end is not None and due[i] > end else "missing", e.iloc[i],
+                                None, day) for i in range(len(e)) if i not in used_e]
         if c is not None:
             rows += [_match_row(account, "unexpected", None, c.iloc[j], day) for j in range(len(c)) if j not in used_c]
     if not rows:

@@ -634,6 +634,8 @@ def _build(sheets: Sequence[Sheet], path: str, source: str, title: str, foreign:
             )
     if tester:
         _tester_header(st, pre_labels, layout)
+        st.warnings.append("This is a Strategy Tester backtest, not account history: its trades are simulated, "
+                           "and their costs are what the tester charged, not what a live account would pay.")
         results = pre_labels[1] if len(pre_labels) > 1 else None
         summary = None
     else:

@@ -506,7 +506,8 @@ def render_costs(doc: dict) -> list[str]:
 
 
 #: How a payout-match status reads in the text summary (rebates.match_payouts); others print as they are.
-MATCH_WORDS = {"missing": "missing", "unexpected": "unexpected (rebate rows that match no expected payout)"}
+MATCH_WORDS = {"missing": "missing", "unexpected": "unexpected (rebate rows that match no expected payout)",
+               "pending": "pending (due after the statement ends)"}
 
 
 def render_rebate(doc: dict) -> list[str]:

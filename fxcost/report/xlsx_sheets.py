@@ -7,6 +7,7 @@ import os
 import numpy as np
 import pandas as pd
 
+from fxcost.analysis import rebates
 from fxcost.report.xlsx_book import typed
 from fxcost.report.xlsx_stream import NumberColumn, SheetStream, TextColumn, excel_serial
 
@@ -118,6 +119,9 @@ class AnalysisSheets:
         matched = matches.loc[matches["status"] == "matched"] if len(matches) else matches
         unexpected = matches.loc[matches["status"] == "unexpected"] if len(matches) else matches
         missing = matches.loc[matches["status"] == "missing"] if len(matches) else matches
+        pending = matches.loc[matches["status"] == "pending"] if len(matches) else matches
+        off = matches.loc[matches["amount_check"].isin(("underpaid", "overpaid"))] \
+            if len(matches) and "amount_check" in matches.columns else matches
         s.skip()
         self.pairs(s, [
             ("Program", getattr(program, "name", "none"), None),
@@ -128,7 +132,9 @@ class AnalysisSheets:
             (self.money("Still carried forward (below the minimum)"), _carried(payouts, rates), "money"),
             (self.money("Statement payout rows matched"), total(matched, "actual"), "money"),
             (self.money("Difference, matched rows (statement − expected)"), total(matched, "difference"), "money"),
+            (f"Matched payouts more than {rebates.AMOUNT_TOLERANCE_PCT:g}% off the expected amount", len(off), "count"),
             ("Expected payouts not found in the statement", len(missing), "count"),
+            ("Expected payouts due after the statement ends", len(pending), "count"),
             (self.money("Statement rebate rows not expected"), total(unexpected, "actual"), "money",
              f"{len(unexpected)} row(s)"),
         ])
@@ -157,6 +163,7 @@ class AnalysisSheets:
                        ("period_start", "Period start", "datetime"), ("pay_date", "Expected pay date", "datetime"),
                        ("expected", m("Expected"), "money"), ("time", "Statement time", "datetime"),
                        ("actual", m("Statement amount"), "money"), ("difference", m("Difference"), "money"),
+                       ("difference_pct", "Difference %", "number2"), ("amount_check", "Amount check", None),
                        ("days_late", "Days late", "number2"), ("ticket", "Ticket", "int"),
                        ("comment", "Comment", None)], _records(matches), name="Matches")
 

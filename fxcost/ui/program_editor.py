@@ -426,8 +426,17 @@ class ProfileDialog(QDialog):
         self.unit = _combo(spreads.UNITS, data.get("unit", "pips"))
         self.source = QLineEdit(data.get("source", ""))
         self.date = QLineEdit(data.get("date", ""))
-        for label, w in (("Name", self.name), ("Default unit", self.unit), ("Source", self.source),
-                         ("Date", self.date)):
+        # Which account type the spreads stand for decides the commission of a comparison under this profile;
+        # a commission schedule the file gives is kept as it is (no field for it here).
+        self.account_type = QComboBox()
+        for value, label in (("", "Not said (a comparison keeps the exported commission)"),
+                             ("standard", "Standard (spread only, no commission)"),
+                             ("raw", "Raw / ECN (tight spread plus commission)")):
+            self.account_type.addItem(label, value)
+        self.account_type.setCurrentIndex(max(0, self.account_type.findData(data.get("account_type", ""))))
+        self._commission = data.get("commission")
+        for label, w in (("Name", self.name), ("Default unit", self.unit), ("Account type", self.account_type),
+                         ("Source", self.source), ("Date", self.date)):
             form.addRow(label, w)
         layout.addLayout(form)
         layout.addWidget(QLabel("Round-turn spreads. Kind: symbol (normalised root, e.g. EURUSD) or category "
@@ -450,11 +459,16 @@ class ProfileDialog(QDialog):
         for w in (self.name, self.source, self.date):
             w.textChanged.connect(self.revalidate)
         self.unit.currentIndexChanged.connect(self.revalidate)
+        self.account_type.currentIndexChanged.connect(self.revalidate)
         self.revalidate()
 
     def to_dict(self) -> dict:
         d = {"name": self.name.text().strip(), "unit": self.unit.currentText(), "source": self.source.text().strip(),
              "date": self.date.text().strip(), "spreads": {}, "categories": {}}
+        if self.account_type.currentData():
+            d["account_type"] = self.account_type.currentData()
+        if self._commission is not None:
+            d["commission"] = self._commission
         problems = []
         for i, ((kind, name, value, unit), extra) in enumerate(self.table.rows(), start=1):
             key = {"symbol": "spreads", "category": "categories"}.get(kind.lower())

@@ -95,3 +95,13 @@ def test_an_underpaid_program_is_named_in_a_warning():
     warning = next(w for w in result.warnings if "underpaid" in w)
     assert '"Ten a lot"' in warning and "12.35 USD received where 20.00 was expected (-7.65, -38%)" in warning
     assert np.isclose(result.received_rebate, 12.35) and result.trades["rebate"].sum() == pytest.approx(20.0)
+
+
+def test_a_payout_due_after_the_statement_ends_is_pending_not_missing():
+    # Payouts on Feb 6, Mar 6, Apr 6; the statement pays February and ends on March 20: March's payout should
+    # have been there (missing), April's could not be yet (pending).
+    m = rebates.match_payouts(expected(100.0, 100.0, 100.0), cash(100.0), statement_end=datetime(2024, 3, 20))
+    assert m["status"].tolist() == ["matched", "missing", "pending"]
+    # Without the statement's end every unmatched payout is missing, as before.
+    assert rebates.match_payouts(expected(100.0, 100.0, 100.0), cash(100.0))["status"].tolist() == [
+        "matched", "missing", "missing"]

@@ -90,6 +90,22 @@ def test_the_profile_form_validates(qtbot):
     assert dialog.profile() is None and "-1" in dialog.error.text()
 
 
+def test_the_profile_form_keeps_the_account_type_and_commission(qtbot):
+    # A copy of a bundled profile edited in the form must still say which account type it stands for (a comparison
+    # under it charges that type's commission) and keep a commission schedule the file gave.
+    from fxcost.analysis.spreads import load_profile
+    from fxcost.ui.program_editor import ProfileDialog
+
+    data = load_profile("raw").as_dict()
+    data["commission"] = {"name": "3.5 per side", "rate": 3.5, "per": "per_side", "currency": "USD"}
+    dialog = ProfileDialog(data)
+    qtbot.addWidget(dialog)
+    assert dialog.account_type.currentData() == "raw"
+    assert dialog.profile().account_type == "raw" and dialog.profile().commission.rate == 3.5
+    dialog.account_type.setCurrentIndex(dialog.account_type.findData("standard"))
+    assert dialog.to_dict()["account_type"] == "standard"
+
+
 def test_duplicate_import_export_and_delete_a_program(qtbot, window, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
