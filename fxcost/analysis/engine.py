@@ -225,7 +225,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
     loud: list[str] = []  # understated costs: listed first
     for book in portfolio.accounts:
         currency = book.account.currency or "USD"
-        if not book.account.currency:
+        if not book.account.currency and book.account.source_format != "csv":  # a CSV's import already says so
             warnings.append(f"Account {book.label}: the report prints no currency; USD is assumed.")
         offset = settings.utc_offsets.get(book.label, settings.server_utc_offset)
         profile, reason = settings.profile, ""

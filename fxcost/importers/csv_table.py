@@ -252,7 +252,11 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currenc
         notes.append("The CSV has no commission or swap columns: they are taken as 0.")
     if "ticket" not in columns:
         notes.append("The CSV has no ticket column: trades are numbered by their line in the file.")
-    account = Account(source_format="csv", currency=(currency or _currency_column(col.get("currency"), notes)).upper())
+    in_file = _currency_column(col.get("currency"), notes)
+    if currency and in_file and in_file != currency.upper():
+        notes.append(f"The CSV's currency column says {in_file}, but {currency.upper()} was given as the account "
+                     f"currency: {currency.upper()} is used.")
+    account = Account(source_format="csv", currency=(currency or in_file).upper())
     if not account.currency:
         notes.append(CURRENCY_UNKNOWN)
     return Statement(path=path, format="csv", account=account, trades=trades, open_positions=open_positions,

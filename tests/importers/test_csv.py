@@ -152,8 +152,10 @@ def test_a_currency_column_with_one_code_names_the_account_currency():
     with_ccy = "\n".join([lines[0] + ",Currency"] + [ln + ",gbp" for ln in lines[1:]]) + "\n"
     st = _load(with_ccy)
     assert st.account.currency == "GBP" and not any(UNKNOWN in w for w in st.warnings)
-    # The user's choice wins over the column.
-    assert load_bytes(with_ccy.encode(), "t.csv", csv_currency="USD").account.currency == "USD"
+    # The user's choice wins over the column, and the import says so.
+    st = load_bytes(with_ccy.encode(), "t.csv", csv_currency="USD")
+    assert st.account.currency == "USD" and any("column says GBP" in w for w in st.warnings)
+    assert not any("column says" in w for w in load_bytes(with_ccy.encode(), "t.csv", csv_currency="gbp").warnings)
 
 
 @pytest.mark.parametrize("values", [["USD", "EUR", "USD", "USD"], ["EURUSD"] * 4])
@@ -175,3 +177,13 @@ def test_pipeline_gives_each_csv_its_own_currency(tmp_path):
     portfolio = import_files([a, b], currency={str(a): "EUR"})
     ccy = {f.statement.path: f.statement.account.currency for f in portfolio.files}
     assert ccy == {str(a): "EUR", str(b): ""}
+
+
+def test_a_csv_without_currency_is_warned_about_once(tmp_path):
+    from fxcost.pipeline import run
+
+    path = tmp_path / "t.csv"
+    path.write_text(EA_CSV)
+    result = run([path])
+    every = [w for f in result.portfolio.files for w in f.statement.warnings] + result.warnings
+    assert sum("currency" in w.lower() and "usd" in w.lower() for w in every) == 1

@@ -46,3 +46,4 @@ def test_mixed_accounts_show_the_currency_column_in_the_view(qtbot, window):
     assert "USD" in window.trades.status.text()
     window.trades.set_frame(frame, {"7": ("USD", 1.0), "8": ("USD", 1.0)}, "USD")
     assert window.trades.table.isColumnHidden(window.trades.model.column_index("currency"))
+
