@@ -8,13 +8,23 @@ with a zero UTC offset.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QListWidget,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # PyQt6 would win if installed
 import pyqtgraph as pg  # noqa: E402
@@ -44,6 +54,180 @@ def step_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(x, 2)[1:], np.repeat(y, 2)[:-1]
 
 
+class ValueAxis(pg.AxisItem):
+    """A value axis whose ticks carry thousands separators ("-25,000", not "-25000")."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+        if self.logMode or not spacing:
+            return super().tickStrings(values, scale, spacing)
+        places = max(0, math.ceil(-math.log10(abs(spacing * scale))))
+        out = []
+        for v in values:
+            text = f"{v * scale:,.{places}f}"
+            out.append(text[1:] if text.startswith("-") and not text.strip("-0.,") else text)  # no "-0"
+        return out
+
+
+def pick_colour(name: str, remembered: dict[str, str], used: set[str]) -> str:
+    """The colour of series ``name``: the one it had before if no other series shows it now, else the first
+    palette colour nobody uses (cycling only past the palette's size); remembered for the next call.
+
+    Colouring by position when a curve is first made gave a line added later a colour already in use
+    (UX review item 6).
+    """
+    colour = remembered.get(name)
+    if colour is None or colour in used:
+        free = [c for c in COLOURS if c not in used]
+        colour = free[0] if free else COLOURS[len(used) % len(COLOURS)]
+        remembered[name] = colour
+    used.add(colour)
+    return colour
+
+
+#: Colour of the legend text of a hidden series.
+HIDDEN_TEXT = "#8a8a8a"
+
+
+class _Sample(pg.ItemSample):
+    """A legend sample that draws a hidden series faded and dotted, where pyqtgraph draws an "eye" icon
+    (a pixmap most users read as a broken glyph, UX review item 16)."""
+
+    def __init__(self, item):
+        super().__init__(item)
+        self.setToolTip("Click to hide or show")
+
+    def paint(self, p, *args):
+        item = self.item
+        opts = item.opts
+        if item.isVisible():
+            return super().paint(p, *args)
+        p.setOpacity(0.45)
+        if isinstance(item, pg.BarGraphItem):
+            p.setPen(pg.mkPen(opts.get("brush"), width=1))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(QRectF(3, 3, 15, 15))
+            return
+        pen = pg.mkPen(opts.get("pen"))
+        if pen.style() != Qt.PenStyle.NoPen:
+            pen.setStyle(Qt.PenStyle.DotLine)
+            p.setPen(pen)
+            p.drawLine(0, 11, 20, 11)
+        if opts.get("symbol") is not None:
+            p.setPen(pg.mkPen(HIDDEN_TEXT))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawEllipse(QRectF(5, 5, 10, 10))
+
+
+class _Legend(pg.LegendItem):
+    """A legend laid out below the plot instead of over it, so it never hides data (UX review item 16),
+    with as many columns as fit the width; a hidden series' entry is greyed."""
+
+    def __init__(self):
+        super().__init__(offset=None, frame=False, colCount=1, sampleType=_Sample, horSpacing=8)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)  # entries close together
+        self.text_colour: QColor | None = None
+
+    def updateSize(self):  # noqa: N802 - pyqtgraph's name
+        # The plot's layout places the legend: ask it again instead of pyqtgraph's setGeometry at (0, 0).
+        self.updateGeometry()
+
+    def mouseDragEvent(self, ev):  # noqa: N802 - pyqtgraph's name
+        ev.ignore()  # it sits in the layout; dragging it around would leave a hole
+
+    def addItem(self, item, name):  # noqa: N802 - pyqtgraph's name
+        super().addItem(item, name)
+        sample, label = self.items[-1]
+        label.setToolTip("Click the line sample to hide or show")
+        if hasattr(item, "visibleChanged"):
+            item.visibleChanged.connect(lambda s=sample, lab=label: self.restyle(s, lab))
+        self.restyle(sample, label)
+
+    def restyle(self, sample, label) -> None:
+        """Grey text for a hidden series, the theme's text colour for a shown one."""
+        try:
+            hidden = not sample.item.isVisible()
+            colour = HIDDEN_TEXT if hidden else (self.text_colour.name() if self.text_colour is not None else None)
+            label.setText(label.text, color=colour)
+            sample.update()
+        except RuntimeError:  # the entry is gone (removed while a signal was queued)
+            return
+
+    def set_text_colour(self, colour: QColor) -> None:
+        self.text_colour = QColor(colour)
+        self.setLabelTextColor(colour)
+        for sample, label in self.items:
+            self.restyle(sample, label)
+
+    def fit(self, width: float) -> None:
+        """As many columns as fit ``width`` pixels (entries fill rows left to right, as pyqtgraph lays them)."""
+        widths = [20 + 8 + label.item.boundingRect().width() + 8 for _sample, label in self.items]
+        columns = 1
+        for c in range(len(widths), 0, -1):
+            total = sum(max(widths[i::c]) for i in range(c)) + 8 * (c - 1)
+            if total <= width:
+                columns = c
+                break
+        self.setColumnCount(columns)
+        self.updateGeometry()
+
+
+def month_ticks(labels: list[str], slot: float, fm: QFontMetrics) -> list[list[tuple[int, str]]]:
+    """Ticks of a month axis ("YYYY-MM" labels, one a month, consecutive): every 1, 2, 3, 6 or 12 months
+    (years then as "YYYY") or more years, whatever leaves each label room, and a minor tick every month."""
+    months = np.array([np.datetime64(s, "M") for s in labels], dtype="datetime64[M]").astype(np.int64)
+    for step in (1, 2, 3, 6, 12, 24, 60, 120, 600):
+        sample = "2024-12" if step < 12 else "2024"
+        if slot * step >= fm.horizontalAdvance(sample) + 14:
+            break
+    if step < 12:
+        major = [(i, labels[i]) for i, m in enumerate(months) if m % step == 0]
+    else:
+        major = [(i, labels[i][:4]) for i, m in enumerate(months) if m % step == 0]
+    if not major:  # a range shorter than the step: name its first month
+        major = [(0, labels[0])]
+    minor = [(i, "") for i in range(len(labels))] if step > 1 and slot >= 4 else []
+    return [major, minor]
+
+
+def wrap_label(label: str, width: int, fm: QFontMetrics, lines: int) -> str:
+    """``label`` in at most ``lines`` lines of at most ``width`` pixels, broken between words, the rest
+    elided with "…"."""
+    out: list[str] = []
+    current = ""
+    for word in label.split():
+        trial = f"{current} {word}".strip()
+        if not current or fm.horizontalAdvance(trial) <= width:
+            current = trial
+        else:
+            out.append(current)
+            current = word
+    out.append(current)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1] + " …"
+    return "\n".join(line if fm.horizontalAdvance(line) <= width else
+                     fm.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in out)
+
+
+def wrapped_ticks(labels: list[str], slot: float, fm: QFontMetrics,
+                  lines: int) -> tuple[list[list[tuple[int, str]]], int]:
+    """Category ticks whose labels wrap under their bar instead of being cut (UX review item 16). When a
+    word is wider than a bar's room, neighbouring labels take turns on two or three lines (staggered) so
+    every bar keeps its label; only beyond that is just every few bars labelled. Returns the ticks and the
+    most lines a label takes."""
+    longest_word = max((fm.horizontalAdvance(w) for s in labels for w in s.split()), default=0)
+    every = max(1, math.ceil((min(longest_word, 140) + 10) / max(slot, 1.0)))
+    width = max(20, int(slot * every) - 10)
+    if every == 1:
+        major = [(i, wrap_label(label, width, fm, lines)) for i, label in enumerate(labels)]
+        return [major, []], max(s.count("\n") + 1 for _, s in major)
+    if every <= 3:
+        major = [(i, "\n" * (i % every) + wrap_label(label, width, fm, 1)) for i, label in enumerate(labels)]
+        return [major, []], every
+    major = [(i, wrap_label(labels[i], width, fm, lines)) for i in range(0, len(labels), every)]
+    return [major, []], max(s.count("\n") + 1 for _, s in major)
+
+
 class _Chart(QWidget):
     """A PlotWidget with a title, a legend whose entries toggle their series, and a readout line."""
 
@@ -54,14 +238,17 @@ class _Chart(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = title
-        self.plot = pg.PlotWidget(axisItems=axis_items or {})
+        self.plot = pg.PlotWidget(axisItems={"left": ValueAxis(orientation="left"), **(axis_items or {})})
         self.plot.setObjectName("chart-plot")
         self.item = self.plot.getPlotItem()
         self.item.setTitle(title)
         self.item.setLabel("left", y_label)
         self.item.showGrid(x=True, y=True, alpha=0.25)
         self.item.setMenuEnabled(True)
-        self.legend = self.item.addLegend(offset=(10, 10))
+        self.legend = _Legend()
+        self.item.legend = self.legend  # PlotItem adds named items to it
+        self.item.layout.addItem(self.legend, 4, 1, alignment=Qt.AlignmentFlag.AlignLeft)  # below the x axis
+        self.colours: dict[str, str] = {}
         self.plot.setContentsMargins(0, 0, 12, 0)  # room for the last date label at the right edge
         self.y_label = y_label
         self.readout = QLabel(" ")
@@ -90,9 +277,15 @@ class _Chart(QWidget):
             axis.setPen(fg)
             axis.setTextPen(fg)
         self.item.titleLabel.setText(self.title, color=fg.name())
-        self.legend.setLabelTextColor(fg)
-        self.legend.setBrush(pg.mkBrush(QColor(bg.red(), bg.green(), bg.blue(), 200)))
-        self.legend.setPen(pg.mkPen(fg.darker(150) if bg.lightness() > 128 else fg.lighter(60)))
+        self.legend.set_text_colour(fg)
+
+    def fit_legend(self) -> None:
+        """Lay the legend out in as many columns as the plot's width holds."""
+        self.legend.fit(max(120.0, self.plot.width() - 70.0))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_legend()
 
     def _mouse_moved(self, event) -> None:
         pos: QPointF = event[0]
@@ -106,6 +299,10 @@ class _Chart(QWidget):
 
     def readout_at(self, x: float) -> str:  # pragma: no cover - overridden
         return ""
+
+
+#: Series of fewer points are drawn as they are (see TimeChart.set_series).
+DOWNSAMPLE_FROM = 20_000
 
 
 class TimeChart(_Chart):
@@ -127,23 +324,51 @@ class TimeChart(_Chart):
                 self.legend.removeItem(self.curves[name])
                 self.item.removeItem(self.curves.pop(name))
                 self.data.pop(name, None)
-        for i, s in enumerate(series):
+        used = {self.colours[name] for name in self.curves}
+        steps_x: dict[int, np.ndarray] = {}  # series sharing one x array (equity, costs) share its step copy
+        for s in series:
             ok = np.isfinite(s.y) & np.isfinite(s.x)
             x, y = (s.x, s.y) if ok.all() else (s.x[ok], s.y[ok])
             self.data[s.name] = (x, y)
-            px, py = step_xy(x, y) if s.step else (x, y)
+            px, py = x, y
+            if s.step:
+                px, py = step_xy(x, y)
+                px = steps_x.setdefault(id(x), px) if x is s.x else px
             curve = self.curves.get(s.name)
             if curve is None:
-                pen = pg.mkPen(COLOURS[i % len(COLOURS)], width=2)
+                pen = pg.mkPen(pick_colour(s.name, self.colours, used), width=2)
                 # skipFiniteCheck: NaN/inf are dropped above, so pyqtgraph need not scan a million points again.
                 curve = self.item.plot(px, py, name=s.name, pen=pen, skipFiniteCheck=True)
                 curve.setVisible(s.visible)
                 self.curves[s.name] = curve
             else:
                 curve.setData(px, py)
+            # pyqtgraph sizes auto-downsampling from the mean spacing of x: a short series whose points
+            # bunch into a few hours of a long view got a step wider than itself and drew nothing.
+            curve.setDownsampling(auto=len(px) >= DOWNSAMPLE_FROM)
         has_data = any(len(x) for x, _ in self.data.values())
         self.empty.setText("" if has_data else "Nothing to show for this history.")
-        self.item.enableAutoRange()
+        self._show_all()
+        self.fit_legend()
+
+    def _show_all(self) -> None:
+        """x over every series' data, y following what is in view.
+
+        Not pyqtgraph's x auto-range: with clip-to-view a curve whose points all lie outside the current view
+        reports no bounds, so a series after the others' range (a second account's later trades) was left
+        out of view.
+        """
+        starts = [x.min() for x, _ in self.data.values() if len(x)]
+        ends = [x.max() for x, _ in self.data.values() if len(x)]
+        if starts:
+            low, high = float(min(starts)), float(max(ends))
+            if high <= low:
+                low, high = low - 43_200, high + 43_200  # one instant: half a day either side
+            self.item.setXRange(low, high, padding=0.02)
+        else:
+            self.item.enableAutoRange(axis="x")
+        self.item.setAutoVisible(y=True)
+        self.item.enableAutoRange(axis="y")
 
     def readout_at(self, x: float) -> str:
         parts = []
@@ -166,11 +391,13 @@ class TimeChart(_Chart):
 class BarChart(_Chart):
     """Bars over labelled groups: stacked (positive up, negative down) or side by side."""
 
+    #: Most lines of a wrapped group label under its bar.
+    LABEL_LINES = 3
+
     def __init__(self, title: str, y_label: str, parent=None):
         self.axis = pg.AxisItem(orientation="bottom")
         super().__init__(title, y_label, {"bottom": self.axis}, parent)
         self.item.setMouseEnabled(x=True, y=False)
-        self.legend.setColumnCount(4)  # one row across the top: a tall legend would hide the first bars
         self.bars: list[pg.BarGraphItem] = []
         self.marker: pg.PlotDataItem | None = None
         self.current: Bars | None = None
@@ -189,6 +416,7 @@ class BarChart(_Chart):
         self.current = bars
         if bars is None or not bars.labels:
             self.axis.setTicks([[]])
+            self.axis.setHeight(None)
             return
         n = len(bars.labels)
         x = np.arange(n, dtype=float)
@@ -196,9 +424,10 @@ class BarChart(_Chart):
         pos_base = np.zeros(n)
         neg_base = np.zeros(n)
         width = 0.7 if bars.stacked else 0.8 / max(1, k)
+        used: set[str] = set()
         for i, (name, values) in enumerate(bars.series.items()):
             v = np.nan_to_num(np.asarray(values, dtype=float))
-            colour = QColor(COLOURS[i % len(COLOURS)])
+            colour = QColor(pick_colour(name, self.colours, used))
             if bars.stacked:
                 y0 = np.where(v >= 0, pos_base, neg_base)
                 pos_base = pos_base + np.where(v >= 0, v, 0)
@@ -219,10 +448,10 @@ class BarChart(_Chart):
         self._set_ticks()
         self.item.setXRange(-0.6, n - 0.4, padding=0)
         self._set_y_range(bars, pos_base, neg_base)
+        self.fit_legend()
 
     def _set_y_range(self, bars: Bars, pos_top: np.ndarray, neg_bottom: np.ndarray) -> None:
-        """The y range of the bars, with headroom above for the legend: it sits over the top of the plot and
-        would otherwise hide the tallest bars (y is not zoomable here, so a fixed range loses nothing)."""
+        """The y range of the bars and markers with a little room (y is not zoomable here)."""
         values = [pos_top, neg_bottom, np.zeros(1)]
         if not bars.stacked:
             values += [np.nan_to_num(np.asarray(v, dtype=float)) for v in bars.series.values()]
@@ -232,21 +461,27 @@ class BarChart(_Chart):
         every = np.concatenate(values)
         low, high = float(every.min()), float(every.max())
         span = (high - low) or 1.0
-        self.item.setYRange(low - 0.04 * span, high + 0.3 * span, padding=0)
+        self.item.setYRange(low - 0.04 * span, high + 0.06 * span, padding=0)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         if self.current is not None and self.current.labels:
             self._set_ticks()
 
+    def _plot_width(self) -> float:
+        return self.plot.width() - 80 if self.plot.width() > 200 else 900
+
     def _set_ticks(self) -> None:
-        # Thin the labels so they never overlap: room for the longest label (about 6.5 px a character) each.
         labels = self.current.labels
-        n = len(labels)
-        width = self.plot.width() - 80 if self.plot.width() > 200 else 900
-        per_label = 6.5 * max(len(s) for s in labels) + 12
-        every = max(1, int(np.ceil(n * per_label / max(1, width))))
-        self.axis.setTicks([[(i, labels[i]) for i in range(0, n, every)], []])
+        fm = QFontMetrics(self.axis.style["tickFont"] or self.plot.font())
+        slot = self._plot_width() / len(labels)  # pixels per group
+        if self.current.months:
+            ticks, lines = month_ticks(labels, slot, fm), 1
+        else:
+            ticks, lines = wrapped_ticks(labels, slot, fm, self.LABEL_LINES)
+        self.axis.setTicks(ticks)
+        # Room for the wrapped lines: pyqtgraph sizes the axis from 80 % of one line's height.
+        self.axis.setHeight(int(lines * fm.lineSpacing() + 12))
 
     def readout_at(self, x: float) -> str:
         bars = self.current
@@ -278,13 +513,15 @@ class XYChart(_Chart):
             self.item.removeItem(self.curves.pop(name))
         self.data = {}
         self.x_unit = x_unit
-        for i, (name, x, y) in enumerate(lines):
+        used: set[str] = set()
+        for name, x, y in lines:
             x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
             self.data[name] = (x, y)
-            self.curves[name] = self.item.plot(x, y, name=name, pen=pg.mkPen(COLOURS[i % len(COLOURS)], width=2),
-                                               symbol="o", symbolSize=6,
-                                               symbolBrush=pg.mkBrush(COLOURS[i % len(COLOURS)]))
+            colour = pick_colour(name, self.colours, used)
+            self.curves[name] = self.item.plot(x, y, name=name, pen=pg.mkPen(colour, width=2), symbol="o",
+                                               symbolSize=6, symbolBrush=pg.mkBrush(colour))
         self.item.enableAutoRange()
+        self.fit_legend()
 
     def readout_at(self, x: float) -> str:
         parts = []
@@ -348,7 +585,6 @@ class ChartsView(QWidget):
         self.splitter.addWidget(self.list)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([180, 900])
         self.charts: dict[str, QWidget] = {
             "equity": TimeChart("Cumulative P&L: raw, net after costs, net + cashback", "money"),
             "costs": TimeChart("Cumulative cost by component (rebate shown negative)", "money"),
@@ -361,6 +597,8 @@ class ChartsView(QWidget):
         for key, label in CHARTS:
             self.list.addItem(label)
             self.stack.addWidget(self.charts[key])
+        # The list as wide as its longest entry, the rest for the chart.
+        self.splitter.setSizes([self.list.sizeHintForColumn(0) + 2 * self.list.frameWidth() + 12, 900])
         self.list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.list.setCurrentRow(0)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from fxcost.ui.charts import BarChart, XYChart
@@ -41,11 +41,94 @@ def outcomes_frame(outcomes: list) -> pd.DataFrame:
     return frame
 
 
-def short_name(name: str, most: int = 28) -> str:
-    """A setup's name short enough for a bar label (the table shows it in full)."""
+def short_name(name: str, most: int = 90) -> str:
+    """A setup's name for a bar label, without the "Program: " / "Profile: " prefix (the chart wraps it
+    under its bar; the table shows it in full)."""
     for prefix in ("Program: ", "Profile: "):
         name = name.removeprefix(prefix)
     return name if len(name) <= most else name[: most - 1] + "…"
+
+
+#: Widest a text column gets before its values wrap onto more lines (pixels).
+WIDEST_TEXT = 240
+#: Padding of a column around its widest value or header word (pixels; room for the sort arrow).
+PADDING = 22
+
+
+def fit_columns(table: QTableView, widest_text: int = WIDEST_TEXT) -> None:
+    """Size a small table's columns to their values instead of their headers: a header wraps onto more
+    lines rather than widening its column, a text column wraps past ``widest_text``, the last column
+    stretches to the edge (UX review item 16: cut-off values, empty areas, sideways scrolling)."""
+    model = table.model()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setMinimumSectionSize(40)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+    table.setWordWrap(True)
+    if model is None:
+        return
+    fm = table.fontMetrics()
+    hfm = header.fontMetrics()
+    rows = model.rowCount()
+    lines = 1
+    for c in range(model.columnCount()):
+        title = str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+        values = [str(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole) or "") for r in range(rows)]
+        content = max((fm.horizontalAdvance(v) for v in values), default=0) + PADDING
+        word = max((hfm.horizontalAdvance(w) for w in title.split()), default=0) + PADDING
+        full = hfm.horizontalAdvance(title) + PADDING
+        align = model.data(model.index(0, c), Qt.ItemDataRole.TextAlignmentRole) if rows else None
+        is_text = align is not None and bool(int(align) & int(Qt.AlignmentFlag.AlignLeft))
+        if is_text:
+            content = min(content, widest_text)
+        width = max(content, word)
+        if full <= width + 24:  # nearly fits on one line: no wrapping for a few pixels
+            width = max(width, full)
+        header.resizeSection(c, width)
+        box = hfm.boundingRect(QRect(0, 0, width - PADDING, 10_000),
+                               int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), title)
+        lines = max(lines, round(box.height() / max(1, hfm.lineSpacing())))
+    header.setFixedHeight(lines * hfm.lineSpacing() + 12)
+    table.resizeRowsToContents()
+    for r in range(rows):  # a little air around the values
+        table.setRowHeight(r, table.rowHeight(r) + 6)
+
+
+def table_height(table: QTableView) -> int:
+    """Pixels that show every row of ``table`` (header, rows, frame, a horizontal scroll bar if needed)."""
+    rows = sum(table.rowHeight(r) for r in range(table.model().rowCount())) if table.model() else 0
+    header = table.horizontalHeader()
+    sideways = header.length() > table.viewport().width()
+    bar = table.horizontalScrollBar().sizeHint().height() if sideways else 0
+    return header.height() + rows + 2 * table.frameWidth() + bar + 4
+
+
+class FitSplitter(QSplitter):
+    """A vertical splitter whose first pane (a small table) gets the height its rows need, up to ``most`` of
+    the whole, until the user drags the handle; the rest goes to the chart below."""
+
+    def __init__(self, table: QTableView, most: float = 0.5, parent=None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.table = table
+        self.most = most
+        self.user_sized = False
+        self.splitterMoved.connect(self._moved)
+
+    def _moved(self, *_args) -> None:
+        self.user_sized = True
+
+    def fit(self) -> None:
+        if self.user_sized or self.count() < 2:
+            return
+        total = sum(self.sizes()) or self.height()
+        want = min(table_height(self.table), int(total * self.most))
+        want = max(want, self.table.horizontalHeader().height() + 40)
+        self.setSizes([want, max(0, total - want)])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit()
 
 
 class CompareView(QWidget):
@@ -65,9 +148,8 @@ class CompareView(QWidget):
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setWordWrap(False)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        fit_columns(self.table)
+        self.splitter = splitter = FitSplitter(self.table)
         splitter.addWidget(self.table)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("compare-charts")
@@ -80,12 +162,14 @@ class CompareView(QWidget):
         self.tabs.addTab(self.rebate_sweep, "Rebate sweep")
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([200, 420])
+        splitter.setSizes([160, 460])
         layout.addWidget(splitter, 1)
 
     def set_views(self, views) -> None:
         frame = outcomes_frame(views.compare)
         self.model.set_frame(frame)
+        fit_columns(self.table)
+        self.splitter.fit()
         ccy = views.result.currency
         for chart in (self.chart, self.spread_sweep, self.rebate_sweep):
             chart.set_currency(ccy)

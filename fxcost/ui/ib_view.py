@@ -6,17 +6,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from fxcost.ui.charts import BarChart
+from fxcost.ui.compare_view import FitSplitter, fit_columns
 from fxcost.ui.frame_model import FrameModel
-from fxcost.ui.viewdata import Bars
+from fxcost.ui.viewdata import Bars, fill_months
 
 TABLES = (("by_client", "By client"), ("by_month", "By month"), ("by_client_month", "By client and month"))
 
@@ -64,19 +63,20 @@ class IBView(QWidget):
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.chart = BarChart("IB earnings by month: passed back to clients and kept", "money")
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter = FitSplitter(self.table)
         splitter.addWidget(self.table)
         splitter.addWidget(self.chart)
-        splitter.setSizes([260, 380])
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([160, 480])
         layout.addWidget(splitter, 1)
         self.table_choice.currentIndexChanged.connect(self._show_table)
         self._show_table(0)
 
     def _show_table(self, index: int) -> None:
         self.table.setModel(self.models[TABLES[max(0, index)][0]])
+        fit_columns(self.table)
+        self.splitter.fit()
 
     def model(self) -> FrameModel:
         return self.models[TABLES[max(0, self.table_choice.currentIndex())][0]]
@@ -85,16 +85,19 @@ class IBView(QWidget):
         self.rollup = views.ib
         for key, model in self.models.items():
             model.set_frame(views.ib[key] if views.ib else None)
+        fit_columns(self.table)
+        self.splitter.fit()
         ccy = views.result.currency
         self.chart.set_currency(ccy)
         if views.ib:
             month = views.ib["by_month"]
             month = month[month["month"] != "Total"]
-            self.chart.set_bars(Bars(labels=[str(m) for m in month["month"]],
-                                     series={"Passed back to clients": month["passed_back"].to_numpy(dtype=float),
-                                             "IB keeps": month["ib_keeps"].to_numpy(dtype=float)},
-                                     stacked=True, unit=ccy,
-                                     line=("IB earnings", month["ib_earnings"].to_numpy(dtype=float))))
+            # Every month of the range, a month without trades at 0 (UX review item 9).
+            self.chart.set_bars(fill_months(Bars(
+                labels=[str(m) for m in month["month"]],
+                series={"Passed back to clients": month["passed_back"].to_numpy(dtype=float),
+                        "IB keeps": month["ib_keeps"].to_numpy(dtype=float)},
+                stacked=True, unit=ccy, line=("IB earnings", month["ib_earnings"].to_numpy(dtype=float)))))
             total = views.ib["by_client"].iloc[-1]
             clients = len(views.ib["by_client"]) - 1
             self.heading.setText(

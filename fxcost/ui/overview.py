@@ -60,6 +60,10 @@ SECTIONS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
     )),
 )
 
+#: Most columns of cards, and the space between cards (pixels).
+MOST_COLUMNS = 3
+SPACING = 8
+
 #: Figures shown as "before → after": the card's key and the key of the after-rebate value.
 AFTER = {
     "cost_per_lot": "cost_per_lot_after",
@@ -97,16 +101,19 @@ class OverviewView(QWidget):
         super().__init__(parent)
         self._values: dict[str, QLabel] = {}
         self._cards: dict[str, QFrame] = {}
+        self._grids: list[tuple[QGridLayout, list[QFrame]]] = []
+        self.columns = 0
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.setSpacing(4)
         self.heading = QLabel("Open a trade history to see what your trading costs.")
         self.heading.setObjectName("overview-heading")
         self.heading.setWordWrap(True)
@@ -114,24 +121,43 @@ class OverviewView(QWidget):
         layout.addWidget(self.heading)
         for title, figures in SECTIONS:
             caption = QLabel(f"<b>{html.escape(title)}</b>")
-            caption.setContentsMargins(0, 10, 0, 2)
+            caption.setContentsMargins(0, 6, 0, 0)
             layout.addWidget(caption)
             grid = QGridLayout()
-            grid.setHorizontalSpacing(10)
-            grid.setVerticalSpacing(10)
-            for i, fig in enumerate(figures):
-                grid.addWidget(self._card(fig), i // 3, i % 3)
-            for c in range(3):
-                grid.setColumnStretch(c, 1)
+            grid.setHorizontalSpacing(SPACING)
+            grid.setVerticalSpacing(SPACING)
+            self._grids.append((grid, [self._card(fig) for fig in figures]))
             layout.addLayout(grid)
         self.notes = QLabel("")
         self.notes.setObjectName("overview-notes")
         self.notes.setWordWrap(True)
         self.notes.setTextFormat(Qt.TextFormat.RichText)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notes.setContentsMargins(0, 12, 0, 0)
+        self.notes.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(self.notes)
         layout.addStretch(1)
+        self._reflow()
+
+    def _reflow(self) -> None:
+        """Lay the cards out in as many columns (three at most) as the width holds, so that a narrow window
+        gets fewer columns instead of cut-off figures and a sideways scroll bar (UX review item 16)."""
+        widest = max(card.minimumSizeHint().width() for _grid, cards in self._grids for card in cards)
+        room = self.scroll.viewport().width() - 32  # the body's margins
+        columns = max(1, min(MOST_COLUMNS, (room + SPACING) // (widest + SPACING)))
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for grid, cards in self._grids:
+            for card in cards:
+                grid.removeWidget(card)
+            for i, card in enumerate(cards):
+                grid.addWidget(card, i // columns, i % columns)
+            for c in range(MOST_COLUMNS):
+                grid.setColumnStretch(c, 1 if c < columns else 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._reflow()
 
     def _card(self, fig: Figure) -> QFrame:
         card = QFrame()
@@ -139,7 +165,8 @@ class OverviewView(QWidget):
         card.setFrameShape(QFrame.Shape.StyledPanel)
         card.setToolTip(f"<b>{html.escape(fig.label)}</b><br>{html.escape(fig.formula)}")
         box = QVBoxLayout(card)
-        box.setContentsMargins(10, 8, 10, 8)
+        box.setContentsMargins(10, 6, 10, 6)
+        box.setSpacing(2)
         label = QLabel(fig.label)
         label.setToolTip(card.toolTip())
         value = QLabel("—")
@@ -166,6 +193,8 @@ class OverviewView(QWidget):
                     after = format_value(f.get(AFTER[fig.key]), fig.unit, ccy)
                     text = f"{text}  →  {after}" if f.get("rebate") else text
                 self._values[fig.key].setText(text)
+        self.columns = 0  # the figures' widths changed: lay the cards out again
+        self._reflow()
         result = views.result
         accounts = ", ".join(f"{html.escape(a.book.label)} · {html.escape(a.currency)}" for a in result.accounts)
         program = html.escape(f.get("program") or "no rebate program")

@@ -34,6 +34,36 @@ class Bars:
     stacked: bool = True
     unit: str = ""
     line: tuple[str, np.ndarray] | None = None  # an extra marker series (e.g. net cost)
+    months: bool = False  # labels are every month "YYYY-MM" of a range (see fill_months): the axis labels by date
+
+
+def _month_numbers(labels: list[str]) -> np.ndarray:
+    return np.array([np.datetime64(s, "M") for s in labels], dtype="datetime64[M]").astype(np.int64)
+
+
+def fill_months(bars: Bars) -> Bars:
+    """``bars`` over "YYYY-MM" labels with every month from the first to the last, months without trades at 0.
+
+    A month axis that skipped empty months would put 2020-04 right next to 2023-09 (UX review item 9).
+    """
+    if not bars.labels:
+        return replace(bars, months=True)
+    have = _month_numbers(bars.labels)
+    known = have != np.iinfo(np.int64).min  # a trade without a close time has no month to be shown in
+    if not known.any():
+        return replace(bars, labels=[], series={k: np.zeros(0) for k in bars.series},
+                       line=(bars.line[0], np.zeros(0)) if bars.line is not None else None, months=True)
+    every = np.arange(have[known].min(), have[known].max() + 1)
+    where = np.searchsorted(every, have[known])
+
+    def spread(values) -> np.ndarray:
+        out = np.zeros(len(every))
+        out[where] = np.asarray(values, dtype=float)[known]
+        return out
+
+    labels = [str(m) for m in every.astype("datetime64[M]")]
+    line = (bars.line[0], spread(bars.line[1])) if bars.line is not None else None
+    return replace(bars, labels=labels, series={k: spread(v) for k, v in bars.series.items()}, line=line, months=True)
 
 
 @dataclass
@@ -108,18 +138,23 @@ def _time_series(t: pd.DataFrame) -> tuple[list[Series], list[Series]]:
     def cum(values) -> np.ndarray:
         return np.cumsum(np.nan_to_num(np.asarray(values, dtype=float)))
 
+    # Cumulative sums change only when a trade closes: steps, so a month without trades is drawn flat
+    # rather than as a slope to the next close (UX review item 7).
     equity = [
-        Series("Raw P&L at mid prices (before costs, est.)", x, cum(s["mid_pnl"])),
-        Series("Net after costs (statement)", x, cum(s["broker_net"])),
-        Series("Net + cumulative cashback", x, cum(s["net_after_rebate"])),
+        Series("Raw P&L at mid prices (before costs, est.)", x, cum(s["mid_pnl"]), step=True),
+        Series("Net after costs (statement)", x, cum(s["broker_net"]), step=True),
     ]
+    if np.nan_to_num(s["rebate"].to_numpy(dtype=float)).any():
+        # Without any rebate this line is the net line again and would hide it (UX review item 16).
+        equity.append(Series("Net + cumulative cashback", x, cum(s["net_after_rebate"]), step=True))
     costs = [
-        Series("Spread (est.)", x, cum(s["spread_cost"])),
-        Series("Commission", x, cum(-s["commission"])),
-        Series("Taxes / fees", x, cum(-s["taxes"])),
-        Series("Swap (charged − earned)", x, cum(-s["swap"])),
-        Series("Rebate (given back)", x, -cum(s["rebate"])),
-        Series("Total cost after rebate", x, cum(s["net_transaction_cost"])),
+        Series("Spread (est.)", x, cum(s["spread_cost"]), step=True),
+        Series("Commission", x, cum(-s["commission"]), step=True),
+        Series("Taxes / fees", x, cum(-s["taxes"]), step=True),
+        Series("Swap (charged − earned)", x, cum(-s["swap"]), step=True),
+        Series("Rebate (given back)", x, -cum(s["rebate"]), step=True),
+        # net_transaction_cost leaves swap out (carry, not a transaction cost): the label says so.
+        Series("Total cost after rebate (excl. swap)", x, cum(s["net_transaction_cost"]), step=True),
     ]
     return equity, costs
 
@@ -157,6 +192,53 @@ def _rebate_series(result: AnalysisResult) -> list[Series]:
     return out
 
 
+def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray,
+                   group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Open positions' notional / balance of the trades of one group, after every instant a position opens
+    or closes: (seconds, leverage), 0 while nothing is open.
+
+    exposure.leverage gives this ratio at each open only, so a line through those points held the last
+    open's value through flat months (UX review item 8). Conventions as exposure's: at one instant cash
+    and closes come before opens, the balance excludes credit, and a group of several accounts adds their
+    notionals and their balances. ``timeline`` is exposure.balance_timeline of ``t``.
+    """
+    rows = np.flatnonzero(group)
+    n = len(rows)
+    if not n:
+        return np.zeros(0), np.zeros(0)
+    opened = t["open_time"].to_numpy("datetime64[ns]")[rows].view(np.int64)
+    closed = t["close_time"].to_numpy("datetime64[ns]")[rows].view(np.int64)
+    size = notional[rows]
+    unknown = ~np.isfinite(size)
+    times = np.concatenate([closed, opened])
+    kind = np.concatenate([np.zeros(n, np.int8), np.ones(n, np.int8)])  # closes before opens
+    order = np.lexsort((kind, times))
+    times = times[order]
+    sign = np.where(kind[order] == 1, 1, -1)
+    open_count = np.cumsum(sign)
+    open_notional = np.cumsum(sign * np.tile(np.where(unknown, 0.0, size), 2)[order])
+    open_unknown = np.cumsum(sign * np.tile(unknown, 2)[order])
+    last = np.r_[times[1:] != times[:-1], True]  # the state after every event of an instant
+    times, open_count, open_notional, open_unknown = times[last], open_count[last], open_notional[last], \
+        open_unknown[last]
+    # The group's balance at each instant: Σ over its accounts of cash and closed trades up to then.
+    accounts = set(t["account"].astype(str).to_numpy()[rows])
+    timeline = timeline.loc[timeline["account"].isin(accounts)].sort_values("time", kind="stable")
+    booked = np.r_[0.0, np.cumsum(timeline["amount"].to_numpy(dtype=float))]
+    balance = booked[np.searchsorted(timeline["time"].to_numpy("datetime64[ns]").view(np.int64), times,
+                                     side="right")]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(balance > 0, open_notional / balance, np.nan)
+    value[open_unknown > 0] = np.nan
+    value[open_count == 0] = 0.0  # flat: no exposure, whatever the balance
+    ok = times != np.iinfo(np.int64).min  # NaT
+    return times[ok] / 1e9, value[ok]
+
+
+#: Up to this many accounts the leverage chart has a line per account; beyond, one line for all together.
+LEVERAGE_LINES = 4
+
+
 def _leverage_series(result: AnalysisResult) -> list[Series]:
     t = result.trades
     if not len(t):
@@ -165,15 +247,26 @@ def _leverage_series(result: AnalysisResult) -> list[Series]:
     for a in result.accounts:
         if len(a.trades) and a.leverage:
             levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
-    lev = exposure.leverage(t, result.portfolio.frame("cash"), levels or None)
+    cash = result.portfolio.frame("cash")
+    lev = exposure.leverage(t, cash, levels or None)
     per = lev["per_trade"]
+    notional = per["notional"].to_numpy(dtype=float)
+    name = "Open positions' notional / balance"
+    accounts = t["account"].astype(str).to_numpy()
+    names = list(dict.fromkeys(accounts))
+    if len(names) == 1:
+        groups = [(name, np.ones(len(t), dtype=bool))]
+    elif len(names) <= LEVERAGE_LINES:
+        groups = [(f"{name} · {a}", accounts == a) for a in names]
+    else:
+        groups = [(f"{name} (all {len(names)} accounts)", np.ones(len(t), dtype=bool))]
+    # Step lines: the exposure holds until the next open or close, and is 0 while the account is flat.
+    timeline = exposure.balance_timeline(t, cash)
+    out = [Series(label, *_open_leverage(t, timeline, notional, rows), step=True) for label, rows in groups]
     order = np.argsort(t["open_time"].to_numpy("datetime64[ns]"), kind="stable")
     x = _seconds(t["open_time"].to_numpy()[order])
-    # A step line: the open positions' leverage holds until the next trade opens.
-    out = [Series("Open positions' notional / balance", x, per["concurrent_leverage"].to_numpy(dtype=float)[order],
-                  step=True),
-           Series("This trade's notional / balance", x, per["effective_leverage"].to_numpy(dtype=float)[order],
-                  visible=False)]
+    out.append(Series("This trade's notional / balance", x, per["effective_leverage"].to_numpy(dtype=float)[order],
+                      visible=False))
     return out
 
 
@@ -238,7 +331,7 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     sym = aggregate.by(t, "symbol")
     views.by_symbol = _cost_bars(sym, [str(i) for i in sym.index])
     month = aggregate.by(t, "month")
-    views.by_month = _cost_bars(month, [str(i) for i in month.index])
+    views.by_month = fill_months(_cost_bars(month, [str(i) for i in month.index]))
     be = breakeven.by(t, "symbol", swap_in_cost=result.settings.include_swap_in_cost)
     labels = [str(i) for i in be.index]
     views.breakeven_pips = Bars(labels, {
