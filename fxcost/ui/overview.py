@@ -25,6 +25,7 @@ SECTIONS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
         Figure("trades", "Closed trades", "count", "Closed trades of every imported account (open positions and "
                "cancelled orders are not counted)."),
         Figure("lots", "Lots traded", "lots", "Σ lots of the closed trades (each round turn counted once)."),
+        Figure("actual_win_rate", "Win rate", "rate", "Winning trades / trades with non-zero Profit."),
     )),
     ("What the statement says", (
         Figure("profit", "Profit", "money", "Σ Profit as MetaTrader prints it: the price result at executed "
@@ -49,6 +50,8 @@ SECTIONS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
     )),
     ("What the rebate gives back", (
         Figure("rebate", "Rebate", "money", "Σ rebate under the main program (eligible trades only)."),
+        Figure("rebate_received", "Rebate received", "money", "Σ of the balance rows of the statement that look "
+               "like rebate or cashback payouts: what was actually received, whatever program is chosen."),
         Figure("net_after_rebate", "Net after rebate", "money", "Net result + rebate."),
         Figure("shift_pips", "Break-even shift", "pips", "Cost pips before rebate − cost pips after rebate "
                "= Σ rebate / Σ (lots × pip value)."),
@@ -56,7 +59,6 @@ SECTIONS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
         Figure("win_rate_before", "Break-even win rate", "rate", "p* = (L + C) / (W + L) with W, L the average "
                "win and loss of Profit and C the explicit cost per trade (commission + taxes − rebate); "
                "before → after rebate."),
-        Figure("actual_win_rate", "Actual win rate", "rate", "Winning trades / trades with non-zero Profit."),
     )),
 )
 
@@ -218,9 +220,11 @@ class OverviewView(QWidget):
                            "bar or tick files with “Add bars/ticks…” in the setup panel.")
         notes.insert(0, f"{spread_note} Hover a figure for its formula.")
         if not f.get("program"):
-            notes.insert(1, "No rebate program is chosen, so no rebate is counted: pick yours under Rebate programs "
-                            "> Main in the setup panel. The Compare tab shows what the compared programs would have "
-                            "paid on this history.")
+            received = (f"The statement holds {f.get('rebate_received_rows', 0)} rebate payout row(s); " if
+                        f.get("rebate_received_rows") else "")
+            notes.insert(1, f"No rebate program is chosen, so no rebate is counted: {received}pick your program under "
+                            "Rebate programs > Main in the setup panel to check them against it. The Compare tab "
+                            "shows what the compared programs would have paid on this history.")
         self.notes.setText("<br>".join(html.escape(n) for n in notes))
 
     def clear(self) -> None:

@@ -127,6 +127,8 @@ def overview_figures(result: AnalysisResult) -> dict:
         "max_drawdown_with": effect.get("max_drawdown_with"),
         "program": getattr(result.settings.main_program, "name", None),
         "profile": result.settings.profile.name,
+        "rebate_received": result.received_rebate,
+        "rebate_received_rows": result.received_rebate_rows,
     }
 
 

@@ -134,6 +134,10 @@ def test_a_setup_change_recomputes_without_reimporting(qtbot, loaded, monkeypatc
     assert loaded.views.figures["rebate"] == 0
     assert loaded.overview.text("rebate") == "0.00 USD"
     assert "No rebate program is chosen" in loaded.overview.notes.text()
+    # What the statement itself received stays in view, program or not.
+    received = loaded.views.result.received_rebate
+    assert received > 0 and loaded.overview.text("rebate_received") == f"{received:,.2f} USD"
+    assert f"holds {loaded.views.result.received_rebate_rows} rebate payout row(s)" in loaded.overview.notes.text()
     assert loaded.views.result.portfolio is not None
 
 
