@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QMenu, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from fxcost.ui.charts import BarChart, XYChart
 from fxcost.ui.frame_model import FrameModel
@@ -31,6 +31,11 @@ COLUMNS = [
     ("commission", "Commission schedule", "text", "The commission this setup charges (as exported, or a schedule)"),
     ("program", "Rebate program", "text", "The rebate program this setup pays"),
 ]
+
+
+#: Columns hidden until the user shows them (right-click on the header): the same in every row (trades, lots) or
+#: already said by the setup's name (profile, commission schedule, program). The table then fits a laptop screen.
+HIDDEN_AT_FIRST = frozenset({"trades", "lots", "profile", "commission", "program"})
 
 
 def outcomes_frame(outcomes: list) -> pd.DataFrame:
@@ -148,6 +153,11 @@ class CompareView(QWidget):
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        for c, (key, *_rest) in enumerate(COLUMNS):
+            self.table.setColumnHidden(c, key in HIDDEN_AT_FIRST)
         fit_columns(self.table)
         self.splitter = splitter = FitSplitter(self.table)
         splitter.addWidget(self.table)
@@ -164,6 +174,25 @@ class CompareView(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([160, 460])
         layout.addWidget(splitter, 1)
+
+    def column_menu(self) -> QMenu:
+        """Every column with a tick for whether it is shown (what a right-click on the header opens)."""
+        menu = QMenu(self)
+        for c, (_key, title, *_rest) in enumerate(COLUMNS):
+            if c == 0:
+                continue  # the setup's name: always shown
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(c))
+            action.toggled.connect(lambda on, c=c: self._show_column(c, on))
+        return menu
+
+    def _column_menu(self, pos) -> None:
+        self.column_menu().exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def _show_column(self, column: int, shown: bool) -> None:
+        self.table.setColumnHidden(column, not shown)
+        fit_columns(self.table)
 
     def set_views(self, views) -> None:
         frame = outcomes_frame(views.compare)
@@ -196,7 +225,8 @@ class CompareView(QWidget):
         n = max(0, len(frame) - 1)
         self.note.setText(
             f"The same trades re-priced under {n} other setup(s): the market's move (mid-price P&L) stays, "
-            f"spread, commission and rebate change. Figures in {ccy}. Choose what to compare in the setup panel."
+            f"spread, commission and rebate change. Figures in {ccy}. Choose what to compare in the setup panel; "
+            "right-click the table's header for more columns."
             if n else "Nothing to compare yet: tick programs or spread profiles under “Compare” in the setup panel.")
 
     def current_chart(self) -> QWidget:

@@ -335,3 +335,17 @@ def test_colours_are_distinct_in_the_loaded_rebate_chart(loaded):
     colours = [_pen(c) for c in chart.curves.values()]
     assert len(colours) == 3 and len(set(colours)) == 3
     assert QColor(colours[0]).isValid()
+
+
+def test_compare_table_starts_without_the_descriptive_columns_and_the_header_menu_shows_them(loaded):
+    from fxcost.ui.compare_view import COLUMNS, HIDDEN_AT_FIRST
+
+    view = loaded.compare
+    keys = [key for key, *_ in COLUMNS]
+    assert {keys[c] for c in range(len(keys)) if view.table.isColumnHidden(c)} == HIDDEN_AT_FIRST
+    menu = view.column_menu()
+    lots = next(a for a in menu.actions() if a.text() == "Lots")
+    assert not lots.isChecked()
+    lots.setChecked(True)
+    assert not view.table.isColumnHidden(keys.index("lots"))
+    assert "Setup" not in [a.text() for a in menu.actions()]  # the setup's name is always shown
