@@ -33,9 +33,11 @@ COLUMNS = [
 ]
 
 
-#: Columns hidden until the user shows them (right-click on the header): the same in every row (trades, lots) or
-#: already said by the setup's name (profile, commission schedule, program). The table then fits a laptop screen.
-HIDDEN_AT_FIRST = frozenset({"trades", "lots", "profile", "commission", "program"})
+#: Columns hidden until the user shows them (right-click on the header): the same in every row (trades, lots),
+#: already said by the setup's name (profile, commission schedule, program), or the before-rebate twins of shown
+#: figures. The table then fits a laptop screen beside the setup panel.
+HIDDEN_AT_FIRST = frozenset({"trades", "lots", "profile", "commission", "program", "transaction_cost",
+                             "cost_pips_per_lot_before"})
 
 
 def outcomes_frame(outcomes: list) -> pd.DataFrame:
@@ -55,7 +57,7 @@ def short_name(name: str, most: int = 90) -> str:
 
 
 #: Widest a text column gets before its values wrap onto more lines (pixels).
-WIDEST_TEXT = 240
+WIDEST_TEXT = 180
 #: Padding of a column around its widest value or header word (pixels; room for the sort arrow).
 PADDING = 22
 
