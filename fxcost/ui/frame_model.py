@@ -1,4 +1,5 @@
-"""A read-only table model for small frames (what-if outcomes, IB roll-ups, payouts): precomputed strings, argsort sort."""
+"""A read-only table model for small frames (what-if outcomes, IB roll-ups, payouts, accounts): precomputed strings,
+argsort sort; and how a small table fits its columns and height to what it shows."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import math
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from fxcost.ui.trades_model import LEFT, RIGHT, RawValueRole, SortRole
 
@@ -109,3 +111,58 @@ class FrameModel(QAbstractTableModel):
         lines = ["\t".join(c[1] for c in self.columns)]
         lines += ["\t".join(self.text(r, c) for c in range(len(self.columns))) for r in rows]
         return "\n".join(lines) + "\n"
+
+
+#: Widest a text column gets before its values wrap onto more lines (pixels).
+WIDEST_TEXT = 180
+#: Padding of a column around its widest value or header word (pixels; room for the sort arrow).
+PADDING = 22
+
+
+def fit_columns(table: QTableView, widest_text: int = WIDEST_TEXT) -> None:
+    """Size a small table's columns to their values instead of their headers: a header wraps onto more
+    lines rather than widening its column, a text column wraps past ``widest_text``, the last column
+    stretches to the edge (UX review item 16: cut-off values, empty areas, sideways scrolling)."""
+    model = table.model()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setMinimumSectionSize(40)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+    table.setWordWrap(True)
+    if model is None:
+        return
+    fm = table.fontMetrics()
+    hfm = header.fontMetrics()
+    rows = model.rowCount()
+    lines = 1
+    for c in range(model.columnCount()):
+        title = str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+        values = [str(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole) or "") for r in range(rows)]
+        content = max((fm.horizontalAdvance(v) for v in values), default=0) + PADDING
+        word = max((hfm.horizontalAdvance(w) for w in title.split()), default=0) + PADDING
+        full = hfm.horizontalAdvance(title) + PADDING
+        align = model.data(model.index(0, c), Qt.ItemDataRole.TextAlignmentRole) if rows else None
+        is_text = align is not None and bool(int(align) & int(Qt.AlignmentFlag.AlignLeft))
+        if is_text:
+            content = min(content, widest_text)
+        width = max(content, word)
+        if full <= width + 24:  # nearly fits on one line: no wrapping for a few pixels
+            width = max(width, full)
+        header.resizeSection(c, width)
+        box = hfm.boundingRect(QRect(0, 0, width - PADDING, 10_000),
+                               int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), title)
+        lines = max(lines, round(box.height() / max(1, hfm.lineSpacing())))
+    header.setFixedHeight(lines * hfm.lineSpacing() + 12)
+    table.resizeRowsToContents()
+    for r in range(rows):  # a little air around the values
+        table.setRowHeight(r, table.rowHeight(r) + 6)
+
+
+def table_height(table: QTableView) -> int:
+    """Pixels that show every row of ``table`` (header, rows, frame, a horizontal scroll bar if needed)."""
+    rows = sum(table.rowHeight(r) for r in range(table.model().rowCount())) if table.model() else 0
+    header = table.horizontalHeader()
+    sideways = header.length() > table.viewport().width()
+    bar = table.horizontalScrollBar().sizeHint().height() if sideways else 0
+    return header.height() + rows + 2 * table.frameWidth() + bar + 4

@@ -7,7 +7,9 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
+
+from fxcost.ui.frame_model import FrameModel, fit_columns, table_height
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,17 @@ SECTIONS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
                "before → after rebate."),
     )),
 )
+
+#: The per-account table (viewdata.accounts_table), shown when several accounts are loaded.
+ACCOUNT_COLUMNS = [
+    ("account", "Account", "text"), ("currency", "Ccy", "text"), ("trades", "Trades", "int"), ("lots", "Lots", "num"),
+    ("broker_net", "Net result", "money", "Profit + commission + taxes + swap"),
+    ("spread_cost", "Spread (est.)", "money"), ("commission", "Commission", "money"), ("taxes", "Taxes", "money"),
+    ("swap", "Swap", "money"), ("rebate", "Rebate", "money", "Under the main program"),
+    ("net_after_rebate", "Net after rebate", "money"),
+    ("cost_per_lot_after", "Cost/lot after rebate", "money", "Transaction cost after rebate / Σ lots"),
+    ("win_rate", "Win rate", "pct", "Winning trades / trades with non-zero Profit"),
+]
 
 #: Most columns of cards, and the space between cards (pixels).
 MOST_COLUMNS = 3
@@ -130,6 +143,20 @@ class OverviewView(QWidget):
             grid.setVerticalSpacing(SPACING)
             self._grids.append((grid, [self._card(fig) for fig in figures]))
             layout.addLayout(grid)
+        # With several accounts: each one's figures in its own currency (the cards may be converted to USD).
+        self.accounts_caption = QLabel("<b>Per account</b> (each in its own currency)")
+        self.accounts_caption.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.accounts_caption)
+        self.accounts_model = FrameModel(ACCOUNT_COLUMNS, self)
+        self.accounts = QTableView()
+        self.accounts.setObjectName("overview-accounts")
+        self.accounts.setModel(self.accounts_model)
+        self.accounts.verticalHeader().hide()
+        self.accounts.setSortingEnabled(True)
+        self.accounts.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.accounts)
+        self.accounts_caption.hide()
+        self.accounts.hide()
         self.notes = QLabel("")
         self.notes.setObjectName("overview-notes")
         self.notes.setWordWrap(True)
@@ -226,6 +253,18 @@ class OverviewView(QWidget):
                             "Rebate programs > Main in the setup panel to check them against it. The Compare tab "
                             "shows what the compared programs would have paid on this history.")
         self.notes.setText("<br>".join(html.escape(n) for n in notes))
+        self._set_accounts(views.accounts)
+
+    def _set_accounts(self, frame) -> None:
+        shown = frame is not None and len(frame) > 1
+        self.accounts_model.set_frame(frame if shown else None)
+        self.accounts_caption.setVisible(shown)
+        self.accounts.setVisible(shown)
+        if shown:
+            for c, (key, *_rest) in enumerate(ACCOUNT_COLUMNS):  # no taxes anywhere: no column of zeros
+                self.accounts.setColumnHidden(c, key == "taxes" and not frame["taxes"].abs().sum())
+            fit_columns(self.accounts, widest_text=170)
+            self.accounts.setFixedHeight(table_height(self.accounts))
 
     def clear(self) -> None:
         for label in self._values.values():

@@ -87,6 +87,7 @@ class Views:
     ib_program: str = ""
     ib_note: str = ""
     payout_matches: pd.DataFrame | None = None
+    accounts: pd.DataFrame | None = None  # per account in its own currency (accounts_table); None for one account
     warnings: list[str] = field(default_factory=list)
     #: The views whose data this bundle holds (see PARTS); the early copies ``prepare`` publishes hold fewer.
     parts: frozenset[str] = frozenset(("overview", "trades", "charts", "compare", "ib"))
@@ -130,6 +131,23 @@ def overview_figures(result: AnalysisResult) -> dict:
         "rebate_received": result.received_rebate,
         "rebate_received_rows": result.received_rebate_rows,
     }
+
+
+#: Columns of the per-account table, as aggregate.total names them.
+ACCOUNT_FIGURES = ("trades", "lots", "broker_net", "spread_cost", "commission", "taxes", "swap", "rebate",
+                   "net_after_rebate", "cost_per_lot_after", "win_rate")
+
+
+def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
+    """One row per account with trades, each in its own currency (the merged figures may be converted);
+    None when there is only one account."""
+    rows = [{"account": a.book.label, "currency": a.currency, **aggregate.total(a.trades)[list(ACCOUNT_FIGURES)]}
+            for a in result.accounts if len(a.trades)]
+    if len(result.accounts) < 2 or not rows:
+        return None
+    frame = pd.DataFrame(rows)
+    frame["win_rate"] = frame["win_rate"] * 100.0
+    return frame
 
 
 def _time_series(t: pd.DataFrame) -> tuple[list[Series], list[Series]]:
@@ -322,7 +340,8 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
                                              "program": getattr(result.settings.main_program, "name", None),
                                              "profile": result.settings.profile.name},
                      warnings=list(result.warnings), ib_note="No trades.")
-    views = Views(result=result, figures=overview_figures(result), warnings=list(result.warnings))
+    views = Views(result=result, figures=overview_figures(result), warnings=list(result.warnings),
+                  accounts=accounts_table(result))
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades"))))
     step(0.15, "Charts")
