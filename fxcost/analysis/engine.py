@@ -227,6 +227,11 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
         currency = book.account.currency or "USD"
         if not book.account.currency and book.account.source_format != "csv":  # a CSV's import already says so
             warnings.append(f"Account {book.label}: the report prints no currency; USD is assumed.")
+        major = instruments.CENT.get(currency.upper(), (currency.upper(), 1.0))[0]
+        if major not in instruments.DEFAULT_USD_RATES and major != "USD":
+            warnings.append(f"Account {book.label}: its currency {currency} is not one fxcost can convert; where "
+                            "amounts are converted to USD (merged totals, cost per million), its trades' own "
+                            "price moves give the rate, else 1 is assumed. Check the currency the file gives.")
         offset = settings.utc_offsets.get(book.label, settings.server_utc_offset)
         profile, reason = settings.profile, ""
         if isinstance(profile, AutoProfile):

@@ -433,8 +433,8 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     expected amount (None: any amount). Candidates are then taken greedily, nearest date first
     (ties: nearest amount), each row and payout used once. Result: one row per pair ``matched``
     (``difference`` = actual - expected, ``days_late`` = actual date - pay date), per unmatched
-    expected payout ``missing`` and per unmatched statement row ``unexpected``; sorted by account
-    and date. An unmatched payout not due (pay date + ``tolerance_days``) before ``statement_end`` (the last time
+    expected payout ``missing`` (or ``pending``, below) and per unmatched statement row ``unexpected``; sorted by
+    account and date. An unmatched payout not due (pay date + ``tolerance_days``) before ``statement_end`` (the last time
     the statement covers) is ``pending``, not missing: the statement ends before it could show it.
 
     Matching pairs a payout with the statement row that pays for it; whether the amount is right is said

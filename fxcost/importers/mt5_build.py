@@ -160,9 +160,6 @@ _MONEY_TOL = 0.005
 # ---------------------------------------------------------------------------------------------
 
 
-_blank = blank
-
-
 def is_time(v: Any) -> bool:
     """A data row starts with a date-time: '2025.06.06 00:33:56' (or a real date in edited XLSX).
 
@@ -198,7 +195,7 @@ def _text(v: Any) -> str:
 
 
 def _row_text(row: Sequence[Any]) -> str:
-    return " | ".join(_text(v) for v in row if not _blank(v))[:300]
+    return " | ".join(_text(v) for v in row if not blank(v))[:300]
 
 
 def _texts(col: Sequence[Any]) -> list[str]:
@@ -226,7 +223,7 @@ def _floats(col: Sequence[Any]) -> np.ndarray:
     out = np.asarray(pd.to_numeric(arr, errors="coerce"), dtype="float64").copy()
     bad = np.flatnonzero(np.isnan(out))
     if bad.size:
-        sub = [(k, arr[k]) for k in bad if not _blank(arr[k]) and not isinstance(arr[k], bool)]
+        sub = [(k, arr[k]) for k in bad if not blank(arr[k]) and not isinstance(arr[k], bool)]
         if sub:
             out[[k for k, _ in sub]] = tx.parse_numbers([v for _, v in sub])
     return out
@@ -245,7 +242,7 @@ def _volumes(col: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
                 a, _, b = v.partition("/")
                 r = (tx.parse_number(a), tx.parse_number(b))
             else:
-                x = tx.parse_number(v) if not _blank(v) else float("nan")
+                x = tx.parse_number(v) if not blank(v) else float("nan")
                 r = (x, x)
             if type(v) is str:
                 cache[v] = r
@@ -281,7 +278,7 @@ def _symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str,
     picked_s: list[str] = []
     picked_p: list[Any] = []
     for sym, price in zip(symbols, prices):
-        if seen[sym] < _DIGITS_SAMPLE and not _blank(price):
+        if seen[sym] < _DIGITS_SAMPLE and not blank(price):
             seen[sym] += 1
             picked_s.append(sym)
             picked_p.append(price)
@@ -336,7 +333,7 @@ class _Layout:
 
 def _classify(row: Sequence[Any]) -> str:
     """blank | label | title | header | totals | other, for a row that does not start with a date."""
-    ne = [(p, v) for p, v in enumerate(row) if not _blank(v)]
+    ne = [(p, v) for p, v in enumerate(row) if not blank(v)]
     if not ne:
         return "blank"
     p0, v0 = ne[0]
@@ -358,7 +355,7 @@ def _label_pairs(row: Sequence[Any]) -> list[tuple[str, Any]]:
     pairs: list[tuple[str, Any]] = []
     label: str | None = None
     for v in row:
-        if _blank(v):
+        if blank(v):
             continue
         if type(v) is str and v.strip().endswith((":", "\uff1a")):
             if label is not None:
@@ -414,7 +411,7 @@ def _scan(sheets: Sequence[Sheet]) -> _Layout:
                 if j < n and type(rows[j]) is not Block and _classify(rows[j]) == "totals":
                     totals = rows[j]
                     j += 1
-                starts = [p for p, v in enumerate(row) if not _blank(v)]
+                starts = [p for p, v in enumerate(row) if not blank(v)]
                 items.append(("table", _RawTable(
                     sheet=sheet.name, header=row, header_num=nums[i], title=title,
                     rows=Rows(rows[i + 1:end], nums[i + 1:end],
@@ -424,7 +421,7 @@ def _scan(sheets: Sequence[Sheet]) -> _Layout:
                 i = j
                 continue
             if kind == "title":
-                title = _text(next(v for v in row if not _blank(v)))
+                title = _text(next(v for v in row if not blank(v)))
                 items.append(("title", title))
             elif kind in ("label", "other", "totals"):
                 if not items or items[-1][0] != "labels":
@@ -441,9 +438,6 @@ def _scan(sheets: Sequence[Sheet]) -> _Layout:
 # ---------------------------------------------------------------------------------------------
 
 
-_span_value = span_value
-
-
 def _spans(table: _RawTable) -> list[tuple[int, int]]:
     starts = table.starts
     width = max([len(table.header)] + [len(r) for r in table.rows.head(50)])
@@ -454,7 +448,7 @@ def _spans(table: _RawTable) -> list[tuple[int, int]]:
 def _sample(table: _RawTable, names: tuple[str, ...], limit: int = 40) -> dict[str, list[Any]]:
     spans = _spans(table)
     rows = [r for r in table.rows.head(200) if r and is_time(r[0])][:limit]
-    return {name: [_span_value(r, s, e) for r in rows] for name, (s, e) in zip(names, spans)}
+    return {name: [span_value(r, s, e) for r in rows] for name, (s, e) in zip(names, spans)}
 
 
 def _word(v: Any) -> str:
@@ -464,21 +458,21 @@ def _word(v: Any) -> str:
 def _fits(kind: str, c: dict[str, list[Any]]) -> bool:
     """Do a table's sample rows carry the English data tokens of ``kind`` (FORMATS.md 3.6)?"""
     if kind == DEALS:
-        return all(_word(v) in DIRECTIONS or _blank(v) for v in c["direction"]) and all(
+        return all(_word(v) in DIRECTIONS or blank(v) for v in c["direction"]) and all(
             _word(v).replace(" ", "").isalpha() for v in c["type"]
         )
     if kind == POSITIONS:
         return all(_word(v) in TRADE_TYPES for v in c["type"]) and all(is_time(v) for v in c["close_time"])
     if kind == OPEN:
         return all(_word(v) in TRADE_TYPES for v in c["type"]) and all(
-            _blank(v) or (_numeric(v) and not is_time(v)) for v in c["market_price"]
+            blank(v) or (_numeric(v) and not is_time(v)) for v in c["market_price"]
         )
     if kind == ORDERS:
-        return all(_blank(v) or is_time(v) for v in c["time"]) and all(
+        return all(blank(v) or is_time(v) for v in c["time"]) and all(
             not _numeric(v) for v in c["state"]
         )
     if kind == WORKING:
-        return all(_blank(v) or (_numeric(v) and not is_time(v)) for v in c["market_price"]) and all(
+        return all(blank(v) or (_numeric(v) and not is_time(v)) for v in c["market_price"]) and all(
             not _numeric(v) for v in c["state"]
         )
     return False
@@ -559,7 +553,7 @@ def _columns(tables: list[_RawTable], kind: str) -> _Cols | None:
     for t in parts:
         if t.totals is not None:
             names = LAYOUTS[kind][t.width]
-            totals = {name: _span_value(t.totals, s, e) for name, (s, e) in zip(names, _spans(t))}
+            totals = {name: span_value(t.totals, s, e) for name, (s, e) in zip(names, _spans(t))}
     return _Cols(kind, [(t.rows, dict(zip(LAYOUTS[kind][t.width], _spans(t)))) for t in parts],
                  parts[0].sheet, totals)
 
@@ -634,8 +628,6 @@ def _build(sheets: Sequence[Sheet], path: str, source: str, title: str, foreign:
             )
     if tester:
         _tester_header(st, pre_labels, layout)
-        st.warnings.append("This is a Strategy Tester backtest, not account history: its trades are simulated, "
-                           "and their costs are what the tester charged, not what a live account would pay.")
         results = pre_labels[1] if len(pre_labels) > 1 else None
         summary = None
     else:

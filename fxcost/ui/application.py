@@ -100,6 +100,7 @@ def _isolated_window(log_path: Path | None, folder: Path):
     message boxes are logged instead of shown (a modal box would wait forever for a click)."""
     os.environ["FXCOST_DATA_DIR"] = str(folder / "data")
     os.environ["FXCOST_NO_ERR_WINDOWS"] = "1"
+    HEADLESS_MESSAGES.clear()
     for name in ("warning", "critical", "information"):
         setattr(QMessageBox, name, staticmethod(_log_box))
     from fxcost.ui.main_window import MainWindow

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMenu, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from fxcost.ui.charts import BarChart, XYChart
-from fxcost.ui.frame_model import FrameModel, fit_columns, table_height
+from fxcost.ui.frame_model import FitSplitter, FrameModel, fit_columns
 from fxcost.ui.viewdata import Bars
 
 #: Columns of the what-if table: (Outcome field, header, kind, tooltip). What a trader compares (net after
@@ -54,33 +54,6 @@ def short_name(name: str, most: int = 90) -> str:
     for prefix in ("Program: ", "Profile: "):
         name = name.removeprefix(prefix)
     return name if len(name) <= most else name[: most - 1] + "…"
-
-
-class FitSplitter(QSplitter):
-    """A vertical splitter whose first pane (a small table) gets the height its rows need, up to ``most`` of
-    the whole, until the user drags the handle; the rest goes to the chart below."""
-
-    def __init__(self, table: QTableView, most: float = 0.5, parent=None):
-        super().__init__(Qt.Orientation.Vertical, parent)
-        self.table = table
-        self.most = most
-        self.user_sized = False
-        self.splitterMoved.connect(self._moved)
-
-    def _moved(self, *_args) -> None:
-        self.user_sized = True
-
-    def fit(self) -> None:
-        if self.user_sized or self.count() < 2:
-            return
-        total = sum(self.sizes()) or self.height()
-        want = min(table_height(self.table), int(total * self.most))
-        want = max(want, self.table.horizontalHeader().height() + 40)
-        self.setSizes([want, max(0, total - want)])
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self.fit()
 
 
 class CompareView(QWidget):

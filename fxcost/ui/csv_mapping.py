@@ -47,7 +47,7 @@ class CsvMappingDialog(QDialog):
             combo.currentIndexChanged.connect(self.revalidate)
             self.combos[key] = combo
             form.addRow(label, combo)
-        self.currency_combo = currency_combo(currency)
+        self.currency_combo = currency_combo(currency, as_the_file=True)
         form.addRow("Account currency", self.currency_combo)
         layout.addLayout(form)
         self.error, self.buttons = error_and_buttons(self, layout)
@@ -70,14 +70,17 @@ class CsvMappingDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
 
 
-def currency_combo(current: str = "") -> QComboBox:
-    """The account currencies fxcost can convert (common ones first), ``current`` (or USD) selected."""
+def currency_combo(current: str = "", as_the_file: bool = False) -> QComboBox:
+    """The account currencies fxcost can convert (common ones first), ``current`` (or USD) selected; with
+    ``as_the_file`` a first entry (data "") leaves it to the file's currency column, selected unless ``current``."""
     combo = QComboBox()
     combo.setObjectName("csv-currency")
+    if as_the_file:
+        combo.addItem("As the file says (USD if it says nothing)", "")
     rest = sorted(set(CURRENCIES) - set(COMMON_CURRENCIES))
     for code in (*COMMON_CURRENCIES, *rest):
         combo.addItem(f"{code} (1/100 {CENT[code][0]}, cent account)" if code in CENT else code, code)
-    combo.setCurrentIndex(max(0, combo.findData((current or "USD").upper())))
+    combo.setCurrentIndex(max(0, combo.findData(current.upper() if current or as_the_file else "USD")))
     return combo
 
 

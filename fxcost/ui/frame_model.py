@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtWidgets import QHeaderView, QSplitter, QTableView
 
 from fxcost.ui.trades_model import LEFT, RIGHT, RawValueRole, SortRole
 
@@ -166,3 +166,30 @@ def table_height(table: QTableView) -> int:
     sideways = header.length() > table.viewport().width()
     bar = table.horizontalScrollBar().sizeHint().height() if sideways else 0
     return header.height() + rows + 2 * table.frameWidth() + bar + 4
+
+
+class FitSplitter(QSplitter):
+    """A vertical splitter whose first pane (a small table) gets the height its rows need, up to ``most`` of
+    the whole, until the user drags the handle; the rest goes to the chart below."""
+
+    def __init__(self, table: QTableView, most: float = 0.5, parent=None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.table = table
+        self.most = most
+        self.user_sized = False
+        self.splitterMoved.connect(self._moved)
+
+    def _moved(self, *_args) -> None:
+        self.user_sized = True
+
+    def fit(self) -> None:
+        if self.user_sized or self.count() < 2:
+            return
+        total = sum(self.sizes()) or self.height()
+        want = min(table_height(self.table), int(total * self.most))
+        want = max(want, self.table.horizontalHeader().height() + 40)
+        self.setSizes([want, max(0, total - want)])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit()

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from fxcost.ui.charts import BarChart
-from fxcost.ui.compare_view import FitSplitter
-from fxcost.ui.frame_model import FrameModel, fit_columns
+from fxcost.ui.frame_model import FitSplitter, FrameModel, fit_columns
 from fxcost.ui.viewdata import Bars, fill_months
 
 TABLES = (("by_client", "By client"), ("by_month", "By month"), ("by_client_month", "By client and month"))

@@ -550,7 +550,8 @@ class MainWindow(QMainWindow):
                                       self.settings.csv_currencies().get(os.path.abspath(path), ""))
             if dialog.exec() != QDialog.DialogCode.Accepted.value:
                 return False
-            self.settings.set_csv_currency(path, dialog.currency())
+            if dialog.currency():  # a currency the user chose; else the file's own, or USD with a warning
+                self.settings.set_csv_currency(path, dialog.currency())
             self._open_again(dialog.mapping(), "Opening again with your column mapping…")
             return True
         return False
@@ -566,10 +567,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return False
         self.settings.set_csv_currency(path, dialog.currency())
-        if self._worker is None:
-            self.open_files(list(self._open_paths), csv_mapping=self._open_mapping)
-        else:
-            self._open_again(self._open_mapping, "Opening again with the account currency you gave…")
+        self._open_again(self._open_mapping, "Opening again with the account currency you gave…")
         return True
 
     def _summary_link(self, url) -> None:
@@ -578,11 +576,16 @@ class MainWindow(QMainWindow):
             self.ask_csv_currency(path)
 
     def _open_again(self, csv_mapping: dict[str, str] | None, message: str) -> None:
-        """Open this Open's files again (with ``csv_mapping``) once its worker has stopped; its further results
-        are dropped, and the worker is cancelled so that it stops soon."""
-        self._reopen_with = (list(self._open_paths), csv_mapping)
+        """Open this Open's files again (with ``csv_mapping``) once no worker runs: at once when none does (a
+        modal dialog's own event loop may have seen the Open's worker finish already), else when it stops; an
+        import or analysis is cancelled and its further results dropped, an export is left to finish."""
+        files = list(self._open_paths)
         self.status_label.setText(message)
-        if self._worker is not None:
+        if self._worker is None:
+            QTimer.singleShot(0, self, lambda: self.open_files(files, csv_mapping=csv_mapping))
+            return
+        self._reopen_with = (files, csv_mapping)
+        if self._worker_kind in ("open", "analyse"):
             self._worker.cancel()
 
     def _show_summary(self, views: viewdata.Views) -> None:
@@ -606,7 +609,8 @@ class MainWindow(QMainWindow):
         self.views = views
         fill = {"overview": lambda: self.overview.set_views(views),
                 "trades": lambda: self.trades.set_frame(
-                    views.result.trades, {a.account_id: (a.currency, a.usd_rate) for a in views.result.accounts},
+                    views.result.trades,
+                    {a.account_id: (a.currency, views.result.merged_rate(a)) for a in views.result.accounts},
                     views.result.currency),
                 "charts": lambda: self.charts.set_views(views),
                 "compare": lambda: self.compare.set_views(views),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import aggregate, breakeven, exposure, rebates, whatif
+from fxcost.analysis import aggregate, breakeven, costs, exposure, rebates, whatif
 from fxcost.analysis.engine import AnalysisResult, Setup
 from fxcost.errors import ImportCancelled
 from fxcost.report import json_summary
@@ -109,15 +109,15 @@ def _seconds(times: np.ndarray) -> np.ndarray:
 def overview_figures(result: AnalysisResult) -> dict:
     """The overview's key figures: json_summary.cost_totals plus break-even and gross-profit shares."""
     t = result.trades
-    costs = json_summary.cost_totals(t)
+    totals = json_summary.cost_totals(t)
     be = breakeven.summary(t, swap_in_cost=result.settings.include_swap_in_cost)
-    cash = result.portfolio.frame("cash")
-    effect = breakeven.equity_effect(t, cash)
+    # Cash in the trades' currency: converted like them when accounts in several currencies are merged.
+    effect = breakeven.equity_effect(t, json_summary.merged_cash(result))
     return {
         "currency": result.currency,
         "trades": int(len(t)),
         "lots": float(t["lots"].sum()) if len(t) else 0.0,
-        **costs,
+        **totals,
         "shift_pips": be.get("shift_pips"),
         "win_rate_before": be.get("win_rate_before"),
         "win_rate_after": be.get("win_rate_after"),
@@ -150,7 +150,7 @@ def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
     return frame
 
 
-def _time_series(t: pd.DataFrame) -> tuple[list[Series], list[Series]]:
+def _time_series(t: pd.DataFrame, include_swap: bool = False) -> tuple[list[Series], list[Series]]:
     order = np.argsort(t["close_time"].to_numpy("datetime64[ns]"), kind="stable")
     s = t.iloc[order]
     x = _seconds(s["close_time"].to_numpy())
@@ -167,16 +167,17 @@ def _time_series(t: pd.DataFrame) -> tuple[list[Series], list[Series]]:
     if np.nan_to_num(s["rebate"].to_numpy(dtype=float)).any():
         # Without any rebate this line is the net line again and would hide it (UX review item 16).
         equity.append(Series("Net + cumulative cashback", x, cum(s["net_after_rebate"]), step=True))
-    costs = [
+    cost_lines = [
         Series("Spread (est.)", x, cum(s["spread_cost"]), step=True),
         Series("Commission", x, cum(-s["commission"]), step=True),
         Series("Taxes / fees", x, cum(-s["taxes"]), step=True),
         Series("Swap (charged − earned)", x, cum(-s["swap"]), step=True),
         Series("Rebate (given back)", x, -cum(s["rebate"]), step=True),
-        # net_transaction_cost leaves swap out (carry, not a transaction cost): the label says so.
-        Series("Total cost after rebate (excl. swap)", x, cum(s["net_transaction_cost"]), step=True),
+        # Swap is carry, in only when the user counts it as a cost: the label says which (costs.cost_after_rebate).
+        Series(costs.cost_after_rebate_label(include_swap)[0], x, np.cumsum(costs.cost_after_rebate(s, include_swap)),
+               step=True),
     ]
-    return equity, costs
+    return equity, cost_lines
 
 
 def _cost_bars(table: pd.DataFrame, labels: list[str]) -> Bars:
@@ -204,7 +205,7 @@ def _rebate_series(result: AnalysisResult) -> list[Series]:
         if len(paid):
             out.append(Series("Expected payouts (program schedule)", _seconds(paid.index.to_numpy()),
                               paid.to_numpy(), step=True))
-    cash = result.portfolio.frame("cash")
+    cash = json_summary.merged_cash(result)
     got = cash.loc[cash["kind"] == "rebate"].sort_values("time", kind="stable")
     if len(got):
         out.append(Series("Rebate rows in the statement", _seconds(got["time"].to_numpy()),
@@ -267,7 +268,7 @@ def _leverage_series(result: AnalysisResult) -> list[Series]:
     for a in result.accounts:
         if len(a.trades) and a.leverage:
             levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
-    cash = result.portfolio.frame("cash")
+    cash = json_summary.merged_cash(result)
     lev = exposure.leverage(t, cash, levels or None)
     per = lev["per_trade"]
     notional = per["notional"].to_numpy(dtype=float)
@@ -345,7 +346,7 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades"))))
     step(0.15, "Charts")
-    views.equity, views.costs = _time_series(t)
+    views.equity, views.costs = _time_series(t, result.settings.include_swap_in_cost)
     views.rebates = _rebate_series(result)
     views.leverage = _leverage_series(result)
     step(0.35, "Breakdowns")

@@ -187,3 +187,17 @@ def test_a_csv_without_currency_is_warned_about_once(tmp_path):
     result = run([path])
     every = [w for f in result.portfolio.files for w in f.statement.warnings] + result.warnings
     assert sum("currency" in w.lower() and "usd" in w.lower() for w in every) == 1
+
+
+def test_a_currency_fxcost_cannot_convert_is_named_in_a_warning(tmp_path):
+    from fxcost.pipeline import run
+
+    lines = EA_CSV.splitlines()
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join([lines[0] + ",Currency"] + [ln + ",XYZ" for ln in lines[1:]]) + "\n")
+    result = run([path])
+    assert result.accounts[0].currency == "XYZ"
+    assert any("XYZ is not one fxcost can convert" in w for w in result.warnings)
+    usd = tmp_path / "u.csv"
+    usd.write_text("\n".join([lines[0] + ",Currency"] + [ln + ",EUR" for ln in lines[1:]]) + "\n")
+    assert not any("can convert" in w for w in run([usd]).warnings)

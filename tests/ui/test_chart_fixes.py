@@ -80,9 +80,14 @@ def test_no_cashback_line_without_any_rebate(views):
     assert "Net + cumulative cashback" in [s.name for s in views["cashback"].equity]
 
 
-def test_the_total_cost_line_says_it_leaves_swap_out(views, results):
-    total = {s.name: s for s in views["cashback"].costs}["Total cost after rebate (excl. swap)"]
-    assert total.y[-1] == pytest.approx(results["cashback"].trades["net_transaction_cost"].sum())
+def test_the_total_cost_line_says_whether_swap_is_in(views, results):
+    from fxcost.ui.viewdata import _time_series
+
+    total = {s.name: s for s in views["cashback"].costs}["Trading cost after rebate (excl. swap)"]
+    t = results["cashback"].trades
+    assert total.y[-1] == pytest.approx(t["net_transaction_cost"].sum())
+    with_swap = {s.name: s for s in _time_series(t, include_swap=True)[1]}["Total cost after rebate (incl. swap)"]
+    assert with_swap.y[-1] == pytest.approx(t["net_transaction_cost"].sum() - t["swap"].sum())
 
 
 # --- item 8: leverage drops to 0 while flat ------------------------------------------------------------------
@@ -349,3 +354,21 @@ def test_compare_table_starts_without_the_descriptive_columns_and_the_header_men
     lots.setChecked(True)
     assert not view.table.isColumnHidden(keys.index("lots"))
     assert "Setup" not in [a.text() for a in menu.actions()]  # the setup's name is always shown
+
+
+def test_statement_rebate_line_converts_accounts_in_other_currencies(tmp_path):
+    # Merged trades are in USD when accounts differ; the cash rows drawn beside them must be converted too.
+    from fxcost.pipeline import run
+    from fxcost.ui import viewdata
+    from tests.report.conftest import SAMPLE, settings
+
+    eur = tmp_path / "eur.csv"
+    eur.write_text("Ticket,Open Time,Type,Size,Symbol,Close Time,Profit,Comment\n"
+                   "1,2024.03.05 10:00:00,buy,1.00,EURUSD,2024.03.05 12:00:00,180.00,\n"
+                   "2,2024.03.20 10:00:00,balance,0,,,100.00,Cashback rebate March\n", encoding="utf-8")
+    result = run([SAMPLE, eur], settings("example-cashback"), currency={str(eur): "EUR"})
+    eur_account = next(a for a in result.accounts if a.currency == "EUR")
+    assert eur_account.received_rebate == 100.0 and eur_account.usd_rate != 1.0
+    views = viewdata.prepare(result)
+    line = {s.name: s for s in views.rebates}["Rebate rows in the statement"]
+    assert line.y[-1] == pytest.approx(result.received_rebate)

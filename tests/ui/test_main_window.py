@@ -436,3 +436,38 @@ def test_csv_mapping_dialog_also_takes_the_account_currency(qtbot, window):
     assert dialog.currency() == "JPY"
     dialog.currency_combo.setCurrentIndex(dialog.currency_combo.findData("USC"))
     assert dialog.currency() == "USC" and "cent" in dialog.currency_combo.currentText()
+    # Untouched, it leaves the currency to the file (its currency column, else USD with a warning).
+    fresh = CsvMappingDialog("x.csv", ["A", "B"], {}, window)
+    qtbot.addWidget(fresh)
+    assert fresh.currency() == "" and "file says" in fresh.currency_combo.currentText()
+
+
+def test_mapping_answered_in_a_real_modal_loop_opens_again_and_the_next_open_is_its_own(qtbot, window, tmp_path,
+                                                                                       monkeypatch, sample_path):
+    # A modal dialog runs its own event loop: the failed Open's worker finishes while the user picks columns.
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QDialog
+
+    from fxcost.ui.csv_mapping import CsvMappingDialog
+
+    path = tmp_path / "journal.csv"
+    path.write_text("Entered;Left;Way;Amount;Pair;Result\n"
+                    "2024.03.04 10:00;2024.03.04 12:00;BUY;0,10;EURUSD;18,80\n", encoding="utf-8")
+
+    def answer(dialog: CsvMappingDialog):
+        loop = QEventLoop()
+        QTimer.singleShot(300, loop.quit)
+        loop.exec()  # the worker's "finished" is handled in here, as under a real exec()
+        for key, header in {"open_time": "Entered", "close_time": "Left", "side": "Way", "lots": "Amount",
+                            "symbol": "Pair", "profit": "Result"}.items():
+            dialog.combos[key].setCurrentIndex(dialog.combos[key].findData(header))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(CsvMappingDialog, "exec", answer)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: None)
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.open_files([str(path)])
+    assert window.views.result.trades["profit"].tolist() == [18.8]
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.open_files([str(sample_path)])
+    assert len(window.views.result.trades) == 1500  # the new Open, not the old CSV again
