@@ -106,7 +106,9 @@ def _isolated_window(log_path: Path | None, folder: Path):
     from fxcost.ui.main_window import MainWindow
     from fxcost.ui.settings import Settings
 
-    return MainWindow(log_path=log_path, settings=Settings(folder / "settings.ini"))
+    window = MainWindow(log_path=log_path, settings=Settings(folder / "settings.ini"))
+    window.ask_user = False
+    return window
 
 
 def _open_sample(window, files: list[str] | None = None) -> bool:

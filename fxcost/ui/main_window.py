@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._open_paths: list[str] = []  # what the running or last Open imports
         self._open_mapping: dict[str, str] | None = None  # and the CSV column mapping it was given
         self._reopen_with: tuple[list[str], dict[str, str] | None] | None = None  # files to open once it stops
+        self.ask_user = True  # False in headless runs (smoke test, screenshots): no dialog waits for an answer
         self.setWindowTitle(f"fxcost {__version__}")
         self.setAcceptDrops(True)
         self.resize(1280, 820)
@@ -539,6 +540,8 @@ class MainWindow(QMainWindow):
         from fxcost.importers.csv_table import column_proposal
         from fxcost.ui.csv_mapping import CsvMappingDialog
 
+        if not self.ask_user:
+            return False  # the failure is reported like any other
         for path, message in failures:
             if "has no column for" not in message:
                 continue

@@ -228,6 +228,19 @@ def test_smoke_test_exits_zero(tmp_path, flag):
     assert "smoke test passed" in (tmp_path / "fxcost.log").read_text()
 
 
+def test_smoke_test_on_given_files_never_waits_for_a_dialog(tmp_path):
+    # Headless runs answer no dialog: a CSV that needs a column mapping, or a missing file, is reported and the
+    # run ends (it used to wait forever on the mapping dialog).
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "FXCOST_LOG_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Nr;Entered;Left;Way;Amount;Pair;Result\n1;2024.03.04 10:00;2024.03.04 12:00;BUY;0,10;EURUSD;18,80\n")
+    done = subprocess.run([sys.executable, "main.py", str(odd), str(tmp_path / "missing.htm"), "--smoke-test"],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "odd.csv" in done.stderr and "has no column for" in done.stderr and "does not exist" in done.stderr
+
+
 def test_screenshot_mode_writes_a_png_of_each_view(tmp_path):
     from fxcost.ui.application import SHOTS
 
