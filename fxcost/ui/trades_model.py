@@ -178,8 +178,10 @@ class TradesModel(QAbstractTableModel):
         self._sort_keys: dict[str, np.ndarray] = {}
         self._filter = TradeFilter()
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self.currency = ""  # currency of the money columns
+        self.currency = ""  # currency of the merged money (the frame's)
         self.converted = False  # whether some account's money was converted to it
+        self.native = False  # show each trade's money in its account's own currency instead
+        self._merged: dict[str, np.ndarray] = {}  # the frame's money columns
         self._account_ccy = np.zeros(0, dtype=object)
         self._account_rate = np.zeros(0, dtype=float)
         self._negative = QColor(200, 40, 40)
@@ -201,6 +203,7 @@ class TradesModel(QAbstractTableModel):
         accounts = accounts or {}
         self.currency = currency
         self.converted = bool(currency) and any(c != currency for c, _ in accounts.values())
+        self.native = self.native and self.converted
         ids = frame["account"].astype(str).to_numpy(dtype=object) if "account" in frame.columns and n else \
             np.full(n, "", dtype=object)
         self._account_ccy = np.array([accounts.get(a, ("", 1.0))[0] for a in ids], dtype=object)
@@ -223,7 +226,10 @@ class TradesModel(QAbstractTableModel):
                 arrays[col.key] = s.to_numpy(dtype=np.int64, na_value=0)
             else:
                 arrays[col.key] = s.to_numpy(dtype=float, na_value=np.nan)
+        self._merged = {c.key: arrays[c.key] for c in self.columns if c.kind == "money"}
         self._arrays = arrays
+        if self.native:
+            self._arrays.update(self._native_money())
         self._digits = (frame["digits"].to_numpy(dtype=np.int64, na_value=5) if "digits" in frame.columns
                         else np.full(n, 5, dtype=np.int64))
         roots = frame["symbol_root"].astype(str).to_numpy(dtype=object) if "symbol_root" in frame.columns \
@@ -242,6 +248,24 @@ class TradesModel(QAbstractTableModel):
 
     def frame(self) -> pd.DataFrame:
         return self._frame
+
+    def _native_money(self) -> dict[str, np.ndarray]:
+        rate = np.where(self._account_rate > 0, self._account_rate, 1.0)
+        return {key: values / rate for key, values in self._merged.items()}
+
+    def set_native(self, native: bool) -> None:
+        """Show money in each trade's account currency (as the statement prints it) or, when False, converted to
+        :attr:`currency`; only when some account's money was converted. Keeps the filter and sort."""
+        native = bool(native) and self.converted
+        if native == self.native:
+            return
+        self.beginResetModel()
+        self.native = native
+        self._arrays.update(self._native_money() if native else self._merged)
+        self._sort_keys = {}
+        order = self._filtered()
+        self._order = self._sorted(order, *self._sort) if self._sort is not None else order
+        self.endResetModel()
 
     def symbol_counts(self) -> tuple[list[str], list[int]]:
         """The symbol roots shown in the filter, sorted, with each one's number of trades."""
@@ -394,10 +418,10 @@ class TradesModel(QAbstractTableModel):
         if self.columns[column].kind == "text":
             return self._arrays[key][r] or None
         if self.converted and self.columns[column].kind == "money":
-            v, ccy, rate = self._arrays[key][r], self._account_ccy[r], self._account_rate[r]
+            v, ccy, rate = self._merged[key][r], self._account_ccy[r], self._account_rate[r]
             if math.isfinite(v) and ccy and ccy != self.currency and rate:
-                return (f"{v / rate:,.2f} {ccy} in the account's currency, converted at 1 {ccy} = {rate:.6g} "
-                        f"{self.currency}")
+                return (f"{v / rate:,.2f} {ccy} in the account's currency = {v:,.2f} {self.currency} at "
+                        f"1 {ccy} = {rate:.6g} {self.currency}")
         return None
 
     def raw(self, row: int, column: int):
@@ -460,15 +484,18 @@ class TradesModel(QAbstractTableModel):
         return None
 
     def header(self, column: int) -> str:
-        """A column's header text: money columns name their currency when some account's money was converted."""
+        """A column's header as copied: money columns name their currency when some account's money was converted
+        (the table's own headers stay short; the view says the currency above the table)."""
         col = self.columns[column]
-        return f"{col.header} ({self.currency})" if self.converted and col.kind == "money" else col.header
+        if not (self.converted and col.kind == "money"):
+            return col.header
+        return f"{col.header} (account ccy)" if self.native else f"{col.header} ({self.currency})"
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             col = self.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return self.header(section)
+                return col.header
             if role == Qt.ItemDataRole.ToolTipRole:
                 return col.tip
             if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -88,6 +89,22 @@ class TradesView(QWidget):
         second.addWidget(self.reset)
         layout.addLayout(bar)
         layout.addLayout(second)
+        # Accounts in several currencies: the money columns are converted to one; say which, and offer each
+        # account's own amounts (what its statement prints) instead.
+        third = QHBoxLayout()
+        self.currency_note = QLabel("")
+        self.currency_note.setObjectName("trades-currency-note")
+        self.native = QCheckBox("Show each account's own currency")
+        self.native.setObjectName("trades-native")
+        self.native.setToolTip("Money as each statement prints it (see the Ccy column); the totals below stay "
+                               "converted, so they add up")
+        self.native.toggled.connect(self._native_toggled)
+        third.addWidget(self.currency_note)
+        third.addWidget(self.native)
+        third.addStretch(1)
+        layout.addLayout(third)
+        self.currency_note.hide()
+        self.native.hide()
 
         self.table = QTableView()
         self.table.setObjectName("trades-table")
@@ -108,7 +125,7 @@ class TradesView(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setDefaultSectionSize(92)
         # Narrow enough that the cost columns up to Eligible fit beside the setup panel on a 1366-px screen.
-        for key, width in (("account", 110), ("symbol", 74), ("side", 40), ("lots", 50), ("close_time", 142),
+        for key, width in (("account", 110), ("currency", 44), ("symbol", 74), ("side", 40), ("lots", 50), ("close_time", 142),
                            ("profit", 80), ("spread_cost", 86), ("commission", 82), ("swap", 66), ("rebate", 66),
                            ("net_after_rebate", 106), ("cost_pips", 78), ("eligible", 58), ("excluded_reason", 220),
                            ("open_time", 132), ("rebate_rule", 200), ("spread_source", 200), ("comment", 160),
@@ -156,6 +173,9 @@ class TradesView(QWidget):
         accounts = frame["account"].nunique() if "account" in frame.columns and len(frame) else 0
         self.table.setColumnHidden(self.model.column_index("account"), accounts <= 1)
         self.table.setColumnHidden(self.model.column_index("currency"), not self.model.converted)
+        self.currency_note.setVisible(self.model.converted)
+        self.native.setVisible(self.model.converted)
+        self._update_currency_note()
         self.apply_filter()
 
     def current_filter(self) -> TradeFilter:
@@ -215,6 +235,15 @@ class TradesView(QWidget):
         if rows:
             QApplication.clipboard().setText(self.model.copy_text(rows, self.visible_columns()))
 
+    def _native_toggled(self, on: bool) -> None:
+        self.model.set_native(on)
+        self._update_currency_note()
+
+    def _update_currency_note(self) -> None:
+        m = self.model
+        self.currency_note.setText("Money columns: each account's own currency (Ccy)." if m.native else
+                                   f"Money columns converted to {m.currency} (each trade's account currency: Ccy).")
+
     def _update_status(self) -> None:
         frame = self.model.frame()
         total = len(frame)
@@ -225,6 +254,6 @@ class TradesView(QWidget):
         rows = self.model.frame_rows()
         net = float(np.nansum(frame["net_after_rebate"].to_numpy(dtype=float)[rows])) if shown else 0.0
         cost = float(np.nansum(frame["net_transaction_cost"].to_numpy(dtype=float)[rows])) if shown else 0.0
-        ccy = f" {self.model.currency}" if self.model.currency else ""
+        ccy = f" {self.model.currency}" if self.model.currency else ""  # totals: always the merged, converted money
         self.status.setText(f"{shown:,} of {total:,} trades shown · net after rebate {net:,.2f}{ccy} · "
                             f"cost after rebate {cost:,.2f}{ccy} · Ctrl+C copies the selected rows")
