@@ -125,7 +125,8 @@ class TradesView(QWidget):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setDefaultSectionSize(92)
         # Narrow enough that the cost columns up to Eligible fit beside the setup panel on a 1366-px screen.
-        for key, width in (("account", 110), ("currency", 44), ("symbol", 74), ("side", 40), ("lots", 50), ("close_time", 142),
+        for key, width in (("account", 110), ("currency", 44), ("symbol", 74), ("side", 40), ("lots", 50),
+                           ("close_time", 142),
                            ("profit", 80), ("spread_cost", 86), ("commission", 82), ("swap", 66), ("rebate", 66),
                            ("net_after_rebate", 106), ("cost_pips", 78), ("eligible", 58), ("excluded_reason", 220),
                            ("open_time", 132), ("rebate_rule", 200), ("spread_source", 200), ("comment", 160),
