@@ -21,7 +21,8 @@ COLUMNS = [
     ("net_transaction_cost", "Cost after rebate", "money", "Cost − rebate"),
     ("cost_pips_per_lot_after", "Pips/lot after rebate", "num", "Cost after rebate / Σ (lots × pip value)"),
     ("spread_cost", "Spread (est.)", "money", "Σ spread × M × lots under this setup's profile"),
-    ("commission_total", "Commission", "money", "Σ commission (negative when charged)"),
+    ("commission_total", "Commission", "money", "Σ commission under this setup: as exported for the account's own "
+     "type, else what the compared account type charges (none on a Standard account); negative when charged"),
     ("broker_net", "Net", "money", "Σ (Profit' + commission + taxes + swap), Profit' = mid P&L − spread'"),
     ("transaction_cost", "Cost", "money", "Spread − commission − taxes, before rebate"),
     ("cost_pips_per_lot_before", "Cost pips/lot", "num", "Cost / Σ (lots × pip value), before rebate"),
