@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart.axis import DateAxis
 from openpyxl.utils import get_column_letter
 
 from fxcost.errors import ExportError, ImportCancelled
@@ -23,10 +24,13 @@ from fxcost.report.columns import TRADE_COLUMNS, header
 from fxcost.report.output import atomic_path, output_problem
 from fxcost.report.xlsx_book import SHEETS, Book  # noqa: F401  (SHEETS: the tab order, public here)
 from fxcost.report.xlsx_sheets import AnalysisSheets
-from fxcost.report.xlsx_stream import BoolColumn, NumberColumn, TextColumn, excel_serial, save
+from fxcost.report.xlsx_stream import BoolColumn, NumberColumn, TextColumn, excel_serial, number_width, save
 from fxcost.report.xlsx_summary import SummarySheet
 
 Progress = Callable[[float, str], None]
+
+#: Rows of the Charts sheet where the charts start (each about 20 rows high; a page break before each but the first).
+CHART_ROWS = (3, 25, 47)
 
 
 def document(result) -> dict:
@@ -115,15 +119,21 @@ class _Book(Book, AnalysisSheets, SummarySheet):
         self._summary()
         self._charts()
         for stream in self.streams:
-            if stream.title != "Trades":  # printing: a page wide, as many pages long as needed
-                setup = stream.ws.page_setup
-                setup.orientation = "landscape"
-                setup.fitToWidth, setup.fitToHeight = 1, 0
-                stream.ws.sheet_properties.pageSetUpPr.fitToPage = True
-            else:
-                stream.ws.print_title_rows = "1:1"
+            self._print_setup(stream)
             stream.close()
 
+    def _print_setup(self, stream) -> None:
+        """Printing and PDF: landscape, a page wide (Trades: three pages wide with Account and Ticket on every
+        band), table headers repeated on every page, each chart on a page of its own."""
+        title = stream.title
+        if title == "Trades":
+            stream.print_setup(pages_wide=3, title_rows="1:1", title_cols="A:B")
+        elif title == "Charts":
+            stream.print_setup(breaks=[row - 2 for row in CHART_ROWS[1:]])
+        elif title in ("By symbol", "By month", "Equity", "Cash events"):  # one table, its header in row 1
+            stream.print_setup(title_rows="1:1")
+        else:
+            stream.print_setup()
 
     def _trades(self, on_chunk) -> None:
         s = self.sheets["Trades"]
@@ -151,6 +161,10 @@ class _Book(Book, AnalysisSheets, SummarySheet):
                                             st.id("int"), integer=True))
             else:
                 columns.append(NumberColumn(values.to_numpy(dtype="float64"), st.id(c.kind)))
+        for j, c in enumerate(TRADE_COLUMNS):  # numbers too wide for the column would show as ###
+            if c.kind in ("int", "money", "count", "lots", "number2") and c.key in t.columns:
+                s.need(j, number_width(t[c.key].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
+                                       "money" if c.kind == "money" else c.kind))
         first, last = s.write_columns(columns, len(t), on_chunk=on_chunk)
         s.ws.freeze_panes = "A2"
         s.ws.auto_filter.ref = f"A1:{get_column_letter(len(TRADE_COLUMNS))}{max(last, 1)}"
@@ -159,23 +173,30 @@ class _Book(Book, AnalysisSheets, SummarySheet):
     def _charts(self) -> None:
         ws = self.sheets["Charts"].ws
         self.sheets["Charts"].append(["Charts (data on the Equity, By month and By symbol sheets)"], "title")
-        anchors = iter(("A3", "A25", "A47"))
+        anchors = iter(f"A{row}" for row in CHART_ROWS)
         first, last = self.ranges.get("Equity", (2, 1))
         if last >= first:
             eq = self.sheets["Equity"].ws
-            chart = ScatterChart()
+            # A line chart over a date axis: ticks on the first of each month, spacing by calendar time.
+            chart = LineChart()
             chart.title = f"Cumulative P&L ({self.currency})"
             chart.style = 2
             chart.y_axis.title = self.currency
-            chart.x_axis.number_format = "yyyy-mm"
+            chart.y_axis.crossAx = 500
+            chart.x_axis = DateAxis(crossAx=100)
+            chart.x_axis.number_format = "mmm yyyy"
+            chart.x_axis.majorTimeUnit = "months"
+            chart.x_axis.majorUnit = 1
+            chart.x_axis.baseTimeUnit = "days"
+            chart.x_axis.axPos = "b"
             chart.x_axis.title = "Close date (server time)"
             chart.x_axis.tickLblPos = "low"  # dates below the plot, not across it where P&L turns negative
-            xs = Reference(eq, min_col=1, min_row=first, max_row=last)
             for col in (3, 4, 5, 6):
-                series = Series(Reference(eq, min_col=col, min_row=first - 1, max_row=last), xs, title_from_data=True)
+                series = Series(Reference(eq, min_col=col, min_row=first - 1, max_row=last), title_from_data=True)
                 series.marker.symbol = "none"
                 series.smooth = False
                 chart.series.append(series)
+            chart.set_categories(Reference(eq, min_col=1, min_row=first, max_row=last))
             self._place(ws, chart, next(anchors))
         for sheet, title, cols, horizontal in (
             ("By month", "Costs by month", (9, 10, 11, 12), False),

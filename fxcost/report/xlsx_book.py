@@ -6,11 +6,14 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
-from fxcost.report.xlsx_stream import SheetStream, Styles
+from fxcost.report.xlsx_stream import SheetStream, Styles, shown_width
 
 #: Sheet names, in tab order (IB only when several accounts are loaded).
 SHEETS = ("Summary", "Charts", "Trades", "By symbol", "By month", "Rebates", "Break-even", "Compare",
           "Cash events", "IB", "Equity")
+
+#: Widest a table's text column is made to fit its values (longer text is cut or overflows).
+TEXT_WIDTH = 36.0
 
 
 class Book:
@@ -45,13 +48,25 @@ class Book:
     # -- helpers --------------------------------------------------------------------------------------
 
     def table(self, sheet: SheetStream, columns: list[tuple[str, str, str | None]], records: list[dict],
-              name: str | None = None) -> tuple[int, int]:
-        """A header row and one row per record; returns the first and last data rows (kept under ``name``)."""
+              name: str | None = None, fit_text: bool = True) -> tuple[int, int]:
+        """A header row and one row per record; returns the first and last data rows (kept under ``name``).
+
+        Columns are widened first to what their values need (numbers and dates in full, text up to
+        TEXT_WIDTH characters unless not ``fit_text``), so the header is wrapped at the final widths."""
+        styles = [st for _, _, st in columns]
+        rows = [[typed(rec.get(key), st) for key, _, st in columns] for rec in records]
+        for row in rows:
+            for j, (value, st) in enumerate(zip(row, styles)):
+                if isinstance(value, str) and (j == len(styles) - 1 or not fit_text):
+                    continue  # the last column's text overflows into the empty cells beside it
+                if isinstance(value, str):
+                    sheet.fit(j, min(len(value) * 1.05 + 2.0, TEXT_WIDTH))
+                else:
+                    sheet.fit(j, shown_width(value, st))
         sheet.append([h for _, h, _ in columns], "header")
         first = sheet.rows + 1
-        styles = [st for _, _, st in columns]
-        for rec in records:
-            sheet.append([typed(rec.get(key), st) for key, _, st in columns], styles)
+        for row in rows:
+            sheet.append(row, styles)
         if name:
             self.ranges[name] = (first, sheet.rows)
         return first, sheet.rows

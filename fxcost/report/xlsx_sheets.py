@@ -9,7 +9,7 @@ import pandas as pd
 
 from fxcost.analysis import rebates
 from fxcost.report.xlsx_book import typed
-from fxcost.report.xlsx_stream import NumberColumn, SheetStream, TextColumn, excel_serial
+from fxcost.report.xlsx_stream import NumberColumn, SheetStream, TextColumn, excel_serial, number_width
 
 #: Largest number of distinct exclusion reasons listed one by one (reasons carry each trade's figures).
 MAX_REASONS = 25
@@ -34,6 +34,14 @@ class AnalysisSheets:
             ("bps_before", "Cost bps before rebate", "number2"), ("bps", "Cost bps after rebate", "number2"),
             ("win_rate", "Win rate", "pct"),
         ]
+
+    def _account_currency(self) -> dict[str, str]:
+        """Account id and label -> the account's own currency (per-account rows name it in a Ccy column)."""
+        out: dict[str, str] = {}
+        for a in self.result.accounts:
+            out[str(a.account_id)] = a.currency
+            out.setdefault(str(a.book.label), a.currency)
+        return out
 
     def _by_symbol(self) -> None:
         s = self.sheets["By symbol"]
@@ -218,6 +226,13 @@ class AnalysisSheets:
             s.skip()
             s.append([title], "section")
             cols = [(label, title[3:].capitalize(), None)] + columns[1:]
+            if key == "by_account":  # money converted to the merged currency: the header says which
+                ccy = self._account_currency()
+                records = [{**r, "ccy": ccy.get(str(r.get("account")), "")} for r in records]
+                cols = [cols[0], ("ccy", "Account ccy", None)] + cols[1:]
+                if len(set(ccy.values())) > 1:
+                    s.append([f"Money converted to {self.currency} at each account's rate (see the Summary)."],
+                             "note")
             self.table(s, cols, records, name="Break-even " + key if key == "by_symbol" else None)
 
     def _compare(self) -> None:
@@ -267,10 +282,10 @@ class AnalysisSheets:
 
     def _cash(self) -> None:
         s = self.sheets["Cash events"]
-        s.widths([14, 11, 19, 12, 16, 40, 24])
+        s.widths([14, 11, 19, 12, 6, 16, 40, 24])
         cash = self.result.portfolio.frame("cash")
         st = self.styles
-        headers = ["Account", "Ticket", "Time", "Kind", "Amount (account currency)", "Comment", "File"]
+        headers = ["Account", "Ticket", "Time", "Kind", "Ccy", "Amount (account currency)", "Comment", "File"]
         s.append(headers, "header")
         n = len(cash)
         columns = [
@@ -279,19 +294,22 @@ class AnalysisSheets:
                          integer=True),
             NumberColumn(excel_serial(cash["time"].to_numpy()), st.id("datetime")),
             TextColumn(cash["kind"].astype(object).to_numpy(), st),
+            TextColumn(cash["account"].astype(str).map(self._account_currency()).astype(object).to_numpy(), st),
             NumberColumn(cash["amount"].to_numpy(dtype="float64"), st.id("money")),
             TextColumn(cash["comment"].astype(object).to_numpy(), st),
             TextColumn(cash["source"].astype(object).map(lambda p: os.path.basename(str(p))).to_numpy(), st),
         ]
+        s.need(1, number_width(cash["ticket"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan), "int"))
+        s.need(5, number_width(cash["amount"].to_numpy(dtype="float64"), "money"))
         s.write_columns(columns, n)
         s.ws.freeze_panes = "A2"
-        s.ws.auto_filter.ref = f"A1:G{max(s.rows, 1)}"
+        s.ws.auto_filter.ref = f"A1:H{max(s.rows, 1)}"
 
     def _ib(self) -> None:
         from fxcost.analysis import ib
 
         s = self.sheets["IB"]
-        s.widths([24, 12, 10, 16, 14, 14, 14, 14, 14, 14])
+        s.widths([24, 10, 10, 10, 16, 14, 14, 14, 14, 14, 14])
         program = self.result.settings.main_program
         s.append(["Introducing broker: client accounts' volume, IB earnings and the share passed back"], "title")
         if program is None:
@@ -307,13 +325,20 @@ class AnalysisSheets:
                    ("ib_earnings", m("IB earnings"), "money"), ("share_pct", "Share passed back (%)", "number2"),
                    ("passed_back", m("Passed back"), "money"), ("ib_keeps", m("IB keeps"), "money"),
                    ("earnings_per_lot", m("Earnings per lot"), "money")]
-        for key, title, keys in (("by_client", "By client account", [("account", "Account", None)]),
+        ccy = self._account_currency()
+        if len(set(ccy.values())) > 1:
+            s.append([f"Money in {self.currency}: each client's figures converted at its account's rate (Account ccy "
+                      "names the account's own currency; see the Summary)."], "note")
+        client = [("account", "Account", None), ("ccy", "Account ccy", None)]
+        for key, title, keys in (("by_client", "By client account", client),
                                  ("by_month", "By month", [("month", "Month", None)]),
-                                 ("by_client_month", "By client and month",
-                                  [("account", "Account", None), ("month", "Month", None)])):
+                                 ("by_client_month", "By client and month", client + [("month", "Month", None)])):
             s.skip()
             s.append([title], "section")
-            self.table(s, keys + columns, tables[key].to_dict("records"))
+            records = tables[key].to_dict("records")
+            if key != "by_month":
+                records = [{**r, "ccy": ccy.get(str(r.get("account")))} for r in records]
+            self.table(s, keys + columns, records)
 
 
 def _frames(frames: list) -> pd.DataFrame:

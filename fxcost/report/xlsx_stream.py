@@ -27,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
 from fxcost.report.output import formula_like
@@ -97,6 +98,60 @@ class Styles:
                 cell.quotePrefix = True
             self._ids[key] = cell.style_id if cell.has_style else 0
         return self._ids[key]
+
+
+#: Characters a value needs at most, by style, where its text is not the value's own (dates; None = computed).
+_FIXED = {"datetime": 19, "date": 10, "month": 7, "duration": 9}
+
+
+def shown_width(value, style: str | None) -> float:
+    """The column width (characters) a number or date needs to show in full under ``style``; 0 for text,
+    which may overflow into an empty neighbour or be cut, but is never shown as ###."""
+    if value is None or isinstance(value, (str, bool, np.bool_)):
+        return 0.0
+    if isinstance(value, (dt.date, np.datetime64, pd.Timestamp)):
+        return _FIXED.get(style or "datetime", 19) + 1.0
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    if not math.isfinite(v):
+        return 0.0
+    if style in _FIXED:
+        return _FIXED[style] + 1.0
+    if style in ("money", "money_bold", "lots"):
+        text = f"{v:,.2f}"
+    elif style in ("money0", "count"):
+        text = f"{v:,.0f}"
+    elif style == "pct":
+        text = f"{v * 100:.2f}%"
+    elif style == "number4":
+        text = f"{v:.4f}"
+    elif style == "number2":
+        text = f"{v:.2f}"
+    elif style == "int" or isinstance(value, (int, np.integer)):
+        text = f"{v:.0f}"
+    else:  # General: up to about 11 significant characters
+        text = f"{v:.10g}"[:12]
+    return len(text) + 1.5  # a width of N fits N digits; separators are narrower
+
+
+def header_width(text) -> float:
+    """The width a wrapped header needs: its longest word on one line, the whole in at most three lines."""
+    words = str(text or "").split()
+    if not words:
+        return 0.0
+    return max(max(len(w) for w in words) * 1.1 + 2.0, len(" ".join(words)) * 1.1 / 3 + 2.0)
+
+
+def number_width(values, style: str) -> float:
+    """:func:`shown_width` of the widest of a numeric array (its largest magnitude, negative if any is)."""
+    arr = np.asarray(values, dtype="float64")
+    arr = arr[np.isfinite(arr)]
+    if not len(arr):
+        return 0.0
+    big = float(np.abs(arr).max())
+    return shown_width(-big if (arr < 0).any() else big, style)
 
 
 def _attr(style: int) -> str:
@@ -176,6 +231,7 @@ class SheetStream:
         self.styles = styles or Styles(self.ws)
         self.rows = 0
         self._widths: list[float] = []
+        self._need: dict[int, float] = {}  # 0-based column -> width its numbers and dates need (grown on close)
         self._spool = tempfile.TemporaryFile()
 
     # -- small rows -----------------------------------------------------------------------------------
@@ -184,6 +240,9 @@ class SheetStream:
         """Write one row of Python values (str, int, float, bool, datetime, date, None); returns its number."""
         self.rows += 1
         r = self.rows
+        if styles == "header":  # every header word fits its column, and the header takes at most three lines
+            for j, value in enumerate(values):
+                self.fit(j, header_width(value))
         lines = self._header_lines(values) if styles == "header" else 1
         # Header text wraps; rows written as XML carry no height unless told, so give it room for its lines.
         parts = [f'<row r="{r}" ht="{15 * lines}" customHeight="1">' if lines > 1 else f'<row r="{r}">']
@@ -192,6 +251,8 @@ class SheetStream:
             cell = self._cell(f"{get_column_letter(j + 1)}{r}", value, style)
             if cell:
                 parts.append(cell)
+                if styles != "header":
+                    self.need(j, shown_width(value, style))
         parts.append("</row>")
         self._spool.write("".join(parts).encode("utf-8"))
         return r
@@ -272,8 +333,53 @@ class SheetStream:
         for j, w in enumerate(widths):
             self.ws.column_dimensions[get_column_letter(j + 1)].width = w
 
+    def need(self, j: int, width: float) -> None:
+        """Column ``j`` (0-based) must be at least ``width`` characters wide (numbers and dates show ### if
+        narrower); applied on :meth:`close`, or at once by :meth:`fit`."""
+        if width > self._need.get(j, 0.0):
+            self._need[j] = width
+
+    def fit(self, j: int, width: float) -> None:
+        """Widen column ``j`` (0-based) to ``width`` now (before a header row, so its height is right)."""
+        self.need(j, width)
+        while len(self._widths) <= j:
+            self._widths.append(8.43)
+        if width > self._widths[j]:
+            self._widths[j] = width
+            self.ws.column_dimensions[get_column_letter(j + 1)].width = width
+
+    def width(self, j: int) -> float:
+        """Column ``j``'s width (0-based) as set so far."""
+        return self._widths[j] if j < len(self._widths) else 8.43
+
+    def print_setup(self, *, landscape: bool = True, pages_wide: int = 1, title_rows: str | None = None,
+                    title_cols: str | None = None, breaks: Sequence[int] = ()) -> None:
+        """Page setup for printing and PDF: orientation, ``pages_wide`` pages across (as many down as needed),
+        rows/columns repeated on every page, manual page breaks after the given rows, and a header and footer
+        naming the sheet and the page."""
+        ws = self.ws
+        setup = ws.page_setup
+        setup.orientation = "landscape" if landscape else "portrait"
+        setup.fitToWidth, setup.fitToHeight = pages_wide, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.header = ws.page_margins.footer = 0.25
+        if title_rows:
+            ws.print_title_rows = title_rows
+        if title_cols:
+            ws.print_title_cols = title_cols
+        ws.oddHeader.left.text = "fxcost report"
+        ws.oddHeader.right.text = "&A"  # the sheet's name
+        ws.oddFooter.center.text = "Page &P of &N"
+        for row in breaks:
+            ws.row_breaks.append(Break(id=row))
+
     def close(self) -> None:
         """Let openpyxl write the sheet around an empty ``<sheetData>``, then put the spooled rows inside it."""
+        for j, w in self._need.items():
+            if w > self.width(j):
+                self.ws.column_dimensions[get_column_letter(j + 1)].width = w
         self.ws.close()
         out = Path(self.ws._writer.out)
         xml = out.read_bytes()

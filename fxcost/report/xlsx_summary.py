@@ -14,7 +14,7 @@ class SummarySheet:
 
     def _summary(self) -> None:
         s = self.sheets["Summary"]
-        s.widths([44, 22, 36, 12, 12, 12, 12, 19, 19, 30])
+        s.widths([44, 22, 36, 12, 12, 12, 12, 12, 19, 19, 30])
         doc, result = self.doc, self.result
         m = self.money
         t = self.t
@@ -24,6 +24,14 @@ class SummarySheet:
         s.append(["fxcost report: trading costs and cashback"], "title")
         s.append([f"Written {dt.datetime.now():%Y-%m-%d %H:%M} by fxcost {__version__}. Money in {self.currency} "
                   "unless a column says otherwise; times are broker server time as printed."], "note")
+        currencies = sorted({a.currency for a in result.accounts})
+        if len(currencies) > 1:
+            rates = ", ".join(f"1 {a.currency} = {a.usd_rate:.6g} {self.currency}" for a in result.accounts
+                              if a.currency != self.currency)
+            s.append([f"Accounts in {', '.join(currencies)}: every figure headed ({self.currency}) is converted to "
+                      f"{self.currency} ({rates}), per-account tables too (By account, IB); columns headed "
+                      "\"account currency\" (payouts, cash events) stay in the currency of their Ccy column."],
+                     "warn")
         s.append(["The spread cost is an estimate and is already inside MetaTrader's Profit: it explains the "
                   "P&L, it is never subtracted from it again."], "note")
         s.skip()
@@ -33,17 +41,19 @@ class SummarySheet:
             acct, trades = a.book.account, a.trades
             accounts.append({
                 "label": a.book.label, "name": acct.name, "broker": acct.broker or acct.server,
-                "currency": a.currency, "leverage": a.leverage, "type": acct.account_type or acct.margin_mode,
+                "currency": a.currency, "leverage": a.leverage if a.leverage else NOT_PRINTED,
+                "account_type": acct.account_type or NOT_PRINTED, "margin_mode": _margin_mode(acct),
                 "trades": len(trades),
                 "first": trades["open_time"].min() if len(trades) else None,
                 "last": trades["close_time"].max() if len(trades) else None,
                 "files": ", ".join(os.path.basename(f) for f in a.book.files),
             })
         self.table(s, [("label", "Account", None), ("name", "Name", None), ("broker", "Broker / server", None),
-                       ("currency", "Currency", None), ("leverage", "Leverage 1:", "count"),
-                       ("type", "Type", None), ("trades", "Closed trades", "count"),
+                       ("currency", "Currency", None), ("leverage", "Leverage (1:N)", "count"),
+                       ("account_type", "Account type", None), ("margin_mode", "Margin mode", None),
+                       ("trades", "Closed trades", "count"),
                        ("first", "First open", "datetime"), ("last", "Last close", "datetime"),
-                       ("files", "Files", None)], accounts)
+                       ("files", "Files", None)], accounts, fit_text=False)
         s.skip()
         s.append(["Period"], "section")
         first = t["open_time"].min() if len(t) else None
@@ -87,8 +97,9 @@ class SummarySheet:
             (m("Credit"), totals.get("credit"), "money"),
             (m("Rebate rows in the statement"), totals.get("rebate_like"), "money"),
             ("Open positions (not costed)", counts.get("open_positions"), "count"),
-            ("Cancelled / working orders (not costed)", counts.get("cancelled_orders"), "count",
-             f"{counts.get('working_orders', 0)} working"),
+            ("Cancelled orders (not costed)", counts.get("cancelled_orders"), "count"),
+            ("Working (pending) orders (not costed)", counts.get("working_orders"), "count",
+             "still open when the statement was printed"),
         ])
         s.skip()
         self._reconciliation(s)
@@ -117,7 +128,7 @@ class SummarySheet:
                              "result": "agrees" if diff is None else f"DIFFERENCE: {diff.cause or 'cause unknown'}"})
         self.table(s, [("file", "File", None), ("field", "Printed total", None), ("imported", "Imported", "number2"),
                        ("printed", "Printed", "number2"), ("difference", "Difference", "number2"),
-                       ("result", "Result", None)], rows)
+                       ("result", "Result", None)], rows, fit_text=False)
         ok = (self.doc.get("reconciliation") or {}).get("ok")
         s.append(["Every printed total agrees with the import." if ok else
                   "Some printed totals differ from the import: see the rows above and the warnings."], "note")
@@ -175,7 +186,7 @@ class SummarySheet:
         s.append(["Spreads used (round turn)"], "bold")
         self.table(s, [("symbol", "Symbol", None), ("category", "Category", None), ("value", "Spread", "number4"),
                        ("unit", "Unit", None), ("trades", "Trades", "count"), ("source_used", "Spread from", None),
-                       ("source", "Source", None), ("date", "Date", None)], rows)
+                       ("source", "Source", None), ("date", "Date", None)], rows, fit_text=False)
 
     def _program_rows(self, s: SheetStream, program) -> None:
         e, p = program.eligibility, program.payout
@@ -198,6 +209,17 @@ class SummarySheet:
         s.append(["Eligibility", "; ".join(r for r in rules if r) or "every trade"])
         s.append(["Payout", f"{p.cycle}, {p.lag_days} day(s) after the period, minimum {p.min_amount:g}",
                   f"day starts {p.day_boundary_hour:02d}:00 server time"])
+
+
+#: Shown where the export prints no value (MT5 reports print no leverage, MT4 no margin mode).
+NOT_PRINTED = "not printed"
+
+
+def _margin_mode(account) -> str:
+    """Hedging or netting, as printed; MT4 always hedges but does not say so."""
+    if account.margin_mode:
+        return account.margin_mode
+    return "hedge (MT4)" if str(account.source_format).startswith("mt4") else NOT_PRINTED
 
 
 def _fmt_money(value) -> str:

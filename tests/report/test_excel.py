@@ -144,7 +144,8 @@ def test_rebates_cash_and_compare_sheets(sample_book, sample_result):
     ws = wb["Cash events"]
     assert ws.max_row == len(cash) + 1
     assert ws.cell(row=2, column=3).is_date
-    assert ws.cell(row=2, column=5).value == pytest.approx(cash["amount"].iloc[0])
+    assert ws.cell(row=1, column=5).value == "Ccy" and ws.cell(row=2, column=5).value == sample_result.currency
+    assert ws.cell(row=2, column=6).value == pytest.approx(cash["amount"].iloc[0])
     compare = [[c.value for c in row] for row in wb["Compare"].iter_rows()]
     names = [r[0] for r in compare]
     assert "Actual (Example cashback)" in names
@@ -173,13 +174,16 @@ def test_ib_sheet_only_with_several_accounts(two_accounts_result, tmp_path):
     assert "IB" in wb.sheetnames
     rows = [[c.value for c in row] for row in wb["IB"].iter_rows()]
     accounts = {str(a) for a in two_accounts_result.trades["account"].unique()}
-    by_client = [r for r in rows if r[0] in accounts and r[1] is not None and not isinstance(r[1], str)]
+    by_client = [r for r in rows if r[0] in accounts and r[2] is not None and not isinstance(r[2], str)]
     assert {r[0] for r in by_client} == accounts
+    ccy = {a.account_id: a.currency for a in two_accounts_result.accounts}
+    assert all(r[1] == ccy[r[0]] for r in by_client)  # each client's own currency, beside merged-currency money
     total = next(r for r in rows if r[0] == "Total")
     trades = two_accounts_result.trades
-    assert total[4] == pytest.approx(trades["ib_earnings"].sum(), abs=1e-6)  # what the IB earns
-    assert total[6] == pytest.approx(total[4] / 2, abs=1e-6)  # the program passes 50% back...
-    assert total[6] == pytest.approx(trades["rebate"].sum(), abs=1e-6)  # ...which is the clients' rebate
+    cents = 0.01 * len(by_client)  # the IB rows may be rounded to the cent
+    assert total[5] == pytest.approx(trades["ib_earnings"].sum(), abs=cents)  # what the IB earns
+    assert total[7] == pytest.approx(total[5] / 2, abs=cents)  # the program passes 50% back...
+    assert total[7] == pytest.approx(trades["rebate"].sum(), abs=cents)  # ...which is the clients' rebate
 
 
 def test_existing_report_survives_a_cancelled_export(sample_result, tmp_path):
@@ -252,3 +256,106 @@ def test_rebates_sheet_converts_payouts_of_accounts_in_other_currencies(sample_r
     assert eur_paid > 0 and next(a for a in result.accounts if a.currency == "EUR").usd_rate != 1.0
     assert labels["Expected payouts (program schedule) (USD)"][1] == pytest.approx(expected)
     assert {r[1] for r in rows if r[0] in {a.account_id for a in result.accounts}} >= {"USD", "EUR"}
+    # Every per-account money figure names its currency: Ccy columns beside account-currency amounts, the
+    # merged currency in the header of converted ones, and the Summary says which is which.
+    wb = openpyxl.load_workbook(path)
+    summary = [r[0].value for r in wb["Summary"].iter_rows() if isinstance(r[0].value, str)]
+    assert any(t.startswith("Accounts in EUR, USD: every figure headed (USD) is converted") for t in summary)
+    cash = [[c.value for c in r] for r in wb["Cash events"].iter_rows()]
+    assert cash[0][4:6] == ["Ccy", "Amount (account currency)"]
+    ccy = {a.account_id: a.currency for a in result.accounts}
+    assert all(r[4] == ccy[r[0]] for r in cash[1:])
+    be = [[c.value for c in r] for r in wb["Break-even"].iter_rows()]
+    head = next(r for r in be if r[0] == "Account")
+    assert head[1] == "Account ccy" and "Average win (USD)" in head
+    by_account = be[be.index(head) + 1:be.index(head) + 1 + len(result.accounts)]
+    assert {(r[0], r[1]) for r in by_account} == set(ccy.items())
+
+
+def _shown(cell) -> str | None:
+    """A numeric or date cell's text as its number format shows it (None for text and empty cells)."""
+    v, fmt = cell.value, cell.number_format
+    if v is None or isinstance(v, (str, bool)):
+        return None
+    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+        return fmt.replace("[", "").replace("]", "").replace('"', "")  # yyyy-mm-dd hh:mm:ss is as wide as its text
+    if isinstance(v, dt.timedelta):
+        return "000:00:00"
+    decimals = len(fmt.split(".")[1].split(";")[0].rstrip("%")) if "." in fmt else 0
+    text = f"{abs(v) * (100 if fmt.endswith('%') else 1):{',' if ',' in fmt else ''}.{decimals}f}"
+    return ("-" if v < 0 else "") + text + ("%" if fmt.endswith("%") else "")
+
+
+def _check_widths(wb) -> list[str]:
+    """Cells that would show ### (number or date wider than its column) and headers with a word wider than
+    their column, on every sheet."""
+    bad = []
+    for ws in wb:
+        widths = {k: d.width for k, d in ws.column_dimensions.items() if d.width}
+        for row in ws.iter_rows():
+            for cell in row:
+                width = widths.get(cell.column_letter, 8.43)
+                text = _shown(cell)
+                if text is not None and len(text) > width:
+                    bad.append(f"{ws.title}!{cell.coordinate} {text!r} in width {width}")
+                if cell.fill.fgColor.rgb == "00DDEBF7" and isinstance(cell.value, str):  # a header cell
+                    word = max(cell.value.split(), key=len)
+                    if len(word) + 1 > width:
+                        bad.append(f"{ws.title}!{cell.coordinate} header word {word!r} in width {width}")
+    return bad
+
+
+def test_every_number_and_header_fits_its_column(sample_book, two_accounts_result, tmp_path):
+    _, wb, _ = sample_book
+    assert _check_widths(wb) == []
+    wb = openpyxl.load_workbook(excel.write_workbook(two_accounts_result, tmp_path / "ib.xlsx"))
+    assert _check_widths(wb) == []
+    ws = wb["Rebates"]
+    header_row = next(r for r in ws.iter_rows() if r[0].value == "Account" and any(c.value == "Ticket" for c in r))
+    ticket = next(c for c in header_row if c.value == "Ticket")
+    tickets = [r[ticket.column - 1].value for r in ws.iter_rows(min_row=ticket.row + 1)
+               if isinstance(r[ticket.column - 1].value, int)]
+    assert tickets and ws.column_dimensions[ticket.column_letter].width > len(str(max(tickets)))  # not ###
+
+
+def test_every_sheet_prints_with_titles_headers_and_page_numbers(sample_book):
+    path, wb, _ = sample_book
+    for ws in wb:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.oddHeader.right.text == "&A" and "&P" in ws.oddFooter.center.text, ws.title
+    for name in ("Trades", "By symbol", "By month", "Equity", "Cash events"):
+        assert wb[name].print_title_rows == "$1:$1", name  # the header row on every printed page
+    assert wb["Trades"].print_title_cols == "$A:$B"  # Account and Ticket on every band of columns
+    assert wb["Trades"].page_setup.fitToWidth == 3
+    assert [b.id for b in wb["Charts"].row_breaks.brk] == [row - 2 for row in excel.CHART_ROWS[1:]]
+    with zipfile.ZipFile(path) as z:
+        equity = next(z.read(n).decode() for n in z.namelist()
+                      if n.startswith("xl/charts/chart") and b"'Equity'!" in z.read(n)).replace("<c:", "<")
+    assert "<lineChart>" in equity and "<dateAx>" in equity  # a date axis, not a scatter's value axis
+    date_axis = equity[equity.index("<dateAx>"):equity.index("</dateAx>")]
+    assert '<majorTimeUnit val="months"/>' in date_axis and '<majorUnit val="1' in date_axis
+    assert '<axPos val="b"/>' in date_axis
+
+
+def test_summary_counts_orders_apart_and_names_unprinted_account_fields(tmp_path):
+    from fxcost.pipeline import run
+    from fxcost.samples.generate import generate
+    from tests.report.conftest import settings
+
+    mt5 = tmp_path / "mt5.html"
+    generate(mt5, "mt5-html", 60, 5)
+    result = run([mt5], settings("example-cashback"))
+    wb = openpyxl.load_workbook(excel.write_workbook(result, tmp_path / "mt5.xlsx"))
+    rows = [[c.value for c in r] for r in wb["Summary"].iter_rows()]
+    head = next(r for r in rows if r[0] == "Account")
+    account = rows[rows.index(head) + 1]
+    fields = dict(zip(head, account))
+    assert fields["Leverage (1:N)"] == "not printed"  # MT5 reports print no leverage
+    assert fields["Account type"] == result.accounts[0].book.account.account_type == "real"
+    assert fields["Margin mode"] == "hedge"
+    orders = result.portfolio.frame("orders")
+    labels = {r[0]: r for r in rows if r[0]}
+    assert labels["Cancelled orders (not costed)"][1] == int((orders["state"] != "working").sum())
+    assert labels["Working (pending) orders (not costed)"][1] == int((orders["state"] == "working").sum())
+    assert not any(str(r[0]).startswith("Cancelled / working") for r in rows)
