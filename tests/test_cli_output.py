@@ -232,3 +232,40 @@ def test_currency_flag_applies_to_a_report_that_prints_none():
     assert tester.account.currency == "EUR" and usd.account.currency == "USD"
     assert [b.account.currency for b in portfolio.accounts] == ["EUR", "USD"]
     assert len(warnings) == 1 and warnings[0].startswith("usd.htm prints its own account currency USD")
+
+
+# Review 2: the IB section of the text summary, and cents.
+
+def test_the_text_has_an_ib_section_per_client_with_the_total(tmp_path, capsys):
+    csv, profile = files(tmp_path)
+    ib_program = tmp_path / "ib.json"
+    ib_program.write_text(json.dumps({"name": "My IB", "lot_basis": "round_turn", "client_share_pct": 40,
+                                      "rates": [{"match": {}, "model": "per_lot", "rate": 10.0}]}))
+    assert cli.main(["report", str(csv), "--spread-profile", str(profile), "--program", str(ib_program)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    head = out.index("IB (My IB), USD: per client trades, lots, IB earnings, passed back (share), IB keeps")
+    assert out[head + 1].split() == ["trades.csv", "2", "trades,", "0.2", "lots,", "earnings", "2.00,", "passed",
+                                     "back", "0.80", "(40%),", "keeps", "1.20"]
+    assert out[head + 2].split()[:3] == ["Total", "2", "trades,"] and out[head + 2].endswith("keeps 1.20")
+
+
+def test_no_ib_section_without_an_ib_program(tmp_path, capsys):
+    csv, profile = files(tmp_path)
+    assert cli.main(["report", str(csv), "--spread-profile", str(profile), "--program",
+                     str(program(tmp_path))]) == 0
+    assert "IB (" not in capsys.readouterr().out
+
+
+def test_ib_lines_name_the_converted_currency_and_cents_round_half_away_from_zero():
+    doc = {"currency": "USD", "totals": {"usd_rates": {"EUR": 1.08}},
+           "ib": {"program": "P", "by_client": [
+               {"account": "111", "trades": 1, "lots": 1.0, "ib_earnings": 2.685, "share_pct": 50.0,
+                "passed_back": 1.34, "ib_keeps": 1.345},
+               {"account": "Total", "trades": 1, "lots": 1.0, "ib_earnings": 2.685, "share_pct": 50.0,
+                "passed_back": 1.34, "ib_keeps": 1.345}]}}
+    lines = json_summary.render_ib(doc)
+    assert lines[0] == ("IB (P), USD (each account converted to USD): per client trades, lots, IB earnings, "
+                        "passed back (share), IB keeps")
+    assert lines[1].endswith("1 trade, 1 lot, earnings 2.69, passed back 1.34 (50%), keeps 1.35")
+    assert json_summary.money_text(2.6849999999999996) == "2.69" == json_summary.money_text(2.685)
+    assert json_summary.render_ib({"ib": None}) == []

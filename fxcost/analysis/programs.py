@@ -17,7 +17,9 @@ The first rate whose ``match`` fits a trade wins (an empty match fits every trad
 top of it (``"plus": [{"model": "pct_commission", "rate": 25}]``: $3/lot + 25% of commission). Optional keys:
 ``description``, ``source``, ``date`` (free text), ``cent_lot_factor`` (standard lots per lot on a
 cent account, default 0.01), ``tier_volume`` (``eligible`` or ``all`` trades count towards a tier,
-default eligible), ``client_share_pct`` and ``client_shares`` ({login: pct}) for IB programs (the
+default eligible), ``tier_scope`` (whose volume a tier counts: ``account``, each account's own monthly
+lots, or ``all_accounts``, the monthly lots of every account together, as an IB's tiers on its total
+client volume; default ``all_accounts`` for an IB program, i.e. one with a client share, else ``account``), ``client_share_pct`` and ``client_shares`` ({login: pct}) for IB programs (the
 share of the rebate passed back to each client). Unknown keys are errors, so a typo never silently
 does nothing. The arithmetic lives in :mod:`fxcost.analysis.rebates`.
 """
@@ -43,12 +45,14 @@ LOT_BASES = ("round_turn", "per_side")
 CYCLES = ("daily", "weekly", "monthly")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TIER_VOLUMES = ("eligible", "all")
+#: Whose monthly volume a tier counts: each account's own, or every account's together (an IB's total).
+TIER_SCOPES = ("account", "all_accounts")
 #: Currencies a program may be quoted in (those fxcost can convert).
 CURRENCIES = tuple(sorted(set(DEFAULT_USD_RATES) | set(CENT)))
 BUNDLED_DIR = "programs"
 
 _TOP_KEYS = ("name", "currency", "lot_basis", "rates", "tiers", "eligibility", "payout", "description", "source",
-             "date", "cent_lot_factor", "tier_volume", "client_share_pct", "client_shares")
+             "date", "cent_lot_factor", "tier_volume", "tier_scope", "client_share_pct", "client_shares")
 _RATE_KEYS = ("match", "model", "rate", "lot_basis", "plus")
 _PLUS_KEYS = ("model", "rate", "lot_basis")
 _MATCH_KEYS = ("symbols", "category", "categories", "accounts")
@@ -178,6 +182,7 @@ class RebateProgram:
     date: str = ""
     cent_lot_factor: float = 0.01
     tier_volume: str = "eligible"
+    tier_scope: str | None = None  # None: all_accounts for an IB program, else account (effective_tier_scope)
     client_share_pct: float | None = None
     client_shares: dict[str, float] = field(default_factory=dict)
     path: str = field(default="", compare=False)
@@ -186,6 +191,14 @@ class RebateProgram:
         """Percentage of the rebate an IB passes back to ``account`` (its own share, else the default, else 0)."""
         share = self.client_shares.get(str(account), self.client_share_pct)
         return float(share) if share is not None else 0.0
+
+    @property
+    def effective_tier_scope(self) -> str:
+        """``tier_scope`` as written, else ``all_accounts`` for an IB program (it passes a client share back:
+        IB tiers count the IB's total client volume) and ``account`` for a cashback program."""
+        if self.tier_scope is not None:
+            return self.tier_scope
+        return "all_accounts" if (self.client_share_pct is not None or self.client_shares) else "account"
 
     @classmethod
     def from_dict(cls, data: Any, where: str = "") -> RebateProgram:
@@ -200,6 +213,8 @@ class RebateProgram:
                     "rates": [r.as_dict() for r in self.rates], "tiers": [t.as_dict() for t in self.tiers],
                     "eligibility": self.eligibility.as_dict(), "payout": self.payout.as_dict(),
                     "cent_lot_factor": self.cent_lot_factor, "tier_volume": self.tier_volume})
+        if self.tier_scope is not None:
+            out["tier_scope"] = self.tier_scope
         if self.client_share_pct is not None:
             out["client_share_pct"] = self.client_share_pct
         if self.client_shares:
@@ -349,6 +364,11 @@ def from_dict(data: Any, where: str = "") -> RebateProgram:
         weekday=c.choice(weekday.lower() if isinstance(weekday, str) else weekday, "payout.weekday", WEEKDAYS),
     )
 
+    tier_scope = data.get("tier_scope")
+    if tier_scope is not None and tier_scope not in TIER_SCOPES:
+        raise c.fail(f"tier_scope {_show(tier_scope)} is not one of {', '.join(TIER_SCOPES)} (account: each "
+                     "account's own monthly lots; all_accounts: the monthly lots of every account together, "
+                     "e.g. an IB's total client volume)")
     share = data.get("client_share_pct")
     shares_raw = data.get("client_shares", {})
     if not isinstance(shares_raw, dict):
@@ -367,6 +387,7 @@ def from_dict(data: Any, where: str = "") -> RebateProgram:
         date=c.text(data.get("date", ""), "date"),
         cent_lot_factor=c.number(data.get("cent_lot_factor", 0.01), "cent_lot_factor"),
         tier_volume=c.choice(data.get("tier_volume", "eligible"), "tier_volume", TIER_VOLUMES),
+        tier_scope=tier_scope,
         client_share_pct=None if share is None else c.number(share, "client_share_pct", maximum=100),
         client_shares=client_shares,
     )

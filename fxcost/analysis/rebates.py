@@ -13,11 +13,15 @@ Conventions (DOMAIN.md 6):
 - **Eligibility**, first failing filter wins: excluded symbol, excluded category, hold time,
   |price move| in points, then "no matching rate". Excluded trades earn 0; what they would have
   earned is kept in ``forfeited``.
-- **Tiers.** Per account and calendar month of the close (server time): the multiplier of the
-  highest tier whose ``min_lots_per_month`` <= the standard lots closed that month applies to every
-  trade of that month (1.0 below the lowest tier, or without tiers). Lots count once per round turn;
-  by default only eligible trades count (``tier_volume: "all"`` counts every trade). The cap
-  (``cap_pct_of_spread``) applies after the multiplier.
+- **Tiers.** Per calendar month of the close (server time): the multiplier of the highest tier whose
+  ``min_lots_per_month`` <= the standard lots closed that month applies to every trade of that month
+  (1.0 below the lowest tier, or without tiers). Whose lots count is the program's
+  ``effective_tier_scope``: ``account`` = each account's own, ``all_accounts`` = every account's together
+  (the default of an IB program: the IB's total client volume). A frame holds one account when the
+  engine prices it, so the pooled volume of the other accounts comes in as ``pooled_volume``
+  (:func:`tier_volumes` over every account's frame); without it, the accounts of the frame itself are
+  pooled. Lots count once per round turn; by default only eligible trades count (``tier_volume: "all"``
+  counts every trade). The cap (``cap_pct_of_spread``) applies after the multiplier.
 - **Cent accounts** (USC, EUC, GBX): a lot counts as ``program.cent_lot_factor`` standard lots
   (default 0.01) for ``per_lot`` and for tier volume. ``per_million`` uses the trade's real USD
   notional and ``pips_per_lot`` its pip value in cents, which already carry the 1/100, so no factor.
@@ -53,6 +57,9 @@ AMOUNT_CHECKS = ("ok", "underpaid", "overpaid", "")
 AMOUNT_TOLERANCE_PCT = 2.0
 #: ... and by more than this much money (a cent of rounding on a tiny payout is no underpayment).
 AMOUNT_TOLERANCE = 0.01
+#: Sanity bound of payout matching: a statement row within the day tolerance pairs with an expected payout when
+#: its amount is within this factor of it (1/5x to 5x); the amount check then says how far off it is.
+MATCH_MAX_RATIO = 5.0
 _EPS = 1e-9
 
 
@@ -127,11 +134,14 @@ def _column(t: pd.DataFrame, col: str, default: float = np.nan) -> np.ndarray:
 
 
 def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
-          tier_multiplier: np.ndarray | None = None) -> RebateResult:
+          tier_multiplier: np.ndarray | None = None, pooled_volume: pd.Series | None = None) -> RebateResult:
     """Rebate, rule, eligibility and tier multiplier of every trade of a costed frame under ``program``.
 
     ``tier_multiplier``: the multipliers of an earlier result on the same trades (tiers depend on
     volume and eligibility, not on spread or commission), so a sweep need not recount monthly volumes.
+    ``pooled_volume``: for a program whose tiers count every account together (``effective_tier_scope``
+    ``all_accounts``), the counted standard lots per month over all accounts (:func:`tier_volumes`);
+    months it lacks use the frame's own volume. Ignored for ``account`` scope.
     """
     n = len(t)
     keys = _Keys(t)
@@ -199,8 +209,8 @@ def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
         reason[m] = _per_unique(np.round(move[m], 1), lambda v: f"moved {v:.1f} points < {limit}")
     reason[code == 5] = "no matching rate"
 
-    multiplier = (_tier_multiplier(t, program, lots * lot_factor, eligible, keys) if tier_multiplier is None
-                  else np.asarray(tier_multiplier, dtype=float))
+    multiplier = (_tier_multiplier(t, program, lots * lot_factor, eligible, keys, pooled_volume)
+                  if tier_multiplier is None else np.asarray(tier_multiplier, dtype=float))
     amount = amount * multiplier
     if elig.cap_pct_of_spread is not None:
         cap = elig.cap_pct_of_spread / 100.0 * _column(t, "spread_cost")
@@ -216,6 +226,21 @@ def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
         tier_multiplier=multiplier,
         forfeited=np.where(eligible, 0.0, amount),
     )
+
+
+def round_cents(values):
+    """Money rounded to the cent, half away from zero, the one rule every view uses (CLI, JSON; Excel should too).
+
+    The value is first rounded to 6 decimals, so float noise of a sum (2.6849999999999996 for 2.685) cannot
+    decide the cent, then to the cent with halves away from zero (2.685 -> 2.69, -2.685 -> -2.69). A scalar
+    gives a float (NaN stays NaN), an array an array.
+    """
+    x = np.asarray(values, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        micro = np.rint(x * 1e6)  # integer millionths (exact for any amount below ~9e9)
+        cents = np.sign(micro) * np.floor((np.abs(micro) + 5_000) / 10_000)
+    out = cents / 100.0 + 0.0  # + 0.0 turns -0.0 into 0.0
+    return float(out) if out.ndim == 0 else out
 
 
 def is_ib(program: RebateProgram | None) -> bool:
@@ -281,21 +306,61 @@ def _to_account(t: pd.DataFrame, currency: str, account_currency: str) -> np.nda
     return per[inverse.reshape(-1)]
 
 
+def _month_keys(t: pd.DataFrame) -> np.ndarray:
+    """Day number of the 1st of each trade's close month (server time); -1 when the close time is unknown."""
+    close = t["close_time"].to_numpy().astype("datetime64[ns]")
+    known = ~np.isnat(close)
+    month = np.full(len(t), -1, dtype=np.int64)  # unknown close time: a bucket of its own
+    if known.any():
+        month[known] = _month_start(_days(close[known], 0))
+    return month
+
+
+def _counted(program: RebateProgram, std_lots: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    return np.nan_to_num(std_lots if program.tier_volume == "all" else np.where(eligible, std_lots, 0.0))
+
+
+def tier_volumes(frames, program: RebateProgram) -> pd.Series:
+    """Standard lots counted towards ``program``'s tiers per close month, over every ``(frame, account_currency)``
+    of ``frames`` together (the ``pooled_volume`` of :func:`apply` for ``all_accounts`` tiers).
+
+    Index: the 1st of each month (Timestamp); trades without a close time are left out.
+    """
+    months, lots = [], []
+    for t, currency in frames:
+        if not len(t):
+            continue
+        ccy = (currency or "USD").upper()
+        factor = program.cent_lot_factor if ccy in instruments.CENT else 1.0
+        eligible = apply(t, program, ccy, tier_multiplier=np.ones(len(t))).eligible
+        months.append(_month_keys(t))
+        lots.append(_counted(program, _column(t, "lots", 0.0) * factor, eligible))
+    if not months:
+        return pd.Series(dtype="float64")
+    month, counted = np.concatenate(months), np.concatenate(lots)
+    known = month >= 0
+    sums = pd.Series(counted[known]).groupby(month[known]).sum()
+    index = pd.DatetimeIndex(sums.index.to_numpy(dtype=np.int64).astype("datetime64[D]"))
+    return pd.Series(sums.to_numpy(), index=index, name="lots")
+
+
 def _tier_multiplier(t: pd.DataFrame, program: RebateProgram, std_lots: np.ndarray, eligible: np.ndarray,
-                     keys: _Keys) -> np.ndarray:
+                     keys: _Keys, pooled_volume: pd.Series | None = None) -> np.ndarray:
     n = len(t)
     if not program.tiers or not n:
         return np.ones(n)
-    counted = std_lots if program.tier_volume == "all" else np.where(eligible, std_lots, 0.0)
-    close = t["close_time"].to_numpy().astype("datetime64[ns]")
-    known = ~np.isnat(close)
-    month = np.full(n, -1, dtype=np.int64)  # unknown close time: a bucket of its own
-    if known.any():
-        month[known] = _month_start(_days(close[known], 0))
-    acct_codes = keys.factor("account")[0].astype(np.int64)
+    counted = _counted(program, std_lots, eligible)
+    month = _month_keys(t)
+    pooled = program.effective_tier_scope == "all_accounts"
+    acct_codes = np.zeros(n, dtype=np.int64) if pooled else keys.factor("account")[0].astype(np.int64)
     group = (acct_codes + 1) * (1 << 32) + (month + 1)
     codes, _ = pd.factorize(group)
-    volume = np.bincount(codes, weights=np.nan_to_num(counted))[codes]
+    volume = np.bincount(codes, weights=counted)[codes]
+    if pooled and pooled_volume is not None and len(pooled_volume):
+        table = pd.Series(np.asarray(pooled_volume, dtype=float),
+                          index=pd.DatetimeIndex(pooled_volume.index).to_numpy().astype("datetime64[D]").astype(np.int64))
+        given = pd.Series(month).map(table).to_numpy(dtype=float)
+        volume = np.where(np.isfinite(given) & (month >= 0), given, volume)
     tiers = sorted(program.tiers, key=lambda x: x.min_lots_per_month)
     thresholds = np.array([x.min_lots_per_month for x in tiers])
     values = np.array([x.multiplier for x in tiers])
@@ -424,14 +489,18 @@ def _empty(columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
 
 
 def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tolerance_days: float = 10,
-                  tolerance_pct: float | None = 50.0, amount_tolerance_pct: float = AMOUNT_TOLERANCE_PCT,
+                  max_ratio: float | None = MATCH_MAX_RATIO, amount_tolerance_pct: float = AMOUNT_TOLERANCE_PCT,
                   amount_tolerance: float = AMOUNT_TOLERANCE, statement_end=None) -> pd.DataFrame:
     """Match the statement's rebate rows (``kind == "rebate"``) to expected payouts, per account.
 
-    A statement row is a candidate for an expected payout (``paid`` > 0) of the same account when
-    it is within ``tolerance_days`` of the pay date and its amount within ``tolerance_pct`` % of the
-    expected amount (None: any amount). Candidates are then taken greedily, nearest date first
-    (ties: nearest amount), each row and payout used once. Result: one row per pair ``matched``
+    Pairing is by **date**, not by amount: a statement row is a candidate for an expected payout
+    (``paid`` > 0) of the same account when it is within ``tolerance_days`` of the pay date. The only
+    amount test is a sanity bound against pairing unrelated rows: the row's amount must be within a factor
+    ``max_ratio`` of the expected one (expected / max_ratio <= actual <= expected x max_ratio; None: any
+    positive or negative amount). Candidates are then taken greedily, nearest date first (ties: nearest
+    amount), each row and payout used once, so a payout 66 % (or 2x) above or below the model is still
+    *matched* and flagged ``overpaid`` / ``underpaid``, never reported missing plus unexpected.
+    Result: one row per pair ``matched``
     (``difference`` = actual - expected, ``days_late`` = actual date - pay date), per unmatched
     expected payout ``missing`` (or ``pending``, below) and per unmatched statement row ``unexpected``; sorted by
     account and date. An unmatched payout not due (pay date + ``tolerance_days``) before ``statement_end`` (the last time
@@ -473,7 +542,11 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
             cj = lo[ei] + (np.arange(counts.sum()) - offsets[ei])
             gap = np.abs((times[cj] - pay[ei]).astype(np.int64))
             diff = np.abs(amounts[cj] - want[ei])
-            ok = np.ones(len(ei), bool) if tolerance_pct is None else diff <= tolerance_pct / 100.0 * want[ei] + _EPS
+            if max_ratio is None:
+                ok = np.ones(len(ei), bool)
+            else:
+                got_ = amounts[cj]
+                ok = (got_ <= want[ei] * max_ratio + _EPS) & (got_ * max_ratio >= want[ei] - _EPS)
             ei, cj, gap, diff = ei[ok], cj[ok], gap[ok], diff[ok]
             for k in np.lexsort((diff, gap)):
                 i, j = int(ei[k]), int(cj[k])

@@ -26,7 +26,10 @@ STATEMENT_FIELDS = ("profit", "commission", "taxes", "swap", "closed_pl", "total
 
 
 def _money(value: float) -> float:
-    return round(float(value), 2) + 0.0  # + 0.0 turns -0.0 into 0.0
+    """Money to the cent, half away from zero (rebates.round_cents, the rule of every view)."""
+    from fxcost.analysis.rebates import round_cents
+
+    return round_cents(float(value))
 
 
 def counts(trades: pd.DataFrame, open_positions: pd.DataFrame, orders: pd.DataFrame, cash: pd.DataFrame) -> dict:
@@ -454,6 +457,10 @@ def money_text(value, decimals: int = 2) -> str:
     the reconciliation lines (importers.reconcile); "n/a" when there is no figure."""
     if value is None or not math.isfinite(float(value)):
         return "n/a"
+    if decimals == 2:  # cents: half away from zero after float noise is gone (2.6849999999999996 -> 2.69)
+        from fxcost.analysis.rebates import round_cents
+
+        value = round_cents(float(value))
     value = round(float(value), decimals) + 0.0  # + 0.0: -0.001 prints as 0.00, not -0.00
     return f"{value:,.{decimals}f}".replace(",", " ")
 
@@ -537,6 +544,26 @@ def render_rebate(doc: dict) -> list[str]:
         lines.append(_payout_line(rows, matches, currency, account if len(accounts) > 1 else ""))
     if not accounts:
         lines.append("  expected payouts: none")
+    return lines
+
+
+def render_ib(doc: dict) -> list[str]:
+    """The IB block as text lines: per client trades, lots, IB earnings, passed back and what the IB keeps, then
+    the total, in the merged currency (USD when the accounts' currencies differ); nothing without an IB program.
+    The cents are the ``ib`` block's own, which add up to the total (ib.ib_rollup)."""
+    ib = doc.get("ib")
+    if not ib or not ib.get("by_client"):
+        return []
+    m, ccy = money_text, doc.get("currency", "")
+    rows = ib["by_client"]
+    converted = " (each account converted to USD)" if (doc.get("totals") or {}).get("usd_rates") else ""
+    lines = [f"IB ({ib.get('program') or 'IB program'}), {ccy}{converted}: per client trades, lots, IB earnings, "
+             "passed back (share), IB keeps"]
+    width = max(len(str(r["account"])) for r in rows)
+    for r in rows:
+        share = "" if r.get("share_pct") is None else f" ({_fig(r['share_pct'], '.0f')}%)"
+        lines.append(f"  {str(r['account']):<{width}}  {r['trades']} trade{'' if r['trades'] == 1 else 's'}, {lots_text(r['lots'])}, earnings "
+                     f"{m(r['ib_earnings'])}, passed back {m(r['passed_back'])}{share}, keeps {m(r['ib_keeps'])}")
     return lines
 
 

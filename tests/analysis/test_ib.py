@@ -67,3 +67,33 @@ def test_one_share_for_all_missing_clients_and_bad_input():
         ib.ib_rollup(t, 120)
     empty = ib.ib_rollup(t.iloc[0:0], 50)["by_client"]
     assert empty["account"].tolist() == ["Total"] and empty["ib_earnings"].tolist() == [0.0]
+
+
+def test_shown_cents_add_up_to_the_shown_total():
+    """Review 2 item 8: 225.205313 + 241.047314 + 189.891085 rounds to 656.15 row by row, but the total is 656.14."""
+    t = clients().iloc[[0, 1, 4]].reset_index(drop=True)
+    t["account"] = ["B", "A", "C"]
+    t["ib_earnings"] = [450.410626, 482.094629, 379.78217]
+    r = ib.ib_rollup(t, 50)
+    by_client = r["by_client"].set_index("account")
+    rows, total = by_client.drop(index="Total"), by_client.loc["Total"]
+    assert total["passed_back"] == 656.14 and total["ib_earnings"] == 1312.29
+    assert round(rows["passed_back"].sum(), 2) == total["passed_back"]
+    assert round(rows["ib_earnings"].sum(), 2) == total["ib_earnings"]
+    assert total["ib_keeps"] == 656.15 and round(rows["ib_keeps"].sum(), 2) == 656.15
+    assert (rows["passed_back"] * 100).round(6).apply(float.is_integer).all()
+    # Largest remainder: 0.205313, 0.047314, 0.891085 floor to 225.20, 241.04, 189.89 = 656.13; the one cent
+    # left goes to the largest remainder (241.047314).
+    assert rows["passed_back"].to_dict() == {"A": 241.05, "B": 225.20, "C": 189.89}
+    for name in ("by_month", "by_client_month"):
+        table = r[name]
+        assert round(table["passed_back"].iloc[:-1].sum(), 2) == table["passed_back"].iloc[-1] == 656.14
+    # A client's months add up to the client.
+    cm = r["by_client_month"].iloc[:-1].groupby("account")["passed_back"].sum().round(2)
+    assert cm.to_dict() == rows["passed_back"].to_dict()
+
+
+def test_allocate_cents():
+    assert ib.allocate_cents([0.333333, 0.333333, 0.333334]).tolist() == [0.33, 0.33, 0.34]
+    assert ib.allocate_cents([1.005, 1.005], 2.00).tolist() == [1.0, 1.0]
+    assert ib.allocate_cents([]).tolist() == []

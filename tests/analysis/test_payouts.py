@@ -38,8 +38,31 @@ def test_a_big_shortfall_is_matched_but_flagged_underpaid():
     assert m["difference_pct"].iloc[1:].round(2).tolist() == [0.01, 1.50, 3.00]  # within 2 % is rounding
 
 
+def test_a_payout_far_above_the_model_is_matched_by_date_and_flagged_overpaid():
+    # Review 2 item 5: 167.34 received on 5 Feb for 100.99 expected on 6 Feb (+66 %), and 2x above it
+    # (132.09 for 64.67): matched and overpaid, not "missing" plus "unexpected".
+    m = rebates.match_payouts(expected(100.99, 64.67), cash(167.34, 132.09))
+    assert m["status"].tolist() == ["matched", "matched"]
+    assert m["amount_check"].tolist() == ["overpaid", "overpaid"]
+    assert m["difference_pct"].round(1).tolist() == [65.7, 104.3]
+    assert m["days_late"].tolist() == [-1.0, -1.0]
+
+
+def test_each_payout_takes_the_nearest_row_by_date_once():
+    e = expected(100.0)
+    c = model.cash_frame({"account": ["1", "1"], "ticket": [1, 2], "kind": ["rebate"] * 2,
+                          "time": [datetime(2024, 2, 1), datetime(2024, 2, 7)], "amount": [100.0, 150.0]})
+    m = rebates.match_payouts(e, c)  # the row one day off wins over the one with the right amount 5 days off
+    matched = m.loc[m["status"] == "matched"].iloc[0]
+    assert matched["actual"] == 150.0 and matched["amount_check"] == "overpaid"
+    assert m["status"].tolist() == ["unexpected", "matched"]
+    # A row outside the day tolerance never pairs, whatever its amount.
+    far = rebates.match_payouts(e, cash(100.0, month=3))
+    assert sorted(far["status"]) == ["missing", "unexpected"]
+
+
 def test_missing_and_unexpected_rows_have_no_amount_check():
-    m = rebates.match_payouts(expected(50.0), cash(500.0))  # too far apart to be the same payout
+    m = rebates.match_payouts(expected(50.0), cash(500.0))  # 10x: beyond the sanity bound (MATCH_MAX_RATIO 5x)
     assert sorted(m["status"]) == ["missing", "unexpected"]
     assert m["amount_check"].tolist() == ["", ""] and m["difference_pct"].isna().all()
     assert list(rebates.match_payouts(None, None).columns) == list(rebates.MATCH_COLUMNS)
@@ -105,3 +128,46 @@ def test_a_payout_due_after_the_statement_ends_is_pending_not_missing():
     # Without the statement's end every unmatched payout is missing, as before.
     assert rebates.match_payouts(expected(100.0, 100.0, 100.0), cash(100.0))["status"].tolist() == [
         "matched", "missing", "missing"]
+
+
+def test_round_cents_is_half_away_from_zero_whatever_the_float_noise():
+    # Review 2 item 8: 2.685 carried forward is stored as 2.6849999999999996; every view shows 2.69.
+    assert rebates.round_cents(2.6849999999999996) == 2.69 == rebates.round_cents(2.685)
+    assert rebates.round_cents(-2.685) == -2.69 and rebates.round_cents(0.004) == 0.0
+    assert rebates.round_cents([1.005, 0.125, -0.0049]).tolist() == [1.01, 0.13, 0.0]
+
+
+def tier_trades():
+    """Two client accounts, 30 and 25 lots of EURUSD in January 2024 (55 together)."""
+    n = 2
+    t = model.trades_frame({
+        "account": ["A", "B"], "ticket": [1, 2], "open_time": [datetime(2024, 1, 5, 10)] * n,
+        "close_time": [datetime(2024, 1, 5, 12)] * n, "side": ["buy"] * n, "lots": [30.0, 25.0],
+        "symbol": ["EURUSD"] * n, "symbol_root": ["EURUSD"] * n, "open_price": [1.1] * n,
+        "close_price": [1.101] * n, "profit": [3000.0, 2500.0], "digits": [5] * n})
+    from fxcost.analysis import costs
+
+    return costs.decompose(t, "USD", np.full(n, 0.0001), np.full(n, "test", dtype=object))
+
+
+def tiered(**extra):
+    return programs.from_dict({"name": "IB", "rates": [{"model": "per_lot", "rate": 1.0}],
+                               "tiers": [{"min_lots_per_month": 0, "multiplier": 1.0},
+                                         {"min_lots_per_month": 50, "multiplier": 1.1}], **extra})
+
+
+def test_ib_tiers_count_the_total_client_volume():
+    """Review 2 item 6: 30 + 25 lots reach the 50-lot tier for an IB, though neither client does alone."""
+    t = tier_trades()
+    assert rebates.apply(t, tiered(client_share_pct=50), "USD").tier_multiplier.tolist() == [1.1, 1.1]
+    assert rebates.apply(t, tiered(), "USD").tier_multiplier.tolist() == [1.0, 1.0]  # cashback: per account
+    own = tiered(client_share_pct=50, tier_scope="account")
+    assert rebates.apply(t, own, "USD").tier_multiplier.tolist() == [1.0, 1.0]
+    # One account at a time (as the engine prices them), with the pooled volume of all of them.
+    program = tiered(client_share_pct=50)
+    pooled = rebates.tier_volumes([(t.iloc[[0]], "USD"), (t.iloc[[1]], "USD")], program)
+    assert pooled.to_dict() == {pd.Timestamp("2024-01-01"): 55.0}
+    alone = rebates.apply(t.iloc[[1]].reset_index(drop=True), program, "USD")
+    assert alone.tier_multiplier.tolist() == [1.0]
+    pooled_b = rebates.apply(t.iloc[[1]].reset_index(drop=True), program, "USD", pooled_volume=pooled)
+    assert pooled_b.tier_multiplier.tolist() == [1.1] and pooled_b.rebate[0] == pytest.approx(25 * 1.1)

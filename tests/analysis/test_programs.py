@@ -143,7 +143,7 @@ def test_validation_messages(data, message):
 @pytest.mark.parametrize("data, message", [
     (with_("tier", []), 'unknown key "tier" (did you mean "tiers"?); allowed: name, currency, lot_basis, rates, '
                         "tiers, eligibility, payout, description, source, date, cent_lot_factor, tier_volume, "
-                        "client_share_pct, client_shares"),
+                        "tier_scope, client_share_pct, client_shares"),
     (with_("rates.0.rat", 6), 'rates[0]: unknown key "rat" (did you mean "rate"?); allowed: match, model, rate, '
                               "lot_basis, plus"),
     (with_("rates.0.match.symbol", ["X"]), 'rates[0].match: unknown key "symbol" (did you mean "symbols"?); '
@@ -253,3 +253,16 @@ def test_load_named(tmp_path):
     assert programs.load_named(str(path)).name == "Mine"
     with pytest.raises(ProgramError, match=r"No rebate program 'nope': give a bundled name \(.*example-cashback"):
         programs.load_named("nope")
+
+
+def test_tier_scope_defaults_to_all_accounts_for_ib_programs_and_is_validated():
+    """Review 2 item 6: an IB's tiers count its total client volume unless the program says otherwise."""
+    base = {"name": "P", "rates": [{"model": "per_lot", "rate": 1}]}
+    assert programs.from_dict(base).effective_tier_scope == "account"
+    ib = programs.from_dict({**base, "client_share_pct": 50})
+    assert ib.tier_scope is None and ib.effective_tier_scope == "all_accounts"
+    assert "tier_scope" not in ib.as_dict()
+    own = programs.from_dict({**base, "client_share_pct": 50, "tier_scope": "account"})
+    assert own.effective_tier_scope == "account" and programs.from_dict(own.as_dict()) == own
+    with pytest.raises(ProgramError, match=r'tier_scope "client" is not one of account, all_accounts \(account: '):
+        programs.from_dict({**base, "tier_scope": "client"})
