@@ -251,14 +251,6 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
         spread_warnings, analysis.no_spread = _spread_warnings(book.label, t, profile)
         loud += spread_warnings
         warnings += _backtest_warnings(portfolio, book, t, profile, tester)
-        program = settings.main_program
-        if program is not None and len(t):
-            from fxcost.analysis import rebates
-
-            analysis.payouts = rebates.payouts(t, t["rebate"].to_numpy(), program)
-            analysis.payout_matches = rebates.match_payouts(analysis.payouts, book.cash,
-                                                            statement_end=_statement_end(book))
-            warnings += _payout_warnings(book.label, currency, program, analysis.payout_matches)
         defaults = (t["m_source"] == "default").sum()
         if defaults:
             roots = ", ".join(sorted(set(t.loc[t["m_source"] == "default", "symbol_root"])))
@@ -268,6 +260,16 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
                 "size to be exact)."
             )
         accounts.append(analysis)
+    program = settings.main_program
+    if program is not None:
+        from fxcost.analysis import rebates
+
+        _pool_tiers(accounts, program)
+        for a in accounts:
+            if len(a.trades):
+                a.payouts = rebates.payouts(a.trades, a.trades["rebate"].to_numpy(), program)
+                a.payout_matches = rebates.match_payouts(a.payouts, a.book.cash, statement_end=_statement_end(a.book))
+                warnings += _payout_warnings(a.book.label, a.currency, program, a.payout_matches)
     warnings += _unmatched_rules(settings.main_program, accounts)
     currencies = {a.currency for a in accounts}
     if len(currencies) <= 1:
@@ -284,6 +286,21 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
         )
     return AnalysisResult(portfolio=portfolio, settings=settings, accounts=accounts, trades=merged,
                           currency=currency, warnings=loud + warnings)
+
+
+def _pool_tiers(accounts: list[AccountAnalysis], program) -> None:
+    """Re-price every account's rebate when the program's volume tiers count all accounts together (an IB's
+    total client volume, ``tier_scope`` ``all_accounts``): each account was priced alone, on its own volume."""
+    from fxcost.analysis import rebates
+
+    priced = [a for a in accounts if len(a.trades)]
+    if not program.tiers or program.effective_tier_scope != "all_accounts" or len(priced) < 2:
+        return
+    pooled = rebates.tier_volumes([(a.trades, a.currency) for a in priced], program)
+    for a in priced:
+        t = a.trades
+        rebates.assign(t, rebates.apply(t, program, a.currency, pooled_volume=pooled), program)
+        a.trades = costs.finish(t)
 
 
 def _statement_end(book) -> pd.Timestamp | None:
@@ -379,8 +396,9 @@ def _payout_warnings(label: str, currency: str, program, matches: pd.DataFrame |
             f"({actual - expected:+,.2f}, {(actual - expected) / expected:+.0%}). Worst: "
             f"{float(worst['actual']):,.2f} paid on {pd.Timestamp(worst['time']):%Y-%m-%d} for "
             f"{float(worst['expected']):,.2f} expected ({float(worst['difference_pct']):+.0f}%). The provider paid "
-            f"{word} than this program's rules give: check the program's rates, tiers and eligibility, or claim "
-            "the difference."
+            f"{word} than this program's rules give: check the program's rates, tiers and eligibility"
+            + (", or claim the difference." if check == "underpaid" else " (the program chosen may not be the one "
+               "the provider applies).")
         )
     return out
 

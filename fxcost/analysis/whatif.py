@@ -146,6 +146,10 @@ def _reprice(result: AnalysisResult, setup: Setup) -> tuple[pd.DataFrame, list[s
 
     frames = []
     used: list[str] = []
+    program = setup.program
+    # Tiers on every account's volume together (an IB program): each account is priced alone, so it is told the total.
+    pooled = (rebates.tier_volumes([(a.trades, a.currency) for a in result.accounts if len(a.trades)], program)
+              if program is not None and program.tiers and program.effective_tier_scope == "all_accounts" else None)
     for analysis in result.accounts:
         base = analysis.trades
         if not len(base):
@@ -171,7 +175,8 @@ def _reprice(result: AnalysisResult, setup: Setup) -> tuple[pd.DataFrame, list[s
         other["broker_net"] = other["profit"] + other["commission"] + other["taxes"] + other["swap"]
         other["transaction_cost"] = other["spread_cost"] - other["commission"] - other["taxes"]
         if setup.program is not None:
-            rebates.assign(other, rebates.apply(other, setup.program, analysis.currency), setup.program)
+            rebates.assign(other, rebates.apply(other, setup.program, analysis.currency, pooled_volume=pooled),
+                           setup.program)
         else:
             other["rebate"], other["eligible"], other["excluded_reason"] = 0.0, True, ""
             other["rebate_rule"], other["forfeited_rebate"], other["ib_earnings"] = "", 0.0, 0.0

@@ -106,7 +106,7 @@ class AnalysisSheets:
         payouts = _frames([a.payouts for a in self.result.accounts])
         matches = _frames([a.payout_matches for a in self.result.accounts])
         ccy = {a.account_id: a.currency for a in self.result.accounts}
-        payouts, matches = (f.assign(currency=f["account"].astype(str).map(ccy)) if len(f) else f
+        payouts, matches = (_cents(f.assign(currency=f["account"].astype(str).map(ccy))) if len(f) else f
                             for f in (payouts, matches))
         s.append(["Rebates: accrual, expected payouts and the statement's payout rows"], "title")
         mixed = len({a.currency for a in self.result.accounts}) > 1
@@ -119,7 +119,7 @@ class AnalysisSheets:
             """A payout column summed over the accounts, each converted to the merged currency."""
             if not len(frame) or col not in frame.columns:
                 return 0.0
-            return float((frame[col] * frame["account"].astype(str).map(rates).fillna(1.0)).sum())
+            return rebates.round_cents(float((frame[col] * frame["account"].astype(str).map(rates).fillna(1.0)).sum()))
 
         if program is None:
             s.append(["No rebate program was chosen: no rebate is accrued (choose one with --program or in the "
@@ -348,6 +348,16 @@ def _frames(frames: list) -> pd.DataFrame:
 
 def _records(frame: pd.DataFrame) -> list[dict]:
     return frame.to_dict("records") if len(frame) else []
+
+
+#: Money columns of the payout and match tables, written to the cent as the JSON and the text show them.
+_PAYOUT_MONEY = ("accrued", "carried_in", "paid", "carried_forward", "expected", "actual", "difference")
+
+
+def _cents(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its payout money rounded by the one cents rule (2.685 -> 2.69 everywhere)."""
+    return frame.assign(**{c: rebates.round_cents(frame[c].to_numpy(dtype=float)) for c in _PAYOUT_MONEY
+                           if c in frame.columns})
 
 
 def _carried(payouts: pd.DataFrame, rates: dict[str, float]) -> float:

@@ -323,7 +323,8 @@ class ProgramDialog(QDialog):
 
     def to_dict(self) -> dict:
         """The program's JSON object as the form stands (not yet validated)."""
-        d = {k: v for k, v in self._original.items() if k in ("date", "client_shares")}
+        # Keys the form has no field for are kept as the file gave them.
+        d = {k: v for k, v in self._original.items() if k in ("date", "client_shares", "tier_scope")}
         d.update({"name": self.name.text().strip(), "currency": self.currency.currentText(),
                   "lot_basis": self.lot_basis.currentText(), "tier_volume": self.tier_volume.currentText(),
                   "cent_lot_factor": self.cent_lot_factor.value()})

@@ -97,3 +97,35 @@ def test_allocate_cents():
     assert ib.allocate_cents([0.333333, 0.333333, 0.333334]).tolist() == [0.33, 0.33, 0.34]
     assert ib.allocate_cents([1.005, 1.005], 2.00).tolist() == [1.0, 1.0]
     assert ib.allocate_cents([]).tolist() == []
+
+
+def test_ib_tiers_count_every_client_together_in_the_engine(tmp_path):
+    # Each account is costed alone; an IB program's tiers are on the IB's total client volume per month, so the
+    # engine re-prices every client with the pooled volume: the same rebate as pricing all clients at once.
+    import dataclasses
+
+    import pandas as pd
+
+    from fxcost.analysis import programs, rebates
+    from fxcost.analysis.engine import AnalysisSettings
+    from fxcost.pipeline import run
+    from fxcost.samples.generate import generate
+
+    paths = [tmp_path / f"client{seed}.htm" for seed in (11, 12)]
+    for seed, path in zip((11, 12), paths):
+        generate(path, "mt4", 150, seed)
+    program = programs.load_named("ib-tiered")
+    assert program.effective_tier_scope == "all_accounts"
+
+    def total(p) -> float:
+        s = AnalysisSettings()
+        s.programs = [p]
+        return sum(float(a.trades["rebate"].sum()) for a in run(paths, s).accounts)
+
+    s = AnalysisSettings()
+    s.programs = [program]
+    merged = pd.concat([a.trades for a in run(paths, s).accounts], ignore_index=True)
+    rebates.assign(merged, rebates.apply(merged, program, "USD"), program)
+    assert total(program) == pytest.approx(float(merged["rebate"].sum()))
+    # Per account, the clients' smaller monthly volumes reach the higher tiers less often.
+    assert total(dataclasses.replace(program, tier_scope="account")) < total(program) - 1.0

@@ -10,7 +10,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from fxcost.analysis import aggregate
+from fxcost.analysis import aggregate, rebates
 from fxcost.errors import ExportError, ImportCancelled
 from fxcost.report import excel
 from fxcost.report.columns import TRADE_COLUMNS, header
@@ -135,7 +135,8 @@ def test_rebates_cash_and_compare_sheets(sample_book, sample_result):
     rows = [[c.value for c in row] for row in wb["Rebates"].iter_rows()]
     labels = {r[0]: r for r in rows if r[0]}
     cur = sample_result.currency
-    assert labels[f"Expected payouts (program schedule) ({cur})"][1] == pytest.approx(account.payouts["paid"].sum())
+    assert labels[f"Expected payouts (program schedule) ({cur})"][1] == pytest.approx(
+        rebates.round_cents(account.payouts["paid"].to_numpy()).sum())  # each period's payout to the cent
     assert labels["Eligible trades"][1] == int(sample_result.trades["eligible"].sum())
     statuses = [r[2] for r in rows if r[2] in ("matched", "missing", "unexpected", "pending")]
     assert len(statuses) == len(account.payout_matches)
@@ -251,7 +252,8 @@ def test_rebates_sheet_converts_payouts_of_accounts_in_other_currencies(sample_r
     path = excel.write_workbook(result, tmp_path / "mixed.xlsx")
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(path)["Rebates"].iter_rows()]
     labels = {r[0]: r for r in rows if r[0]}
-    expected = sum(a.payouts["paid"].sum() * result.merged_rate(a) for a in result.accounts if a.payouts is not None)
+    expected = sum(rebates.round_cents(a.payouts["paid"].to_numpy()).sum() * result.merged_rate(a)
+                   for a in result.accounts if a.payouts is not None)
     eur_paid = next(a for a in result.accounts if a.currency == "EUR").payouts["paid"].sum()
     assert eur_paid > 0 and next(a for a in result.accounts if a.currency == "EUR").usd_rate != 1.0
     assert labels["Expected payouts (program schedule) (USD)"][1] == pytest.approx(expected)
@@ -359,3 +361,17 @@ def test_summary_counts_orders_apart_and_names_unprinted_account_fields(tmp_path
     assert labels["Cancelled orders (not costed)"][1] == int((orders["state"] != "working").sum())
     assert labels["Working (pending) orders (not costed)"][1] == int((orders["state"] == "working").sum())
     assert not any(str(r[0]).startswith("Cancelled / working") for r in rows)
+
+
+def test_payout_money_is_written_to_the_cent_like_the_json(sample_book, sample_result):
+    # One cents rule everywhere (rebates.round_cents): the sheet must not hold 2.6849999999999996 where the text says
+    # 2.69 and Excel's own display would say 2.68.
+    _, wb, _ = sample_book
+    account = sample_result.accounts[0]
+    rows = list(wb["Rebates"].iter_rows(values_only=True))
+    payout_rows = [r for r in rows if r[0] == account.account_id and isinstance(r[4], int)]  # r[4]: trades
+    money = [v for r in payout_rows for v in r[5:9]]  # accrued, carried in, paid, carried forward
+    assert len(money) > 20 and all(v == rebates.round_cents(v) for v in money)
+    paid = rebates.round_cents(account.payouts["paid"].to_numpy())
+    expected = next(r[1] for r in rows if str(r[0]).startswith("Expected payouts (program schedule)"))
+    assert expected == rebates.round_cents(paid.sum())
