@@ -182,6 +182,7 @@ def costed_trades(
         t["excluded_reason"] = ""
         t["rebate_rule"] = ""
         t["forfeited_rebate"] = 0.0
+        t["capped_rebate"] = 0.0
     for col in codes.KEY_COLUMNS:  # the caller's own string columns back, rows are in the same order
         if col in original.columns:
             t[col] = original[col]  # a Series keeps its dtype (an object array would turn into str)
@@ -270,6 +271,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
                 a.payouts = rebates.payouts(a.trades, a.trades["rebate"].to_numpy(), program)
                 a.payout_matches = rebates.match_payouts(a.payouts, a.book.cash, statement_end=_statement_end(a.book))
                 warnings += _payout_warnings(a.book.label, a.currency, program, a.payout_matches)
+                warnings += _cap_warnings(a, program)
     warnings += _unmatched_rules(settings.main_program, accounts)
     currencies = {a.currency for a in accounts}
     if len(currencies) <= 1:
@@ -286,6 +288,20 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
         )
     return AnalysisResult(portfolio=portfolio, settings=settings, accounts=accounts, trades=merged,
                           currency=currency, warnings=loud + warnings)
+
+
+def _cap_warnings(a: AccountAnalysis, program) -> list[str]:
+    """Say when the program's cap at a share of the spread cut rebates: the cap is applied to fxcost's spread
+    estimate, and on a tight-spread (Raw/ECN) account it can take much of a per-lot rebate."""
+    cap = program.eligibility.cap_pct_of_spread
+    taken = a.trades["capped_rebate"].to_numpy(dtype=float) if "capped_rebate" in a.trades.columns else []
+    hit = int((np.asarray(taken) > 1e-9).sum())
+    if cap is None or not hit:
+        return []
+    return [f"Account {a.book.label}: \"{program.name}\" caps a trade's rebate at {cap:g}% of its spread; that cut "
+            f"{hit} trade(s) by {float(np.sum(taken)):,.2f} {a.currency} in all. The spread is "
+            f"{'measured' if a.trades['spread_source'].astype(str).str.startswith('measured').all() else 'estimated'}"
+            ": check the program's terms, or measure spreads (Add bars/ticks) if the estimate is off."]
 
 
 def _pool_tiers(accounts: list[AccountAnalysis], program) -> None:
@@ -427,7 +443,7 @@ def _unmatched_rules(program, accounts: list[AccountAnalysis]) -> list[str]:
 
 #: Money columns converted when accounts in different currencies are merged.
 MONEY = ("commission", "taxes", "swap", "profit", "spread_cost", "mid_pnl", "broker_net", "transaction_cost",
-         "rebate", "net_after_rebate", "net_transaction_cost", "pip_value", "m", "forfeited_rebate", "ib_earnings")
+         "rebate", "net_after_rebate", "net_transaction_cost", "pip_value", "m", "forfeited_rebate", "ib_earnings", "capped_rebate")
 
 
 def _to_usd(t: pd.DataFrame) -> pd.DataFrame:

@@ -74,6 +74,7 @@ class RebateResult:
     reason_code: np.ndarray  # str: one of REASON_CODES (for grouping; reason carries the figures)
     tier_multiplier: np.ndarray  # float
     forfeited: np.ndarray  # what an excluded trade would have earned under its rule (0 otherwise)
+    capped: np.ndarray | None = None  # what the spread cap took from an eligible trade's rebate (0 otherwise)
 
 
 class _Keys:
@@ -212,9 +213,12 @@ def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
     multiplier = (_tier_multiplier(t, program, lots * lot_factor, eligible, keys, pooled_volume)
                   if tier_multiplier is None else np.asarray(tier_multiplier, dtype=float))
     amount = amount * multiplier
+    capped = np.zeros(n)
     if elig.cap_pct_of_spread is not None:
         cap = elig.cap_pct_of_spread / 100.0 * _column(t, "spread_cost")
+        uncapped = amount
         amount = np.where(np.isfinite(cap), np.minimum(amount, np.maximum(cap, 0.0)), amount)
+        capped = np.where(eligible, uncapped - amount, 0.0)
 
     labels = np.array([r.label(i) for i, r in enumerate(program.rates)] + [""], dtype=object)
     return RebateResult(
@@ -225,6 +229,7 @@ def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
         reason_code=np.array(REASON_CODES, dtype=object)[code],
         tier_multiplier=multiplier,
         forfeited=np.where(eligible, 0.0, amount),
+        capped=capped,
     )
 
 
@@ -273,6 +278,8 @@ def assign(t: pd.DataFrame, result: RebateResult, program: RebateProgram) -> Non
     t["excluded_reason"] = result.reason
     t["rebate_rule"] = result.rule
     t["forfeited_rebate"] = result.forfeited if share is None else result.forfeited * share
+    # What the program's spread cap took from the rebate, on the program's amount (as ib_earnings).
+    t["capped_rebate"] = result.capped if result.capped is not None else 0.0
 
 
 def _component(t: pd.DataFrame, part, lot_basis: str, sel: np.ndarray, lots: np.ndarray, lot_factor: float,

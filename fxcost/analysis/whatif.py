@@ -180,6 +180,7 @@ def _reprice(result: AnalysisResult, setup: Setup) -> tuple[pd.DataFrame, list[s
         else:
             other["rebate"], other["eligible"], other["excluded_reason"] = 0.0, True, ""
             other["rebate_rule"], other["forfeited_rebate"], other["ib_earnings"] = "", 0.0, 0.0
+            other["capped_rebate"] = 0.0
         frame = costs.finish(other)
         frames.append(_to_usd(frame) if analysis.currency != result.currency else frame)
     if not frames:

@@ -129,3 +129,32 @@ def test_ib_tiers_count_every_client_together_in_the_engine(tmp_path):
     assert total(program) == pytest.approx(float(merged["rebate"].sum()))
     # Per account, the clients' smaller monthly volumes reach the higher tiers less often.
     assert total(dataclasses.replace(program, tier_scope="account")) < total(program) - 1.0
+
+
+def test_the_spread_cap_says_what_it_took(tmp_path):
+    import dataclasses
+
+    from fxcost.analysis import programs
+    from fxcost.analysis.engine import AnalysisSettings
+    from fxcost.pipeline import run
+    from fxcost.samples.generate import generate
+
+    path = tmp_path / "client.htm"
+    generate(path, "mt4", 150, 11)
+    program = programs.load_named("ib-tiered")
+    assert program.eligibility.cap_pct_of_spread == 80
+
+    def result(p):
+        s = AnalysisSettings()
+        s.programs = [p]
+        return run([path], s)
+
+    capped = result(program)
+    t = capped.trades
+    taken = float(t["capped_rebate"].sum())
+    assert taken > 0 and any(f"by {taken:,.2f} USD" in w for w in capped.warnings)
+    free = result(dataclasses.replace(program, eligibility=dataclasses.replace(program.eligibility,
+                                                                               cap_pct_of_spread=None)))
+    # Without the cap every trade earns exactly what the cap took on top (tiers count volume, not money).
+    assert float(free.trades["ib_earnings"].sum()) == pytest.approx(float(t["ib_earnings"].sum()) + taken)
+    assert not any("caps a trade's rebate" in w for w in free.warnings)
