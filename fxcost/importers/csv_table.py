@@ -3,7 +3,9 @@
 Columns are found by header synonyms (case, spaces and punctuation ignored) or by a
 user-supplied mapping ``{canonical column: header in the file}``. MetaTrader itself has
 no CSV history export (FORMATS.md 6), so anything goes: numeric types 0/1 (OP_BUY/OP_SELL),
-ISO or MetaTrader dates, decimal commas in `;`-separated files.
+ISO, MetaTrader, day/month/year or month/day/year dates (the dates decide which; 12-hour times too),
+decimal commas in `;`-separated files (and in tab or `|` files whose numbers say so), thousands commas,
+currency signs and accounting negatives in money, pending orders as orders.
 """
 
 from __future__ import annotations
@@ -42,12 +44,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "commission": ("commission", "commissions", "comm"),
     "taxes": ("taxes", "tax", "fee", "fees"),
     "swap": ("swap", "swaps", "rollover", "storage"),
-    "profit": ("profit", "pl", "pnl", "profitloss", "grossprofit", "result"),
+    "profit": ("profit", "pl", "pnl", "profitloss", "grossprofit", "result", "grosspl", "grosspnl")
+    + ("netpl", "netpnl", "netprofit", "netprofitloss", "netresult"),
     "comment": ("comment", "comments", "note", "notes"),
     "magic": ("magic", "magicnumber", "expert", "eaid"),
     "status": ("status", "state"),
     "currency": ("currency", "ccy", "accountcurrency", "depositcurrency", "profitcurrency"),
 }
+
+#: Profit headers that name a profit *after* costs: commission and fees columns are then inside it.
+NET_PROFIT = ("netpl", "netpnl", "netprofit", "netprofitloss", "netresult")
+
+#: Fee headers that mean commission when the file has no commission column (journals call commission "Fees").
+_FEES = ("fee", "fees")
+
+#: How to write dates fxcost reads, quoted when a date cannot be read.
+DATE_HELP = ("fxcost reads dates such as 2024-01-31 14:05:00 (ISO), 2024.01.31 14:05 (MetaTrader), 31.01.2024 14:05, "
+             "31/01/2024 14:05 or 01/31/2024 2:05 PM (seconds optional), and Unix seconds. Format the date "
+             "columns as ISO dates (yyyy-mm-dd hh:mm:ss) in the spreadsheet and save the CSV again.")
 
 #: The warning of a CSV import that was not given the account currency and has no currency column.
 CURRENCY_UNKNOWN = ("The CSV file does not say the account's currency: its money is taken as USD. If the account is in "
@@ -58,25 +72,15 @@ CURRENCY_UNKNOWN = ("The CSV file does not say the account's currency: its money
 #: Columns a CSV must have for fxcost to compute anything.
 REQUIRED = ("open_time", "close_time", "side", "lots", "symbol", "profit")
 
-#: Date formats tried on the whole column, first full match wins.
-DATE_FORMATS = (
-    "%Y.%m.%d %H:%M:%S",
-    "%Y.%m.%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-)
+#: A date (year first, or year last as day/month or month/day) with an optional 24- or 12-hour time.
+_DATE_RE = (r"^(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})"
+            r"(?:(?:\s*[T ,]\s*)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+            r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?\s*Z?$")
 
 _EARLIEST, _LATEST = pd.Timestamp("1970-01-01"), pd.Timestamp("2200-01-01")
 _SIDE_VALUES = {"buy": "buy", "sell": "sell", "0": "buy", "1": "sell", "long": "buy", "short": "sell", "b": "buy", "s": "sell"}
+#: Pending order types (letters only): orders, not trades.
+_PENDING = {f"{side}{kind}" for side in ("buy", "sell") for kind in ("limit", "stop", "stoplimit")}
 _CASH_TYPES = ("balance", "deposit", "withdrawal", "credit", "bonus", "transfer", "rebate", "commission", "charge")
 
 
@@ -122,8 +126,12 @@ def _table(text: str, path: str, nrows: int | None = None) -> tuple[pd.DataFrame
     return raw.drop(columns=blank), sep
 
 
-def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currency: str | None = None) -> Statement:
+def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currency: str | None = None,
+         date_order: str | None = None) -> Statement:
     """Read a CSV trade list. ``mapping`` overrides or supplies columns: canonical -> header.
+
+    ``date_order`` ("dmy" or "mdy") says how year-last dates such as 01/03/2024 are written; without it
+    the dates themselves decide (and an ambiguous choice is warned about).
 
     ``currency`` is the account currency (a CSV prints none); without it, a currency column holding one code
     names it, else the money is taken as USD with a warning.
@@ -132,7 +140,7 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currenc
     columns = _map_columns(list(raw.columns), mapping, path)
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        found = ", ".join(repr(c) for c in raw.columns[:20])
+        found = ", ".join(repr(_shown(c, raw.columns)) for c in raw.columns[:20])
         raise ImportFailed(
             path,
             f"The CSV file has no column for {', '.join(missing)}. Columns found: {found}. "
@@ -147,29 +155,46 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currenc
     notes: list[str] = []
 
     side_text = col["side"].str.lower()
-    decimal_comma = sep == ";"
+    decimal_comma = _decimal_comma(sep, col)
     num = {name: _numbers(col[name], decimal_comma) for name in
            ("lots", "open_price", "close_price", "sl", "tp", "commission", "taxes", "swap", "profit", "ticket", "magic")
            if name in col}
-    open_time = _times(col["open_time"])
-    close_time = _times(col["close_time"])
+    open_time, close_time, date_note = _read_times(col["open_time"], col["close_time"], date_order)
+    if date_note:
+        notes.append(date_note)
 
     is_cash = side_text.isin(_CASH_TYPES)
     side = side_text.map(_SIDE_VALUES)
+    is_pending = side_text.str.replace(r"[^a-z]", "", regex=True).isin(_PENDING) & ~is_cash
     status = col.get("status", pd.Series([""] * n)).str.lower()
     is_open = (status == "open") | ((close_time.isna()) & (col["close_time"] == "")) & ~is_cash
     valid_trade = side.notna() & ~is_cash & open_time.notna() & np.isfinite(num["lots"]) & np.isfinite(num["profit"])
     is_trade = valid_trade & ~is_open & close_time.notna()
 
-    for i in np.flatnonzero(~(is_trade | is_cash | (is_open & valid_trade))):
+    if "profit" in columns and _key(columns["profit"]) in NET_PROFIT and ({"commission", "taxes"} & set(num)):
+        inside = np.nan_to_num(num.get("commission", 0.0)) + np.nan_to_num(num.get("taxes", 0.0))
+        num["profit"] = np.where(is_cash.to_numpy(), num["profit"], num["profit"] - inside)
+        fees = " and ".join(repr(_shown(columns[c], raw.columns)) for c in ("commission", "taxes") if c in num)
+        notes.append(f"The profit column {_shown(columns['profit'], raw.columns)!r} is a net profit: {fees} are "
+                     "taken as already inside it, so fxcost adds them back to get the profit before costs and does "
+                     "not subtract them twice (swap is still counted on its own). If that column is the profit "
+                     "before fees, rename it 'Profit'.")
+    pending = (is_pending & (open_time.notna() | close_time.notna())).to_numpy()
+    orders = _orders(pending, col, side_text, status, open_time, close_time, num, _tickets(num, lines), path)
+    if pending.any():
+        kinds = ", ".join(sorted(set(side_text[pending])))
+        notes.append(f"{int(pending.sum())} CSV row(s) are pending orders ({kinds}), not trades: they are counted as "
+                     "cancelled or working orders and not costed.")
+    for i in np.flatnonzero(~(is_trade | is_cash | (is_open & valid_trade) | pending)):
         skipped.append(SkippedRow("CSV", int(lines[i]), _reason(raw.iloc[i], columns, side, open_time, close_time, num, i),
                                   sep.join(raw.iloc[i].astype(str))[:120]))
     if skipped:
         notes.append(f"{len(skipped)} CSV row(s) could not be read and were skipped (listed with their reasons).")
+    date_problem = any("is not a date" in s.reason for s in skipped)
+    if date_problem:
+        notes.append(DATE_HELP)
 
-    tickets = num.get("ticket")
-    if tickets is None or not np.isfinite(tickets).all():
-        tickets = np.where(np.isfinite(tickets), tickets, lines) if tickets is not None else lines.astype(float)
+    tickets = _tickets(num, lines)
     symbols = col["symbol"].tolist()
     roots, suffixes = normalise_many(symbols)
     digits = _digits(col, "open_price", "close_price", symbols, decimal_comma)
@@ -242,11 +267,12 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currenc
         "source": [path] * int(cm.sum()),
     })
 
-    if len(trades) == 0 and len(open_positions) == 0 and len(cash_events) == 0:
+    if len(trades) == 0 and len(open_positions) == 0 and len(cash_events) == 0 and len(orders) == 0:
         raise ImportFailed(
             path,
             f"No trade could be read from this CSV file ({n} data rows; first problem: "
-            f"{skipped[0] if skipped else 'the file has a header but no rows'}).",
+            f"{skipped[0] if skipped else 'the file has a header but no rows'})."
+            + (" " + DATE_HELP if date_problem else ""),
         )
     if "commission" not in columns and "swap" not in columns:
         notes.append("The CSV has no commission or swap columns: they are taken as 0.")
@@ -260,7 +286,51 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currenc
     if not account.currency:
         notes.append(CURRENCY_UNKNOWN)
     return Statement(path=path, format="csv", account=account, trades=trades, open_positions=open_positions,
-                     cash=cash_events, warnings=notes, skipped=skipped)
+                     orders=orders, cash=cash_events, warnings=notes, skipped=skipped)
+
+
+def _tickets(num: dict[str, np.ndarray], lines: np.ndarray) -> np.ndarray:
+    """The ticket column, with a row's line number where it has none."""
+    tickets = num.get("ticket")
+    if tickets is None:
+        return lines.astype(float)
+    return np.where(np.isfinite(tickets), tickets, lines)
+
+
+def _orders(mask: np.ndarray, col: dict[str, pd.Series], side_text: pd.Series, status: pd.Series,
+            open_time: pd.Series, close_time: pd.Series, num: dict[str, np.ndarray], tickets: np.ndarray,
+            path: str) -> pd.DataFrame:
+    """Pending-order rows (buy limit, sell stop, ...) as cancelled or working orders."""
+    n = len(mask)
+    symbols = list(col["symbol"][mask])
+    roots, suffixes = normalise_many(symbols)
+    states = status[mask].str.replace("canceled", "cancelled", regex=False)
+    closed = close_time[mask].notna()
+    known = states.isin(("cancelled", "deleted", "expired", "rejected", "working"))
+    state = states.where(known, np.where(closed, "cancelled", "working"))
+    nan = np.full(n, np.nan)
+    return model.orders_frame({
+        "ticket": tickets[mask].astype("int64"),
+        "open_time": open_time.where(open_time.notna(), close_time)[mask].to_numpy(),
+        "close_time": close_time[mask].to_numpy(),
+        "order_type": list(side_text[mask].str.replace(r"\s+", " ", regex=True)),
+        "lots": num["lots"][mask],
+        "symbol": symbols,
+        "symbol_root": roots,
+        "symbol_suffix": suffixes,
+        "price": num.get("open_price", nan)[mask],
+        "sl": _none_if_zero(num.get("sl", nan))[mask],
+        "tp": _none_if_zero(num.get("tp", nan))[mask],
+        "state": list(state),
+        "comment": list(col.get("comment", pd.Series([""] * n))[mask]),
+        "source": [path] * int(mask.sum()),
+    })
+
+
+def _shown(header: str, headers) -> str:
+    """A column's name as the file prints it: pandas calls a second 'Price' column 'Price.1'."""
+    m = re.fullmatch(r"(.*)\.\d+", header)
+    return m.group(1) if m and m.group(1) in set(headers) else header
 
 
 def _sniff(text: str) -> str:
@@ -317,37 +387,134 @@ def _map_columns(headers: list[str], mapping: Mapping[str, str] | None, path: st
                 columns[canonical] = match
                 used.add(match)
                 break
+    # Journals call their commission "Fees": with no commission column, that is what it is.
+    if "commission" not in columns and "taxes" not in mapping and _key(columns.get("taxes", "?")) in _FEES:
+        columns["commission"] = columns.pop("taxes")
     return columns
 
 
 def _numbers(values: pd.Series, decimal_comma: bool) -> np.ndarray:
     if decimal_comma:
-        # European spreadsheets: "1.234,56" or "-0,35" in ";"-separated files.
-        mask = values.str.fullmatch(r"[+-]?\s*[\d .\u00a0]*,\d+").fillna(False)
+        # European spreadsheets: "1.234,56", "-0,35" or "12,50 €" (dots are then thousands separators).
+        mask = values.str.fullmatch(r"[^,]*\d,\d+[^\d,.]*").fillna(False)
         fixed = values.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         values = values.where(~mask, fixed)
     return parse_numbers(values)
 
 
-def _times(values: pd.Series) -> pd.Series:
+def _decimal_comma(sep: str, col: dict[str, pd.Series]) -> bool:
+    """Whether the file's numbers use a decimal comma: always in ';' files, never in ',' files (a comma there is
+    a thousands separator, as in "1,275.00"), and in tab or '|' files when more cells say so than not."""
+    if sep in (";", ","):
+        return sep == ";"
+    cells = pd.concat([col[c] for c in ("lots", "open_price", "close_price", "commission", "taxes", "swap", "profit")
+                       if c in col], ignore_index=True)
+    comma = cells.str.contains(r"\d,(?:\d{1,2}|\d{4,})(?:[^\d,.]*)$|\d\.\d{3},\d", regex=True).sum()
+    dot = cells.str.contains(r"^[^,]*\d\.(?:\d{1,2}|\d{4,})(?:[^\d,.]*)$|\d,\d{3}\.\d", regex=True).sum()
+    return bool(comma > dot)
+
+
+def _date_parts(values: pd.Series) -> pd.DataFrame:
+    """The numeric parts of each date cell (NaN where a cell is no date of :data:`_DATE_RE`)."""
+    parts = values.str.strip().str.extract(_DATE_RE)
+    out = pd.DataFrame({k: pd.to_numeric(parts[k], errors="coerce") for k in ("a", "b", "c", "H", "M", "S")})
+    out["ymd"] = parts["a"].str.len() == 4
+    out["dots"] = parts["sep"] == "."
+    ampm = parts["ampm"].fillna("").str.lower().str[:1]
+    hour = out["H"].fillna(0)
+    # 12-hour clock: 12 AM is midnight, 12 PM noon; "13:00 PM" or "0:15 AM" is no time.
+    bad_12h = (ampm != "") & ((hour > 12) | (hour < 1))
+    hour = np.where(ampm == "p", hour % 12 + 12, np.where(ampm == "a", hour % 12, hour))
+    out["hour"] = np.where(bad_12h, np.nan, hour)
+    out["ampm"] = ampm != ""
+    return out
+
+
+def _compose(parts: pd.DataFrame, day_first: bool) -> pd.Series:
+    ymd = parts["ymd"]
+    year_last = parts["c"].where(parts["c"] >= 100, parts["c"] + 2000)
+    first, second = (parts["a"], parts["b"]) if day_first else (parts["b"], parts["a"])
+    frame = pd.DataFrame({
+        "year": parts["a"].where(ymd, year_last),
+        "month": parts["b"].where(ymd, second),
+        "day": parts["c"].where(ymd, first),
+        "hour": parts["hour"], "minute": parts["M"].fillna(0), "second": parts["S"].fillna(0),
+    })
+    # A year-last cell has at most two digits in front; "2024/01/31" has four, "123/1/2024" is no date.
+    frame.loc[~ymd & (parts["a"] > 31), "year"] = np.nan
+    frame.loc[ymd & (parts["c"] > 31), "year"] = np.nan
+    valid = frame.notna().all(axis=1)
+    if not valid.any():
+        return pd.Series(pd.NaT, index=parts.index, dtype="datetime64[ns]")
+    parsed = pd.Series(pd.NaT, index=parts.index, dtype="datetime64[ns]")
+    stamps = pd.to_datetime(frame[valid].astype("int64"), errors="coerce")
+    # Years a trade history cannot hold ("0-01-05" from a mangled cell) would overflow ns.
+    stamps = stamps.where((stamps >= _EARLIEST) & (stamps < _LATEST))
+    parsed[valid] = stamps.astype("datetime64[ns]")
+    return parsed
+
+
+def _epoch(values: pd.Series, parsed: pd.Series) -> pd.Series:
+    """Epoch seconds (MQL datetime as an integer) when no cell of the column is a printed date."""
     text = values.str.strip()
     nonempty = text != ""
-    best = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    if not nonempty.any():
-        return best
-    for fmt in DATE_FORMATS:
-        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
-        # Years a trade history cannot hold ("0-01-05" from a mangled cell) would overflow ns.
-        parsed = parsed.where((parsed >= _EARLIEST) & (parsed < _LATEST))
-        if parsed[nonempty].notna().mean() > best[nonempty].notna().mean():
-            best = parsed.astype("datetime64[ns]")
-        if best[nonempty].notna().all():
-            return best
-    # Epoch seconds (MQL datetime as an integer).
-    digits_only = text.str.fullmatch(r"\d{9,10}")
-    if digits_only[nonempty].all():
-        return pd.to_datetime(pd.to_numeric(text, errors="coerce"), unit="s").astype("datetime64[ns]")
-    return best
+    if parsed.notna().any() or not nonempty.any() or not text[nonempty].str.fullmatch(r"\d{9,10}").all():
+        return parsed
+    return pd.to_datetime(pd.to_numeric(text.where(nonempty), errors="coerce"), unit="s").astype("datetime64[ns]")
+
+
+def _read_times(opened: pd.Series, closed: pd.Series, date_order: str | None = None
+                ) -> tuple[pd.Series, pd.Series, str]:
+    """Open and close times read with one day/month order for both columns, and a warning ('' for none).
+
+    Year-last dates are day/month/year when a first field is over 12, month/day/year when a second one is;
+    when every date fits both, the reading under which trades close after they open with the shortest holds
+    (then: the fewest weekend dates) wins, and the warning says the dates were ambiguous.
+    """
+    p_open, p_close = _date_parts(opened), _date_parts(closed)
+    both = pd.concat([p_open, p_close], ignore_index=True)
+    year_last = both[~both["ymd"] & both["a"].notna()]
+    day_first_votes = int((year_last["a"] > 12).sum())
+    month_first_votes = int((year_last["b"] > 12).sum())
+    note = ""
+    if date_order in ("dmy", "mdy"):
+        day_first = date_order == "dmy"
+    elif day_first_votes or month_first_votes:
+        day_first = day_first_votes >= month_first_votes
+    else:
+        day_first = True
+        differs = year_last["a"] != year_last["b"]
+        if differs.any() and not year_last["dots"].all():  # 31.01.2024: dots are day-first by convention
+            readings = {}
+            for first in (True, False):
+                o, c = _compose(p_open, first), _compose(p_close, first)
+                hold = (c - o).dropna()
+                weekend = sum(int((t.dropna().dt.day_of_week == 5).sum()) for t in (o, c))  # no FX trades on Saturday
+                us_clock = first and bool(both["ampm"].any())  # 12-hour times go with month/day/year dates
+                readings[first] = (int((hold < pd.Timedelta(0)).sum()), hold.clip(lower=pd.Timedelta(0)).sum(), weekend,
+                                   us_clock)
+            day_first = readings[True] <= readings[False]
+            texts = pd.concat([opened, closed], ignore_index=True).str.strip()
+            example = texts[~both["ymd"] & both["a"].notna() & (both["a"] != both["b"])].iloc[0]
+            sample = _compose(_date_parts(pd.Series([example])), day_first).iloc[0]
+            sample = f"{sample:%d %B %Y}" if pd.notna(sample) else "the other date"
+            chosen, other = ("day/month/year", "month/day/year") if day_first else ("month/day/year", "day/month/year")
+            if readings[True][:2] != readings[False][:2]:
+                why = "it is the reading under which every trade closes after it opens, with the shorter holds"
+            elif readings[True][2] != readings[False][2]:
+                why = "the other reading puts more trades on Saturdays"
+            elif readings[True][3]:
+                why = "the times use AM/PM, as month/day/year dates usually do"
+            else:
+                why = "no trade tells the two apart"
+            note = (f"The CSV's dates are ambiguous: every one (e.g. {example!r}) fits both "
+                    f"day/month/year and month/day/year. fxcost read them as {chosen} ({why}), so "
+                    f"{example!r} is {sample}. If they are {other}, the trades' dates and "
+                    "holds are wrong: format the date columns as ISO dates (yyyy-mm-dd hh:mm:ss) and save the "
+                    "CSV again.")
+    open_time = _epoch(opened, _compose(p_open, day_first))
+    close_time = _epoch(closed, _compose(p_close, day_first))
+    return open_time, close_time, note
 
 
 def _none_if_zero(values: np.ndarray) -> np.ndarray:
@@ -368,14 +535,17 @@ def _digits(col: dict[str, pd.Series], a: str, b: str, symbols: list[str], decim
 
 
 def _reason(row, columns, side, open_time, close_time, num, i) -> str:
+    if re.sub(r"[^a-z]", "", str(row[columns["side"]]).lower()) in _PENDING:
+        return (f"pending order {row[columns['side']]!r} (not a trade) with no open or close time fxcost reads "
+                "(see the accepted date formats)")
     if pd.isna(side.iloc[i]):
         return f"type {row[columns['side']]!r} is neither buy nor sell nor a balance operation"
     if pd.isna(open_time.iloc[i]):
-        return f"open time {row[columns['open_time']]!r} is not a date"
+        return f"open time {row[columns['open_time']]!r} is not a date fxcost reads (see the accepted formats)"
     if not np.isfinite(num["lots"][i]):
         return f"volume {row[columns['lots']]!r} is not a number"
     if not np.isfinite(num["profit"][i]):
         return f"profit {row[columns['profit']]!r} is not a number"
     if pd.isna(close_time.iloc[i]):
-        return f"close time {row[columns['close_time']]!r} is not a date"
+        return f"close time {row[columns['close_time']]!r} is not a date fxcost reads (see the accepted formats)"
     return "row could not be read"

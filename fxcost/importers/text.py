@@ -20,6 +20,13 @@ DEFAULT_CODEPAGES = ("gbk", "cp1252")
 _SPACES = "\u00a0\u3000\u2009\u202f\u2007 \t\r\n"
 _SPACE_RE = re.compile(f"[{_SPACES}]+")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# Spreadsheet and journal money: a currency sign or code before or after the number ("$12.50", "12.50€",
+# "USD12.50" once spaces are gone), accounting negatives "(12.50)" and thousands commas "1,275.00".
+_CURRENCY = r"(?:US\$|[$€£¥₽₹₩]|[A-Z]{3})"
+_LEADING_CURRENCY = re.compile(rf"^([+-]?){_CURRENCY}")
+_TRAILING_CURRENCY = re.compile(rf"(?<=[\d.%]){_CURRENCY}$")
+_ACCOUNTING_NEGATIVE = re.compile(r"^\(([^()]*)\)$")
+_THOUSANDS_COMMAS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 def decode(data: bytes, codepages: tuple[str, ...] = DEFAULT_CODEPAGES) -> str:
@@ -106,7 +113,9 @@ def clean(text: str) -> str:
 def parse_number(text: str | float | int | None) -> float:
     """One printed number: '1 000.00', '- 30.12', '-3 865', '0.1', '' -> NaN.
 
-    Also accepts a trailing '%' and parenthesised extras ('23.50 (0.78%)' -> 23.5).
+    Also accepts a trailing '%' and parenthesised extras ('23.50 (0.78%)' -> 23.5), thousands commas
+    ('1,275.00'), a currency sign or code ('$12.50', '12.50 €', 'USD 12.50') and accounting negatives
+    ('(12.50)' -> -12.5).
     Returns NaN for anything that is not a number.
     """
     if text is None:
@@ -114,9 +123,13 @@ def parse_number(text: str | float | int | None) -> float:
     if isinstance(text, (int, float)):
         return float(text)
     s = _SPACE_RE.sub("", str(text))
+    s = _ACCOUNTING_NEGATIVE.sub(r"-\1", s)
+    s = _TRAILING_CURRENCY.sub("", _LEADING_CURRENCY.sub(r"\1", s))
     if "(" in s:
         s = s.split("(", 1)[0]
     s = s.rstrip("%")
+    if _THOUSANDS_COMMAS.match(s):
+        s = s.replace(",", "")
     if s.startswith("+"):
         s = s[1:]
     if _NUMBER_RE.match(s):
@@ -130,7 +143,11 @@ def parse_numbers(values: list | pd.Series) -> np.ndarray:
     if len(series) == 0:
         return np.zeros(0, dtype="float64")
     text = series.astype(str).str.replace(_SPACE_RE, "", regex=True)
+    text = text.str.replace(_ACCOUNTING_NEGATIVE, r"-\1", regex=True)
+    text = text.str.replace(_LEADING_CURRENCY, r"\1", regex=True).str.replace(_TRAILING_CURRENCY, "", regex=True)
     text = text.str.split("(", n=1).str[0].str.rstrip("%")
+    thousands = text.str.match(_THOUSANDS_COMMAS)
+    text = text.where(~thousands, text.str.replace(",", "", regex=False))
     out = pd.to_numeric(text, errors="coerce")
     # Cells that already were numbers (XLSX) keep their value.
     numeric = series.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))

@@ -1,5 +1,6 @@
 """CSV trade lists: delimiters, header synonyms, user mapping, bad rows listed."""
 
+import pandas as pd
 import pytest
 
 from fxcost.errors import ImportFailed
@@ -201,3 +202,163 @@ def test_a_currency_fxcost_cannot_convert_is_named_in_a_warning(tmp_path):
     usd = tmp_path / "u.csv"
     usd.write_text("\n".join([lines[0] + ",Currency"] + [ln + ",EUR" for ln in lines[1:]]) + "\n")
     assert not any("can convert" in w for w in run([usd]).warnings)
+
+
+# --- dates: day/month order, 12-hour clock, unreadable dates --------------------------------------------------
+
+US_HEADER = "Trade #,Open Date,Close Date,Side,Quantity,Symbol,Entry Price,Exit Price,Commission,Profit\n"
+
+
+def _us(*dates: tuple[str, str]) -> str:
+    rows = [f"{i},{o},{c},Long,0.5,EURUSD,1.10412,1.10538,-3.50,63.00" for i, (o, c) in enumerate(dates, 1)]
+    return US_HEADER + "\n".join(rows) + "\n"
+
+
+def test_ambiguous_dates_take_the_reading_with_plausible_holds_and_say_so():
+    st = _load(_us(("01/02/2024 09:15:00", "01/02/2024 10:20:00"), ("01/03/2024 14:02:00", "01/04/2024 08:30:00"),
+                   ("01/08/2024 16:30:00", "01/09/2024 09:10:00")))
+    t = st.trades
+    assert t["open_time"].dt.month.tolist() == [1, 1, 1]  # not 1 February, 1 March, 1 August
+    assert t["close_time"].iloc[1] == pd.Timestamp("2024-01-04 08:30")
+    note = next(w for w in st.warnings if "ambiguous" in w)
+    assert "month/day/year" in note and "ISO" in note
+    # The same evidence reads day-first journals day-first (3 January -> 4 January), still with the warning.
+    st = _load(_us(("03/01/2024 14:02", "04/01/2024 08:30"), ("08/01/2024 16:30", "09/01/2024 09:10")))
+    assert st.trades["open_time"].tolist() == [pd.Timestamp("2024-01-03 14:02"), pd.Timestamp("2024-01-08 16:30")]
+    assert any("ambiguous" in w and "as day/month/year" in w for w in st.warnings)
+
+
+def test_one_unambiguous_date_in_either_column_decides_both_columns_without_a_warning():
+    st = _load(_us(("01/03/2024 14:02", "01/03/2024 15:00"), ("01/12/2024 10:00", "01/13/2024 08:30")))
+    assert st.trades["open_time"].tolist() == [pd.Timestamp("2024-01-03 14:02"), pd.Timestamp("2024-01-12 10:00")]
+    assert not any("ambiguous" in w for w in st.warnings)
+    st = _load(_us(("03/01/2024 14:02", "03/01/2024 15:00"), ("12/01/2024 10:00", "13/01/2024 08:30")))
+    assert st.trades["open_time"].tolist() == [pd.Timestamp("2024-01-03 14:02"), pd.Timestamp("2024-01-12 10:00")]
+    assert not any("ambiguous" in w for w in st.warnings)
+
+
+def test_a_date_order_given_to_the_reader_wins():
+    from fxcost.importers import csv_table
+
+    text = _us(("01/03/2024 14:02", "01/04/2024 08:30"))
+    st = csv_table.read(text, "t.csv", date_order="dmy")
+    assert st.trades["open_time"].iloc[0] == pd.Timestamp("2024-03-01 14:02")
+    assert not any("ambiguous" in w for w in st.warnings)
+
+
+@pytest.mark.parametrize("opened, closed, want_open, want_close", [
+    ("2024-01-03 9:15:00 AM", "2024-01-03 2:15:00 PM", "2024-01-03 09:15", "2024-01-03 14:15"),
+    ("01/03/2024 02:15 PM", "01/03/2024 11:59 PM", "2024-01-03 14:15", "2024-01-03 23:59"),
+    ("2024-01-03 12:05 AM", "2024-01-03 12:05 PM", "2024-01-03 00:05", "2024-01-03 12:05"),
+    ("2024-01-03 9:15:00 am", "2024-01-03 16:00:00", "2024-01-03 09:15", "2024-01-03 16:00"),  # mixed clocks
+])
+def test_12_hour_times(opened, closed, want_open, want_close):
+    st = _load(_us((opened, closed), ("01/10/2024 10:00:00", "01/10/2024 10:05:00")))
+    assert not st.skipped
+    # Nothing but the 12-hour clock tells 01/03 and 01/10 apart: it reads as month/day/year, and says so.
+    assert any("ambiguous" in w and "AM/PM" in w for w in st.warnings)
+    assert st.trades["open_time"].iloc[0] == pd.Timestamp(want_open)
+    assert st.trades["close_time"].iloc[0] == pd.Timestamp(want_close)
+
+
+def test_an_unreadable_date_names_the_accepted_formats_and_what_to_do():
+    text = "Ticket,Open Time,Type,Size,Item,Close Time,Profit\n1,yesterday,buy,0.1,EURUSD,today,5\n"
+    with pytest.raises(ImportFailed) as info:
+        _load(text)
+    assert "'yesterday'" in info.value.message
+    assert "2024-01-31 14:05:00" in info.value.message and "AM/PM" not in info.value.message
+    assert "ISO dates" in info.value.message
+    st = _load(EA_CSV + "1005,yesterday,buy,0.10,EURUSD,1.1,0,0,2024.01.10 10:00,1.2,0,0,5,\n")
+    assert any("01/31/2024 2:05 PM" in w for w in st.warnings)
+
+
+# --- numbers ----------------------------------------------------------------------------------------------------
+
+def test_thousands_separators_in_a_quoted_comma_csv():
+    text = _us(("2024-01-10 10:00", "2024-01-10 10:05")).replace("63.00", '"1,275.00"')
+    st = _load(text)
+    assert not st.skipped and st.trades["profit"].tolist() == [1275.0]
+
+
+@pytest.mark.parametrize("sep", ["\t", "|"])
+def test_decimal_commas_in_tab_and_pipe_files(sep):
+    text = (sep.join(["Open Time", "Close Time", "Type", "Lots", "Symbol", "Open Price", "Close Price", "Commission",
+                      "Profit"]) + "\n"
+            + sep.join(["02.01.2024 09:15", "02.01.2024 10:20", "buy", "0,50", "EURUSD", "1,10412", "1,10538",
+                        "-3,50", "1.063,00"]) + "\n"
+            + sep.join(["03.01.2024 09:15", "03.01.2024 10:20", "sell", "1,00", "GBPUSD", "1,26810", "1,26555",
+                        "-7,00", "255,00"]) + "\n")
+    st = _load(text)
+    t = st.trades
+    assert not st.skipped
+    assert t["lots"].tolist() == [0.5, 1.0] and t["profit"].tolist() == [1063.0, 255.0]
+    assert t["open_price"].tolist() == [1.10412, 1.2681] and t["commission"].tolist() == [-3.5, -7.0]
+
+
+def test_tab_file_with_decimal_dots_and_thousands_commas_stays_dotted():
+    text = ("Open Time\tClose Time\tType\tLots\tSymbol\tOpen Price\tClose Price\tProfit\n"
+            "2024-01-02 09:15\t2024-01-02 10:20\tbuy\t0.50\tEURUSD\t1.10412\t1.10538\t1,063.00\n")
+    assert _load(text).trades["profit"].tolist() == [1063.0]
+
+
+def test_currency_signs_and_accounting_negatives():
+    text = _us(*[("2024-01-10 10:00", "2024-01-10 10:05")] * 4)
+    rows = text.splitlines()
+    for i, (comm, profit) in enumerate([("$3.50", "($12.50)"), ("3.50 €", '"USD 1,275.00"'), ("(3.50)", "-$2.25"),
+                                        ("£0", "12.50 USD")], 1):
+        rows[i] = rows[i].replace("-3.50", comm).replace("63.00", profit)
+    st = _load("\n".join(rows) + "\n")
+    assert not st.skipped
+    assert st.trades["profit"].tolist() == [-12.5, 1275.0, -2.25, 12.5]
+    assert st.trades["commission"].tolist() == [3.5, 3.5, -3.5, 0.0]
+
+
+def test_decimal_comma_money_with_a_currency_sign_in_a_semicolon_file():
+    text = _us(("2024-01-10 10:00", "2024-01-10 10:05")).replace(",", ";").replace("-3.50", "-3,50 €")
+    text = text.replace("63.00", "1.063,00 €").replace("1.10412", "1,10412").replace("1.10538", "1,10538")
+    st = _load(text)
+    assert st.trades["profit"].tolist() == [1063.0] and st.trades["commission"].tolist() == [-3.5]
+
+
+# --- messages ---------------------------------------------------------------------------------------------------
+
+def test_pending_orders_are_orders_not_unreadable_rows():
+    text = EA_CSV + "1005,2024.01.10 09:00,buy limit,0.10,EURUSD,1.0700,0,0,2024.01.11 09:00,0,0,0,0,\n"
+    text += "1006,2024.01.10 09:30,Sell Stop,0.20,GBPUSD,1.2500,0,0,,0,0,0,0,\n"
+    st = _load(text)
+    assert not st.skipped and len(st.trades) == 2
+    o = st.orders
+    assert o["ticket"].tolist() == [1005, 1006] and o["order_type"].tolist() == ["buy limit", "sell stop"]
+    assert o["state"].tolist() == ["cancelled", "working"]
+    assert any("2 CSV row(s) are pending orders" in w for w in st.warnings)
+    assert not any("could not be read" in w for w in st.warnings)
+
+
+def test_columns_found_are_the_files_own_headers():
+    text = "Ticket,Time,Type,Size,Item,Price,Time,Price,Profit\n1,2024.01.05 10:22,buy,0.1,EURUSD,1.1,x,1.2,5\n"
+    with pytest.raises(ImportFailed) as info:
+        _load(text)
+    assert "'Price', 'Time', 'Price'" in info.value.message and "Price.1" not in info.value.message
+
+
+# --- fees and net profit ----------------------------------------------------------------------------------------
+
+def test_fees_are_commission_when_the_file_has_no_commission_column():
+    st = _load(_us(("2024-01-10 10:00", "2024-01-10 10:05")).replace("Commission", "Fees"))
+    assert st.trades["commission"].tolist() == [-3.5] and st.trades["taxes"].tolist() == [0.0]
+    lines = _us(("2024-01-10 10:00", "2024-01-10 10:05")).splitlines()
+    st = _load(f"{lines[0]},Fees\n{lines[1]},-0.25\n")
+    assert st.trades["commission"].tolist() == [-3.5] and st.trades["taxes"].tolist() == [-0.25]
+
+
+def test_a_net_profit_column_has_the_fees_added_back_and_says_so():
+    text = _us(("2024-01-10 10:00", "2024-01-10 10:05")).replace("Commission", "Fees").replace("Profit", "Net P&L")
+    st = _load(text)
+    t = st.trades
+    assert t["profit"].tolist() == [66.5]  # 63.00 after 3.50 fees
+    assert (t["profit"] + t["commission"]).tolist() == [63.0]  # the net result is not charged twice
+    assert any("'Net P&L' is a net profit" in w and "'Fees'" in w for w in st.warnings)
+    # A gross profit column wins over a net one, and nothing is added back.
+    lines = _us(("2024-01-10 10:00", "2024-01-10 10:05")).splitlines()
+    st = _load(f"{lines[0]},Net profit\n{lines[1]},59.50\n")
+    assert st.trades["profit"].tolist() == [63.0] and not any("net profit" in w for w in st.warnings)

@@ -87,3 +87,31 @@ def test_decode(data, expected):
 
 def test_clean_collapses_every_space():
     assert text.clean("\u00a0 a\u3000\u3000b\t\r\n") == "a b"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("1,275.00", 1275.0),
+        ("-1,234,567.5", -1234567.5),
+        ("$12.50", 12.5),
+        ("-$12.50", -12.5),
+        ("12.50 €", 12.5),
+        ("USD 12.50", 12.5),
+        ("12.50USD", 12.5),
+        ("(12.50)", -12.5),
+        ("($1,275.00)", -1275.0),
+        ("23.50 (0.78%)", 23.5),
+        ("1,2", math.nan),
+        ("12,50", math.nan),
+        ("EURUSD", math.nan),
+        ("USD", math.nan),
+        ("-(12.50)", math.nan),
+    ],
+)
+def test_spreadsheet_money(raw, expected):
+    for got in (text.parse_number(raw), text.parse_numbers([raw])[0]):
+        if math.isnan(expected):
+            assert math.isnan(got)
+        else:
+            assert got == pytest.approx(expected)
