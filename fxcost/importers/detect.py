@@ -35,6 +35,9 @@ def identify(data: bytes, path: str = "") -> tuple[str, str | None]:
         UnsupportedReport: a file of a known kind that holds no trade history.
     """
     if _BLANK.fullmatch(data):
+        if path.lower().endswith((".csv", ".txt", ".tsv")):  # a trade list from a journal or script, not MetaTrader
+            raise ImportFailed(path, "This CSV file is empty. Export the trade list again from the tool that wrote it "
+                               "(a first line naming the columns, then one line per trade).")
         raise ImportFailed(path, "The file is empty. " + HOW_TO_EXPORT)
     head = data[:16]
     if head.startswith(b"%PDF"):

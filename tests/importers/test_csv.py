@@ -362,3 +362,9 @@ def test_a_net_profit_column_has_the_fees_added_back_and_says_so():
     lines = _us(("2024-01-10 10:00", "2024-01-10 10:05")).splitlines()
     st = _load(f"{lines[0]},Net profit\n{lines[1]},59.50\n")
     assert st.trades["profit"].tolist() == [63.0] and not any("net profit" in w for w in st.warnings)
+
+
+def test_an_empty_csv_is_called_an_empty_csv():
+    with pytest.raises(ImportFailed) as exc:
+        load_bytes(b"", "journal.csv")
+    assert "This CSV file is empty" in exc.value.message and "MetaTrader" not in exc.value.message
