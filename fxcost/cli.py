@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="COLUMN=HEADER",
         help="for CSV files: which header holds a column, e.g. --csv-map open_time='Time'",
     )
+    parser.add_argument("--csv-dates", choices=("dmy", "mdy"), default=None,
+                        help="how a CSV writes dates like 01/03/2024: dmy (3 January) or mdy (1 March); by default "
+                        "fxcost decides from the dates and warns when they are ambiguous")
     parser.add_argument("--currency", type=_currency, metavar="CCY",
                         help="account currency of files that print none (CSV trade lists, some tester reports), "
                         "e.g. EUR; a file that prints its own keeps it (default USD)")
@@ -162,7 +165,7 @@ def report(argv: list[str]) -> int:
         print(f"fxcost: {exc}", file=sys.stderr)
         return 2
     try:
-        portfolio = import_files(args.files, csv_mapping=mapping, currency=args.currency)
+        portfolio = import_files(args.files, csv_mapping=mapping, currency=args.currency, csv_date_order=args.csv_dates)
     except FxCostError as exc:
         print(f"fxcost: {exc}", file=sys.stderr)
         return 2

@@ -269,3 +269,22 @@ def test_ib_lines_name_the_converted_currency_and_cents_round_half_away_from_zer
     assert lines[1].endswith("1 trade, 1 lot, earnings 2.69, passed back 1.34 (50%), keeps 1.35")
     assert json_summary.money_text(2.6849999999999996) == "2.69" == json_summary.money_text(2.685)
     assert json_summary.render_ib({"ib": None}) == []
+
+
+def test_csv_dates_option_decides_ambiguous_day_month_dates(tmp_path, capsys):
+    path = tmp_path / "amb.csv"
+    path.write_text("Open Time,Close Time,Type,Lots,Symbol,Profit\n"
+                    "01/03/2024 10:00,01/03/2024 12:00,buy,0.1,EURUSD,5\n"
+                    "02/03/2024 10:00,02/03/2024 12:00,buy,0.1,EURUSD,5\n")
+
+    def months(*extra) -> tuple[list[str], list[str]]:
+        out = tmp_path / "s.json"
+        assert cli.main(["report", str(path), "--json", str(out), "-q", *extra]) == 0
+        doc = json.loads(out.read_text())
+        return [m["month"] for m in doc["by_month"]], doc["warnings"]
+
+    guessed, warnings = months()
+    assert any("--csv-dates" in w for w in warnings)
+    assert months("--csv-dates", "mdy")[0] == ["2024-01", "2024-02"]
+    forced, warnings = months("--csv-dates", "dmy")
+    assert forced == ["2024-03"] and not any("ambiguous" in w for w in warnings)

@@ -29,11 +29,12 @@ MAX_FILE_BYTES = 1_000_000_000
 
 
 def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None,
-              csv_currency: str | None = None) -> Statement:
+              csv_currency: str | None = None, csv_date_order: str | None = None) -> Statement:
     """Import one file, whatever its kind, into a :class:`Statement`.
 
-    ``csv_mapping`` and ``csv_currency`` are for CSV trade lists: the columns fxcost cannot name itself and the
-    account currency, which a CSV never prints.
+    ``csv_mapping``, ``csv_currency`` and ``csv_date_order`` are for CSV trade lists: the columns fxcost cannot
+    name itself, the account currency (a CSV never prints it) and how dates like 01/03/2024 are written ("dmy" or
+    "mdy"; by default fxcost decides from the dates and says so when they are ambiguous).
 
     Raises:
         ImportFailed: with a specific message when the file cannot be imported.
@@ -55,14 +56,14 @@ def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None,
         box = [p.read_bytes()]
     except OSError as exc:
         raise ImportFailed(path, f"The file cannot be read: {exc.strerror or exc}.") from exc
-    return _load(box, path, csv_mapping, csv_currency)
+    return _load(box, path, (csv_mapping, csv_currency, csv_date_order))
 
 
 def load_bytes(data: bytes, path: str = "", *, csv_mapping: Mapping[str, str] | None = None,
-               csv_currency: str | None = None) -> Statement:
+               csv_currency: str | None = None, csv_date_order: str | None = None) -> Statement:
     """Import a file's content (``path`` is only used in messages and the ``source`` column)."""
     st = _load_streamed(io.BytesIO(data), len(data), path)
-    return st if st is not None else _load([data], path, csv_mapping, csv_currency)
+    return st if st is not None else _load([data], path, (csv_mapping, csv_currency, csv_date_order))
 
 
 #: Bytes looked at to tell whether a file is read as a stream: enough for :func:`identify`'s probe of the
@@ -92,8 +93,8 @@ def _load_streamed(stream: BinaryIO, size: int, path: str) -> Statement | None:
     return _drop_implausible(_guard(lambda: mt5_html.read_chunks(tx.decode_pieces(stream, size, codec), path), path))
 
 
-def _load(box: list[bytes], path: str, csv_mapping: Mapping[str, str] | None, csv_currency: str | None) -> Statement:
-    """Import the bytes in ``box`` (taken out of it).
+def _load(box: list[bytes], path: str, csv: tuple) -> Statement:
+    """Import the bytes in ``box`` (taken out of it); ``csv`` is load_file's (mapping, currency, date order).
 
     The bytes and the decoded text are passed on in a one-item list and popped by the callee, so
     that no frame up the stack keeps them: the HTML readers then hold the only reference to the
@@ -106,7 +107,6 @@ def _load(box: list[bytes], path: str, csv_mapping: Mapping[str, str] | None, cs
         del data  # the text is all a text reader needs
     doc = [text or ""]
     del text
-    csv = (csv_mapping, csv_currency)
     return _drop_implausible(_guard(lambda: _reader(kind, doc, data if kind == "xlsx" else b"", path, *csv), path))
 
 
@@ -121,7 +121,7 @@ def _guard(read: Callable[[], Statement], path: str) -> Statement:
 
 
 def _reader(kind: str, doc: list[str], data: bytes, path: str, csv_mapping: Mapping[str, str] | None,
-            csv_currency: str | None) -> Statement:
+            csv_currency: str | None, csv_date_order: str | None) -> Statement:
     """The reader for ``kind`` on the text in ``doc`` (popped) or, for XLSX, the bytes."""
     if kind == "mt4_html":
         from fxcost.importers import mt4_html
@@ -142,7 +142,7 @@ def _reader(kind: str, doc: list[str], data: bytes, path: str, csv_mapping: Mapp
     if kind == "csv":
         from fxcost.importers import csv_table
 
-        return csv_table.read(doc.pop(), path, csv_mapping, csv_currency)
+        return csv_table.read(doc.pop(), path, csv_mapping, csv_currency, csv_date_order)
     raise ImportFailed(path, f"No reader for files of kind {kind!r}.")
 
 

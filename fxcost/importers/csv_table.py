@@ -511,7 +511,7 @@ def _read_times(opened: pd.Series, closed: pd.Series, date_order: str | None = N
                     f"day/month/year and month/day/year. fxcost read them as {chosen} ({why}), so "
                     f"{example!r} is {sample}. If they are {other}, the trades' dates and "
                     "holds are wrong: format the date columns as ISO dates (yyyy-mm-dd hh:mm:ss) and save the "
-                    "CSV again.")
+                    "CSV again (on the command line: --csv-dates dmy or mdy).")
     open_time = _epoch(opened, _compose(p_open, day_first))
     close_time = _epoch(closed, _compose(p_close, day_first))
     return open_time, close_time, note
