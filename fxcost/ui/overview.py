@@ -72,7 +72,6 @@ ACCOUNT_COLUMNS = [
     ("swap", "Swap", "money"), ("rebate", "Rebate", "money", "Under the main program"),
     ("net_after_rebate", "Net after rebate", "money"),
     ("cost_per_lot_after", "Cost/lot after rebate", "money", "Transaction cost after rebate / Σ lots"),
-    ("win_rate", "Win rate", "pct", "Winning trades / trades with non-zero Profit"),
 ]
 
 #: Most columns of cards, and the space between cards (pixels).

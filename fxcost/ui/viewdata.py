@@ -135,19 +135,19 @@ def overview_figures(result: AnalysisResult) -> dict:
 
 #: Columns of the per-account table, as aggregate.total names them.
 ACCOUNT_FIGURES = ("trades", "lots", "broker_net", "spread_cost", "commission", "taxes", "swap", "rebate",
-                   "net_after_rebate", "cost_per_lot_after", "win_rate")
+                   "net_after_rebate", "cost_per_lot_after")
 
 
 def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
     """One row per account with trades, each in its own currency (the merged figures may be converted);
     None when there is only one account."""
-    rows = [{"account": a.book.label, "currency": a.currency, **aggregate.total(a.trades)[list(ACCOUNT_FIGURES)]}
+    # The login alone keeps the table narrow (the heading above the cards names each account in full).
+    rows = [{"account": a.book.account.login or a.book.label, "currency": a.currency,
+             **aggregate.total(a.trades)[list(ACCOUNT_FIGURES)]}
             for a in result.accounts if len(a.trades)]
     if len(result.accounts) < 2 or not rows:
         return None
-    frame = pd.DataFrame(rows)
-    frame["win_rate"] = frame["win_rate"] * 100.0
-    return frame
+    return pd.DataFrame(rows)
 
 
 def _time_series(t: pd.DataFrame, include_swap: bool = False) -> tuple[list[Series], list[Series]]:

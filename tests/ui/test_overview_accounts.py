@@ -20,7 +20,7 @@ def test_several_accounts_get_a_row_each_in_their_own_currency(qtbot, window, tm
     col = {c[0]: i for i, c in enumerate(model.columns)}
     for row in range(2):
         label = model.text(row, col["account"])
-        a = next(a for a in result.accounts if a.book.label == label)
+        a = next(a for a in result.accounts if a.book.account.login == label)
         assert model.text(row, col["currency"]) == a.currency
         assert model.text(row, col["trades"]) == f"{len(a.trades):,}"
         assert model.text(row, col["net_after_rebate"]) == f"{a.trades['net_after_rebate'].sum():,.2f}"
