@@ -397,6 +397,7 @@ class BarChart(_Chart):
     def __init__(self, title: str, y_label: str, parent=None):
         self.axis = pg.AxisItem(orientation="bottom")
         super().__init__(title, y_label, {"bottom": self.axis}, parent)
+        self.item.showGrid(x=False, y=True, alpha=0.25)  # a vertical grid line would run through every bar
         self.item.setMouseEnabled(x=True, y=False)
         self.bars: list[pg.BarGraphItem] = []
         self.marker: pg.PlotDataItem | None = None

@@ -16,6 +16,9 @@ from fxcost.ui.charts import BarChart
 from fxcost.ui.frame_model import FitSplitter, FrameModel, fit_columns
 from fxcost.ui.viewdata import Bars, fill_months
 
+#: Widest the client column gets before a name wraps onto more lines (pixels): the money columns come first.
+CLIENT_WIDTH = 130
+
 TABLES = (("by_client", "By client"), ("by_month", "By month"), ("by_client_month", "By client and month"))
 
 VALUES = [
@@ -31,9 +34,10 @@ VALUES = [
 
 
 def _columns(key: str) -> list[tuple]:
-    keys = {"by_client": [("account", "Client account", "text")],
+    client = [("client", "Client account", "text", "Login, and the account holder's name as the statement prints it")]
+    keys = {"by_client": client,
             "by_month": [("month", "Month", "text")],
-            "by_client_month": [("account", "Client account", "text"), ("month", "Month", "text")]}[key]
+            "by_client_month": [*client, ("month", "Month", "text")]}[key]
     return keys + VALUES
 
 
@@ -74,7 +78,7 @@ class IBView(QWidget):
 
     def _show_table(self, index: int) -> None:
         self.table.setModel(self.models[TABLES[max(0, index)][0]])
-        fit_columns(self.table)
+        fit_columns(self.table, widest_text=CLIENT_WIDTH)
         self.splitter.fit()
 
     def model(self) -> FrameModel:
@@ -84,7 +88,7 @@ class IBView(QWidget):
         self.rollup = views.ib
         for key, model in self.models.items():
             model.set_frame(views.ib[key] if views.ib else None)
-        fit_columns(self.table)
+        fit_columns(self.table, widest_text=CLIENT_WIDTH)
         self.splitter.fit()
         ccy = views.result.currency
         self.chart.set_currency(ccy)

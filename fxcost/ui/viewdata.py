@@ -313,7 +313,14 @@ def _ib(result: AnalysisResult, ib_program, repriced: dict | None = None) -> tup
     shares = program.client_shares if program.client_shares else (program.client_share_pct or 0.0)
     note = "" if (program.client_shares or program.client_share_pct is not None) else \
         "The program passes nothing back to clients (no client_share_pct)."
-    return ib.ib_rollup(priced, shares), program.name, note
+    rollup = ib.ib_rollup(priced, shares)
+    # The client as a person reads it: the login and the name the statement prints (the Total row keeps "Total").
+    names = {a.account_id: a.book.account.name for a in result.accounts if a.book.account.name}
+    for key in ("by_client", "by_client_month"):
+        table = rollup[key]
+        logins = table["account"].astype(str)
+        table.insert(1, "client", [f"{k} ({names[k]})" if k in names else k for k in logins])
+    return rollup, program.name, note
 
 
 def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[float, str], None] | None = None,

@@ -372,3 +372,13 @@ def test_statement_rebate_line_converts_accounts_in_other_currencies(tmp_path):
     views = viewdata.prepare(result)
     line = {s.name: s for s in views.rebates}["Rebate rows in the statement"]
     assert line.y[-1] == pytest.approx(result.received_rebate)
+
+
+def test_bar_charts_have_no_vertical_grid_through_their_bars(qtbot):
+    from fxcost.ui.charts import BarChart, XYChart
+
+    bars, lines = BarChart("b", "money"), XYChart("x", "pips", "money")
+    qtbot.addWidget(bars)
+    qtbot.addWidget(lines)
+    assert not bars.item.getAxis("bottom").grid and bars.item.getAxis("left").grid
+    assert lines.item.getAxis("bottom").grid  # a line chart keeps its vertical grid

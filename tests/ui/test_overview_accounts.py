@@ -31,3 +31,12 @@ def test_several_accounts_get_a_row_each_in_their_own_currency(qtbot, window, tm
 def test_one_account_has_no_per_account_table(loaded):
     assert not loaded.overview.accounts.isVisibleTo(loaded.overview)
     assert loaded.views.accounts is None
+
+
+def test_the_ib_table_names_each_client_beside_the_login(loaded):
+    model = loaded.ib.models["by_client"]
+    col = {c[0]: i for i, c in enumerate(model.columns)}
+    account = loaded.views.result.accounts[0]
+    assert account.book.account.name
+    assert model.text(0, col["client"]) == f"{account.account_id} ({account.book.account.name})"
+    assert model.text(model.rowCount() - 1, col["client"]) == "Total"
