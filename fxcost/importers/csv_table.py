@@ -156,7 +156,7 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currenc
 
     side_text = col["side"].str.lower()
     decimal_comma = _decimal_comma(sep, col)
-    num = {name: _numbers(col[name], decimal_comma) for name in
+    num = {name: _numbers(col[name], decimal_comma, name in _SIZES) for name in
            ("lots", "open_price", "close_price", "sl", "tp", "commission", "taxes", "swap", "profit", "ticket", "magic")
            if name in col}
     open_time, close_time, date_note = _read_times(col["open_time"], col["close_time"], date_order)
@@ -167,10 +167,21 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currenc
     side = side_text.map(_SIDE_VALUES)
     is_pending = side_text.str.replace(r"[^a-z]", "", regex=True).isin(_PENDING) & ~is_cash
     status = col.get("status", pd.Series([""] * n)).str.lower()
+    # A pending order that was filled is a trade: its status says so, or it made or lost money.
+    filled = is_pending & (status.isin(_FILLED) | pd.Series(np.isfinite(num["profit"]) & (num["profit"] != 0)))
+    if filled.any():
+        side = side.where(~filled, side_text.str.split().str[0].map(_SIDE_VALUES))
+        is_pending = is_pending & ~filled
     is_open = (status == "open") | ((close_time.isna()) & (col["close_time"] == "")) & ~is_cash
     valid_trade = side.notna() & ~is_cash & open_time.notna() & np.isfinite(num["lots"]) & np.isfinite(num["profit"])
     is_trade = valid_trade & ~is_open & close_time.notna()
 
+    for name in ("commission", "taxes"):  # charges printed as positive amounts (MetaTrader books them negative)
+        values = num.get(name)
+        if values is not None and (values[np.isfinite(values)] > 0).any() and not (values < 0).any():
+            num[name] = -values
+            notes.append(f"The {_shown(columns[name], raw.columns)!r} column holds only positive amounts: they are "
+                         "taken as charges (negative, as MetaTrader books them).")
     if "profit" in columns and _key(columns["profit"]) in NET_PROFIT and ({"commission", "taxes"} & set(num)):
         inside = np.nan_to_num(num.get("commission", 0.0)) + np.nan_to_num(num.get("taxes", 0.0))
         num["profit"] = np.where(is_cash.to_numpy(), num["profit"], num["profit"] - inside)
@@ -393,13 +404,21 @@ def _map_columns(headers: list[str], mapping: Mapping[str, str] | None, path: st
     return columns
 
 
-def _numbers(values: pd.Series, decimal_comma: bool) -> np.ndarray:
+#: Statuses of a pending-order row that was filled (the row is then a trade).
+_FILLED = frozenset({"filled", "closed", "executed", "done"})
+
+#: Columns of sizes and prices: "147,123" there is a price with a decimal comma sooner than 147 thousand.
+_SIZES = frozenset({"lots", "open_price", "close_price", "sl", "tp"})
+
+
+def _numbers(values: pd.Series, decimal_comma: bool, sizes: bool = False) -> np.ndarray:
+    """A column's numbers; ``sizes`` (lots, prices) take thousands commas only before a decimal point."""
     if decimal_comma:
         # European spreadsheets: "1.234,56", "-0,35" or "12,50 €" (dots are then thousands separators).
         mask = values.str.fullmatch(r"[^,]*\d,\d+[^\d,.]*").fillna(False)
         fixed = values.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         values = values.where(~mask, fixed)
-    return parse_numbers(values)
+    return parse_numbers(values, thousands_need_point=sizes)
 
 
 def _decimal_comma(sep: str, col: dict[str, pd.Series]) -> bool:

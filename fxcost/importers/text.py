@@ -11,6 +11,8 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
+from fxcost.symbols import CURRENCIES
+
 #: Fallback code pages for 8-bit MT4 files that are not UTF-8, tried in this order.
 #: GBK before cp1252 because cp1252 decodes almost anything (into mojibake).
 DEFAULT_CODEPAGES = ("gbk", "cp1252")
@@ -22,11 +24,17 @@ _SPACE_RE = re.compile(f"[{_SPACES}]+")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 # Spreadsheet and journal money: a currency sign or code before or after the number ("$12.50", "12.50€",
 # "USD12.50" once spaces are gone), accounting negatives "(12.50)" and thousands commas "1,275.00".
-_CURRENCY = r"(?:US\$|[$€£¥₽₹₩]|[A-Z]{3})"
-_LEADING_CURRENCY = re.compile(rf"^([+-]?){_CURRENCY}")
+# Codes are the real ones only, so a symbol such as NAS100 or GER30 never reads as a number.
+_CODES = "|".join(sorted(c for c in CURRENCIES if not c.startswith("X")))
+_CURRENCY = rf"(?:US\$|[$€£¥₽₹₩]|(?:{_CODES}))"
+_LEADING_CURRENCY = re.compile(rf"^([+-]?){_CURRENCY}(?=[\d.(])")
 _TRAILING_CURRENCY = re.compile(rf"(?<=[\d.%]){_CURRENCY}$")
-_ACCOUNTING_NEGATIVE = re.compile(r"^\(([^()]*)\)$")
-_THOUSANDS_COMMAS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_ACCOUNTING_NEGATIVE = re.compile(r"^\(([^()%]*\d[^()%]*)\)$")  # not "(0.78%)", a printed share
+# "1,275.00" or "12,345": the first group never starts with 0 ("0,100" is a decimal comma, not 100).
+_THOUSANDS_COMMAS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
+#: The same with a decimal point after the groups: the only thousands a lots or price column may hold
+#: ("147,123" there is more likely a price with a decimal comma).
+_THOUSANDS_WITH_POINT = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+\.\d+$")
 
 
 def decode(data: bytes, codepages: tuple[str, ...] = DEFAULT_CODEPAGES) -> str:
@@ -137,18 +145,27 @@ def parse_number(text: str | float | int | None) -> float:
     return float("nan")
 
 
-def parse_numbers(values: list | pd.Series) -> np.ndarray:
-    """Vectorised :func:`parse_number` over many cells (NaN where a cell is not a number)."""
+def parse_numbers(values: list | pd.Series, thousands_need_point: bool = False) -> np.ndarray:
+    """Vectorised :func:`parse_number` over many cells (NaN where a cell is not a number).
+
+    Plain numbers are converted at C speed; only the cells that are not go through the spreadsheet rules
+    (currency, accounting negatives, thousands commas). ``thousands_need_point``: thousands commas only with a
+    decimal point after them (lots and prices).
+    """
     series = pd.Series(values, dtype=object)
     if len(series) == 0:
         return np.zeros(0, dtype="float64")
     text = series.astype(str).str.replace(_SPACE_RE, "", regex=True)
-    text = text.str.replace(_ACCOUNTING_NEGATIVE, r"-\1", regex=True)
-    text = text.str.replace(_LEADING_CURRENCY, r"\1", regex=True).str.replace(_TRAILING_CURRENCY, "", regex=True)
-    text = text.str.split("(", n=1).str[0].str.rstrip("%")
-    thousands = text.str.match(_THOUSANDS_COMMAS)
-    text = text.where(~thousands, text.str.replace(",", "", regex=False))
     out = pd.to_numeric(text, errors="coerce")
+    rest = out.isna() & (text != "") & (text.str.lower() != "nan")
+    if rest.any():
+        t = text[rest]
+        t = t.str.replace(_ACCOUNTING_NEGATIVE, r"-\1", regex=True)
+        t = t.str.replace(_LEADING_CURRENCY, r"\1", regex=True).str.replace(_TRAILING_CURRENCY, "", regex=True)
+        t = t.str.split("(", n=1).str[0].str.rstrip("%")
+        grouped = t.str.match(_THOUSANDS_WITH_POINT if thousands_need_point else _THOUSANDS_COMMAS)
+        t = t.where(~grouped, t.str.replace(",", "", regex=False))
+        out = out.where(~rest, pd.to_numeric(t, errors="coerce").reindex(out.index))
     # Cells that already were numbers (XLSX) keep their value.
     numeric = series.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
     if numeric.any():

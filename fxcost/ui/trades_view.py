@@ -176,6 +176,9 @@ class TradesView(QWidget):
         self.table.setColumnHidden(self.model.column_index("currency"), not self.model.converted)
         self.currency_note.setVisible(self.model.converted)
         self.native.setVisible(self.model.converted)
+        self.native.blockSignals(True)  # the model may have dropped native mode (one currency): follow it
+        self.native.setChecked(self.model.native)
+        self.native.blockSignals(False)
         self._update_currency_note()
         self.apply_filter()
 

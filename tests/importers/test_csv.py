@@ -1,5 +1,7 @@
 """CSV trade lists: delimiters, header synonyms, user mapping, bad rows listed."""
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -368,3 +370,45 @@ def test_an_empty_csv_is_called_an_empty_csv():
     with pytest.raises(ImportFailed) as exc:
         load_bytes(b"", "journal.csv")
     assert "This CSV file is empty" in exc.value.message and "MetaTrader" not in exc.value.message
+
+
+def test_fees_printed_positive_beside_a_net_profit_are_charges():
+    text = ("Ticket,Open Time,Close Time,Type,Volume,Symbol,Fees,Net P&L\n"
+            "1,2024-03-04 10:00:00,2024-03-04 11:00:00,buy,1.00,EURUSD,3.50,96.50\n")
+    t = _load(text).trades
+    assert t.loc[0, "commission"] == pytest.approx(-3.5) and t.loc[0, "profit"] == pytest.approx(100.0)
+    st = _load(text.replace(",3.50,", ",-3.50,"))  # the same charge printed negative reads the same
+    assert st.trades.loc[0, "profit"] == pytest.approx(100.0) and not any("only positive" in w for w in st.warnings)
+
+
+def test_a_lots_cell_with_a_leading_zero_group_is_not_thousands():
+    text = ('Ticket,Open Time,Close Time,Type,Volume,Symbol,Commission,Profit\n'
+            '1,2024-03-04 10:00:00,2024-03-04 11:00:00,buy,"0,100",EURUSD,-3,22\n'
+            '2,2024-03-04 12:00:00,2024-03-04 13:00:00,buy,0.1,EURUSD,-3,22\n')
+    st = _load(text)
+    assert st.trades["lots"].tolist() == [0.1]  # "0,100" is not 100 lots: the row is skipped with its reason
+    assert [s.reason for s in st.skipped] == ["volume '0,100' is not a number"]
+
+
+def test_a_price_with_a_comma_is_not_read_as_thousands_in_a_tab_file():
+    text = ("Ticket\tOpen Time\tClose Time\tType\tVolume\tSymbol\tOpen Price\tClose Price\tCommission\tProfit\n"
+            "1\t2024-03-04 10:00:00\t2024-03-04 11:00:00\tbuy\t1\tUSDJPY\t147,123\t147,456\t-3\t222\n")
+    t = _load(text).trades
+    assert not (t["open_price"] > 1000).any()  # never 147123
+
+
+def test_a_pending_type_row_that_was_filled_is_a_trade():
+    text = ("Ticket,Open Time,Close Time,Type,Volume,Symbol,Open Price,Close Price,Commission,Profit,Status\n"
+            "1,2024-03-04 10:00:00,2024-03-04 11:00:00,Buy Limit,1.00,EURUSD,1.08000,1.08100,-7,100.00,Filled\n"
+            "2,2024-03-05 10:00:00,2024-03-05 11:00:00,sell stop,1.00,EURUSD,1.08000,,0,0,Cancelled\n")
+    st = _load(text)
+    assert st.trades["ticket"].tolist() == [1] and st.trades.loc[0, "side"] == "buy"
+    assert st.trades.loc[0, "profit"] == 100.0
+    assert len(st.orders) == 1 and st.orders.iloc[0]["ticket"] == 2
+
+
+def test_symbol_like_text_is_not_a_number():
+    from fxcost.importers.text import parse_number, parse_numbers
+
+    for text in ("NAS100", "GER30", "USD-5", "(0.78%)"):
+        assert math.isnan(parse_number(text)) and math.isnan(parse_numbers([text])[0]), text

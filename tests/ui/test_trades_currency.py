@@ -60,4 +60,9 @@ def test_mixed_accounts_show_the_currency_column_in_the_view(qtbot, window):
     window.trades.set_frame(frame, {"7": ("USD", 1.0), "8": ("USD", 1.0)}, "USD")
     assert window.trades.table.isColumnHidden(window.trades.model.column_index("currency"))
     assert not view.native.isVisibleTo(view) and not view.model.native
+    # Mixed again: the box shows what the model does (converted), and ticking it switches again.
+    view.set_frame(frame, {"7": ("EUR", 1.05), "8": ("USD", 1.0)}, "USD")
+    assert not view.native.isChecked() and not view.model.native
+    view.native.setChecked(True)
+    assert view.model.native
 
