@@ -26,14 +26,14 @@ def import_files(
     is_cancelled: Callable[[], bool] | None = None,
     csv_mapping: Mapping[str, str] | None = None,
     currency: str | Mapping[str, str] | None = None,
-    csv_date_order: str | None = None,
+    csv_date_order: str | Mapping[str, str] | None = None,
 ) -> Portfolio:
     """Import every file, merge them into accounts, reconcile each file.
 
     A file that fails is recorded in ``Portfolio.failures`` with its message; the others
     still import. ``currency`` is the account currency of files that print none (CSV trade lists):
-    one code for all, or a code per path. ``csv_date_order`` ("dmy"/"mdy") forces how a CSV's dates like 01/03/2024
-    read. Raises ImportCancelled when ``is_cancelled()`` turns true between files.
+    one code for all, or a code per path. ``csv_date_order`` ("dmy"/"mdy", for all or per path) forces how a
+    CSV's dates like 01/03/2024 read. Raises ImportCancelled when ``is_cancelled()`` turns true between files.
     """
     paths = [str(p) for p in paths]
     statements = []
@@ -45,7 +45,8 @@ def import_files(
             progress(i / max(1, len(paths)), f"Reading {Path(path).name}")
         try:
             ccy = currency.get(path) if isinstance(currency, Mapping) else currency
-            statements.append(load_file(path, csv_mapping=csv_mapping, csv_currency=ccy, csv_date_order=csv_date_order))
+            order = csv_date_order.get(path) if isinstance(csv_date_order, Mapping) else csv_date_order
+            statements.append(load_file(path, csv_mapping=csv_mapping, csv_currency=ccy, csv_date_order=order))
         except ImportFailed as exc:
             log.warning("import failed: %s", exc)
             failures.append((path, exc.message))
@@ -68,6 +69,7 @@ def run(
     is_cancelled: Callable[[], bool] | None = None,
     csv_mapping: Mapping[str, str] | None = None,
     currency: str | Mapping[str, str] | None = None,
+    csv_date_order: str | Mapping[str, str] | None = None,
 ):
     """Import ``paths`` and analyse them: the whole job behind the GUI's Open and the CLI's report."""
     from fxcost.analysis.engine import analyse
@@ -77,7 +79,7 @@ def run(
             progress(frac * 0.8, msg)
 
     portfolio = import_files(paths, progress=scaled, is_cancelled=is_cancelled, csv_mapping=csv_mapping,
-                             currency=currency)
+                             currency=currency, csv_date_order=csv_date_order)
     if is_cancelled and is_cancelled():
         raise ImportCancelled("Import cancelled.")
     if progress:

@@ -404,6 +404,11 @@ def _map_columns(headers: list[str], mapping: Mapping[str, str] | None, path: st
     return columns
 
 
+#: How the warning about day/month dates that read both ways begins (the app offers the other reading on it).
+AMBIGUOUS_DATES = "The CSV's dates are ambiguous:"
+#: The two readings of such dates, by their ``date_order`` name.
+DATE_ORDERS = {"dmy": "day/month/year", "mdy": "month/day/year"}
+
 #: Statuses of a pending-order row that was filled (the row is then a trade).
 _FILLED = frozenset({"filled", "closed", "executed", "done"})
 
@@ -526,7 +531,7 @@ def _read_times(opened: pd.Series, closed: pd.Series, date_order: str | None = N
                 why = "the times use AM/PM, as month/day/year dates usually do"
             else:
                 why = "no trade tells the two apart"
-            note = (f"The CSV's dates are ambiguous: every one (e.g. {example!r}) fits both "
+            note = (f"{AMBIGUOUS_DATES} every one (e.g. {example!r}) fits both "
                     f"day/month/year and month/day/year. fxcost read them as {chosen} ({why}), so "
                     f"{example!r} is {sample}. If they are {other}, the trades' dates and "
                     "holds are wrong: format the date columns as ISO dates (yyyy-mm-dd hh:mm:ss) and save the "

@@ -8,6 +8,7 @@ from urllib.parse import quote, unquote
 
 from PySide6.QtWidgets import QTextBrowser
 
+from fxcost.importers.csv_table import AMBIGUOUS_DATES, DATE_ORDERS
 from fxcost.model import FORMATS
 from fxcost.portfolio import Portfolio
 from fxcost.report import json_summary
@@ -17,6 +18,8 @@ LABELS = {"closed_pl": "Closed trade P/L", "total_net_profit": "Total net profit
           "Rebate-like cash rows", "broker_net": "Net (balance change)", "taxes": "Taxes / fees"}
 #: Link target of "Set the account currency…" under a CSV file; the file's path follows, URL-quoted.
 CURRENCY_LINK = "fxcost-currency:"
+#: Link target of "Read them as …" under a CSV with day/month dates: the date order, ":", the file's quoted path.
+DATES_LINK = "fxcost-dates:"
 #: Keys that count things: shown without decimals.
 COUNTS = ("trades", "deals", "positions", "orders")
 
@@ -31,8 +34,9 @@ def _value(key: str, value) -> str:
     return f"{value:,.0f}" if key in COUNTS else f"{value:,.2f}"
 
 
-def render_html(portfolio: Portfolio) -> str:
-    """The import panel as HTML."""
+def render_html(portfolio: Portfolio, date_orders: dict[str, str] | None = None) -> str:
+    """The import panel as HTML; ``date_orders`` (absolute path -> "dmy"/"mdy") are the CSV date readings the
+    user chose, offered to switch back."""
     doc = json_summary.summary(portfolio)
     esc = html.escape
     parts = ["<h2>Imported files</h2>"]
@@ -45,6 +49,8 @@ def render_html(portfolio: Portfolio) -> str:
         )
         if st.format == "csv" and not a.currency:  # a CSV prints none: the user says which (MainWindow asks)
             parts.append(f"<a href='{CURRENCY_LINK}{quote(st.path)}'>Set the account currency…</a><br>")
+        if st.format == "csv":
+            parts.append(_date_order_line(st, (date_orders or {}).get(os.path.abspath(st.path))))
         parts.append(
             f"{len(st.trades)} closed trades · {len(st.open_positions)} open positions · "
             f"{len(st.orders)} pending orders · {len(st.cash)} cash events</p>"
@@ -82,6 +88,22 @@ def render_html(portfolio: Portfolio) -> str:
     return "".join(parts)
 
 
+def _date_order_line(st, chosen: str | None) -> str:
+    """For a CSV whose day/month dates read both ways: how they were read, and a link to read them the other way."""
+    if chosen in DATE_ORDERS:
+        now = chosen
+        said = "your choice"
+    else:
+        warning = next((w for w in st.warnings if w.startswith(AMBIGUOUS_DATES)), None)
+        if warning is None:
+            return ""
+        now = "dmy" if f"read them as {DATE_ORDERS['dmy']}" in warning else "mdy"
+        said = "fxcost's guess, see the warning below"
+    other = "mdy" if now == "dmy" else "dmy"
+    return (f"Dates read as {DATE_ORDERS[now]} ({said}) · <a href='{DATES_LINK}{other}:{quote(st.path)}'>Read them as "
+            f"{DATE_ORDERS[other]}</a><br>")
+
+
 class ImportPanel(QTextBrowser):
     """Read-only HTML view of the last import."""
 
@@ -92,8 +114,16 @@ class ImportPanel(QTextBrowser):
         self.setOpenLinks(False)  # links are actions (anchorClicked), never pages to load
         self.setHtml("<p>Open a MetaTrader 4/5 history export (File ▸ Open, or drop files on the window).</p>")
 
-    def set_portfolio(self, portfolio: Portfolio) -> None:
-        self.setHtml(render_html(portfolio))
+    def set_portfolio(self, portfolio: Portfolio, date_orders: dict[str, str] | None = None) -> None:
+        self.setHtml(render_html(portfolio, date_orders))
+
+
+def dates_link(url: str) -> tuple[str, str] | None:
+    """(date order, CSV file) of a "Read them as …" link, or None for any other link."""
+    if not url.startswith(DATES_LINK):
+        return None
+    order, _, path = url[len(DATES_LINK):].partition(":")
+    return (order, unquote(path)) if order in DATE_ORDERS else None
 
 
 def currency_link_path(url: str) -> str | None:

@@ -29,7 +29,7 @@ from fxcost.ui import viewdata
 from fxcost.ui.charts import ChartsView
 from fxcost.ui.compare_view import CompareView
 from fxcost.ui.ib_view import IBView
-from fxcost.ui.import_panel import ImportPanel, currency_link_path
+from fxcost.ui.import_panel import ImportPanel, currency_link_path, dates_link
 from fxcost.ui.overview import OverviewView
 from fxcost.ui.settings import Settings
 from fxcost.ui.setup_panel import SetupPanel, SetupState, build_settings
@@ -43,7 +43,8 @@ TABS = (("import", "Import"), ("overview", "Overview"), ("trades", "Trades"), ("
         ("compare", "Compare"), ("ib", "IB"))
 
 
-def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None, csv_mapping=None, currency=None):
+def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None, csv_mapping=None, currency=None,
+             date_order=None):
     """Worker body of Open: import + analyse (fxcost.pipeline.run), then every view's data.
 
     ``publish`` gets the Overview's and the Trades table's data first (viewdata.prepare).
@@ -52,7 +53,7 @@ def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None,
 
     settings = build_settings(state, catalog, cache)
     result = run(files, settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled,
-                 csv_mapping=csv_mapping, currency=currency)
+                 csv_mapping=csv_mapping, currency=currency, csv_date_order=date_order)
     return viewdata.prepare(result, ib_program=catalog.programs.get(state.ib_program),
                             progress=lambda f, m: progress(0.8 + f * 0.2, m), is_cancelled=is_cancelled,
                             publish=publish)
@@ -350,6 +351,8 @@ class MainWindow(QMainWindow):
         files = [str(f) for f in files]
         known = self.settings.csv_currencies()
         currency = {f: known[os.path.abspath(f)] for f in files if os.path.abspath(f) in known}
+        orders = self.settings.csv_date_orders()
+        date_order = {f: orders[os.path.abspath(f)] for f in files if os.path.abspath(f) in orders}
         if self._worker is not None:
             if self._worker_kind != "analyse":
                 return  # one Open at a time; the toolbar button is disabled meanwhile
@@ -359,7 +362,7 @@ class MainWindow(QMainWindow):
         self._open_mapping = csv_mapping
         self._start(Worker(lambda progress, is_cancelled, publish: open_job(files, state, catalog, cache, progress,
                                                                             is_cancelled, publish, csv_mapping,
-                                                                            currency),
+                                                                            currency, date_order),
                            publishes=True), "open", "Importing…")
 
     def _setup_changed(self) -> None:
@@ -507,7 +510,7 @@ class MainWindow(QMainWindow):
         portfolio = views.result.portfolio
         if self._worker_kind == "open":
             self._portfolio = portfolio if portfolio.files else self._portfolio
-            self.summary.set_portfolio(portfolio)
+            self.summary.set_portfolio(portfolio, self.settings.csv_date_orders())
             if portfolio.files:
                 imported = [f.statement.path for f in portfolio.files]
                 more = f" and {len(imported) - 1} more" if len(imported) > 1 else ""
@@ -577,6 +580,16 @@ class MainWindow(QMainWindow):
         path = currency_link_path(url.toString())
         if path is not None:
             self.ask_csv_currency(path)
+        dates = dates_link(url.toString())
+        if dates is not None:
+            self.read_csv_dates(*dates)
+
+    def read_csv_dates(self, order: str, path: str) -> None:
+        """Read the day/month dates of CSV file ``path`` as ``order`` ("dmy"/"mdy"), remember it, open again."""
+        from fxcost.importers.csv_table import DATE_ORDERS
+
+        self.settings.set_csv_date_order(path, order)
+        self._open_again(self._open_mapping, f"Opening again with the dates read as {DATE_ORDERS[order]}…")
 
     def _open_again(self, csv_mapping: dict[str, str] | None, message: str) -> None:
         """Open this Open's files again (with ``csv_mapping``) once no worker runs: at once when none does (a

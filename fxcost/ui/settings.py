@@ -14,8 +14,8 @@ from fxcost import APP_NAME, ORG_NAME
 #: Bumped when keys change; :meth:`Settings.migrate` moves old values over.
 SCHEMA = 1
 MAX_RECENT = 10
-#: CSV files whose account currency is remembered (the most recently answered first).
-MAX_CSV_CURRENCIES = 200
+#: CSV files whose account currency or date order is remembered (the most recently answered first).
+MAX_CSV_CHOICES = 200
 
 
 class Settings:
@@ -117,16 +117,30 @@ class Settings:
     def clear_recent(self) -> None:
         self.q.setValue("files/recent", "[]")
 
-    def csv_currencies(self) -> dict[str, str]:
-        """The account currency the user gave for each CSV file (absolute path -> code): a CSV prints none."""
-        items = self._json("files/csv_currency", {})
+    def _per_file(self, key: str) -> dict[str, str]:
+        items = self._json(key, {})
         return {k: v for k, v in items.items() if isinstance(k, str) and isinstance(v, str)} \
             if isinstance(items, dict) else {}
 
+    def _set_per_file(self, key: str, path: str, value: str) -> None:
+        """Remember ``value`` for the file (most recent first, at most MAX_CSV_CHOICES files)."""
+        path = os.path.abspath(path)
+        items = {path: value, **{k: v for k, v in self._per_file(key).items() if k != path}}
+        self.q.setValue(key, json.dumps(dict(list(items.items())[:MAX_CSV_CHOICES])))
+
+    def csv_currencies(self) -> dict[str, str]:
+        """The account currency the user gave for each CSV file (absolute path -> code): a CSV prints none."""
+        return self._per_file("files/csv_currency")
+
     def set_csv_currency(self, path: str, code: str) -> None:
-        items = {os.path.abspath(path): code, **{k: v for k, v in self.csv_currencies().items()
-                                                 if k != os.path.abspath(path)}}
-        self.q.setValue("files/csv_currency", json.dumps(dict(list(items.items())[:MAX_CSV_CURRENCIES])))
+        self._set_per_file("files/csv_currency", path, code)
+
+    def csv_date_orders(self) -> dict[str, str]:
+        """How the user said each CSV file writes day/month dates (absolute path -> "dmy" or "mdy")."""
+        return self._per_file("files/csv_date_order")
+
+    def set_csv_date_order(self, path: str, order: str) -> None:
+        self._set_per_file("files/csv_date_order", path, order)
 
     # --- analysis choices (which profile and programs, offsets); the files themselves live in userdata ---
 
