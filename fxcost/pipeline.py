@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from fxcost.errors import ImportCancelled, ImportFailed
-from fxcost.importers import load_file
+from fxcost.importers import load_file, split_accounts
 from fxcost.portfolio import Portfolio, merge
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,8 @@ def import_files(
         try:
             ccy = currency.get(path) if isinstance(currency, Mapping) else currency
             order = csv_date_order.get(path) if isinstance(csv_date_order, Mapping) else csv_date_order
-            statements.append(load_file(path, csv_mapping=csv_mapping, csv_currency=ccy, csv_date_order=order))
+            statements.extend(split_accounts(load_file(path, csv_mapping=csv_mapping, csv_currency=ccy,
+                                                       csv_date_order=order)))
         except ImportFailed as exc:
             log.warning("import failed: %s", exc)
             failures.append((path, exc.message))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -144,6 +145,24 @@ def _reader(kind: str, doc: list[str], data: bytes, path: str, csv_mapping: Mapp
 
         return csv_table.read(doc.pop(), path, csv_mapping, csv_currency, csv_date_order)
     raise ImportFailed(path, f"No reader for files of kind {kind!r}.")
+
+
+def split_accounts(st: Statement) -> list[Statement]:
+    """A CSV journal of several accounts (its ``account`` column holds several logins) as one Statement per
+    account; any other Statement as it is."""
+    logins = sorted({x for f in (st.trades, st.open_positions, st.cash, st.orders) if "account" in f.columns
+                     for x in f["account"].astype(str) if x})
+    if st.format != "csv" or len(logins) < 2:
+        return [st]
+
+    def part(frame, login):
+        return frame.loc[frame["account"].astype(str) == login].reset_index(drop=True) if len(frame) else frame
+
+    return [Statement(path=st.path, format=st.format, account=replace(st.account, login=login),
+                      trades=part(st.trades, login), open_positions=part(st.open_positions, login),
+                      orders=part(st.orders, login), cash=part(st.cash, login), printed=st.printed,
+                      warnings=list(st.warnings), skipped=st.skipped if i == 0 else [], is_backtest=st.is_backtest)
+            for i, login in enumerate(logins)]
 
 
 #: Beyond these a value is a corrupted or mistyped cell, not a trade: the largest real positions and account

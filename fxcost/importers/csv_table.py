@@ -50,6 +50,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "magic": ("magic", "magicnumber", "expert", "eaid"),
     "status": ("status", "state"),
     "currency": ("currency", "ccy", "accountcurrency", "depositcurrency", "profitcurrency"),
+    "login": ("login", "account", "accountno", "accountnumber", "accountid", "acct", "loginid", "accountlogin"),
 }
 
 #: Profit headers that name a profit *after* costs: commission and fees columns are then inside it.
@@ -296,6 +297,17 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currenc
     account = Account(source_format="csv", currency=(currency or in_file).upper())
     if not account.currency:
         notes.append(CURRENCY_UNKNOWN)
+    if "login" in col:  # a journal of several accounts: each row says whose it is (the pipeline splits them)
+        logins = col["login"].str.strip().to_numpy(dtype=object)
+        for frame, rows in ((trades, is_trade.to_numpy()), (open_positions, om), (cash_events, cm), (orders, pending)):
+            if len(frame):
+                frame["account"] = logins[rows]
+        distinct = sorted({x for x in logins if x})
+        if len(distinct) == 1:
+            account.login = distinct[0]
+        elif distinct:
+            notes.append(f"The CSV holds {len(distinct)} accounts ({', '.join(distinct[:5])}"
+                         f"{', ...' if len(distinct) > 5 else ''}): each is imported as its own account.")
     return Statement(path=path, format="csv", account=account, trades=trades, open_positions=open_positions,
                      orders=orders, cash=cash_events, warnings=notes, skipped=skipped)
 

@@ -412,3 +412,30 @@ def test_symbol_like_text_is_not_a_number():
 
     for text in ("NAS100", "GER30", "USD-5", "(0.78%)"):
         assert math.isnan(parse_number(text)) and math.isnan(parse_numbers([text])[0]), text
+
+
+TWO_ACCOUNTS = ("Account,Ticket,Open Time,Close Time,Type,Lots,Symbol,Commission,Profit\n"
+                "111,1,2024.01.05 10:00,2024.01.05 12:00,buy,1.00,EURUSD,-7,100\n"
+                "222,2,2024.01.06 10:00,2024.01.06 12:00,sell,2.00,GBPUSD,-14,-50\n"
+                "111,3,2024.01.07 10:00,2024.01.07 12:00,buy,0.50,EURUSD,-3.5,20\n"
+                "111,4,2024.01.08 09:00,,balance,0,,,500\n")
+
+
+def test_a_login_column_names_the_account():
+    one = "\n".join(line for line in TWO_ACCOUNTS.splitlines() if not line.startswith("222")) + "\n"
+    st = _load(one)
+    assert st.account.login == "111" and set(st.trades["account"]) == {"111"}
+
+
+def test_a_journal_of_several_accounts_is_split_into_one_account_each(tmp_path):
+    from fxcost.pipeline import import_files
+
+    path = tmp_path / "two.csv"
+    path.write_text(TWO_ACCOUNTS)
+    portfolio = import_files([path], currency="EUR")
+    books = {b.account.login: b for b in portfolio.accounts}
+    assert set(books) == {"111", "222"}
+    assert sorted(books["111"].trades["ticket"]) == [1, 3] and books["111"].trades["profit"].sum() == 120
+    assert list(books["222"].trades["ticket"]) == [2] and len(books["222"].cash) == 0
+    assert books["111"].cash["amount"].tolist() == [500.0]
+    assert all(b.account.currency == "EUR" for b in books.values())
