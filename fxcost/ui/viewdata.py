@@ -141,9 +141,11 @@ ACCOUNT_FIGURES = ("trades", "lots", "broker_net", "spread_cost", "commission", 
 def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
     """One row per account with trades, each in its own currency (the merged figures may be converted);
     None when there is only one account."""
-    # The login alone keeps the table narrow (the heading above the cards names each account in full).
-    rows = [{"account": a.book.account.login or a.book.label, "currency": a.currency,
-             **aggregate.total(a.trades)[list(ACCOUNT_FIGURES)]}
+    # The login alone keeps the table narrow (the heading above the cards names each account in full); the full
+    # label where two accounts share a login (at two brokers).
+    logins = [a.book.account.login for a in result.accounts]
+    rows = [{"account": a.book.label if not a.book.account.login or logins.count(a.book.account.login) > 1
+             else a.book.account.login, "currency": a.currency, **aggregate.total(a.trades)[list(ACCOUNT_FIGURES)]}
             for a in result.accounts if len(a.trades)]
     if len(result.accounts) < 2 or not rows:
         return None

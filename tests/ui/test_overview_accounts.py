@@ -40,3 +40,18 @@ def test_the_ib_table_names_each_client_beside_the_login(loaded):
     assert account.book.account.name
     assert model.text(0, col["client"]) == f"{account.account_id} ({account.book.account.name})"
     assert model.text(model.rowCount() - 1, col["client"]) == "Total"
+
+
+def test_accounts_sharing_a_login_are_told_apart_by_their_full_label(loaded):
+    from types import SimpleNamespace
+
+    from fxcost.ui.viewdata import accounts_table
+
+    trades = loaded.views.result.accounts[0].trades
+
+    def account(login, label):
+        return SimpleNamespace(book=SimpleNamespace(account=SimpleNamespace(login=login), label=label),
+                               currency="USD", trades=trades)
+
+    same = SimpleNamespace(accounts=[account("7", "7 (Broker A)"), account("7", "7 (Broker B)"), account("8", "8 (C)")])
+    assert accounts_table(same)["account"].tolist() == ["7 (Broker A)", "7 (Broker B)", "8"]
