@@ -44,10 +44,9 @@ def import_files(
         if progress:
             progress(i / max(1, len(paths)), f"Reading {Path(path).name}")
         try:
-            ccy = currency.get(path) if isinstance(currency, Mapping) else currency
-            order = csv_date_order.get(path) if isinstance(csv_date_order, Mapping) else csv_date_order
-            statements.extend(split_accounts(load_file(path, csv_mapping=csv_mapping, csv_currency=ccy,
-                                                       csv_date_order=order)))
+            statements.extend(split_accounts(load_file(path, csv_mapping=csv_mapping,
+                                                       csv_currency=_for_path(currency, path),
+                                                       csv_date_order=_for_path(csv_date_order, path))))
         except ImportFailed as exc:
             log.warning("import failed: %s", exc)
             failures.append((path, exc.message))
@@ -60,6 +59,11 @@ def import_files(
     if progress:
         progress(1.0, "Done")
     return portfolio
+
+
+def _for_path(value: str | Mapping[str, str] | None, path: str) -> str | None:
+    """A CSV choice given for every file, or per path."""
+    return value.get(path) if isinstance(value, Mapping) else value
 
 
 def run(

@@ -309,11 +309,10 @@ def _pool_tiers(accounts: list[AccountAnalysis], program) -> None:
     total client volume, ``tier_scope`` ``all_accounts``): each account was priced alone, on its own volume."""
     from fxcost.analysis import rebates
 
-    priced = [a for a in accounts if len(a.trades)]
-    if not program.tiers or program.effective_tier_scope != "all_accounts" or len(priced) < 2:
+    pooled = rebates.pooled_volume([(a.trades, a.currency) for a in accounts], program)
+    if pooled is None:
         return
-    pooled = rebates.tier_volumes([(a.trades, a.currency) for a in priced], program)
-    for a in priced:
+    for a in (a for a in accounts if len(a.trades)):
         t = a.trades
         rebates.assign(t, rebates.apply(t, program, a.currency, pooled_volume=pooled), program)
         a.trades = costs.finish(t)

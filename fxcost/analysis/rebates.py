@@ -327,6 +327,16 @@ def _counted(program: RebateProgram, std_lots: np.ndarray, eligible: np.ndarray)
     return np.nan_to_num(std_lots if program.tier_volume == "all" else np.where(eligible, std_lots, 0.0))
 
 
+def pooled_volume(frames, program: RebateProgram | None) -> pd.Series | None:
+    """:func:`tier_volumes` over every ``(frame, account_currency)`` with trades when ``program``'s tiers count all
+    accounts together (``effective_tier_scope`` ``all_accounts``) and there are several; else None (each account's
+    own volume is then the right one, and :func:`apply` counts it itself)."""
+    frames = [(t, currency) for t, currency in frames if len(t)]
+    if program is None or not program.tiers or program.effective_tier_scope != "all_accounts" or len(frames) < 2:
+        return None
+    return tier_volumes(frames, program)
+
+
 def tier_volumes(frames, program: RebateProgram) -> pd.Series:
     """Standard lots counted towards ``program``'s tiers per close month, over every ``(frame, account_currency)``
     of ``frames`` together (the ``pooled_volume`` of :func:`apply` for ``all_accounts`` tiers).

@@ -148,8 +148,7 @@ def _reprice(result: AnalysisResult, setup: Setup) -> tuple[pd.DataFrame, list[s
     used: list[str] = []
     program = setup.program
     # Tiers on every account's volume together (an IB program): each account is priced alone, so it is told the total.
-    pooled = (rebates.tier_volumes([(a.trades, a.currency) for a in result.accounts if len(a.trades)], program)
-              if program is not None and program.tiers and program.effective_tier_scope == "all_accounts" else None)
+    pooled = rebates.pooled_volume([(a.trades, a.currency) for a in result.accounts], program)
     for analysis in result.accounts:
         base = analysis.trades
         if not len(base):

@@ -4,8 +4,8 @@ Numbers are written as numbers (a negative amount stays ``-12.5``); only text ce
 would read as a formula (starting with = + - @, tab or CR) get a leading single quote. UTF-8 with a
 byte-order mark, so Excel detects the encoding of names and comments.
 
-Precision: this file is for spreadsheets, so money is written to the cent (a rebate of 0.046648 is 0.05,
-as a statement would print it); a column's SUM may then differ from the JSON total (summed unrounded) by a
+Precision: this file is for spreadsheets, so money is written to the cent by the one rule of every view
+(rebates.round_cents: halves away from zero; a rebate of 0.046648 is 0.05, as a statement would print it); a column's SUM may then differ from the JSON total (summed unrounded) by a
 few cents over many trades. Rates and ratios keep 6 decimals: pips, bps and the pip value per lot (money
 per pip, a rate that multiplies lots). Lots, counts and seconds are written as they are. The JSON summary
 keeps full precision for programs that recompute.
@@ -20,13 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fxcost.analysis import rebates
 from fxcost.report.columns import TRADE_COLUMNS, header
 from fxcost.report.output import atomic_path, csv_text
 
 #: Rows formatted and written per batch (keeps memory flat on big histories).
 CHUNK = 20_000
-#: Decimals of money columns: cents, as statements print money.
-MONEY_DECIMALS = 2
 #: Decimals of rates and ratios (pips, bps, pip value per lot): cents would erase them (0.000125 pips/lot).
 RATE_DECIMALS = 6
 #: Columns of kind "money" that are rates: pip value is money per pip per lot, multiplied by lots before use.
@@ -77,7 +76,7 @@ def _column(t: pd.DataFrame, key: str, kind: str, digits: np.ndarray) -> list[st
         return ["" if v is pd.NA else str(int(v)) for v in s.astype("Int64").tolist()]
     values = s.to_numpy(dtype="float64")
     if kind == "money" and key not in RATE_MONEY:
-        return _numbers(values, MONEY_DECIMALS)
+        return _numbers(rebates.round_cents(values))  # the one cents rule of the JSON, text and workbook
     return _numbers(values, None if kind in ("lots", "count", "duration") else RATE_DECIMALS)
 
 

@@ -59,6 +59,11 @@ def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None,
                             publish=publish)
 
 
+def _remembered(files: list[str], stored: dict[str, str]) -> dict[str, str]:
+    """The per-file CSV choices (stored by absolute path) of ``files``, keyed as the files are given."""
+    return {f: stored[os.path.abspath(f)] for f in files if os.path.abspath(f) in stored}
+
+
 def analyse_job(portfolio, state, catalog, cache, progress, is_cancelled, publish=None):
     """Worker body of a setup change: re-analyse the imported portfolio (no re-import)."""
     from fxcost.analysis.engine import analyse
@@ -349,10 +354,8 @@ class MainWindow(QMainWindow):
         ``csv_mapping`` (canonical column -> header) is for CSV files whose columns fxcost cannot name itself.
         """
         files = [str(f) for f in files]
-        known = self.settings.csv_currencies()
-        currency = {f: known[os.path.abspath(f)] for f in files if os.path.abspath(f) in known}
-        orders = self.settings.csv_date_orders()
-        date_order = {f: orders[os.path.abspath(f)] for f in files if os.path.abspath(f) in orders}
+        currency = _remembered(files, self.settings.csv_currencies())
+        date_order = _remembered(files, self.settings.csv_date_orders())
         if self._worker is not None:
             if self._worker_kind != "analyse":
                 return  # one Open at a time; the toolbar button is disabled meanwhile
