@@ -101,7 +101,7 @@ class Rows:
     """A table's data rows in document order: plain rows (sequences of values) and :class:`Block` runs.
 
     ``nums`` and ``notes`` give each plain row's number in the file and hidden-cell text; a Block carries
-    its own. Read by row (``head``, ``row``) or by column (``column``), never all cells at once.
+    its own. Read by row (``head``, ``rows_at``) or by column (``column``), never all cells at once.
     """
 
     def __init__(self, items: list[Any], nums: list[int], notes: list[str]) -> None:
@@ -121,12 +121,6 @@ class Rows:
     def _locate(self, k: int) -> tuple[int, int]:
         i = bisect_right(self._starts, k) - 1
         return i, k - self._starts[i]
-
-    def row(self, k: int) -> Sequence[Any]:
-        return self.rows_at([k])[0][1]
-
-    def num(self, k: int) -> int:
-        return self.rows_at([k])[0][0]
 
     def rows_at(self, ks: Iterable[int]) -> list[tuple[int, Sequence[Any]]]:
         """(number in the file, row) of the rows at ``ks`` (ascending); a Block splits each chunk once."""
@@ -148,12 +142,6 @@ class Rows:
                 break
             out.extend(item.rows(0, n - len(out)) if type(item) is Block else [item])
         return out[:n]
-
-    def nums(self) -> list[int]:
-        out: list[int] = []
-        for i, item in enumerate(self.items):
-            out.extend(item.nums.tolist() if type(item) is Block else [self._nums[i]])
-        return out
 
     def notes(self) -> list[str]:
         out: list[str] = []

@@ -147,11 +147,12 @@ def test_block_gives_back_its_rows_and_columns(width, data):
     assert block.rows_at(picks) == [rows[k] for k in picks]
     table = Rows([["plain"], block, ["tail"]], [1, 0, 9999], ["", "", "last"])
     assert len(table) == n + 2
-    assert table.row(n + 1) == ["tail"] and table.num(n + 1) == 9999
-    assert table.nums() == [1, *range(100, 100 + n), 9999]
+    every = table.rows_at(range(n + 2))
+    assert every[n + 1] == (9999, ["tail"])
+    assert [num for num, _ in every] == [1, *range(100, 100 + n), 9999]
     assert table.notes() == ["", *("note" if k == 3 else "" for k in range(n)), "last"]
     if n:
-        assert table.row(n) == rows[-1] and table.num(1) == 100
+        assert every[n][1] == rows[-1] and every[1][0] == 100
     assert table.rows_at([0, *(k + 1 for k in picks), n + 1]) == [
         (1, ["plain"]), *((100 + k, rows[k]) for k in picks), (9999, ["tail"])]
 
