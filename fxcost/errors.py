@@ -34,5 +34,19 @@ class ExportError(FxCostError):
 
 def did_you_mean(word: object, allowed: Sequence[str]) -> str:
     """' (did you mean "x"?)' for the allowed word closest to a mistyped one, or '' when none is close."""
+    if len(str(word)) > 100:  # no allowed word is that long; difflib is quadratic in it (issue 13)
+        return ""
     close = difflib.get_close_matches(str(word), list(allowed), n=1)
     return f" (did you mean {json.dumps(close[0], ensure_ascii=False)}?)" if close else ""
+
+
+#: Characters of a file's content a message quotes at most (issue 13: a refusal once printed a 940 MB field).
+QUOTE_CHARS = 120
+
+
+def clip(text: object, limit: int = QUOTE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out, so a message never quotes a huge value."""
+    s = str(text)
+    if len(s) <= limit:
+        return s
+    return f"{s[:limit]}... ({len(s):,} characters in all)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fxcost import APP_NAME, ORG_NAME, atomic
+from fxcost import APP_NAME, ORG_NAME, atomic, safeio
 from fxcost.errors import FxCostError
 
 log = logging.getLogger(__name__)
@@ -97,13 +97,11 @@ def _is_data_file(path: Path) -> bool:
 
 def _parse(path: Path, parse: Callable[[Any, str], Any]) -> Any:
     """Parse one file; raises ValueError (JSON, encoding) or FxCostError (schema) with a readable message."""
+    data = safeio.read_json(path, "user file")  # FileRefused is a ValueError
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ValueError("not a UTF-8 text file") from exc
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
-    item = parse(data, path.name)
+        item = parse(data, path.name)
+    except RecursionError as exc:
+        raise ValueError("nested too deeply to be a program or profile") from exc
     item.path = str(path)
     return item
 

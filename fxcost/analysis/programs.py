@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fxcost import atomic
+from fxcost import atomic, safeio
 from fxcost.analysis.instruments import CATEGORIES, CENT, DEFAULT_USD_RATES
 from fxcost.errors import FxCostError, did_you_mean
 from fxcost.resources import asset
@@ -433,16 +433,22 @@ def load(path: str | Path) -> RebateProgram:
     """A program from a JSON file."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = safeio.read_json(path, "rebate program")
     except OSError as exc:
         raise ProgramError(f"{path}: cannot read the rebate program ({exc.strerror or exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise ProgramError(f"{path}: not a text file (a rebate program is UTF-8 JSON)") from exc
-    except json.JSONDecodeError as exc:
-        raise ProgramError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
-    program = from_dict(data, str(path))
+    except safeio.FileRefused as exc:
+        raise ProgramError(f"{path}: {exc}") from exc
+    program = _guarded(lambda: from_dict(data, str(path)), path)
     program.path = str(path)
     return program
+
+
+def _guarded(build, path: Path) -> RebateProgram:
+    """``build()``, with a structure too deep for Python refused like any other invalid program."""
+    try:
+        return build()
+    except RecursionError as exc:
+        raise ProgramError(f"{path}: nested too deeply to be a rebate program") from exc
 
 
 def save(program: RebateProgram, path: str | Path) -> None:

@@ -390,12 +390,17 @@ def _bundled(short: str) -> SpreadProfile:
 
 
 def _read(path: Path) -> SpreadProfile:
+    from fxcost import safeio
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = safeio.read_json(path, "spread profile")
     except OSError as exc:
         raise ProfileError(f"{path}: cannot read the spread profile ({exc.strerror or exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise ProfileError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
-    profile = SpreadProfile.from_dict(data, str(path))
+    except safeio.FileRefused as exc:  # too large, binary, not JSON, nested too deeply (issue 13)
+        raise ProfileError(f"{path}: {exc}") from exc
+    try:
+        profile = SpreadProfile.from_dict(data, str(path))
+    except RecursionError as exc:
+        raise ProfileError(f"{path}: nested too deeply to be a spread profile") from exc
     profile.path = str(path)
     return profile

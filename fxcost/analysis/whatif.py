@@ -15,7 +15,6 @@ exported commission whatever the profile.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,14 +80,14 @@ def load_setup(path: str | Path) -> Setup:
     from fxcost.analysis.spreads import load_profile
 
     path = Path(path)
+    from fxcost import safeio
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = safeio.read_json(path, "setup")
     except OSError as exc:
         raise SetupError(f"{path}: cannot read the setup ({exc.strerror or exc})") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno}: {exc.msg})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise SetupError(f"{path}: not valid JSON{where}; a setup is a JSON object with {', '.join(_SETUP_KEYS)}") \
-            from exc
+    except safeio.FileRefused as exc:  # too large, binary, not JSON, nested too deeply (issue 13)
+        raise SetupError(f"{path}: {exc}; a setup is a JSON object with {', '.join(_SETUP_KEYS)}") from exc
     if not isinstance(data, dict):
         raise SetupError(f"{path}: a setup must be a JSON object with {', '.join(_SETUP_KEYS)}")
     unknown = [k for k in data if k not in _SETUP_KEYS]

@@ -20,13 +20,19 @@ from typing import BinaryIO
 
 import numpy as np
 
+from fxcost import safeio
 from fxcost.errors import FxCostError, ImportFailed
 from fxcost.importers import text as tx
 from fxcost.importers.detect import identify
 from fxcost.model import SkippedRow, Statement
 
-#: Largest file fxcost will try to read (a 100k-position MT5 HTML report, the bulkiest format, is ~370 MB).
+#: Largest file fxcost will try to read: an MT5 HTML report in UTF-16, the bulkiest format, read as a stream
+#: (~370 MB for 100k positions).
 MAX_FILE_BYTES = 1_000_000_000
+#: Largest file read whole (every kind but the streamed UTF-16 MT5 report): a 100k-trade MT4 statement is ~50 MB,
+#: a 100k-trade CSV ~15 MB and a 100k-deal MT5 workbook ~10 MB; a text file is held about 8 times over while it
+#: is parsed, so this cap keeps any import under ~2 GB (issue 13: a 950 MB CSV once took 8.3 GB).
+MAX_WHOLE_BYTES = 200_000_000
 
 
 def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None,
@@ -45,16 +51,25 @@ def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None,
         p = Path(path)
         if not p.exists():
             raise ImportFailed(path, "The file does not exist (was it moved or renamed?).")
-        if p.is_dir():
-            raise ImportFailed(path, "This is a folder. Choose the report file inside it.")
-        size = p.stat().st_size
+        try:
+            size = safeio.regular(p).st_size  # never open a pipe, socket or device (issue 13)
+        except safeio.FileRefused as exc:
+            raise ImportFailed(path, str(exc)) from exc
         if size > MAX_FILE_BYTES:
-            raise ImportFailed(path, f"The file is {size / 1e9:.1f} GB, larger than any trade history fxcost reads.")
+            raise ImportFailed(path, str(safeio.too_large(size, MAX_FILE_BYTES, "trade history")))
         with p.open("rb") as stream:
             st = _load_streamed(stream, size, path)
-        if st is not None:
-            return st
-        box = [p.read_bytes()]
+            if st is not None:
+                return st
+            if size > MAX_WHOLE_BYTES:
+                raise ImportFailed(path, str(safeio.too_large(size, MAX_WHOLE_BYTES, "trade history of this kind"))
+                                   + " Only an MT5 HTML report in MetaTrader's own UTF-16 encoding may be larger.")
+            stream.seek(0)
+            data = stream.read(MAX_WHOLE_BYTES + 1)  # the size reported may lie (a file growing while read)
+        if len(data) > MAX_WHOLE_BYTES:
+            raise ImportFailed(path, str(safeio.too_large(len(data), MAX_WHOLE_BYTES, "trade history of this kind")))
+        box = [data]
+        del data
     except OSError as exc:
         raise ImportFailed(path, f"The file cannot be read: {exc.strerror or exc}.") from exc
     return _load(box, path, (csv_mapping, csv_currency, csv_date_order))

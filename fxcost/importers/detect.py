@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from fxcost.errors import ImportFailed, UnsupportedReport
+from fxcost.importers import text as tx
 from fxcost.importers.text import decode
 
 #: How to export a history, quoted in refusals.
@@ -17,7 +18,10 @@ HOW_TO_EXPORT = (
     "right-click > 'Positions', then right-click > 'Report' > 'HTML' or 'Open XML (MS Office Excel 2007)'."
 )
 
-_MT5_SECTION = re.compile(r"<th[^>]*colspan=\"?1[34]\"?[^>]*>\s*<div[^>]*10pt Tahoma", re.IGNORECASE)
+# Every pattern here runs on untrusted content, so each is linear (issue 13): a tag's attributes are matched with
+# [^<>] (never past the next tag), and the one search inside them is in an atomic group, so a failed match never
+# retries every split of a long attribute run.
+_MT5_SECTION = re.compile(r"<th\b(?>[^<>]*?colspan=\"?1[34])[^<>]*+>\s*+<div\b(?>[^<>]*?10pt Tahoma)", re.IGNORECASE)
 _MT5_HEADER_ROW = re.compile(r"bgcolor=\"?#E5F0FC", re.IGNORECASE)
 _MT5_PLACEHOLDER = re.compile(r"<!--(MQTABLE=|DEAL_|POSITION_|ORDER_|ACCOUNT_)[A-Z_=]*-->")
 _HTML = re.compile(r"<\s*(html|!doctype|table|body|head)\b", re.IGNORECASE)
@@ -64,7 +68,7 @@ def identify(data: bytes, path: str = "") -> tuple[str, str | None]:
             "This is an old-style Excel 97-2003 (.xls) workbook. Open it in Excel or LibreOffice and "
             "save it as .xlsx, or export the report again from MetaTrader 5 as 'Open XML' (.xlsx).",
         )
-    if b"\x00" in data[:4096] and not _utf16(data):
+    if b"\x00" in data[:4096] and not _utf16(data) and tx.wide_codec(data) is None:
         raise UnsupportedReport(path, "This is a binary file, not a trade history. " + HOW_TO_EXPORT)
 
     text = decode(data)
@@ -93,8 +97,7 @@ def _identify_html(text: str, probe: str, path: str) -> str:
             "This is an empty MetaTrader 5 report template (it holds placeholders such as "
             "<!--DEAL_FEE--> instead of data), not an exported report. " + HOW_TO_EXPORT,
         )
-    title_match = re.search(r"<title[^>]*>(.*?)</title", probe, re.IGNORECASE | re.DOTALL)
-    title = title_match.group(1).strip() if title_match else ""
+    title = _title(probe)
     if title.startswith("Strategy Tester:"):
         return "mt4_tester"
     if "Closed Transactions:" in probe or title.startswith("Statement:"):
@@ -107,6 +110,24 @@ def _identify_html(text: str, probe: str, path: str) -> str:
         path,
         f"This is a web page{f' titled {title!r}' if title else ''}, not a MetaTrader report. " + HOW_TO_EXPORT,
     )
+
+
+#: Characters of a title quoted in a refusal.
+TITLE_QUOTED = 200
+
+
+def _title(probe: str) -> str:
+    """The text of the first ``<title>`` element, found with plain searches (a lazy regex would retry every
+    ``<title`` of a page that never closes one: quadratic, issue 13); at most TITLE_QUOTED characters."""
+    lower = probe.lower()
+    start = lower.find("<title")
+    if start < 0:
+        return ""
+    body = lower.find(">", start)
+    end = lower.find("</title", body + 1) if body >= 0 else -1
+    if end < 0:
+        return ""
+    return probe[body + 1 : end].strip()[:TITLE_QUOTED]
 
 
 def _looks_like_csv(text: str) -> bool:

@@ -91,7 +91,9 @@ _LINK = re.compile(r"\b(to|from) #(\d{1,19})\b")
 _REASON = re.compile(r"\[(sl|tp)\b")
 _STOP_OUT = re.compile(r"(?<![a-z])so:")
 _CLOSE_BY = re.compile(r"\bclose (?:hedge )?by #\d+", re.IGNORECASE)
-_BROKER = re.compile(r"<div[^>]*font:\s*20pt[^>]*>(.*?)</div>", re.IGNORECASE | re.DOTALL)
+# Linear (issue 13): attributes never run past the next tag, the search in them is atomic, and the content stops
+# at any <div, so no start rescans what a failed one scanned.
+_BROKER = re.compile(r"<div\b(?>[^<>]*?font:\s*20pt)[^<>]*+>((?:[^<]++|<(?!/?div\b))*+)</div>", re.IGNORECASE)
 _STATEMENT_TITLE = re.compile(r"^Statement:\s*(.*?)\s*-\s*(.*)$", re.DOTALL)
 _LEVERAGE = re.compile(r"(\d{1,6})\s*:\s*(\d{1,7})\b")
 _INT32 = 2**31

@@ -18,6 +18,7 @@ attacks cannot apply.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import html
 import io
@@ -29,28 +30,41 @@ from collections.abc import Iterable, Iterator, Sequence
 from posixpath import dirname, join, normpath
 from typing import Any
 
-from fxcost.errors import ImportFailed
+from fxcost.errors import ImportFailed, clip
 from fxcost.importers import text as tx
 from fxcost.importers.mt5_build import MT5_HOW_TO_EXPORT, Sheet, build, bulk
 from fxcost.model import Statement
 
-#: Largest uncompressed XML part read (a 100k-deal sheet is ~60 MB; beyond this it is a zip bomb).
-MAX_PART_BYTES = 1_500_000_000
+#: Largest uncompressed XML part read (a 100k-deal sheet is ~145 MB; beyond this it is a zip bomb).
+MAX_PART_BYTES = 1_000_000_000
+#: Largest total of the parts read, uncompressed (every sheet and the shared strings together).
+MAX_TOTAL_BYTES = 1_000_000_000
+#: Largest compression ratio of a part over MAX_RATIO_FROM bytes: MetaTrader's sheets compress ~9 times, a
+#: zip bomb ~1000 times (issue 13: a 1.36 MB file held a 1.4 GB part).
+MAX_RATIO = 100
+MAX_RATIO_FROM = 20_000_000
+#: Largest single row (or shared string) of a sheet: a MetaTrader row is under 2 kB; the reader holds one whole.
+MAX_ROW_BYTES = 16_000_000
+#: Cells a workbook's SUM formulas may add up together before the rest keep their cached values (issue 13: a
+#: SUM over 5M empty rows in each of thousands of cells).
+MAX_SUM_CELLS = 20_000_000
 
+# Every pattern below runs on untrusted XML and is linear (issue 13): attributes never run past the next tag
+# ([^<>]), and element content stops at the element's own next opening or closing tag, possessively.
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|>'
-    rb"(<f\b[^>]*?(?:/>|>[^<]*</f>))?"
-    rb"(?:<v\b[^>]*?(?:/>|>([^<]*)</v>))?"
-    rb"(?:<is>(.*?)</is>)?"
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^<>]*?)(?:/>|>'
+    rb"(<f\b[^<>]*?(?:/>|>[^<]*</f>))?"
+    rb"(?:<v\b[^<>]*?(?:/>|>([^<]*)</v>))?"
+    rb"(?:<is>((?:[^<]++|<(?!/?c\b|/is>))*+)</is>)?"
     rb"</c>)",
     re.DOTALL,
 )
 _TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
-_F_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
-_T_TEXT = re.compile(rb"<t\b[^>]*?(?:/>|>([^<]*)</t>)")
-_RPH = re.compile(rb"<rPh\b.*?</rPh>", re.DOTALL)
-_SI = re.compile(rb"<si\b[^>]*?(?:/>|>(.*?)</si>)", re.DOTALL)
+_F_TEXT = re.compile(rb"<f\b[^<>]*>([^<]*)</f>")
+_T_TEXT = re.compile(rb"<t\b[^<>]*?(?:/>|>([^<]*)</t>)")
+_RPH = re.compile(rb"<rPh\b(?:[^<]++|<(?!/?rPh\b))*+</rPh>")
+_SI = re.compile(rb"<si\b[^<>]*?(?:/>|>((?:[^<]++|<(?!/?si\b))*+)</si>)")
 _SI_TAG = re.compile(rb"<si[\s/>]")
 _SUM = re.compile(r"^=\s*SUM\(\s*(?:'?([^'!]+)'?!)?\$?([A-Z]{1,3})\$?(\d+)\s*:\s*\$?([A-Z]{1,3})\$?(\d+)\s*\)\s*$",
                   re.IGNORECASE)
@@ -74,16 +88,23 @@ def read(data: bytes, path: str) -> Statement:
         ImportFailed: a damaged workbook.
         UnsupportedReport: a workbook that is not an MT5 history/tester report.
     """
+    if data.rfind(b"PK\x05\x06", max(0, len(data) - 65_600)) < 0:
+        # A ZIP ends with its table of contents: without it the file was cut off (issue 13).
+        raise ImportFailed(path, "The Excel file is incomplete: it ends before the end of its archive, so it was "
+                                 "cut off while being written, downloaded or copied. Export it again from MetaTrader "
+                                 "(or copy it again) and import the new file.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise ImportFailed(path, f"The Excel file is damaged (it is not a readable ZIP archive: {exc}).") from exc
+        raise ImportFailed(path, f"The Excel file is damaged (it is not a readable ZIP archive: {exc}). "
+                                 "Export it again from MetaTrader.") from exc
     try:
         with archive, bulk():
             book = _Book(archive, data, path)
             sheets = book.sheets()
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as exc:
-        raise ImportFailed(path, f"The Excel file is damaged and cannot be read ({type(exc).__name__}: {exc}).") from exc
+        raise ImportFailed(path, f"The Excel file is damaged or incomplete and cannot be read ({type(exc).__name__}: "
+                                 f"{clip(exc)}). Export it again from MetaTrader.") from exc
     title = next((str(v) for s in sheets for r in s.rows[:1] for v in r if isinstance(v, str) and v.strip()), "")
     names = ", ".join(repr(s.name) for s in sheets) or "none"
     foreign = (
@@ -101,11 +122,25 @@ class _Book:
         self.names = set(archive.namelist())
         self._openpyxl: Any = None
 
+    def check(self, names: Iterable[str]) -> None:
+        """Refuse a workbook whose parts ``names`` would inflate beyond the caps, from the sizes its ZIP directory
+        declares (zipfile never inflates a part beyond its declared size: the CRC check then fails)."""
+        total = 0
+        for name in names:
+            info = self.zip.getinfo(name)
+            size = info.file_size
+            total += size
+            if size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
+                raise ImportFailed(self.path, f"The workbook part {name} is {size / 1e6:,.0f} MB uncompressed "
+                                              f"({total / 1e6:,.0f} MB with the parts before it), far more than any "
+                                              "trade history: fxcost does not read it.")
+            if size > MAX_RATIO_FROM and size > MAX_RATIO * max(info.compress_size, 1):
+                raise ImportFailed(self.path, f"The workbook part {name} is compressed {size / max(info.compress_size, 1):,.0f} "
+                                              f"times ({size / 1e6:,.0f} MB uncompressed): a real report compresses "
+                                              "about 10 times, so this is a 'zip bomb'; fxcost does not read it.")
+
     def part(self, name: str) -> bytes:
-        info = self.zip.getinfo(name)
-        if info.file_size > MAX_PART_BYTES:
-            raise ImportFailed(self.path, f"The workbook part {name} is {info.file_size / 1e9:.1f} GB uncompressed, "
-                                          "far more than any trade history: fxcost does not read it.")
+        self.check([name])
         raw = self.zip.read(name)
         if _DTD.search(_utf8(raw[:4000])):
             raise ImportFailed(self.path, f"The workbook part {name} declares a DTD or entities, which Excel files "
@@ -115,14 +150,19 @@ class _Book:
     def sheet_chunks(self, name: str, size: int = 1 << 22) -> Iterator[bytes]:
         """A worksheet part as UTF-8 chunks that each end right after a ``</row>`` (the last one: the rest),
         decompressed as read, so a 140 MB sheet never sits in memory whole. Same checks as ``part``."""
-        info = self.zip.getinfo(name)
-        if info.file_size > MAX_PART_BYTES:
-            self.part(name)  # raises the size message
+        return self.chunks(name, b"</row>", size)
+
+    def chunks(self, name: str, end: bytes, size: int = 1 << 22) -> Iterator[bytes]:
+        """The part ``name`` as UTF-8 in pieces of about ``size`` bytes, each ending on ``end`` (a row or a shared
+        string), so that no element is split. Pieces without ``end`` are kept as a list until one comes, so a part
+        that never ends a row costs linear time (issue 13), and a run over MAX_ROW_BYTES is refused."""
+        self.check([name])
         with self.zip.open(name) as stream:
             first = stream.read(size)
             encoding = _xml_encoding(first)
             decoder = codecs.getincrementaldecoder(encoding)(errors="replace") if encoding else None
-            pending = b""
+            pending: list[bytes] = []
+            held = 0
             chunk = first
             checked = False
             while chunk:
@@ -132,22 +172,31 @@ class _Book:
                     if _DTD.search(text[:4000]):
                         self.part(name)  # raises the DTD message
                     checked = True
-                buf = pending + text
-                cut = buf.rfind(b"</row>")
+                # An end tag split across two reads: look back into what is held by one byte less than it.
+                carry = pending[-1][1 - len(end):] if pending else b""
+                cut = (carry + text).rfind(end)
                 if cut < 0:
-                    pending = buf
+                    if text:
+                        pending.append(text)
+                        held += len(text)
+                    if held > MAX_ROW_BYTES:
+                        raise ImportFailed(self.path, f"The workbook part {name} holds {held / 1e6:,.0f} MB without "
+                                                      "one row (or string) ending: not a MetaTrader report.")
                 else:
-                    cut += len(b"</row>")
-                    yield buf[:cut]
-                    pending = buf[cut:]
+                    k = cut - len(carry) + len(end)  # > 0: the end tag reaches into text
+                    yield b"".join([*pending, text[:k]])
+                    pending, held = [text[k:]], len(text) - k
                 chunk = stream.read(size)
             if decoder:
-                pending += decoder.decode(b"", final=True).encode("utf-8")
-            if pending:
-                yield pending
+                pending.append(decoder.decode(b"", final=True).encode("utf-8"))
+            rest = b"".join(pending)
+            if rest:
+                yield rest
 
     def sheets(self) -> list[Sheet]:
         listing = self._listing()
+        # Every part read, together, within the caps before any is inflated (openpyxl's too, if it is needed).
+        self.check([*(t for _, t in listing), *(n for n in ("xl/sharedStrings.xml",) if n in self.names)])
         shared = self._shared_strings()
         out: list[Sheet] = []
         formula_rows: list[list[int] | None] = []  # per sheet, the rows holding a formula (None: look at all)
@@ -203,18 +252,19 @@ class _Book:
         name = "xl/sharedStrings.xml"
         if name not in self.names:
             return []
-        data = _utf8(self.part(name))
-        found = _SI.findall(data)
-        if len(found) != len(_SI_TAG.findall(data)):
-            return self._openpyxl_shared()
         out = []
-        for inner in found:
-            if inner.startswith(b"<t>") and inner.endswith(b"</t>") and inner.count(b"<") == 2:
-                raw = inner[3:-4]
-            else:
-                raw = b"".join(t for t in _T_TEXT.findall(_RPH.sub(b"", inner)))
-            s = raw.decode("utf-8", errors="replace")
-            out.append(html.unescape(s) if "&" in s else s)
+        # Read a piece at a time (issue 13: the part was read whole, 5.4 GB for 1.4 GB of strings).
+        for data in self.chunks(name, b"</si>"):
+            found = _SI.findall(data)
+            if len(found) != len(_SI_TAG.findall(data)):
+                return self._openpyxl_shared()
+            for inner in found:
+                if inner.startswith(b"<t>") and inner.endswith(b"</t>") and inner.count(b"<") == 2:
+                    raw = inner[3:-4]
+                else:
+                    raw = b"".join(t for t in _T_TEXT.findall(_RPH.sub(b"", inner)))
+                s = raw.decode("utf-8", errors="replace")
+                out.append(html.unescape(s) if "&" in s else s)
         return out
 
     # -- openpyxl fallback --------------------------------------------------------------------
@@ -428,27 +478,37 @@ def _resolve_formulas(sheets: list[Sheet], formula_rows: list[list[int] | None])
     """Replace each formula by its value: SUM over a range is computed from the cells; any other
     formula keeps the value cached in the file, or becomes empty (then the total is not compared).
     ``formula_rows``: per sheet, the indices of the rows that hold a formula, or None for every row."""
-    cells: dict[str, dict[int, list[Any]]] | None = None
+    cells: dict[str, tuple[list[int], list[Any]]] | None = None
+    budget = [MAX_SUM_CELLS]
     for sheet, which in zip(sheets, formula_rows):
         for i in range(len(sheet.rows)) if which is None else which:
             row = sheet.rows[i]
             for k, v in enumerate(row):
                 if isinstance(v, Formula) or (isinstance(v, str) and v.startswith("=")):
-                    if cells is None:  # sheet -> row number -> row, built for the first formula only
-                        cells = {s.name: dict(zip(s.nums, s.rows)) for s in sheets}
-                    row[k] = _evaluate(v, sheet.name, cells)
+                    if cells is None:  # sheet -> (row numbers, rows), built for the first formula only
+                        cells = {s.name: (list(s.nums), s.rows) for s in sheets}
+                    row[k] = _evaluate(v, sheet.name, cells, budget)
 
 
-def _evaluate(formula: str, sheet: str, cells: dict[str, dict[int, list[Any]]]) -> float | None:
+def _evaluate(formula: str, sheet: str, cells: dict[str, tuple[list[int], list[Any]]],
+              budget: list[int] | None = None) -> float | None:
+    """A SUM over a range from the rows the sheet holds in it (never the empty rows between: issue 13), else the
+    value cached in the file; ``budget`` ([cells left]) bounds the work of all a workbook's formulas together."""
     m = _SUM.match(formula)
     if m:
         source = cells.get(m.group(1) or sheet)
         c1, r1, c2, r2 = _col(m.group(2).upper().encode()), int(m.group(3)), _col(m.group(4).upper().encode()), \
             int(m.group(5))
-        if source is not None and r2 - r1 <= 5_000_000:
+        if source is not None:
+            nums, rows = source  # row numbers ascending (the fast reader refuses rows out of order)
+            lo, hi = bisect.bisect_left(nums, min(r1, r2)), bisect.bisect_right(nums, max(r1, r2))
+            width = abs(c2 - c1) + 1
+            if budget is not None:
+                if (hi - lo) * width > budget[0]:
+                    return getattr(formula, "cached", None)
+                budget[0] -= (hi - lo) * width
             total = 0.0
-            for r in range(min(r1, r2), max(r1, r2) + 1):
-                row = source.get(r)
+            for row in rows[lo:hi]:
                 if not row:
                     continue
                 for c in range(min(c1, c2), min(max(c1, c2) + 1, len(row))):

@@ -29,7 +29,8 @@ _CODES = "|".join(sorted(c for c in CURRENCIES if not c.startswith("X")))
 _CURRENCY = rf"(?:US\$|[$€£¥₽₹₩]|(?:{_CODES}))"
 _LEADING_CURRENCY = re.compile(rf"^([+-]?){_CURRENCY}(?=[\d.(])")
 _TRAILING_CURRENCY = re.compile(rf"(?<=[\d.%]){_CURRENCY}$")
-_ACCOUNTING_NEGATIVE = re.compile(r"^\(([^()%]*\d[^()%]*)\)$")  # not "(0.78%)", a printed share
+# Not "(0.78%)", a printed share. The first run excludes digits so that the pattern is linear (issue 13).
+_ACCOUNTING_NEGATIVE = re.compile(r"^\(([^()%\d]*\d[^()%]*)\)$")
 # "1,275.00" or "12,345": the first group never starts with 0 ("0,100" is a decimal comma, not 100).
 _THOUSANDS_COMMAS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
 #: The same with a decimal point after the groups: the only thousands a lots or price column may hold
@@ -46,6 +47,12 @@ def decode(data: bytes, codepages: tuple[str, ...] = DEFAULT_CODEPAGES) -> str:
     # Slices are memoryviews (str() decodes any buffer): a bytes slice would copy the whole file.
     if data.startswith(b"\xef\xbb\xbf"):
         return str(memoryview(data)[3:], "utf-8", "replace")
+    wide = wide_codec(data)
+    if wide is not None and wide[0] != "utf-16-le":  # UTF-32 and big-endian UTF-16, re-saved by other programs
+        name, bom = wide
+        view = memoryview(data)[bom:]
+        unit = 4 if "32" in name else 2
+        return str(view[: len(view) - len(view) % unit], name, "replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         view = memoryview(data)
         if len(view) % 2:
@@ -67,10 +74,42 @@ def decode(data: bytes, codepages: tuple[str, ...] = DEFAULT_CODEPAGES) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+def wide_codec(head: bytes) -> tuple[str, int] | None:
+    """(codec, BOM length) of a file in UTF-32 or UTF-16 (either byte order, BOM or not), else None.
+
+    Such files hold NUL bytes, yet are text (issue 13: UTF-16BE and UTF-32 were called binary)."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return ("utf-32-le" if head[0] == 0xFF else "utf-32-be"), 4
+    if head.startswith(b"\xff\xfe"):
+        return "utf-16-le", 2
+    if head.startswith(b"\xfe\xff"):
+        return "utf-16-be", 2
+    sample = head[:400]
+    if len(sample) < 8:
+        return None
+
+    def zeros(offset: int, step: int) -> bool:
+        part = sample[offset::step]
+        return part.count(0) > 0.8 * len(part)
+
+    if zeros(2, 4) and zeros(3, 4) and not zeros(0, 4):
+        return "utf-32-le", 0
+    if zeros(0, 4) and zeros(1, 4) and not zeros(3, 4):
+        return "utf-32-be", 0
+    if zeros(1, 2):
+        return "utf-16-le", 0
+    if zeros(0, 2) and not zeros(1, 2):
+        return "utf-16-be", 0
+    return None
+
+
 def utf16_codec(head: bytes) -> tuple[str, int] | None:
     """(codec, BOM length) when the file starting with ``head`` is UTF-16 by :func:`decode`'s rules, else None."""
     if head.startswith(b"\xef\xbb\xbf"):
         return None
+    wide = wide_codec(head)
+    if wide is not None and wide[0] in ("utf-32-le", "utf-32-be"):
+        return None  # read whole by decode
     if head.startswith(b"\xff\xfe"):
         return "utf-16-le", 2
     if head.startswith(b"\xfe\xff"):

@@ -1,0 +1,220 @@
+"""Hostile and broken inputs of issue 13, each class generated small enough for the test suite.
+
+``CASES`` maps a name to a function that writes the input into a folder and returns the command-line arguments
+of ``main.py`` that feed it to fxcost, with the exit codes and a pattern of the message the answer must hold.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Case:
+    """One hostile input: how to make it, the exit codes allowed and a regex the output must match."""
+
+    make: Callable[[Path], list[str]]
+    codes: tuple[int, ...]
+    message: str
+
+
+def _report(path: Path) -> list[str]:
+    return ["report", str(path), "--json", "-"]
+
+
+def _write(name: str, data: bytes | str) -> Callable[[Path], list[str]]:
+    def make(folder: Path) -> list[str]:
+        path = folder / name
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        return _report(path)
+
+    return make
+
+
+def _mt4_head(extra: str) -> str:
+    return ("<html><head><title>Statement: 123 - Someone</title></head><body>" + extra
+            + "<table><tr><td colspan=13><b>Closed Transactions:</b></td></tr></table></body></html>")
+
+
+# --- CPU from small files (backtracking patterns) --------------------------------------------------------------
+
+def mt5_section(n: int) -> str:
+    return "<html><table>" + "<th colspan=13 " * n
+
+
+def titles(n: int) -> str:
+    return "<html>" + "<title>" * n + "x"
+
+
+def broker_divs(n: int) -> str:
+    return _mt4_head("<div font:20pt " * n)
+
+
+# --- XLSX ------------------------------------------------------------------------------------------------------
+
+_CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+       'content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+       'officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+_WB = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+       '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+       '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+         '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+         'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+              'spreadsheetml/2006/main"><sheetData>')
+
+
+def workbook(sheet: bytes | Callable[[], "io.IOBase"], shared: bytes | None = None) -> bytes:
+    """A minimal XLSX with one sheet part (bytes, written deflated) and optional shared strings."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", _CT)
+        z.writestr("xl/workbook.xml", _WB)
+        z.writestr("xl/_rels/workbook.xml.rels", _RELS)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        if shared is not None:
+            z.writestr("xl/sharedStrings.xml", shared)
+    return buf.getvalue()
+
+
+def xlsx_no_row_end(mb: int) -> bytes:
+    """A sheet part of ``mb`` MB of cells and never a ``</row>`` (a zip bomb that also defeats row chunking)."""
+    return workbook(SHEET_HEAD.encode() + b"<row r=\"1\">" + b'<c r="A1"><v>1</v></c>' * (mb * 2**20 // 22))
+
+
+def xlsx_big_shared(mb: int) -> bytes:
+    sheet = SHEET_HEAD.encode() + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
+    strings = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+               b'2006/main">' + b"<si><t>abcdefghij</t></si>" * (mb * 2**20 // 25) + b"</sst>")
+    return workbook(sheet, strings)
+
+
+def xlsx_sum(rows: int) -> bytes:
+    """Many formulas, each summing a range of millions of rows that hold nothing."""
+    cells = b"".join(b'<row r="%d"><c r="A%d"><f>SUM(B1:B5000000)</f></c></row>' % (i, i) for i in range(1, rows))
+    return workbook(SHEET_HEAD.encode() + cells + b"</sheetData></worksheet>")
+
+
+def cut_xlsx() -> bytes:
+    from tests.hostile.cases import xlsx_valid
+
+    data = xlsx_valid()
+    return data[: len(data) * 2 // 3]
+
+
+def xlsx_valid() -> bytes:
+    sheet = SHEET_HEAD.encode() + b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>cell %d</t></is></c></row>' % (i, i, i) for i in range(1, 3000))
+    return workbook(sheet + b"</sheetData></worksheet>")
+
+
+# --- JSON ------------------------------------------------------------------------------------------------------
+
+def deep_json(n: int = 100_000) -> str:
+    return "[" * n + "]" * n
+
+
+def wide_keys(mb: int = 10) -> str:
+    return json.dumps({"name": "x", "rates": [], "k" * (mb * 2**20): 1})
+
+
+# --- special files ---------------------------------------------------------------------------------------------
+
+def fifo(folder: Path) -> list[str]:
+    path = folder / "report.htm"
+    os.mkfifo(path)
+    return _report(path)
+
+
+def unix_socket(folder: Path) -> list[str]:
+    path = folder / "report.htm"
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(str(path))  # the socket file stays after the test's process closes it
+    s.close()
+    return _report(path)
+
+
+def _csv(rows: list[str]) -> str:
+    return "\n".join(["Ticket,Open Time,Type,Lots,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit",
+                      *rows]) + "\n"
+
+
+_GOOD = "1,2024-01-02 10:00:00,buy,1.00,EURUSD,1.10000,2024-01-02 11:00:00,1.10100,-7.00,0,100.00"
+
+
+def _with_good(row: str) -> str:
+    return _csv([_GOOD, row])
+
+
+CASES: dict[str, Case] = {
+    "mt5-section-backtracking": Case(_write("a.html", mt5_section(2000)), (1,), r"not a MetaTrader report"),
+    "title-backtracking": Case(_write("b.html", titles(30000)), (1,), r"not a MetaTrader report|web page"),
+    "mt4-broker-backtracking": Case(_write("c.htm", broker_divs(1400)), (0, 1), r"Closed Transactions|no trade|closed"),
+    "empty": Case(_write("empty.htm", b""), (1,), r"The file is empty"),
+    "dev-zero": Case(lambda folder: _report(Path("/dev/zero")), (1,), r"not a regular file|device"),
+    "dev-null": Case(lambda folder: _report(Path("/dev/null")), (1,), r"not a regular file|device"),
+    "fifo": Case(fifo, (1,), r"named pipe|FIFO"),
+    "socket": Case(unix_socket, (1,), r"socket"),
+    "folder": Case(lambda folder: _report(folder), (1,), r"folder"),
+    "utf16be-csv": Case(_write("be.csv", "\ufeff".encode("utf-16-be") + _csv([_GOOD]).encode("utf-16-be")),
+                        (0,), r'"trades": 1\b|"closed_trades": 1\b|EURUSD'),
+    "utf32-csv": Case(_write("u32.csv", _csv([_GOOD]).encode("utf-32")), (0,), r"EURUSD"),
+    "cut-xlsx": Case(lambda folder: _write("cut.xlsx", cut_xlsx())(folder), (1,), r"incomplete.*export it again"),
+    "xlsx-no-row-end": Case(lambda folder: _write("norow.xlsx", xlsx_no_row_end(300))(folder), (1,),
+                            r"uncompressed|compress|too large|larger"),
+    "xlsx-big-shared-strings": Case(lambda folder: _write("shared.xlsx", xlsx_big_shared(300))(folder), (1,),
+                                    r"uncompressed|compress|too large|larger"),
+    "xlsx-sum-5m": Case(lambda folder: _write("sum.xlsx", xlsx_sum(2000))(folder), (1,), r"not a MetaTrader 5 report"),
+    "date-1600": Case(_write("d1600.csv", _with_good(_GOOD.replace("2024-01-02 10", "1600-01-02 10").replace(
+        "1,", "2,", 1))), (0,), r"skipped|1600"),
+    "date-9999": Case(_write("d9999.csv", _with_good(_GOOD.replace("2024-01-02 11", "9999-12-31 11").replace(
+        "1,", "2,", 1))), (0,), r"skipped|9999"),
+    "lots-zero": Case(_write("lots0.csv", _with_good(_GOOD.replace(",1.00,", ",0,").replace("1,", "2,", 1))), (0,),
+                      r"lots"),
+    "lots-negative": Case(_write("lotsneg.csv", _with_good(_GOOD.replace(",1.00,", ",-1,").replace("1,", "2,", 1))),
+                          (0,), r"lots"),
+    "close-before-open": Case(_write("back.csv", _with_good(
+        "2,2024-01-02 10:00:00,buy,1.00,EURUSD,1.10000,1947-01-02 11:00:00,1.10100,-7.00,0,100.00")), (0,),
+        r"before"),
+    "price-1e300": Case(_write("p300.csv", _with_good(_GOOD.replace("1.10100", "1e300").replace("1,", "2,", 1))),
+                        (0,), r"implausible|price"),
+    "nan-commission": Case(_write("nan.csv", _with_good(_GOOD.replace("-7.00", "NaN").replace("1,", "2,", 1))),
+                           (0,), r"commission"),
+    "multiline-csv": Case(_write("notes.csv", "Ticket,Open Time,Type,Lots,Symbol,Open Price,Close Time,Close Price,"
+                                 "Commission,Swap,Profit,Comment\n" + _GOOD + ',"first line\nsecond line"\n'),
+                          (0,), r"EURUSD"),
+    "deep-program": Case(lambda folder: ["report", str(_sample_csv(folder)), "--program",
+                                         str(_put(folder / "p.json", deep_json())), "--json", "-"],
+                         (1, 2), r"nested too deeply"),
+    "deep-setup": Case(lambda folder: ["report", str(_sample_csv(folder)), "--setup",
+                                       str(_put(folder / "s.json", deep_json())), "--json", "-"],
+                       (1, 2), r"nested too deeply"),
+    "deep-profile": Case(lambda folder: ["report", str(_sample_csv(folder)), "--spread-profile",
+                                         str(_put(folder / "sp.json", deep_json())), "--json", "-"],
+                         (1, 2), r"nested too deeply"),
+    "binary-profile": Case(lambda folder: ["report", str(_sample_csv(folder)), "--spread-profile",
+                                           str(_put(folder / "bin.json", bytes(range(256)) * 40)), "--json", "-"],
+                           (1, 2), r"not a UTF-8 text|not text|binary"),
+    "wide-program": Case(lambda folder: ["report", str(_sample_csv(folder)), "--program",
+                                         str(_put(folder / "w.json", wide_keys())), "--json", "-"],
+                         (1, 2), r"larger than|too large|MB"),
+    "market-data-dev-zero": Case(lambda folder: ["report", str(_sample_csv(folder)), "--market-data", "/dev/zero",
+                                                 "--json", "-"], (1, 2), r"not a regular file|device"),
+}
+
+
+def _put(path: Path, data: str | bytes) -> Path:
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def _sample_csv(folder: Path) -> Path:
+    return _put(folder / "trades.csv", _csv([_GOOD]))
