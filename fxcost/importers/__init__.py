@@ -184,26 +184,46 @@ def split_accounts(st: Statement) -> list[Statement]:
 #: balances are orders of magnitude smaller, and such values would overflow every sum they enter.
 MAX_LOTS = 1e5
 MAX_MONEY = 1e12
+#: Beyond this a price is a corrupted cell (issue 13: a price of 1e300 gave 300-digit costs); prices may be
+#: negative (oil futures in April 2020).
+MAX_PRICE = 1e12
 _MONEY = ("profit", "commission", "taxes", "swap")
+_PRICES = ("open_price", "close_price")
 
 
 def _drop_implausible(st: Statement) -> Statement:
-    """Move closed trades with absurd sizes or money (or inf/NaN) to the skipped rows, saying why."""
+    """Move closed trades with absurd values to the skipped rows, each with its reason (DOMAIN.md: a trade
+    has a positive size, closes after it opens, and has finite money and prices).
+
+    Every reader's Statement passes here, so the bounds hold for every format alike (issue 13)."""
     t = st.trades
     if not len(t):
         return st
     money = t[list(_MONEY)].to_numpy(dtype="float64")
     lots = t["lots"].to_numpy(dtype="float64")
-    bad = (~np.isfinite(money).all(axis=1)) | (np.abs(money) > MAX_MONEY).any(axis=1)
-    bad |= ~np.isfinite(lots) | (np.abs(lots) > MAX_LOTS)
+    prices = t[[c for c in _PRICES if c in t.columns]].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore"):
+        checks = [
+            ((~np.isfinite(money).all(axis=1)) | (np.abs(money) > MAX_MONEY).any(axis=1) | ~np.isfinite(lots)
+             | (np.abs(lots) > MAX_LOTS),
+             f"implausible value (a corrupted or mistyped cell): over {MAX_LOTS:g} lots or {MAX_MONEY:g} in money, "
+             "or not a number"),
+            (lots <= 0, "a size of 0 lots or below: not a trade"),
+            (np.isinf(prices).any(axis=1) | (np.abs(prices) > MAX_PRICE).any(axis=1),
+             f"implausible price (a corrupted or mistyped cell): over {MAX_PRICE:g}"),
+            ((t["close_time"] < t["open_time"]).to_numpy(), "closed before it was opened (a corrupted date)"),
+        ]
+    bad = np.zeros(len(t), dtype=bool)
+    for mask, reason in checks:
+        for i in np.flatnonzero(mask & ~bad):
+            row = t.iloc[i]
+            values = ", ".join(f"{k} {row[k]:g}" for k in ("lots", *_MONEY, *(c for c in _PRICES if c in t.columns)))
+            times = f", open {row['open_time']}, close {row['close_time']}"
+            st.skipped.append(SkippedRow("Closed trades", 0, reason, f"ticket {row['ticket']}: {values}{times}"))
+        bad |= mask
     if not bad.any():
         return st
-    for i in np.flatnonzero(bad):
-        row = t.iloc[i]
-        values = ", ".join(f"{k} {row[k]:g}" for k in ("lots", *_MONEY))
-        st.skipped.append(SkippedRow("Closed trades", 0, "implausible value (a corrupted or mistyped cell): "
-                                     f"over {MAX_LOTS:g} lots or {MAX_MONEY:g} in money", f"ticket {row['ticket']}: {values}"))
     st.trades = t[~bad].reset_index(drop=True)
-    st.warnings.append(f"{int(bad.sum())} closed trade(s) with implausible sizes or amounts were left out "
-                       "(listed with the skipped rows); the report's totals will not reconcile with them.")
+    st.warnings.append(f"{int(bad.sum())} closed trade(s) with implausible sizes, amounts, prices or dates were left "
+                       "out (listed with the skipped rows); the report's totals will not reconcile with them.")
     return st

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from fxcost import model
-from fxcost.errors import ImportFailed
+from fxcost.errors import ImportFailed, clip
 from fxcost.importers import cash
 from fxcost.importers.text import decode, parse_numbers
 from fxcost.model import Account, SkippedRow, Statement
@@ -69,6 +69,9 @@ CURRENCY_UNKNOWN = ("The CSV file does not say the account's currency: its money
                     "another currency, amounts converted to USD (cost per million, merged totals) are wrong: choose "
                     "the currency with the link under the file in the app's Import tab (on the command line: --currency EUR, "
                     "for example).")
+
+#: Charges that may be left empty (none charged) but not written unreadable.
+_MONEY_EXTRA = ("commission", "taxes", "swap")
 
 #: Columns a CSV must have for fxcost to compute anything.
 REQUIRED = ("open_time", "close_time", "side", "lots", "symbol", "profit")
@@ -175,6 +178,9 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currenc
         is_pending = is_pending & ~filled
     is_open = (status == "open") | ((close_time.isna()) & (col["close_time"] == "")) & ~is_cash
     valid_trade = side.notna() & ~is_cash & open_time.notna() & np.isfinite(num["lots"]) & np.isfinite(num["profit"])
+    for name in _MONEY_EXTRA:  # a charge written but unreadable ("NaN", "n/a") is not a charge of 0 (issue 13)
+        if name in num:
+            valid_trade &= ~((col[name] != "") & ~np.isfinite(num[name]))
     is_trade = valid_trade & ~is_open & close_time.notna()
 
     for name in ("commission", "taxes"):  # charges printed as positive amounts (MetaTrader books them negative)
@@ -572,16 +578,24 @@ def _digits(col: dict[str, pd.Series], a: str, b: str, symbols: list[str], decim
 
 def _reason(row, columns, side, open_time, close_time, num, i) -> str:
     if re.sub(r"[^a-z]", "", str(row[columns["side"]]).lower()) in _PENDING:
-        return (f"pending order {row[columns['side']]!r} (not a trade) with no open or close time fxcost reads "
+        return (f"pending order {_q(row[columns['side']])} (not a trade) with no open or close time fxcost reads "
                 "(see the accepted date formats)")
     if pd.isna(side.iloc[i]):
-        return f"type {row[columns['side']]!r} is neither buy nor sell nor a balance operation"
+        return f"type {_q(row[columns['side']])} is neither buy nor sell nor a balance operation"
     if pd.isna(open_time.iloc[i]):
-        return f"open time {row[columns['open_time']]!r} is not a date fxcost reads (see the accepted formats)"
+        return f"open time {_q(row[columns['open_time']])} is not a date fxcost reads (see the accepted formats)"
     if not np.isfinite(num["lots"][i]):
-        return f"volume {row[columns['lots']]!r} is not a number"
+        return f"volume {_q(row[columns['lots']])} is not a number"
     if not np.isfinite(num["profit"][i]):
-        return f"profit {row[columns['profit']]!r} is not a number"
+        return f"profit {_q(row[columns['profit']])} is not a number"
+    for name in _MONEY_EXTRA:
+        if name in num and not np.isfinite(num[name][i]) and str(row[columns[name]]).strip():
+            return f"{name} {_q(row[columns[name]])} is not a number"
     if pd.isna(close_time.iloc[i]):
-        return f"close time {row[columns['close_time']]!r} is not a date fxcost reads (see the accepted formats)"
+        return f"close time {_q(row[columns['close_time']])} is not a date fxcost reads (see the accepted formats)"
     return "row could not be read"
+
+
+def _q(value: object) -> str:
+    """A cell quoted in a message, cut short (a field may be megabytes long: issue 13)."""
+    return repr(clip(str(value)))

@@ -72,7 +72,7 @@ SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://sc
               'spreadsheetml/2006/main"><sheetData>')
 
 
-def workbook(sheet: bytes | Callable[[], "io.IOBase"], shared: bytes | None = None) -> bytes:
+def workbook(sheet: bytes, shared: bytes | None = None) -> bytes:
     """A minimal XLSX with one sheet part (bytes, written deflated) and optional shared strings."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
@@ -182,7 +182,7 @@ CASES: dict[str, Case] = {
     "lots-negative": Case(_write("lotsneg.csv", _with_good(_GOOD.replace(",1.00,", ",-1,").replace("1,", "2,", 1))),
                           (0,), r"lots"),
     "close-before-open": Case(_write("back.csv", _with_good(
-        "2,2024-01-02 10:00:00,buy,1.00,EURUSD,1.10000,1947-01-02 11:00:00,1.10100,-7.00,0,100.00")), (0,),
+        "2,2024-01-02 10:00:00,buy,1.00,EURUSD,1.10000,2023-01-02 11:00:00,1.10100,-7.00,0,100.00")), (0,),
         r"before"),
     "price-1e300": Case(_write("p300.csv", _with_good(_GOOD.replace("1.10100", "1e300").replace("1,", "2,", 1))),
                         (0,), r"implausible|price"),
