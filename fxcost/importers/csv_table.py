@@ -362,8 +362,36 @@ def _shown(header: str, headers) -> str:
     return m.group(1) if m and m.group(1) in set(headers) else header
 
 
+#: Characters looked at to tell a CSV and its separator (the first records are all it takes).
+PROBE_CHARS = 200_000
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def records(text: str, n: int) -> list[str]:
+    """The first ``n`` non-blank records of a CSV text, each with its quoted fields emptied (``""``).
+
+    A quoted field may hold line breaks (journal notes: issue 13), so a record ends only at a line break outside
+    quotes, and separators inside quotes do not count. Only the first PROBE_CHARS characters are looked at."""
+    out: list[str] = []
+    cur: list[str] = []
+    quotes = 0
+    for line in text[:PROBE_CHARS].splitlines():
+        cur.append(line)
+        quotes += line.count('"')
+        if quotes % 2 == 0:
+            record = _QUOTED.sub('""', "\n".join(cur))
+            cur, quotes = [], 0
+            if record.strip():
+                out.append(record)
+                if len(out) >= n:
+                    break
+    if cur and len(out) < n:
+        out.append(_QUOTED.sub('""', "\n".join(cur)))
+    return out
+
+
 def _sniff(text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    lines = records(text, 30)
     best, best_score = ",", -1
     for sep in (",", ";", "\t", "|"):
         counts = [ln.count(sep) for ln in lines]

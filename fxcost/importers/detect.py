@@ -131,11 +131,12 @@ def _title(probe: str) -> str:
 
 
 def _looks_like_csv(text: str) -> bool:
-    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    from fxcost.importers.csv_table import is_trade_header, records
+
+    lines = records(text, 20)  # records, not lines: a quoted note may span lines (issue 13)
     if len(lines) == 1:
         # A header and no rows: still a CSV of trades if the header names trade columns, so
         # the user hears "no trade in it" rather than "not a CSV".
-        from fxcost.importers.csv_table import is_trade_header
 
         return is_trade_header(lines[0])
     if len(lines) < 2:
