@@ -148,7 +148,8 @@ def read_market_data(path: str | Path, symbol: str | None = None, *, data: bytes
             if "folder" in str(exc):
                 raise MarketDataError(name, "is a folder, not a market-data file; choose the CSV file inside it") \
                     from None
-            raise MarketDataError(name, f"{exc} Export a shorter date range, or split the file by month.") from None
+            advice = " Export a shorter date range, or split the file by month." if "larger than" in str(exc) else ""
+            raise MarketDataError(name, f"{exc}{advice}") from None
         except OSError as exc:
             raise MarketDataError(
                 name, f"cannot read the file ({exc.strerror or exc}); check that it exists and is not open elsewhere"

@@ -21,7 +21,7 @@ from typing import BinaryIO
 import numpy as np
 
 from fxcost import safeio
-from fxcost.errors import FxCostError, ImportFailed
+from fxcost.errors import FxCostError, ImportFailed, clip
 from fxcost.importers import text as tx
 from fxcost.importers.detect import identify
 from fxcost.model import SkippedRow, Statement
@@ -126,10 +126,23 @@ def _load(box: list[bytes], path: str, csv: tuple) -> Statement:
     return _drop_implausible(_guard(lambda: _reader(kind, doc, data if kind == "xlsx" else b"", path, *csv), path))
 
 
+#: Characters of a skipped row's reason and text kept: a row may hold a cell of megabytes (issue 13), which every
+#: report would otherwise quote in full.
+SKIPPED_CHARS = 300
+
+
 def _guard(read: Callable[[], Statement], path: str) -> Statement:
-    """Run a reader; the project's own errors pass, a too-deep structure becomes an ImportFailed."""
+    """Run a reader; the project's own errors pass, a too-deep structure becomes an ImportFailed.
+
+    What the Statement quotes from the file (skipped rows, warnings) is cut to a bounded length here, for
+    every reader alike."""
     try:
-        return read()
+        st = read()
+        if any(len(s.reason) > SKIPPED_CHARS or len(s.text) > SKIPPED_CHARS for s in st.skipped):
+            st.skipped = [replace(s, reason=clip(s.reason, SKIPPED_CHARS), text=clip(s.text, SKIPPED_CHARS))
+                          for s in st.skipped]
+        st.warnings = [clip(w, 4 * SKIPPED_CHARS) for w in st.warnings]
+        return st
     except FxCostError:
         raise
     except RecursionError as exc:

@@ -375,7 +375,10 @@ def records(text: str, n: int) -> list[str]:
     out: list[str] = []
     cur: list[str] = []
     quotes = 0
-    for line in text[:PROBE_CHARS].splitlines():
+    lines = text[:PROBE_CHARS].splitlines()
+    if len(text) > PROBE_CHARS and len(lines) > 1:
+        lines.pop()  # cut short by the probe: not a whole record
+    for line in lines:
         cur.append(line)
         quotes += line.count('"')
         if quotes % 2 == 0:

@@ -30,6 +30,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from posixpath import dirname, join, normpath
 from typing import Any
 
+import numpy as np
+
 from fxcost.errors import ImportFailed, clip
 from fxcost.importers import text as tx
 from fxcost.importers.mt5_build import MT5_HOW_TO_EXPORT, Sheet, build, bulk
@@ -45,9 +47,9 @@ MAX_RATIO = 100
 MAX_RATIO_FROM = 20_000_000
 #: Largest single row (or shared string) of a sheet: a MetaTrader row is under 2 kB; the reader holds one whole.
 MAX_ROW_BYTES = 16_000_000
-#: Cells a workbook's SUM formulas may add up together before the rest keep their cached values (issue 13: a
-#: SUM over 5M empty rows in each of thousands of cells).
-MAX_SUM_CELLS = 20_000_000
+#: Cells a workbook's SUM formulas may read, column by column, before the rest keep their cached values (issue 13:
+#: a SUM over 5M empty rows in each of thousands of cells); MetaTrader's totals read ~10 columns of the sheet.
+MAX_SUM_CELLS = 5_000_000
 
 # Every pattern below runs on untrusted XML and is linear (issue 13): attributes never run past the next tag
 # ([^<>]), and element content stops at the element's own next opening or closing tag, possessively.
@@ -478,45 +480,75 @@ def _resolve_formulas(sheets: list[Sheet], formula_rows: list[list[int] | None])
     """Replace each formula by its value: SUM over a range is computed from the cells; any other
     formula keeps the value cached in the file, or becomes empty (then the total is not compared).
     ``formula_rows``: per sheet, the indices of the rows that hold a formula, or None for every row."""
-    cells: dict[str, tuple[list[int], list[Any]]] | None = None
-    budget = [MAX_SUM_CELLS]
+    sums: _Sums | None = None
     for sheet, which in zip(sheets, formula_rows):
         for i in range(len(sheet.rows)) if which is None else which:
             row = sheet.rows[i]
             for k, v in enumerate(row):
                 if isinstance(v, Formula) or (isinstance(v, str) and v.startswith("=")):
-                    if cells is None:  # sheet -> (row numbers, rows), built for the first formula only
-                        cells = {s.name: (list(s.nums), s.rows) for s in sheets}
-                    row[k] = _evaluate(v, sheet.name, cells, budget)
+                    if sums is None:  # built for the first formula only
+                        sums = _Sums(sheets)
+                    row[k] = _evaluate(v, sheet.name, sums)
 
 
-def _evaluate(formula: str, sheet: str, cells: dict[str, tuple[list[int], list[Any]]],
-              budget: list[int] | None = None) -> float | None:
-    """A SUM over a range from the rows the sheet holds in it (never the empty rows between: issue 13), else the
-    value cached in the file; ``budget`` ([cells left]) bounds the work of all a workbook's formulas together."""
+class _Sums:
+    """The numbers of each sheet column a SUM reads, as arrays built once per column, so that a SUM costs the
+    rows the sheet holds in its range at C speed, never the empty rows between (issue 13: thousands of SUMs
+    over 5M rows each). Work is bounded: beyond MAX_SUM_CELLS cells read, formulas keep their cached values."""
+
+    def __init__(self, sheets: list[Sheet]) -> None:
+        self.sheets = {s.name: (list(s.nums), s.rows) for s in sheets}
+        self.columns: dict[tuple[str, int], np.ndarray] = {}
+        self.budget = MAX_SUM_CELLS
+        self.summed = 0
+        self.widths: dict[str, int] = {}
+
+    def width(self, sheet: str) -> int:
+        """The longest row of ``sheet`` (columns beyond it are empty)."""
+        if sheet not in self.widths:
+            self.widths[sheet] = max(map(len, self.sheets[sheet][1]), default=0)
+        return self.widths[sheet]
+
+    def column(self, sheet: str, c: int) -> np.ndarray | None:
+        """Column ``c`` of ``sheet`` by row index: numbers, NaN for anything else (None once over budget)."""
+        key = (sheet, c)
+        values = self.columns.get(key)
+        if values is None:
+            rows = self.sheets[sheet][1]
+            if len(rows) > self.budget:
+                return None
+            self.budget -= len(rows)
+            values = np.full(len(rows), np.nan)
+            for i, row in enumerate(rows):
+                if c < len(row):
+                    x = row[c]
+                    if isinstance(x, bool) or x is None or isinstance(x, Formula):
+                        continue
+                    values[i] = x if isinstance(x, (int, float)) else tx.parse_number(x)
+            self.columns[key] = values
+        return values
+
+
+def _evaluate(formula: str, sheet: str, sums: _Sums) -> float | None:
+    """A SUM over a range (a formula that sums another formula counts it as empty: MetaTrader never nests them),
+    else the value cached in the file."""
     m = _SUM.match(formula)
     if m:
-        source = cells.get(m.group(1) or sheet)
+        name = m.group(1) or sheet
+        source = sums.sheets.get(name)
         c1, r1, c2, r2 = _col(m.group(2).upper().encode()), int(m.group(3)), _col(m.group(4).upper().encode()), \
             int(m.group(5))
         if source is not None:
             nums, rows = source  # row numbers ascending (the fast reader refuses rows out of order)
             lo, hi = bisect.bisect_left(nums, min(r1, r2)), bisect.bisect_right(nums, max(r1, r2))
-            width = abs(c2 - c1) + 1
-            if budget is not None:
-                if (hi - lo) * width > budget[0]:
-                    return getattr(formula, "cached", None)
-                budget[0] -= (hi - lo) * width
+            widest = sums.width(name)
             total = 0.0
-            for row in rows[lo:hi]:
-                if not row:
-                    continue
-                for c in range(min(c1, c2), min(max(c1, c2) + 1, len(row))):
-                    x = row[c]
-                    if isinstance(x, bool) or x is None or isinstance(x, Formula):
-                        continue
-                    value = x if isinstance(x, (int, float)) else tx.parse_number(x)
-                    if value == value:
-                        total += value
+            for c in range(min(c1, c2), min(max(c1, c2) + 1, widest)):
+                values = sums.column(name, c)
+                if values is None or sums.summed > 100 * MAX_SUM_CELLS:
+                    return getattr(formula, "cached", None)
+                sums.summed += hi - lo
+                part = values[lo:hi]
+                total += float(part[~np.isnan(part)].sum())
             return round(total, 8)
     return getattr(formula, "cached", None)
