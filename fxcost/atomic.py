@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,3 +50,30 @@ def write_text(path: str | os.PathLike, text: str) -> None:
         fh.flush()
         if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # pipes and devices cannot be synced
             os.fsync(fh.fileno())
+
+
+#: A temporary file of :func:`replacing` (``tempfile.mkstemp``: ".NAME." + 8 random characters + ".tmp").
+_TEMP = re.compile(r"\A\..+\.[a-z0-9_]{8}\.tmp\Z")
+
+
+def clean_stale(folder: str | os.PathLike, older_than: float = 3600.0) -> list[Path]:
+    """Remove the temporary files an interrupted save of fxcost's left in ``folder`` (issue 13: 50 killed saves
+    left 446 MB), and return them. Only regular files named as :func:`replacing` names them and untouched for
+    ``older_than`` seconds are removed: another fxcost may be saving right now. Errors are ignored."""
+    removed: list[Path] = []
+    cutoff = time.time() - older_than
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not _TEMP.match(entry.name):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode) and st.st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed

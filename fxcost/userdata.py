@@ -79,8 +79,10 @@ class Problem:
     moved_to: Path | None = None
 
     def __str__(self) -> str:
-        moved = f" It was renamed to {self.moved_to.name} so you can repair it." if self.moved_to else ""
-        return f"{self.path.name}: {self.message}.{moved}"
+        # Say what was done, whatever it was (issue 13: files that could not be renamed were called renamed).
+        done = f"It was renamed to {self.moved_to.name} so you can repair it." if self.moved_to else \
+            "It was left where it is."
+        return f"{self.path.name}: {self.message}. {done}"
 
 
 @dataclass
@@ -114,6 +116,8 @@ def _strip_where(message: str, path: Path) -> str:
 def load_all(kind: str, parse: Callable[[Any, str], Any]) -> Loaded:
     """Every file of one kind; a damaged file is set aside and reported, never dropped silently."""
     out = Loaded()
+    for stale in atomic.clean_stale(folder(kind)):
+        log.info("removed %s, left by an interrupted save", stale)
     for path in sorted(folder(kind).glob("*.json")):
         if not _is_data_file(path):
             continue

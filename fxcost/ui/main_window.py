@@ -171,9 +171,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore()
         self._enable_exports()
-        if self.setup.catalog.problems:
+        # Damaged settings are set aside and reported like damaged programs (issue 13).
+        problems = [str(p) for p in self.setup.catalog.problems] + list(getattr(self.settings, "problems", []))
+        if problems:
             # Shown once the event loop runs, so a message box never blocks construction.
-            problems = [str(p) for p in self.setup.catalog.problems]
             QTimer.singleShot(0, self, lambda: self._report_problems(problems))
 
     # --- actions and menus -------------------------------------------------------------------------------
@@ -654,7 +655,7 @@ class MainWindow(QMainWindow):
 
     def _report_problems(self, problems: list) -> None:
         QMessageBox.warning(self, "fxcost: damaged files set aside",
-                            "These files in your programs/profiles folder could not be read and were renamed, so "
+                            "These files of yours could not be read; each line says what was done with it, and "
                             "nothing was overwritten:\n\n" + "\n".join(problems)
                             + "\n\nRepair them in a text editor and import them again.")
 

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from fxcost import APP_NAME, ORG_NAME
+from fxcost import APP_NAME, ORG_NAME, atomic, safeio, userdata
 
 #: Bumped when keys change; :meth:`Settings.migrate` moves old values over.
 SCHEMA = 1
 MAX_RECENT = 10
 #: CSV files whose account currency or date order is remembered (the most recently answered first).
 MAX_CSV_CHOICES = 200
+#: Largest settings file read: real ones are a few kB (recent files, per-file CSV choices).
+MAX_SETTINGS_BYTES = 10_000_000
+
+log = logging.getLogger(__name__)
 
 
 class Settings:
@@ -27,11 +33,101 @@ class Settings:
 
     def __init__(self, path: str | Path | None = None):
         path = path or os.environ.get("FXCOST_SETTINGS_FILE")
-        if path:
-            self.q = QSettings(str(path), QSettings.Format.IniFormat)
-        else:
-            self.q = QSettings(ORG_NAME, APP_NAME)
+        #: What was wrong with the settings store and what was done, for the app to tell the user once (issue 13).
+        self.problems: list[str] = []
+        self._reported_unsaved = False
+        file = self._file(path)
+        if file is not None:
+            self._check(file)  # before QSettings opens it: a pipe would block start-up forever
+        self.q = self._open(path)
+        if file is not None:
+            if self.q.status() == QSettings.Status.FormatError and self._set_aside(file, "it is not a settings file"):
+                self.q = self._open(path)
+            if not self._writable(file):
+                self._unsaved(f"the settings file {file} cannot be written")
+            atomic.clean_stale(file.parent)
         self.migrate()
+
+    @staticmethod
+    def _file(path: str | Path | None) -> Path | None:
+        """The settings file, or None where the platform keeps settings elsewhere (the Windows registry)."""
+        if path:
+            return Path(path)
+        if sys.platform.startswith("linux"):
+            from PySide6.QtCore import QStandardPaths
+
+            config = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+            return Path(config) / ORG_NAME / f"{APP_NAME}.conf"
+        if sys.platform == "darwin":
+            return None  # a property list the system reads and writes
+        return None
+
+    @staticmethod
+    def _open(path: str | Path | None) -> QSettings:
+        if path:
+            return QSettings(str(path), QSettings.Format.IniFormat)
+        return QSettings(ORG_NAME, APP_NAME)
+
+    def _check(self, file: Path) -> None:
+        """Set the settings file aside (renamed with the date, never deleted) when it is not a readable text file;
+        say what was done in :attr:`problems`."""
+        try:
+            st = os.stat(file)
+        except (FileNotFoundError, NotADirectoryError):
+            return  # nothing to read; whether it can be written is checked apart
+        except OSError as exc:
+            self.problems.append(f"The settings file {file} cannot be read ({exc.strerror or exc}); settings start "
+                                 "afresh and may not be saved.")
+            return
+        kind = safeio.special_kind(st.st_mode)
+        if kind:
+            self._set_aside(file, f"it is {kind}")
+            return
+        try:
+            data = safeio.read_capped(file, MAX_SETTINGS_BYTES, "settings file")
+        except safeio.FileRefused as exc:
+            self._set_aside(file, str(exc))
+            return
+        except OSError as exc:
+            self.problems.append(f"The settings file {file} cannot be read ({exc.strerror or exc}); settings start "
+                                 "afresh and may not be saved.")
+            return
+        if b"\x00" in data:
+            self._set_aside(file, "it holds binary data")
+            return
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            self._set_aside(file, "it is not UTF-8 text")
+
+    def _set_aside(self, file: Path, why: str) -> bool:
+        """Rename the damaged settings file with the date and say so; whether it was renamed."""
+        try:
+            moved = userdata.set_aside(file)
+        except OSError as exc:
+            self.problems.append(f"The settings file {file} is damaged ({why}) and could not be renamed "
+                                 f"({exc.strerror or exc}): it was left as it is, and settings will not be saved.")
+            self._reported_unsaved = True
+            return False
+        log.warning("damaged settings file %s (%s) renamed to %s", file, why, moved)
+        self.problems.append(f"The settings file {file.name} was damaged ({why}): it was renamed to {moved.name} "
+                             "(your earlier recent files and analysis choices are in it) and settings start afresh.")
+        return True
+
+    @staticmethod
+    def _writable(file: Path) -> bool:
+        if file.exists():
+            return file.is_file() and os.access(file, os.W_OK)
+        folder = file.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        return folder.is_dir() and os.access(folder, os.W_OK)
+
+    def _unsaved(self, why: str) -> None:
+        """Report once that settings are not being saved."""
+        if not self._reported_unsaved:
+            self._reported_unsaved = True
+            self.problems.append(f"Settings cannot be saved: {why}. Changes last only until fxcost closes.")
 
     def migrate(self) -> None:
         """Bring settings written by an older version up to :data:`SCHEMA` (nothing to move yet)."""
@@ -41,6 +137,8 @@ class Settings:
 
     def sync(self) -> None:
         self.q.sync()
+        if self.q.status() == QSettings.Status.AccessError:
+            self._unsaved(f"the settings file {self.q.fileName()} cannot be written")
 
     # --- typed helpers: QSettings returns strings from INI files, so every read converts -------------------
 
