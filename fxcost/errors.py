@@ -6,9 +6,17 @@ import difflib
 import json
 from collections.abc import Sequence
 
+#: Longest message an error carries: whatever a message quotes from a file, the user gets a readable answer.
+MESSAGE_CHARS = 1500
+
 
 class FxCostError(Exception):
     """Base of every error fxcost expects and explains to the user (no traceback shown)."""
+
+    def __init__(self, *args: object) -> None:
+        if args and isinstance(args[0], str) and len(args[0]) > MESSAGE_CHARS:
+            args = (clip(args[0], MESSAGE_CHARS), *args[1:])  # issue 13: an 8 MB message once
+        super().__init__(*args)
 
 
 class ImportFailed(FxCostError):
@@ -16,7 +24,7 @@ class ImportFailed(FxCostError):
 
     def __init__(self, path: str, message: str):
         self.path = path
-        self.message = message
+        self.message = clip(message, MESSAGE_CHARS)
         super().__init__(f"{path}: {message}" if path else message)
 
 

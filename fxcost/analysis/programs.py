@@ -34,7 +34,7 @@ from typing import Any
 
 from fxcost import atomic, safeio
 from fxcost.analysis.instruments import CATEGORIES, CENT, DEFAULT_USD_RATES
-from fxcost.errors import FxCostError, did_you_mean
+from fxcost.errors import FxCostError, clip, did_you_mean
 from fxcost.resources import asset
 
 MODELS = ("per_lot", "pips_per_lot", "pct_spread", "pct_commission", "per_million")
@@ -228,9 +228,9 @@ class RebateProgram:
 def _show(value: Any) -> str:
     """A value as the user wrote it in JSON."""
     try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(value)
+        return clip(json.dumps(value, ensure_ascii=False))  # a value may be megabytes long (issue 13)
+    except (TypeError, ValueError, RecursionError):
+        return clip(repr(value))
 
 
 class _Checker:

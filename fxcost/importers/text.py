@@ -194,7 +194,8 @@ def parse_numbers(values: list | pd.Series, thousands_need_point: bool = False) 
     series = pd.Series(values, dtype=object)
     if len(series) == 0:
         return np.zeros(0, dtype="float64")
-    text = series.astype(str).str.replace(_SPACE_RE, "", regex=True)
+    # A float NaN cell (an XLSX value "NaN") stays NaN through astype(str): spelt out, it is one more non-number.
+    text = series.astype(str).fillna("nan").str.replace(_SPACE_RE, "", regex=True)
     out = pd.to_numeric(text, errors="coerce")
     rest = out.isna() & (text != "") & (text.str.lower() != "nan")
     if rest.any():
