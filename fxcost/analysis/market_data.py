@@ -53,7 +53,9 @@ _SUPPORTED = (
 )
 
 _HISTDATA = re.compile(r"^\d{8} \d{9}[,;]")
-_TRUEFX = re.compile(r"^[A-Za-z][A-Za-z0-9.]{2,}/?[A-Za-z0-9.]*,\d{8} \d{2}:\d{2}:\d{2}")
+# "EUR/USD" or "EURUSD": the optional part starts with its "/", so the two letter runs never split one run
+# between them (that was quadratic in a long first line: issue 13).
+_TRUEFX = re.compile(r"^[A-Za-z][A-Za-z0-9.]{2,}(?:/[A-Za-z0-9.]*)?,\d{8} \d{2}:\d{2}:\d{2}")
 _GMT_SUFFIX = r"\s*(?:GMT|UTC)\s*([+-])(\d{1,2}):?(\d{2})?\s*$"
 _TIMEFRAMES = {
     "M1": 60, "M5": 300, "M15": 900, "M30": 1800, "H1": 3600, "H4": 14400, "D1": 86400, "W1": 604800,

@@ -77,9 +77,10 @@ _MONEY_EXTRA = ("commission", "taxes", "swap")
 REQUIRED = ("open_time", "close_time", "side", "lots", "symbol", "profit")
 
 #: A date (year first, or year last as day/month or month/day) with an optional 24- or 12-hour time.
+#: No two runs of spaces may take turns at the same spaces (issue 13: "2024-01-02" + 8,000 spaces took 1.7 s).
 _DATE_RE = (r"^(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})"
-            r"(?:(?:\s*[T ,]\s*)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
-            r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?\s*Z?$")
+            r"(?:(?:\s*[T,]\s*|\s+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
+            r"(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?)?\s*Z?$")
 
 _EARLIEST, _LATEST = pd.Timestamp("1970-01-01"), pd.Timestamp("2200-01-01")
 _SIDE_VALUES = {"buy": "buy", "sell": "sell", "0": "buy", "1": "sell", "long": "buy", "short": "sell", "b": "buy", "s": "sell"}

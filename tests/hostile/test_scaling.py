@@ -6,13 +6,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fxcost.analysis.market_data import detect_format
 from fxcost.errors import ImportFailed
 from fxcost.importers import detect, htmltable, load_bytes, mt4_html, mt5_html, mt5_xlsx, text
-from fxcost.importers.csv_table import records
+from fxcost.importers.csv_table import _date_parts, records
 from tests.hostile import cases
 
 #: Largest growth of the time allowed when the input grows 4 times, and a floor under which times are noise.
@@ -62,6 +64,9 @@ SCALING = {
     "xlsx-shared-string": (lambda n: b"<si>" * n, lambda b: mt5_xlsx._SI.findall(b), 20000),
     "xlsx-phonetic": (lambda n: b"<rPh>" * n, lambda b: mt5_xlsx._RPH.sub(b"", b), 20000),
     "xlsx-text": (lambda n: b"<t " * n, lambda b: mt5_xlsx._T_TEXT.findall(b), 20000),
+    "csv-dates": (lambda n: pd.Series(["2024-01-02" + " " * n + "x", "2024-01-02 10:00" + " " * n + "x"]),
+                  lambda v: _date_parts(v), 8000),
+    "market-data-first-line": (lambda n: "A" * n + "!", lambda s: detect_format(s), 8000),
     "csv-records": (lambda n: 'a,b,"c\n' * n, lambda s: records(s, 20), 20000),
     "xlsx-no-row-end": (lambda n: cases.workbook(cases.SHEET_HEAD.encode() + b'<row r="1">'
                                                  + b'<c r="A1"><v>1</v></c>' * n), _chunks, 150_000),
