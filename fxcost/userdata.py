@@ -206,9 +206,9 @@ def _program_parse(data: Any, where: str):
 
 
 def _profile_parse(data: Any, where: str):
-    from fxcost.analysis.spreads import SpreadProfile
+    from fxcost.analysis.spreads import SpreadProfile, bounded
 
-    return SpreadProfile.from_dict(data, where)
+    return bounded(SpreadProfile.from_dict(data, where), where)
 
 
 def load_programs() -> Loaded:

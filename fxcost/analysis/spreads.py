@@ -399,8 +399,23 @@ def _read(path: Path) -> SpreadProfile:
     except safeio.FileRefused as exc:  # too large, binary, not JSON, nested too deeply (issue 13)
         raise ProfileError(f"{path}: {exc}") from exc
     try:
-        profile = SpreadProfile.from_dict(data, str(path))
+        profile = bounded(SpreadProfile.from_dict(data, str(path)), str(path))
     except RecursionError as exc:
         raise ProfileError(f"{path}: nested too deeply to be a spread profile") from exc
     profile.path = str(path)
+    return profile
+
+
+#: Largest spread a profile may give, in any unit: beyond it a value is a typo or a hostile file (issue 13: a
+#: spread of 1e300 printed 300-digit costs).
+MAX_SPREAD = 1e6
+
+
+def bounded(profile: SpreadProfile, where: str) -> SpreadProfile:
+    """``profile``, refused with the first spread over :data:`MAX_SPREAD`."""
+    for key, values in (("spreads", profile.spreads), ("categories", profile.categories)):
+        for name, value in values.items():
+            if value.value > MAX_SPREAD:
+                raise ProfileError(f"{where}: {key}.{name} = {value.value:g} is not a spread (at most "
+                                   f"{MAX_SPREAD:g} {value.unit})")
     return profile

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from fxcost import model
+from fxcost import model, safeio
 from fxcost.errors import ImportFailed, clip
 from fxcost.importers import cash
 from fxcost.importers.text import decode, parse_numbers
@@ -102,6 +102,10 @@ def is_trade_header(line: str) -> bool:
 def column_proposal(path: str) -> tuple[list[str], dict[str, str]]:
     """The header cells of a CSV file and the columns fxcost finds among them by synonym (canonical -> header),
     for a user to complete when a required column is missing (the app's column-mapping dialog)."""
+    try:
+        safeio.regular(path)  # a pipe would block the dialog forever (issue 13)
+    except safeio.FileRefused as exc:
+        raise ImportFailed(path, str(exc)) from exc
     with open(path, "rb") as fh:
         head = decode(fh.read(256 * 1024))
     headers = list(_table(head, path, nrows=0)[0].columns)

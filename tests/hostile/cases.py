@@ -275,6 +275,10 @@ CASES: dict[str, Case] = {
     "wide-program": Case(lambda folder: ["report", str(_sample_csv(folder)), "--program",
                                          str(_put(folder / "w.json", wide_keys())), "--json", "-"],
                          (1, 2), r"10\.5 MB, larger than any rebate program"),
+    "profile-spread-1e300": Case(lambda folder: ["report", str(_sample_csv(folder)), "--spread-profile",
+                                                 str(_put(folder / "sp300.json", json.dumps(
+                                                     {"name": "x", "spreads": {"EURUSD": 1e300}}))), "--json", "-"],
+                                 (1, 2), r"spreads\.EURUSD = 1e\+300 is not a spread \(at most 1e\+06 pips\)"),
     "market-data-dev-zero": Case(lambda folder: ["report", str(_sample_csv(folder)), "--market-data", "/dev/zero",
                                                  "--json", "-"], (1, 2), r"/dev/zero: This is a device, not a regular file"),
 }
