@@ -228,6 +228,10 @@ def decimals(text: str) -> int:
     return len(s.rsplit(".", 1)[1].rstrip("%"))
 
 
+#: The dates a model frame holds (datetime64[ns]); anything outside is not a date of a trade history.
+_FIRST = datetime(1677, 9, 22)  # pd.Timestamp.min is 1677-09-21 00:12:43
+_LAST = datetime(2262, 4, 11)  # pd.Timestamp.max is 2262-04-11 23:47:16
+
 #: MetaTrader's printed date formats, most common first.
 DATE_FORMATS = ("%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
 
@@ -241,9 +245,10 @@ def parse_time(text: str | datetime | None) -> datetime | None:
     s = clean(str(text))
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(s, fmt)
+            parsed = datetime.strptime(s, fmt)
         except ValueError:
             continue
+        return parsed if _FIRST <= parsed <= _LAST else None
     return None
 
 
@@ -260,6 +265,9 @@ def parse_times(values: list | pd.Series) -> pd.Series:
             break
         out = out.where(~missing, pd.to_datetime(text.where(missing), format=fmt, errors="coerce"))
         missing = out.isna() & (text != "")
+    # pandas parses year 1600 or 9999 at second resolution; the model holds nanoseconds (1677 to 2262), so such a
+    # date is no date, as any other unreadable one (issue 13: OutOfBoundsDatetime).
+    out = out.where((out >= _FIRST) & (out <= _LAST))
     return out.astype("datetime64[ns]")
 
 

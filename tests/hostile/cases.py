@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import socket
 import zipfile
 from collections.abc import Callable
@@ -77,6 +78,15 @@ def mt4_statement(trades: int = 5) -> str:
         path = Path(folder) / "s.htm"
         generate(str(path), "mt4", trades, 7)
         return path.read_bytes().decode("cp1252")
+
+
+def mt4_with_year(year: str) -> str:
+    """A generated MT4 statement whose first trade closes in ``year`` (pandas holds 1677 to 2262 only)."""
+    text = mt4_statement()
+    at = text.index("Closed Transactions:")
+    times = [m for m in re.finditer(r"<td class=msdate nowrap>(2024)\.", text[at:])]
+    close = times[1]  # the first trade's close time (the first time is a deposit's)
+    return text[: at + close.start(1)] + year + text[at + close.end(1):]
 
 
 def huge_cell(mb: int) -> str:
@@ -246,6 +256,10 @@ CASES: dict[str, Case] = {
         "1,", "2,", 1))), (0,), r"'1600-01-02 10:00:00' is not a date fxcost reads"),
     "date-9999": Case(_write("d9999.csv", _with_good(_GOOD.replace("2024-01-02 11", "9999-12-31 11").replace(
         "1,", "2,", 1))), (0,), r"'9999-12-31 11:00:00' is not a date fxcost reads"),
+    "mt4-date-1600": Case(lambda folder: _write("y1600.htm", mt4_with_year("1600").encode("cp1252"))(folder), (0,),
+                          r"cannot read close time .*\| 1600"),
+    "mt4-date-9999": Case(lambda folder: _write("y9999.htm", mt4_with_year("9999").encode("cp1252"))(folder), (0,),
+                          r"cannot read close time .*\| 9999"),
     "lots-zero": Case(_write("lots0.csv", _with_good(_GOOD.replace(",1.00,", ",0,").replace("1,", "2,", 1))), (0,),
                       r"a size of 0 lots or below"),
     "lots-negative": Case(_write("lotsneg.csv", _with_good(_GOOD.replace(",1.00,", ",-1,").replace("1,", "2,", 1))),
