@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -22,7 +23,10 @@ def replacing(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[Path]:
     """
     target = Path(path)
     if target.is_symlink():
-        target = target.resolve()  # write the file the link points to; keep the user's link
+        try:
+            target = target.resolve()  # write the file the link points to; keep the user's link
+        except RuntimeError as exc:  # a link that points to itself, at last (Python before 3.13)
+            raise OSError(errno.ELOOP, "the link points to itself", str(target)) from exc
     if target.exists() and not target.is_file():
         # A device, pipe or socket (/dev/stdout, a FIFO): renaming over it would replace it with a plain
         # file, so write into it directly; there is no earlier content to protect.

@@ -162,9 +162,13 @@ def save(kind: str, name: str, data: dict, parse: Callable[[Any, str], Any],
         except OSError:
             pass
         except (ValueError, FxCostError) as exc:
-            problem = Problem(target, _strip_where(str(exc), target), set_aside(target))
+            problem = Problem(target, _strip_where(str(exc), target))
             problems.append(problem)
-            break
+            try:
+                problem.moved_to = set_aside(target)
+                break
+            except OSError as move_exc:  # keep the damaged file as it is, and save under the next free name
+                problem.message += f"; it could not be renamed ({move_exc.strerror or move_exc})"
         n += 1
         target = directory / f"{stem}-{n}.json"
     atomic_write_json(target, data)
