@@ -270,9 +270,11 @@ def _scan(text: str, path: str) -> _Scan:
             ]  # fmt: skip
             last = (orders, orders.add(number, record))
             continue
-        if n == 3 and first.colspan == 9 and not first.text:
+        # Comment rows under a ticket's row: newer builds ``colspan=9 | magic | comment``, old builds
+        # ``colspan=10 | comment`` (mt4-detailed-mihawk-mt4trade02.htm).
+        if ((n == 3 and first.colspan == 9) or (n == 2 and first.colspan == 10)) and not first.text:
             if last is not None:
-                _continuation(last, cells)
+                _continuation(last, cells if n == 3 else [first, Cell("", ""), cells[1]])
             else:
                 skipped.append(
                     SkippedRow(names[section], number, "comment row without a row above it", _row_text(cells))
@@ -299,6 +301,9 @@ def _scan(text: str, path: str) -> _Scan:
 
 def _check_header(cells: list[Cell], path: str) -> None:
     found = tuple(c.text.lower() for c in cells)
+    # Old builds head the lots column "Volume" (FORMATS.md 6b, mt4-detailed-mihawk-mt4trade02.htm).
+    if found[3:4] == ("volume",):
+        found = found[:3] + ("size",) + found[4:]
     if found != CLOSED_HEADER:
         raise ImportFailed(
             path,
