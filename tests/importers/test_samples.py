@@ -31,6 +31,13 @@ HISTORY = {
     "mt5-history-tradetaper-webreport.html": ("mt5_html", 16),
     "mt5-history-tradetaper.xlsx": ("mt5_xlsx", 16),
     "mt5-tester-didinska.html": ("mt5_tester_html", 145),
+    # The second collection (FORMATS.md 6b).
+    "mt4-detailed-mihawk-mt4trade02.htm": ("mt4_detailed", 509),  # old build: "Volume" header
+    "mt4-statement-exness-mbilalkhan.htm": ("mt4_statement", 9),
+    "mt4-tester-ru-cp1251-ukrgasbank-panpip.htm": ("mt4_tester", 87),  # Russian labels, swap close/open rows
+    "mt4-tester-zh-gbk-partclosed-mihawk.htm": ("mt4_tester", 308),  # Chinese labels, partial closes
+    "mt5-history-oldbuild-metaquotes-mihawk-trade5.html": ("mt5_html", 8),  # 2016 build: no Positions
+    "mt5-history-fr-ftmo-1513284340-fsaintvil.xlsx": ("mt5_xlsx", 1064),
 }
 
 #: sample -> words its refusal must contain.
