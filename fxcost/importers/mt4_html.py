@@ -47,7 +47,7 @@ from fxcost import model
 from fxcost.errors import ImportFailed
 from fxcost.importers import cash
 from fxcost.importers.htmltable import Cell, cell_text, get_attr, row_cells, row_spans, title_text
-from fxcost.importers.reconcile import MONEY_TOLERANCE, reconcile
+from fxcost.importers.reconcile import CASH_CAUSES, CASH_FIELDS, MONEY_TOLERANCE, reconcile
 from fxcost.importers.text import clean, decimals, parse_number, parse_numbers, parse_report_time, parse_times
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
 from fxcost.symbols import normalise_many
@@ -116,6 +116,8 @@ SUMMARY_FIELDS = {
     "gross profit": "gross_profit",
     "gross loss": "gross_loss",
     "total net profit": "total_net_profit",
+    "floating p/l": "floating_pl",
+    "equity": "equity",
 }
 
 _digits_cache: dict[str, int] = {}
@@ -371,7 +373,7 @@ def _read(scan: _Scan, path: str) -> Statement:
     skipped.extend(bad)
     orders_df, bad = _orders_frame(orders, login, path)
     skipped.extend(bad)
-    cash_df, bad, type_sums = _cash_frame(cashrows, pseudo, login, path)
+    cash_df, bad = _cash_frame(cashrows, pseudo, login, path)
     skipped.extend(bad)
 
     _partials(trades_df, open_df)
@@ -395,7 +397,7 @@ def _read(scan: _Scan, path: str) -> Statement:
         warnings=warnings,
         skipped=skipped,
     )
-    _check_totals(statement, pseudo, type_sums)
+    _check_totals(statement, pseudo)
     return statement
 
 
@@ -754,7 +756,7 @@ def _orders_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
 
 def _cash_frame(
     cols: _Columns, pseudo: dict[str, Any], login: str, path: str
-) -> tuple[pd.DataFrame, list[SkippedRow], dict[str, float]]:
+) -> tuple[pd.DataFrame, list[SkippedRow]]:
     d = cols.data
     n = len(cols)
     ticket = _numbers(d["ticket"])
@@ -770,7 +772,6 @@ def _cash_frame(
     comments = [d["title"][i] for i in idx]
     kinds = [cash.classify(d["type"][i], float(amount[i]), c) for i, c in zip(idx, comments)]
     types = np.array([d["type"][i] for i in idx], dtype=object)
-    type_sums = {t: float(amount[idx][types == t].sum()) for t in ("balance", "credit")}
 
     # Roll-up pseudo-trades: their net effect on the balance.
     p_amount = pseudo["commission"] + pseudo["taxes"] + pseudo["swap"] + pseudo["profit"]
@@ -787,11 +788,12 @@ def _cash_frame(
             "kind": kinds + p_kinds,
             "amount": np.concatenate([amount[idx], p_amount]),
             "comment": comments + list(pseudo["title"]),
+            "row_type": list(types) + ["roll-up"] * len(p_amount),
             "source": [path] * (len(idx) + len(p_amount)),
         }
     )
     order = np.argsort(np.asarray(rows, dtype="int64"), kind="stable")  # file order
-    return frame.iloc[order].reset_index(drop=True), skipped, type_sums
+    return frame.iloc[order].reset_index(drop=True), skipped
 
 
 def _none_if_zero(values: np.ndarray) -> np.ndarray:
@@ -929,7 +931,7 @@ def _printed(printed: PrintedTotals, extra: dict[str, Any], pseudo: dict[str, An
         )
 
 
-def _check_totals(statement: Statement, pseudo: dict[str, Any], type_sums: dict[str, float]) -> None:
+def _check_totals(statement: Statement, pseudo: dict[str, Any]) -> None:
     """Like-for-like checks of the printed totals the reconciler does not compare, and a cause
     plus a warning for every difference :func:`reconcile.reconcile` will report.
 
@@ -947,9 +949,8 @@ def _check_totals(statement: Statement, pseudo: dict[str, Any], type_sums: dict[
     net = (t["commission"] + t["taxes"] + t["swap"] + t["profit"]).to_numpy()
     p_net = pseudo["commission"] + pseudo["taxes"] + pseudo["swap"] + pseudo["profit"]
     net = np.concatenate([net, p_net])
+    # Deposit/Withdrawal and Credit Facility are compared by reconcile (the cash reconciliation, issue 11).
     checks = (
-        ("Deposit/Withdrawal", printed.deposit_withdrawal, type_sums["balance"], "the balance rows"),
-        ("Credit Facility", printed.credit, type_sums["credit"], "the credit rows"),
         ("Gross Profit", printed.gross_profit, float(net[net > 0].sum()), "the winning trades"),
         ("Gross Loss", printed.gross_loss, float(-net[net < 0].sum()), "the losing trades"),
     )
@@ -983,16 +984,21 @@ def _check_totals(statement: Statement, pseudo: dict[str, Any], type_sums: dict[
         )
     lost = [s for s in statement.skipped if s.section == "Closed Transactions"]
     causes: dict[str, str] = printed.extra.setdefault("causes", {})
-    for name, diff in reconcile(statement).differences.items():
+    result = reconcile(statement)
+    warnings.extend(result.cash.notes)  # e.g. the opening balance of a statement of part of the history
+    for name, diff in result.differences.items():
         cause = diff.cause
+        if cause == CASH_CAUSES.get(name) and lost:
+            cause = ""  # the rows that could not be read are the better explanation
         if not cause and contradiction:
             cause = contradiction
         elif not cause and lost:
             cause = f"{len(lost)} Closed Transactions rows could not be read and are missing from the import"
         if cause:
             causes[name] = cause
+        label = f"{name} ({CASH_FIELDS[name]})" if name in CASH_FIELDS else name
         warnings.append(
-            f"Reconciliation: {name} imported {_fmt(diff.imported)}, the report prints {_fmt(diff.printed)} ("
+            f"Reconciliation: {label} imported {_fmt(diff.imported)}, the report prints {_fmt(diff.printed)} ("
             + (cause or "cause unknown; please report this file")
             + ")."
         )

@@ -636,6 +636,9 @@ def _build(sheets: Sequence[Sheet], path: str, source: str, title: str, foreign:
     _results(st, results)
     _summary(st, summary)
     _Builder(st, cols).run()
+    from fxcost.importers.reconcile import cash_warnings  # reconcile imports the model only; no cycle at run time
+
+    st.warnings.extend(cash_warnings(st))
     return st
 
 
@@ -823,6 +826,7 @@ def _summary(st: Statement, block: _Labels | None) -> None:
     for name, v in zip(names, left[2:]):
         if not math.isnan(v):
             p.extra[name] = v
+            setattr(p, name, v)
     for name, v in zip(("free_margin", "margin", "margin_level"), right):
         if not math.isnan(v):
             p.extra[name] = v
@@ -1099,6 +1103,14 @@ class _Builder:
             self.st.warnings.append("The Deals table is not in time order; it was sorted by time.")
             idx = idx[np.argsort(ns, kind="stable")]
             ns = time[idx].astype("int64")
+        if len(idx) and c.has("balance"):
+            # The running Balance before the first deal is the statement's opening balance (issue 11): a report
+            # of part of the history starts above 0. A credit deal does not move the balance.
+            first = int(idx[0])
+            running = _floats(c.col("balance"))[first]
+            moved = 0.0 if "credit" in types[first] else sum(float(money[k][first]) for k in money)
+            if not math.isnan(running):
+                self.st.printed.extra["opening_balance"] = round(float(running) - moved, 8)
         symbols = _texts(c.col("symbol"))
         comments = _texts(c.col("comment"))
         sel = idx.tolist()
@@ -1497,6 +1509,7 @@ class _Builder:
             "kind": kinds,
             "amount": amount,
             "comment": [d.comment[i] for i in sel],
+            "row_type": [d.type[i] for i in sel],
             "source": [self.st.path] * len(sel),
         })
 

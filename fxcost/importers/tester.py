@@ -32,7 +32,7 @@ import pandas as pd
 from fxcost import model
 from fxcost.errors import ImportFailed
 from fxcost.importers.htmltable import Cell, iter_rows, title_text
-from fxcost.importers.reconcile import reconcile
+from fxcost.importers.reconcile import cash_warnings, reconcile
 from fxcost.importers.text import parse_number, parse_numbers, parse_times
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
 from fxcost.symbols import normalise_many
@@ -134,6 +134,8 @@ def _read_mt4(text: str, path: str) -> Statement:
         printed.balance = balances[-1]
     if localised:
         deposit = _check_localised(events, deposit, printed, warnings)
+    # A backtest starts from nothing but its initial deposit (the one cash row): the Balance check is real.
+    printed.extra["opening_balance"] = 0.0
     if _is_cent(account.server):
         account.currency = "USC"
         warnings.append(
@@ -150,6 +152,7 @@ def _read_mt4(text: str, path: str) -> Statement:
             "kind": ["deposit"],
             "amount": [deposit],
             "comment": ["Initial deposit (Strategy Tester)"],
+            "row_type": ["balance"],
             "source": [path],
         }
         if deposit is not None
@@ -176,6 +179,7 @@ def _read_mt4(text: str, path: str) -> Statement:
         is_backtest=True,
     )
     _explain_rounding(statement)
+    statement.warnings.extend(cash_warnings(statement, explained=tuple(printed.extra.get("causes", {}))))
     return statement
 
 
@@ -203,12 +207,17 @@ def _explain_rounding(statement: Statement) -> None:
         cause = ""
     if cause:
         printed.extra.setdefault("causes", {})["total_net_profit"] = cause
+        # The Balance column ends at the unrounded total too (issue 11: the cash reconciliation compares it).
+        printed.extra["causes"]["balance"] = cause
     warnings_text = (
         f"Reconciliation: total_net_profit imported {diff.imported:.2f}, the report prints {diff.printed:.2f} ("
         + (cause or "cause unknown; please report this file")
         + ")."
     )
     statement.warnings.append(warnings_text)
+    if cause:
+        statement.warnings.append(f"Reconciliation: balance imported {diff.imported + (deposit or 0):.2f}, the report "
+                                  f"prints {printed.balance:.2f} (the same rounding).")
 
 
 def _is_events_header(texts: list[str]) -> bool:
