@@ -47,7 +47,8 @@ from fxcost import model
 from fxcost.errors import ImportFailed
 from fxcost.importers import cash
 from fxcost.importers.htmltable import Cell, cell_text, get_attr, row_cells, row_spans, title_text
-from fxcost.importers.reconcile import CASH_CAUSES, CASH_FIELDS, MONEY_TOLERANCE, reconcile
+from fxcost.importers.reconcile import CASH_CAUSES, MONEY_TOLERANCE, reconcile
+from fxcost.importers.reconcile import CASH_FIELDS as CASH_LABELS
 from fxcost.importers.text import clean, decimals, parse_number, parse_numbers, parse_report_time, parse_times
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
 from fxcost.symbols import normalise_many
@@ -996,7 +997,7 @@ def _check_totals(statement: Statement, pseudo: dict[str, Any]) -> None:
             cause = f"{len(lost)} Closed Transactions rows could not be read and are missing from the import"
         if cause:
             causes[name] = cause
-        label = f"{name} ({CASH_FIELDS[name]})" if name in CASH_FIELDS else name
+        label = f"{name} ({CASH_LABELS[name]})" if name in CASH_LABELS else name
         warnings.append(
             f"Reconciliation: {label} imported {_fmt(diff.imported)}, the report prints {_fmt(diff.printed)} ("
             + (cause or "cause unknown; please report this file")
