@@ -530,6 +530,18 @@ class _Cols:
     def notes(self) -> list[str]:
         return [note for rows, _ in self.parts for note in rows.notes()]
 
+    def value_at(self, name: str, k: int) -> Any:
+        """Column ``name`` of the section's row ``k`` alone (``col`` would build the whole column)."""
+        start = 0
+        for rows, spans in self.parts:
+            if start <= k < start + len(rows):
+                if name not in spans:
+                    return None
+                (_, row), = rows.rows_at([k - start])
+                return span_value(row, *spans[name])
+            start += len(rows)
+        return None
+
     def rows_at(self, ks: Sequence[int]) -> list[tuple[int, Sequence[Any]]]:
         """(number in the file, row) of the section's rows at ``ks`` (ascending)."""
         out: list[tuple[int, Sequence[Any]]] = []
@@ -1107,7 +1119,7 @@ class _Builder:
             # The running Balance before the first deal is the statement's opening balance (issue 11): a report
             # of part of the history starts above 0. A credit deal does not move the balance.
             first = int(idx[0])
-            running = _floats(c.col("balance"))[first]
+            running = _floats([c.value_at("balance", first)])[0]
             moved = 0.0 if "credit" in types[first] else sum(float(money[k][first]) for k in money)
             if not math.isnan(running):
                 self.st.printed.extra["opening_balance"] = round(float(running) - moved, 8)
