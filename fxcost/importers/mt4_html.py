@@ -102,7 +102,9 @@ _INTEGER = re.compile(r"-?\d{1,10}")
 # spaces), so each cell's text is exactly what htmltable.cell_text would make of it. One match per
 # row instead of 14 Cell objects; groups: ticket attrs, the 14 texts with the price cell's attrs
 # after the Item text. Any other row (and any variation of this one) goes through htmltable.
-_PLAIN = r"([^<&\s]+(?: [^<&\s]+)*|)"
+# The attributes are read up to the first ">" (fast); a quoted value holding ">" (``title="UT>CAC 1">``) then leaves
+# its closing quote in the "text", which _PLAIN refuses, so such a row falls to htmltable, which reads it right.
+_PLAIN = r"([^<&\s\"']+(?: [^<&\s\"']+)*|)"
 _TD = r"<td\b[^>]*>" + _PLAIN + r"</td>\s*"
 _TRADE_ROW = re.compile(
     r"\s*<td\b([^>]*)>" + _PLAIN + r"</td>\s*" + _TD * 4 + r"<td\b([^>]*)>" + _PLAIN + r"</td>\s*" + _TD * 8

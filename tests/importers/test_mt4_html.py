@@ -796,3 +796,72 @@ def test_whole_row_fast_path_reads_like_the_cell_tokenizer():
     for name in ("trades", "open_positions", "orders", "cash"):
         pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name))
     assert fast.skipped == slow.skipped and fast.warnings == slow.warnings and fast.account == slow.account
+
+
+# ----------------------------------------------------------------------------- issue 11
+
+
+def test_attribute_values_holding_a_greater_than_sign_keep_their_rows():
+    """A Swissquote statement titles a 15,000 EUR deposit ``UT>CAC 857064138``: the row is read, not lost."""
+    rows = (
+        cash_row(75801624, "15 000.00", "UT>CAC 857064138")
+        + trade(2, title="#77 grid>level 3", profit="10.00")
+        + trade(3, title="a > b 'quoted'", profit="-4.00")
+        + subtotal("-1.40", "0.00", "0.00", "6.00", total="4.60")
+    )
+    st = read(statement(rows, tail=summary(deposit="15 000.00", closed="4.60")))
+    assert not st.skipped and not st.warnings
+    assert st.cash["ticket"].tolist() == [75801624] and st.cash["amount"].tolist() == [15000.0]
+    assert st.cash["comment"].tolist() == ["UT>CAC 857064138"] and st.cash["kind"].tolist() == ["deposit"]
+    t = st.trades
+    assert t["ticket"].tolist() == [2, 3] and t["comment"].tolist() == ["grid>level 3", "a > b 'quoted'"]
+    assert t["magic"].tolist()[0] == 77 and t["profit"].tolist() == [10.0, -4.0]
+    rec = reconcile(st)
+    assert rec.ok and rec.cash.compared["deposit_withdrawal"] == (15000.0, 15000.0)
+
+
+def test_old_build_volume_header_and_comment_rows():
+    """Old builds head the lots column Volume and print comments as ``colspan=10 | comment`` rows (FORMATS.md 6b)."""
+    header = CLOSED.replace("<td>Size</td>", "<td>Volume</td>")
+    rows = (
+        cash_row(1, "1 000.00", "Deposit")
+        + trade(2, profit="10.00")
+        + '<tr align=right><td colspan=10>&nbsp;</td><td colspan=4>[sl]</td></tr>\n'
+        + subtotal("-0.70", "0.00", "0.00", "10.00", total="9.30")
+    )
+    st = read(statement(rows, closed_header=header, tail=summary(deposit="1 000.00", closed="9.30")))
+    assert not st.skipped and not st.warnings
+    assert st.trades["comment"].tolist() == ["[sl]"] and st.trades["close_reason"].tolist() == ["sl"]
+    assert reconcile(st).ok
+
+
+def test_cash_reconciliation_finds_a_missing_balance_row():
+    """Deposit/Withdrawal is the sum of every balance row; a row missing from the file is a named difference."""
+    rows = cash_row(1, "1 000.00", "Deposit") + cash_row(2, "-200.00", "Withdrawal") + trade(3)
+    st = read(statement(rows, tail=summary(deposit="1 300.00", closed="9.30", balance="1 109.30")))
+    rec = reconcile(st)
+    assert not rec.ok and set(rec.differences) == {"deposit_withdrawal"}
+    diff = rec.differences["deposit_withdrawal"]
+    assert (diff.imported, diff.printed) == (800.0, 1300.0) and "balance row" in diff.cause
+    assert any("Deposit/Withdrawal" in w for w in st.warnings)
+
+
+def test_sub_period_statement_derives_its_opening_balance_and_says_so():
+    """A statement of part of the history: Balance 999,999.10 with Deposit/Withdrawal 99,999.98 (FORMATS.md 6b)."""
+    rows = cash_row(1, "99 999.98", "Deposit") + trade(2, profit="10.00")
+    st = read(statement(rows, tail=summary(deposit="99 999.98", closed="9.30", balance="999 999.10")))
+    rec = reconcile(st)
+    assert rec.ok
+    assert rec.cash.opening_derived and rec.cash.opening_balance == pytest.approx(899_989.82)
+    assert any("opening balance of 899 989.82" in w for w in st.warnings)
+
+
+def test_credit_equity_and_floating_reconcile():
+    rows = cash_row(1, "1 000.00", "Deposit") + cash_row(2, "50.00", "Credit In-Bonus", kind="credit") + trade(3)
+    tail = summary(deposit="1 000.00", credit="50.00", closed="9.30", floating="3.30", equity="1 062.60")
+    st = read(statement(rows, open_rows=open_trade(21), tail=tail))
+    rec = reconcile(st)
+    assert rec.ok and rec.cash.credit_rows == 50.0 and rec.cash.floating_pl == pytest.approx(3.30)
+    assert rec.cash.compared["equity"] == (pytest.approx(1062.60), 1062.60)
+    st = read(statement(rows, open_rows=open_trade(21), tail=tail.replace("1 062.60", "1 012.60")))
+    assert set(reconcile(st).differences) == {"equity"}
