@@ -238,18 +238,25 @@ def _scan(text: str, path: str) -> _Scan:
         number += 1
         first = cells[0]
         n = len(cells)
-        # Section headings: one cell, known text.
-        if n == 1 and first.text in SECTIONS:
-            section = SECTIONS[first.text]
+        # Section headings: one cell, known text; or, in a broker's translated template (FORMATS.md 6b), any
+        # one-cell "<b>...:</b>" row, named by its place: Closed Transactions, then Open Trades, then the
+        # rest by what follows them (see _decide).
+        if n == 1 and (first.text in SECTIONS or (_HEADING.search(first.text) and first.colspan >= 12)):
+            section = SECTIONS.get(first.text) or _next_section(seen)
             seen.append(section)
             last = None
             continue
+        if section == "later":
+            if n == 1 and not first.text:
+                continue  # the Details graph, a spacer
+            section = seen[-1] = _decide(cells, seen)
         if section == "header":
-            if scan.account_cells is None and first.text.startswith("Account:"):
+            if scan.account_cells is None and (first.text.startswith("Account:") or n >= 4):
                 scan.account_cells = cells
             continue
         if section in ("summary", "details"):
             _label_values(cells, extra.setdefault(section, {}))
+            extra.setdefault(f"{section}_rows", []).append([c.text for c in cells])
             continue
         kind = cells[2].text if n > 2 else ""
         if section in ("closed", "open") and n == 14 and kind in TRADE_TYPES:
@@ -285,7 +292,7 @@ def _scan(text: str, path: str) -> _Scan:
                     SkippedRow(names[section], number, "comment row without a row above it", _row_text(cells))
                 )
             continue
-        if first.text.lower() == "ticket":
+        if first.text.lower() == "ticket" or _is_column_header(cells):
             if section == "closed":
                 _check_header(cells, path)
                 scan.header_checked = True
@@ -295,8 +302,10 @@ def _scan(text: str, path: str) -> _Scan:
             last = None
             continue
         label = _label(cells)
-        if label in ("Closed P/L:", "Floating P/L:"):
-            extra["closed_pl" if label == "Closed P/L:" else "floating_pl"] = cells[-1].text
+        # "Closed P/L:" / "Floating P/L:" (translated: "損益計:"): a label, then the total in the last cell.
+        if label and section in ("closed", "open") and n in (2, 3) and cells[-2].text == label \
+                and parse_number(cells[-1].text) == parse_number(cells[-1].text):
+            extra["closed_pl" if section == "closed" else "floating_pl"] = cells[-1].text
             continue
         if first.text == "No transactions" or (n == 1 and not first.text):
             continue
@@ -304,11 +313,46 @@ def _scan(text: str, path: str) -> _Scan:
     return scan
 
 
+_HEADING = re.compile(r"[:\uff1a]$")  # a heading ends with a colon (full-width in CJK templates)
+#: Sections whose headings are read by place when translated: after Open Trades, _decide names them.
+_LATER = ("working", "summary", "details")
+
+
+def _is_column_header(cells: list[Cell]) -> bool:
+    """A table's column header in any language: ten or more cells, the first and every other filled one a label
+    (not a number). Data rows start with a ticket number."""
+    texts = [c.text for c in cells if c.text]
+    return (len(cells) >= 10 and bool(cells[0].text) and len(texts) >= 8
+            and all(parse_number(t) != parse_number(t) for t in texts))
+
+
+def _next_section(seen: list[str]) -> str:
+    """The section a translated heading opens: Closed Transactions first, Open Trades second, then "later"."""
+    if "closed" not in seen:
+        return "closed"
+    if "open" not in seen:
+        return "open"
+    return "later"
+
+
+def _decide(cells: list[Cell], seen: list[str]) -> str:
+    """A translated heading after Open Trades, named by its first row: label/value pairs open the Summary (the
+    Details when the Summary was seen), anything else (a column header, an order, "No transactions") Working
+    Orders."""
+    pairs = sum(1 for c in cells if _HEADING.search(c.text))
+    if pairs >= 1 and not cells[0].text.lower() == "ticket":
+        return "details" if "summary" in seen[:-1] else "summary"
+    return "working"
+
+
 def _check_header(cells: list[Cell], path: str) -> None:
     found = tuple(c.text.lower() for c in cells)
     # Old builds head the lots column "Volume" (FORMATS.md 6b, mt4-detailed-mihawk-mt4trade02.htm).
     if found[3:4] == ("volume",):
         found = found[:3] + ("size",) + found[4:]
+    # A broker's translated template names no column in English: its 14 columns are read by position.
+    if len(found) == 14 and not set(found) & set(CLOSED_HEADER):
+        return
     if found != CLOSED_HEADER:
         raise ImportFailed(
             path,
@@ -870,9 +914,25 @@ def _account(text: str, cells: list[Cell] | None) -> Account:
             account.leverage = int(lm.group(2)) if lm and int(lm.group(1)) == 1 and int(lm.group(2)) > 0 else None
         elif t and account.report_time is None:
             account.report_time = parse_report_time(t)
+    if cell_login is None and cells and len(cells) >= 4:
+        # A translated header row ("口座番号: 123"...): login, name, currency, [leverage,] report time by position.
+        values = [_after_colon(c.text) for c in cells]
+        cell_login, cell_name = values[0], values[1]
+        currency = values[2].strip().upper()
+        account.currency = currency if re.fullmatch(r"[A-Z]{3,6}", currency) else ""
+        if len(cells) >= 5:
+            lm = _LEVERAGE.search(values[3])
+            account.leverage = int(lm.group(2)) if lm and int(lm.group(1)) == 1 and int(lm.group(2)) > 0 else None
+        account.report_time = parse_report_time(cells[-1].text)
     account.login = cell_login if cell_login else title_login
     account.name = _pick_name(cell_name or "", title_name)
     return account
+
+
+def _after_colon(text: str) -> str:
+    """The value of a ``Label: value`` cell (ASCII or full-width colon)."""
+    m = re.search(r"[:\uff1a]\s*", text)
+    return text[m.end():].strip() if m else text.strip()
 
 
 def _fold(s: str) -> str:
@@ -891,7 +951,34 @@ def _pick_name(cell_name: str, title_name: str) -> str:
     return cell_name
 
 
+#: Where MetaTrader puts each Summary / Details figure: (row, pair) -> the English label (FORMATS.md 2.6). A
+#: translated template keeps the layout, so its figures are read by place when the English labels are missing.
+SUMMARY_PLACES = {
+    "summary": {(0, 0): "deposit/withdrawal", (0, 1): "credit facility", (1, 0): "closed trade p/l",
+                (1, 1): "floating p/l", (1, 2): "margin", (2, 0): "balance", (2, 1): "equity", (2, 2): "free margin"},
+    "details": {(0, 0): "gross profit", (0, 1): "gross loss", (0, 2): "total net profit", (3, 0): "total trades"},
+}
+
+
+def _by_place(section: str, rows: list[list[str]], into: dict[str, str]) -> None:
+    """Fill ``into`` (label -> value) from the rows' places when the English labels are not there."""
+    places = SUMMARY_PLACES[section]
+    if any(label in into for label in places.values()):
+        return
+    numbered = [r for r in rows if sum(1 for t in r if _HEADING.search(t)) >= 1]
+    for i, row in enumerate(numbered):
+        pairs = [(t, row[k + 1]) for k, t in enumerate(row[:-1]) if _HEADING.search(t)]
+        for j, (_, value) in enumerate(pairs):
+            name = places.get((i, j))
+            if name:
+                into[name] = value
+
+
 def _printed(printed: PrintedTotals, extra: dict[str, Any], pseudo: dict[str, Any], warnings: list[str]) -> None:
+    for section in ("summary", "details"):
+        rows = extra.pop(f"{section}_rows", None)
+        if rows:
+            _by_place(section, rows, extra.setdefault(section, {}))
     sub = extra.pop("closed_subtotal", None)
     if sub and len(sub) == 4:
         printed.commission, printed.taxes, printed.swap, printed.profit = (_num(v) for v in sub)

@@ -1,0 +1,73 @@
+"""Report variants seen in the wild (FORMATS.md 6b, issue 11), written by the generator: each imports and
+reconciles its trades and its cash, and the cash ledger holds what the generator wrote, kind by kind."""
+
+import pytest
+
+from fxcost.importers import load_file
+from fxcost.importers.reconcile import reconcile
+from fxcost.samples.generate import MT4_VARIANTS, mt4_variant
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("variants")
+    out = {}
+    for name in MT4_VARIANTS:
+        path = folder / f"{name}.htm"
+        out[name] = (path, mt4_variant(path, name))
+    return out
+
+
+@pytest.mark.parametrize("name", MT4_VARIANTS)
+def test_mt4_variant_imports_and_reconciles_trades_and_cash(variants, name):
+    path, written = variants[name]
+    st = load_file(path)
+    assert st.format == "mt4_detailed" and not st.skipped
+    assert len(st.trades) == written["rows_by_kind"]["trade"]
+    rec = reconcile(st)
+    assert rec.ok, [str(d) for d in rec.differences.values()]
+    assert {"deposit_withdrawal", "credit_facility", "balance", "floating_pl", "equity"} <= set(rec.compared)
+    assert rec.cash.cash_by_kind == pytest.approx({k: v / 100 for k, v in written["cash_by_kind"].items()})
+    assert rec.cash.opening_balance == pytest.approx(written["opening"] / 100)
+    assert st.printed.balance == pytest.approx(written["balance"] / 100)
+
+
+def test_sub_period_statement_says_its_opening_balance(variants):
+    path, written = variants["sub-period"]
+    st = load_file(path)
+    assert written["opening"] > 0
+    rec = reconcile(st)
+    assert rec.cash.opening_derived
+    assert any("opening balance of" in w for w in st.warnings)
+
+
+def test_japanese_template_is_read_by_its_structure(variants):
+    path, _ = variants["ja-template"]
+    raw = path.read_bytes()
+    assert "決済情報:".encode("cp932") in raw and b"Closed Transactions" not in raw and b"<!--CLOSED_Commission-->" in raw
+    st = load_file(path)
+    assert st.account.login and st.account.currency == "USD" and st.account.leverage == 100
+    assert st.printed.commission is None  # the unfilled placeholder prints no commission total
+    assert st.printed.trades == len(st.trades) and st.printed.total_net_profit is not None
+
+
+def test_recent_build_archived_roll_up_is_cash_not_a_deposit(variants):
+    path, _ = variants["recent-build"]
+    st = load_file(path)
+    assert st.cash["kind"].iloc[0] == "archived" and st.account.leverage is None
+
+
+def test_oanda_financing_and_transfers_have_their_kinds(variants):
+    path, written = variants["oanda-financing"]
+    by_kind = reconcile(load_file(path)).cash.cash_by_kind
+    assert by_kind["financing"] == pytest.approx(written["cash_by_kind"]["financing"] / 100)
+    assert by_kind["financing"] < 0
+    assert by_kind["transfer_in"] == 250.0 and by_kind["transfer_out"] == -100.0 and "deposit" not in by_kind
+
+
+def test_deposit_titled_with_a_greater_than_sign_is_kept(variants):
+    path, _ = variants["attr-gt"]
+    assert b'title="UT>CAC 857064138"' in path.read_bytes()
+    cash = load_file(path).cash
+    row = cash.loc[cash["comment"] == "UT>CAC 857064138"]
+    assert row["amount"].tolist() == [15000.0] and row["kind"].tolist() == ["deposit"]
