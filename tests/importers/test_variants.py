@@ -5,7 +5,7 @@ import pytest
 
 from fxcost.importers import load_file
 from fxcost.importers.reconcile import reconcile
-from fxcost.samples.generate import MT4_VARIANTS, mt4_variant
+from fxcost.samples.generate import MT4_VARIANTS, MT5_VARIANTS, mt4_variant, mt5_variant
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +71,57 @@ def test_deposit_titled_with_a_greater_than_sign_is_kept(variants):
     cash = load_file(path).cash
     row = cash.loc[cash["comment"] == "UT>CAC 857064138"]
     assert row["amount"].tolist() == [15000.0] and row["kind"].tolist() == ["deposit"]
+
+
+@pytest.fixture(scope="module")
+def mt5_variants(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mt5variants")
+    out = {}
+    for name in MT5_VARIANTS:
+        path = folder / f"{name}.html"
+        out[name] = (path, mt5_variant(path, name))
+    return out
+
+
+@pytest.mark.parametrize("name", MT5_VARIANTS)
+def test_mt5_variant_imports_and_reconciles_trades_and_cash(mt5_variants, name):
+    path, written = mt5_variants[name]
+    st = load_file(path)
+    assert st.format == "mt5_html" and not st.skipped
+    t = st.trades
+    assert len(t) == written["trades"]
+    assert (t["profit"] + t["commission"] + t["swap"]).sum() == pytest.approx(written["net"] / 100)
+    rec = reconcile(st)
+    assert rec.ok, [str(d) for d in rec.differences.values()]
+    assert {"balance", "credit_facility", "floating_pl", "equity", "trades", "total_net_profit"} <= set(rec.compared)
+    assert rec.cash.cash_by_kind == pytest.approx({k: v / 100 for k, v in written["cash_by_kind"].items()})
+    assert rec.cash.opening_balance == 0.0 and not rec.cash.opening_derived
+    assert st.printed.balance == pytest.approx(written["balance"] / 100)
+    assert st.printed.equity == pytest.approx(written["equity"] / 100)
+
+
+def test_old_build_deals_total_leaves_the_deposit_out(mt5_variants):
+    path, written = mt5_variants["old-build"]
+    st = load_file(path)
+    assert "does not include balance" in st.printed.extra["profit_basis"]
+    assert st.account.broker == "MetaQuotes Software Corp." and st.account.leverage == 100
+    assert len(st.open_positions) == 1
+
+
+def test_netting_reversal_closes_and_reopens(mt5_variants):
+    """A sell of 0.30 in/out against a long 0.10 closes it and opens a short 0.20 (FORMATS.md 6b)."""
+    path, _ = mt5_variants["netting"]
+    st = load_file(path)
+    assert st.account.margin_mode == "netting"
+    t = st.trades
+    assert t["side"].tolist() == ["buy", "sell", "buy"] and t["lots"].tolist() == [0.10, 0.20, 0.05]
+    assert t["close_price"].iloc[0] == t["open_price"].iloc[1]  # the reversal's price ends one and starts the next
+    assert len(set(t["ticket"])) == 3 and not st.open_positions.shape[0]
+
+
+def test_transfers_are_in_and_out(mt5_variants):
+    path, _ = mt5_variants["transfers"]
+    cash = load_file(path).cash
+    by_kind = cash.groupby("kind")["amount"].sum()
+    assert by_kind["transfer_in"] == 59556.06 and by_kind["transfer_out"] == -29400.0
+    assert set(cash["row_type"]) == {"balance"}
