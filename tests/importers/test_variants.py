@@ -5,7 +5,14 @@ import pytest
 
 from fxcost.importers import load_file
 from fxcost.importers.reconcile import reconcile
-from fxcost.samples.generate import MT4_VARIANTS, MT5_VARIANTS, mt4_variant, mt5_variant
+from fxcost.samples.generate import (
+    MT4_VARIANTS,
+    MT5_VARIANTS,
+    TESTER_LANGUAGES,
+    mt4_tester_variant,
+    mt4_variant,
+    mt5_variant,
+)
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +132,25 @@ def test_transfers_are_in_and_out(mt5_variants):
     by_kind = cash.groupby("kind")["amount"].sum()
     assert by_kind["transfer_in"] == 59556.06 and by_kind["transfer_out"] == -29400.0
     assert set(cash["row_type"]) == {"balance"}
+
+
+@pytest.mark.parametrize("language", sorted(TESTER_LANGUAGES))
+def test_mt4_tester_in_any_language_and_code_page(tmp_path, language):
+    path = tmp_path / f"tester-{language}.htm"
+    written = mt4_tester_variant(path, language)
+    codepage = TESTER_LANGUAGES[language][0]
+    label = TESTER_LANGUAGES[language][1][10]  # Total net profit, translated
+    assert label.encode(codepage) in path.read_bytes()
+    st = load_file(path)
+    assert st.format == "mt4_tester" and st.is_backtest and not st.skipped
+    assert len(st.trades) == written["trades"] and st.printed.trades == written["trades"]
+    assert st.trades["profit"].sum() == pytest.approx(written["net"] / 100)
+    assert st.printed.total_net_profit == pytest.approx(written["net"] / 100)
+    assert st.printed.extra["initial_deposit"] == written["deposit"] / 100
+    assert st.printed.extra["spread_points"] == 2
+    rec = reconcile(st)
+    assert rec.ok and rec.cash.compared["balance"] == (pytest.approx(written["balance"] / 100), written["balance"] / 100)
+    assert (st.account.currency == "USC") is written["cent"]
+    assert any("cent account" in w for w in st.warnings) is written["cent"]
+    if language.startswith("ru"):
+        assert (st.trades["comment"] == "swap close").sum() > 0  # a rollover closes a trade of its own
