@@ -99,28 +99,45 @@ CASH_COLUMNS: dict[str, str] = {
     "kind": "object",  # one of CASH_KINDS
     "amount": "float64",  # + into the account, - out of it
     "comment": "object",
+    # The row's printed type: MT4 "balance" / "credit" / "roll-up" (a buy/sell row with prices 0, FORMATS.md 2.3),
+    # the MT5 deal type ("balance", "credit", "bonus", ...); "" when the source does not say. MT4's Deposit/Withdrawal
+    # sums the "balance" rows and its Credit Facility the "credit" rows (FORMATS.md 6b).
+    "row_type": "object",
     "source": "object",
 }
 
-#: The kinds of cash event. ``rebate`` marks balance rows whose comment looks like cashback.
+#: The kinds of cash event (the cash ledger, issue 11). Each has one rule in importers/cash.py:
+#: deposit / withdrawal    a balance row the comment says nothing more of: money in / out, by its sign;
+#: transfer_in / _out      a transfer between the trader's own accounts (``Autotrf``, ``IT From``), by its sign;
+#: credit                  a credit row / deal (MT4 Credit Facility): broker's money, outside the balance;
+#: bonus, rebate           broker bonuses; cashback / IB payments (comments, or MT5 agent-commission deals);
+#: financing               overnight financing booked as cash (OANDA's ``Financing`` rows): swap, costed with it;
+#: interest                interest on the balance (MT5 ``interest`` deals, ``interest`` comments);
+#: adjustment              broker corrections and compensations (OANDA ``ADJUSTMENT``, MT5 ``correction``);
+#: archived                a roll-up of archived history (``Archived orders``, Alpari ``Summary ... result``);
+#: fee                     charges, fees and commission deals (MT5 ``charge``, ``commission``, ``daily commission``);
+#: dividend, tax           index-CFD dividends, withholding tax;
+#: other                   a deal type no rule knows: shown in the ledger and every sum, never dropped.
 CASH_KINDS = (
     "deposit",
     "withdrawal",
+    "transfer_in",
+    "transfer_out",
     "credit",
     "bonus",
-    "adjustment",
-    "transfer",
     "rebate",
-    "commission",
-    "charge",
+    "financing",
     "interest",
+    "adjustment",
+    "archived",
+    "fee",
     "dividend",
     "tax",
-    "summary",
+    "other",
 )
 
 #: Cash kinds that move the balance without being the trader's own money in or out.
-EXTERNAL_KINDS = ("deposit", "withdrawal", "transfer")
+EXTERNAL_KINDS = ("deposit", "withdrawal", "transfer_in", "transfer_out")
 
 _DEFAULTS: dict[str, Any] = {
     "object": "",
@@ -248,6 +265,9 @@ class PrintedTotals:
     balance: float | None = None
     gross_profit: float | None = None
     gross_loss: float | None = None
+    # Issue 11: the rest of what a statement's summary prints. ``credit`` is its Credit Facility.
+    floating_pl: float | None = None
+    equity: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:

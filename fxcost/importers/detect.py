@@ -24,6 +24,10 @@ HOW_TO_EXPORT = (
 _MT5_SECTION = re.compile(r"<th\b(?>[^<>]*?colspan=\"?1[34])[^<>]*+>\s*+<div\b(?>[^<>]*?10pt Tahoma)", re.IGNORECASE)
 _MT5_HEADER_ROW = re.compile(r"bgcolor=\"?#E5F0FC", re.IGNORECASE)
 _MT5_PLACEHOLDER = re.compile(r"<!--(MQTABLE=|DEAL_|POSITION_|ORDER_|ACCOUNT_)[A-Z_=]*-->")
+#: An MT4 statement row: a ticket, an open time with seconds, then the row type (MT4 tester rows have no seconds;
+#: MT5 rows put a deal or position number between the time and the type). The types stay English (FORMATS.md 6b).
+_MT4_ROW = re.compile(r"<td[^>]*>\d{1,12}</td>\s*<td[^>]*>\d{4}\.\d\d\.\d\d \d\d:\d\d:\d\d</td>\s*"
+                      r"<td[^>]*>(?:buy|sell|balance|credit)</td>", re.IGNORECASE)
 _HTML = re.compile(r"<\s*(html|!doctype|table|body|head)\b", re.IGNORECASE)
 #: Nothing but spaces, NULs and BOM bytes (a regex, not ``data.strip()``, which would copy the whole file).
 _BLANK = re.compile(rb"[ \t\r\n\x00\xef\xbb\xbf\xff\xfe]*")
@@ -105,6 +109,8 @@ def _identify_html(text: str, probe: str, path: str) -> str:
     if _MT5_SECTION.search(probe) or _MT5_HEADER_ROW.search(probe):
         return "mt5_html"
     if "Open Trades:" in probe and "Working Orders:" in probe:
+        return "mt4_html"
+    if _MT4_ROW.search(probe):  # a broker's translated MT4 template (issue 11): known by its rows, not its words
         return "mt4_html"
     raise UnsupportedReport(
         path,

@@ -16,8 +16,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+#: A tag's attributes: quoted values may hold ">" (``<td title="UT>CAC 857064138">``, a Swissquote statement,
+#: FORMATS.md 6b), so a quote right after "=" runs to its closing quote, as in lxml/libxml2; anywhere else a quote
+#: is an ordinary character. Unrolled (each repetition starts at an "=") and possessive: it never backtracks.
+ATTRS = r"""[^>=]*+(?:=(?:\s*+"[^"]*+"|\s*+'[^']*+')?+[^>=]*+)*+"""
 #: A row's opening tag: a row runs from after it to the next one.
-ROW_TAG = re.compile(r"<tr\b[^>]*>", re.IGNORECASE)
+ROW_TAG = re.compile(rf"<tr\b{ATTRS}>", re.IGNORECASE)
 # A cell's text runs to the next <td>/<th>, </tr>, </table> or the end (closing tags are
 # optional in HTML). _TEXT spells that as "no '<', or a '<' that starts none of those" (an
 # unrolled loop), about twice as fast on a 30 MB statement as a lazy ".*?" with a lookahead
@@ -27,11 +31,11 @@ ROW_TAG = re.compile(r"<tr\b[^>]*>", re.IGNORECASE)
 # its text) needs only ``inner``, and no tag stripping.
 _TEXT = r"[^<]*(?:<(?!/?t[dh]\b|/tr\s*>|/table\s*>)[^<]*)*"
 _CELL = re.compile(
-    rf"<t([dh])\b([^>]*)>({_TEXT})(</t[dh]\s*>\s*(?=<t[dh]\b|</tr\s*>|</table\s*>|$))?"
+    rf"<t([dh])\b({ATTRS})>({_TEXT})(</t[dh]\s*>\s*(?=<t[dh]\b|</tr\s*>|</table\s*>|$))?"
     rf"((?:</t[dh]\b[^<>]*>?{_TEXT})*)",
     re.IGNORECASE,
 )
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(rf"<{ATTRS}>")
 #: How far into a document its <title> is looked for.
 TITLE_CHARS = 20000
 _WS = re.compile(r"[\s\u00a0\u3000]+")

@@ -47,7 +47,8 @@ from fxcost import model
 from fxcost.errors import ImportFailed
 from fxcost.importers import cash
 from fxcost.importers.htmltable import Cell, cell_text, get_attr, row_cells, row_spans, title_text
-from fxcost.importers.reconcile import MONEY_TOLERANCE, reconcile
+from fxcost.importers.reconcile import CASH_CAUSES, MONEY_TOLERANCE, reconcile
+from fxcost.importers.reconcile import CASH_FIELDS as CASH_LABELS
 from fxcost.importers.text import clean, decimals, parse_number, parse_numbers, parse_report_time, parse_times
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
 from fxcost.symbols import normalise_many
@@ -103,7 +104,9 @@ _INTEGER = re.compile(r"-?\d{1,10}")
 # spaces), so each cell's text is exactly what htmltable.cell_text would make of it. One match per
 # row instead of 14 Cell objects; groups: ticket attrs, the 14 texts with the price cell's attrs
 # after the Item text. Any other row (and any variation of this one) goes through htmltable.
-_PLAIN = r"([^<&\s]+(?: [^<&\s]+)*|)"
+# The attributes are read up to the first ">" (fast); a quoted value holding ">" (``title="UT>CAC 1">``) then leaves
+# its closing quote in the "text", which _PLAIN refuses, so such a row falls to htmltable, which reads it right.
+_PLAIN = r"([^<&\s\"']+(?: [^<&\s\"']+)*|)"
 _TD = r"<td\b[^>]*>" + _PLAIN + r"</td>\s*"
 _TRADE_ROW = re.compile(
     r"\s*<td\b([^>]*)>" + _PLAIN + r"</td>\s*" + _TD * 4 + r"<td\b([^>]*)>" + _PLAIN + r"</td>\s*" + _TD * 8
@@ -118,6 +121,8 @@ SUMMARY_FIELDS = {
     "gross profit": "gross_profit",
     "gross loss": "gross_loss",
     "total net profit": "total_net_profit",
+    "floating p/l": "floating_pl",
+    "equity": "equity",
 }
 
 _digits_cache: dict[str, int] = {}
@@ -235,18 +240,25 @@ def _scan(text: str, path: str) -> _Scan:
         number += 1
         first = cells[0]
         n = len(cells)
-        # Section headings: one cell, known text.
-        if n == 1 and first.text in SECTIONS:
-            section = SECTIONS[first.text]
+        # Section headings: one cell, known text; or, in a broker's translated template (FORMATS.md 6b), any
+        # one-cell "<b>...:</b>" row, named by its place: Closed Transactions, then Open Trades, then the
+        # rest by what follows them (see _decide).
+        if n == 1 and (first.text in SECTIONS or (_HEADING.search(first.text) and first.colspan >= 12)):
+            section = SECTIONS.get(first.text) or _next_section(seen)
             seen.append(section)
             last = None
             continue
+        if section == "later":
+            if n == 1 and not first.text:
+                continue  # the Details graph, a spacer
+            section = seen[-1] = _decide(cells, seen)
         if section == "header":
-            if scan.account_cells is None and first.text.startswith("Account:"):
+            if scan.account_cells is None and (first.text.startswith("Account:") or n >= 4):
                 scan.account_cells = cells
             continue
         if section in ("summary", "details"):
             _label_values(cells, extra.setdefault(section, {}))
+            extra.setdefault(f"{section}_rows", []).append([c.text for c in cells])
             continue
         kind = cells[2].text if n > 2 else ""
         if section in ("closed", "open") and n == 14 and kind in TRADE_TYPES:
@@ -272,15 +284,17 @@ def _scan(text: str, path: str) -> _Scan:
             ]  # fmt: skip
             last = (orders, orders.add(number, record))
             continue
-        if n == 3 and first.colspan == 9 and not first.text:
+        # Comment rows under a ticket's row: newer builds ``colspan=9 | magic | comment``, old builds
+        # ``colspan=10 | comment`` (mt4-detailed-mihawk-mt4trade02.htm).
+        if ((n == 3 and first.colspan == 9) or (n == 2 and first.colspan == 10)) and not first.text:
             if last is not None:
-                _continuation(last, cells)
+                _continuation(last, cells if n == 3 else [first, Cell("", ""), cells[1]])
             else:
                 skipped.append(
                     SkippedRow(names[section], number, "comment row without a row above it", _row_text(cells))
                 )
             continue
-        if first.text.lower() == "ticket":
+        if first.text.lower() == "ticket" or _is_column_header(cells):
             if section == "closed":
                 _check_header(cells, path)
                 scan.header_checked = True
@@ -290,8 +304,10 @@ def _scan(text: str, path: str) -> _Scan:
             last = None
             continue
         label = _label(cells)
-        if label in ("Closed P/L:", "Floating P/L:"):
-            extra["closed_pl" if label == "Closed P/L:" else "floating_pl"] = cells[-1].text
+        # "Closed P/L:" / "Floating P/L:" (translated: "損益計:"): a label, then the total in the last cell.
+        if label and section in ("closed", "open") and n in (2, 3) and cells[-2].text == label \
+                and parse_number(cells[-1].text) == parse_number(cells[-1].text):
+            extra["closed_pl" if section == "closed" else "floating_pl"] = cells[-1].text
             continue
         if first.text == "No transactions" or (n == 1 and not first.text):
             continue
@@ -299,8 +315,46 @@ def _scan(text: str, path: str) -> _Scan:
     return scan
 
 
+_HEADING = re.compile(r"[:\uff1a]$")  # a heading ends with a colon (full-width in CJK templates)
+#: Sections whose headings are read by place when translated: after Open Trades, _decide names them.
+_LATER = ("working", "summary", "details")
+
+
+def _is_column_header(cells: list[Cell]) -> bool:
+    """A table's column header in any language: ten or more cells, the first and every other filled one a label
+    (not a number). Data rows start with a ticket number."""
+    texts = [c.text for c in cells if c.text]
+    return (len(cells) >= 10 and bool(cells[0].text) and len(texts) >= 8
+            and all(parse_number(t) != parse_number(t) for t in texts))
+
+
+def _next_section(seen: list[str]) -> str:
+    """The section a translated heading opens: Closed Transactions first, Open Trades second, then "later"."""
+    if "closed" not in seen:
+        return "closed"
+    if "open" not in seen:
+        return "open"
+    return "later"
+
+
+def _decide(cells: list[Cell], seen: list[str]) -> str:
+    """A translated heading after Open Trades, named by its first row: label/value pairs open the Summary (the
+    Details when the Summary was seen), anything else (a column header, an order, "No transactions") Working
+    Orders."""
+    pairs = sum(1 for c in cells if _HEADING.search(c.text))
+    if pairs >= 1 and not cells[0].text.lower() == "ticket":
+        return "details" if "summary" in seen[:-1] else "summary"
+    return "working"
+
+
 def _check_header(cells: list[Cell], path: str) -> None:
     found = tuple(c.text.lower() for c in cells)
+    # Old builds head the lots column "Volume" (FORMATS.md 6b, mt4-detailed-mihawk-mt4trade02.htm).
+    if found[3:4] == ("volume",):
+        found = found[:3] + ("size",) + found[4:]
+    # A broker's translated template names no column in English: its 14 columns are read by position.
+    if len(found) == 14 and not set(found) & set(CLOSED_HEADER):
+        return
     if found != CLOSED_HEADER:
         raise ImportFailed(
             path,
@@ -368,7 +422,7 @@ def _read(scan: _Scan, path: str) -> Statement:
     skipped.extend(bad)
     orders_df, bad = _orders_frame(orders, login, path)
     skipped.extend(bad)
-    cash_df, bad, type_sums = _cash_frame(cashrows, pseudo, login, path)
+    cash_df, bad = _cash_frame(cashrows, pseudo, login, path)
     skipped.extend(bad)
 
     _partials(trades_df, open_df)
@@ -392,7 +446,7 @@ def _read(scan: _Scan, path: str) -> Statement:
         warnings=warnings,
         skipped=skipped,
     )
-    _check_totals(statement, pseudo, type_sums)
+    _check_totals(statement, pseudo)
     return statement
 
 
@@ -751,7 +805,7 @@ def _orders_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
 
 def _cash_frame(
     cols: _Columns, pseudo: dict[str, Any], login: str, path: str
-) -> tuple[pd.DataFrame, list[SkippedRow], dict[str, float]]:
+) -> tuple[pd.DataFrame, list[SkippedRow]]:
     d = cols.data
     n = len(cols)
     ticket = _numbers(d["ticket"])
@@ -767,7 +821,6 @@ def _cash_frame(
     comments = [d["title"][i] for i in idx]
     kinds = [cash.classify(d["type"][i], float(amount[i]), c) for i, c in zip(idx, comments)]
     types = np.array([d["type"][i] for i in idx], dtype=object)
-    type_sums = {t: float(amount[idx][types == t].sum()) for t in ("balance", "credit")}
 
     # Roll-up pseudo-trades: their net effect on the balance.
     p_amount = pseudo["commission"] + pseudo["taxes"] + pseudo["swap"] + pseudo["profit"]
@@ -784,11 +837,12 @@ def _cash_frame(
             "kind": kinds + p_kinds,
             "amount": np.concatenate([amount[idx], p_amount]),
             "comment": comments + list(pseudo["title"]),
+            "row_type": list(types) + ["roll-up"] * len(p_amount),
             "source": [path] * (len(idx) + len(p_amount)),
         }
     )
     order = np.argsort(np.asarray(rows, dtype="int64"), kind="stable")  # file order
-    return frame.iloc[order].reset_index(drop=True), skipped, type_sums
+    return frame.iloc[order].reset_index(drop=True), skipped
 
 
 def _none_if_zero(values: np.ndarray) -> np.ndarray:
@@ -862,9 +916,25 @@ def _account(text: str, cells: list[Cell] | None) -> Account:
             account.leverage = int(lm.group(2)) if lm and int(lm.group(1)) == 1 and int(lm.group(2)) > 0 else None
         elif t and account.report_time is None:
             account.report_time = parse_report_time(t)
+    if cell_login is None and cells and len(cells) >= 4:
+        # A translated header row ("口座番号: 123"...): login, name, currency, [leverage,] report time by position.
+        values = [_after_colon(c.text) for c in cells]
+        cell_login, cell_name = values[0], values[1]
+        currency = values[2].strip().upper()
+        account.currency = currency if re.fullmatch(r"[A-Z]{3,6}", currency) else ""
+        if len(cells) >= 5:
+            lm = _LEVERAGE.search(values[3])
+            account.leverage = int(lm.group(2)) if lm and int(lm.group(1)) == 1 and int(lm.group(2)) > 0 else None
+        account.report_time = parse_report_time(cells[-1].text)
     account.login = cell_login if cell_login else title_login
     account.name = _pick_name(cell_name or "", title_name)
     return account
+
+
+def _after_colon(text: str) -> str:
+    """The value of a ``Label: value`` cell (ASCII or full-width colon)."""
+    m = re.search(r"[:\uff1a]\s*", text)
+    return text[m.end():].strip() if m else text.strip()
 
 
 def _fold(s: str) -> str:
@@ -883,7 +953,34 @@ def _pick_name(cell_name: str, title_name: str) -> str:
     return cell_name
 
 
+#: Where MetaTrader puts each Summary / Details figure: (row, pair) -> the English label (FORMATS.md 2.6). A
+#: translated template keeps the layout, so its figures are read by place when the English labels are missing.
+SUMMARY_PLACES = {
+    "summary": {(0, 0): "deposit/withdrawal", (0, 1): "credit facility", (1, 0): "closed trade p/l",
+                (1, 1): "floating p/l", (1, 2): "margin", (2, 0): "balance", (2, 1): "equity", (2, 2): "free margin"},
+    "details": {(0, 0): "gross profit", (0, 1): "gross loss", (0, 2): "total net profit", (3, 0): "total trades"},
+}
+
+
+def _by_place(section: str, rows: list[list[str]], into: dict[str, str]) -> None:
+    """Fill ``into`` (label -> value) from the rows' places when the English labels are not there."""
+    places = SUMMARY_PLACES[section]
+    if any(label in into for label in places.values()):
+        return
+    numbered = [r for r in rows if sum(1 for t in r if _HEADING.search(t)) >= 1]
+    for i, row in enumerate(numbered):
+        pairs = [(t, row[k + 1]) for k, t in enumerate(row[:-1]) if _HEADING.search(t)]
+        for j, (_, value) in enumerate(pairs):
+            name = places.get((i, j))
+            if name:
+                into[name] = value
+
+
 def _printed(printed: PrintedTotals, extra: dict[str, Any], pseudo: dict[str, Any], warnings: list[str]) -> None:
+    for section in ("summary", "details"):
+        rows = extra.pop(f"{section}_rows", None)
+        if rows:
+            _by_place(section, rows, extra.setdefault(section, {}))
     sub = extra.pop("closed_subtotal", None)
     if sub and len(sub) == 4:
         printed.commission, printed.taxes, printed.swap, printed.profit = (_num(v) for v in sub)
@@ -926,7 +1023,7 @@ def _printed(printed: PrintedTotals, extra: dict[str, Any], pseudo: dict[str, An
         )
 
 
-def _check_totals(statement: Statement, pseudo: dict[str, Any], type_sums: dict[str, float]) -> None:
+def _check_totals(statement: Statement, pseudo: dict[str, Any]) -> None:
     """Like-for-like checks of the printed totals the reconciler does not compare, and a cause
     plus a warning for every difference :func:`reconcile.reconcile` will report.
 
@@ -944,9 +1041,8 @@ def _check_totals(statement: Statement, pseudo: dict[str, Any], type_sums: dict[
     net = (t["commission"] + t["taxes"] + t["swap"] + t["profit"]).to_numpy()
     p_net = pseudo["commission"] + pseudo["taxes"] + pseudo["swap"] + pseudo["profit"]
     net = np.concatenate([net, p_net])
+    # Deposit/Withdrawal and Credit Facility are compared by reconcile (the cash reconciliation, issue 11).
     checks = (
-        ("Deposit/Withdrawal", printed.deposit_withdrawal, type_sums["balance"], "the balance rows"),
-        ("Credit Facility", printed.credit, type_sums["credit"], "the credit rows"),
         ("Gross Profit", printed.gross_profit, float(net[net > 0].sum()), "the winning trades"),
         ("Gross Loss", printed.gross_loss, float(-net[net < 0].sum()), "the losing trades"),
     )
@@ -980,16 +1076,21 @@ def _check_totals(statement: Statement, pseudo: dict[str, Any], type_sums: dict[
         )
     lost = [s for s in statement.skipped if s.section == "Closed Transactions"]
     causes: dict[str, str] = printed.extra.setdefault("causes", {})
-    for name, diff in reconcile(statement).differences.items():
+    result = reconcile(statement)
+    warnings.extend(result.cash.notes)  # e.g. the opening balance of a statement of part of the history
+    for name, diff in result.differences.items():
         cause = diff.cause
+        if cause == CASH_CAUSES.get(name) and lost:
+            cause = ""  # the rows that could not be read are the better explanation
         if not cause and contradiction:
             cause = contradiction
         elif not cause and lost:
             cause = f"{len(lost)} Closed Transactions rows could not be read and are missing from the import"
         if cause:
             causes[name] = cause
+        label = f"{name} ({CASH_LABELS[name]})" if name in CASH_LABELS else name
         warnings.append(
-            f"Reconciliation: {name} imported {_fmt(diff.imported)}, the report prints {_fmt(diff.printed)} ("
+            f"Reconciliation: {label} imported {_fmt(diff.imported)}, the report prints {_fmt(diff.printed)} ("
             + (cause or "cause unknown; please report this file")
             + ")."
         )

@@ -530,6 +530,18 @@ class _Cols:
     def notes(self) -> list[str]:
         return [note for rows, _ in self.parts for note in rows.notes()]
 
+    def value_at(self, name: str, k: int) -> Any:
+        """Column ``name`` of the section's row ``k`` alone (``col`` would build the whole column)."""
+        start = 0
+        for rows, spans in self.parts:
+            if start <= k < start + len(rows):
+                if name not in spans:
+                    return None
+                (_, row), = rows.rows_at([k - start])
+                return span_value(row, *spans[name])
+            start += len(rows)
+        return None
+
     def rows_at(self, ks: Sequence[int]) -> list[tuple[int, Sequence[Any]]]:
         """(number in the file, row) of the section's rows at ``ks`` (ascending)."""
         out: list[tuple[int, Sequence[Any]]] = []
@@ -636,6 +648,9 @@ def _build(sheets: Sequence[Sheet], path: str, source: str, title: str, foreign:
     _results(st, results)
     _summary(st, summary)
     _Builder(st, cols).run()
+    from fxcost.importers.reconcile import cash_warnings  # reconcile imports the model only; no cycle at run time
+
+    st.warnings.extend(cash_warnings(st))
     return st
 
 
@@ -712,7 +727,7 @@ def _account_details(acc: Account, inner: str) -> None:
         lev = _LEVERAGE.match(part)
         if low in ("hedge", "hedging"):
             acc.margin_mode = "hedge"
-        elif low in ("netting", "exchange"):
+        elif low in ("netting", "exchange", "nohedge", "no hedge"):
             acc.margin_mode = "netting"
         elif low in ("demo", "real", "contest"):
             acc.account_type = low
@@ -823,6 +838,7 @@ def _summary(st: Statement, block: _Labels | None) -> None:
     for name, v in zip(names, left[2:]):
         if not math.isnan(v):
             p.extra[name] = v
+            setattr(p, name, v)
     for name, v in zip(("free_margin", "margin", "margin_level"), right):
         if not math.isnan(v):
             p.extra[name] = v
@@ -837,7 +853,7 @@ class _Pos:
     """A position while linking deals: from the Positions table, or rebuilt from its deals."""
 
     __slots__ = ("pid", "symbol", "side", "open_ns", "close_ns", "open_price", "close_price", "volume",
-                 "row", "vin", "vout", "deals", "outs", "in_price")
+                 "row", "vin", "vout", "deals", "outs", "in_price", "out_volume")
 
     def __init__(self, pid: int, symbol: str, side: str, open_ns: int, row: int = -1) -> None:
         self.pid = pid
@@ -854,6 +870,13 @@ class _Pos:
         self.deals: list[int] = []
         self.outs: list[int] = []
         self.in_price = 0.0  # sum of price x volume of the in deals
+        # deal index -> the volume it closed, only for a netting reversal (in/out) that closed this position and
+        # opened the next one with the rest of its volume; every other out deal closes its whole volume.
+        self.out_volume: dict[int, float] | None = None
+
+    def closed_by(self, i: int, volume: float) -> float:
+        """The volume deal ``i`` (of ``volume`` lots) closed of this position."""
+        return volume if self.out_volume is None else self.out_volume.get(i, volume)
 
 
 @dataclass
@@ -928,7 +951,7 @@ class _Linker:
                 links[i] = self._close(d, i)
             elif direction in ("inout", "in/out"):
                 # Netting reversal: closes the open position and opens one the other way.
-                links[i] = self._close(d, i)
+                links[i] = self._reverse(d, i)
             if links[i] is not None:
                 links[i].deals.append(i)
         return links
@@ -949,6 +972,34 @@ class _Linker:
         rec.in_price += vol * d.price[i]
         self.active[(rec.symbol, rec.side)][rec.pid] = rec
         return rec
+
+    def _reverse(self, d: _Deals, i: int) -> _Pos | None:
+        """A netting reversal (direction in/out, issue 11): the deal closes what is left of the symbol's position
+        (with the deal's whole profit, commission and swap) and opens a new position the other way with the
+        rest of its volume, at its price, under the deal's order number."""
+        sym, typ, vol = d.symbol[i], d.type[i], d.volume[i]
+        act = self.active.get((sym, _opposite(typ)))
+        old = next(iter(act.values()), None) if act else None
+        if old is None:
+            return self._open(d, i)  # nothing to reverse: the deal only opens
+        left = self._left(old)
+        old.vout += left
+        old.outs.append(i)
+        if old.out_volume is None:
+            old.out_volume = {}
+        old.out_volume[i] = min(left, vol)
+        act.pop(old.pid, None)
+        rest = vol - left
+        if rest > _EPS:
+            pid = d.order[i] if d.order[i] not in self.by_id else d.deal[i]
+            new = _Pos(pid, sym, typ, d.ns[i])
+            new.open_price = d.price[i]
+            new.vin = rest
+            new.in_price = rest * d.price[i]
+            self.by_id[new.pid] = new
+            self.records.append(new)
+            self.active[(sym, typ)][new.pid] = new
+        return old
 
     def _close(self, d: _Deals, i: int) -> _Pos | None:
         sym, vol, t, price = d.symbol[i], d.volume[i], d.ns[i], d.price[i]
@@ -1040,7 +1091,8 @@ class _Builder:
         self._release(ORDERS, WORKING)
         positions = self._positions()
         self._release(POSITIONS)
-        netting = self.st.account.margin_mode == "netting"
+        # In/out reversal deals exist only on netting accounts: old builds' account lines do not say the mode.
+        netting = self.st.account.margin_mode == "netting" or any(x in ("inout", "in/out") for x in deals.direction)
         linker = _Linker(positions, netting, self._multipliers(positions))
         links = linker.link(deals)
         if self.cols[POSITIONS] is not None:
@@ -1099,6 +1151,14 @@ class _Builder:
             self.st.warnings.append("The Deals table is not in time order; it was sorted by time.")
             idx = idx[np.argsort(ns, kind="stable")]
             ns = time[idx].astype("int64")
+        if len(idx) and c.has("balance"):
+            # The running Balance before the first deal is the statement's opening balance (issue 11): a report
+            # of part of the history starts above 0. A credit deal does not move the balance.
+            first = int(idx[0])
+            running = _floats([c.value_at("balance", first)])[0]
+            moved = 0.0 if "credit" in types[first] else sum(float(money[k][first]) for k in money)
+            if not math.isnan(running):
+                self.st.printed.extra["opening_balance"] = round(float(running) - moved, 8)
         symbols = _texts(c.col("symbol"))
         comments = _texts(c.col("comment"))
         sel = idx.tolist()
@@ -1370,7 +1430,8 @@ class _Builder:
         reasons = [""] * n
         for k, r in enumerate(rows):
             outs = r.outs
-            vout = sum(d.volume[i] for i in outs)
+            vols = [r.closed_by(i, d.volume[i]) for i in outs]
+            vout = sum(vols)
             cols["ticket"].append(r.pid)
             cols["open_time"].append(r.open_ns)
             cols["close_time"].append(max(d.ns[i] for i in outs))
@@ -1378,7 +1439,7 @@ class _Builder:
             cols["lots"].append(vout)
             cols["symbol"].append(r.symbol)
             cols["open_price"].append(r.in_price / r.vin if r.vin else r.open_price)
-            cols["close_price"].append(sum(d.price[i] * d.volume[i] for i in outs) / vout if vout else float("nan"))
+            cols["close_price"].append(sum(d.price[i] * v for i, v in zip(outs, vols)) / vout if vout else float("nan"))
             cols["commission"].append(float(sum(d.commission[i] for i in r.deals)))
             cols["taxes"].append(float(sum(d.fee[i] for i in r.deals)))
             cols["swap"].append(float(sum(d.swap[i] for i in outs)))
@@ -1497,6 +1558,7 @@ class _Builder:
             "kind": kinds,
             "amount": amount,
             "comment": [d.comment[i] for i in sel],
+            "row_type": [d.type[i] for i in sel],
             "source": [self.st.path] * len(sel),
         })
 
@@ -1523,6 +1585,14 @@ class _Builder:
             # printed row itself.
             net = sum(0.0 if math.isnan(t[k]) else t[k] for k in ("commission", "fee", "swap", "profit"))
             with_cash = math.isnan(t["balance"]) or abs(net - t["balance"]) < 0.015
+            # The deals themselves settle it when the row's Profit is the sum of the trade deals' profit, or of
+            # every deal's (a report of part of the history starts above 0, so its net is no final balance).
+            trade_profit = float(d.profit[is_trade].sum())
+            if not math.isnan(t["profit"]) and n_cash and abs(cash_sum["profit"]) >= 0.005:
+                if abs(t["profit"] - trade_profit - cash_sum["profit"]) < 0.015:
+                    with_cash = True
+                elif abs(t["profit"] - trade_profit) < 0.015:
+                    with_cash = False
             for field_, key in (("commission", "commission"), ("taxes", "fee"), ("swap", "swap"), ("profit", "profit")):
                 if math.isnan(t[key]):
                     continue

@@ -1,4 +1,16 @@
-"""Reconciliation: the imported sums against the report's own printed totals, field by field."""
+"""Reconciliation: the imported sums against the report's own printed totals, field by field, cash included.
+
+Trades: Σ profit, commission, taxes (fee), swap, closed P/L, total net profit, trade count.
+Cash (issue 11, :func:`reconcile_cash`): the cash ledger by kind, and
+
+* Σ balance-type rows = printed Deposit/Withdrawal (MT4: every ``balance`` row, whatever its comment);
+* Σ credit rows = printed Credit Facility;
+* opening balance + Σ balance-type rows + closed P/L = printed Balance. MT5 reports give the opening balance
+  (the Deals' running Balance before the first deal) and a tester starts at 0, so the check is real; an MT4
+  statement of part of the history never prints it, so it is derived from the Balance and flagged as derived;
+* Σ open positions' commission + swap + profit = printed Floating P/L;
+* Balance + Credit + Floating P/L = printed Equity.
+"""
 
 from __future__ import annotations
 
@@ -43,18 +55,69 @@ class Difference:
 
 
 @dataclass
+class CashReconciliation:
+    """The cash side of one statement: its ledger by kind and the statement figures it must add up to.
+
+    Money in the account currency, signs as printed (money in +). ``opening_balance`` is None when the
+    report prints no Balance; ``opening_derived`` says it was worked out from the printed Balance (an MT4
+    statement of part of the history) rather than read from the report.
+    """
+
+    cash_by_kind: dict[str, float] = field(default_factory=dict)
+    balance_rows: float = 0.0  # Σ rows that move the balance (every cash row but credit and MT4 roll-ups)
+    credit_rows: float = 0.0  # Σ credit rows
+    closed_pl: float = 0.0  # imported closed P/L as the balance saw it (trades + roll-ups + open positions' deals)
+    floating_pl: float = 0.0  # Σ open positions' commission + taxes + swap + profit
+    opening_balance: float | None = None
+    opening_derived: bool = False
+    compared: dict[str, tuple[float, float]] = field(default_factory=dict)  # field -> (imported, printed)
+    differences: list[Difference] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the user should know although it reconciles
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    def statement_totals(self, statement: Statement) -> dict[str, Any]:
+        """The printed statement figures for the JSON ``statement_totals`` (None = not printed)."""
+        p = statement.printed
+        return {
+            "deposit_withdrawal": p.deposit_withdrawal,
+            "credit_facility": p.credit,
+            "balance": p.balance,
+            "floating_pl": p.floating_pl,
+            "equity": p.equity,
+            "opening_balance": None if self.opening_balance is None else _round(self.opening_balance),
+            "opening_balance_derived": self.opening_derived,
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "cash_by_kind": {k: _round(v) for k, v in self.cash_by_kind.items()},
+            "opening_balance": None if self.opening_balance is None else _round(self.opening_balance),
+            "opening_balance_derived": self.opening_derived,
+            "compared": {k: {"imported": _round(a), "printed": _round(b)} for k, (a, b) in self.compared.items()},
+            "differences": {d.field: d.as_json() for d in self.differences},
+            "notes": list(self.notes),
+        }
+
+
+@dataclass
 class Reconciliation:
-    """Result of comparing one statement's import with its printed totals."""
+    """Result of comparing one statement's import with its printed totals (trades and cash)."""
 
     compared: dict[str, tuple[float, float]] = field(default_factory=dict)  # field -> (imported, printed)
     differences: dict[str, Difference] = field(default_factory=dict)
+    cash: CashReconciliation = field(default_factory=CashReconciliation)
 
     @property
     def ok(self) -> bool:
         return not self.differences
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "differences": {k: d.as_json() for k, d in self.differences.items()}}
+        return {"ok": self.ok, "differences": {k: d.as_json() for k, d in self.differences.items()},
+                "cash": self.cash.as_json()}
 
 
 def imported_totals(statement: Statement) -> dict[str, float]:
@@ -99,6 +162,123 @@ def reconcile(statement: Statement) -> Reconciliation:
         limit = 0.5 if name == "trades" else tolerance
         if abs(mine - float(value)) > limit:
             result.differences[name] = Difference(name, mine, float(value), causes.get(name, ""))
+    result.cash = reconcile_cash(statement)
+    result.compared.update(result.cash.compared)
+    for diff in result.cash.differences:
+        result.differences[diff.field] = diff
+    return result
+
+
+#: Cash fields of the reconciliation, in the order a report prints them, with the report's own label.
+CASH_FIELDS = {
+    "deposit_withdrawal": "Deposit/Withdrawal",
+    "credit_facility": "Credit Facility",
+    "balance": "Balance",
+    "floating_pl": "Floating P/L",
+    "equity": "Equity",
+}
+
+#: What to check when a cash field does not reconcile (shown with the difference when no reader knows better).
+CASH_CAUSES = {
+    "deposit_withdrawal": "the balance rows do not add up to the report's Deposit/Withdrawal: a balance row is "
+                          "missing or was edited",
+    "credit_facility": "the credit rows do not add up to the report's Credit Facility: a credit row is missing or "
+                       "was edited",
+    "balance": "the opening balance, the balance rows and the closed trades do not add up to the report's Balance: "
+               "a row is missing or was edited",
+    "floating_pl": "the open positions do not add up to the report's Floating P/L: an open position is missing",
+    "equity": "Balance + Credit + the open positions do not add up to the report's Equity",
+}
+
+
+def cash_by_kind(cash: Any) -> dict[str, float]:
+    """Σ amount per cash kind (account currency, signs as printed), kinds in ``model.CASH_KINDS`` order."""
+    from fxcost.model import CASH_KINDS
+
+    if cash is None or not len(cash):
+        return {}
+    sums = cash.groupby("kind", sort=False)["amount"].sum()
+    order = [k for k in CASH_KINDS if k in sums.index] + sorted(k for k in sums.index if k not in CASH_KINDS)
+    return {k: float(sums[k]) for k in order}
+
+
+def reconcile_cash(statement: Statement) -> CashReconciliation:
+    """The cash ledger against the statement's printed Deposit/Withdrawal, Credit, Balance, Floating P/L, Equity.
+
+    Readers that know more record it in ``printed.extra``: ``opening_balance`` (read from the report, e.g. an
+    MT5 Deals table's running Balance), ``adjust`` (money the report counts beside the trades: MT4 roll-up rows,
+    MT5 deals of positions still open) and ``causes`` (why a field differs).
+    """
+    p = statement.printed
+    cash = statement.cash
+    result = CashReconciliation(cash_by_kind=cash_by_kind(cash))
+    if len(cash):
+        kinds = cash["kind"].astype(str).to_numpy()
+        types = cash["row_type"].astype(str).to_numpy() if "row_type" in cash.columns else None
+        amount = cash["amount"].to_numpy(dtype="float64")
+        credit = kinds == "credit"
+        if types is not None:
+            credit |= types == "credit"
+            rollup = types == "roll-up"
+        else:
+            rollup = credit & False
+        result.balance_rows = float(amount[~credit & ~rollup].sum())
+        result.credit_rows = float(amount[credit].sum())
+    adjust: dict[str, float] = p.extra.get("adjust", {})
+    causes: dict[str, str] = p.extra.get("causes", {})
+    t = statement.trades
+    net = float((t["profit"] + t["commission"] + t["taxes"] + t["swap"]).sum()) if len(t) else 0.0
+    result.closed_pl = net + adjust.get("total_net_profit", adjust.get("closed_pl", 0.0))
+    o = statement.open_positions
+    # MT4's Floating P/L is "Commission + Swap + Profit" of the open trades (FORMATS.md 2.6) and Equity is Balance +
+    # Credit + Floating P/L. MT5 prints the open positions' Profit alone as Floating P/L, and its Equity adds their
+    # swap too (the entry commission was charged to the balance when they opened): mt5-history-popov-70358000.html.
+    mt5 = statement.format.startswith("mt5")
+    charges = () if mt5 else ("commission", "taxes", "swap")
+    result.floating_pl = float(o[["profit", *charges]].to_numpy(dtype="float64").sum()) if len(o) else 0.0
+    open_swap = float(o["swap"].sum()) if mt5 and len(o) else 0.0
+
+    def compare(name: str, mine: float, printed: float | None, cause: str = "") -> None:
+        if printed is None or (isinstance(printed, float) and math.isnan(printed)):
+            return
+        result.compared[name] = (mine, float(printed))
+        if abs(mine - float(printed)) > MONEY_TOLERANCE + 1e-9:
+            result.differences.append(Difference(name, mine, float(printed), cause or causes.get(name, "")))
+
+    def note_unexplained() -> None:
+        # A cash difference no reader explained says what to check: the fields' default causes.
+        for diff in result.differences:
+            if not diff.cause:
+                diff.cause = CASH_CAUSES[diff.field]
+
+    compare("deposit_withdrawal", result.balance_rows, p.deposit_withdrawal)
+    compare("credit_facility", result.credit_rows, p.credit)
+    read_opening = p.extra.get("opening_balance")
+    if p.balance is not None:
+        moved = result.balance_rows + result.closed_pl
+        if read_opening is not None:
+            result.opening_balance = float(read_opening)
+            compare("balance", result.opening_balance + moved, p.balance)
+        else:
+            # Nothing printed says where the statement's history starts: the opening balance is what the
+            # Balance holds beyond the rows (FORMATS.md 6b). Zero for a statement of the whole history.
+            result.opening_balance = round(float(p.balance) - moved, 8)
+            result.opening_derived = True
+            result.compared["balance"] = (float(p.balance), float(p.balance))
+            if abs(result.opening_balance) > MONEY_TOLERANCE:
+                result.notes.append(
+                    f"The statement covers part of the account's history: its Balance {_fmt(p.balance)} includes "
+                    f"an opening balance of {_fmt(result.opening_balance)} that it does not print (derived: Balance "
+                    f"- deposits/withdrawals {_fmt(result.balance_rows)} - closed P/L {_fmt(result.closed_pl)})"
+                    + (". A negative opening balance is unusual: rows after the statement's period, or an edit, may "
+                       "explain it." if result.opening_balance < 0 else ".")
+                )
+            else:
+                result.opening_balance = 0.0
+    compare("floating_pl", result.floating_pl, p.floating_pl)
+    if p.equity is not None and p.balance is not None:
+        compare("equity", float(p.balance) + float(p.credit or 0.0) + result.floating_pl + open_swap, p.equity)
+    note_unexplained()
     return result
 
 
@@ -108,3 +288,15 @@ def _round(value: float) -> float:
 
 def _fmt(value: float) -> str:
     return f"{value:,.2f}".replace(",", " ")
+
+
+def cash_warnings(statement: Statement, explained: tuple[str, ...] = ()) -> list[str]:
+    """Warnings for a reader to add: the cash reconciliation's notes and each difference with its cause
+    (fields in ``explained`` already have the reader's own warning)."""
+    result = reconcile_cash(statement)
+    out = list(result.notes)
+    for d in result.differences:
+        if d.field not in explained:
+            out.append(f"Reconciliation: {d.field} ({CASH_FIELDS[d.field]}) imported {_fmt(d.imported)}, "
+                       f"the report prints {_fmt(d.printed)} ({d.cause}).")
+    return out

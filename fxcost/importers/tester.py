@@ -32,7 +32,7 @@ import pandas as pd
 from fxcost import model
 from fxcost.errors import ImportFailed
 from fxcost.importers.htmltable import Cell, iter_rows, title_text
-from fxcost.importers.reconcile import reconcile
+from fxcost.importers.reconcile import cash_warnings, reconcile
 from fxcost.importers.text import parse_number, parse_numbers, parse_times
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
 from fxcost.symbols import normalise_many
@@ -43,7 +43,10 @@ MT4_EVENTS_HEADER = ("#", "time", "type", "order", "size", "price", "s / l", "t 
 OPEN_TYPES = frozenset({"buy", "sell"})
 PENDING_TYPES = frozenset({"buy limit", "sell limit", "buy stop", "sell stop"})
 #: Close event type -> close_reason.
-CLOSE_TYPES = {"close": "", "s/l": "sl", "t/p": "tp", "close at stop": "", "close by": ""}
+CLOSE_TYPES = {"close": "", "s/l": "sl", "t/p": "tp", "close at stop": "", "close by": "", "swap close": ""}
+#: Some servers roll positions over by closing them (``swap close``, a trade with its Profit) and opening the same
+#: position again under a new order number (``swap open``, priced with the swap): FORMATS.md 6b.
+SWAP_OPEN = "swap open"
 CANCEL_TYPES = {"delete": "deleted", "expiration": "expired", "cancel": "cancelled", "cancelled": "cancelled"}
 
 HOW_TO_EXPORT_TESTER = "In MetaTrader 4: View > Strategy Tester > Results tab > right-click > 'Save as Report'."
@@ -72,13 +75,18 @@ def _read_mt4(text: str, path: str) -> Statement:
     events: list[list[Any]] = []  # [row, number, time, type, order, size, price, sl, tp, profit, balance, digits]
     skipped: list[SkippedRow] = []
     in_table = False
+    head_rows: list[list[str]] = []  # the header block's rows, for reading translated reports by position
+    localised = False
     for number, cells in enumerate(iter_rows(text), start=1):
         texts = [c.text for c in cells]
         if not in_table:
             if tuple(t.lower() for t in texts) == MT4_EVENTS_HEADER:
                 in_table = True
+            elif _is_events_header(texts):
+                in_table = localised = True
             else:
                 _header_pairs(texts, header)
+                head_rows.append(texts)
             continue
         if len(cells) in (9, 10) and texts[0].isdigit():
             events.append([number, *texts[:9], texts[9] if len(cells) == 10 else "", _digits(cells[5])])
@@ -94,8 +102,10 @@ def _read_mt4(text: str, path: str) -> Statement:
         )
 
     account = _mt4_account(text)
-    symbol = header.get("symbol", "").split(" ", 1)[0]
     warnings: list[str] = []
+    if localised or "initial deposit" not in header:
+        header = {**_header_by_position(head_rows), **header}
+    symbol = header.get("symbol", "").split(" ", 1)[0]
     if not symbol:
         warnings.append("The report does not say which symbol was tested; the trades have no symbol.")
     trades, opens, orders, more = _rebuild(events, symbol, account.login, path)
@@ -122,6 +132,16 @@ def _read_mt4(text: str, path: str) -> Statement:
     balances = [parse_number(e[10]) for e in events if e[10]]
     if balances and balances[-1] == balances[-1]:
         printed.balance = balances[-1]
+    if localised:
+        deposit = _check_localised(events, deposit, printed, warnings)
+    # A backtest starts from nothing but its initial deposit (the one cash row): the Balance check is real.
+    printed.extra["opening_balance"] = 0.0
+    if _is_cent(account.server):
+        account.currency = "USC"
+        warnings.append(
+            f"The test ran on a cent account (server {account.server}): its money is in US cents, so an initial "
+            f"deposit of {_fmt(deposit)} is {_fmt((deposit or 0) / 100)} USD."
+        )
 
     first_time = trades["open_time"].min() if len(trades) else pd.NaT
     cash = model.cash_frame(
@@ -132,6 +152,7 @@ def _read_mt4(text: str, path: str) -> Statement:
             "kind": ["deposit"],
             "amount": [deposit],
             "comment": ["Initial deposit (Strategy Tester)"],
+            "row_type": ["balance"],
             "source": [path],
         }
         if deposit is not None
@@ -158,6 +179,7 @@ def _read_mt4(text: str, path: str) -> Statement:
         is_backtest=True,
     )
     _explain_rounding(statement)
+    statement.warnings.extend(cash_warnings(statement, explained=tuple(printed.extra.get("causes", {}))))
     return statement
 
 
@@ -185,12 +207,92 @@ def _explain_rounding(statement: Statement) -> None:
         cause = ""
     if cause:
         printed.extra.setdefault("causes", {})["total_net_profit"] = cause
+        # The Balance column ends at the unrounded total too (issue 11: the cash reconciliation compares it).
+        printed.extra["causes"]["balance"] = cause
     warnings_text = (
         f"Reconciliation: total_net_profit imported {diff.imported:.2f}, the report prints {diff.printed:.2f} ("
         + (cause or "cause unknown; please report this file")
         + ")."
     )
     statement.warnings.append(warnings_text)
+    if cause:
+        statement.warnings.append(f"Reconciliation: balance imported {diff.imported + (deposit or 0):.2f}, the report "
+                                  f"prints {printed.balance:.2f} (the same rounding).")
+
+
+def _is_events_header(texts: list[str]) -> bool:
+    """The trade list's header in any language: ten label cells, none empty or a number (FORMATS.md 6b).
+
+    The report's other tables have rows of 2 or 6 cells, and its event rows start with a number.
+    """
+    return len(texts) == 10 and all(t and parse_number(t) != parse_number(t) for t in texts)
+
+
+def _header_by_position(rows: list[list[str]]) -> dict[str, str]:
+    """The header block of a translated report, read by where MetaTrader puts each figure.
+
+    The block is groups of rows parted by empty rows: symbol, period, model, parameters; bars and
+    ticks; then initial deposit | spread, total net profit | gross profit | gross loss, ...; then
+    total trades (FORMATS.md 2.7). The money group is the first whose second row holds three numbers.
+    """
+    groups: list[list[list[str]]] = [[]]
+    for texts in rows:
+        if any(texts):
+            groups[-1].append(texts)
+        elif groups[-1]:
+            groups.append([])
+    out: dict[str, str] = {}
+    if groups[0] and len(groups[0][0]) >= 2:
+        out["symbol"] = groups[0][0][1]
+    for i, group in enumerate(groups):
+        if len(group) < 2 or len(group[0]) != 6 or len(group[1]) != 6:
+            continue
+        first, second = group[0], group[1]
+        if not all(_num(second[k]) is not None for k in (1, 3, 5)) or _num(first[1]) is None:
+            continue
+        out.update({"initial deposit": first[1], "spread": first[5], "total net profit": second[1],
+                    "gross profit": second[3], "gross loss": second[5]})
+        if i + 1 < len(groups) and groups[i + 1] and len(groups[i + 1][0]) >= 2:
+            m = _COUNT.match(groups[i + 1][0][1])
+            if m:
+                out["total trades"] = m.group(1)
+        break
+    return out
+
+
+_COUNT = re.compile(r"^\s*(\d+)\s*$")
+
+
+def _check_localised(events: list[list[Any]], deposit: float | None, printed: PrintedTotals,
+                     warnings: list[str]) -> float | None:
+    """Figures read by position are checked against the Balance column; the column wins."""
+    closes = [(parse_number(e[9]), parse_number(e[10])) for e in events if e[9] and e[10]]
+    closes = [(p, b) for p, b in closes if p == p and b == b]
+    if closes:
+        by_balance = round(closes[0][1] - closes[0][0], 2)
+        if deposit is None or abs(by_balance - deposit) > 0.005:
+            warnings.append(
+                f"The report's labels are translated and its initial deposit could not be read where MetaTrader "
+                f"puts it; the Balance column gives {_fmt(by_balance)}."
+            )
+            deposit = by_balance
+            printed.extra["initial_deposit"] = deposit
+        net = round(closes[-1][1] - deposit, 2)
+        if printed.total_net_profit is None:
+            printed.total_net_profit = net
+    return deposit
+
+
+#: Cent accounts say so in their server name (RoboForex-ProCent, ...-Cent): DOMAIN.md 1.4.
+_CENT = re.compile(r"cent", re.IGNORECASE)
+
+
+def _is_cent(server: str) -> bool:
+    return bool(_CENT.search(server or ""))
+
+
+def _fmt(value: float | None) -> str:
+    return "?" if value is None else f"{value:,.2f}"
 
 
 def _header_pairs(texts: list[str], into: dict[str, str]) -> None:
@@ -247,6 +349,7 @@ def _rebuild(
     closed: list[dict[str, Any]] = []
     cancelled: list[dict[str, Any]] = []
     partial_orders: set[int] = set()
+    rolled: list[dict[str, Any]] = []  # positions closed by a swap close, waiting for their swap open
 
     def skip(i: int, reason: str) -> None:
         e = events[i]
@@ -264,6 +367,17 @@ def _rebuild(
             continue
         order = int(order_no[i])
         pos = positions.get(order)
+        if kind == SWAP_OPEN:
+            # The position a swap close just ended, with the same lots, opens again under this order number.
+            match = next((k for k, r in enumerate(rolled) if abs(r["lots"] - size[i]) < 1e-9), None)
+            if match is None or pos is not None or not np.isfinite(price[i]):
+                skip(i, f"swap open of order {order} follows no swap close of the same size")
+                continue
+            r = rolled.pop(match)
+            positions[order] = {"order": order, "side": r["side"], "order_type": "", "placed": times[i],
+                                "open_time": times[i], "open_price": price[i], "lots": size[i],
+                                "digits": e[11], "sl": sl[i], "tp": tp[i]}
+            continue
         if kind in OPEN_TYPES or kind in PENDING_TYPES:
             if not (np.isfinite(size[i]) and np.isfinite(price[i])):
                 skip(i, "cannot read size or price")
@@ -311,6 +425,8 @@ def _rebuild(
                     "comment": kind if kind not in ("close", "s/l", "t/p") else "",
                 }
             )
+            if kind == "swap close":
+                rolled.append({"side": pos["side"], "lots": min(lots, pos["lots"])})
             remaining = round(pos["lots"] - lots, 8)
             if remaining > 0:
                 partial_orders.add(order)

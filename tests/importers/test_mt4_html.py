@@ -130,15 +130,25 @@ def subtotal(commission: str, taxes: str, swap: str, profit: str, label: str = "
     return row
 
 
-def summary(deposit: str = "0.00", credit: str = "0.00", closed: str = "0.00", balance: str = "0.00") -> str:
+def _money(text: str) -> float:
+    return float(text.replace(" ", ""))
+
+
+def summary(deposit: str = "0.00", credit: str = "0.00", closed: str = "0.00", balance: str | None = None,
+            floating: str = "0.00", equity: str | None = None) -> str:
+    """The Summary block; Balance and Equity default to what MetaTrader prints for a whole history."""
+    if balance is None:
+        balance = f"{_money(deposit) + _money(closed):.2f}"
+    if equity is None:
+        equity = f"{_money(balance) + _money(credit) + _money(floating):.2f}"
     return f"""<tr align=left><td colspan=14><b>Summary:</b></td></tr>
 <tr align=right><td colspan=2><b>Deposit/Withdrawal:</b></td><td colspan=2 class=mspt><b>{deposit}</b></td>
 <td colspan=4><b>Credit Facility:</b></td><td class=mspt><b>{credit}</b></td><td colspan=5>&nbsp;</td></tr>
 <tr align=right><td colspan=2><b>Closed Trade P/L:</b></td><td colspan=2 class=mspt><b>{closed}</b></td>
-<td colspan=4><b>Floating P/L:</b></td><td class=mspt><b>0.00</b></td><td colspan=3><b>Margin:</b></td>
+<td colspan=4><b>Floating P/L:</b></td><td class=mspt><b>{floating}</b></td><td colspan=3><b>Margin:</b></td>
 <td colspan=2 class=mspt><b>0.00</b></td></tr>
 <tr align=right><td colspan=2><b>Balance:</b></td><td colspan=2 class=mspt><b>{balance}</b></td>
-<td colspan=4><b>Equity:</b></td><td class=mspt><b>{balance}</b></td><td colspan=3><b>Free Margin:</b></td>
+<td colspan=4><b>Equity:</b></td><td class=mspt><b>{equity}</b></td><td colspan=3><b>Free Margin:</b></td>
 <td colspan=2 class=mspt><b>{balance}</b></td></tr>
 """
 
@@ -200,7 +210,7 @@ def test_basic_statement_account_and_frames():
         + subtotal("-1.40", "0.00", "-0.20", "4.50", total="2.90"),
         open_rows=open_trade(21),
         working_rows=working(31),
-        tail=summary(deposit="1 000.00", closed="2.90", balance="1 002.90"),
+        tail=summary(deposit="1 000.00", closed="2.90", balance="1 002.90", floating="3.30", equity="1 006.20"),
     )
     st = read(html)
     assert st.format == "mt4_statement"
@@ -294,9 +304,9 @@ def test_balance_and_credit_rows():
         + cash_row(8, "-2.46", "Financing", title=False)
         + trade(9)
     )
-    st = read(statement(rows, tail=summary(deposit="15 019.94", credit="493.00")))
+    st = read(statement(rows, tail=summary(deposit="15 019.94", credit="493.00", closed="9.30")))
     c = st.cash.set_index("ticket")
-    assert list(c["kind"]) == ["deposit", "withdrawal", "rebate", "transfer", "adjustment", "credit", "deposit", "interest"]
+    assert list(c["kind"]) == ["deposit", "withdrawal", "rebate", "transfer_in", "adjustment", "credit", "deposit", "financing"]
     assert c.loc[1, "amount"] == 10000.0 and c.loc[2, "amount"] == -350.0
     assert c.loc[8, "comment"] == "Financing"  # no title: the comment cell
     assert c.loc[1, "time"] == pd.Timestamp("2024-01-01 09:00:00")
@@ -342,7 +352,7 @@ def test_integer_jpy_money_and_zero_digit_prices():
         + cash_row(3, "200 000", "Deposit: 10352 JPY")
         + subtotal("0", "0", "-11", "-3 774", total="-3 785")
     )  # fmt: skip
-    st = read(statement(rows, currency="JPY"))
+    st = read(statement(rows, currency="JPY", tail=summary(deposit="200 000", closed="-3 785", balance="196 215")))
     t = st.trades
     assert t["profit"].tolist() == [-3865.0, 91.0]
     assert t["digits"].tolist() == [0, 3]
@@ -446,7 +456,7 @@ def test_broker_roll_up_rows_become_cash_and_reconcile():
     st = read(statement(rows, tail=summary(deposit="365.47", closed="-185.06") + details("9.00", "194.06", "-185.06", 2)))
     assert list(st.trades["ticket"]) == [3]
     c = st.cash.set_index("ticket")
-    assert list(c["kind"]) == ["summary", "summary"]
+    assert list(c["kind"]) == ["archived", "archived"]
     assert c.loc[2, "amount"] == pytest.approx(-194.06)
     assert c.loc[2, "time"] == pd.Timestamp("2024-01-02 11:00:00")
     rec = reconcile(st)
@@ -500,7 +510,8 @@ def test_unexplained_difference_still_warns():
 
 
 def test_missing_closed_transactions_fails():
-    html = statement(trade(1)).replace("<b>Closed Transactions:</b>", "<b>Something else:</b>")
+    # A renamed heading is a translated template's (read by place); a statement without the heading fails.
+    html = statement(trade(1)).replace("<tr align=left><td colspan=13><b>Closed Transactions:</b></td></tr>", "")
     with pytest.raises(ImportFailed, match="Closed Transactions"):
         mt4_html.read(html, "x.htm")
 
@@ -658,8 +669,8 @@ def test_dyk42_stop_outs_partials_and_roll_ups():
     assert (t.loc[t["is_partial"], "partial_group"] <= t.loc[t["is_partial"], "ticket"]).all()
     assert "nq100_m" in set(t["symbol"]) and "profit" not in set(t["symbol"])
     kinds = st.cash["kind"].value_counts()
-    assert kinds["summary"] == 30  # 5 yearly balance roll-ups + 25 trade roll-ups
-    assert kinds["dividend"] == 26 and kinds["transfer"] == 17
+    assert kinds["archived"] == 30  # 5 yearly balance roll-ups + 25 trade roll-ups
+    assert kinds["dividend"] == 26 and kinds["transfer_in"] + kinds["transfer_out"] == 17
     assert st.printed.trades == 2089
     assert st.printed.extra["adjust"]["trades"] == 25
     assert any("roll-up" in w for w in st.warnings)
@@ -715,7 +726,7 @@ def test_other_samples_facts():
     assert t.loc[77953025, "magic"] == 2022052714 and t.loc[77953025, "close_reason"] == "sl"
     assert st.cash["amount"].tolist() == [100000.0]
     oanda = _load("mt4-statement-oanda-acs.htm")
-    assert oanda.cash["kind"].tolist() == ["adjustment", "interest", "interest"]
+    assert oanda.cash["kind"].tolist() == ["adjustment", "financing", "financing"]
     assert set(oanda.trades["symbol_suffix"]) == {"-2"}
     lots = _load("mt4-detailed-4xlots-a.htm")
     assert (lots.trades.loc[lots.trades["lots"] == 0.02, "commission"] == -0.14).all()
@@ -786,3 +797,72 @@ def test_whole_row_fast_path_reads_like_the_cell_tokenizer():
     for name in ("trades", "open_positions", "orders", "cash"):
         pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name))
     assert fast.skipped == slow.skipped and fast.warnings == slow.warnings and fast.account == slow.account
+
+
+# ----------------------------------------------------------------------------- issue 11
+
+
+def test_attribute_values_holding_a_greater_than_sign_keep_their_rows():
+    """A Swissquote statement titles a 15,000 EUR deposit ``UT>CAC 857064138``: the row is read, not lost."""
+    rows = (
+        cash_row(75801624, "15 000.00", "UT>CAC 857064138")
+        + trade(2, title="#77 grid>level 3", profit="10.00")
+        + trade(3, title="a > b 'quoted'", profit="-4.00")
+        + subtotal("-1.40", "0.00", "0.00", "6.00", total="4.60")
+    )
+    st = read(statement(rows, tail=summary(deposit="15 000.00", closed="4.60")))
+    assert not st.skipped and not st.warnings
+    assert st.cash["ticket"].tolist() == [75801624] and st.cash["amount"].tolist() == [15000.0]
+    assert st.cash["comment"].tolist() == ["UT>CAC 857064138"] and st.cash["kind"].tolist() == ["deposit"]
+    t = st.trades
+    assert t["ticket"].tolist() == [2, 3] and t["comment"].tolist() == ["grid>level 3", "a > b 'quoted'"]
+    assert t["magic"].tolist()[0] == 77 and t["profit"].tolist() == [10.0, -4.0]
+    rec = reconcile(st)
+    assert rec.ok and rec.cash.compared["deposit_withdrawal"] == (15000.0, 15000.0)
+
+
+def test_old_build_volume_header_and_comment_rows():
+    """Old builds head the lots column Volume and print comments as ``colspan=10 | comment`` rows (FORMATS.md 6b)."""
+    header = CLOSED.replace("<td>Size</td>", "<td>Volume</td>")
+    rows = (
+        cash_row(1, "1 000.00", "Deposit")
+        + trade(2, profit="10.00")
+        + '<tr align=right><td colspan=10>&nbsp;</td><td colspan=4>[sl]</td></tr>\n'
+        + subtotal("-0.70", "0.00", "0.00", "10.00", total="9.30")
+    )
+    st = read(statement(rows, closed_header=header, tail=summary(deposit="1 000.00", closed="9.30")))
+    assert not st.skipped and not st.warnings
+    assert st.trades["comment"].tolist() == ["[sl]"] and st.trades["close_reason"].tolist() == ["sl"]
+    assert reconcile(st).ok
+
+
+def test_cash_reconciliation_finds_a_missing_balance_row():
+    """Deposit/Withdrawal is the sum of every balance row; a row missing from the file is a named difference."""
+    rows = cash_row(1, "1 000.00", "Deposit") + cash_row(2, "-200.00", "Withdrawal") + trade(3)
+    st = read(statement(rows, tail=summary(deposit="1 300.00", closed="9.30", balance="1 109.30")))
+    rec = reconcile(st)
+    assert not rec.ok and set(rec.differences) == {"deposit_withdrawal"}
+    diff = rec.differences["deposit_withdrawal"]
+    assert (diff.imported, diff.printed) == (800.0, 1300.0) and "balance row" in diff.cause
+    assert any("Deposit/Withdrawal" in w for w in st.warnings)
+
+
+def test_sub_period_statement_derives_its_opening_balance_and_says_so():
+    """A statement of part of the history: Balance 999,999.10 with Deposit/Withdrawal 99,999.98 (FORMATS.md 6b)."""
+    rows = cash_row(1, "99 999.98", "Deposit") + trade(2, profit="10.00")
+    st = read(statement(rows, tail=summary(deposit="99 999.98", closed="9.30", balance="999 999.10")))
+    rec = reconcile(st)
+    assert rec.ok
+    assert rec.cash.opening_derived and rec.cash.opening_balance == pytest.approx(899_989.82)
+    assert any("opening balance of 899 989.82" in w for w in st.warnings)
+
+
+def test_credit_equity_and_floating_reconcile():
+    rows = cash_row(1, "1 000.00", "Deposit") + cash_row(2, "50.00", "Credit In-Bonus", kind="credit") + trade(3)
+    tail = summary(deposit="1 000.00", credit="50.00", closed="9.30", floating="3.30", equity="1 062.60")
+    st = read(statement(rows, open_rows=open_trade(21), tail=tail))
+    rec = reconcile(st)
+    assert rec.ok and rec.cash.credit_rows == 50.0 and rec.cash.floating_pl == pytest.approx(3.30)
+    assert rec.cash.compared["equity"] == (pytest.approx(1062.60), 1062.60)
+    st = read(statement(rows, open_rows=open_trade(21), tail=tail.replace("1 062.60", "1 012.60")))
+    assert set(reconcile(st).differences) == {"equity"}

@@ -1,0 +1,156 @@
+"""Report variants seen in the wild (FORMATS.md 6b, issue 11), written by the generator: each imports and
+reconciles its trades and its cash, and the cash ledger holds what the generator wrote, kind by kind."""
+
+import pytest
+
+from fxcost.importers import load_file
+from fxcost.importers.reconcile import reconcile
+from fxcost.samples.generate import (
+    MT4_VARIANTS,
+    MT5_VARIANTS,
+    TESTER_LANGUAGES,
+    mt4_tester_variant,
+    mt4_variant,
+    mt5_variant,
+)
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("variants")
+    out = {}
+    for name in MT4_VARIANTS:
+        path = folder / f"{name}.htm"
+        out[name] = (path, mt4_variant(path, name))
+    return out
+
+
+@pytest.mark.parametrize("name", MT4_VARIANTS)
+def test_mt4_variant_imports_and_reconciles_trades_and_cash(variants, name):
+    path, written = variants[name]
+    st = load_file(path)
+    assert st.format == "mt4_detailed" and not st.skipped
+    assert len(st.trades) == written["rows_by_kind"]["trade"]
+    rec = reconcile(st)
+    assert rec.ok, [str(d) for d in rec.differences.values()]
+    assert {"deposit_withdrawal", "credit_facility", "balance", "floating_pl", "equity"} <= set(rec.compared)
+    assert rec.cash.cash_by_kind == pytest.approx({k: v / 100 for k, v in written["cash_by_kind"].items()})
+    assert rec.cash.opening_balance == pytest.approx(written["opening"] / 100)
+    assert st.printed.balance == pytest.approx(written["balance"] / 100)
+
+
+def test_sub_period_statement_says_its_opening_balance(variants):
+    path, written = variants["sub-period"]
+    st = load_file(path)
+    assert written["opening"] > 0
+    rec = reconcile(st)
+    assert rec.cash.opening_derived
+    assert any("opening balance of" in w for w in st.warnings)
+
+
+def test_japanese_template_is_read_by_its_structure(variants):
+    path, _ = variants["ja-template"]
+    raw = path.read_bytes()
+    assert "決済情報:".encode("cp932") in raw and b"Closed Transactions" not in raw and b"<!--CLOSED_Commission-->" in raw
+    st = load_file(path)
+    assert st.account.login and st.account.currency == "USD" and st.account.leverage == 100
+    assert st.printed.commission is None  # the unfilled placeholder prints no commission total
+    assert st.printed.trades == len(st.trades) and st.printed.total_net_profit is not None
+
+
+def test_recent_build_archived_roll_up_is_cash_not_a_deposit(variants):
+    path, _ = variants["recent-build"]
+    st = load_file(path)
+    assert st.cash["kind"].iloc[0] == "archived" and st.account.leverage is None
+
+
+def test_oanda_financing_and_transfers_have_their_kinds(variants):
+    path, written = variants["oanda-financing"]
+    by_kind = reconcile(load_file(path)).cash.cash_by_kind
+    assert by_kind["financing"] == pytest.approx(written["cash_by_kind"]["financing"] / 100)
+    assert by_kind["financing"] < 0
+    assert by_kind["transfer_in"] == 250.0 and by_kind["transfer_out"] == -100.0 and "deposit" not in by_kind
+
+
+def test_deposit_titled_with_a_greater_than_sign_is_kept(variants):
+    path, _ = variants["attr-gt"]
+    assert b'title="UT>CAC 857064138"' in path.read_bytes()
+    cash = load_file(path).cash
+    row = cash.loc[cash["comment"] == "UT>CAC 857064138"]
+    assert row["amount"].tolist() == [15000.0] and row["kind"].tolist() == ["deposit"]
+
+
+@pytest.fixture(scope="module")
+def mt5_variants(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mt5variants")
+    out = {}
+    for name in MT5_VARIANTS:
+        path = folder / f"{name}.html"
+        out[name] = (path, mt5_variant(path, name))
+    return out
+
+
+@pytest.mark.parametrize("name", MT5_VARIANTS)
+def test_mt5_variant_imports_and_reconciles_trades_and_cash(mt5_variants, name):
+    path, written = mt5_variants[name]
+    st = load_file(path)
+    assert st.format == "mt5_html" and not st.skipped
+    t = st.trades
+    assert len(t) == written["trades"]
+    assert (t["profit"] + t["commission"] + t["swap"]).sum() == pytest.approx(written["net"] / 100)
+    rec = reconcile(st)
+    assert rec.ok, [str(d) for d in rec.differences.values()]
+    assert {"balance", "credit_facility", "floating_pl", "equity", "trades", "total_net_profit"} <= set(rec.compared)
+    assert rec.cash.cash_by_kind == pytest.approx({k: v / 100 for k, v in written["cash_by_kind"].items()})
+    assert rec.cash.opening_balance == 0.0 and not rec.cash.opening_derived
+    assert st.printed.balance == pytest.approx(written["balance"] / 100)
+    assert st.printed.equity == pytest.approx(written["equity"] / 100)
+
+
+def test_old_build_deals_total_leaves_the_deposit_out(mt5_variants):
+    path, written = mt5_variants["old-build"]
+    st = load_file(path)
+    assert "does not include balance" in st.printed.extra["profit_basis"]
+    assert st.account.broker == "MetaQuotes Software Corp." and st.account.leverage == 100
+    assert len(st.open_positions) == 1
+
+
+def test_netting_reversal_closes_and_reopens(mt5_variants):
+    """A sell of 0.30 in/out against a long 0.10 closes it and opens a short 0.20 (FORMATS.md 6b)."""
+    path, _ = mt5_variants["netting"]
+    st = load_file(path)
+    assert st.account.margin_mode == "netting"
+    t = st.trades
+    assert t["side"].tolist() == ["buy", "sell", "buy"] and t["lots"].tolist() == [0.10, 0.20, 0.05]
+    assert t["close_price"].iloc[0] == t["open_price"].iloc[1]  # the reversal's price ends one and starts the next
+    assert len(set(t["ticket"])) == 3 and not st.open_positions.shape[0]
+
+
+def test_transfers_are_in_and_out(mt5_variants):
+    path, _ = mt5_variants["transfers"]
+    cash = load_file(path).cash
+    by_kind = cash.groupby("kind")["amount"].sum()
+    assert by_kind["transfer_in"] == 59556.06 and by_kind["transfer_out"] == -29400.0
+    assert set(cash["row_type"]) == {"balance"}
+
+
+@pytest.mark.parametrize("language", sorted(TESTER_LANGUAGES))
+def test_mt4_tester_in_any_language_and_code_page(tmp_path, language):
+    path = tmp_path / f"tester-{language}.htm"
+    written = mt4_tester_variant(path, language)
+    codepage = TESTER_LANGUAGES[language][0]
+    label = TESTER_LANGUAGES[language][1][10]  # Total net profit, translated
+    assert label.encode(codepage) in path.read_bytes()
+    st = load_file(path)
+    assert st.format == "mt4_tester" and st.is_backtest and not st.skipped
+    assert len(st.trades) == written["trades"] and st.printed.trades == written["trades"]
+    assert st.trades["profit"].sum() == pytest.approx(written["net"] / 100)
+    assert st.printed.total_net_profit == pytest.approx(written["net"] / 100)
+    assert st.printed.extra["initial_deposit"] == written["deposit"] / 100
+    assert st.printed.extra["spread_points"] == 2
+    rec = reconcile(st)
+    assert rec.ok and rec.cash.compared["balance"] == (pytest.approx(written["balance"] / 100), written["balance"] / 100)
+    assert (st.account.currency == "USC") is written["cent"]
+    assert any("cent account" in w for w in st.warnings) is written["cent"]
+    if language.startswith("ru"):
+        assert (st.trades["comment"] == "swap close").sum() > 0  # a rollover closes a trade of its own
