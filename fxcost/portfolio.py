@@ -105,20 +105,30 @@ def _attach_unnamed(by_key: dict[str, list[Statement]], portfolio: Portfolio) ->
 
     Without this, the same trades would count twice: once under the named account and once under the file.
     Ticket, open and close time, symbol and lots together do not repeat across accounts by chance.
+    The named accounts' trade keys are stacked once and each unnamed file is joined against them (an IB's book
+    has hundreds of named accounts, issue 14); nothing is done when every file names its account.
     """
     cols = TRADE_KEY[1:]
-    named = {
-        key: set(pd.concat([st.trades[cols] for st in group]).itertuples(index=False, name=None))
-        for key, group in by_key.items()
-        if not key.startswith("file:")
-    }
-    for key in [k for k in by_key if k.startswith("file:")]:
+    unnamed = [k for k in by_key if k.startswith("file:")]
+    named_keys = [k for k in by_key if not k.startswith("file:")]
+    if not unnamed or not named_keys:
+        return
+    frames = [st.trades[cols].assign(_owner=i) for i, k in enumerate(named_keys) for st in by_key[k] if len(st.trades)]
+    if not frames:
+        return
+    named = pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)
+    for key in unnamed:
         (st,) = by_key[key]
-        rows = list(st.trades[cols].itertuples(index=False, name=None))
-        if not rows or not named:
+        rows = len(st.trades)
+        if not rows:
             continue
-        best, shared = max(((k, len(named[k].intersection(rows))) for k in named), key=lambda kv: kv[1])
-        if shared < SAME_ACCOUNT_SHARE * len(rows):
+        shared_by = st.trades[cols].drop_duplicates().merge(named, on=cols, how="inner")["_owner"].value_counts()
+        if not len(shared_by):
+            continue
+        # The account sharing most rows; on a tie the first named (value_counts' order is not stable).
+        shared = int(shared_by.max())
+        best = named_keys[int(shared_by[shared_by == shared].index.min())]
+        if shared < SAME_ACCOUNT_SHARE * rows:
             continue
         by_key[best].append(by_key.pop(key)[0])
         for f in portfolio.files:
@@ -126,7 +136,7 @@ def _attach_unnamed(by_key: dict[str, list[Statement]], portfolio: Portfolio) ->
                 f.account_key = best
         login = by_key[best][0].account.login
         portfolio.warnings.append(
-            f"{os.path.basename(st.path)} names no account, but {shared} of its {len(rows)} trades are account "
+            f"{os.path.basename(st.path)} names no account, but {shared} of its {rows} trades are account "
             f"{login}'s: it was merged into that account, and trades in both files are counted once."
         )
 

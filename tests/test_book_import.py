@@ -1,0 +1,90 @@
+"""Importing an IB's book in worker processes (issue 14): the same Statements, order and messages as in-process."""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+import pytest
+
+from fxcost import parallel_import
+from fxcost.errors import ImportCancelled
+from fxcost.pipeline import import_files
+from fxcost.samples.generate import generate
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory) -> list[str]:
+    """Three small client statements in the three generated formats, and one file that is no report."""
+    folder = tmp_path_factory.mktemp("book")
+    paths = []
+    for i, (fmt, ext) in enumerate((("mt4", ".htm"), ("mt5-html", ".html"), ("mt5-xlsx", ".xlsx"))):
+        path = folder / f"client{i}{ext}"
+        generate(path, fmt, 40 + 10 * i, seed=100 + i)
+        paths.append(str(path))
+    bad = folder / "notes.htm"
+    bad.write_text("<html><body>my trading notes</body></html>", encoding="utf-8")
+    return [paths[0], str(bad), paths[1], paths[2]]
+
+
+def _no_options(path: str) -> dict:
+    return {}
+
+
+def _same(a, b) -> None:
+    assert [s.path for s in a] == [s.path for s in b]
+    for x, y in zip(a, b):
+        for name in ("trades", "open_positions", "orders", "cash"):
+            pd.testing.assert_frame_equal(getattr(x, name), getattr(y, name))
+        assert (x.account, x.printed, x.warnings, x.format) == (y.account, y.printed, y.warnings, y.format)
+
+
+def test_workers_import_the_same_statements_in_the_same_order_as_in_process(book):
+    here, here_failed = parallel_import.load_all(book, _no_options, workers=0)
+    there, there_failed = parallel_import.load_all(book, _no_options, workers=2)
+    assert [s.path for s in here] == [book[0], book[2], book[3]]
+    _same(here, there)
+    assert len(here[0].trades) == 40 and len(here[2].trades) == 60
+    assert here_failed == there_failed
+    assert [p for p, _ in here_failed] == [book[1]] and here_failed[0][1]
+
+
+def test_progress_reaches_every_file_and_cancel_stops_the_import(book):
+    seen = []
+    parallel_import.load_all(book, _no_options, workers=2, progress=lambda f, m: seen.append(f))
+    assert len(seen) == len(book) and seen[-1] == 1.0
+    for workers in (0, 2):
+        with pytest.raises(ImportCancelled):
+            parallel_import.load_all(book, _no_options, workers=workers, is_cancelled=lambda: True)
+
+
+def test_pipeline_import_merges_what_the_workers_read(book, monkeypatch):
+    monkeypatch.setattr(parallel_import, "MIN_PARALLEL_BYTES", 0)  # workers even for these small files
+    monkeypatch.setattr(parallel_import.os, "cpu_count", lambda: 2)
+    monkeypatch.delattr(parallel_import.os, "sched_getaffinity", raising=False)
+    used = []
+    real = parallel_import._in_workers
+    monkeypatch.setattr(parallel_import, "_in_workers", lambda *a: used.append(a[3]) or real(*a))
+    portfolio = import_files(book)
+    assert used == [2]
+    assert len(portfolio.accounts) == 3 and len(portfolio.trades) == 40 + 50 + 60
+    assert [p for p, _ in portfolio.failures] == [book[1]]
+
+
+def test_one_file_small_books_and_frozen_apps_read_in_process(book, monkeypatch):
+    assert parallel_import.worker_count(book[:1], workers=2) == 0
+    assert parallel_import.worker_count(book) == 0  # a few kB: starting workers would cost more than it saves
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(parallel_import, "_frozen_workers", False)
+    assert parallel_import.worker_count(book, workers=2) == 0  # no freeze_support: a worker would start the app
+    parallel_import.enable_frozen_workers()
+    assert parallel_import.worker_count(book, workers=2) == 2
+
+
+def test_no_processes_falls_back_to_reading_in_process(book, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("no semaphores here")
+
+    monkeypatch.setattr(parallel_import, "ProcessPoolExecutor", refuse)
+    statements, failures = parallel_import.load_all(book, _no_options, workers=2)
+    assert len(statements) == 3 and [p for p, _ in failures] == [book[1]]
