@@ -136,9 +136,17 @@ _DEFAULTS: dict[str, Any] = {
 MONEY_COLUMNS = ("commission", "taxes", "swap", "profit", "amount")
 
 
+#: Empty frames by name, built once (see _build).
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
 def _build(columns: Mapping[str, Any], schema: dict[str, str], name: str) -> pd.DataFrame:
     # One numpy array per column and one DataFrame at the end: an importer calls this several times per file,
     # and a Series per column made a book of 500 statements spend seconds here (issue 14).
+    if not columns:  # an empty frame (every Statement starts with four): copy the one built once
+        if name not in _EMPTY:
+            _EMPTY[name] = _build({col: [] for col in schema}, schema, name)
+        return _EMPTY[name].copy()
     lengths = {len(v) for v in columns.values() if not np.isscalar(v)}
     if len(lengths) > 1:
         raise ValueError(f"{name}: columns of different lengths {sorted(lengths)}")
