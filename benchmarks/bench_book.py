@@ -9,6 +9,8 @@ Two measurements per size, each in a fresh child process so one run's memory doe
   imports, analysis, JSON), wall time, and peak RSS of the main process and of its import workers.
 - "stages" (--stages): the same in-process, timed per stage: import (pipeline.import_files), analyse
   (engine.analyse), summary (json_summary.summary + analysis_summary + dumps, the `report --json` document).
+"CPU" is the CPU seconds of the main process and of the import workers together: on a machine shared with other
+work the wall time says more about the load (printed as the load average) than about fxcost.
 
 It prints seconds per client and the ratio of per-client time to the smallest book's (linear growth: ratio ~1).
 Targets (issue 14): 500 clients CLI report --json <= 15 s, peak <= 1 GB, per-client ratio at 500 vs 50 <= 1.2.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -33,7 +36,7 @@ PROGRAM = ROOT / "assets" / "programs" / "ib-tiered.json"
 
 #: Child program: the CLI's report --json on the files; prints {"seconds", "peak_mb", "workers_mb"} as JSON.
 CLI_CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 sys.path.insert(0, {root!r})
 start = time.perf_counter()
 from fxcost import app
@@ -42,8 +45,14 @@ seconds = time.perf_counter() - start
 if code:
     raise SystemExit(f"report exited {{code}}")
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({{"seconds": seconds, "peak_mb": peak, "workers_mb": workers}}))
+try:
+    from fxcost.parallel_import import last_run
+except ImportError:  # a checkout without worker processes
+    last_run = {{}}
+cpu = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({{"seconds": seconds, "peak_mb": peak, "workers_mb": last_run.get("worker_peak_mb", 0.0),
+                  "cpu_s": cpu.ru_utime + cpu.ru_stime + last_run.get("worker_cpu_s", 0.0),
+                  "workers": last_run.get("workers", 0), "load": os.getloadavg()[0]}}))
 """
 
 #: Child program: the same work in-process with a time per stage.
@@ -70,9 +79,15 @@ t4 = time.perf_counter()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 trades = sum(len(b.trades) for b in portfolio.accounts)
+try:
+    from fxcost.parallel_import import last_run
+except ImportError:  # a checkout without worker processes
+    last_run = {{}}
+cpu = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({{"setup": t1 - t0, "import": t2 - t1, "analyse": t3 - t2, "summary": t4 - t3,
-                  "seconds": t4 - t1, "peak_mb": peak, "workers_mb": workers, "trades": trades,
-                  "accounts": len(portfolio.accounts)}}))
+                  "seconds": t4 - t1, "peak_mb": peak, "workers_mb": last_run.get("worker_peak_mb", workers),
+                  "cpu_s": cpu.ru_utime + cpu.ru_stime + last_run.get("worker_cpu_s", 0.0),
+                  "workers": last_run.get("workers", 0), "trades": trades, "accounts": len(portfolio.accounts)}}))
 """
 
 
@@ -155,9 +170,12 @@ def _print_row(row: dict, first: dict) -> None:
         base = first.get(kind)
         per = m["seconds"] / n
         ratio = per / (base["seconds"] / first["clients"]) if base else float("nan")
+        cpu_ratio = m["cpu_s"] / n / (base["cpu_s"] / first["clients"]) if base else float("nan")
         line = (f"{head} {kind:<6} {m['seconds']:6.1f} s  {1000 * per:6.1f} ms/client  x{ratio:4.2f} of "
-                f"{first['clients']}'s per-client time  peak {m['peak_mb']:5.0f} MB main, "
-                f"{m['workers_mb']:4.0f} MB largest worker")
+                f"{first['clients']}'s per-client time  CPU {m['cpu_s']:6.1f} s (x{cpu_ratio:4.2f} per client)  "
+                f"peak {m['peak_mb']:5.0f} MB main + {m['workers']} x {m['workers_mb']:4.0f} MB workers")
+        if "load" in m:
+            line += f"  [load average {m['load']:.1f} on {os.cpu_count()} cores]"
         if kind == "stages":
             line += (f"  [import {m['import']:.1f} s, analyse {m['analyse']:.1f} s, summary {m['summary']:.1f} s, "
                      f"start {m['setup']:.1f} s]")

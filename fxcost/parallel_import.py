@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 #: Below this many bytes in all, the files are read in-process: starting workers (a Python with pandas each,
 #: about a second) costs more than it saves.
 MIN_PARALLEL_BYTES = 16 << 20
+
+#: The last :func:`load_all` with workers: how many, their CPU seconds and largest peak memory (benchmarks/bench_book.py).
+last_run: dict[str, float] = {}
 
 #: Set by a frozen app's entry point once ``multiprocessing.freeze_support()`` has run (see enable_frozen_workers).
 _frozen_workers = False
@@ -78,6 +82,21 @@ def load_one(path: str, options: Mapping[str, Any]) -> tuple[list[Statement], st
         return [], exc.message
 
 
+def _load_in_worker(path: str, options: Mapping[str, Any]) -> tuple[tuple[list[Statement], str | None], float, float]:
+    """:func:`load_one` in a worker, with the worker's CPU seconds for this file and its peak memory so far (MB)."""
+    started = time.process_time()
+    result = load_one(path, options)
+    return result, time.process_time() - started, _peak_mb()
+
+
+def _peak_mb() -> float:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def load_all(
     paths: Sequence[str],
     options: Callable[[str], Mapping[str, Any]],
@@ -125,8 +144,10 @@ def _in_process(paths, options, results, progress, is_cancelled) -> None:
 def _in_workers(paths, options, results, count, progress, is_cancelled) -> None:
     """Read the paths in ``count`` worker processes, polling for cancel while they run."""
     context = _context()
+    last_run.clear()
+    last_run.update(workers=count, worker_cpu_s=0.0, worker_peak_mb=0.0)
     with ProcessPoolExecutor(count, mp_context=context) as pool:
-        pending: dict[Future, int] = {pool.submit(load_one, p, options(p)): i for i, p in enumerate(paths)}
+        pending: dict[Future, int] = {pool.submit(_load_in_worker, p, options(p)): i for i, p in enumerate(paths)}
         done_count = 0
         try:
             while pending:
@@ -134,7 +155,10 @@ def _in_workers(paths, options, results, count, progress, is_cancelled) -> None:
                 _check(is_cancelled)
                 for future in done:
                     i = pending.pop(future)
-                    results[i] = future.result()  # a reader's bug is raised here, as it would be in-process
+                    # A reader's bug is raised here, as it would be in-process.
+                    results[i], cpu, peak = future.result()
+                    last_run["worker_cpu_s"] += cpu
+                    last_run["worker_peak_mb"] = max(last_run["worker_peak_mb"], peak)
                     done_count += 1
                     if progress:
                         progress(done_count / len(paths), f"Read {Path(paths[i]).name}")
