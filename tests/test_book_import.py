@@ -88,3 +88,52 @@ def test_no_processes_falls_back_to_reading_in_process(book, monkeypatch):
     monkeypatch.setattr(parallel_import, "ProcessPoolExecutor", refuse)
     statements, failures = parallel_import.load_all(book, _no_options, workers=2)
     assert len(statements) == 3 and [p for p, _ in failures] == [book[1]]
+
+
+@pytest.mark.parametrize("cells", [
+    ["2024.01.02 10:15:23", "2023.12.31 23:59:59"],
+    ["2024.01.02 10:15", "2024.02.29 00:00"],
+    ["2024-01-02 10:15:23"],
+    ["2024.01.02", "2024.01.03"],
+    ["2024.02.30 10:00:00", "2024.01.02 10:15:23"],  # an impossible date: NaT, the rest still read
+    ["2024.01.02 10:15:23", "", "2024.01.02 10:15"],  # blanks and mixed widths
+    [" 2024.01.02 10:15:23", "2024.01-02 10:15:23", "2024.01.02T10:15:23", "nan", None],
+    ["2024.01.02 10:15:23\n2024.01.02 10:15:24", "2024.01.02 10:15:25"],  # a cell holding a line break
+    ["2024.13.02 10:15:23", "2024.01.02 25:15:23"],
+])
+def test_parse_times_reads_every_layout_as_parse_time_does(cells):
+    # parse_times reads plain columns with numpy (issue 14); the scalar parse_time is the reference.
+    from fxcost.importers.text import parse_time, parse_times
+
+    got = parse_times(cells)
+    expected = [parse_time(c) for c in cells]
+    assert got.dtype == "datetime64[ns]"
+    assert [None if pd.isna(x) else x.to_pydatetime() for x in got] == expected
+
+
+def test_parse_times_keeps_the_index_of_a_series():
+    from fxcost.importers.text import parse_times
+
+    got = parse_times(pd.Series(["2024.01.02 10:15:23", "2024.01.03 10:15:23"], index=[7, 9]))
+    assert got.index.tolist() == [7, 9] and got[9] == pd.Timestamp("2024-01-03 10:15:23")
+
+
+def test_model_frames_from_lists_arrays_and_series_keep_the_schema():
+    import numpy as np
+
+    from fxcost import model
+
+    cols = {"ticket": np.array([1, 2]), "open_time": pd.Series(pd.to_datetime(["2024-01-01 10:00", None]), index=[3, 4]),
+            "close_time": ["2024-01-01 11:00", None], "lots": [0.1, None], "profit": pd.Series([np.nan, 2.0]),
+            "magic": [None, 5], "comment": pd.Series(["a", None], dtype="str"), "side": ("buy", "sell"),
+            "digits": [5, 3], "close_by": [True, False]}
+    t = model.trades_frame(cols)
+    assert dict(t.dtypes.astype(str)) == model.TRADE_COLUMNS
+    assert t["open_time"].tolist()[0] == pd.Timestamp("2024-01-01 10:00") and pd.isna(t["close_time"][1])
+    assert t["profit"].tolist() == [0.0, 2.0] and t["commission"].tolist() == [0.0, 0.0]  # money: blank is 0
+    assert np.isnan(t["lots"][1]) and t["comment"].tolist() == ["a", ""] and t["account"].tolist() == ["", ""]
+    assert t["magic"].isna().tolist() == [True, False] and t["partial_group"].tolist() == [1, 2]
+    # The empty frames are copies: changing one does not change the next.
+    empty = model.trades_frame()
+    empty["ticket"] = empty["ticket"].astype("float64")
+    assert model.trades_frame()["ticket"].dtype == "int64" and len(model.trades_frame()) == 0

@@ -218,7 +218,7 @@ def parse_times(values: list | pd.Series) -> pd.Series:
         return pd.Series([], dtype="datetime64[ns]")
     fast = _plain_times(series)
     if fast is not None:
-        return pd.Series(fast, dtype="datetime64[ns]")
+        return pd.Series(fast, index=series.index, dtype="datetime64[ns]")
     text = series.astype(str).str.strip()
     out = pd.to_datetime(text, format="%Y.%m.%d %H:%M:%S", errors="coerce")
     missing = out.isna() & (text != "")
