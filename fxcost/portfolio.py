@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from fxcost import model
@@ -141,6 +142,15 @@ def _attach_unnamed(by_key: dict[str, list[Statement]], portfolio: Portfolio) ->
         )
 
 
+def _in_order(df: pd.DataFrame, time: str) -> pd.DataFrame:
+    """``df`` sorted by ``time`` then ticket (stable, unknown times last); a statement mostly is already."""
+    t = df[time].to_numpy().view("int64")
+    ticket = df["ticket"].to_numpy()
+    if not df[time].isna().any() and bool(np.all((t[1:] > t[:-1]) | ((t[1:] == t[:-1]) & (ticket[1:] >= ticket[:-1])))):
+        return df.reset_index(drop=True)
+    return df.sort_values([time, "ticket"], kind="stable", ignore_index=True)
+
+
 def _book(key: str, group: list[Statement], warnings: list[str]) -> AccountBook:
     # The newest report describes the account best (and its open positions are current).
     group = sorted(group, key=lambda s: (s.account.report_time is not None, s.account.report_time or 0))
@@ -153,21 +163,19 @@ def _book(key: str, group: list[Statement], warnings: list[str]) -> AccountBook:
         warnings.append(f"Account {label}: the files disagree on the currency ({', '.join(sorted(currencies))}).")
 
     def stacked(name: str, key_cols: list[str]) -> tuple[pd.DataFrame, int]:
-        frames = []
-        for st in group:
-            f = getattr(st, name).copy()
-            f["account"] = label
-            frames.append(f)
-        df = pd.concat(frames, ignore_index=True) if frames else getattr(newest, name)
+        # One concat per account and kind, the account named once (an IB's book has hundreds, issue 14).
+        frames = [getattr(st, name) for st in group]
+        df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
+        df["account"] = label
         before = len(df)
         if len(group) > 1 and before:
             df = df.drop_duplicates(subset=key_cols, keep="last", ignore_index=True)
         return df, before - len(df)
 
     trades, dup_trades = stacked("trades", TRADE_KEY)
-    trades = trades.sort_values(["close_time", "ticket"], kind="stable", ignore_index=True)
+    trades = _in_order(trades, "close_time")
     cash, dup_cash = stacked("cash", CASH_KEY)
-    cash = cash.sort_values(["time", "ticket"], kind="stable", ignore_index=True)
+    cash = _in_order(cash, "time")
     orders, _ = stacked("orders", ORDER_KEY)
     # Open positions: only the newest file's are current; one closed later is a trade now.
     open_positions = newest.open_positions.copy()

@@ -101,3 +101,13 @@ def test_many_named_accounts_and_no_unnamed_file_merge_each_apart():
     p = merge([_statement(str(1000 + i), [i, i + 1], 1, f"c{i}.htm") for i in range(30)])
     assert len(p.accounts) == 30 and not p.warnings
     assert len(p.trades) == 60
+
+
+def test_an_account_lists_its_trades_by_close_time_then_ticket_unknown_times_last():
+    st = _statement("1001", [5, 3, 4, 1], 1, "a.htm")
+    st.trades["close_time"] = [datetime(2024, 1, 9), None, datetime(2024, 1, 2), datetime(2024, 1, 2)]
+    book = merge([st]).accounts[0]
+    assert book.trades["ticket"].tolist() == [1, 4, 5, 3]
+    assert book.trades.index.tolist() == [0, 1, 2, 3]
+    in_order = merge([_statement("1001", [1, 2, 3], 1, "b.htm")]).accounts[0]
+    assert in_order.trades["ticket"].tolist() == [1, 2, 3]
