@@ -165,7 +165,8 @@ def _book(key: str, group: list[Statement], warnings: list[str]) -> AccountBook:
     def stacked(name: str, key_cols: list[str]) -> tuple[pd.DataFrame, int]:
         # One concat per account and kind, the account named once (an IB's book has hundreds, issue 14).
         frames = [getattr(st, name) for st in group]
-        df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
+        # One file: its columns are shared, not copied (pandas copies on write, so the statement stays as read).
+        df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy(deep=False)
         df["account"] = label
         before = len(df)
         if len(group) > 1 and before:
