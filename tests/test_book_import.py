@@ -137,3 +137,16 @@ def test_model_frames_from_lists_arrays_and_series_keep_the_schema():
     empty = model.trades_frame()
     empty["ticket"] = empty["ticket"].astype("float64")
     assert model.trades_frame()["ticket"].dtype == "int64" and len(model.trades_frame()) == 0
+
+
+def test_workers_run_from_a_thread_as_the_gui_imports(book):
+    # The GUI imports on a worker thread: the pool must start there too (forkserver/spawn, never a bare fork).
+    import threading
+
+    out = {}
+    thread = threading.Thread(target=lambda: out.update(r=parallel_import.load_all(book, _no_options, workers=2)))
+    thread.start()
+    thread.join(timeout=120)
+    statements, failures = out["r"]
+    assert [s.path for s in statements] == [book[0], book[2], book[3]] and len(failures) == 1
+    assert parallel_import.last_run["workers"] == 2
