@@ -67,15 +67,15 @@ from fxcost.analysis.spreads import load_profile
 from fxcost.pipeline import import_files
 from fxcost.report import json_summary
 settings = AnalysisSettings(profile=load_profile("auto"), programs=[programs.load(program)])
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 portfolio = import_files(files)
-t2 = time.perf_counter()
+t2, c2 = time.perf_counter(), time.process_time()
 result = analyse(portfolio, settings)
-t3 = time.perf_counter()
+t3, c3 = time.perf_counter(), time.process_time()
 doc = json_summary.summary(portfolio)
 doc.update(json_summary.analysis_summary(result))
 text = json_summary.dumps(doc)
-t4 = time.perf_counter()
+t4, c4 = time.perf_counter(), time.process_time()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 trades = sum(len(b.trades) for b in portfolio.accounts)
@@ -87,7 +87,9 @@ cpu = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({{"setup": t1 - t0, "import": t2 - t1, "analyse": t3 - t2, "summary": t4 - t3,
                   "seconds": t4 - t1, "peak_mb": peak, "workers_mb": last_run.get("worker_peak_mb", workers),
                   "cpu_s": cpu.ru_utime + cpu.ru_stime + last_run.get("worker_cpu_s", 0.0),
-                  "workers": last_run.get("workers", 0), "trades": trades, "accounts": len(portfolio.accounts)}}))
+                  "workers": last_run.get("workers", 0), "trades": trades, "accounts": len(portfolio.accounts),
+                  "cpu_import": c2 - c1 + last_run.get("worker_cpu_s", 0.0), "cpu_analyse": c3 - c2,
+                  "cpu_summary": c4 - c3}}))
 """
 
 
@@ -178,7 +180,8 @@ def _print_row(row: dict, first: dict) -> None:
             line += f"  [load average {m['load']:.1f} on {os.cpu_count()} cores]"
         if kind == "stages":
             line += (f"  [import {m['import']:.1f} s, analyse {m['analyse']:.1f} s, summary {m['summary']:.1f} s, "
-                     f"start {m['setup']:.1f} s]")
+                     f"start {m['setup']:.1f} s; CPU import {m['cpu_import']:.1f} s (main + workers), analyse "
+                     f"{m['cpu_analyse']:.1f} s, summary {m['cpu_summary']:.1f} s]")
         print(line, flush=True)
 
 
