@@ -153,7 +153,17 @@ _DEFAULTS: dict[str, Any] = {
 MONEY_COLUMNS = ("commission", "taxes", "swap", "profit", "amount")
 
 
+#: Empty frames by name, built once (see _build).
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
 def _build(columns: Mapping[str, Any], schema: dict[str, str], name: str) -> pd.DataFrame:
+    # One numpy array per column and one DataFrame at the end: an importer calls this several times per file,
+    # and a Series per column made a book of 500 statements spend seconds here (issue 14).
+    if not columns:  # an empty frame (every Statement starts with four): copy the one built once
+        if name not in _EMPTY:
+            _EMPTY[name] = _build({col: [] for col in schema}, schema, name)
+        return _EMPTY[name].copy()
     lengths = {len(v) for v in columns.values() if not np.isscalar(v)}
     if len(lengths) > 1:
         raise ValueError(f"{name}: columns of different lengths {sorted(lengths)}")
@@ -165,20 +175,48 @@ def _build(columns: Mapping[str, Any], schema: dict[str, str], name: str) -> pd.
     for col, dtype in schema.items():
         values = columns.get(col)
         if values is None:
-            default = 0.0 if col in MONEY_COLUMNS else _DEFAULTS[dtype]
-            values = [default] * n
-        if dtype == "datetime64[ns]":
-            series = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
-        elif dtype == "object":
-            series = pd.Series(values, dtype=object).fillna("").astype(object)
-        elif dtype == "float64":
-            series = pd.Series(values, dtype="float64")
-            if col in MONEY_COLUMNS:
-                series = series.fillna(0.0)
+            data[col] = _default_column(col, dtype, n)
         else:
-            series = pd.Series(values).astype(dtype)
-        data[col] = series.reset_index(drop=True)
+            data[col] = _column(values.to_numpy() if isinstance(values, pd.Series) else values, dtype, col in MONEY_COLUMNS)
     return pd.DataFrame(data, columns=list(schema))
+
+
+def _default_column(col: str, dtype: str, n: int) -> Any:
+    """A column left out: every row holds the dtype's default (0 for money)."""
+    if dtype == "Int64":
+        return pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool))
+    if dtype == "object":
+        return pd.Series(np.full(n, "", dtype=object), dtype=object)
+    default = 0.0 if col in MONEY_COLUMNS else _DEFAULTS[dtype]
+    return np.full(n, np.datetime64("NaT", "ns") if dtype == "datetime64[ns]" else default, dtype=dtype)
+
+
+def _column(values: Any, dtype: str, money: bool) -> Any:
+    """``values`` (a list, array or pandas array, by position) cast to ``dtype``."""
+    if dtype == "datetime64[ns]":
+        arr = np.asarray(values) if isinstance(values, np.ndarray) else None
+        if arr is not None and arr.dtype.kind == "M":
+            return arr.astype("datetime64[ns]")
+        return pd.Series(pd.to_datetime(values), dtype="datetime64[ns]").to_numpy()
+    if dtype == "object":
+        arr = np.array(values, dtype=object)  # a copy: blanks are filled in below
+        if arr.ndim != 1:  # a list of tuples: one object per row, as pd.Series keeps them
+            arr = pd.Series(list(values), dtype=object).to_numpy()
+        missing = pd.isna(arr)
+        if missing.any():
+            arr[missing] = ""
+        return pd.Series(arr, dtype=object)  # a bare array of text would become pandas' str dtype
+    if dtype == "float64":
+        try:
+            arr = np.array(values, dtype="float64")
+        except (TypeError, ValueError):  # pd.NA and the like: pandas knows them
+            arr = pd.Series(values, dtype="float64").to_numpy(dtype="float64", na_value=np.nan)
+        if money:
+            arr[np.isnan(arr)] = 0.0
+        return arr
+    if dtype in ("int64", "int8", "bool") and isinstance(values, np.ndarray) and values.dtype.kind in "iub":
+        return values.astype(dtype)
+    return pd.Series(values).astype(dtype).array if dtype == "Int64" else pd.Series(values).astype(dtype).to_numpy()
 
 
 def trades_frame(columns: Mapping[str, Any] | None = None) -> pd.DataFrame:

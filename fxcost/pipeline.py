@@ -9,8 +9,8 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from fxcost.errors import ImportCancelled, ImportFailed
-from fxcost.importers import load_file, split_accounts
+from fxcost.errors import ImportCancelled
+from fxcost.parallel_import import load_all
 from fxcost.portfolio import Portfolio, merge
 
 log = logging.getLogger(__name__)
@@ -36,20 +36,10 @@ def import_files(
     CSV's dates like 01/03/2024 read. Raises ImportCancelled when ``is_cancelled()`` turns true between files.
     """
     paths = [str(p) for p in paths]
-    statements = []
-    failures: list[tuple[str, str]] = []
-    for i, path in enumerate(paths):
-        if is_cancelled and is_cancelled():
-            raise ImportCancelled("Import cancelled.")
-        if progress:
-            progress(i / max(1, len(paths)), f"Reading {Path(path).name}")
-        try:
-            statements.extend(split_accounts(load_file(path, csv_mapping=csv_mapping,
-                                                       csv_currency=_for_path(currency, path),
-                                                       csv_date_order=_for_path(csv_date_order, path))))
-        except ImportFailed as exc:
-            log.warning("import failed: %s", exc)
-            failures.append((path, exc.message))
+    statements, failures = load_all(paths, lambda path: {"csv_mapping": csv_mapping,
+                                                         "csv_currency": _for_path(currency, path),
+                                                         "csv_date_order": _for_path(csv_date_order, path)},
+                                    progress=progress, is_cancelled=is_cancelled)
     if is_cancelled and is_cancelled():
         raise ImportCancelled("Import cancelled.")
     if progress:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from fxcost import model
@@ -105,20 +106,30 @@ def _attach_unnamed(by_key: dict[str, list[Statement]], portfolio: Portfolio) ->
 
     Without this, the same trades would count twice: once under the named account and once under the file.
     Ticket, open and close time, symbol and lots together do not repeat across accounts by chance.
+    The named accounts' trade keys are stacked once and each unnamed file is joined against them (an IB's book
+    has hundreds of named accounts, issue 14); nothing is done when every file names its account.
     """
     cols = TRADE_KEY[1:]
-    named = {
-        key: set(pd.concat([st.trades[cols] for st in group]).itertuples(index=False, name=None))
-        for key, group in by_key.items()
-        if not key.startswith("file:")
-    }
-    for key in [k for k in by_key if k.startswith("file:")]:
+    unnamed = [k for k in by_key if k.startswith("file:")]
+    named_keys = [k for k in by_key if not k.startswith("file:")]
+    if not unnamed or not named_keys:
+        return
+    frames = [st.trades[cols].assign(_owner=i) for i, k in enumerate(named_keys) for st in by_key[k] if len(st.trades)]
+    if not frames:
+        return
+    named = pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)
+    for key in unnamed:
         (st,) = by_key[key]
-        rows = list(st.trades[cols].itertuples(index=False, name=None))
-        if not rows or not named:
+        rows = len(st.trades)
+        if not rows:
             continue
-        best, shared = max(((k, len(named[k].intersection(rows))) for k in named), key=lambda kv: kv[1])
-        if shared < SAME_ACCOUNT_SHARE * len(rows):
+        shared_by = st.trades[cols].drop_duplicates().merge(named, on=cols, how="inner")["_owner"].value_counts()
+        if not len(shared_by):
+            continue
+        # The account sharing most rows; on a tie the first named (value_counts' order is not stable).
+        shared = int(shared_by.max())
+        best = named_keys[int(shared_by[shared_by == shared].index.min())]
+        if shared < SAME_ACCOUNT_SHARE * rows:
             continue
         by_key[best].append(by_key.pop(key)[0])
         for f in portfolio.files:
@@ -126,9 +137,18 @@ def _attach_unnamed(by_key: dict[str, list[Statement]], portfolio: Portfolio) ->
                 f.account_key = best
         login = by_key[best][0].account.login
         portfolio.warnings.append(
-            f"{os.path.basename(st.path)} names no account, but {shared} of its {len(rows)} trades are account "
+            f"{os.path.basename(st.path)} names no account, but {shared} of its {rows} trades are account "
             f"{login}'s: it was merged into that account, and trades in both files are counted once."
         )
+
+
+def _in_order(df: pd.DataFrame, time: str) -> pd.DataFrame:
+    """``df`` sorted by ``time`` then ticket (stable, unknown times last); a statement mostly is already."""
+    t = df[time].to_numpy().view("int64")
+    ticket = df["ticket"].to_numpy()
+    if not df[time].isna().any() and bool(np.all((t[1:] > t[:-1]) | ((t[1:] == t[:-1]) & (ticket[1:] >= ticket[:-1])))):
+        return df.reset_index(drop=True)
+    return df.sort_values([time, "ticket"], kind="stable", ignore_index=True)
 
 
 def _book(key: str, group: list[Statement], warnings: list[str]) -> AccountBook:
@@ -143,21 +163,20 @@ def _book(key: str, group: list[Statement], warnings: list[str]) -> AccountBook:
         warnings.append(f"Account {label}: the files disagree on the currency ({', '.join(sorted(currencies))}).")
 
     def stacked(name: str, key_cols: list[str]) -> tuple[pd.DataFrame, int]:
-        frames = []
-        for st in group:
-            f = getattr(st, name).copy()
-            f["account"] = label
-            frames.append(f)
-        df = pd.concat(frames, ignore_index=True) if frames else getattr(newest, name)
+        # One concat per account and kind, the account named once (an IB's book has hundreds, issue 14).
+        frames = [getattr(st, name) for st in group]
+        # One file: its columns are shared, not copied (pandas copies on write, so the statement stays as read).
+        df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy(deep=False)
+        df["account"] = label
         before = len(df)
         if len(group) > 1 and before:
             df = df.drop_duplicates(subset=key_cols, keep="last", ignore_index=True)
         return df, before - len(df)
 
     trades, dup_trades = stacked("trades", TRADE_KEY)
-    trades = trades.sort_values(["close_time", "ticket"], kind="stable", ignore_index=True)
+    trades = _in_order(trades, "close_time")
     cash, dup_cash = stacked("cash", CASH_KEY)
-    cash = cash.sort_values(["time", "ticket"], kind="stable", ignore_index=True)
+    cash = _in_order(cash, "time")
     orders, _ = stacked("orders", ORDER_KEY)
     # Open positions: only the newest file's are current; one closed later is a trade now.
     open_positions = newest.open_positions.copy()

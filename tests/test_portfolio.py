@@ -82,3 +82,32 @@ def test_reconciliation_reports_each_difference():
     diff = p.files[0].reconciliation.differences["profit"]
     assert diff.imported == 20.0 and diff.printed == 25.0 and diff.difference == -5.0
     assert not p.files[0].reconciliation.ok
+
+
+def test_file_without_header_joins_the_account_sharing_most_of_its_trades():
+    # Two named accounts share some of the unnamed file's trades: the one sharing more takes it, and duplicate
+    # rows of the file count once as shared but each towards its size (issue 14: the join replaced a set per row).
+    a = _statement("1001", [1, 2], 1, "a.xlsx")
+    b = _statement("2002", [2, 3, 4], 1, "b.xlsx")
+    edited = _statement("", [2, 3, 4, 4], 1, "edited.xlsx")
+    p = merge([a, b, edited])
+    assert sorted(x.account.login for x in p.accounts) == ["1001", "2002"]
+    book = next(x for x in p.accounts if x.account.login == "2002")
+    assert sorted(book.trades["ticket"]) == [2, 3, 4]
+    assert any("edited.xlsx names no account, but 3 of its 4 trades are account 2002's" in w for w in p.warnings)
+
+
+def test_many_named_accounts_and_no_unnamed_file_merge_each_apart():
+    p = merge([_statement(str(1000 + i), [i, i + 1], 1, f"c{i}.htm") for i in range(30)])
+    assert len(p.accounts) == 30 and not p.warnings
+    assert len(p.trades) == 60
+
+
+def test_an_account_lists_its_trades_by_close_time_then_ticket_unknown_times_last():
+    st = _statement("1001", [5, 3, 4, 1], 1, "a.htm")
+    st.trades["close_time"] = [datetime(2024, 1, 9), None, datetime(2024, 1, 2), datetime(2024, 1, 2)]
+    book = merge([st]).accounts[0]
+    assert book.trades["ticket"].tolist() == [1, 4, 5, 3]
+    assert book.trades.index.tolist() == [0, 1, 2, 3]
+    in_order = merge([_statement("1001", [1, 2, 3], 1, "b.htm")]).accounts[0]
+    assert in_order.trades["ticket"].tolist() == [1, 2, 3]

@@ -273,6 +273,10 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
                 warnings += _payout_warnings(a.book.label, a.currency, program, a.payout_matches)
                 warnings += _cap_warnings(a, program)
     warnings += _unmatched_rules(settings.main_program, accounts)
+    from fxcost.analysis.ib import unknown_client_warnings  # issue 14: a mistyped login in the IB's deal
+
+    warnings += unknown_client_warnings(settings.main_program, {x for a in accounts
+                                                                for x in (a.book.label, a.book.account.login)})
     currencies = {a.currency for a in accounts}
     if len(currencies) <= 1:
         currency = currencies.pop() if currencies else "USD"

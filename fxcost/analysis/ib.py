@@ -154,3 +154,108 @@ def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) ->
             table = table.sort_values(keys, kind="stable", ignore_index=True)
         out[name] = _with_total(table, sums, keys)
     return out
+
+
+# --- two-level deals and client groups (issue 14) ---------------------------------------------------------
+
+#: How the master IB's own clients (in no sub-IB) are named in ``by_level``.
+MASTER = "Master IB"
+LEVEL_COLUMNS = ("clients", "trades", "lots", "ib_earnings", "share_pct", "passed_back", "ib_keeps",
+                 "master_share_pct", "master_keeps", "sub_ib_keeps")
+#: Money columns of level_rollup shared out in cents; ib_keeps and sub_ib_keeps follow as differences.
+LEVEL_CENT_COLUMNS = ("ib_earnings", "passed_back", "master_keeps")
+
+
+def level_split(t: pd.DataFrame, program) -> pd.DataFrame:
+    """Per trade of ``t`` (costed under the IB ``program``): who gets what of its ``ib_earnings``.
+
+    Columns: account, sub_ib (its sub-IB's name, "" for the master's own clients), group (client group name or
+    ""), ib_earnings, share_pct (programs.RebateProgram.client_share: the client's own share, else its group's,
+    else its sub-IB's, else the program's), passed_back (to the client), ib_keeps (earnings - passed back: the IB
+    side), master_share_pct (100 for the master's own clients), master_keeps (that share of the IB side) and
+    sub_ib_keeps (the rest).
+    """
+    codes, names = pd.factorize(t["account"].astype(str).to_numpy(dtype=object))
+    names = [str(n) for n in names]
+    subs = [program.sub_ib_of(n) for n in names]
+    groups = [next((g.name for g in program.client_groups if n in g.clients), "") for n in names]
+    share = np.array([program.client_share(n) for n in names] + [0.0])[codes]
+    master_pct = np.array([s.master_share_pct if s else 100.0 for s in subs] + [100.0])[codes]
+    earnings = t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64")
+    passed = earnings * share / 100.0
+    side = earnings - passed
+    master = side * master_pct / 100.0
+    return pd.DataFrame({
+        "account": np.asarray(names + [""], dtype=object)[codes],
+        "sub_ib": np.asarray([s.name if s else "" for s in subs] + [""], dtype=object)[codes],
+        "group": np.asarray(groups + [""], dtype=object)[codes],
+        "lots": t["lots"].to_numpy(dtype="float64"),
+        "ib_earnings": earnings,
+        "share_pct": share,
+        "passed_back": passed,
+        "ib_keeps": side,
+        "master_share_pct": master_pct,
+        "master_keeps": master,
+        "sub_ib_keeps": side - master,
+    })
+
+
+def level_rollup(t: pd.DataFrame, program) -> dict[str, pd.DataFrame]:
+    """A two-level deal's figures: ``by_client`` (account, sub_ib, group) and ``by_level`` (sub_ib, MASTER for the
+    master's own clients), each with :data:`LEVEL_COLUMNS` and ending in a Total row.
+
+    Money is in cents that add up to the Total (allocate_cents, as :func:`ib_rollup`); ``ib_keeps`` = earnings -
+    passed back and ``sub_ib_keeps`` = ib_keeps - master_keeps in those cents; percentages are of exact sums.
+    """
+    per = level_split(t, program)
+    per["trades"] = 1
+    per["clients"] = 0
+    out = {}
+    for name, keys in (("by_client", ["account", "sub_ib", "group"]), ("by_level", ["sub_ib"])):
+        sums = per.groupby(keys, sort=True)[["trades", "lots", *LEVEL_CENT_COLUMNS]].sum()
+        sums["clients"] = per.groupby(keys, sort=True)["account"].nunique() if name == "by_level" else 1
+        table = _level_table(sums).reset_index()
+        total = _level_table(sums.sum().to_frame().T)
+        total["clients"] = per["account"].nunique()
+        for col in LEVEL_CENT_COLUMNS:
+            table[col] = allocate_cents(table[col].to_numpy(), float(sums[col].sum()))
+            total[col] = round_cents(float(sums[col].sum()))
+        for frame in (table, total):
+            frame["ib_keeps"] = round_cents(frame["ib_earnings"].to_numpy() - frame["passed_back"].to_numpy())
+            frame["sub_ib_keeps"] = round_cents(frame["ib_keeps"].to_numpy() - frame["master_keeps"].to_numpy())
+        if name == "by_level":
+            table["sub_ib"] = table["sub_ib"].where(table["sub_ib"] != "", MASTER)
+        for k in keys:
+            total[k] = TOTAL if k == keys[0] else ""
+        table = pd.concat([table, total[table.columns]], ignore_index=True)
+        table[["clients", "trades"]] = table[["clients", "trades"]].astype("int64")
+        out[name] = table[[*keys, *LEVEL_COLUMNS]]
+    return out
+
+
+def _level_table(sums: pd.DataFrame) -> pd.DataFrame:
+    out = sums.copy()
+    out["share_pct"] = ratio(sums["passed_back"], sums["ib_earnings"]) * 100.0
+    out["ib_keeps"] = sums["ib_earnings"] - sums["passed_back"]
+    out["master_share_pct"] = ratio(sums["master_keeps"], out["ib_keeps"]) * 100.0
+    out["sub_ib_keeps"] = out["ib_keeps"] - sums["master_keeps"]
+    return out
+
+
+def unknown_client_warnings(program, accounts) -> list[str]:
+    """A warning naming each login that the IB ``program`` gives a share or a level (client_shares, a client group,
+    a sub-IB) but that matches none of ``accounts`` (the imported clients' labels and logins): a mistyped VIP
+    login would otherwise silently get the default share."""
+    if program is None:
+        return []
+    known = {str(a) for a in accounts}
+    named = [(login, "client_shares") for login in program.client_shares]
+    named += [(login, f'client group "{g.name}"') for g in program.client_groups for login in g.clients]
+    named += [(login, f'sub-IB "{s.name}"') for s in program.sub_ibs for login in s.clients]
+    missing = [f"{login} ({where})" for login, where in named if login not in known]
+    if not missing:
+        return []
+    default = program.client_share_pct or 0.0
+    return [f'The program "{program.name}" names {len(missing)} login(s) that match no imported client: '
+            f"{', '.join(missing)}. Check each login (a mistyped one gets the default share, {default:g}%, and "
+            "no level), or import that client's statement."]

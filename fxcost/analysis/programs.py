@@ -20,7 +20,11 @@ cent account, default 0.01), ``tier_volume`` (``eligible`` or ``all`` trades cou
 default eligible), ``tier_scope`` (whose volume a tier counts: ``account``, each account's own monthly
 lots, or ``all_accounts``, the monthly lots of every account together, as an IB's tiers on its total
 client volume; default ``all_accounts`` for an IB program, i.e. one with a client share, else ``account``), ``client_share_pct`` and ``client_shares`` ({login: pct}) for IB programs (the
-share of the rebate passed back to each client). Unknown keys are errors, so a typo never silently
+share of the rebate passed back to each client), ``tier_mode`` (``retroactive``, default: every lot of a
+month at the tier its volume reached; ``marginal``: each lot at the tier of the band it falls in), ``tier_basis``
+(``current``, default, or ``previous_period``: last month's volume fixes this month's tier), ``client_groups``
+([{"name", "clients", "client_share_pct"}]: clients with their own share) and ``sub_ibs`` ([{"name", "clients",
+"master_share_pct", "client_share_pct"?}]: a two-level deal, see :class:`SubIB`). Unknown keys are errors, so a typo never silently
 does nothing. The arithmetic lives in :mod:`fxcost.analysis.rebates`.
 """
 
@@ -47,12 +51,21 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 TIER_VOLUMES = ("eligible", "all")
 #: Whose monthly volume a tier counts: each account's own, or every account's together (an IB's total).
 TIER_SCOPES = ("account", "all_accounts")
+#: How a month's tier prices its lots: ``retroactive``, every lot at the tier the month's volume reached;
+#: ``marginal``, each lot at the tier of the volume band it falls in (issue 14).
+TIER_MODES = ("retroactive", "marginal")
+#: Which volume decides the tier: the month's own (``current``), or the previous month's (``previous_period``:
+#: the level qualified for last month applies all this month, issue 14).
+TIER_BASES = ("current", "previous_period")
 #: Currencies a program may be quoted in (those fxcost can convert).
 CURRENCIES = tuple(sorted(set(DEFAULT_USD_RATES) | set(CENT)))
 BUNDLED_DIR = "programs"
 
 _TOP_KEYS = ("name", "currency", "lot_basis", "rates", "tiers", "eligibility", "payout", "description", "source",
-             "date", "cent_lot_factor", "tier_volume", "tier_scope", "client_share_pct", "client_shares")
+             "date", "cent_lot_factor", "tier_volume", "tier_scope", "client_share_pct", "client_shares",
+             "tier_mode", "tier_basis", "sub_ibs", "client_groups")
+_SUB_IB_KEYS = ("name", "clients", "master_share_pct", "client_share_pct")
+_GROUP_KEYS = ("name", "clients", "client_share_pct")
 _RATE_KEYS = ("match", "model", "rate", "lot_basis", "plus")
 _PLUS_KEYS = ("model", "rate", "lot_basis")
 _MATCH_KEYS = ("symbols", "category", "categories", "accounts")
@@ -167,6 +180,36 @@ class Payout:
 
 
 @dataclass
+class SubIB:
+    """A sub-IB of a two-level deal (issue 14): the master IB keeps ``master_share_pct`` percent of what the
+    sub-IB's clients earn after their own share is passed back to them; the sub-IB keeps the rest."""
+
+    name: str
+    clients: list[str]
+    master_share_pct: float
+    client_share_pct: float | None = None  # the share passed back to its clients (None: the program's)
+
+    def as_dict(self) -> dict:
+        out: dict[str, Any] = {"name": self.name, "clients": list(self.clients),
+                               "master_share_pct": self.master_share_pct}
+        if self.client_share_pct is not None:
+            out["client_share_pct"] = self.client_share_pct
+        return out
+
+
+@dataclass
+class ClientGroup:
+    """Clients passed back their own share (a VIP group, issue 14), unless client_shares names one of them."""
+
+    name: str
+    clients: list[str]
+    client_share_pct: float
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "clients": list(self.clients), "client_share_pct": self.client_share_pct}
+
+
+@dataclass
 class RebateProgram:
     """A cashback / IB rebate program (see the module docstring for the JSON form)."""
 
@@ -185,12 +228,28 @@ class RebateProgram:
     tier_scope: str | None = None  # None: all_accounts for an IB program, else account (effective_tier_scope)
     client_share_pct: float | None = None
     client_shares: dict[str, float] = field(default_factory=dict)
+    tier_mode: str = "retroactive"  # TIER_MODES
+    tier_basis: str = "current"  # TIER_BASES
+    sub_ibs: list[SubIB] = field(default_factory=list)
+    client_groups: list[ClientGroup] = field(default_factory=list)
     path: str = field(default="", compare=False)
 
     def client_share(self, account: str) -> float:
-        """Percentage of the rebate an IB passes back to ``account`` (its own share, else the default, else 0)."""
-        share = self.client_shares.get(str(account), self.client_share_pct)
+        """Percentage of the rebate an IB passes back to ``account``: its own (client_shares), else its group's,
+        else its sub-IB's, else the program's default, else 0."""
+        account = str(account)
+        share = self.client_shares.get(account)
+        if share is None:
+            share = next((g.client_share_pct for g in self.client_groups if account in g.clients), None)
+        if share is None:
+            share = next((s.client_share_pct for s in self.sub_ibs if account in s.clients), None)
+        if share is None:
+            share = self.client_share_pct
         return float(share) if share is not None else 0.0
+
+    def sub_ib_of(self, account: str) -> SubIB | None:
+        """The sub-IB whose client ``account`` is (None: a client of the master IB itself)."""
+        return next((s for s in self.sub_ibs if str(account) in s.clients), None)
 
     @property
     def effective_tier_scope(self) -> str:
@@ -219,6 +278,14 @@ class RebateProgram:
             out["client_share_pct"] = self.client_share_pct
         if self.client_shares:
             out["client_shares"] = dict(self.client_shares)
+        if self.tier_mode != "retroactive":
+            out["tier_mode"] = self.tier_mode
+        if self.tier_basis != "current":
+            out["tier_basis"] = self.tier_basis
+        if self.sub_ibs:
+            out["sub_ibs"] = [x.as_dict() for x in self.sub_ibs]
+        if self.client_groups:
+            out["client_groups"] = [x.as_dict() for x in self.client_groups]
         return out
 
 
@@ -390,7 +457,51 @@ def from_dict(data: Any, where: str = "") -> RebateProgram:
         tier_scope=tier_scope,
         client_share_pct=None if share is None else c.number(share, "client_share_pct", maximum=100),
         client_shares=client_shares,
+        **_levels(c, data),
     )
+
+
+def _levels(c: _Checker, data: dict) -> dict[str, Any]:
+    """The tier mode and basis, the sub-IBs and the client groups of a program's JSON (issue 14), validated."""
+    mode = c.choice(data.get("tier_mode", "retroactive"), "tier_mode", TIER_MODES)
+    basis = c.choice(data.get("tier_basis", "current"), "tier_basis", TIER_BASES)
+    if mode == "marginal" and basis == "previous_period":
+        raise c.fail("tier_mode \"marginal\" prices each lot at the band of this month's volume, so it cannot use "
+                     "tier_basis \"previous_period\" (a level fixed by last month's volume applies to every lot: "
+                     "use tier_mode \"retroactive\" with it)")
+    out: dict[str, Any] = {"tier_mode": mode, "tier_basis": basis, "sub_ibs": [], "client_groups": []}
+    for key, keys in (("sub_ibs", _SUB_IB_KEYS), ("client_groups", _GROUP_KEYS)):
+        raw = data.get(key, [])
+        if not isinstance(raw, list):
+            raise c.fail(f"{key} must be a list of {{\"name\": ..., \"clients\": [...], ...}}, not {_show(raw)}")
+        if raw and data.get("client_share_pct") is None:
+            raise c.fail(f"{key} needs client_share_pct: the share passed back to the clients it does not name")
+        owner: dict[str, str] = {}
+        for i, item in enumerate(raw):
+            path = f"{key}[{i}]"
+            c.obj(item, path, keys)
+            for need in keys[:3]:
+                if need not in item:
+                    raise c.fail(f"{path} needs {_show(need)}")
+            name = item["name"]
+            if not isinstance(name, str) or not name.strip():
+                raise c.fail(f"{path}.name {_show(name)} must be a non-empty string")
+            clients = c.names(item["clients"], f"{path}.clients")
+            for login in clients:
+                if login in owner:
+                    raise c.fail(f"{path}.clients: {login} is already in {owner[login]}; a client belongs to one")
+                owner[login] = f"{key} {_show(name.strip())}"
+            if key == "sub_ibs":
+                share = item.get("client_share_pct")
+                out[key].append(SubIB(name.strip(), clients,
+                                      c.number(item["master_share_pct"], f"{path}.master_share_pct", maximum=100),
+                                      None if share is None else c.number(share, f"{path}.client_share_pct",
+                                                                          maximum=100)))
+            else:
+                out[key].append(ClientGroup(name.strip(), clients,
+                                            c.number(item["client_share_pct"], f"{path}.client_share_pct",
+                                                     maximum=100)))
+    return out
 
 
 def _component(c: _Checker, item: Any, path: str, allowed: tuple[str, ...]) -> Component:

@@ -21,7 +21,11 @@ Conventions (DOMAIN.md 6):
   engine prices it, so the pooled volume of the other accounts comes in as ``pooled_volume``
   (:func:`tier_volumes` over every account's frame); without it, the accounts of the frame itself are
   pooled. Lots count once per round turn; by default only eligible trades count (``tier_volume: "all"``
-  counts every trade). The cap (``cap_pct_of_spread``) applies after the multiplier.
+  counts every trade). The cap (``cap_pct_of_spread``) applies after the multiplier. ``tier_mode``
+  ``marginal`` prices each lot at the tier of the band it falls in (the first 50 lots at 1.0, the next at 1.1, ...):
+  every trade of the month gets the month's blended multiplier, the bands' lots x multipliers over the month's
+  lots, so the month's total is the bands' sum whichever client closed first. ``tier_basis`` ``previous_period``
+  takes the tier that the previous calendar month's volume reached (0 lots before the first month).
 - **Cent accounts** (USC, EUC, GBX): a lot counts as ``program.cent_lot_factor`` standard lots
   (default 0.01) for ``per_lot`` and for tier volume. ``per_million`` uses the trade's real USD
   notional and ``pips_per_lot`` its pip value in cents, which already carry the 1/100, so no factor.
@@ -371,19 +375,64 @@ def _tier_multiplier(t: pd.DataFrame, program: RebateProgram, std_lots: np.ndarr
     pooled = program.effective_tier_scope == "all_accounts"
     acct_codes = np.zeros(n, dtype=np.int64) if pooled else keys.factor("account")[0].astype(np.int64)
     group = (acct_codes + 1) * (1 << 32) + (month + 1)
-    codes, _ = pd.factorize(group)
-    volume = np.bincount(codes, weights=counted)[codes]
     if pooled and pooled_volume is not None and len(pooled_volume):
-        table = pd.Series(np.asarray(pooled_volume, dtype=float),
+        given = pd.Series(np.asarray(pooled_volume, dtype=float),
                           index=pd.DatetimeIndex(pooled_volume.index).to_numpy().astype("datetime64[D]").astype(np.int64))
-        given = pd.Series(month).map(table).to_numpy(dtype=float)
-        volume = np.where(np.isfinite(given) & (month >= 0), given, volume)
+    else:
+        given = None
+    previous = getattr(program, "tier_basis", "current") == "previous_period"
+    volume = _group_volume(group, counted, month, given, previous)
     tiers = sorted(program.tiers, key=lambda x: x.min_lots_per_month)
     thresholds = np.array([x.min_lots_per_month for x in tiers])
     values = np.array([x.multiplier for x in tiers])
+    if getattr(program, "tier_mode", "retroactive") == "marginal":
+        return _blended(volume, thresholds, values)
     # The epsilon keeps 10 x 0.1 lots (0.9999999999) at the 1-lot tier.
     pos = np.searchsorted(thresholds, volume + _EPS, side="right") - 1
     return np.where(pos >= 0, values[np.clip(pos, 0, None)], 1.0)
+
+
+def _group_volume(group: np.ndarray, counted: np.ndarray, month: np.ndarray, given: pd.Series | None,
+                  previous: bool) -> np.ndarray:
+    """Per trade, the volume that decides its tier: its group's (account or pool, by ``group``) lots in its close
+    month, or with ``previous`` in the month before. ``given``: the pooled lots per month (index: day number of
+    the 1st) over every account, used for the months it has."""
+    uniq, codes = np.unique(group, return_inverse=True)
+    codes = codes.reshape(-1)
+    sums = np.bincount(codes, weights=counted, minlength=len(uniq))
+    if not previous:
+        volume = sums[codes]
+        if given is not None:
+            found = pd.Series(month).map(given).to_numpy(dtype=float)
+            volume = np.where(np.isfinite(found) & (month >= 0), found, volume)
+        return volume
+    known = month >= 0
+    before = np.full(len(month), -1, dtype=np.int64)
+    if known.any():
+        before[known] = _month_start(month[known] - 1)  # the day before the 1st lies in the previous month
+    prev_group = group - month + before  # the same account (or pool), the month before
+    at = np.searchsorted(uniq, prev_group)
+    hit = (at < len(uniq)) & (uniq[np.clip(at, 0, len(uniq) - 1)] == prev_group)
+    volume = np.where(hit, sums[np.clip(at, 0, len(uniq) - 1)], 0.0)
+    if given is not None:
+        found = pd.Series(before).map(given).to_numpy(dtype=float)
+        volume = np.where(np.isfinite(found), found, volume)
+    # A close time that is unknown has no previous month: its own bucket decides, as with the current basis.
+    return np.where(known, volume, sums[codes])
+
+
+def _blended(volume: np.ndarray, thresholds: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Marginal tiers: the average multiplier over the lots 0..volume, each band at its own tier (1.0 below the
+    lowest threshold); at 0 lots the multiplier of the first band."""
+    edges = np.concatenate([[0.0], thresholds[thresholds > 0]])
+    rates = np.concatenate([[1.0 if thresholds[0] > 0 else values[0]], values[thresholds > 0]])
+    upper = np.concatenate([edges[1:], [np.inf]])
+    v = np.maximum(volume, 0.0)[:, None]
+    # Lots of the month inside each band; the epsilon keeps 10 x 0.1 lots (0.9999999999) at the 1-lot band edge.
+    inside = np.clip(np.minimum(v + _EPS, upper) - edges, 0.0, None)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        blended = (inside * rates).sum(axis=1) / inside.sum(axis=1)
+    return np.where(volume > _EPS, blended, rates[0])
 
 
 def accrual(t: pd.DataFrame, rebate: np.ndarray) -> pd.Series:

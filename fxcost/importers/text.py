@@ -252,11 +252,18 @@ def parse_time(text: str | datetime | None) -> datetime | None:
     return None
 
 
+#: The layout of MetaTrader's plain times, 'd' for a digit: '2025.06.06 00:33:56', '2025.06.06 16:52', '2025.06.06'.
+_PLAIN_TIME = "dddd.dd.dd dd:dd:dd"
+
+
 def parse_times(values: list | pd.Series) -> pd.Series:
     """Vectorised date parsing of MetaTrader times; NaT where a cell is not a date."""
     series = pd.Series(values, dtype=object)
     if len(series) == 0:
         return pd.Series([], dtype="datetime64[ns]")
+    fast = _plain_times(series)
+    if fast is not None:
+        return pd.Series(fast, index=series.index, dtype="datetime64[ns]")
     text = series.astype(str).str.strip()
     out = pd.to_datetime(text, format="%Y.%m.%d %H:%M:%S", errors="coerce")
     missing = out.isna() & (text != "")
@@ -269,6 +276,38 @@ def parse_times(values: list | pd.Series) -> pd.Series:
     # date is no date, as any other unreadable one (issue 13: OutOfBoundsDatetime).
     out = out.where((out >= _FIRST) & (out <= _LAST))
     return out.astype("datetime64[ns]")
+
+
+def _plain_times(series: pd.Series) -> np.ndarray | None:
+    """The times of a column holding only plain MetaTrader times of one width (the usual case: a few thousand per
+    statement, and an introducing broker's book has hundreds of statements, issue 14), else None.
+
+    The cells' characters are checked position by position in one numpy array and numpy's own ISO parser reads
+    them, instead of a strip and a strptime per cell. None (the general path decides) for anything else: blanks,
+    spaces, other layouts, or an impossible date such as 2025.02.30.
+    """
+    n = len(series)
+    try:
+        raw = "\n".join(series.tolist()).encode("ascii")
+    except (TypeError, UnicodeEncodeError):  # datetimes, numbers, None, other scripts: not plain text
+        return None
+    width = next((w for w in (19, 16, 10) if len(raw) == (w + 1) * n - 1), 0)
+    if not width:
+        return None
+    cells = np.frombuffer(raw + b"\n", dtype=np.uint8).reshape(n, width + 1).copy()
+    layout = _PLAIN_TIME[:width]
+    digits = [i for i, c in enumerate(layout) if c == "d"]
+    marks = {i: ord(c) for i, c in enumerate(layout) if c not in "d."} | {width: ord("\n")}
+    dash = (cells[:, 4] == ord("-")) & (cells[:, 7] == ord("-"))
+    dot = (cells[:, 4] == ord(".")) & (cells[:, 7] == ord("."))
+    if not ((cells[:, digits] - ord("0") < 10).all() and (dash | dot).all()
+            and all((cells[:, i] == c).all() for i, c in marks.items())):
+        return None
+    cells[:, [4, 7]] = ord("-")
+    try:
+        return cells[:, :width].copy().view(f"S{width}").ravel().astype("datetime64[s]").astype("datetime64[ns]")
+    except ValueError:
+        return None
 
 
 #: English month names in MT4's report time ("2017 October 18, 08:05").

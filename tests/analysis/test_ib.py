@@ -1,5 +1,6 @@
 """Introducing-broker roll-up: two client accounts over two months."""
 
+import dataclasses
 from datetime import datetime
 
 import numpy as np
@@ -158,3 +159,84 @@ def test_the_spread_cap_says_what_it_took(tmp_path):
     # Without the cap every trade earns exactly what the cap took on top (tiers count volume, not money).
     assert float(free.trades["ib_earnings"].sum()) == pytest.approx(float(t["ib_earnings"].sum()) + taken)
     assert not any("caps a trade's rebate" in w for w in free.warnings)
+
+
+def _two_level_deal():
+    """Issue 14's two-level deal on the 3-client book of test_rebates_tiers ($10 a lot, no tiers)."""
+    from fxcost.analysis import programs
+
+    return programs.from_dict({
+        "name": "Two-level deal", "rates": [{"match": {}, "model": "per_lot", "rate": 10}], "client_share_pct": 50,
+        "sub_ibs": [{"name": "Anna", "clients": ["1002", "1003"], "master_share_pct": 30, "client_share_pct": 40}],
+        "client_groups": [{"name": "VIP", "clients": ["1003"], "client_share_pct": 60}],
+    })
+
+
+def test_two_level_deal_hand_computed():
+    from fxcost.analysis import rebates
+    from tests.analysis.test_rebates_tiers import book
+
+    program = _two_level_deal()
+    t = book()
+    rebates.assign(t, rebates.apply(t, program, "USD"), program)
+    tables = ib.level_rollup(t, program)
+    rows = {r.account: (r.sub_ib, r.group, r.ib_earnings, r.share_pct, r.passed_back, r.ib_keeps, r.master_keeps,
+                        r.sub_ib_keeps) for r in tables["by_client"].itertuples()}
+    assert rows == {
+        # The master's own client: the program's 50% back, the master keeps the whole other half.
+        "1001": ("", "", 80.0, 50.0, 40.0, 40.0, 40.0, 0.0),
+        # Anna's client: Anna's 40% back; of the 60 left the master keeps 30% (18), Anna 42.
+        "1002": ("Anna", "", 100.0, 40.0, 40.0, 60.0, 18.0, 42.0),
+        # Anna's client in the VIP group: the group's 60% wins over Anna's 40%; 44 left, 13.20 to the master.
+        "1003": ("Anna", "VIP", 110.0, 60.0, 66.0, 44.0, 13.2, 30.8),
+        "Total": ("", "", 290.0, pytest.approx(146 / 290 * 100), 146.0, 144.0, 71.2, 72.8),
+    }
+    levels = tables["by_level"].set_index("sub_ib")
+    assert levels.loc["Anna", ["clients", "ib_earnings", "passed_back", "master_keeps", "sub_ib_keeps"]].tolist() == [
+        2, 210.0, 106.0, 31.2, 72.8]
+    assert levels.loc[ib.MASTER, "master_keeps"] == 40.0 and levels.loc["Total", "clients"] == 3
+    # The clients' own rebate in the costed frame is their share, as the roll-up says.
+    assert t.groupby("account")["rebate"].sum().round(2).to_dict() == {"1001": 40.0, "1002": 40.0, "1003": 66.0}
+
+
+def test_two_level_deal_is_validated():
+    from fxcost.analysis import programs
+
+    data = _two_level_deal().as_dict()
+    assert programs.from_dict(data) == _two_level_deal()
+    bad = dict(data, client_groups=[{"name": "VIP", "clients": ["1002", "1002"], "client_share_pct": 60}])
+    with pytest.raises(programs.ProgramError, match="already in"):
+        programs.from_dict(bad)
+    with pytest.raises(programs.ProgramError, match="needs client_share_pct"):
+        programs.from_dict({k: v for k, v in data.items() if k != "client_share_pct"})
+    with pytest.raises(programs.ProgramError, match="master_share_pct"):
+        programs.from_dict(dict(data, sub_ibs=[{"name": "Anna", "clients": ["1"], "master_share_pct": 130}]))
+
+
+def test_a_login_in_the_deal_that_matches_no_client_is_named():
+    from fxcost.analysis import programs
+
+    program = programs.from_dict({
+        "name": "VIP deal", "rates": [{"match": {}, "model": "per_lot", "rate": 10}], "client_share_pct": 50,
+        "client_shares": {"1001": 70, "10001": 80}, "client_groups": [{"name": "VIP", "clients": ["9"],
+                                                                      "client_share_pct": 60}]})
+    (warning,) = ib.unknown_client_warnings(program, ["1001", "1002"])
+    assert "2 login(s)" in warning and "10001 (client_shares)" in warning and '9 (client group "VIP")' in warning
+    assert "default share, 50%" in warning
+    assert ib.unknown_client_warnings(program, ["1001", "10001", "9"]) == []
+
+
+def test_the_engine_warns_of_a_mistyped_client_login(tmp_path):
+    from fxcost.analysis import programs
+    from fxcost.analysis.engine import AnalysisSettings
+    from fxcost.pipeline import run
+    from fxcost.samples.generate import generate
+
+    path = tmp_path / "client.htm"
+    generate(path, "mt4", 30, 5)
+    program = dataclasses.replace(programs.load_named("ib-tiered"), client_shares={"123": 70.0})
+    result = run([path], AnalysisSettings(programs=[program]))
+    assert any("123 (client_shares)" in w for w in result.warnings)
+    login = result.accounts[0].book.account.login
+    program = dataclasses.replace(program, client_shares={login: 70.0})
+    assert not any("match no imported client" in w for w in run([path], AnalysisSettings(programs=[program])).warnings)

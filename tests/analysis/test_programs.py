@@ -143,7 +143,7 @@ def test_validation_messages(data, message):
 @pytest.mark.parametrize("data, message", [
     (with_("tier", []), 'unknown key "tier" (did you mean "tiers"?); allowed: name, currency, lot_basis, rates, '
                         "tiers, eligibility, payout, description, source, date, cent_lot_factor, tier_volume, "
-                        "tier_scope, client_share_pct, client_shares"),
+                        "tier_scope, client_share_pct, client_shares, tier_mode, tier_basis, sub_ibs, client_groups"),
     (with_("rates.0.rat", 6), 'rates[0]: unknown key "rat" (did you mean "rate"?); allowed: match, model, rate, '
                               "lot_basis, plus"),
     (with_("rates.0.match.symbol", ["X"]), 'rates[0].match: unknown key "symbol" (did you mean "symbols"?); '

@@ -1,0 +1,189 @@
+"""Benchmark an introducing broker's book (issue 14): N generated client statements through import, analysis and JSON.
+
+The book is a pool of client statements from ``fxcost.samples.generate`` (one seed per client, 300-1400 trades
+each, averaging ~850 like the issue's book; MT4 HTML, MT5 HTML and MT5 XLSX in turn), written once under
+bench-data/book/ (gitignored) and reused; a book of N clients is the pool's first N files.
+
+Two measurements per size, each in a fresh child process so one run's memory does not inflate the next:
+- "cli": the command line ``fxcost report --json OUT --program ib-tiered.json FILE...`` end to end (process start,
+  imports, analysis, JSON), wall time, and peak RSS of the main process and of its import workers.
+- "stages" (--stages): the same in-process, timed per stage: import (pipeline.import_files), analyse
+  (engine.analyse), summary (json_summary.summary + analysis_summary + dumps, the `report --json` document).
+"CPU" is the CPU seconds of the main process and of the import workers together: on a machine shared with other
+work the wall time says more about the load (printed as the load average) than about fxcost.
+
+It prints seconds per client and the ratio of per-client time to the smallest book's (linear growth: ratio ~1).
+Targets (issue 14): 500 clients CLI report --json <= 15 s, peak <= 1 GB, per-client ratio at 500 vs 50 <= 1.2.
+``--root DIR`` runs another checkout's fxcost (e.g. /work/main) on the same files for a before/after table.
+
+Run: python benchmarks/bench_book.py [--sizes 50 200 500] [--stages] [--root DIR] [--data bench-data/book]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMAT_EXT = (("mt4", ".htm"), ("mt5-html", ".html"), ("mt5-xlsx", ".xlsx"))
+PROGRAM = ROOT / "assets" / "programs" / "ib-tiered.json"
+
+#: Child program: the CLI's report --json on the files; prints {"seconds", "peak_mb", "workers_mb"} as JSON.
+CLI_CHILD = r"""
+import json, os, resource, sys, time
+sys.path.insert(0, {root!r})
+start = time.perf_counter()
+from fxcost import app
+code = app.main(sys.argv[1:])
+seconds = time.perf_counter() - start
+if code:
+    raise SystemExit(f"report exited {{code}}")
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:
+    from fxcost.parallel_import import last_run
+except ImportError:  # a checkout without worker processes
+    last_run = {{}}
+cpu = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({{"seconds": seconds, "peak_mb": peak, "workers_mb": last_run.get("worker_peak_mb", 0.0),
+                  "cpu_s": cpu.ru_utime + cpu.ru_stime + last_run.get("worker_cpu_s", 0.0),
+                  "workers": last_run.get("workers", 0), "load": os.getloadavg()[0]}}))
+"""
+
+#: Child program: the same work in-process with a time per stage.
+STAGES_CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+program, files = sys.argv[1], sys.argv[2:]
+t0 = time.perf_counter()
+from fxcost.analysis import programs
+from fxcost.analysis.engine import AnalysisSettings, analyse
+from fxcost.analysis.spreads import load_profile
+from fxcost.pipeline import import_files
+from fxcost.report import json_summary
+settings = AnalysisSettings(profile=load_profile("auto"), programs=[programs.load(program)])
+t1, c1 = time.perf_counter(), time.process_time()
+portfolio = import_files(files)
+t2, c2 = time.perf_counter(), time.process_time()
+result = analyse(portfolio, settings)
+t3, c3 = time.perf_counter(), time.process_time()
+doc = json_summary.summary(portfolio)
+doc.update(json_summary.analysis_summary(result))
+text = json_summary.dumps(doc)
+t4, c4 = time.perf_counter(), time.process_time()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+trades = sum(len(b.trades) for b in portfolio.accounts)
+try:
+    from fxcost.parallel_import import last_run
+except ImportError:  # a checkout without worker processes
+    last_run = {{}}
+cpu = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({{"setup": t1 - t0, "import": t2 - t1, "analyse": t3 - t2, "summary": t4 - t3,
+                  "seconds": t4 - t1, "peak_mb": peak, "workers_mb": last_run.get("worker_peak_mb", workers),
+                  "cpu_s": cpu.ru_utime + cpu.ru_stime + last_run.get("worker_cpu_s", 0.0),
+                  "workers": last_run.get("workers", 0), "trades": trades, "accounts": len(portfolio.accounts),
+                  "cpu_import": c2 - c1 + last_run.get("worker_cpu_s", 0.0), "cpu_analyse": c3 - c2,
+                  "cpu_summary": c4 - c3}}))
+"""
+
+
+def _client(args: tuple[str, int]) -> str:
+    """Write client statement number ``i`` into ``folder`` (deterministic), return its path."""
+    folder, i = args
+    import numpy as np
+
+    from fxcost.samples.generate import generate
+
+    fmt, ext = FORMAT_EXT[i % len(FORMAT_EXT)]
+    path = Path(folder) / f"client-{i:04d}{ext}"
+    if not path.exists():
+        trades = int(np.random.default_rng(1000 + i).integers(300, 1400))
+        tmp = path.with_suffix(".part" + ext)
+        generate(str(tmp), fmt, trades, 1000 + i)
+        tmp.replace(path)
+    return str(path)
+
+
+def book(folder: Path, n: int) -> list[str]:
+    """The first ``n`` client statements of the pool in ``folder``, generated where missing (on two cores)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+    with ProcessPoolExecutor(2) as pool:
+        return list(pool.map(_client, [(str(folder), i) for i in range(n)], chunksize=8))
+
+
+def measure(code: str, argv: list[str]) -> dict | None:
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
+    if out.returncode:
+        last = (out.stderr.strip().splitlines() or ["no message"])[-1]
+        print(f"  failed: {last}")
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 500], help="clients per book")
+    parser.add_argument("--data", type=Path, default=ROOT / "bench-data" / "book", help="where the pool is cached")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the fxcost checkout to measure (default: this one)")
+    parser.add_argument("--program", type=Path, default=PROGRAM, help="the IB program (default ib-tiered.json)")
+    parser.add_argument("--stages", action="store_true", help="also time import / analyse / summary in-process")
+    parser.add_argument("--no-cli", action="store_true", help="skip the command-line measurement")
+    args = parser.parse_args()
+
+    sizes = sorted(args.sizes)
+    pool = book(args.data, max(sizes))
+    print(f"fxcost at {args.root}; {len(pool)} client statements in {args.data}")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            files = pool[:n]
+            row: dict = {"clients": n}
+            if not args.no_cli:
+                out = str(Path(tmp) / f"book{n}.json")
+                cli = measure(CLI_CHILD.format(root=str(args.root)),
+                              ["report", "-q", "--json", out, "--program", str(args.program), *files])
+                if cli:
+                    row["cli"] = cli
+                    row["trades"] = json.loads(Path(out).read_text())["counts"]["closed_trades"]
+            if args.stages:
+                st = measure(STAGES_CHILD.format(root=str(args.root)), [str(args.program), *files])
+                if st:
+                    row["stages"] = st
+                    row["trades"] = st["trades"]
+            rows.append(row)
+            _print_row(row, rows[0])
+    return 0
+
+
+def _print_row(row: dict, first: dict) -> None:
+    n = row["clients"]
+    head = f"{n:>4} clients, {row.get('trades', 0):>7,} trades:"
+    for kind in ("cli", "stages"):
+        m = row.get(kind)
+        if not m:
+            continue
+        base = first.get(kind)
+        per = m["seconds"] / n
+        ratio = per / (base["seconds"] / first["clients"]) if base else float("nan")
+        cpu_ratio = m["cpu_s"] / n / (base["cpu_s"] / first["clients"]) if base else float("nan")
+        line = (f"{head} {kind:<6} {m['seconds']:6.1f} s  {1000 * per:6.1f} ms/client  x{ratio:4.2f} of "
+                f"{first['clients']}'s per-client time  CPU {m['cpu_s']:6.1f} s (x{cpu_ratio:4.2f} per client)  "
+                f"peak {m['peak_mb']:5.0f} MB main + {m['workers']} x {m['workers_mb']:4.0f} MB workers")
+        if "load" in m:
+            line += f"  [load average {m['load']:.1f} on {os.cpu_count()} cores]"
+        if kind == "stages":
+            line += (f"  [import {m['import']:.1f} s, analyse {m['analyse']:.1f} s, summary {m['summary']:.1f} s, "
+                     f"start {m['setup']:.1f} s; CPU import {m['cpu_import']:.1f} s (main + workers), analyse "
+                     f"{m['cpu_analyse']:.1f} s, summary {m['cpu_summary']:.1f} s]")
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,183 @@
+"""Import many independent statements at once in worker processes, one file per task (issue 14: an IB's book).
+
+Files are independent until they are merged (portfolio.merge), so each is read in a worker process and its
+Statements come back pickled; the caller merges them once. One file, a small total, or no way to start
+processes (a frozen app whose entry point has not called :func:`enable_frozen_workers`, a sandbox without
+semaphores) falls back to reading in this process, with the same results and the same messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from fxcost.errors import ImportCancelled, ImportFailed
+from fxcost.model import Statement
+
+log = logging.getLogger(__name__)
+
+#: Below this many bytes in all, the files are read in-process: starting workers (a Python with pandas each,
+#: about a second) costs more than it saves.
+MIN_PARALLEL_BYTES = 16 << 20
+
+#: The last :func:`load_all` with workers: how many, their CPU seconds and largest peak memory (benchmarks/bench_book.py).
+last_run: dict[str, float] = {}
+
+#: Set by a frozen app's entry point once ``multiprocessing.freeze_support()`` has run (see enable_frozen_workers).
+_frozen_workers = False
+
+
+def enable_frozen_workers() -> None:
+    """Allow worker processes in a frozen (PyInstaller) app. Its entry point must call this right after
+    ``multiprocessing.freeze_support()``: without that call a worker would start the app again instead of
+    importing files, so a frozen app that never calls this imports in-process."""
+    global _frozen_workers
+    _frozen_workers = True
+
+
+def worker_count(paths: Sequence[str], workers: int | None = None) -> int:
+    """How many worker processes to use for ``paths``: 0 means in-process.
+
+    ``workers`` forces a count (tests, benchmarks); by default one per core for two or more files that are
+    worth it (:data:`MIN_PARALLEL_BYTES`).
+    """
+    if len(paths) < 2 or (getattr(sys, "frozen", False) and not _frozen_workers):
+        return 0
+    if workers is not None:
+        return max(0, min(workers, len(paths)))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or _total_bytes(paths) < MIN_PARALLEL_BYTES:
+        return 0
+    return min(cores, len(paths))
+
+
+def _total_bytes(paths: Sequence[str]) -> int:
+    total = 0
+    for p in paths:
+        try:
+            total += os.path.getsize(p)
+        except OSError:
+            pass  # the reader says what is wrong with it
+    return total
+
+
+def load_one(path: str, options: Mapping[str, Any]) -> tuple[list[Statement], str | None]:
+    """One file's Statements (a CSV journal of several logins gives one each), or its ImportFailed message.
+
+    Runs in a worker process: everything it takes and returns is picklable.
+    """
+    from fxcost.importers import load_file, split_accounts
+
+    try:
+        return split_accounts(load_file(path, **options)), None
+    except ImportFailed as exc:
+        return [], exc.message
+
+
+def _load_in_worker(path: str, options: Mapping[str, Any]) -> tuple[tuple[list[Statement], str | None], float, float]:
+    """:func:`load_one` in a worker, with the worker's CPU seconds for this file and its peak memory so far (MB)."""
+    started = time.process_time()
+    result = load_one(path, options)
+    return result, time.process_time() - started, _peak_mb()
+
+
+def _peak_mb() -> float:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load_all(
+    paths: Sequence[str],
+    options: Callable[[str], Mapping[str, Any]],
+    *,
+    progress: Callable[[float, str], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+    workers: int | None = None,
+) -> tuple[list[Statement], list[tuple[str, str]]]:
+    """Import every path: (Statements in the order of ``paths``, [(path, message)] of the files that failed).
+
+    ``options(path)`` gives load_file's keyword arguments for that file. ``progress(fraction, message)`` is
+    called as files finish; ``is_cancelled()`` is polled between files and raises ImportCancelled.
+    """
+    paths = [str(p) for p in paths]
+    results: list[tuple[list[Statement], str | None] | None] = [None] * len(paths)
+    count = worker_count(paths, workers)
+    if count:
+        try:
+            _in_workers(paths, options, results, count, progress, is_cancelled)
+        except (OSError, NotImplementedError, BrokenProcessPool) as exc:
+            # No processes here (a sandbox without semaphores, a killed worker): read what is left in-process.
+            log.warning("import workers unavailable (%s); reading the files in-process", exc)
+    _in_process(paths, options, results, progress, is_cancelled)
+    statements: list[Statement] = []
+    failures: list[tuple[str, str]] = []
+    for path, (found, message) in zip(paths, results):
+        statements.extend(found)
+        if message is not None:
+            log.warning("import failed: %s: %s", path, message)
+            failures.append((path, message))
+    return statements, failures
+
+
+def _in_process(paths, options, results, progress, is_cancelled) -> None:
+    """Read every path whose result is still missing, here."""
+    for i, path in enumerate(paths):
+        if results[i] is not None:
+            continue
+        _check(is_cancelled)
+        if progress:
+            progress(i / len(paths), f"Reading {Path(path).name}")
+        results[i] = load_one(path, options(path))
+
+
+def _in_workers(paths, options, results, count, progress, is_cancelled) -> None:
+    """Read the paths in ``count`` worker processes, polling for cancel while they run."""
+    context = _context()
+    last_run.clear()
+    last_run.update(workers=count, worker_cpu_s=0.0, worker_peak_mb=0.0)
+    with ProcessPoolExecutor(count, mp_context=context) as pool:
+        pending: dict[Future, int] = {pool.submit(_load_in_worker, p, options(p)): i for i, p in enumerate(paths)}
+        done_count = 0
+        try:
+            while pending:
+                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                _check(is_cancelled)
+                for future in done:
+                    i = pending.pop(future)
+                    # A reader's bug is raised here, as it would be in-process.
+                    results[i], cpu, peak = future.result()
+                    last_run["worker_cpu_s"] += cpu
+                    last_run["worker_peak_mb"] = max(last_run["worker_peak_mb"], peak)
+                    done_count += 1
+                    if progress:
+                        progress(done_count / len(paths), f"Read {Path(paths[i]).name}")
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _context():
+    """Workers started fresh, never forked from this process: the GUI imports on a thread, and a fork copies
+    other threads' locks. ``forkserver`` forks them from a clean server that has fxcost's readers imported."""
+    if "forkserver" in multiprocessing.get_all_start_methods() and not getattr(sys, "frozen", False):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["fxcost.importers", "fxcost.importers.mt4_html", "fxcost.importers.mt5_html",
+                                        "fxcost.importers.mt5_xlsx"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _check(is_cancelled: Callable[[], bool] | None) -> None:
+    if is_cancelled and is_cancelled():
+        raise ImportCancelled("Import cancelled.")
