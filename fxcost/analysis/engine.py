@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import codes, costs, instruments
+from fxcost.analysis import codes, costs, instruments, observed_spreads
 from fxcost.analysis.costs import CommissionSchedule
 from fxcost.analysis.instruments import InstrumentSettings
 from fxcost.analysis.spreads import AutoProfile, SpreadProfile, load_profile
@@ -57,6 +57,8 @@ class AnalysisSettings:
     market_data: list = field(default_factory=list)  # market_data.MarketData
     setups: list[Setup] = field(default_factory=list)  # extra comparisons (profiles x schedules x programs)
     include_swap_in_cost: bool = False
+    # Issue 12: spreads seen in the account's own same-second fills replace the profile's (DOMAIN.md 3.5).
+    observed_spreads: bool = True
 
     @property
     def main_program(self):
@@ -82,6 +84,8 @@ class AccountAnalysis:
     received_rebate: float = 0.0
     received_rebate_rows: int = 0
     no_spread: dict[str, int] = field(default_factory=dict)  # symbol root -> trades costed with no spread at all
+    # Issue 12: per symbol, the spread used and its evidence (observed_spreads.TABLE_COLUMNS).
+    spreads: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=observed_spreads.TABLE_COLUMNS))
 
     @property
     def account_id(self) -> str:
@@ -123,6 +127,14 @@ class AnalysisResult:
                 out[root] = out.get(root, 0) + n
         return out
 
+    @property
+    def spreads(self) -> pd.DataFrame:
+        """Every account's per-symbol spread table (observed_spreads.TABLE_COLUMNS), one after the other."""
+        frames = [a.spreads for a in self.accounts if len(a.spreads)]
+        if not frames:
+            return pd.DataFrame(columns=observed_spreads.TABLE_COLUMNS)
+        return pd.concat(frames, ignore_index=True)
+
     def merged_rate(self, analysis: AccountAnalysis) -> float:
         """Merged-currency units per unit of an account's currency: 1 when all accounts share a currency,
         else the USD rate the engine costed that account with (the one rate for every merged figure)."""
@@ -144,12 +156,17 @@ def costed_trades(
     program=None,
     use_program: bool = True,
     tester_points: dict[str, float] | None = None,
+    fills: np.ndarray | None = None,
+    spread_table: list | None = None,
 ) -> pd.DataFrame:
     """One account's trades with every cost column and the rebate of ``program`` (default: the main one).
 
     ``tester_points``: Strategy Tester report path -> the fixed spread in points it was run with (key
     ``"*"``: every other trade); the trades of that file (``source`` column) are costed with it
     (``tester: fixed N points``), not with the profile or market data: a backtest fills at exactly that spread.
+    ``fills``: rows whose same-second fills may be paired (observed_spreads.usable); with it, spreads seen in the
+    trades' own fills replace the profile's (issue 12) and ``spread_table`` (a list) receives the per-symbol table.
+    The ``spread_kind`` column says what each spread is (observed_spreads.KINDS).
     """
     profile = profile or settings.profile
     trades = instruments.apply_aliases(trades, settings.instruments.aliases)
@@ -158,6 +175,9 @@ def costed_trades(
     classes = instruments.classify(trades, settings.instruments)
     frame = trades.assign(**{c: classes[c].array for c in classes.columns})
     spread, source = profile.spread_price(frame)
+    table = None
+    if fills is not None and len(trades) and settings.observed_spreads:
+        spread, source, table = observed_spreads.apply(frame, fills, spread, source)
     if settings.market_data and len(trades):
         from fxcost.analysis.measured import measured_spreads
 
@@ -169,6 +189,9 @@ def costed_trades(
         spread, source = _tester_spread(frame, tester_points, spread, source)
     t = costs.decompose(trades, currency, spread, source, instrument_settings=settings.instruments,
                         commission=commission or settings.commission, classes=classes)
+    t["spread_kind"] = _kinds(source)
+    if spread_table is not None and table is not None:
+        spread_table.append(_final_kinds(table, frame, source))
     program = settings.main_program if (program is None and use_program) else program
     if program is not None and len(t):
         from fxcost.analysis import rebates
@@ -189,6 +212,24 @@ def costed_trades(
     return codes.as_objects(t, ("category",))
 
 
+def _kinds(source: np.ndarray) -> np.ndarray:
+    """observed_spreads.kind_of per trade, computed once per distinct label."""
+    codes_, labels = pd.factorize(np.asarray(source, dtype=object))
+    return np.array([observed_spreads.kind_of(x) for x in labels] + ["default"], dtype=object)[codes_]
+
+
+def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -> pd.DataFrame:
+    """The per-symbol table with the source the trades ended with (market data or a backtest's fixed spread win
+    over the observed and profile spreads): the most common label per symbol."""
+    labels = pd.Series(np.asarray(source, dtype=object)).groupby(
+        frame["symbol_root"].astype(str).to_numpy(dtype=object)).agg(lambda x: x.value_counts().index[0])
+    table = table.copy()
+    final = table["symbol"].map(labels).fillna(table["label"])
+    table["label"] = final
+    table["source"] = [observed_spreads.kind_of(x) for x in final]
+    return table
+
+
 def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.ndarray,
                    source: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The spread of trades from Strategy Tester reports: the report's fixed spread x the symbol's point."""
@@ -205,6 +246,11 @@ def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.nda
     labels = np.array([f"tester: fixed {v:g} points" for v in values], dtype=object)[codes_]
     spread = np.where(have, per_file * frame["point"].to_numpy(dtype="float64"), spread)
     return spread, np.where(have, labels, source)
+
+
+def _backtest_sources(portfolio: Portfolio, book: AccountBook) -> set[str]:
+    """Files of ``book`` that are Strategy Tester reports: their simulated fills show no real spread (issue 12)."""
+    return {f.statement.path for f in portfolio.files if f.account_key == book.key and f.statement.is_backtest}
 
 
 def tester_spreads(portfolio: Portfolio, book: AccountBook) -> dict[str, float]:
@@ -241,13 +287,20 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
         points = dict(tester)
         if tester and set(tester) == set(book.files) and len(set(tester.values())) == 1:
             points["*"] = next(iter(tester.values()))  # one backtest: also its rows without a source file
-        t = costed_trades(book.trades, currency, settings, utc_offset=offset, profile=profile, tester_points=points)
+        table: list[pd.DataFrame] = []
+        fills = observed_spreads.usable(book.trades, _backtest_sources(portfolio, book))
+        if book.is_backtest and "source" not in book.trades.columns:
+            fills[:] = False
+        t = costed_trades(book.trades, currency, settings, utc_offset=offset, profile=profile, tester_points=points,
+                          fills=fills, spread_table=table)
         analysis = AccountAnalysis(book=book, currency=currency, trades=t,
                                    leverage=settings.leverage or book.account.leverage,
                                    usd_rate=_usd_rate(t, currency), profile=profile, profile_reason=reason,
                                    tester_spread_points=tester)
         if reason and len(t) and not _uses_profile(t):
             analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
+        if table:
+            analysis.spreads = table[0].assign(account=book.label)
         analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
         spread_warnings, analysis.no_spread = _spread_warnings(book.label, t, profile)
         loud += spread_warnings
