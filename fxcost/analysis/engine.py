@@ -59,6 +59,11 @@ class AnalysisSettings:
     include_swap_in_cost: bool = False
     # Issue 12: spreads seen in the account's own same-second fills replace the profile's (DOMAIN.md 3.5).
     observed_spreads: bool = True
+    # Issue 12: profile and catalogue spreads follow the time-of-day shape (spread_hours, DOMAIN.md 3.6).
+    time_of_day: bool = True
+    # The server clock the shape reads trade times with; "": the account's UTC offset when one is set, else
+    # spread_hours.DEFAULT_SERVER_CLOCK (UTC when a tenth of the FX trades open on a Sunday: a UTC server).
+    time_of_day_clock: str = ""
 
     @property
     def main_program(self):
@@ -85,7 +90,9 @@ class AccountAnalysis:
     received_rebate_rows: int = 0
     no_spread: dict[str, int] = field(default_factory=dict)  # symbol root -> trades costed with no spread at all
     # Issue 12: per symbol, the spread used and its evidence (observed_spreads.TABLE_COLUMNS).
-    spreads: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=observed_spreads.TABLE_COLUMNS))
+    spreads: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=observed_spreads.TABLE_COLUMNS + observed_spreads.CATALOGUE_COLUMNS))
+    catalogue: str = ""  # the broker catalogue entry the auto profile chose (its reason is profile_reason), else ""
 
     @property
     def account_id(self) -> str:
@@ -132,7 +139,7 @@ class AnalysisResult:
         """Every account's per-symbol spread table (observed_spreads.TABLE_COLUMNS), one after the other."""
         frames = [a.spreads for a in self.accounts if len(a.spreads)]
         if not frames:
-            return pd.DataFrame(columns=observed_spreads.TABLE_COLUMNS)
+            return pd.DataFrame(columns=observed_spreads.TABLE_COLUMNS + observed_spreads.CATALOGUE_COLUMNS)
         return pd.concat(frames, ignore_index=True)
 
     def merged_rate(self, analysis: AccountAnalysis) -> float:
@@ -174,10 +181,17 @@ def costed_trades(
     trades = codes.as_categories(trades)  # the string keys are hashed once here, not in every step
     classes = instruments.classify(trades, settings.instruments)
     frame = trades.assign(**{c: classes[c].array for c in classes.columns})
+    tod = np.ones(len(frame))
+    if settings.time_of_day and len(frame):
+        from fxcost.analysis import spread_hours
+
+        tod = spread_hours.bundled().factors(frame["open_time"], frame["close_time"],
+                                          shape_clock(settings, utc_offset, frame))
+    frame["spread_tod"] = tod
     spread, source = profile.spread_price(frame)
     table = None
     if fills is not None and len(trades) and settings.observed_spreads:
-        spread, source, table = observed_spreads.apply(frame, fills, spread, source)
+        spread, source, table = observed_spreads.apply(frame, fills, spread, source, tod)
     if settings.market_data and len(trades):
         from fxcost.analysis.measured import measured_spreads
 
@@ -190,8 +204,9 @@ def costed_trades(
     t = costs.decompose(trades, currency, spread, source, instrument_settings=settings.instruments,
                         commission=commission or settings.commission, classes=classes)
     t["spread_kind"] = _kinds(source)
+    t["spread_tod"] = tod  # applies where spread_kind is profile, catalogue or calibrated
     if spread_table is not None and table is not None:
-        spread_table.append(_final_kinds(table, frame, source))
+        spread_table.append(_catalogue_columns(_final_kinds(table, frame, source), frame, profile))
     program = settings.main_program if (program is None and use_program) else program
     if program is not None and len(t):
         from fxcost.analysis import rebates
@@ -212,6 +227,19 @@ def costed_trades(
     return codes.as_objects(t, ("category",))
 
 
+def shape_clock(settings: AnalysisSettings, utc_offset: float | str, frame: pd.DataFrame) -> str | float:
+    """The server clock the time-of-day shape reads one account's trade times with (AnalysisSettings.time_of_day_clock;
+    by default the account's UTC offset when set, else a New York close server unless its FX trades open on
+    Sundays, as only a UTC server's do)."""
+    from fxcost.analysis import spread_hours
+
+    if settings.time_of_day_clock:
+        return settings.time_of_day_clock
+    if utc_offset:
+        return utc_offset
+    return "UTC" if spread_hours.sunday_share(frame) > 0.1 else spread_hours.DEFAULT_SERVER_CLOCK
+
+
 def _kinds(source: np.ndarray) -> np.ndarray:
     """observed_spreads.kind_of per trade, computed once per distinct label."""
     codes_, labels = pd.factorize(np.asarray(source, dtype=object))
@@ -228,6 +256,26 @@ def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -
     table["label"] = final
     table["source"] = [observed_spreads.kind_of(x) for x in final]
     return table
+
+
+def _catalogue_columns(table: pd.DataFrame, frame: pd.DataFrame, profile: SpreadProfile) -> pd.DataFrame:
+    """The table with each symbol's value in the broker catalogue entry the profile was made from (pips) and its
+    citation; NaN and "" where the entry publishes none (or the profile is not a catalogue entry's)."""
+    entry = getattr(profile, "catalogue_entry", None)
+    published = entry.published() if entry is not None else {}
+    first = frame.drop_duplicates("symbol_root").set_index(frame["symbol_root"].astype(str).drop_duplicates())
+    pips, cites = [], []
+    for root in table["symbol"].astype(str):
+        pub = published.get(root)
+        if pub is None or root not in first.index:
+            pips.append(np.nan)
+            cites.append("")
+            continue
+        row = first.loc[root]
+        factor = {"pips": 1.0, "points": float(row["point"]) / float(row["pip"]), "price": 1.0 / float(row["pip"])}
+        pips.append(pub.value * factor.get(pub.unit, 1.0))
+        cites.append(f"{entry.name}: {pub.basis} ({pub.cite()})")
+    return table.assign(catalogue_pips=pips, catalogue_source=cites)
 
 
 def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.ndarray,
@@ -282,7 +330,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
         offset = settings.utc_offsets.get(book.label, settings.server_utc_offset)
         profile, reason = settings.profile, ""
         if isinstance(profile, AutoProfile):
-            profile, reason = profile.choose(book.trades)
+            profile, reason = profile.choose(book.trades, book.account)
         tester = tester_spreads(portfolio, book)
         points = dict(tester)
         if tester and set(tester) == set(book.files) and len(set(tester.values())) == 1:
@@ -301,6 +349,8 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
             analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
         if table:
             analysis.spreads = table[0].assign(account=book.label)
+        entry = getattr(profile, "catalogue_entry", None)
+        analysis.catalogue = entry.name if entry is not None else ""
         analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
         spread_warnings, analysis.no_spread = _spread_warnings(book.label, t, profile)
         loud += spread_warnings

@@ -171,6 +171,8 @@ _FX = ("fx_major", "fx_minor", "fx_exotic")
 
 TABLE_COLUMNS = ("account", "symbol", "category", "spread_pips", "source", "label", "trades", "pairs", "negative",
                  "median_pips", "q1_pips", "q3_pips", "iqr_pips", "profile_pips", "ratio", "note")
+#: Columns the engine adds to the table: the broker catalogue entry's own value for the symbol and its citation.
+CATALOGUE_COLUMNS = ("catalogue_pips", "catalogue_source")
 
 
 def _calibratable(label: str) -> bool:

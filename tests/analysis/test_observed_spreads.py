@@ -153,3 +153,17 @@ def test_kinds_of_labels():
                                      "catalogue: IC Markets Raw", "default: no spread for this symbol in x")] == \
         ["observed", "calibrated", "measured", "tester", "profile", "catalogue", "default"]
     assert np.isnan(obs.Observation(0, 0, np.nan, np.nan, np.nan, 0, 0).median)
+
+
+def test_observed_spreads_take_no_time_of_day_shape_and_calibrated_ones_do():
+    from fxcost.analysis import spread_hours
+
+    rollover = datetime(2024, 3, 5, 0, 5)  # 17:05 New York on the default New York close server clock
+    rows = (_rows("USDJPY", 3, rollover, 6, 0.0065, 150.0)
+            + _rows("EURUSD", 5, rollover + timedelta(minutes=10), 1, 0.0001, 1.1))
+    t = analyse(merge([_statement(rows)]), AnalysisSettings(profile=PROFILE)).trades
+    jpy, eur = t[t["symbol_root"] == "USDJPY"], t[t["symbol_root"] == "EURUSD"]
+    widest = spread_hours.bundled().hours[0]
+    assert jpy["spread_pips"].to_numpy() == pytest.approx(0.65)  # what the fills show, whatever the hour
+    assert eur["spread_tod"].to_numpy() == pytest.approx((widest + spread_hours.bundled().hours[1]) / 2)
+    assert eur["spread_pips"].to_numpy() == pytest.approx(1.3 * 0.5 * eur["spread_tod"].to_numpy())
