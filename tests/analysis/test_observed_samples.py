@@ -8,9 +8,13 @@ from fxcost.analysis import observed_spreads as obs
 from fxcost.analysis.engine import AnalysisSettings, analyse
 from fxcost.analysis.spreads import load_profile
 from fxcost.pipeline import import_files
-from tests.importers.test_samples import HISTORY
+from tests.conftest import SAMPLES
 
 POPOV = "mt5-history-popov-70358000.html"
+
+#: Every statement in ../shared/samples (the folder grows; tests/importers/test_samples.py lists the known ones).
+STATEMENTS = sorted(p.name for p in SAMPLES.glob("*.*") if p.suffix.lower() in (".htm", ".html", ".xlsx", ".csv")) \
+    if SAMPLES.is_dir() else []
 
 
 @pytest.mark.samples
@@ -33,7 +37,7 @@ def test_the_popov_report_shows_its_own_tight_spreads(samples_dir):
 
 
 @pytest.mark.samples
-@pytest.mark.parametrize("name", sorted(HISTORY))
+@pytest.mark.parametrize("name", STATEMENTS)
 def test_reports_with_20_pairs_are_costed_with_their_observed_spreads(samples_dir, name):
     portfolio = import_files([samples_dir / name])
     for book in portfolio.accounts:
