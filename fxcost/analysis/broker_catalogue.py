@@ -215,15 +215,21 @@ def parse(doc: dict, where: str = "brokers.json") -> Catalogue:
     return Catalogue(brokers=brokers, date=str(doc.get("date", "")))
 
 
+def read_json(path: Path, what: str, error: type[FxCostError]):
+    """A JSON data file's document; ``error`` says which file (``what``) and why it cannot be read."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what} ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not a text file (the {what} is UTF-8 JSON)") from exc
+    except json.JSONDecodeError as exc:
+        raise error(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+
+
 def load(path: str | Path | None = None) -> Catalogue:
     path = Path(path) if path is not None else asset(BUNDLED)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CatalogueError(f"{path}: cannot read the broker catalogue ({exc.strerror or exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise CatalogueError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    return parse(doc, str(path))
+    return parse(read_json(path, "broker catalogue", CatalogueError), str(path))
 
 
 @lru_cache(maxsize=1)

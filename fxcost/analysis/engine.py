@@ -249,8 +249,12 @@ def _kinds(source: np.ndarray) -> np.ndarray:
 def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -> pd.DataFrame:
     """The per-symbol table with the source the trades ended with (market data or a backtest's fixed spread win
     over the observed and profile spreads): the most common label per symbol."""
-    labels = pd.Series(np.asarray(source, dtype=object)).groupby(
-        frame["symbol_root"].astype(str).to_numpy(dtype=object)).agg(lambda x: x.value_counts().index[0])
+    label_codes, names = pd.factorize(np.asarray(source, dtype=object))
+    root_codes, roots = codes.factorize(frame["symbol_root"])
+    counts = pd.DataFrame({"root": root_codes, "label": label_codes}).value_counts()  # most common first
+    first = counts.reset_index().drop_duplicates("root")
+    labels = pd.Series(np.asarray(names, dtype=object)[first["label"].to_numpy()],
+                       index=[str(roots[r]) for r in first["root"].to_numpy()])
     table = table.copy()
     final = table["symbol"].map(labels).fillna(table["label"])
     table["label"] = final

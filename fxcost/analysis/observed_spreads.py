@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from fxcost.analysis.codes import factorize as codes_of
+
 #: Fewest pairs behind an observed spread. With 5 pairs the median survives two outliers (a pending order,
 #: a quote that moved within the second); fewer would let one bad pair pick the spread.
 MIN_PAIRS = 5
@@ -74,37 +76,57 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
     """Every same-second buy/sell pair of ``t`` (rows ``rows``): account, symbol_root, end ("open"/"close"),
     time (the second), spread (price units; negatives kept, :func:`summarise` drops them)."""
     rows = np.ones(len(t), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
-    side = t["side"].astype(str).str.lower().to_numpy(dtype=object)
+    side = t["side"].to_numpy(dtype=object)  # "buy" | "sell" (model.TRADE_COLUMNS)
+    buy, sell = side == "buy", side == "sell"
+    acct_codes, accounts = codes_of(t["account"]) if "account" in t.columns else (np.zeros(len(t), int), [""])
+    root_codes, roots = codes_of(t["symbol_root"])
     frames = []
     for end in ("open", "close"):
-        keep = rows & np.isin(side, ("buy", "sell"))
+        keep = rows & (buy | sell)
         if end == "close":
             if "close_by" in t.columns:
                 keep &= ~t["close_by"].to_numpy(dtype=bool)
             if "close_reason" in t.columns:
-                keep &= ~t["close_reason"].astype(str).str.lower().isin(LEVEL_CLOSES).to_numpy()
+                reason_codes, reasons = codes_of(t["close_reason"])
+                level = np.array([str(x).lower() in LEVEL_CLOSES for x in reasons] + [False])
+                keep &= ~level[reason_codes]
         ns = np.asarray(pd.to_datetime(t[f"{end}_time"]), dtype="datetime64[ns]").view("int64")
         price = t[f"{end}_price"].to_numpy(dtype="float64")
-        keep &= (ns != np.iinfo("int64").min) & np.isfinite(price)
-        if not keep.any():
+        keep &= (ns != np.iinfo("int64").min) & np.isfinite(price) & (root_codes >= 0)
+        # One integer per (account, symbol, second); only seconds with both a buy and a sell are paired, so a
+        # million trades without hedges cost two sorts, not a merge.
+        key = ((ns // 1_000_000_000) * (len(roots) + 1) + root_codes + 1) * (len(accounts) + 1) + acct_codes + 1
+        both = _with_both_sides(np.flatnonzero(keep), key, buy)
+        if not len(both):
             continue
-        d = pd.DataFrame({"account": t["account"].astype(str).to_numpy(dtype=object)[keep],
-                          "symbol_root": t["symbol_root"].astype(str).to_numpy(dtype=object)[keep],
-                          "second": ns[keep] // 1_000_000_000, "buy": side[keep] == "buy", "price": price[keep]})
-        key = ["account", "symbol_root", "second"]
-        d = d[d.groupby(key + ["buy"], sort=False).cumcount() < MAX_SIDE]
-        buys, sells = d[d["buy"]], d[~d["buy"]]
-        m = buys.merge(sells, on=key, suffixes=("_b", "_s"))  # the cartesian product within each second
-        if not len(m):
-            continue
+        d = pd.DataFrame({"key": key[both], "buy": buy[both], "price": price[both], "acct": acct_codes[both],
+                          "root": root_codes[both], "second": ns[both] // 1_000_000_000})
+        d = d[d.groupby(["key", "buy"], sort=False).cumcount() < MAX_SIDE]
+        m = d[d["buy"]].merge(d[~d["buy"]][["key", "price"]], on="key", suffixes=("_b", "_s"))  # per second: all
         spread = m["price_b"] - m["price_s"] if end == "open" else m["price_s"] - m["price_b"]
-        frames.append(pd.DataFrame({"account": m["account"], "symbol_root": m["symbol_root"], "end": end,
-                                    "time": pd.to_datetime(m["second"].to_numpy() * 1_000_000_000),
-                                    "spread": spread.to_numpy(dtype="float64")}))
+        frames.append(pd.DataFrame({
+            "account": np.asarray(accounts, dtype=object)[m["acct"].to_numpy()].astype(str),
+            "symbol_root": np.asarray(roots, dtype=object)[m["root"].to_numpy()].astype(str), "end": end,
+            "time": pd.to_datetime(m["second"].to_numpy() * 1_000_000_000), "spread": spread.to_numpy(dtype="float64")}))
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "time" else
                                           "float64" if c == "spread" else object) for c in PAIR_COLUMNS})
     return pd.concat(frames, ignore_index=True)
+
+
+def _with_both_sides(rows: np.ndarray, key: np.ndarray, buy: np.ndarray) -> np.ndarray:
+    """The ``rows`` whose key (account, symbol, second) also holds a row of the other side: one integer sort."""
+    order = rows[np.argsort(key[rows], kind="stable")]
+    ks = key[order]
+    new_group = np.r_[True, ks[1:] != ks[:-1]] if len(ks) else np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(new_group)
+    if not len(starts):
+        return order
+    b = buy[order].astype(np.int8)
+    has_buy = np.maximum.reduceat(b, starts)
+    has_sell = np.maximum.reduceat(1 - b, starts)
+    group = np.cumsum(new_group) - 1
+    return np.sort(order[(has_buy & has_sell)[group].astype(bool)])
 
 
 @dataclass
@@ -156,7 +178,7 @@ def summarise(pairs: pd.DataFrame) -> dict[tuple[str, str], tuple[Observation, d
     out = {}
     if not len(pairs):
         return out
-    months = pairs["time"].dt.strftime("%Y-%m").to_numpy(dtype=object)
+    months = np.asarray(pairs["time"], dtype="datetime64[M]").astype(str).astype(object)
     for (account, root), g in pairs.groupby(["account", "symbol_root"], sort=True):
         spread, ends = g["spread"].to_numpy(dtype="float64"), g["end"].to_numpy(dtype=object)
         m = months[g.index.to_numpy()]
@@ -200,7 +222,9 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
     root_codes, roots = pd.factorize(frame["symbol_root"].astype(str).to_numpy(dtype=object))
     summary = summarise(same_second_pairs(frame, fills))
     account = str(frame["account"].iloc[0]) if "account" in frame.columns else ""
-    months = pd.to_datetime(frame["open_time"]).dt.strftime("%Y-%m").to_numpy(dtype=object)
+    distinct, inverse = np.unique(np.asarray(pd.to_datetime(frame["open_time"]), dtype="datetime64[M]"),
+                                  return_inverse=True)
+    months = distinct.astype(str).astype(object)[inverse]
     pip = frame["pip"].to_numpy(dtype="float64")
     point = frame["point"].to_numpy(dtype="float64")
     cats = frame["category"].astype(str).to_numpy(dtype=object)

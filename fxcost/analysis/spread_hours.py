@@ -11,7 +11,6 @@ Per trade the factor is (m(open) + m(close)) / 2: half the round-turn spread is 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -93,14 +92,10 @@ def bundled() -> Shape:
 
 def load(path: str | Path | None = None) -> Shape:
     """The bundled shape, or one from a JSON file of the same form."""
+    from fxcost.analysis.broker_catalogue import read_json
+
     path = Path(path) if path is not None else asset(BUNDLED)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ShapeError(f"{path}: cannot read the time-of-day shape ({exc.strerror or exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise ShapeError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    return Shape.from_dict(data, str(path))
+    return Shape.from_dict(read_json(path, "time-of-day shape", ShapeError), str(path))
 
 
 def derive(bars: list[tuple[pd.Series, pd.Series]]) -> dict:
@@ -126,7 +121,10 @@ def sunday_share(t: pd.DataFrame) -> float:
     week opens on Monday 00:00; many on a UTC server, whose week opens on Sunday evening."""
     if not len(t) or "category" not in t.columns:
         return 0.0
-    fx = t["category"].astype(str).str.startswith("fx").to_numpy()
+    from fxcost.analysis.codes import factorize
+
+    codes, cats = factorize(t["category"])
+    fx = np.array([str(c).startswith("fx") for c in cats] + [False])[codes]
     if not fx.any():
         return 0.0
     days = pd.to_datetime(t["open_time"]).dt.day_of_week.to_numpy()[fx]

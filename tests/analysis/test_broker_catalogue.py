@@ -16,6 +16,7 @@ from fxcost.portfolio import merge
 from fxcost.resources import asset
 from tests.analysis.test_observed_samples import STATEMENTS
 
+
 def _numbers(node, path=""):
     """Every number in the JSON document with the object that holds it."""
     if isinstance(node, dict):
@@ -124,3 +125,12 @@ def test_auto_picks_the_catalogued_broker_a_sample_names(samples_dir, name):
         assert a.profile.catalogue_entry.broker == broker.name
         if a.profile_reason:  # a backtest costed with its own fixed spread has no profile reason
             assert broker.name in a.profile_reason and why in a.profile_reason
+
+
+def test_an_unreadable_catalogue_says_which_file_and_why(tmp_path):
+    bad = tmp_path / "brokers.json"
+    bad.write_text('{"brokers": [', encoding="utf-8")
+    with pytest.raises(broker_catalogue.CatalogueError, match="brokers.json: not valid JSON"):
+        broker_catalogue.load(bad)
+    with pytest.raises(broker_catalogue.CatalogueError, match="cannot read the broker catalogue"):
+        broker_catalogue.load(tmp_path / "missing.json")
