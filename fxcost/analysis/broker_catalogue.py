@@ -67,6 +67,7 @@ class Entry:
     markup_rule: str = ""
     over: Entry | None = None
     suffixes: tuple[str, ...] = ()
+    server_clock: Sourced | None = None  # the broker's published server clock (note: a measured.server_clock spec)
 
     def commission_schedule(self, currency: str) -> CommissionSchedule | None:
         """The entry's commission for an account in ``currency`` (None when the catalogue has no rate for it)."""
@@ -210,6 +211,8 @@ def parse(doc: dict, where: str = "brokers.json") -> Catalogue:
         clock = _sourced({**b["server_clock"], "value": 0}, f"{bw}.server_clock") if "server_clock" in b else None
         if clock is not None:
             clock = Sourced(0.0, clock.source, clock.date, note=str(b["server_clock"]["value"]))
+        for e in entries:
+            e.server_clock = clock
         brokers.append(Broker(id=b["id"], name=b["name"], company=tuple(b.get("company", ())),
                               server=tuple(b.get("server", ())), accounts=entries, server_clock=clock))
     return Catalogue(brokers=brokers, date=str(doc.get("date", "")))

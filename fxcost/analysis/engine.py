@@ -186,7 +186,7 @@ def costed_trades(
         from fxcost.analysis import spread_hours
 
         tod = spread_hours.bundled().factors(frame["open_time"], frame["close_time"],
-                                          shape_clock(settings, utc_offset, frame))
+                                          shape_clock(settings, utc_offset, frame, profile))
     frame["spread_tod"] = tod
     spread, source = profile.spread_price(frame)
     table = None
@@ -227,16 +227,20 @@ def costed_trades(
     return codes.as_objects(t, ("category",))
 
 
-def shape_clock(settings: AnalysisSettings, utc_offset: float | str, frame: pd.DataFrame) -> str | float:
+def shape_clock(settings: AnalysisSettings, utc_offset: float | str, frame: pd.DataFrame,
+                profile: SpreadProfile | None = None) -> str | float:
     """The server clock the time-of-day shape reads one account's trade times with (AnalysisSettings.time_of_day_clock;
-    by default the account's UTC offset when set, else a New York close server unless its FX trades open on
-    Sundays, as only a UTC server's do)."""
+    by default the account's UTC offset when set, else the clock its broker publishes (broker catalogue), else a
+    New York close server unless its FX trades open on Sundays, as only a UTC server's do)."""
     from fxcost.analysis import spread_hours
 
     if settings.time_of_day_clock:
         return settings.time_of_day_clock
     if utc_offset:
         return utc_offset
+    published = getattr(getattr(profile, "catalogue_entry", None), "server_clock", None)
+    if published is not None:
+        return published.note
     return "UTC" if spread_hours.sunday_share(frame) > 0.1 else spread_hours.DEFAULT_SERVER_CLOCK
 
 

@@ -134,3 +134,31 @@ def test_an_unreadable_catalogue_says_which_file_and_why(tmp_path):
         broker_catalogue.load(bad)
     with pytest.raises(broker_catalogue.CatalogueError, match="cannot read the broker catalogue"):
         broker_catalogue.load(tmp_path / "missing.json")
+
+
+def test_a_brokers_published_server_clock_reads_its_trade_times():
+    from fxcost.analysis import spread_hours
+
+    # Sunday FX trades would make fxcost read the times as UTC; FTMO publishes a New York close clock (GMT+2/+3).
+    portfolio = _statement(company="FTMO Global Markets Ltd", commission=-5.0)
+    for col in ("open_time", "close_time"):
+        portfolio.accounts[0].trades[col] = datetime(2024, 3, 3, 0, 30)  # Sunday 00:30 server time
+    result = analyse(portfolio, AnalysisSettings(profile=load_profile("auto")))
+    assert result.accounts[0].catalogue == "FTMO Raw"
+    # On the New York close clock 00:30 is the hour after the close; read as UTC it would be 19:30 New York.
+    assert result.trades["spread_tod"].to_numpy() == pytest.approx(spread_hours.bundled().hours[0])
+    unnamed = _statement(commission=-5.0)
+    for col in ("open_time", "close_time"):
+        unnamed.accounts[0].trades[col] = datetime(2024, 3, 3, 0, 30)
+    generic = analyse(unnamed, AnalysisSettings(profile=load_profile("auto")))
+    assert generic.accounts[0].catalogue == ""
+    assert generic.trades["spread_tod"].to_numpy() == pytest.approx(spread_hours.bundled().hours[2])
+
+
+def test_the_generic_raw_profile_is_built_from_published_raw_account_spreads():
+    raw = load_profile("raw")
+    assert raw.spreads["EURGBP"].value == 0.35 and raw.spreads["AUDCAD"].value == 1.0
+    assert raw.spreads["EURUSD"].value == 0.1
+    for root, entry in raw.spreads.items():
+        if root[:3] in ("EUR", "GBP", "USD", "AUD", "NZD", "CHF", "CAD") and entry.unit == "pips":
+            assert "https://" in entry.source or entry.source.startswith("median of"), root
