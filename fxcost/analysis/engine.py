@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import codes, costs, instruments
+from fxcost.analysis import codes, costs, instruments, observed_spreads
 from fxcost.analysis.costs import CommissionSchedule
 from fxcost.analysis.instruments import InstrumentSettings
 from fxcost.analysis.spreads import AutoProfile, SpreadProfile, load_profile
@@ -57,6 +57,13 @@ class AnalysisSettings:
     market_data: list = field(default_factory=list)  # market_data.MarketData
     setups: list[Setup] = field(default_factory=list)  # extra comparisons (profiles x schedules x programs)
     include_swap_in_cost: bool = False
+    # Issue 12: spreads seen in the account's own same-second fills replace the profile's (DOMAIN.md 3.5).
+    observed_spreads: bool = True
+    # Issue 12: profile and catalogue spreads follow the time-of-day shape (spread_hours, DOMAIN.md 3.6).
+    time_of_day: bool = True
+    # The server clock the shape reads trade times with; "": the account's UTC offset when one is set, else
+    # spread_hours.DEFAULT_SERVER_CLOCK (UTC when a tenth of the FX trades open on a Sunday: a UTC server).
+    time_of_day_clock: str = ""
 
     @property
     def main_program(self):
@@ -82,6 +89,10 @@ class AccountAnalysis:
     received_rebate: float = 0.0
     received_rebate_rows: int = 0
     no_spread: dict[str, int] = field(default_factory=dict)  # symbol root -> trades costed with no spread at all
+    # Issue 12: per symbol, the spread used and its evidence (observed_spreads.TABLE_COLUMNS).
+    spreads: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=observed_spreads.TABLE_COLUMNS + observed_spreads.CATALOGUE_COLUMNS))
+    catalogue: str = ""  # the broker catalogue entry the auto profile chose (its reason is profile_reason), else ""
 
     @property
     def account_id(self) -> str:
@@ -123,6 +134,14 @@ class AnalysisResult:
                 out[root] = out.get(root, 0) + n
         return out
 
+    @property
+    def spreads(self) -> pd.DataFrame:
+        """Every account's per-symbol spread table (observed_spreads.TABLE_COLUMNS), one after the other."""
+        frames = [a.spreads for a in self.accounts if len(a.spreads)]
+        if not frames:
+            return pd.DataFrame(columns=observed_spreads.TABLE_COLUMNS + observed_spreads.CATALOGUE_COLUMNS)
+        return pd.concat(frames, ignore_index=True)
+
     def merged_rate(self, analysis: AccountAnalysis) -> float:
         """Merged-currency units per unit of an account's currency: 1 when all accounts share a currency,
         else the USD rate the engine costed that account with (the one rate for every merged figure)."""
@@ -144,12 +163,17 @@ def costed_trades(
     program=None,
     use_program: bool = True,
     tester_points: dict[str, float] | None = None,
+    fills: np.ndarray | None = None,
+    spread_table: list | None = None,
 ) -> pd.DataFrame:
     """One account's trades with every cost column and the rebate of ``program`` (default: the main one).
 
     ``tester_points``: Strategy Tester report path -> the fixed spread in points it was run with (key
     ``"*"``: every other trade); the trades of that file (``source`` column) are costed with it
     (``tester: fixed N points``), not with the profile or market data: a backtest fills at exactly that spread.
+    ``fills``: rows whose same-second fills may be paired (observed_spreads.usable); with it, spreads seen in the
+    trades' own fills replace the profile's (issue 12) and ``spread_table`` (a list) receives the per-symbol table.
+    The ``spread_kind`` column says what each spread is (observed_spreads.KINDS).
     """
     profile = profile or settings.profile
     trades = instruments.apply_aliases(trades, settings.instruments.aliases)
@@ -157,7 +181,17 @@ def costed_trades(
     trades = codes.as_categories(trades)  # the string keys are hashed once here, not in every step
     classes = instruments.classify(trades, settings.instruments)
     frame = trades.assign(**{c: classes[c].array for c in classes.columns})
+    tod = np.ones(len(frame))
+    if settings.time_of_day and len(frame):
+        from fxcost.analysis import spread_hours
+
+        tod = spread_hours.bundled().factors(frame["open_time"], frame["close_time"],
+                                          shape_clock(settings, utc_offset, frame, profile))
+    frame["spread_tod"] = tod
     spread, source = profile.spread_price(frame)
+    table = None
+    if fills is not None and len(trades) and settings.observed_spreads:
+        spread, source, table = observed_spreads.apply(frame, fills, spread, source, tod)
     if settings.market_data and len(trades):
         from fxcost.analysis.measured import measured_spreads
 
@@ -169,6 +203,10 @@ def costed_trades(
         spread, source = _tester_spread(frame, tester_points, spread, source)
     t = costs.decompose(trades, currency, spread, source, instrument_settings=settings.instruments,
                         commission=commission or settings.commission, classes=classes)
+    t["spread_kind"] = _kinds(source)
+    t["spread_tod"] = tod  # applies where spread_kind is profile, catalogue or calibrated
+    if spread_table is not None and table is not None:
+        spread_table.append(_catalogue_columns(_final_kinds(table, frame, source), frame, profile))
     program = settings.main_program if (program is None and use_program) else program
     if program is not None and len(t):
         from fxcost.analysis import rebates
@@ -189,6 +227,65 @@ def costed_trades(
     return codes.as_objects(t, ("category",))
 
 
+def shape_clock(settings: AnalysisSettings, utc_offset: float | str, frame: pd.DataFrame,
+                profile: SpreadProfile | None = None) -> str | float:
+    """The server clock the time-of-day shape reads one account's trade times with (AnalysisSettings.time_of_day_clock;
+    by default the account's UTC offset when set, else the clock its broker publishes (broker catalogue), else a
+    New York close server unless its FX trades open on Sundays, as only a UTC server's do)."""
+    from fxcost.analysis import spread_hours
+
+    if settings.time_of_day_clock:
+        return settings.time_of_day_clock
+    if utc_offset:
+        return utc_offset
+    published = getattr(getattr(profile, "catalogue_entry", None), "server_clock", None)
+    if published is not None:
+        return published.note
+    return "UTC" if spread_hours.sunday_share(frame) > 0.1 else spread_hours.DEFAULT_SERVER_CLOCK
+
+
+def _kinds(source: np.ndarray) -> np.ndarray:
+    """observed_spreads.kind_of per trade, computed once per distinct label."""
+    codes_, labels = pd.factorize(np.asarray(source, dtype=object))
+    return np.array([observed_spreads.kind_of(x) for x in labels] + ["default"], dtype=object)[codes_]
+
+
+def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -> pd.DataFrame:
+    """The per-symbol table with the source the trades ended with (market data or a backtest's fixed spread win
+    over the observed and profile spreads): the most common label per symbol."""
+    label_codes, names = pd.factorize(np.asarray(source, dtype=object))
+    root_codes, roots = codes.factorize(frame["symbol_root"])
+    counts = pd.DataFrame({"root": root_codes, "label": label_codes}).value_counts()  # most common first
+    first = counts.reset_index().drop_duplicates("root")
+    labels = pd.Series(np.asarray(names, dtype=object)[first["label"].to_numpy()],
+                       index=[str(roots[r]) for r in first["root"].to_numpy()])
+    table = table.copy()
+    final = table["symbol"].map(labels).fillna(table["label"])
+    table["label"] = final
+    table["source"] = [observed_spreads.kind_of(x) for x in final]
+    return table
+
+
+def _catalogue_columns(table: pd.DataFrame, frame: pd.DataFrame, profile: SpreadProfile) -> pd.DataFrame:
+    """The table with each symbol's value in the broker catalogue entry the profile was made from (pips) and its
+    citation; NaN and "" where the entry publishes none (or the profile is not a catalogue entry's)."""
+    entry = getattr(profile, "catalogue_entry", None)
+    published = entry.published() if entry is not None else {}
+    first = frame.drop_duplicates("symbol_root").set_index(frame["symbol_root"].astype(str).drop_duplicates())
+    pips, cites = [], []
+    for root in table["symbol"].astype(str):
+        pub = published.get(root)
+        if pub is None or root not in first.index:
+            pips.append(np.nan)
+            cites.append("")
+            continue
+        row = first.loc[root]
+        factor = {"pips": 1.0, "points": float(row["point"]) / float(row["pip"]), "price": 1.0 / float(row["pip"])}
+        pips.append(pub.value * factor.get(pub.unit, 1.0))
+        cites.append(f"{entry.name}: {pub.basis} ({pub.cite()})")
+    return table.assign(catalogue_pips=pips, catalogue_source=cites)
+
+
 def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.ndarray,
                    source: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The spread of trades from Strategy Tester reports: the report's fixed spread x the symbol's point."""
@@ -205,6 +302,11 @@ def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.nda
     labels = np.array([f"tester: fixed {v:g} points" for v in values], dtype=object)[codes_]
     spread = np.where(have, per_file * frame["point"].to_numpy(dtype="float64"), spread)
     return spread, np.where(have, labels, source)
+
+
+def _backtest_sources(portfolio: Portfolio, book: AccountBook) -> set[str]:
+    """Files of ``book`` that are Strategy Tester reports: their simulated fills show no real spread (issue 12)."""
+    return {f.statement.path for f in portfolio.files if f.account_key == book.key and f.statement.is_backtest}
 
 
 def tester_spreads(portfolio: Portfolio, book: AccountBook) -> dict[str, float]:
@@ -236,18 +338,27 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
         offset = settings.utc_offsets.get(book.label, settings.server_utc_offset)
         profile, reason = settings.profile, ""
         if isinstance(profile, AutoProfile):
-            profile, reason = profile.choose(book.trades)
+            profile, reason = profile.choose(book.trades, book.account)
         tester = tester_spreads(portfolio, book)
         points = dict(tester)
         if tester and set(tester) == set(book.files) and len(set(tester.values())) == 1:
             points["*"] = next(iter(tester.values()))  # one backtest: also its rows without a source file
-        t = costed_trades(book.trades, currency, settings, utc_offset=offset, profile=profile, tester_points=points)
+        table: list[pd.DataFrame] = []
+        fills = observed_spreads.usable(book.trades, _backtest_sources(portfolio, book))
+        if book.is_backtest and "source" not in book.trades.columns:
+            fills[:] = False
+        t = costed_trades(book.trades, currency, settings, utc_offset=offset, profile=profile, tester_points=points,
+                          fills=fills, spread_table=table)
         analysis = AccountAnalysis(book=book, currency=currency, trades=t,
                                    leverage=settings.leverage or book.account.leverage,
                                    usd_rate=_usd_rate(t, currency), profile=profile, profile_reason=reason,
                                    tester_spread_points=tester)
         if reason and len(t) and not _uses_profile(t):
             analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
+        if table:
+            analysis.spreads = table[0].assign(account=book.label)
+        entry = getattr(profile, "catalogue_entry", None)
+        analysis.catalogue = entry.name if entry is not None else ""
         analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
         spread_warnings, analysis.no_spread = _spread_warnings(book.label, t, profile)
         loud += spread_warnings

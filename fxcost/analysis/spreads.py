@@ -82,6 +82,7 @@ class SpreadValue:
     unit: str
     source: str = ""
     date: str = ""
+    label: str = ""  # the trades' spread source (default "profile: <profile name>"); catalogue entries name theirs
 
 
 @dataclass
@@ -97,6 +98,7 @@ class SpreadProfile:
     path: str = ""
     account_type: str = ""  # "standard", "raw" or "" (unknown: a what-if keeps the exported commission)
     commission: CommissionSchedule | None = None  # what such an account charges (None: by account_type)
+    catalogue_entry: object | None = None  # broker_catalogue.Entry this profile was made from (issue 12), else None
 
     def account_commission(self) -> CommissionSchedule | None:
         """The commission an account of this profile's type charges (replacing the exported one in a what-if):
@@ -188,7 +190,8 @@ class SpreadProfile:
     def spread_price(self, t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Round-turn spread in price units for each trade, and its source label.
 
-        ``t`` needs symbol_root, category, pip and point (from instruments.classify).
+        ``t`` needs symbol_root, category, pip and point (from instruments.classify); a ``spread_tod`` column (the
+        engine's time-of-day multiplier per trade, issue 12) scales the profile's averages.
         """
         n = len(t)
         # Group on integer codes: a million trades have a handful of (root, category, pip, point).
@@ -210,10 +213,14 @@ class SpreadProfile:
                 label = f"profile: {self.name} ({cat} average)"
             if entry is None:
                 continue
+            label = entry.label or label
             factor = {"pips": pip, "points": point, "price": 1.0}[entry.unit]
             prices[g] = entry.value * factor
             labels[g] = label
-        return prices[group], labels[group]
+        prices = prices[group]
+        if "spread_tod" in t.columns:  # the time-of-day multiplier at the trade's open and close (spread_hours)
+            prices = prices * t["spread_tod"].to_numpy(dtype="float64")
+        return prices, labels[group]
 
 
 #: Start of the source label of a trade the profile gives no spread (costed at 0: see :func:`missing_spread`).
@@ -273,9 +280,19 @@ class AutoProfile(SpreadProfile):
 
     standard: SpreadProfile | None = None
     raw: SpreadProfile | None = None
+    catalogue: bool = True  # issue 12: a statement naming a catalogued broker is costed with its entry
 
-    def choose(self, t: pd.DataFrame) -> tuple[SpreadProfile, str]:
-        """The profile for one account's trades, and why (one sentence for the user)."""
+    def choose(self, t: pd.DataFrame, account=None) -> tuple[SpreadProfile, str]:
+        """The profile for one account's trades, and why (one sentence for the user). With the ``account``
+        (model.Account) whose company or server names a broker of the catalogue (broker_catalogue), that broker's
+        entry for the account type the trades show, its gaps filled by the generic profile of that type."""
+        if account is not None and self.catalogue:
+            from fxcost.analysis import broker_catalogue
+
+            entry, why = broker_catalogue.bundled().pick(account, t)
+            if entry is not None:
+                generic = self.raw if entry.account_type == "raw" else self.standard
+                return catalogue_profile(entry, generic, account.currency), why
         kind, n, charged, raw_suffix = account_type_evidence(t)
         if not n:
             return self.standard, "no trades: Standard"
@@ -310,12 +327,43 @@ class OtherTypeProfile(AutoProfile):
         kind = getattr(actual, "account_type", "") or account_type_evidence(t)[0]
         return self.standard if kind == "raw" else self.raw
 
-    def choose(self, t: pd.DataFrame) -> tuple[SpreadProfile, str]:
+    def choose(self, t: pd.DataFrame, account=None) -> tuple[SpreadProfile, str]:
         profile = self.other_than(None, t)
         return profile, f"the account type the export does not show: {profile.name}"
 
     def as_dict(self) -> dict:
         return {"name": self.name, "other": True}
+
+
+def catalogue_profile(entry, generic: SpreadProfile, currency: str = "") -> SpreadProfile:
+    """A spread profile from a broker catalogue entry (broker_catalogue.Entry): its published spreads (a published
+    minimum raises the generic value to at least it), the generic profile's for the rest, each labelled with where
+    it came from; its commission in the account ``currency`` when the catalogue has one, else the generic type's."""
+    spreads = {}
+    for root, v in generic.spreads.items():
+        spreads[root] = SpreadValue(v.value, v.unit, v.source, v.date,
+                                    f"profile: {generic.name} (not in the catalogue entry {entry.name})")
+    categories = {c: SpreadValue(v.value, v.unit, v.source, v.date, f"profile: {generic.name} ({c} average)")
+                  for c, v in generic.categories.items()}
+    for root, pub in entry.published().items():
+        base = spreads.get(root)
+        value, unit = pub.value, pub.unit if pub.unit in UNITS else "pips"
+        label = f"catalogue: {entry.name} ({pub.basis} {pub.value:g} {unit}; {pub.cite()})"
+        if pub.basis == "minimum":
+            if base is not None and base.unit == unit and base.value > value:
+                value = base.value
+                label = (f"profile: {generic.name}, above {entry.name}'s published minimum of {pub.value:g} {unit} "
+                         f"({pub.cite()})")
+            else:
+                label = f"catalogue: {entry.name} (published minimum {pub.value:g} {unit}; {pub.cite()})"
+        spreads[root] = SpreadValue(value, unit, pub.source, pub.date, label)
+    commission = entry.commission_schedule(currency) if currency else None
+    profile = SpreadProfile(name=f"{entry.name} (broker catalogue)", unit="pips", spreads=spreads,
+                            categories=categories, source=f"broker catalogue; gaps from {generic.name}",
+                            date=generic.date, account_type=entry.account_type,
+                            commission=commission or generic.commission)
+    profile.catalogue_entry = entry
+    return profile
 
 
 def resolve(profile: SpreadProfile, actual: SpreadProfile | None, t: pd.DataFrame) -> SpreadProfile:

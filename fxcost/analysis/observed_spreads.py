@@ -1,0 +1,294 @@
+"""Spreads seen in the trader's own fills (DOMAIN.md 3.5): same-second buy/sell pairs per account and symbol.
+
+A market buy fills at the ask and a market sell at the bid, so a buy and a sell of one symbol executed in
+the same second differ by the spread: two opens give buy price - sell price, two closes sell close - buy
+close. Every buy x sell combination of one (account, symbol, second, end) counts as a pair (at most
+:data:`MAX_SIDE` per side, so a grid of hundreds of orders in one second stays bounded). Pairs with a
+negative spread (sides swapped: a pending order at its level, a quote that moved) are dropped.
+
+Which fills count (issue 12): only statements whose times print seconds (a Strategy Tester report prints
+minutes, and a same-minute pair is noise) and that are not backtests; closes by SL, TP or stop-out (filled at
+a level, not at the market) and close-by pairs (both legs at one price) are left out. The model keeps no
+order type for filled positions, so a position opened by a pending order cannot be told from a market one:
+the median and the consistency rule below absorb those.
+
+The engine uses an observed spread for a symbol when it has at least :data:`MIN_PAIRS` pairs and they are
+consistent (:func:`consistent`); per month where a month alone has that many consistent pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fxcost.analysis.codes import factorize as codes_of
+
+#: Fewest pairs behind an observed spread. With 5 pairs the median survives two outliers (a pending order,
+#: a quote that moved within the second); fewer would let one bad pair pick the spread.
+MIN_PAIRS = 5
+#: Consistency: the interquartile range of the pairs may be at most this multiple of their median ...
+MAX_IQR_RATIO = 1.0
+#: ... or at most this many points (spreads are whole points: 0.4 and 0.6 pips disagree by 100% yet by 2 points).
+MAX_IQR_POINTS = 3.0
+#: Consistency: at most this share of all pairs may be negative (dropped); more means the "pairs" are not
+#: market fills at one quote (e.g. limit orders of a grid filled at their levels).
+MAX_NEGATIVE_SHARE = 0.25
+#: Most buys (and sells) of one second paired with each other.
+MAX_SIDE = 50
+#: Closes filled at a level, not at the market (model close_reason).
+LEVEL_CLOSES = ("sl", "tp", "so")
+#: How the engine labels an observed spread (issue 12); ``{k}`` pairs.
+OBSERVED = "observed: median of {k} same-second pairs"
+#: Label of a profile spread scaled by the account's observed/profile ratio.
+CALIBRATED = "calibrated"
+
+PAIR_COLUMNS = ("account", "symbol_root", "end", "time", "spread")
+
+
+def has_seconds(times: pd.Series) -> bool:
+    """Whether a file's times print seconds: any time with a nonzero second (minute-only times never have)."""
+    ns = np.asarray(pd.to_datetime(times), dtype="datetime64[ns]").view("int64")
+    ns = ns[ns != np.iinfo("int64").min]
+    return bool(len(ns)) and bool(((ns // 1_000_000_000) % 60 != 0).any())
+
+
+def usable(t: pd.DataFrame, excluded_sources=()) -> np.ndarray:
+    """Rows whose fills may be paired: from files with seconds in their times and not in ``excluded_sources``
+    (backtests); a frame without a ``source`` column is one file."""
+    n = len(t)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    if "source" not in t.columns:
+        return np.full(n, has_seconds(pd.concat([t["open_time"], t["close_time"]])))
+    src = t["source"].astype(str).to_numpy(dtype=object)
+    codes, files = pd.factorize(src)
+    ok = np.zeros(len(files) + 1, dtype=bool)
+    excluded = {str(x) for x in excluded_sources}
+    for i, f in enumerate(files):
+        rows = codes == i
+        ok[i] = f not in excluded and has_seconds(pd.concat([t.loc[rows, "open_time"], t.loc[rows, "close_time"]]))
+    return ok[codes]
+
+
+def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Every same-second buy/sell pair of ``t`` (rows ``rows``): account, symbol_root, end ("open"/"close"),
+    time (the second), spread (price units; negatives kept, :func:`summarise` drops them)."""
+    rows = np.ones(len(t), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+    side = t["side"].to_numpy(dtype=object)  # "buy" | "sell" (model.TRADE_COLUMNS)
+    buy, sell = side == "buy", side == "sell"
+    acct_codes, accounts = codes_of(t["account"]) if "account" in t.columns else (np.zeros(len(t), int), [""])
+    root_codes, roots = codes_of(t["symbol_root"])
+    frames = []
+    for end in ("open", "close"):
+        keep = rows & (buy | sell)
+        if end == "close":
+            if "close_by" in t.columns:
+                keep &= ~t["close_by"].to_numpy(dtype=bool)
+            if "close_reason" in t.columns:
+                reason_codes, reasons = codes_of(t["close_reason"])
+                level = np.array([str(x).lower() in LEVEL_CLOSES for x in reasons] + [False])
+                keep &= ~level[reason_codes]
+        ns = np.asarray(pd.to_datetime(t[f"{end}_time"]), dtype="datetime64[ns]").view("int64")
+        price = t[f"{end}_price"].to_numpy(dtype="float64")
+        keep &= (ns != np.iinfo("int64").min) & np.isfinite(price) & (root_codes >= 0)
+        # One integer per (account, symbol, second); only seconds with both a buy and a sell are paired, so a
+        # million trades without hedges cost two sorts, not a merge.
+        key = ((ns // 1_000_000_000) * (len(roots) + 1) + root_codes + 1) * (len(accounts) + 1) + acct_codes + 1
+        both = _with_both_sides(np.flatnonzero(keep), key, buy)
+        if not len(both):
+            continue
+        d = pd.DataFrame({"key": key[both], "buy": buy[both], "price": price[both], "acct": acct_codes[both],
+                          "root": root_codes[both], "second": ns[both] // 1_000_000_000})
+        d = d[d.groupby(["key", "buy"], sort=False).cumcount() < MAX_SIDE]
+        m = d[d["buy"]].merge(d[~d["buy"]][["key", "price"]], on="key", suffixes=("_b", "_s"))  # per second: all
+        spread = m["price_b"] - m["price_s"] if end == "open" else m["price_s"] - m["price_b"]
+        frames.append(pd.DataFrame({
+            "account": np.asarray(accounts, dtype=object)[m["acct"].to_numpy()].astype(str),
+            "symbol_root": np.asarray(roots, dtype=object)[m["root"].to_numpy()].astype(str), "end": end,
+            "time": pd.to_datetime(m["second"].to_numpy() * 1_000_000_000), "spread": spread.to_numpy(dtype="float64")}))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "time" else
+                                          "float64" if c == "spread" else object) for c in PAIR_COLUMNS})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _with_both_sides(rows: np.ndarray, key: np.ndarray, buy: np.ndarray) -> np.ndarray:
+    """The ``rows`` whose key (account, symbol, second) also holds a row of the other side: one integer sort."""
+    order = rows[np.argsort(key[rows], kind="stable")]
+    ks = key[order]
+    new_group = np.r_[True, ks[1:] != ks[:-1]] if len(ks) else np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(new_group)
+    if not len(starts):
+        return order
+    b = buy[order].astype(np.int8)
+    has_buy = np.maximum.reduceat(b, starts)
+    has_sell = np.maximum.reduceat(1 - b, starts)
+    group = np.cumsum(new_group) - 1
+    return np.sort(order[(has_buy & has_sell)[group].astype(bool)])
+
+
+@dataclass
+class Observation:
+    """The pairs of one account and symbol (or one month of them), in price units."""
+
+    pairs: int  # pairs with a spread >= 0
+    negative: int  # pairs dropped as swapped
+    median: float
+    q1: float
+    q3: float
+    open_pairs: int
+    close_pairs: int
+
+    @property
+    def iqr(self) -> float:
+        return self.q3 - self.q1
+
+    def consistent(self, point: float) -> bool:
+        """Enough pairs, few swapped, and a tight middle half (see the module constants)."""
+        total = self.pairs + self.negative
+        return (self.pairs >= MIN_PAIRS and total > 0 and self.negative / total <= MAX_NEGATIVE_SHARE
+                and self.iqr <= max(MAX_IQR_RATIO * self.median, MAX_IQR_POINTS * point) + 1e-12)
+
+    def why_not(self, point: float) -> str:
+        """Why these pairs are not used ("" when they are)."""
+        total = self.pairs + self.negative
+        if self.pairs < MIN_PAIRS:
+            return f"only {self.pairs} pair(s), fewer than {MIN_PAIRS}"
+        if total and self.negative / total > MAX_NEGATIVE_SHARE:
+            return f"{self.negative} of {total} pairs have the sides swapped (negative spread)"
+        if not self.consistent(point):
+            return "the pairs disagree (interquartile range wider than the median)"
+        return ""
+
+
+def _observe(spread: np.ndarray, ends: np.ndarray) -> Observation:
+    good = spread >= -1e-12
+    s = np.maximum(spread[good], 0.0)
+    if not len(s):
+        return Observation(0, int((~good).sum()), np.nan, np.nan, np.nan, 0, 0)
+    q1, med, q3 = np.percentile(s, [25, 50, 75])
+    return Observation(int(len(s)), int((~good).sum()), float(med), float(q1), float(q3),
+                       int((ends[good] == "open").sum()), int((ends[good] == "close").sum()))
+
+
+def summarise(pairs: pd.DataFrame) -> dict[tuple[str, str], tuple[Observation, dict[str, Observation]]]:
+    """Per (account, symbol root): the observation over all pairs, and per month ("YYYY-MM")."""
+    out = {}
+    if not len(pairs):
+        return out
+    months = np.asarray(pairs["time"], dtype="datetime64[M]").astype(str).astype(object)
+    for (account, root), g in pairs.groupby(["account", "symbol_root"], sort=True):
+        spread, ends = g["spread"].to_numpy(dtype="float64"), g["end"].to_numpy(dtype=object)
+        m = months[g.index.to_numpy()]
+        per_month = {str(k): _observe(spread[m == k], ends[m == k]) for k in pd.unique(m)}
+        out[(str(account), str(root))] = (_observe(spread, ends), per_month)
+    return out
+
+
+#: Categories that calibrate each other when one has no observed symbol of its own (FX markups move together;
+#: a metal, an index or a coin is only calibrated from its own category).
+_FX = ("fx_major", "fx_minor", "fx_exotic")
+
+TABLE_COLUMNS = ("account", "symbol", "category", "spread_pips", "source", "label", "trades", "pairs", "negative",
+                 "median_pips", "q1_pips", "q3_pips", "iqr_pips", "profile_pips", "ratio", "note")
+#: Columns the engine adds to the table: the broker catalogue entry's own value for the symbol and its citation.
+CATALOGUE_COLUMNS = ("catalogue_pips", "catalogue_source")
+
+
+def _calibratable(label: str) -> bool:
+    """A profile or catalogue spread (not a default of 0, not already measured): what calibration may scale."""
+    return label.startswith("profile:") or label.startswith("catalogue:")
+
+
+def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np.ndarray,
+          shape: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """The profile spreads of one account's trades (``spread``, ``source``; price units) replaced by observed ones
+    where its own fills show them, and the rest calibrated; with the per-symbol table behind it.
+
+    ``frame``: the classified trades (symbol_root, category, pip, point, open_time); ``fills``: rows whose fills may
+    be paired (:func:`usable`); ``shape``: the time-of-day factor already in the profile spreads (1 when none): an
+    observed spread carries its own time and takes none, a calibrated one keeps it.
+    Returns new spread and source arrays and a frame of :data:`TABLE_COLUMNS` (one row per symbol root).
+    """
+    n = len(frame)
+    spread = np.asarray(spread, dtype="float64").copy()
+    source = np.asarray(source, dtype=object).copy()
+    shape = np.ones(n) if shape is None else np.asarray(shape, dtype="float64")
+    if not n:
+        return spread, source, pd.DataFrame(columns=TABLE_COLUMNS)
+    base = np.where(shape > 0, spread / np.where(shape > 0, shape, 1.0), spread)  # the profile value, no shape
+    root_codes, roots = pd.factorize(frame["symbol_root"].astype(str).to_numpy(dtype=object))
+    summary = summarise(same_second_pairs(frame, fills))
+    account = str(frame["account"].iloc[0]) if "account" in frame.columns else ""
+    distinct, inverse = np.unique(np.asarray(pd.to_datetime(frame["open_time"]), dtype="datetime64[M]"),
+                                  return_inverse=True)
+    months = distinct.astype(str).astype(object)[inverse]
+    pip = frame["pip"].to_numpy(dtype="float64")
+    point = frame["point"].to_numpy(dtype="float64")
+    cats = frame["category"].astype(str).to_numpy(dtype=object)
+    rows = []
+    ratios: dict[str, list[float]] = {}
+    observed_roots: dict[str, list[str]] = {}
+    for i, root in enumerate(roots):
+        mask = root_codes == i
+        first = int(np.flatnonzero(mask)[0])
+        profile_price = float(np.median(base[mask]))
+        profile_label = str(source[first])
+        obs = summary.get((account, str(root)))
+        row = {"account": account, "symbol": root, "category": cats[first], "trades": int(mask.sum()),
+               "spread_pips": profile_price / pip[first],
+               "pairs": 0, "negative": 0, "median_pips": np.nan, "q1_pips": np.nan, "q3_pips": np.nan,
+               "iqr_pips": np.nan, "profile_pips": profile_price / pip[first] if _calibratable(profile_label) else np.nan,
+               "ratio": np.nan, "note": "no same-second pairs", "label": profile_label}
+        if obs is not None:
+            total, per_month = obs
+            row.update(pairs=total.pairs, negative=total.negative, median_pips=total.median / pip[first],
+                       q1_pips=total.q1 / pip[first], q3_pips=total.q3 / pip[first], iqr_pips=total.iqr / pip[first],
+                       note=total.why_not(point[first]))
+            if total.consistent(point[first]):
+                label = OBSERVED.format(k=total.pairs)
+                spread[mask], source[mask] = total.median, label
+                row.update(label=label, spread_pips=total.median / pip[first])
+                for month, m_obs in per_month.items():  # a month with enough pairs of its own uses them
+                    if len(per_month) > 1 and m_obs.consistent(point[first]):
+                        sel = mask & (months == month)
+                        spread[sel] = m_obs.median
+                        source[sel] = f"{OBSERVED.format(k=m_obs.pairs)} in {month}"
+                if _calibratable(profile_label) and profile_price > 0:
+                    row["ratio"] = total.median / profile_price
+                    ratios.setdefault(cats[first], []).append(row["ratio"])
+                    observed_roots.setdefault(cats[first], []).append(root)
+        rows.append(row)
+    for row in rows:
+        if not _calibratable(row["label"]):
+            continue
+        cat = row["category"]
+        pool = [cat] if cat in ratios else [c for c in _FX if c in ratios] if cat in _FX else []
+        if not pool:
+            continue
+        values = [r for c in pool for r in ratios[c]]
+        names = [s for c in pool for s in observed_roots[c]]
+        ratio = float(np.median(values))
+        mask = roots[root_codes] == row["symbol"]
+        spread[mask] = spread[mask] * ratio
+        label = (f"{CALIBRATED}: {row['label']} x {ratio:.2f} (observed/profile over {', '.join(names)})")
+        source[mask] = label
+        row.update(ratio=ratio, label=label, spread_pips=row["spread_pips"] * ratio)
+    table = pd.DataFrame(rows, columns=[c for c in TABLE_COLUMNS if c != "source"])
+    table.insert(4, "source", [kind_of(x) for x in table["label"]])
+    return spread, source, table[list(TABLE_COLUMNS)]
+
+
+#: The kinds of spread source (the first word of a ``spread_source`` label).
+KINDS = ("observed", "calibrated", "catalogue", "profile", "measured", "tester", "default")
+
+
+def kind_of(label: str) -> str:
+    """The kind of a ``spread_source`` label: observed, calibrated, catalogue, profile, measured, tester or default."""
+    text = str(label)
+    for kind in KINDS:
+        if text.startswith(kind):
+            return kind
+    return "profile"
