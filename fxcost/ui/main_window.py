@@ -687,9 +687,9 @@ class MainWindow(QMainWindow):
         write_workbook = _writer("excel")
         if write_workbook is None or self.views is None or self._worker is not None:
             return False
-        result = self.views.result
+        result, summary = self.views.result, self.views.summary  # the figures the views show (issue 10)
         self._start(Worker(lambda progress, is_cancelled: write_workbook(result, path, progress=progress,
-                                                                         is_cancelled=is_cancelled)),
+                                                                         is_cancelled=is_cancelled, summary=summary)),
                     "export", f"Writing {os.path.basename(path)}…")
         return True
 
@@ -708,8 +708,8 @@ class MainWindow(QMainWindow):
         write_trades_csv = _writer("csv")
         if write_trades_csv is None or self.views is None or self._worker is not None:
             return False
-        result = self.views.result
-        self._start(Worker(lambda progress, is_cancelled: write_trades_csv(result, path)), "export",
+        result, summary = self.views.result, self.views.summary
+        self._start(Worker(lambda progress, is_cancelled: write_trades_csv(result, path, summary=summary)), "export",
                     f"Writing {os.path.basename(path)}…")
         return True
 
