@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTabWidget,
@@ -25,7 +24,8 @@ from PySide6.QtWidgets import (
 from fxcost import __version__, userdata
 from fxcost.errors import FxCostError, ImportCancelled
 from fxcost.portfolio import Portfolio
-from fxcost.ui import viewdata
+from fxcost.session import Session
+from fxcost.ui import dialogs, viewdata
 from fxcost.ui.charts import ChartsView
 from fxcost.ui.compare_view import CompareView
 from fxcost.ui.ib_view import IBView
@@ -38,23 +38,21 @@ from fxcost.ui.workers import Worker
 
 log = logging.getLogger(__name__)
 
+SESSION_FILTER = "fxcost session (*.json);;All files (*)"
 FILE_FILTER = "Trade history (*.htm *.html *.xlsx *.csv *.txt);;All files (*)"
 TABS = (("import", "Import"), ("overview", "Overview"), ("trades", "Trades"), ("charts", "Charts"),
         ("compare", "Compare"), ("ib", "IB"))
 
 
-def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None, csv_mapping=None, currency=None,
-             date_order=None):
-    """Worker body of Open: import + analyse (fxcost.pipeline.run), then every view's data.
+def open_job(session, catalog, cache, progress, is_cancelled, publish=None):
+    """Worker body of Open: the session's import + analysis (Session.run, i.e. fxcost.pipeline.run, as
+    ``report`` runs it), then every view's data and the summary (viewdata.prepare).
 
     ``publish`` gets the Overview's and the Trades table's data first (viewdata.prepare).
     """
-    from fxcost.pipeline import run
-
-    settings = build_settings(state, catalog, cache)
-    result = run(files, settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled,
-                 csv_mapping=csv_mapping, currency=currency, csv_date_order=date_order)
-    return viewdata.prepare(result, ib_program=catalog.programs.get(state.ib_program),
+    settings = session.settings(catalog, cache)
+    result = session.run(settings=settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled)
+    return viewdata.prepare(result, ib_program=session.ib_program(catalog),
                             progress=lambda f, m: progress(0.8 + f * 0.2, m), is_cancelled=is_cancelled,
                             publish=publish)
 
@@ -197,6 +195,11 @@ class MainWindow(QMainWindow):
                                               "Write every costed trade as CSV")
         self.export_png_action = self._action("Save chart as &PNG…", self.export_png, QKeySequence("Ctrl+Shift+P"),
                                               "Save the chart in view as a PNG image")
+        self.open_session_action = self._action("Open a sess&ion…", self.choose_session, None,
+                                                "Open a saved session: its files, per-file choices and every setting")
+        self.save_session_action = self._action("Sa&ve the session…", self.save_session, None,
+                                                "Save the files, per-file choices and every setting as a small JSON "
+                                                "file (python main.py report --session FILE runs the same analysis)")
         self.quit_action = self._action("&Quit", self.close, std.Quit)
         self.find_action = self._action("&Find trades", self.find, std.Find, "Search the trades table")
         self.about_action = self._action("&About fxcost", self.show_about)
@@ -205,6 +208,9 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.setObjectName("recent-menu")
         file_menu.addAction(self.sample_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_session_action)
+        file_menu.addAction(self.save_session_action)
         file_menu.addSeparator()
         for a in (self.export_excel_action, self.export_csv_action, self.export_png_action):
             file_menu.addAction(a)
@@ -354,19 +360,72 @@ class MainWindow(QMainWindow):
         ``csv_mapping`` (canonical column -> header) is for CSV files whose columns fxcost cannot name itself.
         """
         files = [str(f) for f in files]
-        currency = _remembered(files, self.settings.csv_currencies())
-        date_order = _remembered(files, self.settings.csv_date_orders())
         if self._worker is not None:
             if self._worker_kind != "analyse":
                 return  # one Open at a time; the toolbar button is disabled meanwhile
             self._worker.cancel()  # a re-analysis is superseded by the new Open
-        state, catalog, cache = self.setup.state(), self.setup.catalog, self._market_cache
+        session = self._session_for(files, csv_mapping)
+        catalog, cache = self.setup.catalog, self._market_cache
         self._open_paths = files
         self._open_mapping = csv_mapping
-        self._start(Worker(lambda progress, is_cancelled, publish: open_job(files, state, catalog, cache, progress,
-                                                                            is_cancelled, publish, csv_mapping,
-                                                                            currency, date_order),
+        self._start(Worker(lambda progress, is_cancelled, publish: open_job(session, catalog, cache, progress,
+                                                                            is_cancelled, publish),
                            publishes=True), "open", "Importing…")
+
+    def _session_for(self, files: list[str], csv_mapping: dict[str, str] | None) -> Session:
+        """The Session of ``files`` with the setup panel's choices and the per-file choices remembered."""
+        return Session(files=list(files), setup=self.setup.state(),
+                       currency=_remembered(files, self.settings.csv_currencies()),
+                       date_order=_remembered(files, self.settings.csv_date_orders()),
+                       csv_mapping=dict(csv_mapping or {}))
+
+    def session(self) -> Session:
+        """The session on screen: the files of the last Open, their choices and the setup as it stands."""
+        return self._session_for(self._open_paths, self._open_mapping)
+
+    def open_session(self, session: Session) -> None:
+        """Take a session's setup and per-file choices, then open its files (as ``--session`` does)."""
+        for name, store in (("currency", self.settings.set_csv_currency), ("date_order", self.settings.set_csv_date_order)):
+            chosen = session.for_files(getattr(session, name))
+            for path, value in (chosen or {}).items():
+                store(os.path.abspath(path), value)
+        catalog = self.setup.catalog
+        state = session.setup
+        for key in (state.main_program, *state.compare_programs, state.ib_program):
+            if key and key not in catalog.programs:
+                try:  # a program the session names by its file (made on another machine, or by report)
+                    catalog.program_key(key)
+                except FxCostError as exc:
+                    self._report_problems([str(exc)])
+        self.setup.set_state(state)
+        self._recompute_timer.stop()  # the Open below analyses under this setup
+        if session.files:
+            self.open_files(session.files, session.csv_mapping or None)
+
+    def choose_session(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a session", self.settings.last_dir(), SESSION_FILTER)
+        if path:
+            try:
+                session = Session.load(path)
+            except FxCostError as exc:
+                dialogs.notify(self, "fxcost", str(exc))
+                return
+            self.open_session(session)
+
+    def save_session(self) -> None:
+        path = self._save_name("Save the session", f"{self._report_stem()}-session.json", SESSION_FILTER)
+        if path:
+            self.save_session_to(path)
+
+    def save_session_to(self, path: str) -> bool:
+        """Write the session on screen (files, per-file choices, every setting) as JSON."""
+        try:
+            self.session().save(path)
+        except FxCostError as exc:
+            dialogs.notify(self, "fxcost", str(exc))
+            return False
+        self.status_label.setText(f"Saved {path}")
+        return True
 
     def _setup_changed(self) -> None:
         self.settings.set_analysis(self.setup.state().as_dict())
@@ -482,16 +541,14 @@ class MainWindow(QMainWindow):
                 self._pending_analysis = False
                 files = list(self._open_paths)
                 QTimer.singleShot(0, self, lambda: self.open_files(files))
-            QMessageBox.warning(self, "fxcost: market data not used",
+            dialogs.notify(self, "fxcost: market data not used",
                                 f"{exc}\n\nThe file was removed from the setup; export bars or ticks again and add "
                                 "them with “Add bars/ticks…”.")
         elif isinstance(exc, FxCostError):
-            QMessageBox.warning(self, "fxcost", str(exc))
+            dialogs.notify(self, "fxcost", str(exc))
         else:
-            from fxcost.ui.application import show_crash
-
             self.status_label.setText("An unexpected error stopped the work; see the log.")
-            show_crash(exc, self.log_path)
+            dialogs.show_crash(exc, self.log_path)
         if self._worker_kind == "export":
             self._export_result = ""
 
@@ -525,13 +582,13 @@ class MainWindow(QMainWindow):
                 return  # opening again with the user's column mapping
             if portfolio.failures and not portfolio.files:
                 self.status_label.setText("Nothing imported.")
-                QMessageBox.warning(self, "fxcost: nothing imported",
+                dialogs.notify(self, "fxcost: nothing imported",
                                     "\n\n".join(f"{os.path.basename(p)}: {m}" for p, m in portfolio.failures)
                                     + "\n\nExport the account history from MetaTrader (Account History ▸ Save as "
                                       "Report / Detailed Report) and open that file.")
                 return
             if portfolio.failures:
-                QMessageBox.warning(self, "fxcost: some files not imported",
+                dialogs.notify(self, "fxcost: some files not imported",
                                     "\n\n".join(f"{os.path.basename(p)}: {m}" for p, m in portfolio.failures))
         self.set_views(views)
         log.info("%s: %d trades shown %.2f s after the start", self._worker_kind, len(views.result.trades),
@@ -653,7 +710,7 @@ class MainWindow(QMainWindow):
             self.first_views_shown.emit()
 
     def _report_problems(self, problems: list) -> None:
-        QMessageBox.warning(self, "fxcost: damaged files set aside",
+        dialogs.notify(self, "fxcost: damaged files set aside",
                             "These files in your programs/profiles folder could not be read and were renamed, so "
                             "nothing was overwritten:\n\n" + "\n".join(problems)
                             + "\n\nRepair them in a text editor and import them again.")
@@ -675,7 +732,7 @@ class MainWindow(QMainWindow):
         if self.views is None:
             return
         if _writer("excel") is None:
-            QMessageBox.warning(self, "fxcost", "The Excel report is not available in this version of fxcost. "
+            dialogs.notify(self, "fxcost", "The Excel report is not available in this version of fxcost. "
                                 "Export the trades as CSV instead.")
             return
         path = self._save_name("Export the Excel report", f"{self._report_stem()}.xlsx", "Excel workbook (*.xlsx)")
@@ -697,7 +754,7 @@ class MainWindow(QMainWindow):
         if self.views is None:
             return
         if _writer("csv") is None:
-            QMessageBox.warning(self, "fxcost", "CSV export is not available in this version of fxcost.")
+            dialogs.notify(self, "fxcost", "CSV export is not available in this version of fxcost.")
             return
         path = self._save_name("Export the trades as CSV", f"{self._report_stem()}-trades.csv", "CSV (*.csv)")
         if path:
@@ -730,7 +787,7 @@ class MainWindow(QMainWindow):
     def save_chart_png(self, path: str) -> bool:
         """Save the chart in view as a PNG image; shows what to do when it cannot be written."""
         if not self.current_chart().grab().save(path, "PNG"):
-            QMessageBox.warning(self, "fxcost", f"Could not write {path}. Choose a folder you can write to.")
+            dialogs.notify(self, "fxcost", f"Could not write {path}. Choose a folder you can write to.")
             return False
         self.status_label.setText(f"Saved {path}")
         return True

@@ -49,6 +49,7 @@ from fxcost.session import (  # noqa: F401  (the session's setup, public here as
     compared_profiles,
     item_key,
 )
+from fxcost.ui import dialogs
 
 JSON_FILTER = "JSON (*.json);;All files (*)"
 MARKET_FILTER = "Bars or ticks (*.csv *.txt *.tsv);;All files (*)"
@@ -346,7 +347,7 @@ class SetupPanel(QScrollArea):
     # --- helpers for the dialogs ---------------------------------------------------------------------------
 
     def _ask_error(self, message: str) -> None:
-        QMessageBox.warning(self, "fxcost", message)
+        dialogs.notify(self, "fxcost", message)
 
     def _replace_key(self, old: str, new: str) -> None:
         s = self._state

@@ -323,3 +323,74 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     views.warnings = list(summary.warnings)
     step(1.0, "Done")
     return views
+
+
+def _bar_records(bars: Bars | None, key: str, fields: dict[str, tuple[str, float]]) -> list[dict]:
+    """A bar chart's groups as records keyed like the JSON's ``by_<key>`` lists: ``fields`` maps a JSON name to
+    (series name, the factor the chart drew it with)."""
+    if bars is None:
+        return []
+    series = {**bars.series, **({bars.line[0]: bars.line[1]} if bars.line is not None else {})}
+    return [{key: label, **{name: _plain(series[s][i] / factor) for name, (s, factor) in fields.items()}}
+            for i, label in enumerate(bars.labels)]
+
+
+def _plain(value) -> float | None:
+    f = float(value)
+    return f + 0.0 if np.isfinite(f) else None
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict]:
+    from fxcost.summary.document import _frame_records
+
+    return _frame_records(frame)
+
+
+#: The Overview's cards, as the JSON keys them: (block, key) of each flat figure.
+FIGURE_KEYS = {
+    "shift_pips": ("breakeven", "shift_pips"), "win_rate_before": ("breakeven", "win_rate_before"),
+    "win_rate_after": ("breakeven", "win_rate_after"), "actual_win_rate": ("breakeven", "actual_win_rate"),
+    "cost_pct_of_gross_profit": ("breakeven.equity_effect", "cost_pct_of_gross_profit"),
+    "rebate_pct_of_costs": ("breakeven.equity_effect", "rebate_pct_of_costs"),
+    "max_drawdown_without": ("breakeven.equity_effect", "max_drawdown_without"),
+    "max_drawdown_with": ("breakeven.equity_effect", "max_drawdown_with"),
+}
+
+
+def views_json(views: Views) -> dict:
+    """Every figure the views display, keyed the way the JSON report keys them (issue 10: ``--smoke-test DIR``
+    writes it as DIR/views.json): the same key names and nesting, lists keyed by symbol, account or month.
+
+    Read from the bundle the views are given (not from the summary's document), so a view that computed a
+    figure of its own would show here as a difference from ``report --json``.
+    """
+    f = views.figures
+    key = views.summary.key if views.summary is not None else None
+    costs = dict(key.costs) if key is not None else {}
+    doc: dict = {"currency": f.get("currency"), "counts": {"closed_trades": int(len(views.result.trades))},
+                 "costs": {k: f.get(k) for k in costs}, "breakeven": {"equity_effect": {}}}
+    for name, (block, field_) in FIGURE_KEYS.items():
+        target = doc["breakeven"] if block == "breakeven" else doc["breakeven"]["equity_effect"]
+        target[field_] = _plain(f[name]) if f.get(name) is not None else None
+    doc["rebate"] = {"program": f.get("program"), "payout_matches": _records(views.payout_matches)}
+    doc["assumptions"] = {"spread_profile": f.get("profile"), "program": f.get("program")}
+    doc["whatif"] = [o.as_json() for o in views.compare]
+    doc["sweeps"] = {"extra_spread_pips": _records(views.spread_sweep), "rebate_rate": _records(views.rebate_sweep)}
+    cost_fields = {"spread_cost": ("Spread (est.)", 1.0), "rebate": ("Rebate (given back)", -1.0),
+                   "net_transaction_cost": ("Net cost", 1.0)}
+    doc["by_symbol"] = _bar_records(views.by_symbol, "symbol", cost_fields)
+    doc["by_month"] = [r for r in _bar_records(views.by_month, "month", cost_fields)]
+    doc["breakeven"]["by_symbol"] = [
+        {**a, **b} for a, b in zip(
+            _bar_records(views.breakeven_pips, "symbol", {"cost_pips_per_lot_before": ("Cost pips before rebate", 1.0),
+                                                         "cost_pips_per_lot_after": ("Cost pips after rebate", 1.0)}),
+            _bar_records(views.breakeven_winrate, "symbol",
+                         {"win_rate_before": ("Break-even win rate before rebate", 100.0),
+                          "win_rate_after": ("Break-even win rate after rebate", 100.0),
+                          "actual_win_rate": ("Actual win rate", 100.0)}))]
+    if views.accounts is not None:
+        doc["by_account"] = _records(views.accounts)
+    if views.ib is not None and views.summary is not None and views.summary.ib is not None and views.summary.ib.is_ib:
+        doc["ib"] = {"program": views.ib_program, **{k: _records(v) for k, v in views.ib.items()}}
+    doc["warnings"] = list(views.warnings)
+    return doc

@@ -148,6 +148,6 @@ def test_trade_cents_add_up_to_each_accounts_rebate(two_clients):
     result = run(two_clients, settings("ib-tiered"))
     summary = build(result)
     t = result.trades
-    for account, rows in t.groupby("account").groups.items():
+    for rows in t.groupby("account").groups.values():
         cents = summary.rebate_cents[t.index.get_indexer(rows)]
         assert round(cents.sum(), 2) == rebates.round_cents(t.loc[rows, "rebate"].sum())

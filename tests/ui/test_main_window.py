@@ -274,11 +274,10 @@ def test_charts_follow_a_dark_palette(qtbot, loaded):
 
 
 def test_an_unexpected_error_goes_to_the_crash_route(qtbot, loaded, monkeypatch):
-    import fxcost.ui.application as application
-    from fxcost.ui import main_window
+    from fxcost.ui import dialogs, main_window
 
     crashes = []
-    monkeypatch.setattr(application, "show_crash", lambda exc, log_path: crashes.append(exc))
+    monkeypatch.setattr(dialogs, "show_crash", lambda exc, log_path: crashes.append(exc))
 
     def broken(*a, **k):
         raise RuntimeError("engine bug")
