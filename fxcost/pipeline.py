@@ -52,7 +52,7 @@ def import_files(
                                                        csv_date_order=_for_path(csv_date_order, path))))
         except ImportFailed as exc:
             log.warning("import failed: %s", exc)
-            failures.append((path, exc.message))
+            failures.append((path, Failure(exc)))
     if is_cancelled and is_cancelled():
         raise ImportCancelled("Import cancelled.")
     if progress:
@@ -65,6 +65,21 @@ def import_files(
     if progress:
         progress(1.0, "Done")
     return portfolio
+
+
+class Failure(str):
+    """A file's import failure in ``Portfolio.failures``: its message (a str, as before), with the typed
+    error kept as ``error`` (e.g. errors.CsvColumnsUnknown), so a caller decides by type, not by the text."""
+
+    error: ImportFailed
+
+    def __new__(cls, error: ImportFailed) -> Failure:
+        text = super().__new__(cls, error.message)
+        text.error = error
+        return text
+
+    def __reduce__(self):
+        return Failure, (self.error,)
 
 
 def distinct_accounts(portfolio: Portfolio) -> None:

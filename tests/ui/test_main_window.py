@@ -423,13 +423,13 @@ def test_csv_without_a_currency_offers_a_link_that_sets_it_and_remembers_it(qtbo
     window = make_window()
     with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
         window.open_files([str(path)])
-    qtbot.waitUntil(lambda: window._worker is None, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
     assert asked == []  # nothing modal while importing
     assert "account currency unknown" in window.status_label.text()
     assert "Set the account currency" in window.summary.toPlainText()
     with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
         window.summary.anchorClicked.emit(QUrl(CURRENCY_LINK + quote(str(path))))
-    qtbot.waitUntil(lambda: window._worker is None, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
     assert asked == ["USD"] and window.views.result.accounts[0].currency == "EUR"
     assert not any("does not say the account's currency" in w for w in window.views.warnings)
     assert "Set the account currency" not in window.summary.toPlainText()
