@@ -46,10 +46,12 @@ class KeyFigures:
     profile: str = ""
     rebate_received: float = 0.0
     rebate_received_rows: int = 0
+    breakeven: Mapping[str, Any] = field(default_factory=dict)  # breakeven.summary, whole (the JSON's block)
+    equity_effect: Mapping[str, Any] = field(default_factory=dict)  # breakeven.equity_effect, whole
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as one flat mapping (the Overview reads them by name)."""
-        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "costs"}
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("costs", "breakeven", "equity_effect")}
         return {**out, **self.costs}
 
 
@@ -106,7 +108,7 @@ def key_figures(result: AnalysisResult) -> KeyFigures:
         cost_pct_of_gross_profit=effect.get("cost_pct_of_gross_profit"),
         rebate_pct_of_costs=effect.get("rebate_pct_of_costs"),
         max_drawdown_without=effect.get("max_drawdown_without"), max_drawdown_with=effect.get("max_drawdown_with"),
-        **common)
+        breakeven=MappingProxyType(dict(be)), equity_effect=MappingProxyType(dict(effect)), **common)
 
 
 def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
@@ -152,6 +154,22 @@ def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
     return IbSummary(program=program.name, note=note, tables=MappingProxyType(tables), is_ib=is_ib), note
 
 
+#: Text columns the summary's tables group or count by: hashed once into sorted categoricals (:func:`_keyed`).
+KEYED = ("account", "symbol_root", "category", "side", "spread_source", "m_source", "commission_source",
+         "excluded_reason")
+
+
+def _keyed(t: pd.DataFrame) -> pd.DataFrame:
+    """A shallow copy of ``t`` whose :data:`KEYED` columns are categoricals with sorted categories, so every
+    grouping reads codes instead of hashing the strings again (and groups keep the alphabetical order)."""
+    out = t.copy(deep=False)
+    for col in KEYED:
+        if col in out.columns and not isinstance(out[col].dtype, pd.CategoricalDtype):
+            codes, uniques = pd.factorize(out[col].to_numpy(dtype=object), sort=True)
+            out[col] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+    return out
+
+
 def _trade_cents(t: pd.DataFrame, column: str) -> np.ndarray:
     if not len(t) or column not in t.columns:
         return np.zeros(len(t))
@@ -193,7 +211,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     at(0.7, "Summary")
     doc = document.summary(result.portfolio)
     if len(t):
-        doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json))
+        doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
+                                             keyed=_keyed(t)))
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")

@@ -367,19 +367,23 @@ def _ib(result) -> dict | None:
 _COMPUTE = object()
 
 
-def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_COMPUTE) -> dict:
+def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_COMPUTE, key=None,
+                     keyed: pd.DataFrame | None = None) -> dict:
     """The engine's blocks of the JSON: costs, breakeven, rebate, whatif, sweeps, projection, exposure, ib, by_*.
 
-    ``scenarios`` (whatif.scenarios), ``sweeps`` ({"extra_spread_pips": frame, "rebate_rate": frame}) and
-    ``ib`` (the ``ib`` block) when the caller (fxcost.summary.build) has them already, else computed here.
+    ``scenarios`` (whatif.scenarios), ``sweeps`` ({"extra_spread_pips": frame, "rebate_rate": frame}), ``ib``
+    (the ``ib`` block) and ``key`` (summary.KeyFigures: the costs, break-even and equity effect) when the caller
+    (fxcost.summary.build) has them already, else computed here. ``keyed``: the trades with their grouping
+    columns as categoricals (hashed once for every table), else ``result.trades``.
     """
     from fxcost.analysis import aggregate, breakeven, whatif
 
     t = result.trades
+    g = t if keyed is None else keyed  # for groupings only: the same rows and values
     settings = result.settings
     swap_in_cost = settings.include_swap_in_cost
-    be = breakeven.summary(t, swap_in_cost=swap_in_cost)
-    reasons, forfeited = _reasons(t)
+    be = dict(key.breakeven) if key is not None and key.breakeven else breakeven.summary(t, swap_in_cost=swap_in_cost)
+    reasons, forfeited = _reasons(g)
     payouts = []
     matches = []
     for a in result.accounts:
@@ -413,14 +417,15 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
             "pnl_basis": be["pnl_basis"],
             "swap_in_cost": swap_in_cost,
             # How many trades rest on each kind of estimate (DOMAIN.md 9: every derived figure has a source).
-            **{col: _source_counts(t[col]) for col in ("m_source", "spread_source", "commission_source")},
+            **{col: _source_counts(g[col]) for col in ("m_source", "spread_source", "commission_source")},
         },
-        "costs": cost_totals(t),
+        "costs": dict(key.costs) if key is not None and key.costs else cost_totals(g),
         "breakeven": {
             **{k: _num(v) if not isinstance(v, (str, bool)) else v for k, v in be.items()},
-            "equity_effect": _clean(breakeven.equity_effect(t, cash)),
+            "equity_effect": _clean(dict(key.equity_effect) if key is not None and key.equity_effect
+                                    else breakeven.equity_effect(t, cash)),
             **{f"by_{key}": _table(table) for key, table in
-               breakeven.by_many(t, ("symbol", "category", "account"), swap_in_cost=swap_in_cost).items()},
+               breakeven.by_many(g, ("symbol", "category", "account"), swap_in_cost=swap_in_cost).items()},
         },
         "rebate": {
             "program": getattr(main, "name", None),
@@ -447,8 +452,8 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
         "exposure": _exposure(result),
         "ib": _ib(result) if ib is _COMPUTE else ib,
     }
-    for key, table in aggregate.by_many(t, AGGREGATIONS).items():
-        doc[f"by_{key}"] = _table(table)
+    for name, table in aggregate.by_many(g, AGGREGATIONS).items():
+        doc[f"by_{name}"] = _table(table)
     return doc
 
 

@@ -187,6 +187,11 @@ class SetupPanel(QScrollArea):
         form.addRow("Rate", self.commission_rate)
         form.addRow("Charged", self.commission_model)
         form.addRow("Per", self.commission_per)
+        self.swap_in_cost = QCheckBox("Count swap as a cost")
+        self.swap_in_cost.setObjectName("setup-swap-in-cost")
+        self.swap_in_cost.setToolTip("Count swap (charged − earned) as a cost in break-even and the cost after "
+                                     "rebate; otherwise it is carry, shown apart (report --swap-in-cost)")
+        form.addRow(self.swap_in_cost)
         layout.addWidget(box)
 
         box, form = _group("Rebate programs")
@@ -226,6 +231,7 @@ class SetupPanel(QScrollArea):
         for w in (self.offset, self.leverage, self.commission_rate, self.compare_commission):
             w.valueChanged.connect(self._emit)
         self.commission_on.toggled.connect(self._emit)
+        self.swap_in_cost.toggled.connect(self._emit)
         self.program_list.itemChanged.connect(self._emit)
         self.compare_profiles.itemChanged.connect(self._emit)
 
@@ -249,6 +255,7 @@ class SetupPanel(QScrollArea):
         s.server_utc_offset = self.offset.value()
         s.leverage = self.leverage.value()
         s.commission_on = self.commission_on.isChecked()
+        s.include_swap_in_cost = self.swap_in_cost.isChecked()
         s.commission_rate = self.commission_rate.value()
         s.compare_commission = self.compare_commission.value()
         s.compare_commission_mode = self.compare_commission_mode.currentData() or "account_type"
@@ -287,6 +294,7 @@ class SetupPanel(QScrollArea):
         self.offset.setValue(s.server_utc_offset)
         self.leverage.setValue(s.leverage)
         self.commission_on.setChecked(s.commission_on)
+        self.swap_in_cost.setChecked(s.include_swap_in_cost)
         self.commission_rate.setValue(s.commission_rate)
         self.compare_commission.setValue(s.compare_commission)
         self.compare_commission_mode.setCurrentIndex(
