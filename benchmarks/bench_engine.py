@@ -80,10 +80,12 @@ def row(label: str, seconds: float, peak: float | None = None) -> None:
 
 
 def engine(n: int, repeat: int) -> None:
-    """analyse() and every JSON block (analysis_summary) on ``n`` generated trades, against a frame copy."""
+    """analyse(), every JSON block (analysis_summary) and the typed summary (fxcost.summary.build: every figure
+    of every surface, issue 10) on ``n`` generated trades, against a frame copy."""
     from fxcost.analysis import programs
     from fxcost.analysis.engine import AnalysisSettings, analyse
     from fxcost.report.json_summary import analysis_summary
+    from fxcost.summary import build
 
     trades = synthetic_trades(n)
     st = Statement(path="bench", format="generated", account=Account(login="1", currency="USD", leverage=100),
@@ -94,16 +96,20 @@ def engine(n: int, repeat: int) -> None:
     _, base_t, base_mem = measure(lambda: portfolio.accounts[0].trades.copy(deep=True), repeat)
     result, dt, peak = measure(lambda: analyse(portfolio, settings), repeat)
     _, st_t, st_peak = measure(lambda: analysis_summary(result), repeat)
+    _, sum_t, sum_peak = measure(lambda: build(result), repeat)
     print(f"engine: {len(result.trades):,} trades; programs: {', '.join(p.name for p in settings.programs)}; "
           f"best of {repeat}")
     print(f"{'step':<40}{'seconds':>10}{'peak MB':>10}")
     row("baseline: deep copy of the trades", base_t, base_mem)
     row("analyse() (costs, rebates, payouts)", dt, peak)
     row("analysis_summary() (every JSON block)", st_t, st_peak)
+    row("summary.build() (typed, every surface)", sum_t, sum_peak)
+    print(f"ratio summary.build / analyse: {sum_t / dt:.2f}x")
     print(f"ratio analyse / copy: {dt / base_t:.1f}x time, {peak / max(base_mem, 1):.1f}x memory")
     if n >= 1_000_000:
         print(f"target analyse <= 1.0 s: {'PASS' if dt <= 1.0 else 'MISS'}; "
               f"<= 1500 MB: {'PASS' if peak <= 1500 else 'MISS'}")
+        print(f"target summary.build <= 1.5 s (issue 10): {'PASS' if sum_t <= 1.5 else 'MISS'}")
 
 
 def report(n: int, repeat: int) -> None:

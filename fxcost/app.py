@@ -27,10 +27,29 @@ def main(argv: list[str] | None = None) -> int:
                         help="write a PNG of each view of the files (default: the sample) into DIR and exit")
     parser.add_argument("--screenshot-size", type=_size, default=(1360, 820), metavar="WxH",
                         help="window size of --screenshot, e.g. 1000x700 (default 1360x820)")
+    from fxcost import cli
+
+    cli.add_analysis_options(parser)
     args = parser.parse_args(argv)
     import os
 
     from fxcost import log
+    from fxcost.errors import FxCostError
+
+    session = None
+    headless = args.smoke_test is not None or bool(args.screenshot)
+    if args.session or headless or _analysis_options(args, parser):
+        # The command line names the analysis: the same Session as ``report`` builds from the same options.
+        from fxcost.resources import BUNDLED_SAMPLE, asset
+        from fxcost.session import Catalog
+
+        try:
+            session = cli.session_from_args(args, Catalog(user=False), cli._parse_mapping(args.csv_map, parser))
+        except FxCostError as exc:
+            print(f"fxcost: {exc}", file=sys.stderr)
+            return 2
+        if not session.files:
+            session.files = [str(asset(BUNDLED_SAMPLE))]
 
     if args.smoke_test is not None or args.screenshot:
         # Headless runs (CI, the frozen build's check) need no display.
@@ -39,14 +58,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke_test is not None:
         from fxcost.ui.application import smoke_test
 
-        return smoke_test(log_path, keep_in=args.smoke_test or None, files=args.files)
+        return smoke_test(log_path, keep_in=args.smoke_test or None, files=args.files, session=session)
     if args.screenshot:
         from fxcost.ui.application import screenshots
 
-        return screenshots(args.screenshot, log_path, args.screenshot_size, files=args.files)
+        return screenshots(args.screenshot, log_path, args.screenshot_size, files=args.files,
+                           session=session if _analysis_options(args, parser) or args.session else None)
     from fxcost.ui.application import run_gui
 
-    return run_gui(args.files, log_path=log_path)
+    return run_gui(args.files, log_path=log_path, session=session)
+
+
+def _analysis_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> bool:
+    """Whether any analysis option (cli.add_analysis_options) was given, i.e. differs from its default."""
+    names = ("spread_profile", "program", "ib_program", "setup", "server_utc_offset", "leverage", "market_data",
+             "commission", "commission_per", "swap_in_cost", "currency", "csv_dates", "csv_map")
+    return any(getattr(args, n) != parser.get_default(n) for n in names)
 
 
 def _size(text: str) -> tuple[int, int]:

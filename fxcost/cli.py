@@ -11,7 +11,7 @@ from pathlib import Path
 from fxcost import __version__
 from fxcost.errors import ExportError, FxCostError, did_you_mean
 from fxcost.model import FORMATS
-from fxcost.pipeline import import_files
+from fxcost.pipeline import apply_currency, run  # noqa: F401  (apply_currency: public here as before)
 from fxcost.portfolio import Portfolio
 from fxcost.report import json_summary
 
@@ -29,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Import MetaTrader 4/5 history exports, reconcile them with their printed totals "
         "and summarise costs. Nothing leaves this machine.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="MT4/MT5 HTML or XLSX report, or a CSV trade list")
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="MT4/MT5 HTML or XLSX report, or a CSV trade list (with --session: added to its files)")
+    add_analysis_options(parser)
     parser.add_argument("--json", metavar="OUT.json",
                         help="write the JSON summary to this file; '-' writes it to standard output instead of "
                         "the text summary")
@@ -37,6 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write the report in the format the file name's extension names: .xlsx the Excel "
                         "workbook, .csv every trade (as --csv), .json the JSON summary (as --json)")
     parser.add_argument("--csv", metavar="TRADES.csv", help="write every closed trade with its costs to this CSV")
+    parser.add_argument("--save-session", metavar="SESSION.json",
+                        help="write the session (files, choices and settings of this run) to open it in the app")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json -)")
+    parser.add_argument("--version", action="version", version=f"fxcost {__version__}")
+    return parser
+
+
+def add_analysis_options(parser: argparse.ArgumentParser) -> None:
+    """The options of one analysis (a Session): shared by ``report`` and the app's own command line (issue 10)."""
+    parser.add_argument("--session", metavar="SESSION.json",
+                        help="a session saved by the app (File > Save session) or by --save-session: its files, "
+                        "per-file choices and every setting; the options below change it")
     parser.add_argument(
         "--csv-map",
         action="append",
@@ -50,16 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--currency", type=_currency, metavar="CCY",
                         help="account currency of files that print none (CSV trade lists, some tester reports), "
                         "e.g. EUR; a file that prints its own keeps it (default USD)")
-    parser.add_argument("--spread-profile", metavar="NAME|FILE", default="auto",
+    parser.add_argument("--spread-profile", metavar="NAME|FILE",
                         help="spread profile: 'auto' (per account: raw when the export shows commission charged on "
                         "most trades or raw-account symbol suffixes, else standard), 'standard', 'raw' or a JSON "
                         "file (default: auto)")
     parser.add_argument("--program", action="append", default=[], metavar="FILE",
                         help="rebate program JSON (repeatable: the first is the main program, the rest are compared); "
                         "a bundled example by name also works")
+    parser.add_argument("--ib-program", metavar="FILE",
+                        help="rebate program of the IB roll-up (the app's IB view), a JSON file or a bundled example "
+                        "by name; default: the main program when it passes a share back to clients")
+    parser.add_argument("--swap-in-cost", action="store_true",
+                        help="count swap as a cost in break-even and net cost (default: swap is carry, apart)")
     parser.add_argument("--setup", action="append", default=[], metavar="FILE",
                         help="what-if setup JSON (spread profile + commission + program) to compare (repeatable)")
-    parser.add_argument("--server-utc-offset", type=_utc_offset, default=0.0, metavar="H",
+    parser.add_argument("--server-utc-offset", type=_utc_offset, metavar="H",
                         help="broker server time minus UTC in hours, -14 to 14, for matching market data (default 0)")
     parser.add_argument("--leverage", type=_leverage, metavar="N",
                         help="account leverage 1:N (N >= 1) when the report prints none")
@@ -67,11 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="MT5 bar export or tick CSV to measure spreads from (repeatable)")
     parser.add_argument("--commission", type=_commission, metavar="RATE",
                         help="commission per lot in the account currency, applied where the export has none")
-    parser.add_argument("--commission-per", choices=("round_turn", "per_side"), default="round_turn",
+    parser.add_argument("--commission-per", choices=("round_turn", "per_side"),
                         help="whether --commission is per round turn (default) or per side")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json -)")
-    parser.add_argument("--version", action="version", version=f"fxcost {__version__}")
-    return parser
 
 
 def _number(text: str, what: str, kind=float) -> float:
@@ -159,32 +175,38 @@ def report(argv: list[str]) -> int:
     if problem:
         print(f"fxcost: {problem}", file=sys.stderr)
         return 2
+    from fxcost.session import Catalog
+
+    catalog = Catalog(user=False)
     try:
-        settings = build_settings(args)
+        session = session_from_args(args, catalog, mapping)
+        if not session.files:
+            parser.error("give at least one FILE (or a --session that names files)")
+        settings = session.settings(catalog)
+        ib_program = session.ib_program(catalog)
+        if args.save_session:
+            session.save(args.save_session)
     except FxCostError as exc:
         print(f"fxcost: {exc}", file=sys.stderr)
         return 2
     try:
-        portfolio = import_files(args.files, csv_mapping=mapping, currency=args.currency, csv_date_order=args.csv_dates)
+        result = session.run(settings=settings)
     except FxCostError as exc:
         print(f"fxcost: {exc}", file=sys.stderr)
         return 2
+    portfolio = result.portfolio
     for path, message in portfolio.failures:
         print(f"fxcost: {path}: {message}", file=sys.stderr)
     if not portfolio.files:
-        if len(args.files) > 1:
-            print(f"fxcost: none of the {len(args.files)} files could be imported.", file=sys.stderr)
+        if len(session.files) > 1:
+            print(f"fxcost: none of the {len(session.files)} files could be imported.", file=sys.stderr)
         return 1
-    if args.currency:
-        portfolio.warnings += apply_currency(portfolio, args.currency)
-    from fxcost.analysis.engine import analyse
+    from fxcost.summary import build
 
-    result = analyse(portfolio, settings)
-    doc = json_summary.summary(portfolio)
-    doc.update(json_summary.analysis_summary(result))
-    doc["warnings"] = list(dict.fromkeys(doc["warnings"] + result.warnings))
+    summary = build(result, ib_program=ib_program)
+    doc = summary.json()
     try:
-        _write(outputs, result, doc)
+        _write(outputs, result, summary)
     except FxCostError as exc:
         print(f"fxcost: {exc}", file=sys.stderr)
         return 2
@@ -196,18 +218,69 @@ def report(argv: list[str]) -> int:
     return 0
 
 
-def _write(outputs: list[tuple[str, str]], result, doc: dict) -> None:
-    """Write each (kind, path); raises FxCostError (one line) when a file cannot be written."""
+def session_from_args(args: argparse.Namespace, catalog, mapping: dict[str, str] | None = None):
+    """The Session of the command line: ``--session`` (else the command line's defaults: auto profile, no program,
+    nothing compared), changed by every option given. Raises FxCostError when a file named cannot be read."""
+    from fxcost.session import AUTO_KEY, Session, SetupState
+
+    if getattr(args, "session", None):
+        session = Session.load(args.session)
+    else:
+        session = Session(setup=SetupState(profile=AUTO_KEY, compare_profiles=[], main_program="",
+                                           compare_programs=[], ib_program=""))
+    session.files = list(dict.fromkeys([*session.files, *args.files]))
+    state = session.setup
+    if args.spread_profile is not None:
+        state.profile = catalog.profile_key(args.spread_profile)
+    if args.program:
+        keys = [catalog.program_key(p) for p in args.program]
+        state.main_program, state.compare_programs = keys[0], keys[1:]
+    if args.ib_program:
+        state.ib_program = catalog.program_key(args.ib_program)
+    if args.setup:
+        from fxcost.analysis.whatif import load_setup
+
+        for path in args.setup:
+            load_setup(path)  # a bad file is refused here, with its message
+        state.setups = list(args.setup)
+    if args.server_utc_offset is not None:
+        state.server_utc_offset = float(args.server_utc_offset)
+    if args.leverage:
+        state.leverage = int(args.leverage)
+    if args.commission:
+        state.commission_on, state.commission_rate, state.commission_model = True, float(args.commission), "per_lot"
+    if args.commission_per:
+        state.commission_per = args.commission_per
+    if args.market_data:
+        state.market_data = list(args.market_data)
+    if args.swap_in_cost:
+        state.include_swap_in_cost = True
+    if args.currency:
+        session.currency = {"*": args.currency}
+    if args.csv_dates:
+        session.date_order = {"*": args.csv_dates}
+    if mapping:
+        session.csv_mapping = {**session.csv_mapping, **mapping}
+    for key in (state.main_program, *state.compare_programs, state.ib_program):
+        if key and key not in catalog.programs:  # a session's program given as a file (the app's user programs)
+            catalog.program_key(key)
+    if state.profile not in catalog.profiles:
+        catalog.profile_key(state.profile)
+    return session
+
+
+def _write(outputs: list[tuple[str, str]], result, summary) -> None:
+    """Write each (kind, path) from the one summary; raises FxCostError (one line) when a file cannot be written."""
     from fxcost.report import csv_export, excel
 
     for kind, path in outputs:
         if kind == "xlsx":
-            excel.write_workbook(result, path, summary=doc)
+            excel.write_workbook(result, path, summary=summary)
         elif kind == "csv":
-            csv_export.write_trades_csv(result, path)
+            csv_export.write_trades_csv(result, path, summary=summary)
         else:
             try:
-                json_summary.write_json(doc, path)
+                json_summary.write_json(summary.json(), path)
             except OSError as exc:
                 raise ExportError(f"cannot write {path}: {exc.strerror or exc}.") from exc
 
@@ -222,54 +295,6 @@ def _emit(text: str) -> None:
         # complain) a second time; pointing the descriptor at devnull lets it exit cleanly.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-
-
-def apply_currency(portfolio: Portfolio, code: str) -> list[str]:
-    """``--currency`` for accounts none of whose files prints a currency; warnings for files that print another.
-
-    CSV readers already took the code; a report that prints no currency (an MT4 tester report, some MT5
-    XLSX) would otherwise be costed in USD whatever the user said. A printed currency is the file's own
-    word and is kept.
-    """
-    warnings = []
-    for book in portfolio.accounts:
-        statements = [f.statement for f in portfolio.files if f.account_key == book.key]
-        printed = [st for st in statements if st.account.currency]
-        for st in printed:
-            if st.account.currency.upper() != code and st.format != "csv":
-                warnings.append(f"{os.path.basename(st.path)} prints its own account currency "
-                                f"{st.account.currency}, which is kept: --currency {code} applies only to files "
-                                "that print none.")
-        if not printed:
-            for st in statements:
-                st.account.currency = code
-            book.account.currency = code
-    return warnings
-
-
-def build_settings(args: argparse.Namespace):
-    """Analysis settings from the command line; bad files raise FxCostError with their message."""
-    from fxcost.analysis import programs
-    from fxcost.analysis.costs import CommissionSchedule
-    from fxcost.analysis.engine import AnalysisSettings
-    from fxcost.analysis.spreads import load_profile
-
-    settings = AnalysisSettings(profile=load_profile(args.spread_profile))
-    settings.programs = [programs.load_named(p) for p in args.program]
-    if args.setup:
-        from fxcost.analysis.whatif import load_setup
-
-        settings.setups = [load_setup(p) for p in args.setup]
-    settings.server_utc_offset = args.server_utc_offset
-    settings.leverage = args.leverage
-    if args.commission:
-        settings.commission = CommissionSchedule(name=f"{args.commission:g} per lot {args.commission_per}",
-                                                 rate=args.commission, per=args.commission_per, currency="")
-    if args.market_data:
-        from fxcost.analysis.market_data import read_market_data
-
-        settings.market_data = [read_market_data(p) for p in args.market_data]
-    return settings
 
 
 def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | tuple[str, ...] = ()) -> str:

@@ -27,9 +27,26 @@ class ImportFailed(FxCostError):
         self.message = clip(message, MESSAGE_CHARS)
         super().__init__(f"{path}: {message}" if path else message)
 
+    def __reduce__(self):
+        # A worker process sends its import failure back pickled (parallel_import); args hold one joined string.
+        return type(self), (self.path, self.message)
+
 
 class UnsupportedReport(ImportFailed):
     """The file is a real file of a kind fxcost does not analyse (with advice on what to export)."""
+
+
+class CsvColumnsUnknown(ImportFailed):
+    """A CSV trade list whose columns fxcost cannot name (``missing``: the canonical columns it found no header
+    for): the app asks the user which header is which, the command line points at ``--csv-map`` (issue 10: a
+    typed error, not a message matched by its text)."""
+
+    def __init__(self, path: str, message: str, missing: Sequence[str] = ()):
+        super().__init__(path, message)
+        self.missing = tuple(missing)
+
+    def __reduce__(self):
+        return CsvColumnsUnknown, (self.path, self.message, self.missing)
 
 
 class ImportCancelled(FxCostError):

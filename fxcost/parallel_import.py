@@ -69,8 +69,9 @@ def _total_bytes(paths: Sequence[str]) -> int:
     return total
 
 
-def load_one(path: str, options: Mapping[str, Any]) -> tuple[list[Statement], str | None]:
-    """One file's Statements (a CSV journal of several logins gives one each), or its ImportFailed message.
+def load_one(path: str, options: Mapping[str, Any]) -> tuple[list[Statement], ImportFailed | None]:
+    """One file's Statements (a CSV journal of several logins gives one each), or its ImportFailed (typed, so a
+    caller decides by its class, e.g. errors.CsvColumnsUnknown; it pickles back from a worker).
 
     Runs in a worker process: everything it takes and returns is picklable.
     """
@@ -79,10 +80,10 @@ def load_one(path: str, options: Mapping[str, Any]) -> tuple[list[Statement], st
     try:
         return split_accounts(load_file(path, **options)), None
     except ImportFailed as exc:
-        return [], exc.message
+        return [], exc
 
 
-def _load_in_worker(path: str, options: Mapping[str, Any]) -> tuple[tuple[list[Statement], str | None], float, float]:
+def _load_in_worker(path: str, options: Mapping[str, Any]) -> tuple[tuple[list[Statement], ImportFailed | None], float, float]:
     """:func:`load_one` in a worker, with the worker's CPU seconds for this file and its peak memory so far (MB)."""
     started = time.process_time()
     result = load_one(path, options)
@@ -104,14 +105,14 @@ def load_all(
     progress: Callable[[float, str], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
-) -> tuple[list[Statement], list[tuple[str, str]]]:
-    """Import every path: (Statements in the order of ``paths``, [(path, message)] of the files that failed).
+) -> tuple[list[Statement], list[tuple[str, ImportFailed]]]:
+    """Import every path: (Statements in the order of ``paths``, [(path, error)] of the files that failed).
 
     ``options(path)`` gives load_file's keyword arguments for that file. ``progress(fraction, message)`` is
     called as files finish; ``is_cancelled()`` is polled between files and raises ImportCancelled.
     """
     paths = [str(p) for p in paths]
-    results: list[tuple[list[Statement], str | None] | None] = [None] * len(paths)
+    results: list[tuple[list[Statement], ImportFailed | None] | None] = [None] * len(paths)
     count = worker_count(paths, workers)
     if count:
         try:
@@ -121,12 +122,12 @@ def load_all(
             log.warning("import workers unavailable (%s); reading the files in-process", exc)
     _in_process(paths, options, results, progress, is_cancelled)
     statements: list[Statement] = []
-    failures: list[tuple[str, str]] = []
-    for path, (found, message) in zip(paths, results):
+    failures: list[tuple[str, ImportFailed]] = []
+    for path, (found, error) in zip(paths, results):
         statements.extend(found)
-        if message is not None:
-            log.warning("import failed: %s: %s", path, message)
-            failures.append((path, message))
+        if error is not None:
+            log.warning("import failed: %s: %s", path, error.message)
+            failures.append((path, error))
     return statements, failures
 
 

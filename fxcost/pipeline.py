@@ -2,10 +2,13 @@
 
 The GUI runs this on a worker thread and the CLI calls it directly; it knows nothing of Qt.
 """
+# Issue 10: both doors (the app's Open and ``report``) import through import_files, so the per-file choices
+# (currency, CSV mapping, date order) and an account's identity are decided here once.
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -36,19 +39,85 @@ def import_files(
     CSV's dates like 01/03/2024 read. Raises ImportCancelled when ``is_cancelled()`` turns true between files.
     """
     paths = [str(p) for p in paths]
-    statements, failures = load_all(paths, lambda path: {"csv_mapping": csv_mapping,
-                                                         "csv_currency": _for_path(currency, path),
-                                                         "csv_date_order": _for_path(csv_date_order, path)},
-                                    progress=progress, is_cancelled=is_cancelled)
+    statements, failed = load_all(paths, lambda path: {"csv_mapping": csv_mapping,
+                                                       "csv_currency": _for_path(currency, path),
+                                                       "csv_date_order": _for_path(csv_date_order, path)},
+                                  progress=progress, is_cancelled=is_cancelled)
+    failures = [(path, Failure(exc)) for path, exc in failed]
     if is_cancelled and is_cancelled():
         raise ImportCancelled("Import cancelled.")
     if progress:
         progress(0.95, "Merging accounts")
     portfolio = merge(statements)
     portfolio.failures = failures
+    distinct_accounts(portfolio)
+    if currency:
+        portfolio.warnings += apply_currency(portfolio, currency)
     if progress:
         progress(1.0, "Done")
     return portfolio
+
+
+class Failure(str):
+    """A file's import failure in ``Portfolio.failures``: its message (a str, as before), with the typed
+    error kept as ``error`` (e.g. errors.CsvColumnsUnknown), so a caller decides by type, not by the text."""
+
+    error: ImportFailed
+
+    def __new__(cls, error: ImportFailed) -> Failure:
+        text = super().__new__(cls, error.message)
+        text.error = error
+        return text
+
+    def __reduce__(self):
+        return Failure, (self.error,)
+
+
+def distinct_accounts(portfolio: Portfolio) -> None:
+    """Name accounts that share a login (the same login at two brokers) by their full label in every frame.
+
+    An account is login + broker/server (portfolio.account_key keeps them apart as books), but the frames'
+    ``account`` column holds the login alone, so ``by_account``, the IB tables and payouts would merge the two
+    (issue 10). The label ("12345 (Broker A)") is used only where a login is ambiguous.
+    """
+    logins: dict[str, int] = {}
+    for book in portfolio.accounts:
+        if book.account.login:
+            logins[book.account.login] = logins.get(book.account.login, 0) + 1
+    for book in portfolio.accounts:
+        if logins.get(book.account.login, 0) < 2 or book.label == book.account.login:
+            continue
+        for name in ("trades", "open_positions", "orders", "cash"):
+            frame = getattr(book, name)
+            if "account" in frame.columns and len(frame):
+                setattr(book, name, frame.assign(account=book.label))
+
+
+def apply_currency(portfolio: Portfolio, currency: str | Mapping[str, str]) -> list[str]:
+    """The user's currency for accounts none of whose files prints one; warnings for files that print another.
+
+    ``currency``: one code for every file, or a code per path. CSV readers already took the code; a report that
+    prints no currency (an MT4 tester report, some MT5 XLSX) would otherwise be costed in USD whatever the user
+    said. A printed currency is the file's own word and is kept.
+    """
+    warnings = []
+    for book in portfolio.accounts:
+        statements = [f.statement for f in portfolio.files if f.account_key == book.key]
+        codes = [c for c in (_for_path(currency, st.path) for st in statements) if c]
+        if not codes:
+            continue
+        code = codes[0]
+        printed = [st for st in statements if st.account.currency]
+        for st in printed:
+            if st.account.currency.upper() != code and st.format != "csv":
+                warnings.append(f"{os.path.basename(st.path)} prints its own account currency "
+                                f"{st.account.currency}, which is kept: --currency {code} applies only to files "
+                                "that print none.")
+        if not printed:
+            for st in statements:
+                st.account.currency = code
+            book.account.currency = code
+    return warnings
 
 
 def _for_path(value: str | Mapping[str, str] | None, path: str) -> str | None:

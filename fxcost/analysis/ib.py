@@ -9,14 +9,14 @@ and keeps the rest. Clients missing from a per-account
 mapping get 0%. Money is in the frame's currency. A frame without ``ib_earnings`` (priced
 by hand) uses ``rebate`` as the earnings.
 
-Cents: an IB pays in cents, and a table whose rows do not add up to its Total reads as an error, so the
-money columns are in cents (rebates.round_cents: half away from zero) that add up: each Total is the exact
-sum rounded, the rows of ``by_client`` and of ``by_month`` share it out by largest remainder
-(:func:`allocate_cents`: each row gets its value rounded down to the cent, the cents left over go to the
-rows with the largest remainders), and the rows of ``by_client_month`` share out each client's
-``by_client`` cents the same way (so a client's months add up to the client; a month's clients may
-differ from ``by_month`` by a cent). ``ib_keeps`` = ``ib_earnings`` - ``passed_back`` in those cents.
-``share_pct`` and ``earnings_per_lot`` are of the exact sums.
+Cents (issue 10, one rule for money in cents): an IB pays in cents, and a table whose rows do not add up to its
+Total reads as an error, so the money columns are in cents that add up. Amounts are summed at full precision
+and each client's sum is rounded once (rebates.round_cents: half away from zero), so a client's payable is the
+same whether the client is alone or in a book of 500; each Total is the sum of its clients' cents; the rows of
+``by_month`` share that Total out by largest remainder (rebates.allocate_cents), and the rows of
+``by_client_month`` share out each client's cents the same way (a client's months add up to the client; a
+month's clients may differ from ``by_month`` by a cent). ``ib_keeps`` = ``ib_earnings`` - ``passed_back`` in
+those cents. ``share_pct`` and ``earnings_per_lot`` are of the exact sums.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import pandas as pd
 
 from fxcost.analysis.aggregate import ratio
 from fxcost.analysis.exposure import per_account
-from fxcost.analysis.rebates import round_cents
+from fxcost.analysis.rebates import allocate_cents, round_cents  # noqa: F401 (allocate_cents: public here too)
 
 COLUMNS = ("trades", "lots", "notional_usd", "ib_earnings", "share_pct", "passed_back", "ib_keeps",
            "earnings_per_lot")
@@ -59,28 +59,6 @@ def _table(sums: pd.DataFrame) -> pd.DataFrame:
 CENT_COLUMNS = ("ib_earnings", "passed_back")
 
 
-def allocate_cents(values, total: float | None = None) -> np.ndarray:
-    """``values`` in cents that add up to ``total`` (default: their exact sum), by largest remainder.
-
-    ``total`` is rounded with rebates.round_cents; every value is first floored to the cent (after rounding
-    to 6 decimals, so float noise does not count), then the cents still missing (or in excess) go to (come
-    from) the values with the largest (smallest) remainders, ties to the earlier row.
-    """
-    x = np.asarray(values, dtype="float64")
-    if not len(x):
-        return x.copy()
-    target = int(round(round_cents(float(x.sum()) if total is None else total) * 100))
-    micro = np.rint(np.nan_to_num(x) * 1e6)
-    floor = np.floor(micro / 10_000)
-    rest = micro - floor * 10_000  # 0 ... 9999 millionths of a cent's hundredth
-    cents = floor.astype(np.int64)
-    short = target - int(cents.sum())
-    if short:
-        order = np.argsort(-rest if short > 0 else rest, kind="stable")
-        np.add.at(cents, order[np.arange(abs(short)) % len(x)], 1 if short > 0 else -1)
-    return cents / 100.0 + 0.0
-
-
 def _share_cents(table: pd.DataFrame, totals: Mapping[str, float], group: np.ndarray | None = None,
                  group_totals: Mapping[str, np.ndarray] | None = None) -> None:
     """Put ``table``'s money columns in cents adding up to ``totals`` (or, per ``group``, to ``group_totals``)."""
@@ -97,14 +75,25 @@ def _share_cents(table: pd.DataFrame, totals: Mapping[str, float], group: np.nda
     table["ib_keeps"] = round_cents(table["ib_earnings"].to_numpy() - table["passed_back"].to_numpy())
 
 
-def _with_total(table: pd.DataFrame, sums: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def _with_total(table: pd.DataFrame, sums: pd.DataFrame, keys: list[str],
+                cents: Mapping[str, float]) -> pd.DataFrame:
     total = _table(sums.sum(numeric_only=True).to_frame().T)
-    _share_cents(total, {c: float(total[c].iloc[0]) for c in CENT_COLUMNS})
+    for c in CENT_COLUMNS:
+        total[c] = round_cents(cents[c])
+    total["ib_keeps"] = round_cents(total["ib_earnings"].to_numpy() - total["passed_back"].to_numpy())
     for k in keys:
         total[k] = TOTAL
     out = pd.concat([table, total[table.columns]], ignore_index=True)
     out["trades"] = out["trades"].astype("int64")
     return out
+
+
+def program_rollup(t: pd.DataFrame, program) -> dict[str, pd.DataFrame]:
+    """:func:`ib_rollup` of trades priced under ``program`` with the program's own share per client: its
+    ``client_shares`` where they name the client, else its default ``client_share_pct`` (issue 10: a client
+    not listed gets the default, not 0 %)."""
+    accounts = pd.unique(t["account"].astype(str)) if len(t) else []
+    return ib_rollup(t, {str(a): program.client_share(str(a)) for a in accounts})
 
 
 def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) -> dict[str, pd.DataFrame]:
@@ -133,26 +122,30 @@ def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) ->
     labels = {"account": lambda c: np.asarray(names, dtype=object)[c].astype(str),
               "month": lambda m: np.datetime_as_string(m.astype("datetime64[M]"), unit="M")}
     out = {}
-    exact = {c: float(parts[c].sum()) for c in CENT_COLUMNS}
     client_cents: dict[str, np.ndarray] = {}
+    book: dict[str, float] = {}
     for name, keys in (("by_client", ["account"]), ("by_month", ["month"]),
                        ("by_client_month", ["account", "month"])):
         sums = parts.groupby(keys, sort=True).sum()
         table = _table(sums).reset_index()
-        if name == "by_client_month":  # each client's months share out the client's cents
-            _share_cents(table, exact, table["account"].to_numpy(dtype=np.int64), client_cents)
-        else:
-            _share_cents(table, exact)
-        if name == "by_client":
+        if name == "by_client":  # each client's exact sum rounded once; the book's total is their sum
+            for c in CENT_COLUMNS:
+                table[c] = round_cents(table[c].to_numpy(dtype="float64"))
+            table["ib_keeps"] = round_cents(table["ib_earnings"].to_numpy() - table["passed_back"].to_numpy())
+            book = {c: float(np.round(table[c].sum(), 2)) for c in CENT_COLUMNS}
             codes_ = table["account"].to_numpy(dtype=np.int64)
             client_cents = {c: np.zeros(int(codes_.max()) + 1 if len(codes_) else 0) for c in CENT_COLUMNS}
             for c in CENT_COLUMNS:
                 client_cents[c][codes_] = table[c].to_numpy()
+        elif name == "by_client_month":  # each client's months share out the client's cents
+            _share_cents(table, book, table["account"].to_numpy(dtype=np.int64), client_cents)
+        else:
+            _share_cents(table, book)
         for k in keys:
             table[k] = labels[k](table[k].to_numpy()).astype(object)
         if "account" in keys:  # codes follow first appearance; tables read better by account
             table = table.sort_values(keys, kind="stable", ignore_index=True)
-        out[name] = _with_total(table, sums, keys)
+        out[name] = _with_total(table, sums, keys, book)
     return out
 
 

@@ -252,6 +252,47 @@ def round_cents(values):
     return float(out) if out.ndim == 0 else out
 
 
+def allocate_cents(values, total: float | None = None) -> np.ndarray:
+    """``values`` in cents that add up to ``total`` (default: their exact sum), by largest remainder.
+
+    The one cents rule of issue 10: amounts are summed at full precision and rounded once (``total``, with
+    :func:`round_cents`); every value is first floored to the cent (after rounding to 6 decimals, so float noise
+    does not count), then the cents still missing (or in excess) go to (come from) the values with the largest
+    (smallest) remainders, ties to the earlier row. When ``total`` is the sum of the values each rounded, every
+    value gets its own rounded cents back (the remainders of those rounded up are the largest).
+    """
+    x = np.asarray(values, dtype="float64")
+    if not len(x):
+        return x.copy()
+    target = int(round(round_cents(float(np.nan_to_num(x).sum()) if total is None else total) * 100))
+    micro = np.rint(np.nan_to_num(x) * 1e6)
+    floor = np.floor(micro / 10_000)
+    rest = micro - floor * 10_000  # 0 ... 9999 millionths of a cent's hundredth
+    cents = floor.astype(np.int64)
+    short = target - int(cents.sum())
+    if short:
+        order = np.argsort(-rest if short > 0 else rest, kind="stable")
+        np.add.at(cents, order[np.arange(abs(short)) % len(x)], 1 if short > 0 else -1)
+    return cents / 100.0 + 0.0
+
+
+def cents_within(values, groups) -> np.ndarray:
+    """Per value, its cents allocated (:func:`allocate_cents`) within its group's total, which is the group's exact
+    sum rounded once: the per-trade cents of an account add up to the account's rebate, whatever other accounts
+    are in the book (issue 10: the trades within a client's payout)."""
+    x = np.nan_to_num(np.asarray(values, dtype="float64"))
+    out = np.zeros(len(x))
+    if not len(x):
+        return out
+    codes, _ = pd.factorize(np.asarray(groups, dtype=object))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1], True])
+    for lo, hi in zip(bounds[:-1], bounds[1:]):  # one step per group (account), not per trade
+        rows = order[lo:hi]
+        out[rows] = allocate_cents(x[rows])
+    return out
+
+
 def is_ib(program: RebateProgram | None) -> bool:
     """Whether ``program`` is an IB program (it passes a share of its rebate back to each client)."""
     return program is not None and (program.client_share_pct is not None or bool(program.client_shares))

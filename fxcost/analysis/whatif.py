@@ -332,30 +332,55 @@ def spread_sweep(t: pd.DataFrame, extra_pips: np.ndarray | None = None, *, progr
     lot_pips = _lot_pips(t)
     broker_net = float(t["broker_net"].sum())
     base_rebate = float(t["rebate"].sum())
-    wider = tiers = share = None
+    earned_at = None
     if _spread_dependent(program) and len(t):
-        from fxcost.analysis import rebates
-
-        # The rebate inputs once, with the string keys hashed once and the volume tiers counted once
-        # for all the sweep's points (tiers do not depend on the spread).
-        wider = codes.as_categories(t[[c for c in _REBATE_INPUTS if c in t.columns]],
-                                    (*codes.KEY_COLUMNS, "category"))
-        wider["spread_cost"] = t["spread_cost"].to_numpy()
-        tiers = rebates.apply(wider, program, currency).tier_multiplier
-        share = rebates.trader_fraction(wider, program)  # an IB program: the trader gets the client share
+        earned_at = _earned_by_spread(t, program, currency, lot_pips)
     rows = []
     for extra in extra_pips:
         added = extra * lot_pips
-        rebate = base_rebate
-        if wider is not None and extra:
-            wider["spread_cost"] = t["spread_cost"].to_numpy() + added
-            earned = rebates.apply(wider, program, currency, tier_multiplier=tiers).rebate
-            rebate = float((earned if share is None else earned * share).sum())
+        rebate = float(earned_at(extra).sum()) if earned_at is not None and extra else base_rebate
         extra_cost = float(added.sum())
         rows.append({"extra_pips": float(extra), "extra_spread_cost": extra_cost, "rebate": rebate,
                      "broker_net": broker_net - extra_cost, "net_after_rebate": broker_net - extra_cost + rebate})
     return pd.DataFrame(rows, columns=["extra_pips", "extra_spread_cost", "rebate", "broker_net",
                                        "net_after_rebate"])
+
+
+def _earned_by_spread(t: pd.DataFrame, program, currency: str, lot_pips: np.ndarray):
+    """Per trade, the trader's rebate under ``program`` as a function of the extra pips of spread.
+
+    A program's amount is linear in the spread cost (``pct_spread`` is a share of it; every other model ignores
+    it) for a fixed tier multiplier (tiers count volume, not spread), and eligibility does not depend on the
+    spread; only the cap (a share of the spread) bends it. So three pricings serve every point of the sweep (issue
+    10: the summary prices the sweep on a million trades): the tiers, and the uncapped amount at the actual spread
+    and one pip wider; each point is then that line, capped, per trade.
+    """
+    from dataclasses import replace
+
+    from fxcost.analysis import rebates
+
+    # The rebate inputs once, with the string keys hashed once for every pricing.
+    wider = codes.as_categories(t[[c for c in _REBATE_INPUTS if c in t.columns]], (*codes.KEY_COLUMNS, "category"))
+    spread = t["spread_cost"].to_numpy(dtype="float64")
+    wider["spread_cost"] = spread
+    first = rebates.apply(wider, program, currency)
+    tiers, eligible = first.tier_multiplier, first.eligible
+    cap_pct = program.eligibility.cap_pct_of_spread
+    uncapped = replace(program, eligibility=replace(program.eligibility, cap_pct_of_spread=None))
+    at_zero = rebates.apply(wider, uncapped, currency, tier_multiplier=tiers).rebate
+    wider["spread_cost"] = spread + lot_pips
+    slope = rebates.apply(wider, uncapped, currency, tier_multiplier=tiers).rebate - at_zero
+    share = rebates.trader_fraction(wider, program)  # an IB program: the trader gets the client share
+
+    def earned(extra: float) -> np.ndarray:
+        amount = at_zero + slope * extra
+        if cap_pct is not None:
+            cap = cap_pct / 100.0 * (spread + extra * lot_pips)
+            amount = np.where(np.isfinite(cap), np.minimum(amount, np.maximum(cap, 0.0)), amount)
+        amount = np.where(eligible, amount, 0.0)
+        return amount if share is None else amount * share
+
+    return earned
 
 
 def rebate_sweep(t: pd.DataFrame, multipliers: np.ndarray | None = None) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from fxcost import model, safeio
-from fxcost.errors import ImportFailed, clip
+from fxcost.errors import CsvColumnsUnknown, ImportFailed, clip
 from fxcost.importers import cash
 from fxcost.importers.text import decode, parse_numbers
 from fxcost.model import Account, SkippedRow, Statement
@@ -150,12 +150,13 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currenc
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         found = ", ".join(repr(_shown(c, raw.columns)) for c in raw.columns[:20])
-        raise ImportFailed(
+        raise CsvColumnsUnknown(
             path,
             f"The CSV file has no column for {', '.join(missing)}. Columns found: {found}. "
             "Rename those columns in the file's first line (e.g. 'Open Time', 'Close Time', 'Type', 'Lots', "
             "'Symbol', 'Profit'), or give fxcost a column mapping (the app asks for one; on the command line: "
             "--csv-map open_time=\"Time\" ...).",
+            missing,
         )
     n = len(raw)
     col = {name: raw[header].astype(str).str.strip() for name, header in columns.items()}

@@ -5,8 +5,10 @@ would read as a formula (starting with = + - @, tab or CR) get a leading single 
 byte-order mark, so Excel detects the encoding of names and comments.
 
 Precision: this file is for spreadsheets, so money is written to the cent by the one rule of every view
-(rebates.round_cents: halves away from zero; a rebate of 0.046648 is 0.05, as a statement would print it); a column's SUM may then differ from the JSON total (summed unrounded) by a
-few cents over many trades. Rates and ratios keep 6 decimals: pips, bps and the pip value per lot (money
+(rebates.round_cents: halves away from zero; a rebate of 0.046648 is 0.05, as a statement would print it). The
+Rebate column is the summary's allocated cents (issue 10: largest remainder within each account's rebate, so a
+client's trades add up to the payable printed beside them); another money column's SUM may differ from the JSON
+total (summed unrounded) by a few cents over many trades. Rates and ratios keep 6 decimals: pips, bps and the pip value per lot (money
 per pip, a rate that multiplies lots). Lots, counts and seconds are written as they are. The JSON summary
 keeps full precision for programs that recompute.
 """
@@ -60,7 +62,9 @@ def _texts(series: pd.Series) -> list[str]:
     return safe[codes].tolist()
 
 
-def _column(t: pd.DataFrame, key: str, kind: str, digits: np.ndarray) -> list[str]:
+def _column(t: pd.DataFrame, key: str, kind: str, digits: np.ndarray, cents: np.ndarray | None = None) -> list[str]:
+    if cents is not None:  # already in cents (the summary's allocation)
+        return _numbers(cents)
     if key not in t.columns:
         return [""] * len(t)
     s = t[key]
@@ -80,13 +84,17 @@ def _column(t: pd.DataFrame, key: str, kind: str, digits: np.ndarray) -> list[st
     return _numbers(values, None if kind in ("lots", "count", "duration") else RATE_DECIMALS)
 
 
-def write_trades_csv(result, path: str | os.PathLike) -> Path:
+def write_trades_csv(result, path: str | os.PathLike, summary=None) -> Path:
     """Write every closed trade of ``result`` with all cost columns to ``path`` (atomically) and return it.
 
-    Holding time is in seconds here (the workbook shows it as a duration). Raises ExportError when the
-    file cannot be written.
+    ``summary``: the result's fxcost.summary.Summary (its per-trade rebate cents); without it the cents are
+    allocated here by the same rule (rebates.cents_within). Holding time is in seconds here (the workbook shows
+    it as a duration). Raises ExportError when the file cannot be written.
     """
     t = result.trades
+    cents = summary.rebate_cents if summary is not None and len(summary.rebate_cents) == len(t) else \
+        (rebates.cents_within(t["rebate"].to_numpy(dtype="float64"), t["account"].astype(str).to_numpy(dtype=object))
+         if len(t) else np.zeros(0))
     names = [header(c, result.currency) for c in TRADE_COLUMNS]
     names = [n.replace("Holding time", "Holding time (s)") for n in names]
     digits = np.clip(t["digits"].astype("float64").fillna(5).to_numpy(), 0, 10).astype(int)
@@ -96,6 +104,7 @@ def write_trades_csv(result, path: str | os.PathLike) -> Path:
             writer.writerow(names)
             for lo in range(0, len(t), CHUNK):
                 part = t.iloc[lo:lo + CHUNK]
-                cols = [_column(part, c.key, c.kind, digits[lo:lo + CHUNK]) for c in TRADE_COLUMNS]
+                cols = [_column(part, c.key, c.kind, digits[lo:lo + CHUNK],
+                                cents[lo:lo + CHUNK] if c.key == "rebate" else None) for c in TRADE_COLUMNS]
                 writer.writerows(zip(*cols))
     return Path(path)

@@ -1,8 +1,8 @@
 """The Excel workbook: summary, trades, breakdowns, rebates, break-even, what-if, cash, IB and native charts.
 
 One code path for the GUI's Export button, its ``--smoke-test`` and ``python main.py report -o``. Every
-figure comes from the JSON summary (fxcost.report.json_summary) or from the engine's own frames, never
-recomputed here; the workbook is written atomically (temporary file beside it, then ``os.replace``).
+figure comes from the typed summary (fxcost.summary: its JSON document, IB roll-up and per-trade cents) or from
+the engine's own frames, never recomputed here; the workbook is written atomically (temporary file beside it, then ``os.replace``).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from openpyxl.chart.axis import DateAxis
 from openpyxl.utils import get_column_letter
 
 from fxcost.errors import ExportError, ImportCancelled
-from fxcost.report import json_summary
 from fxcost.report.columns import TRADE_COLUMNS, header
 from fxcost.report.output import atomic_path, output_problem
 from fxcost.report.xlsx_book import SHEETS, Book  # noqa: F401  (SHEETS: the tab order, public here)
 from fxcost.report.xlsx_sheets import AnalysisSheets
 from fxcost.report.xlsx_stream import BoolColumn, NumberColumn, TextColumn, excel_serial, number_width, save
 from fxcost.report.xlsx_summary import SummarySheet
+from fxcost.summary import Summary, build
 
 Progress = Callable[[float, str], None]
 
@@ -35,14 +35,12 @@ CHART_ROWS = (3, 25, 47)
 
 def document(result) -> dict:
     """The JSON summary of ``result``, exactly as ``report --json`` writes it."""
-    doc = json_summary.summary(result.portfolio)
-    doc.update(json_summary.analysis_summary(result))
-    doc["warnings"] = doc["warnings"] + list(result.warnings)
-    return doc
+    return build(result).json()
 
 
 def write_workbook(result, path: str | os.PathLike, *, progress: Progress | None = None,
-                   is_cancelled: Callable[[], bool] | None = None, summary: dict | None = None) -> Path:
+                   is_cancelled: Callable[[], bool] | None = None, summary: Summary | dict | None = None,
+                   ib_program=None) -> Path:
     """Write the report workbook for an AnalysisResult to ``path`` and return the path.
 
     Args:
@@ -50,7 +48,9 @@ def write_workbook(result, path: str | os.PathLike, *, progress: Progress | None
         path: the .xlsx to write; an existing file is replaced only once the new one is complete.
         progress: progress(fraction 0..1, message), called between steps.
         is_cancelled: polled between steps and chunks of trades; True raises ImportCancelled.
-        summary: the JSON summary already computed for ``result`` (the CLI passes its own), else computed here.
+        summary: the summary already built for ``result`` (the app's views and the CLI pass theirs), else built
+            here (under ``ib_program`` for the IB sheet); a plain dict is taken as its JSON document.
+        ib_program: the IB view's program, when the summary is built here.
 
     Raises:
         ExportError: the file cannot be written (message names the path and the reason).
@@ -67,10 +67,12 @@ def write_workbook(result, path: str | os.PathLike, *, progress: Progress | None
     if problem:  # before the summary: a bad destination is reported at once
         raise ExportError(problem)
     step(0.0, "Summarising")
-    doc = summary if summary is not None else document(result)
+    built = summary if isinstance(summary, Summary) else build(result, ib_program=ib_program)
+    doc = summary if isinstance(summary, dict) else built.json()
     with atomic_path(path, ".xlsx.tmp") as tmp:
         wb = Workbook(write_only=True)
         book = _Book(wb, result, doc)
+        book.summary = built
         try:
             book.write(step)
             step(0.93, "Saving the workbook")
@@ -144,8 +146,12 @@ class _Book(Book, AnalysisSheets, SummarySheet):
         digits = np.clip(t["digits"].astype("float64").fillna(5).to_numpy(), 0, 10).astype(int)
         price_styles = np.array([st.id(f"price{d}") for d in range(11)])[digits]
         columns = []
+        cents = getattr(self, "summary", None)
         for c in TRADE_COLUMNS:
             values = t[c.key] if c.key in t.columns else pd.Series([None] * len(t), index=t.index)
+            if c.key == "rebate" and cents is not None and len(cents.rebate_cents) == len(t):
+                # The allocated cents (issue 10): a client's trades add up to its payable.
+                values = pd.Series(cents.rebate_cents, index=t.index)
             if c.kind == "text":
                 columns.append(TextColumn(values.astype(object).to_numpy(), st))
             elif c.kind == "bool":

@@ -306,20 +306,18 @@ class AnalysisSheets:
         s.ws.auto_filter.ref = f"A1:H{max(s.rows, 1)}"
 
     def _ib(self) -> None:
-        from fxcost.analysis import ib
-
         s = self.sheets["IB"]
         s.widths([24, 10, 10, 10, 16, 14, 14, 14, 14, 14, 14])
-        program = self.result.settings.main_program
+        summary = self.summary.ib  # the IB view's program (issue 10), else the main one
         s.append(["Introducing broker: client accounts' volume, IB earnings and the share passed back"], "title")
-        if program is None:
-            s.append(["Choose a rebate program (the IB's) to see earnings per client and month."], "note")
+        if summary is None:
+            s.append([self.summary.ib_note or "Choose a rebate program (the IB's) to see earnings per client and "
+                      "month."], "note")
             return
-        t = self.t
-        shares = {str(a): program.client_share(a) for a in pd.unique(t["account"].astype(str))}
-        tables = ib.ib_rollup(t, shares)
-        s.append([f"Program: {program.name}. IB earnings = the program's rebate on each client trade; the share "
+        s.append([f"Program: {summary.program}. IB earnings = the program's rebate on each client trade; the share "
                   "passed back is the program's client_share_pct / client_shares."], "note")
+        if summary.note:
+            s.append([summary.note], "warn")
         m = self.money
         columns = [("trades", "Trades", "count"), ("lots", "Lots", "lots"), ("notional_usd", "Notional USD", "money0"),
                    ("ib_earnings", m("IB earnings"), "money"), ("share_pct", "Share passed back (%)", "number2"),
@@ -335,7 +333,7 @@ class AnalysisSheets:
                                  ("by_client_month", "By client and month", client + [("month", "Month", None)])):
             s.skip()
             s.append([title], "section")
-            records = tables[key].to_dict("records")
+            records = summary.tables[key].to_dict("records")
             if key != "by_month":
                 records = [{**r, "ccy": ccy.get(str(r.get("account")))} for r in records]
             self.table(s, keys + columns, records)

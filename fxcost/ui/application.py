@@ -1,4 +1,5 @@
-"""GUI bootstrap: Qt binding, excepthooks that show a crash dialog, QApplication, main window; smoke and screenshot runs."""
+"""GUI bootstrap: Qt binding, excepthooks that show a crash dialog (dialogs.show_crash), QApplication, main window;
+smoke and screenshot runs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import os
 import sys
 import tempfile
 import threading
-import traceback
 from pathlib import Path
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # before any pyqtgraph import
@@ -15,24 +15,12 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # before any pyqtgraph imp
 from PySide6 import __version__ as PYSIDE_VERSION  # noqa: E402
 from PySide6.QtCore import QEventLoop, Qt, QTimer, QtMsgType, qInstallMessageHandler, qVersion  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from fxcost import APP_NAME, ORG_NAME, __version__  # noqa: E402
+from fxcost.ui.dialogs import HEADLESS_MESSAGES, headless, show_crash  # noqa: E402,F401  (public here as before)
 
 log = logging.getLogger(__name__)
-
-
-def show_crash(exc: BaseException, log_path: Path | None) -> None:
-    """Log an unexpected error and show it with copyable details (never blocks under CI)."""
-    details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    log.error("unexpected error\n%s", details)
-    if os.environ.get("FXCOST_NO_ERR_WINDOWS") or QApplication.instance() is None:
-        return
-    if threading.current_thread() is not threading.main_thread():
-        return  # widgets live on the GUI thread only; workers deliver their errors through a signal instead
-    from fxcost.ui.dialogs import CrashDialog
-
-    CrashDialog(f"{type(exc).__name__}: {exc}", details, log_path, QApplication.activeWindow()).exec()
 
 
 def make_app(log_path: Path | None) -> QApplication:
@@ -61,8 +49,9 @@ def _qt_message(kind, _context, message: str) -> None:
     logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), message)
 
 
-def run_gui(files: list[str], log_path: Path | None = None) -> int:
-    """Start the app on ``files`` (or the bundled sample) and run the event loop."""
+def run_gui(files: list[str], log_path: Path | None = None, session=None) -> int:
+    """Start the app on ``files`` (or the bundled sample), or on ``session`` (fxcost.session.Session: the command
+    line's analysis options), and run the event loop."""
     app = make_app(log_path)
     from fxcost.resources import BUNDLED_SAMPLE, asset
     from fxcost.ui.main_window import MainWindow
@@ -70,7 +59,10 @@ def run_gui(files: list[str], log_path: Path | None = None) -> int:
     window = MainWindow(log_path=log_path)
     window.show()
     log.info("first window shown")
-    window.open_files(files or [str(asset(BUNDLED_SAMPLE))])
+    if session is not None:
+        window.open_session(session)
+    else:
+        window.open_files(files or [str(asset(BUNDLED_SAMPLE))])
     return app.exec()
 
 
@@ -84,25 +76,12 @@ def wait_for(signal, timeout_ms: int) -> bool:
     return bool(fired)
 
 
-#: What message boxes said during a headless run (they are logged, never shown: nobody could close them).
-HEADLESS_MESSAGES: list[str] = []
-
-
-def _log_box(*args, **_kwargs):
-    text = f"{args[1]}: {args[2]}" if len(args) > 2 else " ".join(map(str, args[1:]))
-    HEADLESS_MESSAGES.append(text)
-    log.warning("message box (headless, not shown): %s", text)
-    return QMessageBox.StandardButton.Ok
-
-
 def _isolated_window(log_path: Path | None, folder: Path):
     """A window whose settings and user files live in ``folder``, so headless runs never touch the user's; its
     message boxes are logged instead of shown (a modal box would wait forever for a click)."""
     os.environ["FXCOST_DATA_DIR"] = str(folder / "data")
     os.environ["FXCOST_NO_ERR_WINDOWS"] = "1"
-    HEADLESS_MESSAGES.clear()
-    for name in ("warning", "critical", "information"):
-        setattr(QMessageBox, name, staticmethod(_log_box))
+    headless(True)  # dialogs.notify logs what it would have shown (a modal box would wait forever for a click)
     from fxcost.ui.main_window import MainWindow
     from fxcost.ui.settings import Settings
 
@@ -111,23 +90,30 @@ def _isolated_window(log_path: Path | None, folder: Path):
     return window
 
 
-def _open_sample(window, files: list[str] | None = None) -> bool:
-    """Open ``files`` (default: the bundled sample) and wait for the analysis; whether trades were analysed."""
+def _open_sample(window, files: list[str] | None = None, session=None) -> bool:
+    """Open ``session`` (else ``files``, default: the bundled sample) and wait for the analysis; whether trades
+    were analysed."""
     from fxcost.resources import BUNDLED_SAMPLE, asset
 
     loop_ok = []
     window.analysis_ready.connect(lambda: loop_ok.append(True))
-    window.open_files(list(files or [str(asset(BUNDLED_SAMPLE))]))
+    if session is not None:
+        window.open_session(session)
+    else:
+        window.open_files(list(files or [str(asset(BUNDLED_SAMPLE))]))
     if not loop_ok:
         wait_for(window.import_finished, 120_000)
     return bool(loop_ok) and window.views is not None and len(window.views.result.trades) > 0
 
 
-def smoke_test(log_path: Path | None = None, keep_in: str | None = None, files: list[str] | None = None) -> int:
-    """Load the sample (or ``files``), compute, export the Excel report, exit 0; no window is shown.
+def smoke_test(log_path: Path | None = None, keep_in: str | None = None, files: list[str] | None = None,
+               session=None) -> int:
+    """Load the sample (or ``files``, or ``session``: the command line's analysis), compute, export the Excel
+    report, exit 0; no window is shown.
 
     The report goes to a temporary folder, or to ``keep_in`` (created if needed) where a caller such as the
-    frozen-build test wants to open it afterwards.
+    frozen-build test wants to open it afterwards; there ``views.json`` holds every figure the views display,
+    keyed as ``report --json`` keys them (viewdata.views_json, issue 10).
     """
     make_app(log_path)
     import openpyxl.xml
@@ -139,7 +125,7 @@ def smoke_test(log_path: Path | None = None, keep_in: str | None = None, files: 
         folder = Path(tmp)
         window = _isolated_window(log_path, folder)
         what = ", ".join(Path(f).name for f in files) if files else "the sample"
-        if not _open_sample(window, files):
+        if not _open_sample(window, files, session):
             log.error("smoke test: %s did not import and analyse", what)
             print(f"fxcost smoke test FAILED: {what} did not import and analyse"
                   + (f" ({_failures(window)})" if files else ""), file=sys.stderr)
@@ -160,6 +146,14 @@ def smoke_test(log_path: Path | None = None, keep_in: str | None = None, files: 
             return 1
         trades = len(window.views.result.trades)
         size = target.stat().st_size
+        if keep_in:
+            import json
+
+            from fxcost import atomic
+            from fxcost.ui.viewdata import views_json
+
+            atomic.write_text(str(Path(keep_in) / "views.json"),
+                              json.dumps(views_json(window.views), indent=2, ensure_ascii=False, default=str) + "\n")
         window.close()
     log.info("smoke test passed: %d trades, report of %d bytes", trades, size)
     print(f"fxcost {__version__} smoke test passed: {trades} trades analysed, Excel report of {size:,} bytes written")
@@ -187,8 +181,8 @@ SHOTS = (
 
 
 def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, int] = (1360, 820),
-                files: list[str] | None = None) -> int:
-    """Open the bundled sample (or ``files``) and write a PNG of each view into ``directory``."""
+                files: list[str] | None = None, session=None) -> int:
+    """Open the bundled sample (or ``files``, or ``session``) and write a PNG of each view into ``directory``."""
     app = make_app(log_path)
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
@@ -200,7 +194,7 @@ def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, i
         # user would (the app itself applies none until the user chooses).
         from fxcost.ui.setup_panel import BUNDLED
 
-        if not _open_sample(window, files):
+        if not _open_sample(window, files, session):
             print(f"fxcost: {'the files did' if files else 'the sample did'} not import; no screenshots written"
                   + (f" ({_failures(window)})" if files else ""), file=sys.stderr)
             return 1

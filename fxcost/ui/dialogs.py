@@ -1,8 +1,13 @@
-"""Dialogs: the crash dialog (copyable details and the log's path) and the About box."""
+"""Dialogs: the crash dialog (copyable details and the log's path), the About box, and :func:`notify`, the one
+message box that honours headless runs."""
 
 from __future__ import annotations
 
+import logging
+import os
 import platform
+import threading
+import traceback
 from pathlib import Path
 
 from PySide6 import __version__ as PYSIDE_VERSION
@@ -19,6 +24,39 @@ from PySide6.QtWidgets import (
 )
 
 from fxcost import __version__
+
+log = logging.getLogger(__name__)
+
+#: What message boxes said during a headless run (they are logged, never shown: nobody could close them).
+HEADLESS_MESSAGES: list[str] = []
+_HEADLESS = [False]
+
+
+def headless(on: bool) -> None:
+    """Headless runs (smoke test, screenshots): :func:`notify` logs its message instead of showing a box."""
+    _HEADLESS[0] = on
+    HEADLESS_MESSAGES.clear()
+
+
+def notify(parent, title: str, text: str, kind: str = "warning"):
+    """A message box (``kind``: warning, critical or information), or in a headless run a log line kept in
+    HEADLESS_MESSAGES (a modal box would wait forever for a click). Returns the button pressed (Ok headless)."""
+    if _HEADLESS[0]:
+        HEADLESS_MESSAGES.append(f"{title}: {text}")
+        log.warning("message box (headless, not shown): %s: %s", title, text)
+        return QMessageBox.StandardButton.Ok
+    return getattr(QMessageBox, kind)(parent, title, text)
+
+
+def show_crash(exc: BaseException, log_path: Path | None) -> None:
+    """Log an unexpected error and show it with copyable details (never blocks under CI)."""
+    details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    log.error("unexpected error\n%s", details)
+    if os.environ.get("FXCOST_NO_ERR_WINDOWS") or QApplication.instance() is None:
+        return
+    if threading.current_thread() is not threading.main_thread():
+        return  # widgets live on the GUI thread only; workers deliver their errors through a signal instead
+    CrashDialog(f"{type(exc).__name__}: {exc}", details, log_path, QApplication.activeWindow()).exec()
 
 
 class CrashDialog(QDialog):

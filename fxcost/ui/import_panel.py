@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QTextBrowser
 from fxcost.importers.csv_table import AMBIGUOUS_DATES, DATE_ORDERS
 from fxcost.model import FORMATS
 from fxcost.portfolio import Portfolio
-from fxcost.report import json_summary
+from fxcost.summary import document
 
 #: How the reconciliation's and the totals' keys read in the panel (others: "some_key" -> "Some key").
 LABELS = {"closed_pl": "Closed trade P/L", "total_net_profit": "Total net profit", "rebate_like":
@@ -37,7 +37,7 @@ def _value(key: str, value) -> str:
 def render_html(portfolio: Portfolio, date_orders: dict[str, str] | None = None) -> str:
     """The import panel as HTML; ``date_orders`` (absolute path -> "dmy"/"mdy") are the CSV date readings the
     user chose, offered to switch back."""
-    doc = json_summary.summary(portfolio)
+    doc = document.summary(portfolio)
     esc = html.escape
     parts = ["<h2>Imported files</h2>"]
     for f in portfolio.files:
@@ -67,7 +67,7 @@ def render_html(portfolio: Portfolio, date_orders: dict[str, str] | None = None)
             "<table border=1 cellspacing=0 cellpadding=3><tr><th>Field</th><th>Imported</th><th>Printed</th>"
             f"<th>Reconciled</th></tr>{rows}</table>" if rows else "<p>The report prints no totals to compare.</p>"
         )
-        for w in json_summary.file_warnings(f):  # a reconciliation difference is in the table above, once
+        for w in document.file_warnings(f):  # a reconciliation difference is in the table above, once
             parts.append(f"<p style='color:#a60'>⚠ {esc(w)}</p>")
         if st.skipped:
             items = "".join(f"<li>{esc(str(s))}</li>" for s in st.skipped[:200])

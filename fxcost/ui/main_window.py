@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTabWidget,
@@ -23,13 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from fxcost import __version__, userdata
-from fxcost.errors import FxCostError, ImportCancelled
+from fxcost.errors import CsvColumnsUnknown, FxCostError, ImportCancelled
 from fxcost.portfolio import Portfolio
-from fxcost.ui import viewdata
+from fxcost.session import Session
+from fxcost.ui import dialogs, viewdata
 from fxcost.ui.charts import ChartsView
 from fxcost.ui.compare_view import CompareView
 from fxcost.ui.ib_view import IBView
 from fxcost.ui.import_panel import ImportPanel, currency_link_path, dates_link
+from fxcost.ui.jobs import JobRunner
 from fxcost.ui.overview import OverviewView
 from fxcost.ui.settings import Settings
 from fxcost.ui.setup_panel import SetupPanel, SetupState, build_settings
@@ -38,23 +39,21 @@ from fxcost.ui.workers import Worker
 
 log = logging.getLogger(__name__)
 
+SESSION_FILTER = "fxcost session (*.json);;All files (*)"
 FILE_FILTER = "Trade history (*.htm *.html *.xlsx *.csv *.txt);;All files (*)"
 TABS = (("import", "Import"), ("overview", "Overview"), ("trades", "Trades"), ("charts", "Charts"),
         ("compare", "Compare"), ("ib", "IB"))
 
 
-def open_job(files, state, catalog, cache, progress, is_cancelled, publish=None, csv_mapping=None, currency=None,
-             date_order=None):
-    """Worker body of Open: import + analyse (fxcost.pipeline.run), then every view's data.
+def open_job(session, catalog, cache, progress, is_cancelled, publish=None):
+    """Worker body of Open: the session's import + analysis (Session.run, i.e. fxcost.pipeline.run, as
+    ``report`` runs it), then every view's data and the summary (viewdata.prepare).
 
     ``publish`` gets the Overview's and the Trades table's data first (viewdata.prepare).
     """
-    from fxcost.pipeline import run
-
-    settings = build_settings(state, catalog, cache)
-    result = run(files, settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled,
-                 csv_mapping=csv_mapping, currency=currency, csv_date_order=date_order)
-    return viewdata.prepare(result, ib_program=catalog.programs.get(state.ib_program),
+    settings = session.settings(catalog, cache)
+    result = session.run(settings=settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled)
+    return viewdata.prepare(result, ib_program=session.ib_program(catalog),
                             progress=lambda f, m: progress(0.8 + f * 0.2, m), is_cancelled=is_cancelled,
                             publish=publish)
 
@@ -114,16 +113,18 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.views: viewdata.Views | None = None
         self._portfolio: Portfolio | None = None
-        self._worker: Worker | None = None
-        self._worker_kind = ""
-        self._pending_analysis = False
+        self.jobs = JobRunner(self)  # the one background job: start, cancel, supersede, reopen
+        self.jobs.progress.connect(self._on_progress)
+        self.jobs.partial.connect(self._on_returned)
+        self.jobs.returned.connect(self._on_returned)
+        self.jobs.errored.connect(self._on_error)
+        self.jobs.finished.connect(self._on_finished)
         self._market_cache: dict = {}
         self._shown_views = False  # a worker's result is on screen; analysis_ready follows when it ends
         self._shown_parts: frozenset[str] = frozenset()  # views already showing the running worker's analysis
         self._export_result = ""
         self._open_paths: list[str] = []  # what the running or last Open imports
         self._open_mapping: dict[str, str] | None = None  # and the CSV column mapping it was given
-        self._reopen_with: tuple[list[str], dict[str, str] | None] | None = None  # files to open once it stops
         self.ask_user = True  # False in headless runs (smoke test, screenshots): no dialog waits for an answer
         self.setWindowTitle(f"fxcost {__version__}")
         self.setAcceptDrops(True)
@@ -198,6 +199,11 @@ class MainWindow(QMainWindow):
                                               "Write every costed trade as CSV")
         self.export_png_action = self._action("Save chart as &PNG…", self.export_png, QKeySequence("Ctrl+Shift+P"),
                                               "Save the chart in view as a PNG image")
+        self.open_session_action = self._action("Open a sess&ion…", self.choose_session, None,
+                                                "Open a saved session: its files, per-file choices and every setting")
+        self.save_session_action = self._action("Sa&ve the session…", self.save_session, None,
+                                                "Save the files, per-file choices and every setting as a small JSON "
+                                                "file (python main.py report --session FILE runs the same analysis)")
         self.quit_action = self._action("&Quit", self.close, std.Quit)
         self.find_action = self._action("&Find trades", self.find, std.Find, "Search the trades table")
         self.about_action = self._action("&About fxcost", self.show_about)
@@ -206,6 +212,9 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.setObjectName("recent-menu")
         file_menu.addAction(self.sample_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_session_action)
+        file_menu.addAction(self.save_session_action)
         file_menu.addSeparator()
         for a in (self.export_excel_action, self.export_csv_action, self.export_png_action):
             file_menu.addAction(a)
@@ -261,11 +270,11 @@ class MainWindow(QMainWindow):
         self._update_recent_menu()
 
     def _enable_exports(self) -> None:
-        ready = self.views is not None and self._worker is None
+        ready = self.views is not None and not self.jobs.busy
         for a in (self.export_excel_action, self.export_csv_action):
             a.setEnabled(ready and len(self.views.result.trades) > 0)
         self.export_png_action.setEnabled(ready)
-        self.open_action.setEnabled(self._worker is None or self._worker_kind == "analyse")
+        self.open_action.setEnabled(not self.jobs.busy or self.jobs.kind == "analyse")
 
     def show_tab(self, key: str) -> None:
         self.tabs.setCurrentWidget(self.pages[key])
@@ -310,8 +319,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if self._worker is not None:
-            self._worker.cancel()
+        self.jobs.cancel()
         self.save_state()
         super().closeEvent(event)
 
@@ -355,19 +363,72 @@ class MainWindow(QMainWindow):
         ``csv_mapping`` (canonical column -> header) is for CSV files whose columns fxcost cannot name itself.
         """
         files = [str(f) for f in files]
-        currency = _remembered(files, self.settings.csv_currencies())
-        date_order = _remembered(files, self.settings.csv_date_orders())
-        if self._worker is not None:
-            if self._worker_kind != "analyse":
+        if self.jobs.busy:
+            if self.jobs.kind != "analyse":
                 return  # one Open at a time; the toolbar button is disabled meanwhile
-            self._worker.cancel()  # a re-analysis is superseded by the new Open
-        state, catalog, cache = self.setup.state(), self.setup.catalog, self._market_cache
+            self.jobs.cancel()  # a re-analysis is superseded by the new Open
+        session = self._session_for(files, csv_mapping)
+        catalog, cache = self.setup.catalog, self._market_cache
         self._open_paths = files
         self._open_mapping = csv_mapping
-        self._start(Worker(lambda progress, is_cancelled, publish: open_job(files, state, catalog, cache, progress,
-                                                                            is_cancelled, publish, csv_mapping,
-                                                                            currency, date_order),
+        self._start(Worker(lambda progress, is_cancelled, publish: open_job(session, catalog, cache, progress,
+                                                                            is_cancelled, publish),
                            publishes=True), "open", "Importing…")
+
+    def _session_for(self, files: list[str], csv_mapping: dict[str, str] | None) -> Session:
+        """The Session of ``files`` with the setup panel's choices and the per-file choices remembered."""
+        return Session(files=list(files), setup=self.setup.state(),
+                       currency=_remembered(files, self.settings.csv_currencies()),
+                       date_order=_remembered(files, self.settings.csv_date_orders()),
+                       csv_mapping=dict(csv_mapping or {}))
+
+    def session(self) -> Session:
+        """The session on screen: the files of the last Open, their choices and the setup as it stands."""
+        return self._session_for(self._open_paths, self._open_mapping)
+
+    def open_session(self, session: Session) -> None:
+        """Take a session's setup and per-file choices, then open its files (as ``--session`` does)."""
+        for name, store in (("currency", self.settings.set_csv_currency), ("date_order", self.settings.set_csv_date_order)):
+            chosen = session.for_files(getattr(session, name))
+            for path, value in (chosen or {}).items():
+                store(os.path.abspath(path), value)
+        catalog = self.setup.catalog
+        state = session.setup
+        for key in (state.main_program, *state.compare_programs, state.ib_program):
+            if key and key not in catalog.programs:
+                try:  # a program the session names by its file (made on another machine, or by report)
+                    catalog.program_key(key)
+                except FxCostError as exc:
+                    self._report_problems([str(exc)])
+        self.setup.set_state(state)
+        self._recompute_timer.stop()  # the Open below analyses under this setup
+        if session.files:
+            self.open_files(session.files, session.csv_mapping or None)
+
+    def choose_session(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a session", self.settings.last_dir(), SESSION_FILTER)
+        if path:
+            try:
+                session = Session.load(path)
+            except FxCostError as exc:
+                dialogs.notify(self, "fxcost", str(exc))
+                return
+            self.open_session(session)
+
+    def save_session(self) -> None:
+        path = self._save_name("Save the session", f"{self._report_stem()}-session.json", SESSION_FILTER)
+        if path:
+            self.save_session_to(path)
+
+    def save_session_to(self, path: str) -> bool:
+        """Write the session on screen (files, per-file choices, every setting) as JSON."""
+        try:
+            self.session().save(path)
+        except FxCostError as exc:
+            dialogs.notify(self, "fxcost", str(exc))
+            return False
+        self.status_label.setText(f"Saved {path}")
+        return True
 
     def _setup_changed(self) -> None:
         self.settings.set_analysis(self.setup.state().as_dict())
@@ -377,79 +438,37 @@ class MainWindow(QMainWindow):
         """Re-analyse the imported history under the current setup (on a worker; the views keep the old one)."""
         if self._portfolio is None:
             return
-        if self._worker is not None:
-            self._pending_analysis = True
-            if self._worker_kind == "analyse":
-                self._worker.cancel()
+        if self.jobs.busy:
+            self.jobs.pending_analysis = True
+            if self.jobs.kind == "analyse":
+                self.jobs.cancel()
             return
-        self._pending_analysis = False
+        self.jobs.pending_analysis = False
         portfolio, state, catalog, cache = self._portfolio, self.setup.state(), self.setup.catalog, self._market_cache
         self._start(Worker(lambda progress, is_cancelled, publish: analyse_job(portfolio, state, catalog, cache,
                                                                                progress, is_cancelled, publish),
                            publishes=True), "analyse", "Recomputing…")
 
     def _start(self, worker: Worker, kind: str, message: str) -> None:
-        # Bound methods, not lambdas: Qt drops these connections when the window is destroyed, so a
-        # worker still running after its window closed (tests, quitting mid-import) calls nothing.
-        worker.signals.progress.connect(self._on_progress)
-        worker.signals.partial.connect(self._worker_partial)
-        worker.signals.returned.connect(self._worker_returned)
-        worker.signals.errored.connect(self._worker_errored)
-        worker.signals.finished.connect(self._worker_finished)
-        self._worker = worker
-        self._worker_kind = kind
         self._export_result = ""
         self._shown_parts = frozenset()
-        self._started = time.perf_counter()
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
         self.status_label.setText(message)
+        self.jobs.start(worker, kind)
         self._enable_exports()
-        QThreadPool.globalInstance().start(worker)
-
-    def _sending_worker(self) -> Worker | None:
-        """The current worker if it sent the signal being handled (a superseded worker's news is dropped)."""
-        worker = self._worker
-        return worker if worker is not None and self.sender() is worker.signals else None
-
-    @Slot(object)
-    def _worker_partial(self, value) -> None:
-        if (worker := self._sending_worker()) is not None:
-            self._on_returned(worker, value)
-
-    @Slot(object)
-    def _worker_returned(self, value) -> None:
-        if (worker := self._sending_worker()) is not None:
-            self._on_returned(worker, value)
-
-    @Slot(object)
-    def _worker_errored(self, exc) -> None:
-        if (worker := self._sending_worker()) is not None:
-            self._on_error(worker, exc)
-
-    @Slot()
-    def _worker_finished(self) -> None:
-        if (worker := self._sending_worker()) is not None:
-            self._on_finished(worker)
 
     def cancel_work(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
+        self.jobs.cancel()
 
     @Slot(int, str)
     def _on_progress(self, percent: int, message: str) -> None:
-        if self._sending_worker() is None:
-            return
         self.progress.setValue(percent)
         self.status_label.setText(message)
 
-    def _on_finished(self, worker: Worker) -> None:
-        if worker is not self._worker:
-            return
-        kind = self._worker_kind
-        self._worker = None
-        self._worker_kind = ""
+    @Slot(str)
+    def _on_finished(self, kind: str) -> None:
         self.progress.hide()
         self.cancel_button.hide()
         self._enable_exports()
@@ -461,50 +480,46 @@ class MainWindow(QMainWindow):
             self.export_finished.emit(self._export_result)
         if kind == "open":
             self.import_finished.emit()
-        if self._reopen_with is not None:
-            files, mapping = self._reopen_with
-            self._reopen_with = None
+        reopen = self.jobs.take_reopen()
+        if reopen is not None:
+            files, mapping = reopen
             self.open_files(files, csv_mapping=mapping)
             return
-        if self._pending_analysis and self._portfolio is not None:
+        if self.jobs.pending_analysis and self._portfolio is not None:
             self.recompute()
 
-    def _on_error(self, worker: Worker, exc: BaseException) -> None:
-        if worker is not self._worker:
-            return
+    @Slot(object)
+    def _on_error(self, exc: BaseException) -> None:
         from fxcost.analysis.market_data import MarketDataError
 
         if isinstance(exc, ImportCancelled):
-            if self._reopen_with is None:  # else the status says why the files are opened again
-                self.status_label.setText("Cancelled." if self._worker_kind != "export" else "Export cancelled.")
+            if self.jobs.reopen_with is None:  # else the status says why the files are opened again
+                self.status_label.setText("Cancelled." if self.jobs.kind != "export" else "Export cancelled.")
         elif isinstance(exc, MarketDataError):
             self.setup.remove_market_data(exc.path)
-            if self._worker_kind == "open":  # the statements themselves are fine: open them without the file
-                self._pending_analysis = False
+            if self.jobs.kind == "open":  # the statements themselves are fine: open them without the file
+                self.jobs.pending_analysis = False
                 files = list(self._open_paths)
                 QTimer.singleShot(0, self, lambda: self.open_files(files))
-            QMessageBox.warning(self, "fxcost: market data not used",
+            dialogs.notify(self, "fxcost: market data not used",
                                 f"{exc}\n\nThe file was removed from the setup; export bars or ticks again and add "
                                 "them with “Add bars/ticks…”.")
         elif isinstance(exc, FxCostError):
-            QMessageBox.warning(self, "fxcost", str(exc))
+            dialogs.notify(self, "fxcost", str(exc))
         else:
-            from fxcost.ui.application import show_crash
-
             self.status_label.setText("An unexpected error stopped the work; see the log.")
-            show_crash(exc, self.log_path)
-        if self._worker_kind == "export":
+            dialogs.show_crash(exc, self.log_path)
+        if self.jobs.kind == "export":
             self._export_result = ""
 
-    def _on_returned(self, worker: Worker, value) -> None:
-        if worker is not self._worker:
-            return
-        if self._worker_kind == "export":
+    @Slot(object)
+    def _on_returned(self, value) -> None:
+        if self.jobs.kind == "export":
             self.status_label.setText(f"Saved {value}")
             self._export_result = str(value)
             return
         views: viewdata.Views = value
-        if self._reopen_with is not None:
+        if self.jobs.reopen_with is not None:
             return  # this Open is superseded: the files are opened again once its worker has stopped
         if self._shown_parts:  # an early part of this analysis is on screen: fill the views that were waiting
             self.set_views(views)
@@ -512,7 +527,7 @@ class MainWindow(QMainWindow):
                 self._show_summary(views)
             return
         portfolio = views.result.portfolio
-        if self._worker_kind == "open":
+        if self.jobs.kind == "open":
             self._portfolio = portfolio if portfolio.files else self._portfolio
             self.summary.set_portfolio(portfolio, self.settings.csv_date_orders())
             if portfolio.files:
@@ -526,17 +541,17 @@ class MainWindow(QMainWindow):
                 return  # opening again with the user's column mapping
             if portfolio.failures and not portfolio.files:
                 self.status_label.setText("Nothing imported.")
-                QMessageBox.warning(self, "fxcost: nothing imported",
+                dialogs.notify(self, "fxcost: nothing imported",
                                     "\n\n".join(f"{os.path.basename(p)}: {m}" for p, m in portfolio.failures)
                                     + "\n\nExport the account history from MetaTrader (Account History ▸ Save as "
                                       "Report / Detailed Report) and open that file.")
                 return
             if portfolio.failures:
-                QMessageBox.warning(self, "fxcost: some files not imported",
+                dialogs.notify(self, "fxcost: some files not imported",
                                     "\n\n".join(f"{os.path.basename(p)}: {m}" for p, m in portfolio.failures))
         self.set_views(views)
-        log.info("%s: %d trades shown %.2f s after the start", self._worker_kind, len(views.result.trades),
-                 time.perf_counter() - self._started)
+        log.info("%s: %d trades shown %.2f s after the start", self.jobs.kind, len(views.result.trades),
+                 time.perf_counter() - self.jobs.started)
         self._show_summary(views)
 
     def _ask_csv_columns(self, failures: list[tuple[str, str]]) -> bool:
@@ -550,7 +565,7 @@ class MainWindow(QMainWindow):
         if not self.ask_user:
             return False  # the failure is reported like any other
         for path, message in failures:
-            if "has no column for" not in message:
+            if not isinstance(getattr(message, "error", None), CsvColumnsUnknown):
                 continue
             try:
                 headers, proposal = column_proposal(path)
@@ -601,12 +616,12 @@ class MainWindow(QMainWindow):
         import or analysis is cancelled and its further results dropped, an export is left to finish."""
         files = list(self._open_paths)
         self.status_label.setText(message)
-        if self._worker is None:
+        if not self.jobs.busy:
             QTimer.singleShot(0, self, lambda: self.open_files(files, csv_mapping=csv_mapping))
             return
-        self._reopen_with = (files, csv_mapping)
-        if self._worker_kind in ("open", "analyse"):
-            self._worker.cancel()
+        self.jobs.reopen_with = (files, csv_mapping)
+        if self.jobs.kind in ("open", "analyse"):
+            self.jobs.cancel()
 
     def _show_summary(self, views: viewdata.Views) -> None:
         unknown = [os.path.basename(f.statement.path) for f in views.result.portfolio.files
@@ -646,7 +661,7 @@ class MainWindow(QMainWindow):
             # setup change still cancels it (and fills every view again), a Cancel click would only
             # leave views greyed.
             self.cancel_button.hide()
-        if self.tabs.currentWidget() is self.summary and self._worker_kind == "open" and views.result.trades.size:
+        if self.tabs.currentWidget() is self.summary and self.jobs.kind == "open" and views.result.trades.size:
             self.show_tab("overview")
         self._enable_exports()
         self._shown_views = True
@@ -654,10 +669,10 @@ class MainWindow(QMainWindow):
             self.first_views_shown.emit()
 
     def _report_problems(self, problems: list) -> None:
-        QMessageBox.warning(self, "fxcost: damaged files set aside",
-                            "These files of yours could not be read; each line says what was done with it, and "
-                            "nothing was overwritten:\n\n" + "\n".join(problems)
-                            + "\n\nRepair them in a text editor and import them again.")
+        dialogs.notify(self, "fxcost: damaged files set aside",
+                       "These files of yours could not be read; each line says what was done with it, and "
+                       "nothing was overwritten:\n\n" + "\n".join(problems)
+                       + "\n\nRepair them in a text editor and import them again.")
 
     # --- export ------------------------------------------------------------------------------------------
 
@@ -676,7 +691,7 @@ class MainWindow(QMainWindow):
         if self.views is None:
             return
         if _writer("excel") is None:
-            QMessageBox.warning(self, "fxcost", "The Excel report is not available in this version of fxcost. "
+            dialogs.notify(self, "fxcost", "The Excel report is not available in this version of fxcost. "
                                 "Export the trades as CSV instead.")
             return
         path = self._save_name("Export the Excel report", f"{self._report_stem()}.xlsx", "Excel workbook (*.xlsx)")
@@ -686,11 +701,11 @@ class MainWindow(QMainWindow):
     def export_excel_to(self, path: str) -> bool:
         """Write the Excel report on a worker (``export_finished`` tells when); False if it cannot start."""
         write_workbook = _writer("excel")
-        if write_workbook is None or self.views is None or self._worker is not None:
+        if write_workbook is None or self.views is None or self.jobs.busy:
             return False
-        result = self.views.result
+        result, summary = self.views.result, self.views.summary  # the figures the views show (issue 10)
         self._start(Worker(lambda progress, is_cancelled: write_workbook(result, path, progress=progress,
-                                                                         is_cancelled=is_cancelled)),
+                                                                         is_cancelled=is_cancelled, summary=summary)),
                     "export", f"Writing {os.path.basename(path)}…")
         return True
 
@@ -698,7 +713,7 @@ class MainWindow(QMainWindow):
         if self.views is None:
             return
         if _writer("csv") is None:
-            QMessageBox.warning(self, "fxcost", "CSV export is not available in this version of fxcost.")
+            dialogs.notify(self, "fxcost", "CSV export is not available in this version of fxcost.")
             return
         path = self._save_name("Export the trades as CSV", f"{self._report_stem()}-trades.csv", "CSV (*.csv)")
         if path:
@@ -707,10 +722,10 @@ class MainWindow(QMainWindow):
     def export_csv_to(self, path: str) -> bool:
         """Write every costed trade as CSV on a worker (``export_finished`` tells when); False if it cannot start."""
         write_trades_csv = _writer("csv")
-        if write_trades_csv is None or self.views is None or self._worker is not None:
+        if write_trades_csv is None or self.views is None or self.jobs.busy:
             return False
-        result = self.views.result
-        self._start(Worker(lambda progress, is_cancelled: write_trades_csv(result, path)), "export",
+        result, summary = self.views.result, self.views.summary
+        self._start(Worker(lambda progress, is_cancelled: write_trades_csv(result, path, summary=summary)), "export",
                     f"Writing {os.path.basename(path)}…")
         return True
 
@@ -731,7 +746,7 @@ class MainWindow(QMainWindow):
     def save_chart_png(self, path: str) -> bool:
         """Save the chart in view as a PNG image; shows what to do when it cannot be written."""
         if not self.current_chart().grab().save(path, "PNG"):
-            QMessageBox.warning(self, "fxcost", f"Could not write {path}. Choose a folder you can write to.")
+            dialogs.notify(self, "fxcost", f"Could not write {path}. Choose a folder you can write to.")
             return False
         self.status_label.setText(f"Saved {path}")
         return True

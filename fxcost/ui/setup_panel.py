@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -35,195 +34,28 @@ from PySide6.QtWidgets import (
 
 from fxcost import userdata
 from fxcost.analysis import programs
-from fxcost.analysis.spreads import AutoProfile, SpreadProfile, auto_profile, bundled_profiles, other_type_profile
 from fxcost.errors import FxCostError
-from fxcost.resources import assets_dir
+from fxcost.session import (  # noqa: F401  (the session's setup, public here as before)
+    ACCOUNT_TYPES,
+    AUTO_KEY,
+    BUNDLED,
+    COMPARE_COMMISSION_MODES,
+    OTHER_KEY,
+    TYPE_PROFILE,
+    Catalog,
+    SetupState,
+    build_settings,
+    compare_commission,
+    compared_profiles,
+    item_key,
+)
+from fxcost.ui import dialogs
 
-BUNDLED = "bundled:"
 JSON_FILTER = "JSON (*.json);;All files (*)"
 MARKET_FILTER = "Bars or ticks (*.csv *.txt *.tsv);;All files (*)"
-ACCOUNT_TYPES = (("auto", "Auto (from the export)"), ("standard", "Standard (spread only)"),
-                 ("raw", "Raw / ECN (spread + commission)"))
-#: Catalog key of the ``auto`` profile: Raw/ECN or Standard per account, chosen by the engine from the export.
-AUTO_KEY = "auto"
 AUTO_NOT_EDITABLE = ("“Auto” is not a table of its own: per account it uses Typical Raw/ECN when the export shows "
                      "commission charged (or a raw-account symbol suffix), else Typical Standard. Choose one of "
                      "those to edit or export it.")
-#: The profile each account type stands for.
-TYPE_PROFILE = {"auto": AUTO_KEY, "standard": BUNDLED + "standard.json", "raw": BUNDLED + "raw.json"}
-#: Catalog key of the ``other`` comparison: per account, the account type it does not have (Standard <-> Raw/ECN).
-OTHER_KEY = "other"
-#: What the compared profiles charge as commission ("Their commission"): (key, label).
-COMPARE_COMMISSION_MODES = (
-    ("account_type", "What that account type charges"),
-    ("export", "As exported"),
-    ("none", "None"),
-    ("rate", "Per lot, round turn:"),
-)
-#: The compared profiles before the ``other`` choice existed (a state saved then is moved to the new default).
-_OLD_COMPARE_DEFAULT = [TYPE_PROFILE["raw"]]
-
-
-def item_key(path: str) -> str:
-    """A stable key for a profile or program: ``bundled:FILE`` for assets (their folder moves when frozen), else the path."""
-    try:
-        if Path(path).resolve().parent.parent == assets_dir().resolve():
-            return BUNDLED + Path(path).name
-    except OSError:
-        pass
-    return os.path.abspath(path)
-
-
-@dataclass
-class SetupState:
-    """Every choice of the setup panel (plain data: it is saved as JSON in QSettings)."""
-
-    account_type: str = "auto"
-    profile: str = AUTO_KEY
-    # The account type the trader does not have: comparing the actual one with itself would be a duplicate row.
-    compare_profiles: list[str] = field(default_factory=lambda: [OTHER_KEY])
-    # No rebate until the user picks theirs (the CLI agrees); the examples are compared, not applied.
-    main_program: str = ""
-    compare_programs: list[str] = field(default_factory=lambda: [BUNDLED + "example-cashback.json",
-                                                                 BUNDLED + "flat-8-per-lot.json",
-                                                                 BUNDLED + "raw-3-per-lot-plus-25pct-commission.json"])
-    ib_program: str = BUNDLED + "ib-tiered.json"
-    server_utc_offset: float = 0.0
-    leverage: int = 0  # 0: as printed in the report
-    commission_on: bool = False
-    commission_rate: float = 7.0
-    commission_per: str = "round_turn"
-    commission_model: str = "per_lot"
-    market_data: list[str] = field(default_factory=list)
-    # Commission in the compared profiles (COMPARE_COMMISSION_MODES): what their account type charges (none for
-    # Standard; for Raw/ECN the exported one on a Raw/ECN account, else 7 USD per lot round turn), as exported,
-    # none, or compare_commission per round-turn lot.
-    compare_commission_mode: str = "account_type"
-    compare_commission: float = 7.0  # per lot round turn, in the account currency (mode "rate"; 0 = none)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> SetupState:
-        """A state from saved JSON; unknown or mistyped values fall back to the defaults."""
-        state = cls()
-        for f in fields(cls):
-            if f.name in data and isinstance(data[f.name], type(getattr(state, f.name))):
-                setattr(state, f.name, data[f.name])
-            elif f.name in data and isinstance(getattr(state, f.name), float) and isinstance(data[f.name], int):
-                setattr(state, f.name, float(data[f.name]))
-        if state.compare_commission_mode not in dict(COMPARE_COMMISSION_MODES):
-            state.compare_commission_mode = "account_type"
-        if "compare_commission_mode" not in data:  # saved before the mode: compare_commission 0 meant "as exported"
-            if state.compare_commission > 0 and "compare_commission" in data:
-                state.compare_commission_mode = "rate"
-            else:
-                state.compare_commission = cls.compare_commission
-            if state.compare_profiles == _OLD_COMPARE_DEFAULT:
-                state.compare_profiles = [OTHER_KEY]
-        return state
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-class Catalog:
-    """The bundled and user spread profiles and rebate programs, by key, and the damaged files met."""
-
-    def __init__(self):
-        self.profiles: dict[str, SpreadProfile] = {}
-        self.programs: dict[str, programs.RebateProgram] = {}
-        self.problems: list[userdata.Problem] = []
-        self.reload()
-
-    def reload(self) -> list[userdata.Problem]:
-        """Read everything again; returns the damaged files found this time (set aside by userdata)."""
-        loaded_profiles = userdata.load_profiles()
-        loaded_programs = userdata.load_programs()
-        self.profiles = {AUTO_KEY: auto_profile(), OTHER_KEY: other_type_profile(),
-                         **{item_key(p.path): p for p in bundled_profiles() + loaded_profiles.items}}
-        self.programs = {item_key(p.path): p for p in programs.bundled_programs() + loaded_programs.items}
-        self.problems = loaded_profiles.problems + loaded_programs.problems
-        return self.problems
-
-    @staticmethod
-    def is_user(key: str) -> bool:
-        return not key.startswith(BUNDLED) and key not in (AUTO_KEY, OTHER_KEY)
-
-
-def build_settings(state: SetupState, catalog: Catalog, market_cache: dict | None = None):
-    """The engine's AnalysisSettings for ``state``; reads market-data files (cached by path)."""
-    from fxcost.analysis.costs import CommissionSchedule
-    from fxcost.analysis.engine import AnalysisSettings, Setup
-
-    profile = (catalog.profiles.get(state.profile) if state.profile != OTHER_KEY else None) or \
-        catalog.profiles.get(AUTO_KEY) or next(iter(catalog.profiles.values()))
-    settings = AnalysisSettings(profile=profile)
-    main = catalog.programs.get(state.main_program)
-    compared = [catalog.programs[k] for k in state.compare_programs
-                if k in catalog.programs and k != state.main_program]
-    settings.setups = []
-    if main is not None:
-        settings.programs = [main, *compared]
-    else:
-        # The engine takes the first program as the main one: without a main program, compared ones
-        # become setups of their own so none of them is mistaken for the trader's actual program.
-        settings.programs = []
-        settings.setups = [Setup(f"Program: {p.name}", program=p) for p in compared]
-    # Another profile is compared under the same rebate program, and with the commission such an
-    # account charges (a Raw/ECN account's spread is only cheaper because commission is added; a Standard
-    # account charges none): never the exported commission on top of another account type's spread.
-    settings.setups += [Setup(f"Profile: {p.name}", profile=p, commission=compare_commission(state), program=main)
-                        for p in compared_profiles(state, catalog, profile)]
-    settings.server_utc_offset = float(state.server_utc_offset)
-    settings.leverage = int(state.leverage) or None
-    if state.commission_on and state.commission_rate > 0:
-        per = "per side" if state.commission_per == "per_side" else "round turn"
-        unit = "per million" if state.commission_model == "per_million" else "per lot"
-        settings.commission = CommissionSchedule(name=f"{state.commission_rate:g} {unit} {per}",
-                                                 model=state.commission_model, rate=state.commission_rate,
-                                                 per=state.commission_per, currency="")
-    if state.market_data:
-        from fxcost.analysis.market_data import read_market_data
-
-        cache = market_cache if market_cache is not None else {}
-        for path in state.market_data:
-            if path not in cache:
-                cache[path] = read_market_data(path)
-        settings.market_data = [cache[p] for p in state.market_data]
-    return settings
-
-
-def compare_commission(state: SetupState):
-    """The commission the compared profiles charge (engine.Setup.commission): None lets the engine charge
-    what each profile's account type charges (whatif.commission_schedule)."""
-    from fxcost.analysis.costs import CommissionSchedule
-    from fxcost.analysis.engine import EXPORTED_COMMISSION
-
-    mode = state.compare_commission_mode
-    if mode == "export":
-        return EXPORTED_COMMISSION
-    if mode == "none" or (mode == "rate" and state.compare_commission <= 0):
-        return CommissionSchedule(name="none", rate=0.0, currency="", apply="always")
-    if mode == "rate":
-        return CommissionSchedule(name=f"{state.compare_commission:g} per lot round turn",
-                                  rate=state.compare_commission, currency="", apply="always")
-    return None
-
-
-def compared_profiles(state: SetupState, catalog: Catalog, actual: SpreadProfile) -> list[SpreadProfile]:
-    """The ticked compared profiles, without the actual one and without duplicates. ``other`` is the bundled
-    table of the other account type when the actual profile names its type, else chosen per account."""
-    out: list[SpreadProfile] = []
-    for key in state.compare_profiles:
-        p = catalog.profiles.get(key)
-        if p is None or key == state.profile or key == AUTO_KEY:
-            continue
-        if key == OTHER_KEY and not isinstance(actual, AutoProfile) and actual.account_type:
-            p = p.raw if actual.account_type == "standard" else p.standard
-        if p.name == actual.name or any(p.name == q.name for q in out):
-            continue
-        out.append(p)
-    return out
-
 
 def _group(title: str) -> tuple[QGroupBox, QFormLayout]:
     box = QGroupBox(title)
@@ -355,6 +187,11 @@ class SetupPanel(QScrollArea):
         form.addRow("Rate", self.commission_rate)
         form.addRow("Charged", self.commission_model)
         form.addRow("Per", self.commission_per)
+        self.swap_in_cost = QCheckBox("Count swap as a cost")
+        self.swap_in_cost.setObjectName("setup-swap-in-cost")
+        self.swap_in_cost.setToolTip("Count swap (charged − earned) as a cost in break-even and the cost after "
+                                     "rebate; otherwise it is carry, shown apart (report --swap-in-cost)")
+        form.addRow(self.swap_in_cost)
         layout.addWidget(box)
 
         box, form = _group("Rebate programs")
@@ -394,6 +231,7 @@ class SetupPanel(QScrollArea):
         for w in (self.offset, self.leverage, self.commission_rate, self.compare_commission):
             w.valueChanged.connect(self._emit)
         self.commission_on.toggled.connect(self._emit)
+        self.swap_in_cost.toggled.connect(self._emit)
         self.program_list.itemChanged.connect(self._emit)
         self.compare_profiles.itemChanged.connect(self._emit)
 
@@ -417,6 +255,7 @@ class SetupPanel(QScrollArea):
         s.server_utc_offset = self.offset.value()
         s.leverage = self.leverage.value()
         s.commission_on = self.commission_on.isChecked()
+        s.include_swap_in_cost = self.swap_in_cost.isChecked()
         s.commission_rate = self.commission_rate.value()
         s.compare_commission = self.compare_commission.value()
         s.compare_commission_mode = self.compare_commission_mode.currentData() or "account_type"
@@ -455,6 +294,7 @@ class SetupPanel(QScrollArea):
         self.offset.setValue(s.server_utc_offset)
         self.leverage.setValue(s.leverage)
         self.commission_on.setChecked(s.commission_on)
+        self.swap_in_cost.setChecked(s.include_swap_in_cost)
         self.commission_rate.setValue(s.commission_rate)
         self.compare_commission.setValue(s.compare_commission)
         self.compare_commission_mode.setCurrentIndex(
@@ -515,7 +355,7 @@ class SetupPanel(QScrollArea):
     # --- helpers for the dialogs ---------------------------------------------------------------------------
 
     def _ask_error(self, message: str) -> None:
-        QMessageBox.warning(self, "fxcost", message)
+        dialogs.notify(self, "fxcost", message)
 
     def _replace_key(self, old: str, new: str) -> None:
         s = self._state

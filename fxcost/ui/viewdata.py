@@ -8,10 +8,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import aggregate, breakeven, costs, exposure, rebates, whatif
-from fxcost.analysis.engine import AnalysisResult, Setup
+from fxcost.analysis import aggregate, breakeven, costs, exposure, rebates
+from fxcost.analysis.engine import AnalysisResult
 from fxcost.errors import ImportCancelled
-from fxcost.report import json_summary
+from fxcost.summary import Summary, build
+from fxcost.summary.build import ACCOUNT_FIGURES, accounts_table, key_figures  # noqa: F401 (public here as before)
+from fxcost.summary.document import merged_cash
 
 
 @dataclass
@@ -68,10 +70,15 @@ def fill_months(bars: Bars) -> Bars:
 
 @dataclass
 class Views:
-    """The read-only bundle the window hands to every view after an analysis."""
+    """The read-only bundle the window hands to every view after an analysis.
+
+    Every figure is the typed summary's (``summary``, fxcost.summary.build); the fields below it are the
+    summary's parts as the views read them, and the charts' series drawn from the costed trades.
+    """
 
     result: AnalysisResult
     figures: dict
+    summary: Summary | None = None  # None only in the early copies published before it is built
     equity: list[Series] = field(default_factory=list)
     costs: list[Series] = field(default_factory=list)
     rebates: list[Series] = field(default_factory=list)
@@ -107,49 +114,8 @@ def _seconds(times: np.ndarray) -> np.ndarray:
 
 
 def overview_figures(result: AnalysisResult) -> dict:
-    """The overview's key figures: json_summary.cost_totals plus break-even and gross-profit shares."""
-    t = result.trades
-    totals = json_summary.cost_totals(t)
-    be = breakeven.summary(t, swap_in_cost=result.settings.include_swap_in_cost)
-    # Cash in the trades' currency: converted like them when accounts in several currencies are merged.
-    effect = breakeven.equity_effect(t, json_summary.merged_cash(result))
-    return {
-        "currency": result.currency,
-        "trades": int(len(t)),
-        "lots": float(t["lots"].sum()) if len(t) else 0.0,
-        **totals,
-        "shift_pips": be.get("shift_pips"),
-        "win_rate_before": be.get("win_rate_before"),
-        "win_rate_after": be.get("win_rate_after"),
-        "actual_win_rate": be.get("actual_win_rate"),
-        "cost_pct_of_gross_profit": effect.get("cost_pct_of_gross_profit"),
-        "rebate_pct_of_costs": effect.get("rebate_pct_of_costs"),
-        "max_drawdown_without": effect.get("max_drawdown_without"),
-        "max_drawdown_with": effect.get("max_drawdown_with"),
-        "program": getattr(result.settings.main_program, "name", None),
-        "profile": result.settings.profile.name,
-        "rebate_received": result.received_rebate,
-        "rebate_received_rows": result.received_rebate_rows,
-    }
-
-
-#: Columns of the per-account table, as aggregate.total names them.
-ACCOUNT_FIGURES = ("trades", "lots", "broker_net", "spread_cost", "commission", "taxes", "swap", "rebate",
-                   "net_after_rebate", "cost_per_lot_after")
-
-
-def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
-    """One row per account with trades, each in its own currency (the merged figures may be converted);
-    None when there is only one account."""
-    # The login alone keeps the table narrow (the heading above the cards names each account in full); the full
-    # label where two accounts share a login (at two brokers).
-    logins = [a.book.account.login for a in result.accounts]
-    rows = [{"account": a.book.label if not a.book.account.login or logins.count(a.book.account.login) > 1
-             else a.book.account.login, "currency": a.currency, **aggregate.total(a.trades)[list(ACCOUNT_FIGURES)]}
-            for a in result.accounts if len(a.trades)]
-    if len(result.accounts) < 2 or not rows:
-        return None
-    return pd.DataFrame(rows)
+    """The overview's key figures (fxcost.summary.key_figures) as one flat mapping."""
+    return key_figures(result).as_dict()
 
 
 def _time_series(t: pd.DataFrame, include_swap: bool = False) -> tuple[list[Series], list[Series]]:
@@ -207,7 +173,7 @@ def _rebate_series(result: AnalysisResult) -> list[Series]:
         if len(paid):
             out.append(Series("Expected payouts (program schedule)", _seconds(paid.index.to_numpy()),
                               paid.to_numpy(), step=True))
-    cash = json_summary.merged_cash(result)
+    cash = merged_cash(result)
     got = cash.loc[cash["kind"] == "rebate"].sort_values("time", kind="stable")
     if len(got):
         out.append(Series("Rebate rows in the statement", _seconds(got["time"].to_numpy()),
@@ -270,7 +236,7 @@ def _leverage_series(result: AnalysisResult) -> list[Series]:
     for a in result.accounts:
         if len(a.trades) and a.leverage:
             levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
-    cash = json_summary.merged_cash(result)
+    cash = merged_cash(result)
     lev = exposure.leverage(t, cash, levels or None)
     per = lev["per_trade"]
     notional = per["notional"].to_numpy(dtype=float)
@@ -291,38 +257,6 @@ def _leverage_series(result: AnalysisResult) -> list[Series]:
     out.append(Series("This trade's notional / balance", x, per["effective_leverage"].to_numpy(dtype=float)[order],
                       visible=False))
     return out
-
-
-def _ib(result: AnalysisResult, ib_program, repriced: dict | None = None) -> tuple[dict | None, str, str]:
-    """The IB roll-up under ``ib_program`` (else the main program); ``repriced`` maps id(program) to the
-    trades already re-priced under it for the comparison, so a compared program is not priced twice."""
-    from fxcost.analysis import ib
-
-    t = result.trades
-    if not len(t):
-        return None, "", "No trades."
-    main = result.settings.main_program
-    program = ib_program or main
-    if program is None:
-        return None, "", ("Choose an IB program in the setup panel (or make the main program one) to see "
-                          "IB earnings per client and month.")
-    if program is main:
-        priced = t
-    elif repriced and id(program) in repriced:
-        priced = repriced[id(program)]
-    else:
-        priced = whatif.reprice(result, Setup(f"IB: {program.name}", None, None, program))
-    shares = program.client_shares if program.client_shares else (program.client_share_pct or 0.0)
-    note = "" if (program.client_shares or program.client_share_pct is not None) else \
-        "The program passes nothing back to clients (no client_share_pct)."
-    rollup = ib.ib_rollup(priced, shares)
-    # The client as a person reads it: the login and the name the statement prints (the Total row keeps "Total").
-    names = {a.account_id: a.book.account.name for a in result.accounts if a.book.account.name}
-    for key in ("by_client", "by_client_month"):
-        table = rollup[key]
-        logins = table["account"].astype(str)
-        table.insert(1, "client", [f"{k} ({names[k]})" if k in names else k for k in logins])
-    return rollup, program.name, note
 
 
 def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[float, str], None] | None = None,
@@ -346,11 +280,11 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     step(0.0, "Key figures")
     if not len(t):
         # Nothing closed (or nothing imported): the views show dashes and empty charts, not an error.
-        return Views(result=result, figures={"currency": result.currency, "trades": 0, "lots": 0.0,
-                                             "program": getattr(result.settings.main_program, "name", None),
-                                             "profile": result.settings.profile.name},
-                     warnings=list(result.warnings), ib_note="No trades.")
-    views = Views(result=result, figures=overview_figures(result), warnings=list(result.warnings),
+        summary = build(result, ib_program=ib_program)
+        return Views(result=result, figures=summary.key.as_dict(), summary=summary,
+                     warnings=list(summary.warnings), ib_note=summary.ib_note)
+    key = key_figures(result)
+    views = Views(result=result, figures=key.as_dict(), warnings=list(result.warnings),
                   accounts=accounts_table(result))
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades"))))
@@ -376,17 +310,87 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     }, stacked=False, unit="%")
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades", "charts"))))
-    step(0.55, "Comparing programs and profiles")
-    scenarios = whatif.scenarios(result)
-    views.compare = [o for o, _ in scenarios]
-    # scenarios lists the actual setup, then each program after the main one, in settings order.
-    programs = result.settings.programs[1:]
-    repriced = {id(p): frame for p, (_, frame) in zip(programs, scenarios[1:len(programs) + 1])}
-    views.spread_sweep = whatif.spread_sweep(t)
-    views.rebate_sweep = whatif.rebate_sweep(t)
-    step(0.85, "IB roll-up")
-    views.ib, views.ib_program, views.ib_note = _ib(result, ib_program, repriced)
-    matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
-    views.payout_matches = pd.concat(matches, ignore_index=True) if matches else None
+    summary = build(result, ib_program=ib_program, step=lambda f, m: step(0.55 + f * 0.45, m), key=key)
+    views.summary = summary
+    views.figures = summary.key.as_dict()
+    views.compare = list(summary.compare)
+    views.spread_sweep, views.rebate_sweep = summary.spread_sweep, summary.rebate_sweep
+    views.ib = dict(summary.ib.tables) if summary.ib is not None else None
+    views.ib_program = summary.ib.program if summary.ib is not None else ""
+    views.ib_note = summary.ib_note
+    views.payout_matches = summary.payout_matches
+    views.accounts = summary.accounts
+    views.warnings = list(summary.warnings)
     step(1.0, "Done")
     return views
+
+
+def _bar_records(bars: Bars | None, key: str, fields: dict[str, tuple[str, float]]) -> list[dict]:
+    """A bar chart's groups as records keyed like the JSON's ``by_<key>`` lists: ``fields`` maps a JSON name to
+    (series name, the factor the chart drew it with)."""
+    if bars is None:
+        return []
+    series = {**bars.series, **({bars.line[0]: bars.line[1]} if bars.line is not None else {})}
+    return [{key: label, **{name: _plain(series[s][i] / factor) for name, (s, factor) in fields.items()}}
+            for i, label in enumerate(bars.labels)]
+
+
+def _plain(value) -> float | None:
+    f = float(value)
+    return f + 0.0 if np.isfinite(f) else None
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict]:
+    from fxcost.summary.document import _frame_records
+
+    return _frame_records(frame)
+
+
+#: The Overview's cards, as the JSON keys them: (block, key) of each flat figure.
+FIGURE_KEYS = {
+    "shift_pips": ("breakeven", "shift_pips"), "win_rate_before": ("breakeven", "win_rate_before"),
+    "win_rate_after": ("breakeven", "win_rate_after"), "actual_win_rate": ("breakeven", "actual_win_rate"),
+    "cost_pct_of_gross_profit": ("breakeven.equity_effect", "cost_pct_of_gross_profit"),
+    "rebate_pct_of_costs": ("breakeven.equity_effect", "rebate_pct_of_costs"),
+    "max_drawdown_without": ("breakeven.equity_effect", "max_drawdown_without"),
+    "max_drawdown_with": ("breakeven.equity_effect", "max_drawdown_with"),
+}
+
+
+def views_json(views: Views) -> dict:
+    """Every figure the views display, keyed the way the JSON report keys them (issue 10: ``--smoke-test DIR``
+    writes it as DIR/views.json): the same key names and nesting, lists keyed by symbol, account or month.
+
+    Read from the bundle the views are given (not from the summary's document), so a view that computed a
+    figure of its own would show here as a difference from ``report --json``.
+    """
+    f = views.figures
+    key = views.summary.key if views.summary is not None else None
+    costs = dict(key.costs) if key is not None else {}
+    doc: dict = {"currency": f.get("currency"), "counts": {"closed_trades": int(len(views.result.trades))},
+                 "costs": {k: f.get(k) for k in costs}, "breakeven": {"equity_effect": {}}}
+    for name, (block, field_) in FIGURE_KEYS.items():
+        target = doc["breakeven"] if block == "breakeven" else doc["breakeven"]["equity_effect"]
+        target[field_] = _plain(f[name]) if f.get(name) is not None else None
+    doc["rebate"] = {"program": f.get("program"), "payout_matches": _records(views.payout_matches)}
+    doc["assumptions"] = {"spread_profile": f.get("profile"), "program": f.get("program")}
+    doc["whatif"] = [o.as_json() for o in views.compare]
+    doc["sweeps"] = {"extra_spread_pips": _records(views.spread_sweep), "rebate_rate": _records(views.rebate_sweep)}
+    cost_fields = {"spread_cost": ("Spread (est.)", 1.0), "rebate": ("Rebate (given back)", -1.0),
+                   "net_transaction_cost": ("Net cost", 1.0)}
+    doc["by_symbol"] = _bar_records(views.by_symbol, "symbol", cost_fields)
+    doc["by_month"] = [r for r in _bar_records(views.by_month, "month", cost_fields)]
+    doc["breakeven"]["by_symbol"] = [
+        {**a, **b} for a, b in zip(
+            _bar_records(views.breakeven_pips, "symbol", {"cost_pips_per_lot_before": ("Cost pips before rebate", 1.0),
+                                                         "cost_pips_per_lot_after": ("Cost pips after rebate", 1.0)}),
+            _bar_records(views.breakeven_winrate, "symbol",
+                         {"win_rate_before": ("Break-even win rate before rebate", 100.0),
+                          "win_rate_after": ("Break-even win rate after rebate", 100.0),
+                          "actual_win_rate": ("Actual win rate", 100.0)}))]
+    if views.accounts is not None:
+        doc["by_account"] = _records(views.accounts)
+    if views.ib is not None and views.summary is not None and views.summary.ib is not None and views.summary.ib.is_ib:
+        doc["ib"] = {"program": views.ib_program, **{k: _records(v) for k, v in views.ib.items()}}
+    doc["warnings"] = list(views.warnings)
+    return doc

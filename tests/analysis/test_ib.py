@@ -71,27 +71,58 @@ def test_one_share_for_all_missing_clients_and_bad_input():
 
 
 def test_shown_cents_add_up_to_the_shown_total():
-    """Review 2 item 8: 225.205313 + 241.047314 + 189.891085 rounds to 656.15 row by row, but the total is 656.14."""
+    """225.205313 + 241.047314 + 189.891085: each client is paid its own sum rounded once, and the Total is the
+    sum of what the clients are shown (issue 10: one rule for money in cents)."""
     t = clients().iloc[[0, 1, 4]].reset_index(drop=True)
     t["account"] = ["B", "A", "C"]
     t["ib_earnings"] = [450.410626, 482.094629, 379.78217]
     r = ib.ib_rollup(t, 50)
     by_client = r["by_client"].set_index("account")
     rows, total = by_client.drop(index="Total"), by_client.loc["Total"]
-    assert total["passed_back"] == 656.14 and total["ib_earnings"] == 1312.29
+    assert rows["passed_back"].to_dict() == {"A": 241.05, "B": 225.21, "C": 189.89}
+    assert total["passed_back"] == 656.15 and total["ib_earnings"] == 1312.28
     assert round(rows["passed_back"].sum(), 2) == total["passed_back"]
     assert round(rows["ib_earnings"].sum(), 2) == total["ib_earnings"]
-    assert total["ib_keeps"] == 656.15 and round(rows["ib_keeps"].sum(), 2) == 656.15
+    assert total["ib_keeps"] == 656.13 and round(rows["ib_keeps"].sum(), 2) == 656.13
     assert (rows["passed_back"] * 100).round(6).apply(float.is_integer).all()
-    # Largest remainder: 0.205313, 0.047314, 0.891085 floor to 225.20, 241.04, 189.89 = 656.13; the one cent
-    # left goes to the largest remainder (241.047314).
-    assert rows["passed_back"].to_dict() == {"A": 241.05, "B": 225.20, "C": 189.89}
     for name in ("by_month", "by_client_month"):
         table = r[name]
-        assert round(table["passed_back"].iloc[:-1].sum(), 2) == table["passed_back"].iloc[-1] == 656.14
+        assert round(table["passed_back"].iloc[:-1].sum(), 2) == table["passed_back"].iloc[-1] == 656.15
     # A client's months add up to the client.
     cm = r["by_client_month"].iloc[:-1].groupby("account")["passed_back"].sum().round(2)
     assert cm.to_dict() == rows["passed_back"].to_dict()
+
+
+@pytest.mark.parametrize("earned", [45.31, 2.75, 165.25])
+def test_a_clients_payable_is_the_same_alone_and_in_a_book(earned):
+    """Issue 10: a client shown 22.65 in a book but 22.66 alone (half cents: 1.375 and 82.625); its payable is
+    its own sum rounded once, whatever other clients are in the book."""
+    t = clients().iloc[[0, 1, 4]].reset_index(drop=True)
+    t["account"] = ["B", "A", "C"]
+    t["ib_earnings"] = [earned, 10.018, 0.038]  # 50 %: B is owed a half cent (22.655, 1.375, 82.625); A and C
+    # have larger remainders (.9 of a cent), which a largest-remainder share of the book total would favour
+    book = ib.ib_rollup(t, 50)["by_client"].set_index("account")
+    alone = ib.ib_rollup(t.iloc[[0]], 50)["by_client"].set_index("account")
+    owed = rebates_round(earned / 2)
+    assert book.loc["B", "passed_back"] == alone.loc["B", "passed_back"] == owed
+    assert book.loc["B", "passed_back"] == rebates_round(earned * 0.5)
+
+
+def rebates_round(x: float) -> float:
+    from fxcost.analysis.rebates import round_cents
+
+    return round_cents(x)
+
+
+def test_a_client_not_listed_gets_the_default_share():
+    """Issue 10: a program with client_shares gives its client_share_pct to every client it does not list."""
+    from fxcost.analysis.programs import from_dict
+
+    program = from_dict({"name": "IB", "currency": "USD", "client_share_pct": 40,
+                                 "client_shares": {"A": 50},
+                                 "rates": [{"model": "per_lot", "rate": 8}]})
+    by_client = ib.program_rollup(clients(), program)["by_client"].set_index("account")
+    assert by_client["passed_back"].to_dict() == pytest.approx({"A": 10.0, "B": 12.8, "Total": 22.8})
 
 
 def test_allocate_cents():

@@ -267,3 +267,27 @@ def test_a_setup_file_can_say_no_commission_or_as_exported(tmp_path, value, rate
     bad.write_text('{"name": "S", "commission": "nothing"}')
     with pytest.raises(whatif.SetupError, match='"export".*"none"'):
         whatif.load_setup(bad)
+
+
+@pytest.mark.parametrize("name", ["example-cashback", "ib-tiered", "raw-3-per-lot-plus-25pct-commission"])
+def test_spread_sweep_equals_pricing_every_point(name):
+    """The sweep prices three times and draws each point from the line (issue 10: speed); it must equal
+    re-pricing every point with rebates.apply, cap included."""
+    from pathlib import Path
+
+    from fxcost.analysis import programs, rebates
+    from fxcost.pipeline import run
+
+    sample = Path(__file__).resolve().parents[2] / "assets" / "sample-statement.htm"
+    program_ = programs.load_named(name)
+    result = run([sample], AnalysisSettings(programs=[program_]))
+    t = result.trades
+    points = [0.0, 0.5, 1.0, 3.0]
+    got = whatif.spread_sweep(t, points, program=program_, currency=result.currency).set_index("extra_pips")
+    lot_pips = np.nan_to_num(t["lots"].to_numpy() * t["pip_value"].to_numpy())
+    share = rebates.trader_fraction(t, program_)
+    for extra in points[1:]:
+        wider = t.assign(spread_cost=t["spread_cost"].to_numpy() + extra * lot_pips)
+        earned = rebates.apply(wider, program_, result.currency).rebate
+        expected = float((earned if share is None else earned * share).sum())
+        assert got.loc[extra, "rebate"] == pytest.approx(expected, abs=1e-6)

@@ -293,10 +293,12 @@ def test_ib_table_fits_a_narrow_window(qtbot, views):
     view.resize(760, 600)
     view.show()
     v = views["cashback"]
-    rollup, name, note = viewdata._ib(v.result, v.result.settings.main_program)
     from dataclasses import replace
 
-    view.set_views(replace(v, ib=rollup, ib_program=name, ib_note=note))
+    from fxcost.summary import build
+
+    ib = build(v.result, ib_program=v.result.settings.main_program).ib
+    view.set_views(replace(v, ib=dict(ib.tables), ib_program=ib.program, ib_note=ib.note))
     qtbot.waitUntil(lambda: view.table.viewport().width() > 0)
     header = view.table.horizontalHeader()
     assert header.length() <= view.table.viewport().width() + 1  # no sideways scrolling

@@ -30,13 +30,13 @@ def test_ambiguous_csv_dates_can_be_read_the_other_way_and_it_is_remembered(qtbo
     window = make_window()
     with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
         window.open_files([str(path)])
-    qtbot.waitUntil(lambda: window._worker is None, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
     text = window.summary.toPlainText()
     assert "Dates read as day/month/year (fxcost's guess" in text and "Read them as month/day/year" in text
     assert window.views.result.trades["close_time"].dt.month.tolist() == [3, 3]
     with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
         window.summary.anchorClicked.emit(QUrl(f"{DATES_LINK}mdy:{quote(str(path))}"))
-    qtbot.waitUntil(lambda: window._worker is None, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
     assert window.views.result.trades["close_time"].dt.month.tolist() == [1, 2]
     text = window.summary.toPlainText()
     assert "Dates read as month/day/year (your choice)" in text and "Read them as day/month/year" in text

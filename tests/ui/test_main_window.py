@@ -274,11 +274,10 @@ def test_charts_follow_a_dark_palette(qtbot, loaded):
 
 
 def test_an_unexpected_error_goes_to_the_crash_route(qtbot, loaded, monkeypatch):
-    import fxcost.ui.application as application
-    from fxcost.ui import main_window
+    from fxcost.ui import dialogs, main_window
 
     crashes = []
-    monkeypatch.setattr(application, "show_crash", lambda exc, log_path: crashes.append(exc))
+    monkeypatch.setattr(dialogs, "show_crash", lambda exc, log_path: crashes.append(exc))
 
     def broken(*a, **k):
         raise RuntimeError("engine bug")
@@ -424,13 +423,13 @@ def test_csv_without_a_currency_offers_a_link_that_sets_it_and_remembers_it(qtbo
     window = make_window()
     with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
         window.open_files([str(path)])
-    qtbot.waitUntil(lambda: window._worker is None, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
     assert asked == []  # nothing modal while importing
     assert "account currency unknown" in window.status_label.text()
     assert "Set the account currency" in window.summary.toPlainText()
     with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
         window.summary.anchorClicked.emit(QUrl(CURRENCY_LINK + quote(str(path))))
-    qtbot.waitUntil(lambda: window._worker is None, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
     assert asked == ["USD"] and window.views.result.accounts[0].currency == "EUR"
     assert not any("does not say the account's currency" in w for w in window.views.warnings)
     assert "Set the account currency" not in window.summary.toPlainText()

@@ -1,0 +1,228 @@
+"""The typed summary of one AnalysisResult: every figure any surface shows, computed once (issue 10).
+
+The JSON (``report --json``), the command line's text, the Excel sheets, the trades CSV, the Import panel and
+every view read a :class:`Summary`; none of them computes a figure. The app builds it on the worker thread,
+the command line right after ``pipeline.run``. ``Summary.document`` is the JSON document (its key names are
+the report's, docs/ENGINE.md); the other fields hold what the views need in the form they draw it (frames for
+tables and charts), computed from the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fxcost.analysis import aggregate, breakeven, ib, rebates, whatif
+from fxcost.analysis.engine import AnalysisResult, Setup
+from fxcost.summary import document
+
+#: Columns of the per-account table, as aggregate.total names them.
+ACCOUNT_FIGURES = ("trades", "lots", "broker_net", "spread_cost", "commission", "taxes", "swap", "rebate",
+                   "net_after_rebate", "cost_per_lot_after")
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """The Overview's key figures: the ``costs`` block (document.cost_totals) plus break-even and equity shares."""
+
+    currency: str
+    trades: int
+    lots: float
+    costs: Mapping[str, Any]  # document.cost_totals: spread_cost, commission, ... usd_per_million
+    shift_pips: float | None = None
+    win_rate_before: float | None = None
+    win_rate_after: float | None = None
+    actual_win_rate: float | None = None
+    cost_pct_of_gross_profit: float | None = None
+    rebate_pct_of_costs: float | None = None
+    max_drawdown_without: float | None = None
+    max_drawdown_with: float | None = None
+    program: str | None = None
+    profile: str = ""
+    rebate_received: float = 0.0
+    rebate_received_rows: int = 0
+    breakeven: Mapping[str, Any] = field(default_factory=dict)  # breakeven.summary, whole (the JSON's block)
+    equity_effect: Mapping[str, Any] = field(default_factory=dict)  # breakeven.equity_effect, whole
+
+    def as_dict(self) -> dict[str, Any]:
+        """The figures as one flat mapping (the Overview reads them by name)."""
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("costs", "breakeven", "equity_effect")}
+        return {**out, **self.costs}
+
+
+@dataclass(frozen=True)
+class IbSummary:
+    """The IB view's roll-up under the IB program (the one chosen for the IB view, else the main one)."""
+
+    program: str
+    note: str
+    tables: Mapping[str, pd.DataFrame]  # ib.ib_rollup: by_client, by_month, by_client_month (+ "client" names)
+    is_ib: bool  # the program passes a share back: the JSON's ``ib`` block holds these tables
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Every figure of one result, built once by :func:`build`; read-only."""
+
+    key: KeyFigures
+    document: Mapping[str, Any]  # the JSON document, keyed as ``report --json`` writes it
+    accounts: pd.DataFrame | None  # per account in its own currency; None for one account
+    compare: tuple[whatif.Outcome, ...]
+    spread_sweep: pd.DataFrame | None
+    rebate_sweep: pd.DataFrame | None
+    ib: IbSummary | None
+    ib_note: str
+    payout_matches: pd.DataFrame | None
+    warnings: tuple[str, ...]
+    #: Per trade of ``result.trades``: the rebate and the IB earnings in cents, allocated by largest remainder
+    #: within each account's total (rebates.cents_within), so the cents of any export add up to the payable.
+    rebate_cents: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    ib_earnings_cents: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def json(self) -> dict[str, Any]:
+        """The JSON document as a plain (mutable) dict."""
+        return dict(self.document)
+
+
+def key_figures(result: AnalysisResult) -> KeyFigures:
+    """The Overview's key figures (cheap: the window shows them before the rest is built)."""
+    t = result.trades
+    settings = result.settings
+    common = {"currency": result.currency, "program": getattr(settings.main_program, "name", None),
+              "profile": settings.profile.name, "rebate_received": result.received_rebate,
+              "rebate_received_rows": result.received_rebate_rows}
+    if not len(t):
+        return KeyFigures(trades=0, lots=0.0, costs=MappingProxyType({}), **common)
+    be = breakeven.summary(t, swap_in_cost=settings.include_swap_in_cost)
+    # Cash in the trades' currency: converted like them when accounts in several currencies are merged.
+    effect = breakeven.equity_effect(t, document.merged_cash(result))
+    return KeyFigures(
+        trades=int(len(t)), lots=float(t["lots"].sum()), costs=MappingProxyType(document.cost_totals(t)),
+        shift_pips=be.get("shift_pips"), win_rate_before=be.get("win_rate_before"),
+        win_rate_after=be.get("win_rate_after"), actual_win_rate=be.get("actual_win_rate"),
+        cost_pct_of_gross_profit=effect.get("cost_pct_of_gross_profit"),
+        rebate_pct_of_costs=effect.get("rebate_pct_of_costs"),
+        max_drawdown_without=effect.get("max_drawdown_without"), max_drawdown_with=effect.get("max_drawdown_with"),
+        breakeven=MappingProxyType(dict(be)), equity_effect=MappingProxyType(dict(effect)), **common)
+
+
+def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
+    """One row per account with trades, each in its own currency (the merged figures may be converted);
+    None when there is only one account."""
+    # The login alone keeps the table narrow (the heading above the cards names each account in full); the full
+    # label where two accounts share a login (at two brokers).
+    logins = [a.book.account.login for a in result.accounts]
+    rows = [{"account": a.book.label if not a.book.account.login or logins.count(a.book.account.login) > 1
+             else a.book.account.login, "currency": a.currency, **aggregate.total(a.trades)[list(ACCOUNT_FIGURES)]}
+            for a in result.accounts if len(a.trades)]
+    if len(result.accounts) < 2 or not rows:
+        return None
+    return pd.DataFrame(rows)
+
+
+def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]) -> tuple[IbSummary | None, str]:
+    """The IB roll-up under ``ib_program`` (else the main program); ``repriced`` maps id(program) to the trades
+    already re-priced under it for the comparison, so a compared program is not priced twice."""
+    t = result.trades
+    if not len(t):
+        return None, "No trades."
+    main = result.settings.main_program
+    program = ib_program or main
+    if program is None:
+        return None, ("Choose an IB program in the setup panel (or make the main program one) to see "
+                      "IB earnings per client and month.")
+    if program is main:
+        priced = t
+    elif id(program) in repriced:
+        priced = repriced[id(program)]
+    else:
+        priced = whatif.reprice(result, Setup(f"IB: {program.name}", None, None, program))
+    is_ib = rebates.is_ib(program)
+    note = "" if is_ib else "The program passes nothing back to clients (no client_share_pct)."
+    tables = ib.program_rollup(priced, program)
+    # The client as a person reads it: the login and the name the statement prints (the Total row keeps "Total").
+    names = {a.account_id: a.book.account.name for a in result.accounts if a.book.account.name}
+    for name in ("by_client", "by_client_month"):
+        table = tables[name]
+        logins = table["account"].astype(str)
+        table.insert(1, "client", [f"{k} ({names[k]})" if k in names else k for k in logins])
+    return IbSummary(program=program.name, note=note, tables=MappingProxyType(tables), is_ib=is_ib), note
+
+
+#: Text columns the summary's tables group or count by: hashed once into sorted categoricals (:func:`_keyed`).
+KEYED = ("account", "symbol_root", "category", "side", "spread_source", "m_source", "commission_source",
+         "excluded_reason")
+
+
+def _keyed(t: pd.DataFrame) -> pd.DataFrame:
+    """A shallow copy of ``t`` whose :data:`KEYED` columns are categoricals with sorted categories, so every
+    grouping reads codes instead of hashing the strings again (and groups keep the alphabetical order)."""
+    out = t.copy(deep=False)
+    for col in KEYED:
+        if col in out.columns and not isinstance(out[col].dtype, pd.CategoricalDtype):
+            codes, uniques = pd.factorize(out[col].to_numpy(dtype=object), sort=True)
+            out[col] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+    return out
+
+
+def _trade_cents(t: pd.DataFrame, column: str) -> np.ndarray:
+    if not len(t) or column not in t.columns:
+        return np.zeros(len(t))
+    return rebates.cents_within(t[column].to_numpy(dtype="float64"), t["account"].astype(str).to_numpy(dtype=object))
+
+
+def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
+          on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None) -> Summary:
+    """Every figure of ``result``: the Overview's key figures, the JSON document, the comparison, sweeps,
+    IB roll-up (under ``ib_program``, else the main program), payouts and warnings (each once).
+
+    ``step(fraction, message)`` is called between the parts (it may raise to cancel); ``on_key_figures`` gets
+    the key figures as soon as they are known, so a window can show them while the rest is computed; ``key``:
+    those figures when the caller computed them already (:func:`key_figures`).
+    """
+
+    def at(frac: float, message: str) -> None:
+        if step is not None:
+            step(frac, message)
+
+    t = result.trades
+    settings = result.settings
+    at(0.0, "Key figures")
+    key = key_figures(result) if key is None else key
+    if on_key_figures is not None:
+        on_key_figures(key)
+    at(0.3, "Comparing programs and profiles")
+    scenarios = whatif.scenarios(result) if len(t) else []
+    # scenarios lists the actual setup, then each program after the main one, in settings order.
+    programs = settings.programs[1:]
+    repriced = {id(p): frame for p, (_, frame) in zip(programs, scenarios[1:len(programs) + 1])}
+    main = settings.main_program
+    sweeps = {"extra_spread_pips": whatif.spread_sweep(t, program=main, currency=result.currency),
+              "rebate_rate": whatif.rebate_sweep(t)} if len(t) else None
+    at(0.6, "IB roll-up")
+    ib_summary, ib_note = _ib(result, ib_program, repriced)
+    ib_json = (document.ib_block(ib_program or main, dict(ib_summary.tables))
+               if ib_summary is not None and ib_summary.is_ib else None)
+    at(0.7, "Summary")
+    doc = document.summary(result.portfolio)
+    if len(t):
+        doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
+                                             keyed=_keyed(t)))
+    doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
+    matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
+    at(1.0, "Done")
+    return Summary(
+        key=key, document=MappingProxyType(doc), accounts=accounts_table(result) if len(t) else None,
+        compare=tuple(o for o, _ in scenarios),
+        spread_sweep=sweeps["extra_spread_pips"] if sweeps else None,
+        rebate_sweep=sweeps["rebate_rate"] if sweeps else None,
+        ib=ib_summary, ib_note=ib_note,
+        payout_matches=pd.concat(matches, ignore_index=True) if matches else None,
+        warnings=tuple(result.warnings),
+        rebate_cents=_trade_cents(t, "rebate"), ib_earnings_cents=_trade_cents(t, "ib_earnings"),
+    )

@@ -1,0 +1,464 @@
+"""The summary document, keyed as ``report --json`` writes it: files, counts, totals, printed totals,
+reconciliation (:func:`summary`) and the engine's blocks (:func:`analysis_summary`).
+
+Built once per result by fxcost.summary.build; JSON numbers keep their precision (money totals to the cent,
+per-trade and per-group figures to 6 decimals).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fxcost import __version__
+from fxcost.analysis.codes import factorize as codes_of
+from fxcost.model import FORMATS, PrintedTotals
+from fxcost.portfolio import AccountBook, ImportedFile, Portfolio
+
+STATEMENT_FIELDS = ("profit", "commission", "taxes", "swap", "closed_pl", "total_net_profit", "trades")
+
+
+def _money(value: float) -> float:
+    """Money to the cent, half away from zero (rebates.round_cents, the rule of every view)."""
+    from fxcost.analysis.rebates import round_cents
+
+    return round_cents(float(value))
+
+
+def counts(trades: pd.DataFrame, open_positions: pd.DataFrame, orders: pd.DataFrame, cash: pd.DataFrame) -> dict:
+    return {
+        "closed_trades": int(len(trades)),
+        "open_positions": int(len(open_positions)),
+        "cancelled_orders": int((orders["state"] != "working").sum()),
+        "working_orders": int((orders["state"] == "working").sum()),
+        "cash_events": int(len(cash)),
+    }
+
+
+def totals(trades: pd.DataFrame, cash: pd.DataFrame) -> dict:
+    """Sums over closed trades and cash events. Withdrawals are negative (money out)."""
+    profit, commission = float(trades["profit"].sum()), float(trades["commission"].sum())
+    taxes, swap = float(trades["taxes"].sum()), float(trades["swap"].sum())
+    kind = cash["kind"]
+    return {
+        "lots": round(float(trades["lots"].sum()), 4),
+        "profit": _money(profit),
+        "commission": _money(commission),
+        "taxes": _money(taxes),
+        "swap": _money(swap),
+        "broker_net": _money(profit + commission + taxes + swap),
+        "deposits": _money(cash.loc[kind == "deposit", "amount"].sum()),
+        "withdrawals": _money(cash.loc[kind == "withdrawal", "amount"].sum()),
+        "credit": _money(cash.loc[kind == "credit", "amount"].sum()),
+        "rebate_like": _money(cash.loc[kind == "rebate", "amount"].sum()),
+    }
+
+
+def statement_totals(printed: list[PrintedTotals]) -> dict:
+    """Printed totals; over several files a field is summed only when every file prints it."""
+    out: dict[str, Any] = {}
+    for name in STATEMENT_FIELDS:
+        values = [getattr(p, name) for p in printed]
+        if values and all(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values):
+            total = sum(values)
+            out[name] = int(total) if name == "trades" else _money(total)
+        else:
+            out[name] = None
+    return out
+
+
+def _book_json(book: AccountBook, portfolio: Portfolio) -> dict:
+    files = [f for f in portfolio.files if f.account_key == book.key]
+    return {
+        "account": {**book.account.as_json(), "label": book.label},
+        "files": book.files,
+        "backtest": book.is_backtest,
+        "counts": counts(book.trades, book.open_positions, book.orders, book.cash),
+        "totals": {**totals(book.trades, book.cash), "currency": book.account.currency or "USD"},
+        "statement_totals": statement_totals([f.statement.printed for f in files]),
+    }
+
+
+def summary(portfolio: Portfolio) -> dict:
+    """The whole JSON document for a portfolio."""
+    trades, cash = portfolio.frame("trades"), portfolio.frame("cash")
+    many = len(portfolio.files) > 1
+    differences: dict[str, Any] = {}
+    for f in portfolio.files:
+        for name, diff in f.reconciliation.differences.items():
+            differences[f"{f.statement.path}: {name}" if many else name] = diff.as_json()
+    warnings: list[str] = []
+    for f in portfolio.files:
+        prefix = f"{os.path.basename(f.statement.path)}: " if many else ""
+        warnings += [prefix + w for w in file_warnings(f)]
+        warnings += [prefix + "does not reconcile: " + str(d) for d in f.reconciliation.differences.values()]
+        if f.statement.skipped:
+            warnings.append(prefix + f"{len(f.statement.skipped)} row(s) skipped")
+    warnings += portfolio.warnings
+    warnings += [f"{os.path.basename(p)}: not imported: {m}" for p, m in portfolio.failures]
+    doc = {
+        "fxcost_version": __version__,
+        "files": [
+            {
+                "path": f.statement.path,
+                "format": f.statement.format,
+                "format_name": FORMATS.get(f.statement.format, f.statement.format),
+                "backtest": f.statement.is_backtest,
+                "account": f.statement.account.as_json(),
+                "reconciliation": f.reconciliation.as_json(),
+                "skipped_rows": [
+                    {"section": s.section, "row": s.row, "reason": s.reason, "text": s.text} for s in f.statement.skipped
+                ],
+            }
+            for f in portfolio.files
+        ],
+        "counts": counts(trades, portfolio.frame("open_positions"), portfolio.frame("orders"), cash),
+        # Several currencies cannot be added up here; analysis_summary converts them (merged_totals).
+        "totals": {**totals(trades, cash), "currency": _portfolio_currency(portfolio)},
+        "statement_totals": statement_totals([f.statement.printed for f in portfolio.files]),
+        "reconciliation": {"ok": not differences, "differences": differences},
+        "warnings": warnings,
+        "failures": [{"path": p, "message": m} for p, m in portfolio.failures],
+    }
+    if many:
+        doc["accounts"] = [_book_json(book, portfolio) for book in portfolio.accounts]
+    return doc
+
+
+def file_warnings(f: ImportedFile) -> list[str]:
+    """A file's import warnings without those that restate one of its reconciliation differences.
+
+    The MT4 readers also word each difference as a "Reconciliation: <field> imported ..." warning; the
+    difference itself is reported (with the same figures and cause) as "does not reconcile: ...", once.
+    """
+    restated = tuple(f"Reconciliation: {name} imported " for name in f.reconciliation.differences)
+    return [w for w in f.statement.warnings if not (restated and w.startswith(restated))]
+
+
+def _portfolio_currency(portfolio: Portfolio) -> str:
+    """The accounts' one currency (as the engine assumes: USD when a report prints none), else "mixed"."""
+    currencies = {book.account.currency or "USD" for book in portfolio.accounts}
+    return currencies.pop() if len(currencies) == 1 else ("USD" if not currencies else "mixed")
+
+
+def _num(value) -> float | None:
+    """JSON-safe number: None for NaN/inf/missing, cents for money."""
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(f, 6) + 0.0 if math.isfinite(f) else None
+
+
+def cost_totals(t: pd.DataFrame) -> dict:
+    """The `costs` block: sums, per lot, in pips and in bps of notional (docs/ENGINE.md)."""
+    lots = float(t["lots"].sum())
+    lot_pips = float((t["lots"] * t["pip_value"]).where(t["pip_value"].notna()).sum())
+    notional_usd = float(t["notional_usd"].sum())
+    usd = t["usd_rate"].to_numpy()
+    tc, ntc = float(t["transaction_cost"].sum()), float(t["net_transaction_cost"].sum())
+    tc_usd, ntc_usd = float((t["transaction_cost"] * usd).sum()), float((t["net_transaction_cost"] * usd).sum())
+    # Sources are a handful of labels: test each distinct label, not each trade.
+    source_codes, sources = codes_of(t["spread_source"])
+    is_measured = np.array([str(x).startswith("measured") for x in sources] + [False])
+    measured = int(is_measured[source_codes].sum())
+    return {
+        "spread_cost": _money(t["spread_cost"].sum()),
+        "commission": _money(t["commission"].sum()),
+        "taxes": _money(t["taxes"].sum()),
+        "swap": _money(t["swap"].sum()),
+        "rebate": _money(t["rebate"].sum()),
+        "profit": _money(t["profit"].sum()),
+        "mid_pnl": _money(t["mid_pnl"].sum()),
+        "broker_net": _money(t["broker_net"].sum()),
+        "net_after_rebate": _money(t["net_after_rebate"].sum()),
+        "transaction_cost": _money(tc),
+        "net_transaction_cost": _money(ntc),
+        "cost_per_lot": _num(tc / lots) if lots else None,
+        "cost_per_lot_after": _num(ntc / lots) if lots else None,
+        "cost_pips_per_lot_before": _num(tc / lot_pips) if lot_pips else None,
+        "cost_pips_per_lot_after": _num(ntc / lot_pips) if lot_pips else None,
+        "bps_before": _num(tc_usd / notional_usd * 1e4) if notional_usd else None,
+        "bps": _num(ntc_usd / notional_usd * 1e4) if notional_usd else None,
+        "usd_per_million_before": _num(tc_usd / notional_usd * 1e6) if notional_usd else None,
+        "usd_per_million": _num(ntc_usd / notional_usd * 1e6) if notional_usd else None,
+        "notional_usd": _money(notional_usd),
+        "spread_estimated_trades": int(len(t) - measured),
+        "spread_measured_trades": measured,
+    }
+
+
+def _frame_records(df: pd.DataFrame | None) -> list[dict]:
+    if df is None or not len(df):
+        return []
+    out = []
+    for rec in df.to_dict(orient="records"):
+        row = {}
+        for k, v in rec.items():
+            if isinstance(v, pd.Timestamp):
+                row[k] = v.isoformat(sep=" ")
+            elif isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+                row[k] = int(v)
+            elif isinstance(v, (float, np.floating)):
+                row[k] = _num(v)
+            elif v is pd.NaT or v is None or v is pd.NA:
+                row[k] = None
+            elif isinstance(v, np.bool_):
+                row[k] = bool(v)
+            else:
+                row[k] = v if isinstance(v, (str, bool)) else str(v)
+        out.append(row)
+    return out
+
+
+#: Aggregation keys written as ``by_<key>`` lists (aggregate.by); ``by_symbol`` is the one the issue requires.
+AGGREGATIONS = ("symbol", "category", "month", "week", "weekday", "hour", "hold", "side", "account")
+
+#: Lot scale factors of the leverage what-if (exposure.scale_comparison).
+LOT_SCALES = (0.5, 1.0, 2.0, 3.0)
+
+#: Months of the forward cashback projection.
+PROJECTION_MONTHS = 12
+
+
+def _clean(d: dict) -> dict:
+    """JSON-safe scalars of a flat dict (None for NaN, ints stay ints)."""
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, (bool, np.bool_, str)) or v is None:
+            out[k] = v if not isinstance(v, np.bool_) else bool(v)
+        elif isinstance(v, (int, np.integer)):
+            out[k] = int(v)
+        else:
+            out[k] = _num(v)
+    return out
+
+
+def _table(df: pd.DataFrame) -> list[dict]:
+    """An aggregation table (index = group) as records, the group label first."""
+    return _frame_records(df.reset_index())
+
+
+def _source_counts(column: pd.Series) -> dict[str, int]:
+    """Trades per source label, most common first."""
+    codes, labels = codes_of(column)
+    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+    return {str(labels[i]): int(counts[i]) for i in np.argsort(-counts, kind="stable") if counts[i]}
+
+
+def _general_reason(reason: str) -> str:
+    """An exclusion reason without the trade's own figure: "held 42 s < 180 s" -> "held < 180 s"."""
+    reason = re.sub(r"^held \S+ s < (.*)$", r"held < \1", reason)
+    return re.sub(r"^moved \S+ points < (.*)$", r"moved < \1 points", reason)
+
+
+def _reasons(t: pd.DataFrame) -> tuple[dict[str, int], dict[str, float]]:
+    """Excluded trades and the rebate they forfeited, per general reason (largest count first)."""
+    excluded = t.loc[~t["eligible"].to_numpy(dtype=bool)]
+    if not len(excluded):
+        return {}, {}
+    codes, reasons = codes_of(excluded["excluded_reason"])  # a few distinct texts, not one per trade
+    labels = np.array([_general_reason(str(r)) for r in reasons] + [""], dtype=object)[codes]
+    groups = pd.DataFrame({"reason": labels, "n": 1, "forfeited": excluded["forfeited_rebate"].to_numpy()})
+    sums = groups.groupby("reason", sort=False).sum().sort_values("n", ascending=False, kind="stable")
+    return ({str(k): int(v) for k, v in sums["n"].items()},
+            {str(k): _money(v) for k, v in sums["forfeited"].items()})
+
+
+def _leverage_levels(result) -> dict[str, int]:
+    """Leverage per account label (the printed one, or --leverage), for accounts that have trades."""
+    levels = {}
+    for a in result.accounts:
+        if len(a.trades) and a.leverage:
+            levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
+    return levels
+
+
+def _mixed(result) -> bool:
+    return len({a.currency for a in result.accounts}) > 1
+
+
+def _convert(frame: pd.DataFrame, result, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``columns`` of a per-account frame in the merged currency, at the engine's rate of each account."""
+    if not _mixed(result) or not len(frame):
+        return frame
+    rate = frame["account"].astype(str).map(result.merged_rates()).astype("float64").fillna(1.0).to_numpy()
+    return frame.assign(**{c: frame[c].to_numpy(dtype="float64") * rate for c in columns})
+
+
+def merged_cash(result) -> pd.DataFrame:
+    """The cash events in the currency of the merged trades (USD when accounts differ, at each account's rate)."""
+    return _convert(result.portfolio.frame("cash"), result, ("amount",))
+
+
+def merged_totals(result) -> dict:
+    """``totals`` over every account in the merged currency (``currency``): as imported when the accounts
+    share one, else each account's trades and cash converted at the rate the engine costed it with
+    (``usd_rates``: USD per unit of each account currency)."""
+    portfolio = result.portfolio
+    trades = _convert(portfolio.frame("trades"), result, ("profit", "commission", "taxes", "swap"))
+    out = {**totals(trades, merged_cash(result)), "currency": result.currency}
+    if _mixed(result):
+        out["usd_rates"] = {a.currency: _num(a.usd_rate) for a in result.accounts if a.currency != result.currency}
+    return out
+
+
+def merged_statement_totals(result) -> dict:
+    """``statement_totals`` in the merged currency (each file's printed money at its account's rate; with a
+    ``currency`` key when the accounts' currencies differ)."""
+    printed = []
+    rates = {a.book.key: result.merged_rate(a) for a in result.accounts}
+    for f in result.portfolio.files:
+        p, rate = f.statement.printed, rates.get(f.account_key, 1.0)
+        printed.append(p if rate == 1.0 else replace(p, **{
+            k: getattr(p, k) * rate for k in STATEMENT_FIELDS if k != "trades" and getattr(p, k) is not None}))
+    out = statement_totals(printed)
+    if _mixed(result):
+        out["currency"] = result.currency
+    return out
+
+
+def _balance(result) -> float:
+    """The balance now (cash events without credit, plus every trade's broker net), for the projection."""
+    cash = merged_cash(result)
+    amount = cash.loc[cash["kind"] != "credit", "amount"].sum() if len(cash) else 0.0
+    return float(amount + result.trades["broker_net"].sum())
+
+
+def _exposure(result) -> dict:
+    from fxcost.analysis import exposure
+
+    t = result.trades
+    cash = merged_cash(result)
+    levels = _leverage_levels(result)
+    lev = exposure.leverage(t, cash, levels or None)
+    out = {"leverage": levels, **_clean({k: v for k, v in lev.items() if k != "per_trade"})}
+    out["lot_scaling"] = _frame_records(exposure.scale_comparison(t, LOT_SCALES, cash)) if len(t) else []
+    return out
+
+
+def ib_block(program, tables: dict[str, pd.DataFrame] | None) -> dict | None:
+    """The ``ib`` block: the IB program's name and its roll-up tables (ib.program_rollup) as records."""
+    if program is None or tables is None:
+        return None
+    return {"program": program.name, **{name: _frame_records(df) for name, df in tables.items()}}
+
+
+def _ib(result) -> dict | None:
+    """The IB roll-up when the main program passes a share back to clients (client_share_pct / client_shares)."""
+    from fxcost.analysis import ib, rebates
+
+    program = result.settings.main_program
+    t = result.trades
+    if not len(t) or not rebates.is_ib(program):
+        return None
+    return ib_block(program, ib.program_rollup(t, program))
+
+
+#: ``analysis_summary``'s default for a block the caller did not compute: compute it here.
+_COMPUTE = object()
+
+
+def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_COMPUTE, key=None,
+                     keyed: pd.DataFrame | None = None) -> dict:
+    """The engine's blocks of the JSON: costs, breakeven, rebate, whatif, sweeps, projection, exposure, ib, by_*.
+
+    ``scenarios`` (whatif.scenarios), ``sweeps`` ({"extra_spread_pips": frame, "rebate_rate": frame}), ``ib``
+    (the ``ib`` block) and ``key`` (summary.KeyFigures: the costs, break-even and equity effect) when the caller
+    (fxcost.summary.build) has them already, else computed here. ``keyed``: the trades with their grouping
+    columns as categoricals (hashed once for every table), else ``result.trades``.
+    """
+    from fxcost.analysis import aggregate, breakeven, whatif
+
+    t = result.trades
+    g = t if keyed is None else keyed  # for groupings only: the same rows and values
+    settings = result.settings
+    swap_in_cost = settings.include_swap_in_cost
+    be = dict(key.breakeven) if key is not None and key.breakeven else breakeven.summary(t, swap_in_cost=swap_in_cost)
+    reasons, forfeited = _reasons(g)
+    payouts = []
+    matches = []
+    for a in result.accounts:
+        # Payouts stay in each account's currency (not the merged one): named per row.
+        payouts += [{"account": a.book.label, "currency": a.currency, **r} for r in _frame_records(a.payouts)]
+        matches += [{"account": a.book.label, "currency": a.currency, **r} for r in _frame_records(a.payout_matches)]
+    main = settings.main_program
+    cash = merged_cash(result)
+    scenarios = whatif.scenarios(result) if scenarios is None else scenarios
+    if sweeps is None:
+        sweeps = {"extra_spread_pips": whatif.spread_sweep(t, program=main, currency=result.currency),
+                  "rebate_rate": whatif.rebate_sweep(t)}
+    balance = _balance(result)
+    doc = {
+        "currency": result.currency,
+        "totals": merged_totals(result),
+        "statement_totals": merged_statement_totals(result),
+        "assumptions": {
+            "spread_profile": settings.profile.name,
+            "spread_profile_source": settings.profile.source,
+            # Per account: the profile its trades were costed with and, for auto, why.
+            "spread_profiles": [{"account": a.book.label, "profile": getattr(a.profile, "name", settings.profile.name),
+                                 "reason": a.profile_reason} for a in result.accounts],
+            "tester_spread_points": {os.path.basename(k): v for a in result.accounts
+                                     for k, v in a.tester_spread_points.items()},
+            "usd_rates": {a.book.label: _num(a.usd_rate) for a in result.accounts},
+            "program": getattr(main, "name", None),
+            "commission_schedule": settings.commission.as_dict() if settings.commission else None,
+            "server_utc_offset": settings.server_utc_offset,
+            "leverage": settings.leverage,
+            "pnl_basis": be["pnl_basis"],
+            "swap_in_cost": swap_in_cost,
+            # How many trades rest on each kind of estimate (DOMAIN.md 9: every derived figure has a source).
+            **{col: _source_counts(g[col]) for col in ("m_source", "spread_source", "commission_source")},
+        },
+        "costs": dict(key.costs) if key is not None and key.costs else cost_totals(g),
+        "breakeven": {
+            **{k: _num(v) if not isinstance(v, (str, bool)) else v for k, v in be.items()},
+            "equity_effect": _clean(dict(key.equity_effect) if key is not None and key.equity_effect
+                                    else breakeven.equity_effect(t, cash)),
+            **{f"by_{key}": _table(table) for key, table in
+               breakeven.by_many(g, ("symbol", "category", "account"), swap_in_cost=swap_in_cost).items()},
+        },
+        "rebate": {
+            "program": getattr(main, "name", None),
+            "eligible_trades": int(t["eligible"].sum()) if main is not None else 0,
+            "excluded_trades": int((~t["eligible"]).sum()) if main is not None else 0,
+            "by_reason": reasons,
+            "forfeited_by_reason": forfeited,
+            "forfeited": _money(sum(forfeited.values())),
+            "payouts": payouts,
+            "payout_matches": matches,
+        },
+        "whatif": [o.as_json() for o, _ in scenarios],
+        "sweeps": {
+            "extra_spread_pips": _frame_records(sweeps["extra_spread_pips"]),
+            "rebate_rate": _frame_records(sweeps["rebate_rate"]),
+        },
+        "projection": {
+            "months": PROJECTION_MONTHS,
+            "balance": _num(balance),
+            "programs": [_clean_projection(whatif.projection_summary(o.program if o.program != "none" else o.name,
+                                                                       frame, balance, PROJECTION_MONTHS))
+                         for o, frame in scenarios],
+        },
+        "exposure": _exposure(result),
+        "ib": _ib(result) if ib is _COMPUTE else ib,
+    }
+    for name, table in aggregate.by_many(g, AGGREGATIONS).items():
+        doc[f"by_{name}"] = _table(table)
+    return doc
+
+
+def _clean_projection(p: dict) -> dict:
+    monthly = p.pop("reinvested")
+    return {**_clean(p), "reinvested": _frame_records(pd.DataFrame(monthly))}
+
+
