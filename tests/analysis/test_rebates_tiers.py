@@ -85,10 +85,12 @@ def test_marginal_tiers_price_each_band_at_its_own_tier():
     assert t.loc[~jan, "ib_earnings"].sum() == pytest.approx(50.0)
     assert t.loc[jan, "rebate_rule"].notna().all()
     assert per_client(t, program) == {
-        "1001": (89.33, 44.67, 44.66),  # 80 x 26.8/24 = 89.333; half of it, the cents shared out to the Total
-        "1002": (111.67, 78.16, 33.51),  # 100 x 26.8/24; 70% = 78.1667, the tied spare cent went to 1001
+        # Issue 10's cents rule: each client's payable is its own sum rounded once (the same alone or in a book),
+        # and the Total adds the clients' cents.
+        "1001": (89.33, 44.67, 44.66),  # 80 x 26.8/24 = 89.333; half of it = 44.667
+        "1002": (111.67, 78.17, 33.5),  # 100 x 26.8/24; 70% = 78.1667
         "1003": (117.0, 58.5, 58.5),  # 60 x 26.8/24 = 67 + 50
-        "Total": (318.0, 181.33, 136.67),
+        "Total": (318.0, 181.34, 136.66),
     }
 
 
