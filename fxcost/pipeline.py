@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from fxcost.errors import ImportCancelled
+from fxcost.errors import ImportCancelled, ImportFailed
 from fxcost.parallel_import import load_all
 from fxcost.portfolio import Portfolio, merge
 

@@ -305,9 +305,14 @@ def _plain_times(series: pd.Series) -> np.ndarray | None:
         return None
     cells[:, [4, 7]] = ord("-")
     try:
-        return cells[:, :width].copy().view(f"S{width}").ravel().astype("datetime64[s]").astype("datetime64[ns]")
+        seconds = cells[:, :width].copy().view(f"S{width}").ravel().astype("datetime64[s]")
     except ValueError:
         return None
+    # numpy's nanosecond cast of a year 1600 or 9999 wraps round silently: leave such a column to the general path,
+    # which makes those cells NaT (issue 13).
+    if ((seconds < np.datetime64(_FIRST, "s")) | (seconds > np.datetime64(_LAST, "s"))).any():
+        return None
+    return seconds.astype("datetime64[ns]")
 
 
 #: English month names in MT4's report time ("2017 October 18, 08:05").

@@ -130,12 +130,10 @@ def test_an_unwritable_settings_store_is_reported_once(tmp_path):
 
 def test_the_window_tells_the_user_about_damaged_settings_and_programs(qtbot, tmp_path, monkeypatch):
     """What the real user folders would hold at start-up, in a window like --smoke-test's."""
-    from PySide6.QtWidgets import QMessageBox
+    from fxcost.ui import application, dialogs
 
-    from fxcost.ui import application
-
-    for name in ("warning", "critical", "information"):  # _isolated_window replaces them; put them back after
-        monkeypatch.setattr(QMessageBox, name, getattr(QMessageBox, name))
+    # _isolated_window makes message boxes headless for the whole process; put that back after this test
+    monkeypatch.setattr(dialogs, "_HEADLESS", [False])
     monkeypatch.setenv("FXCOST_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("FXCOST_NO_ERR_WINDOWS", "1")
     (tmp_path / "data" / "programs").mkdir(parents=True)

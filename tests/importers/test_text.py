@@ -115,3 +115,12 @@ def test_spreadsheet_money(raw, expected):
             assert math.isnan(got)
         else:
             assert got == pytest.approx(expected)
+
+
+def test_plain_times_outside_the_nanosecond_range_are_no_dates():
+    # The numpy fast path (issue 14) must not wrap a year 1600 or 9999 round into another date (issue 13).
+    from fxcost.importers.text import parse_times
+
+    out = parse_times(["1600.01.05 11:16:54", "2024.01.05 11:16:54", "9999.12.31 11:00:00"])
+    assert out.isna().tolist() == [True, False, True]
+    assert out[1] == pd.Timestamp("2024-01-05 11:16:54")
