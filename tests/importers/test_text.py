@@ -4,6 +4,7 @@ import math
 from datetime import datetime
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from fxcost.importers import text
