@@ -227,7 +227,6 @@ CASES: dict[str, Case] = {
     "title-backtracking": Case(_write("b.html", titles(30000)), (1,), r"This is a web page, not a MetaTrader"),
     "mt4-broker-backtracking": Case(_write("c.htm", broker_divs(1400)), (1,),
                                     r"The 'Closed Transactions:' section has no column header row"),
-    "mt5-cell-backtracking": Case(_write("d.html", mt5_cells(40000)), (1,), r"Trade Account Report"),
     "row-tag-backtracking": Case(_write("e.htm", row_tags(20000)), (1,),
                                  r"The 'Closed Transactions:' section has no column header row"),
     "huge-cell": Case(lambda folder: _write("cell.htm", huge_cell(50))(folder), (0,), r"x{120}\.\.\. "),
