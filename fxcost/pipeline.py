@@ -46,7 +46,8 @@ def import_files(
         try:
             statements.extend(split_accounts(load_file(path, csv_mapping=csv_mapping,
                                                        csv_currency=_for_path(currency, path),
-                                                       csv_date_order=_for_path(csv_date_order, path))))
+                                                       csv_date_order=_for_path(csv_date_order, path),
+                                                       is_cancelled=is_cancelled)))
         except ImportFailed as exc:
             log.warning("import failed: %s", exc)
             failures.append((path, exc.message))

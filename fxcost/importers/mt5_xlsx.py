@@ -31,6 +31,7 @@ from posixpath import dirname, join, normpath
 from typing import Any
 
 from fxcost.errors import ImportFailed, clip
+from fxcost.importers import cancel
 from fxcost.importers import text as tx
 from fxcost.importers.mt5_build import MT5_HOW_TO_EXPORT, Sheet, build, bulk
 from fxcost.model import Statement
@@ -166,6 +167,7 @@ class _Book:
             chunk = first
             checked = False
             while chunk:
+                cancel.check()
                 text = decoder.decode(chunk).encode("utf-8") if decoder else chunk
                 if not checked:
                     text = text.removeprefix(b"\xef\xbb\xbf")

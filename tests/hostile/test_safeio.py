@@ -42,3 +42,19 @@ def test_json_refusals_are_short_and_specific(tmp_path):
         assert len(str(info.value)) < 200
     (tmp_path / "ok.json").write_text('\ufeff{"name": "x"}')
     assert safeio.read_json(tmp_path / "ok.json", "program") == {"name": "x"}
+
+
+@pytest.mark.parametrize("fmt", ["mt5-xlsx", "mt5-html"])
+def test_cancel_is_checked_inside_the_parse_of_one_file(tmp_path, fmt):
+    """A cancel stops the long parses (a streamed MT5 report, an XLSX sheet) inside the file, not only between files."""
+    from fxcost.errors import ImportCancelled
+    from fxcost.importers import load_file
+    from fxcost.samples.generate import generate
+
+    path = tmp_path / ("r.xlsx" if fmt == "mt5-xlsx" else "r.html")
+    generate(str(path), fmt, 30, 3)
+    polls = []
+    assert len(load_file(path, is_cancelled=lambda: polls.append(1) and False).trades) == 30
+    assert polls  # it was asked while parsing
+    with pytest.raises(ImportCancelled):
+        load_file(path, is_cancelled=lambda: True)
