@@ -246,9 +246,9 @@ CASES: dict[str, Case] = {
                         (0,), r'"symbol": "EURUSD"'),
     "utf32-csv": Case(_write("u32.csv", _csv([_GOOD]).encode("utf-32")), (0,), r'"symbol": "EURUSD"'),
     "cut-xlsx": Case(lambda folder: _write("cut.xlsx", cut_xlsx())(folder), (1,), r"incomplete.*Export it again"),
-    "xlsx-no-row-end": Case(lambda folder: _write("norow.xlsx", xlsx_no_row_end(300))(folder), (1,),
+    "xlsx-no-row-end": Case(lambda folder: _write("norow.xlsx", xlsx_no_row_end(60))(folder), (1,),
                             r"compressed [\d,]+ times .*zip bomb"),
-    "xlsx-big-shared-strings": Case(lambda folder: _write("shared.xlsx", xlsx_big_shared(300))(folder), (1,),
+    "xlsx-big-shared-strings": Case(lambda folder: _write("shared.xlsx", xlsx_big_shared(60))(folder), (1,),
                                     r"compressed [\d,]+ times .*zip bomb"),
     "xlsx-sum-5m": Case(lambda folder: _write("sum.xlsx", xlsx_sum(2000))(folder), (1,), r"not a MetaTrader 5 report"),
     "date-1600": Case(_write("d1600.csv", _with_good(_GOOD.replace("2024-01-02 10", "1600-01-02 10").replace(
