@@ -69,7 +69,8 @@ def _total_bytes(paths: Sequence[str]) -> int:
     return total
 
 
-def load_one(path: str, options: Mapping[str, Any]) -> tuple[list[Statement], ImportFailed | None]:
+def load_one(path: str, options: Mapping[str, Any],
+             is_cancelled: Callable[[], bool] | None = None) -> tuple[list[Statement], ImportFailed | None]:
     """One file's Statements (a CSV journal of several logins gives one each), or its ImportFailed (typed, so a
     caller decides by its class, e.g. errors.CsvColumnsUnknown; it pickles back from a worker).
 
@@ -78,7 +79,8 @@ def load_one(path: str, options: Mapping[str, Any]) -> tuple[list[Statement], Im
     from fxcost.importers import load_file, split_accounts
 
     try:
-        return split_accounts(load_file(path, **options)), None
+        # In-process, a long parse checks cancel inside (issue 13); a worker's file is dropped when cancelled.
+        return split_accounts(load_file(path, is_cancelled=is_cancelled, **options)), None
     except ImportFailed as exc:
         return [], exc
 
@@ -139,7 +141,7 @@ def _in_process(paths, options, results, progress, is_cancelled) -> None:
         _check(is_cancelled)
         if progress:
             progress(i / len(paths), f"Reading {Path(path).name}")
-        results[i] = load_one(path, options(path))
+        results[i] = load_one(path, options(path), is_cancelled)
 
 
 def _in_workers(paths, options, results, count, progress, is_cancelled) -> None:

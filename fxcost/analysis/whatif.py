@@ -76,12 +76,11 @@ def load_setup(path: str | Path) -> Setup:
     (default: no rebate).
     Relative file names are taken from the setup file's folder.
     """
+    from fxcost import safeio
     from fxcost.analysis import programs
     from fxcost.analysis.spreads import load_profile
 
     path = Path(path)
-    from fxcost import safeio
-
     try:
         data = safeio.read_json(path, "setup")
     except OSError as exc:

@@ -22,6 +22,7 @@ import numpy as np
 
 from fxcost import safeio
 from fxcost.errors import FxCostError, ImportFailed, clip
+from fxcost.importers import cancel
 from fxcost.importers import text as tx
 from fxcost.importers.detect import identify
 from fxcost.model import SkippedRow, Statement
@@ -36,17 +37,24 @@ MAX_WHOLE_BYTES = 200_000_000
 
 
 def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None,
-              csv_currency: str | None = None, csv_date_order: str | None = None) -> Statement:
+              csv_currency: str | None = None, csv_date_order: str | None = None,
+              is_cancelled: Callable[[], bool] | None = None) -> Statement:
     """Import one file, whatever its kind, into a :class:`Statement`.
 
     ``csv_mapping``, ``csv_currency`` and ``csv_date_order`` are for CSV trade lists: the columns fxcost cannot
     name itself, the account currency (a CSV never prints it) and how dates like 01/03/2024 are written ("dmy" or
-    "mdy"; by default fxcost decides from the dates and says so when they are ambiguous).
+    "mdy"; by default fxcost decides from the dates and says so when they are ambiguous). ``is_cancelled`` is polled
+    between pieces of the long parses (a streamed MT5 report, an XLSX sheet).
 
     Raises:
         ImportFailed: with a specific message when the file cannot be imported.
+        ImportCancelled: ``is_cancelled()`` turned true.
     """
-    path = str(path)
+    with cancel.polling(is_cancelled):
+        return _load_file(str(path), (csv_mapping, csv_currency, csv_date_order))
+
+
+def _load_file(path: str, csv: tuple) -> Statement:
     try:
         p = Path(path)
         if not p.exists():
@@ -72,7 +80,7 @@ def load_file(path: str | Path, *, csv_mapping: Mapping[str, str] | None = None,
         del data
     except OSError as exc:
         raise ImportFailed(path, f"The file cannot be read: {exc.strerror or exc}.") from exc
-    return _load(box, path, (csv_mapping, csv_currency, csv_date_order))
+    return _load(box, path, csv)
 
 
 def load_bytes(data: bytes, path: str = "", *, csv_mapping: Mapping[str, str] | None = None,

@@ -30,9 +30,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from posixpath import dirname, join, normpath
 from typing import Any
 
-import numpy as np
-
 from fxcost.errors import ImportFailed, clip
+from fxcost.importers import cancel
 from fxcost.importers import text as tx
 from fxcost.importers.mt5_build import MT5_HOW_TO_EXPORT, Sheet, build, bulk
 from fxcost.model import Statement
@@ -47,8 +46,8 @@ MAX_RATIO = 100
 MAX_RATIO_FROM = 20_000_000
 #: Largest single row (or shared string) of a sheet: a MetaTrader row is under 2 kB; the reader holds one whole.
 MAX_ROW_BYTES = 16_000_000
-#: Cells a workbook's SUM formulas may read, column by column, before the rest keep their cached values (issue 13:
-#: a SUM over 5M empty rows in each of thousands of cells); MetaTrader's totals read ~10 columns of the sheet.
+#: Cells a workbook's SUM formulas may read before the rest keep their cached values (issue 13: a SUM over 5M
+#: empty rows in each of thousands of cells); a 100k-deal report's totals read ~1M.
 MAX_SUM_CELLS = 5_000_000
 
 # Every pattern below runs on untrusted XML and is linear (issue 13): attributes never run past the next tag
@@ -168,6 +167,7 @@ class _Book:
             chunk = first
             checked = False
             while chunk:
+                cancel.check()
                 text = decoder.decode(chunk).encode("utf-8") if decoder else chunk
                 if not checked:
                     text = text.removeprefix(b"\xef\xbb\xbf")
@@ -492,46 +492,20 @@ def _resolve_formulas(sheets: list[Sheet], formula_rows: list[list[int] | None])
 
 
 class _Sums:
-    """The numbers of each sheet column a SUM reads, as arrays built once per column, so that a SUM costs the
-    rows the sheet holds in its range at C speed, never the empty rows between (issue 13: thousands of SUMs
-    over 5M rows each). Work is bounded: beyond MAX_SUM_CELLS cells read, formulas keep their cached values."""
+    """What SUM formulas read: each sheet's row numbers (ascending) and rows, and a budget of cells.
+
+    A SUM costs the rows the sheet holds in its range, never the empty rows between; equal ranges are added up
+    once (issue 13: thousands of SUMs over 5M rows each); beyond MAX_SUM_CELLS cells read in all, formulas keep
+    the value cached in the file."""
 
     def __init__(self, sheets: list[Sheet]) -> None:
         self.sheets = {s.name: (list(s.nums), s.rows) for s in sheets}
-        self.columns: dict[tuple[str, int], np.ndarray] = {}
         self.budget = MAX_SUM_CELLS
-        self.summed = 0
-        self.widths: dict[str, int] = {}
-
-    def width(self, sheet: str) -> int:
-        """The longest row of ``sheet`` (columns beyond it are empty)."""
-        if sheet not in self.widths:
-            self.widths[sheet] = max(map(len, self.sheets[sheet][1]), default=0)
-        return self.widths[sheet]
-
-    def column(self, sheet: str, c: int) -> np.ndarray | None:
-        """Column ``c`` of ``sheet`` by row index: numbers, NaN for anything else (None once over budget)."""
-        key = (sheet, c)
-        values = self.columns.get(key)
-        if values is None:
-            rows = self.sheets[sheet][1]
-            if len(rows) > self.budget:
-                return None
-            self.budget -= len(rows)
-            values = np.full(len(rows), np.nan)
-            for i, row in enumerate(rows):
-                if c < len(row):
-                    x = row[c]
-                    if isinstance(x, bool) or x is None or isinstance(x, Formula):
-                        continue
-                    values[i] = x if isinstance(x, (int, float)) else tx.parse_number(x)
-            self.columns[key] = values
-        return values
+        self.done: dict[tuple[str, int, int, int, int], float] = {}
 
 
 def _evaluate(formula: str, sheet: str, sums: _Sums) -> float | None:
-    """A SUM over a range (a formula that sums another formula counts it as empty: MetaTrader never nests them),
-    else the value cached in the file."""
+    """A SUM over a range from the cells, else the value cached in the file."""
     m = _SUM.match(formula)
     if m:
         name = m.group(1) or sheet
@@ -541,14 +515,25 @@ def _evaluate(formula: str, sheet: str, sums: _Sums) -> float | None:
         if source is not None:
             nums, rows = source  # row numbers ascending (the fast reader refuses rows out of order)
             lo, hi = bisect.bisect_left(nums, min(r1, r2)), bisect.bisect_right(nums, max(r1, r2))
-            widest = sums.width(name)
+            first, last = min(c1, c2), max(c1, c2)
+            key = (name, lo, hi, first, last)
+            if key in sums.done:
+                return sums.done[key]
+            cost = (hi - lo) * min(last - first + 1, 1000)
+            if cost > sums.budget:
+                return getattr(formula, "cached", None)
+            sums.budget -= cost
             total = 0.0
-            for c in range(min(c1, c2), min(max(c1, c2) + 1, widest)):
-                values = sums.column(name, c)
-                if values is None or sums.summed > 100 * MAX_SUM_CELLS:
-                    return getattr(formula, "cached", None)
-                sums.summed += hi - lo
-                part = values[lo:hi]
-                total += float(part[~np.isnan(part)].sum())
-            return round(total, 8)
+            for row in rows[lo:hi]:
+                if not row:
+                    continue
+                for c in range(first, min(last + 1, len(row))):
+                    x = row[c]
+                    if isinstance(x, bool) or x is None or isinstance(x, Formula):
+                        continue
+                    value = x if isinstance(x, (int, float)) else tx.parse_number(x)
+                    if value == value:
+                        total += value
+            sums.done[key] = round(total, 8)
+            return sums.done[key]
     return getattr(formula, "cached", None)

@@ -11,6 +11,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
+from fxcost.importers import cancel
 from fxcost.symbols import CURRENCIES
 
 #: Fallback code pages for 8-bit MT4 files that are not UTF-8, tried in this order.
@@ -132,6 +133,7 @@ def decode_pieces(stream: BinaryIO, size: int, codec: tuple[str, int], piece: in
     left -= left % 2  # a stray byte appended after the last character (FORMATS.md 1)
     decoder = codecs.getincrementaldecoder(name)("replace")
     while left > 0:
+        cancel.check()
         data = stream.read(min(piece, left))
         if not data:
             break

@@ -11,9 +11,9 @@ from tests.hostile.cases import CASES
 from tests.hostile.run import MAX_MB, MAX_SECONDS, run
 
 #: Cases whose remedy lies in files another issue is rewriting; each still runs and must fail until it is fixed.
-_ELSEWHERE = {
-    "mt5-cell-backtracking": "issue 11: mt5_html._CELL backtracks over a cell tag that never closes (quadratic)",
-}
+#: (mt5_html's quadratic cell pattern, issue 11's, is checked by test_scaling.py: its time here depends on the
+#: machine's load, so it could not fail reliably.)
+_ELSEWHERE: dict[str, str] = {}
 
 
 def _params():
