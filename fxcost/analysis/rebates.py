@@ -284,7 +284,8 @@ def cents_within(values, groups) -> np.ndarray:
     out = np.zeros(len(x))
     if not len(x):
         return out
-    codes, _ = pd.factorize(np.asarray(groups, dtype=object))
+    groups = np.asarray(groups)
+    codes, _ = pd.factorize(groups.astype(object) if groups.dtype.kind in "US" else groups)
     order = np.argsort(codes, kind="stable")
     bounds = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1], True])
     for lo, hi in zip(bounds[:-1], bounds[1:]):  # one step per group (account), not per trade

@@ -170,10 +170,14 @@ def _keyed(t: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _trade_cents(t: pd.DataFrame, column: str) -> np.ndarray:
+def _trade_cents(t: pd.DataFrame, column: str, accounts: np.ndarray | None = None) -> np.ndarray:
+    """Per trade, ``column`` in cents allocated within each account (``accounts``: the account of each trade,
+    e.g. its categorical codes; default the ``account`` column)."""
     if not len(t) or column not in t.columns:
         return np.zeros(len(t))
-    return rebates.cents_within(t[column].to_numpy(dtype="float64"), t["account"].astype(str).to_numpy(dtype=object))
+    if accounts is None:
+        accounts = t["account"].astype(str).to_numpy(dtype=object)
+    return rebates.cents_within(t[column].to_numpy(dtype="float64"), accounts)
 
 
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
@@ -210,9 +214,11 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
                if ib_summary is not None and ib_summary.is_ib else None)
     at(0.7, "Summary")
     doc = document.summary(result.portfolio)
+    keyed = _keyed(t) if len(t) else t
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
-                                             keyed=_keyed(t)))
+                                             keyed=keyed))
+    accounts = keyed["account"].cat.codes.to_numpy() if len(t) else None
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")
@@ -224,5 +230,5 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         ib=ib_summary, ib_note=ib_note,
         payout_matches=pd.concat(matches, ignore_index=True) if matches else None,
         warnings=tuple(result.warnings),
-        rebate_cents=_trade_cents(t, "rebate"), ib_earnings_cents=_trade_cents(t, "ib_earnings"),
+        rebate_cents=_trade_cents(t, "rebate", accounts), ib_earnings_cents=_trade_cents(t, "ib_earnings", accounts),
     )

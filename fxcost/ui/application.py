@@ -201,8 +201,9 @@ def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, i
         combo = window.setup.main_program
         ready = []
         window.analysis_ready.connect(lambda: ready.append(True))
-        combo.setCurrentIndex(combo.findData(BUNDLED + "example-cashback.json"))
-        if not ready:
+        if session is None:  # the command line's options name the program themselves
+            combo.setCurrentIndex(combo.findData(BUNDLED + "example-cashback.json"))
+        if not ready and session is None:
             wait_for(window.analysis_ready, 120_000)
         for name, tab, chart in SHOTS:
             window.show_tab(tab)
