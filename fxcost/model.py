@@ -176,6 +176,8 @@ def _build(columns: Mapping[str, Any], schema: dict[str, str], name: str) -> pd.
         values = columns.get(col)
         if values is None:
             data[col] = _default_column(col, dtype, n)
+        elif np.isscalar(values):  # one value for every row
+            data[col] = _column([values] * n, dtype, col in MONEY_COLUMNS)
         else:
             data[col] = _column(values.to_numpy() if isinstance(values, pd.Series) else values, dtype, col in MONEY_COLUMNS)
     return pd.DataFrame(data, columns=list(schema))
@@ -199,8 +201,11 @@ def _column(values: Any, dtype: str, money: bool) -> Any:
             return arr.astype("datetime64[ns]")
         return pd.Series(pd.to_datetime(values), dtype="datetime64[ns]").to_numpy()
     if dtype == "object":
-        arr = np.array(values, dtype=object)  # a copy: blanks are filled in below
-        if arr.ndim != 1:  # a list of tuples: one object per row, as pd.Series keeps them
+        try:
+            arr = np.array(values, dtype=object)  # a copy: blanks are filled in below
+        except ValueError:  # rows of different lengths
+            arr = None
+        if arr is None or arr.ndim != 1:  # rows that are sequences: one object per row, as pd.Series keeps them
             arr = pd.Series(list(values), dtype=object).to_numpy()
         missing = pd.isna(arr)
         if missing.any():

@@ -151,3 +151,11 @@ def test_workers_run_from_a_thread_as_the_gui_imports(book):
     statements, failures = out["r"]
     assert [s.path for s in statements] == [book[0], book[2], book[3]] and len(failures) == 1
     assert parallel_import.last_run["workers"] == 2
+
+
+def test_model_frames_take_one_value_for_every_row_and_rows_that_are_sequences():
+    from fxcost import model
+
+    t = model.cash_frame({"ticket": [1, 2], "amount": [5.0, None], "account": "1001", "comment": [("a", 1), ("b",)]})
+    assert t["account"].tolist() == ["1001", "1001"] and t["amount"].tolist() == [5.0, 0.0]
+    assert t["comment"].tolist() == [("a", 1), ("b",)]

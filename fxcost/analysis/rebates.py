@@ -422,12 +422,12 @@ def _tier_multiplier(t: pd.DataFrame, program: RebateProgram, std_lots: np.ndarr
                           index=pd.DatetimeIndex(pooled_volume.index).to_numpy().astype("datetime64[D]").astype(np.int64))
     else:
         given = None
-    previous = getattr(program, "tier_basis", "current") == "previous_period"
+    previous = program.tier_basis == "previous_period"
     volume = _group_volume(group, counted, month, given, previous)
     tiers = sorted(program.tiers, key=lambda x: x.min_lots_per_month)
     thresholds = np.array([x.min_lots_per_month for x in tiers])
     values = np.array([x.multiplier for x in tiers])
-    if getattr(program, "tier_mode", "retroactive") == "marginal":
+    if program.tier_mode == "marginal":
         return _blended(volume, thresholds, values)
     # The epsilon keeps 10 x 0.1 lots (0.9999999999) at the 1-lot tier.
     pos = np.searchsorted(thresholds, volume + _EPS, side="right") - 1
