@@ -47,6 +47,7 @@ from fxcost import model
 from fxcost.errors import ImportFailed
 from fxcost.importers import cash
 from fxcost.importers.htmltable import (
+    MAX_ROW_CHARS,
     ROW_TAG,
     Cell,
     cell_text,
@@ -230,7 +231,7 @@ def _scan(text: str, path: str) -> _Scan:
     share = shared.setdefault
     number = 0
     for start, end in row_spans(text):
-        if section in ("closed", "open"):
+        if section in ("closed", "open") and end - start <= MAX_ROW_CHARS:
             m = fast(text, start, end)
             if m and m.group(4) in TRADE_TYPES:
                 number += 1

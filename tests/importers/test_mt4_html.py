@@ -12,6 +12,7 @@ import pytest
 from fxcost.errors import ImportFailed
 from fxcost.importers import load_bytes, load_file, mt4_html
 from fxcost.importers.reconcile import reconcile
+from fxcost.importers.htmltable import MAX_CELL_CHARS
 from tests.conftest import sample
 
 # ----------------------------------------------------------------------------- snippet builder
@@ -880,3 +881,11 @@ def test_markup_hidden_in_a_comment_or_a_nested_table_is_read_as_a_browser_reads
     assert reconcile(st).ok
     # "note" is a row of its own, as lxml reads it: skipped and said.
     assert [s.text for s in st.skipped] == ["note"]
+
+
+def test_a_huge_comment_is_cut_and_the_row_kept():
+    rows = cash_row(1, "1 000.00", "Deposit " + "x" * 3_000_000) + trade(2)
+    st = read(statement(rows, tail=summary(deposit="1 000.00", closed="9.30")))
+    assert st.cash["amount"].tolist() == [1000.0] and st.cash["kind"].tolist() == ["deposit"]
+    assert len(st.cash["comment"].iloc[0]) == MAX_CELL_CHARS
+    assert reconcile(st).ok
