@@ -11,8 +11,8 @@ import pytest
 
 from fxcost.errors import ImportFailed
 from fxcost.importers import load_bytes, load_file, mt4_html
-from fxcost.importers.reconcile import reconcile
 from fxcost.importers.htmltable import MAX_CELL_CHARS
+from fxcost.importers.reconcile import reconcile
 from tests.conftest import sample
 
 # ----------------------------------------------------------------------------- snippet builder
