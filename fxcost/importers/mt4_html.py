@@ -1109,9 +1109,10 @@ def _check_totals(statement: Statement, pseudo: dict[str, Any]) -> None:
             cause = f"{len(lost)} Closed Transactions rows could not be read and are missing from the import"
         if cause:
             causes[name] = cause
-        label = f"{name} ({CASH_LABELS[name]})" if name in CASH_LABELS else name
+        # "Reconciliation: <field> imported ": the prefix report.json_summary knows a difference's warning by.
+        label = f" {CASH_LABELS[name]}" if name in CASH_LABELS else ""
         warnings.append(
-            f"Reconciliation: {label} imported {_fmt(diff.imported)}, the report prints {_fmt(diff.printed)} ("
+            f"Reconciliation: {name} imported {_fmt(diff.imported)}, the report prints{label} {_fmt(diff.printed)} ("
             + (cause or "cause unknown; please report this file")
             + ")."
         )
