@@ -70,8 +70,9 @@ def classify(type_text: str, amount: float, comment: str = "") -> str:
     ``balance`` rows (and plain types such as a CSV's "deposit") go by comment, then by sign:
     money in is a deposit, money out a withdrawal. A transfer is in or out by its sign.
     """
-    kind_type = _SPACES.sub(" ", (type_text or "").strip().lower())
-    text = _SPACES.sub(" ", (comment or "").strip().lower())
+    # Rules look at the start of a comment: a huge one (a hostile file) is not scanned whole.
+    kind_type = _SPACES.sub(" ", (type_text or "")[:200].strip().lower())
+    text = _SPACES.sub(" ", (comment or "")[:500].strip().lower())
     signed = amount is not None and amount == amount  # NaN-safe
     if kind_type != "balance":
         for pattern, kind in _TYPE_RULES:

@@ -28,6 +28,8 @@ _MT5_PLACEHOLDER = re.compile(r"<!--(MQTABLE=|DEAL_|POSITION_|ORDER_|ACCOUNT_)[A
 #: MT5 rows put a deal or position number between the time and the type). The types stay English (FORMATS.md 6b).
 _MT4_ROW = re.compile(r"<td[^>]*>\d{1,12}</td>\s*<td[^>]*>\d{4}\.\d\d\.\d\d \d\d:\d\d:\d\d</td>\s*"
                       r"<td[^>]*>(?:buy|sell|balance|credit)</td>", re.IGNORECASE)
+#: A table cell holding a date-time: a report's data, which a template never has.
+_DATA_ROW = re.compile(r"<td[^>]*>\s*\d{4}\.\d\d\.\d\d \d\d:\d\d")
 _HTML = re.compile(r"<\s*(html|!doctype|table|body|head)\b", re.IGNORECASE)
 #: Nothing but spaces, NULs and BOM bytes (a regex, not ``data.strip()``, which would copy the whole file).
 _BLANK = re.compile(rb"[ \t\r\n\x00\xef\xbb\xbf\xff\xfe]*")
@@ -95,11 +97,14 @@ def _utf16(data: bytes) -> bool:
 
 
 def _identify_html(text: str, probe: str, path: str) -> str:
-    if _MT5_PLACEHOLDER.search(probe):
+    placeholder = _MT5_PLACEHOLDER.search(probe)
+    # A report with data rows is no empty template, whatever comment a broker's build left in it (issue 11: a
+    # Japanese Trade Account Report was refused as a template); its own reader names what it is.
+    if placeholder and not _DATA_ROW.search(probe):
         raise UnsupportedReport(
             path,
-            "This is an empty MetaTrader 5 report template (it holds placeholders such as "
-            "<!--DEAL_FEE--> instead of data), not an exported report. " + HOW_TO_EXPORT,
+            f"This is an empty MetaTrader 5 report template (it holds placeholders such as {placeholder.group(0)} "
+            "instead of data), not an exported report. " + HOW_TO_EXPORT,
         )
     title = _title(probe)
     if title.startswith("Strategy Tester:"):

@@ -46,7 +46,18 @@ import pandas as pd
 from fxcost import model
 from fxcost.errors import ImportFailed
 from fxcost.importers import cash
-from fxcost.importers.htmltable import Cell, cell_text, get_attr, row_cells, row_spans, title_text
+from fxcost.importers.htmltable import (
+    MAX_ROW_CHARS,
+    ROW_TAG,
+    Cell,
+    cell_text,
+    flatten,
+    get_attr,
+    needs_tree,
+    row_cells,
+    row_spans,
+    title_text,
+)
 from fxcost.importers.reconcile import CASH_CAUSES, MONEY_TOLERANCE, reconcile
 from fxcost.importers.reconcile import CASH_FIELDS as CASH_LABELS
 from fxcost.importers.text import clean, decimals, parse_number, parse_numbers, parse_report_time, parse_times
@@ -92,6 +103,9 @@ _LINK = re.compile(r"\b(to|from) #(\d{1,19})\b")
 _REASON = re.compile(r"\[(sl|tp)\b")
 _STOP_OUT = re.compile(r"(?<![a-z])so:")
 _CLOSE_BY = re.compile(r"\bclose (?:hedge )?by #\d+", re.IGNORECASE)
+#: What could make the flat row scan misread a document (htmltable.needs_tree decides): an opening table,
+#: comment, script or style tag inside the rows.
+_SUSPECT = re.compile(r"<(?:table\b|!--|script\b|style\b)", re.IGNORECASE)
 # Linear (issue 13): attributes never run past the next tag, the search in them is atomic, and the content stops
 # at any <div, so no start rescans what a failed one scanned.
 _BROKER = re.compile(r"<div\b(?>[^<>]*?font:\s*20pt)[^<>]*+>((?:[^<]++|<(?!/?div\b))*+)</div>", re.IGNORECASE)
@@ -197,6 +211,7 @@ class _Scan:
         self.seen: list[str] = []
         self.header_checked = False
         self.head = ""  # the start of the document (broker line, <title>), for the account
+        self.suspect = False  # a table, comment, script or style opens inside the rows (see read)
 
 
 def _scan(text: str, path: str) -> _Scan:
@@ -208,6 +223,8 @@ def _scan(text: str, path: str) -> _Scan:
     last: tuple[_Columns, int] | None = None  # the row a continuation row belongs to
     names = {v: k[:-1] for k, v in SECTIONS.items()}
     scan.head = text[:20000]
+    first_row = ROW_TAG.search(text)
+    scan.suspect = needs_tree(text[: first_row.start()] if first_row else text)
     fast = _TRADE_ROW.match
     # The texts that repeat row after row (type, size, item, S/L, T/P, commission, taxes, swap) share one
     # string object per distinct value (a bounded cache): a string object per cell is most of the import's
@@ -216,7 +233,7 @@ def _scan(text: str, path: str) -> _Scan:
     share = shared.setdefault
     number = 0
     for start, end in row_spans(text):
-        if section in ("closed", "open"):
+        if section in ("closed", "open") and end - start <= MAX_ROW_CHARS:
             m = fast(text, start, end)
             if m and m.group(4) in TRADE_TYPES:
                 number += 1
@@ -234,6 +251,9 @@ def _scan(text: str, path: str) -> _Scan:
                 ]  # fmt: skip
                 last = (target, target.add(number, record))
                 continue
+        # Markup the flat scan may misread can only be in a row the fast pattern refused (or before the first row).
+        if not scan.suspect and _SUSPECT.search(text, start, end):
+            scan.suspect = True
         cells = row_cells(text, start, end)
         if not cells:
             continue
@@ -379,6 +399,9 @@ def read(text: str, path: str) -> Statement:
     gc.disable()
     try:
         scan = _scan(text, path)
+        if scan.suspect and needs_tree(text):
+            # An edited file that nests tables or hides markup in a comment: read as a tree builder reads it.
+            scan = _scan(flatten(text), path)
         # Everything needed is in ``scan`` now. When this frame holds the only reference (load_file), this
         # frees the document before the columns are parsed, which is where the import's memory peaks.
         del text
@@ -1088,9 +1111,10 @@ def _check_totals(statement: Statement, pseudo: dict[str, Any]) -> None:
             cause = f"{len(lost)} Closed Transactions rows could not be read and are missing from the import"
         if cause:
             causes[name] = cause
-        label = f"{name} ({CASH_LABELS[name]})" if name in CASH_LABELS else name
+        # "Reconciliation: <field> imported ": the prefix report.json_summary knows a difference's warning by.
+        label = f" {CASH_LABELS[name]}" if name in CASH_LABELS else ""
         warnings.append(
-            f"Reconciliation: {label} imported {_fmt(diff.imported)}, the report prints {_fmt(diff.printed)} ("
+            f"Reconciliation: {name} imported {_fmt(diff.imported)}, the report prints{label} {_fmt(diff.printed)} ("
             + (cause or "cause unknown; please report this file")
             + ")."
         )

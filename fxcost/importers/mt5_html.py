@@ -30,7 +30,8 @@ from fxcost.model import Statement
 
 # A cell runs from its tag to the next cell, row or table tag (closing tags optional, as browsers
 # allow). Written as an unrolled loop: [^<]* runs at C speed, unlike a lazy .*? with a lookahead.
-_CELL = re.compile(r"(<t([dh])\b[^>]*>)([^<]*(?:<(?!/?t[dhr]\b|/?table\b)[^<]*)*)", re.IGNORECASE)
+# Attributes as htmltable.ATTRS reads them: a quoted value may hold ">" (issue 11).
+_CELL = re.compile(rf"(<t([dh])\b{htmltable.ATTRS}>)([^<]*+(?:<(?!/?t[dhr]\b|/?table\b)[^<]*+)*+)", re.IGNORECASE)
 #: Cell text the fast path accepts: no markup and no entity (then it equals the cleaned text);
 #: the first cell (the date) must not start with a space.
 _PLAIN = r"([^<&\x00]*)"
@@ -95,7 +96,7 @@ def rows(chunks: Iterable[str]) -> tuple[Sheet, str]:
         # Each row is matched in place, text[start:end] (no list of row strings: that would copy the text).
         for start, end in spans:
             k += 1
-            if shape is not None:
+            if shape is not None and end - start <= htmltable.MAX_ROW_CHARS:
                 m = shape.regex.match(text, start, end)
                 if m:
                     g = m.groups()

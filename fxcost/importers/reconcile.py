@@ -297,6 +297,6 @@ def cash_warnings(statement: Statement, explained: tuple[str, ...] = ()) -> list
     out = list(result.notes)
     for d in result.differences:
         if d.field not in explained:
-            out.append(f"Reconciliation: {d.field} ({CASH_FIELDS[d.field]}) imported {_fmt(d.imported)}, "
-                       f"the report prints {_fmt(d.printed)} ({d.cause}).")
+            out.append(f"Reconciliation: {d.field} imported {_fmt(d.imported)}, the report prints "
+                       f"{CASH_FIELDS[d.field]} {_fmt(d.printed)} ({d.cause}).")
     return out

@@ -51,3 +51,15 @@ def test_row_spans_and_row_cells_in_place():
         sliced = ht.row_cells(DOC[start:end])
         assert [(c.text, c.attrs, c.header) for c in in_place] == [(c.text, c.attrs, c.header) for c in sliced]
     assert [ht.texts(cells) for cells in ht.iter_rows(DOC)] == [ht.texts(ht.row_cells(DOC, s, e)) for s, e in spans]
+
+
+def test_huge_cells_and_attribute_values_are_cut_at_the_documented_size():
+    """A hostile 5 MB cell (plain words, or millions of tags) and a 5 MB title are cut at MAX_CELL_CHARS."""
+    words = "ab " * 1_700_000
+    tags = "<b>a</b>" * 700_000
+    title = "t" * 5_000_000
+    doc = f'<table><tr><td>{words}</td><td>{tags}</td><td title="{title}">ok</td></tr></table>'
+    row = ht.rows(doc)[0]
+    assert [len(c.text) for c in row[:2]] == [ht.MAX_CELL_CHARS, ht.MAX_CELL_CHARS]
+    assert row[0].text.startswith("ab ab") and set(row[1].text.split()) == {"a"}
+    assert row[2].text == "ok" and len(row[2].attr("title")) == ht.MAX_CELL_CHARS

@@ -11,6 +11,7 @@ import pytest
 
 from fxcost.errors import ImportFailed
 from fxcost.importers import load_bytes, load_file, mt4_html
+from fxcost.importers.htmltable import MAX_CELL_CHARS
 from fxcost.importers.reconcile import reconcile
 from tests.conftest import sample
 
@@ -866,3 +867,25 @@ def test_credit_equity_and_floating_reconcile():
     assert rec.cash.compared["equity"] == (pytest.approx(1062.60), 1062.60)
     st = read(statement(rows, open_rows=open_trade(21), tail=tail.replace("1 062.60", "1 012.60")))
     assert set(reconcile(st).differences) == {"equity"}
+
+
+def test_markup_hidden_in_a_comment_or_a_nested_table_is_read_as_a_browser_reads_it():
+    """An edited statement: a commented-out trade row is no row, a table nested in a cell adds no cell to it."""
+    hidden = "<!-- " + trade(5, profit="999.00") + " -->\n"
+    nested = trade(6, title="x").replace("<td>eurusd</td>", "<td>eurusd<table><tr><td>note</td></tr></table></td>")
+    rows = cash_row(1, "1 000.00", "Deposit") + hidden + trade(2) + nested + subtotal(
+        "-1.40", "0.00", "0.00", "20.00", total="18.60")
+    st = read(statement(rows, tail=summary(deposit="1 000.00", closed="18.60")))
+    assert st.trades["ticket"].tolist() == [2, 6]
+    assert st.trades["symbol"].tolist() == ["eurusd", "eurusd"]
+    assert reconcile(st).ok
+    # "note" is a row of its own, as lxml reads it: skipped and said.
+    assert [s.text for s in st.skipped] == ["note"]
+
+
+def test_a_huge_comment_is_cut_and_the_row_kept():
+    rows = cash_row(1, "1 000.00", "Deposit " + "x" * 3_000_000) + trade(2)
+    st = read(statement(rows, tail=summary(deposit="1 000.00", closed="9.30")))
+    assert st.cash["amount"].tolist() == [1000.0] and st.cash["kind"].tolist() == ["deposit"]
+    assert len(st.cash["comment"].iloc[0]) == MAX_CELL_CHARS
+    assert reconcile(st).ok

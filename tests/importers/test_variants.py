@@ -3,6 +3,7 @@ reconciles its trades and its cash, and the cash ledger holds what the generator
 
 import pytest
 
+from fxcost.errors import UnsupportedReport
 from fxcost.importers import load_file
 from fxcost.importers.reconcile import reconcile
 from fxcost.samples.generate import (
@@ -154,3 +155,49 @@ def test_mt4_tester_in_any_language_and_code_page(tmp_path, language):
     assert any("cent account" in w for w in st.warnings) is written["cent"]
     if language.startswith("ru"):
         assert (st.trades["comment"] == "swap close").sum() > 0  # a rollover closes a trade of its own
+
+
+def _utf16(path):
+    return path.read_bytes()[2:].decode("utf-16-le")
+
+
+def _write_utf16(path, text):
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+
+
+def test_deals_total_that_includes_a_deposit_is_named(mt5_variants, tmp_path):
+    """A report of part of the history (opening balance 9,950) whose Deals total counts its 50.00 deposit: the
+    totals row is read as including the balance deal, and the cash reconciles from the opening balance."""
+    import re
+
+    path, _ = mt5_variants["old-build"]
+    text = _utf16(path).replace("<td nowrap>10 000.00</td><td nowrap>10 000.00</td>",
+                                "<td nowrap>50.00</td><td nowrap>10 000.00</td>", 1)
+    totals = re.search(r'(<td nowrap colspan="8" style="height: 30px"></td>(?:<td nowrap><b>[^<]*</b></td>){2}'
+                       r"<td nowrap><b>)([^<]*)(</b>)", text)
+    profit = float(totals.group(2).replace(" ", ""))
+    text = text[:totals.start(2)] + f"{profit + 50:.2f}" + text[totals.end(2):]
+    edited = tmp_path / "part.html"
+    _write_utf16(edited, text)
+    st = load_file(edited)
+    rec = reconcile(st)
+    assert rec.ok, [str(d) for d in rec.differences.values()]
+    assert "includes" in st.printed.extra["profit_basis"] and "balance/credit deals" in st.printed.extra["profit_basis"]
+    assert rec.cash.opening_balance == pytest.approx(9950.0) and not rec.cash.opening_derived
+
+
+def test_trade_account_report_with_a_stray_placeholder_is_named_for_what_it_is(mt5_variants, tmp_path):
+    """A Japanese Trade Account Report (no Deals, a comment left by the broker's build) is not an empty template."""
+    import re
+
+    path, _ = mt5_variants["old-build"]
+    text = _utf16(path).replace("Trade History Report</title>", "トレード口座レポート</title>")
+    text = re.sub(r'<tr align="center">\s*<th colspan="13" style="height: 25px"><div style="font: 10pt Tahoma">'
+                  r"<b>Deals</b>.*?(?=<tr align=\"center\">\s*<th colspan=\"13\"[^>]*><div[^>]*><b>Trade Positions)",
+                  "", text, flags=re.DOTALL)
+    text = text.replace("<body>", "<body><!--ACCOUNT_MARGIN_MODE-->")
+    edited = tmp_path / "ReportTrade.html"
+    _write_utf16(edited, text)
+    with pytest.raises(UnsupportedReport) as info:
+        load_file(edited)
+    assert "Trade Account Report" in info.value.message and "template" not in info.value.message
