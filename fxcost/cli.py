@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fxcost report",
         description="Import MetaTrader 4/5 history exports, reconcile them with their printed totals "
         "and summarise costs. Nothing leaves this machine.",
+        # Issue 13: a file named like an option ("-trades.csv") was refused with no hint.
+        epilog="A file whose name starts with '-' goes after '--', which ends the options: "
+        "fxcost report --json out.json -- -trades.csv",
     )
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="MT4/MT5 HTML or XLSX report, or a CSV trade list (with --session: added to its files)")

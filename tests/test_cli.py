@@ -100,3 +100,14 @@ def test_currency_flag_sets_the_currency_of_a_csv(tmp_path):
 def test_currency_flag_rejects_a_non_code(tmp_path):
     result = run(tmp_path / "x.csv", "--currency", "euros")
     assert result.returncode == 2 and "not a currency code" in result.stderr
+
+
+def test_a_file_named_like_an_option_is_read_after_double_dash(tmp_path):
+    # Issue 13: the usage text says how; with '--' such a file imports.
+    assert "after '--'" in run("--help").stdout.replace("\n", " ")
+    src = tmp_path / "-trades.csv"
+    src.write_text(CSV)
+    out = tmp_path / "out.json"
+    result = run("--json", out, "-q", "--", "-trades.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["counts"]["closed_trades"] == 2
