@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from fxcost import __version__
+from fxcost.importers.reconcile import cash_by_kind
 from fxcost.analysis.codes import factorize as codes_of
 from fxcost.model import FORMATS, PrintedTotals
 from fxcost.portfolio import AccountBook, ImportedFile, Portfolio
@@ -57,6 +58,8 @@ def totals(trades: pd.DataFrame, cash: pd.DataFrame) -> dict:
         "withdrawals": _money(cash.loc[kind == "withdrawal", "amount"].sum()),
         "credit": _money(cash.loc[kind == "credit", "amount"].sum()),
         "rebate_like": _money(cash.loc[kind == "rebate", "amount"].sum()),
+        # Issue 11: every kind of the cash ledger, signs as printed (model.CASH_KINDS order).
+        "cash_by_kind": {k: _money(v) for k, v in cash_by_kind(cash).items()},
     }
 
 
@@ -73,6 +76,27 @@ def statement_totals(printed: list[PrintedTotals]) -> dict:
     return out
 
 
+#: Issue 11: what a statement prints about its cash (CashReconciliation.statement_totals), in ``statement_totals``.
+CASH_STATEMENT_FIELDS = ("deposit_withdrawal", "credit_facility", "balance", "floating_pl", "equity", "opening_balance")
+
+
+def cash_statement_totals(files: list[ImportedFile], rates: dict[str, float] | None = None) -> dict:
+    """The printed Deposit/Withdrawal, Credit Facility, Balance, Floating P/L and Equity and the opening balance
+    (read or derived, reconcile.reconcile_cash) of ``files``; over several files a field is summed only when every
+    file has it, like :func:`statement_totals`. ``rates``: account key -> factor to the merged currency.
+    ``opening_balance_derived`` is true when any file's opening balance was worked out from its printed Balance."""
+    per_file = [(f.reconciliation.cash.statement_totals(f.statement), (rates or {}).get(f.account_key, 1.0))
+                for f in files]
+    out: dict[str, Any] = {}
+    for name in CASH_STATEMENT_FIELDS:
+        values = [(d[name], rate) for d, rate in per_file]
+        known = values and all(v is not None and math.isfinite(float(v)) for v, _ in values)
+        out[name] = _money(sum(float(v) * rate for v, rate in values)) if known else None
+    out["opening_balance_derived"] = bool(out["opening_balance"] is not None
+                                          and any(d["opening_balance_derived"] for d, _ in per_file))
+    return out
+
+
 def _book_json(book: AccountBook, portfolio: Portfolio) -> dict:
     files = [f for f in portfolio.files if f.account_key == book.key]
     return {
@@ -81,7 +105,8 @@ def _book_json(book: AccountBook, portfolio: Portfolio) -> dict:
         "backtest": book.is_backtest,
         "counts": counts(book.trades, book.open_positions, book.orders, book.cash),
         "totals": {**totals(book.trades, book.cash), "currency": book.account.currency or "USD"},
-        "statement_totals": statement_totals([f.statement.printed for f in files]),
+        "statement_totals": {**statement_totals([f.statement.printed for f in files]),
+                             **cash_statement_totals(files)},
     }
 
 
@@ -121,7 +146,8 @@ def summary(portfolio: Portfolio) -> dict:
         "counts": counts(trades, portfolio.frame("open_positions"), portfolio.frame("orders"), cash),
         # Several currencies cannot be added up here; analysis_summary converts them (merged_totals).
         "totals": {**totals(trades, cash), "currency": _portfolio_currency(portfolio)},
-        "statement_totals": statement_totals([f.statement.printed for f in portfolio.files]),
+        "statement_totals": {**statement_totals([f.statement.printed for f in portfolio.files]),
+                             **cash_statement_totals(portfolio.files)},
         "reconciliation": {"ok": not differences, "differences": differences},
         "warnings": warnings,
         "failures": [{"path": p, "message": m} for p, m in portfolio.failures],
@@ -320,7 +346,7 @@ def merged_statement_totals(result) -> dict:
         p, rate = f.statement.printed, rates.get(f.account_key, 1.0)
         printed.append(p if rate == 1.0 else replace(p, **{
             k: getattr(p, k) * rate for k in STATEMENT_FIELDS if k != "trades" and getattr(p, k) is not None}))
-    out = statement_totals(printed)
+    out = {**statement_totals(printed), **cash_statement_totals(result.portfolio.files, rates)}
     if _mixed(result):
         out["currency"] = result.currency
     return out

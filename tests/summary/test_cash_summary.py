@@ -1,0 +1,78 @@
+"""The cash side of the typed summary (issue 11): ``totals.cash_by_kind`` and the statement's printed cash figures
+in ``statement_totals``, computed once in fxcost.summary and only written out by the JSON."""
+
+from __future__ import annotations
+
+import pytest
+
+from fxcost.analysis.engine import AnalysisSettings
+from fxcost.pipeline import run
+from fxcost.samples.generate import mt4_variant
+from fxcost.summary import build
+
+CASH_KEYS = {"deposit_withdrawal", "credit_facility", "balance", "equity", "floating_pl", "opening_balance",
+             "opening_balance_derived"}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cash")
+    out = {}
+    for name in ("sub-period", "oanda-financing"):
+        path = folder / f"{name}.htm"
+        out[name] = (path, mt4_variant(path, name))
+    return out
+
+
+def _doc(paths) -> dict:
+    return build(run(list(paths), AnalysisSettings())).json()
+
+
+def test_cash_by_kind_sums_each_kind_as_printed(written):
+    path, w = written["oanda-financing"]
+    doc = _doc([path])
+    expected = {k: round(v / 100, 2) for k, v in w["cash_by_kind"].items()}
+    assert doc["totals"]["cash_by_kind"] == pytest.approx(expected)
+    assert doc["totals"]["cash_by_kind"]["transfer_in"] == 250.0
+    assert doc["totals"]["cash_by_kind"]["transfer_out"] == -100.0
+    # The per-file reconciliation and the totals agree kind by kind.
+    assert doc["files"][0]["reconciliation"]["cash"]["cash_by_kind"] == pytest.approx(doc["totals"]["cash_by_kind"])
+
+
+def test_statement_totals_carry_the_printed_cash_and_a_derived_opening_balance(written):
+    path, w = written["sub-period"]
+    doc = _doc([path])
+    st = doc["statement_totals"]
+    assert CASH_KEYS <= set(st)
+    assert st["balance"] == pytest.approx(w["balance"] / 100)
+    assert st["opening_balance"] == pytest.approx(w["opening"] / 100) and w["opening"] > 0
+    assert st["opening_balance_derived"] is True
+    # Opening + Σ balance rows + closed P/L = the printed Balance (the check the reconciliation made).
+    assert st["opening_balance"] + st["deposit_withdrawal"] + doc["totals"]["broker_net"] == pytest.approx(
+        st["balance"], abs=0.01)
+    assert st["equity"] == pytest.approx(st["balance"] + st["credit_facility"] + st["floating_pl"], abs=0.01)
+
+
+def test_two_files_sum_the_cash_figures_only_when_both_print_them(written, tmp_path):
+    a, _ = written["sub-period"]
+    b, _ = written["oanda-financing"]
+    one = [_doc([p])["statement_totals"] for p in (a, b)]
+    both = _doc([a, b])
+    st = both["statement_totals"]
+    for name in ("deposit_withdrawal", "balance", "equity", "opening_balance"):
+        assert st[name] == pytest.approx(one[0][name] + one[1][name], abs=0.01)
+    assert st["opening_balance_derived"] is True  # one of the two was derived
+    kinds = both["totals"]["cash_by_kind"]
+    assert kinds["transfer_in"] == 250.0
+    per_account = {a["account"]["label"]: a["statement_totals"] for a in both.get("accounts", [])}
+    assert per_account and all(CASH_KEYS <= set(s) for s in per_account.values())
+
+
+def test_a_report_without_a_printed_balance_has_none(tmp_path):
+    src = tmp_path / "trades.csv"
+    src.write_text("ticket,symbol,type,lots,open_time,open_price,close_time,close_price,commission,swap,profit\n"
+                   "1,EURUSD,buy,1.0,2024-01-02 10:00:00,1.1000,2024-01-02 11:00:00,1.1010,-7,0,100\n")
+    doc = _doc([src])
+    st = doc["statement_totals"]
+    assert st["balance"] is None and st["opening_balance"] is None and st["opening_balance_derived"] is False
+    assert doc["totals"]["cash_by_kind"] == {}
