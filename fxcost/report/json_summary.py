@@ -45,6 +45,17 @@ def _fig(value, fmt: str = ".2f") -> str:
     return "n/a" if value is None else format(value, fmt)
 
 
+def render_alerts(doc: dict) -> list[str]:
+    """The files that do not reconcile, had rows skipped or derived an opening balance (the summary's ``alerts``,
+    issue 11), as the first lines of the command line's text: what differs and what to check."""
+    lines = []
+    for a in doc.get("alerts") or []:
+        mark = "ATTENTION" if a["severity"] == "error" else "NOTE"
+        lines.append(f"{mark}: {a['headline']}")
+        lines += [f"  {d}" for d in a["details"]]
+    return lines
+
+
 def render_costs(doc: dict) -> list[str]:
     """The engine's key figures as text lines for the command line (nothing when the doc has no engine blocks)."""
     c, b, a = doc.get("costs"), doc.get("breakeven"), doc.get("assumptions")

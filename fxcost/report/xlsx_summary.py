@@ -22,6 +22,12 @@ class SummarySheet:
         be = doc.get("breakeven") or {}
         eff = be.get("equity_effect") or {}
         s.append(["fxcost report: trading costs and cashback"], "title")
+        # Issue 11: a file that does not reconcile, had rows skipped or derived its opening balance, first.
+        for a in doc.get("alerts") or []:
+            s.append([("ATTENTION: " if a["severity"] == "error" else "NOTE: ") + a["headline"]],
+                     "warn" if a["severity"] == "error" else "note")
+            for d in a["details"]:
+                s.append([f"  {d}"], "note")
         s.append([f"Written {dt.datetime.now():%Y-%m-%d %H:%M} by fxcost {__version__}. Money in {self.currency} "
                   "unless a column says otherwise; times are broker server time as printed."], "note")
         currencies = sorted({a.currency for a in result.accounts})
