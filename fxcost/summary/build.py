@@ -104,9 +104,11 @@ def key_figures(result: AnalysisResult) -> KeyFigures:
         return KeyFigures(trades=0, lots=0.0, costs=MappingProxyType({}), **common)
     be = breakeven.summary(t, swap_in_cost=settings.include_swap_in_cost)
     # Cash in the trades' currency: converted like them when accounts in several currencies are merged.
-    effect = breakeven.equity_effect(t, document.merged_cash(result))
+    cash = document.merged_cash(result)
+    effect = breakeven.equity_effect(t, cash)
+    costs = document.cost_totals(t, document.financing_total(cash))
     return KeyFigures(
-        trades=int(len(t)), lots=float(t["lots"].sum()), costs=MappingProxyType(document.cost_totals(t)),
+        trades=int(len(t)), lots=float(t["lots"].sum()), costs=MappingProxyType(costs),
         shift_pips=be.get("shift_pips"), win_rate_before=be.get("win_rate_before"),
         win_rate_after=be.get("win_rate_after"), actual_win_rate=be.get("actual_win_rate"),
         cost_pct_of_gross_profit=effect.get("cost_pct_of_gross_profit"),

@@ -184,8 +184,12 @@ def _num(value) -> float | None:
     return round(f, 6) + 0.0 if math.isfinite(f) else None
 
 
-def cost_totals(t: pd.DataFrame) -> dict:
-    """The `costs` block: sums, per lot, in pips and in bps of notional (docs/ENGINE.md)."""
+def cost_totals(t: pd.DataFrame, financing: float = 0.0) -> dict:
+    """The `costs` block: sums, per lot, in pips and in bps of notional (docs/ENGINE.md).
+
+    ``financing``: Σ the cash ledger's ``financing`` rows (:func:`financing_total`): swap a broker books as balance
+    rows (OANDA MT4's "Financing", issue 11). ``swap`` stays the trades' own (= ``totals.swap``, the statement's
+    column); ``swap_incl_financing`` is the carry the account paid, the figure the surfaces show as swap."""
     lots = float(t["lots"].sum())
     lot_pips = float((t["lots"] * t["pip_value"]).where(t["pip_value"].notna()).sum())
     notional_usd = float(t["notional_usd"].sum())
@@ -201,6 +205,8 @@ def cost_totals(t: pd.DataFrame) -> dict:
         "commission": _money(t["commission"].sum()),
         "taxes": _money(t["taxes"].sum()),
         "swap": _money(t["swap"].sum()),
+        "financing": _money(financing),
+        "swap_incl_financing": _money(float(t["swap"].sum()) + financing),
         "rebate": _money(t["rebate"].sum()),
         "profit": _money(t["profit"].sum()),
         "mid_pnl": _money(t["mid_pnl"].sum()),
@@ -325,6 +331,11 @@ def merged_cash(result) -> pd.DataFrame:
     return _convert(result.portfolio.frame("cash"), result, ("amount",))
 
 
+def financing_total(cash: pd.DataFrame) -> float:
+    """Σ the ``financing`` rows of a cash ledger (swap booked as balance rows, issue 11), unrounded."""
+    return float(cash.loc[cash["kind"] == "financing", "amount"].sum()) if len(cash) else 0.0
+
+
 def merged_totals(result) -> dict:
     """``totals`` over every account in the merged currency (``currency``): as imported when the accounts
     share one, else each account's trades and cash converted at the rate the engine costed it with
@@ -445,7 +456,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
             # How many trades rest on each kind of estimate (DOMAIN.md 9: every derived figure has a source).
             **{col: _source_counts(g[col]) for col in ("m_source", "spread_source", "commission_source")},
         },
-        "costs": dict(key.costs) if key is not None and key.costs else cost_totals(g),
+        "costs": dict(key.costs) if key is not None and key.costs else cost_totals(g, financing_total(cash)),
         "breakeven": {
             **{k: _num(v) if not isinstance(v, (str, bool)) else v for k, v in be.items()},
             "equity_effect": _clean(dict(key.equity_effect) if key is not None and key.equity_effect

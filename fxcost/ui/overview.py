@@ -34,7 +34,10 @@ SECTIONS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
                "prices, so the spread is already inside."),
         Figure("commission", "Commission", "money", "Σ commission as exported (negative when charged)."),
         Figure("taxes", "Taxes / fees", "money", "Σ Taxes (MT4) / Fee (MT5) as exported."),
-        Figure("swap", "Swap", "money", "Σ swap: + income, − charge. Carry, kept apart from transaction cost."),
+        Figure("swap_incl_financing", "Swap incl. financing", "money",
+               "Σ swap of the closed trades + the financing rows a broker books as balance rows (OANDA's "
+               "“Financing”): + income, − charge. Carry, kept apart from transaction cost; the financing rows are "
+               "cash, so they are not in Net result (the statement's Closed P/L)."),
         Figure("broker_net", "Net result", "money", "Σ (Profit + commission + taxes + swap): the balance change."),
     )),
     ("What trading cost", (

@@ -76,3 +76,36 @@ def test_a_report_without_a_printed_balance_has_none(tmp_path):
     st = doc["statement_totals"]
     assert st["balance"] is None and st["opening_balance"] is None and st["opening_balance_derived"] is False
     assert doc["totals"]["cash_by_kind"] == {}
+
+
+def test_financing_rows_reach_swap_on_every_surface(written, capsys):
+    """OANDA's MT4 books swap as balance rows titled Financing (issue 11): the swap the summary shows includes
+    them, the same figure in the JSON, the key figures the Overview shows and the command line's text."""
+    from fxcost import cli
+    from fxcost.ui import viewdata
+
+    path, w = written["oanda-financing"]
+    result = run([path], AnalysisSettings())
+    summary = build(result)
+    costs = summary.document["costs"]
+    financing = round(w["cash_by_kind"]["financing"] / 100, 2)
+    assert financing < 0 and costs["financing"] == pytest.approx(financing)
+    assert costs["swap"] == summary.document["totals"]["swap"]  # the trades' own swap, as the statement prints it
+    assert costs["swap_incl_financing"] == pytest.approx(costs["swap"] + financing, abs=0.006)
+    assert viewdata.prepare(result).figures["swap_incl_financing"] == costs["swap_incl_financing"]
+    assert cli.main(["report", str(path)]) == 0
+    out = capsys.readouterr().out
+    from fxcost.summary.money import money_text
+
+    assert f"swap incl. financing {money_text(costs['swap_incl_financing'])}" in out
+
+
+def test_oanda_statement_financing_is_in_swap():
+    """The real OANDA statement prints Financing rows -2.46 and -0.08 and a Swap column of 0.00."""
+    from tests.conftest import sample
+
+    doc = _doc([sample("mt4-statement-oanda-acs.htm")])
+    assert doc["totals"]["cash_by_kind"] == {"financing": -2.54, "adjustment": 5000.0}
+    assert (doc["costs"]["swap"], doc["costs"]["financing"], doc["costs"]["swap_incl_financing"]) == (0.0, -2.54, -2.54)
+    st = doc["statement_totals"]
+    assert st["deposit_withdrawal"] == 4997.46 and st["balance"] == 4731.27 and st["opening_balance"] == 0.0
