@@ -104,7 +104,7 @@ def key_figures(result: AnalysisResult) -> KeyFigures:
         return KeyFigures(trades=0, lots=0.0, costs=MappingProxyType({}), **common)
     be = breakeven.summary(t, swap_in_cost=settings.include_swap_in_cost)
     # Cash in the trades' currency: converted like them when accounts in several currencies are merged.
-    cash = document.merged_cash(result)
+    cash = document.balance_cash(result)  # with the opening balance: drawdown % rests on the balance
     effect = breakeven.equity_effect(t, cash)
     costs = document.cost_totals(t, document.financing_total(cash))
     return KeyFigures(

@@ -331,6 +331,48 @@ def merged_cash(result) -> pd.DataFrame:
     return _convert(result.portfolio.frame("cash"), result, ("amount",))
 
 
+#: The kind of the row :func:`balance_cash` adds for an account's opening balance (issue 11: a statement of part of
+#: the history starts from a balance it does not print, FORMATS.md 6b); not a cash event, so not in ``cash_by_kind``.
+OPENING_KIND = "opening_balance"
+
+
+def _first_time(st) -> pd.Timestamp:
+    """The earliest time a statement shows (a trade's open, a cash row); NaT when it shows none."""
+    times = [x for x in (st.trades["open_time"], st.cash["time"], st.open_positions["open_time"]) if len(x)]
+    return min((x.min() for x in times), default=pd.NaT)
+
+
+def opening_rows(result) -> pd.DataFrame:
+    """Per account whose earliest file starts from a balance (read, or derived from the printed Balance), one
+    row of that amount (in the merged currency) just before the file's first event, so the balance, drawdown %,
+    leverage and projection start from it rather than from 0."""
+    rows = []
+    for a in result.accounts:
+        files = [(f, _first_time(f.statement)) for f in result.portfolio.files if f.account_key == a.book.key]
+        files = [(f, t) for f, t in files if not pd.isna(t)]
+        if not files:
+            continue
+        first, at = min(files, key=lambda ft: ft[1])
+        opening = first.reconciliation.cash.opening_balance
+        if opening:
+            rows.append({"account": a.account_id, "ticket": 0, "time": at - pd.Timedelta(seconds=1),
+                         "kind": OPENING_KIND, "amount": float(opening) * result.merged_rate(a),
+                         "comment": "opening balance" + (" (derived)" if first.reconciliation.cash.opening_derived
+                                                         else ""), "row_type": "", "source": first.statement.path})
+    return pd.DataFrame(rows)
+
+
+def balance_cash(result) -> pd.DataFrame:
+    """:func:`merged_cash` plus each account's opening balance (:func:`opening_rows`): the cash the balance
+    timeline, drawdown %, leverage and projection rest on. Every kind but credit moves the balance, transfers and
+    archived roll-ups included (exposure.NOT_BALANCE); ``cash_by_kind`` and the deposits stay :func:`merged_cash`'s."""
+    cash, opening = merged_cash(result), opening_rows(result)
+    if not len(opening):
+        return cash
+    opening = opening.astype({c: cash[c].dtype for c in opening.columns if c in cash.columns})
+    return pd.concat([cash, opening], ignore_index=True) if len(cash) else opening
+
+
 def financing_total(cash: pd.DataFrame) -> float:
     """Σ the ``financing`` rows of a cash ledger (swap booked as balance rows, issue 11), unrounded."""
     return float(cash.loc[cash["kind"] == "financing", "amount"].sum()) if len(cash) else 0.0
@@ -365,7 +407,7 @@ def merged_statement_totals(result) -> dict:
 
 def _balance(result) -> float:
     """The balance now (cash events without credit, plus every trade's broker net), for the projection."""
-    cash = merged_cash(result)
+    cash = balance_cash(result)
     amount = cash.loc[cash["kind"] != "credit", "amount"].sum() if len(cash) else 0.0
     return float(amount + result.trades["broker_net"].sum())
 
@@ -374,7 +416,7 @@ def _exposure(result) -> dict:
     from fxcost.analysis import exposure
 
     t = result.trades
-    cash = merged_cash(result)
+    cash = balance_cash(result)
     levels = _leverage_levels(result)
     lev = exposure.leverage(t, cash, levels or None)
     out = {"leverage": levels, **_clean({k: v for k, v in lev.items() if k != "per_trade"})}
@@ -428,7 +470,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
         payouts += [{"account": a.book.label, "currency": a.currency, **r} for r in _frame_records(a.payouts)]
         matches += [{"account": a.book.label, "currency": a.currency, **r} for r in _frame_records(a.payout_matches)]
     main = settings.main_program
-    cash = merged_cash(result)
+    cash = balance_cash(result)
     scenarios = whatif.scenarios(result) if scenarios is None else scenarios
     if sweeps is None:
         sweeps = {"extra_spread_pips": whatif.spread_sweep(t, program=main, currency=result.currency),

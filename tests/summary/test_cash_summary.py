@@ -109,3 +109,55 @@ def test_oanda_statement_financing_is_in_swap():
     assert (doc["costs"]["swap"], doc["costs"]["financing"], doc["costs"]["swap_incl_financing"]) == (0.0, -2.54, -2.54)
     st = doc["statement_totals"]
     assert st["deposit_withdrawal"] == 4997.46 and st["balance"] == 4731.27 and st["opening_balance"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def ledgers(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ledgers")
+    out = {}
+    for name in ("sub-period", "oanda-financing", "recent-build"):
+        path = folder / f"{name}.htm"
+        out[name] = (path, mt4_variant(path, name))
+    return out
+
+
+@pytest.mark.parametrize("name", ["sub-period", "oanda-financing", "recent-build"])
+def test_the_balance_the_overview_rests_on_ends_at_the_printed_balance(ledgers, name):
+    """The balance timeline (drawdown %, leverage) and the projection's balance use the whole cash ledger: transfers
+    in and out, financing, adjustments, the archived roll-up, and the opening balance of a statement of part of
+    the history (issue 11). Before, a sub-period statement's balance ended 52,631.70 below the printed one."""
+    from fxcost.analysis import exposure
+    from fxcost.summary import document
+
+    path, w = ledgers[name]
+    result = run([path], AnalysisSettings())
+    printed = w["balance"] / 100
+    timeline = exposure.balance_timeline(result.trades, document.balance_cash(result))
+    assert timeline["balance"].iloc[-1] == pytest.approx(printed, abs=0.01)
+    assert timeline["balance"].min() > 0  # never below zero: the opening balance comes first
+    doc = build(result).json()
+    assert doc["projection"]["balance"] == pytest.approx(printed, abs=0.01)
+    assert doc["breakeven"]["equity_effect"]["drawdown_basis"] == "balance"
+    assert "opening_balance" not in doc["totals"]["cash_by_kind"]  # the opening balance is no cash event
+
+
+def test_an_archived_roll_up_is_balance_but_not_a_deposit(ledgers):
+    path, _ = ledgers["recent-build"]
+    doc = _doc([path])
+    kinds = doc["totals"]["cash_by_kind"]
+    assert kinds["archived"] > 0 and doc["totals"]["deposits"] == kinds["deposit"]
+    assert doc["projection"]["balance"] == pytest.approx(doc["statement_totals"]["balance"], abs=0.01)
+
+
+def test_the_sub_period_drawdown_is_a_share_of_the_balance_with_its_opening(ledgers):
+    from fxcost.analysis import breakeven
+    from fxcost.summary import document
+
+    path, w = ledgers["sub-period"]
+    result = run([path], AnalysisSettings())
+    key = build(result).key
+    without = breakeven.equity_effect(result.trades, document.merged_cash(result))
+    # Without the opening balance the balance runs below zero and the drawdown % reads 0; with it, a real share.
+    assert without["max_drawdown_pct_without"] == 0.0
+    assert 0 < key.equity_effect["max_drawdown_pct_without"] < 100
+    assert key.max_drawdown_without == pytest.approx(without["max_drawdown_without"])  # money is not moved
