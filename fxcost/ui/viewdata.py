@@ -393,4 +393,5 @@ def views_json(views: Views) -> dict:
     if views.ib is not None and views.summary is not None and views.summary.ib is not None and views.summary.ib.is_ib:
         doc["ib"] = {"program": views.ib_program, **{k: _records(v) for k, v in views.ib.items()}}
     doc["warnings"] = list(views.warnings)
+    doc["alerts"] = [a.as_json() for a in f.get("alerts") or ()]  # the Overview's banner (issue 11)
     return doc
