@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from fxcost import __version__
-from fxcost.importers.reconcile import cash_by_kind
 from fxcost.analysis.codes import factorize as codes_of
+from fxcost.importers.reconcile import cash_by_kind
 from fxcost.model import FORMATS, PrintedTotals
 from fxcost.portfolio import AccountBook, ImportedFile, Portfolio
 
