@@ -304,7 +304,7 @@ def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | 
     """A short human-readable summary of an import and its analysis; ``analysis_warnings`` are the engine's
     (AnalysisResult.warnings), printed with the import's own, each once."""
     money = json_summary.money_text
-    lines = []
+    lines = json_summary.render_alerts(doc)  # issue 11: what does not reconcile comes first
     shown: set[str] = set()
     for f in portfolio.files:
         st = f.statement

@@ -42,7 +42,9 @@ def test_json_has_the_documented_keys(tmp_path):
     assert t["broker_net"] == 136.5
     assert t["deposits"] == 500 and t["withdrawals"] == -100 and t["credit"] == 0
     assert set(doc["statement_totals"]) == {"profit", "commission", "taxes", "swap", "closed_pl",
-                                            "total_net_profit", "trades"}
+                                            "total_net_profit", "trades", "deposit_withdrawal", "credit_facility",
+                                            "balance", "floating_pl", "equity", "opening_balance",
+                                            "opening_balance_derived"}
     assert doc["reconciliation"] == {"ok": True, "differences": {}}
 
 

@@ -127,6 +127,13 @@ def _excel_mismatches(path: Path, doc: dict) -> list[str]:
         row = symbols.get(s["symbol"])
         if row is None or not _close(round(_col(row, "Rebate"), 6), s["rebate"]):
             out.append(f"By symbol sheet {s['symbol']}: {row and _col(row, 'Rebate')} != {s['rebate']}")
+    # The alerts at the top of the Summary sheet (issue 11): the same files, in the same order, as the JSON's.
+    marks = ("ATTENTION: ", "NOTE: ")
+    shown = [r[0] for r in wb["Summary"].iter_rows(max_col=1, values_only=True)
+             if isinstance(r[0], str) and r[0].startswith(marks)]
+    expected = [("ATTENTION: " if a["severity"] == "error" else "NOTE: ") + a["headline"] for a in doc.get("alerts") or []]
+    if shown != expected:
+        out.append(f"Summary sheet alerts: {shown} != {expected}")
     if doc.get("ib") and "IB" in wb.sheetnames:
         clients = {str(r["Account"]): r for r in _table(wb["IB"], "Account")}
         for c in doc["ib"]["by_client"]:
@@ -160,6 +167,7 @@ def _check(files: list[Path], tmp: Path, options: list[str] = OPTIONS, ib_progra
         return
     figures, views, doc, out = surfaces
     assert mismatches(figures, doc) == []
+    assert figures["alerts"] == doc["alerts"]  # the Overview's banner says what the JSON and the CLI say
     assert figures["whatif"] and figures["sweeps"]["extra_spread_pips"]  # the programs and a sweep point compared
     assert _excel_mismatches(out["xlsx"], doc) == []
     assert _csv_mismatches(out["csv"], doc) == []
@@ -263,3 +271,15 @@ def test_a_workbook_from_another_program_is_caught(book, tmp_path):
     other = build(result, ib_program=programs.load_named("ib-tiered"))  # the IB sheet under another program
     path = write_workbook(result, tmp_path / "own.xlsx", summary=other)
     assert any(m.startswith("IB sheet") for m in _excel_mismatches(path, doc))
+
+
+def test_a_banner_of_its_own_is_caught(book):
+    """Issue 11: the Overview's banner must say what the JSON's ``alerts`` say."""
+    from dataclasses import replace
+
+    from fxcost.summary.alerts import ERROR, FileAlert
+    from fxcost.ui import viewdata
+
+    figures, views, doc, _ = book
+    own = replace(views, figures={**views.figures, "alerts": (FileAlert("x.htm", ERROR, "x.htm does not reconcile"),)})
+    assert any(m.startswith(".alerts") for m in mismatches(viewdata.views_json(own), doc))

@@ -45,6 +45,25 @@ def _fig(value, fmt: str = ".2f") -> str:
     return "n/a" if value is None else format(value, fmt)
 
 
+def render_alerts(doc: dict) -> list[str]:
+    """The files that do not reconcile, had rows skipped or derived an opening balance (the summary's ``alerts``,
+    issue 11), as the first lines of the command line's text: what differs and what to check."""
+    lines = []
+    for a in doc.get("alerts") or []:
+        mark = "ATTENTION" if a["severity"] == "error" else "NOTE"
+        lines.append(f"{mark}: {a['headline']}")
+        lines += [f"  {d}" for d in a["details"]]
+    return lines
+
+
+def _swap_text(c: dict) -> str:
+    """Swap as the text says it: with the financing rows a broker books as balance rows (issue 11) when any."""
+    if not c.get("financing"):
+        return f"swap {money_text(c['swap'])} (carry)"
+    return (f"swap incl. financing {money_text(c['swap_incl_financing'])} (carry: the trades' swap "
+            f"{money_text(c['swap'])} + financing rows {money_text(c['financing'])})")
+
+
 def render_costs(doc: dict) -> list[str]:
     """The engine's key figures as text lines for the command line (nothing when the doc has no engine blocks)."""
     c, b, a = doc.get("costs"), doc.get("breakeven"), doc.get("assumptions")
@@ -60,7 +79,7 @@ def render_costs(doc: dict) -> list[str]:
                     f"{m(total.get('ib_earnings'))}")
     lines = [
         f"Costs ({ccy}): spread {m(c['spread_cost'])} ({_spread_text(doc)}, already inside "
-        f"Profit), commission {m(c['commission'])}, taxes {m(c['taxes'])}, swap {m(c['swap'])} (carry), "
+        f"Profit), commission {m(c['commission'])}, taxes {m(c['taxes'])}, {_swap_text(c)}, "
         f"rebate {m(c['rebate'])} ({program})",
         f"  broker net {m(c['broker_net'])}, net after rebate {m(c['net_after_rebate'])}; cost per round-turn lot "
         f"{m(c['cost_per_lot'])} -> {m(c['cost_per_lot_after'])} ({_fig(c['cost_pips_per_lot_before'])} -> "

@@ -7,6 +7,7 @@ import os
 
 from fxcost import __version__
 from fxcost.report.xlsx_stream import SheetStream
+from fxcost.summary.money import money_text
 
 
 class SummarySheet:
@@ -22,6 +23,12 @@ class SummarySheet:
         be = doc.get("breakeven") or {}
         eff = be.get("equity_effect") or {}
         s.append(["fxcost report: trading costs and cashback"], "title")
+        # Issue 11: a file that does not reconcile, had rows skipped or derived its opening balance, first.
+        for a in doc.get("alerts") or []:
+            s.append([("ATTENTION: " if a["severity"] == "error" else "NOTE: ") + a["headline"]],
+                     "warn" if a["severity"] == "error" else "note")
+            for d in a["details"]:
+                s.append([f"  {d}"], "note")
         s.append([f"Written {dt.datetime.now():%Y-%m-%d %H:%M} by fxcost {__version__}. Money in {self.currency} "
                   "unless a column says otherwise; times are broker server time as printed."], "note")
         currencies = sorted({a.currency for a in result.accounts})
@@ -68,6 +75,8 @@ class SummarySheet:
             (m("Commission"), costs.get("commission"), "money", "negative = charged"),
             (m("Taxes / fees"), costs.get("taxes"), "money"),
             (m("Swap"), costs.get("swap"), "money", "carry, shown apart; + is income"),
+            (m("Swap incl. financing"), costs.get("swap_incl_financing"), "money",
+             f"+ financing rows booked as balance rows ({money_text(costs.get('financing') or 0)}); not in broker net"),
             (m("Broker net"), costs.get("broker_net"), "money_bold", "Profit + commission + taxes + swap"),
             (m("Spread cost (estimated)"), costs.get("spread_cost"), "money", "already inside Profit"),
             (m("P&L at mid prices (estimated)"), costs.get("mid_pnl"), "money", "Profit + spread cost"),

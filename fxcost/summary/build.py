@@ -20,6 +20,7 @@ import pandas as pd
 from fxcost.analysis import aggregate, breakeven, ib, rebates, whatif
 from fxcost.analysis.engine import AnalysisResult, Setup
 from fxcost.summary import document
+from fxcost.summary.alerts import FileAlert, file_alerts
 
 #: Columns of the per-account table, as aggregate.total names them.
 ACCOUNT_FIGURES = ("trades", "lots", "broker_net", "spread_cost", "commission", "taxes", "swap", "rebate",
@@ -48,6 +49,9 @@ class KeyFigures:
     rebate_received_rows: int = 0
     breakeven: Mapping[str, Any] = field(default_factory=dict)  # breakeven.summary, whole (the JSON's block)
     equity_effect: Mapping[str, Any] = field(default_factory=dict)  # breakeven.equity_effect, whole
+    #: Issue 11: files that do not reconcile, had rows skipped or derived an opening balance (alerts.file_alerts),
+    #: known with the key figures so the Overview's banner shows from the first copy.
+    alerts: tuple[FileAlert, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as one flat mapping (the Overview reads them by name)."""
@@ -95,14 +99,16 @@ def key_figures(result: AnalysisResult) -> KeyFigures:
     settings = result.settings
     common = {"currency": result.currency, "program": getattr(settings.main_program, "name", None),
               "profile": settings.profile.name, "rebate_received": result.received_rebate,
-              "rebate_received_rows": result.received_rebate_rows}
+              "rebate_received_rows": result.received_rebate_rows, "alerts": file_alerts(result.portfolio)}
     if not len(t):
         return KeyFigures(trades=0, lots=0.0, costs=MappingProxyType({}), **common)
     be = breakeven.summary(t, swap_in_cost=settings.include_swap_in_cost)
     # Cash in the trades' currency: converted like them when accounts in several currencies are merged.
-    effect = breakeven.equity_effect(t, document.merged_cash(result))
+    cash = document.balance_cash(result)  # with the opening balance: drawdown % rests on the balance
+    effect = breakeven.equity_effect(t, cash)
+    costs = document.cost_totals(t, document.financing_total(cash))
     return KeyFigures(
-        trades=int(len(t)), lots=float(t["lots"].sum()), costs=MappingProxyType(document.cost_totals(t)),
+        trades=int(len(t)), lots=float(t["lots"].sum()), costs=MappingProxyType(costs),
         shift_pips=be.get("shift_pips"), win_rate_before=be.get("win_rate_before"),
         win_rate_after=be.get("win_rate_after"), actual_win_rate=be.get("actual_win_rate"),
         cost_pct_of_gross_profit=effect.get("cost_pct_of_gross_profit"),
@@ -220,6 +226,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
                                              keyed=keyed))
     accounts = keyed["account"].cat.codes.to_numpy() if len(t) else None
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
+    doc["alerts"] = [a.as_json() for a in key.alerts]
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")
     return Summary(

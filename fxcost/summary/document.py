@@ -18,6 +18,7 @@ import pandas as pd
 
 from fxcost import __version__
 from fxcost.analysis.codes import factorize as codes_of
+from fxcost.importers.reconcile import cash_by_kind
 from fxcost.model import FORMATS, PrintedTotals
 from fxcost.portfolio import AccountBook, ImportedFile, Portfolio
 
@@ -57,6 +58,8 @@ def totals(trades: pd.DataFrame, cash: pd.DataFrame) -> dict:
         "withdrawals": _money(cash.loc[kind == "withdrawal", "amount"].sum()),
         "credit": _money(cash.loc[kind == "credit", "amount"].sum()),
         "rebate_like": _money(cash.loc[kind == "rebate", "amount"].sum()),
+        # Issue 11: every kind of the cash ledger, signs as printed (model.CASH_KINDS order).
+        "cash_by_kind": {k: _money(v) for k, v in cash_by_kind(cash).items()},
     }
 
 
@@ -73,6 +76,27 @@ def statement_totals(printed: list[PrintedTotals]) -> dict:
     return out
 
 
+#: Issue 11: what a statement prints about its cash (CashReconciliation.statement_totals), in ``statement_totals``.
+CASH_STATEMENT_FIELDS = ("deposit_withdrawal", "credit_facility", "balance", "floating_pl", "equity", "opening_balance")
+
+
+def cash_statement_totals(files: list[ImportedFile], rates: dict[str, float] | None = None) -> dict:
+    """The printed Deposit/Withdrawal, Credit Facility, Balance, Floating P/L and Equity and the opening balance
+    (read or derived, reconcile.reconcile_cash) of ``files``; over several files a field is summed only when every
+    file has it, like :func:`statement_totals`. ``rates``: account key -> factor to the merged currency.
+    ``opening_balance_derived`` is true when any file's opening balance was worked out from its printed Balance."""
+    per_file = [(f.reconciliation.cash.statement_totals(f.statement), (rates or {}).get(f.account_key, 1.0))
+                for f in files]
+    out: dict[str, Any] = {}
+    for name in CASH_STATEMENT_FIELDS:
+        values = [(d[name], rate) for d, rate in per_file]
+        known = values and all(v is not None and math.isfinite(float(v)) for v, _ in values)
+        out[name] = _money(sum(float(v) * rate for v, rate in values)) if known else None
+    out["opening_balance_derived"] = bool(out["opening_balance"] is not None
+                                          and any(d["opening_balance_derived"] for d, _ in per_file))
+    return out
+
+
 def _book_json(book: AccountBook, portfolio: Portfolio) -> dict:
     files = [f for f in portfolio.files if f.account_key == book.key]
     return {
@@ -81,7 +105,8 @@ def _book_json(book: AccountBook, portfolio: Portfolio) -> dict:
         "backtest": book.is_backtest,
         "counts": counts(book.trades, book.open_positions, book.orders, book.cash),
         "totals": {**totals(book.trades, book.cash), "currency": book.account.currency or "USD"},
-        "statement_totals": statement_totals([f.statement.printed for f in files]),
+        "statement_totals": {**statement_totals([f.statement.printed for f in files]),
+                             **cash_statement_totals(files)},
     }
 
 
@@ -121,7 +146,8 @@ def summary(portfolio: Portfolio) -> dict:
         "counts": counts(trades, portfolio.frame("open_positions"), portfolio.frame("orders"), cash),
         # Several currencies cannot be added up here; analysis_summary converts them (merged_totals).
         "totals": {**totals(trades, cash), "currency": _portfolio_currency(portfolio)},
-        "statement_totals": statement_totals([f.statement.printed for f in portfolio.files]),
+        "statement_totals": {**statement_totals([f.statement.printed for f in portfolio.files]),
+                             **cash_statement_totals(portfolio.files)},
         "reconciliation": {"ok": not differences, "differences": differences},
         "warnings": warnings,
         "failures": [{"path": p, "message": m} for p, m in portfolio.failures],
@@ -158,8 +184,12 @@ def _num(value) -> float | None:
     return round(f, 6) + 0.0 if math.isfinite(f) else None
 
 
-def cost_totals(t: pd.DataFrame) -> dict:
-    """The `costs` block: sums, per lot, in pips and in bps of notional (docs/ENGINE.md)."""
+def cost_totals(t: pd.DataFrame, financing: float = 0.0) -> dict:
+    """The `costs` block: sums, per lot, in pips and in bps of notional (docs/ENGINE.md).
+
+    ``financing``: Σ the cash ledger's ``financing`` rows (:func:`financing_total`): swap a broker books as balance
+    rows (OANDA MT4's "Financing", issue 11). ``swap`` stays the trades' own (= ``totals.swap``, the statement's
+    column); ``swap_incl_financing`` is the carry the account paid, the figure the surfaces show as swap."""
     lots = float(t["lots"].sum())
     lot_pips = float((t["lots"] * t["pip_value"]).where(t["pip_value"].notna()).sum())
     notional_usd = float(t["notional_usd"].sum())
@@ -175,6 +205,8 @@ def cost_totals(t: pd.DataFrame) -> dict:
         "commission": _money(t["commission"].sum()),
         "taxes": _money(t["taxes"].sum()),
         "swap": _money(t["swap"].sum()),
+        "financing": _money(financing),
+        "swap_incl_financing": _money(float(t["swap"].sum()) + financing),
         "rebate": _money(t["rebate"].sum()),
         "profit": _money(t["profit"].sum()),
         "mid_pnl": _money(t["mid_pnl"].sum()),
@@ -299,6 +331,53 @@ def merged_cash(result) -> pd.DataFrame:
     return _convert(result.portfolio.frame("cash"), result, ("amount",))
 
 
+#: The kind of the row :func:`balance_cash` adds for an account's opening balance (issue 11: a statement of part of
+#: the history starts from a balance it does not print, FORMATS.md 6b); not a cash event, so not in ``cash_by_kind``.
+OPENING_KIND = "opening_balance"
+
+
+def _first_time(st) -> pd.Timestamp:
+    """The earliest time a statement shows (a trade's open, a cash row); NaT when it shows none."""
+    times = [x for x in (st.trades["open_time"], st.cash["time"], st.open_positions["open_time"]) if len(x)]
+    return min((x.min() for x in times), default=pd.NaT)
+
+
+def opening_rows(result) -> pd.DataFrame:
+    """Per account whose earliest file starts from a balance (read, or derived from the printed Balance), one
+    row of that amount (in the merged currency) just before the file's first event, so the balance, drawdown %,
+    leverage and projection start from it rather than from 0."""
+    rows = []
+    for a in result.accounts:
+        files = [(f, _first_time(f.statement)) for f in result.portfolio.files if f.account_key == a.book.key]
+        files = [(f, t) for f, t in files if not pd.isna(t)]
+        if not files:
+            continue
+        first, at = min(files, key=lambda ft: ft[1])
+        opening = first.reconciliation.cash.opening_balance
+        if opening:
+            rows.append({"account": a.account_id, "ticket": 0, "time": at - pd.Timedelta(seconds=1),
+                         "kind": OPENING_KIND, "amount": float(opening) * result.merged_rate(a),
+                         "comment": "opening balance" + (" (derived)" if first.reconciliation.cash.opening_derived
+                                                         else ""), "row_type": "", "source": first.statement.path})
+    return pd.DataFrame(rows)
+
+
+def balance_cash(result) -> pd.DataFrame:
+    """:func:`merged_cash` plus each account's opening balance (:func:`opening_rows`): the cash the balance
+    timeline, drawdown %, leverage and projection rest on. Every kind but credit moves the balance, transfers and
+    archived roll-ups included (exposure.NOT_BALANCE); ``cash_by_kind`` and the deposits stay :func:`merged_cash`'s."""
+    cash, opening = merged_cash(result), opening_rows(result)
+    if not len(opening):
+        return cash
+    opening = opening.astype({c: cash[c].dtype for c in opening.columns if c in cash.columns})
+    return pd.concat([cash, opening], ignore_index=True) if len(cash) else opening
+
+
+def financing_total(cash: pd.DataFrame) -> float:
+    """Σ the ``financing`` rows of a cash ledger (swap booked as balance rows, issue 11), unrounded."""
+    return float(cash.loc[cash["kind"] == "financing", "amount"].sum()) if len(cash) else 0.0
+
+
 def merged_totals(result) -> dict:
     """``totals`` over every account in the merged currency (``currency``): as imported when the accounts
     share one, else each account's trades and cash converted at the rate the engine costed it with
@@ -320,7 +399,7 @@ def merged_statement_totals(result) -> dict:
         p, rate = f.statement.printed, rates.get(f.account_key, 1.0)
         printed.append(p if rate == 1.0 else replace(p, **{
             k: getattr(p, k) * rate for k in STATEMENT_FIELDS if k != "trades" and getattr(p, k) is not None}))
-    out = statement_totals(printed)
+    out = {**statement_totals(printed), **cash_statement_totals(result.portfolio.files, rates)}
     if _mixed(result):
         out["currency"] = result.currency
     return out
@@ -328,7 +407,7 @@ def merged_statement_totals(result) -> dict:
 
 def _balance(result) -> float:
     """The balance now (cash events without credit, plus every trade's broker net), for the projection."""
-    cash = merged_cash(result)
+    cash = balance_cash(result)
     amount = cash.loc[cash["kind"] != "credit", "amount"].sum() if len(cash) else 0.0
     return float(amount + result.trades["broker_net"].sum())
 
@@ -337,7 +416,7 @@ def _exposure(result) -> dict:
     from fxcost.analysis import exposure
 
     t = result.trades
-    cash = merged_cash(result)
+    cash = balance_cash(result)
     levels = _leverage_levels(result)
     lev = exposure.leverage(t, cash, levels or None)
     out = {"leverage": levels, **_clean({k: v for k, v in lev.items() if k != "per_trade"})}
@@ -391,7 +470,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
         payouts += [{"account": a.book.label, "currency": a.currency, **r} for r in _frame_records(a.payouts)]
         matches += [{"account": a.book.label, "currency": a.currency, **r} for r in _frame_records(a.payout_matches)]
     main = settings.main_program
-    cash = merged_cash(result)
+    cash = balance_cash(result)
     scenarios = whatif.scenarios(result) if scenarios is None else scenarios
     if sweeps is None:
         sweeps = {"extra_spread_pips": whatif.spread_sweep(t, program=main, currency=result.currency),
@@ -419,7 +498,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
             # How many trades rest on each kind of estimate (DOMAIN.md 9: every derived figure has a source).
             **{col: _source_counts(g[col]) for col in ("m_source", "spread_source", "commission_source")},
         },
-        "costs": dict(key.costs) if key is not None and key.costs else cost_totals(g),
+        "costs": dict(key.costs) if key is not None and key.costs else cost_totals(g, financing_total(cash)),
         "breakeven": {
             **{k: _num(v) if not isinstance(v, (str, bool)) else v for k, v in be.items()},
             "equity_effect": _clean(dict(key.equity_effect) if key is not None and key.equity_effect

@@ -34,7 +34,10 @@ SECTIONS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
                "prices, so the spread is already inside."),
         Figure("commission", "Commission", "money", "Σ commission as exported (negative when charged)."),
         Figure("taxes", "Taxes / fees", "money", "Σ Taxes (MT4) / Fee (MT5) as exported."),
-        Figure("swap", "Swap", "money", "Σ swap: + income, − charge. Carry, kept apart from transaction cost."),
+        Figure("swap_incl_financing", "Swap incl. financing", "money",
+               "Σ swap of the closed trades + the financing rows a broker books as balance rows (OANDA's "
+               "“Financing”): + income, − charge. Carry, kept apart from transaction cost; the financing rows are "
+               "cash, so they are not in Net result (the statement's Closed P/L)."),
         Figure("broker_net", "Net result", "money", "Σ (Profit + commission + taxes + swap): the balance change."),
     )),
     ("What trading cost", (
@@ -128,6 +131,14 @@ class OverviewView(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(16, 10, 16, 10)
         layout.setSpacing(4)
+        # Issue 11: a file that does not reconcile, had rows skipped or derived its opening balance, on top.
+        self.banner = QLabel("")
+        self.banner.setObjectName("overview-banner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.hide()
+        layout.addWidget(self.banner)
         self.heading = QLabel("Open a trade history to see what your trading costs.")
         self.heading.setObjectName("overview-heading")
         self.heading.setWordWrap(True)
@@ -221,6 +232,7 @@ class OverviewView(QWidget):
                     after = format_value(f.get(AFTER[fig.key]), fig.unit, ccy)
                     text = f"{text}  →  {after}" if f.get("rebate") else text
                 self._values[fig.key].setText(text)
+        self._set_banner(f.get("alerts") or ())
         self.columns = 0  # the figures' widths changed: lay the cards out again
         self._reflow()
         result = views.result
@@ -265,9 +277,27 @@ class OverviewView(QWidget):
             fit_columns(self.accounts, widest_text=170)
             self.accounts.setFixedHeight(table_height(self.accounts))
 
+    def _set_banner(self, alerts) -> None:
+        """The summary's alerts (summary.alerts.FileAlert), errors in red, notes in amber; hidden when none."""
+        if not alerts:
+            self.banner.hide()
+            return
+        error = any(a.severity == "error" for a in alerts)
+        blocks = []
+        for a in alerts:
+            mark = "⚠ " if a.severity == "error" else "Note: "
+            details = "".join(f"<li>{html.escape(d)}</li>" for d in a.details)
+            blocks.append(f"<b>{mark}{html.escape(a.headline)}</b><ul style='margin:2px 0 4px 0'>{details}</ul>")
+        self.banner.setText("".join(blocks))
+        color, background = ("#8a1c1c", "#fdecea") if error else ("#6b4e00", "#fff6dc")
+        self.banner.setStyleSheet(f"QLabel#overview-banner {{ color: {color}; background: {background}; "
+                                  f"border: 1px solid {color}; border-radius: 4px; padding: 6px 10px; }}")
+        self.banner.show()
+
     def clear(self) -> None:
         for label in self._values.values():
             label.setText("—")
+        self.banner.hide()
 
     def text(self, key: str) -> str:
         """The text shown for figure ``key``."""

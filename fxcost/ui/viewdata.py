@@ -13,7 +13,7 @@ from fxcost.analysis.engine import AnalysisResult
 from fxcost.errors import ImportCancelled
 from fxcost.summary import Summary, build
 from fxcost.summary.build import ACCOUNT_FIGURES, accounts_table, key_figures  # noqa: F401 (public here as before)
-from fxcost.summary.document import merged_cash
+from fxcost.summary.document import balance_cash, merged_cash
 
 
 @dataclass
@@ -236,7 +236,7 @@ def _leverage_series(result: AnalysisResult) -> list[Series]:
     for a in result.accounts:
         if len(a.trades) and a.leverage:
             levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
-    cash = merged_cash(result)
+    cash = balance_cash(result)  # the balance starts from the opening balance (issue 11)
     lev = exposure.leverage(t, cash, levels or None)
     per = lev["per_trade"]
     notional = per["notional"].to_numpy(dtype=float)
@@ -393,4 +393,5 @@ def views_json(views: Views) -> dict:
     if views.ib is not None and views.summary is not None and views.summary.ib is not None and views.summary.ib.is_ib:
         doc["ib"] = {"program": views.ib_program, **{k: _records(v) for k, v in views.ib.items()}}
     doc["warnings"] = list(views.warnings)
+    doc["alerts"] = [a.as_json() for a in f.get("alerts") or ()]  # the Overview's banner (issue 11)
     return doc
