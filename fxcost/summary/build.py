@@ -176,6 +176,26 @@ def _trade_cents(t: pd.DataFrame, column: str) -> np.ndarray:
     return rebates.cents_within(t[column].to_numpy(dtype="float64"), t["account"].astype(str).to_numpy(dtype=object))
 
 
+def period_of(result: AnalysisResult) -> dict[str, Any]:
+    """The ``period`` block: which period every figure covers and by which date each kind of row counts."""
+    bounds = getattr(result, "period", None)
+    if bounds is None:
+        return {"label": "all", "from": None, "to": None, "trades_by": "close time", "cash_by": "its own date",
+                "payouts_by": "end of the payout period"}
+    return dict(bounds.as_json())
+
+
+def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
+    """Issue 15: the period, and which period the projection and the drawdown (equity effect) use."""
+    period = period_of(result)
+    doc["period"] = period
+    if isinstance(doc.get("projection"), dict):
+        doc["projection"] = {**doc["projection"], "period": period["label"]}
+    be = doc.get("breakeven")
+    if isinstance(be, dict) and isinstance(be.get("equity_effect"), dict):
+        doc["breakeven"] = {**be, "equity_effect": {**be["equity_effect"], "period": period["label"]}}
+
+
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
           on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None) -> Summary:
     """Every figure of ``result``: the Overview's key figures, the JSON document, the comparison, sweeps,
@@ -214,6 +234,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
                                              keyed=_keyed(t)))
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
+    _period_blocks(doc, result)
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")
     return Summary(
