@@ -32,6 +32,7 @@ from fxcost.ui.ib_view import IBView
 from fxcost.ui.import_panel import ImportPanel, currency_link_path, dates_link
 from fxcost.ui.jobs import JobRunner
 from fxcost.ui.overview import OverviewView
+from fxcost.ui.period_bar import PeriodBar
 from fxcost.ui.settings import Settings
 from fxcost.ui.setup_panel import SetupPanel, SetupState, build_settings
 from fxcost.ui.trades_view import TradesView
@@ -242,6 +243,13 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for a in (self.open_action, self.export_excel_action, self.export_csv_action, self.export_png_action):
             toolbar.addAction(a)
+        # Issue 15: one period for every view, chart, the what-if and every export.
+        self.period_bar = PeriodBar()
+        state = self.setup.state()
+        self.period_bar.set_period(state.period, state.period_from, state.period_to)
+        self.period_bar.changed.connect(self._period_changed)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.period_bar)
         self._update_recent_menu()
 
     def _update_recent_menu(self) -> None:
@@ -431,8 +439,24 @@ class MainWindow(QMainWindow):
         return True
 
     def _setup_changed(self) -> None:
-        self.settings.set_analysis(self.setup.state().as_dict())
+        state = self.setup.state()
+        if hasattr(self, "period_bar"):  # a session or restored state may bring its own period
+            self.period_bar.set_period(state.period, state.period_from, state.period_to)
+        self.settings.set_analysis(state.as_dict())
         self._recompute_timer.start()
+
+    def _period_changed(self) -> None:
+        """The period bar's choice goes into the setup state: the analysis (engine) restricts to it."""
+        state = self.setup.state()
+        state.period, state.period_from, state.period_to = self.period_bar.period()
+        self.setup.set_state(state)  # emits changed: saved, and re-analysed like any setup change
+
+    def _update_period_choices(self, portfolio) -> None:
+        """The periods the imported data covers, and its dates for the calendars (issue 15)."""
+        from fxcost.analysis import period
+
+        first, last = period.data_span(portfolio)
+        self.period_bar.set_data(period.choices(portfolio), first, last)
 
     def recompute(self) -> None:
         """Re-analyse the imported history under the current setup (on a worker; the views keep the old one)."""
@@ -526,9 +550,11 @@ class MainWindow(QMainWindow):
             if views.complete:
                 self._show_summary(views)
             return
-        portfolio = views.result.portfolio
+        # Issue 15: the whole import (the result holds only the period's rows), re-analysed when the period changes.
+        portfolio = getattr(views.result, "whole", None) or views.result.portfolio
         if self.jobs.kind == "open":
             self._portfolio = portfolio if portfolio.files else self._portfolio
+            self._update_period_choices(portfolio)
             self.summary.set_portfolio(portfolio, self.settings.csv_date_orders())
             if portfolio.files:
                 imported = [f.statement.path for f in portfolio.files]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from fxcost.ui.checklist import CheckList
+from fxcost.ui.date_edit import IsoDateEdit
 from fxcost.ui.trades_model import TradeFilter, TradesModel
 
 ANY = "All"
@@ -41,14 +42,10 @@ def _combo(name: str, tip: str) -> QComboBox:
 
 
 def _date_edit(name: str, tip: str) -> QDateEdit:
-    edit = QDateEdit()
+    # Issue 15: takes a typed ISO date (QDateEdit blanked "2025-07-01" typed over "any").
+    edit = IsoDateEdit("any")
     edit.setObjectName(name)
     edit.setToolTip(tip)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(NO_DATE)
-    edit.setSpecialValueText("any")
-    edit.setDate(NO_DATE)
     return edit
 
 
@@ -180,6 +177,11 @@ class TradesView(QWidget):
         self.native.setChecked(self.model.native)
         self.native.blockSignals(False)
         self._update_currency_note()
+        if len(frame) and "close_time" in frame.columns:  # issue 15: the calendars open on the data's dates
+            first, last = frame["close_time"].min(), frame["close_time"].max()
+            if not pd.isna(first):
+                self.date_from.set_anchor(QDate(first.year, first.month, first.day))
+                self.date_to.set_anchor(QDate(last.year, last.month, last.day))
         self.apply_filter()
 
     def current_filter(self) -> TradeFilter:
