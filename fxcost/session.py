@@ -202,6 +202,7 @@ def build_settings(state: SetupState, catalog: Catalog, market_cache: dict | Non
 
         period = parse(state.period, state.period_from, state.period_to)
         settings.period = None if period.is_all else period
+    settings.strategy_rule = state.strategy_rule or ""
     if state.commission_on and state.commission_rate > 0:
         per = "per side" if state.commission_per == "per_side" else "round turn"
         unit = "per million" if state.commission_model == "per_million" else "per lot"

@@ -67,6 +67,8 @@ class AnalysisSettings:
     time_of_day_clock: str = ""
     # Issue 15: the period every figure covers (analysis.period.Period); None: the whole history.
     period: Any = None
+    # Issue 15: how the by-strategy breakdown names a trade's strategy from its comment (analysis.strategy).
+    strategy_rule: str = ""
 
     @property
     def main_program(self):

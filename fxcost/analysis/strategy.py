@@ -17,8 +17,16 @@ from fxcost.errors import FxCostError
 #: The name of trades with neither a usable comment nor a magic number: named, never left out.
 UNTAGGED = "(untagged: no comment or magic)"
 
+#: The magic-number breakdown's name for trades without one.
+NO_MAGIC = "(no magic number)"
+
+#: Comments the trading server writes itself (partial closes, stop-outs, close-by...): they name no strategy.
+SERVER_COMMENT = re.compile(r"^(?:(?:from|to) #\d+|partial close|close hedge by #|close by #|so:|cancelled|deleted|"
+                            r"expiration|\[(?:sl|tp|so)\])", re.IGNORECASE)
+
 #: What the default rule does, in the words the setup panel and --help show.
-RULE_HELP = ("Strategy name = the comment's text before '[' (e.g. 'Grid EA v2[sl]' -> 'Grid EA v2'); "
+RULE_HELP = ("Strategy name = the comment's text before '[' (e.g. 'Grid EA v2[sl]' -> 'Grid EA v2'; the "
+             "server's own comments such as 'from #123' or 'partial close' name none); "
              "a regular expression instead takes its first group, else the whole match. "
              "Trades whose comment gives no name are named by their magic number, else '" + UNTAGGED + "'.")
 
@@ -44,7 +52,7 @@ def name_of(comment: str, rule: str = "") -> str:
     if not comment:
         return ""
     if not rule:
-        return comment.split("[", 1)[0].strip()
+        return "" if SERVER_COMMENT.match(comment) else comment.split("[", 1)[0].strip()
     m = re.search(rule, comment)
     if m is None:
         return ""
@@ -69,12 +77,12 @@ def names(t: pd.DataFrame, rule: str = "") -> np.ndarray:
 
 
 def magics(t: pd.DataFrame) -> np.ndarray:
-    """The magic number of each trade as text ("0"/missing: :data:`UNTAGGED`)."""
+    """The magic number of each trade as text ("0"/missing: :data:`NO_MAGIC`)."""
     if "magic" not in t.columns or not len(t):
-        return np.full(len(t), UNTAGGED, dtype=object)
+        return np.full(len(t), NO_MAGIC, dtype=object)
     magic = t["magic"]
     has = magic.notna().to_numpy() & (magic.fillna(0).to_numpy() != 0)
-    out = np.full(len(t), UNTAGGED, dtype=object)
+    out = np.full(len(t), NO_MAGIC, dtype=object)
     out[has] = [str(int(m)) for m in magic.to_numpy()[has]]
     return out
 
@@ -88,9 +96,12 @@ def tagged(t: pd.DataFrame) -> bool:
     return comment or magic
 
 
-def note(t: pd.DataFrame) -> str:
-    """What to say when the history holds no strategy tags ("" when it does)."""
-    if tagged(t):
+def note(t: pd.DataFrame, named: np.ndarray | None = None) -> str:
+    """What to say when no trade is named ("" when some are); ``named``: :func:`names` of ``t``."""
+    if named is not None and len(named) and bool((named != UNTAGGED).any()):
         return ""
+    if tagged(t):
+        return ("No trade's comment names a strategy under the rule, and no trade has a magic number: every trade "
+                "is '" + UNTAGGED + "'. Change the rule (a regular expression) to read names from these comments.")
     return ("This history has no magic numbers and no comments: every trade is '" + UNTAGGED + "'. MT5 reports "
             "and CSV journals with a Magic column, or EAs that write their name into the comment, give a breakdown.")

@@ -59,6 +59,18 @@ class AnalysisSheets:
         self.table(s, columns, self.doc.get("by_month") or [], name="By month")
         self._total_row(s, columns)
         s.ws.freeze_panes = "B2"
+        self._by_year(s)
+
+    def _by_year(self, s: SheetStream) -> None:
+        """Issue 15: the By year table, below By month on its sheet (its own total row)."""
+        records = self.doc.get("by_year") or []
+        if not records:
+            return
+        s.skip()
+        s.append(["By year"], "section")
+        columns = self._aggregate_columns("year", "Year (close, server time)", None)
+        self.table(s, columns, records, name="By year")
+        self._total_row(s, columns)
 
     def _total_row(self, s: SheetStream, columns) -> None:
         from fxcost.analysis import aggregate

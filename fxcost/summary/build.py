@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import aggregate, breakeven, ib, rebates, whatif
+from fxcost.analysis import aggregate, breakeven, ib, rebates, strategy, whatif
 from fxcost.analysis.engine import AnalysisResult, Setup
 from fxcost.summary import document
 
@@ -83,6 +83,12 @@ class Summary:
     #: within each account's total (rebates.cents_within), so the cents of any export add up to the payable.
     rebate_cents: np.ndarray = field(default_factory=lambda: np.zeros(0))
     ib_earnings_cents: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: Issue 15: per trade of ``result.trades``, its strategy (analysis.strategy.names under the session's rule).
+    strategies: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A ``by_*`` list of the document as a frame (the Overview's By year, the Strategies view's tables)."""
+        return pd.DataFrame(list(self.document.get(name) or []))
 
     def json(self) -> dict[str, Any]:
         """The JSON document as a plain (mutable) dict."""
@@ -196,6 +202,20 @@ def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
         doc["breakeven"] = {**be, "equity_effect": {**be["equity_effect"], "period": period["label"]}}
 
 
+def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult) -> np.ndarray:
+    """Issue 15: ``by_strategy`` and ``by_magic`` (the By symbol columns), the rule used, and a note when the
+    history holds no magic number and no comment; returns each trade's strategy name."""
+    t = result.trades
+    rule = getattr(result.settings, "strategy_rule", "") or ""
+    names = strategy.names(t, rule)
+    tables = aggregate.by_many(t.assign(strategy=names, magic_number=strategy.magics(t)), ("strategy", "magic_number"))
+    doc["by_strategy"] = document._table(tables["strategy"])
+    doc["by_magic"] = [{"magic": r.pop("magic_number"), **r} for r in document._table(tables["magic_number"])]
+    doc["strategy"] = {"rule": rule or "text before '['", "untagged": strategy.UNTAGGED,
+                       "note": strategy.note(t, names)}
+    return names
+
+
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
           on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None) -> Summary:
     """Every figure of ``result``: the Overview's key figures, the JSON document, the comparison, sweeps,
@@ -235,6 +255,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
                                              keyed=_keyed(t)))
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     _period_blocks(doc, result)
+    strategies = _strategy_blocks(doc, result) if len(t) else np.zeros(0, dtype=object)
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")
     return Summary(
@@ -246,4 +267,5 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         payout_matches=pd.concat(matches, ignore_index=True) if matches else None,
         warnings=tuple(result.warnings),
         rebate_cents=_trade_cents(t, "rebate"), ib_earnings_cents=_trade_cents(t, "ib_earnings"),
+        strategies=strategies,
     )
