@@ -35,6 +35,7 @@ from fxcost.ui.overview import OverviewView
 from fxcost.ui.period_bar import PeriodBar
 from fxcost.ui.settings import Settings
 from fxcost.ui.setup_panel import SetupPanel, SetupState, build_settings
+from fxcost.ui.strategy_view import StrategyView
 from fxcost.ui.trades_view import TradesView
 from fxcost.ui.workers import Worker
 
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 SESSION_FILTER = "fxcost session (*.json);;All files (*)"
 FILE_FILTER = "Trade history (*.htm *.html *.xlsx *.csv *.txt);;All files (*)"
 TABS = (("import", "Import"), ("overview", "Overview"), ("trades", "Trades"), ("charts", "Charts"),
-        ("compare", "Compare"), ("ib", "IB"))
+        ("compare", "Compare"), ("ib", "IB"), ("strategies", "Strategies"))
 
 
 def open_job(session, catalog, cache, progress, is_cancelled, publish=None):
@@ -141,8 +142,10 @@ class MainWindow(QMainWindow):
         self.charts = ChartsView()
         self.compare = CompareView()
         self.ib = IBView()
+        self.strategies = StrategyView()  # issue 15: costs by strategy name or magic number
         self.pages: dict[str, QWidget] = {"import": self.summary, "overview": self.overview, "trades": self.trades,
-                                          "charts": self.charts, "compare": self.compare, "ib": self.ib}
+                                          "charts": self.charts, "compare": self.compare, "ib": self.ib,
+                                          "strategies": self.strategies}
         for key, label in TABS:
             self.tabs.addTab(self.pages[key], label)
         self.setCentralWidget(self.tabs)
@@ -157,6 +160,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.setup_dock = dock
         self.setup.changed.connect(self._setup_changed)
+        self.strategies.set_rule(self.setup.state().strategy_rule)
+        self.strategies.rule_changed.connect(self._strategy_rule_changed)
         self.setup.problems.connect(self._report_problems)
         self._recompute_timer = QTimer(self, singleShot=True, interval=150, timeout=self.recompute)
 
@@ -451,6 +456,18 @@ class MainWindow(QMainWindow):
         state.period, state.period_from, state.period_to = self.period_bar.period()
         self.setup.set_state(state)  # emits changed: saved, and re-analysed like any setup change
 
+    def _strategy_rule_changed(self, rule: str) -> None:
+        """The Strategies view's naming rule goes into the setup state (saved, re-analysed)."""
+        state = self.setup.state()
+        state.strategy_rule = rule
+        self.setup.set_state(state)
+
+    def _show_tables(self, views: viewdata.Views) -> None:
+        """Issue 15: the summary's By year (Overview), strategies (their view, the Trades filter)."""
+        self.overview.set_years(views.by_year)
+        self.strategies.set_views(views)
+        self.trades.set_strategies(views.strategies)
+
     def _update_period_choices(self, portfolio) -> None:
         """The periods the imported data covers, and its dates for the calendars (issue 15)."""
         from fxcost.analysis import period
@@ -650,6 +667,7 @@ class MainWindow(QMainWindow):
             self.jobs.cancel()
 
     def _show_summary(self, views: viewdata.Views) -> None:
+        self._show_tables(views)
         unknown = [os.path.basename(f.statement.path) for f in views.result.portfolio.files
                    if f.statement.format == "csv" and not f.statement.account.currency]
         self.status_label.setText(f"{len(views.result.trades)} closed trades in "

@@ -74,6 +74,17 @@ ACCOUNT_COLUMNS = [
     ("cost_per_lot_after", "Cost/lot after rebate", "money", "Transaction cost after rebate / Σ lots"),
 ]
 
+#: The By year table's columns (issue 15).
+YEAR_COLUMNS = [
+    ("year", "Year", "text"), ("trades", "Trades", "int"), ("lots", "Lots", "num"),
+    ("spread_cost", "Spread (est.)", "money"), ("commission", "Commission", "money"), ("taxes", "Taxes", "money"),
+    ("swap", "Swap", "money"), ("rebate", "Rebate", "money", "Under the main program"),
+    ("broker_net", "Net result", "money"), ("net_after_rebate", "Net after rebate", "money"),
+    ("cost_per_lot", "Cost/lot", "money", "Transaction cost / Σ lots"),
+    ("cost_per_lot_after", "Cost/lot after rebate", "money"),
+    ("cost_pips_per_lot", "Pips/lot", "num", "Transaction cost in pips per lot"),
+]
+
 #: Most columns of cards, and the space between cards (pixels).
 MOST_COLUMNS = 3
 SPACING = 8
@@ -156,6 +167,19 @@ class OverviewView(QWidget):
         layout.addWidget(self.accounts)
         self.accounts_caption.hide()
         self.accounts.hide()
+        # Issue 15: By year (the summary's by_year: trades, lots, each cost, rebate, net, per lot, pips per lot).
+        self.years_caption = QLabel("<b>By year</b> (trades by close time)")
+        self.years_caption.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.years_caption)
+        self.years_model = FrameModel(YEAR_COLUMNS, self)
+        self.years = QTableView()
+        self.years.setObjectName("overview-years")
+        self.years.setModel(self.years_model)
+        self.years.verticalHeader().hide()
+        self.years.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.years)
+        self.years_caption.hide()
+        self.years.hide()
         self.notes = QLabel("")
         self.notes.setObjectName("overview-notes")
         self.notes.setWordWrap(True)
@@ -264,6 +288,16 @@ class OverviewView(QWidget):
                 self.accounts.setColumnHidden(c, key == "taxes" and not frame["taxes"].abs().sum())
             fit_columns(self.accounts, widest_text=170)
             self.accounts.setFixedHeight(table_height(self.accounts))
+
+    def set_years(self, frame) -> None:
+        """The summary's By year table (shown once the summary is built)."""
+        shown = frame is not None and len(frame) > 0
+        self.years_model.set_frame(frame if shown else None)
+        self.years_caption.setVisible(shown)
+        self.years.setVisible(shown)
+        if shown:
+            fit_columns(self.years, widest_text=120)
+            self.years.setFixedHeight(table_height(self.years))
 
     def clear(self) -> None:
         for label in self._values.values():

@@ -96,6 +96,13 @@ class Views:
     payout_matches: pd.DataFrame | None = None
     accounts: pd.DataFrame | None = None  # per account in its own currency (accounts_table); None for one account
     warnings: list[str] = field(default_factory=list)
+    # Issue 15: the Overview's By year table and the Strategies view's tables (the summary's by_* lists as
+    # frames), the note when no trade names a strategy, and each trade's strategy (the Trades filter).
+    by_year: pd.DataFrame | None = None
+    by_strategy: pd.DataFrame | None = None
+    by_magic: pd.DataFrame | None = None
+    strategy_note: str = ""
+    strategies: np.ndarray | None = None
     #: The views whose data this bundle holds (see PARTS); the early copies ``prepare`` publishes hold fewer.
     parts: frozenset[str] = frozenset(("overview", "trades", "charts", "compare", "ib"))
 
@@ -321,8 +328,18 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     views.payout_matches = summary.payout_matches
     views.accounts = summary.accounts
     views.warnings = list(summary.warnings)
+    _strategy_and_year(views, summary)
     step(1.0, "Done")
     return views
+
+
+def _strategy_and_year(views: Views, summary: Summary) -> None:
+    """Issue 15: the summary's By year and By strategy tables, as the Overview and the Strategies view read them."""
+    views.by_year = summary.table("by_year")
+    views.by_strategy = summary.table("by_strategy")
+    views.by_magic = summary.table("by_magic")
+    views.strategy_note = str((summary.document.get("strategy") or {}).get("note", ""))
+    views.strategies = summary.strategies
 
 
 def _bar_records(bars: Bars | None, key: str, fields: dict[str, tuple[str, float]]) -> list[dict]:
@@ -393,4 +410,8 @@ def views_json(views: Views) -> dict:
     if views.ib is not None and views.summary is not None and views.summary.ib is not None and views.summary.ib.is_ib:
         doc["ib"] = {"program": views.ib_program, **{k: _records(v) for k, v in views.ib.items()}}
     doc["warnings"] = list(views.warnings)
+    for name in ("by_year", "by_strategy", "by_magic"):  # issue 15: the tables the Overview and Strategies show
+        frame = getattr(views, name)
+        if frame is not None and len(frame):
+            doc[name] = _records(frame)
     return doc
