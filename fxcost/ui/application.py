@@ -177,6 +177,7 @@ SHOTS = (
     ("08-compare", "compare", None),
     ("09-ib", "ib", None),
     ("10-import", "import", None),
+    ("11-strategies", "strategies", None),  # issue 15
 )
 
 

@@ -5,8 +5,6 @@ Every figure is the summary's (``by_strategy``, ``by_magic``); this view only fo
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
@@ -86,13 +84,15 @@ class StrategyView(QWidget):
         self.apply.setToolTip("Name the strategies with this rule (empty: the default)")
         bar.addWidget(self.apply)
         layout.addLayout(bar)
-        self.help = QLabel(html.escape(RULE_HELP))
+        self.help = QLabel(RULE_HELP)
+        self.help.setTextFormat(Qt.TextFormat.PlainText)
         self.help.setWordWrap(True)
         self.help.setObjectName("strategy-help")
         layout.addWidget(self.help)
         self.note = QLabel("")
         self.note.setObjectName("strategy-note")
         self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setStyleSheet("font-weight: bold")
         layout.addWidget(self.note)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -105,6 +105,8 @@ class StrategyView(QWidget):
         split.addWidget(self.table)
         self.chart = BarChart("Cost and net after rebate per strategy", "money")
         split.addWidget(self.chart)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         layout.addWidget(split, 1)
         self.kind.currentIndexChanged.connect(self._show)
         self.apply.clicked.connect(self._apply_rule)
@@ -119,7 +121,8 @@ class StrategyView(QWidget):
         try:
             check_rule(text)
         except StrategyRuleError as exc:
-            self.note.setText(html.escape(str(exc)))
+            self.note.setText(str(exc))
+            self.note.show()
             return
         self.rule_changed.emit(text)
 
@@ -145,5 +148,5 @@ class StrategyView(QWidget):
         if views is not None:
             self.chart.set_currency(views.result.currency)
         # Where no trade has a magic number or a comment, say so instead of a table of one "untagged" row.
-        self.note.setText(html.escape(note))
+        self.note.setText(note)
         self.note.setVisible(bool(note))

@@ -89,3 +89,23 @@ def test_cli_strategy_rule_is_checked(capsys):
 
     assert cli.report([str(asset(BUNDLED_SAMPLE)), "--strategy-rule", "(bad", "-q"]) == 2
     assert "not a valid regular expression" in capsys.readouterr().err
+
+
+def test_excel_has_by_strategy_and_by_year_beside_by_month(tmp_path, sample):
+    openpyxl = pytest.importorskip("openpyxl")
+    from fxcost.report.excel import write_workbook
+
+    result, summary = sample
+    path = tmp_path / "r.xlsx"
+    write_workbook(result, path, summary=summary)
+    book = openpyxl.load_workbook(path, read_only=True)
+    names = book.sheetnames
+    assert names.index("By strategy") == names.index("By symbol") + 1
+    rows = list(book["By strategy"].iter_rows(values_only=True))
+    doc = summary.json()
+    strategies = {r[0]: r[1] for r in rows if r and r[0] in {s["strategy"] for s in doc["by_strategy"]}}
+    assert strategies == {s["strategy"]: s["trades"] for s in doc["by_strategy"]}
+    assert names.index("By year") == names.index("By month") + 1
+    year_rows = list(book["By year"].iter_rows(values_only=True))
+    years = {r[0]: r[1] for r in year_rows[1:] if r and r[0] not in (None, "Total")}
+    assert years == {y["year"]: y["trades"] for y in doc["by_year"]}
