@@ -47,6 +47,8 @@ class KeyFigures:
     rebate_received: float = 0.0
     rebate_received_rows: int = 0
     breakeven: Mapping[str, Any] = field(default_factory=dict)  # breakeven.summary, whole (the JSON's block)
+    # Issue 15: trades whose Profit is exactly zero: left out of the win rate (neither won nor lost), counted apart.
+    zero_profit_trades: int = 0
     equity_effect: Mapping[str, Any] = field(default_factory=dict)  # breakeven.equity_effect, whole
 
     def as_dict(self) -> dict[str, Any]:
@@ -114,7 +116,8 @@ def key_figures(result: AnalysisResult) -> KeyFigures:
         cost_pct_of_gross_profit=effect.get("cost_pct_of_gross_profit"),
         rebate_pct_of_costs=effect.get("rebate_pct_of_costs"),
         max_drawdown_without=effect.get("max_drawdown_without"), max_drawdown_with=effect.get("max_drawdown_with"),
-        breakeven=MappingProxyType(dict(be)), equity_effect=MappingProxyType(dict(effect)), **common)
+        breakeven=MappingProxyType(dict(be)), equity_effect=MappingProxyType(dict(effect)),
+        zero_profit_trades=int((t["profit"].to_numpy(dtype="float64") == 0).sum()), **common)
 
 
 def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
@@ -198,6 +201,11 @@ def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
     if isinstance(doc.get("projection"), dict):
         doc["projection"] = {**doc["projection"], "period": period["label"]}
     be = doc.get("breakeven")
+    if isinstance(be, dict) and "actual_win_rate" in be:  # issue 15: how the win rate treats zero-profit trades
+        zero = int((result.trades["profit"].to_numpy(dtype="float64") == 0).sum())
+        be = doc["breakeven"] = {**be, "zero_profit_trades": zero,
+                                 "win_rate_rule": "trades with Profit > 0 / trades with non-zero Profit; trades "
+                                                  "closed at exactly zero are counted apart (zero_profit_trades)"}
     if isinstance(be, dict) and isinstance(be.get("equity_effect"), dict):
         doc["breakeven"] = {**be, "equity_effect": {**be["equity_effect"], "period": period["label"]}}
 

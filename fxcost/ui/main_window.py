@@ -456,6 +456,10 @@ class MainWindow(QMainWindow):
         state.period, state.period_from, state.period_to = self.period_bar.period()
         self.setup.set_state(state)  # emits changed: saved, and re-analysed like any setup change
 
+    def files_to_reopen(self) -> list[str]:
+        """The last Open's files that still exist (issue 15: a restart reopens them with the saved settings)."""
+        return [p for p in self.settings.last_open() if os.path.isfile(p)]
+
     def _strategy_rule_changed(self, rule: str) -> None:
         """The Strategies view's naming rule goes into the setup state (saved, re-analysed)."""
         state = self.setup.state()
@@ -578,6 +582,7 @@ class MainWindow(QMainWindow):
                 more = f" and {len(imported) - 1} more" if len(imported) > 1 else ""
                 self.setWindowTitle(f"{os.path.basename(imported[0])}{more} — fxcost {__version__}")
                 self.settings.add_recent(imported)
+                self.settings.set_last_open(imported)
                 self.settings.set_last_dir(os.path.dirname(os.path.abspath(imported[0])))
                 self._update_recent_menu()
             if self._ask_csv_columns(portfolio.failures):

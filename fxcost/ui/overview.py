@@ -27,7 +27,8 @@ SECTIONS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
         Figure("trades", "Closed trades", "count", "Closed trades of every imported account (open positions and "
                "cancelled orders are not counted)."),
         Figure("lots", "Lots traded", "lots", "Σ lots of the closed trades (each round turn counted once)."),
-        Figure("actual_win_rate", "Win rate", "rate", "Winning trades / trades with non-zero Profit."),
+        Figure("actual_win_rate", "Win rate", "rate", "Winning trades / trades with non-zero Profit (trades closed "
+               "at exactly zero are left out and counted apart, see the notes below)."),
     )),
     ("What the statement says", (
         Figure("profit", "Profit", "money", "Σ Profit as MetaTrader prints it: the price result at executed "
@@ -269,6 +270,10 @@ class OverviewView(QWidget):
             spread_note = (f"Spread estimated from the profile for all {estimated:,} trade(s); to measure it, add "
                            "bar or tick files with “Add bars/ticks…” in the setup panel.")
         notes.insert(0, f"{spread_note} Hover a figure for its formula.")
+        # Issue 15: say how the win rate treats trades closed at exactly zero, and how many there are.
+        zero = int(f.get("zero_profit_trades") or 0)
+        notes.insert(1, f"Win rate: trades with Profit > 0 among trades with non-zero Profit; {zero:,} trade(s) "
+                        "closed at exactly zero are counted apart (neither won nor lost).")
         if not f.get("program"):
             received = (f"The statement holds {f.get('rebate_received_rows', 0)} rebate payout row(s); " if
                         f.get("rebate_received_rows") else "")

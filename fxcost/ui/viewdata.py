@@ -300,7 +300,8 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     views.rebates = _rebate_series(result)
     views.leverage = _leverage_series(result)
     step(0.35, "Breakdowns")
-    sym = aggregate.by(t, "symbol")
+    # Issue 15: the costliest symbol first (net cost after rebate), not the alphabet's order.
+    sym = aggregate.by(t, "symbol").sort_values("net_transaction_cost", ascending=False, kind="stable")
     views.by_symbol = _cost_bars(sym, [str(i) for i in sym.index])
     month = aggregate.by(t, "month")
     views.by_month = fill_months(_cost_bars(month, [str(i) for i in month.index]))
