@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
 
+from fxcost.summary.money import currency_decimals
 from fxcost.ui.frame_model import FrameModel, fit_columns, table_height
 
 
@@ -108,7 +109,10 @@ def format_value(value, unit: str, currency: str = "") -> str:
     if unit == "lots":
         return f"{value:,.2f}"
     if unit in ("money", "money_lot"):
-        return f"{value:,.2f} {currency}".strip()
+        # Issue 15: JPY and other zero-decimal currencies show no decimals (per-lot figures keep two: a fraction
+        # of a yen per lot still tells two setups apart).
+        decimals = currency_decimals(currency) if unit == "money" else 2
+        return f"{value:,.{decimals}f} {currency}".strip()
     if unit == "pips":
         return f"{value:,.2f} pips"
     if unit == "bps":

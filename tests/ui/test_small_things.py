@@ -43,3 +43,13 @@ def test_after_an_export_the_status_line_names_the_file(qtbot, loaded, tmp_path)
     with qtbot.waitSignal(loaded.export_finished, timeout=60_000):
         assert loaded.export_csv_to(str(path))
     assert str(path) in loaded.status_label.text()
+
+
+def test_jpy_and_other_zero_decimal_currencies_show_no_decimals():
+    from fxcost.summary.money import currency_decimals
+    from fxcost.ui.overview import format_value
+
+    assert format_value(-1234567.4, "money", "JPY") == "-1,234,567 JPY"
+    assert format_value(1234.4, "money", "krw") == "1,234 krw"
+    assert format_value(1234.5, "money", "USD") == "1,234.50 USD"
+    assert currency_decimals("JPY") == 0 and currency_decimals("EUR") == 2 and currency_decimals("") == 2
