@@ -705,6 +705,7 @@ class MainWindow(QMainWindow):
             # Greyed while it still shows the previous analysis (or nothing).
             self.pages[part].setEnabled(part in views.parts)
         self._shown_parts = shown | views.parts
+        self.strategies.setEnabled(views.complete)  # issue 15: filled from the summary, once it is built
         if not views.complete:
             # The import and the analysis are done; the rest follows in a moment. A superseding Open or
             # setup change still cancels it (and fills every view again), a Cancel click would only
