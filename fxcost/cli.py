@@ -91,6 +91,17 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
                         help="commission per lot in the account currency, applied where the export has none")
     parser.add_argument("--commission-per", choices=("round_turn", "per_side"),
                         help="whether --commission is per round turn (default) or per side")
+    # Issue 15: one period for every figure; trades count by close time, cash and payouts by their own dates.
+    parser.add_argument("--period", metavar="PERIOD",
+                        help="only this period: a year (2025), a quarter (2025-Q3), a month (2025-07), last30 or "
+                        "last90 (the last days of the data), or all (default)")
+    parser.add_argument("--from", dest="period_from", metavar="DATE",
+                        help="only trades closed on or after DATE (YYYY-MM-DD; cash by its own date)")
+    parser.add_argument("--to", dest="period_to", metavar="DATE",
+                        help="only trades closed on or before DATE (YYYY-MM-DD, inclusive)")
+    parser.add_argument("--strategy-rule", metavar="REGEX",
+                        help="how the by-strategy breakdown names a trade's strategy from its comment: a regular "
+                        "expression (its first group, else the whole match); default: the text before '['")
 
 
 def _number(text: str, what: str, kind=float) -> float:
@@ -258,6 +269,15 @@ def session_from_args(args: argparse.Namespace, catalog, mapping: dict[str, str]
         state.market_data = list(args.market_data)
     if args.swap_in_cost:
         state.include_swap_in_cost = True
+    if getattr(args, "period", None) or getattr(args, "period_from", None) or getattr(args, "period_to", None):
+        from fxcost.analysis.period import parse
+
+        period = parse(args.period or "", args.period_from or "", args.period_to or "")  # refused here, with why
+        state.period, state.period_from, state.period_to = period.spec, period.start, period.end
+    if getattr(args, "strategy_rule", None) is not None:
+        from fxcost.analysis.strategy import check_rule
+
+        state.strategy_rule = check_rule(args.strategy_rule)
     if args.currency:
         session.currency = {"*": args.currency}
     if args.csv_dates:
@@ -330,6 +350,9 @@ def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | 
             lines.append(f"  skipped {s}")
         if len(st.skipped) > 10:
             lines.append(f"  ... and {len(st.skipped) - 10} more skipped rows (see --json)")
+    period = doc.get("period") or {}
+    if period.get("label", "all") != "all":  # issue 15: every figure below is of this period
+        lines.append(f"Period {period['label']}: trades by close time, cash and payouts by their own dates")
     t = doc["totals"]
     ccy = t.get("currency") or "?"
     rates = t.get("usd_rates") or {}

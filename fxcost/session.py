@@ -83,6 +83,14 @@ class SetupState:
     compare_commission: float = 7.0  # per lot round turn, in the account currency (mode "rate"; 0 = none)
     include_swap_in_cost: bool = False  # swap counted as a cost in break-even and net cost (else carry, apart)
     setups: list[str] = field(default_factory=list)  # what-if setup JSON files to compare (``report --setup``)
+    # Issue 15: the period every figure covers (analysis.period.parse): "" all, "2025", "2025-Q3", "2025-07",
+    # "last30", "last90" or "custom" with period_from/period_to (ISO dates, either may be "").
+    period: str = ""
+    period_from: str = ""
+    period_to: str = ""
+    # Issue 15: how a trade's strategy is named from its comment (analysis.strategy.RULE_HELP): "" the text
+    # before "[", else a regular expression (its first group, or the whole match).
+    strategy_rule: str = ""
 
     @classmethod
     def from_dict(cls, data: dict) -> SetupState:
@@ -189,6 +197,12 @@ def build_settings(state: SetupState, catalog: Catalog, market_cache: dict | Non
     settings.server_utc_offset = float(state.server_utc_offset)
     settings.leverage = int(state.leverage) or None
     settings.include_swap_in_cost = bool(state.include_swap_in_cost)
+    if state.period or state.period_from or state.period_to:
+        from fxcost.analysis.period import parse
+
+        period = parse(state.period, state.period_from, state.period_to)
+        settings.period = None if period.is_all else period
+    settings.strategy_rule = state.strategy_rule or ""
     if state.commission_on and state.commission_rate > 0:
         per = "per side" if state.commission_per == "per_side" else "round turn"
         unit = "per million" if state.commission_model == "per_million" else "per lot"

@@ -30,7 +30,9 @@ OPTIONS = ["--program", "ib-tiered", "--program", "example-cashback"]
 #: Lists keyed by these fields, so both sides are matched row by row (the views fill months without trades).
 LIST_KEYS = {"by_symbol": "symbol", "by_month": "month", "by_account": "account", "whatif": "name",
              "extra_spread_pips": "extra_pips", "rebate_rate": "rebate_multiplier", "by_client": "account",
-             "by_client_month": None, "payout_matches": None, "warnings": None}
+             "by_client_month": None, "payout_matches": None, "warnings": None,
+             # Issue 15: the Overview's By year and the Strategies view's tables.
+             "by_year": "year", "by_strategy": "strategy", "by_magic": "magic"}
 
 
 def _close(a, b) -> bool:

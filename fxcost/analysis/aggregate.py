@@ -7,6 +7,8 @@ import pandas as pd
 
 #: Keys :func:`by` understands; any other column name of the frame groups by that column as is.
 KEYS = ("symbol", "category", "month", "week", "weekday", "hour", "hold", "side", "account")
+#: Issue 15: also understood by :func:`key_series` (not in KEYS, so callers of the default keys are unchanged).
+EXTRA_KEYS = ("year",)
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -33,8 +35,10 @@ def key_series(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.Se
     """
     if key == "symbol":
         return t["symbol_root"].rename("symbol")
-    if key in ("month", "week", "weekday", "hour"):
+    if key in ("month", "week", "weekday", "hour", "year"):
         times = t[time_col]
+        if key == "year":  # issue 15: the By year table
+            return times.dt.to_period("Y").rename(key)
         if key == "month":
             return times.dt.to_period("M").rename(key)
         if key == "week":

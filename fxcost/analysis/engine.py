@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,10 @@ class AnalysisSettings:
     # The server clock the shape reads trade times with; "": the account's UTC offset when one is set, else
     # spread_hours.DEFAULT_SERVER_CLOCK (UTC when a tenth of the FX trades open on a Sunday: a UTC server).
     time_of_day_clock: str = ""
+    # Issue 15: the period every figure covers (analysis.period.Period); None: the whole history.
+    period: Any = None
+    # Issue 15: how the by-strategy breakdown names a trade's strategy from its comment (analysis.strategy).
+    strategy_rule: str = ""
 
     @property
     def main_program(self):
@@ -113,6 +118,9 @@ class AnalysisResult:
     trades: pd.DataFrame  # all accounts' costed trades
     currency: str  # currency of the merged figures ("USD" when accounts differ)
     warnings: list[str] = field(default_factory=list)
+    # Issue 15: the period the result covers (analysis.period.Bounds) and the whole imported portfolio.
+    period: Any = None
+    whole: Any = None
 
     @property
     def received_rebate(self) -> float:
@@ -401,8 +409,13 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
             f"Accounts in {', '.join(sorted(currencies))}: merged figures (totals, costs, break-even...) are "
             f"converted to USD ({rates}); per-account figures stay in each account's currency."
         )
-    return AnalysisResult(portfolio=portfolio, settings=settings, accounts=accounts, trades=merged,
-                          currency=currency, warnings=loud + warnings)
+    result = AnalysisResult(portfolio=portfolio, settings=settings, accounts=accounts, trades=merged,
+                            currency=currency, warnings=loud + warnings)
+    if settings.period is not None:  # issue 15: costed over the whole history, then cut to the period
+        from fxcost.analysis.period import restrict
+
+        result = restrict(result, settings.period)
+    return result
 
 
 def _cap_warnings(a: AccountAnalysis, program) -> list[str]:

@@ -35,7 +35,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "close_time": ("closetime", "timeclose", "closedate", "exittime", "closetimestamp", "close", "dateclose", "exitdate",
                    "closed", "closedat", "closing", "closingtime"),
     "side": ("type", "side", "direction", "action", "cmd", "ordertype", "buysell"),
-    "lots": ("lots", "volume", "size", "lot", "quantity", "qty", "lotsize", "volumelots", "sizelots", "volumelot"),
+    "lots": ("lots", "volume", "size", "lot", "quantity", "qty", "lotsize", "volumelots", "sizelots", "volumelot")
+    # Issue 15: journal exports' headers (Myfxbook "Units/Lots", Edgewonk "Position size", others "Trade size").
+    + ("unitslots", "lotsunits", "positionsize", "tradesize"),
     "symbol": ("symbol", "item", "instrument", "pair", "market", "asset", "ticker"),
     "open_price": ("openprice", "priceopen", "entryprice", "entry", "price"),
     "close_price": ("closeprice", "priceclose", "exitprice", "exit", "price2", "price1"),

@@ -108,7 +108,11 @@ class _Book(Book, AnalysisSheets, SummarySheet):
         self._trades(lambda done, n: step(0.05 + 0.75 * done / max(n, 1), f"Trades: {done:,} of {n:,}"))
         step(0.8, "Breakdowns")
         self._by_symbol()
+        if "By strategy" in self.sheets:
+            self._by_strategy()
         self._by_month()
+        if "By year" in self.sheets:
+            self._by_year()
         self._equity()
         step(0.84, "Rebates")
         self._rebates()
@@ -132,7 +136,7 @@ class _Book(Book, AnalysisSheets, SummarySheet):
             stream.print_setup(pages_wide=3, title_rows="1:1", title_cols="A:B")
         elif title == "Charts":
             stream.print_setup(breaks=[row - 2 for row in CHART_ROWS[1:]])
-        elif title in ("By symbol", "By month", "Equity", "Cash events"):  # one table, its header in row 1
+        elif title in ("By symbol", "By month", "By year", "Equity", "Cash events"):  # one table, header in row 1
             stream.print_setup(title_rows="1:1")
         else:
             stream.print_setup()

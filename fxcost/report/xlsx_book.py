@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from fxcost.report.xlsx_stream import SheetStream, Styles, shown_width
 
 #: Sheet names, in tab order (IB only when several accounts are loaded).
-SHEETS = ("Summary", "Charts", "Trades", "By symbol", "By month", "Rebates", "Break-even", "Compare",
+SHEETS = ("Summary", "Charts", "Trades", "By symbol", "By strategy", "By month", "By year", "Rebates", "Break-even", "Compare",
           "Cash events", "IB", "Equity")
 
 #: Widest a table's text column is made to fit its values (longer text is cut or overflows).

@@ -52,11 +52,39 @@ class AnalysisSheets:
         self._total_row(s, columns)
         s.ws.freeze_panes = "B2"
 
+    def _by_strategy(self) -> None:
+        """Issue 15: the By symbol columns by strategy name, then by magic number; a history without any magic
+        number or comment says so instead of a table of one untagged row."""
+        s = self.sheets["By strategy"]
+        columns = self._aggregate_columns("strategy", "Strategy", None)
+        s.widths([30] + [13] * (len(columns) - 1))
+        info = self.doc.get("strategy") or {}
+        s.append([f"Strategy name from the comment by the rule: {info.get('rule', '')}; else the magic number; "
+                  f"trades with neither are {info.get('untagged', '')}."], "note")
+        if info.get("note"):
+            s.append([info["note"]], "warn")
+        self.table(s, columns, self.doc.get("by_strategy") or [], name="By strategy")
+        self._total_row(s, columns)
+        s.skip()
+        s.append(["By magic number"], "section")
+        columns = self._aggregate_columns("magic", "Magic number", None)
+        self.table(s, columns, self.doc.get("by_magic") or [], name="By magic")
+        self._total_row(s, columns)
+
     def _by_month(self) -> None:
         s = self.sheets["By month"]
         columns = self._aggregate_columns("month", "Month (close, server time)", "month")
         s.widths([14] + [13] * (len(columns) - 1))
         self.table(s, columns, self.doc.get("by_month") or [], name="By month")
+        self._total_row(s, columns)
+        s.ws.freeze_panes = "B2"
+
+    def _by_year(self) -> None:
+        """Issue 15: the By year sheet, beside By month (the same columns, its own total row)."""
+        s = self.sheets["By year"]
+        columns = self._aggregate_columns("year", "Year (close, server time)", None)
+        s.widths([14] + [13] * (len(columns) - 1))
+        self.table(s, columns, self.doc.get("by_year") or [], name="By year")
         self._total_row(s, columns)
         s.ws.freeze_panes = "B2"
 

@@ -66,6 +66,10 @@ class SummarySheet:
         first = t["open_time"].min() if len(t) else None
         last = t["close_time"].max() if len(t) else None
         self.pairs(s, [("First trade opened", first, "datetime"), ("Last trade closed", last, "datetime")])
+        chosen = doc.get("period") or {}
+        if chosen.get("label", "all") != "all":  # issue 15: every figure of the report covers this period
+            self.pairs(s, [("Period chosen", chosen["label"], None,
+                            "trades by close time; cash and payouts by their own dates")])
         s.skip()
         s.append(["Key figures", "Value", "Note"], "header")
         self.pairs(s, [

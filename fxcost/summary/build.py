@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import aggregate, breakeven, ib, rebates, whatif
+from fxcost.analysis import aggregate, breakeven, ib, rebates, strategy, whatif
 from fxcost.analysis.engine import AnalysisResult, Setup
 from fxcost.summary import document
 from fxcost.summary.alerts import FileAlert, file_alerts
@@ -48,6 +48,8 @@ class KeyFigures:
     rebate_received: float = 0.0
     rebate_received_rows: int = 0
     breakeven: Mapping[str, Any] = field(default_factory=dict)  # breakeven.summary, whole (the JSON's block)
+    # Issue 15: trades whose Profit is exactly zero: left out of the win rate (neither won nor lost), counted apart.
+    zero_profit_trades: int = 0
     equity_effect: Mapping[str, Any] = field(default_factory=dict)  # breakeven.equity_effect, whole
     #: Issue 11: files that do not reconcile, had rows skipped or derived an opening balance (alerts.file_alerts),
     #: known with the key figures so the Overview's banner shows from the first copy.
@@ -87,6 +89,12 @@ class Summary:
     #: within each account's total (rebates.cents_within), so the cents of any export add up to the payable.
     rebate_cents: np.ndarray = field(default_factory=lambda: np.zeros(0))
     ib_earnings_cents: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: Issue 15: per trade of ``result.trades``, its strategy (analysis.strategy.names under the session's rule).
+    strategies: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A ``by_*`` list of the document as a frame (the Overview's By year, the Strategies view's tables)."""
+        return pd.DataFrame(list(self.document.get(name) or []))
 
     def json(self) -> dict[str, Any]:
         """The JSON document as a plain (mutable) dict."""
@@ -114,7 +122,8 @@ def key_figures(result: AnalysisResult) -> KeyFigures:
         cost_pct_of_gross_profit=effect.get("cost_pct_of_gross_profit"),
         rebate_pct_of_costs=effect.get("rebate_pct_of_costs"),
         max_drawdown_without=effect.get("max_drawdown_without"), max_drawdown_with=effect.get("max_drawdown_with"),
-        breakeven=MappingProxyType(dict(be)), equity_effect=MappingProxyType(dict(effect)), **common)
+        breakeven=MappingProxyType(dict(be)), equity_effect=MappingProxyType(dict(effect)),
+        zero_profit_trades=int((t["profit"].to_numpy(dtype="float64") == 0).sum()), **common)
 
 
 def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
@@ -186,6 +195,45 @@ def _trade_cents(t: pd.DataFrame, column: str, accounts: np.ndarray | None = Non
     return rebates.cents_within(t[column].to_numpy(dtype="float64"), accounts)
 
 
+def period_of(result: AnalysisResult) -> dict[str, Any]:
+    """The ``period`` block: which period every figure covers and by which date each kind of row counts."""
+    bounds = getattr(result, "period", None)
+    if bounds is None:
+        return {"label": "all", "from": None, "to": None, "trades_by": "close time", "cash_by": "its own date",
+                "payouts_by": "end of the payout period"}
+    return dict(bounds.as_json())
+
+
+def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
+    """Issue 15: the period, and which period the projection and the drawdown (equity effect) use."""
+    period = period_of(result)
+    doc["period"] = period
+    if isinstance(doc.get("projection"), dict):
+        doc["projection"] = {**doc["projection"], "period": period["label"]}
+    be = doc.get("breakeven")
+    if isinstance(be, dict) and "actual_win_rate" in be:  # issue 15: how the win rate treats zero-profit trades
+        zero = int((result.trades["profit"].to_numpy(dtype="float64") == 0).sum())
+        be = doc["breakeven"] = {**be, "zero_profit_trades": zero,
+                                 "win_rate_rule": "trades with Profit > 0 / trades with non-zero Profit; trades "
+                                                  "closed at exactly zero are counted apart (zero_profit_trades)"}
+    if isinstance(be, dict) and isinstance(be.get("equity_effect"), dict):
+        doc["breakeven"] = {**be, "equity_effect": {**be["equity_effect"], "period": period["label"]}}
+
+
+def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult) -> np.ndarray:
+    """Issue 15: ``by_strategy`` and ``by_magic`` (the By symbol columns), the rule used, and a note when the
+    history holds no magic number and no comment; returns each trade's strategy name."""
+    t = result.trades
+    rule = getattr(result.settings, "strategy_rule", "") or ""
+    names = strategy.names(t, rule)
+    tables = aggregate.by_many(t.assign(strategy=names, magic_number=strategy.magics(t)), ("strategy", "magic_number"))
+    doc["by_strategy"] = document._table(tables["strategy"])
+    doc["by_magic"] = [{"magic": r.pop("magic_number"), **r} for r in document._table(tables["magic_number"])]
+    doc["strategy"] = {"rule": rule or "text before '['", "untagged": strategy.UNTAGGED,
+                       "note": strategy.note(t, names)}
+    return names
+
+
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
           on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None) -> Summary:
     """Every figure of ``result``: the Overview's key figures, the JSON document, the comparison, sweeps,
@@ -227,6 +275,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     accounts = keyed["account"].cat.codes.to_numpy() if len(t) else None
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     doc["alerts"] = [a.as_json() for a in key.alerts]
+    _period_blocks(doc, result)
+    strategies = _strategy_blocks(doc, result) if len(t) else np.zeros(0, dtype=object)
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")
     return Summary(
@@ -238,4 +288,5 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         payout_matches=pd.concat(matches, ignore_index=True) if matches else None,
         warnings=tuple(result.warnings),
         rebate_cents=_trade_cents(t, "rebate", accounts), ib_earnings_cents=_trade_cents(t, "ib_earnings", accounts),
+        strategies=strategies,
     )

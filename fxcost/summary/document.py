@@ -252,7 +252,7 @@ def _frame_records(df: pd.DataFrame | None) -> list[dict]:
 
 
 #: Aggregation keys written as ``by_<key>`` lists (aggregate.by); ``by_symbol`` is the one the issue requires.
-AGGREGATIONS = ("symbol", "category", "month", "week", "weekday", "hour", "hold", "side", "account")
+AGGREGATIONS = ("symbol", "category", "month", "week", "weekday", "hour", "hold", "side", "account", "year")
 
 #: Lot scale factors of the leverage what-if (exposure.scale_comparison).
 LOT_SCALES = (0.5, 1.0, 2.0, 3.0)

@@ -18,6 +18,16 @@ def money_text(value, decimals: int = 2) -> str:
     return f"{value:,.{decimals}f}".replace(",", " ")
 
 
+#: ISO 4217 currencies without minor units (issue 15: a JPY account's money shows no decimals).
+ZERO_DECIMAL = frozenset({"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
+                          "VUV", "XAF", "XOF", "XPF"})
+
+
+def currency_decimals(currency: str | None) -> int:
+    """How many decimals money in ``currency`` shows: 0 for JPY and the other zero-decimal currencies, else 2."""
+    return 0 if str(currency or "").strip().upper() in ZERO_DECIMAL else 2
+
+
 def lots_text(lots: float) -> str:
     """A lot count as text: no trailing zeros, spaces between thousands ("1 lot", "1 234.5 lots")."""
     text = f"{float(lots):,.4f}".rstrip("0").rstrip(".").replace(",", " ")

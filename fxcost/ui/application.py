@@ -62,7 +62,8 @@ def run_gui(files: list[str], log_path: Path | None = None, session=None) -> int
     if session is not None:
         window.open_session(session)
     else:
-        window.open_files(files or [str(asset(BUNDLED_SAMPLE))])
+        # Issue 15: a restart reopens the last files (the setup panel already holds the last settings).
+        window.open_files(files or window.files_to_reopen() or [str(asset(BUNDLED_SAMPLE))])
     return app.exec()
 
 
@@ -177,6 +178,7 @@ SHOTS = (
     ("08-compare", "compare", None),
     ("09-ib", "ib", None),
     ("10-import", "import", None),
+    ("11-strategies", "strategies", None),  # issue 15
 )
 
 

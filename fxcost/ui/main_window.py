@@ -32,8 +32,10 @@ from fxcost.ui.ib_view import IBView
 from fxcost.ui.import_panel import ImportPanel, currency_link_path, dates_link
 from fxcost.ui.jobs import JobRunner
 from fxcost.ui.overview import OverviewView
+from fxcost.ui.period_bar import PeriodBar
 from fxcost.ui.settings import Settings
 from fxcost.ui.setup_panel import SetupPanel, SetupState, build_settings
+from fxcost.ui.strategy_view import StrategyView
 from fxcost.ui.trades_view import TradesView
 from fxcost.ui.workers import Worker
 
@@ -42,7 +44,7 @@ log = logging.getLogger(__name__)
 SESSION_FILTER = "fxcost session (*.json);;All files (*)"
 FILE_FILTER = "Trade history (*.htm *.html *.xlsx *.csv *.txt);;All files (*)"
 TABS = (("import", "Import"), ("overview", "Overview"), ("trades", "Trades"), ("charts", "Charts"),
-        ("compare", "Compare"), ("ib", "IB"))
+        ("compare", "Compare"), ("ib", "IB"), ("strategies", "Strategies"))
 
 
 def open_job(session, catalog, cache, progress, is_cancelled, publish=None):
@@ -140,8 +142,10 @@ class MainWindow(QMainWindow):
         self.charts = ChartsView()
         self.compare = CompareView()
         self.ib = IBView()
+        self.strategies = StrategyView()  # issue 15: costs by strategy name or magic number
         self.pages: dict[str, QWidget] = {"import": self.summary, "overview": self.overview, "trades": self.trades,
-                                          "charts": self.charts, "compare": self.compare, "ib": self.ib}
+                                          "charts": self.charts, "compare": self.compare, "ib": self.ib,
+                                          "strategies": self.strategies}
         for key, label in TABS:
             self.tabs.addTab(self.pages[key], label)
         self.setCentralWidget(self.tabs)
@@ -156,6 +160,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.setup_dock = dock
         self.setup.changed.connect(self._setup_changed)
+        self.strategies.set_rule(self.setup.state().strategy_rule)
+        self.strategies.rule_changed.connect(self._strategy_rule_changed)
         self.setup.problems.connect(self._report_problems)
         self._recompute_timer = QTimer(self, singleShot=True, interval=150, timeout=self.recompute)
 
@@ -242,6 +248,13 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for a in (self.open_action, self.export_excel_action, self.export_csv_action, self.export_png_action):
             toolbar.addAction(a)
+        # Issue 15: one period for every view, chart, the what-if and every export.
+        self.period_bar = PeriodBar()
+        state = self.setup.state()
+        self.period_bar.set_period(state.period, state.period_from, state.period_to)
+        self.period_bar.changed.connect(self._period_changed)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.period_bar)
         self._update_recent_menu()
 
     def _update_recent_menu(self) -> None:
@@ -431,8 +444,40 @@ class MainWindow(QMainWindow):
         return True
 
     def _setup_changed(self) -> None:
-        self.settings.set_analysis(self.setup.state().as_dict())
+        state = self.setup.state()
+        if hasattr(self, "period_bar"):  # a session or restored state may bring its own period
+            self.period_bar.set_period(state.period, state.period_from, state.period_to)
+        self.settings.set_analysis(state.as_dict())
         self._recompute_timer.start()
+
+    def _period_changed(self) -> None:
+        """The period bar's choice goes into the setup state: the analysis (engine) restricts to it."""
+        state = self.setup.state()
+        state.period, state.period_from, state.period_to = self.period_bar.period()
+        self.setup.set_state(state)  # emits changed: saved, and re-analysed like any setup change
+
+    def files_to_reopen(self) -> list[str]:
+        """The last Open's files that still exist (issue 15: a restart reopens them with the saved settings)."""
+        return [p for p in self.settings.last_open() if os.path.isfile(p)]
+
+    def _strategy_rule_changed(self, rule: str) -> None:
+        """The Strategies view's naming rule goes into the setup state (saved, re-analysed)."""
+        state = self.setup.state()
+        state.strategy_rule = rule
+        self.setup.set_state(state)
+
+    def _show_tables(self, views: viewdata.Views) -> None:
+        """Issue 15: the summary's By year (Overview), strategies (their view, the Trades filter)."""
+        self.overview.set_years(views.by_year)
+        self.strategies.set_views(views)
+        self.trades.set_strategies(views.strategies)
+
+    def _update_period_choices(self, portfolio) -> None:
+        """The periods the imported data covers, and its dates for the calendars (issue 15)."""
+        from fxcost.analysis import period
+
+        first, last = period.data_span(portfolio)
+        self.period_bar.set_data(period.choices(portfolio), first, last)
 
     def recompute(self) -> None:
         """Re-analyse the imported history under the current setup (on a worker; the views keep the old one)."""
@@ -526,15 +571,18 @@ class MainWindow(QMainWindow):
             if views.complete:
                 self._show_summary(views)
             return
-        portfolio = views.result.portfolio
+        # Issue 15: the whole import (the result holds only the period's rows), re-analysed when the period changes.
+        portfolio = getattr(views.result, "whole", None) or views.result.portfolio
         if self.jobs.kind == "open":
             self._portfolio = portfolio if portfolio.files else self._portfolio
+            self._update_period_choices(portfolio)
             self.summary.set_portfolio(portfolio, self.settings.csv_date_orders())
             if portfolio.files:
                 imported = [f.statement.path for f in portfolio.files]
                 more = f" and {len(imported) - 1} more" if len(imported) > 1 else ""
                 self.setWindowTitle(f"{os.path.basename(imported[0])}{more} — fxcost {__version__}")
                 self.settings.add_recent(imported)
+                self.settings.set_last_open(imported)
                 self.settings.set_last_dir(os.path.dirname(os.path.abspath(imported[0])))
                 self._update_recent_menu()
             if self._ask_csv_columns(portfolio.failures):
@@ -624,6 +672,7 @@ class MainWindow(QMainWindow):
             self.jobs.cancel()
 
     def _show_summary(self, views: viewdata.Views) -> None:
+        self._show_tables(views)
         unknown = [os.path.basename(f.statement.path) for f in views.result.portfolio.files
                    if f.statement.format == "csv" and not f.statement.account.currency]
         self.status_label.setText(f"{len(views.result.trades)} closed trades in "
@@ -656,6 +705,7 @@ class MainWindow(QMainWindow):
             # Greyed while it still shows the previous analysis (or nothing).
             self.pages[part].setEnabled(part in views.parts)
         self._shown_parts = shown | views.parts
+        self.strategies.setEnabled(views.complete)  # issue 15: filled from the summary, once it is built
         if not views.complete:
             # The import and the analysis are done; the rest follows in a moment. A superseding Open or
             # setup change still cancels it (and fills every view again), a Cancel click would only

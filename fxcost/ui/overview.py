@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
 
+from fxcost.summary.money import currency_decimals
 from fxcost.ui.frame_model import FrameModel, fit_columns, table_height
 
 
@@ -27,7 +28,8 @@ SECTIONS: tuple[tuple[str, tuple[Figure, ...]], ...] = (
         Figure("trades", "Closed trades", "count", "Closed trades of every imported account (open positions and "
                "cancelled orders are not counted)."),
         Figure("lots", "Lots traded", "lots", "Σ lots of the closed trades (each round turn counted once)."),
-        Figure("actual_win_rate", "Win rate", "rate", "Winning trades / trades with non-zero Profit."),
+        Figure("actual_win_rate", "Win rate", "rate", "Winning trades / trades with non-zero Profit (trades closed "
+               "at exactly zero are left out and counted apart, see the notes below)."),
     )),
     ("What the statement says", (
         Figure("profit", "Profit", "money", "Σ Profit as MetaTrader prints it: the price result at executed "
@@ -77,6 +79,17 @@ ACCOUNT_COLUMNS = [
     ("cost_per_lot_after", "Cost/lot after rebate", "money", "Transaction cost after rebate / Σ lots"),
 ]
 
+#: The By year table's columns (issue 15).
+YEAR_COLUMNS = [
+    ("year", "Year", "text"), ("trades", "Trades", "int"), ("lots", "Lots", "num"),
+    ("spread_cost", "Spread (est.)", "money"), ("commission", "Commission", "money"), ("taxes", "Taxes", "money"),
+    ("swap", "Swap", "money"), ("rebate", "Rebate", "money", "Under the main program"),
+    ("broker_net", "Net result", "money"), ("net_after_rebate", "Net after rebate", "money"),
+    ("cost_per_lot", "Cost/lot", "money", "Transaction cost / Σ lots"),
+    ("cost_per_lot_after", "Cost/lot after rebate", "money"),
+    ("cost_pips_per_lot", "Pips/lot", "num", "Transaction cost in pips per lot"),
+]
+
 #: Most columns of cards, and the space between cards (pixels).
 MOST_COLUMNS = 3
 SPACING = 8
@@ -99,7 +112,10 @@ def format_value(value, unit: str, currency: str = "") -> str:
     if unit == "lots":
         return f"{value:,.2f}"
     if unit in ("money", "money_lot"):
-        return f"{value:,.2f} {currency}".strip()
+        # Issue 15: JPY and other zero-decimal currencies show no decimals (per-lot figures keep two: a fraction
+        # of a yen per lot still tells two setups apart).
+        decimals = currency_decimals(currency) if unit == "money" else 2
+        return f"{value:,.{decimals}f} {currency}".strip()
     if unit == "pips":
         return f"{value:,.2f} pips"
     if unit == "bps":
@@ -167,6 +183,19 @@ class OverviewView(QWidget):
         layout.addWidget(self.accounts)
         self.accounts_caption.hide()
         self.accounts.hide()
+        # Issue 15: By year (the summary's by_year: trades, lots, each cost, rebate, net, per lot, pips per lot).
+        self.years_caption = QLabel("<b>By year</b> (trades by close time)")
+        self.years_caption.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.years_caption)
+        self.years_model = FrameModel(YEAR_COLUMNS, self)
+        self.years = QTableView()
+        self.years.setObjectName("overview-years")
+        self.years.setModel(self.years_model)
+        self.years.verticalHeader().hide()
+        self.years.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.years)
+        self.years_caption.hide()
+        self.years.hide()
         self.notes = QLabel("")
         self.notes.setObjectName("overview-notes")
         self.notes.setWordWrap(True)
@@ -257,6 +286,10 @@ class OverviewView(QWidget):
             spread_note = (f"Spread estimated from the profile for all {estimated:,} trade(s); to measure it, add "
                            "bar or tick files with “Add bars/ticks…” in the setup panel.")
         notes.insert(0, f"{spread_note} Hover a figure for its formula.")
+        # Issue 15: say how the win rate treats trades closed at exactly zero, and how many there are.
+        zero = int(f.get("zero_profit_trades") or 0)
+        notes.insert(1, f"Win rate: trades with Profit > 0 among trades with non-zero Profit; {zero:,} trade(s) "
+                        "closed at exactly zero are counted apart (neither won nor lost).")
         if not f.get("program"):
             received = (f"The statement holds {f.get('rebate_received_rows', 0)} rebate payout row(s); " if
                         f.get("rebate_received_rows") else "")
@@ -293,6 +326,16 @@ class OverviewView(QWidget):
         self.banner.setStyleSheet(f"QLabel#overview-banner {{ color: {color}; background: {background}; "
                                   f"border: 1px solid {color}; border-radius: 4px; padding: 6px 10px; }}")
         self.banner.show()
+
+    def set_years(self, frame) -> None:
+        """The summary's By year table (shown once the summary is built)."""
+        shown = frame is not None and len(frame) > 0
+        self.years_model.set_frame(frame if shown else None)
+        self.years_caption.setVisible(shown)
+        self.years.setVisible(shown)
+        if shown:
+            fit_columns(self.years, widest_text=120)
+            self.years.setFixedHeight(table_height(self.years))
 
     def clear(self) -> None:
         for label in self._values.values():

@@ -212,6 +212,14 @@ class Settings:
         self.q.setValue("files/recent", json.dumps(items[:MAX_RECENT]))
         return items[:MAX_RECENT]
 
+    def last_open(self) -> list[str]:
+        """The files of the last Open (issue 15: a restart reopens them, not the bundled sample)."""
+        items = self._json("files/last_open", [])
+        return [p for p in items if isinstance(p, str)] if isinstance(items, list) else []
+
+    def set_last_open(self, paths: list[str]) -> None:
+        self.q.setValue("files/last_open", json.dumps([os.path.abspath(p) for p in paths]))
+
     def clear_recent(self) -> None:
         self.q.setValue("files/recent", "[]")
 

@@ -95,10 +95,11 @@ class TradeFilter:
     eligible: bool | None = None
     text: str = ""  # in ticket, symbol or comment (case-insensitive)
     extra: dict = field(default_factory=dict)
+    strategy: str | None = None  # issue 15: the strategy name (analysis.strategy.names), None: any
 
     def is_empty(self) -> bool:
         return (not self.symbols and not self.categories and self.side is None and self.date_from is None
-                and self.date_to is None and self.eligible is None and not self.text)
+                and self.date_to is None and self.eligible is None and not self.text and self.strategy is None)
 
 
 def _missing(kind: str, n: int) -> np.ndarray:
@@ -170,6 +171,7 @@ class TradesModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = COLUMNS
         self._frame = pd.DataFrame()
+        self._strategies: np.ndarray | None = None
         self._arrays: dict[str, np.ndarray] = {}
         self._digits = np.zeros(0, dtype=np.int64)
         self._order = np.zeros(0, dtype=np.int64)  # view row -> frame row
@@ -199,6 +201,7 @@ class TradesModel(QAbstractTableModel):
         """
         self.beginResetModel()
         self._frame = frame
+        self._strategies = None  # issue 15: given with the summary (set_strategies), after the frame
         n = len(frame)
         accounts = accounts or {}
         self.currency = currency
@@ -290,6 +293,12 @@ class TradesModel(QAbstractTableModel):
     def filter(self) -> TradeFilter:
         return self._filter
 
+    def set_strategies(self, names: np.ndarray | None) -> None:
+        """Each frame row's strategy name (issue 15), for the strategy filter; refiltered at once."""
+        self._strategies = names if names is not None and len(names) == len(self._frame) else None
+        spec = self._filter
+        self.set_filter(spec)
+
     def _filtered(self) -> np.ndarray:
         spec = self._filter
         n = len(self._frame)
@@ -313,6 +322,9 @@ class TradesModel(QAbstractTableModel):
             mask &= close <= end.value
         if spec.eligible is not None:
             mask &= self._arrays["eligible"] == spec.eligible
+        if spec.strategy is not None:
+            names = self._strategies
+            mask &= (names == spec.strategy) if names is not None else np.zeros(n, dtype=bool)
         if spec.text:
             needle = spec.text.strip()
             hay = (pd.Series(self._arrays["ticket"]).astype(str) + " " + pd.Series(self._arrays["symbol"]) + " "

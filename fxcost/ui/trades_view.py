@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from fxcost.ui.checklist import CheckList
+from fxcost.ui.date_edit import IsoDateEdit
 from fxcost.ui.trades_model import TradeFilter, TradesModel
 
 ANY = "All"
@@ -41,14 +42,10 @@ def _combo(name: str, tip: str) -> QComboBox:
 
 
 def _date_edit(name: str, tip: str) -> QDateEdit:
-    edit = QDateEdit()
+    # Issue 15: takes a typed ISO date (QDateEdit blanked "2025-07-01" typed over "any").
+    edit = IsoDateEdit("any")
     edit.setObjectName(name)
     edit.setToolTip(tip)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(NO_DATE)
-    edit.setSpecialValueText("any")
-    edit.setDate(NO_DATE)
     return edit
 
 
@@ -70,6 +67,10 @@ class TradesView(QWidget):
         self.eligible.addItems([ANY, "Eligible", "Excluded"])
         self.date_from = _date_edit("filter-from", "First close date shown (server time)")
         self.date_to = _date_edit("filter-to", "Last close date shown (server time)")
+        # Issue 15: the strategy (from the comment by the setup's rule, else the magic number).
+        self.strategy = _combo("filter-strategy", "The trade's strategy: its comment's name by the rule in the "
+                               "Strategies tab, else its magic number")
+        self.strategy.addItem(ANY)
         self.find = QLineEdit()
         self.find.setObjectName("filter-text")
         self.find.setPlaceholderText("Find ticket, symbol, comment…")
@@ -80,7 +81,8 @@ class TradesView(QWidget):
         second = QHBoxLayout()
         for row, items in ((bar, (("Symbols", self.symbol), ("Category", self.category), ("Side", self.side),
                                   ("Rebate", self.eligible))),
-                           (second, (("Closed from", self.date_from), ("to", self.date_to)))):
+                           (second, (("Closed from", self.date_from), ("to", self.date_to),
+                                     ("Strategy", self.strategy)))):
             for label, widget in items:
                 row.addWidget(QLabel(label))
                 row.addWidget(widget)
@@ -146,7 +148,7 @@ class TradesView(QWidget):
         self._text_timer = QTimer(self, singleShot=True, interval=200, timeout=self.apply_filter)
         self.find.textChanged.connect(self._text_timer.start)
         self.symbol.changed.connect(self.apply_filter)
-        for box in (self.category, self.side, self.eligible):
+        for box in (self.category, self.side, self.eligible, self.strategy):
             box.currentIndexChanged.connect(self.apply_filter)
         self.date_from.dateChanged.connect(self.apply_filter)
         self.date_to.dateChanged.connect(self.apply_filter)
@@ -180,6 +182,11 @@ class TradesView(QWidget):
         self.native.setChecked(self.model.native)
         self.native.blockSignals(False)
         self._update_currency_note()
+        if len(frame) and "close_time" in frame.columns:  # issue 15: the calendars open on the data's dates
+            first, last = frame["close_time"].min(), frame["close_time"].max()
+            if not pd.isna(first):
+                self.date_from.set_anchor(QDate(first.year, first.month, first.day))
+                self.date_to.set_anchor(QDate(last.year, last.month, last.day))
         self.apply_filter()
 
     def current_filter(self) -> TradeFilter:
@@ -194,7 +201,21 @@ class TradesView(QWidget):
         return TradeFilter(symbols=self.symbol.picked(), categories=pick(self.category),
                            side=None if self.side.currentIndex() <= 0 else self.side.currentText(),
                            date_from=day(self.date_from), date_to=day(self.date_to), eligible=eligible,
-                           text=self.find.text().strip())
+                           text=self.find.text().strip(),
+                           strategy=None if self.strategy.currentIndex() <= 0 else self.strategy.currentText())
+
+    def set_strategies(self, names) -> None:
+        """Each shown trade's strategy (the summary's, issue 15): the Strategy filter's choices, kept where possible."""
+        current = self.strategy.currentText()
+        self.strategy.blockSignals(True)
+        self.strategy.clear()
+        self.strategy.addItem(ANY)
+        if names is not None and len(names):
+            self.strategy.addItems(sorted({str(n) for n in names}))
+        self.strategy.setCurrentIndex(max(0, self.strategy.findText(current)))
+        self.strategy.blockSignals(False)
+        self.model.set_strategies(names)
+        self.apply_filter()
 
     def apply_filter(self) -> None:
         spec = self.current_filter()
@@ -202,15 +223,17 @@ class TradesView(QWidget):
             self.model.set_filter(spec)
 
     def reset_filter(self) -> None:
-        for w in (self.symbol, self.category, self.side, self.eligible, self.date_from, self.date_to, self.find):
+        for w in (self.symbol, self.category, self.side, self.eligible, self.date_from, self.date_to, self.find,
+                  self.strategy):
             w.blockSignals(True)
         self.symbol.clear()
-        for box in (self.category, self.side, self.eligible):
+        for box in (self.category, self.side, self.eligible, self.strategy):
             box.setCurrentIndex(0)
         self.date_from.setDate(NO_DATE)
         self.date_to.setDate(NO_DATE)
         self.find.clear()
-        for w in (self.symbol, self.category, self.side, self.eligible, self.date_from, self.date_to, self.find):
+        for w in (self.symbol, self.category, self.side, self.eligible, self.date_from, self.date_to, self.find,
+                  self.strategy):
             w.blockSignals(False)
         self.apply_filter()
 

@@ -96,6 +96,13 @@ class Views:
     payout_matches: pd.DataFrame | None = None
     accounts: pd.DataFrame | None = None  # per account in its own currency (accounts_table); None for one account
     warnings: list[str] = field(default_factory=list)
+    # Issue 15: the Overview's By year table and the Strategies view's tables (the summary's by_* lists as
+    # frames), the note when no trade names a strategy, and each trade's strategy (the Trades filter).
+    by_year: pd.DataFrame | None = None
+    by_strategy: pd.DataFrame | None = None
+    by_magic: pd.DataFrame | None = None
+    strategy_note: str = ""
+    strategies: np.ndarray | None = None
     #: The views whose data this bundle holds (see PARTS); the early copies ``prepare`` publishes hold fewer.
     parts: frozenset[str] = frozenset(("overview", "trades", "charts", "compare", "ib"))
 
@@ -293,7 +300,8 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     views.rebates = _rebate_series(result)
     views.leverage = _leverage_series(result)
     step(0.35, "Breakdowns")
-    sym = aggregate.by(t, "symbol")
+    # Issue 15: the costliest symbol first (net cost after rebate), not the alphabet's order.
+    sym = aggregate.by(t, "symbol").sort_values("net_transaction_cost", ascending=False, kind="stable")
     views.by_symbol = _cost_bars(sym, [str(i) for i in sym.index])
     month = aggregate.by(t, "month")
     views.by_month = fill_months(_cost_bars(month, [str(i) for i in month.index]))
@@ -321,8 +329,18 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     views.payout_matches = summary.payout_matches
     views.accounts = summary.accounts
     views.warnings = list(summary.warnings)
+    _strategy_and_year(views, summary)
     step(1.0, "Done")
     return views
+
+
+def _strategy_and_year(views: Views, summary: Summary) -> None:
+    """Issue 15: the summary's By year and By strategy tables, as the Overview and the Strategies view read them."""
+    views.by_year = summary.table("by_year")
+    views.by_strategy = summary.table("by_strategy")
+    views.by_magic = summary.table("by_magic")
+    views.strategy_note = str((summary.document.get("strategy") or {}).get("note", ""))
+    views.strategies = summary.strategies
 
 
 def _bar_records(bars: Bars | None, key: str, fields: dict[str, tuple[str, float]]) -> list[dict]:
@@ -394,4 +412,8 @@ def views_json(views: Views) -> dict:
         doc["ib"] = {"program": views.ib_program, **{k: _records(v) for k, v in views.ib.items()}}
     doc["warnings"] = list(views.warnings)
     doc["alerts"] = [a.as_json() for a in f.get("alerts") or ()]  # the Overview's banner (issue 11)
+    for name in ("by_year", "by_strategy", "by_magic"):  # issue 15: the tables the Overview and Strategies show
+        frame = getattr(views, name)
+        if frame is not None and len(frame):
+            doc[name] = _records(frame)
     return doc

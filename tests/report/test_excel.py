@@ -39,8 +39,8 @@ def _label_rows(ws) -> dict:
 
 def test_sheet_names_in_order_without_ib_for_one_account(sample_book):
     _, wb, _ = sample_book
-    assert wb.sheetnames == ["Summary", "Charts", "Trades", "By symbol", "By month", "Rebates", "Break-even",
-                             "Compare", "Cash events", "Equity"]
+    assert wb.sheetnames == ["Summary", "Charts", "Trades", "By symbol", "By strategy", "By month", "By year", "Rebates",
+                             "Break-even", "Compare", "Cash events", "Equity"]  # By strategy: issue 15
 
 
 def test_trades_sheet_has_every_trade_typed(sample_book, sample_result):

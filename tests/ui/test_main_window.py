@@ -343,7 +343,8 @@ def test_overview_and_trades_show_before_the_comparison_is_done(qtbot, window, s
     window.first_views_shown.connect(first)
     with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
         window.open_files([str(sample_path)])
-    assert seen[0] == {"overview": True, "trades": True, "charts": False, "compare": False, "ib": False}
+    assert seen[0] == {"overview": True, "trades": True, "charts": False, "compare": False, "ib": False,
+                       "strategies": False}  # issue 15's Strategies view waits for the summary too
     assert seen[1:] == [False, 1500]
     assert all(page.isEnabled() for page in window.pages.values())
     assert window.views.complete and window.compare.model.rowCount() == len(window.views.compare) > 1

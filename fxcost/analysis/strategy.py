@@ -1,0 +1,107 @@
+"""A trade's strategy, named from its comment by a rule the user can see and edit, else its magic number (issue 15).
+
+EAs write their name (often followed by a bracketed tag such as ``[sl]`` the server adds) or their magic number
+into the order comment; CSV journals and MT5 reports also carry the magic number itself (FORMATS.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from fxcost.analysis.codes import factorize
+from fxcost.errors import FxCostError
+
+#: The name of trades with neither a usable comment nor a magic number: named, never left out.
+UNTAGGED = "(untagged: no comment or magic)"
+
+#: The magic-number breakdown's name for trades without one.
+NO_MAGIC = "(no magic number)"
+
+#: Comments the trading server writes itself (partial closes, stop-outs, close-by...): they name no strategy.
+SERVER_COMMENT = re.compile(r"^(?:(?:from|to) #\d+|partial close|close hedge by #|close by #|so:|cancelled|deleted|"
+                            r"expiration|\[(?:sl|tp|so)\])", re.IGNORECASE)
+
+#: What the default rule does, in the words the setup panel and --help show.
+RULE_HELP = ("Strategy name = the comment's text before '[' (e.g. 'Grid EA v2[sl]' -> 'Grid EA v2'; the "
+             "server's own comments such as 'from #123' or 'partial close' name none); "
+             "a regular expression instead takes its first group, else the whole match. "
+             "Trades whose comment gives no name are named by their magic number, else '" + UNTAGGED + "'.")
+
+
+class StrategyRuleError(FxCostError):
+    """A strategy rule (regular expression) that cannot be compiled."""
+
+
+def check_rule(rule: str) -> str:
+    """``rule`` when it is empty (the default) or a valid regular expression; raises StrategyRuleError."""
+    rule = rule or ""
+    if rule:
+        try:
+            re.compile(rule)
+        except re.error as exc:
+            raise StrategyRuleError(f"strategy rule {rule!r} is not a valid regular expression: {exc}") from exc
+    return rule
+
+
+def name_of(comment: str, rule: str = "") -> str:
+    """The strategy named by one comment under ``rule`` ("" when the comment names none)."""
+    comment = str(comment or "").strip()
+    if not comment:
+        return ""
+    if not rule:
+        return "" if SERVER_COMMENT.match(comment) else comment.split("[", 1)[0].strip()
+    m = re.search(rule, comment)
+    if m is None:
+        return ""
+    return (m.group(1) if m.groups() and m.group(1) is not None else m.group(0)).strip()
+
+
+def names(t: pd.DataFrame, rule: str = "") -> np.ndarray:
+    """The strategy of each trade of ``t``: the comment's name, else ``magic N``, else :data:`UNTAGGED`."""
+    out = np.full(len(t), "", dtype=object)
+    if "comment" in t.columns and len(t):
+        codes, comments = factorize(t["comment"])  # a few distinct comments, not one per trade
+        named = np.array([name_of(c, rule) for c in comments] + [""], dtype=object)
+        out = named[codes]
+    empty = out == ""
+    if "magic" in t.columns and empty.any():
+        magic = t["magic"]
+        has = magic.notna().to_numpy() & (magic.fillna(0).to_numpy() != 0)
+        use = empty & has
+        out[use] = ["magic " + str(int(m)) for m in magic.to_numpy()[use]]
+    out[out == ""] = UNTAGGED
+    return out
+
+
+def magics(t: pd.DataFrame) -> np.ndarray:
+    """The magic number of each trade as text ("0"/missing: :data:`NO_MAGIC`)."""
+    if "magic" not in t.columns or not len(t):
+        return np.full(len(t), NO_MAGIC, dtype=object)
+    magic = t["magic"]
+    has = magic.notna().to_numpy() & (magic.fillna(0).to_numpy() != 0)
+    out = np.full(len(t), NO_MAGIC, dtype=object)
+    out[has] = [str(int(m)) for m in magic.to_numpy()[has]]
+    return out
+
+
+def tagged(t: pd.DataFrame) -> bool:
+    """Whether any trade has a comment or a magic number (else the breakdown says so instead of one row)."""
+    if not len(t):
+        return False
+    comment = "comment" in t.columns and bool(t["comment"].fillna("").astype(str).str.strip().ne("").any())
+    magic = "magic" in t.columns and bool((t["magic"].fillna(0) != 0).any())
+    return comment or magic
+
+
+def note(t: pd.DataFrame, named: np.ndarray | None = None) -> str:
+    """What to say when no trade is named ("" when some are); ``named``: :func:`names` of ``t``."""
+    if named is not None and len(named) and bool((named != UNTAGGED).any()):
+        return ""
+    if tagged(t):
+        return ("No trade's comment names a strategy under the rule, and no trade has a magic number: every trade "
+                "is '" + UNTAGGED + "'. Change the rule (a regular expression) to read names from these comments.")
+    return ("This history has no magic numbers and no comments: every trade is '" + UNTAGGED + "'. MT5 reports "
+            "and CSV journals with a Magic column, or EAs that write their name into the comment, give a breakdown.")

@@ -1,0 +1,55 @@
+"""Issue 15's small things traders noticed, each a regression test."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+
+
+def test_a_restart_reopens_the_last_files_and_settings(qtbot, make_window, sample_path, tmp_path):
+    mine = tmp_path / "my-statement.htm"
+    shutil.copyfile(sample_path, mine)
+    first = make_window()
+    with qtbot.waitSignal(first.analysis_ready, timeout=60_000):
+        first.open_files([str(mine)])
+    state = first.setup.state()
+    state.period = "2024"
+    first.setup.set_state(state)
+    first.save_state()
+    second = make_window()  # the same settings file: a restart
+    assert second.files_to_reopen() == [str(mine)]  # not the bundled sample
+    assert second.setup.state().period == "2024"
+    assert second.period_bar.period()[0] == "2024"
+
+
+def test_the_win_rate_says_how_it_treats_zero_profit_trades(loaded):
+    f = loaded.views.figures
+    zero = int((loaded.views.result.trades["profit"] == 0).sum())
+    assert f["zero_profit_trades"] == zero
+    assert "closed at exactly zero are counted apart" in loaded.overview.notes.text()
+    doc = loaded.views.summary.json()
+    assert doc["breakeven"]["zero_profit_trades"] == zero and "non-zero Profit" in doc["breakeven"]["win_rate_rule"]
+
+
+def test_cost_by_symbol_is_sorted_by_cost(loaded):
+    bars = loaded.views.by_symbol
+    net = np.asarray(bars.line[1], dtype=float)
+    assert list(net) == sorted(net, reverse=True)
+
+
+def test_after_an_export_the_status_line_names_the_file(qtbot, loaded, tmp_path):
+    path = tmp_path / "trades.csv"
+    with qtbot.waitSignal(loaded.export_finished, timeout=60_000):
+        assert loaded.export_csv_to(str(path))
+    assert str(path) in loaded.status_label.text()
+
+
+def test_jpy_and_other_zero_decimal_currencies_show_no_decimals():
+    from fxcost.summary.money import currency_decimals
+    from fxcost.ui.overview import format_value
+
+    assert format_value(-1234567.4, "money", "JPY") == "-1,234,567 JPY"
+    assert format_value(1234.4, "money", "krw") == "1,234 krw"
+    assert format_value(1234.5, "money", "USD") == "1,234.50 USD"
+    assert currency_decimals("JPY") == 0 and currency_decimals("EUR") == 2 and currency_decimals("") == 2
