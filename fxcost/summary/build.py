@@ -20,6 +20,7 @@ import pandas as pd
 from fxcost.analysis import aggregate, breakeven, ib, rebates, whatif
 from fxcost.analysis.engine import AnalysisResult, Setup
 from fxcost.summary import document
+from fxcost.summary import spreads as spread_summary
 
 #: Columns of the per-account table, as aggregate.total names them.
 ACCOUNT_FIGURES = ("trades", "lots", "broker_net", "spread_cost", "commission", "taxes", "swap", "rebate",
@@ -83,6 +84,10 @@ class Summary:
     #: within each account's total (rebates.cents_within), so the cents of any export add up to the payable.
     rebate_cents: np.ndarray = field(default_factory=lambda: np.zeros(0))
     ib_earnings_cents: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: Issue 12: per account and symbol, the spread used and its evidence (summary.spreads.table; the JSON's
+    #: ``assumptions.spread_table``), and per account the profile, catalogue entry and reason (spreads.choices).
+    spreads: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(spread_summary.COLUMNS)))
+    spread_choices: tuple[Mapping[str, Any], ...] = ()
 
     def json(self) -> dict[str, Any]:
         """The JSON document as a plain (mutable) dict."""
@@ -210,9 +215,10 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
                if ib_summary is not None and ib_summary.is_ib else None)
     at(0.7, "Summary")
     doc = document.summary(result.portfolio)
+    spread_table = spread_summary.table(result)
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
-                                             keyed=_keyed(t)))
+                                             keyed=_keyed(t), spreads=spread_table))
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")
@@ -225,4 +231,6 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         payout_matches=pd.concat(matches, ignore_index=True) if matches else None,
         warnings=tuple(result.warnings),
         rebate_cents=_trade_cents(t, "rebate"), ib_earnings_cents=_trade_cents(t, "ib_earnings"),
+        spreads=spread_table,
+        spread_choices=tuple(MappingProxyType(c) for c in spread_summary.choices(result)),
     )

@@ -1,0 +1,134 @@
+"""The spread behind every account's symbols (issue 12) as the summary holds it, and the one text that tells it.
+
+:func:`table` is the per-account, per-symbol table (the engine's AnalysisResult.spreads, docs/SPREADS.md: spread
+used in pips, source kind, label, pairs, median, quartiles, profile value, ratio, catalogue value and citation);
+:func:`choices` the profile and broker catalogue entry each account was costed with and why. Both are computed
+once per result by fxcost.summary.build and written to the JSON (``assumptions.spread_table``,
+``assumptions.spread_profiles``); :func:`describe` turns those JSON records into the sentences the command line
+and the Overview print, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fxcost.analysis import observed_spreads
+
+#: The table's columns: the engine's own (observed_spreads.TABLE_COLUMNS + CATALOGUE_COLUMNS), in its order.
+COLUMNS = tuple(observed_spreads.TABLE_COLUMNS) + tuple(observed_spreads.CATALOGUE_COLUMNS)
+
+#: How each kind of spread source reads in a sentence (docs/SPREADS.md's table), most trusted first.
+KIND_WORDS = {
+    "tester": "the Strategy Tester's fixed spread",
+    "measured": "measured from market data",
+    "observed": "observed in the account's own same-second fills",
+    "calibrated": "calibrated to those fills",
+    "catalogue": "the broker catalogue",
+    "profile": "the generic profile",
+}
+# No sentence for ``default`` (no spread at all): the engine's loud warning names those symbols and what to do.
+
+
+def _from_trades(label: str, t: pd.DataFrame) -> pd.DataFrame:
+    """One row per symbol of an account the engine made no table for (observed spreads switched off): the
+    trades, their median spread and the label most of them carry; the evidence columns stay empty."""
+    g = pd.DataFrame({"symbol": t["symbol_root"].astype(str).to_numpy(dtype=object),
+                      "category": t["category"].astype(str).to_numpy(dtype=object),
+                      "label": t["spread_source"].astype(str).to_numpy(dtype=object),
+                      "spread_pips": t["spread_pips"].to_numpy(dtype="float64")})
+    counts = g.groupby(["symbol", "label"], sort=False).size().reset_index(name="n")
+    top = counts.sort_values("n", ascending=False, kind="stable").drop_duplicates("symbol").set_index("symbol")
+    per = g.groupby("symbol", sort=False).agg(category=("category", "first"), trades=("label", "size"),
+                                               spread_pips=("spread_pips", "median"))
+    out = pd.DataFrame({c: [np.nan] * len(per) for c in COLUMNS})
+    out["account"] = label
+    out["symbol"] = per.index.to_numpy(dtype=object)
+    out["category"] = per["category"].to_numpy(dtype=object)
+    out["spread_pips"] = per["spread_pips"].to_numpy(dtype="float64")
+    out["label"] = top.loc[per.index, "label"].to_numpy(dtype=object)
+    out["source"] = [observed_spreads.kind_of(x) for x in out["label"]]
+    out["trades"] = per["trades"].to_numpy(dtype="int64")
+    out["pairs"], out["negative"] = 0, 0
+    out["note"], out["catalogue_source"] = "observed spreads switched off", ""
+    return out
+
+
+def table(result) -> pd.DataFrame:
+    """Per account and symbol: the spread used and its evidence (:data:`COLUMNS`), the engine's table where it
+    made one, else one drawn from the account's trades."""
+    frames = []
+    for a in result.accounts:
+        if len(a.spreads):
+            frames.append(a.spreads.reindex(columns=list(COLUMNS)))
+        elif len(a.trades):
+            frames.append(_from_trades(a.book.label, a.trades))
+    if not frames:
+        return pd.DataFrame(columns=list(COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
+
+
+def choices(result) -> list[dict[str, Any]]:
+    """Per account: the profile its trades were costed with, the broker catalogue entry Auto picked ("" when
+    none) and why (AccountAnalysis.profile, catalogue, profile_reason)."""
+    name = result.settings.profile.name
+    return [{"account": a.book.label, "profile": getattr(a.profile, "name", name), "catalogue": a.catalogue,
+             "reason": a.profile_reason} for a in result.accounts]
+
+
+def profile_names(labels) -> list[str]:
+    """The generic profiles named by ``profile: NAME (...)`` spread labels, in order: the table a catalogue entry
+    left a symbol to is the generic one, not the catalogue profile the account was costed with."""
+    names = []
+    for label in labels:
+        text = str(label)
+        if text.startswith("profile: "):
+            names.append(re.split(r" \(|, above ", text[len("profile: "):], maxsplit=1)[0])
+    return list(dict.fromkeys(names))
+
+
+def _pips(value) -> str:
+    return "?" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _symbol(row: dict) -> str:
+    """One symbol in a sentence, with its evidence: pair count (observed), ratio (calibrated) or value."""
+    kind, pips = row.get("source"), _pips(row.get("spread_pips"))
+    if kind == "observed":
+        return f"{row['symbol']} {pips} pips ({row.get('pairs') or 0} pairs)"
+    if kind == "calibrated" and row.get("ratio") is not None:
+        return f"{row['symbol']} {pips} pips (× {row['ratio']:.2f})"
+    return f"{row['symbol']} {pips} pips"
+
+
+def describe(records: list[dict], profiles: list[dict] | None = None) -> list[str]:
+    """Sentences saying, per account, which symbols use observed (with their pair counts), calibrated (with the
+    ratio), catalogue, profile or other spreads, and the catalogue entry Auto picked with its reason. ``records``:
+    ``assumptions.spread_table``; ``profiles``: ``assumptions.spread_profiles``."""
+    lines = []
+    accounts = list(dict.fromkeys(str(r.get("account")) for r in records))
+    choice = {str(c.get("account")): c for c in profiles or []}
+    for account in accounts:
+        rows = [r for r in records if str(r.get("account")) == account]
+        who = f"account {account}: " if account else ""
+        c = choice.get(account) or {}
+        parts = []
+        for kind, words in KIND_WORDS.items():
+            symbols = [_symbol(r) for r in rows if r.get("source") == kind]
+            if not symbols:
+                continue
+            names = profile_names(r.get("label") for r in rows if r.get("source") == kind)
+            if kind == "profile" and names:
+                words = "the profile " + " / ".join(f"\"{name}\"" for name in names)
+            if kind == "catalogue" and c.get("catalogue"):
+                words = f"the broker catalogue ({c['catalogue']})"
+            parts.append(f"{words} for {', '.join(symbols)}")
+        if parts:
+            lines.append(f"Spreads, {who}{'; '.join(parts)}.")
+        if c.get("catalogue"):
+            lines.append(f"Broker catalogue, {who}{c['catalogue']}" + (f" ({c['reason']})." if c.get("reason")
+                                                                       else "."))
+    return lines
