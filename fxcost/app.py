@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 def _analysis_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> bool:
     """Whether any analysis option (cli.add_analysis_options) was given, i.e. differs from its default."""
     names = ("spread_profile", "program", "ib_program", "setup", "server_utc_offset", "leverage", "market_data",
-             "commission", "commission_per", "swap_in_cost", "currency", "csv_dates", "csv_map")
+             "commission", "commission_per", "swap_in_cost", "currency", "csv_dates", "csv_map",
+             "no_observed_spreads", "no_time_of_day", "time_of_day_clock")
     return any(getattr(args, n) != parser.get_default(n) for n in names)
 
 

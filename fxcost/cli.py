@@ -88,6 +88,17 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
                         help="commission per lot in the account currency, applied where the export has none")
     parser.add_argument("--commission-per", choices=("round_turn", "per_side"),
                         help="whether --commission is per round turn (default) or per side")
+    # Issue 12 (docs/SPREADS.md): both on by default, as in the app's setup panel.
+    parser.add_argument("--no-observed-spreads", action="store_true",
+                        help="do not use the spreads seen in the account's own same-second buy/sell fills; cost "
+                        "every symbol with the profile or broker catalogue")
+    parser.add_argument("--no-time-of-day", action="store_true",
+                        help="do not widen profile and catalogue spreads by the time-of-day shape (the rollover "
+                        "after 17:00 New York)")
+    parser.add_argument("--time-of-day-clock", type=_clock, metavar="SPEC",
+                        help="the server clock the time-of-day shape reads trade times with, e.g. 'GMT+2/+3 NY', "
+                        "'+2/+3 EU', 'EET', 'UTC' or +2 (default: the server UTC offset when given, else the clock "
+                        "the broker publishes, else GMT+2/+3 New York close)")
 
 
 def _number(text: str, what: str, kind=float) -> float:
@@ -121,6 +132,17 @@ def _commission(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r}: give the commission as a positive amount per lot (7 for $7); "
                                          "it is charged, i.e. booked as negative")
     return value
+
+
+def _clock(text: str) -> str:
+    """A server clock the time-of-day shape understands (measured.server_clock), kept as typed."""
+    from fxcost.analysis.measured import server_clock
+
+    try:
+        server_clock(text)
+    except FxCostError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text.strip()
 
 
 def _currency(text: str) -> str:
@@ -255,6 +277,12 @@ def session_from_args(args: argparse.Namespace, catalog, mapping: dict[str, str]
         state.market_data = list(args.market_data)
     if args.swap_in_cost:
         state.include_swap_in_cost = True
+    if args.no_observed_spreads:
+        state.observed_spreads = False
+    if args.no_time_of_day:
+        state.time_of_day = False
+    if args.time_of_day_clock:
+        state.time_of_day_clock = args.time_of_day_clock
     if args.currency:
         session.currency = {"*": args.currency}
     if args.csv_dates:

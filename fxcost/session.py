@@ -83,6 +83,11 @@ class SetupState:
     compare_commission: float = 7.0  # per lot round turn, in the account currency (mode "rate"; 0 = none)
     include_swap_in_cost: bool = False  # swap counted as a cost in break-even and net cost (else carry, apart)
     setups: list[str] = field(default_factory=list)  # what-if setup JSON files to compare (``report --setup``)
+    # Issue 12 (docs/SPREADS.md): spreads seen in the account's own same-second fills replace the profile's; the
+    # profile and catalogue spreads follow the time-of-day shape, read on this server clock ("": the default).
+    observed_spreads: bool = True
+    time_of_day: bool = True
+    time_of_day_clock: str = ""
 
     @classmethod
     def from_dict(cls, data: dict) -> SetupState:
@@ -189,6 +194,9 @@ def build_settings(state: SetupState, catalog: Catalog, market_cache: dict | Non
     settings.server_utc_offset = float(state.server_utc_offset)
     settings.leverage = int(state.leverage) or None
     settings.include_swap_in_cost = bool(state.include_swap_in_cost)
+    settings.observed_spreads = bool(state.observed_spreads)
+    settings.time_of_day = bool(state.time_of_day)
+    settings.time_of_day_clock = str(state.time_of_day_clock or "")
     if state.commission_on and state.commission_rate > 0:
         per = "per side" if state.commission_per == "per_side" else "round turn"
         unit = "per million" if state.commission_model == "per_million" else "per lot"

@@ -49,6 +49,9 @@ class KeyFigures:
     rebate_received_rows: int = 0
     breakeven: Mapping[str, Any] = field(default_factory=dict)  # breakeven.summary, whole (the JSON's block)
     equity_effect: Mapping[str, Any] = field(default_factory=dict)  # breakeven.equity_effect, whole
+    #: Trades per kind of spread source (observed, calibrated, catalogue, profile, ...; issue 12): the JSON's
+    #: ``assumptions.spread_kind``, known as early as the other key figures.
+    spread_kinds: Mapping[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as one flat mapping (the Overview reads them by name)."""
@@ -113,7 +116,8 @@ def key_figures(result: AnalysisResult) -> KeyFigures:
         cost_pct_of_gross_profit=effect.get("cost_pct_of_gross_profit"),
         rebate_pct_of_costs=effect.get("rebate_pct_of_costs"),
         max_drawdown_without=effect.get("max_drawdown_without"), max_drawdown_with=effect.get("max_drawdown_with"),
-        breakeven=MappingProxyType(dict(be)), equity_effect=MappingProxyType(dict(effect)), **common)
+        breakeven=MappingProxyType(dict(be)), equity_effect=MappingProxyType(dict(effect)),
+        spread_kinds=MappingProxyType(document.spread_kinds(t)), **common)
 
 
 def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
@@ -182,13 +186,15 @@ def _trade_cents(t: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
-          on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None) -> Summary:
+          on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None,
+          spreads: pd.DataFrame | None = None) -> Summary:
     """Every figure of ``result``: the Overview's key figures, the JSON document, the comparison, sweeps,
     IB roll-up (under ``ib_program``, else the main program), payouts and warnings (each once).
 
     ``step(fraction, message)`` is called between the parts (it may raise to cancel); ``on_key_figures`` gets
     the key figures as soon as they are known, so a window can show them while the rest is computed; ``key``:
-    those figures when the caller computed them already (:func:`key_figures`).
+    those figures when the caller computed them already (:func:`key_figures`); ``spreads``: the per-symbol spread
+    table when the caller has it (summary.spreads.table).
     """
 
     def at(frac: float, message: str) -> None:
@@ -215,7 +221,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
                if ib_summary is not None and ib_summary.is_ib else None)
     at(0.7, "Summary")
     doc = document.summary(result.portfolio)
-    spread_table = spread_summary.table(result)
+    spread_table = spread_summary.table(result) if spreads is None else spreads
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
                                              keyed=_keyed(t), spreads=spread_table))

@@ -254,6 +254,11 @@ def _source_counts(column: pd.Series) -> dict[str, int]:
     return {str(labels[i]): int(counts[i]) for i in np.argsort(-counts, kind="stable") if counts[i]}
 
 
+def spread_kinds(t: pd.DataFrame) -> dict[str, int]:
+    """Trades per kind of spread source (the ``spread_kind`` column, issue 12), most common first."""
+    return _source_counts(t["spread_kind"]) if "spread_kind" in t.columns and len(t) else {}
+
+
 def _general_reason(reason: str) -> str:
     """An exclusion reason without the trade's own figure: "held 42 s < 180 s" -> "held < 180 s"."""
     reason = re.sub(r"^held \S+ s < (.*)$", r"held < \1", reason)
@@ -426,7 +431,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
             # How many trades rest on each kind of estimate (DOMAIN.md 9: every derived figure has a source).
             **{col: _source_counts(g[col]) for col in ("m_source", "spread_source", "commission_source")},
             # Trades per kind of spread source (observed, calibrated, catalogue, profile, ...; issue 12).
-            "spread_kind": _source_counts(g["spread_kind"]) if "spread_kind" in g.columns else {},
+            "spread_kind": dict(key.spread_kinds) if key is not None and key.spread_kinds else spread_kinds(g),
             "observed_spreads": settings.observed_spreads,
             "time_of_day": settings.time_of_day,
             "time_of_day_clock": settings.time_of_day_clock,

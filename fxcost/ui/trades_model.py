@@ -34,7 +34,7 @@ class Column:
 
     key: str
     header: str
-    kind: str  # text, int, lots, money, price, pips, bps, time, hold, bool
+    kind: str  # text, int, lots, money, price, pips, bps, time, hold, bool, factor
     tip: str = ""
 
 
@@ -60,6 +60,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("cost_pips", "Cost (pips)", "pips", "Transaction cost before rebate / (lots × pip value)"),
     Column("eligible", "Eligible", "bool", "Whether the trade earns a rebate under the main program"),
     Column("excluded_reason", "Excluded because", "text", "Why the main program pays nothing for it"),
+    # Issue 12 (docs/SPREADS.md): what the estimated spread rests on, most trusted first.
+    Column("spread_kind", "Spread from", "text", "What the spread estimate rests on: tester (the backtest's fixed "
+           "spread), measured (your bar/tick files), observed (your own same-second buy/sell fills), calibrated "
+           "(the profile scaled to your fills), catalogue (your broker's published spread), profile (a typical "
+           "account's) or default (none)"),
     Column("ticket", "Ticket", "int", "MT4 ticket / MT5 position id"),
     Column("category", "Category", "text", "Instrument category"),
     Column("open_time", "Open time", "time", "Open time in server time"),
@@ -74,6 +79,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("bps", "bps", "bps", "Cost after rebate in basis points of the USD notional"),
     Column("rebate_rule", "Rebate rule", "text", "The program rate that priced the trade"),
     Column("spread_source", "Spread source", "text", "Where the spread came from: measured, profile, or default"),
+    Column("spread_tod", "Time-of-day ×", "factor", "The time-of-day multiplier of a profile, catalogue or "
+           "calibrated spread: the mean of the hourly shape at the open and the close (1 when switched off)"),
     Column("comment", "Comment", "text", "Comment as exported"),
 )
 
@@ -400,6 +407,8 @@ class TradesModel(QAbstractTableModel):
             return _fmt_bps(v)
         if kind == "hold":
             return _fmt_hold(v)
+        if kind == "factor":  # a multiplier (spread_tod)
+            return "" if not math.isfinite(v) else f"{v:.3g}"
         if kind == "bool":
             return "yes" if v else "no"
         return str(int(v))
