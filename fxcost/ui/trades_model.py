@@ -53,6 +53,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("spread_cost", "Spread (est.)", "money",
            "Estimated spread cost = round-turn spread × money per point × lots; already inside Profit "
            "(see Spread source)"),
+    # Issue 12 (docs/SPREADS.md): what the estimated spread rests on, right beside it.
+    Column("spread_kind", "Spread from", "text", "What the spread estimate rests on: tester (the backtest's fixed "
+           "spread), measured (your bar/tick files), observed (your own same-second buy/sell fills), calibrated "
+           "(the profile scaled to your fills), catalogue (your broker's published spread), profile (a typical "
+           "account's) or default (none)"),
     Column("commission", "Commission", "money", "Commission as exported (negative when charged)"),
     Column("swap", "Swap", "money", "Carry: + income, − charge (not part of the transaction cost)"),
     Column("rebate", "Rebate", "money", "Rebate under the main program (see Rebate rule)"),
@@ -60,11 +65,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("cost_pips", "Cost (pips)", "pips", "Transaction cost before rebate / (lots × pip value)"),
     Column("eligible", "Eligible", "bool", "Whether the trade earns a rebate under the main program"),
     Column("excluded_reason", "Excluded because", "text", "Why the main program pays nothing for it"),
-    # Issue 12 (docs/SPREADS.md): what the estimated spread rests on, most trusted first.
-    Column("spread_kind", "Spread from", "text", "What the spread estimate rests on: tester (the backtest's fixed "
-           "spread), measured (your bar/tick files), observed (your own same-second buy/sell fills), calibrated "
-           "(the profile scaled to your fills), catalogue (your broker's published spread), profile (a typical "
-           "account's) or default (none)"),
     Column("ticket", "Ticket", "int", "MT4 ticket / MT5 position id"),
     Column("category", "Category", "text", "Instrument category"),
     Column("open_time", "Open time", "time", "Open time in server time"),
@@ -424,6 +424,8 @@ class TradesModel(QAbstractTableModel):
                 return f"Estimated from a {pips:.2f}-pip round-turn spread ({source})" if source else \
                     f"Estimated from a {pips:.2f}-pip round-turn spread"
             return None
+        if key == "spread_kind":  # the kind's full label: "observed: median of 143 same-second pairs", ...
+            return self._arrays["spread_source"][r] or self._arrays[key][r] or None
         if self.columns[column].kind == "text":
             return self._arrays[key][r] or None
         if self.converted and self.columns[column].kind == "money":
