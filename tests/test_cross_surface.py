@@ -30,7 +30,9 @@ OPTIONS = ["--program", "ib-tiered", "--program", "example-cashback"]
 #: Lists keyed by these fields, so both sides are matched row by row (the views fill months without trades).
 LIST_KEYS = {"by_symbol": "symbol", "by_month": "month", "by_account": "account", "whatif": "name",
              "extra_spread_pips": "extra_pips", "rebate_rate": "rebate_multiplier", "by_client": "account",
-             "by_client_month": None, "payout_matches": None, "warnings": None}
+             "by_client_month": None, "payout_matches": None, "warnings": None,
+             # Issue 12: the spread per account and symbol, and each account's profile and catalogue pick.
+             "spread_table": ("account", "symbol"), "spread_profiles": "account"}
 
 
 def _close(a, b) -> bool:
@@ -49,9 +51,12 @@ def mismatches(views: dict, doc: dict, path: str = "") -> list[str]:
                     field = LIST_KEYS[k]
                     if field is None:
                         continue
-                    theirs = {str(r.get(field)): r for r in doc[k] if isinstance(r, dict)}
+                    def key_of(r: dict, field=field) -> str:
+                        return "|".join(str(r.get(f)) for f in field) if isinstance(field, tuple) else str(r.get(field))
+
+                    theirs = {key_of(r): r for r in doc[k] if isinstance(r, dict)}
                     for r in views[k]:
-                        key = str(r.get(field))
+                        key = key_of(r)
                         if key in theirs:
                             out += mismatches(r, theirs[key], f"{path}.{k}[{key}]")
                         elif k not in ("by_month",):  # the views' month axis adds the months without trades
@@ -100,6 +105,12 @@ def _table(ws, first_header: str, start: int = 0) -> list[dict]:
     return []
 
 
+def _row_of(ws, first_cell: str) -> int:
+    """The index of the first row whose first cell starts with ``first_cell`` (the end when none)."""
+    rows = list(ws.iter_rows(values_only=True))
+    return next((i for i, r in enumerate(rows) if r and str(r[0] or "").startswith(first_cell)), len(rows))
+
+
 def _col(row: dict, label: str):
     """The cell under ``label``, or under ``label (CCY)`` for money (xlsx_book.Book.money)."""
     return next(v for k, v in row.items() if k == label or k.startswith(label + " ("))
@@ -127,6 +138,13 @@ def _excel_mismatches(path: Path, doc: dict) -> list[str]:
         row = symbols.get(s["symbol"])
         if row is None or not _close(round(_col(row, "Rebate"), 6), s["rebate"]):
             out.append(f"By symbol sheet {s['symbol']}: {row and _col(row, 'Rebate')} != {s['rebate']}")
+    spreads = {(str(r["Account"]), r["Symbol"]): r
+               for r in _table(wb["Summary"], "Account", _row_of(wb["Summary"], "Spread per account and symbol"))}
+    for s in (doc.get("assumptions") or {}).get("spread_table") or []:  # issue 12: every symbol's spread
+        row = spreads.get((str(s["account"]), s["symbol"]))
+        if row is None or row["Source"] != s["source"] or not _close(row["Spread used"], s["spread_pips"]) or \
+                row["Same-second pairs"] != s["pairs"]:
+            out.append(f"Summary sheet spread of {s['account']} {s['symbol']}: {row} != {s}")
     if doc.get("ib") and "IB" in wb.sheetnames:
         clients = {str(r["Account"]): r for r in _table(wb["IB"], "Account")}
         for c in doc["ib"]["by_client"]:
@@ -263,3 +281,24 @@ def test_a_workbook_from_another_program_is_caught(book, tmp_path):
     other = build(result, ib_program=programs.load_named("ib-tiered"))  # the IB sheet under another program
     path = write_workbook(result, tmp_path / "own.xlsx", summary=other)
     assert any(m.startswith("IB sheet") for m in _excel_mismatches(path, doc))
+
+
+def test_a_view_with_its_own_spread_table_is_caught(book):
+    """Issue 12: an Overview that priced the spreads its own way (here: the profile's value for every symbol, as
+    before observed spreads) differs from the JSON's spread table."""
+    from dataclasses import replace
+
+    from fxcost.ui import viewdata
+
+    figures, views, doc, _ = book
+    assert figures["assumptions"]["spread_table"] and mismatches(figures, doc) == []
+    spreads = views.spreads
+    own = replace(views, spreads=spreads.assign(spread_pips=spreads["spread_pips"] * 2, source="profile"))
+    assert any(".assumptions.spread_table" in m for m in mismatches(viewdata.views_json(own), doc))
+
+
+def test_a_summary_sheet_without_the_spread_table_is_caught(book, tmp_path):
+    figures, views, doc, out = book
+    gone = {**doc, "assumptions": {**doc["assumptions"], "spread_table": [
+        {**r, "spread_pips": (r["spread_pips"] or 0) + 1} for r in doc["assumptions"]["spread_table"]]}}
+    assert any(m.startswith("Summary sheet spread") for m in _excel_mismatches(out["xlsx"], gone))

@@ -159,13 +159,13 @@ def test_the_trades_csv_and_workbook_name_each_trades_spread_source(statement, t
         assert cell["Spread used"] == pytest.approx(row["spread_pips"])
 
 
-def test_a_catalogued_broker_is_named_with_its_reason(tmp_path):
-    """The catalogue pick sits beside the spread profiles in the JSON and is told in the text."""
+def _ic_markets():
+    """Four EURUSD trades of an account whose MT4 header names Raw Trading Ltd (IC Markets), analysed with auto."""
+    from fxcost import model
     from fxcost.analysis.engine import AnalysisSettings, analyse
     from fxcost.analysis.spreads import load_profile
     from fxcost.model import Account, Statement
     from fxcost.portfolio import merge
-    from fxcost import model
 
     n = 4
     cols = dict(account=["9"] * n, ticket=list(range(1, n + 1)), lots=[0.1] * n, symbol=["EURUSD"] * n,
@@ -175,10 +175,29 @@ def test_a_catalogued_broker_is_named_with_its_reason(tmp_path):
     st = Statement(path="ic.htm", format="mt4_html", account=Account(login="9", currency="USD",
                                                                      broker="Raw Trading Ltd"),
                    trades=model.trades_frame(cols))
-    result = analyse(merge([st]), AnalysisSettings(profile=load_profile("auto")))
+    return analyse(merge([st]), AnalysisSettings(profile=load_profile("auto")))
+
+
+def test_a_catalogued_broker_is_named_with_its_reason():
+    """The catalogue pick sits beside the spread profiles in the JSON and is told in the text."""
+    result = _ic_markets()
     doc = build(result).json()
     (choice,) = doc["assumptions"]["spread_profiles"]
     assert choice["catalogue"].startswith("IC Markets") and "IC Markets" in choice["reason"]
     lines = spread_summary.describe(doc["assumptions"]["spread_table"], doc["assumptions"]["spread_profiles"])
     assert any(line.startswith("Broker catalogue, account") and choice["catalogue"] in line
                and choice["reason"] in line for line in lines)
+
+
+def test_an_auto_what_if_setup_uses_the_brokers_catalogue_entry():
+    """whatif.resolve passes the account to auto's choose(): the what-if prices with the catalogue, as the analysis."""
+    from fxcost.analysis import whatif
+    from fxcost.analysis.engine import Setup
+    from fxcost.analysis.spreads import load_profile
+
+    result = _ic_markets()
+    (account,) = result.accounts
+    assert account.catalogue
+    frame, used = whatif._reprice(result, Setup("Auto", profile=load_profile("auto")))
+    assert used == [account.profile.name] and "broker catalogue" in used[0]
+    assert list(frame["spread_source"]) == list(account.trades["spread_source"])
