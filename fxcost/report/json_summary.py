@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from fxcost import atomic
+from fxcost.summary import spreads as spread_summary
 from fxcost.summary.document import (  # noqa: F401  (the document's builders, public here as before)
     analysis_summary,
     cost_totals,
@@ -24,7 +25,6 @@ from fxcost.summary.document import (  # noqa: F401  (the document's builders, p
     summary,
     totals,
 )
-from fxcost.summary import spreads as spread_summary
 from fxcost.summary.money import lots_text, money_text
 
 
