@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from fxcost.analysis import observed_spreads
+from fxcost.analysis.codes import factorize as codes_of
 
 #: The table's columns: the engine's own (observed_spreads.TABLE_COLUMNS + CATALOGUE_COLUMNS), in its order.
 COLUMNS = tuple(observed_spreads.TABLE_COLUMNS) + tuple(observed_spreads.CATALOGUE_COLUMNS)
@@ -35,23 +36,30 @@ KIND_WORDS = {
 
 def _from_trades(label: str, t: pd.DataFrame) -> pd.DataFrame:
     """One row per symbol of an account the engine made no table for (observed spreads switched off): the
-    trades, their median spread and the label most of them carry; the evidence columns stay empty."""
-    g = pd.DataFrame({"symbol": t["symbol_root"].astype(str).to_numpy(dtype=object),
-                      "category": t["category"].astype(str).to_numpy(dtype=object),
-                      "label": t["spread_source"].astype(str).to_numpy(dtype=object),
-                      "spread_pips": t["spread_pips"].to_numpy(dtype="float64")})
-    counts = g.groupby(["symbol", "label"], sort=False).size().reset_index(name="n")
-    top = counts.sort_values("n", ascending=False, kind="stable").drop_duplicates("symbol").set_index("symbol")
-    per = g.groupby("symbol", sort=False).agg(category=("category", "first"), trades=("label", "size"),
-                                               spread_pips=("spread_pips", "median"))
-    out = pd.DataFrame({c: [np.nan] * len(per) for c in COLUMNS})
+    trades, their median spread and the label most of them carry; the evidence columns stay empty.
+    Grouped on integer codes (each text column hashed once): a million trades take a fraction of a second."""
+    roots, root_names = codes_of(t["symbol_root"])
+    labels, label_names = codes_of(t["spread_source"])
+    ok = roots >= 0
+    roots, labels = roots[ok], np.where(labels[ok] >= 0, labels[ok], len(label_names))
+    if not len(roots):
+        return pd.DataFrame(columns=list(COLUMNS))
+    present, first = np.unique(roots, return_index=True)
+    n_labels = len(label_names) + 1
+    pair_counts = np.bincount(roots * n_labels + labels, minlength=len(root_names) * n_labels)
+    top = pair_counts.reshape(len(root_names), n_labels).argmax(axis=1)[present]
+    names = np.array([str(x) for x in label_names] + [""], dtype=object)
+    pips = t["spread_pips"].to_numpy(dtype="float64")[ok]
+    median = pd.Series(pips).groupby(roots).median().reindex(present).to_numpy()
+    cats = t["category"].to_numpy(dtype=object)[ok]
+    out = pd.DataFrame({c: [np.nan] * len(present) for c in COLUMNS})
     out["account"] = label
-    out["symbol"] = per.index.to_numpy(dtype=object)
-    out["category"] = per["category"].to_numpy(dtype=object)
-    out["spread_pips"] = per["spread_pips"].to_numpy(dtype="float64")
-    out["label"] = top.loc[per.index, "label"].to_numpy(dtype=object)
+    out["symbol"] = [str(root_names[i]) for i in present]
+    out["category"] = [str(c) for c in cats[first]]
+    out["spread_pips"] = median
+    out["label"] = names[top]
     out["source"] = [observed_spreads.kind_of(x) for x in out["label"]]
-    out["trades"] = per["trades"].to_numpy(dtype="int64")
+    out["trades"] = np.bincount(roots, minlength=len(root_names))[present].astype("int64")
     out["pairs"], out["negative"] = 0, 0
     out["note"], out["catalogue_source"] = "observed spreads switched off", ""
     return out

@@ -97,14 +97,17 @@ def test_the_command_line_text_says_which_spreads_are_observed_and_calibrated(st
     assert cli.main(["report", str(statement), "--no-observed-spreads"]) == 0
     out = capsys.readouterr().out
     assert '(estimated with "Typical Standard account", already inside Profit)' in out
-    assert 'the profile "Typical Standard account" for USDJPY 1.3 pips, EURUSD 1.77 pips' in out  # (1.3 x 1.729 + 1.3) / 2
+    assert 'the profile "Typical Standard account" for USDJPY 1.3 pips, EURUSD 1.3 pips' in out
 
 
 def test_the_flags_switch_observed_spreads_and_the_time_of_day_shape(statement, tmp_path):
     base = _doc(statement, tmp_path)
     off = _doc(statement, tmp_path, "--no-observed-spreads")
     assert off["assumptions"]["spread_kind"] == {"profile": 2 * PAIRS + 2} and not off["assumptions"]["observed_spreads"]
-    assert {r["source"] for r in off["assumptions"]["spread_table"]} == {"profile"}
+    # Switched off, the table still lists every symbol (its profile value), and says why nothing is observed.
+    assert {(r["symbol"], r["source"], r["profile_pips"], r["note"]) for r in off["assumptions"]["spread_table"]} == {
+        ("USDJPY", "profile", 1.3, "observed spreads switched off"),
+        ("EURUSD", "profile", 1.3, "observed spreads switched off")}
     assert off["costs"]["spread_cost"] > 2 * base["costs"]["spread_cost"]
     # EURUSD's rollover trade pays the shape's 1.73x at both ends; without the shape it pays the plain spread.
     flat = _doc(statement, tmp_path, "--no-time-of-day")
@@ -201,3 +204,17 @@ def test_an_auto_what_if_setup_uses_the_brokers_catalogue_entry():
     frame, used = whatif._reprice(result, Setup("Auto", profile=load_profile("auto")))
     assert used == [account.profile.name] and "broker catalogue" in used[0]
     assert list(frame["spread_source"]) == list(account.trades["spread_source"])
+
+
+def test_an_account_without_the_engines_table_gets_one_from_its_trades(statement):
+    """summary.spreads.table falls back to the trades (symbols, their median spread and commonest label) for an
+    account the engine made no table for."""
+    import dataclasses
+
+    result = _result(statement, "--no-time-of-day")
+    (account,) = result.accounts
+    bare = dataclasses.replace(result, accounts=[dataclasses.replace(account, spreads=account.spreads.iloc[0:0])])
+    rows = spread_summary.table(bare).set_index("symbol")
+    assert rows.loc["USDJPY", "trades"] == 2 * PAIRS and rows.loc["EURUSD", "trades"] == 2
+    assert rows.loc["USDJPY", "spread_pips"] == pytest.approx(0.4) and rows.loc["USDJPY", "source"] == "observed"
+    assert rows.loc["EURUSD", "label"].startswith("calibrated: profile: Typical Standard account")
