@@ -73,7 +73,8 @@ def _analysis_options(args: argparse.Namespace, parser: argparse.ArgumentParser)
     """Whether any analysis option (cli.add_analysis_options) was given, i.e. differs from its default."""
     names = ("spread_profile", "program", "ib_program", "setup", "server_utc_offset", "leverage", "market_data",
              "commission", "commission_per", "swap_in_cost", "currency", "csv_dates", "csv_map",
-             "period", "period_from", "period_to", "strategy_rule")  # issue 15
+             "period", "period_from", "period_to", "strategy_rule",  # issue 15
+             "no_observed_spreads", "no_time_of_day", "time_of_day_clock")  # issue 12
     return any(getattr(args, n) != parser.get_default(n) for n in names)
 
 

@@ -102,6 +102,17 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strategy-rule", metavar="REGEX",
                         help="how the by-strategy breakdown names a trade's strategy from its comment: a regular "
                         "expression (its first group, else the whole match); default: the text before '['")
+    # Issue 12 (docs/SPREADS.md): both on by default, as in the app's setup panel.
+    parser.add_argument("--no-observed-spreads", action="store_true",
+                        help="do not use the spreads seen in the account's own same-second buy/sell fills; cost "
+                        "every symbol with the profile or broker catalogue")
+    parser.add_argument("--no-time-of-day", action="store_true",
+                        help="do not widen profile and catalogue spreads by the time-of-day shape (the rollover "
+                        "after 17:00 New York)")
+    parser.add_argument("--time-of-day-clock", type=_clock, metavar="SPEC",
+                        help="the server clock the time-of-day shape reads trade times with, e.g. 'GMT+2/+3 NY', "
+                        "'+2/+3 EU', 'EET', 'UTC' or +2 (default: the server UTC offset when given, else the clock "
+                        "the broker publishes, else GMT+2/+3 New York close)")
 
 
 def _number(text: str, what: str, kind=float) -> float:
@@ -135,6 +146,17 @@ def _commission(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r}: give the commission as a positive amount per lot (7 for $7); "
                                          "it is charged, i.e. booked as negative")
     return value
+
+
+def _clock(text: str) -> str:
+    """A server clock the time-of-day shape understands (measured.server_clock), kept as typed."""
+    from fxcost.analysis.measured import server_clock
+
+    try:
+        server_clock(text)
+    except FxCostError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text.strip()
 
 
 def _currency(text: str) -> str:
@@ -278,6 +300,12 @@ def session_from_args(args: argparse.Namespace, catalog, mapping: dict[str, str]
         from fxcost.analysis.strategy import check_rule
 
         state.strategy_rule = check_rule(args.strategy_rule)
+    if args.no_observed_spreads:
+        state.observed_spreads = False
+    if args.no_time_of_day:
+        state.time_of_day = False
+    if args.time_of_day_clock:
+        state.time_of_day_clock = args.time_of_day_clock
     if args.currency:
         session.currency = {"*": args.currency}
     if args.csv_dates:

@@ -91,6 +91,11 @@ class SetupState:
     # Issue 15: how a trade's strategy is named from its comment (analysis.strategy.RULE_HELP): "" the text
     # before "[", else a regular expression (its first group, or the whole match).
     strategy_rule: str = ""
+    # Issue 12 (docs/SPREADS.md): spreads seen in the account's own same-second fills replace the profile's; the
+    # profile and catalogue spreads follow the time-of-day shape, read on this server clock ("": the default).
+    observed_spreads: bool = True
+    time_of_day: bool = True
+    time_of_day_clock: str = ""
 
     @classmethod
     def from_dict(cls, data: dict) -> SetupState:
@@ -203,6 +208,9 @@ def build_settings(state: SetupState, catalog: Catalog, market_cache: dict | Non
         period = parse(state.period, state.period_from, state.period_to)
         settings.period = None if period.is_all else period
     settings.strategy_rule = state.strategy_rule or ""
+    settings.observed_spreads = bool(state.observed_spreads)
+    settings.time_of_day = bool(state.time_of_day)
+    settings.time_of_day_clock = str(state.time_of_day_clock or "")
     if state.commission_on and state.commission_rate > 0:
         per = "per side" if state.commission_per == "per_side" else "round turn"
         unit = "per million" if state.commission_model == "per_million" else "per lot"

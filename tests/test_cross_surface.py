@@ -32,7 +32,9 @@ LIST_KEYS = {"by_symbol": "symbol", "by_month": "month", "by_account": "account"
              "extra_spread_pips": "extra_pips", "rebate_rate": "rebate_multiplier", "by_client": "account",
              "by_client_month": None, "payout_matches": None, "warnings": None,
              # Issue 15: the Overview's By year and the Strategies view's tables.
-             "by_year": "year", "by_strategy": "strategy", "by_magic": "magic"}
+             "by_year": "year", "by_strategy": "strategy", "by_magic": "magic",
+             # Issue 12: the spread per account and symbol, and each account's profile and catalogue pick.
+             "spread_table": ("account", "symbol"), "spread_profiles": "account"}
 
 
 def _close(a, b) -> bool:
@@ -51,9 +53,12 @@ def mismatches(views: dict, doc: dict, path: str = "") -> list[str]:
                     field = LIST_KEYS[k]
                     if field is None:
                         continue
-                    theirs = {str(r.get(field)): r for r in doc[k] if isinstance(r, dict)}
+                    def key_of(r: dict, field=field) -> str:
+                        return "|".join(str(r.get(f)) for f in field) if isinstance(field, tuple) else str(r.get(field))
+
+                    theirs = {key_of(r): r for r in doc[k] if isinstance(r, dict)}
                     for r in views[k]:
-                        key = str(r.get(field))
+                        key = key_of(r)
                         if key in theirs:
                             out += mismatches(r, theirs[key], f"{path}.{k}[{key}]")
                         elif k not in ("by_month",):  # the views' month axis adds the months without trades
@@ -102,6 +107,12 @@ def _table(ws, first_header: str, start: int = 0) -> list[dict]:
     return []
 
 
+def _row_of(ws, first_cell: str) -> int:
+    """The index of the first row whose first cell starts with ``first_cell`` (the end when none)."""
+    rows = list(ws.iter_rows(values_only=True))
+    return next((i for i, r in enumerate(rows) if r and str(r[0] or "").startswith(first_cell)), len(rows))
+
+
 def _col(row: dict, label: str):
     """The cell under ``label``, or under ``label (CCY)`` for money (xlsx_book.Book.money)."""
     return next(v for k, v in row.items() if k == label or k.startswith(label + " ("))
@@ -136,6 +147,13 @@ def _excel_mismatches(path: Path, doc: dict) -> list[str]:
     expected = [("ATTENTION: " if a["severity"] == "error" else "NOTE: ") + a["headline"] for a in doc.get("alerts") or []]
     if shown != expected:
         out.append(f"Summary sheet alerts: {shown} != {expected}")
+    spreads = {(str(r["Account"]), r["Symbol"]): r
+               for r in _table(wb["Summary"], "Account", _row_of(wb["Summary"], "Spread per account and symbol"))}
+    for s in (doc.get("assumptions") or {}).get("spread_table") or []:  # issue 12: every symbol's spread
+        row = spreads.get((str(s["account"]), s["symbol"]))
+        if row is None or row["Source"] != s["source"] or not _close(row["Spread used"], s["spread_pips"]) or \
+                row["Same-second pairs"] != s["pairs"]:
+            out.append(f"Summary sheet spread of {s['account']} {s['symbol']}: {row} != {s}")
     if doc.get("ib") and "IB" in wb.sheetnames:
         clients = {str(r["Account"]): r for r in _table(wb["IB"], "Account")}
         for c in doc["ib"]["by_client"]:
@@ -285,3 +303,24 @@ def test_a_banner_of_its_own_is_caught(book):
     figures, views, doc, _ = book
     own = replace(views, figures={**views.figures, "alerts": (FileAlert("x.htm", ERROR, "x.htm does not reconcile"),)})
     assert any(m.startswith(".alerts") for m in mismatches(viewdata.views_json(own), doc))
+
+
+def test_a_view_with_its_own_spread_table_is_caught(book):
+    """Issue 12: an Overview that priced the spreads its own way (here: the profile's value for every symbol, as
+    before observed spreads) differs from the JSON's spread table."""
+    from dataclasses import replace
+
+    from fxcost.ui import viewdata
+
+    figures, views, doc, _ = book
+    assert figures["assumptions"]["spread_table"] and mismatches(figures, doc) == []
+    spreads = views.spreads
+    own = replace(views, spreads=spreads.assign(spread_pips=spreads["spread_pips"] * 2, source="profile"))
+    assert any(".assumptions.spread_table" in m for m in mismatches(viewdata.views_json(own), doc))
+
+
+def test_a_summary_sheet_without_the_spread_table_is_caught(book, tmp_path):
+    figures, views, doc, out = book
+    gone = {**doc, "assumptions": {**doc["assumptions"], "spread_table": [
+        {**r, "spread_pips": (r["spread_pips"] or 0) + 1} for r in doc["assumptions"]["spread_table"]]}}
+    assert any(m.startswith("Summary sheet spread") for m in _excel_mismatches(out["xlsx"], gone))

@@ -200,6 +200,9 @@ def costed_trades(
     table = None
     if fills is not None and len(trades) and settings.observed_spreads:
         spread, source, table = observed_spreads.apply(frame, fills, spread, source, tod)
+    elif fills is not None and len(trades):  # switched off: the same per-symbol table, nothing observed (issue 12)
+        _, _, table = observed_spreads.apply(frame, np.zeros(len(frame), dtype=bool), spread, source, tod)
+        table["note"] = "observed spreads switched off"
     if settings.market_data and len(trades):
         from fxcost.analysis.measured import measured_spreads
 

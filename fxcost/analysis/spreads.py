@@ -366,13 +366,14 @@ def catalogue_profile(entry, generic: SpreadProfile, currency: str = "") -> Spre
     return profile
 
 
-def resolve(profile: SpreadProfile, actual: SpreadProfile | None, t: pd.DataFrame) -> SpreadProfile:
+def resolve(profile: SpreadProfile, actual: SpreadProfile | None, t: pd.DataFrame, account=None) -> SpreadProfile:
     """The concrete profile ``profile`` stands for on one account (costed with ``actual``, trades ``t``):
-    ``other`` and ``auto`` choose per account, a table is itself."""
+    ``other`` and ``auto`` choose per account, a table is itself. With the ``account`` (model.Account), ``auto``
+    picks its broker's catalogue entry as the analysis does (issue 12)."""
     if isinstance(profile, OtherTypeProfile):
         return profile.other_than(actual, t)
     if isinstance(profile, AutoProfile):
-        return profile.choose(t)[0]
+        return profile.choose(t, account)[0]
     return profile
 
 

@@ -155,7 +155,7 @@ def _reprice(result: AnalysisResult, setup: Setup) -> tuple[pd.DataFrame, list[s
             other = base.copy(deep=False)  # same instruments, M and spreads: nothing to recompute
             profile = analysis.profile
         else:
-            profile = spreads.resolve(setup.profile, analysis.profile, base)
+            profile = spreads.resolve(setup.profile, analysis.profile, base, analysis.book.account)
             other = _respread(result, analysis, profile)
         used.append(getattr(profile, "name", "") or result.settings.profile.name)
         # Same market, other price: Profit' = mid_pnl - spread'.

@@ -44,6 +44,9 @@ TRADE_COLUMNS: tuple[Column, ...] = (
     Column("spread_pips", "Spread (pips, est.)", "number2", 10),
     Column("spread_cost", "Spread cost, est.", "money", 13),
     Column("spread_source", "Spread source", "text", 24),
+    # Issue 12 (docs/SPREADS.md): the kind of that source, and the time-of-day multiplier in the spread.
+    Column("spread_kind", "Spread from", "text", 11),
+    Column("spread_tod", "Time-of-day factor", "number2", 9),
     Column("commission_source", "Commission source", "text", 12),
     Column("pip_value", "Pip value per lot", "money", 10),
     Column("mid_pnl", "P&L at mid, est.", "money", 12),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from fxcost import atomic
+from fxcost.summary import spreads as spread_summary
 from fxcost.summary.document import (  # noqa: F401  (the document's builders, public here as before)
     analysis_summary,
     cost_totals,
@@ -89,8 +90,9 @@ def render_costs(doc: dict) -> list[str]:
         f"(actual {_pct(b.get('actual_win_rate'))})",
     ]
     for choice in a.get("spread_profiles", []):
-        if choice.get("reason"):
+        if choice.get("reason") and not choice.get("catalogue"):  # a catalogue pick says it below, with its reason
             lines.append(f"  spread profile auto, account {choice['account']}: {choice['reason']}")
+    lines += [f"  {line}" for line in spread_summary.describe(a.get("spread_table") or [], a.get("spread_profiles"))]
     for w in doc.get("whatif", [])[1:]:
         lines.append(f"  what-if {w['name']}: net after rebate {m(w['net_after_rebate'])} "
                      f"(rebate {m(w['rebate'])})")
@@ -186,10 +188,15 @@ def _spread_text(doc: dict) -> str:
     n = sum(sources.values())
     measured = int(c.get("spread_measured_trades") or 0)
     tester = sum(v for k, v in sources.items() if k.startswith("tester:"))
-    names = list(dict.fromkeys(ch["profile"] for ch in a.get("spread_profiles", []))) or [a["spread_profile"]]
+    # The generic profile the labels name (a catalogue entry leaves the symbols it does not publish to it).
+    names = (spread_summary.profile_names(sources)
+             or list(dict.fromkeys(ch["profile"] for ch in a.get("spread_profiles", []))) or [a["spread_profile"]])
     profile = " / ".join(f"\"{name}\"" for name in names)
-    rest = n - measured - tester
-    if not measured and not tester:
+    # Issue 12: spreads seen in the account's own fills, calibrated to them, or the broker catalogue's.
+    kinds = a.get("spread_kind") or {}
+    observed, calibrated, catalogue = (int(kinds.get(k, 0)) for k in ("observed", "calibrated", "catalogue"))
+    rest = n - measured - tester - observed - calibrated - catalogue
+    if not measured and not tester and not observed and not calibrated and not catalogue:
         return f"estimated with {profile}"
     parts = []
     if measured:
@@ -197,6 +204,14 @@ def _spread_text(doc: dict) -> str:
     if tester:
         points = sorted({k.split("fixed ", 1)[-1] for k in sources if k.startswith("tester:")})
         parts.append(f"the Strategy Tester's fixed spread ({', '.join(points)}) for {tester} of {n} trades")
+    if observed:
+        parts.append(f"observed in the account's own same-second fills for {observed} of {n} trades")
+    if calibrated:
+        parts.append(f"calibrated to those fills for {calibrated} of {n} trades")
+    if catalogue:
+        entries = list(dict.fromkeys(ch["catalogue"] for ch in a.get("spread_profiles", []) if ch.get("catalogue")))
+        named = f" ({', '.join(entries)})" if entries else ""
+        parts.append(f"from the broker catalogue{named} for {catalogue} of {n} trades")
     if rest:
         parts.append(f"estimated with {profile} for {rest} of {n} trades")
     return ", ".join(parts)

@@ -164,6 +164,7 @@ class SummarySheet:
             ("Market data files for measured spreads", len(settings.market_data), "count"),
         ])
         self._profile_table(s)
+        self._spread_table(s)
         program = settings.main_program
         s.skip()
         s.append(["Rebate program"], "section")
@@ -200,6 +201,27 @@ class SummarySheet:
         self.table(s, [("symbol", "Symbol", None), ("category", "Category", None), ("value", "Spread", "number4"),
                        ("unit", "Unit", None), ("trades", "Trades", "count"), ("source_used", "Spread from", None),
                        ("source", "Source", None), ("date", "Date", None)], rows, fit_text=False)
+
+    def _spread_table(self, s: SheetStream) -> None:
+        """Issue 12: every account's symbols with the spread used, its source and its evidence (the summary's
+        ``assumptions.spread_table``), and the broker catalogue entry Auto picked with its reason."""
+        a = self.doc.get("assumptions") or {}
+        rows = a.get("spread_table") or []
+        picks = [c for c in a.get("spread_profiles") or [] if c.get("catalogue")]
+        if not rows and not picks:
+            return
+        s.skip()
+        s.append(["Spread per account and symbol (pips, round turn; docs/SPREADS.md)"], "bold")
+        self.table(s, [("account", "Account", None), ("symbol", "Symbol", None), ("category", "Category", None),
+                       ("spread_pips", "Spread used", "number4"), ("source", "Source", None),
+                       ("trades", "Trades", "count"), ("pairs", "Same-second pairs", "count"),
+                       ("negative", "Swapped pairs", "count"), ("median_pips", "Median of pairs", "number4"),
+                       ("iqr_pips", "IQR of pairs", "number4"), ("profile_pips", "Profile", "number4"),
+                       ("ratio", "Observed / profile", "number4"), ("catalogue_pips", "Catalogue", "number4"),
+                       ("catalogue_source", "Catalogue source and date", None), ("note", "Pairs not used because", None),
+                       ("label", "Spread from", None)], rows, fit_text=False)
+        for c in picks:
+            s.append([f"Broker catalogue entry, account {c['account']}", c["catalogue"], c.get("reason") or ""])
 
     def _program_rows(self, s: SheetStream, program) -> None:
         e, p = program.eligibility, program.payout

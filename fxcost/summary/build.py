@@ -20,6 +20,7 @@ import pandas as pd
 from fxcost.analysis import aggregate, breakeven, ib, rebates, strategy, whatif
 from fxcost.analysis.engine import AnalysisResult, Setup
 from fxcost.summary import document
+from fxcost.summary import spreads as spread_summary
 from fxcost.summary.alerts import FileAlert, file_alerts
 
 #: Columns of the per-account table, as aggregate.total names them.
@@ -54,6 +55,9 @@ class KeyFigures:
     #: Issue 11: files that do not reconcile, had rows skipped or derived an opening balance (alerts.file_alerts),
     #: known with the key figures so the Overview's banner shows from the first copy.
     alerts: tuple[FileAlert, ...] = ()
+    #: Trades per kind of spread source (observed, calibrated, catalogue, profile, ...; issue 12): the JSON's
+    #: ``assumptions.spread_kind``, known as early as the other key figures.
+    spread_kinds: Mapping[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as one flat mapping (the Overview reads them by name)."""
@@ -95,6 +99,10 @@ class Summary:
     def table(self, name: str) -> pd.DataFrame:
         """A ``by_*`` list of the document as a frame (the Overview's By year, the Strategies view's tables)."""
         return pd.DataFrame(list(self.document.get(name) or []))
+    #: Issue 12: per account and symbol, the spread used and its evidence (summary.spreads.table; the JSON's
+    #: ``assumptions.spread_table``), and per account the profile, catalogue entry and reason (spreads.choices).
+    spreads: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(spread_summary.COLUMNS)))
+    spread_choices: tuple[Mapping[str, Any], ...] = ()
 
     def json(self) -> dict[str, Any]:
         """The JSON document as a plain (mutable) dict."""
@@ -123,7 +131,8 @@ def key_figures(result: AnalysisResult) -> KeyFigures:
         rebate_pct_of_costs=effect.get("rebate_pct_of_costs"),
         max_drawdown_without=effect.get("max_drawdown_without"), max_drawdown_with=effect.get("max_drawdown_with"),
         breakeven=MappingProxyType(dict(be)), equity_effect=MappingProxyType(dict(effect)),
-        zero_profit_trades=int((t["profit"].to_numpy(dtype="float64") == 0).sum()), **common)
+        zero_profit_trades=int((t["profit"].to_numpy(dtype="float64") == 0).sum()),
+        spread_kinds=MappingProxyType(document.spread_kinds(t)), **common)
 
 
 def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
@@ -235,13 +244,15 @@ def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult) -> np.ndarray:
 
 
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
-          on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None) -> Summary:
+          on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None,
+          spreads: pd.DataFrame | None = None) -> Summary:
     """Every figure of ``result``: the Overview's key figures, the JSON document, the comparison, sweeps,
     IB roll-up (under ``ib_program``, else the main program), payouts and warnings (each once).
 
     ``step(fraction, message)`` is called between the parts (it may raise to cancel); ``on_key_figures`` gets
     the key figures as soon as they are known, so a window can show them while the rest is computed; ``key``:
-    those figures when the caller computed them already (:func:`key_figures`).
+    those figures when the caller computed them already (:func:`key_figures`); ``spreads``: the per-symbol spread
+    table when the caller has it (summary.spreads.table).
     """
 
     def at(frac: float, message: str) -> None:
@@ -269,9 +280,10 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     at(0.7, "Summary")
     doc = document.summary(result.portfolio)
     keyed = _keyed(t) if len(t) else t
+    spread_table = spread_summary.table(result) if spreads is None else spreads
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
-                                             keyed=keyed))
+                                             keyed=keyed, spreads=spread_table))
     accounts = keyed["account"].cat.codes.to_numpy() if len(t) else None
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     doc["alerts"] = [a.as_json() for a in key.alerts]
@@ -289,4 +301,6 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         warnings=tuple(result.warnings),
         rebate_cents=_trade_cents(t, "rebate", accounts), ib_earnings_cents=_trade_cents(t, "ib_earnings", accounts),
         strategies=strategies,
+        spreads=spread_table,
+        spread_choices=tuple(MappingProxyType(c) for c in spread_summary.choices(result)),
     )

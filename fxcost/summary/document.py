@@ -286,6 +286,11 @@ def _source_counts(column: pd.Series) -> dict[str, int]:
     return {str(labels[i]): int(counts[i]) for i in np.argsort(-counts, kind="stable") if counts[i]}
 
 
+def spread_kinds(t: pd.DataFrame) -> dict[str, int]:
+    """Trades per kind of spread source (the ``spread_kind`` column, issue 12), most common first."""
+    return _source_counts(t["spread_kind"]) if "spread_kind" in t.columns and len(t) else {}
+
+
 def _general_reason(reason: str) -> str:
     """An exclusion reason without the trade's own figure: "held 42 s < 180 s" -> "held < 180 s"."""
     reason = re.sub(r"^held \S+ s < (.*)$", r"held < \1", reason)
@@ -447,13 +452,14 @@ _COMPUTE = object()
 
 
 def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_COMPUTE, key=None,
-                     keyed: pd.DataFrame | None = None) -> dict:
+                     keyed: pd.DataFrame | None = None, spreads: pd.DataFrame | None = None) -> dict:
     """The engine's blocks of the JSON: costs, breakeven, rebate, whatif, sweeps, projection, exposure, ib, by_*.
 
     ``scenarios`` (whatif.scenarios), ``sweeps`` ({"extra_spread_pips": frame, "rebate_rate": frame}), ``ib``
     (the ``ib`` block) and ``key`` (summary.KeyFigures: the costs, break-even and equity effect) when the caller
     (fxcost.summary.build) has them already, else computed here. ``keyed``: the trades with their grouping
-    columns as categoricals (hashed once for every table), else ``result.trades``.
+    columns as categoricals (hashed once for every table), else ``result.trades``. ``spreads``: the per-symbol
+    spread table (summary.spreads.table) when the caller has it.
     """
     from fxcost.analysis import aggregate, breakeven, whatif
 
@@ -476,6 +482,10 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
         sweeps = {"extra_spread_pips": whatif.spread_sweep(t, program=main, currency=result.currency),
                   "rebate_rate": whatif.rebate_sweep(t)}
     balance = _balance(result)
+    from fxcost.summary import spreads as spread_summary
+
+    spread_table = spread_summary.table(result) if spreads is None else spreads
+    spread_choices = spread_summary.choices(result)
     doc = {
         "currency": result.currency,
         "totals": merged_totals(result),
@@ -484,8 +494,10 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
             "spread_profile": settings.profile.name,
             "spread_profile_source": settings.profile.source,
             # Per account: the profile its trades were costed with and, for auto, why.
-            "spread_profiles": [{"account": a.book.label, "profile": getattr(a.profile, "name", settings.profile.name),
-                                 "reason": a.profile_reason} for a in result.accounts],
+            # ... and the broker catalogue entry Auto picked for it (issue 12; "" when none).
+            "spread_profiles": spread_choices,
+            # Issue 12: per account and symbol, the spread used and its evidence (summary.spreads.table).
+            "spread_table": _frame_records(spread_table),
             "tester_spread_points": {os.path.basename(k): v for a in result.accounts
                                      for k, v in a.tester_spread_points.items()},
             "usd_rates": {a.book.label: _num(a.usd_rate) for a in result.accounts},
@@ -497,6 +509,11 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
             "swap_in_cost": swap_in_cost,
             # How many trades rest on each kind of estimate (DOMAIN.md 9: every derived figure has a source).
             **{col: _source_counts(g[col]) for col in ("m_source", "spread_source", "commission_source")},
+            # Trades per kind of spread source (observed, calibrated, catalogue, profile, ...; issue 12).
+            "spread_kind": dict(key.spread_kinds) if key is not None and key.spread_kinds else spread_kinds(g),
+            "observed_spreads": settings.observed_spreads,
+            "time_of_day": settings.time_of_day,
+            "time_of_day_clock": settings.time_of_day_clock,
         },
         "costs": dict(key.costs) if key is not None and key.costs else cost_totals(g, financing_total(cash)),
         "breakeven": {

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
 
+from fxcost.summary import spreads as spread_summary
 from fxcost.summary.money import currency_decimals
 from fxcost.ui.frame_model import FrameModel, fit_columns, table_height
+from fxcost.ui.viewdata import spread_lines
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,7 @@ class OverviewView(QWidget):
         notes = list(views.warnings)
         for a in result.accounts:  # what "Auto" chose, and why, so the estimate is never a black box
             reason = getattr(a, "profile_reason", "")
-            if reason:
+            if reason and not getattr(a, "catalogue", ""):  # a catalogue pick is told below (spread_lines)
                 notes.append(f"{a.book.label}: spreads from {a.profile.name} ({reason}).")
         measured = f.get("spread_measured_trades") or 0
         estimated = f.get("spread_estimated_trades") or 0
@@ -285,15 +287,20 @@ class OverviewView(QWidget):
         else:  # say how to do better than an estimate, rather than "measured for 0 trade(s)"
             spread_note = (f"Spread estimated from the profile for all {estimated:,} trade(s); to measure it, add "
                            "bar or tick files with “Add bars/ticks…” in the setup panel.")
-        notes.insert(0, f"{spread_note} Hover a figure for its formula.")
+        # Issue 12: spreads seen in the account's own fills, calibrated to them, or the broker catalogue's.
+        kinds = dict(f.get("spread_kinds") or {})
+        if any(kinds.get(k) for k in ("observed", "calibrated", "catalogue")):
+            spread_note = f"Spread {spread_summary.kinds_text(kinds)}."
+        lines = spread_lines(views)
+        notes[0:0] = [f"{spread_note} Hover a figure for its formula.", *lines]
         # Issue 15: say how the win rate treats trades closed at exactly zero, and how many there are.
         zero = int(f.get("zero_profit_trades") or 0)
-        notes.insert(1, f"Win rate: trades with Profit > 0 among trades with non-zero Profit; {zero:,} trade(s) "
-                        "closed at exactly zero are counted apart (neither won nor lost).")
+        notes.insert(1 + len(lines), f"Win rate: trades with Profit > 0 among trades with non-zero Profit; {zero:,} "
+                                     "trade(s) closed at exactly zero are counted apart (neither won nor lost).")
         if not f.get("program"):
             received = (f"The statement holds {f.get('rebate_received_rows', 0)} rebate payout row(s); " if
                         f.get("rebate_received_rows") else "")
-            notes.insert(1, f"No rebate program is chosen, so no rebate is counted: {received}pick your program under "
+            notes.insert(1 + len(lines), f"No rebate program is chosen, so no rebate is counted: {received}pick your program under "
                             "Rebate programs > Main in the setup panel to check them against it. The Compare tab "
                             "shows what the compared programs would have paid on this history.")
         self.notes.setText("<br>".join(html.escape(n) for n in notes))

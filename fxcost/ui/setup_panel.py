@@ -57,6 +57,16 @@ AUTO_NOT_EDITABLE = ("“Auto” is not a table of its own: per account it uses 
                      "commission charged (or a raw-account symbol suffix), else Typical Standard. Choose one of "
                      "those to edit or export it.")
 
+#: The server clocks the time-of-day shape can read trade times with (measured.server_clock): (setting, label).
+TIME_OF_DAY_CLOCKS = (
+    ("", "Auto (offset above, broker's, else New York close)"),
+    ("GMT+2/+3 NY", "GMT+2/+3, New York close"),
+    ("+2/+3 EU", "GMT+2/+3, EU dates (EET)"),
+    ("+1/+2 EU", "GMT+1/+2, EU dates (CET)"),
+    ("UTC", "UTC"),
+)
+
+
 def _group(title: str) -> tuple[QGroupBox, QFormLayout]:
     box = QGroupBox(title)
     form = QFormLayout(box)
@@ -168,6 +178,27 @@ class SetupPanel(QScrollArea):
         form.addRow(_buttons(("Add bars/ticks…", "Measure spreads from an MT5 bar export or a tick file",
                               self.add_market_data),
                              ("Remove", "Stop using the selected file", self.remove_market_data)))
+        # Issue 12 (docs/SPREADS.md): the same switches as report --no-observed-spreads / --no-time-of-day /
+        # --time-of-day-clock, saved in the session.
+        self.observed_spreads = QCheckBox("Use spreads seen in my own fills")
+        self.observed_spreads.setObjectName("setup-observed-spreads")
+        self.observed_spreads.setToolTip("A buy and a sell of one symbol executed in the same second differ by the "
+                                         "spread: with 5 or more consistent pairs, that symbol is costed with their "
+                                         "median, and the account's other symbols are calibrated to it "
+                                         "(report --no-observed-spreads switches it off)")
+        form.addRow(self.observed_spreads)
+        self.time_of_day = QCheckBox("Widen spreads by time of day")
+        self.time_of_day.setObjectName("setup-time-of-day")
+        self.time_of_day.setToolTip("Profile and catalogue spreads follow the hourly shape derived from real bar "
+                                    "exports: wider in the hour after the New York close (report --no-time-of-day)")
+        self.time_of_day_clock = QComboBox()
+        self.time_of_day_clock.setObjectName("setup-time-of-day-clock")
+        for key, text in TIME_OF_DAY_CLOCKS:
+            self.time_of_day_clock.addItem(text, key)
+        self.time_of_day_clock.setToolTip("The server clock the trade times are read with for the time-of-day "
+                                          "shape (report --time-of-day-clock)")
+        form.addRow(self.time_of_day)
+        form.addRow("Server clock", self.time_of_day_clock)
         layout.addWidget(box)
 
         box, form = _group("Commission where the export has none")
@@ -232,6 +263,9 @@ class SetupPanel(QScrollArea):
             w.valueChanged.connect(self._emit)
         self.commission_on.toggled.connect(self._emit)
         self.swap_in_cost.toggled.connect(self._emit)
+        self.observed_spreads.toggled.connect(self._emit)
+        self.time_of_day.toggled.connect(self._emit)
+        self.time_of_day_clock.currentIndexChanged.connect(self._emit)
         self.program_list.itemChanged.connect(self._emit)
         self.compare_profiles.itemChanged.connect(self._emit)
 
@@ -256,6 +290,10 @@ class SetupPanel(QScrollArea):
         s.leverage = self.leverage.value()
         s.commission_on = self.commission_on.isChecked()
         s.include_swap_in_cost = self.swap_in_cost.isChecked()
+        s.observed_spreads = self.observed_spreads.isChecked()
+        s.time_of_day = self.time_of_day.isChecked()
+        s.time_of_day_clock = self.time_of_day_clock.currentData() or ""
+        self.time_of_day_clock.setEnabled(s.time_of_day)
         s.commission_rate = self.commission_rate.value()
         s.compare_commission = self.compare_commission.value()
         s.compare_commission_mode = self.compare_commission_mode.currentData() or "account_type"
@@ -295,6 +333,12 @@ class SetupPanel(QScrollArea):
         self.leverage.setValue(s.leverage)
         self.commission_on.setChecked(s.commission_on)
         self.swap_in_cost.setChecked(s.include_swap_in_cost)
+        self.observed_spreads.setChecked(s.observed_spreads)
+        self.time_of_day.setChecked(s.time_of_day)
+        if self.time_of_day_clock.findData(s.time_of_day_clock) < 0:  # a clock given on the command line
+            self.time_of_day_clock.addItem(s.time_of_day_clock, s.time_of_day_clock)
+        self.time_of_day_clock.setCurrentIndex(self.time_of_day_clock.findData(s.time_of_day_clock))
+        self.time_of_day_clock.setEnabled(s.time_of_day)
         self.commission_rate.setValue(s.commission_rate)
         self.compare_commission.setValue(s.compare_commission)
         self.compare_commission_mode.setCurrentIndex(

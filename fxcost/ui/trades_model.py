@@ -34,7 +34,7 @@ class Column:
 
     key: str
     header: str
-    kind: str  # text, int, lots, money, price, pips, bps, time, hold, bool
+    kind: str  # text, int, lots, money, price, pips, bps, time, hold, bool, factor
     tip: str = ""
 
 
@@ -53,6 +53,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("spread_cost", "Spread (est.)", "money",
            "Estimated spread cost = round-turn spread × money per point × lots; already inside Profit "
            "(see Spread source)"),
+    # Issue 12 (docs/SPREADS.md): what the estimated spread rests on, right beside it.
+    Column("spread_kind", "Spread from", "text", "What the spread estimate rests on: tester (the backtest's fixed "
+           "spread), measured (your bar/tick files), observed (your own same-second buy/sell fills), calibrated "
+           "(the profile scaled to your fills), catalogue (your broker's published spread), profile (a typical "
+           "account's) or default (none)"),
     Column("commission", "Commission", "money", "Commission as exported (negative when charged)"),
     Column("swap", "Swap", "money", "Carry: + income, − charge (not part of the transaction cost)"),
     Column("rebate", "Rebate", "money", "Rebate under the main program (see Rebate rule)"),
@@ -74,6 +79,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("bps", "bps", "bps", "Cost after rebate in basis points of the USD notional"),
     Column("rebate_rule", "Rebate rule", "text", "The program rate that priced the trade"),
     Column("spread_source", "Spread source", "text", "Where the spread came from: measured, profile, or default"),
+    Column("spread_tod", "Time-of-day ×", "factor", "The time-of-day multiplier of a profile, catalogue or "
+           "calibrated spread: the mean of the hourly shape at the open and the close (1 when switched off)"),
     Column("comment", "Comment", "text", "Comment as exported"),
 )
 
@@ -412,6 +419,8 @@ class TradesModel(QAbstractTableModel):
             return _fmt_bps(v)
         if kind == "hold":
             return _fmt_hold(v)
+        if kind == "factor":  # a multiplier (spread_tod)
+            return "" if not math.isfinite(v) else f"{v:.3g}"
         if kind == "bool":
             return "yes" if v else "no"
         return str(int(v))
@@ -427,6 +436,8 @@ class TradesModel(QAbstractTableModel):
                 return f"Estimated from a {pips:.2f}-pip round-turn spread ({source})" if source else \
                     f"Estimated from a {pips:.2f}-pip round-turn spread"
             return None
+        if key == "spread_kind":  # the kind's full label: "observed: median of 143 same-second pairs", ...
+            return self._arrays["spread_source"][r] or self._arrays[key][r] or None
         if self.columns[column].kind == "text":
             return self._arrays[key][r] or None
         if self.converted and self.columns[column].kind == "money":

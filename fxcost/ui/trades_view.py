@@ -132,6 +132,7 @@ class TradesView(QWidget):
                            ("profit", 80), ("spread_cost", 86), ("commission", 82), ("swap", 66), ("rebate", 66),
                            ("net_after_rebate", 106), ("cost_pips", 78), ("eligible", 58), ("excluded_reason", 220),
                            ("open_time", 132), ("rebate_rule", 200), ("spread_source", 200), ("comment", 160),
+                           ("spread_kind", 80), ("spread_tod", 90),
                            ("ticket", 80), ("category", 80), ("cost_pips_after", 150), ("net_transaction_cost", 110)):
             hh.resizeSection(self.model.column_index(key), width)
         layout.addWidget(self.table, 1)

@@ -12,6 +12,7 @@ from fxcost.analysis import aggregate, breakeven, costs, exposure, rebates
 from fxcost.analysis.engine import AnalysisResult
 from fxcost.errors import ImportCancelled
 from fxcost.summary import Summary, build
+from fxcost.summary import spreads as spread_summary
 from fxcost.summary.build import ACCOUNT_FIGURES, accounts_table, key_figures  # noqa: F401 (public here as before)
 from fxcost.summary.document import balance_cash, merged_cash
 
@@ -95,6 +96,10 @@ class Views:
     ib_note: str = ""
     payout_matches: pd.DataFrame | None = None
     accounts: pd.DataFrame | None = None  # per account in its own currency (accounts_table); None for one account
+    # Issue 12: per account and symbol the spread used and its evidence, per account the catalogue pick and why
+    # (Summary.spreads, Summary.spread_choices); the Overview tells them (spread_lines).
+    spreads: pd.DataFrame | None = None
+    spread_choices: tuple = ()
     warnings: list[str] = field(default_factory=list)
     # Issue 15: the Overview's By year table and the Strategies view's tables (the summary's by_* lists as
     # frames), the note when no trade names a strategy, and each trade's strategy (the Trades filter).
@@ -289,10 +294,13 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
         # Nothing closed (or nothing imported): the views show dashes and empty charts, not an error.
         summary = build(result, ib_program=ib_program)
         return Views(result=result, figures=summary.key.as_dict(), summary=summary,
-                     warnings=list(summary.warnings), ib_note=summary.ib_note)
+                     warnings=list(summary.warnings), ib_note=summary.ib_note, spreads=summary.spreads,
+                     spread_choices=summary.spread_choices)
     key = key_figures(result)
+    spreads = spread_summary.table(result)  # issue 12: the Overview tells it from the first copy on
     views = Views(result=result, figures=key.as_dict(), warnings=list(result.warnings),
-                  accounts=accounts_table(result))
+                  accounts=accounts_table(result), spreads=spreads,
+                  spread_choices=tuple(spread_summary.choices(result)))
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades"))))
     step(0.15, "Charts")
@@ -318,7 +326,8 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     }, stacked=False, unit="%")
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades", "charts"))))
-    summary = build(result, ib_program=ib_program, step=lambda f, m: step(0.55 + f * 0.45, m), key=key)
+    summary = build(result, ib_program=ib_program, step=lambda f, m: step(0.55 + f * 0.45, m), key=key,
+                    spreads=spreads)
     views.summary = summary
     views.figures = summary.key.as_dict()
     views.compare = list(summary.compare)
@@ -328,6 +337,7 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     views.ib_note = summary.ib_note
     views.payout_matches = summary.payout_matches
     views.accounts = summary.accounts
+    views.spreads, views.spread_choices = summary.spreads, summary.spread_choices
     views.warnings = list(summary.warnings)
     _strategy_and_year(views, summary)
     step(1.0, "Done")
@@ -341,6 +351,16 @@ def _strategy_and_year(views: Views, summary: Summary) -> None:
     views.by_magic = summary.table("by_magic")
     views.strategy_note = str((summary.document.get("strategy") or {}).get("note", ""))
     views.strategies = summary.strategies
+
+
+def spread_lines(views: Views) -> list[str]:
+    """The Overview's sentences on the spreads (issue 12): which symbols use observed, calibrated, catalogue or
+    profile spreads, and the catalogue entry Auto picked with its reason (summary.spreads.describe)."""
+    from fxcost.summary import spreads
+
+    if views.spreads is None:
+        return []
+    return spreads.describe(_records(views.spreads), [dict(c) for c in views.spread_choices])
 
 
 def _bar_records(bars: Bars | None, key: str, fields: dict[str, tuple[str, float]]) -> list[dict]:
@@ -392,6 +412,9 @@ def views_json(views: Views) -> dict:
         target[field_] = _plain(f[name]) if f.get(name) is not None else None
     doc["rebate"] = {"program": f.get("program"), "payout_matches": _records(views.payout_matches)}
     doc["assumptions"] = {"spread_profile": f.get("profile"), "program": f.get("program")}
+    if views.spreads is not None:  # issue 12: the spread table the Overview tells (views.spreads)
+        doc["assumptions"]["spread_table"] = _records(views.spreads)
+        doc["assumptions"]["spread_profiles"] = [dict(c) for c in views.spread_choices]
     doc["whatif"] = [o.as_json() for o in views.compare]
     doc["sweeps"] = {"extra_spread_pips": _records(views.spread_sweep), "rebate_rate": _records(views.rebate_sweep)}
     cost_fields = {"spread_cost": ("Spread (est.)", 1.0), "rebate": ("Rebate (given back)", -1.0),

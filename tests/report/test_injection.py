@@ -8,11 +8,16 @@ import zipfile
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from fxcost.report import csv_export, excel
+from fxcost.report.columns import TRADE_COLUMNS
 from fxcost.report.output import csv_text, formula_like
 
 from .conftest import HOSTILE
+
+#: The Trades sheet's Comment column (its letter follows the columns before it).
+COMMENT = get_column_letter(1 + next(i for i, c in enumerate(TRADE_COLUMNS) if c.key == "comment"))
 
 
 @pytest.fixture(scope="module")
@@ -40,14 +45,14 @@ def test_no_cell_of_the_workbook_is_a_formula(hostile_files):
     # The hostile text arrives as it was written (text, not evaluated, not mangled).
     for text in HOSTILE:
         assert text in texts, text
-    comments = [c.value for c in wb["Trades"]["AL"][1:]]
+    comments = [c.value for c in wb["Trades"][COMMENT][1:]]
     assert comments[0] == HOSTILE[0]
 
 
 def test_formula_like_text_cells_carry_the_quote_prefix(hostile_files):
     xlsx, _ = hostile_files
     wb = openpyxl.load_workbook(xlsx)
-    cell = next(c for c in wb["Trades"]["AL"] if c.value == HOSTILE[0])
+    cell = next(c for c in wb["Trades"][COMMENT] if c.value == HOSTILE[0])
     assert cell.quotePrefix and cell.data_type == "s"
 
 

@@ -126,8 +126,8 @@ def test_several_symbols_can_be_picked_at_once(qtbot, loaded):
 def test_cost_columns_come_first_and_one_account_hides_its_column(loaded):
     view = loaded.trades
     keys = [view.model.columns[c].key for c in view.visible_columns()]
-    assert keys[:13] == ["symbol", "side", "lots", "close_time", "profit", "spread_cost", "commission", "swap",
-                         "rebate", "net_after_rebate", "cost_pips", "eligible", "excluded_reason"]
+    assert keys[:14] == ["symbol", "side", "lots", "close_time", "profit", "spread_cost", "spread_kind",
+                         "commission", "swap", "rebate", "net_after_rebate", "cost_pips", "eligible", "excluded_reason"]
     assert "account" not in keys  # the sample is one account
     assert view.table.isColumnHidden(view.model.column_index("account"))
     assert view.table.isColumnHidden(view.model.column_index("currency"))  # one currency: nothing converted
