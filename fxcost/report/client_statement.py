@@ -119,7 +119,7 @@ def write(st: Statement, path: str | os.PathLike, *, title: str = "Cashback stat
         cell.font, cell.fill = _BOLD, _HEADER_FILL
     formats = {"datetime": "yyyy-mm-dd hh:mm:ss", "lots": "0.00", "money": MONEY, "int": "0"}
     for i, rec in enumerate(st.trades.itertuples(index=False), start=top + 1):
-        for j, ((col, _, kind), v) in enumerate(zip(TRADE_COLUMNS, rec), start=1):
+        for j, ((_, _, kind), v) in enumerate(zip(TRADE_COLUMNS, rec), start=1):
             if kind == "text":
                 _text(ws, i, j, v)
                 continue
