@@ -125,3 +125,15 @@ def reconcile(trades: pd.DataFrame, report, currency: str = "USD", tolerance: fl
         "modelled": m + 0.0, "reported": r + 0.0, "difference": diff, "status": status.astype(object),
     }).sort_values(["account", "month"], ignore_index=True)
     return Reconciliation(out, currency, notes)
+
+
+def reconcile_result(result, report, ib_program=None) -> Reconciliation:
+    """:func:`reconcile` of an engine result, priced as the IB roll-up prices it: under ``ib_program`` (the IB
+    view's program) when it is not the main program, else the result's own trades."""
+    from fxcost.analysis import whatif
+
+    trades = result.trades
+    main = result.settings.main_program
+    if ib_program is not None and ib_program is not main and len(trades):
+        trades = whatif.reprice(result, whatif.Setup(f"IB: {ib_program.name}", None, None, ib_program))
+    return reconcile(trades, report, result.currency)
