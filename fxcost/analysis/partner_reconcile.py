@@ -105,7 +105,9 @@ def reconcile(trades: pd.DataFrame, report, currency: str = "USD", tolerance: fl
                      f"(first: line {skipped[0][0]}, {skipped[0][1]}).")
     notes += list(getattr(report, "notes", []))
     mine = modelled(trades)
-    theirs = rows.assign(account=rows["account"].astype(str)).groupby(["account", "month"], sort=True,
+    accounts, note = _logins(rows["account"].astype(str), mine["account"])
+    notes += [note] if note else []
+    theirs = rows.assign(account=accounts).groupby(["account", "month"], sort=True,
                                                                       as_index=False)[["volume", "reward"]].sum(
         min_count=1)
     theirs["reward"] = round_cents(theirs["reward"].fillna(0.0).to_numpy())
@@ -125,6 +127,22 @@ def reconcile(trades: pd.DataFrame, report, currency: str = "USD", tolerance: fl
         "modelled": m + 0.0, "reported": r + 0.0, "difference": diff, "status": status.astype(object),
     }).sort_values(["account", "month"], ignore_index=True)
     return Reconciliation(out, currency, notes)
+
+
+def _logins(reported: pd.Series, ours: pd.Series) -> tuple[pd.Series, str]:
+    """The report's accounts as the book names them: a portal prints the login alone, the book names an account
+    "login (broker)" where the login is at two brokers (issue 10: accounts keep their identity). A login that
+    names exactly one such account is that account; one that names several is left alone, with a note."""
+    known = set(ours)
+    by_login: dict[str, list[str]] = {}
+    for name in known:
+        by_login.setdefault(str(name).split(" (", 1)[0], []).append(name)
+    unknown = sorted(set(reported) - known)
+    mapping = {a: by_login[a][0] for a in unknown if len(by_login.get(a, [])) == 1}
+    ambiguous = [a for a in unknown if len(by_login.get(a, [])) > 1]
+    note = (f"Login(s) {', '.join(ambiguous)} of the partner report are accounts at more than one broker in the "
+            "statements: the report cannot say which, so they are not matched." if ambiguous else "")
+    return reported.replace(mapping) if mapping else reported, note
 
 
 def reconcile_result(result, report, ib_program=None) -> Reconciliation:

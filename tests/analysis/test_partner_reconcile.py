@@ -122,3 +122,18 @@ def test_bad_partner_reports_say_why(tmp_path):
         partner_report.parse_mapping(["reward"])
     with pytest.raises(ValueError, match="unknown partner-report column"):
         partner_report.parse_mapping(["rewards=Payout"])
+
+
+def test_a_login_at_two_brokers():
+    import pandas as pd
+
+    trades = pd.DataFrame({"account": ["111 (Alpha)", "111 (Beta)", "222 (Alpha)"],
+                           "close_time": pd.to_datetime(["2024-01-05", "2024-01-06", "2024-01-07"]),
+                           "lots": [1.0, 1.0, 2.0], "ib_earnings": [5.0, 6.0, 10.0]})
+    rows = pd.DataFrame({"account": ["111", "222"], "month": ["2024-01", "2024-01"], "volume": [2.0, 2.0],
+                         "reward": [11.0, 10.0], "currency": ["", ""]})
+    rec = pr.reconcile(trades, rows)
+    # 222 is one account ("222 (Alpha)"): matched; 111 is at two brokers: named, not guessed.
+    assert rec.rows.set_index("account").loc["222 (Alpha)", "status"] == pr.MATCHED
+    assert sorted(rec.differing["account"]) == ["111", "111 (Alpha)", "111 (Beta)"]
+    assert any("more than one broker" in n for n in rec.notes)
