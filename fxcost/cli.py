@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--csv", metavar="TRADES.csv", help="write every closed trade with its costs to this CSV")
     parser.add_argument("--save-session", metavar="SESSION.json",
                         help="write the session (files, choices and settings of this run) to open it in the app")
+    add_ib_options(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json -)")
     parser.add_argument("--version", action="version", version=f"fxcost {__version__}")
     return parser
@@ -240,6 +241,11 @@ def report(argv: list[str]) -> int:
     from fxcost.summary import build
 
     summary = build(result, ib_program=ib_program)
+    try:
+        summary, partner_lines = ib_outputs(args, result, summary, ib_program)
+    except FxCostError as exc:
+        print(f"fxcost: {exc}", file=sys.stderr)
+        return 2
     doc = summary.json()
     try:
         _write(outputs, result, summary)
@@ -250,8 +256,50 @@ def report(argv: list[str]) -> int:
     if args.json == STDOUT:
         _emit(json_summary.dumps(doc))
     elif not args.quiet:
-        _emit(render_text(portfolio, doc, result.warnings))
+        _emit("\n".join([render_text(portfolio, doc, result.warnings), *partner_lines]))
     return 0
+
+
+def add_ib_options(parser: argparse.ArgumentParser) -> None:
+    """An IB's outputs (issue 14): the partner-report reconciliation and the client statements."""
+    parser.add_argument("--partner-report", metavar="FILE",
+                        help="the broker's partner-portal report (CSV or XLSX: client account, month or date, volume, "
+                        "commission/reward) to reconcile with the modelled IB earnings per client and month")
+    parser.add_argument("--partner-map", action="append", default=[], metavar="COL=HEADER",
+                        help="which header of the partner report holds a column (account, date, volume, reward, "
+                        "currency), e.g. --partner-map reward='IB Commission'")
+    parser.add_argument("--client-statements", metavar="DIR",
+                        help="write one Excel cashback statement per client into this folder (no IB figures in them)")
+    parser.add_argument("--statement-period", metavar="YYYY-MM",
+                        help="the month of --client-statements (default: every trade)")
+
+
+def ib_outputs(args: argparse.Namespace, result, summary, ib_program) -> tuple[object, list[str]]:
+    """The summary with the partner reconciliation added (and its text lines), after writing the client
+    statements asked for. Raises FxCostError (a bad partner report, mapping or folder) with a one-line message."""
+    lines: list[str] = []
+    if getattr(args, "partner_report", None):
+        from fxcost.analysis import partner_reconcile
+        from fxcost.importers import partner_report
+        from fxcost.summary.partner import with_partner_reconciliation
+
+        try:
+            mapping = partner_report.parse_mapping(args.partner_map)
+        except ValueError as exc:
+            raise FxCostError(f"--partner-map: {exc}") from None
+        report = partner_report.read(args.partner_report, mapping)
+        rec = partner_reconcile.reconcile_result(result, report, ib_program or result.settings.main_program)
+        summary = with_partner_reconciliation(summary, rec)
+        lines = rec.lines()
+    if getattr(args, "client_statements", None):
+        from fxcost.report import client_statement
+
+        try:
+            written = client_statement.write_all(result, args.client_statements, args.statement_period)
+        except ValueError as exc:
+            raise FxCostError(f"--statement-period: {exc}") from None
+        lines.append(f"Client statements: {len(written)} written to {args.client_statements}")
+    return summary, lines
 
 
 def session_from_args(args: argparse.Namespace, catalog, mapping: dict[str, str] | None = None):

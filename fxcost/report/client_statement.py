@@ -1,0 +1,172 @@
+"""A client's cashback statement as Excel, for an IB to send: trades, volume, cashback and the payable (issue 14).
+
+For one client account and period: the trades closed in the period (server time), their volume, each trade's
+cashback in cents and the payable, in the client's own account currency (the account's costed trades, not the
+book's merged frame, which may be converted to USD). The client's cashback is the trades' ``rebate`` column:
+under an IB program, the client's share of the IB's earnings (rebates.assign). The statement carries NO IB
+earnings, shares or margins: only columns a client may see are written (issue 14: "It carries no IB earnings
+or margins"). The payable is the period's exact sum rounded once and the per-trade cents are allocated by
+largest remainder (rebates.allocate_cents, issue 10's one cents rule), so the printed trades add up to the
+printed payable. Every file is written atomically (report.output.atomic_path), like the report workbook.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from fxcost.analysis.rebates import allocate_cents, round_cents
+from fxcost.errors import ExportError
+from fxcost.report.output import atomic_path, formula_like
+from fxcost.report.xlsx_stream import MONEY
+
+#: The trade columns a client sees: (frame column, header, kind). Nothing of the IB's side is among them.
+TRADE_COLUMNS = (("ticket", "Ticket", "int"), ("open_time", "Open time", "datetime"),
+                 ("close_time", "Close time", "datetime"), ("symbol", "Symbol", "text"), ("side", "Side", "text"),
+                 ("lots", "Lots", "lots"), ("cashback", "Cashback", "money"))
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What a statement prints: ``trades`` (TRADE_COLUMNS, ``cashback`` in allocated cents) and the totals."""
+
+    account: str
+    currency: str
+    period: str
+    trades: pd.DataFrame
+    lots: float
+    payable: float
+
+
+def _bounds(period) -> tuple[np.datetime64 | None, np.datetime64 | None, str]:
+    """(start, end exclusive, label) of ``period``: None (every trade), "YYYY-MM", or a (start, end) pair."""
+    if period is None:
+        return None, None, "all trades"
+    if isinstance(period, str):
+        try:
+            start = np.datetime64(period, "M")
+        except ValueError:
+            raise ValueError(f"{period!r} is not a month such as 2024-03") from None
+        return (start.astype("datetime64[ns]"), (start + np.timedelta64(1, "M")).astype("datetime64[ns]"),
+                str(start))
+    a, b = (pd.Timestamp(p) for p in period)
+    if b <= a:
+        raise ValueError(f"the period ends ({b:%Y-%m-%d}) before it starts ({a:%Y-%m-%d})")
+    return (np.datetime64(a, "ns"), np.datetime64(b, "ns"),
+            f"{a:%Y-%m-%d} to {(b - pd.Timedelta(days=1)):%Y-%m-%d}")
+
+
+def _account(result, account: str):
+    for a in result.accounts:
+        if str(a.account_id) == str(account):
+            return a
+    known = ", ".join(str(a.account_id) for a in result.accounts[:20])
+    raise ValueError(f"no client account {account!r} in this book; accounts: {known}")
+
+
+def statement(result, account: str, period=None) -> Statement:
+    """The statement of ``account`` (an ``account_id`` of ``result.accounts``) for ``period``."""
+    a = _account(result, account)
+    t = a.trades
+    start, end, label = _bounds(period)
+    close = t["close_time"].to_numpy("datetime64[ns]") if len(t) else np.zeros(0, "datetime64[ns]")
+    sel = np.ones(len(t), dtype=bool)
+    if start is not None:
+        sel = (close >= start) & (close < end)
+    t = t[sel].sort_values(["close_time", "ticket"], kind="stable")
+    cashback = np.nan_to_num(t["rebate"].to_numpy(dtype="float64")) if "rebate" in t.columns else np.zeros(len(t))
+    payable = float(round_cents(cashback.sum())) if len(t) else 0.0
+    rows = pd.DataFrame({c: t[c].to_numpy() for c, _, _ in TRADE_COLUMNS if c != "cashback"})
+    rows["cashback"] = allocate_cents(cashback, payable)
+    return Statement(str(a.account_id), a.currency, label, rows.reset_index(drop=True),
+                     float(np.round(t["lots"].sum(), 2)), payable)
+
+
+def _text(ws, row: int, col: int, value) -> None:
+    cell = ws.cell(row=row, column=col, value=None if value is None else str(value))
+    if isinstance(value, str) and formula_like(value):
+        cell.data_type = "s"  # a symbol or label from a file never becomes a formula (issue 13)
+        cell.quotePrefix = True
+
+
+def write(st: Statement, path: str | os.PathLike, *, title: str = "Cashback statement") -> Path:
+    """Write ``st`` as an .xlsx at ``path`` (replaced only once complete). Raises ExportError."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Statement"
+    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    head = (("Client account", st.account), ("Period", st.period), ("Currency", st.currency))
+    for i, (k, v) in enumerate(head, start=3):
+        ws.cell(row=i, column=1, value=k).font = _BOLD
+        _text(ws, i, 2, v)
+    totals = (("Trades", len(st.trades), "0"), ("Volume (lots)", st.lots, "0.00"),
+              (f"Cashback payable ({st.currency})", st.payable, MONEY))
+    for i, (k, v, fmt) in enumerate(totals, start=7):
+        ws.cell(row=i, column=1, value=k).font = _BOLD
+        ws.cell(row=i, column=2, value=v).number_format = fmt
+    top = 11
+    for j, (_, name, kind) in enumerate(TRADE_COLUMNS, start=1):
+        cell = ws.cell(row=top, column=j, value=f"{name} ({st.currency})" if kind == "money" else name)
+        cell.font, cell.fill = _BOLD, _HEADER_FILL
+    formats = {"datetime": "yyyy-mm-dd hh:mm:ss", "lots": "0.00", "money": MONEY, "int": "0"}
+    for i, rec in enumerate(st.trades.itertuples(index=False), start=top + 1):
+        for j, ((_, _, kind), v) in enumerate(zip(TRADE_COLUMNS, rec), start=1):
+            if kind == "text":
+                _text(ws, i, j, v)
+                continue
+            if kind == "datetime":
+                v = None if pd.isna(v) else pd.Timestamp(v).to_pydatetime()
+            elif v is not None and not pd.isna(v):
+                v = int(v) if kind == "int" else float(v)
+            else:
+                v = None
+            ws.cell(row=i, column=j, value=v).number_format = formats[kind]
+    last = top + 1 + len(st.trades)
+    ws.cell(row=last, column=1, value="Total").font = _BOLD
+    ws.cell(row=last, column=6, value=st.lots).number_format = "0.00"
+    # The printed total is the payable itself, not a SUM formula: the cells above add up to it (allocated cents).
+    total = ws.cell(row=last, column=7, value=st.payable)
+    total.number_format, total.font = MONEY, _BOLD
+    for letter, width in zip("ABCDEFG", (24, 19, 19, 12, 12, 10, 16)):
+        ws.column_dimensions[letter].width = width
+    with atomic_path(path, ".xlsx.tmp") as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+def file_name(account: str, period_label: str) -> str:
+    """A file name for a statement: letters, digits, '-' and '_' only (an account label may hold '@' or '/')."""
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", f"statement-{account}-{period_label}").strip("_")
+    return f"{safe}.xlsx"
+
+
+def write_client(result, account: str, path: str | os.PathLike, period=None) -> Path:
+    """:func:`statement` then :func:`write`, for one client."""
+    return write(statement(result, account, period), path)
+
+
+def write_all(result, folder: str | os.PathLike, period=None) -> list[Path]:
+    """One statement per client account of ``result`` into ``folder`` (created if missing), a client without a
+    trade in the period included (its payable is 0.00). Returns the files written, in account order."""
+    out_dir = Path(folder)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create the folder {folder}: {exc.strerror or exc}.") from exc
+    written: list[Path] = []
+    for a in sorted(result.accounts, key=lambda a: str(a.account_id)):
+        st = statement(result, str(a.account_id), period)
+        name = file_name(st.account, st.period)
+        if out_dir / name in written:  # two labels that read alike once made safe ("1 @ A/B", "1 @ A_B")
+            name = f"{name[:-5]}-{len(written) + 1}.xlsx"
+        written.append(write(st, out_dir / name))
+    return written
