@@ -2581,15 +2581,28 @@ TESTER_LANGUAGES = {
                    "交易单总计", "时间", "类型", "订单", "手数", "价格", "获利", "余额")),
 }
 TESTER_LANGUAGES["ru-cent"] = TESTER_LANGUAGES["ru"]
+#: The title ("Strategy Tester: <expert>") and heading ("Strategy Tester Report") as a terminal whose own strings are
+#: translated writes them (issue 11): detection must not rest on the English words.
+TESTER_TITLES = {
+    "en": ("Strategy Tester", "Strategy Tester Report"),
+    "ru": ("Тестер стратегий", "Отчет тестера стратегий"),
+    "tr": ("Strateji Test Cihazı", "Strateji Test Raporu"),
+    "fr": ("Testeur de stratégie", "Rapport du testeur de stratégie"),
+    "es": ("Probador de estrategias", "Informe del probador de estrategias"),
+    "zh": ("策略测试", "策略测试报告"),
+}
+TESTER_TITLES["ru-cent"] = TESTER_TITLES["ru"]
 
 
-def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40, seed: int = 3) -> dict[str, Any]:
+def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40, seed: int = 3,
+                       translated_title: bool = False) -> dict[str, Any]:
     """Write an MT4 Strategy Tester report in ``language`` (a key of :data:`TESTER_LANGUAGES`) and its code page.
 
     Events per trade: an open (market, or a filled ``buy stop``/``sell stop``), sometimes ``modify``, then ``s/l``,
     ``t/p`` or ``close``; a rollover pair ``swap close``/``swap open`` in Russian reports; a deleted pending order;
     the last trade ends with ``close at stop``. Returns ``trades``, ``net`` and ``deposit`` (cents) and
-    ``cent`` (a cent account: RoboForex-ProCent, deposit 10,000 cents = 100 USD)."""
+    ``cent`` (a cent account: RoboForex-ProCent, deposit 10,000 cents = 100 USD). ``translated_title`` writes the
+    title and heading in ``language`` too (:data:`TESTER_TITLES`), as some terminals do."""
     if language not in TESTER_LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(TESTER_LANGUAGES)}, not {language!r}")
     codepage, labels = TESTER_LANGUAGES[language]
@@ -2649,13 +2662,16 @@ def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40,
             events.append((t + 60, "delete", order, 1, round(price + 0.01, 4), 0.0, 0.0, None))
     spread = "Текущий (2)" if language.startswith("ru") else "2"
     mso = 'style="mso-number-format:0\\.0000;"'
+    title, heading = TESTER_TITLES[language if translated_title else "en"]
     head = [
         '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd">\n<html>\n'
-        "  <head>\n    <title>Strategy Tester: Sample EA</title>\n"
+        f"  <head>\n    <title>{title}: Sample EA</title>\n"
         '    <meta name="generator" content="MetaQuotes Software Corp.">\n'
         f'    <meta name="version" content="Build 1090">\n    <meta name="server" content="{server}">\n  </head>\n'
         '<body topmargin=1 marginheight=1>\n<div align=center>\n'
-        '<div style="font: 20pt Times New Roman"><b>Strategy Tester Report</b></div>\n'
+        f'<div style="font: 20pt Times New Roman"><b>{heading}</b></div>\n'
+        '<div style="font: 16pt Times New Roman"><b>Sample EA</b></div>\n'
+        f'<div style="font: 10pt Times New Roman"><b>{server} (Build 1090)</b></div><br>\n'
         '<table width=820 cellspacing=1 cellpadding=3 border=0>\n',
         f'<tr align=left><td colspan=2>{lab["Symbol"]}</td><td colspan=4>GBPUSD (Great Britain Pound vs US Dollar)'
         f"</td></tr>\n",

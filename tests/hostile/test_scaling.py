@@ -56,6 +56,7 @@ SCALING = {
     # the issue's three examples, through the code that meets them
     "detect-mt5-section": (cases.mt5_section, lambda s: _refused(s.encode(), "a.html"), 8000),
     "detect-title": (cases.titles, lambda s: _refused(s.encode(), "b.html"), 30000),
+    "detect-cell-soup": (lambda n: "<html><table>" + "<td " * n, lambda s: _refused(s.encode(), "c.html"), 2500),
     "mt4-broker": (cases.broker_divs, lambda s: mt4_html._BROKER.search(s), 4000),
     # the same shapes against the other patterns of the files this issue owns
     "accounting-negative": (lambda n: ["(" + "1" * n + "x"] * 20, lambda v: text.parse_numbers(v), 5000),

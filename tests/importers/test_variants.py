@@ -3,13 +3,14 @@ reconciles its trades and its cash, and the cash ledger holds what the generator
 
 import pytest
 
-from fxcost.errors import UnsupportedReport
-from fxcost.importers import load_file
+from fxcost.errors import ImportFailed, UnsupportedReport
+from fxcost.importers import detect, load_file
 from fxcost.importers.reconcile import reconcile
 from fxcost.samples.generate import (
     MT4_VARIANTS,
     MT5_VARIANTS,
     TESTER_LANGUAGES,
+    TESTER_TITLES,
     mt4_tester_variant,
     mt4_variant,
     mt5_variant,
@@ -155,6 +156,39 @@ def test_mt4_tester_in_any_language_and_code_page(tmp_path, language):
     assert any("cent account" in w for w in st.warnings) is written["cent"]
     if language.startswith("ru"):
         assert (st.trades["comment"] == "swap close").sum() > 0  # a rollover closes a trade of its own
+
+
+@pytest.mark.parametrize("language", sorted(set(TESTER_LANGUAGES) - {"en"}))
+def test_mt4_tester_with_a_translated_title_is_known_by_its_structure(tmp_path, language):
+    """The terminal may translate the title and heading too: the report is known by its event rows (issue 11)."""
+    path = tmp_path / f"tester-{language}.htm"
+    written = mt4_tester_variant(path, language, trades=12, translated_title=True)
+    data = path.read_bytes()
+    assert b"Strategy Tester" not in data and TESTER_TITLES[language][0].encode(TESTER_LANGUAGES[language][0]) in data
+    assert detect.identify(data, path.name)[0] == "mt4_tester"
+    st = load_file(path)
+    assert st.format == "mt4_tester" and st.is_backtest and not st.skipped
+    assert len(st.trades) == written["trades"]
+    assert st.trades["profit"].sum() == pytest.approx(written["net"] / 100)
+    assert st.printed.extra["expert"] == "Sample EA"
+    assert reconcile(st).ok
+
+
+def test_mt4_tester_without_events_and_a_translated_title_is_named_a_tester_report(tmp_path):
+    """No event row to know it by: the settings table and the "(Build NNNN)" line under the title still say what it
+    is, so the refusal is the tester's "no trade list", not "a web page"."""
+    import re
+
+    path = tmp_path / "tester-ru.htm"
+    mt4_tester_variant(path, "ru", trades=3, translated_title=True)
+    text = path.read_bytes().decode("cp1251")
+    text = re.sub(r"<tr[^>]*>.*?</tr>\n", lambda m: "" if ("#C0C0C0" in m.group(0) or "class=msdate" in m.group(0))
+                  else m.group(0), text)
+    assert "msdate" not in text
+    path.write_bytes(text.encode("cp1251"))
+    assert detect.identify(path.read_bytes(), path.name)[0] == "mt4_tester"
+    with pytest.raises(ImportFailed, match="no trade list"):
+        load_file(path)
 
 
 def _utf16(path):
