@@ -2274,11 +2274,19 @@ _JA_COLUMNS = ("チケット", "約定日時", "売買", "数量", "通貨ペア
 _JA_HEADER = ("口座番号", "名前", "通貨", "レバレッジ")
 
 
+#: The account holder and the expert of the Japanese template's trade comments.
+JA_NAME = "山田 太郎"
+JA_EXPERT = "移動平均クロスEA"
+
+
 def _ja_template(text: str) -> str:
     text = text.replace("<title>Statement:", "<title>取引報告書:")
     text = re.sub(r'\s*<meta name="generator"[^>]*>', "", text)
     for en, ja in zip(("Account", "Name", "Currency", "Leverage"), _JA_HEADER):
         text = text.replace(f"<b>{en}: ", f"<b>{ja}: ")
+    # A Japanese account holder and expert name: in Shift-JIS they also decode as GBK, into the wrong characters.
+    text = re.sub(r"<b>名前: [^<]*", f"<b>名前: {JA_NAME}", text)
+    text = text.replace("MA Cross EA", JA_EXPERT)
     # No Working Orders section in this template: its heading, column header and rows go.
     text = re.sub(r"<tr align=left><td colspan=14><b>Working Orders:</b>.*?(?=\n\n<tr><td colspan=14 style)", "",
                   text, flags=re.DOTALL)

@@ -7,6 +7,8 @@ from fxcost.errors import ImportFailed, UnsupportedReport
 from fxcost.importers import detect, load_file
 from fxcost.importers.reconcile import reconcile
 from fxcost.samples.generate import (
+    JA_EXPERT,
+    JA_NAME,
     MT4_VARIANTS,
     MT5_VARIANTS,
     TESTER_LANGUAGES,
@@ -58,6 +60,17 @@ def test_japanese_template_is_read_by_its_structure(variants):
     assert st.account.login and st.account.currency == "USD" and st.account.leverage == 100
     assert st.printed.commission is None  # the unfilled placeholder prints no commission total
     assert st.printed.trades == len(st.trades) and st.printed.total_net_profit is not None
+
+
+def test_japanese_template_names_and_comments_are_read_in_shift_jis(variants):
+    """The template is Shift-JIS (cp932), which also decodes as GBK without error: the name and the comments must
+    come out as written, not as hanzi (issue 11)."""
+    path, _ = variants["ja-template"]
+    raw = path.read_bytes()
+    raw.decode("gbk")  # the trap: GBK reads these bytes too
+    st = load_file(path)
+    assert st.account.name == JA_NAME
+    assert st.trades["comment"].str.contains(JA_EXPERT, regex=False).any()
 
 
 def test_recent_build_archived_roll_up_is_cash_not_a_deposit(variants):
