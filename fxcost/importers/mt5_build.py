@@ -1105,13 +1105,26 @@ class _Builder:
         positions = self._positions()
         self._release(POSITIONS)
         # In/out reversal deals exist only on netting accounts: old builds' account lines do not say the mode.
-        netting = self.st.account.margin_mode == "netting" or any(x in ("inout", "in/out") for x in deals.direction)
-        linker = _Linker(positions, netting, self._multipliers(positions))
+        reversals = any(x in ("inout", "in/out") for x in deals.direction)
+        netting = self.st.account.margin_mode == "netting" or reversals
+        multipliers = self._multipliers(positions)
+        from_table = self.cols[POSITIONS] is not None
+        if from_table and netting and reversals:
+            # A netting position keeps its number through a reversal, so the Positions table shows a reversed
+            # position as one row (issue 11: 2 trades where the report has 3, a net missing the reversed part).
+            # The deals say it all: a reversal closes the position and opens the next one the other way.
+            positions, self.pos, from_table = [], None, False
+            self.st.warnings.append(
+                "This netting account's Positions table folds each reversal (an in/out deal) into the position it "
+                "reversed: trades were rebuilt from the Deals table, a reversal closing one position and opening "
+                "the next."
+            )
+        linker = _Linker(positions, netting, multipliers)
         links = linker.link(deals)
-        if self.cols[POSITIONS] is not None:
+        if from_table:
             self._trades_from_table(deals, positions, links)
         else:
-            if not self.st.is_backtest:
+            if not self.st.is_backtest and self.cols[POSITIONS] is None:
                 self.st.warnings.append(
                     "The report has no Positions table: trades were rebuilt from the Deals table by pairing "
                     "each position's in and out deals."
@@ -1659,7 +1672,7 @@ class _Builder:
                 causes["total_net_profit"].append(f"{_money(net)} on the deals of {what}")
             p.extra[f"{label}_deals"] = {"count": len(deals_), **{k: round(v, 8) for k, v in sums.items()}}
 
-        if self.cols[POSITIONS] is not None:
+        if self.pos is not None:  # trades read from the Positions table
             chk = self.table_check
             for field_ in ("commission", "profit"):
                 diff = chk[field_][chk["linked"]]

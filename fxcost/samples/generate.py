@@ -2370,7 +2370,10 @@ def mt4_variant(path: str | Path, variant: str, trades: int = 60, seed: int = 11
 #: MT5 report variants: a 2016 build (Orders, Deals of 13 columns without Fee, Trade Positions, Working Orders;
 #: "Broker:" for "Company:"; a Deals totals row of 4 numbers whose Profit leaves out the deposit), a netting account
 #: (NoHedge) with in/out reversal deals, and internal transfers (Autotrf .../fr, AutoTrf/to) in the same layout.
-MT5_VARIANTS = ("old-build", "netting", "transfers")
+#: "netting-positions" is the netting account as newer builds write it, with a Positions section, where a reversed
+#: position is one row that shows only its first life (issue 11: a report read from that table gave 2 trades where
+#: it has 3, and a net that missed the reversed part).
+MT5_VARIANTS = ("old-build", "netting", "transfers", "netting-positions")
 
 _MT5_OLD_HEAD = """<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">
 <html>
@@ -2407,6 +2410,23 @@ def _mt5_old_section(title: str, labels: Iterable[tuple[str, int]]) -> str:
             f'   <tr align="center" bgcolor="#E5F0FC">{cells}</tr>\n')
 
 
+def _folded_positions(trade_deals: list[dict[str, Any]]) -> list[str]:
+    """The Positions section of a netting account whose first position is reversed: one row per position number,
+    the reversed one showing its first life only (its side and volume, the reversal's price and profit), closed when
+    the position number went flat."""
+    first, reversal, last, again, close = trade_deals[:5]
+    rows = [(first, reversal["price"], last["time"], first["commission"] + reversal["commission"], reversal["profit"]),
+            (again, close["price"], close["time"], again["commission"] + close["commission"], close["profit"])]
+    out = [_mt5_old_section("Positions", [(x, 1) for x in ("Time", "Position", "Symbol", "Type", "Volume", "Price",
+                                                          "S / L", "T / P", "Time", "Price", "Commission", "Swap",
+                                                          "Profit")])]
+    for n, (dl, price, shut, comm, profit) in enumerate(rows):
+        cells = [_ts(dl["time"]), str(dl["order"]), dl["symbol"], dl["type"], _lots2(dl["volume"]),
+                 f"{dl['price']:.5f}", "", "", _ts(shut), f"{price:.5f}", _money(comm), _money(0), _money(profit)]
+        out.append(f'   <tr bgcolor="{_BG[n % 2]}" align="right">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n")
+    return out
+
+
 def mt5_variant(path: str | Path, variant: str, seed: int = 7) -> dict[str, Any]:
     """Write one of :data:`MT5_VARIANTS` (HTML, UTF-16LE) and return what it holds: ``trades`` (closed trades as
     fxcost counts them), ``closing_deals`` (MetaTrader's Total Trades), ``net`` (closed P/L, cents),
@@ -2440,7 +2460,7 @@ def mt5_variant(path: str | Path, variant: str, seed: int = 7) -> dict[str, Any]
     cash(1_000_000, "Deposit", "deposit")
     closed: list[int] = []  # net cents per closed trade
     price = 1.10000
-    if variant == "netting":
+    if variant in ("netting", "netting-positions"):
         # Long 0.10; a sell of 0.30 in/out closes it and opens a short 0.20; a buy 0.20 closes that; then a
         # long 0.05 closed by a sell. Three trades, three closing deals, one of them a reversal.
         steps = [("buy", "in", 10), ("sell", "in/out", 30), ("buy", "out", 20), ("buy", "in", 5), ("sell", "out", 5)]
@@ -2505,10 +2525,12 @@ def mt5_variant(path: str | Path, variant: str, seed: int = 7) -> dict[str, Any]
     t_profit = sum(dl["profit"] for dl in trade_deals)  # the 2016 totals row leaves the deposit out
     floating = open_row[4] if open_row else 0
     equity = balance + floating
-    mode = ", NoHedge" if variant == "netting" else ""
+    mode = ", NoHedge" if variant.startswith("netting") else ""
     out = [_MT5_OLD_HEAD.format(login=3873474, name="MetaTrader 5 Demo", company="MetaQuotes Software Corp.",
                                 account=f"3873474&nbsp;(USD,&nbsp;1:100,&nbsp;MetaQuotes-Demo,&nbsp;demo{mode})",
                                 date=_mt5_date(t + 600))]
+    if variant == "netting-positions":
+        out += _folded_positions(trade_deals)
     out.append(_mt5_old_section("Orders", [("Open Time", 1), ("Order", 1), ("Symbol", 1), ("Type", 1),
                                            ("Volume", 2), ("Price", 1), ("S / L", 1), ("T / P", 1), ("Time", 2),
                                            ("State", 1), ("Comment", 1)]))

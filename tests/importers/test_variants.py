@@ -141,6 +141,21 @@ def test_netting_reversal_closes_and_reopens(mt5_variants):
     assert len(set(t["ticket"])) == 3 and not st.open_positions.shape[0]
 
 
+def test_netting_reversal_is_rebuilt_even_with_a_positions_table(mt5_variants):
+    """Newer builds write a Positions section, where a reversed netting position is one row showing its first life:
+    the trades come from the deals, three of them, and the net is the report's (issue 11)."""
+    path, written = mt5_variants["netting-positions"]
+    st = load_file(path)
+    t = st.trades
+    assert t["side"].tolist() == ["buy", "sell", "buy"] and t["lots"].tolist() == [0.10, 0.20, 0.05]
+    assert t["close_price"].iloc[0] == t["open_price"].iloc[1]
+    assert (t["profit"] + t["commission"] + t["swap"]).sum() == pytest.approx(written["net"] / 100)
+    assert st.printed.total_net_profit == pytest.approx(written["net"] / 100)
+    assert any("folds each reversal" in w for w in st.warnings)
+    assert not any("no Positions table" in w for w in st.warnings)
+    assert "adjust" not in st.printed.extra  # nothing to explain away: the trades are the report's
+
+
 def test_transfers_are_in_and_out(mt5_variants):
     path, _ = mt5_variants["transfers"]
     cash = load_file(path).cash
