@@ -26,10 +26,20 @@ _MT5_HEADER_ROW = re.compile(r"bgcolor=\"?#E5F0FC", re.IGNORECASE)
 _MT5_PLACEHOLDER = re.compile(r"<!--(MQTABLE=|DEAL_|POSITION_|ORDER_|ACCOUNT_)[A-Z_=]*-->")
 #: An MT4 statement row: a ticket, an open time with seconds, then the row type (MT4 tester rows have no seconds;
 #: MT5 rows put a deal or position number between the time and the type). The types stay English (FORMATS.md 6b).
-_MT4_ROW = re.compile(r"<td[^>]*>\d{1,12}</td>\s*<td[^>]*>\d{4}\.\d\d\.\d\d \d\d:\d\d:\d\d</td>\s*"
-                      r"<td[^>]*>(?:buy|sell|balance|credit)</td>", re.IGNORECASE)
+_MT4_ROW = re.compile(r"<td\b[^<>]*>\d{1,12}</td>\s*+<td\b[^<>]*>\d{4}\.\d\d\.\d\d \d\d:\d\d:\d\d</td>\s*+"
+                      r"<td\b[^<>]*>(?:buy|sell|balance|credit)</td>", re.IGNORECASE)
+#: An MT4 Strategy Tester event row: its number, a time without seconds, the event type (English in every language,
+#: issue 11), the order number. Known by these, not by the title, which the terminal translates.
+_MT4_TESTER_ROW = re.compile(
+    r"<td\b[^<>]*>\d{1,9}</td>\s*+<td\b[^<>]*>\d{4}\.\d\d\.\d\d \d\d:\d\d</td>\s*+<td\b[^<>]*>"
+    r"(?:(?:buy|sell)(?: stop| limit)?|s/l|t/p|close(?: at stop)?|modify|delete|swap (?:open|close))</td>\s*+"
+    r"<td\b[^<>]*>\d{1,12}</td>", re.IGNORECASE)
+#: A tester report without events is still known by its settings table (label over 2 columns, value over 4) and
+#: the "<server> (Build NNNN)" line under its title.
+_MT4_TESTER_SETTING = re.compile(r"<td colspan=\"?2\"?>[^<>]*+</td>\s*+<td colspan=\"?4\"?>", re.IGNORECASE)
+_MT4_TESTER_BUILD = re.compile(r"\(Build \d{1,6}\)</b>", re.IGNORECASE)
 #: A table cell holding a date-time: a report's data, which a template never has.
-_DATA_ROW = re.compile(r"<td[^>]*>\s*\d{4}\.\d\d\.\d\d \d\d:\d\d")
+_DATA_ROW = re.compile(r"<td\b[^<>]*>\s*+\d{4}\.\d\d\.\d\d \d\d:\d\d")
 _HTML = re.compile(r"<\s*(html|!doctype|table|body|head)\b", re.IGNORECASE)
 #: Nothing but spaces, NULs and BOM bytes (a regex, not ``data.strip()``, which would copy the whole file).
 _BLANK = re.compile(rb"[ \t\r\n\x00\xef\xbb\xbf\xff\xfe]*")
@@ -107,7 +117,7 @@ def _identify_html(text: str, probe: str, path: str) -> str:
             "instead of data), not an exported report. " + HOW_TO_EXPORT,
         )
     title = _title(probe)
-    if title.startswith("Strategy Tester:"):
+    if _is_mt4_tester(probe, title):
         return "mt4_tester"
     if "Closed Transactions:" in probe or title.startswith("Statement:"):
         return "mt4_html"
@@ -121,6 +131,13 @@ def _identify_html(text: str, probe: str, path: str) -> str:
         path,
         f"This is a web page{f' titled {title!r}' if title else ''}, not a MetaTrader report. " + HOW_TO_EXPORT,
     )
+
+
+def _is_mt4_tester(probe: str, title: str) -> bool:
+    """An MT4 Strategy Tester report, in any language (issue 11): its event rows, or its settings table under a
+    "(Build NNNN)" line; the English title is one more sign."""
+    return (title.startswith("Strategy Tester:") or bool(_MT4_TESTER_ROW.search(probe))
+            or bool(_MT4_TESTER_BUILD.search(probe[:20000]) and _MT4_TESTER_SETTING.search(probe[:50000])))
 
 
 #: Characters of a title quoted in a refusal.

@@ -33,9 +33,11 @@ ROW_TAG = re.compile(rf"<tr\b{ATTRS}>", re.IGNORECASE)
 # Possessive (no state kept to backtrack into): a cell of 6 million tags then takes 1 s and no memory, not 3 s
 # and 1.5 GB (issue 13).
 _TEXT = r"[^<]*+(?:<(?!/?t[dh]\b|/tr\s*>|/table\s*>)[^<]*+)*+"
+# A cell tag that never closes runs to the end of the row: it is matched there as a whole, with no groups (a browser
+# drops it too), so the scan does not retry from each "<td" inside it: '<td ' * n was quadratic (issue 13).
 _CELL = re.compile(
-    rf"<t([dh])\b({ATTRS})>({_TEXT})(</t[dh]\s*>\s*(?=<t[dh]\b|</tr\s*>|</table\s*>|$))?"
-    rf"((?:</t[dh]\b[^<>]*>?{_TEXT})*)",
+    rf"<t(?:([dh])\b({ATTRS})>({_TEXT})(</t[dh]\s*>\s*(?=<t[dh]\b|</tr\s*>|</table\s*>|$))?"
+    rf"((?:</t[dh]\b[^<>]*>?{_TEXT})*)|[dh]\b{ATTRS}\Z)",
     re.IGNORECASE,
 )
 _TAG = re.compile(rf"<{ATTRS}>")
@@ -165,6 +167,7 @@ def row_cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
     return [
         Cell(cell_text(inner + close + tail if tail or "<" in inner else inner), attrs.strip(), kind in "hH")
         for kind, attrs, inner, close, tail in _CELL.findall(text, start, len(text) if end is None else end)
+        if kind
     ]
 
 
@@ -289,7 +292,19 @@ def texts(cells: list[Cell]) -> list[str]:
     return [c.text for c in cells]
 
 
+_TITLE_END = re.compile(r"</title\s*+>", re.IGNORECASE)
+
+
 def title_text(text: str) -> str:
-    """The document's ``<title>``, decoded; '' when there is none."""
-    m = re.search(r"<title[^>]*>(.*?)</title\s*>", text[:TITLE_CHARS], re.IGNORECASE | re.DOTALL)
-    return cell_text(m.group(1)) if m else ""
+    """The document's ``<title>``, decoded; '' when there is none.
+
+    Found with plain searches from the first ``<title``: a lazy regex retried every ``<title`` of a page that never
+    closes one (quadratic, issue 13). When the first has no end, no later one has.
+    """
+    head = text[:TITLE_CHARS]
+    start = head.lower().find("<title")
+    body = head.find(">", start) if start >= 0 else -1
+    if body < 0:
+        return ""
+    end = _TITLE_END.search(head, body + 1)
+    return cell_text(head[body + 1 : end.start()]) if end else ""

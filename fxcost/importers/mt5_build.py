@@ -149,7 +149,9 @@ _REASON = re.compile(r"^\s*\[(sl|tp|so)\b", re.IGNORECASE)
 _ACCOUNT = re.compile(r"^\s*([^\s(]*)\s*\((.*)\)\s*$")
 _COUNT = re.compile(r"^\s*(\d+)\s*\(")
 _LEVERAGE = re.compile(r"^1\s*:\s*(\d+)$")
-_BUILD = re.compile(r"^(.*?)\s*\(\s*build\s+\d+\s*\)\s*$", re.IGNORECASE)
+#: "<server> (build 1234)" in a tester report's title: searched for its end only, the server being the text before
+#: it (a lazy "^(.*?)\s*" before it was quadratic on a run of spaces, issue 13).
+_BUILD = re.compile(r"\(\s*+build\s++\d++\s*+\)\s*+$", re.IGNORECASE)
 #: Volumes are compared with this tolerance (lots have at most 2-3 decimals).
 _EPS = 1e-6
 #: Money totals agree within half a cent per row summed (the report rounds every row).
@@ -248,6 +250,17 @@ def _volumes(col: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
                 cache[v] = r
         first[k], second[k] = r
     return first, second
+
+
+#: Ticket, deal, order and position numbers are below this (MetaTrader's are 64-bit; none comes near 2^63).
+_MAX_ID = 2.0**63
+
+
+def _bad_ids(a: np.ndarray) -> np.ndarray:
+    """True where a number is present but is no ticket: negative, fractional or too large for int64 (issue 13:
+    a position number of 1e300 was cast to int64 without a check)."""
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(a) & ((a < 0) | (a >= _MAX_ID) | (a != np.floor(a)))
 
 
 def _nan0(a: np.ndarray) -> np.ndarray:
@@ -745,9 +758,9 @@ def _tester_header(st: Statement, blocks: list[_Labels], layout: _Layout) -> Non
     acc = st.account
     titles = [v for k, v in layout.items if k == "title"]
     for t in titles:
-        m = _BUILD.match(t)
+        m = _BUILD.search(t)
         if m:
-            acc.server = m.group(1)
+            acc.server = t[: m.start()].rstrip()
             break
     if not blocks:
         return
@@ -1092,13 +1105,26 @@ class _Builder:
         positions = self._positions()
         self._release(POSITIONS)
         # In/out reversal deals exist only on netting accounts: old builds' account lines do not say the mode.
-        netting = self.st.account.margin_mode == "netting" or any(x in ("inout", "in/out") for x in deals.direction)
-        linker = _Linker(positions, netting, self._multipliers(positions))
+        reversals = any(x in ("inout", "in/out") for x in deals.direction)
+        netting = self.st.account.margin_mode == "netting" or reversals
+        multipliers = self._multipliers(positions)
+        from_table = self.cols[POSITIONS] is not None
+        if from_table and netting and reversals:
+            # A netting position keeps its number through a reversal, so the Positions table shows a reversed
+            # position as one row (issue 11: 2 trades where the report has 3, a net missing the reversed part).
+            # The deals say it all: a reversal closes the position and opens the next one the other way.
+            positions, self.pos, from_table = [], None, False
+            self.st.warnings.append(
+                "This netting account's Positions table folds each reversal (an in/out deal) into the position it "
+                "reversed: trades were rebuilt from the Deals table, a reversal closing one position and opening "
+                "the next."
+            )
+        linker = _Linker(positions, netting, multipliers)
         links = linker.link(deals)
-        if self.cols[POSITIONS] is not None:
+        if from_table:
             self._trades_from_table(deals, positions, links)
         else:
-            if not self.st.is_backtest:
+            if not self.st.is_backtest and self.cols[POSITIONS] is None:
                 self.st.warnings.append(
                     "The report has no Positions table: trades were rebuilt from the Deals table by pairing "
                     "each position's in and out deals."
@@ -1136,13 +1162,16 @@ class _Builder:
         bad_dir = is_trade & np.array([d not in DIRECTIONS for d in direction], dtype=bool)
         bad_trade = is_trade & (np.isnan(volume) | (volume <= 0) | np.isnan(order))
         bad_cash = ~is_trade & np.isnan(profit_raw)
-        ok = ~(no_time | no_type | bad_dir | bad_trade | bad_cash)
+        bad_deal, bad_order = _bad_ids(deal), _bad_ids(order)
+        ok = ~(no_time | no_type | bad_dir | bad_trade | bad_cash | bad_deal | bad_order)
         _keep(c, ok, [
             (no_time, "the time is not a date"),
             (no_type, "no deal type"),
             (bad_dir, "the direction is not in, out, out by or inout"),
             (bad_trade, "a buy/sell deal without a volume or order number"),
             (bad_cash, "a balance deal without an amount"),
+            (bad_deal, "the deal number is not a whole number below 2^63"),
+            (bad_order, "the order number is not a whole number below 2^63"),
         ], skipped)
         idx = np.flatnonzero(ok)
         ns = time[idx].astype("int64")
@@ -1198,10 +1227,12 @@ class _Builder:
             unknown = np.array([m == "?" for m in mapped], dtype=bool)
             no_time = np.isnat(open_time)
             no_ticket = np.isnan(ticket)
-            ok = ~(no_time | no_ticket | unknown)
+            bad_ticket = _bad_ids(ticket)
+            ok = ~(no_time | no_ticket | bad_ticket | unknown)
             _keep(c, ok, [
                 (no_time, "the open time is not a date"),
                 (no_ticket, "no order number"),
+                (bad_ticket, "the order number is not a whole number below 2^63"),
                 (unknown, "unknown order state"),
             ], self.st.skipped)
             keep = ok & np.array([m is not None and m != "?" for m in mapped], dtype=bool)
@@ -1249,12 +1280,14 @@ class _Builder:
         closed, total = _volumes(c.col("volume"))
         no_time = np.isnat(open_time) | np.isnat(close_time)
         no_id = np.isnan(pid)
+        bad_id = _bad_ids(pid)
         bad_side = np.array([s not in TRADE_TYPES for s in sides], dtype=bool)
         bad_vol = np.isnan(closed) | (closed <= 0)
-        ok = ~(no_time | no_id | bad_side | bad_vol)
+        ok = ~(no_time | no_id | bad_id | bad_side | bad_vol)
         _keep(c, ok, [
             (no_time, "the open or close time is not a date"),
             (no_id, "no position number"),
+            (bad_id, "the position number is not a whole number below 2^63"),
             (bad_side, "the type is not buy or sell"),
             (bad_vol, "no volume"),
         ], self.st.skipped)
@@ -1476,9 +1509,11 @@ class _Builder:
             lots = _volumes(c.col("volume"))[0]
             no_time = np.isnat(open_time)
             no_id = np.isnan(pid)
+            bad_id = _bad_ids(pid)
             bad_side = np.array([s not in TRADE_TYPES for s in sides], dtype=bool)
-            ok = ~(no_time | no_id | bad_side)
+            ok = ~(no_time | no_id | bad_id | bad_side)
             _keep(c, ok, [(no_time, "the open time is not a date"), (no_id, "no position number"),
+                          (bad_id, "the position number is not a whole number below 2^63"),
                           (bad_side, "the type is not buy or sell")], self.st.skipped)
             sel = np.flatnonzero(ok)
             ids = pid[sel].astype("int64")
@@ -1637,7 +1672,7 @@ class _Builder:
                 causes["total_net_profit"].append(f"{_money(net)} on the deals of {what}")
             p.extra[f"{label}_deals"] = {"count": len(deals_), **{k: round(v, 8) for k, v in sums.items()}}
 
-        if self.cols[POSITIONS] is not None:
+        if self.pos is not None:  # trades read from the Positions table
             chk = self.table_check
             for field_ in ("commission", "profit"):
                 diff = chk[field_][chk["linked"]]

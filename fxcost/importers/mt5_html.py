@@ -30,8 +30,11 @@ from fxcost.model import Statement
 
 # A cell runs from its tag to the next cell, row or table tag (closing tags optional, as browsers
 # allow). Written as an unrolled loop: [^<]* runs at C speed, unlike a lazy .*? with a lookahead.
-# Attributes as htmltable.ATTRS reads them: a quoted value may hold ">" (issue 11).
-_CELL = re.compile(rf"(<t([dh])\b{htmltable.ATTRS}>)([^<]*+(?:<(?!/?t[dhr]\b|/?table\b)[^<]*+)*+)", re.IGNORECASE)
+# Attributes as htmltable.ATTRS reads them: a quoted value may hold ">" (issue 11). A cell tag that never closes is
+# matched to the end of the row (and dropped: its tag has no ">"), so the scan does not retry from every "<td" inside it
+# ('<td ' * n was quadratic, issue 13).
+_CELL = re.compile(rf"(<t([dh])\b{htmltable.ATTRS}(?:>|\Z))([^<]*+(?:<(?!/?t[dhr]\b|/?table\b)[^<]*+)*+)",
+                   re.IGNORECASE)
 #: Cell text the fast path accepts: no markup and no entity (then it equals the cleaned text);
 #: the first cell (the date) must not start with a space.
 _PLAIN = r"([^<&\x00]*)"
@@ -112,6 +115,8 @@ def rows(chunks: Iterable[str]) -> tuple[Sheet, str]:
                 block.close()
                 block = None
             cells = _CELL.findall(text, start, end)
+            if cells and cells[-1][0][-1] != ">":  # only the last cell of a row can be one whose tag never closes
+                cells.pop()
             if not cells:
                 continue
             row: list[Any] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from typing import BinaryIO
@@ -14,9 +15,10 @@ import pandas as pd
 from fxcost.importers import cancel
 from fxcost.symbols import CURRENCIES
 
-#: Fallback code pages for 8-bit MT4 files that are not UTF-8, tried in this order.
-#: GBK before cp1252 because cp1252 decodes almost anything (into mojibake).
-DEFAULT_CODEPAGES = ("gbk", "cp1252")
+#: Code pages of 8-bit MT4 files that are not UTF-8 (the PC's ANSI code page: Chinese, a Japanese broker's server
+#: template, Cyrillic, Western, Turkish). Several decode the same bytes without error, so the one whose text reads
+#: most like its own script wins (:func:`guess_codepage`); on a tie, the first listed.
+DEFAULT_CODEPAGES = ("gbk", "cp932", "cp1252", "cp1251", "cp1254")
 
 # Every kind of space a report uses as a thousands separator or padding:
 # NBSP, the GBK full-width space (U+3000, from re-saved files), thin spaces.
@@ -67,12 +69,80 @@ def decode(data: bytes, codepages: tuple[str, ...] = DEFAULT_CODEPAGES) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for codepage in codepages:
+    for codepage in guess_codepage(data, codepages):
         try:
             return data.decode(codepage)
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("cp1252", errors="replace")
+
+
+#: Bytes of a file whose text chooses its code page (cut at a line end: a multi-byte character never spans one).
+_SAMPLE_BYTES = 1 << 18
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_CYRILLIC = "\u0400-\u04ff"
+_LATIN = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u011e\u011f\u0130\u0131\u015e\u015f"
+#: Signs that a decoding is wrong, whatever its characters: a Cyrillic letter inside a Latin word or a capital after
+#: a small letter (Western text read as cp1251); two accented Latin letters in a row (Cyrillic read as cp1252); a
+#: kanji or hanzi inside a Latin word (an accented letter and the next read as one character).
+_MISFIT = {
+    "cjk": re.compile(r"[a-zA-Z][\u3000-\u9fff\uff00-\uffef][a-zA-Z]"),
+    "cyrillic": re.compile(rf"[a-zA-Z][{_CYRILLIC}]|[{_CYRILLIC}][a-zA-Z]|[\u0430-\u044f\u0451][\u0410-\u042f\u0401]"),
+    "latin": re.compile(rf"[{_LATIN}][{_LATIN}]"),
+}
+_SCRIPT = {"gbk": "cjk", "cp932": "cjk", "cp1251": "cyrillic", "cp1252": "latin", "cp1254": "latin"}
+_PUNCTUATION = set("\u00a0\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c\u201d\u201e\u2022\u2026\u20ac\u00b0\u00b7")
+_UKRAINIAN = set("\u0404\u0406\u0407\u0454\u0456\u0457\u0490\u0491\u2116")
+
+
+def _fits(ch: str, codepage: str) -> float:
+    """How surely ``ch`` is a character text written in ``codepage`` uses (1), not one only a wrong guess makes (0).
+
+    GB2312's second level (rarer hanzi, where Cyrillic small letters land when cp1251 is read as GBK) counts half.
+    """
+    o = ord(ch)
+    if codepage == "gbk":  # GB2312's punctuation, full-width forms and hanzi (a wrong guess lands in GBK's extensions)
+        b = ch.encode("gbk", "replace")
+        if len(b) != 2 or b[1] < 0xA1:
+            return 0.0
+        return 1.0 if 0xA1 <= b[0] <= 0xA3 or 0xB0 <= b[0] <= 0xD7 else 0.5 if 0xD8 <= b[0] <= 0xF7 else 0.0
+    if codepage == "cp932":  # kana, JIS level 1-2 kanji, full-width forms (not half-width kana)
+        if 0x3000 <= o <= 0x30FF or 0xFF01 <= o <= 0xFF5E:
+            return 1.0
+        b = ch.encode("cp932", "replace")
+        return float(0x4E00 <= o <= 0x9FFF and len(b) == 2 and (0x88 <= b[0] <= 0x9F or 0xE0 <= b[0] <= 0xEA))
+    if ch in _PUNCTUATION:
+        return 1.0
+    if codepage == "cp1251":
+        return float(0x0410 <= o <= 0x044F or o in (0x0401, 0x0451) or ch in _UKRAINIAN)
+    if codepage == "cp1252" and ch in "\u00d0\u00de\u00dd\u00f0\u00fe\u00fd":  # Icelandic letters: Turkish in cp1254
+        return 0.0
+    return float(ch.isalpha() and (0xC0 <= o <= 0xFF or o in (0x011E, 0x011F, 0x0130, 0x0131, 0x015E, 0x015F)))
+
+
+def guess_codepage(data: bytes, codepages: tuple[str, ...] = DEFAULT_CODEPAGES) -> list[str]:
+    """``codepages`` that decode the start of ``data``, the likeliest first: the share of its non-ASCII characters
+    that fit the code page's script, less the signs of a wrong guess (issue 11: a Japanese cp932 template also
+    decodes as GBK, into rare hanzi)."""
+    sample = data[:_SAMPLE_BYTES]
+    if len(data) > _SAMPLE_BYTES and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]
+    scored: list[tuple[float, int, str]] = []
+    for k, codepage in enumerate(codepages):
+        try:
+            text = sample.decode(codepage)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        chars = _NON_ASCII.findall(text)
+        if not chars:
+            scored.append((0.0, k, codepage))
+            continue
+        fit = sum(n * _fits(ch, codepage) for ch, n in Counter(chars).items())
+        script = _SCRIPT.get(codepage, "")
+        misfit = len(_MISFIT[script].findall(text)) if script in _MISFIT else 0
+        scored.append(((fit - misfit) / len(chars), k, codepage))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [codepage for _, _, codepage in scored]
 
 
 def wide_codec(head: bytes) -> tuple[str, int] | None:

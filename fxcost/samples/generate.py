@@ -2274,11 +2274,19 @@ _JA_COLUMNS = ("チケット", "約定日時", "売買", "数量", "通貨ペア
 _JA_HEADER = ("口座番号", "名前", "通貨", "レバレッジ")
 
 
+#: The account holder and the expert of the Japanese template's trade comments.
+JA_NAME = "山田 太郎"
+JA_EXPERT = "移動平均クロスEA"
+
+
 def _ja_template(text: str) -> str:
     text = text.replace("<title>Statement:", "<title>取引報告書:")
     text = re.sub(r'\s*<meta name="generator"[^>]*>', "", text)
     for en, ja in zip(("Account", "Name", "Currency", "Leverage"), _JA_HEADER):
         text = text.replace(f"<b>{en}: ", f"<b>{ja}: ")
+    # A Japanese account holder and expert name: in Shift-JIS they also decode as GBK, into the wrong characters.
+    text = re.sub(r"<b>名前: [^<]*", f"<b>名前: {JA_NAME}", text)
+    text = text.replace("MA Cross EA", JA_EXPERT)
     # No Working Orders section in this template: its heading, column header and rows go.
     text = re.sub(r"<tr align=left><td colspan=14><b>Working Orders:</b>.*?(?=\n\n<tr><td colspan=14 style)", "",
                   text, flags=re.DOTALL)
@@ -2362,7 +2370,10 @@ def mt4_variant(path: str | Path, variant: str, trades: int = 60, seed: int = 11
 #: MT5 report variants: a 2016 build (Orders, Deals of 13 columns without Fee, Trade Positions, Working Orders;
 #: "Broker:" for "Company:"; a Deals totals row of 4 numbers whose Profit leaves out the deposit), a netting account
 #: (NoHedge) with in/out reversal deals, and internal transfers (Autotrf .../fr, AutoTrf/to) in the same layout.
-MT5_VARIANTS = ("old-build", "netting", "transfers")
+#: "netting-positions" is the netting account as newer builds write it, with a Positions section, where a reversed
+#: position is one row that shows only its first life (issue 11: a report read from that table gave 2 trades where
+#: it has 3, and a net that missed the reversed part).
+MT5_VARIANTS = ("old-build", "netting", "transfers", "netting-positions")
 
 _MT5_OLD_HEAD = """<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">
 <html>
@@ -2399,6 +2410,23 @@ def _mt5_old_section(title: str, labels: Iterable[tuple[str, int]]) -> str:
             f'   <tr align="center" bgcolor="#E5F0FC">{cells}</tr>\n')
 
 
+def _folded_positions(trade_deals: list[dict[str, Any]]) -> list[str]:
+    """The Positions section of a netting account whose first position is reversed: one row per position number,
+    the reversed one showing its first life only (its side and volume, the reversal's price and profit), closed when
+    the position number went flat."""
+    first, reversal, last, again, close = trade_deals[:5]
+    rows = [(first, reversal["price"], last["time"], first["commission"] + reversal["commission"], reversal["profit"]),
+            (again, close["price"], close["time"], again["commission"] + close["commission"], close["profit"])]
+    out = [_mt5_old_section("Positions", [(x, 1) for x in ("Time", "Position", "Symbol", "Type", "Volume", "Price",
+                                                          "S / L", "T / P", "Time", "Price", "Commission", "Swap",
+                                                          "Profit")])]
+    for n, (dl, price, shut, comm, profit) in enumerate(rows):
+        cells = [_ts(dl["time"]), str(dl["order"]), dl["symbol"], dl["type"], _lots2(dl["volume"]),
+                 f"{dl['price']:.5f}", "", "", _ts(shut), f"{price:.5f}", _money(comm), _money(0), _money(profit)]
+        out.append(f'   <tr bgcolor="{_BG[n % 2]}" align="right">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n")
+    return out
+
+
 def mt5_variant(path: str | Path, variant: str, seed: int = 7) -> dict[str, Any]:
     """Write one of :data:`MT5_VARIANTS` (HTML, UTF-16LE) and return what it holds: ``trades`` (closed trades as
     fxcost counts them), ``closing_deals`` (MetaTrader's Total Trades), ``net`` (closed P/L, cents),
@@ -2432,7 +2460,7 @@ def mt5_variant(path: str | Path, variant: str, seed: int = 7) -> dict[str, Any]
     cash(1_000_000, "Deposit", "deposit")
     closed: list[int] = []  # net cents per closed trade
     price = 1.10000
-    if variant == "netting":
+    if variant in ("netting", "netting-positions"):
         # Long 0.10; a sell of 0.30 in/out closes it and opens a short 0.20; a buy 0.20 closes that; then a
         # long 0.05 closed by a sell. Three trades, three closing deals, one of them a reversal.
         steps = [("buy", "in", 10), ("sell", "in/out", 30), ("buy", "out", 20), ("buy", "in", 5), ("sell", "out", 5)]
@@ -2497,10 +2525,12 @@ def mt5_variant(path: str | Path, variant: str, seed: int = 7) -> dict[str, Any]
     t_profit = sum(dl["profit"] for dl in trade_deals)  # the 2016 totals row leaves the deposit out
     floating = open_row[4] if open_row else 0
     equity = balance + floating
-    mode = ", NoHedge" if variant == "netting" else ""
+    mode = ", NoHedge" if variant.startswith("netting") else ""
     out = [_MT5_OLD_HEAD.format(login=3873474, name="MetaTrader 5 Demo", company="MetaQuotes Software Corp.",
                                 account=f"3873474&nbsp;(USD,&nbsp;1:100,&nbsp;MetaQuotes-Demo,&nbsp;demo{mode})",
                                 date=_mt5_date(t + 600))]
+    if variant == "netting-positions":
+        out += _folded_positions(trade_deals)
     out.append(_mt5_old_section("Orders", [("Open Time", 1), ("Order", 1), ("Symbol", 1), ("Type", 1),
                                            ("Volume", 2), ("Price", 1), ("S / L", 1), ("T / P", 1), ("Time", 2),
                                            ("State", 1), ("Comment", 1)]))
@@ -2581,15 +2611,28 @@ TESTER_LANGUAGES = {
                    "交易单总计", "时间", "类型", "订单", "手数", "价格", "获利", "余额")),
 }
 TESTER_LANGUAGES["ru-cent"] = TESTER_LANGUAGES["ru"]
+#: The title ("Strategy Tester: <expert>") and heading ("Strategy Tester Report") as a terminal whose own strings are
+#: translated writes them (issue 11): detection must not rest on the English words.
+TESTER_TITLES = {
+    "en": ("Strategy Tester", "Strategy Tester Report"),
+    "ru": ("Тестер стратегий", "Отчет тестера стратегий"),
+    "tr": ("Strateji Test Cihazı", "Strateji Test Raporu"),
+    "fr": ("Testeur de stratégie", "Rapport du testeur de stratégie"),
+    "es": ("Probador de estrategias", "Informe del probador de estrategias"),
+    "zh": ("策略测试", "策略测试报告"),
+}
+TESTER_TITLES["ru-cent"] = TESTER_TITLES["ru"]
 
 
-def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40, seed: int = 3) -> dict[str, Any]:
+def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40, seed: int = 3,
+                       translated_title: bool = False) -> dict[str, Any]:
     """Write an MT4 Strategy Tester report in ``language`` (a key of :data:`TESTER_LANGUAGES`) and its code page.
 
     Events per trade: an open (market, or a filled ``buy stop``/``sell stop``), sometimes ``modify``, then ``s/l``,
     ``t/p`` or ``close``; a rollover pair ``swap close``/``swap open`` in Russian reports; a deleted pending order;
     the last trade ends with ``close at stop``. Returns ``trades``, ``net`` and ``deposit`` (cents) and
-    ``cent`` (a cent account: RoboForex-ProCent, deposit 10,000 cents = 100 USD)."""
+    ``cent`` (a cent account: RoboForex-ProCent, deposit 10,000 cents = 100 USD). ``translated_title`` writes the
+    title and heading in ``language`` too (:data:`TESTER_TITLES`), as some terminals do."""
     if language not in TESTER_LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(TESTER_LANGUAGES)}, not {language!r}")
     codepage, labels = TESTER_LANGUAGES[language]
@@ -2649,13 +2692,16 @@ def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40,
             events.append((t + 60, "delete", order, 1, round(price + 0.01, 4), 0.0, 0.0, None))
     spread = "Текущий (2)" if language.startswith("ru") else "2"
     mso = 'style="mso-number-format:0\\.0000;"'
+    title, heading = TESTER_TITLES[language if translated_title else "en"]
     head = [
         '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd">\n<html>\n'
-        "  <head>\n    <title>Strategy Tester: Sample EA</title>\n"
+        f"  <head>\n    <title>{title}: Sample EA</title>\n"
         '    <meta name="generator" content="MetaQuotes Software Corp.">\n'
         f'    <meta name="version" content="Build 1090">\n    <meta name="server" content="{server}">\n  </head>\n'
         '<body topmargin=1 marginheight=1>\n<div align=center>\n'
-        '<div style="font: 20pt Times New Roman"><b>Strategy Tester Report</b></div>\n'
+        f'<div style="font: 20pt Times New Roman"><b>{heading}</b></div>\n'
+        '<div style="font: 16pt Times New Roman"><b>Sample EA</b></div>\n'
+        f'<div style="font: 10pt Times New Roman"><b>{server} (Build 1090)</b></div><br>\n'
         '<table width=820 cellspacing=1 cellpadding=3 border=0>\n',
         f'<tr align=left><td colspan=2>{lab["Symbol"]}</td><td colspan=4>GBPUSD (Great Britain Pound vs US Dollar)'
         f"</td></tr>\n",

@@ -116,8 +116,6 @@ def test_a_cut_off_workbook_is_called_incomplete(cut):
         load_bytes(data[: int(len(data) * cut)], "cut.xlsx")
 
 
-# mt5_build casts a position number of 1e300 to an integer (numpy warns): see the strict xfail below (issue 11).
-@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
 @_SETTINGS
 @given(at=st.floats(0.0, 1.0), value=st.integers(0, 255), seed_cells=st.lists(st.sampled_from(
     [b"<v>1e300</v>", b"<v>-0</v>", b"<v>NaN</v>", b"<f>SUM(A1:XFD1048576)</f>", b"<is><t>x</t></is>"]), max_size=3))
@@ -154,8 +152,6 @@ def test_a_mangled_workbook_gives_a_statement_or_a_plain_refusal(at, value, seed
     assert (st_.trades["lots"] > 0).all()
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeWarning,
-                   reason="issue 11: mt5_build casts an absurd position number (1e300) to int64 without a check")
 def test_an_absurd_position_number_is_skipped_with_its_reason():
     data, _ = _workbook()
     with zipfile.ZipFile(io.BytesIO(data)) as z:

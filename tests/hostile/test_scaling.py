@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from fxcost.analysis.market_data import detect_format
 from fxcost.errors import ImportFailed
-from fxcost.importers import detect, htmltable, load_bytes, mt4_html, mt5_html, mt5_xlsx, text
+from fxcost.importers import detect, htmltable, load_bytes, mt4_html, mt5_build, mt5_html, mt5_xlsx, text
 from fxcost.importers.csv_table import _date_parts, records
 from tests.hostile import cases
 
@@ -56,6 +56,7 @@ SCALING = {
     # the issue's three examples, through the code that meets them
     "detect-mt5-section": (cases.mt5_section, lambda s: _refused(s.encode(), "a.html"), 8000),
     "detect-title": (cases.titles, lambda s: _refused(s.encode(), "b.html"), 30000),
+    "detect-cell-soup": (lambda n: "<html><table>" + "<td " * n, lambda s: _refused(s.encode(), "c.html"), 2500),
     "mt4-broker": (cases.broker_divs, lambda s: mt4_html._BROKER.search(s), 4000),
     # the same shapes against the other patterns of the files this issue owns
     "accounting-negative": (lambda n: ["(" + "1" * n + "x"] * 20, lambda v: text.parse_numbers(v), 5000),
@@ -70,15 +71,19 @@ SCALING = {
     "csv-records": (lambda n: 'a,b,"c\n' * n, lambda s: records(s, 20), 20000),
     "xlsx-no-row-end": (lambda n: cases.workbook(cases.SHEET_HEAD.encode() + b'<row r="1">'
                                                  + b'<c r="A1"><v>1</v></c>' * n), _chunks, 150_000),
-    # patterns of files issue 11 is rewriting: checked here, fixed there
+    # patterns of the HTML readers issue 11 rewrote
     "mt5-html-cell": (cases.mt5_cells, lambda s: mt5_html._CELL.findall(s), 3000),
+    "mt5-html-rows": (cases.mt5_cells, lambda s: mt5_html.rows([s]), 3000),
+    "html-cell": (cases.mt5_cells, lambda s: htmltable.rows(s), 3000),
     "html-row-tag": (cases.row_tags, lambda s: htmltable.ROW_TAG.findall(s), 20000),
+    "html-title": (lambda n: "<title>" * n, htmltable.title_text, 700),
+    "html-title-unclosed-tag": (lambda n: "<title " * n, htmltable.title_text, 700),
+    "mt5-tester-build": (lambda n: "MetaQuotes-Demo" + " " * n + "(build 1234) x", lambda s: mt5_build._BUILD.search(s),
+                         20000),
 }
-_ISSUE_11 = {"mt5-html-cell": "issue 11: mt5_html._CELL backtracks over cell tags that never close"}
 
 
-@pytest.mark.parametrize("name", [pytest.param(k, marks=[pytest.mark.xfail(strict=True, reason=_ISSUE_11[k])]
-                                               if k in _ISSUE_11 else []) for k in SCALING])
+@pytest.mark.parametrize("name", list(SCALING))
 def test_time_grows_linearly_with_the_input(name):
     make, run, n = SCALING[name]
     small, big = _growth(make, run, n)

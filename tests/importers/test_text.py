@@ -80,6 +80,14 @@ def test_parse_report_time_mt4_and_mt5():
         ("<html>abc</html>".encode("utf-16-le"), "<html>abc</html>"),  # UTF-16 without BOM
         ("李振芳".encode("gbk"), "李振芳"),
         ("Señor €".encode("cp1252"), "Señor €"),
+        # 8-bit code pages that also decode as another without error: the text that reads as its script wins
+        ("口座番号 名前 押し目買い".encode("cp932"), "口座番号 名前 押し目買い"),  # also valid GBK
+        ("山田太郎".encode("cp932"), "山田太郎"),
+        ("交易品种 时间周期 获利".encode("gbk"), "交易品种 时间周期 获利"),
+        ("Символ Период Модель".encode("cp1251"), "Символ Период Модель"),  # also valid GBK
+        ("Иванов Иван".encode("cp1251"), "Иванов Иван"),
+        ("Başlangıç mevduatı".encode("cp1254"), "Başlangıç mevduatı"),
+        ("Période".encode("cp1252"), "Période"),  # also valid cp932 and GBK
     ],
 )
 def test_decode(data, expected):

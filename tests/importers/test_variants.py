@@ -3,13 +3,16 @@ reconciles its trades and its cash, and the cash ledger holds what the generator
 
 import pytest
 
-from fxcost.errors import UnsupportedReport
-from fxcost.importers import load_file
+from fxcost.errors import ImportFailed, UnsupportedReport
+from fxcost.importers import detect, load_file
 from fxcost.importers.reconcile import reconcile
 from fxcost.samples.generate import (
+    JA_EXPERT,
+    JA_NAME,
     MT4_VARIANTS,
     MT5_VARIANTS,
     TESTER_LANGUAGES,
+    TESTER_TITLES,
     mt4_tester_variant,
     mt4_variant,
     mt5_variant,
@@ -57,6 +60,17 @@ def test_japanese_template_is_read_by_its_structure(variants):
     assert st.account.login and st.account.currency == "USD" and st.account.leverage == 100
     assert st.printed.commission is None  # the unfilled placeholder prints no commission total
     assert st.printed.trades == len(st.trades) and st.printed.total_net_profit is not None
+
+
+def test_japanese_template_names_and_comments_are_read_in_shift_jis(variants):
+    """The template is Shift-JIS (cp932), which also decodes as GBK without error: the name and the comments must
+    come out as written, not as hanzi (issue 11)."""
+    path, _ = variants["ja-template"]
+    raw = path.read_bytes()
+    raw.decode("gbk")  # the trap: GBK reads these bytes too
+    st = load_file(path)
+    assert st.account.name == JA_NAME
+    assert st.trades["comment"].str.contains(JA_EXPERT, regex=False).any()
 
 
 def test_recent_build_archived_roll_up_is_cash_not_a_deposit(variants):
@@ -127,6 +141,21 @@ def test_netting_reversal_closes_and_reopens(mt5_variants):
     assert len(set(t["ticket"])) == 3 and not st.open_positions.shape[0]
 
 
+def test_netting_reversal_is_rebuilt_even_with_a_positions_table(mt5_variants):
+    """Newer builds write a Positions section, where a reversed netting position is one row showing its first life:
+    the trades come from the deals, three of them, and the net is the report's (issue 11)."""
+    path, written = mt5_variants["netting-positions"]
+    st = load_file(path)
+    t = st.trades
+    assert t["side"].tolist() == ["buy", "sell", "buy"] and t["lots"].tolist() == [0.10, 0.20, 0.05]
+    assert t["close_price"].iloc[0] == t["open_price"].iloc[1]
+    assert (t["profit"] + t["commission"] + t["swap"]).sum() == pytest.approx(written["net"] / 100)
+    assert st.printed.total_net_profit == pytest.approx(written["net"] / 100)
+    assert any("folds each reversal" in w for w in st.warnings)
+    assert not any("no Positions table" in w for w in st.warnings)
+    assert "adjust" not in st.printed.extra  # nothing to explain away: the trades are the report's
+
+
 def test_transfers_are_in_and_out(mt5_variants):
     path, _ = mt5_variants["transfers"]
     cash = load_file(path).cash
@@ -155,6 +184,39 @@ def test_mt4_tester_in_any_language_and_code_page(tmp_path, language):
     assert any("cent account" in w for w in st.warnings) is written["cent"]
     if language.startswith("ru"):
         assert (st.trades["comment"] == "swap close").sum() > 0  # a rollover closes a trade of its own
+
+
+@pytest.mark.parametrize("language", sorted(set(TESTER_LANGUAGES) - {"en"}))
+def test_mt4_tester_with_a_translated_title_is_known_by_its_structure(tmp_path, language):
+    """The terminal may translate the title and heading too: the report is known by its event rows (issue 11)."""
+    path = tmp_path / f"tester-{language}.htm"
+    written = mt4_tester_variant(path, language, trades=12, translated_title=True)
+    data = path.read_bytes()
+    assert b"Strategy Tester" not in data and TESTER_TITLES[language][0].encode(TESTER_LANGUAGES[language][0]) in data
+    assert detect.identify(data, path.name)[0] == "mt4_tester"
+    st = load_file(path)
+    assert st.format == "mt4_tester" and st.is_backtest and not st.skipped
+    assert len(st.trades) == written["trades"]
+    assert st.trades["profit"].sum() == pytest.approx(written["net"] / 100)
+    assert st.printed.extra["expert"] == "Sample EA"
+    assert reconcile(st).ok
+
+
+def test_mt4_tester_without_events_and_a_translated_title_is_named_a_tester_report(tmp_path):
+    """No event row to know it by: the settings table and the "(Build NNNN)" line under the title still say what it
+    is, so the refusal is the tester's "no trade list", not "a web page"."""
+    import re
+
+    path = tmp_path / "tester-ru.htm"
+    mt4_tester_variant(path, "ru", trades=3, translated_title=True)
+    text = path.read_bytes().decode("cp1251")
+    text = re.sub(r"<tr[^>]*>.*?</tr>\n", lambda m: "" if ("#C0C0C0" in m.group(0) or "class=msdate" in m.group(0))
+                  else m.group(0), text)
+    assert "msdate" not in text
+    path.write_bytes(text.encode("cp1251"))
+    assert detect.identify(path.read_bytes(), path.name)[0] == "mt4_tester"
+    with pytest.raises(ImportFailed, match="no trade list"):
+        load_file(path)
 
 
 def _utf16(path):
