@@ -138,9 +138,8 @@ class MarketData:
 #: file took 6.85 GB when read whole). A year of one symbol's MT5 ticks is a few hundred MB. docs/LIMITS.md.
 MAX_BYTES = 1_000_000_000
 #: Characters of text parsed at a time; a chunk's table of text strings takes ~12 bytes per character while parsed.
+#: It is also the longest line read (a market-data line is under 200 characters): a longer one is refused.
 CHUNK_CHARS = 4_000_000
-#: Longest line read (a market-data line is under 200 characters); a longer one is refused with its line number.
-MAX_LINE_CHARS = 1_000_000
 #: Bytes read to tell the encoding and the kind of file, and then at a time.
 _HEAD_BYTES = 1 << 16
 _PIECE_BYTES = 1 << 20
@@ -338,19 +337,15 @@ class _Reader:
             start = 0
             while len(rest) - start >= size:
                 cut = rest.rfind("\n", start, start + size)
-                if cut < 0:  # a line longer than a chunk
-                    cut = rest.find("\n", start + size)
-                    if cut < 0:
-                        break
+                if cut < 0:  # rest[start:] starts a line, and that line is longer than a chunk
+                    raise self.error(f"has a line longer than {size:,} characters, which no market data has; "
+                                     "choose the CSV the platform or data vendor exported", line=line0)
                 block = rest[start:cut + 1]
                 yield block, line0
                 line0 += block.count("\n")
                 start = cut + 1
                 size = self.chunk_chars
             rest = rest[start:]
-            if len(rest) > MAX_LINE_CHARS and rest.find("\n") < 0:
-                raise self.error(f"has a line longer than {MAX_LINE_CHARS:,} characters, which no market data has; "
-                                 "choose the CSV the platform or data vendor exported", line=line0)
         if rest:
             yield rest, line0
 
