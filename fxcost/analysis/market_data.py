@@ -139,7 +139,7 @@ class MarketData:
 MAX_BYTES = 1_000_000_000
 #: Characters of text parsed at a time; a chunk's table of text strings takes ~12 bytes per character while parsed.
 #: It is also the longest line read (a market-data line is under 200 characters): a longer one is refused.
-CHUNK_CHARS = 4_000_000
+CHUNK_CHARS = 1_000_000
 #: Bytes read to tell the encoding and the kind of file, and then at a time.
 _HEAD_BYTES = 1 << 16
 _PIECE_BYTES = 1 << 20
@@ -531,7 +531,9 @@ class _Reader:
         root, printed = self.resolve_symbol(symbol_in_file)
         point = 10.0 ** -digits
         spread = np.round(spread, digits)  # ask - bid carries float noise; prices are exact to `digits`
-        frame = pd.DataFrame({"time": time, "spread": spread, "spread_points": np.round(spread / point), **(extra or {})})
+        # copy=False: the frame holds these arrays as they are, so building it does not double the memory (issue 13).
+        frame = pd.DataFrame({"time": time, "spread": spread, "spread_points": np.round(spread / point),
+                              **(extra or {})}, copy=False)
         if kind == "ticks":
             negative = frame["spread"].to_numpy() < 0
             if negative.any():
@@ -641,8 +643,8 @@ class _Reader:
         if fill:
             # MT5 leaves a field empty when it did not change: carry the last value forward (across chunks).
             quoted = ~(np.isnan(bid) & np.isnan(ask))
-            bid = pd.Series(bid).ffill().to_numpy()
-            ask = pd.Series(ask).ffill().to_numpy()
+            bid = pd.Series(bid).ffill().to_numpy() if np.isnan(bid).any() else bid
+            ask = pd.Series(ask).ffill().to_numpy() if np.isnan(ask).any() else ask
             keep = quoted & ~np.isnan(bid) & ~np.isnan(ask)
             if not keep.any():
                 raise self.error("has no row with both a Bid and an Ask; export ticks with 'Bid and Ask' selected")
