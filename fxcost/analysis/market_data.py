@@ -751,7 +751,7 @@ class _Reader:
         seen = list(self.symbols_seen)
         keep = None
         if len(seen) > 1:  # only with a symbol chosen (else refused above)
-            keep = self.joined("match")
+            keep = self.joined("match") if "match" in self.parts else np.zeros(0, dtype=bool)
             if not keep.any():
                 raise self.error(f"has no rows for {self.symbol}; it holds {', '.join(seen[:5])}")
             keep = None if keep.all() else keep

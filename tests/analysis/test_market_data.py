@@ -247,6 +247,8 @@ def test_truefx_several_symbols_need_a_choice(tmp_path):
         read_market_data(path)
     md = read_market_data(path, symbol="USDJPY")
     assert len(md) == 1 and md.frame["spread"].iloc[0] == pytest.approx(0.010)
+    with pytest.raises(MarketDataError, match="has no rows for GBPUSD; it holds EURUSD, USDJPY"):
+        read_market_data(path, symbol="GBPUSD")
 
 
 def test_unsorted_rows_are_sorted_with_a_warning(tmp_path):
