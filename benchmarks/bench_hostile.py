@@ -16,8 +16,8 @@ Run: python benchmarks/bench_hostile.py [--data bench-data/hostile] [--only NAME
 from __future__ import annotations
 
 import argparse
-import os
 import io
+import os
 import subprocess
 import sys
 import tempfile

@@ -362,11 +362,10 @@ class _Reader:
         if head[:4] in (b"PK\x03\x04", b"\x89PNG", b"%PDF") or head[:2] == b"\xff\xd8":
             raise self.error("is not a text file (an archive, image or PDF); unpack or export the CSV itself")
         blocks = self.blocks(self.pieces(head))
-        for block, line0 in blocks:
-            if block.strip():
-                break
-        else:
+        found = next(((block, line0) for block, line0 in blocks if block.strip()), None)
+        if found is None:
             raise self.error("the file is empty; export the data again (MT5: View > Symbols > Bars or Ticks > Export)")
+        block, line0 = found
         pos = 0
         while True:  # the first non-empty line, in this block
             end = block.find("\n", pos)
