@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fxcost.analysis import market_data
 from fxcost.analysis.market_data import MarketData, MarketDataError, detect_format, read_market_data, symbol_from_name
 from fxcost.errors import FxCostError
 from tests.conftest import sample
@@ -246,6 +247,8 @@ def test_truefx_several_symbols_need_a_choice(tmp_path):
         read_market_data(path)
     md = read_market_data(path, symbol="USDJPY")
     assert len(md) == 1 and md.frame["spread"].iloc[0] == pytest.approx(0.010)
+    with pytest.raises(MarketDataError, match="has no rows for GBPUSD; it holds EURUSD, USDJPY"):
+        read_market_data(path, symbol="GBPUSD")
 
 
 def test_unsorted_rows_are_sorted_with_a_warning(tmp_path):
@@ -357,3 +360,109 @@ def test_reading_50k_ticks_is_fast(tmp_path):
     elapsed = time.perf_counter() - started
     assert len(md) == n and elapsed < 1.0
     assert md.frame["spread_points"].min() == 5 and md.frame["spread_points"].max() == 11
+
+
+# ---- chunked reading (issue 13: market data is read as a stream) ----------------------------------
+
+
+def _rows(n, line):
+    """``n`` lines from ``line(i, t)``, one every 0.7 s from 2024-03-04 (prices vary, some with trailing zeros)."""
+    t0 = pd.Timestamp("2024-03-04")
+    return "".join(line(i, t0 + pd.Timedelta(milliseconds=700 * i)) + "\n" for i in range(n))
+
+
+def _bid(i):
+    return 1.08 + (i % 97) * 1e-5
+
+
+def _ask(i):
+    return _bid(i) + 1e-5 * (5 + i % 7)
+
+
+_CHUNKED = {
+    "mt5_bars": ("EURUSD_M1.csv", "<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>\n"
+                 + _rows(1500, lambda i, t: f"{t + pd.Timedelta(minutes=i):%Y.%m.%d\t%H:%M:%S}\t{_bid(i):.5f}\t"
+                         f"{_ask(i):.5f}\t{_bid(i):.5f}\t{_bid(i):.5f}\t{i}\t0\t{i % 13}")),
+    "mt5_rates": ("USDJPY_M1_rates.csv", ",time,open,high,low,close,tick_volume,spread,real_volume\n"
+                  + _rows(1500, lambda i, t: f"{i},{1709510400 + 60 * i},150.1{i % 10},150.2,150.1,150.15,10,"
+                          f"{i % 20},0")),
+    "mt5_ticks": ("EURUSD_ticks.csv", "<DATE>\t<TIME>\t<BID>\t<ASK>\t<LAST>\t<VOLUME>\t<FLAGS>\n"
+                  + _rows(1500, lambda i, t: f"{t:%Y.%m.%d\t%H:%M:%S}.{t.microsecond // 1000:03d}\t"
+                          f"{'' if i % 3 == 1 else f'{_bid(i):.5f}'}\t{'' if i % 3 == 2 else f'{_ask(i):.5f}'}"
+                          "\t\t\t6")),
+    "dukascopy": ("EURUSD_Ticks.csv", "Local time,Ask,Bid,AskVolume,BidVolume\n"
+                  + _rows(1500, lambda i, t: f"{t:%d.%m.%Y %H:%M:%S}.{t.microsecond // 1000:03d} "
+                          f"GMT+0{2 + (i > 900)}00,{_ask(i):.5f},{_bid(i):.5f},1.5,2.25")),
+    "histdata": ("DAT_ASCII_EURUSD_T_202403.csv",
+                 _rows(1500, lambda i, t: f"{t:%Y%m%d %H%M%S}{t.microsecond // 1000:03d},{_bid(i):.6f},"
+                       f"{_ask(i):.6f},{i % 5}")),
+    "truefx": ("data.csv", _rows(1500, lambda i, t: f"EUR/USD,{t:%Y%m%d %H:%M:%S}.{t.microsecond // 1000:03d},"
+                                 f"{_bid(i):.5f},{_ask(i):.5f}")),
+}
+
+
+def _same(a: MarketData, b: MarketData):
+    pd.testing.assert_frame_equal(a.frame, b.frame, check_exact=True)
+    for name in ("symbol", "kind", "utc", "offset_hours", "label", "digits", "point", "format", "file_symbol",
+                 "bar_seconds", "third_party", "warnings"):
+        assert getattr(a, name) == getattr(b, name), name
+
+
+@pytest.mark.parametrize("fmt", sorted(_CHUNKED))
+def test_chunked_reading_gives_the_same_market_data(tmp_path, monkeypatch, fmt):
+    name, text = _CHUNKED[fmt]
+    path = write(tmp_path, name, text)
+    whole = read_market_data(path, chunk_chars=10**9)
+    chunks = []
+    real_table = market_data._Reader.table
+    monkeypatch.setattr(market_data._Reader, "table", lambda self, *a: chunks.append(1) or real_table(self, *a))
+    chunked = read_market_data(path, chunk_chars=2000)
+    assert len(chunks) >= 10  # the file really was read in many pieces
+    assert whole.format == fmt and len(whole) > 900
+    _same(whole, chunked)
+
+
+def test_chunked_reading_keeps_sorting_ask_below_bid_and_a_chosen_truefx_symbol(tmp_path):
+    rows = _CHUNKED["truefx"][1].splitlines(keepends=True)
+    rows[1200] = rows[1200].replace("EUR/USD", "USD/JPY")  # a second symbol first seen in a late chunk
+    rows[300], rows[301] = rows[301], rows[300]  # out of order
+    rows[700] = "EUR/USD,20240304 00:08:10.000,1.08100,1.08000\n"  # ask below bid
+    path = write(tmp_path, "data.csv", "".join(rows))
+    with pytest.raises(MarketDataError, match="several symbols"):
+        read_market_data(path, chunk_chars=2000)
+    whole = read_market_data(path, "EURUSD", chunk_chars=10**9)
+    assert len(whole) == 1498 and any("sorted" in w for w in whole.warnings)
+    _same(whole, read_market_data(path, "EURUSD", chunk_chars=2000))
+
+
+def test_utf16_file_read_in_chunks(tmp_path):
+    name, text = _CHUNKED["mt5_ticks"]
+    path = tmp_path / name
+    path.write_bytes(b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le") + b"\x00")  # a stray last byte
+    _same(read_market_data(path, chunk_chars=10**9), read_market_data(path, chunk_chars=700))
+    _same(read_market_data(path), read_market_data(write(tmp_path, "EURUSD_utf8_ticks.csv", text)))
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [("2024.03.05\tnoon\t1.1\t1.1\t1.1\t1.1\t1\t0\t5", "<DATE> <TIME> '2024.03.05 noon' is not a date/time"),
+     ("2024.03.05\t12:00:00\t1.1\t1.1\t1.1\t1.1\t1\t0\tx", "SPREAD 'x' is not a number"),
+     ("2024.03.05\t12:00:00\t1.1\t1.1\t1.1\t1.1\t1\t0\t5\t7", "10 fields where 9 are expected")],
+)
+def test_a_bad_row_in_a_late_chunk_has_its_file_line(tmp_path, bad, message):
+    lines = _CHUNKED["mt5_bars"][1].splitlines()
+    lines[600:600] = ["", "", ""]  # blank lines are skipped by the parser but count as file lines
+    lines[1234] = bad
+    path = write(tmp_path, "EURUSD_M1.csv", "\n".join(lines) + "\n")
+    for size in (2000, 10**9):
+        with pytest.raises(MarketDataError, match=message) as info:
+            read_market_data(path, chunk_chars=size)
+        assert info.value.line == 1235, size
+
+
+@pytest.mark.parametrize("end", ["\n", ""])
+def test_a_line_longer_than_a_chunk_is_refused_with_its_number(tmp_path, end):
+    text = MT5_BARS + "".join(MT5_BARS.splitlines(keepends=True)[1:]) * 66 + "2024.01.02\t03:00:00\t" + "1" * 20_000 + end
+    with pytest.raises(MarketDataError, match="line longer than 10,000 characters") as info:
+        read_market_data(write(tmp_path, "EURUSD_H1.csv", text), chunk_chars=10_000)
+    assert info.value.line == 203  # 1 header + 3 + 66 * 3 bars before it

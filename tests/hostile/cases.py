@@ -294,7 +294,32 @@ CASES: dict[str, Case] = {
                                  (1, 2), r"spreads\.EURUSD = 1e\+300 is not a spread \(at most 1e\+06 pips\)"),
     "market-data-dev-zero": Case(lambda folder: ["report", str(_sample_csv(folder)), "--market-data", "/dev/zero",
                                                  "--json", "-"], (1, 2), r"/dev/zero: This is a device, not a regular file"),
+    # Big market data is read as a stream (the 60 MB one is in test_market_data_stream.py, 200 MB in the benchmark).
+    "market-data-5MB-ticks": Case(lambda folder: ["report", str(_sample_csv(folder)), "--market-data",
+                                                  str(tick_file(folder / "EURUSD_ticks.csv", 5_000_000)), "--json", "-"],
+                                  (0,), r"measured \(ticks, MT5 export\)"),
 }
+
+
+def tick_file(path: Path, size: int) -> Path:
+    """An MT5 tick export of about ``size`` bytes (~46 bytes a tick, EURUSD, one tick every 0.7 s from 2024-01-02),
+    written a block at a time: legitimately big market data, read as a stream (issue 13)."""
+    import numpy as np
+
+    block = 100_000
+    t0 = np.datetime64("2024-01-02T00:00:00", "ms")
+    with open(path, "w", encoding="ascii", newline="\n") as fh:
+        fh.write("<DATE>\t<TIME>\t<BID>\t<ASK>\t<LAST>\t<VOLUME>\t<FLAGS>\n")
+        start = 0
+        while fh.tell() < size:
+            i = np.arange(start, start + block)
+            stamps = np.datetime_as_string(t0 + i * 700, unit="ms")
+            bid = 108000 + i % 97
+            ask = bid + 5 + i % 7
+            fh.write("".join(f"{s[:10].replace('-', '.')}\t{s[11:]}\t1.{b:05d}\t1.{a:05d}\t\t\t6\n"
+                             for s, b, a in zip(stamps.tolist(), (bid - 100000).tolist(), (ask - 100000).tolist())))
+            start += block
+    return path
 
 
 def _put(path: Path, data: str | bytes) -> Path:
