@@ -736,8 +736,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QLocale
 
         territory = QLocale.system().territory()
-        paper = paper or ("letter" if territory in (QLocale.Territory.UnitedStates, QLocale.Territory.Canada)
-                          else "a4")
+        if paper is None and territory != QLocale.Country.AnyTerritory:  # else the writer reads the environment
+            paper = "letter" if territory in (QLocale.Country.UnitedStates, QLocale.Country.Canada) else "a4"
         result, summary = self.views.result, self.views.summary
         self._start(Worker(lambda progress, is_cancelled: write_pdf_summary(
             result, path, summary=summary, paper=paper, progress=progress, is_cancelled=is_cancelled)),
