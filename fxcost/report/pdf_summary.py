@@ -383,7 +383,7 @@ class _Pages:
             ("Rebate shifts break-even by (pips per lot)", _num(be.get("shift_pips")), ""),
             (self.m("Max drawdown without / with rebates"),
              f"{money_text(eff.get('max_drawdown_without'))} / {money_text(eff.get('max_drawdown_with'))}",
-             f"on the {eff.get('drawdown_basis') or 'balance'}"),
+             "on the " + str(eff.get("drawdown_basis") or "balance").replace("pnl", "P&L").replace("_", " ")),
         ]
         out += self.pairs(rows)
         out.append(_para("Reconciliation with the printed totals", s.h2))
@@ -393,13 +393,13 @@ class _Pages:
     def reconciliation(self) -> list:
         s, out, rows = self.s, [], []
         statement = self.doc.get("statement_totals") or {}
-        for f in self.doc.get("files") or []:
+        files = self.doc.get("files") or []
+        for f in files:
             name = os.path.basename(str(f.get("path")))
             rec = f.get("reconciliation") or {}
             diffs = rec.get("differences") or {}
             cash = (rec.get("cash") or {}).get("compared") or {}
-            printed = [k for k, v in statement.items() if v is not None] if len(self.doc.get("files") or []) == 1 \
-                else []
+            printed = [k for k, v in statement.items() if v is not None] if len(files) == 1 else []
             checked = list(dict.fromkeys([*printed, *cash]))
             if diffs:
                 text = f"{len(diffs)} printed total(s) differ from the import"
@@ -410,7 +410,7 @@ class _Pages:
             out.append(_para(f"{name}: {text}" + (f" ({', '.join(field_label(k) for k in checked)})."
                                                    if checked and not diffs else "."), s.body))
             for k, d in diffs.items():
-                rows.append([_para(f"{name}: {field_label(k)}", s.cell), money_text(d.get("imported")),
+                rows.append([_para(f"{name}: {field_label(k)}" if len(files) > 1 else field_label(k), s.cell), money_text(d.get("imported")),
                              money_text(d.get("printed")), money_text(d.get("difference")),
                              _para(d.get("cause") or "cause unknown", s.note)])
         if rows:

@@ -78,6 +78,13 @@ def assert_key_figures_match(text: str, doc: dict) -> None:
     assert figure(text, "Actual win rate") == pytest.approx(be["actual_win_rate"] * 100, abs=0.05)
 
 
+def assert_plain_words(text: str) -> None:
+    """No code name of the JSON (closed_pl, total_net_profit, cumulative_pnl, per_lot ...) on the first three
+    pages (the fourth quotes the import's warnings, which may name files as they are named)."""
+    shown = "\f".join(text.split("\f")[:3])
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", shown), re.findall(r"\b[a-z]+_[a-z_]+\b", shown)
+
+
 def _write(tmp_path, paths, *programs, name="summary.pdf", paper="a4"):
     result = run([str(p) for p in paths], settings(*programs))
     summary = build(result)
@@ -93,8 +100,7 @@ def test_bundled_sample_four_pages_and_the_jsons_figures(tmp_path):
     assert text.count("\f") >= 3  # pdftotext ends each page with a form feed
     assert_key_figures_match(text, doc)
     assert "Example cashback" in text and "every printed total agrees with the import" in text
-    # Plain words: no code names of the JSON (closed_pl, total_net_profit, per_lot ...) reach the page.
-    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.findall(r"\b[a-z]+_[a-z_]+\b", text)
+    assert_plain_words(text)
     assert "Closed trade P/L" in text and "26 122.28" in text  # thousands separated
     # By year: the rows of the two years the sample spans, then the total.
     assert re.search(r"^\s*2024\s+\d", text, re.M) and re.search(r"^\s*2025\s+\d", text, re.M)
@@ -104,7 +110,19 @@ def test_a_real_statement_fits_and_matches(tmp_path):
     path = sample("mt4-detailed-dyk42.htm")
     _, doc, out = _write(tmp_path, [path], "ib-tiered")
     assert 1 <= pages(out) <= 4
-    assert_key_figures_match(pdf_text(out), doc)
+    text = pdf_text(out)
+    assert_key_figures_match(text, doc)
+    assert_plain_words(text)
+
+
+def test_a_statement_that_does_not_reconcile_says_so_in_plain_words(tmp_path):
+    path = sample("mt4-detailed-rawtrading-cn.html")
+    _, doc, out = _write(tmp_path, [path])
+    assert not doc["reconciliation"]["ok"]
+    text = pdf_text(out)
+    assert "2 printed total(s) differ from the import" in text
+    assert re.search(r"^\s*Closed trade P/L\s+1 450.40\s+1 490.72\s+-40.32", text, re.M)
+    assert_plain_words(text)
 
 
 CURRENCIES = ("EUR", "USD", "GBP", "JPY", "CHF", "AUD", "NZD", "CAD", "SEK", "NOK", "SGD", "PLN")
