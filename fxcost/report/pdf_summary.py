@@ -440,7 +440,7 @@ class _Pages:
         s, w = self.s, self.width
         head = ["", "Trades", "Lots", "Spread\n(est.)", "Commission", "Taxes /\nfees", "Swap", "Rebate",
                 "Net after\nrebate", "Cost /\nlot", "Pips /\nlot"]
-        widths = [w * f for f in (0.17, 0.07, 0.08, 0.09, 0.1, 0.07, 0.08, 0.08, 0.11, 0.07, 0.07)]
+        widths = [w * f for f in (0.14, 0.07, 0.08, 0.09, 0.11, 0.07, 0.08, 0.09, 0.11, 0.08, 0.08)]
         years = self.doc.get("by_year")
         if years is None:
             years = chart_series.by_close_year(self.result.trades)
