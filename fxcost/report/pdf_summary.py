@@ -10,7 +10,6 @@ module only lays them out. The Excel workbook stays the complete record. Written
 from __future__ import annotations
 
 import datetime as dt
-import locale
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -27,28 +26,18 @@ from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, SimpleDocTempl
 from fxcost import __version__
 from fxcost.errors import ExportError, ImportCancelled
 from fxcost.report.output import atomic_path, output_problem
+from fxcost.report.print_rules import default_paper, field_label
 from fxcost.summary import Summary, build
 from fxcost.summary import series as chart_series
 from fxcost.summary.money import lots_text, money_text
 
 #: Paper sizes by the name ``--paper`` takes.
 PAPERS = {"a4": A4, "letter": LETTER}
-#: Territories that print on Letter (the brief of issue 15: A4 everywhere else).
-LETTER_TERRITORIES = ("US", "CA")
-LETTER_NAMES = ("united states", "canada")
 #: Symbols listed by name in the By symbol table; the rest are one "Other" row.
 TOP_SYMBOLS = 15
 #: Warnings printed (the JSON and the Excel report list them all).
 MAX_WARNINGS = 8
 PAGES = 4
-
-#: Printed totals as the report's reader knows them (FORMATS.md: the statement's own labels), never code names.
-FIELD_LABELS = {
-    "profit": "Profit", "commission": "Commission", "taxes": "Taxes / fees", "swap": "Swap",
-    "closed_pl": "Closed trade P/L", "total_net_profit": "Total net profit", "trades": "Number of trades",
-    "deposit_withdrawal": "Deposits / withdrawals", "credit_facility": "Credit facility", "balance": "Balance",
-    "floating_pl": "Floating P/L", "equity": "Equity",
-}
 
 INK = colors.HexColor("#222222")
 GREY = colors.HexColor("#777777")
@@ -58,36 +47,6 @@ COLOURS = (colors.HexColor("#1f77b4"), colors.HexColor("#ff7f0e"), colors.HexCol
            colors.HexColor("#444444"))
 
 Progress = Callable[[float, str], None]
-
-
-def field_label(name: str) -> str:
-    """A reconciled field in plain words ("closed_pl" -> "Closed trade P/L")."""
-    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-def default_paper(environ: dict | None = None) -> str:
-    """"letter" in the US and Canada, else "a4": from LC_ALL, LC_PAPER or LANG (POSIX order), else the locale."""
-    env = os.environ if environ is None else environ
-    names = [env.get(k, "") for k in ("LC_ALL", "LC_PAPER", "LANG")]
-    if environ is None:
-        try:
-            names.append(locale.getlocale()[0] or "")
-        except ValueError:
-            pass
-    for name in names:
-        if not name or name in ("C", "POSIX") or name.startswith("C."):
-            continue
-        return paper_for(name)
-    return "a4"
-
-
-def paper_for(locale_name: str) -> str:
-    """The paper of a locale name: "en_US.UTF-8" or Windows' "English_United States" -> "letter"."""
-    base = locale_name.split(".")[0].split("@")[0]
-    territory = base.split("_", 1)[1] if "_" in base else ""
-    if territory.upper() in LETTER_TERRITORIES or territory.lower() in LETTER_NAMES:
-        return "letter"
-    return "a4"
 
 
 # --- text --------------------------------------------------------------------------------------------------

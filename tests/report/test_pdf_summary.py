@@ -18,7 +18,8 @@ from fxcost.analysis import aggregate
 from fxcost.errors import ExportError
 from fxcost.pipeline import run
 from fxcost.report import pdf_summary
-from fxcost.report.pdf_summary import default_paper, paper_for, write_pdf_summary
+from fxcost.report.pdf_summary import write_pdf_summary
+from fxcost.report.print_rules import default_paper, paper_for
 from fxcost.summary import build
 from fxcost.summary import series as chart_series
 from fxcost.ui import viewdata
@@ -261,3 +262,23 @@ def test_an_unknown_paper_is_refused(tmp_path):
     result = run([str(SAMPLE)], settings())
     with pytest.raises(ExportError, match="a4 or letter"):
         write_pdf_summary(result, tmp_path / "x.pdf", paper="tabloid")
+
+
+@pytest.mark.parametrize("lang, size", [("en_US.UTF-8", 1), ("de_DE.UTF-8", 9)])  # 1 Letter, 9 A4 (ECMA-376)
+def test_the_workbook_prints_on_the_locales_paper_with_plain_reconciliation(tmp_path, monkeypatch, lang, size):
+    import openpyxl
+
+    from fxcost.report import excel
+
+    monkeypatch.setenv("LC_ALL", lang)
+    result = run([str(SAMPLE)], settings())
+    wb = openpyxl.load_workbook(excel.write_workbook(result, tmp_path / "r.xlsx"))
+    trades = wb["Trades"].page_setup
+    assert trades.orientation == "landscape" and trades.fitToWidth == 1 and int(trades.paperSize) == size
+    assert all(int(ws.page_setup.paperSize) == size for ws in wb)
+    rows = [[c.value for c in r] for r in wb["Summary"].iter_rows()]
+    start = next(i for i, r in enumerate(rows) if r[0] == "File" and r[1] == "Printed total")
+    fields = [r[1] for r in rows[start + 1:] if r[0] == "sample-statement.htm"]
+    assert "Closed trade P/L" in fields and "closed_pl" not in fields
+    balance = next(c for c in wb["Summary"].iter_rows(min_row=start + 2) if c[1].value == "Balance")
+    assert balance[2].number_format.startswith("#,##0.00")  # thousands separated
