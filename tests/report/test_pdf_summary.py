@@ -282,3 +282,20 @@ def test_the_workbook_prints_on_the_locales_paper_with_plain_reconciliation(tmp_
     assert "Closed trade P/L" in fields and "closed_pl" not in fields
     balance = next(c for c in wb["Summary"].iter_rows(min_row=start + 2) if c[1].value == "Balance")
     assert balance[2].number_format.startswith("#,##0.00")  # thousands separated
+
+
+def test_the_summarys_own_by_year_and_period_are_printed_when_it_has_them(tmp_path):
+    # Issue 15's period selection adds "period" and "by_year" to the summary: the PDF prints those, not its own.
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    result = run([str(SAMPLE)], settings())
+    summary = build(result)
+    doc = summary.json()
+    row = {**chart_series.by_close_year(result.trades)[0], "year": "2024", "trades": 4321}
+    doc.update(by_year=[row], period={"label": "2024", "from": "2024-01-01", "to": "2024-12-31"})
+    out = write_pdf_summary(result, tmp_path / "p.pdf", summary=replace(summary, document=MappingProxyType(doc)),
+                            paper="a4")
+    text = pdf_text(out)
+    assert "Period: 2024 (trades by close time)." in text
+    assert re.search(r"^\s*2024\s+4 321\s", text, re.M) and not re.search(r"^\s*2025\s+\d", text, re.M)
