@@ -288,13 +288,13 @@ class _Pages:
             parts = [a.get("login") and f"account {a['login']}", a.get("name"), a.get("broker") or a.get("server")]
             who.append(" · ".join(str(p) for p in parts if p) or os.path.basename(str(f.get("path"))))
         t = self.result.trades
-        period = (f"{t['open_time'].min():%Y-%m-%d} to {t['close_time'].max():%Y-%m-%d}" if len(t)
-                  and t["close_time"].notna().any() else "no closed trades")
+        period = (f"Trades opened and closed from {t['open_time'].min():%Y-%m-%d} to {t['close_time'].max():%Y-%m-%d}"
+                  if len(t) and t["close_time"].notna().any() else "No closed trades")
         out.append(_para("; ".join(dict.fromkeys(who)) or "no file", s.body))
         chosen = (doc.get("period") or {}).get("label")  # the period the figures cover, when one is chosen
         if chosen:
             out.append(_para(f"Period: {chosen} (trades by close time).", s.body))
-        out.append(_para(f"Trades opened and closed from {period}. Money in {self.currency or 'the account currency'}"
+        out.append(_para(f"{period}. Money in {self.currency or 'the account currency'}"
                          f"; written {dt.datetime.now():%Y-%m-%d %H:%M} by fxcost {__version__}.", s.note))
         out.append(_para("Spread cost is an estimate and is already inside MetaTrader's Profit: it explains the "
                          "P&L and is never subtracted from it again.", s.note))

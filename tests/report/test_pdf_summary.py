@@ -299,3 +299,13 @@ def test_the_summarys_own_by_year_and_period_are_printed_when_it_has_them(tmp_pa
     text = pdf_text(out)
     assert "Period: 2024 (trades by close time)." in text
     assert re.search(r"^\s*2024\s+4 321\s", text, re.M) and not re.search(r"^\s*2025\s+\d", text, re.M)
+
+
+def test_a_history_without_closed_trades_still_prints_its_summary(tmp_path):
+    src = tmp_path / "cash-only.csv"
+    src.write_text("Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit,Comment\n"
+                   "6,2024.01.04 09:00:00,balance,0,,,,,,,500.00,deposit\n", encoding="utf-8")
+    assert cli.main(["report", str(src), "-o", str(tmp_path / "s.pdf"), "-q"]) == 0
+    assert pages(tmp_path / "s.pdf") == 4
+    text = pdf_text(tmp_path / "s.pdf")
+    assert "No closed trades." in text and figure(text, "Closed trades") == 0
