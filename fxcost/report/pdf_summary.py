@@ -432,7 +432,8 @@ class _Pages:
         for p in (a.get("spread_profiles") or [])[:6]:
             rows.append((f"  {p.get('account')}", str(p.get("profile") or ""), str(p.get("reason") or "")))
         sources = a.get("spread_source") or {}
-        rows.append(("Spreads from", "; ".join(f"{k}: {_count(v)} trades" for k, v in list(sources.items())[:6])
+        rows.append(("Spreads from", "; ".join(f"{k.replace('_', ' ')}: {_count(v)} trades"
+                                               for k, v in list(sources.items())[:6])
                      or "n/a", ""))
         commission = a.get("commission_schedule")
         rows += [
