@@ -21,7 +21,6 @@ from openpyxl.utils import get_column_letter
 from fxcost.errors import ExportError, ImportCancelled
 from fxcost.report.columns import TRADE_COLUMNS, header
 from fxcost.report.output import atomic_path, output_problem
-from fxcost.report.print_rules import default_paper
 from fxcost.report.xlsx_book import SHEETS, Book  # noqa: F401  (SHEETS: the tab order, public here)
 from fxcost.report.xlsx_sheets import AnalysisSheets
 from fxcost.report.xlsx_stream import BoolColumn, NumberColumn, TextColumn, excel_serial, number_width, save
@@ -129,15 +128,14 @@ class _Book(Book, AnalysisSheets, SummarySheet):
         """Printing and PDF: landscape, a page wide (Trades too, issue 15, with Account and Ticket kept), table
         headers repeated on every page, each chart on a page of its own, A4 or Letter by locale (issue 15)."""
         title = stream.title
-        paper = default_paper()
         if title == "Trades":
-            stream.print_setup(pages_wide=1, title_rows="1:1", title_cols="A:B", paper=paper)
+            stream.print_setup(pages_wide=1, title_rows="1:1", title_cols="A:B")
         elif title == "Charts":
-            stream.print_setup(breaks=[row - 2 for row in CHART_ROWS[1:]], paper=paper)
+            stream.print_setup(breaks=[row - 2 for row in CHART_ROWS[1:]])
         elif title in ("By symbol", "By month", "Equity", "Cash events"):  # one table, its header in row 1
-            stream.print_setup(title_rows="1:1", paper=paper)
+            stream.print_setup(title_rows="1:1")
         else:
-            stream.print_setup(paper=paper)
+            stream.print_setup()
 
     def _trades(self, on_chunk) -> None:
         s = self.sheets["Trades"]
