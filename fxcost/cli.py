@@ -18,7 +18,7 @@ from fxcost.report import json_summary
 log = logging.getLogger(__name__)
 
 #: What ``-o`` writes, by the file name's extension (the writers the report package has).
-OUTPUT_KINDS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}
+OUTPUT_KINDS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".pdf": "pdf"}
 #: ``--json -``: the JSON summary on standard output (instead of the text summary).
 STDOUT = "-"
 
@@ -40,7 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "the text summary")
     parser.add_argument("-o", "--output", metavar="REPORT.xlsx",
                         help="write the report in the format the file name's extension names: .xlsx the Excel "
-                        "workbook, .csv every trade (as --csv), .json the JSON summary (as --json)")
+                        "workbook, .csv every trade (as --csv), .json the JSON summary (as --json), .pdf a "
+                        "printable summary of at most 4 pages")
+    parser.add_argument("--paper", choices=("a4", "letter"), default=None,
+                        help="paper of the .pdf summary (default: Letter in the US and Canada, else A4, by locale)")
     parser.add_argument("--csv", metavar="TRADES.csv", help="write every closed trade with its costs to this CSV")
     parser.add_argument("--save-session", metavar="SESSION.json",
                         help="write the session (files, choices and settings of this run) to open it in the app")
@@ -197,7 +200,8 @@ def _outputs(args: argparse.Namespace) -> tuple[list[tuple[str, str]], str | Non
         if kind is None:
             stem = Path(args.output).with_suffix("").name or "report"
             return [], (f"-o {args.output}: the report's format follows the file name's extension: .xlsx (Excel "
-                        f"workbook), .csv (every trade) or .json (JSON summary); e.g. -o {stem}.xlsx")
+                        f"workbook), .csv (every trade), .json (JSON summary) or .pdf (printable summary); "
+                        f"e.g. -o {stem}.xlsx")
         outputs.append((kind, args.output))
     outputs += [(kind, path) for kind, path in (("csv", args.csv), ("json", json_path)) if path]
     return outputs, None
@@ -248,7 +252,7 @@ def report(argv: list[str]) -> int:
         return 2
     doc = summary.json()
     try:
-        _write(outputs, result, summary)
+        _write(outputs, result, summary, paper=args.paper)
     except FxCostError as exc:
         print(f"fxcost: {exc}", file=sys.stderr)
         return 2
@@ -368,7 +372,7 @@ def session_from_args(args: argparse.Namespace, catalog, mapping: dict[str, str]
     return session
 
 
-def _write(outputs: list[tuple[str, str]], result, summary) -> None:
+def _write(outputs: list[tuple[str, str]], result, summary, paper: str | None = None) -> None:
     """Write each (kind, path) from the one summary; raises FxCostError (one line) when a file cannot be written."""
     from fxcost.report import csv_export, excel
 
@@ -377,6 +381,10 @@ def _write(outputs: list[tuple[str, str]], result, summary) -> None:
             excel.write_workbook(result, path, summary=summary)
         elif kind == "csv":
             csv_export.write_trades_csv(result, path, summary=summary)
+        elif kind == "pdf":
+            from fxcost.report.pdf_summary import write_pdf_summary
+
+            write_pdf_summary(result, path, summary=summary, paper=paper)
         else:
             try:
                 json_summary.write_json(summary.json(), path)

@@ -129,11 +129,11 @@ class _Book(Book, AnalysisSheets, SummarySheet):
             stream.close()
 
     def _print_setup(self, stream) -> None:
-        """Printing and PDF: landscape, a page wide (Trades: three pages wide with Account and Ticket on every
-        band), table headers repeated on every page, each chart on a page of its own."""
+        """Printing and PDF: landscape, a page wide (Trades too, issue 15, with Account and Ticket kept), table
+        headers repeated on every page, each chart on a page of its own, A4 or Letter by locale (issue 15)."""
         title = stream.title
         if title == "Trades":
-            stream.print_setup(pages_wide=3, title_rows="1:1", title_cols="A:B")
+            stream.print_setup(pages_wide=1, title_rows="1:1", title_cols="A:B")
         elif title == "Charts":
             stream.print_setup(breaks=[row - 2 for row in CHART_ROWS[1:]])
         elif title in ("By symbol", "By month", "By year", "Equity", "Cash events"):  # one table, header in row 1

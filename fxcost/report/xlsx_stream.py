@@ -31,6 +31,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
 from fxcost.report.output import formula_like
+from fxcost.report.print_rules import default_paper
 
 #: Day zero of Excel's 1900 date system as used by openpyxl (serial 1 = 1900-01-01 after the leap-year bug).
 EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "ns")
@@ -44,6 +45,8 @@ COMPRESS_LEVEL = 1
 CHUNK = 4_000
 
 MONEY = "#,##0.00;[Red]-#,##0.00"
+#: SpreadsheetML paper size codes (ECMA-376 Part 1, 18.3.1.63: 1 Letter, 9 A4).
+PAPER_SIZES = {"letter": 1, "a4": 9}
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="8EA9C1")
 
@@ -353,14 +356,16 @@ class SheetStream:
         return self._widths[j] if j < len(self._widths) else 8.43
 
     def print_setup(self, *, landscape: bool = True, pages_wide: int = 1, title_rows: str | None = None,
-                    title_cols: str | None = None, breaks: Sequence[int] = ()) -> None:
+                    title_cols: str | None = None, breaks: Sequence[int] = (), paper: str | None = None) -> None:
         """Page setup for printing and PDF: orientation, ``pages_wide`` pages across (as many down as needed),
+        the paper ("a4" or "letter"; None: the locale's, print_rules.default_paper),
         rows/columns repeated on every page, manual page breaks after the given rows, and a header and footer
         naming the sheet and the page."""
         ws = self.ws
         setup = ws.page_setup
         setup.orientation = "landscape" if landscape else "portrait"
         setup.fitToWidth, setup.fitToHeight = pages_wide, 0
+        setup.paperSize = PAPER_SIZES[paper or default_paper()]  # issue 15: A4, or Letter in the US and Canada
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.6

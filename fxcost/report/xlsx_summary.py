@@ -6,6 +6,7 @@ import datetime as dt
 import os
 
 from fxcost import __version__
+from fxcost.report.print_rules import field_label
 from fxcost.report.xlsx_stream import SheetStream
 from fxcost.summary.money import money_text
 
@@ -136,11 +137,11 @@ class SummarySheet:
             for fld, (imported, printed) in rec.compared.items():
                 diff = rec.differences.get(fld)
                 # To the cent, as printed: the import's float sums carry noise like -4494.9800000000005.
-                rows.append({"file": name, "field": fld, "imported": round(imported, 2) + 0.0,
+                rows.append({"file": name, "field": field_label(fld), "imported": round(imported, 2) + 0.0,
                              "printed": round(printed, 2) + 0.0, "difference": round(imported - printed, 2) + 0.0,
                              "result": "agrees" if diff is None else f"DIFFERENCE: {diff.cause or 'cause unknown'}"})
-        self.table(s, [("file", "File", None), ("field", "Printed total", None), ("imported", "Imported", "number2"),
-                       ("printed", "Printed", "number2"), ("difference", "Difference", "number2"),
+        self.table(s, [("file", "File", None), ("field", "Printed total", None), ("imported", "Imported", "money"),
+                       ("printed", "Printed", "money"), ("difference", "Difference", "money"),
                        ("result", "Result", None)], rows, fit_text=False)
         ok = (self.doc.get("reconciliation") or {}).get("ok")
         s.append(["Every printed total agrees with the import." if ok else

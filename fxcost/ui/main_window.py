@@ -80,12 +80,16 @@ def analyse_job(portfolio, state, catalog, cache, progress, is_cancelled, publis
 
 
 def _writer(kind: str):
-    """The report writer of ``kind`` ("excel" or "csv"), imported when used; None if this build lacks it."""
+    """The report writer of ``kind`` ("excel", "pdf" or "csv"), imported when used; None if this build lacks it."""
     try:
         if kind == "excel":
             from fxcost.report.excel import write_workbook
 
             return write_workbook
+        if kind == "pdf":
+            from fxcost.report.pdf_summary import write_pdf_summary
+
+            return write_pdf_summary
         from fxcost.report.csv_export import write_trades_csv
 
         return write_trades_csv
@@ -201,6 +205,8 @@ class MainWindow(QMainWindow):
         self.sample_action = self._action("Open the &sample", self.open_sample, None, "Open the bundled sample")
         self.export_excel_action = self._action("Export &Excel report…", self.export_excel, QKeySequence("Ctrl+E"),
                                                 "Write the typed Excel report")
+        self.export_pdf_action = self._action("Export &PDF summary…", self.export_pdf, None,
+                                              "Write a printable summary of at most 4 pages (issue 15)")
         self.export_csv_action = self._action("Export trades as &CSV…", self.export_csv, QKeySequence("Ctrl+Shift+E"),
                                               "Write every costed trade as CSV")
         self.export_png_action = self._action("Save chart as &PNG…", self.export_png, QKeySequence("Ctrl+Shift+P"),
@@ -222,7 +228,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_session_action)
         file_menu.addAction(self.save_session_action)
         file_menu.addSeparator()
-        for a in (self.export_excel_action, self.export_csv_action, self.export_png_action):
+        for a in (self.export_excel_action, self.export_pdf_action, self.export_csv_action, self.export_png_action):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -246,7 +252,8 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for a in (self.open_action, self.export_excel_action, self.export_csv_action, self.export_png_action):
+        for a in (self.open_action, self.export_excel_action, self.export_pdf_action, self.export_csv_action,
+                  self.export_png_action):
             toolbar.addAction(a)
         # Issue 15: one period for every view, chart, the what-if and every export.
         self.period_bar = PeriodBar()
@@ -284,7 +291,7 @@ class MainWindow(QMainWindow):
 
     def _enable_exports(self) -> None:
         ready = self.views is not None and not self.jobs.busy
-        for a in (self.export_excel_action, self.export_csv_action):
+        for a in (self.export_excel_action, self.export_pdf_action, self.export_csv_action):
             a.setEnabled(ready and len(self.views.result.trades) > 0)
         self.export_png_action.setEnabled(ready)
         self.open_action.setEnabled(not self.jobs.busy or self.jobs.kind == "analyse")
@@ -757,6 +764,34 @@ class MainWindow(QMainWindow):
         self._start(Worker(lambda progress, is_cancelled: write_workbook(result, path, progress=progress,
                                                                          is_cancelled=is_cancelled, summary=summary)),
                     "export", f"Writing {os.path.basename(path)}…")
+        return True
+
+    def export_pdf(self) -> None:
+        if self.views is None:
+            return
+        if _writer("pdf") is None:
+            dialogs.notify(self, "fxcost", "The PDF summary is not available in this version of fxcost. "
+                                "Export the Excel report instead.")
+            return
+        path = self._save_name("Export the PDF summary", f"{self._report_stem()}-summary.pdf", "PDF (*.pdf)")
+        if path:
+            self.export_pdf_to(path)
+
+    def export_pdf_to(self, path: str, paper: str | None = None) -> bool:
+        """Write the PDF summary on a worker (``export_finished`` tells when); False if it cannot start. The paper
+        follows the system's territory (Letter in the US and Canada, else A4) unless ``paper`` names one."""
+        write_pdf_summary = _writer("pdf")
+        if write_pdf_summary is None or self.views is None or self.jobs.busy:
+            return False
+        from PySide6.QtCore import QLocale
+
+        territory = QLocale.system().territory()
+        if paper is None and territory != QLocale.Country.AnyTerritory:  # else the writer reads the environment
+            paper = "letter" if territory in (QLocale.Country.UnitedStates, QLocale.Country.Canada) else "a4"
+        result, summary = self.views.result, self.views.summary
+        self._start(Worker(lambda progress, is_cancelled: write_pdf_summary(
+            result, path, summary=summary, paper=paper, progress=progress, is_cancelled=is_cancelled)),
+            "export", f"Writing {os.path.basename(path)}…")
         return True
 
     def export_csv(self) -> None:

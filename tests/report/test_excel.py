@@ -16,6 +16,7 @@ from fxcost.analysis.rebates import round_cents
 from fxcost.errors import ExportError, ImportCancelled
 from fxcost.report import excel
 from fxcost.report.columns import TRADE_COLUMNS, header
+from fxcost.report.print_rules import field_label
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +107,10 @@ def test_summary_reconciles_with_the_printed_totals_and_states_assumptions(sampl
     rows = [[c.value for c in row] for row in wb["Summary"].iter_rows()]
     recon = [r for r in rows if r[0] == "sample-statement.htm"]
     compared = sample_result.portfolio.files[0].reconciliation.compared
-    assert {r[1] for r in recon} == set(compared)
+    plain = {field_label(k): k for k in compared}  # the printed totals in plain words (issue 15)
+    assert {r[1] for r in recon} == set(plain)
     for r in recon:
-        imported, printed = compared[r[1]]
+        imported, printed = compared[plain[r[1]]]
         assert r[2] == pytest.approx(imported) and r[3] == pytest.approx(printed) and r[5] == "agrees"
     labels: dict = {}
     for r in rows:
@@ -239,7 +241,7 @@ def test_summary_under_auto_profile_lists_the_spreads_actually_used(tmp_path):
     assert eurusd[5] == "profile: Typical Raw/ECN account"  # the sample pays commission: Auto chose Raw
     assert eurusd[2] == raw.spreads["EURUSD"].value and eurusd[3] == raw.spreads["EURUSD"].unit
     reconciliation = next(i for i, r in enumerate(rows) if r[0] == "File" and r[1] == "Printed total")
-    commission = next(r for r in rows[reconciliation:] if r[1] == "commission")
+    commission = next(r for r in rows[reconciliation:] if r[1] == "Commission")  # plain words (issue 15)
     assert commission[2] == round(commission[2], 2) and commission[4] == 0  # to the cent, no float noise
 
 
@@ -337,7 +339,7 @@ def test_every_sheet_prints_with_titles_headers_and_page_numbers(sample_book):
     for name in ("Trades", "By symbol", "By month", "Equity", "Cash events"):
         assert wb[name].print_title_rows == "$1:$1", name  # the header row on every printed page
     assert wb["Trades"].print_title_cols == "$A:$B"  # Account and Ticket on every band of columns
-    assert wb["Trades"].page_setup.fitToWidth == 3
+    assert wb["Trades"].page_setup.fitToWidth == 1  # fit to width (issue 15)
     assert [b.id for b in wb["Charts"].row_breaks.brk] == [row - 2 for row in excel.CHART_ROWS[1:]]
     with zipfile.ZipFile(path) as z:
         equity = next(z.read(n).decode() for n in z.namelist()
