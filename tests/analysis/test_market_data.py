@@ -1,6 +1,5 @@
 """Market-data readers: every real file in samples/market-data, hand-written files per format, bad files."""
 
-import time
 
 import numpy as np
 import pandas as pd
@@ -73,10 +72,7 @@ def test_mt5_bars_us30m_d1_without_time_column():
 @pytest.mark.samples
 def test_dukascopy_cadjpy_ticks():
     path = sample(CADJPY_TICKS)
-    started = time.perf_counter()
-    md = read_market_data(path)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"52,948 ticks took {elapsed:.2f} s"
+    md = read_market_data(path)  # its speed: benchmarks/bench_hostile.py (no timed tests on a shared machine)
     assert (md.symbol, md.kind, md.format, md.utc, md.offset_hours) == ("CADJPY", "ticks", "dukascopy", True, 0.0)
     assert len(md) == 52948
     assert md.digits == 3
@@ -347,7 +343,7 @@ def test_missing_file_and_folder(tmp_path):
         read_market_data(tmp_path)
 
 
-def test_reading_50k_ticks_is_fast(tmp_path):
+def test_reading_50k_ticks(tmp_path):
     n = 50_000
     times = pd.Timestamp("2024-03-04") + pd.to_timedelta(np.arange(n) * 700, unit="ms")
     bid = 1.08 + (np.arange(n) % 97) * 1e-5
@@ -355,10 +351,8 @@ def test_reading_50k_ticks_is_fast(tmp_path):
     body = "\n".join(f"{t:%d.%m.%Y %H:%M:%S}.{t.microsecond // 1000:03d},{a:.5f},{b:.5f},1.5,2.25"
                      for t, a, b in zip(times, ask, bid))
     path = write(tmp_path, "EURUSD_ticks.csv", "Time,Ask,Bid,AskVolume,BidVolume\n" + body + "\n")
-    started = time.perf_counter()
     md = read_market_data(path)
-    elapsed = time.perf_counter() - started
-    assert len(md) == n and elapsed < 1.0
+    assert len(md) == n
     assert md.frame["spread_points"].min() == 5 and md.frame["spread_points"].max() == 11
 
 
