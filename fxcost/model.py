@@ -45,6 +45,10 @@ TRADE_COLUMNS: dict[str, str] = {
     "close_by": "bool",
     "stop_out": "bool",
     "close_reason": "object",  # "sl" | "tp" | "so" | "" (from the comment)
+    # How each end executed (issue 12): "market" | "limit" | "stop" | "stop limit" | "close by" | "" (unknown;
+    # MT5 Orders section only, linked by order ticket)
+    "open_order_type": "object",
+    "close_order_type": "object",
     "source": "object",  # file the row came from
 }
 

@@ -39,6 +39,8 @@ MAX_NEGATIVE_SHARE = 0.25
 MAX_SIDE = 50
 #: Closes filled at a level, not at the market (model close_reason).
 LEVEL_CLOSES = ("sl", "tp", "so")
+#: Order types (model.TRADE_COLUMNS open/close_order_type) that fill at the bid/ask: market, or not known.
+MARKET_KINDS = ("market", "")
 #: How the engine labels an observed spread (issue 12); ``{k}`` pairs.
 OBSERVED = "observed: median of {k} same-second pairs"
 #: Label of a profile spread scaled by the account's observed/profile ratio.
@@ -74,7 +76,11 @@ def usable(t: pd.DataFrame, excluded_sources=()) -> np.ndarray:
 
 def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
     """Every same-second buy/sell pair of ``t`` (rows ``rows``): account, symbol_root, end ("open"/"close"),
-    time (the second), spread (price units; negatives kept, :func:`summarise` drops them)."""
+    time (the second), spread (price units; negatives kept, :func:`summarise` drops them).
+
+    Where ``t`` has ``open_order_type`` / ``close_order_type`` (MT5 Orders section, issue 12), an end filled by a
+    pending order (limit, stop, stop limit, close by) is left out: it filled at the order's level, not at the
+    bid/ask. "market" and "" (unknown) are kept."""
     rows = np.ones(len(t), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
     side = t["side"].to_numpy(dtype=object)  # "buy" | "sell" (model.TRADE_COLUMNS)
     buy, sell = side == "buy", side == "sell"
@@ -90,6 +96,10 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
                 reason_codes, reasons = codes_of(t["close_reason"])
                 level = np.array([str(x).lower() in LEVEL_CLOSES for x in reasons] + [False])
                 keep &= ~level[reason_codes]
+        if f"{end}_order_type" in t.columns:
+            kind_codes, kinds = codes_of(t[f"{end}_order_type"])
+            market = np.array([str(x) in MARKET_KINDS for x in kinds] + [True])
+            keep &= market[kind_codes]
         ns = np.asarray(pd.to_datetime(t[f"{end}_time"]), dtype="datetime64[ns]").view("int64")
         price = t[f"{end}_price"].to_numpy(dtype="float64")
         keep &= (ns != np.iinfo("int64").min) & np.isfinite(price) & (root_codes >= 0)

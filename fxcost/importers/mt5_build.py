@@ -144,6 +144,8 @@ ORDER_STATES = {
     "partial": None,  # partially filled: the filled part is a deal
 }
 
+#: How an MT5 order executes: its Type without the side ("buy limit" -> "limit"; "buy" -> "market").
+_ORDER_KINDS = frozenset({"market", "limit", "stop", "stop limit", "close by"})
 _CLOSE_BY = re.compile(r"#\s*(\d+)\s+by\s+#\s*(\d+)")
 _REASON = re.compile(r"^\s*\[(sl|tp|so)\b", re.IGNORECASE)
 _ACCOUNT = re.compile(r"^\s*([^\s(]*)\s*\((.*)\)\s*$")
@@ -1101,6 +1103,7 @@ class _Builder:
         deals = self._deals()
         self._release(DEALS)
         self._orders()
+        kinds = self._order_kinds()
         self._release(ORDERS, WORKING)
         positions = self._positions()
         self._release(POSITIONS)
@@ -1130,6 +1133,7 @@ class _Builder:
                     "each position's in and out deals."
                 )
             self._trades_from_deals(deals, linker.records, links)
+        self._set_order_kinds(deals, positions if self.cols[POSITIONS] is not None else self.trade_recs, kinds)
         self._open_positions(deals, linker, links)
         self._cash(deals)
         self._printed(deals, linker.records, links)
@@ -1265,6 +1269,35 @@ class _Builder:
             }))
         if frames:
             self.st.orders = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def _order_kinds(self) -> dict[int, str]:
+        """Order ticket -> how it executes ("market", "limit", "stop", "stop limit", "close by"), from the Orders
+        section's Type (issue 12: only market executions fill at the bid/ask and may pair for the spread)."""
+        c = self.cols[ORDERS]
+        if c is None or not len(c):
+            return {}
+        kinds = {}
+        for t, typ in zip(_floats(c.col("order")).tolist(), _lower(_texts(c.col("type")))):
+            kind = typ.removeprefix("buy").removeprefix("sell").strip() or "market"
+            if not math.isnan(t) and kind in _ORDER_KINDS:
+                kinds[int(t)] = kind
+        return kinds
+
+    def _set_order_kinds(self, d: _Deals, recs: list[_Pos], kinds: dict[int, str]) -> None:
+        """``open_order_type`` / ``close_order_type`` of each trade (``recs`` aligned with st.trades) from the
+        orders of its in and out deals: "" when unknown; one pending fill among several deals names the end."""
+        if not kinds or len(recs) != len(self.st.trades):
+            return
+        ends: dict[str, list[str]] = {"open": [], "close": []}
+        for r in recs:
+            outs = set(r.outs)
+            ins = [d.order[i] for i in r.deals if i not in outs] or [r.pid]
+            for end, orders in (("open", ins), ("close", [d.order[i] for i in r.outs])):
+                got = {kinds.get(o, "") for o in orders}
+                pending = sorted(got - {"market", ""})
+                ends[end].append(pending[0] if pending else "market" if got == {"market"} else "")
+        for end, values in ends.items():
+            self.st.trades[f"{end}_order_type"] = pd.Series(values, dtype=object, index=self.st.trades.index)
 
     # -- Positions table --------------------------------------------------------------------
 
@@ -1496,6 +1529,7 @@ class _Builder:
             "source": [self.st.path] * n,
         }) if n else trades_frame()
         self.rebuilt = {id(r) for r in rows}
+        self.trade_recs = rows  # aligned with st.trades, for _set_order_kinds
 
     # -- Open positions ---------------------------------------------------------------------
 
