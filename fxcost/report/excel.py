@@ -18,9 +18,9 @@ from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart.axis import DateAxis
 from openpyxl.utils import get_column_letter
 
-from fxcost.errors import ExportError, ImportCancelled
+from fxcost.errors import ExportError
 from fxcost.report.columns import TRADE_COLUMNS, header
-from fxcost.report.output import atomic_path, output_problem
+from fxcost.report.output import atomic_path, export_steps, output_problem
 from fxcost.report.xlsx_book import SHEETS, Book  # noqa: F401  (SHEETS: the tab order, public here)
 from fxcost.report.xlsx_sheets import AnalysisSheets
 from fxcost.report.xlsx_stream import BoolColumn, NumberColumn, TextColumn, excel_serial, number_width, save
@@ -57,11 +57,7 @@ def write_workbook(result, path: str | os.PathLike, *, progress: Progress | None
         ImportCancelled: ``is_cancelled()`` turned true; nothing is written.
     """
 
-    def step(frac: float, message: str) -> None:
-        if is_cancelled and is_cancelled():
-            raise ImportCancelled("Export cancelled.")
-        if progress:
-            progress(frac, message)
+    step = export_steps(progress, is_cancelled)
 
     problem = output_problem(path)
     if problem:  # before the summary: a bad destination is reported at once

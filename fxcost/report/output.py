@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from fxcost import atomic
-from fxcost.errors import ExportError
+from fxcost.errors import ExportError, ImportCancelled
 
 #: A spreadsheet treats text starting with these as a formula (or DDE command) when it is typed or
 #: imported from CSV; OWASP's CSV-injection list, tab and carriage return included.
@@ -36,6 +36,20 @@ def output_problem(path: str | os.PathLike) -> str | None:
     if not os.access(folder, os.W_OK):
         return f"cannot write {path}: the folder {folder} is not writable."
     return None
+
+
+def export_steps(progress: Callable[[float, str], None] | None,
+                 is_cancelled: Callable[[], bool] | None) -> Callable[[float, str], None]:
+    """``step(fraction, message)`` for a report writer: raises ImportCancelled once ``is_cancelled()`` turns true
+    (nothing is written then), else reports the progress."""
+
+    def step(frac: float, message: str) -> None:
+        if is_cancelled and is_cancelled():
+            raise ImportCancelled("Export cancelled.")
+        if progress:
+            progress(frac, message)
+
+    return step
 
 
 @contextlib.contextmanager

@@ -24,8 +24,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from fxcost import __version__
-from fxcost.errors import ExportError, ImportCancelled
-from fxcost.report.output import atomic_path, output_problem
+from fxcost.errors import ExportError
+from fxcost.report.output import atomic_path, export_steps, output_problem
 from fxcost.report.print_rules import default_paper, field_label
 from fxcost.summary import Summary, build
 from fxcost.summary import series as chart_series
@@ -521,11 +521,7 @@ def write_pdf_summary(result, path: str | os.PathLike, *, summary: Summary | Non
         ImportCancelled: ``is_cancelled()`` turned true; nothing is written.
     """
 
-    def step(frac: float, message: str) -> None:
-        if is_cancelled and is_cancelled():
-            raise ImportCancelled("Export cancelled.")
-        if progress:
-            progress(frac, message)
+    step = export_steps(progress, is_cancelled)
 
     paper = (paper or default_paper()).lower()
     if paper not in PAPERS:
