@@ -783,11 +783,15 @@ class MainWindow(QMainWindow):
         write_pdf_summary = _writer("pdf")
         if write_pdf_summary is None or self.views is None or self.jobs.busy:
             return False
-        from PySide6.QtCore import QLocale
+        if paper is None:
+            from PySide6.QtCore import QLocale
 
-        territory = QLocale.system().territory()
-        if paper is None and territory != QLocale.Country.AnyTerritory:  # else the writer reads the environment
-            paper = "letter" if territory in (QLocale.Country.UnitedStates, QLocale.Country.Canada) else "a4"
+            from fxcost.report.print_rules import paper_for
+
+            # The system's territory by the writer's one rule (print_rules.paper_for); "C" names none, and then the
+            # writer reads the environment.
+            name = QLocale.system().name()  # "en_US"
+            paper = paper_for(name) if "_" in name else None
         result, summary = self.views.result, self.views.summary
         self._start(Worker(lambda progress, is_cancelled: write_pdf_summary(
             result, path, summary=summary, paper=paper, progress=progress, is_cancelled=is_cancelled)),
