@@ -10,7 +10,6 @@ whose gaps the generic profile of the same account type fills, and each trade's 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fxcost import safeio
 from fxcost.analysis.costs import CommissionSchedule
 from fxcost.analysis.instruments import category
 from fxcost.errors import FxCostError
@@ -219,15 +219,14 @@ def parse(doc: dict, where: str = "brokers.json") -> Catalogue:
 
 
 def read_json(path: Path, what: str, error: type[FxCostError]):
-    """A JSON data file's document; ``error`` says which file (``what``) and why it cannot be read."""
+    """A JSON data file's document, read through safeio.read_json (size cap, binary, nesting depth: issue 13);
+    ``error`` says which file (``what``) and why it cannot be read."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        return safeio.read_json(path, what)
+    except safeio.FileRefused as exc:
+        raise error(f"{path}: {exc}") from exc
     except OSError as exc:
         raise error(f"{path}: cannot read the {what} ({exc.strerror or exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise error(f"{path}: not a text file (the {what} is UTF-8 JSON)") from exc
-    except json.JSONDecodeError as exc:
-        raise error(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
 
 
 def load(path: str | Path | None = None) -> Catalogue:
