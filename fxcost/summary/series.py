@@ -1,8 +1,8 @@
 """Chart series and condensed tables for the printable summary (issue 15): equity lines, cost by month, by close
 year, top symbols.
 
-The equity lines are the app's Charts > Equity lines (ui/viewdata._time_series): same names, same values, same
-rule for the cashback line; tests/report/test_pdf_summary.py checks they stay equal. Grouped tables come from
+The equity lines are the ones the app's Charts > Equity draws (ui/viewdata._time_series takes them from here), so
+the PDF and the app cannot draw different lines. Grouped tables come from
 analysis.aggregate, so an "Other" row or a year row carries exact ratios, not sums of rounded rows.
 """
 

@@ -11,7 +11,7 @@ import pandas as pd
 from fxcost.analysis import aggregate, breakeven, costs, exposure, rebates
 from fxcost.analysis.engine import AnalysisResult
 from fxcost.errors import ImportCancelled
-from fxcost.summary import Summary, build
+from fxcost.summary import Summary, build, series
 from fxcost.summary import spreads as spread_summary
 from fxcost.summary.build import ACCOUNT_FIGURES, accounts_table, key_figures  # noqa: F401 (public here as before)
 from fxcost.summary.document import balance_cash, merged_cash
@@ -138,15 +138,9 @@ def _time_series(t: pd.DataFrame, include_swap: bool = False) -> tuple[list[Seri
     def cum(values) -> np.ndarray:
         return np.cumsum(np.nan_to_num(np.asarray(values, dtype=float)))
 
-    # Cumulative sums change only when a trade closes: steps, so a month without trades is drawn flat
-    # rather than as a slope to the next close (UX review item 7).
-    equity = [
-        Series("Raw P&L at mid prices (before costs, est.)", x, cum(s["mid_pnl"]), step=True),
-        Series("Net after costs (statement)", x, cum(s["broker_net"]), step=True),
-    ]
-    if np.nan_to_num(s["rebate"].to_numpy(dtype=float)).any():
-        # Without any rebate this line is the net line again and would hide it (UX review item 16).
-        equity.append(Series("Net + cumulative cashback", x, cum(s["net_after_rebate"]), step=True))
+    # The equity lines are the printable summary's too (summary.series.equity_lines, issue 15). Cumulative sums
+    # change only when a trade closes: steps, so a month without trades is drawn flat rather than as a slope.
+    equity = [Series(line.name, line.x, line.y, step=True) for line in series.equity_lines(t)]
     cost_lines = [
         Series("Spread (est.)", x, cum(s["spread_cost"]), step=True),
         Series("Commission", x, cum(-s["commission"]), step=True),
