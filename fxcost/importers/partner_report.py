@@ -108,7 +108,7 @@ def read(path: str | Path, mapping: Mapping[str, str] | None = None, date_order:
 def _xlsx_cells(data: bytes, path: str, mapping: Mapping[str, str] | None) -> pd.DataFrame:
     """The first sheet's table under its first row that holds every mapped header and names an account and a
     reward column (portals print a title above the table), as a frame of cells."""
-    from fxcost.importers.mt5_build import bulk
+    from fxcost.importers.mt5_layout import bulk
     from fxcost.importers.mt5_xlsx import _Book
 
     try:
