@@ -18,6 +18,7 @@ import pandas as pd
 
 from fxcost.errors import UnsupportedReport
 from fxcost.importers import text as tx
+from fxcost.importers.frames import RowChecks, none_if_zero, reason_not_whole_id
 from fxcost.importers.mt5_cells import (
     DIGITS_SAMPLE,
     VOLUME_EPS,
@@ -33,7 +34,6 @@ from fxcost.importers.mt5_cells import (
     times,
     volumes,
     whole_or_zero,
-    zero_as_nan,
 )
 from fxcost.importers.mt5_header import account_header, read_results, read_summary, summary_and_results, tester_header
 from fxcost.importers.mt5_layout import (
@@ -250,17 +250,15 @@ class _Builder:
         bad_dir = is_trade & np.array([d not in DIRECTIONS for d in direction], dtype=bool)
         bad_trade = is_trade & (np.isnan(volume) | (volume <= 0) | np.isnan(order))
         bad_cash = ~is_trade & np.isnan(profit_raw)
-        bad_deal, bad_order = bad_ids(deal), bad_ids(order)
-        ok = ~(no_time | no_type | bad_dir | bad_trade | bad_cash | bad_deal | bad_order)
-        keep_valid(c, ok, [
+        ok = keep_valid(c, RowChecks(len(c), [
             (no_time, "the time is not a date"),
             (no_type, "no deal type"),
             (bad_dir, "the direction is not in, out, out by or inout"),
             (bad_trade, "a buy/sell deal without a volume or order number"),
             (bad_cash, "a balance deal without an amount"),
-            (bad_deal, "the deal number is not a whole number below 2^63"),
-            (bad_order, "the order number is not a whole number below 2^63"),
-        ], skipped)
+            (bad_ids(deal), reason_not_whole_id("deal")),
+            (bad_ids(order), reason_not_whole_id("order")),
+        ]), skipped)
         idx = np.flatnonzero(ok)
         ns = time[idx].astype("int64")
         # MT5 writes deals in time order; sort defensively (stable) so that linking runs forwards.
@@ -285,10 +283,10 @@ class _Builder:
         del price_raw
         # Numbers the linker reads one at a time are kept in arrays (8 bytes each), not lists of Python objects.
         return DealColumns(
-            idx=idx, time=time[idx], ns=int_array(ns), deal=int_array(whole_or_zero(deal)[idx]),
+            idx=idx, time=time[idx], ns=int_array(ns), deal=int_array(whole_or_zero(deal[idx])),
             symbol=picked, type=[types[k] for k in sel],
             direction=[direction[k] for k in sel], volume=real_array(np.nan_to_num(volume[idx])),
-            price=real_array(price[idx]), order=int_array(whole_or_zero(order)[idx]),
+            price=real_array(price[idx]), order=int_array(whole_or_zero(order[idx])),
             commission=money["commission"][idx], fee=money["fee"][idx], swap=money["swap"][idx],
             profit=money["profit"][idx], comment=[comments[k] for k in sel],
             decimals=decimals,
@@ -313,16 +311,12 @@ class _Builder:
             if kind == WORKING:
                 mapped = ["working" if m == "?" or m is None else m for m in mapped]
             unknown = np.array([m == "?" for m in mapped], dtype=bool)
-            no_time = np.isnat(open_time)
-            no_ticket = np.isnan(ticket)
-            bad_ticket = bad_ids(ticket)
-            ok = ~(no_time | no_ticket | bad_ticket | unknown)
-            keep_valid(c, ok, [
-                (no_time, "the open time is not a date"),
-                (no_ticket, "no order number"),
-                (bad_ticket, "the order number is not a whole number below 2^63"),
+            ok = keep_valid(c, RowChecks(len(c), [
+                (np.isnat(open_time), "the open time is not a date"),
+                (np.isnan(ticket), "no order number"),
+                (bad_ids(ticket), reason_not_whole_id("order")),
                 (unknown, "unknown order state"),
-            ], self.st.skipped)
+            ]), self.st.skipped)
             keep = ok & np.array([m is not None and m != "?" for m in mapped], dtype=bool)
             if not keep.any():
                 continue
@@ -345,8 +339,8 @@ class _Builder:
                 "symbol_root": roots,
                 "symbol_suffix": suffixes,
                 "price": floats(c.col("price"))[sel],
-                "sl": zero_as_nan(floats(c.col("sl"))[sel]),
-                "tp": zero_as_nan(floats(c.col("tp"))[sel]),
+                "sl": none_if_zero(floats(c.col("sl"))[sel]),
+                "tp": none_if_zero(floats(c.col("tp"))[sel]),
                 "state": [mapped[k] for k in sel],
                 "comment": [comments[k] for k in sel],
                 "source": [self.st.path] * len(sel),
@@ -395,19 +389,11 @@ class _Builder:
         pid = floats(c.col("position"))
         sides = lowered(cell_texts(c.col("type")))
         closed, total = volumes(c.col("volume"))
-        no_time = np.isnat(open_time) | np.isnat(close_time)
-        no_id = np.isnan(pid)
-        bad_id = bad_ids(pid)
-        bad_side = np.array([s not in TRADE_TYPES for s in sides], dtype=bool)
-        bad_vol = np.isnan(closed) | (closed <= 0)
-        ok = ~(no_time | no_id | bad_id | bad_side | bad_vol)
-        keep_valid(c, ok, [
-            (no_time, "the open or close time is not a date"),
-            (no_id, "no position number"),
-            (bad_id, "the position number is not a whole number below 2^63"),
-            (bad_side, "the type is not buy or sell"),
-            (bad_vol, "no volume"),
-        ], self.st.skipped)
+        ok = keep_valid(c, RowChecks(len(c), [
+            (np.isnat(open_time) | np.isnat(close_time), "the open or close time is not a date"),
+            *position_checks(pid, sides),
+            (np.isnan(closed) | (closed <= 0), "no volume"),
+        ]), self.st.skipped)
         sel = np.flatnonzero(ok)
         symbols = cell_texts(c.col("symbol"))
         notes = c.notes()
@@ -423,8 +409,8 @@ class _Builder:
             "total": total[sel],
             "open_price": floats(open_raw)[sel],
             "close_price": floats(close_raw)[sel],
-            "sl": zero_as_nan(floats(c.col("sl"))[sel]),
-            "tp": zero_as_nan(floats(c.col("tp"))[sel]),
+            "sl": none_if_zero(floats(c.col("sl"))[sel]),
+            "tp": none_if_zero(floats(c.col("tp"))[sel]),
             "commission": np.nan_to_num(floats(c.col("commission"))[sel]),
             "swap": np.nan_to_num(floats(c.col("swap"))[sel]),
             "profit": np.nan_to_num(floats(c.col("profit"))[sel]),
@@ -625,14 +611,10 @@ class _Builder:
             pid = floats(c.col("position"))
             sides = lowered(cell_texts(c.col("type")))
             lots = volumes(c.col("volume"))[0]
-            no_time = np.isnat(open_time)
-            no_id = np.isnan(pid)
-            bad_id = bad_ids(pid)
-            bad_side = np.array([s not in TRADE_TYPES for s in sides], dtype=bool)
-            ok = ~(no_time | no_id | bad_id | bad_side)
-            keep_valid(c, ok, [(no_time, "the open time is not a date"), (no_id, "no position number"),
-                          (bad_id, "the position number is not a whole number below 2^63"),
-                          (bad_side, "the type is not buy or sell")], self.st.skipped)
+            ok = keep_valid(c, RowChecks(len(c), [
+                (np.isnat(open_time), "the open time is not a date"),
+                *position_checks(pid, sides),
+            ]), self.st.skipped)
             sel = np.flatnonzero(ok)
             ids = pid[sel].astype("int64")
             all_symbols = cell_texts(c.col("symbol"))
@@ -663,8 +645,8 @@ class _Builder:
                 "symbol_root": roots,
                 "symbol_suffix": suffixes,
                 "open_price": floats(prices),
-                "sl": zero_as_nan(floats(c.col("sl"))[sel]),
-                "tp": zero_as_nan(floats(c.col("tp"))[sel]),
+                "sl": none_if_zero(floats(c.col("sl"))[sel]),
+                "tp": none_if_zero(floats(c.col("tp"))[sel]),
                 "market_price": floats(c.col("market_price"))[sel],
                 "commission": np.nan_to_num(raw_comm) if raw_comm is not None else comm,
                 "taxes": fee,
@@ -823,6 +805,15 @@ class _Builder:
             for k, cause in p.extra["causes"].items():
                 st.warnings.append(f"Reconciliation, {k}: the report's total includes {cause}.")
 
+
+
+def position_checks(pid: np.ndarray, sides: list[str]) -> list[tuple[np.ndarray, str]]:
+    """The checks a row of the Positions or Open Positions table must pass besides its times and volume."""
+    return [
+        (np.isnan(pid), "no position number"),
+        (bad_ids(pid), reason_not_whole_id("position")),
+        (np.array([s not in TRADE_TYPES for s in sides], dtype=bool), "the type is not buy or sell"),
+    ]
 
 
 def _money(v: float) -> str:

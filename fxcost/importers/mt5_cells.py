@@ -164,11 +164,3 @@ def printed_decimals(values: Sequence[Any]) -> np.ndarray:
     dec = s.str.strip().str.partition(".")[2]
     dec = dec.where(dec.str.fullmatch(r"\d*"), "")
     return dec.str.len().to_numpy(dtype="int64")
-
-
-
-def zero_as_nan(a: np.ndarray) -> np.ndarray:
-    """S/L and T/P: 0 or empty means none."""
-    a = np.asarray(a, dtype="float64").copy()
-    a[a == 0] = np.nan
-    return a

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from fxcost.importers import text as tx
+from fxcost.importers.frames import RowChecks
 from fxcost.importers.mt5_cells import cell_text, is_numeric, is_time, row_text
 from fxcost.importers.mt5_rows import Block, Rows, blank, span_value
 from fxcost.model import SkippedRow
@@ -409,11 +410,10 @@ def _section(cols: SectionColumns) -> str:
     return f"{name} (sheet {cols.sheet})" if cols.sheet else name
 
 
-def keep_valid(cols: SectionColumns, ok: np.ndarray, reasons: list[tuple[np.ndarray, str]], skipped: list[SkippedRow]) -> np.ndarray:
-    """Record every row failing a check as a SkippedRow with the first reason that applies."""
-    bad = np.flatnonzero(~ok).tolist()
-    for k, (num, row) in zip(bad, cols.rows_at(bad)):
-        reason = next((why for mask, why in reasons if mask[k]), "the row cannot be read")
+def keep_valid(cols: SectionColumns, checks: RowChecks, skipped: list[SkippedRow]) -> np.ndarray:
+    """Record every row failing a check as a SkippedRow with the first reason that applies; the rows to keep."""
+    failed = checks.first_reasons()
+    for (_, reason), (num, row) in zip(failed, cols.rows_at([k for k, _ in failed])):
         skipped.append(SkippedRow(_section(cols), num, reason, row_text(row)))
-    return ok
+    return checks.ok
 
