@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from fxcost import atomic
+from fxcost.money import lots_text, money_text
 from fxcost.summary import spreads as spread_summary
 from fxcost.summary.document import (  # noqa: F401  (the document's builders, public here as before)
     analysis_summary,
@@ -25,7 +26,6 @@ from fxcost.summary.document import (  # noqa: F401  (the document's builders, p
     summary,
     totals,
 )
-from fxcost.summary.money import lots_text, money_text
 
 
 def dumps(doc: dict) -> str:

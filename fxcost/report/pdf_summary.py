@@ -25,11 +25,11 @@ from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, SimpleDocTempl
 
 from fxcost import __version__
 from fxcost.errors import ExportError
+from fxcost.money import lots_text, money_text
 from fxcost.report.output import atomic_path, export_steps, output_problem
 from fxcost.report.print_rules import default_paper, field_label
 from fxcost.summary import Summary, build
 from fxcost.summary import series as chart_series
-from fxcost.summary.money import lots_text, money_text
 
 #: Paper sizes by the name ``--paper`` takes.
 PAPERS = {"a4": A4, "letter": LETTER}

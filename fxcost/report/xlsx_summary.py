@@ -6,9 +6,9 @@ import datetime as dt
 import os
 
 from fxcost import __version__
+from fxcost.money import money_text
 from fxcost.report.print_rules import field_label
 from fxcost.report.xlsx_stream import SheetStream
-from fxcost.summary.money import money_text
 
 
 class SummarySheet:
