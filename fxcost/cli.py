@@ -14,6 +14,7 @@ from fxcost.model import FORMATS
 from fxcost.pipeline import apply_currency, run  # noqa: F401  (apply_currency: public here as before)
 from fxcost.portfolio import Portfolio
 from fxcost.report import json_summary
+from fxcost.summary.build import scope_notes
 
 log = logging.getLogger(__name__)
 
@@ -407,7 +408,7 @@ def _emit(text: str) -> None:
 def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | tuple[str, ...] = ()) -> str:
     """A short human-readable summary of an import and its analysis; ``analysis_warnings`` are the engine's
     (AnalysisResult.warnings), printed with the import's own, each once."""
-    money = json_summary.money_text
+    money = json_summary.money_in((doc.get("totals") or {}).get("currency"))  # no decimals in JPY (issue 15)
     lines = json_summary.render_alerts(doc)  # issue 11: what does not reconcile comes first
     shown: set[str] = set()
     for f in portfolio.files:
@@ -437,6 +438,7 @@ def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | 
     period = doc.get("period") or {}
     if period.get("label", "all") != "all":  # issue 15: every figure below is of this period
         lines.append(f"Period {period['label']}: trades by close time, cash and payouts by their own dates")
+        lines += [f"  {n}" for n in scope_notes(doc)[1:]]
     t = doc["totals"]
     ccy = t.get("currency") or "?"
     rates = t.get("usd_rates") or {}

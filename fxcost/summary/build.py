@@ -248,12 +248,37 @@ def period_of(result: AnalysisResult) -> dict[str, Any]:
     return dict(bounds.as_json())
 
 
+#: What the reconciliation covers, as every surface says it when a period is chosen (issue 15).
+RECONCILIATION_SCOPE = "the whole file: every trade and cash row it holds, whatever the period"
+
+
+def scope_notes(doc: Mapping[str, Any]) -> list[str]:
+    """With a period chosen, the sentences every surface shows beside the figures (issue 15): the reconciliation
+    is of the whole file, and which period the projection and the drawdown use; none for the whole history."""
+    period = (doc.get("period") or {}).get("label", "all")
+    if period == "all":
+        return []
+    return [f"Every figure is of the period {period} (trades by close time, cash and payouts by their own dates).",
+            "The reconciliation with the printed totals is of the whole file (every trade and cash row it holds): "
+            "a statement prints its totals for the whole file, not for a period.",
+            f"The drawdown is over the trades of the period {period}; the cashback projection starts from the "
+            f"balance at the end of the period {period}."]
+
+
 def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
     """Issue 15: the period, and which period the projection and the drawdown (equity effect) use."""
     period = period_of(result)
     doc["period"] = period
+    scoped = period["label"] != "all"
+    if isinstance(doc.get("reconciliation"), dict):
+        # A statement prints its totals for the whole file: the import is checked against them over every row it
+        # holds, never over the period (a period figure is never compared with a whole-file total).
+        doc["reconciliation"] = {**doc["reconciliation"], "scope": RECONCILIATION_SCOPE}
     if isinstance(doc.get("projection"), dict):
-        doc["projection"] = {**doc["projection"], "period": period["label"]}
+        doc["projection"] = {**doc["projection"], "period": period["label"],
+                             "balance_basis": (f"the balance at the end of the period {period['label']} (opening "
+                                               "balance, every cash row and every trade closed up to then)" if scoped
+                                               else "the balance at the end of the history")}
     be = doc.get("breakeven")
     if isinstance(be, dict) and "actual_win_rate" in be:  # issue 15: how the win rate treats zero-profit trades
         zero = int((result.trades["profit"].to_numpy(dtype="float64") == 0).sum())

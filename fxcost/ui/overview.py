@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QTableVi
 
 from fxcost.money import money_text
 from fxcost.summary import spreads as spread_summary
+from fxcost.summary.build import scope_notes
 from fxcost.ui.frame_model import FrameModel, fit_columns, table_height
 from fxcost.ui.viewdata import spread_lines
 
@@ -305,6 +306,8 @@ class OverviewView(QWidget):
             notes.insert(1 + len(lines), f"No rebate program is chosen, so no rebate is counted: {received}pick your program under "
                             "Rebate programs > Main in the setup panel to check them against it. The Compare tab "
                             "shows what the compared programs would have paid on this history.")
+        if views.summary is not None:  # issue 15: with a period, the reconciliation is still of the whole file
+            notes += scope_notes(views.summary.document)
         self.notes.setText("<br>".join(html.escape(n) for n in notes))
         self._set_accounts(views.accounts)
 
