@@ -205,6 +205,10 @@ def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, i
         window.analysis_ready.connect(lambda: ready.append(True))
         if session is None:  # the command line's options name the program themselves
             combo.setCurrentIndex(combo.findData(BUNDLED + "example-cashback.json"))
+            # Issue 15: the app and `report` choose no program by default; say which one the pictures use.
+            print(f"fxcost: --screenshot shows the main program {combo.currentText()!r} (the bundled example, so "
+                  "the pictures show what a rebate does); the app and `report` choose none by default; "
+                  "give --program FILE to choose one.")
         if not ready and session is None:
             wait_for(window.analysis_ready, 120_000)
         for name, tab, chart in SHOTS:
