@@ -179,6 +179,7 @@ SHOTS = (
     ("09-ib", "ib", None),
     ("10-import", "import", None),
     ("11-strategies", "strategies", None),  # issue 15
+    ("13-compare-vs-actual", "compare", "difference"),  # issue 15: each setup's difference from the actual
 )
 
 
@@ -213,7 +214,9 @@ def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, i
             wait_for(window.analysis_ready, 120_000)
         for name, tab, chart in SHOTS:
             window.show_tab(tab)
-            if chart:
+            if tab == "compare":  # the Compare view's chart tabs: its setups, or (issue 15) their differences
+                window.compare.tabs.setCurrentWidget(window.compare.difference if chart else window.compare.chart)
+            elif chart:
                 window.charts.show_chart(chart)
             for _ in range(3):  # layouts and pyqtgraph's deferred range updates settle over a few passes
                 app.processEvents()
