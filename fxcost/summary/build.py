@@ -270,7 +270,7 @@ def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
     period = period_of(result)
     doc["period"] = period
     scoped = period["label"] != "all"
-    if isinstance(doc.get("reconciliation"), dict):
+    if scoped and isinstance(doc.get("reconciliation"), dict):
         # A statement prints its totals for the whole file: the import is checked against them over every row it
         # holds, never over the period (a period figure is never compared with a whole-file total).
         doc["reconciliation"] = {**doc["reconciliation"], "scope": RECONCILIATION_SCOPE}
