@@ -4,6 +4,7 @@ totals."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -197,3 +198,45 @@ def test_a_period_says_the_reconciliation_is_of_the_whole_file(tmp_path):
     assert "reconciliation with the printed totals is of the whole file" in text
     assert "cashback projection starts from the balance at the end of the period 2024-01" in text
     assert "whole file" not in render_text(_jpy_session(tmp_path).run(Catalog(user=False)).portfolio, whole, ())
+
+
+def test_chart_series_come_from_the_summary_and_the_views_only_draw_them(jpy_views):
+    """Issue 10: every chart series is computed in summary.series, held by the Summary (built on the worker)."""
+    from pathlib import Path
+
+    import fxcost.ui.viewdata as viewdata
+
+    charts = jpy_views.summary.charts
+    for name in ("equity", "costs", "rebates", "leverage", "by_symbol", "by_month", "breakeven_pips",
+                 "breakeven_winrate"):
+        assert getattr(jpy_views, name) is getattr(charts, name), name
+    assert (jpy_views.compare_bars, jpy_views.compare_difference) == jpy_views.summary.compare_bars
+    import fxcost.ui.charts as charts_module
+
+    for module in (viewdata, charts_module):  # no series computed in the UI layer any more
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        imported = {a.name if isinstance(n, ast.Import) else f"{n.module}.{a.name}"
+                    for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+        computing = {i for i in imported if i.startswith("fxcost.analysis") and not i.startswith("fxcost.analysis.engine")}
+        assert not computing, (module.__name__, computing)
+        assert "cumsum" not in Path(module.__file__).read_text(encoding="utf-8")
+
+
+def test_the_import_panel_formats_the_typed_import_summary(tmp_path):
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from fxcost.pipeline import import_files
+    from fxcost.summary.imported import import_summary
+    from fxcost.ui.import_panel import render_html
+
+    path = tmp_path / "jpy.csv"
+    path.write_text(JPY_CSV, encoding="utf-8")
+    portfolio = import_files([str(path)], currency="JPY")
+    summary = import_summary(portfolio)
+    assert summary.currency == "JPY" and summary.totals["profit"] == pytest.approx(-45000.7, abs=0.01)
+    html = render_html(portfolio, summary=summary)
+    assert "-45,001" in html and "-45,000.70" not in html  # whole yen
+    # Every figure is the summary's: a panel that summed the trades itself would not show this one.
+    planted = replace(summary, totals=MappingProxyType({**summary.totals, "profit": 123456789.0}))
+    assert "123,456,789" in render_html(portfolio, summary=planted)
