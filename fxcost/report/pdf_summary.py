@@ -30,7 +30,7 @@ from fxcost.report.output import atomic_path, export_steps, output_problem
 from fxcost.report.print_rules import default_paper, field_label
 from fxcost.summary import Summary, build
 from fxcost.summary import series as chart_series
-from fxcost.summary.build import scope_notes
+from fxcost.summary.build import account_currency_text, scope_notes
 
 #: Paper sizes by the name ``--paper`` takes.
 PAPERS = {"a4": A4, "letter": LETTER}
@@ -445,7 +445,7 @@ class _Pages:
         commission = a.get("commission_schedule")
         rows += [
             ("Commission where the export has none", "schedule" if commission else "none",
-             _schedule_text(commission) if commission else "commission as exported"),
+             _schedule_text(commission, account_currency_text(self.result)) if commission else "commission as exported"),
             ("Commission from", "; ".join(f"{k}: {_count(v)} trades" for k, v in
                                           (a.get("commission_source") or {}).items()) or "n/a", ""),
             ("Server time minus UTC", f"{a.get('server_utc_offset') or 0:+g} h", ""),
@@ -473,8 +473,10 @@ class _Pages:
         return out
 
 
-def _schedule_text(d: dict) -> str:
-    text = f"{str(d.get('model', '')).replace('_', ' ')} {d.get('rate', 0):g} {d.get('currency', '')} " \
+def _schedule_text(d: dict, account_currency: str = "") -> str:
+    """A commission schedule in words, with its currency: the account's when the schedule names none (issue 15)."""
+    ccy = d.get("currency") or account_currency or "(account currency)"
+    text = f"{str(d.get('model', '')).replace('_', ' ')} {d.get('rate', 0):g} {ccy} " \
            f"{str(d.get('per', '')).replace('_', ' ')}, applied {d.get('apply', '')}"
     if d.get("categories"):
         text += "; " + ", ".join(f"{k} {v:g}" for k, v in d["categories"].items())

@@ -9,7 +9,7 @@ from fxcost import __version__
 from fxcost.money import money_text
 from fxcost.report.print_rules import field_label
 from fxcost.report.xlsx_stream import SheetStream
-from fxcost.summary.build import scope_notes
+from fxcost.summary.build import account_currency_text, scope_notes
 
 
 class SummarySheet:
@@ -163,7 +163,7 @@ class SummarySheet:
             ("Profile source", profile.source, None, profile.date),
             ("Commission schedule (where the export has none)",
              commission.name if commission else "none: commission as exported", None,
-             _schedule_text(commission) if commission else ""),
+             _schedule_text(commission, account_currency_text(self.result)) if commission else ""),
             ("Server time minus UTC (hours)", settings.server_utc_offset, "number2", offsets),
             ("Leverage override", settings.leverage, "count"),
             ("Swap counted as a cost in break-even", "yes" if settings.include_swap_in_cost else "no", None),
@@ -267,9 +267,11 @@ def _fmt_money(value, currency: str | None = None) -> str:
     return "" if value is None else f"with rebates: {money_text(value, currency=currency, sep=',')}"
 
 
-def _schedule_text(schedule) -> str:
+def _schedule_text(schedule, account_currency: str = "") -> str:
+    """A commission schedule in words, with its currency: the account's when the schedule names none (issue 15)."""
     d = schedule.as_dict()
-    text = f"{d['model'].replace('_', ' ')} {d['rate']:g} {d['currency']} {d['per'].replace('_', ' ')}, applied {d['apply']}"
+    ccy = d["currency"] or account_currency or "(account currency)"
+    text = f"{d['model'].replace('_', ' ')} {d['rate']:g} {ccy} {d['per'].replace('_', ' ')}, applied {d['apply']}"
     if d["categories"]:
         text += "; " + ", ".join(f"{k} {v:g}" for k, v in d["categories"].items())
     return text

@@ -229,6 +229,13 @@ def commission_label(label: str, currencies: list[str], setups: list[str]) -> st
     return "; ".join(parts)
 
 
+def account_currency_text(result: AnalysisResult) -> str:
+    """The currency a schedule "in the account currency" is read in: the accounts' one currency, else "each
+    account's currency" (issue 15: a JPY account's 7 is 7 JPY)."""
+    currencies = {a.currency for a in result.accounts if len(a.trades)} or {result.currency}
+    return next(iter(currencies)) if len(currencies) == 1 else "each account's currency"
+
+
 def _commission_in_currency(scenarios: list, result: AnalysisResult) -> list:
     """The what-if outcomes with their commission labels naming the currency (:func:`commission_label`)."""
     from dataclasses import replace

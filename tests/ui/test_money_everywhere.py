@@ -153,6 +153,18 @@ def test_the_commission_says_its_currency(qtbot, tmp_path):
                 .run(Catalog(user=False)))
     assert "7 JPY per lot round turn" in [o.commission for o in own.compare]  # the user's 7 is 7 yen
 
+    # The schedule for an export without commission, in the account's currency: said in the Compare and Excel.
+    import openpyxl
+
+    from fxcost.report.excel import write_workbook
+
+    result = _jpy_session(tmp_path, commission_on=True, commission_rate=7.0).run(Catalog(user=False))
+    scheduled = build(result)
+    assert scheduled.compare[0].commission == "7 JPY per lot round turn"
+    book = openpyxl.load_workbook(write_workbook(result, tmp_path / "s.xlsx", summary=scheduled), read_only=True)
+    cells = [str(c) for row in book["Summary"].iter_rows(values_only=True) for c in row if c is not None]
+    assert any("per lot 7 JPY round turn" in c for c in cells), [c for c in cells if "round turn" in c]
+
     from fxcost.ui.setup_panel import SetupPanel
 
     panel = SetupPanel()
