@@ -86,7 +86,10 @@ def render_html(portfolio: Portfolio, date_orders: dict[str, str] | None = None,
     currency = summary.currency  # a heading, not a row among the amounts
     in_ccy = f" ({esc(currency)})" if currency else ""
     parts.append(
-        f"<h2>Totals over closed trades{in_ccy}</h2><table cellpadding=3>"
+        f"<h2>Totals over closed trades{in_ccy}</h2>"
+        # Issue 15: the import and its reconciliation are of the whole files, whatever the period chosen.
+        "<p>Of the whole files as imported, as their reconciliation above: the Period in the toolbar applies to "
+        "the other views and the exports, not here.</p><table cellpadding=3>"
         + "".join(f"<tr><td>{esc(_label(k))}</td><td align=right>{_value(k, v, currency)}</td></tr>"
                   for k, v in summary.totals.items())
         + "</table>"
