@@ -30,6 +30,8 @@ def _label(key: str) -> str:
 
 
 def _value(key: str, value, currency: str = "") -> str:
+    if isinstance(value, dict):  # cash by kind: each kind and its money, not the mapping's code
+        return " · ".join(f"{html.escape(_label(k))} {_value(k, v, currency)}" for k, v in value.items())
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return html.escape(str(value if value is not None else "–"))  # e.g. a currency code
     if key in COUNTS:
