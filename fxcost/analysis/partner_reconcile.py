@@ -11,11 +11,13 @@ statements": the broker paid for a client or month none of the imported statemen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from fxcost.analysis.rebates import round_cents
+from fxcost.money import money_text
 
 #: Per client-month: the status words of ``status``.
 MATCHED, DIFFERS, NOT_REPORTED, NOT_MODELLED = "ok", "differs", "not in the partner report", "not in the statements"
@@ -50,14 +52,15 @@ class Reconciliation:
     def lines(self) -> list[str]:
         """The reconciliation as text lines (the CLI prints them)."""
         t = self.totals()
-        out = [f"Partner report: {len(self.rows)} client-months, modelled {t['modelled']:,.2f} against reported "
-               f"{t['reported']:,.2f} {self.currency} (difference {t['difference']:+,.2f})."]
+        m = partial(money_text, currency=self.currency, sep=",")  # the one money formatter (issue 10)
+        out = [f"Partner report: {len(self.rows)} client-months, modelled {m(t['modelled'])} against reported "
+               f"{m(t['reported'])} {self.currency} (difference {_signed(m(t['difference']))})."]
         diff = self.differing
         if not len(diff):
             out.append("Every client-month agrees to the cent." if len(self.rows) else "Nothing to reconcile.")
         for r in diff.itertuples(index=False):
-            what = (f"differs by {r.difference:+,.2f}" if r.status == DIFFERS else r.status)
-            out.append(f"  {r.account} {r.month}: modelled {r.modelled:,.2f}, reported {r.reported:,.2f} ({what})")
+            what = (f"differs by {_signed(m(r.difference))}" if r.status == DIFFERS else r.status)
+            out.append(f"  {r.account} {r.month}: modelled {m(r.modelled)}, reported {m(r.reported)} ({what})")
         out += [f"  Note: {n}" for n in self.notes]
         return out
 
@@ -155,3 +158,8 @@ def reconcile_result(result, report, ib_program=None) -> Reconciliation:
     if ib_program is not None and ib_program is not main and len(trades):
         trades = whatif.reprice(result, whatif.Setup(f"IB: {ib_program.name}", None, None, ib_program))
     return reconcile(trades, report, result.currency)
+
+
+def _signed(text: str) -> str:
+    """A money text with its sign: "+1,234.50" / "-3.00"."""
+    return text if text.startswith(("-", "n/a")) else f"+{text}"

@@ -63,6 +63,7 @@ from fxcost.importers.reconcile import CASH_CAUSES, MONEY_TOLERANCE, reconcile
 from fxcost.importers.reconcile import CASH_FIELDS as CASH_LABELS
 from fxcost.importers.text import clean, decimals, parse_number, parse_numbers, parse_report_time, parse_times
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
+from fxcost.money import money_text
 from fxcost.symbols import normalise_many
 
 #: Section heading text -> section id (FORMATS.md 2.1, always in this order).
@@ -1032,8 +1033,8 @@ def _printed(printed: PrintedTotals, extra: dict[str, Any], pseudo: dict[str, An
         printed.extra["causes"] = dict.fromkeys(adjust, cause)
         warnings.append(
             f"{count} rows with Item {', '.join(repr(s) for s in symbols)} and prices 0 are broker roll-ups "
-            f"(e.g. {pseudo['title'][0]!r}), not trades: imported as cash events totalling {net:.2f} "
-            f"(commission {adjust['commission']:.2f}, swap {adjust['swap']:.2f}, profit {adjust['profit']:.2f}). "
+            f"(e.g. {pseudo['title'][0]!r}), not trades: imported as cash events totalling {_fmt(net)} "
+            f"(commission {_fmt(adjust['commission'])}, swap {_fmt(adjust['swap'])}, profit {_fmt(adjust['profit'])}). "
             "The report's printed totals include them; reconciliation accounts for that."
         )
 
@@ -1115,7 +1116,7 @@ def _check_totals(statement: Statement, pseudo: dict[str, Any]) -> None:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.2f}".replace(",", " ")
+    return money_text(value)  # the one money formatter (issue 10): "-348 604.00"
 
 
 def _num(value: Any) -> float | None:

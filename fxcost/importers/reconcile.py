@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fxcost.model import Statement
+from fxcost.money import money_text
 
 #: Two money figures agree when they differ by less than half a cent (or half a unit on
 #: integer-money reports, where the report rounds every row).
@@ -287,7 +288,7 @@ def _round(value: float) -> float:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.2f}".replace(",", " ")
+    return money_text(value)  # the one money formatter (issue 10): "-348 604.00"
 
 
 def cash_warnings(statement: Statement, explained: tuple[str, ...] = ()) -> list[str]:

@@ -35,6 +35,7 @@ from fxcost.importers.htmltable import Cell, iter_rows, title_text
 from fxcost.importers.reconcile import cash_warnings, reconcile
 from fxcost.importers.text import parse_number, parse_numbers, parse_times
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
+from fxcost.money import money_text
 from fxcost.symbols import normalise_many
 
 #: The MT4 tester's trade table header, lower-cased.
@@ -201,7 +202,7 @@ def _explain_rounding(statement: Statement) -> None:
     if by_balance is not None and abs(by_balance - diff.printed) < 0.005 and abs(diff.difference) <= 0.005 * n:
         cause = (
             f"rounding: each of the {n} rows prints its Profit rounded to 0.01, the tester's total sums the "
-            f"unrounded results (its Balance column ends at the printed total, {by_balance:.2f} after the deposit)"
+            f"unrounded results (its Balance column ends at the printed total, {money_text(by_balance)} after the deposit)"
         )
     else:
         cause = ""
@@ -210,14 +211,15 @@ def _explain_rounding(statement: Statement) -> None:
         # The Balance column ends at the unrounded total too (issue 11: the cash reconciliation compares it).
         printed.extra["causes"]["balance"] = cause
     warnings_text = (
-        f"Reconciliation: total_net_profit imported {diff.imported:.2f}, the report prints {diff.printed:.2f} ("
+        f"Reconciliation: total_net_profit imported {money_text(diff.imported)}, the report prints "
+        f"{money_text(diff.printed)} ("
         + (cause or "cause unknown; please report this file")
         + ")."
     )
     statement.warnings.append(warnings_text)
     if cause:
-        statement.warnings.append(f"Reconciliation: balance imported {diff.imported + (deposit or 0):.2f}, the report "
-                                  f"prints {printed.balance:.2f} (the same rounding).")
+        statement.warnings.append(f"Reconciliation: balance imported {money_text(diff.imported + (deposit or 0))}, "
+                                  f"the report prints {money_text(printed.balance)} (the same rounding).")
 
 
 def _is_events_header(texts: list[str]) -> bool:
@@ -292,7 +294,7 @@ def _is_cent(server: str) -> bool:
 
 
 def _fmt(value: float | None) -> str:
-    return "?" if value is None else f"{value:,.2f}"
+    return money_text(value, sep=",", missing="?")  # the one money formatter (issue 10)
 
 
 def _header_pairs(texts: list[str], into: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from fxcost import atomic
+from fxcost.money import lots_text, money_text
 from fxcost.summary import spreads as spread_summary
 from fxcost.summary.document import (  # noqa: F401  (the document's builders, public here as before)
     analysis_summary,
@@ -25,7 +26,6 @@ from fxcost.summary.document import (  # noqa: F401  (the document's builders, p
     summary,
     totals,
 )
-from fxcost.summary.money import lots_text, money_text
 
 
 def dumps(doc: dict) -> str:
@@ -57,12 +57,23 @@ def render_alerts(doc: dict) -> list[str]:
     return lines
 
 
-def _swap_text(c: dict) -> str:
+def money_in(currency: str | None):
+    """The text's money formatter for ``currency``: its decimals (none in JPY, issue 15) unless a call gives
+    ``decimals`` (per-lot figures keep two, USD per million one)."""
+
+    def m(value, decimals: int | None = None) -> str:
+        return money_text(value, decimals) if decimals is not None else money_text(value, currency=currency or "")
+
+    return m
+
+
+def _swap_text(c: dict, currency: str | None = None) -> str:
     """Swap as the text says it: with the financing rows a broker books as balance rows (issue 11) when any."""
+    m = money_in(currency)
     if not c.get("financing"):
-        return f"swap {money_text(c['swap'])} (carry)"
-    return (f"swap incl. financing {money_text(c['swap_incl_financing'])} (carry: the trades' swap "
-            f"{money_text(c['swap'])} + financing rows {money_text(c['financing'])})")
+        return f"swap {m(c['swap'])} (carry)"
+    return (f"swap incl. financing {m(c['swap_incl_financing'])} (carry: the trades' swap "
+            f"{m(c['swap'])} + financing rows {m(c['financing'])})")
 
 
 def render_costs(doc: dict) -> list[str]:
@@ -70,8 +81,8 @@ def render_costs(doc: dict) -> list[str]:
     c, b, a = doc.get("costs"), doc.get("breakeven"), doc.get("assumptions")
     if not c or not b or not a:
         return []
-    m = money_text
     ccy = doc.get("currency", "")
+    m = money_in(ccy)
     program = a.get("program") or "no rebate program"
     ib = doc.get("ib")
     if ib and ib.get("by_client"):
@@ -80,10 +91,10 @@ def render_costs(doc: dict) -> list[str]:
                     f"{m(total.get('ib_earnings'))}")
     lines = [
         f"Costs ({ccy}): spread {m(c['spread_cost'])} ({_spread_text(doc)}, already inside "
-        f"Profit), commission {m(c['commission'])}, taxes {m(c['taxes'])}, {_swap_text(c)}, "
+        f"Profit), commission {m(c['commission'])}, taxes {m(c['taxes'])}, {_swap_text(c, ccy)}, "
         f"rebate {m(c['rebate'])} ({program})",
         f"  broker net {m(c['broker_net'])}, net after rebate {m(c['net_after_rebate'])}; cost per round-turn lot "
-        f"{m(c['cost_per_lot'])} -> {m(c['cost_per_lot_after'])} ({_fig(c['cost_pips_per_lot_before'])} -> "
+        f"{m(c['cost_per_lot'], 2)} -> {m(c['cost_per_lot_after'], 2)} ({_fig(c['cost_pips_per_lot_before'])} -> "
         f"{_fig(c['cost_pips_per_lot_after'])} pips), {m(c['usd_per_million_before'], 1)} -> "
         f"{m(c['usd_per_million'], 1)} USD per million",
         f"  break-even win rate {_pct(b.get('win_rate_before'))} -> {_pct(b.get('win_rate_after'))} "
@@ -110,7 +121,8 @@ def render_rebate(doc: dict) -> list[str]:
     r = doc.get("rebate")
     if r is None:
         return []
-    m, ccy = money_text, doc.get("currency", "")
+    ccy = doc.get("currency", "")
+    m = money_in(ccy)
     if not r.get("program"):
         received = (doc.get("totals") or {}).get("rebate_like")
         if not received:
@@ -141,7 +153,8 @@ def render_ib(doc: dict) -> list[str]:
     ib = doc.get("ib")
     if not ib or not ib.get("by_client"):
         return []
-    m, ccy = money_text, doc.get("currency", "")
+    ccy = doc.get("currency", "")
+    m = money_in(ccy)
     rows = ib["by_client"]
     converted = " (each account converted to USD)" if (doc.get("totals") or {}).get("usd_rates") else ""
     lines = [f"IB ({ib.get('program') or 'IB program'}), {ccy}{converted}: per client trades, lots, IB earnings, "
@@ -156,7 +169,7 @@ def render_ib(doc: dict) -> list[str]:
 
 def _payout_line(payouts: list[dict], matches: list[dict], currency: str, account: str) -> str:
     """One account's expected payouts (in its own currency) and how they matched the statement's rebate rows."""
-    m = money_text
+    m = money_in(currency)
     paid = [p for p in payouts if p.get("paid")]
     dates = sorted(str(p["pay_date"])[:10] for p in paid if p.get("pay_date"))
     when = f" from {dates[0]} to {dates[-1]}" if len(dates) > 1 else (f" on {dates[0]}" if dates else "")

@@ -25,11 +25,12 @@ from reportlab.platypus import KeepInFrame, PageBreak, Paragraph, SimpleDocTempl
 
 from fxcost import __version__
 from fxcost.errors import ExportError
+from fxcost.money import lots_text, money_text
 from fxcost.report.output import atomic_path, export_steps, output_problem
 from fxcost.report.print_rules import default_paper, field_label
 from fxcost.summary import Summary, build
 from fxcost.summary import series as chart_series
-from fxcost.summary.money import lots_text, money_text
+from fxcost.summary.build import account_currency_text, scope_notes
 
 #: Paper sizes by the name ``--paper`` takes.
 PAPERS = {"a4": A4, "letter": LETTER}
@@ -267,6 +268,11 @@ class _Pages:
         self.s = _Styles()
         self.currency = self.doc.get("currency") or (self.doc.get("totals") or {}).get("currency") or ""
 
+    def money(self, value) -> str:
+        """Money in the summary's currency: no decimals in JPY (issue 15), cents otherwise; per-lot figures use
+        money_text with two decimals."""
+        return money_text(value, currency=self.currency)
+
     def m(self, label: str) -> str:
         return f"{label} ({self.currency})" if self.currency else label
 
@@ -302,10 +308,10 @@ class _Pages:
         out += self.pairs([
             ("Closed trades", _count(counts.get("closed_trades")), ""),
             ("Lots", lots_text(totals.get("lots") or 0.0), "round-turn lots traded"),
-            (self.m("Broker net"), money_text(costs.get("broker_net")), "Profit + commission + taxes + swap"),
-            (self.m("Net after rebate"), money_text(costs.get("net_after_rebate")), "broker net + rebate"),
-            (self.m("Transaction cost"), money_text(costs.get("transaction_cost")), "spread + commission + taxes"),
-            (self.m("Net transaction cost"), money_text(costs.get("net_transaction_cost")), "after rebate"),
+            (self.m("Broker net"), self.money(costs.get("broker_net")), "Profit + commission + taxes + swap"),
+            (self.m("Net after rebate"), self.money(costs.get("net_after_rebate")), "broker net + rebate"),
+            (self.m("Transaction cost"), self.money(costs.get("transaction_cost")), "spread + commission + taxes"),
+            (self.m("Net transaction cost"), self.money(costs.get("net_transaction_cost")), "after rebate"),
             (self.m("Cost per lot before rebate"), money_text(costs.get("cost_per_lot")), ""),
             (self.m("Cost per lot after rebate"), money_text(costs.get("cost_per_lot_after")), ""),
             ("Cost in pips per lot before rebate", _num(costs.get("cost_pips_per_lot_before")), ""),
@@ -315,17 +321,17 @@ class _Pages:
         ])
         out.append(_para("Costs by component", s.h2))
         out += self.pairs([
-            (self.m("Profit (MetaTrader)"), money_text(costs.get("profit")), "price result at executed prices"),
-            (self.m("Spread cost (estimated)"), money_text(costs.get("spread_cost")),
+            (self.m("Profit (MetaTrader)"), self.money(costs.get("profit")), "price result at executed prices"),
+            (self.m("Spread cost (estimated)"), self.money(costs.get("spread_cost")),
              f"{_count(costs.get('spread_measured_trades'))} trades measured, "
              f"{_count(costs.get('spread_estimated_trades'))} estimated; already inside Profit"),
-            (self.m("Commission"), money_text(costs.get("commission")), "negative = charged"),
-            (self.m("Taxes / fees"), money_text(costs.get("taxes")), ""),
-            (self.m("Swap"), money_text(costs.get("swap")),
+            (self.m("Commission"), self.money(costs.get("commission")), "negative = charged"),
+            (self.m("Taxes / fees"), self.money(costs.get("taxes")), ""),
+            (self.m("Swap"), self.money(costs.get("swap")),
              "counted as a cost" if (doc.get("assumptions") or {}).get("swap_in_cost")
              else "carry: shown apart, not a trading cost"),
-            (self.m("Rebate (cashback accrued)"), money_text(costs.get("rebate")), "given back by the program"),
-            (self.m("Raw P&L at mid prices (estimated)"), money_text(costs.get("mid_pnl")), "Profit + spread cost"),
+            (self.m("Rebate (cashback accrued)"), self.money(costs.get("rebate")), "given back by the program"),
+            (self.m("Raw P&L at mid prices (estimated)"), self.money(costs.get("mid_pnl")), "Profit + spread cost"),
         ])
         rebate = doc.get("rebate") or {}
         program = rebate.get("program")
@@ -335,7 +341,7 @@ class _Pages:
             rows += [("Eligible / excluded trades",
                       f"{_count(rebate.get('eligible_trades'))} / {_count(rebate.get('excluded_trades'))}",
                       "; ".join(f"{k}: {_count(v)}" for k, v in list((rebate.get("by_reason") or {}).items())[:3])),
-                     (self.m("Rebate forfeited by excluded trades"), money_text(rebate.get("forfeited")), ""),
+                     (self.m("Rebate forfeited by excluded trades"), self.money(rebate.get("forfeited")), ""),
                      ("Share of costs covered by the rebate", _pct(eff.get("share_of_costs_covered")), "")]
         rows += [
             ("Break-even win rate before rebate", _pct(be.get("win_rate_before")),
@@ -344,11 +350,12 @@ class _Pages:
             ("Actual win rate", _pct(be.get("actual_win_rate")), "trades with a non-zero profit"),
             ("Rebate shifts break-even by (pips per lot)", _num(be.get("shift_pips")), ""),
             (self.m("Max drawdown without / with rebates"),
-             f"{money_text(eff.get('max_drawdown_without'))} / {money_text(eff.get('max_drawdown_with'))}",
+             f"{self.money(eff.get('max_drawdown_without'))} / {self.money(eff.get('max_drawdown_with'))}",
              "on the " + str(eff.get("drawdown_basis") or "balance").replace("pnl", "P&L").replace("_", " ")),
         ]
         out += self.pairs(rows)
         out.append(_para("Reconciliation with the printed totals", s.h2))
+        out += [_para(note, s.note) for note in scope_notes(self.doc)[1:]]  # issue 15: whole file vs the period
         out += self.reconciliation()
         return out
 
@@ -372,8 +379,8 @@ class _Pages:
             out.append(_para(f"{name}: {text}" + (f" ({', '.join(field_label(k) for k in checked)})."
                                                    if checked and not diffs else "."), s.body))
             for k, d in diffs.items():
-                rows.append([_para(f"{name}: {field_label(k)}" if len(files) > 1 else field_label(k), s.cell), money_text(d.get("imported")),
-                             money_text(d.get("printed")), money_text(d.get("difference")),
+                rows.append([_para(f"{name}: {field_label(k)}" if len(files) > 1 else field_label(k), s.cell), self.money(d.get("imported")),
+                             self.money(d.get("printed")), self.money(d.get("difference")),
                              _para(d.get("cause") or "cause unknown", s.note)])
         if rows:
             w = self.width
@@ -394,8 +401,8 @@ class _Pages:
 
     def _group_rows(self, records: list[dict], key: str) -> list[list]:
         return [[str(r.get(key)), _count(r.get("trades")), f"{float(r.get('lots') or 0):,.2f}".replace(",", " "),
-                 money_text(r.get("spread_cost")), money_text(r.get("commission")), money_text(r.get("taxes")),
-                 money_text(r.get("swap")), money_text(r.get("rebate")), money_text(r.get("net_after_rebate")),
+                 self.money(r.get("spread_cost")), self.money(r.get("commission")), self.money(r.get("taxes")),
+                 self.money(r.get("swap")), self.money(r.get("rebate")), self.money(r.get("net_after_rebate")),
                  money_text(r.get("cost_per_lot")), _num(r.get("cost_pips_per_lot"))] for r in records]
 
     def page3(self) -> list:
@@ -438,7 +445,7 @@ class _Pages:
         commission = a.get("commission_schedule")
         rows += [
             ("Commission where the export has none", "schedule" if commission else "none",
-             _schedule_text(commission) if commission else "commission as exported"),
+             _schedule_text(commission, account_currency_text(self.result)) if commission else "commission as exported"),
             ("Commission from", "; ".join(f"{k}: {_count(v)} trades" for k, v in
                                           (a.get("commission_source") or {}).items()) or "n/a", ""),
             ("Server time minus UTC", f"{a.get('server_utc_offset') or 0:+g} h", ""),
@@ -466,8 +473,10 @@ class _Pages:
         return out
 
 
-def _schedule_text(d: dict) -> str:
-    text = f"{str(d.get('model', '')).replace('_', ' ')} {d.get('rate', 0):g} {d.get('currency', '')} " \
+def _schedule_text(d: dict, account_currency: str = "") -> str:
+    """A commission schedule in words, with its currency: the account's when the schedule names none (issue 15)."""
+    ccy = d.get("currency") or account_currency or "(account currency)"
+    text = f"{str(d.get('model', '')).replace('_', ' ')} {d.get('rate', 0):g} {ccy} " \
            f"{str(d.get('per', '')).replace('_', ' ')}, applied {d.get('apply', '')}"
     if d.get("categories"):
         text += "; " + ", ".join(f"{k} {v:g}" for k, v in d["categories"].items())

@@ -35,6 +35,7 @@ class Book:
         for name in names:
             stream = SheetStream(wb, name, styles)
             styles = stream.styles
+            styles.currency = self.currency  # money cells in the merged currency's decimals (none in JPY)
             self.sheets[name] = stream
             self.streams.append(stream)
         self.styles: Styles = styles

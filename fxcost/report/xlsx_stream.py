@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
+from fxcost.money import number_format
 from fxcost.report.output import formula_like
 from fxcost.report.print_rules import default_paper
 
@@ -44,7 +45,7 @@ COMPRESS_LEVEL = 1
 #: Rows rendered per chunk: big enough to amortise the per-column setup, small enough to keep memory flat.
 CHUNK = 4_000
 
-MONEY = "#,##0.00;[Red]-#,##0.00"
+MONEY = number_format("USD")  # two decimals; a workbook's own: Styles.currency
 #: SpreadsheetML paper size codes (ECMA-376 Part 1, 18.3.1.63: 1 Letter, 9 A4).
 PAPER_SIZES = {"letter": 1, "a4": 9}
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -80,9 +81,11 @@ STYLES: dict[str, dict] = {
 class Styles:
     """Style ids of one workbook, registered on first use (the raw cell XML refers to them by number)."""
 
-    def __init__(self, ws) -> None:
+    def __init__(self, ws, currency: str | None = None) -> None:
         self._ws = ws  # any write-only sheet of the workbook: styles are registered through a cell of it
         self._ids: dict[tuple[str, bool], int] = {}
+        #: The currency of the workbook's money: "money" cells show its decimals ('#,##0' for JPY, issue 15).
+        self.currency = currency
 
     def id(self, name: str | None, quote: bool = False) -> int:
         """The xf index of style ``name`` (price0..price10 for prices), quote-prefixed when ``quote``."""
@@ -94,6 +97,8 @@ class Styles:
                 spec = {"number_format": "0." + "0" * digits if digits else "0"}
             else:
                 spec = STYLES[name]
+            if name in ("money", "money_bold"):
+                spec = {**spec, "number_format": number_format(self.currency)}
             cell = WriteOnlyCell(self._ws)
             for attr, value in spec.items():
                 setattr(cell, attr, value)

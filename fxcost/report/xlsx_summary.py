@@ -6,9 +6,10 @@ import datetime as dt
 import os
 
 from fxcost import __version__
+from fxcost.money import money_text
 from fxcost.report.print_rules import field_label
 from fxcost.report.xlsx_stream import SheetStream
-from fxcost.summary.money import money_text
+from fxcost.summary.build import account_currency_text, scope_notes
 
 
 class SummarySheet:
@@ -71,6 +72,8 @@ class SummarySheet:
         if chosen.get("label", "all") != "all":  # issue 15: every figure of the report covers this period
             self.pairs(s, [("Period chosen", chosen["label"], None,
                             "trades by close time; cash and payouts by their own dates")])
+            for note in scope_notes(doc)[1:]:  # the reconciliation is of the whole file; projection, drawdown
+                s.append([note], "note")
         s.skip()
         s.append(["Key figures", "Value", "Note"], "header")
         self.pairs(s, [
@@ -81,7 +84,7 @@ class SummarySheet:
             (m("Taxes / fees"), costs.get("taxes"), "money"),
             (m("Swap"), costs.get("swap"), "money", "carry, shown apart; + is income"),
             (m("Swap incl. financing"), costs.get("swap_incl_financing"), "money",
-             f"+ financing rows booked as balance rows ({money_text(costs.get('financing') or 0)}); not in broker net"),
+             f"+ financing rows booked as balance rows ({money_text(costs.get('financing') or 0, currency=self.currency)}); not in broker net"),
             (m("Broker net"), costs.get("broker_net"), "money_bold", "Profit + commission + taxes + swap"),
             (m("Spread cost (estimated)"), costs.get("spread_cost"), "money", "already inside Profit"),
             (m("P&L at mid prices (estimated)"), costs.get("mid_pnl"), "money", "Profit + spread cost"),
@@ -103,7 +106,7 @@ class SummarySheet:
             ("Actual win rate", be.get("actual_win_rate"), "pct"),
             ("Share of costs covered by rebates", eff.get("share_of_costs_covered"), "pct"),
             (m("Max drawdown without / with rebates"), eff.get("max_drawdown_without"), "money",
-             _fmt_money(eff.get("max_drawdown_with"))),
+             _fmt_money(eff.get("max_drawdown_with"), self.currency)),
             ("Trades with a measured spread", costs.get("spread_measured_trades"), "count"),
             ("Trades with an estimated spread", costs.get("spread_estimated_trades"), "count"),
             (m("Deposits"), totals.get("deposits"), "money"),
@@ -128,6 +131,8 @@ class SummarySheet:
 
     def _reconciliation(self, s: SheetStream) -> None:
         s.append(["Reconciliation with the report's printed totals"], "section")
+        for note in scope_notes(self.doc)[1:2]:  # issue 15: of the whole file, whatever the period
+            s.append([note], "note")
         rows = []
         for f in self.result.portfolio.files:
             rec = f.reconciliation
@@ -158,7 +163,7 @@ class SummarySheet:
             ("Profile source", profile.source, None, profile.date),
             ("Commission schedule (where the export has none)",
              commission.name if commission else "none: commission as exported", None,
-             _schedule_text(commission) if commission else ""),
+             _schedule_text(commission, account_currency_text(self.result)) if commission else ""),
             ("Server time minus UTC (hours)", settings.server_utc_offset, "number2", offsets),
             ("Leverage override", settings.leverage, "count"),
             ("Swap counted as a cost in break-even", "yes" if settings.include_swap_in_cost else "no", None),
@@ -258,13 +263,15 @@ def _margin_mode(account) -> str:
     return "hedge (MT4)" if str(account.source_format).startswith("mt4") else NOT_PRINTED
 
 
-def _fmt_money(value) -> str:
-    return "" if value is None else f"with rebates: {value:,.2f}"
+def _fmt_money(value, currency: str | None = None) -> str:
+    return "" if value is None else f"with rebates: {money_text(value, currency=currency, sep=',')}"
 
 
-def _schedule_text(schedule) -> str:
+def _schedule_text(schedule, account_currency: str = "") -> str:
+    """A commission schedule in words, with its currency: the account's when the schedule names none (issue 15)."""
     d = schedule.as_dict()
-    text = f"{d['model'].replace('_', ' ')} {d['rate']:g} {d['currency']} {d['per'].replace('_', ' ')}, applied {d['apply']}"
+    ccy = d["currency"] or account_currency or "(account currency)"
+    text = f"{d['model'].replace('_', ' ')} {d['rate']:g} {ccy} {d['per'].replace('_', ' ')}, applied {d['apply']}"
     if d["categories"]:
         text += "; " + ", ".join(f"{k} {v:g}" for k, v in d["categories"].items())
     return text

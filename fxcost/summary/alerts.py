@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from fxcost.summary.money import money_text as _fmt
+from fxcost.money import money_text as _fmt
 
 #: Severities: "error" = the figures may be wrong (a difference, a skipped row); "note" = right, but read this.
 ERROR, NOTE = "error", "note"

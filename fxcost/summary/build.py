@@ -19,7 +19,7 @@ import pandas as pd
 
 from fxcost.analysis import aggregate, breakeven, ib, rebates, strategy, whatif
 from fxcost.analysis.engine import AnalysisResult, Setup
-from fxcost.summary import document
+from fxcost.summary import document, series
 from fxcost.summary import spreads as spread_summary
 from fxcost.summary.alerts import FileAlert, file_alerts
 
@@ -103,6 +103,11 @@ class Summary:
     #: ``assumptions.spread_table``), and per account the profile, catalogue entry and reason (spreads.choices).
     spreads: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(spread_summary.COLUMNS)))
     spread_choices: tuple[Mapping[str, Any], ...] = ()
+    #: Issue 10: every chart's series (summary.series.Charts), built on the worker with the rest; the charts draw
+    #: them and compute nothing. ``compare_bars``: the Compare view's setups and (issue 15) their difference from
+    #: the actual setup (series.compare_bars).
+    charts: series.Charts = field(default_factory=series.Charts)
+    compare_bars: tuple[series.Bars | None, series.Bars | None] = (None, None)
 
     def json(self) -> dict[str, Any]:
         """The JSON document as a plain (mutable) dict."""
@@ -204,6 +209,43 @@ def _trade_cents(t: pd.DataFrame, column: str, accounts: np.ndarray | None = Non
     return rebates.cents_within(t[column].to_numpy(dtype="float64"), accounts)
 
 
+def commission_label(label: str, currencies: list[str], setups: list[str]) -> str:
+    """A what-if's commission as the user must read it (issue 15): a schedule given in the account currency names
+    that currency ("7 JPY per lot round turn"), one given in another currency says it was converted ("7 USD per
+    lot round turn (typical Raw/ECN), converted to JPY"). ``currencies``: the accounts' currencies;
+    ``setups``: the schedule names the session gave in the account currency (session.compare_commission)."""
+    one = currencies[0] if len(set(currencies)) == 1 else "the account currency"
+    parts = []
+    for part in label.split("; "):
+        if part in setups:
+            part = part.replace(" per ", f" {one} per ", 1) if one != "the account currency" else \
+                f"{part} (in each account's currency)"
+        else:
+            named = [c for c in ("USD", "EUR", "GBP", "JPY", "CHF", "AUD", "CAD", "NZD") if f" {c} " in f" {part} "]
+            if named and any(c != named[0] for c in currencies):
+                part = f"{part}, converted to {one}" if one != "the account currency" else \
+                    f"{part}, converted to each account's currency"
+        parts.append(part)
+    return "; ".join(parts)
+
+
+def account_currency_text(result: AnalysisResult) -> str:
+    """The currency a schedule "in the account currency" is read in: the accounts' one currency, else "each
+    account's currency" (issue 15: a JPY account's 7 is 7 JPY)."""
+    currencies = {a.currency for a in result.accounts if len(a.trades)} or {result.currency}
+    return next(iter(currencies)) if len(currencies) == 1 else "each account's currency"
+
+
+def _commission_in_currency(scenarios: list, result: AnalysisResult) -> list:
+    """The what-if outcomes with their commission labels naming the currency (:func:`commission_label`)."""
+    from dataclasses import replace
+
+    currencies = [a.currency for a in result.accounts if len(a.trades)] or [result.currency]
+    schedules = [result.settings.commission, *(s.commission for s in result.settings.setups)]
+    own = [c.name for c in schedules if getattr(c, "currency", None) == "" and getattr(c, "name", "")]
+    return [(replace(o, commission=commission_label(o.commission, currencies, own)), frame) for o, frame in scenarios]
+
+
 def period_of(result: AnalysisResult) -> dict[str, Any]:
     """The ``period`` block: which period every figure covers and by which date each kind of row counts."""
     bounds = getattr(result, "period", None)
@@ -213,12 +255,37 @@ def period_of(result: AnalysisResult) -> dict[str, Any]:
     return dict(bounds.as_json())
 
 
+#: What the reconciliation covers, as every surface says it when a period is chosen (issue 15).
+RECONCILIATION_SCOPE = "the whole file: every trade and cash row it holds, whatever the period"
+
+
+def scope_notes(doc: Mapping[str, Any]) -> list[str]:
+    """With a period chosen, the sentences every surface shows beside the figures (issue 15): the reconciliation
+    is of the whole file, and which period the projection and the drawdown use; none for the whole history."""
+    period = (doc.get("period") or {}).get("label", "all")
+    if period == "all":
+        return []
+    return [f"Every figure is of the period {period} (trades by close time, cash and payouts by their own dates).",
+            "The reconciliation with the printed totals is of the whole file (every trade and cash row it holds): "
+            "a statement prints its totals for the whole file, not for a period.",
+            f"The drawdown is over the trades of the period {period}; the cashback projection starts from the "
+            f"balance at the end of the period {period}."]
+
+
 def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
     """Issue 15: the period, and which period the projection and the drawdown (equity effect) use."""
     period = period_of(result)
     doc["period"] = period
+    scoped = period["label"] != "all"
+    if scoped and isinstance(doc.get("reconciliation"), dict):
+        # A statement prints its totals for the whole file: the import is checked against them over every row it
+        # holds, never over the period (a period figure is never compared with a whole-file total).
+        doc["reconciliation"] = {**doc["reconciliation"], "scope": RECONCILIATION_SCOPE}
     if isinstance(doc.get("projection"), dict):
-        doc["projection"] = {**doc["projection"], "period": period["label"]}
+        doc["projection"] = {**doc["projection"], "period": period["label"],
+                             "balance_basis": (f"the balance at the end of the period {period['label']} (opening "
+                                               "balance, every cash row and every trade closed up to then)" if scoped
+                                               else "the balance at the end of the history")}
     be = doc.get("breakeven")
     if isinstance(be, dict) and "actual_win_rate" in be:  # issue 15: how the win rate treats zero-profit trades
         zero = int((result.trades["profit"].to_numpy(dtype="float64") == 0).sum())
@@ -245,14 +312,15 @@ def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult) -> np.ndarray:
 
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
           on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None,
-          spreads: pd.DataFrame | None = None) -> Summary:
+          spreads: pd.DataFrame | None = None, charts: series.Charts | None = None) -> Summary:
     """Every figure of ``result``: the Overview's key figures, the JSON document, the comparison, sweeps,
     IB roll-up (under ``ib_program``, else the main program), payouts and warnings (each once).
 
     ``step(fraction, message)`` is called between the parts (it may raise to cancel); ``on_key_figures`` gets
     the key figures as soon as they are known, so a window can show them while the rest is computed; ``key``:
     those figures when the caller computed them already (:func:`key_figures`); ``spreads``: the per-symbol spread
-    table when the caller has it (summary.spreads.table).
+    table when the caller has it (summary.spreads.table); ``charts``: the chart series when the caller has them
+    (series.charts).
     """
 
     def at(frac: float, message: str) -> None:
@@ -266,7 +334,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     if on_key_figures is not None:
         on_key_figures(key)
     at(0.3, "Comparing programs and profiles")
-    scenarios = whatif.scenarios(result) if len(t) else []
+    scenarios = _commission_in_currency(whatif.scenarios(result), result) if len(t) else []
     # scenarios lists the actual setup, then each program after the main one, in settings order.
     programs = settings.programs[1:]
     repriced = {id(p): frame for p, (_, frame) in zip(programs, scenarios[1:len(programs) + 1])}
@@ -302,5 +370,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         rebate_cents=_trade_cents(t, "rebate", accounts), ib_earnings_cents=_trade_cents(t, "ib_earnings", accounts),
         strategies=strategies,
         spreads=spread_table,
+        charts=series.charts(result) if charts is None else charts,
+        compare_bars=series.compare_bars([o for o, _ in scenarios], result.currency),
         spread_choices=tuple(MappingProxyType(c) for c in spread_summary.choices(result)),
     )

@@ -411,10 +411,34 @@ def merged_statement_totals(result) -> dict:
 
 
 def _balance(result) -> float:
-    """The balance now (cash events without credit, plus every trade's broker net), for the projection."""
+    """The balance now (cash events without credit, plus every trade's broker net), for the projection; with a
+    period, the balance at its end (issue 15): what came before the period counts too."""
     cash = balance_cash(result)
     amount = cash.loc[cash["kind"] != "credit", "amount"].sum() if len(cash) else 0.0
-    return float(amount + result.trades["broker_net"].sum())
+    return float(amount + result.trades["broker_net"].sum() + _before_period(result))
+
+
+def _before_period(result) -> float:
+    """Σ cash (without credit) and broker net of the trades before the period's start, in the merged currency;
+    0 without a period or one open at its start."""
+    bounds, whole = getattr(result, "period", None), getattr(result, "whole", None)
+    if bounds is None or whole is None or getattr(bounds, "start", None) is None:
+        return 0.0
+    books = {book.key: book for book in whole.accounts}
+    total = 0.0
+    for a in result.accounts:
+        book = books.get(a.book.key)
+        if book is None:
+            continue
+        rate = result.merged_rate(a)
+        if len(book.cash):
+            early = (book.cash["time"] < bounds.start).to_numpy() & (book.cash["kind"] != "credit").to_numpy()
+            total += float(book.cash.loc[early, "amount"].sum()) * rate
+        if len(book.trades):
+            early = (book.trades["close_time"] < bounds.start).to_numpy()
+            money = book.trades.loc[early, ["profit", "commission", "taxes", "swap"]].to_numpy(dtype="float64")
+            total += float(np.nansum(money)) * rate
+    return total
 
 
 def _exposure(result) -> dict:

@@ -1,19 +1,23 @@
-"""Chart series and condensed tables for the printable summary (issue 15): equity lines, cost by month, by close
-year, top symbols.
+"""Every chart's series, computed once on the worker (issue 10): the app's charts only draw them, the printable
+summary (issue 15) draws the same equity lines and month bars; plus its condensed tables (by close year, top
+symbols).
 
-The equity lines are the ones the app's Charts > Equity draws (ui/viewdata._time_series takes them from here), so
-the PDF and the app cannot draw different lines. Grouped tables come from
-analysis.aggregate, so an "Other" row or a year row carries exact ratios, not sums of rounded rows.
+:func:`charts` builds the app's series (:class:`Charts`) from an analysed result; the summary holds them
+(Summary.charts). Grouped tables come from analysis.aggregate, so an "Other" row or a year row carries exact
+ratios, not sums of rounded rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import aggregate
+from fxcost.analysis import aggregate, breakeven, costs, exposure, rebates
+from fxcost.analysis.engine import AnalysisResult
+from fxcost.summary.document import balance_cash, merged_cash
 
 #: Names of the equity lines, as the app's chart names them.
 RAW, NET, CASHBACK = ("Raw P&L at mid prices (before costs, est.)", "Net after costs (statement)",
@@ -108,3 +112,288 @@ def top_symbols(t: pd.DataFrame, n: int = 15) -> tuple[list[dict], dict]:
                                                                   for k, v in other.items()}})
     total = aggregate.total(t)
     return rows, {"symbol": "Total", **{k: v.item() if hasattr(v, "item") else v for k, v in total.items()}}
+
+
+@dataclass
+class Series:
+    """One line of a time chart: x in seconds since 1970 (server time shown as is), y values."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    step: bool = False
+    visible: bool = True
+
+
+@dataclass
+class Bars:
+    """A bar chart over labelled groups: one array per series (same length as ``labels``)."""
+
+    labels: list[str]
+    series: dict[str, np.ndarray]
+    stacked: bool = True
+    unit: str = ""
+    line: tuple[str, np.ndarray] | None = None  # an extra marker series (e.g. net cost)
+    months: bool = False  # labels are every month "YYYY-MM" of a range (see fill_months): the axis labels by date
+
+
+def _month_numbers(labels: list[str]) -> np.ndarray:
+    return np.array([np.datetime64(s, "M") for s in labels], dtype="datetime64[M]").astype(np.int64)
+
+
+def fill_months(bars: Bars) -> Bars:
+    """``bars`` over "YYYY-MM" labels with every month from the first to the last, months without trades at 0.
+
+    A month axis that skipped empty months would put 2020-04 right next to 2023-09 (UX review item 9).
+    """
+    if not bars.labels:
+        return replace(bars, months=True)
+    have = _month_numbers(bars.labels)
+    known = have != np.iinfo(np.int64).min  # a trade without a close time has no month to be shown in
+    if not known.any():
+        return replace(bars, labels=[], series={k: np.zeros(0) for k in bars.series},
+                       line=(bars.line[0], np.zeros(0)) if bars.line is not None else None, months=True)
+    every = np.arange(have[known].min(), have[known].max() + 1)
+    where = np.searchsorted(every, have[known])
+
+    def spread(values) -> np.ndarray:
+        out = np.zeros(len(every))
+        out[where] = np.asarray(values, dtype=float)[known]
+        return out
+
+    labels = [str(m) for m in every.astype("datetime64[M]")]
+    line = (bars.line[0], spread(bars.line[1])) if bars.line is not None else None
+    return replace(bars, labels=labels, series={k: spread(v) for k, v in bars.series.items()}, line=line, months=True)
+
+
+def _seconds(times: np.ndarray) -> np.ndarray:
+    return times.astype("datetime64[ns]").view(np.int64) / 1e9
+
+
+def _time_series(t: pd.DataFrame, include_swap: bool = False) -> tuple[list[Series], list[Series]]:
+    order = np.argsort(t["close_time"].to_numpy("datetime64[ns]"), kind="stable")
+    s = t.iloc[order]
+    x = _seconds(s["close_time"].to_numpy())
+
+    def cum(values) -> np.ndarray:
+        return np.cumsum(np.nan_to_num(np.asarray(values, dtype=float)))
+
+    # The equity lines are the printable summary's too (equity_lines, issue 15). Cumulative sums
+    # change only when a trade closes: steps, so a month without trades is drawn flat rather than as a slope.
+    equity = [Series(line.name, line.x, line.y, step=True) for line in equity_lines(t)]
+    cost_lines = [
+        Series("Spread (est.)", x, cum(s["spread_cost"]), step=True),
+        Series("Commission", x, cum(-s["commission"]), step=True),
+        Series("Taxes / fees", x, cum(-s["taxes"]), step=True),
+        Series("Swap (charged − earned)", x, cum(-s["swap"]), step=True),
+        Series("Rebate (given back)", x, -cum(s["rebate"]), step=True),
+        # Swap is carry, in only when the user counts it as a cost: the label says which (costs.cost_after_rebate).
+        Series(costs.cost_after_rebate_label(include_swap)[0], x, np.cumsum(costs.cost_after_rebate(s, include_swap)),
+               step=True),
+    ]
+    return equity, cost_lines
+
+
+def _cost_bars(table: pd.DataFrame, labels: list[str]) -> Bars:
+    return Bars(
+        labels=labels,
+        series={
+            "Spread (est.)": table["spread_cost"].to_numpy(dtype=float),
+            "Commission + taxes": -(table["commission"] + table["taxes"]).to_numpy(dtype=float),
+            "Rebate (given back)": -table["rebate"].to_numpy(dtype=float),
+        },
+        stacked=True,
+        line=("Net cost", table["net_transaction_cost"].to_numpy(dtype=float)),
+    )
+
+
+def _rebate_series(result: AnalysisResult) -> list[Series]:
+    t = result.trades
+    out: list[Series] = []
+    if len(t):
+        acc = rebates.accrual(t, t["rebate"].to_numpy())
+        out.append(Series("Accrued (at each close)", _seconds(acc.index.to_numpy()), acc.to_numpy(), step=True))
+    frames = [a.payouts for a in result.accounts if a.payouts is not None and len(a.payouts)]
+    if frames:
+        paid = rebates.paid_series(pd.concat(frames, ignore_index=True))
+        if len(paid):
+            out.append(Series("Expected payouts (program schedule)", _seconds(paid.index.to_numpy()),
+                              paid.to_numpy(), step=True))
+    cash = merged_cash(result)
+    got = cash.loc[cash["kind"] == "rebate"].sort_values("time", kind="stable")
+    if len(got):
+        out.append(Series("Rebate rows in the statement", _seconds(got["time"].to_numpy()),
+                          np.cumsum(got["amount"].to_numpy(dtype=float)), step=True))
+    return out
+
+
+def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray,
+                   group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Open positions' notional / balance of the trades of one group, after every instant a position opens
+    or closes: (seconds, leverage), 0 while nothing is open.
+
+    exposure.leverage gives this ratio at each open only, so a line through those points held the last
+    open's value through flat months (UX review item 8). Conventions as exposure's: at one instant cash
+    and closes come before opens, the balance excludes credit, and a group of several accounts adds their
+    notionals and their balances. ``timeline`` is exposure.balance_timeline of ``t``.
+    """
+    rows = np.flatnonzero(group)
+    n = len(rows)
+    if not n:
+        return np.zeros(0), np.zeros(0)
+    opened = t["open_time"].to_numpy("datetime64[ns]")[rows].view(np.int64)
+    closed = t["close_time"].to_numpy("datetime64[ns]")[rows].view(np.int64)
+    size = notional[rows]
+    unknown = ~np.isfinite(size)
+    times = np.concatenate([closed, opened])
+    kind = np.concatenate([np.zeros(n, np.int8), np.ones(n, np.int8)])  # closes before opens
+    order = np.lexsort((kind, times))
+    times = times[order]
+    sign = np.where(kind[order] == 1, 1, -1)
+    open_count = np.cumsum(sign)
+    open_notional = np.cumsum(sign * np.tile(np.where(unknown, 0.0, size), 2)[order])
+    open_unknown = np.cumsum(sign * np.tile(unknown, 2)[order])
+    last = np.r_[times[1:] != times[:-1], True]  # the state after every event of an instant
+    times, open_count, open_notional, open_unknown = times[last], open_count[last], open_notional[last], \
+        open_unknown[last]
+    # The group's balance at each instant: Σ over its accounts of cash and closed trades up to then.
+    accounts = set(t["account"].astype(str).to_numpy()[rows])
+    timeline = timeline.loc[timeline["account"].isin(accounts)].sort_values("time", kind="stable")
+    booked = np.r_[0.0, np.cumsum(timeline["amount"].to_numpy(dtype=float))]
+    balance = booked[np.searchsorted(timeline["time"].to_numpy("datetime64[ns]").view(np.int64), times,
+                                     side="right")]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(balance > 0, open_notional / balance, np.nan)
+    value[open_unknown > 0] = np.nan
+    value[open_count == 0] = 0.0  # flat: no exposure, whatever the balance
+    ok = times != np.iinfo(np.int64).min  # NaT
+    return times[ok] / 1e9, value[ok]
+
+
+#: Up to this many accounts the leverage chart has a line per account; beyond, one line for all together.
+LEVERAGE_LINES = 4
+
+
+def _leverage_series(result: AnalysisResult) -> list[Series]:
+    t = result.trades
+    if not len(t):
+        return []
+    levels = {}
+    for a in result.accounts:
+        if len(a.trades) and a.leverage:
+            levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
+    cash = balance_cash(result)  # the balance starts from the opening balance (issue 11)
+    lev = exposure.leverage(t, cash, levels or None)
+    per = lev["per_trade"]
+    notional = per["notional"].to_numpy(dtype=float)
+    name = "Open positions' notional / balance"
+    accounts = t["account"].astype(str).to_numpy()
+    names = list(dict.fromkeys(accounts))
+    if len(names) == 1:
+        groups = [(name, np.ones(len(t), dtype=bool))]
+    elif len(names) <= LEVERAGE_LINES:
+        groups = [(f"{name} · {a}", accounts == a) for a in names]
+    else:
+        groups = [(f"{name} (all {len(names)} accounts)", np.ones(len(t), dtype=bool))]
+    # Step lines: the exposure holds until the next open or close, and is 0 while the account is flat.
+    timeline = exposure.balance_timeline(t, cash)
+    out = [Series(label, *_open_leverage(t, timeline, notional, rows), step=True) for label, rows in groups]
+    order = np.argsort(t["open_time"].to_numpy("datetime64[ns]"), kind="stable")
+    x = _seconds(t["open_time"].to_numpy()[order])
+    out.append(Series("This trade's notional / balance", x, per["effective_leverage"].to_numpy(dtype=float)[order],
+                      visible=False))
+    return out
+
+
+def breakeven_bars(t: pd.DataFrame, swap_in_cost: bool = False) -> tuple[Bars, Bars]:
+    """Per symbol: cost pips per lot before and after rebate; break-even win rates before and after rebate
+    against the actual win rate (in %)."""
+    be = breakeven.by(t, "symbol", swap_in_cost=swap_in_cost)
+    labels = [str(i) for i in be.index]
+    pips = Bars(labels, {
+        "Cost pips before rebate": be["cost_pips_per_lot_before"].to_numpy(dtype=float),
+        "Cost pips after rebate": be["cost_pips_per_lot_after"].to_numpy(dtype=float),
+    }, stacked=False, unit="pips")
+    winrate = Bars(labels, {
+        "Break-even win rate before rebate": be["win_rate_before"].to_numpy(dtype=float) * 100,
+        "Break-even win rate after rebate": be["win_rate_after"].to_numpy(dtype=float) * 100,
+        "Actual win rate": be["actual_win_rate"].to_numpy(dtype=float) * 100,
+    }, stacked=False, unit="%")
+    return pips, winrate
+
+
+def symbol_bars(t: pd.DataFrame) -> Bars:
+    """Cost by symbol, the costliest first (issue 15: net cost after rebate, not the alphabet's order)."""
+    sym = aggregate.by(t, "symbol").sort_values("net_transaction_cost", ascending=False, kind="stable")
+    return _cost_bars(sym, [str(i) for i in sym.index])
+
+
+def month_bars(t: pd.DataFrame) -> Bars:
+    """Cost by month of close, every month of the range."""
+    month = aggregate.by(t, "month")
+    return fill_months(_cost_bars(month, [str(i) for i in month.index]))
+
+
+def strategy_bars(frame: pd.DataFrame | None, key: str) -> Bars | None:
+    """Transaction cost and net after rebate per strategy (or magic number: ``key``), most costly first."""
+    if frame is None or not len(frame):
+        return None
+    f = frame.sort_values("transaction_cost", ascending=False, kind="stable")
+    return Bars(labels=[str(v) for v in f[key]],
+                series={"Transaction cost": f["transaction_cost"].to_numpy(dtype=float),
+                        "Net after rebate": f["net_after_rebate"].to_numpy(dtype=float)},
+                stacked=False)
+
+
+def short_name(name: str, most: int = 90) -> str:
+    """A setup's name for a bar label, without the "Program: " / "Profile: " prefix (the chart wraps it
+    under its bar; the table shows it in full)."""
+    for prefix in ("Program: ", "Profile: "):
+        name = name.removeprefix(prefix)
+    return name if len(name) <= most else name[: most - 1] + "…"
+
+
+def compare_bars(outcomes: Sequence, currency: str = "") -> tuple[Bars | None, Bars | None]:
+    """The Compare view's charts from the what-if outcomes (whatif.Outcome, the actual setup first): each setup's
+    net (statement) and rebate stacked with its net after rebate; and (issue 15) each other setup's difference
+    from the actual one: net, rebate and net after rebate, + when the setup pays more."""
+    if not outcomes:
+        return None, None
+    labels = [short_name(str(o.name)) for o in outcomes]
+    net = np.array([float(o.broker_net) for o in outcomes])
+    rebate = np.array([float(o.rebate) for o in outcomes])
+    after = np.array([float(o.net_after_rebate) for o in outcomes])
+    absolute = Bars(labels=labels, series={"Net (statement)": net, "Rebate": rebate}, stacked=True, unit=currency,
+                    line=("Net after rebate", after))
+    if len(outcomes) < 2:
+        return absolute, None
+    difference = Bars(labels=labels[1:], series={"Net (statement) vs actual": net[1:] - net[0],
+                                                 "Rebate vs actual": rebate[1:] - rebate[0]},
+                      stacked=True, unit=currency, line=("Net after rebate vs actual", after[1:] - after[0]))
+    return absolute, difference
+
+
+@dataclass(frozen=True)
+class Charts:
+    """Every series the app's charts draw (issue 10: computed on the worker, the charts only draw them)."""
+
+    equity: list[Series] = field(default_factory=list)
+    costs: list[Series] = field(default_factory=list)
+    rebates: list[Series] = field(default_factory=list)
+    leverage: list[Series] = field(default_factory=list)
+    by_symbol: Bars | None = None
+    by_month: Bars | None = None
+    breakeven_pips: Bars | None = None
+    breakeven_winrate: Bars | None = None
+
+
+def charts(result: AnalysisResult) -> Charts:
+    """The time charts and the bar charts of ``result`` (its costed trades, cash and payouts)."""
+    t = result.trades
+    if not len(t):
+        return Charts()
+    swap = result.settings.include_swap_in_cost
+    equity, cost_lines = _time_series(t, swap)
+    pips, winrate = breakeven_bars(t, swap)
+    return Charts(equity=equity, costs=cost_lines, rebates=_rebate_series(result), leverage=_leverage_series(result),
+                  by_symbol=symbol_bars(t), by_month=month_bars(t), breakeven_pips=pips, breakeven_winrate=winrate)

@@ -179,6 +179,7 @@ SHOTS = (
     ("09-ib", "ib", None),
     ("10-import", "import", None),
     ("11-strategies", "strategies", None),  # issue 15
+    ("13-compare-vs-actual", "compare", "difference"),  # issue 15: each setup's difference from the actual
 )
 
 
@@ -205,11 +206,17 @@ def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, i
         window.analysis_ready.connect(lambda: ready.append(True))
         if session is None:  # the command line's options name the program themselves
             combo.setCurrentIndex(combo.findData(BUNDLED + "example-cashback.json"))
+            # Issue 15: the app and `report` choose no program by default; say which one the pictures use.
+            print(f"fxcost: --screenshot shows the main program {combo.currentText()!r} (the bundled example, so "
+                  "the pictures show what a rebate does); the app and `report` choose none by default; "
+                  "give --program FILE to choose one.")
         if not ready and session is None:
             wait_for(window.analysis_ready, 120_000)
         for name, tab, chart in SHOTS:
             window.show_tab(tab)
-            if chart:
+            if tab == "compare":  # the Compare view's chart tabs: its setups, or (issue 15) their differences
+                window.compare.tabs.setCurrentWidget(window.compare.difference if chart else window.compare.chart)
+            elif chart:
                 window.charts.show_chart(chart)
             for _ in range(3):  # layouts and pyqtgraph's deferred range updates settle over a few passes
                 app.processEvents()

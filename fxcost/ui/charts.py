@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # PyQt6 would win if installed
 import pyqtgraph as pg  # noqa: E402
 
-from fxcost.ui.viewdata import Bars, Series  # noqa: E402
+from fxcost.money import currency_decimals, money_text  # noqa: E402
+from fxcost.summary.series import Bars, Series  # noqa: E402
 
 pg.setConfigOptions(antialias=False, useOpenGL=False)
 
@@ -43,8 +44,10 @@ def _palette_colours() -> tuple[QColor, QColor]:
     return pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
 
 
-def _money(v: float) -> str:
-    return "—" if not np.isfinite(v) else f"{v:,.2f}"
+def _money(v: float, currency: str | None = None) -> str:
+    """A readout's figure: money in ``currency`` (no decimals in JPY, issue 15), else two decimals."""
+    return money_text(v, currency=currency, sep=",", missing="—") if currency is not None else \
+        money_text(v, 2, sep=",", missing="—")
 
 
 def step_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,12 +58,17 @@ def step_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class ValueAxis(pg.AxisItem):
-    """A value axis whose ticks carry thousands separators ("-25,000", not "-25000")."""
+    """A value axis whose ticks carry thousands separators ("-25,000", not "-25000"), and no more decimals than
+    the money shows (:attr:`decimals`: 0 for JPY, issue 15; None: as the tick spacing needs)."""
+
+    decimals: int | None = None
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
         if self.logMode or not spacing:
             return super().tickStrings(values, scale, spacing)
         places = max(0, math.ceil(-math.log10(abs(spacing * scale))))
+        if self.decimals is not None:
+            places = min(places, self.decimals)
         out = []
         for v in values:
             text = f"{v * scale:,.{places}f}"
@@ -251,6 +259,7 @@ class _Chart(QWidget):
         self.colours: dict[str, str] = {}
         self.plot.setContentsMargins(0, 0, 12, 0)  # room for the last date label at the right edge
         self.y_label = y_label
+        self.currency: str | None = None  # set_currency: the money's currency (its decimals)
         self.readout = QLabel(" ")
         self.readout.setObjectName("chart-readout")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -264,9 +273,20 @@ class _Chart(QWidget):
         self.apply_theme()
 
     def set_currency(self, currency: str) -> None:
-        """Money charts name the currency on the y axis."""
+        """Money charts name the currency on the y axis, and show its decimals on the axis and in the readout
+        (none in JPY, issue 15)."""
         if self.y_label == "money":
             self.item.setLabel("left", currency)
+            self.currency = currency
+            axis = self.item.getAxis("left")
+            if isinstance(axis, ValueAxis):
+                axis.decimals = currency_decimals(currency)
+                axis.picture = None  # redraw the tick labels
+                axis.update()
+
+    def money(self, value: float) -> str:
+        """A readout's value: money in the chart's currency, or a plain figure with two decimals."""
+        return _money(value, self.currency if self.y_label == "money" else None)
 
     def apply_theme(self) -> None:
         """Follow the application palette (light or dark)."""
@@ -379,7 +399,7 @@ class TimeChart(_Chart):
             if not len(xs):
                 continue
             i = int(np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 1))
-            parts.append(f"{name}: <b>{_money(float(ys[i]))}</b>")
+            parts.append(f"{name}: <b>{self.money(float(ys[i]))}</b>")
         if not parts:
             return ""
         self.cursor.setPos(x)
@@ -492,9 +512,9 @@ class BarChart(_Chart):
         if not 0 <= i < len(bars.labels):
             return ""
         unit = f" {bars.unit}" if bars.unit else ""
-        parts = [f"{name}: <b>{_money(float(values[i]))}{unit}</b>" for name, values in bars.series.items()]
+        parts = [f"{name}: <b>{self.money(float(values[i]))}{unit}</b>" for name, values in bars.series.items()]
         if bars.line is not None:
-            parts.append(f"{bars.line[0]}: <b>{_money(float(bars.line[1][i]))}{unit}</b>")
+            parts.append(f"{bars.line[0]}: <b>{self.money(float(bars.line[1][i]))}{unit}</b>")
         return f"<b>{bars.labels[i]}</b> · " + " · ".join(parts)
 
 
@@ -533,7 +553,7 @@ class XYChart(_Chart):
                 continue
             i = int(np.argmin(np.abs(xs - x)))
             where = xs[i]
-            parts.append(f"{name}: <b>{_money(float(ys[i]))}</b>")
+            parts.append(f"{name}: <b>{self.money(float(ys[i]))}</b>")
         if not parts:
             return ""
         self.cursor.setPos(where)

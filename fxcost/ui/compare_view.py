@@ -6,9 +6,9 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMenu, QTableView, QTabWidget, QVBoxLayout, QWidget
 
+from fxcost.summary.series import short_name  # noqa: F401 (as before)
 from fxcost.ui.charts import BarChart, XYChart
 from fxcost.ui.frame_model import FitSplitter, FrameModel, fit_columns
-from fxcost.ui.viewdata import Bars
 
 #: Columns of the what-if table: (Outcome field, header, kind, tooltip). What a trader compares (net after
 #: rebate and its difference to the actual setup, the rebate, the cost) comes first; what each setup is made
@@ -49,14 +49,6 @@ def outcomes_frame(outcomes: list) -> pd.DataFrame:
     return frame
 
 
-def short_name(name: str, most: int = 90) -> str:
-    """A setup's name for a bar label, without the "Program: " / "Profile: " prefix (the chart wraps it
-    under its bar; the table shows it in full)."""
-    for prefix in ("Program: ", "Profile: "):
-        name = name.removeprefix(prefix)
-    return name if len(name) <= most else name[: most - 1] + "…"
-
-
 class CompareView(QWidget):
     """What-if table over a chart of net after rebate per setup, and the spread and rebate sweeps."""
 
@@ -85,10 +77,12 @@ class CompareView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("compare-charts")
         self.chart = BarChart("Net after rebate per setup", "money")
+        self.difference = BarChart("Difference from the actual setup (+ = this setup pays more)", "money")
         self.spread_sweep = XYChart("If every trade paid more spread", "extra spread (pips per round turn)", "money")
         self.rebate_sweep = XYChart("If the rebate rate were scaled", "rebate multiplier (1 = main program)",
                                     "money")
         self.tabs.addTab(self.chart, "Setups")
+        self.tabs.addTab(self.difference, "vs actual")  # issue 15
         self.tabs.addTab(self.spread_sweep, "Spread sweep")
         self.tabs.addTab(self.rebate_sweep, "Rebate sweep")
         splitter.addWidget(self.tabs)
@@ -117,21 +111,14 @@ class CompareView(QWidget):
 
     def set_views(self, views) -> None:
         frame = outcomes_frame(views.compare)
-        self.model.set_frame(frame)
+        ccy = views.result.currency
+        self.model.set_frame(frame, ccy)
         fit_columns(self.table)
         self.splitter.fit()
-        ccy = views.result.currency
-        for chart in (self.chart, self.spread_sweep, self.rebate_sweep):
+        for chart in (self.chart, self.difference, self.spread_sweep, self.rebate_sweep):
             chart.set_currency(ccy)
-        if len(frame):
-            self.chart.set_bars(Bars(
-                labels=[short_name(str(n)) for n in frame["name"]],
-                series={"Net (statement)": frame["broker_net"].to_numpy(dtype=float),
-                        "Rebate": frame["rebate"].to_numpy(dtype=float)},
-                stacked=True, unit=ccy,
-                line=("Net after rebate", frame["net_after_rebate"].to_numpy(dtype=float))))
-        else:
-            self.chart.set_bars(None)
+        self.chart.set_bars(views.compare_bars)  # the summary's series (summary.series.compare_bars)
+        self.difference.set_bars(views.compare_difference)
         lines = []
         if views.spread_sweep is not None:
             s = views.spread_sweep
@@ -154,6 +141,6 @@ class CompareView(QWidget):
         return self.tabs.currentWidget()
 
     def apply_theme(self) -> None:
-        for chart in (self.chart, self.spread_sweep, self.rebate_sweep):
+        for chart in (self.chart, self.difference, self.spread_sweep, self.rebate_sweep):
             chart.apply_theme()
 

@@ -10,15 +10,19 @@ import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTableView
 
+from fxcost.money import money_text
 from fxcost.ui.trades_model import LEFT, RIGHT, RawValueRole, SortRole
 
 
-def fmt(value, kind: str) -> str:
-    """One value as shown: money/number with 2 decimals, pct with 1, int, text, date."""
+def fmt(value, kind: str, currency: str | None = None) -> str:
+    """One value as shown: money in ``currency`` (no decimals in JPY, issue 15; 2 when unknown), money per lot
+    ("money_lot") and numbers with 2 decimals, pct with 1, int, text, date."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
-    if kind in ("money", "num"):
-        return f"{float(value):,.2f}"
+    if kind == "money":
+        return money_text(value, currency=currency or "", sep=",", missing="")
+    if kind in ("money_lot", "num"):
+        return money_text(value, 2, sep=",", missing="")
     if kind == "pct":
         return f"{float(value):,.1f} %"
     if kind == "int":
@@ -41,15 +45,18 @@ class FrameModel(QAbstractTableModel):
         self._order = np.zeros(0, dtype=np.int64)
         self._keys: list[np.ndarray] = []
 
-    def set_frame(self, frame: pd.DataFrame | None) -> None:
+    def set_frame(self, frame: pd.DataFrame | None, currency: str | None = None) -> None:
+        """Show ``frame``; its money is in ``currency``, or in each row's own when it has a ``currency`` column
+        (the accounts table)."""
         self.beginResetModel()
         frame = frame if frame is not None else pd.DataFrame()
         self._text, self._raw, self._keys = [], [], []
+        own = frame["currency"].astype(str).tolist() if "currency" in frame.columns else [currency] * len(frame)
         for key, _header, kind, _tip in self.columns:
             values = frame[key].tolist() if key in frame.columns else [None] * len(frame)
             self._raw.append(values)
-            self._text.append([fmt(v, kind) for v in values])
-            if kind in ("money", "num", "pct", "int"):
+            self._text.append([fmt(v, kind, ccy) for v, ccy in zip(values, own)])
+            if kind in ("money", "money_lot", "num", "pct", "int"):
                 sort_key = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
             else:
                 sort_key = pd.Series([str(v) for v in values]).rank(method="dense").to_numpy(dtype=float)

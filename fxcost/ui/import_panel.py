@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QTextBrowser
 
 from fxcost.importers.csv_table import AMBIGUOUS_DATES, DATE_ORDERS
 from fxcost.model import FORMATS
+from fxcost.money import money_text
 from fxcost.portfolio import Portfolio
-from fxcost.summary import document
+from fxcost.summary.imported import ImportSummary, import_summary
 
 #: How the reconciliation's and the totals' keys read in the panel (others: "some_key" -> "Some key").
 LABELS = {"closed_pl": "Closed trade P/L", "total_net_profit": "Total net profit", "rebate_like":
@@ -28,19 +29,27 @@ def _label(key: str) -> str:
     return LABELS.get(key, key.replace("_", " ").capitalize())
 
 
-def _value(key: str, value) -> str:
+def _value(key: str, value, currency: str = "") -> str:
+    if isinstance(value, dict):  # cash by kind: each kind and its money, not the mapping's code
+        return " · ".join(f"{html.escape(_label(k))} {_value(k, v, currency)}" for k, v in value.items())
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return html.escape(str(value if value is not None else "–"))  # e.g. a currency code
-    return f"{value:,.0f}" if key in COUNTS else f"{value:,.2f}"
+    if key in COUNTS:
+        return f"{value:,.0f}"
+    if key == "lots":
+        return money_text(value, 2, sep=",")
+    return money_text(value, currency=currency, sep=",")  # no decimals in JPY (issue 15)
 
 
-def render_html(portfolio: Portfolio, date_orders: dict[str, str] | None = None) -> str:
+def render_html(portfolio: Portfolio, date_orders: dict[str, str] | None = None,
+                summary: ImportSummary | None = None) -> str:
     """The import panel as HTML; ``date_orders`` (absolute path -> "dmy"/"mdy") are the CSV date readings the
-    user chose, offered to switch back."""
-    doc = document.summary(portfolio)
+    user chose, offered to switch back. Every figure is the typed import summary's (``summary``, built here from
+    ``portfolio`` when not given, issue 10)."""
+    summary = summary if summary is not None else import_summary(portfolio)
     esc = html.escape
     parts = ["<h2>Imported files</h2>"]
-    for f in portfolio.files:
+    for f, checked in zip(portfolio.files, summary.files):
         st, a = f.statement, f.statement.account
         parts.append(f"<h3>{esc(os.path.basename(st.path))}</h3><p>{esc(FORMATS.get(st.format, st.format))}<br>")
         parts.append(
@@ -55,19 +64,18 @@ def render_html(portfolio: Portfolio, date_orders: dict[str, str] | None = None)
             f"{len(st.trades)} closed trades · {len(st.open_positions)} open positions · "
             f"{len(st.orders)} pending orders · {len(st.cash)} cash events</p>"
         )
-        rec = f.reconciliation
+        ccy = checked.currency
         rows = "".join(
-            f"<tr><td>{esc(_label(name))}</td><td align=right>{_value(name, mine)}</td>"
-            f"<td align=right>{_value(name, printed)}</td>"
-            f"<td>{'✔' if name not in rec.differences else '✘ ' + esc(rec.differences[name].cause or 'cause unknown')}"
-            "</td></tr>"
-            for name, (mine, printed) in rec.compared.items()
+            f"<tr><td>{esc(_label(c.field))}</td><td align=right>{_value(c.field, c.imported, ccy)}</td>"
+            f"<td align=right>{_value(c.field, c.printed, ccy)}</td>"
+            f"<td>{'✔' if c.agrees else '✘ ' + esc(c.cause or 'cause unknown')}</td></tr>"
+            for c in checked.checks
         )
         parts.append(
             "<table border=1 cellspacing=0 cellpadding=3><tr><th>Field</th><th>Imported</th><th>Printed</th>"
             f"<th>Reconciled</th></tr>{rows}</table>" if rows else "<p>The report prints no totals to compare.</p>"
         )
-        for w in document.file_warnings(f):  # a reconciliation difference is in the table above, once
+        for w in checked.warnings:  # a reconciliation difference is in the table above, once
             parts.append(f"<p style='color:#a60'>⚠ {esc(w)}</p>")
         if st.skipped:
             items = "".join(f"<li>{esc(str(s))}</li>" for s in st.skipped[:200])
@@ -77,12 +85,15 @@ def render_html(portfolio: Portfolio, date_orders: dict[str, str] | None = None)
         parts.append(f"<h3>{esc(os.path.basename(p))}</h3><p style='color:#b00'>Not imported: {esc(m)}</p>")
     for w in portfolio.warnings:
         parts.append(f"<p style='color:#a60'>⚠ {esc(w)}</p>")
-    t = dict(doc["totals"])
-    currency = t.pop("currency", None)  # a heading, not a row among the amounts
-    in_ccy = f" ({esc(str(currency))})" if isinstance(currency, str) and currency else ""
+    currency = summary.currency  # a heading, not a row among the amounts
+    in_ccy = f" ({esc(currency)})" if currency else ""
     parts.append(
-        f"<h2>Totals over closed trades{in_ccy}</h2><table cellpadding=3>"
-        + "".join(f"<tr><td>{esc(_label(k))}</td><td align=right>{_value(k, v)}</td></tr>" for k, v in t.items())
+        f"<h2>Totals over closed trades{in_ccy}</h2>"
+        # Issue 15: the import and its reconciliation are of the whole files, whatever the period chosen.
+        "<p>Of the whole files as imported, as their reconciliation above: the Period in the toolbar applies to "
+        "the other views and the exports, not here.</p><table cellpadding=3>"
+        + "".join(f"<tr><td>{esc(_label(k))}</td><td align=right>{_value(k, v, currency)}</td></tr>"
+                  for k, v in summary.totals.items())
         + "</table>"
     )
     return "".join(parts)

@@ -698,6 +698,9 @@ class MainWindow(QMainWindow):
         same = self.views is not None and self.views.result is views.result
         shown = self._shown_parts if same else frozenset()
         self.views = views
+        # Issue 15: the commission schedules say the currency they are read in (the accounts' own).
+        self.setup.set_currencies([a.currency for a in views.result.accounts if len(a.trades)] or
+                                  [views.result.currency])
         fill = {"overview": lambda: self.overview.set_views(views),
                 "trades": lambda: self.trades.set_frame(
                     views.result.trades,

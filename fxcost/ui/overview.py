@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
 
+from fxcost.money import money_text
 from fxcost.summary import spreads as spread_summary
-from fxcost.summary.money import currency_decimals
+from fxcost.summary.build import scope_notes
 from fxcost.ui.frame_model import FrameModel, fit_columns, table_height
 from fxcost.ui.viewdata import spread_lines
 
@@ -78,7 +79,7 @@ ACCOUNT_COLUMNS = [
     ("spread_cost", "Spread (est.)", "money"), ("commission", "Commission", "money"), ("taxes", "Taxes", "money"),
     ("swap", "Swap", "money"), ("rebate", "Rebate", "money", "Under the main program"),
     ("net_after_rebate", "Net after rebate", "money"),
-    ("cost_per_lot_after", "Cost/lot after rebate", "money", "Transaction cost after rebate / Σ lots"),
+    ("cost_per_lot_after", "Cost/lot after rebate", "money_lot", "Transaction cost after rebate / Σ lots"),
 ]
 
 #: The By year table's columns (issue 15).
@@ -87,8 +88,8 @@ YEAR_COLUMNS = [
     ("spread_cost", "Spread (est.)", "money"), ("commission", "Commission", "money"), ("taxes", "Taxes", "money"),
     ("swap", "Swap", "money"), ("rebate", "Rebate", "money", "Under the main program"),
     ("broker_net", "Net result", "money"), ("net_after_rebate", "Net after rebate", "money"),
-    ("cost_per_lot", "Cost/lot", "money", "Transaction cost / Σ lots"),
-    ("cost_per_lot_after", "Cost/lot after rebate", "money"),
+    ("cost_per_lot", "Cost/lot", "money_lot", "Transaction cost / Σ lots"),
+    ("cost_per_lot_after", "Cost/lot after rebate", "money_lot"),
     ("cost_pips_per_lot", "Pips/lot", "num", "Transaction cost in pips per lot"),
 ]
 
@@ -116,8 +117,8 @@ def format_value(value, unit: str, currency: str = "") -> str:
     if unit in ("money", "money_lot"):
         # Issue 15: JPY and other zero-decimal currencies show no decimals (per-lot figures keep two: a fraction
         # of a yen per lot still tells two setups apart).
-        decimals = currency_decimals(currency) if unit == "money" else 2
-        return f"{value:,.{decimals}f} {currency}".strip()
+        text = money_text(value, currency=currency, sep=",") if unit == "money" else money_text(value, 2, sep=",")
+        return f"{text} {currency}".strip()
     if unit == "pips":
         return f"{value:,.2f} pips"
     if unit == "bps":
@@ -134,6 +135,7 @@ class OverviewView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.currency = ""  # the currency of the figures shown (the By year table's money too)
         self._values: dict[str, QLabel] = {}
         self._cards: dict[str, QFrame] = {}
         self._grids: list[tuple[QGridLayout, list[QFrame]]] = []
@@ -256,6 +258,7 @@ class OverviewView(QWidget):
     def set_views(self, views) -> None:
         f = views.figures
         ccy = f.get("currency", "")
+        self.currency = ccy
         for _title, figures in SECTIONS:
             for fig in figures:
                 text = format_value(f.get(fig.key), fig.unit, ccy)
@@ -303,6 +306,8 @@ class OverviewView(QWidget):
             notes.insert(1 + len(lines), f"No rebate program is chosen, so no rebate is counted: {received}pick your program under "
                             "Rebate programs > Main in the setup panel to check them against it. The Compare tab "
                             "shows what the compared programs would have paid on this history.")
+        if views.summary is not None:  # issue 15: with a period, the reconciliation is still of the whole file
+            notes += scope_notes(views.summary.document)
         self.notes.setText("<br>".join(html.escape(n) for n in notes))
         self._set_accounts(views.accounts)
 
@@ -334,10 +339,11 @@ class OverviewView(QWidget):
                                   f"border: 1px solid {color}; border-radius: 4px; padding: 6px 10px; }}")
         self.banner.show()
 
-    def set_years(self, frame) -> None:
-        """The summary's By year table (shown once the summary is built)."""
+    def set_years(self, frame, currency: str | None = None) -> None:
+        """The summary's By year table (shown once the summary is built); its money in ``currency`` (default:
+        the currency of the figures last shown)."""
         shown = frame is not None and len(frame) > 0
-        self.years_model.set_frame(frame if shown else None)
+        self.years_model.set_frame(frame if shown else None, currency if currency is not None else self.currency)
         self.years_caption.setVisible(shown)
         self.years.setVisible(shown)
         if shown:

@@ -207,7 +207,7 @@ class SetupPanel(QScrollArea):
         self.commission_rate = QDoubleSpinBox()
         self.commission_rate.setRange(0, 1_000_000)
         self.commission_rate.setDecimals(2)
-        self.commission_rate.setSuffix(" (account ccy)")
+        self.commission_rate.setSuffix(" (account ccy)")  # set_currencies names it once files are loaded
         self.commission_model = QComboBox()
         self.commission_model.addItem("per lot", "per_lot")
         self.commission_model.addItem("per million notional", "per_million")
@@ -218,6 +218,7 @@ class SetupPanel(QScrollArea):
         form.addRow("Rate", self.commission_rate)
         form.addRow("Charged", self.commission_model)
         form.addRow("Per", self.commission_per)
+        self.set_currencies([])
         self.swap_in_cost = QCheckBox("Count swap as a cost")
         self.swap_in_cost.setObjectName("setup-swap-in-cost")
         self.swap_in_cost.setToolTip("Count swap (charged − earned) as a cost in break-even and the cost after "
@@ -270,6 +271,25 @@ class SetupPanel(QScrollArea):
         self.compare_profiles.itemChanged.connect(self._emit)
 
     # --- state -------------------------------------------------------------------------------------------
+
+    def set_currencies(self, currencies: list[str]) -> None:
+        """Issue 15: the commission amounts say their currency, the accounts' own: a JPY account's "7" is 7 JPY,
+        while the typical Raw/ECN commission of the compared profiles is 7 USD converted to it."""
+        names = sorted({c for c in currencies if c})
+        ccy = names[0] if len(names) == 1 else ""
+        unit = ccy or "account ccy"
+        self.commission_rate.setSuffix(f" {ccy}" if ccy else " (account ccy)")
+        self.commission_rate.setToolTip(f"The rate in {ccy or 'each account’s own currency'}"
+                                        + ("" if ccy in ("", "USD") else f" (not USD: 7 here is 7 {ccy})"))
+        self.compare_commission.setSuffix(f" {unit} per lot")
+        converted = "" if ccy == "USD" else (f", converted to {ccy}" if ccy else ", converted to each account's "
+                                              "currency")
+        self.compare_commission_mode.setItemData(0, f"What that account type charges: none for a Standard account; "
+                                                 f"for Raw/ECN your exported commission if your account is Raw/ECN, "
+                                                 f"else 7 USD per lot round turn{converted}",
+                                                 Qt.ItemDataRole.ToolTipRole)
+        self.compare_commission.setToolTip(f"Commission per round-turn lot in the compared profiles, in "
+                                           f"{ccy or 'each account’s own currency'} (not converted); 0 = none")
 
     def state(self) -> SetupState:
         """The choices as they stand."""

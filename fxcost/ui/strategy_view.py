@@ -6,7 +6,6 @@ Every figure is the summary's (``by_strategy``, ``by_magic``); this view only fo
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from fxcost.analysis.strategy import RULE_HELP, StrategyRuleError, check_rule
+from fxcost.summary.series import strategy_bars  # noqa: F401 (the chart series: summary.series, issue 10)
 from fxcost.ui.charts import BarChart
 from fxcost.ui.frame_model import FrameModel, fit_columns
-from fxcost.ui.viewdata import Bars
 
 #: The table's columns (the By symbol figures): (key, header, kind[, tip]).
 COLUMNS = [
@@ -34,23 +33,12 @@ COLUMNS = [
     ("net_transaction_cost", "Cost after rebate", "money"),
     ("broker_net", "Net result", "money", "Profit + commission + taxes + swap"),
     ("net_after_rebate", "Net after rebate", "money"),
-    ("cost_per_lot", "Cost/lot", "money"), ("cost_per_lot_after", "Cost/lot after rebate", "money"),
+    ("cost_per_lot", "Cost/lot", "money_lot"), ("cost_per_lot_after", "Cost/lot after rebate", "money_lot"),
     ("cost_pips_per_lot", "Cost pips/lot", "num"), ("win_rate_pct", "Win rate", "pct"),
 ]
 
 #: The breakdowns: (summary frame on Views, its name column, label).
 BREAKDOWNS = (("by_strategy", "strategy", "Strategy name"), ("by_magic", "magic", "Magic number"))
-
-
-def strategy_bars(frame: pd.DataFrame | None, key: str) -> Bars | None:
-    """Transaction cost and net after rebate per strategy, most costly first."""
-    if frame is None or not len(frame):
-        return None
-    f = frame.sort_values("transaction_cost", ascending=False, kind="stable")
-    return Bars(labels=[str(v) for v in f[key]],
-                series={"Transaction cost": f["transaction_cost"].to_numpy(dtype=float),
-                        "Net after rebate": f["net_after_rebate"].to_numpy(dtype=float)},
-                stacked=False)
 
 
 class StrategyView(QWidget):
@@ -142,7 +130,7 @@ class StrategyView(QWidget):
             shown = shown.sort_values("transaction_cost", ascending=False, kind="stable")
         else:
             shown = None
-        self.model.set_frame(shown)
+        self.model.set_frame(shown, views.result.currency if views is not None else None)
         fit_columns(self.table, widest_text=260)
         self.chart.set_bars(strategy_bars(frame, key))
         if views is not None:

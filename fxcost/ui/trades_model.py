@@ -20,6 +20,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from fxcost.money import money_text
+
 #: Raw value of a cell (float, int, str, bool or pandas Timestamp).
 RawValueRole = Qt.ItemDataRole.UserRole
 #: Value used for sorting (numbers as floats, text as text).
@@ -131,8 +133,9 @@ def _text_array(s: pd.Series) -> np.ndarray:
     return s.astype(object).where(s.notna(), "").astype(str).to_numpy(dtype=object)
 
 
-def _fmt_money(v: float) -> str:
-    return "" if math.isnan(v) else f"{v:,.2f}"
+def _fmt_money(v: float, currency: str = "") -> str:
+    """A money cell: to the cent, or without decimals in JPY and the other zero-decimal currencies (issue 15)."""
+    return money_text(v, currency=currency, sep=",", missing="")
 
 
 def _fmt_lots(v: float) -> str:
@@ -397,6 +400,10 @@ class TradesModel(QAbstractTableModel):
                 return i
         raise KeyError(key)
 
+    def row_currency(self, r: int) -> str:
+        """The currency of a frame row's money as shown: its account's when :attr:`native`, else the merged one."""
+        return str(self._account_ccy[r]) if self.native else self.currency
+
     def text(self, row: int, column: int) -> str:
         """The display string of a cell (view coordinates)."""
         col = self.columns[column]
@@ -406,7 +413,7 @@ class TradesModel(QAbstractTableModel):
         if kind == "text":
             return v
         if kind == "money":
-            return _fmt_money(v)
+            return _fmt_money(v, self.row_currency(r))
         if kind == "time":
             return _fmt_time(int(v))
         if kind == "price":
@@ -443,8 +450,8 @@ class TradesModel(QAbstractTableModel):
         if self.converted and self.columns[column].kind == "money":
             v, ccy, rate = self._merged[key][r], self._account_ccy[r], self._account_rate[r]
             if math.isfinite(v) and ccy and ccy != self.currency and rate:
-                return (f"{v / rate:,.2f} {ccy} in the account's currency = {v:,.2f} {self.currency} at "
-                        f"1 {ccy} = {rate:.6g} {self.currency}")
+                return (f"{_fmt_money(v / rate, ccy)} {ccy} in the account's currency = "
+                        f"{_fmt_money(v, self.currency)} {self.currency} at 1 {ccy} = {rate:.6g} {self.currency}")
         return None
 
     def raw(self, row: int, column: int):

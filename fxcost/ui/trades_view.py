@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fxcost.money import money_with_unit
 from fxcost.ui.checklist import CheckList
 from fxcost.ui.date_edit import IsoDateEdit
 from fxcost.ui.trades_model import TradeFilter, TradesModel
@@ -282,6 +283,6 @@ class TradesView(QWidget):
         rows = self.model.frame_rows()
         net = float(np.nansum(frame["net_after_rebate"].to_numpy(dtype=float)[rows])) if shown else 0.0
         cost = float(np.nansum(frame["net_transaction_cost"].to_numpy(dtype=float)[rows])) if shown else 0.0
-        ccy = f" {self.model.currency}" if self.model.currency else ""  # totals: always the merged, converted money
-        self.status.setText(f"{shown:,} of {total:,} trades shown · net after rebate {net:,.2f}{ccy} · "
-                            f"cost after rebate {cost:,.2f}{ccy} · Ctrl+C copies the selected rows")
+        ccy = self.model.currency  # totals: always the merged, converted money (no decimals in JPY, issue 15)
+        self.status.setText(f"{shown:,} of {total:,} trades shown · net after rebate {money_with_unit(net, ccy)} · "
+                            f"cost after rebate {money_with_unit(cost, ccy)} · Ctrl+C copies the selected rows")

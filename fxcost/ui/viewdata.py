@@ -1,4 +1,5 @@
-"""Everything the views show, computed from one AnalysisResult on the worker thread (no Qt objects here)."""
+"""Everything the views show, from one AnalysisResult on the worker thread (no Qt objects here): the typed summary
+and its chart series (summary.series, issue 10), in the form the views read them."""
 
 from __future__ import annotations
 
@@ -8,65 +9,23 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import aggregate, breakeven, costs, exposure, rebates
 from fxcost.analysis.engine import AnalysisResult
 from fxcost.errors import ImportCancelled
 from fxcost.summary import Summary, build, series
 from fxcost.summary import spreads as spread_summary
 from fxcost.summary.build import ACCOUNT_FIGURES, accounts_table, key_figures  # noqa: F401 (public here as before)
-from fxcost.summary.document import balance_cash, merged_cash
 
-
-@dataclass
-class Series:
-    """One line of a time chart: x in seconds since 1970 (server time shown as is), y values."""
-
-    name: str
-    x: np.ndarray
-    y: np.ndarray
-    step: bool = False
-    visible: bool = True
-
-
-@dataclass
-class Bars:
-    """A bar chart over labelled groups: one array per series (same length as ``labels``)."""
-
-    labels: list[str]
-    series: dict[str, np.ndarray]
-    stacked: bool = True
-    unit: str = ""
-    line: tuple[str, np.ndarray] | None = None  # an extra marker series (e.g. net cost)
-    months: bool = False  # labels are every month "YYYY-MM" of a range (see fill_months): the axis labels by date
-
-
-def _month_numbers(labels: list[str]) -> np.ndarray:
-    return np.array([np.datetime64(s, "M") for s in labels], dtype="datetime64[M]").astype(np.int64)
-
-
-def fill_months(bars: Bars) -> Bars:
-    """``bars`` over "YYYY-MM" labels with every month from the first to the last, months without trades at 0.
-
-    A month axis that skipped empty months would put 2020-04 right next to 2023-09 (UX review item 9).
-    """
-    if not bars.labels:
-        return replace(bars, months=True)
-    have = _month_numbers(bars.labels)
-    known = have != np.iinfo(np.int64).min  # a trade without a close time has no month to be shown in
-    if not known.any():
-        return replace(bars, labels=[], series={k: np.zeros(0) for k in bars.series},
-                       line=(bars.line[0], np.zeros(0)) if bars.line is not None else None, months=True)
-    every = np.arange(have[known].min(), have[known].max() + 1)
-    where = np.searchsorted(every, have[known])
-
-    def spread(values) -> np.ndarray:
-        out = np.zeros(len(every))
-        out[where] = np.asarray(values, dtype=float)[known]
-        return out
-
-    labels = [str(m) for m in every.astype("datetime64[M]")]
-    line = (bars.line[0], spread(bars.line[1])) if bars.line is not None else None
-    return replace(bars, labels=labels, series={k: spread(v) for k, v in bars.series.items()}, line=line, months=True)
+# The chart series live in summary.series (issue 10); these names stay importable from here.
+from fxcost.summary.series import (  # noqa: F401
+    LEVERAGE_LINES,
+    Bars,
+    Series,
+    _cost_bars,
+    _open_leverage,
+    _seconds,
+    _time_series,
+    fill_months,
+)
 
 
 @dataclass
@@ -89,6 +48,9 @@ class Views:
     breakeven_pips: Bars | None = None
     breakeven_winrate: Bars | None = None
     compare: list = field(default_factory=list)  # whatif.Outcome
+    # Issue 15: the Compare view's chart of each setup (absolute) and of its difference from the actual setup.
+    compare_bars: Bars | None = None
+    compare_difference: Bars | None = None
     spread_sweep: pd.DataFrame | None = None
     rebate_sweep: pd.DataFrame | None = None
     ib: dict | None = None  # ib.ib_rollup output
@@ -121,148 +83,9 @@ class Views:
 PARTS = ("overview", "trades", "charts", "compare", "ib")
 
 
-def _seconds(times: np.ndarray) -> np.ndarray:
-    return times.astype("datetime64[ns]").view(np.int64) / 1e9
-
-
 def overview_figures(result: AnalysisResult) -> dict:
     """The overview's key figures (fxcost.summary.key_figures) as one flat mapping."""
     return key_figures(result).as_dict()
-
-
-def _time_series(t: pd.DataFrame, include_swap: bool = False) -> tuple[list[Series], list[Series]]:
-    order = np.argsort(t["close_time"].to_numpy("datetime64[ns]"), kind="stable")
-    s = t.iloc[order]
-    x = _seconds(s["close_time"].to_numpy())
-
-    def cum(values) -> np.ndarray:
-        return np.cumsum(np.nan_to_num(np.asarray(values, dtype=float)))
-
-    # The equity lines are the printable summary's too (summary.series.equity_lines, issue 15). Cumulative sums
-    # change only when a trade closes: steps, so a month without trades is drawn flat rather than as a slope.
-    equity = [Series(line.name, line.x, line.y, step=True) for line in series.equity_lines(t)]
-    cost_lines = [
-        Series("Spread (est.)", x, cum(s["spread_cost"]), step=True),
-        Series("Commission", x, cum(-s["commission"]), step=True),
-        Series("Taxes / fees", x, cum(-s["taxes"]), step=True),
-        Series("Swap (charged − earned)", x, cum(-s["swap"]), step=True),
-        Series("Rebate (given back)", x, -cum(s["rebate"]), step=True),
-        # Swap is carry, in only when the user counts it as a cost: the label says which (costs.cost_after_rebate).
-        Series(costs.cost_after_rebate_label(include_swap)[0], x, np.cumsum(costs.cost_after_rebate(s, include_swap)),
-               step=True),
-    ]
-    return equity, cost_lines
-
-
-def _cost_bars(table: pd.DataFrame, labels: list[str]) -> Bars:
-    return Bars(
-        labels=labels,
-        series={
-            "Spread (est.)": table["spread_cost"].to_numpy(dtype=float),
-            "Commission + taxes": -(table["commission"] + table["taxes"]).to_numpy(dtype=float),
-            "Rebate (given back)": -table["rebate"].to_numpy(dtype=float),
-        },
-        stacked=True,
-        line=("Net cost", table["net_transaction_cost"].to_numpy(dtype=float)),
-    )
-
-
-def _rebate_series(result: AnalysisResult) -> list[Series]:
-    t = result.trades
-    out: list[Series] = []
-    if len(t):
-        acc = rebates.accrual(t, t["rebate"].to_numpy())
-        out.append(Series("Accrued (at each close)", _seconds(acc.index.to_numpy()), acc.to_numpy(), step=True))
-    frames = [a.payouts for a in result.accounts if a.payouts is not None and len(a.payouts)]
-    if frames:
-        paid = rebates.paid_series(pd.concat(frames, ignore_index=True))
-        if len(paid):
-            out.append(Series("Expected payouts (program schedule)", _seconds(paid.index.to_numpy()),
-                              paid.to_numpy(), step=True))
-    cash = merged_cash(result)
-    got = cash.loc[cash["kind"] == "rebate"].sort_values("time", kind="stable")
-    if len(got):
-        out.append(Series("Rebate rows in the statement", _seconds(got["time"].to_numpy()),
-                          np.cumsum(got["amount"].to_numpy(dtype=float)), step=True))
-    return out
-
-
-def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray,
-                   group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Open positions' notional / balance of the trades of one group, after every instant a position opens
-    or closes: (seconds, leverage), 0 while nothing is open.
-
-    exposure.leverage gives this ratio at each open only, so a line through those points held the last
-    open's value through flat months (UX review item 8). Conventions as exposure's: at one instant cash
-    and closes come before opens, the balance excludes credit, and a group of several accounts adds their
-    notionals and their balances. ``timeline`` is exposure.balance_timeline of ``t``.
-    """
-    rows = np.flatnonzero(group)
-    n = len(rows)
-    if not n:
-        return np.zeros(0), np.zeros(0)
-    opened = t["open_time"].to_numpy("datetime64[ns]")[rows].view(np.int64)
-    closed = t["close_time"].to_numpy("datetime64[ns]")[rows].view(np.int64)
-    size = notional[rows]
-    unknown = ~np.isfinite(size)
-    times = np.concatenate([closed, opened])
-    kind = np.concatenate([np.zeros(n, np.int8), np.ones(n, np.int8)])  # closes before opens
-    order = np.lexsort((kind, times))
-    times = times[order]
-    sign = np.where(kind[order] == 1, 1, -1)
-    open_count = np.cumsum(sign)
-    open_notional = np.cumsum(sign * np.tile(np.where(unknown, 0.0, size), 2)[order])
-    open_unknown = np.cumsum(sign * np.tile(unknown, 2)[order])
-    last = np.r_[times[1:] != times[:-1], True]  # the state after every event of an instant
-    times, open_count, open_notional, open_unknown = times[last], open_count[last], open_notional[last], \
-        open_unknown[last]
-    # The group's balance at each instant: Σ over its accounts of cash and closed trades up to then.
-    accounts = set(t["account"].astype(str).to_numpy()[rows])
-    timeline = timeline.loc[timeline["account"].isin(accounts)].sort_values("time", kind="stable")
-    booked = np.r_[0.0, np.cumsum(timeline["amount"].to_numpy(dtype=float))]
-    balance = booked[np.searchsorted(timeline["time"].to_numpy("datetime64[ns]").view(np.int64), times,
-                                     side="right")]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(balance > 0, open_notional / balance, np.nan)
-    value[open_unknown > 0] = np.nan
-    value[open_count == 0] = 0.0  # flat: no exposure, whatever the balance
-    ok = times != np.iinfo(np.int64).min  # NaT
-    return times[ok] / 1e9, value[ok]
-
-
-#: Up to this many accounts the leverage chart has a line per account; beyond, one line for all together.
-LEVERAGE_LINES = 4
-
-
-def _leverage_series(result: AnalysisResult) -> list[Series]:
-    t = result.trades
-    if not len(t):
-        return []
-    levels = {}
-    for a in result.accounts:
-        if len(a.trades) and a.leverage:
-            levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
-    cash = balance_cash(result)  # the balance starts from the opening balance (issue 11)
-    lev = exposure.leverage(t, cash, levels or None)
-    per = lev["per_trade"]
-    notional = per["notional"].to_numpy(dtype=float)
-    name = "Open positions' notional / balance"
-    accounts = t["account"].astype(str).to_numpy()
-    names = list(dict.fromkeys(accounts))
-    if len(names) == 1:
-        groups = [(name, np.ones(len(t), dtype=bool))]
-    elif len(names) <= LEVERAGE_LINES:
-        groups = [(f"{name} · {a}", accounts == a) for a in names]
-    else:
-        groups = [(f"{name} (all {len(names)} accounts)", np.ones(len(t), dtype=bool))]
-    # Step lines: the exposure holds until the next open or close, and is 0 while the account is flat.
-    timeline = exposure.balance_timeline(t, cash)
-    out = [Series(label, *_open_leverage(t, timeline, notional, rows), step=True) for label, rows in groups]
-    order = np.argsort(t["open_time"].to_numpy("datetime64[ns]"), kind="stable")
-    x = _seconds(t["open_time"].to_numpy()[order])
-    out.append(Series("This trade's notional / balance", x, per["effective_leverage"].to_numpy(dtype=float)[order],
-                      visible=False))
-    return out
 
 
 def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[float, str], None] | None = None,
@@ -298,33 +121,18 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades"))))
     step(0.15, "Charts")
-    views.equity, views.costs = _time_series(t, result.settings.include_swap_in_cost)
-    views.rebates = _rebate_series(result)
-    views.leverage = _leverage_series(result)
-    step(0.35, "Breakdowns")
-    # Issue 15: the costliest symbol first (net cost after rebate), not the alphabet's order.
-    sym = aggregate.by(t, "symbol").sort_values("net_transaction_cost", ascending=False, kind="stable")
-    views.by_symbol = _cost_bars(sym, [str(i) for i in sym.index])
-    month = aggregate.by(t, "month")
-    views.by_month = fill_months(_cost_bars(month, [str(i) for i in month.index]))
-    be = breakeven.by(t, "symbol", swap_in_cost=result.settings.include_swap_in_cost)
-    labels = [str(i) for i in be.index]
-    views.breakeven_pips = Bars(labels, {
-        "Cost pips before rebate": be["cost_pips_per_lot_before"].to_numpy(dtype=float),
-        "Cost pips after rebate": be["cost_pips_per_lot_after"].to_numpy(dtype=float),
-    }, stacked=False, unit="pips")
-    views.breakeven_winrate = Bars(labels, {
-        "Break-even win rate before rebate": be["win_rate_before"].to_numpy(dtype=float) * 100,
-        "Break-even win rate after rebate": be["win_rate_after"].to_numpy(dtype=float) * 100,
-        "Actual win rate": be["actual_win_rate"].to_numpy(dtype=float) * 100,
-    }, stacked=False, unit="%")
+    # The summary's chart series (summary.series.charts), computed here first so the charts show early; the
+    # summary built below holds the same object.
+    charts = series.charts(result)
+    _set_charts(views, charts)
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades", "charts"))))
     summary = build(result, ib_program=ib_program, step=lambda f, m: step(0.55 + f * 0.45, m), key=key,
-                    spreads=spreads)
+                    spreads=spreads, charts=charts)
     views.summary = summary
     views.figures = summary.key.as_dict()
     views.compare = list(summary.compare)
+    views.compare_bars, views.compare_difference = summary.compare_bars
     views.spread_sweep, views.rebate_sweep = summary.spread_sweep, summary.rebate_sweep
     views.ib = dict(summary.ib.tables) if summary.ib is not None else None
     views.ib_program = summary.ib.program if summary.ib is not None else ""
@@ -336,6 +144,13 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     _strategy_and_year(views, summary)
     step(1.0, "Done")
     return views
+
+
+def _set_charts(views: Views, charts: series.Charts) -> None:
+    """The chart series of the summary (summary.series.Charts) on the bundle the charts read."""
+    for name in ("equity", "costs", "rebates", "leverage", "by_symbol", "by_month", "breakeven_pips",
+                 "breakeven_winrate"):
+        setattr(views, name, getattr(charts, name))
 
 
 def _strategy_and_year(views: Views, summary: Summary) -> None:

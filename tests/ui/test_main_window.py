@@ -250,6 +250,8 @@ def test_screenshot_mode_writes_a_png_of_each_view(tmp_path):
     done = subprocess.run([sys.executable, "main.py", "--screenshot", str(out)], cwd=root, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
+    # Issue 15: the app and `report` choose no program; the screenshots say which one they show.
+    assert "--screenshot shows the main program 'Example cashback" in done.stdout, done.stdout
     for name, _tab, _chart in SHOTS:
         data = (out / f"{name}.png").read_bytes()
         assert data[:4] == b"\x89PNG" and 10_000 < len(data) < 200_000, name

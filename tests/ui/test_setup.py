@@ -247,7 +247,7 @@ def test_a_compared_profile_keeps_the_program_and_can_add_commission(qtbot, load
         mode.setCurrentIndex(mode.findData("rate"))
     assert panel.compare_commission.isEnabled() and panel.compare_commission.value() == 7.0
     lots = loaded.views.result.trades["lots"].sum()
-    assert row().commission == "7 per lot round turn"
+    assert row().commission == "7 USD per lot round turn"  # issue 15: the account currency, said
     assert row().commission_total == pytest.approx(-7.0 * lots, rel=1e-6)
     with qtbot.waitSignal(loaded.analysis_ready, timeout=60_000):
         mode.setCurrentIndex(mode.findData("export"))

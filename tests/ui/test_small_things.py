@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
+import pytest
 
 
 def test_a_restart_reopens_the_last_files_and_settings(qtbot, make_window, sample_path, tmp_path):
@@ -38,11 +39,14 @@ def test_cost_by_symbol_is_sorted_by_cost(loaded):
     assert list(net) == sorted(net, reverse=True)
 
 
-def test_after_an_export_the_status_line_names_the_file(qtbot, loaded, tmp_path):
-    path = tmp_path / "trades.csv"
-    with qtbot.waitSignal(loaded.export_finished, timeout=60_000):
-        assert loaded.export_csv_to(str(path))
-    assert str(path) in loaded.status_label.text()
+@pytest.mark.parametrize("kind", ["csv", "excel", "pdf"])
+def test_after_an_export_the_status_line_names_the_file(qtbot, loaded, tmp_path, kind):
+    path = tmp_path / {"csv": "trades.csv", "excel": "report.xlsx", "pdf": "summary.pdf"}[kind]
+    loaded.status_label.setText("")
+    with qtbot.waitSignal(loaded.export_finished, timeout=120_000) as blocker:
+        assert getattr(loaded, f"export_{kind}_to")(str(path))
+    assert blocker.args == [str(path)] and path.is_file()
+    assert loaded.status_label.text() == f"Saved {path}"
 
 
 def test_jpy_and_other_zero_decimal_currencies_show_no_decimals():

@@ -1,0 +1,57 @@
+"""What an import holds, typed (issue 10): the Import panel formats this, not the JSON document's mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from fxcost.summary import document
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """One printed total of a file compared with the import: ``cause`` None when they agree."""
+
+    field: str
+    imported: float | None
+    printed: float | None
+    agrees: bool
+    cause: str = ""
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    """One imported file: its account's currency, its reconciliation and its warnings (each once)."""
+
+    path: str
+    currency: str
+    checks: tuple[FileCheck, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """Every figure the Import panel shows: per file its checks and warnings, and the totals over closed trades
+    (document.summary's ``totals``) in ``currency``."""
+
+    files: tuple[ImportedFile, ...]
+    totals: Mapping[str, Any]
+    currency: str
+
+
+def import_summary(portfolio) -> ImportSummary:
+    """The typed import summary of ``portfolio`` (reconciliation as the importers checked it, totals as the JSON's)."""
+    doc = document.summary(portfolio)
+    files = []
+    for f in portfolio.files:
+        rec = f.reconciliation
+        checks = tuple(FileCheck(name, mine, printed, name not in rec.differences,
+                                 "" if name not in rec.differences else (rec.differences[name].cause or ""))
+                       for name, (mine, printed) in rec.compared.items())
+        files.append(ImportedFile(f.statement.path, f.statement.account.currency or "", checks,
+                                  tuple(dict.fromkeys(document.file_warnings(f)))))
+    totals = dict(doc["totals"])
+    currency = totals.pop("currency", None)
+    return ImportSummary(tuple(files), MappingProxyType(totals), currency if isinstance(currency, str) else "")
