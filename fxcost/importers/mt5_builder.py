@@ -60,6 +60,7 @@ from fxcost.importers.mt5_layout import (
 from fxcost.importers.mt5_linker import DealColumns, Linker, PositionRecord
 from fxcost.importers.mt5_rows import Rows
 from fxcost.model import Account, Statement, cash_frame, open_frame, orders_frame, trades_frame
+from fxcost.money import money_text
 from fxcost.symbols import normalise_many
 
 #: How an MT5 order executes: its Type without the side ("buy limit" -> "limit"; "buy" -> "market").
@@ -736,7 +737,7 @@ class _Builder:
             if with_cash and n_cash:
                 p.extra["profit_basis"] = (
                     f"Deals totals row minus the {n_cash} balance/credit deals it includes "
-                    f"({_money(cash_sum['profit'])})"
+                    f"({money_text(cash_sum['profit'])})"
                 )
             else:
                 p.extra["profit_basis"] = "Deals totals row (it does not include balance/credit deals)"
@@ -765,11 +766,11 @@ class _Builder:
             for field_, key in (("commission", "commission"), ("taxes", "fee"), ("swap", "swap"), ("profit", "profit")):
                 if abs(sums[key]) >= 0.005:
                     adjust[field_] += sums[key]
-                    causes[field_].append(f"{_money(sums[key])} {key} on the deals of {what}")
+                    causes[field_].append(f"{money_text(sums[key])} {key} on the deals of {what}")
             net = sum(sums.values())
             if abs(net) >= 0.005:
                 adjust["total_net_profit"] += net
-                causes["total_net_profit"].append(f"{_money(net)} on the deals of {what}")
+                causes["total_net_profit"].append(f"{money_text(net)} on the deals of {what}")
             p.extra[f"{label}_deals"] = {"count": len(deals_), **{k: round(v, 8) for k, v in sums.items()}}
 
         if self.pos is not None:  # trades read from the Positions table
@@ -780,12 +781,12 @@ class _Builder:
                 if bad.any():
                     adjust[field_] += float(diff[bad].sum())
                     causes[field_].append(
-                        f"{_money(float(diff[bad].sum()))} by which the deals of {int(bad.sum())} positions differ "
+                        f"{money_text(float(diff[bad].sum()))} by which the deals of {int(bad.sum())} positions differ "
                         f"from their {field_} in the Positions table"
                     )
                     adjust["total_net_profit"] += float(diff[bad].sum())
                     causes["total_net_profit"].append(
-                        f"{_money(float(diff[bad].sum()))} {field_} difference between deals and Positions table"
+                        f"{money_text(float(diff[bad].sum()))} {field_} difference between deals and Positions table"
                     )
 
         # MT5's Total Trades counts closing deals, so a position closed in parts counts once per part.
@@ -816,7 +817,3 @@ def _position_checks(pid: np.ndarray, sides: list[str]) -> list[tuple[np.ndarray
     ]
 
 
-def _money(v: float) -> str:
-    """A figure in a reconciliation warning, as MetaTrader prints it: 1 234.56 (issue 10 asks for one money formatter
-    for every surface; this one is to go there)."""
-    return f"{v:,.2f}".replace(",", " ")
