@@ -19,6 +19,7 @@ import pandas as pd
 from fxcost.analysis import activity as client_activity
 from fxcost.analysis import ib, whatif
 from fxcost.analysis.engine import AnalysisResult
+from fxcost.analysis.rebates import round_cents
 
 #: Days without a trade after which the activity table calls a client dormant.
 DORMANT_DAYS = client_activity.DORMANT_DAYS
@@ -83,6 +84,9 @@ def activity_table(result: AnalysisResult, priced: pd.DataFrame, names: Mapping[
                   stop if stop is not None else (as_of or first) + pd.Timedelta(days=1))
     table = client_activity.activity(priced, as_of=as_of, period=period, first_trades=first_trades(result))
     table.insert(1, "client", [client_label(str(a), names) for a in table["account"]])
+    # A client's earnings in cents as the IB tables print them (its own exact sum rounded once); the shares stay
+    # of the exact sums.
+    table["ib_earnings"] = round_cents(table["ib_earnings"].to_numpy(dtype="float64"))
     return table
 
 
