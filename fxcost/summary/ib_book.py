@@ -17,9 +17,8 @@ import numpy as np
 import pandas as pd
 
 from fxcost.analysis import activity as client_activity
-from fxcost.analysis import ib, whatif
+from fxcost.analysis import ib, rebates, whatif
 from fxcost.analysis.engine import AnalysisResult
-from fxcost.analysis.rebates import round_cents
 
 #: Days without a trade after which the activity table calls a client dormant.
 DORMANT_DAYS = client_activity.DORMANT_DAYS
@@ -86,7 +85,7 @@ def activity_table(result: AnalysisResult, priced: pd.DataFrame, names: Mapping[
     table.insert(1, "client", [client_label(str(a), names) for a in table["account"]])
     # A client's earnings in cents as the IB tables print them (its own exact sum rounded once); the shares stay
     # of the exact sums.
-    table["ib_earnings"] = round_cents(table["ib_earnings"].to_numpy(dtype="float64"))
+    table["ib_earnings"] = rebates.round_cents(table["ib_earnings"].to_numpy(dtype="float64"))
     return table
 
 
@@ -122,14 +121,16 @@ def ib_book(result: AnalysisResult, scenarios, program, priced: pd.DataFrame | N
     if len(table):
         out["compare"] = table
         out["compare_by_client"] = _named(by_client, names)
-    if program is not None and priced is not None and len(priced):
+    if priced is None or not len(priced):
+        priced = t  # activity needs no program (its earnings shares are then of the trades' rebate, 0 without one)
+    act = activity_table(result, priced, names)
+    out["activity"] = act
+    out["concentration"] = MappingProxyType(client_activity.concentration(act))
+    if rebates.is_ib(program):  # what the IB passes back and keeps: an IB deal's question only
         out["passback_sweep"] = ib.passback_sweep(priced, program)
         bounds = getattr(result, "period", None)
         out["projection"] = MappingProxyType(ib.projection(priced, program,
                                                            period_stop=getattr(bounds, "stop", None)))
-        act = activity_table(result, priced, names)
-        out["activity"] = act
-        out["concentration"] = MappingProxyType(client_activity.concentration(act))
         if program.sub_ibs or program.client_groups:
             levels = ib.level_rollup(priced, program)
             out["levels"] = MappingProxyType({"by_client": _named(levels["by_client"], names),
