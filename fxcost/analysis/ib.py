@@ -22,6 +22,7 @@ those cents. ``share_pct`` and ``earnings_per_lot`` are of the exact sums.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -306,7 +307,7 @@ def client_cents(sums: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def compare_programs(priced: list[tuple[str, pd.DataFrame, object]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compare_programs(priced: list[tuple[str, pd.DataFrame, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The IB's columns of every compared deal: ``priced`` holds (setup name, trades priced under it, program).
 
     Returns (per deal: COMPARE_COLUMNS; per deal and client: COMPARE_CLIENT_COLUMNS). Each client's money is its own

@@ -80,9 +80,9 @@ def statement(result, account: str, period=None) -> Statement:
     a = _account(result, account)
     t = a.trades
     start, end, label = bounds(period)
-    chosen = getattr(result, "period", None)
-    if period is None and getattr(chosen, "label", "all") != "all":  # issue 15: the result is cut to its period
-        label = str(chosen.label)
+    chosen = str(getattr(getattr(result, "period", None), "label", "all"))
+    if period is None and chosen != "all":  # issue 15: the result is cut to its period
+        label = chosen
     close = t["close_time"].to_numpy("datetime64[ns]") if len(t) else np.zeros(0, "datetime64[ns]")
     sel = np.ones(len(t), dtype=bool)
     if start is not None:

@@ -104,7 +104,7 @@ def first_trades(result: AnalysisResult) -> dict[str, pd.Timestamp]:
 def _named(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     """``frame`` with a ``client`` column after ``account``."""
     out = frame.copy()
-    out.insert(out.columns.get_loc("account") + 1, "client",
+    out.insert(list(out.columns).index("account") + 1, "client",
                [client_label(str(a), names) for a in out["account"]])
     return out
 
