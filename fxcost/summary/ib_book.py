@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from fxcost.analysis import activity as client_activity
 from fxcost.analysis import ib, rebates, whatif
 from fxcost.analysis.engine import AnalysisResult
+from fxcost.summary import document
 
 #: Days without a trade after which the activity table calls a client dormant.
 DORMANT_DAYS = client_activity.DORMANT_DAYS
@@ -139,24 +139,8 @@ def ib_book(result: AnalysisResult, scenarios, program, priced: pd.DataFrame | N
 
 
 def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
-    """A frame as JSON records: NaN and infinity as null, timestamps as ISO text, numpy scalars as Python's."""
-    if frame is None:
-        return []
-    out = []
-    for rec in frame.to_dict("records"):
-        row = {}
-        for k, v in rec.items():
-            if isinstance(v, (pd.Timestamp, np.datetime64)):
-                v = None if pd.isna(v) else pd.Timestamp(v).isoformat()
-            elif isinstance(v, (np.bool_, bool)):
-                v = bool(v)
-            elif isinstance(v, (np.integer,)):
-                v = int(v)
-            elif isinstance(v, (float, np.floating)):
-                v = float(v) if np.isfinite(v) else None
-            row[str(k)] = v
-        out.append(row)
-    return out
+    """A frame as the JSON's records (summary.document's rule: NaN as null, figures to 6 decimals)."""
+    return document._frame_records(frame)
 
 
 def json_blocks(book: IbBook) -> dict[str, Any]:
