@@ -402,7 +402,12 @@ def projection(t: pd.DataFrame, program, *, months: int = PROJECTION_MONTHS,
     if program is None or not len(t):
         return dict.fromkeys(keys) | {"program": name, "months_used": [], "months": 0, "clients": 0,
                                       "clients_left_out": 0, "left_out": [], "note": "No trades to project from."}
+    dated = ~np.isnat(t["close_time"].to_numpy("datetime64[ns]"))
+    if not dated.all():  # a trade without a close time has no month to count in
+        t = t[dated]
     month = t["close_time"].to_numpy("datetime64[ns]").astype("datetime64[M]")
+    if not len(month):
+        return projection(t.iloc[0:0], None) | {"program": name}
     last = month.max()
     end_full = last  # exclusive: the last month is full only when the period ends with it
     if period_stop is not None and np.datetime64(pd.Timestamp(period_stop), "ns") >= (

@@ -314,3 +314,8 @@ def test_the_projection_names_its_months_and_clients():
     assert p["ib_earnings_per_month"] == 26.0  # (32 + 20) / 2
     p = ib.projection(t[t["account"] == "A"], program, months=1, period_stop=pd.Timestamp("2024-03-01"))
     assert p["months_used"] == ["2024-02"] and p["lots_per_month"] == 0.5
+    # A trade without a close time has no month: left out, never a NaT month.
+    undated = t.copy()
+    undated.loc[undated.index[0], "close_time"] = pd.NaT
+    assert ib.projection(undated, program)["months_used"] == ["2024-01"]
+    assert ib.projection(undated.iloc[:1], program)["months"] == 0
