@@ -262,7 +262,7 @@ COMPARE_COLUMNS = ("setup", "program", "is_ib", "clients", "trades", "lots", "ib
                    "ib_keeps", "ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot")
 #: Columns of its per-client table.
 COMPARE_CLIENT_COLUMNS = ("setup", "program", "account", "trades", "lots", "ib_earnings", "share_pct", "passed_back",
-                          "ib_keeps")
+                          "ib_keeps", "ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot")
 
 
 def shares_of(t: pd.DataFrame, program) -> dict[str, float]:
@@ -332,7 +332,8 @@ def compare_programs(priced: list[tuple[str, pd.DataFrame, Any]]) -> tuple[pd.Da
                      "trades": int(sums["trades"].sum()), "lots": lots, **money,
                      "share_pct": float(sums["passed_back"].sum()) / earned * 100.0 if earned else float("nan"),
                      **{f"{k}_per_lot": (v / lots if lots else float("nan")) for k, v in money.items()}})
-        clients.append(body.assign(setup=setup, program=name)[list(COMPARE_CLIENT_COLUMNS)])
+        per_lot = {f"{k}_per_lot": ratio(body[k], body["lots"]) for k in ("ib_earnings", "passed_back", "ib_keeps")}
+        clients.append(body.assign(setup=setup, program=name, **per_lot)[list(COMPARE_CLIENT_COLUMNS)])
     table = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
     per_client = (pd.concat(clients, ignore_index=True) if clients
                   else pd.DataFrame(columns=list(COMPARE_CLIENT_COLUMNS)))

@@ -293,7 +293,9 @@ class AnalysisSheets:
             s.append(["Each deal for the IB, per client: IB earnings, passed back, IB keeps"], "section")
             self.table(s, [("setup", "Deal", None), ("account", "Account", None), ("trades", "Trades", "count"),
                            ("lots", "Lots", "lots"), ("ib_earnings", m("IB earnings"), "money"),
-                           ("passed_back", m("Passed back"), "money"), ("ib_keeps", m("IB keeps"), "money")],
+                           ("passed_back", m("Passed back"), "money"), ("ib_keeps", m("IB keeps"), "money"),
+                           ("ib_earnings_per_lot", m("IB earnings per lot"), "money"),
+                           ("ib_keeps_per_lot", m("IB keeps per lot"), "money")],
                        _records(by_deal))
         sweep = doc.get("passback_sweep") or []
         if sweep:

@@ -105,7 +105,7 @@ class Summary:
     #: ib_keeps, ib_earnings_per_lot, passed_back_per_lot, ib_keeps_per_lot).
     ib_compare: pd.DataFrame | None = None
     #: Per deal and client: setup, program, account, client ("login (name)"), trades, lots, ib_earnings,
-    #: share_pct, passed_back, ib_keeps.
+    #: share_pct, passed_back, ib_keeps and the three per lot.
     ib_compare_by_client: pd.DataFrame | None = None
     #: Under the IB view's program: pass_back_pct 0, 10, ... 100 and the program's own (is_program), ib_earnings,
     #: passed_back, ib_keeps, clients_rebate_per_lot, ib_keeps_per_lot (ib.passback_sweep).

@@ -319,3 +319,16 @@ def test_the_projection_names_its_months_and_clients():
     undated.loc[undated.index[0], "close_time"] = pd.NaT
     assert ib.projection(undated, program)["months_used"] == ["2024-01"]
     assert ib.projection(undated.iloc[:1], program)["months"] == 0
+
+
+def test_each_clients_money_per_lot():
+    from fxcost.analysis import programs
+
+    program = programs.from_dict({"name": "Deal", "rates": [{"match": {}, "model": "per_lot", "rate": 8}],
+                                  "client_share_pct": 25, "client_shares": {"A": 50}})
+    per_client = ib.compare_programs([("Deal", clients(), program)])[1].set_index("account")
+    # A: 20 earned on 2.5 lots, half back; B: 32 on 4 lots, a quarter back.
+    assert per_client.loc["A", ["ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot"]].tolist() == [
+        8.0, 4.0, 4.0]
+    assert per_client.loc["B", ["ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot"]].tolist() == [
+        8.0, 2.0, 6.0]
