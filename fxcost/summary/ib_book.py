@@ -33,6 +33,7 @@ class IbBook:
     passback_sweep: pd.DataFrame | None = None
     projection: Mapping[str, Any] | None = None
     activity: pd.DataFrame | None = None
+    activity_months: pd.DataFrame | None = None
     concentration: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     levels: Mapping[str, pd.DataFrame] | None = None
 
@@ -125,6 +126,7 @@ def ib_book(result: AnalysisResult, scenarios, program, priced: pd.DataFrame | N
         priced = t  # activity needs no program (its earnings shares are then of the trades' rebate, 0 without one)
     act = activity_table(result, priced, names)
     out["activity"] = act
+    out["activity_months"] = client_activity.monthly_volume(priced)  # the volume trend month by month
     out["concentration"] = MappingProxyType(client_activity.concentration(act))
     if rebates.is_ib(program):  # what the IB passes back and keeps: an IB deal's question only
         out["passback_sweep"] = ib.passback_sweep(priced, program)
@@ -143,14 +145,26 @@ def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     return document._frame_records(frame)
 
 
+def _with_months(book: IbBook) -> list[dict[str, Any]]:
+    """The activity records, each with its ``monthly_lots`` (one per month of the ``months`` list)."""
+    rows = records(book.activity)
+    months = book.activity_months
+    if months is None or not len(months):
+        return rows
+    lots = {str(a): [round(float(v), 6) for v in values] for a, values in zip(months.index, months.to_numpy())}
+    return [{**r, "monthly_lots": lots.get(str(r["account"]), [])} for r in rows]
+
+
 def json_blocks(book: IbBook) -> dict[str, Any]:
     """The JSON blocks of :class:`IbBook`: ``ib_compare`` (``programs``, ``by_client``), ``passback_sweep``,
-    ``ib_projection``, ``activity`` (``clients``, ``concentration``, ``dormant_days``), each null when empty."""
+    ``ib_projection``, ``activity`` (``clients`` each with ``monthly_lots``, ``months``, ``concentration``,
+    ``dormant_days``), each null when empty."""
     return {
         "ib_compare": ({"programs": records(book.compare), "by_client": records(book.compare_by_client)}
                        if book.compare is not None else None),
         "passback_sweep": records(book.passback_sweep) if book.passback_sweep is not None else None,
         "ib_projection": dict(book.projection) if book.projection is not None else None,
-        "activity": ({"dormant_days": DORMANT_DAYS, "clients": records(book.activity),
-                      "concentration": dict(book.concentration)} if book.activity is not None else None),
+        "activity": ({"dormant_days": DORMANT_DAYS, "clients": _with_months(book),
+                      "months": [str(m) for m in book.activity_months.columns] if book.activity_months is not None
+                      else [], "concentration": dict(book.concentration)} if book.activity is not None else None),
     }

@@ -230,3 +230,13 @@ def test_the_partner_report_of_the_hand_book(tmp_path, capsys):
             assert "  1003 2024-02: modelled 50.00, reported 45.00 (differs by -5.00)" in text.splitlines()
         else:
             assert "Every client-month agrees to the cent." in text
+
+
+def test_the_monthly_volume_of_each_client(tmp_path):
+    summary, doc = summary_and_json(tmp_path, [DEAL])
+    months = summary.activity_months
+    assert months.columns.tolist() == ["2024-01", "2024-02"]
+    assert months.loc["1003"].tolist() == [6.0, 5.0] and months.loc["1001"].tolist() == [8.0, 0.0]
+    assert doc["activity"]["months"] == ["2024-01", "2024-02"]
+    assert {r["account"]: r["monthly_lots"] for r in doc["activity"]["clients"]} == {
+        "1001": [8.0, 0.0], "1002": [10.0, 0.0], "1003": [6.0, 5.0]}
