@@ -78,10 +78,10 @@ def activity_table(result: AnalysisResult, priced: pd.DataFrame, names: Mapping[
     if stop is not None and len(priced):
         as_of = min(pd.Timestamp(stop) - pd.Timedelta(microseconds=1), pd.Timestamp(priced["close_time"].max()))
     period = None
-    if start is not None or stop is not None:
-        first = pd.Timestamp(priced["close_time"].min()) if len(priced) else pd.Timestamp(0)
+    if (start is not None or stop is not None) and len(priced):
+        first, last = (pd.Timestamp(priced["close_time"].min()), pd.Timestamp(priced["close_time"].max()))
         period = (start if start is not None else first.normalize(),
-                  stop if stop is not None else (as_of or first) + pd.Timedelta(days=1))
+                  stop if stop is not None else last.normalize() + pd.Timedelta(days=1))
     table = client_activity.activity(priced, as_of=as_of, period=period, first_trades=first_trades(result))
     table.insert(1, "client", [client_label(str(a), names) for a in table["account"]])
     # A client's earnings in cents as the IB tables print them (its own exact sum rounded once); the shares stay

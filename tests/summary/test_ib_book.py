@@ -181,6 +181,10 @@ def test_activity_respects_the_period(tmp_path):
     assert act.loc["1003", "earnings_share_pct"] == pytest.approx(110 / 290 * 100)
     assert act["new_this_period"].tolist() == [False, False, False]  # new means first traded in February
     assert doc["activity"]["concentration"]["clients_for_80_pct"] == 3
+    # From 10 January on (no end): 1002 (10 January) and 1001's second trade are inside, 1001 began before it.
+    summary, doc = summary_and_json(tmp_path, [DEAL], "--from", "2024-01-10")
+    act = summary.activity.set_index("account")
+    assert act["new_this_period"].to_dict() == {"1001": False, "1002": True, "1003": True}
 
 
 def test_a_two_level_deal_in_the_workbook_and_the_text(tmp_path, capsys):
