@@ -271,3 +271,64 @@ def test_the_engine_warns_of_a_mistyped_client_login(tmp_path):
     login = result.accounts[0].book.account.login
     program = dataclasses.replace(program, client_shares={login: 70.0})
     assert not any("match no imported client" in w for w in run([path], AnalysisSettings(programs=[program])).warnings)
+
+
+def test_compared_deals_and_the_passback_sweep_agree_with_the_roll_up():
+    """Issue 14: the deal's IB columns are the roll-up's by_client cents; the sweep re-shares the same earnings."""
+    from fxcost.analysis import programs
+
+    program = programs.from_dict({"name": "Deal", "rates": [{"match": {}, "model": "per_lot", "rate": 8}],
+                                  "client_share_pct": 25, "client_shares": {"A": 50}})
+    t = clients()
+    table, per_client = ib.compare_programs([("Deal", t, program), ("Nothing", t, None)])
+    assert table["setup"].tolist() == ["Deal"]  # a setup without a program has no IB columns
+    rolled = ib.program_rollup(t, program)["by_client"]
+    assert per_client[["account", "ib_earnings", "passed_back", "ib_keeps"]].values.tolist() == \
+        rolled[["account", "ib_earnings", "passed_back", "ib_keeps"]].iloc[:-1].values.tolist()
+    row = table.iloc[0]
+    assert (row["ib_earnings"], row["passed_back"], row["ib_keeps"], row["clients"]) == (52.0, 18.0, 34.0, 2)
+    assert row["ib_keeps_per_lot"] == pytest.approx(34.0 / 6.5)
+    sweep = ib.passback_sweep(t, program).set_index("pass_back_pct")
+    # A earns 20, B 32: 30 % back to both is 6 + 9.60; the deal's own 18 / 52 = 34.6 % row is added and marked.
+    assert sweep.loc[30.0, ["passed_back", "ib_keeps"]].tolist() == [15.6, 36.4]
+    own = sweep[sweep["is_program"]]
+    assert own.index.tolist() == [pytest.approx(18 / 52 * 100)] and own["ib_keeps"].tolist() == [34.0]
+    assert len(sweep) == 12
+    # A cashback program: the trader gets all of it.
+    cashback = programs.from_dict({"name": "Cashback", "rates": [{"match": {}, "model": "per_lot", "rate": 8}]})
+    row = ib.compare_programs([("Cashback", t, cashback)])[0].iloc[0]
+    assert (row["is_ib"], row["passed_back"], row["ib_keeps"]) == (False, 52.0, 0.0)
+
+
+def test_the_projection_names_its_months_and_clients():
+    from fxcost.analysis import programs
+
+    program = programs.from_dict({"name": "Deal", "rates": [{"match": {}, "model": "per_lot", "rate": 8}],
+                                  "client_share_pct": 50})
+    t = clients()  # January and February 2024; A's last trade is 1 February, B's 29 February
+    p = ib.projection(t, program)
+    assert p["months_used"] == ["2024-01"] and p["clients"] == 2  # February is the last month: not full
+    assert p["ib_earnings_per_month"] == 32.0 and p["ib_keeps_per_month"] == 16.0 and p["ib_keeps_per_year"] == 192.0
+    p = ib.projection(t, program, period_stop=pd.Timestamp("2024-03-01"))  # the period ends with February
+    assert p["months_used"] == ["2024-01", "2024-02"] and p["clients"] == 2
+    assert p["ib_earnings_per_month"] == 26.0  # (32 + 20) / 2
+    p = ib.projection(t[t["account"] == "A"], program, months=1, period_stop=pd.Timestamp("2024-03-01"))
+    assert p["months_used"] == ["2024-02"] and p["lots_per_month"] == 0.5
+    # A trade without a close time has no month: left out, never a NaT month.
+    undated = t.copy()
+    undated.loc[undated.index[0], "close_time"] = pd.NaT
+    assert ib.projection(undated, program)["months_used"] == ["2024-01"]
+    assert ib.projection(undated.iloc[:1], program)["months"] == 0
+
+
+def test_each_clients_money_per_lot():
+    from fxcost.analysis import programs
+
+    program = programs.from_dict({"name": "Deal", "rates": [{"match": {}, "model": "per_lot", "rate": 8}],
+                                  "client_share_pct": 25, "client_shares": {"A": 50}})
+    per_client = ib.compare_programs([("Deal", clients(), program)])[1].set_index("account")
+    # A: 20 earned on 2.5 lots, half back; B: 32 on 4 lots, a quarter back.
+    assert per_client.loc["A", ["ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot"]].tolist() == [
+        8.0, 4.0, 4.0]
+    assert per_client.loc["B", ["ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot"]].tolist() == [
+        8.0, 2.0, 6.0]
