@@ -10,7 +10,10 @@ broker's pay to the IB, rebates.assign) or, for a frame without it, ``rebate``.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 #: Days without a closed trade after which a client is dormant (issue 14: "no trade for N days").
@@ -24,7 +27,7 @@ COLUMNS = ("account", "first_trade", "last_trade", "trades", "lots", "days_since
            "earnings_share_pct")
 
 
-def _month(times) -> np.ndarray:
+def _month(times: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     return np.asarray(times, dtype="datetime64[ns]").astype("datetime64[M]")
 
 
@@ -44,7 +47,8 @@ def monthly_volume(trades: pd.DataFrame) -> pd.DataFrame:
     return table.sort_index()
 
 
-def activity(trades: pd.DataFrame, *, as_of=None, dormant_days: int = DORMANT_DAYS, period=None) -> pd.DataFrame:
+def activity(trades: pd.DataFrame, *, as_of: str | date | np.datetime64 | None = None, dormant_days: int = DORMANT_DAYS,
+             period: str | tuple[str | date, str | date] | None = None) -> pd.DataFrame:
     """One row per client account that traded up to ``as_of`` (columns COLUMNS, sorted by earnings share,
     largest first; trades closed after ``as_of`` are left out).
 
@@ -77,7 +81,7 @@ def activity(trades: pd.DataFrame, *, as_of=None, dormant_days: int = DORMANT_DA
     out = pd.DataFrame({"first_trade": g["close"].min(), "last_trade": g["close"].max(), "trades": g.size(),
                         "lots": g["lots"].sum(), "ib_earnings": g["earnings"].sum()})
     out["days_since_last"] = ((as_of - out["last_trade"].to_numpy("datetime64[ns]"))
-                              / np.timedelta64(1, "D")).astype("float64")
+                              / np.timedelta64(1, "D")).astype("float64")  # type: ignore[operator]  # numpy's stubs take a datetime64 of unknown unit minus an array for a datetime64; at "ns" it is a timedelta64
     in_month = frame[frame["month"] == this_month].groupby("account")["lots"].sum()
     out["active_this_month"] = out.index.isin(in_month.index)
     out["dormant"] = out["days_since_last"] > dormant_days
