@@ -21,13 +21,14 @@ those cents. ``share_pct`` and ``earnings_per_lot`` are of the exact sums.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from fxcost.analysis.aggregate import ratio
 from fxcost.analysis.exposure import per_account
+from fxcost.analysis.programs import RebateProgram
 from fxcost.analysis.rebates import allocate_cents, round_cents  # noqa: F401 (allocate_cents: public here too)
 
 COLUMNS = ("trades", "lots", "notional_usd", "ib_earnings", "share_pct", "passed_back", "ib_keeps",
@@ -68,6 +69,7 @@ def _share_cents(table: pd.DataFrame, totals: Mapping[str, float], group: np.nda
             table[col] = allocate_cents(values, totals[col])
         else:
             out = np.zeros(len(values))
+            assert group_totals is not None  # given with ``group``
             for g in np.unique(group):
                 sel = group == g
                 out[sel] = allocate_cents(values[sel], float(group_totals[col][g]))
@@ -88,11 +90,11 @@ def _with_total(table: pd.DataFrame, sums: pd.DataFrame, keys: list[str],
     return out
 
 
-def program_rollup(t: pd.DataFrame, program) -> dict[str, pd.DataFrame]:
+def program_rollup(t: pd.DataFrame, program: RebateProgram) -> dict[str, pd.DataFrame]:
     """:func:`ib_rollup` of trades priced under ``program`` with the program's own share per client: its
     ``client_shares`` where they name the client, else its default ``client_share_pct`` (issue 10: a client
     not listed gets the default, not 0 %)."""
-    accounts = pd.unique(t["account"].astype(str)) if len(t) else []
+    accounts: Iterable[object] = pd.unique(t["account"].astype(str)) if len(t) else []
     return ib_rollup(t, {str(a): program.client_share(str(a)) for a in accounts})
 
 
@@ -119,7 +121,7 @@ def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) ->
         "ib_earnings": earnings,
         "passed_back": earnings * _shares(accounts, client_share_pct) / 100.0,
     })
-    labels = {"account": lambda c: np.asarray(names, dtype=object)[c].astype(str),
+    labels: dict[str, Callable[[np.ndarray], np.ndarray]] = {"account": lambda c: np.asarray(names, dtype=object)[c].astype(str),
               "month": lambda m: np.datetime_as_string(m.astype("datetime64[M]"), unit="M")}
     out = {}
     client_cents: dict[str, np.ndarray] = {}
@@ -159,7 +161,7 @@ LEVEL_COLUMNS = ("clients", "trades", "lots", "ib_earnings", "share_pct", "passe
 LEVEL_CENT_COLUMNS = ("ib_earnings", "passed_back", "master_keeps")
 
 
-def level_split(t: pd.DataFrame, program) -> pd.DataFrame:
+def level_split(t: pd.DataFrame, program: RebateProgram) -> pd.DataFrame:
     """Per trade of ``t`` (costed under the IB ``program``): who gets what of its ``ib_earnings``.
 
     Columns: account, sub_ib (its sub-IB's name, "" for the master's own clients), group (client group name or
@@ -168,6 +170,7 @@ def level_split(t: pd.DataFrame, program) -> pd.DataFrame:
     side), master_share_pct (100 for the master's own clients), master_keeps (that share of the IB side) and
     sub_ib_keeps (the rest).
     """
+    names: np.ndarray | list[str]
     codes, names = pd.factorize(t["account"].astype(str).to_numpy(dtype=object))
     names = [str(n) for n in names]
     subs = [program.sub_ib_of(n) for n in names]
@@ -193,7 +196,7 @@ def level_split(t: pd.DataFrame, program) -> pd.DataFrame:
     })
 
 
-def level_rollup(t: pd.DataFrame, program) -> dict[str, pd.DataFrame]:
+def level_rollup(t: pd.DataFrame, program: RebateProgram) -> dict[str, pd.DataFrame]:
     """A two-level deal's figures: ``by_client`` (account, sub_ib, group) and ``by_level`` (sub_ib, MASTER for the
     master's own clients), each with :data:`LEVEL_COLUMNS` and ending in a Total row.
 
@@ -235,7 +238,7 @@ def _level_table(sums: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def unknown_client_warnings(program, accounts) -> list[str]:
+def unknown_client_warnings(program: RebateProgram | None, accounts: Iterable[object]) -> list[str]:
     """A warning naming each login that the IB ``program`` gives a share or a level (client_shares, a client group,
     a sub-IB) but that matches none of ``accounts`` (the imported clients' labels and logins): a mistyped VIP
     login would otherwise silently get the default share."""
