@@ -9,7 +9,7 @@ import pytest
 
 from fxcost import cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 HEADER = "Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit\n"
 # DOMAIN 7.6: buy 0.10 EURUSD at Ask 1.08512, close at Bid 1.08700: Profit 18.80, $7/lot RT commission.

@@ -12,7 +12,7 @@ from fxcost.importers import load_file
 from fxcost.importers.reconcile import reconcile
 from fxcost.samples.generate import FORMATS, generate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUFFIX = {"mt4": ".htm", "mt5-html": ".html", "mt5-xlsx": ".xlsx"}
 
 

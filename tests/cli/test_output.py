@@ -17,7 +17,7 @@ from fxcost.model import Account, PrintedTotals, Statement
 from fxcost.portfolio import merge
 from fxcost.report import json_summary
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "assets" / "sample-statement.htm"  # prints currency USD, 1,500 trades, rebate rows
 
 HEADER = "Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit\n"

@@ -7,7 +7,7 @@ import sys
 
 import openpyxl
 
-from .conftest import HOSTILE_CSV, ROOT
+from tests.report.conftest import HOSTILE_CSV, ROOT
 
 
 def _run(*args):
