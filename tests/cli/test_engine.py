@@ -87,6 +87,8 @@ def test_domain_7_6_break_even_win_rates_through_the_cli(tmp_path):
 
 
 def test_the_real_command_line_writes_the_same_figures(tmp_path):
+    # The one subprocess smoke test of the command line (issue 10): main.py as a user runs it; every other
+    # command-line test calls cli.main in-process (tests/cli/conftest.py).
     (tmp_path / "trades.csv").write_text(HEADER + WINNER)
     (tmp_path / "profile.json").write_text(json.dumps(PROFILE))
     (tmp_path / "program.json").write_text(json.dumps(program("round_turn")))
