@@ -80,8 +80,9 @@ def activity(trades: pd.DataFrame, *, as_of: str | date | np.datetime64 | None =
     g = frame.groupby("account", sort=True)
     out = pd.DataFrame({"first_trade": g["close"].min(), "last_trade": g["close"].max(), "trades": g.size(),
                         "lots": g["lots"].sum(), "ib_earnings": g["earnings"].sum()})
+    # numpy's stubs take a datetime64 of unknown unit minus an array for a datetime64; at "ns" it is a timedelta64.
     out["days_since_last"] = ((as_of - out["last_trade"].to_numpy("datetime64[ns]"))
-                              / np.timedelta64(1, "D")).astype("float64")  # type: ignore[operator]  # numpy's stubs take a datetime64 of unknown unit minus an array for a datetime64; at "ns" it is a timedelta64
+                              / np.timedelta64(1, "D")).astype("float64")  # type: ignore[operator]
     in_month = frame[frame["month"] == this_month].groupby("account")["lots"].sum()
     out["active_this_month"] = out.index.isin(in_month.index)
     out["dormant"] = out["days_since_last"] > dormant_days

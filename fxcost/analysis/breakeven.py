@@ -109,7 +109,8 @@ def _clean(value: SupportsFloat) -> float | int | None:
     return value if np.isfinite(value) else None
 
 
-def summary(t: pd.DataFrame, *, basis: str = "profit", swap_in_cost: bool = False) -> dict[str, float | int | str | None]:
+def summary(t: pd.DataFrame, *, basis: str = "profit",
+            swap_in_cost: bool = False) -> dict[str, float | int | str | None]:
     """Break-even figures of the whole frame (keys: :data:`COLUMNS` plus ``pnl_basis``, ``swap_in_cost``).
 
     ``cost_pips_per_lot_*`` are money-weighted: Σ cost / Σ(lots x pip value) over trades with a

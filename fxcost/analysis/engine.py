@@ -431,7 +431,8 @@ def _cap_warnings(a: AccountAnalysis, program: RebateProgram) -> list[str]:
     """Say when the program's cap at a share of the spread cut rebates: the cap is applied to fxcost's spread
     estimate, and on a tight-spread (Raw/ECN) account it can take much of a per-lot rebate."""
     cap = program.eligibility.cap_pct_of_spread
-    taken: np.ndarray | list[float] = a.trades["capped_rebate"].to_numpy(dtype=float) if "capped_rebate" in a.trades.columns else []
+    taken: np.ndarray | list[float]
+    taken = a.trades["capped_rebate"].to_numpy(dtype=float) if "capped_rebate" in a.trades.columns else []
     hit = int((np.asarray(taken) > 1e-9).sum())
     if cap is None or not hit:
         return []
@@ -540,7 +541,8 @@ def _payout_warnings(label: str, currency: str, program: RebateProgram, matches:
         rows = matches.loc[matches["amount_check"] == check]
         if not len(rows):
             continue
-        worst = rows.loc[rows["difference_pct"].abs().idxmax()]  # type: ignore[call-overload]  # pandas-stubs: idxmax gives a Hashable, .loc wants a narrower label
+        # pandas-stubs type idxmax's label as Hashable, which no overload of .loc takes.
+        worst = rows.loc[rows["difference_pct"].abs().idxmax()]  # type: ignore[call-overload]
         expected, actual = float(rows["expected"].sum()), float(rows["actual"].sum())
         out.append(
             f"Account {label}: {len(rows)} payout(s) of the statement are {check} against the program "

@@ -121,7 +121,8 @@ def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) ->
         "ib_earnings": earnings,
         "passed_back": earnings * _shares(accounts, client_share_pct) / 100.0,
     })
-    labels: dict[str, Callable[[np.ndarray], np.ndarray]] = {"account": lambda c: np.asarray(names, dtype=object)[c].astype(str),
+    labels: dict[str, Callable[[np.ndarray], np.ndarray]]
+    labels = {"account": lambda c: np.asarray(names, dtype=object)[c].astype(str),
               "month": lambda m: np.datetime_as_string(m.astype("datetime64[M]"), unit="M")}
     out = {}
     client_cents: dict[str, np.ndarray] = {}

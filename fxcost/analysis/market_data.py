@@ -542,7 +542,8 @@ class _Reader:
         return normalise(printed)[0], printed
 
     def finish(self, *, kind: str, time: np.ndarray, spread: np.ndarray, digits: int, utc: bool,
-               offset: float | None, symbol_in_file: str = "", extra: dict[str, np.ndarray] | None = None) -> MarketData:
+               offset: float | None, symbol_in_file: str = "",
+               extra: dict[str, np.ndarray] | None = None) -> MarketData:
         root, printed = self.resolve_symbol(symbol_in_file)
         point = 10.0 ** -digits
         spread = np.round(spread, digits)  # ask - bid carries float noise; prices are exact to `digits`

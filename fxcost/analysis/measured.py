@@ -320,5 +320,6 @@ def _ragged_median(points: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
     span = int(gathered.max()) - low + 1
     ordered = np.sort(group * span + (gathered - low)) - group * span + low
     # numpy's stubs type fancy indexing as Any
-    median: npt.NDArray[np.float64] = (ordered[group_start + (counts - 1) // 2] + ordered[group_start + counts // 2]) / 2.0
+    median: npt.NDArray[np.float64]
+    median = (ordered[group_start + (counts - 1) // 2] + ordered[group_start + counts // 2]) / 2.0
     return median

@@ -97,7 +97,8 @@ def modelled(trades: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def reconcile(trades: pd.DataFrame, report: PartnerReport | pd.DataFrame, currency: str = "USD", tolerance: float = TOLERANCE) -> Reconciliation:
+def reconcile(trades: pd.DataFrame, report: PartnerReport | pd.DataFrame, currency: str = "USD",
+              tolerance: float = TOLERANCE) -> Reconciliation:
     """Reconcile the costed ``trades`` (an engine result's ``trades``, priced under the IB's program) with a
     :class:`fxcost.importers.partner_report.PartnerReport` (or its ``rows`` frame). ``currency``: the trades'."""
     rows = cast(pd.DataFrame, getattr(report, "rows", report))  # a PartnerReport's rows, or the frame given

@@ -721,7 +721,8 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
 
 def _match_row(account: str, status: str, e: pd.Series | None, c: pd.Series | None,
                day: np.timedelta64) -> dict[str, Any]:
-    row: dict[str, Any] = {"account": account, "status": status, "period_start": pd.NaT, "period_end": pd.NaT, "pay_date": pd.NaT,
+    row: dict[str, Any]
+    row = {"account": account, "status": status, "period_start": pd.NaT, "period_end": pd.NaT, "pay_date": pd.NaT,
            "expected": np.nan, "time": pd.NaT, "actual": np.nan, "difference": np.nan, "days_late": np.nan,
            "ticket": pd.NA, "comment": ""}
     if e is not None:

@@ -73,7 +73,8 @@ class Shape:
             out[valid] = np.asarray(self.hours)[(local // _NS_PER_HOUR) % 24]
         return out
 
-    def factors(self, open_time: pd.Series, close_time: pd.Series, clock: ServerClock | str | float | None) -> npt.NDArray[np.float64]:
+    def factors(self, open_time: pd.Series, close_time: pd.Series,
+                clock: ServerClock | str | float | None) -> npt.NDArray[np.float64]:
         """Per trade (m(open) + m(close)) / 2, its server times read with ``clock``."""
         clock = server_clock(clock)
         ends = [_to_utc_ns(clock, np.asarray(pd.to_datetime(x), dtype="datetime64[ns]").view("int64"))

@@ -61,7 +61,8 @@ class _CommissionFields(TypedDict, total=False):
 
 
 #: The commission of a typical Raw/ECN account (DOMAIN.md 4: "$3.50 per side per standard lot, so $7 round-turn").
-RAW_COMMISSION: _CommissionFields = {"name": "7 USD per lot round turn (typical Raw/ECN)", "rate": 7.0, "per": "round_turn",
+RAW_COMMISSION: _CommissionFields
+RAW_COMMISSION = {"name": "7 USD per lot round turn (typical Raw/ECN)", "rate": 7.0, "per": "round_turn",
                   "currency": "USD"}
 #: A Standard account's commission: none (its cost is all in the wider spread).
 STANDARD_COMMISSION: _CommissionFields = {"name": "none (Standard account)", "rate": 0.0}
@@ -385,7 +386,8 @@ def catalogue_profile(entry: Entry, generic: SpreadProfile, currency: str = "") 
     return profile
 
 
-def resolve(profile: SpreadProfile, actual: SpreadProfile | None, t: pd.DataFrame, account: Account | None = None) -> SpreadProfile:
+def resolve(profile: SpreadProfile, actual: SpreadProfile | None, t: pd.DataFrame,
+            account: Account | None = None) -> SpreadProfile:
     """The concrete profile ``profile`` stands for on one account (costed with ``actual``, trades ``t``):
     ``other`` and ``auto`` choose per account, a table is itself. With the ``account`` (model.Account), ``auto``
     picks its broker's catalogue entry as the analysis does (issue 12)."""
