@@ -13,13 +13,16 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+#: The dtype names a schema uses (each one pandas and numpy accept as it is).
+ColumnDtype = Literal["object", "int64", "int8", "bool", "Int64", "float64", "datetime64[ns]"]
+
 #: Column -> dtype of the closed-trades frame (one row per closed MT4 ticket / MT5 position).
-TRADE_COLUMNS: dict[str, str] = {
+TRADE_COLUMNS: dict[str, ColumnDtype] = {
     "account": "object",  # account login (str); "" when the report does not print it
     "ticket": "int64",  # MT4 ticket / MT5 position id
     "open_time": "datetime64[ns]",
@@ -53,7 +56,7 @@ TRADE_COLUMNS: dict[str, str] = {
 }
 
 #: Open positions at report time: kept and counted, excluded from costs.
-OPEN_COLUMNS: dict[str, str] = {
+OPEN_COLUMNS: dict[str, ColumnDtype] = {
     "account": "object",
     "ticket": "int64",
     "open_time": "datetime64[ns]",
@@ -77,7 +80,7 @@ OPEN_COLUMNS: dict[str, str] = {
 }
 
 #: Pending orders that never became trades (cancelled, deleted, expired, rejected) or still work.
-ORDER_COLUMNS: dict[str, str] = {
+ORDER_COLUMNS: dict[str, ColumnDtype] = {
     "account": "object",
     "ticket": "int64",
     "open_time": "datetime64[ns]",
@@ -96,7 +99,7 @@ ORDER_COLUMNS: dict[str, str] = {
 }
 
 #: Cash movements that are not trades.
-CASH_COLUMNS: dict[str, str] = {
+CASH_COLUMNS: dict[str, ColumnDtype] = {
     "account": "object",
     "ticket": "int64",  # MT4 ticket / MT5 deal id; 0 when none printed
     "time": "datetime64[ns]",
@@ -161,7 +164,7 @@ MONEY_COLUMNS = ("commission", "taxes", "swap", "profit", "amount")
 _EMPTY: dict[str, pd.DataFrame] = {}
 
 
-def _build(columns: Mapping[str, Any], schema: dict[str, str], name: str) -> pd.DataFrame:
+def _build(columns: Mapping[str, Any], schema: dict[str, ColumnDtype], name: str) -> pd.DataFrame:
     # One numpy array per column and one DataFrame at the end: an importer calls this several times per file,
     # and a Series per column made a book of 500 statements spend seconds here (issue 14).
     if not columns:  # an empty frame (every Statement starts with four): copy the one built once
@@ -187,7 +190,7 @@ def _build(columns: Mapping[str, Any], schema: dict[str, str], name: str) -> pd.
     return pd.DataFrame(data, columns=list(schema))
 
 
-def _default_column(col: str, dtype: str, n: int) -> Any:
+def _default_column(col: str, dtype: ColumnDtype, n: int) -> Any:
     """A column left out: every row holds the dtype's default (0 for money)."""
     if dtype == "Int64":
         return pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool))
@@ -197,7 +200,7 @@ def _default_column(col: str, dtype: str, n: int) -> Any:
     return np.full(n, np.datetime64("NaT", "ns") if dtype == "datetime64[ns]" else default, dtype=dtype)
 
 
-def _column(values: Any, dtype: str, money: bool) -> Any:
+def _column(values: Any, dtype: ColumnDtype, money: bool) -> Any:
     """``values`` (a list, array or pandas array, by position) cast to ``dtype``."""
     if dtype == "datetime64[ns]":
         arr = np.asarray(values) if isinstance(values, np.ndarray) else None

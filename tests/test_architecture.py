@@ -1,4 +1,4 @@
-"""House rules that keep the code base honest: Qt only in fxcost.ui, lint clean."""
+"""House rules that keep the code base honest: Qt only in fxcost.ui, lint and type clean."""
 
 import ast
 import shutil
@@ -39,6 +39,12 @@ def test_core_runs_without_qt_loaded():
         f"bad=[m for m in sys.modules if m.split('.')[0] in {QT_MODULES!r}]; print(bad); assert not bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_mypy_strict_clean():
+    """Issue 10: mypy strict on fxcost.model and fxcost.analysis (pyproject.toml [tool.mypy]) reports nothing."""
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_clean():

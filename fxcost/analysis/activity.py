@@ -10,7 +10,11 @@ broker's pay to the IB, rebates.assign) or, for a frame without it, ``rebate``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 #: Days without a closed trade after which a client is dormant (issue 14: "no trade for N days").
@@ -24,7 +28,7 @@ COLUMNS = ("account", "first_trade", "last_trade", "trades", "lots", "days_since
            "earnings_share_pct")
 
 
-def _month(times) -> np.ndarray:
+def _month(times: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     return np.asarray(times, dtype="datetime64[ns]").astype("datetime64[M]")
 
 
@@ -44,8 +48,9 @@ def monthly_volume(trades: pd.DataFrame) -> pd.DataFrame:
     return table.sort_index()
 
 
-def activity(trades: pd.DataFrame, *, as_of=None, dormant_days: int = DORMANT_DAYS, period=None,
-             first_trades=None) -> pd.DataFrame:
+def activity(trades: pd.DataFrame, *, as_of: str | date | np.datetime64 | None = None, dormant_days: int = DORMANT_DAYS,
+             period: str | tuple[str | date, str | date] | None = None,
+             first_trades: Mapping[str, str | date | np.datetime64 | pd.Timestamp] | None = None) -> pd.DataFrame:
     """One row per client account that traded up to ``as_of`` (columns COLUMNS, sorted by earnings share,
     largest first; trades closed after ``as_of`` are left out).
 
@@ -84,8 +89,9 @@ def activity(trades: pd.DataFrame, *, as_of=None, dormant_days: int = DORMANT_DA
         whole = known.reindex(out.index).to_numpy("datetime64[ns]")
         mine = out["first_trade"].to_numpy("datetime64[ns]")
         out["first_trade"] = np.where(np.isnat(whole), mine, np.minimum(whole, mine))
+    # numpy's stubs take a datetime64 of unknown unit minus an array for a datetime64; at "ns" it is a timedelta64.
     out["days_since_last"] = ((as_of - out["last_trade"].to_numpy("datetime64[ns]"))
-                              / np.timedelta64(1, "D")).astype("float64")
+                              / np.timedelta64(1, "D")).astype("float64")  # type: ignore[operator]
     in_month = frame[frame["month"] == this_month].groupby("account")["lots"].sum()
     out["active_this_month"] = out.index.isin(in_month.index)
     out["dormant"] = out["days_since_last"] > dormant_days

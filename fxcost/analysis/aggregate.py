@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 #: Keys :func:`by` understands; any other column name of the frame groups by that column as is.
@@ -36,7 +37,7 @@ def key_series(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.Se
     if key == "symbol":
         return t["symbol_root"].rename("symbol")
     if key in ("month", "week", "weekday", "hour", "year"):
-        times = t[time_col]
+        times: pd.Series[pd.Timestamp] = t[time_col]
         if key == "year":  # issue 15: the By year table
             return times.dt.to_period("Y").rename(key)
         if key == "month":
@@ -46,21 +47,21 @@ def key_series(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.Se
         if key == "hour":
             return times.dt.hour.rename(key)
         codes = times.dt.day_of_week.fillna(-1).astype("int64").to_numpy()
-        return pd.Series(pd.Categorical.from_codes(codes, categories=list(WEEKDAYS), ordered=True),
+        return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(list(WEEKDAYS)), ordered=True),
                          index=t.index, name=key)
     if key == "hold":
         seconds = t["hold_seconds"].to_numpy(dtype="float64")
         # searchsorted puts negative holds (clock skew in the export) into the first bucket.
         codes = np.searchsorted(np.asarray(HOLD_EDGES), seconds, side="right")
         codes = np.where(np.isnan(seconds), -1, codes)
-        return pd.Series(pd.Categorical.from_codes(codes, categories=list(HOLD_LABELS), ordered=True),
+        return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(list(HOLD_LABELS)), ordered=True),
                          index=t.index, name=key)
     if key in t.columns:
         return t[key]
     raise ValueError(f"cannot group by {key!r}: use one of {', '.join(KEYS)} or a column name")
 
 
-def ratio(num: pd.Series | np.ndarray, den: pd.Series | np.ndarray) -> np.ndarray:
+def ratio(num: npt.ArrayLike, den: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """num / den with NaN wherever the denominator is zero or missing (never inf)."""
     num = np.asarray(num, dtype="float64")
     den = np.asarray(den, dtype="float64")

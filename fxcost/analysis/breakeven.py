@@ -13,6 +13,8 @@ Anything undefined (no trades, no winners, no losers, no pip value) is None, nev
 
 from __future__ import annotations
 
+from typing import SupportsFloat, TypedDict
+
 import numpy as np
 import pandas as pd
 
@@ -100,14 +102,15 @@ def _figures(s: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _clean(value) -> float | int | None:
+def _clean(value: SupportsFloat) -> float | int | None:
     if isinstance(value, (int, np.integer)):
         return int(value)
     value = float(value)
     return value if np.isfinite(value) else None
 
 
-def summary(t: pd.DataFrame, *, basis: str = "profit", swap_in_cost: bool = False) -> dict:
+def summary(t: pd.DataFrame, *, basis: str = "profit",
+            swap_in_cost: bool = False) -> dict[str, float | int | str | None]:
     """Break-even figures of the whole frame (keys: :data:`COLUMNS` plus ``pnl_basis``, ``swap_in_cost``).
 
     ``cost_pips_per_lot_*`` are money-weighted: Σ cost / Σ(lots x pip value) over trades with a
@@ -117,7 +120,7 @@ def summary(t: pd.DataFrame, *, basis: str = "profit", swap_in_cost: bool = Fals
     """
     sums = _parts(t, basis, swap_in_cost).sum().to_frame().T
     row = _figures(sums).iloc[0]
-    out: dict = {c: _clean(row[c]) for c in COLUMNS}
+    out: dict[str, float | int | str | None] = {c: _clean(row[c]) for c in COLUMNS}
     for c in ("trades", "winners", "losers"):
         out[c] = int(row[c])
     out["pnl_basis"] = "MetaTrader Profit (spread inside; C = explicit costs)" if basis == "profit" else \
@@ -157,14 +160,33 @@ def _daily_vol(close: np.ndarray, pnl: tuple[np.ndarray, ...]) -> list[float | N
     if len(calendar) < 2:
         return [None] * len(pnl)
     idx = np.searchsorted(calendar, days)
-    out = []
+    out: list[float | None] = []
     for values in pnl:
         daily = np.bincount(idx, weights=np.nan_to_num(values[ok]), minlength=len(calendar))
         out.append(float(np.std(daily, ddof=1)))
     return out
 
 
-def equity_effect(t: pd.DataFrame, cash: pd.DataFrame | None = None) -> dict:
+class EquityEffect(TypedDict):
+    """What :func:`equity_effect` returns (None where a figure is undefined)."""
+
+    max_drawdown_without: float | None
+    max_drawdown_with: float | None
+    max_drawdown_pct_without: float | None
+    max_drawdown_pct_with: float | None
+    drawdown_basis: str
+    daily_pnl_vol_without: float | None
+    daily_pnl_vol_with: float | None
+    rebate: float
+    transaction_cost: float
+    losses: float
+    share_of_losses_covered: float | int | None
+    share_of_costs_covered: float | int | None
+    rebate_pct_of_costs: float | None
+    cost_pct_of_gross_profit: float | int | None
+
+
+def equity_effect(t: pd.DataFrame, cash: pd.DataFrame | None = None) -> EquityEffect:
     """What cashback does to the realised equity curve, with and without rebates (accrued at close).
 
     - ``max_drawdown_*`` / ``max_drawdown_pct_*``: see exposure.max_drawdown (percent of the

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from fxcost import safeio
 from fxcost.analysis.costs import CommissionSchedule
 from fxcost.analysis.instruments import category
 from fxcost.errors import FxCostError
+from fxcost.model import Account
 from fxcost.resources import asset
 
 BUNDLED = "spread-profiles/brokers.json"
@@ -102,7 +104,7 @@ class Broker:
     accounts: list[Entry]
     server_clock: Sourced | None = None
 
-    def names(self, account) -> str:
+    def names(self, account: Account) -> str:
         """What in the account's company or server names this broker ("" when nothing)."""
         for what, text, patterns in (("company", account.broker, self.company), ("server", account.server, self.server)):
             low = (text or "").lower()
@@ -117,14 +119,14 @@ class Catalogue:
     brokers: list[Broker]
     date: str = ""
 
-    def match(self, account) -> tuple[Broker | None, str]:
+    def match(self, account: Account) -> tuple[Broker | None, str]:
         for b in self.brokers:
             why = b.names(account)
             if why:
                 return b, why
         return None, ""
 
-    def pick(self, account, trades: pd.DataFrame) -> tuple[Entry | None, str]:
+    def pick(self, account: Account, trades: pd.DataFrame) -> tuple[Entry | None, str]:
         """The entry for one account: its broker from the company or server, its account type from the trades'
         commission and symbol suffixes (spreads.account_type_evidence), a broker's own suffix first."""
         from fxcost.analysis.spreads import account_type_evidence
@@ -132,9 +134,10 @@ class Catalogue:
         broker, why = self.match(account)
         if broker is None:
             return None, ""
-        suffixes = set()
+        suffixes: set[str] = set()
         if "symbol_suffix" in trades.columns and len(trades):
             suffixes = {str(s).strip().lstrip("._#-").lower() for s in pd.unique(trades["symbol_suffix"].astype(str))}
+        entry: Entry | None
         for entry in broker.accounts:
             if entry.suffixes and suffixes & set(entry.suffixes):
                 return entry, f"{why} names {broker.name}; the symbol suffix {sorted(suffixes & set(entry.suffixes))[0]!r} " \
@@ -150,7 +153,7 @@ class Catalogue:
         return entry, f"{why} names {broker.name}; {evidence}: {entry.name}"
 
 
-def _sourced(data, where: str, unit: str = "pips") -> Sourced:
+def _sourced(data: object, where: str, unit: str = "pips") -> Sourced:
     if not isinstance(data, dict):
         raise CatalogueError(f"{where}: must be an object with value, source and date")
     missing = [k for k in _SOURCED if k not in data]
@@ -171,7 +174,7 @@ def _sourced(data, where: str, unit: str = "pips") -> Sourced:
     return Sourced(float(value), source, date, basis, str(data.get("unit", unit)), str(data.get("note", "")))
 
 
-def parse(doc: dict, where: str = "brokers.json") -> Catalogue:
+def parse(doc: object, where: str = "brokers.json") -> Catalogue:
     """A catalogue from its JSON document; :class:`CatalogueError` names the first bad entry."""
     if not isinstance(doc, dict) or not isinstance(doc.get("brokers"), list):
         raise CatalogueError(f"{where}: needs a \"brokers\" list")
@@ -218,7 +221,7 @@ def parse(doc: dict, where: str = "brokers.json") -> Catalogue:
     return Catalogue(brokers=brokers, date=str(doc.get("date", "")))
 
 
-def read_json(path: Path, what: str, error: type[FxCostError]):
+def read_json(path: Path, what: str, error: type[FxCostError]) -> Any:
     """A JSON data file's document, read through safeio.read_json (size cap, binary, nesting depth: issue 13);
     ``error`` says which file (``what``) and why it cannot be read."""
     try:

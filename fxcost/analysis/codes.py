@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 #: The trade columns the engine groups or matches on.
 KEY_COLUMNS = ("account", "symbol_root")
 
 
-def factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def factorize(column: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
     """Codes (-1 = missing) and distinct values (object array) of a column; free for a categorical column."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         return column.cat.codes.to_numpy().astype(np.intp), np.asarray(column.cat.categories, dtype=object)
@@ -25,7 +26,7 @@ def factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def categorical(codes: np.ndarray, values: Iterable) -> pd.Categorical:
+def categorical(codes: np.ndarray, values: Iterable[object]) -> pd.Categorical:
     """A categorical from codes (-1 = missing) and distinct values."""
     return pd.Categorical.from_codes(codes, categories=pd.Index(list(values), dtype=object))
 

@@ -13,8 +13,10 @@ Never ``profit - spread_cost``: MetaTrader's Profit already contains the spread.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from fxcost.analysis import instruments
@@ -49,7 +51,7 @@ class CommissionSchedule:
     categories: dict[str, float] = field(default_factory=dict)  # category -> rate override
 
     @classmethod
-    def from_dict(cls, data: dict) -> CommissionSchedule:
+    def from_dict(cls, data: dict[str, Any]) -> CommissionSchedule:
         keys = ("name", "model", "rate", "per", "currency", "apply", "categories")
         unknown = [k for k in data if k not in keys]
         if unknown:  # a typo must not silently leave the commission at its default
@@ -66,7 +68,7 @@ class CommissionSchedule:
             raise ValueError(f"commission 'apply' {schedule.apply!r}: use missing or always")
         return schedule
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "model": self.model, "rate": self.rate, "per": self.per,
                 "currency": self.currency, "apply": self.apply, "categories": dict(self.categories)}
 
@@ -82,7 +84,7 @@ def schedule_commission(
     rate = t["category"].map(schedule.categories).astype("float64").fillna(schedule.rate).to_numpy()
     lots = t["lots"].to_numpy()
     if schedule.model == "per_lot":
-        money = rate * lots * sides * to_account
+        money: npt.NDArray[np.float64] = rate * lots * sides * to_account
     elif schedule.model == "per_million":
         money = rate * t["notional_usd"].to_numpy() / 1e6 * sides * to_account
     else:  # base_units: units of base currency per lot -> account currency via the trade's own M

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,11 @@ from fxcost.analysis.costs import CommissionSchedule
 from fxcost.analysis.instruments import InstrumentSettings
 from fxcost.analysis.spreads import AutoProfile, SpreadProfile, load_profile
 from fxcost.portfolio import AccountBook, Portfolio
+
+if TYPE_CHECKING:  # only named in annotations here
+    from fxcost.analysis.broker_catalogue import Entry, Sourced
+    from fxcost.analysis.market_data import MarketData
+    from fxcost.analysis.programs import RebateProgram
 
 #: ``Setup.commission`` value that keeps the exported commission whatever the setup's profile.
 EXPORTED_COMMISSION = "export"
@@ -36,7 +41,7 @@ class Setup:
     name: str
     profile: SpreadProfile | None = None  # None: the analysis' own spreads
     commission: CommissionSchedule | str | None = None
-    program: object | None = None  # programs.RebateProgram; None: no rebate
+    program: RebateProgram | None = None  # None: no rebate
 
 
 @dataclass
@@ -49,13 +54,13 @@ class AnalysisSettings:
     """
 
     profile: SpreadProfile = field(default_factory=lambda: load_profile("standard"))
-    programs: list = field(default_factory=list)  # programs.RebateProgram; the first is the main one
+    programs: list[RebateProgram] = field(default_factory=list)  # the first is the main one
     commission: CommissionSchedule | None = None  # for exports without commission
     server_utc_offset: float = 0.0  # hours, default for every account
     utc_offsets: dict[str, float] = field(default_factory=dict)  # account label -> hours
     leverage: int | None = None  # overrides the printed leverage
     instruments: InstrumentSettings = field(default_factory=InstrumentSettings)
-    market_data: list = field(default_factory=list)  # market_data.MarketData
+    market_data: list[MarketData] = field(default_factory=list)
     setups: list[Setup] = field(default_factory=list)  # extra comparisons (profiles x schedules x programs)
     include_swap_in_cost: bool = False
     # Issue 12: spreads seen in the account's own same-second fills replace the profile's (DOMAIN.md 3.5).
@@ -71,7 +76,7 @@ class AnalysisSettings:
     strategy_rule: str = ""
 
     @property
-    def main_program(self):
+    def main_program(self) -> RebateProgram | None:
         return self.programs[0] if self.programs else None
 
 
@@ -168,11 +173,11 @@ def costed_trades(
     utc_offset: float = 0.0,
     profile: SpreadProfile | None = None,
     commission: CommissionSchedule | None = None,
-    program=None,
+    program: RebateProgram | None = None,
     use_program: bool = True,
     tester_points: dict[str, float] | None = None,
     fills: np.ndarray | None = None,
-    spread_table: list | None = None,
+    spread_table: list[pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """One account's trades with every cost column and the rebate of ``program`` (default: the main one).
 
@@ -249,7 +254,7 @@ def shape_clock(settings: AnalysisSettings, utc_offset: float | str, frame: pd.D
         return settings.time_of_day_clock
     if utc_offset:
         return utc_offset
-    published = getattr(getattr(profile, "catalogue_entry", None), "server_clock", None)
+    published: Sourced | None = getattr(getattr(profile, "catalogue_entry", None), "server_clock", None)
     if published is not None:
         return published.note
     return "UTC" if spread_hours.sunday_share(frame) > 0.1 else spread_hours.DEFAULT_SERVER_CLOCK
@@ -280,7 +285,7 @@ def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -
 def _catalogue_columns(table: pd.DataFrame, frame: pd.DataFrame, profile: SpreadProfile) -> pd.DataFrame:
     """The table with each symbol's value in the broker catalogue entry the profile was made from (pips) and its
     citation; NaN and "" where the entry publishes none (or the profile is not a catalogue entry's)."""
-    entry = getattr(profile, "catalogue_entry", None)
+    entry: Entry | None = getattr(profile, "catalogue_entry", None)
     published = entry.published() if entry is not None else {}
     first = frame.drop_duplicates("symbol_root").set_index(frame["symbol_root"].astype(str).drop_duplicates())
     pips, cites = [], []
@@ -290,7 +295,8 @@ def _catalogue_columns(table: pd.DataFrame, frame: pd.DataFrame, profile: Spread
             pips.append(np.nan)
             cites.append("")
             continue
-        row = first.loc[root]
+        assert entry is not None  # nothing is published without an entry
+        row: pd.Series = first.loc[root]  # type: ignore[assignment]  # one row per root: a label gives a Series
         factor = {"pips": 1.0, "points": float(row["point"]) / float(row["pip"]), "price": 1.0 / float(row["pip"])}
         pips.append(pub.value * factor.get(pub.unit, 1.0))
         cites.append(f"{entry.name}: {pub.basis} ({pub.cite()})")
@@ -421,10 +427,11 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
     return result
 
 
-def _cap_warnings(a: AccountAnalysis, program) -> list[str]:
+def _cap_warnings(a: AccountAnalysis, program: RebateProgram) -> list[str]:
     """Say when the program's cap at a share of the spread cut rebates: the cap is applied to fxcost's spread
     estimate, and on a tight-spread (Raw/ECN) account it can take much of a per-lot rebate."""
     cap = program.eligibility.cap_pct_of_spread
+    taken: np.ndarray | list[float]
     taken = a.trades["capped_rebate"].to_numpy(dtype=float) if "capped_rebate" in a.trades.columns else []
     hit = int((np.asarray(taken) > 1e-9).sum())
     if cap is None or not hit:
@@ -435,7 +442,7 @@ def _cap_warnings(a: AccountAnalysis, program) -> list[str]:
             ": check the program's terms, or measure spreads (Add bars/ticks) if the estimate is off."]
 
 
-def _pool_tiers(accounts: list[AccountAnalysis], program) -> None:
+def _pool_tiers(accounts: list[AccountAnalysis], program: RebateProgram) -> None:
     """Re-price every account's rebate when the program's volume tiers count all accounts together (an IB's
     total client volume, ``tier_scope`` ``all_accounts``): each account was priced alone, on its own volume."""
     from fxcost.analysis import rebates
@@ -449,7 +456,7 @@ def _pool_tiers(accounts: list[AccountAnalysis], program) -> None:
         a.trades = costs.finish(t)
 
 
-def _statement_end(book) -> pd.Timestamp | None:
+def _statement_end(book: AccountBook) -> pd.Timestamp | None:
     """The last time an account's statements cover: the report time when printed, else the last trade or cash row."""
     if book.account.report_time is not None:
         return pd.Timestamp(book.account.report_time)
@@ -524,7 +531,7 @@ def _received_rebate(cash: pd.DataFrame | None) -> tuple[float, int]:
     return round(float(rows.sum()), 2), int(len(rows))
 
 
-def _payout_warnings(label: str, currency: str, program, matches: pd.DataFrame | None) -> list[str]:
+def _payout_warnings(label: str, currency: str, program: RebateProgram, matches: pd.DataFrame | None) -> list[str]:
     """A warning when matched statement payouts differ from the program's expected ones beyond the tolerance
     (rebates.match_payouts' ``amount_check``)."""
     if matches is None or not len(matches) or "amount_check" not in matches.columns:
@@ -534,7 +541,8 @@ def _payout_warnings(label: str, currency: str, program, matches: pd.DataFrame |
         rows = matches.loc[matches["amount_check"] == check]
         if not len(rows):
             continue
-        worst = rows.loc[rows["difference_pct"].abs().idxmax()]
+        # pandas-stubs type idxmax's label as Hashable, which no overload of .loc takes.
+        worst = rows.loc[rows["difference_pct"].abs().idxmax()]  # type: ignore[call-overload]
         expected, actual = float(rows["expected"].sum()), float(rows["actual"].sum())
         out.append(
             f"Account {label}: {len(rows)} payout(s) of the statement are {check} against the program "
@@ -549,7 +557,7 @@ def _payout_warnings(label: str, currency: str, program, matches: pd.DataFrame |
     return out
 
 
-def _unmatched_rules(program, accounts: list[AccountAnalysis]) -> list[str]:
+def _unmatched_rules(program: RebateProgram | None, accounts: list[AccountAnalysis]) -> list[str]:
     """A warning per rate rule of the main program that names symbols or accounts and matched no trade
     (a misspelt symbol or login); rules by category alone may well match nothing in one history."""
     if program is None:

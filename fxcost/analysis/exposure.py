@@ -18,8 +18,10 @@ Conventions:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TypedDict
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from fxcost.analysis import costs
@@ -42,7 +44,7 @@ def _cash_rows(cash: pd.DataFrame | None, exclude: Iterable[str]) -> pd.DataFram
     return cash.loc[keep] if keep.any() else None
 
 
-def _block_cumsum(values: np.ndarray, block: np.ndarray) -> np.ndarray:
+def _block_cumsum(values: npt.NDArray[np.float64], block: np.ndarray) -> npt.NDArray[np.float64]:
     """Cumulative sum restarting at every change of ``block`` (rows sorted by block)."""
     if not len(values):
         return values.astype("float64")
@@ -172,7 +174,7 @@ def per_account(accounts: pd.Series, values: Mapping[str, float], default: float
     return table[codes]  # code -1 (missing account) takes the trailing default
 
 
-def _num(value: float) -> float | None:
+def _num(value: float | npt.NDArray[np.float64]) -> float | None:
     return float(value) if value is not None and np.isfinite(value) else None
 
 
@@ -186,8 +188,31 @@ def _nanmean(values: np.ndarray) -> float | None:
     return float(finite.mean()) if len(finite) else None
 
 
+class Leverage(TypedDict):
+    """What :func:`leverage` returns (None where a figure is undefined)."""
+
+    per_trade: pd.DataFrame
+    max_effective_leverage: float | None
+    avg_effective_leverage: float | None
+    max_concurrent_leverage: float | None
+    avg_concurrent_leverage: float | None
+    max_concurrent_notional: float | None
+    max_concurrent_margin: float | None
+    total_margin: float | None
+    rebate_per_margin: float | None
+    rebate_per_peak_margin: float | None
+
+
+class Drawdown(TypedDict):
+    """What :func:`max_drawdown` returns."""
+
+    max_drawdown: float | None
+    max_drawdown_pct: float | None
+    drawdown_basis: str
+
+
 def leverage(t: pd.DataFrame, cash: pd.DataFrame | None = None,
-             leverage: int | Mapping[str, int] | None = None) -> dict:
+             leverage: int | Mapping[str, int] | None = None) -> Leverage:
     """Notional, margin, balance at open and effective leverage per trade, with their maxima and means.
 
     ``leverage``: the account's leverage (1:100 -> 100), one per account as a mapping, or None
@@ -245,7 +270,7 @@ def leverage(t: pd.DataFrame, cash: pd.DataFrame | None = None,
     }
 
 
-def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "broker_net") -> dict:
+def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "broker_net") -> Drawdown:
     """Largest fall of the realised P&L curve (trades in close order) from its running peak.
 
     ``max_drawdown`` is money (>= 0): trading losses since the peak; deposits and withdrawals never

@@ -21,7 +21,7 @@ those cents. ``share_pct`` and ``earnings_per_lot`` are of the exact sums.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ import pandas as pd
 
 from fxcost.analysis.aggregate import ratio
 from fxcost.analysis.exposure import per_account
+from fxcost.analysis.programs import RebateProgram
 from fxcost.analysis.rebates import allocate_cents, round_cents  # noqa: F401 (allocate_cents: public here too)
 
 COLUMNS = ("trades", "lots", "notional_usd", "ib_earnings", "share_pct", "passed_back", "ib_keeps",
@@ -69,6 +70,7 @@ def _share_cents(table: pd.DataFrame, totals: Mapping[str, float], group: np.nda
             table[col] = allocate_cents(values, totals[col])
         else:
             out = np.zeros(len(values))
+            assert group_totals is not None  # given with ``group``
             for g in np.unique(group):
                 sel = group == g
                 out[sel] = allocate_cents(values[sel], float(group_totals[col][g]))
@@ -89,11 +91,11 @@ def _with_total(table: pd.DataFrame, sums: pd.DataFrame, keys: list[str],
     return out
 
 
-def program_rollup(t: pd.DataFrame, program) -> dict[str, pd.DataFrame]:
+def program_rollup(t: pd.DataFrame, program: RebateProgram) -> dict[str, pd.DataFrame]:
     """:func:`ib_rollup` of trades priced under ``program`` with the program's own share per client: its
     ``client_shares`` where they name the client, else its default ``client_share_pct`` (issue 10: a client
     not listed gets the default, not 0 %)."""
-    accounts = pd.unique(t["account"].astype(str)) if len(t) else []
+    accounts: Iterable[object] = pd.unique(t["account"].astype(str)) if len(t) else []
     return ib_rollup(t, {str(a): program.client_share(str(a)) for a in accounts})
 
 
@@ -120,6 +122,7 @@ def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) ->
         "ib_earnings": earnings,
         "passed_back": earnings * _shares(accounts, client_share_pct) / 100.0,
     })
+    labels: dict[str, Callable[[np.ndarray], np.ndarray]]
     labels = {"account": lambda c: np.asarray(names, dtype=object)[c].astype(str),
               "month": lambda m: np.datetime_as_string(m.astype("datetime64[M]"), unit="M")}
     out = {}
@@ -160,7 +163,7 @@ LEVEL_COLUMNS = ("clients", "trades", "lots", "ib_earnings", "share_pct", "passe
 LEVEL_CENT_COLUMNS = ("ib_earnings", "passed_back", "master_keeps")
 
 
-def level_split(t: pd.DataFrame, program) -> pd.DataFrame:
+def level_split(t: pd.DataFrame, program: RebateProgram) -> pd.DataFrame:
     """Per trade of ``t`` (costed under the IB ``program``): who gets what of its ``ib_earnings``.
 
     Columns: account, sub_ib (its sub-IB's name, "" for the master's own clients), group (client group name or
@@ -169,6 +172,7 @@ def level_split(t: pd.DataFrame, program) -> pd.DataFrame:
     side), master_share_pct (100 for the master's own clients), master_keeps (that share of the IB side) and
     sub_ib_keeps (the rest).
     """
+    names: np.ndarray | list[str]
     codes, names = pd.factorize(t["account"].astype(str).to_numpy(dtype=object))
     names = [str(n) for n in names]
     subs = [program.sub_ib_of(n) for n in names]
@@ -194,7 +198,7 @@ def level_split(t: pd.DataFrame, program) -> pd.DataFrame:
     })
 
 
-def level_rollup(t: pd.DataFrame, program) -> dict[str, pd.DataFrame]:
+def level_rollup(t: pd.DataFrame, program: RebateProgram) -> dict[str, pd.DataFrame]:
     """A two-level deal's figures: ``by_client`` (account, sub_ib, group) and ``by_level`` (sub_ib, MASTER for the
     master's own clients), each with :data:`LEVEL_COLUMNS` and ending in a Total row.
 
@@ -236,7 +240,7 @@ def _level_table(sums: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def unknown_client_warnings(program, accounts) -> list[str]:
+def unknown_client_warnings(program: RebateProgram | None, accounts: Iterable[object]) -> list[str]:
     """A warning naming each login that the IB ``program`` gives a share or a level (client_shares, a client group,
     a sub-IB) but that matches none of ``accounts`` (the imported clients' labels and logins): a mistyped VIP
     login would otherwise silently get the default share."""
@@ -265,7 +269,7 @@ COMPARE_CLIENT_COLUMNS = ("setup", "program", "account", "trades", "lots", "ib_e
                           "ib_keeps", "ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot")
 
 
-def shares_of(t: pd.DataFrame, program) -> dict[str, float]:
+def shares_of(t: pd.DataFrame, program: RebateProgram) -> dict[str, float]:
     """Per client account of ``t``: the percent of its earnings that reaches it under ``program``. An IB program's
     own share (programs.RebateProgram.client_share); a cashback program pays the trader all of it (100)."""
     from fxcost.analysis.rebates import is_ib
@@ -345,7 +349,8 @@ SWEEP_COLUMNS = ("pass_back_pct", "is_program", "ib_earnings", "passed_back", "i
                  "ib_keeps_per_lot")
 
 
-def passback_sweep(t: pd.DataFrame, program, pcts=tuple(range(0, 101, 10))) -> pd.DataFrame:
+def passback_sweep(t: pd.DataFrame, program: RebateProgram,
+                   pcts: Iterable[float] = tuple(range(0, 101, 10))) -> pd.DataFrame:
     """What the IB keeps and what the clients get if every client were passed back each of ``pcts`` percent of its
     earnings under ``program``, with the program's own shares as one more row (``is_program``; its
     ``pass_back_pct`` is the effective share, passed back / earnings, marking the grid row when equal).
@@ -363,7 +368,7 @@ def passback_sweep(t: pd.DataFrame, program, pcts=tuple(range(0, 101, 10))) -> p
     own = {"passed_back": float(np.round(own_cents["passed_back"].sum(), 2)),
            "share_pct": float(sums["passed_back"].sum()) / float(per_client.sum()) * 100.0 if per_client.sum() else 0.0}
 
-    def row(pct: float, passed: float, is_program: bool) -> dict:
+    def row(pct: float, passed: float, is_program: bool) -> dict[str, Any]:
         keeps = float(round_cents(earned - passed))
         return {"pass_back_pct": float(pct), "is_program": is_program, "ib_earnings": earned, "passed_back": passed,
                 "ib_keeps": keeps, "clients_rebate_per_lot": passed / lots if lots else float("nan"),
@@ -385,8 +390,8 @@ def passback_sweep(t: pd.DataFrame, program, pcts=tuple(range(0, 101, 10))) -> p
 PROJECTION_MONTHS = 3
 
 
-def projection(t: pd.DataFrame, program, *, months: int = PROJECTION_MONTHS,
-               period_stop: pd.Timestamp | None = None) -> dict:
+def projection(t: pd.DataFrame, program: RebateProgram | None, *, months: int = PROJECTION_MONTHS,
+               period_stop: pd.Timestamp | None = None) -> dict[str, Any]:
     """The IB's earnings and keeps per month and per year, projected from the book's recent full months.
 
     Uses the last ``months`` full calendar months of the history (the month of the last close is full only when

@@ -9,9 +9,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, Literal, TypedDict
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from fxcost import safeio
@@ -107,16 +108,18 @@ class MarketData:
 
     @property
     def start(self) -> pd.Timestamp:
-        return self.frame["time"].iloc[0]
+        first: pd.Timestamp = self.frame["time"].iloc[0]
+        return first
 
     @property
     def end(self) -> pd.Timestamp:
-        return self.frame["time"].iloc[-1]
+        last: pd.Timestamp = self.frame["time"].iloc[-1]
+        return last
 
     def __len__(self) -> int:
         return len(self.frame)
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """Rows, time range and spread statistics (points and price units) for display and tests."""
         pts = self.frame["spread_points"]
         price = self.frame["spread"]
@@ -226,7 +229,7 @@ def _detect(first: str) -> tuple[str | None, str | None, list[str]]:
     if _TRUEFX.match(first):
         return "truefx", ",", []
     counts = {sep: first.count(sep) for sep in ("\t", ",", ";")}
-    sep = max(counts, key=counts.get)
+    sep = max(counts, key=counts.__getitem__)
     if counts[sep] == 0:
         return None, None, []
     keys = [_key(c) for c in first.split(sep)]
@@ -251,6 +254,12 @@ def _detect(first: str) -> tuple[str | None, str | None, list[str]]:
 # Reading
 
 
+class _HistDataExtra(TypedDict, total=False):
+    """The optional column of a HistData tick row kept beside bid and ask."""
+
+    volume: np.ndarray
+
+
 class _Reader:
     def __init__(self, path: str, stream: BinaryIO, symbol: str | None, chunk_chars: int):
         self.path = path
@@ -266,7 +275,7 @@ class _Reader:
         self.decimal_comma = False
         # Settled by the first chunk, so every chunk is read alike.
         self.orders: dict[tuple[str, ...], list[str]] = {}
-        self.epoch: tuple[bool, str] | None = None
+        self.epoch: tuple[bool, Literal["ms", "s"]] | None = None
         self.gmt: bool | None = None
         self.best_digits = 0
         self.sample_left = 1000  # rows of printed prices still looked at for trailing zeros
@@ -391,6 +400,7 @@ class _Reader:
                 f"is not market data fxcost can read (first line {first[:80]!r}); supported layouts: {_SUPPORTED}",
                 line=line0,
             )
+        assert sep is not None  # _detect finds a separator for every format it names
         self.format, self.sep = fmt, sep
         if fmt in ("histdata", "truefx"):
             names, columns = range(first.count(sep) + 1), None
@@ -452,11 +462,17 @@ class _Reader:
     def column(self, table: pd.DataFrame, *names: str) -> pd.Series | None:
         for name in names:
             if name in table.columns:
-                col = table[name]
+                col: pd.Series | pd.DataFrame = table[name]  # a DataFrame when the name is repeated
                 return col.iloc[:, 0] if isinstance(col, pd.DataFrame) else col
         return None
 
-    def numbers(self, text: pd.Series, what: str, *, allow_empty: bool = False) -> np.ndarray:
+    def need(self, table: pd.DataFrame, *names: str) -> pd.Series:
+        """:meth:`column` of a column the format was detected by (_detect), so it is there."""
+        col = self.column(table, *names)
+        assert col is not None, names
+        return col
+
+    def numbers(self, text: pd.Series, what: str, *, allow_empty: bool = False) -> npt.NDArray[np.float64]:
         if self.decimal_comma:
             text = text.str.replace(",", ".", regex=False)
         values = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64")  # tolerates padding spaces
@@ -526,7 +542,8 @@ class _Reader:
         return normalise(printed)[0], printed
 
     def finish(self, *, kind: str, time: np.ndarray, spread: np.ndarray, digits: int, utc: bool,
-               offset: float | None, symbol_in_file: str = "", extra: dict | None = None) -> MarketData:
+               offset: float | None, symbol_in_file: str = "",
+               extra: dict[str, np.ndarray] | None = None) -> MarketData:
         root, printed = self.resolve_symbol(symbol_in_file)
         point = 10.0 ** -digits
         spread = np.round(spread, digits)  # ask - bid carries float noise; prices are exact to `digits`
@@ -591,11 +608,11 @@ class _Reader:
             time = self.times(date, ("%Y.%m.%d", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d %H:%M:%S", "%Y-%m-%d %H:%M:%S"),
                               "<DATE>", "2024.01.02")
         else:
-            time = self.rate_times(clock)
+            time = self.rate_times(self.need(table, "time", "datetime"))
         named = [(k, self.column(table, k)) for k in ("open", "high", "low", "close")]
         prices = [col for _, col in named if col is not None]
         values = [self.numbers(col, name.upper()) for name, col in named if col is not None]
-        points = self.numbers(self.column(table, "spread"), "SPREAD")
+        points = self.numbers(self.need(table, "spread"), "SPREAD")
         bad = (points < 0) | (points != np.round(points))
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
@@ -614,7 +631,7 @@ class _Reader:
         text = clock.str.strip()
         if self.epoch is None:  # settled by the first chunk
             epoch = bool(text.str.fullmatch(r"\d{9,13}").all())
-            unit = "ms" if epoch and self.numbers(text, "time").max() > 1e11 else "s"
+            unit: Literal["ms", "s"] = "ms" if epoch and self.numbers(text, "time").max() > 1e11 else "s"
             self.epoch = (epoch, unit)
         epoch, unit = self.epoch
         if epoch:
@@ -668,14 +685,14 @@ class _Reader:
         else:
             raise self.error("tick data without <DATE> and <TIME> columns; export the ticks again from MetaTrader 5 "
                              "(View > Symbols > Ticks > Export)", line=self.header_line)
-        self.ticks(time, self.column(table, "bid"), self.column(table, "ask"), fill=True)
+        self.ticks(time, self.need(table, "bid"), self.need(table, "ask"), fill=True)
 
     def mt5_ticks_end(self) -> MarketData:
         return self.ticks_end(utc=False, offset=None, fill=True)
 
     def dukascopy(self, table: pd.DataFrame) -> None:
         key = next(k for k in table.columns if k in _TIME_KEYS)
-        text = self.column(table, key).str.strip()
+        text = self.need(table, key).str.strip()
         if self.gmt is None:  # settled by the file's first rows
             self.gmt = bool(text.iloc[:20].str.contains(r"(?:GMT|UTC)\s*[+-]\d", regex=True).any())
             if not self.gmt and key == "localtime":
@@ -700,7 +717,7 @@ class _Reader:
         if hours is not None:
             time = time - (hours * 3.6e12).astype("int64").astype("timedelta64[ns]")
             self.add(hours=hours)
-        self.ticks(time, self.column(table, "bid"), self.column(table, "ask"))
+        self.ticks(time, self.need(table, "bid"), self.need(table, "ask"))
 
     def dukascopy_end(self) -> MarketData:
         offset = 0.0
@@ -715,7 +732,7 @@ class _Reader:
         time = self.times(table[0], ("%Y%m%d %H%M%S%f",), "time", "20120201 000003660")
         # HistData prints EST all year round (UTC-5, no daylight saving).
         time = time + np.timedelta64(5, "h")
-        extra = {}
+        extra: _HistDataExtra = {}
         if table.shape[1] > 3:
             extra["volume"] = self.numbers(table[3], "Volume", allow_empty=True)
         self.ticks(time, table[1], table[2], **extra)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from fxcost.analysis.codes import factorize as codes_of
@@ -305,7 +306,8 @@ def _tick_spreads(md: MarketData, x: np.ndarray, window: int, stale: int) -> np.
     return out
 
 
-def _ragged_median(points: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def _ragged_median(points: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
+                   counts: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     """Median of points[starts[g]:starts[g]+counts[g]] for every group g, without a Python loop.
 
     Spreads are whole points, so one integer sort of group * span + value orders every group at once.
@@ -317,4 +319,7 @@ def _ragged_median(points: np.ndarray, starts: np.ndarray, counts: np.ndarray) -
     low = int(gathered.min())
     span = int(gathered.max()) - low + 1
     ordered = np.sort(group * span + (gathered - low)) - group * span + low
-    return (ordered[group_start + (counts - 1) // 2] + ordered[group_start + counts // 2]) / 2.0
+    # numpy's stubs type fancy indexing as Any
+    median: npt.NDArray[np.float64]
+    median = (ordered[group_start + (counts - 1) // 2] + ordered[group_start + counts // 2]) / 2.0
+    return median

@@ -18,6 +18,7 @@ consistent (:func:`consistent`); per month where a month alone has that many con
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,7 +57,7 @@ def has_seconds(times: pd.Series) -> bool:
     return bool(len(ns)) and bool(((ns // 1_000_000_000) % 60 != 0).any())
 
 
-def usable(t: pd.DataFrame, excluded_sources=()) -> np.ndarray:
+def usable(t: pd.DataFrame, excluded_sources: Iterable[object] = ()) -> np.ndarray:
     """Rows whose fills may be paired: from files with seconds in their times and not in ``excluded_sources``
     (backtests); a frame without a ``source`` column is one file."""
     n = len(t)
@@ -185,7 +186,7 @@ def _observe(spread: np.ndarray, ends: np.ndarray) -> Observation:
 
 def summarise(pairs: pd.DataFrame) -> dict[tuple[str, str], tuple[Observation, dict[str, Observation]]]:
     """Per (account, symbol root): the observation over all pairs, and per month ("YYYY-MM")."""
-    out = {}
+    out: dict[tuple[str, str], tuple[Observation, dict[str, Observation]]] = {}
     if not len(pairs):
         return out
     months = np.asarray(pairs["time"], dtype="datetime64[M]").astype(str).astype(object)

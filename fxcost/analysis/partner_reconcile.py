@@ -10,14 +10,21 @@ statements": the broker paid for a client or month none of the imported statemen
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from fxcost.analysis.rebates import round_cents
 from fxcost.money import money_text
+
+if TYPE_CHECKING:  # the engine and the importer are only named in annotations here
+    from fxcost.analysis.engine import AnalysisResult
+    from fxcost.analysis.programs import RebateProgram
+    from fxcost.importers.partner_report import PartnerReport
 
 #: Per client-month: the status words of ``status``.
 MATCHED, DIFFERS, NOT_REPORTED, NOT_MODELLED = "ok", "differs", "not in the partner report", "not in the statements"
@@ -59,14 +66,14 @@ class Reconciliation:
         if not len(diff):
             out.append("Every client-month agrees to the cent." if len(self.rows) else "Nothing to reconcile.")
         for r in diff.itertuples(index=False):
-            what = (f"differs by {_signed(m(r.difference))}" if r.status == DIFFERS else r.status)
+            what = (f"differs by {_signed(m(r.difference))}" if r.status == DIFFERS else str(r.status))
             out.append(f"  {r.account} {r.month}: modelled {m(r.modelled)}, reported {m(r.reported)} ({what})")
         out += [f"  Note: {n}" for n in self.notes]
         return out
 
-    def json(self) -> dict:
+    def json(self) -> dict[str, Any]:
         """The ``partner_reconciliation`` block of the JSON summary: totals, every client-month, the differing ones."""
-        def records(frame: pd.DataFrame) -> list[dict]:
+        def records(frame: pd.DataFrame) -> list[dict[Hashable, Any]]:
             return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in rec.items()}
                     for rec in frame.to_dict("records")]
 
@@ -93,10 +100,11 @@ def modelled(trades: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def reconcile(trades: pd.DataFrame, report, currency: str = "USD", tolerance: float = TOLERANCE) -> Reconciliation:
+def reconcile(trades: pd.DataFrame, report: PartnerReport | pd.DataFrame, currency: str = "USD",
+              tolerance: float = TOLERANCE) -> Reconciliation:
     """Reconcile the costed ``trades`` (an engine result's ``trades``, priced under the IB's program) with a
     :class:`fxcost.importers.partner_report.PartnerReport` (or its ``rows`` frame). ``currency``: the trades'."""
-    rows = getattr(report, "rows", report)
+    rows = cast(pd.DataFrame, getattr(report, "rows", report))  # a PartnerReport's rows, or the frame given
     notes = []
     other = sorted({c for c in rows["currency"] if c and c != currency}) if "currency" in rows else []
     if other:
@@ -148,15 +156,17 @@ def _logins(reported: pd.Series, ours: pd.Series) -> tuple[pd.Series, str]:
     return reported.replace(mapping) if mapping else reported, note
 
 
-def reconcile_result(result, report, ib_program=None) -> Reconciliation:
+def reconcile_result(result: AnalysisResult, report: PartnerReport | pd.DataFrame,
+                     ib_program: RebateProgram | None = None) -> Reconciliation:
     """:func:`reconcile` of an engine result, priced as the IB roll-up prices it: under ``ib_program`` (the IB
     view's program) when it is not the main program, else the result's own trades."""
     from fxcost.analysis import whatif
+    from fxcost.analysis.engine import Setup
 
     trades = result.trades
     main = result.settings.main_program
     if ib_program is not None and ib_program is not main and len(trades):
-        trades = whatif.reprice(result, whatif.Setup(f"IB: {ib_program.name}", None, None, ib_program))
+        trades = whatif.reprice(result, Setup(f"IB: {ib_program.name}", None, None, ib_program))
     return reconcile(trades, report, result.currency)
 
 

@@ -94,6 +94,7 @@ def bounds(period: Period, data_end: pd.Timestamp | None) -> Bounds:
     spec = period.spec
     if period.is_all:
         return Bounds("all", None, None)
+    start: pd.Timestamp | None  # a Timestamp, or None for an open custom start
     if spec in LAST_DAYS:
         days = LAST_DAYS[spec]
         if data_end is None or pd.isna(data_end):

@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from fxcost import atomic, safeio
 from fxcost.analysis.instruments import CATEGORIES, CENT, DEFAULT_USD_RATES
@@ -87,7 +88,7 @@ class Component:
     rate: float
     lot_basis: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"model": self.model, "rate": self.rate}
         if self.lot_basis is not None:
             out["lot_basis"] = self.lot_basis
@@ -114,7 +115,7 @@ class RateRule:
         """How a trade's rule is shown, e.g. ``rates[1] pips_per_lot 0.68`` or ``rates[0] per_lot 3 + pct_commission 25``."""
         return f"rates[{index}] " + " + ".join(f"{c.model} {c.rate:g}" for c in self.components())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         match: dict[str, Any] = {}
         if self.symbols:
             match["symbols"] = list(self.symbols)
@@ -139,7 +140,7 @@ class Tier:
     min_lots_per_month: float
     multiplier: float
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"min_lots_per_month": self.min_lots_per_month, "multiplier": self.multiplier}
 
 
@@ -153,7 +154,7 @@ class Eligibility:
     exclude_categories: list[str] = field(default_factory=list)
     cap_pct_of_spread: float | None = None  # a trade's rebate is at most this % of its spread cost
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"min_hold_seconds": self.min_hold_seconds, "min_move_points": self.min_move_points,
                 "exclude_symbols": list(self.exclude_symbols), "exclude_categories": list(self.exclude_categories),
                 "cap_pct_of_spread": self.cap_pct_of_spread}
@@ -174,7 +175,7 @@ class Payout:
     day_boundary_hour: int = 0
     weekday: str = "monday"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"cycle": self.cycle, "lag_days": self.lag_days, "min_amount": self.min_amount,
                 "day_boundary_hour": self.day_boundary_hour, "weekday": self.weekday}
 
@@ -189,7 +190,7 @@ class SubIB:
     master_share_pct: float
     client_share_pct: float | None = None  # the share passed back to its clients (None: the program's)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "clients": list(self.clients),
                                "master_share_pct": self.master_share_pct}
         if self.client_share_pct is not None:
@@ -205,7 +206,7 @@ class ClientGroup:
     clients: list[str]
     client_share_pct: float
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "clients": list(self.clients), "client_share_pct": self.client_share_pct}
 
 
@@ -263,7 +264,7 @@ class RebateProgram:
     def from_dict(cls, data: Any, where: str = "") -> RebateProgram:
         return from_dict(data, where)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name}
         for key in ("description", "source", "date"):
             if getattr(self, key):
@@ -309,7 +310,7 @@ class _Checker:
     def fail(self, message: str) -> ProgramError:
         return ProgramError(f"{self.where}: {message}" if self.where else message)
 
-    def obj(self, value: Any, path: str, allowed: tuple[str, ...]) -> dict:
+    def obj(self, value: Any, path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(f"{path} must be a JSON object, not {_show(value)}")
         unknown = [k for k in value if k not in allowed]
@@ -321,6 +322,14 @@ class _Checker:
             noun = "key" if len(unknown) == 1 else "keys"
             raise self.fail(f"{where}unknown {noun} {', '.join(parts)}; allowed: {', '.join(allowed)}")
         return value
+
+    @overload
+    def number(self, value: Any, path: str, *, minimum: float | None = 0.0, maximum: float | None = None,
+               integer: Literal[False] = False) -> float: ...
+
+    @overload
+    def number(self, value: Any, path: str, *, minimum: float | None = 0.0, maximum: float | None = None,
+               integer: Literal[True]) -> int: ...
 
     def number(self, value: Any, path: str, *, minimum: float | None = 0.0, maximum: float | None = None,
                integer: bool = False) -> float:
@@ -344,7 +353,8 @@ class _Checker:
     def choice(self, value: Any, path: str, allowed: tuple[str, ...]) -> str:
         if value not in allowed:
             raise self.fail(f"{path} {_show(value)} is not one of {', '.join(allowed)}")
-        return value
+        chosen: str = value  # one of ``allowed``
+        return chosen
 
     def text(self, value: Any, path: str) -> str:
         if not isinstance(value, str):
@@ -461,7 +471,7 @@ def from_dict(data: Any, where: str = "") -> RebateProgram:
     )
 
 
-def _levels(c: _Checker, data: dict) -> dict[str, Any]:
+def _levels(c: _Checker, data: dict[str, Any]) -> dict[str, Any]:
     """The tier mode and basis, the sub-IBs and the client groups of a program's JSON (issue 14), validated."""
     mode = c.choice(data.get("tier_mode", "retroactive"), "tier_mode", TIER_MODES)
     basis = c.choice(data.get("tier_basis", "current"), "tier_basis", TIER_BASES)
@@ -554,7 +564,7 @@ def load(path: str | Path) -> RebateProgram:
     return program
 
 
-def _guarded(build, path: Path) -> RebateProgram:
+def _guarded(build: Callable[[], RebateProgram], path: Path) -> RebateProgram:
     """``build()``, with a structure too deep for Python refused like any other invalid program."""
     try:
         return build()

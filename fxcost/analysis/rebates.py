@@ -38,14 +38,18 @@ Conventions (DOMAIN.md 6):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, overload
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from fxcost.analysis import costs, instruments
 from fxcost.analysis.codes import factorize as codes_of
-from fxcost.analysis.programs import WEEKDAYS, ProgramError, RebateProgram
+from fxcost.analysis.programs import WEEKDAYS, Component, ProgramError, RebateProgram
 from fxcost.symbols import normalise
 
 #: Reason codes, in the order filters are tried ("" = eligible).
@@ -86,9 +90,9 @@ class _Keys:
 
     def __init__(self, t: pd.DataFrame):
         self.t = t
-        self._cache: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self._cache: dict[str, tuple[npt.NDArray[np.intp], list[str]]] = {}
 
-    def factor(self, col: str) -> tuple[np.ndarray, list[str]]:
+    def factor(self, col: str) -> tuple[npt.NDArray[np.intp], list[str]]:
         if col not in self._cache:
             if col in self.t.columns:
                 codes, uniques = codes_of(self.t[col])
@@ -97,13 +101,13 @@ class _Keys:
                 self._cache[col] = (np.zeros(len(self.t), dtype=np.intp), [""])
         return self._cache[col]
 
-    def isin(self, col: str, values: list[str]) -> np.ndarray:
+    def isin(self, col: str, values: list[str]) -> npt.NDArray[np.bool_]:
         wanted = {v.strip().upper() for v in values}
         codes, uniques = self.factor(col)
         table = np.array([u in wanted for u in uniques] + [False])  # code -1 (missing) -> False
         return table[codes]
 
-    def isin_raw(self, names: list[str]) -> np.ndarray:
+    def isin_raw(self, names: list[str]) -> npt.NDArray[np.bool_]:
         """Trades whose printed symbol is one of ``names``.
 
         A name that is its own normalised root (``XAUUSD``, not ``GOLD`` or ``XAUUSD.r``) can only
@@ -114,7 +118,7 @@ class _Keys:
             return np.zeros(len(self.t), dtype=bool)
         return self.isin("symbol", names)
 
-    def isin_symbol(self, names: list[str]) -> np.ndarray:
+    def isin_symbol(self, names: list[str]) -> npt.NDArray[np.bool_]:
         """Trades whose root or printed symbol is one of ``names`` (case-insensitive)."""
         return self.isin("symbol_root", names) | self.isin_raw(names)
 
@@ -128,13 +132,13 @@ def _fmt(x: float) -> str:
     return f"{x:.0f}" if float(x).is_integer() else f"{x:g}"
 
 
-def _per_unique(values: np.ndarray, fmt) -> np.ndarray:
+def _per_unique(values: np.ndarray, fmt: Callable[[float], str]) -> np.ndarray:
     """Strings for a float array, formatted once per distinct value."""
     uniq, inverse = np.unique(values, return_inverse=True)
     return np.array([fmt(v) for v in uniq], dtype=object)[inverse.reshape(-1)]
 
 
-def _column(t: pd.DataFrame, col: str, default: float = np.nan) -> np.ndarray:
+def _column(t: pd.DataFrame, col: str, default: float = np.nan) -> npt.NDArray[np.float64]:
     return t[col].to_numpy(dtype=float) if col in t.columns else np.full(len(t), default)
 
 
@@ -237,7 +241,19 @@ def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
     )
 
 
-def round_cents(values):
+#: Amounts :func:`round_cents` rounds element by element.
+_Amounts = npt.NDArray[Any] | pd.Series | Sequence[float]
+
+
+@overload
+def round_cents(values: float | np.floating[Any]) -> float: ...
+
+
+@overload
+def round_cents(values: _Amounts) -> npt.NDArray[np.float64]: ...
+
+
+def round_cents(values: float | np.floating[Any] | _Amounts) -> float | npt.NDArray[np.float64]:
     """Money rounded to the cent, half away from zero, the one rule every view uses (CLI, JSON; Excel should too).
 
     The value is first rounded to 6 decimals, so float noise of a sum (2.6849999999999996 for 2.685) cannot
@@ -252,7 +268,7 @@ def round_cents(values):
     return float(out) if out.ndim == 0 else out
 
 
-def allocate_cents(values, total: float | None = None) -> np.ndarray:
+def allocate_cents(values: npt.ArrayLike, total: float | None = None) -> npt.NDArray[np.float64]:
     """``values`` in cents that add up to ``total`` (default: their exact sum), by largest remainder.
 
     The one cents rule of issue 10: amounts are summed at full precision and rounded once (``total``, with
@@ -261,7 +277,7 @@ def allocate_cents(values, total: float | None = None) -> np.ndarray:
     (smallest) remainders, ties to the earlier row. When ``total`` is the sum of the values each rounded, every
     value gets its own rounded cents back (the remainders of those rounded up are the largest).
     """
-    x = np.asarray(values, dtype="float64")
+    x: npt.NDArray[np.float64] = np.asarray(values, dtype="float64")
     if not len(x):
         return x.copy()
     target = int(round(round_cents(float(np.nan_to_num(x).sum()) if total is None else total) * 100))
@@ -276,7 +292,7 @@ def allocate_cents(values, total: float | None = None) -> np.ndarray:
     return cents / 100.0 + 0.0
 
 
-def cents_within(values, groups) -> np.ndarray:
+def cents_within(values: npt.ArrayLike, groups: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Per value, its cents allocated (:func:`allocate_cents`) within its group's total, which is the group's exact
     sum rounded once: the per-trade cents of an account add up to the account's rebate, whatever other accounts
     are in the book (issue 10: the trades within a client's payout)."""
@@ -328,11 +344,13 @@ def assign(t: pd.DataFrame, result: RebateResult, program: RebateProgram) -> Non
     t["capped_rebate"] = result.capped if result.capped is not None else 0.0
 
 
-def _component(t: pd.DataFrame, part, lot_basis: str, sel: np.ndarray, lots: np.ndarray, lot_factor: float,
-               to_account: np.ndarray | None) -> np.ndarray:
+def _component(t: pd.DataFrame, part: Component, lot_basis: str, sel: npt.NDArray[np.intp],
+               lots: npt.NDArray[np.float64], lot_factor: float,
+               to_account: npt.NDArray[np.float64] | None) -> npt.NDArray[np.float64]:
     """What one model pays the selected trades (account currency)."""
     sides = 2.0 if lot_basis == "per_side" else 1.0
     if part.model == "per_lot":
+        assert to_account is not None  # apply() converts for per_lot and per_million
         return part.rate * lots[sel] * lot_factor * sides * to_account[sel]
     if part.model == "pips_per_lot":
         return part.rate * _column(t, "pip_value")[sel] * lots[sel] * sides
@@ -340,10 +358,11 @@ def _component(t: pd.DataFrame, part, lot_basis: str, sel: np.ndarray, lots: np.
         return part.rate / 100.0 * _column(t, "spread_cost")[sel]
     if part.model == "pct_commission":
         return part.rate / 100.0 * -_column(t, "commission", 0.0)[sel]
+    assert to_account is not None
     return part.rate * _column(t, "notional_usd")[sel] / 1e6 * sides * to_account[sel]  # per_million
 
 
-def _to_account(t: pd.DataFrame, currency: str, account_currency: str) -> np.ndarray:
+def _to_account(t: pd.DataFrame, currency: str, account_currency: str) -> npt.NDArray[np.float64]:
     """Account-currency units per program-currency unit, per trade (usd_rate may differ between accounts)."""
     if currency.upper() == account_currency:
         return np.ones(len(t))
@@ -369,11 +388,16 @@ def _month_keys(t: pd.DataFrame) -> np.ndarray:
     return month
 
 
-def _counted(program: RebateProgram, std_lots: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+def _counted(program: RebateProgram, std_lots: npt.NDArray[np.float64],
+             eligible: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
     return np.nan_to_num(std_lots if program.tier_volume == "all" else np.where(eligible, std_lots, 0.0))
 
 
-def pooled_volume(frames, program: RebateProgram | None) -> pd.Series | None:
+#: ``(costed frame, account currency)`` of each account, as :func:`pooled_volume` and :func:`tier_volumes` take them.
+_Frames = Iterable[tuple[pd.DataFrame, str | None]]
+
+
+def pooled_volume(frames: _Frames, program: RebateProgram | None) -> pd.Series | None:
     """:func:`tier_volumes` over every ``(frame, account_currency)`` with trades when ``program``'s tiers count all
     accounts together (``effective_tier_scope`` ``all_accounts``) and there are several; else None (each account's
     own volume is then the right one, and :func:`apply` counts it itself)."""
@@ -383,7 +407,7 @@ def pooled_volume(frames, program: RebateProgram | None) -> pd.Series | None:
     return tier_volumes(frames, program)
 
 
-def tier_volumes(frames, program: RebateProgram) -> pd.Series:
+def tier_volumes(frames: _Frames, program: RebateProgram) -> pd.Series:
     """Standard lots counted towards ``program``'s tiers per close month, over every ``(frame, account_currency)``
     of ``frames`` together (the ``pooled_volume`` of :func:`apply` for ``all_accounts`` tiers).
 
@@ -463,7 +487,8 @@ def _group_volume(group: np.ndarray, counted: np.ndarray, month: np.ndarray, giv
     return np.where(known, volume, sums[codes])
 
 
-def _blended(volume: np.ndarray, thresholds: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _blended(volume: npt.NDArray[np.float64], thresholds: npt.NDArray[np.float64],
+             values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Marginal tiers: the average multiplier over the lots 0..volume, each band at its own tier (1.0 below the
     lowest threshold); at 0 lots the multiplier of the first band."""
     edges = np.concatenate([[0.0], thresholds[thresholds > 0]])
@@ -473,7 +498,7 @@ def _blended(volume: np.ndarray, thresholds: np.ndarray, values: np.ndarray) -> 
     # Lots of the month inside each band; the epsilon keeps 10 x 0.1 lots (0.9999999999) at the 1-lot band edge.
     inside = np.clip(np.minimum(v + _EPS, upper) - edges, 0.0, None)
     with np.errstate(invalid="ignore", divide="ignore"):
-        blended = (inside * rates).sum(axis=1) / inside.sum(axis=1)
+        blended: npt.NDArray[np.float64] = (inside * rates).sum(axis=1) / inside.sum(axis=1)
     return np.where(volume > _EPS, blended, rates[0])
 
 
@@ -498,13 +523,13 @@ def paid_series(payouts_frame: pd.DataFrame) -> pd.Series:
 _NS_PER_DAY = 86_400 * 10**9
 
 
-def _days(close: np.ndarray, hour: int) -> np.ndarray:
+def _days(close: np.ndarray, hour: int) -> npt.NDArray[np.int64]:
     """Day number (since 1970-01-01) of each close time, days starting at ``hour``; integer maths is fast."""
     shifted = close.astype("datetime64[ns]").astype(np.int64) - hour * 3_600 * 10**9
     return np.floor_divide(shifted, _NS_PER_DAY)
 
 
-def _month_start(days: np.ndarray, months_ahead: int = 0) -> np.ndarray:
+def _month_start(days: npt.NDArray[np.int64], months_ahead: int = 0) -> npt.NDArray[np.int64]:
     """Day number of the 1st of each day's month (plus ``months_ahead``), via a table over the days spanned."""
     first, last = int(days.min()), int(days.max())
     span = np.arange(first, last + 1).astype("datetime64[D]")
@@ -590,7 +615,7 @@ def payouts(t: pd.DataFrame, rebate: np.ndarray, program: RebateProgram) -> pd.D
     return g[columns]
 
 
-def _empty(columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+def _empty(columns: list[str], dtypes: Mapping[str, str]) -> pd.DataFrame:
     text = ("account", "status", "comment", "amount_check")
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "float64" if c not in text else "object"))
                          for c in columns})
@@ -598,7 +623,8 @@ def _empty(columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
 
 def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tolerance_days: float = 10,
                   max_ratio: float | None = MATCH_MAX_RATIO, amount_tolerance_pct: float = AMOUNT_TOLERANCE_PCT,
-                  amount_tolerance: float = AMOUNT_TOLERANCE, statement_end=None) -> pd.DataFrame:
+                  amount_tolerance: float = AMOUNT_TOLERANCE,
+                  statement_end: datetime | np.datetime64 | str | None = None) -> pd.DataFrame:
     """Match the statement's rebate rows (``kind == "rebate"``) to expected payouts, per account.
 
     Pairing is by **date**, not by amount: a statement row is a candidate for an expected payout
@@ -620,11 +646,12 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     more than ``amount_tolerance`` money, else ``ok`` ("" for missing and unexpected rows).
     """
     columns = list(MATCH_COLUMNS)
-    dtypes = {"period_start": "datetime64[ns]", "period_end": "datetime64[ns]", "pay_date": "datetime64[ns]",
-              "time": "datetime64[ns]", "ticket": "Int64"}
+    dtypes: dict[str, Literal["datetime64[ns]", "Int64"]] = {
+        "period_start": "datetime64[ns]", "period_end": "datetime64[ns]", "pay_date": "datetime64[ns]",
+        "time": "datetime64[ns]", "ticket": "Int64"}
     exp = expected.loc[expected["paid"] > _EPS] if expected is not None and len(expected) else None
     got = cash.loc[cash["kind"] == "rebate"] if cash is not None and len(cash) else None
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     exp_accounts = exp["account"].astype(str) if exp is not None else pd.Series(dtype=object)
     got_accounts = got["account"].astype(str) if got is not None else pd.Series(dtype=object)
     tol = np.timedelta64(int(round(tolerance_days * 86400)), "s").astype("timedelta64[ns]")
@@ -664,6 +691,7 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
                 used_c.add(j)
                 pairs.append((i, j))
         for i, j in pairs:
+            assert e is not None and c is not None  # pairs are only found when both are
             er, cr = e.iloc[i], c.iloc[j]
             rows.append(_match_row(account, "matched", er, cr, day))
         if e is not None:
@@ -691,7 +719,9 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     return out.reset_index(drop=True)
 
 
-def _match_row(account: str, status: str, e: pd.Series | None, c: pd.Series | None, day) -> dict:
+def _match_row(account: str, status: str, e: pd.Series | None, c: pd.Series | None,
+               day: np.timedelta64) -> dict[str, Any]:
+    row: dict[str, Any]
     row = {"account": account, "status": status, "period_start": pd.NaT, "period_end": pd.NaT, "pay_date": pd.NaT,
            "expected": np.nan, "time": pd.NaT, "actual": np.nan, "difference": np.nan, "days_late": np.nan,
            "ticket": pd.NA, "comment": ""}

@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypedDict
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from fxcost.analysis.measured import DstOffset, ServerClock, _to_utc_ns, server_clock
@@ -37,6 +39,13 @@ class ShapeError(FxCostError):
     """The time-of-day shape file is missing or invalid."""
 
 
+class DerivedShape(TypedDict):
+    """What :func:`derive` returns: the 24 multipliers, and each bar series' own 24."""
+
+    hours: list[float]
+    per_series: list[list[float]]
+
+
 @dataclass(frozen=True)
 class Shape:
     """24 spread multipliers by hour after the New York close, with where they came from."""
@@ -46,7 +55,7 @@ class Shape:
     date: str = ""
 
     @classmethod
-    def from_dict(cls, data: dict, where: str = "") -> Shape:
+    def from_dict(cls, data: dict[str, Any], where: str = "") -> Shape:
         hours = data.get("hours") if isinstance(data, dict) else None
         if (not isinstance(hours, list) or len(hours) != 24
                 or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x) and x > 0
@@ -54,7 +63,7 @@ class Shape:
             raise ShapeError(f"{where}: \"hours\" must be a list of 24 positive multipliers (hour 0 = 17:00 New York)")
         return cls(tuple(float(x) for x in hours), str(data.get("source", "")), str(data.get("date", "")))
 
-    def at(self, utc_ns: np.ndarray) -> np.ndarray:
+    def at(self, utc_ns: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """The multiplier at UTC instants (int64 ns; NaT gives 1)."""
         ns = np.asarray(utc_ns, dtype="int64")
         out = np.ones(len(ns))
@@ -64,7 +73,8 @@ class Shape:
             out[valid] = np.asarray(self.hours)[(local // _NS_PER_HOUR) % 24]
         return out
 
-    def factors(self, open_time: pd.Series, close_time: pd.Series, clock: ServerClock | str | float | None) -> np.ndarray:
+    def factors(self, open_time: pd.Series, close_time: pd.Series,
+                clock: ServerClock | str | float | None) -> npt.NDArray[np.float64]:
         """Per trade (m(open) + m(close)) / 2, its server times read with ``clock``."""
         clock = server_clock(clock)
         ends = [_to_utc_ns(clock, np.asarray(pd.to_datetime(x), dtype="datetime64[ns]").view("int64"))
@@ -98,7 +108,7 @@ def load(path: str | Path | None = None) -> Shape:
     return Shape.from_dict(read_json(path, "time-of-day shape", ShapeError), str(path))
 
 
-def derive(bars: list[tuple[pd.Series, pd.Series]]) -> dict:
+def derive(bars: list[tuple[pd.Series, pd.Series]]) -> DerivedShape:
     """The shape from MT5 bar exports of New-York-close servers: per series (bar open times in server time, spreads
     in points), the median spread of each hour divided by the series' overall median (DOMAIN.md 3.6); the
     multiplier of an hour is the mean over the series (each series weighs the same, however many bars it has).

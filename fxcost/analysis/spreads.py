@@ -20,8 +20,10 @@ instead of the exported one (whatif.reprice): a Standard account charges none.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -30,7 +32,11 @@ from fxcost.analysis.codes import factorize as codes_of
 from fxcost.analysis.costs import CommissionSchedule
 from fxcost.analysis.instruments import CATEGORIES
 from fxcost.errors import FxCostError, did_you_mean
+from fxcost.model import Account
 from fxcost.resources import asset
+
+if TYPE_CHECKING:  # broker_catalogue imports this module's account_type_evidence
+    from fxcost.analysis.broker_catalogue import Entry
 
 UNITS = ("pips", "points", "price")
 BUNDLED = {
@@ -43,11 +49,23 @@ OTHER = "other"
 _TOP_KEYS = ("name", "unit", "spreads", "categories", "source", "date", "description", "account_type", "commission")
 #: Account types a profile can stand for: spread only, or a raw/ECN spread plus commission.
 ACCOUNT_TYPES = ("standard", "raw")
+
+
+class _CommissionFields(TypedDict, total=False):
+    """Fields of a costs.CommissionSchedule, as the constants below give them."""
+
+    name: str
+    rate: float
+    per: str
+    currency: str
+
+
 #: The commission of a typical Raw/ECN account (DOMAIN.md 4: "$3.50 per side per standard lot, so $7 round-turn").
+RAW_COMMISSION: _CommissionFields
 RAW_COMMISSION = {"name": "7 USD per lot round turn (typical Raw/ECN)", "rate": 7.0, "per": "round_turn",
                   "currency": "USD"}
 #: A Standard account's commission: none (its cost is all in the wider spread).
-STANDARD_COMMISSION = {"name": "none (Standard account)", "rate": 0.0}
+STANDARD_COMMISSION: _CommissionFields = {"name": "none (Standard account)", "rate": 0.0}
 _ENTRY_KEYS = ("value", "unit", "source", "date")
 #: Symbol suffixes that mark a commission-based raw/ECN account (DOMAIN.md 1.3), upper case without the separator.
 RAW_SUFFIXES = ("R", "RAW", "ECN", "ZERO")
@@ -59,7 +77,7 @@ class ProfileError(FxCostError):
     """A spread profile file is missing or invalid; the message says which entry and why."""
 
 
-def _unknown(where: str, path: str, keys, allowed: tuple[str, ...]) -> ProfileError | None:
+def _unknown(where: str, path: str, keys: Iterable[str], allowed: tuple[str, ...]) -> ProfileError | None:
     """An error naming unknown keys with a "did you mean", as rebate programs do; None when all are known."""
     unknown = [k for k in keys if k not in allowed]
     if not unknown:
@@ -71,7 +89,7 @@ def _unknown(where: str, path: str, keys, allowed: tuple[str, ...]) -> ProfileEr
     return ProfileError(f"{where}: {path}unknown {noun} {', '.join(parts)}; allowed: {', '.join(allowed)}")
 
 
-def _unit_error(where: str, path: str, unit) -> ProfileError:
+def _unit_error(where: str, path: str, unit: object) -> ProfileError:
     hint = did_you_mean(unit, UNITS) if isinstance(unit, str) else ""
     return ProfileError(f"{where}: {path}unit {json.dumps(unit)} is not one of {', '.join(UNITS)}{hint}")
 
@@ -113,7 +131,7 @@ class SpreadProfile:
         return None
 
     @classmethod
-    def from_dict(cls, data: dict, where: str = "") -> SpreadProfile:
+    def from_dict(cls, data: object, where: str = "") -> SpreadProfile:
         if not isinstance(data, dict):
             raise ProfileError(f"{where}: a spread profile must be a JSON object")
         error = _unknown(where, "", data, _TOP_KEYS)
@@ -122,7 +140,7 @@ class SpreadProfile:
         name = data.get("name")
         if not isinstance(name, str) or not name.strip():
             raise ProfileError(f"{where}: the profile needs a \"name\"")
-        unit = data.get("unit", "pips")
+        unit: str = data.get("unit", "pips")  # checked against UNITS below
         if unit not in UNITS:
             raise _unit_error(where, "", unit)
         source, date = str(data.get("source", "")), str(data.get("date", ""))
@@ -175,11 +193,11 @@ class SpreadProfile:
         return cls(name=name.strip(), unit=unit, spreads=entries("spreads"), categories=entries("categories"),
                    source=source, date=date, account_type=account_type, commission=commission)
 
-    def as_dict(self) -> dict:
-        def dump(d: dict[str, SpreadValue]) -> dict:
+    def as_dict(self) -> dict[str, Any]:
+        def dump(d: dict[str, SpreadValue]) -> dict[str, dict[str, Any]]:
             return {k: {"value": v.value, "unit": v.unit, "source": v.source, "date": v.date} for k, v in d.items()}
 
-        out = {"name": self.name, "unit": self.unit, "source": self.source, "date": self.date,
+        out: dict[str, Any] = {"name": self.name, "unit": self.unit, "source": self.source, "date": self.date,
                "spreads": dump(self.spreads), "categories": dump(self.categories)}
         if self.account_type:
             out["account_type"] = self.account_type
@@ -203,7 +221,7 @@ class SpreadProfile:
         group, first = _groups(key)
         prices = np.zeros(len(first))
         labels = np.full(len(first), f"default: no spread for this symbol in {self.name}", dtype=object)
-        missing = (None, None, np.nan, np.nan)  # what a code of -1 (NaN in the column) stands for
+        missing: tuple[Any, ...] = (None, None, np.nan, np.nan)  # what a code of -1 (NaN in the column) stands for
         for g, i in enumerate(first):
             root, cat, pip, point = (u[c[i]] if c[i] >= 0 else miss for (c, u), miss in zip(parts, missing))
             entry = self.spreads.get(str(root).upper())
@@ -282,10 +300,11 @@ class AutoProfile(SpreadProfile):
     raw: SpreadProfile | None = None
     catalogue: bool = True  # issue 12: a statement naming a catalogued broker is costed with its entry
 
-    def choose(self, t: pd.DataFrame, account=None) -> tuple[SpreadProfile, str]:
+    def choose(self, t: pd.DataFrame, account: Account | None = None) -> tuple[SpreadProfile, str]:
         """The profile for one account's trades, and why (one sentence for the user). With the ``account``
         (model.Account) whose company or server names a broker of the catalogue (broker_catalogue), that broker's
         entry for the account type the trades show, its gaps filled by the generic profile of that type."""
+        assert self.standard is not None and self.raw is not None  # auto_profile() sets both
         if account is not None and self.catalogue:
             from fxcost.analysis import broker_catalogue
 
@@ -309,7 +328,7 @@ class AutoProfile(SpreadProfile):
     def spread_price(self, t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         return self.choose(t)[0].spread_price(t)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "auto": True}
 
 
@@ -324,18 +343,19 @@ class OtherTypeProfile(AutoProfile):
 
     def other_than(self, actual: SpreadProfile | None, t: pd.DataFrame) -> SpreadProfile:
         """The other type's profile for an account costed with ``actual`` whose trades are ``t``."""
+        assert self.standard is not None and self.raw is not None  # other_type_profile() sets both
         kind = getattr(actual, "account_type", "") or account_type_evidence(t)[0]
         return self.standard if kind == "raw" else self.raw
 
-    def choose(self, t: pd.DataFrame, account=None) -> tuple[SpreadProfile, str]:
+    def choose(self, t: pd.DataFrame, account: Account | None = None) -> tuple[SpreadProfile, str]:
         profile = self.other_than(None, t)
         return profile, f"the account type the export does not show: {profile.name}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "other": True}
 
 
-def catalogue_profile(entry, generic: SpreadProfile, currency: str = "") -> SpreadProfile:
+def catalogue_profile(entry: Entry, generic: SpreadProfile, currency: str = "") -> SpreadProfile:
     """A spread profile from a broker catalogue entry (broker_catalogue.Entry): its published spreads (a published
     minimum raises the generic value to at least it), the generic profile's for the rest, each labelled with where
     it came from; its commission in the account ``currency`` when the catalogue has one, else the generic type's."""
@@ -366,7 +386,8 @@ def catalogue_profile(entry, generic: SpreadProfile, currency: str = "") -> Spre
     return profile
 
 
-def resolve(profile: SpreadProfile, actual: SpreadProfile | None, t: pd.DataFrame, account=None) -> SpreadProfile:
+def resolve(profile: SpreadProfile, actual: SpreadProfile | None, t: pd.DataFrame,
+            account: Account | None = None) -> SpreadProfile:
     """The concrete profile ``profile`` stands for on one account (costed with ``actual``, trades ``t``):
     ``other`` and ``auto`` choose per account, a table is itself. With the ``account`` (model.Account), ``auto``
     picks its broker's catalogue entry as the analysis does (issue 12)."""

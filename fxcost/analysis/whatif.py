@@ -15,14 +15,17 @@ exported commission whatever the profile.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeGuard
 
 import numpy as np
 import pandas as pd
 
 from fxcost.analysis import codes, costs, spreads
-from fxcost.analysis.engine import EXPORTED_COMMISSION, AnalysisResult, Setup, _to_usd
+from fxcost.analysis.engine import EXPORTED_COMMISSION, AccountAnalysis, AnalysisResult, Setup, _to_usd
+from fxcost.analysis.programs import RebateProgram
 from fxcost.errors import FxCostError
 
 
@@ -46,8 +49,8 @@ class Outcome:
     cost_pips_per_lot_before: float | None
     cost_pips_per_lot_after: float | None
 
-    def as_json(self) -> dict:
-        out = {}
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for k, v in self.__dict__.items():
             out[k] = round(float(v), 2) if isinstance(v, (float, np.floating)) and np.isfinite(v) else v
         return out
@@ -201,7 +204,7 @@ def commission_schedule(setup: Setup, profile: spreads.SpreadProfile | None,
     if theirs is None or profile.account_type == spreads.account_type_evidence(base)[0]:
         return None  # the same account type as the export's (or unknown): its real commission is the best guess
     return theirs
-def _respread(result: AnalysisResult, analysis, profile) -> pd.DataFrame:
+def _respread(result: AnalysisResult, analysis: AccountAnalysis, profile: spreads.SpreadProfile) -> pd.DataFrame:
     """An account's costed trades with the spread columns of another ``profile``.
 
     Only the spread depends on the profile: instruments, M, usd_rate, notional and the commission
@@ -310,7 +313,7 @@ _REBATE_INPUTS = ("symbol", "symbol_root", "category", "account", "lots", "pip_v
                   "usd_rate", "hold_seconds", "move_points", "close_time")
 
 
-def _spread_dependent(program) -> bool:
+def _spread_dependent(program: RebateProgram | None) -> TypeGuard[RebateProgram]:
     """Whether a program's rebate moves with the spread (a share of it, or capped by it)."""
     if program is None:
         return False
@@ -319,7 +322,7 @@ def _spread_dependent(program) -> bool:
     return any(c.model == "pct_spread" for rule in program.rates for c in rule.components())
 
 
-def spread_sweep(t: pd.DataFrame, extra_pips: np.ndarray | None = None, *, program=None,
+def spread_sweep(t: pd.DataFrame, extra_pips: np.ndarray | None = None, *, program: RebateProgram | None = None,
                  currency: str = "USD") -> pd.DataFrame:
     """Net P&L if every trade had paid ``extra`` more pips of spread per round turn (same market moves).
 
@@ -345,7 +348,8 @@ def spread_sweep(t: pd.DataFrame, extra_pips: np.ndarray | None = None, *, progr
                                        "net_after_rebate"])
 
 
-def _earned_by_spread(t: pd.DataFrame, program, currency: str, lot_pips: np.ndarray):
+def _earned_by_spread(t: pd.DataFrame, program: RebateProgram, currency: str,
+                      lot_pips: np.ndarray) -> Callable[[float], np.ndarray]:
     """Per trade, the trader's rebate under ``program`` as a function of the extra pips of spread.
 
     A program's amount is linear in the spread cost (``pct_spread`` is a share of it; every other model ignores
@@ -438,7 +442,8 @@ def projection(t: pd.DataFrame, balance: float | None = None, months: int = 12,
     return pd.DataFrame(rows, columns=columns)
 
 
-def projection_summary(name: str, t: pd.DataFrame, balance: float | None = None, months: int = 12) -> dict:
+def projection_summary(name: str, t: pd.DataFrame, balance: float | None = None,
+                       months: int = 12) -> dict[str, Any]:
     """One program's forward projection: volume and rebate per month, per year, and with reinvestment."""
     flat = projection(t, balance, months)
     grown = projection(t, balance, months, reinvest=True)

@@ -40,7 +40,7 @@ def test_the_apps_command_line_and_report_run_the_same_analysis(tmp_path):
     same options agrees on every shared key (the one subprocess of this check; the rest run in-process)."""
     from fxcost import cli
     from fxcost.resources import BUNDLED_SAMPLE, asset
-    from tests.test_cross_surface import mismatches
+    from tests.summary.test_cross_surface import mismatches
 
     options = ["--program", "ib-tiered", "--program", "example-cashback", "--swap-in-cost"]
     sample = str(asset(BUNDLED_SAMPLE))

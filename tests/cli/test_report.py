@@ -1,13 +1,11 @@
 """The `report` command: JSON keys, exit codes, one-line errors."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "tests" / "data" / "broken"
 
 CSV = (
@@ -19,16 +17,11 @@ CSV = (
 )
 
 
-def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "report", *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
-def test_json_has_the_documented_keys(tmp_path):
+def test_json_has_the_documented_keys(tmp_path, run_report):
     src = tmp_path / "trades.csv"
     src.write_text(CSV)
     out = tmp_path / "out.json"
-    result = run(src, "--json", out)
+    result = run_report(src, "--json", out)
     assert result.returncode == 0, result.stderr
     doc = json.loads(out.read_text())
     assert set(doc) >= {"files", "counts", "totals", "statement_totals", "reconciliation", "warnings"}
@@ -48,42 +41,42 @@ def test_json_has_the_documented_keys(tmp_path):
     assert doc["reconciliation"] == {"ok": True, "differences": {}}
 
 
-def test_nothing_imported_exits_nonzero_with_one_line_reason(tmp_path):
-    result = run(BROKEN / "statement.pdf")
+def test_nothing_imported_exits_nonzero_with_one_line_reason(tmp_path, run_report):
+    result = run_report(BROKEN / "statement.pdf")
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "PDF" in lines[0]
     assert "Traceback" not in result.stderr
 
 
-def test_one_bad_file_among_good_ones_still_imports(tmp_path):
+def test_one_bad_file_among_good_ones_still_imports(tmp_path, run_report):
     src = tmp_path / "trades.csv"
     src.write_text(CSV)
     out = tmp_path / "out.json"
-    result = run(src, BROKEN / "chart.png", "--json", out)
+    result = run_report(src, BROKEN / "chart.png", "--json", out)
     assert result.returncode == 0
     doc = json.loads(out.read_text())
     assert doc["counts"]["closed_trades"] == 2
     assert any("chart.png" in w and "image" in w for w in doc["warnings"])
 
 
-def test_unwritable_json_folder_is_explained(tmp_path):
+def test_unwritable_json_folder_is_explained(tmp_path, run_report):
     src = tmp_path / "trades.csv"
     src.write_text(CSV)
-    result = run(src, "--json", tmp_path / "missing" / "out.json")
+    result = run_report(src, "--json", tmp_path / "missing" / "out.json")
     assert result.returncode == 2
     assert "does not exist" in result.stderr
 
 
 @pytest.mark.parametrize("bad", [["--csv-map", "nonsense"]])
-def test_usage_errors(tmp_path, bad):
+def test_usage_errors(tmp_path, bad, run_report):
     src = tmp_path / "trades.csv"
     src.write_text(CSV)
-    result = run(src, *bad)
+    result = run_report(src, *bad)
     assert result.returncode == 2
 
 
-def test_currency_flag_sets_the_currency_of_a_csv(tmp_path):
+def test_currency_flag_sets_the_currency_of_a_csv(tmp_path, run_report):
     csv = tmp_path / "eur.csv"
     csv.write_text(
         "Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit\n"
@@ -91,25 +84,25 @@ def test_currency_flag_sets_the_currency_of_a_csv(tmp_path):
         encoding="utf-8",
     )
     out = tmp_path / "out.json"
-    assert run(csv, "--currency", "eur", "--json", out, "-q").returncode == 0
+    assert run_report(csv, "--currency", "eur", "--json", out, "-q").returncode == 0
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["files"][0]["account"]["currency"] == "EUR"
     assert not any("does not say the account's currency" in w for w in doc["warnings"])
-    assert run(csv, "--json", out, "-q").returncode == 0  # without it: USD, and said so
+    assert run_report(csv, "--json", out, "-q").returncode == 0  # without it: USD, and said so
     assert any("does not say the account's currency" in w for w in json.loads(out.read_text())["warnings"])
 
 
-def test_currency_flag_rejects_a_non_code(tmp_path):
-    result = run(tmp_path / "x.csv", "--currency", "euros")
+def test_currency_flag_rejects_a_non_code(tmp_path, run_report):
+    result = run_report(tmp_path / "x.csv", "--currency", "euros")
     assert result.returncode == 2 and "not a currency code" in result.stderr
 
 
-def test_a_file_named_like_an_option_is_read_after_double_dash(tmp_path):
+def test_a_file_named_like_an_option_is_read_after_double_dash(tmp_path, run_report):
     # Issue 13: the usage text says how; with '--' such a file imports.
-    assert "after '--'" in run("--help").stdout.replace("\n", " ")
+    assert "after '--'" in run_report("--help").stdout.replace("\n", " ")
     src = tmp_path / "-trades.csv"
     src.write_text(CSV)
     out = tmp_path / "out.json"
-    result = run("--json", out, "-q", "--", "-trades.csv", cwd=tmp_path)
+    result = run_report("--json", out, "-q", "--", "-trades.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["counts"]["closed_trades"] == 2

@@ -9,7 +9,7 @@ import pytest
 
 from fxcost import cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 HEADER = "Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit\n"
 # DOMAIN 7.6: buy 0.10 EURUSD at Ask 1.08512, close at Bid 1.08700: Profit 18.80, $7/lot RT commission.
@@ -87,6 +87,8 @@ def test_domain_7_6_break_even_win_rates_through_the_cli(tmp_path):
 
 
 def test_the_real_command_line_writes_the_same_figures(tmp_path):
+    # The one subprocess smoke test of the command line (issue 10): main.py as a user runs it; every other
+    # command-line test calls cli.main in-process (tests/cli/conftest.py).
     (tmp_path / "trades.csv").write_text(HEADER + WINNER)
     (tmp_path / "profile.json").write_text(json.dumps(PROFILE))
     (tmp_path / "program.json").write_text(json.dumps(program("round_turn")))

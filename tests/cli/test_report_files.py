@@ -2,43 +2,35 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import openpyxl
 
-from .conftest import HOSTILE_CSV, ROOT
+from tests.report.conftest import HOSTILE_CSV
 
 
-def _run(*args):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "report", *map(str, args)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-
-
-def test_report_writes_the_workbook_and_the_csv(tmp_path):
+def test_report_writes_the_workbook_and_the_csv(tmp_path, run_report):
     src = tmp_path / "trades.csv"
     src.write_text(HOSTILE_CSV, encoding="utf-8")
     xlsx, csv_path = tmp_path / "report.xlsx", tmp_path / "trades.csv.out"
-    result = _run(src, "-o", xlsx, "--csv", csv_path, "--program", "example-cashback", "-q")
+    result = run_report(src, "-o", xlsx, "--csv", csv_path, "--program", "example-cashback", "-q")
     assert result.returncode == 0, result.stderr
     wb = openpyxl.load_workbook(xlsx)
     assert wb["Trades"].max_row == 6
     assert len(csv_path.read_text(encoding="utf-8-sig").splitlines()) == 6
 
 
-def test_missing_output_folder_is_one_line_and_exit_2(tmp_path):
+def test_missing_output_folder_is_one_line_and_exit_2(tmp_path, run_report):
     src = tmp_path / "trades.csv"
     src.write_text(HOSTILE_CSV, encoding="utf-8")
     for option in ("-o", "--csv"):
-        result = _run(src, option, tmp_path / "missing" / "out.file")
+        result = run_report(src, option, tmp_path / "missing" / "out.file")
         assert result.returncode == 2
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and "does not exist" in lines[0] and "Traceback" not in result.stderr
 
 
-def test_output_that_is_a_folder_is_refused(tmp_path):
+def test_output_that_is_a_folder_is_refused(tmp_path, run_report):
     src = tmp_path / "trades.csv"
     src.write_text(HOSTILE_CSV, encoding="utf-8")
-    result = _run(src, "-o", tmp_path)
+    result = run_report(src, "-o", tmp_path)
     assert result.returncode == 2 and "is a folder" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["trades.csv"]
