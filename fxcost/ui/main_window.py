@@ -34,7 +34,7 @@ from fxcost.ui.jobs import JobRunner
 from fxcost.ui.overview import OverviewView
 from fxcost.ui.period_bar import PeriodBar
 from fxcost.ui.settings import Settings
-from fxcost.ui.setup_panel import SetupPanel, SetupState, build_settings
+from fxcost.ui.setup_panel import SetupPanel, SetupState
 from fxcost.ui.strategy_view import StrategyView
 from fxcost.ui.trades_view import TradesView
 from fxcost.ui.workers import Worker
@@ -42,19 +42,23 @@ from fxcost.ui.workers import Worker
 log = logging.getLogger(__name__)
 
 SESSION_FILTER = "fxcost session (*.json);;All files (*)"
+BOOK_FILTER = "fxcost book (*.fxbook.json *.json);;All files (*)"
 FILE_FILTER = "Trade history (*.htm *.html *.xlsx *.csv *.txt);;All files (*)"
 TABS = (("import", "Import"), ("overview", "Overview"), ("trades", "Trades"), ("charts", "Charts"),
         ("compare", "Compare"), ("ib", "IB"), ("strategies", "Strategies"))
 
 
-def open_job(session, catalog, cache, progress, is_cancelled, publish=None):
+def open_job(session, catalog, cache, progress, is_cancelled, publish=None, statements=None):
     """Worker body of Open: the session's import + analysis (Session.run, i.e. fxcost.pipeline.run, as
     ``report`` runs it), then every view's data and the summary (viewdata.prepare).
 
-    ``publish`` gets the Overview's and the Trades table's data first (viewdata.prepare).
+    ``publish`` gets the Overview's and the Trades table's data first (viewdata.prepare). ``statements`` (a
+    statement_cache.StatementCache) gives the files parsed before (issue 14: a book's next month imports only the
+    new files).
     """
     settings = session.settings(catalog, cache)
-    result = session.run(settings=settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled)
+    result = session.run(settings=settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled,
+                         cache=statements)
     return viewdata.prepare(result, ib_program=session.ib_program(catalog),
                             progress=lambda f, m: progress(0.8 + f * 0.2, m), is_cancelled=is_cancelled,
                             publish=publish)
@@ -65,16 +69,18 @@ def _remembered(files: list[str], stored: dict[str, str]) -> dict[str, str]:
     return {f: stored[os.path.abspath(f)] for f in files if os.path.abspath(f) in stored}
 
 
-def analyse_job(portfolio, state, catalog, cache, progress, is_cancelled, publish=None):
-    """Worker body of a setup change: re-analyse the imported portfolio (no re-import)."""
+def analyse_job(portfolio, session, catalog, cache, progress, is_cancelled, publish=None):
+    """Worker body of a setup change: re-analyse the imported portfolio (no re-import) under the session's setup
+    and roster (issue 14: a client renamed or given another share in the IB view)."""
     from fxcost.analysis.engine import analyse
 
     progress(0.0, "Applying the new setup")
-    settings = build_settings(state, catalog, cache)
+    settings = session.settings(catalog, cache)
     if is_cancelled():
         raise ImportCancelled("Cancelled.")
+    session.apply_roster(portfolio)
     result = analyse(portfolio, settings)
-    return viewdata.prepare(result, ib_program=catalog.programs.get(state.ib_program),
+    return viewdata.prepare(result, ib_program=session.ib_program(catalog),
                             progress=lambda f, m: progress(0.5 + f * 0.5, m), is_cancelled=is_cancelled,
                             publish=publish)
 
@@ -131,6 +137,10 @@ class MainWindow(QMainWindow):
         self._export_result = ""
         self._open_paths: list[str] = []  # what the running or last Open imports
         self._open_mapping: dict[str, str] | None = None  # and the CSV column mapping it was given
+        # Issue 14, an IB's book: the roster (client names and shares by login) and the statements parsed before.
+        self.client_names: dict[str, str] = {}
+        self.client_shares: dict[str, float] = {}
+        self._statements = None  # statement_cache.StatementCache, made at the first Open
         self.ask_user = True  # False in headless runs (smoke test, screenshots): no dialog waits for an answer
         self.setWindowTitle(f"fxcost {__version__}")
         self.setAcceptDrops(True)
@@ -202,6 +212,17 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
         self.open_action = self._action("&Open…", self.choose_files, std.Open, "Open MT4/MT5 history exports")
+        self.open_folder_action = self._action("Open &folder…", self.choose_folder, QKeySequence("Ctrl+Shift+O"),
+                                               "Open every statement in a folder and its subfolders (an IB's "
+                                               "client statements)")
+        self.add_files_action = self._action("&Add statements…", self.choose_more_files, None,
+                                             "Add statements to those open (files read before are not read again)")
+        self.open_book_action = self._action("Open a &book…", self.choose_book, None,
+                                             "Open a saved book: its statements, client names and shares, and "
+                                             "settings (new statements in its folders are added)")
+        self.save_book_action = self._action("Save the boo&k…", self.save_book, None,
+                                             "Save the statements or folders, client names and shares, and every "
+                                             "setting as a book file")
         self.sample_action = self._action("Open the &sample", self.open_sample, None, "Open the bundled sample")
         self.export_excel_action = self._action("Export &Excel report…", self.export_excel, QKeySequence("Ctrl+E"),
                                                 "Write the typed Excel report")
@@ -221,10 +242,14 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("&About fxcost", self.show_about)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_action)
+        file_menu.addAction(self.open_folder_action)
+        file_menu.addAction(self.add_files_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.setObjectName("recent-menu")
         file_menu.addAction(self.sample_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.open_book_action)
+        file_menu.addAction(self.save_book_action)
         file_menu.addAction(self.open_session_action)
         file_menu.addAction(self.save_session_action)
         file_menu.addSeparator()
@@ -295,6 +320,8 @@ class MainWindow(QMainWindow):
             a.setEnabled(ready and len(self.views.result.trades) > 0)
         self.export_png_action.setEnabled(ready)
         self.open_action.setEnabled(not self.jobs.busy or self.jobs.kind == "analyse")
+        self.open_folder_action.setEnabled(self.open_action.isEnabled())
+        self.add_files_action.setEnabled(self.open_action.isEnabled() and bool(self._open_paths))
 
     def show_tab(self, key: str) -> None:
         self.tabs.setCurrentWidget(self.pages[key])
@@ -362,6 +389,33 @@ class MainWindow(QMainWindow):
         if files:
             self.open_files(files)
 
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of statements", self.settings.last_dir())
+        if folder:
+            self.open_files([folder])
+
+    def choose_more_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Add statements", self.settings.last_dir(), FILE_FILTER)
+        if files:
+            self.add_files(files)
+
+    def add_files(self, files: list[str]) -> None:
+        """Open the files open now and ``files`` (issue 14: next month's statements); the files read before come
+        from the statement cache, so only the new ones are parsed."""
+        self.open_files(list(dict.fromkeys([*self._open_paths, *map(str, files)])), self._open_mapping)
+
+    def statement_cache(self):
+        """The statements parsed before (issue 14), or None when the cache folder cannot be used."""
+        if self._statements is None:
+            from fxcost.statement_cache import StatementCache
+
+            try:
+                self._statements = StatementCache()
+            except OSError as exc:
+                log.warning("no statement cache: %s", exc)
+                return None
+        return self._statements
+
     def open_sample(self) -> None:
         from fxcost.resources import BUNDLED_SAMPLE, asset
 
@@ -388,11 +442,11 @@ class MainWindow(QMainWindow):
                 return  # one Open at a time; the toolbar button is disabled meanwhile
             self.jobs.cancel()  # a re-analysis is superseded by the new Open
         session = self._session_for(files, csv_mapping)
-        catalog, cache = self.setup.catalog, self._market_cache
+        catalog, cache, statements = self.setup.catalog, self._market_cache, self.statement_cache()
         self._open_paths = files
         self._open_mapping = csv_mapping
         self._start(Worker(lambda progress, is_cancelled, publish: open_job(session, catalog, cache, progress,
-                                                                            is_cancelled, publish),
+                                                                            is_cancelled, publish, statements),
                            publishes=True), "open", "Importing…")
 
     def _session_for(self, files: list[str], csv_mapping: dict[str, str] | None) -> Session:
@@ -400,7 +454,8 @@ class MainWindow(QMainWindow):
         return Session(files=list(files), setup=self.setup.state(),
                        currency=_remembered(files, self.settings.csv_currencies()),
                        date_order=_remembered(files, self.settings.csv_date_orders()),
-                       csv_mapping=dict(csv_mapping or {}))
+                       csv_mapping=dict(csv_mapping or {}), client_names=dict(self.client_names),
+                       client_shares=dict(self.client_shares))
 
     def session(self) -> Session:
         """The session on screen: the files of the last Open, their choices and the setup as it stands."""
@@ -420,6 +475,7 @@ class MainWindow(QMainWindow):
                     catalog.program_key(key)
                 except FxCostError as exc:
                     self._report_problems([str(exc)])
+        self.client_names, self.client_shares = dict(session.client_names), dict(session.client_shares)
         self.setup.set_state(state)
         self._recompute_timer.stop()  # the Open below analyses under this setup
         if session.files:
@@ -434,6 +490,36 @@ class MainWindow(QMainWindow):
                 dialogs.notify(self, "fxcost", str(exc))
                 return
             self.open_session(session)
+
+    def choose_book(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a book", self.settings.last_dir(), BOOK_FILTER)
+        if path:
+            self.open_book(path)
+
+    def open_book(self, path: str) -> bool:
+        """Open a book (a session with its roster, fxcost.session): its folders are read again, so statements added
+        since are imported, and those read before come from the statement cache."""
+        try:
+            session = Session.load(path)
+        except FxCostError as exc:
+            dialogs.notify(self, "fxcost", str(exc))
+            return False
+        self.open_session(session)
+        return True
+
+    def save_book(self) -> None:
+        path = self._save_name("Save the book", f"{self._report_stem()}.fxbook.json", BOOK_FILTER)
+        if path:
+            self.save_session_to(path)
+
+    def set_client_name(self, login: str, name: str) -> None:
+        """Name client ``login`` in the roster (the IB view's edit; "" removes the name) and re-analyse."""
+        name = name.strip()
+        if name:
+            self.client_names[login] = name
+        else:
+            self.client_names.pop(login, None)
+        self.recompute()
 
     def save_session(self) -> None:
         path = self._save_name("Save the session", f"{self._report_stem()}-session.json", SESSION_FILTER)
@@ -465,7 +551,7 @@ class MainWindow(QMainWindow):
 
     def files_to_reopen(self) -> list[str]:
         """The last Open's files that still exist (issue 15: a restart reopens them with the saved settings)."""
-        return [p for p in self.settings.last_open() if os.path.isfile(p)]
+        return [p for p in self.settings.last_open() if os.path.exists(p)]  # a folder too (issue 14)
 
     def _strategy_rule_changed(self, rule: str) -> None:
         """The Strategies view's naming rule goes into the setup state (saved, re-analysed)."""
@@ -496,8 +582,8 @@ class MainWindow(QMainWindow):
                 self.jobs.cancel()
             return
         self.jobs.pending_analysis = False
-        portfolio, state, catalog, cache = self._portfolio, self.setup.state(), self.setup.catalog, self._market_cache
-        self._start(Worker(lambda progress, is_cancelled, publish: analyse_job(portfolio, state, catalog, cache,
+        portfolio, session, catalog, cache = self._portfolio, self.session(), self.setup.catalog, self._market_cache
+        self._start(Worker(lambda progress, is_cancelled, publish: analyse_job(portfolio, session, catalog, cache,
                                                                                progress, is_cancelled, publish),
                            publishes=True), "analyse", "Recomputing…")
 
@@ -588,8 +674,10 @@ class MainWindow(QMainWindow):
                 imported = [f.statement.path for f in portfolio.files]
                 more = f" and {len(imported) - 1} more" if len(imported) > 1 else ""
                 self.setWindowTitle(f"{os.path.basename(imported[0])}{more} — fxcost {__version__}")
-                self.settings.add_recent(imported)
-                self.settings.set_last_open(imported)
+                # An opened folder is remembered as the folder (issue 14): reopened, it brings its new statements.
+                opened = self._open_paths if any(os.path.isdir(p) for p in self._open_paths) else imported
+                self.settings.add_recent(opened)
+                self.settings.set_last_open(opened)
                 self.settings.set_last_dir(os.path.dirname(os.path.abspath(imported[0])))
                 self._update_recent_menu()
             if self._ask_csv_columns(portfolio.failures):
