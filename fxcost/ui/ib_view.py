@@ -1,12 +1,21 @@
-"""IB view: an introducing broker's clients, volume, earnings, share passed back and what the IB keeps, by month."""
+"""IB view: an introducing broker's clients, volume, earnings, share passed back and what the IB keeps, by month.
+
+Issue 14: a month selector (the latest month first) shows what each client is owed that month in one click; the
+clients' activity (first and last trade, active, dormant, new, volume trend, share of the IB's earnings) stands
+beside them; a client's name is set here (the book's roster); one client's statement, or every client's, is
+exported from here. Every figure is the typed summary's: the view filters and formats rows, it sums nothing.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -19,7 +28,8 @@ from fxcost.ui.viewdata import Bars, fill_months
 #: Widest the client column gets before a name wraps onto more lines (pixels): the money columns come first.
 CLIENT_WIDTH = 130
 
-TABLES = (("by_client", "By client"), ("by_month", "By month"), ("by_client_month", "By client and month"))
+TABLES = (("by_client", "By client"), ("by_month", "By month"), ("by_client_month", "By client and month"),
+          ("activity", "Client activity"))
 
 VALUES = [
     ("trades", "Trades", "int", ""),
@@ -33,34 +43,113 @@ VALUES = [
 ]
 
 
+#: Issue 14: each client's activity (analysis.activity via the summary), shown beside the By client rows.
+ACTIVITY = [
+    ("first_trade", "First trade", "date", "The client's first closed trade (server time)"),
+    ("last_trade", "Last trade", "date", "The client's last closed trade (server time)"),
+    ("active_text", "Active this month", "text", "Whether the client closed a trade in the book's latest month"),
+    ("status", "Status", "text", "new: first trade this period; dormant: no trade for the dormant days"),
+    ("trend", "Volume trend", "text", "This month's lots against the mean of the months before: up, flat, down"),
+    ("earnings_share_pct", "Share of IB earnings", "pct", "The client's share of the IB's earnings (concentration)"),
+]
+ALL_MONTHS = "All months"
+
+
 def _columns(key: str) -> list[tuple]:
     client = [("client", "Client account", "text", "Login, and the account holder's name as the statement prints it")]
     keys = {"by_client": client,
             "by_month": [("month", "Month", "text")],
-            "by_client_month": [*client, ("month", "Month", "text")]}[key]
+            "by_client_month": [*client, ("month", "Month", "text")],
+            "month": [*client, ("month", "Month", "text")],
+            "activity": client}[key]
+    if key == "activity":  # issue 14: who trades, who stopped, who is new, and who the IB's earnings hang on
+        return keys + [c for c in VALUES if c[0] in ("trades", "lots", "ib_earnings")] + ACTIVITY
     return keys + VALUES
 
 
+def activity_labels(activity: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The summary's activity table with its yes/no columns in words (what the view shows; no figure changes)."""
+    if activity is None or not len(activity) or "account" not in activity.columns:
+        return None
+    out = activity.copy()
+    out["account"] = out["account"].astype(str)
+    if "active_this_month" in out.columns:
+        out["active_text"] = ["yes" if bool(v) else "no" for v in out["active_this_month"]]
+    new = out["new_this_period"] if "new_this_period" in out.columns else pd.Series(False, index=out.index)
+    dormant = out["dormant"] if "dormant" in out.columns else pd.Series(False, index=out.index)
+    out["status"] = ["new" if bool(n) else "dormant" if bool(d) else "" for n, d in zip(new, dormant)]
+    return out
+
+
+def with_activity(table: pd.DataFrame | None, activity: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``table``'s client rows with each client's activity columns beside them (the Total row gets none)."""
+    if table is None or activity is None or "account" not in table.columns:
+        return table
+    keep = [c for c in ("account", *(k for k, *_ in ACTIVITY)) if c in activity.columns]
+    return table.merge(activity[keep], on="account", how="left", sort=False)
+
+
+def month_table(tables, month: str) -> pd.DataFrame | None:
+    """The clients' rows of ``month`` (by_client_month), then that month's row of by_month as its Total: the
+    summary's figures for "what is each client owed this month"."""
+    if not tables or not month:
+        return None
+    rows = tables["by_client_month"]
+    rows = rows[(rows["month"] == month)]
+    total = tables["by_month"]
+    total = total[total["month"] == month].assign(account="Total", client="Total")
+    return pd.concat([rows, total[[c for c in rows.columns if c in total.columns]]], ignore_index=True)
+
+
 class IBView(QWidget):
-    """A roll-up table (by client / month / both) and a monthly chart of IB earnings vs what is passed back."""
+    """A roll-up table (by client / month / both) and a monthly chart of IB earnings vs what is passed back.
+
+    Signals:
+        name_edited(str, str): the user named client login (first) as the second ("" removes the name).
+        statement_requested(str): export the statement of client login (the window asks where and how).
+        statements_requested(): export every client's statement.
+    """
+
+    name_edited = Signal(str, str)
+    statement_requested = Signal(str)
+    statements_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rollup: dict | None = None
+        self.activity: pd.DataFrame | None = None
+        self.names: dict[str, str] = {}  # the roster's names by login, offered when renaming
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        top = QHBoxLayout()
         self.heading = QLabel("")
         self.heading.setObjectName("ib-heading")
         self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        top = QHBoxLayout()
+        self.month_choice = QComboBox()
+        self.month_choice.setObjectName("ib-month")
+        self.month_choice.setToolTip("The month whose figures the By client table shows: what each client is owed "
+                                     "that month")
         self.table_choice = QComboBox()
         self.table_choice.setObjectName("ib-table-choice")
         for _key, label in TABLES:
             self.table_choice.addItem(label)
-        top.addWidget(self.heading, 1)
+        self.rename_button = QPushButton("Name the client…")
+        self.rename_button.setToolTip("Name the selected client as you know them (saved with the book)")
+        self.statement_button = QPushButton("Client statement…")
+        self.statement_button.setToolTip("Export the selected client's statement (Excel or PDF): trades, volume, "
+                                         "cashback and payable, without the IB's earnings")
+        self.statements_button = QPushButton("All client statements…")
+        self.statements_button.setToolTip("Export one statement per client into a folder")
+        top.addWidget(QLabel("Month:"))
+        top.addWidget(self.month_choice)
         top.addWidget(self.table_choice)
+        top.addStretch(1)
+        for b in (self.rename_button, self.statement_button, self.statements_button):
+            top.addWidget(b)
         layout.addLayout(top)
         self.models = {key: FrameModel(_columns(key), self) for key, _ in TABLES}
+        self.month_model = FrameModel(_columns("month"), self)  # By client in the chosen month
         self.table = QTableView()
         self.table.setObjectName("ib-table")
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -74,22 +163,112 @@ class IBView(QWidget):
         splitter.setSizes([160, 480])
         layout.addWidget(splitter, 1)
         self.table_choice.currentIndexChanged.connect(self._show_table)
+        self.month_choice.currentIndexChanged.connect(self._month_changed)
+        self.rename_button.clicked.connect(self.rename_selected)
+        self.statement_button.clicked.connect(self._statement_clicked)
+        self.statements_button.clicked.connect(self.statements_requested)
         self._show_table(0)
+        self._enable_buttons()
 
     def _show_table(self, index: int) -> None:
-        self.table.setModel(self.models[TABLES[max(0, index)][0]])
+        model = self.model()
+        self.table.setModel(model)
+        for c, (key, *_rest) in enumerate(model.columns):  # one month's rows: its month is said by the selector
+            self.table.setColumnHidden(c, key == "month" and model is self.month_model)
+        self.table.selectionModel().selectionChanged.connect(self._enable_buttons)
         fit_columns(self.table, widest_text=CLIENT_WIDTH)
         self.splitter.fit()
+        self._enable_buttons()
+
+    def month(self) -> str:
+        """The chosen month ("YYYY-MM"), or "" for all months."""
+        return self.month_choice.currentData() or ""
+
+    def set_month(self, month: str) -> None:
+        index = self.month_choice.findData(month)
+        self.month_choice.setCurrentIndex(max(0, index))
+
+    def _month_changed(self, _index: int) -> None:
+        self.month_model.set_frame(month_table(self.rollup, self.month()))
+        self._show_table(self.table_choice.currentIndex())
+        self._update_heading()
 
     def model(self) -> FrameModel:
-        return self.models[TABLES[max(0, self.table_choice.currentIndex())][0]]
+        key = TABLES[max(0, self.table_choice.currentIndex())][0]
+        if key == "by_client" and self.month():
+            return self.month_model
+        if key == "by_client_month" and self.month():
+            return self.month_model  # one month's clients: the same rows
+        return self.models[key]
+
+    def selected_login(self) -> str:
+        """The login of the client row selected in the table ("" for none, or the Total row)."""
+        model = self.table.model()
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        index = rows[0] if rows else self.table.currentIndex()
+        if not index.isValid() or not isinstance(model, FrameModel):
+            return ""
+        keys = [c[0] for c in model.columns]
+        if "client" not in keys:
+            return ""
+        row = int(model._order[index.row()])
+        frame_rows = self._frame_of(model)
+        if frame_rows is None or "account" not in frame_rows.columns or row >= len(frame_rows):
+            return ""
+        login = str(frame_rows["account"].iloc[row])
+        return "" if login == "Total" else login
+
+    def _frame_of(self, model: FrameModel) -> pd.DataFrame | None:
+        if model is self.month_model:
+            return month_table(self.rollup, self.month())
+        for key, m in self.models.items():
+            if m is model and self.rollup:
+                return self.rollup["by_client" if key == "activity" else key]
+        return None
+
+    def _enable_buttons(self, *_args) -> None:
+        has_clients = bool(self.rollup)
+        self.statements_button.setEnabled(has_clients)
+        chosen = bool(self.selected_login()) if has_clients else False
+        self.rename_button.setEnabled(chosen)
+        self.statement_button.setEnabled(chosen)
+
+    def rename_selected(self) -> None:
+        login = self.selected_login()
+        if not login:
+            return
+        name, ok = QInputDialog.getText(self, "Name the client", f"Name of client {login} (empty: as the statement "
+                                        "prints it):", text=self.names.get(login, ""))
+        if ok:
+            self.name_edited.emit(login, name.strip())
+
+    def _statement_clicked(self) -> None:
+        login = self.selected_login()
+        if login:
+            self.statement_requested.emit(login)
 
     def set_views(self, views) -> None:
         self.rollup = views.ib
+        summary = getattr(views, "summary", None)
+        self.activity = activity_labels(getattr(summary, "activity", None))
         for key, model in self.models.items():
-            model.set_frame(views.ib[key] if views.ib else None)
-        fit_columns(self.table, widest_text=CLIENT_WIDTH)
-        self.splitter.fit()
+            if key == "activity":
+                model.set_frame(with_activity(views.ib["by_client"], self.activity) if views.ib else None)
+            else:
+                model.set_frame(views.ib[key] if views.ib else None)
+        self._views = views
+        chosen = self.month()
+        months = [str(m) for m in views.ib["by_month"]["month"] if str(m) != "Total"] if views.ib else []
+        self.month_choice.blockSignals(True)
+        self.month_choice.clear()
+        self.month_choice.addItem(ALL_MONTHS, "")
+        for m in reversed(months):  # the latest first: what each client is owed this month is one click away
+            self.month_choice.addItem(m, m)
+        # The latest month by default; a month chosen before stays chosen while it is in the book.
+        self.month_choice.setCurrentIndex(max(0, self.month_choice.findData(chosen if chosen in months else
+                                                                            (months[-1] if months else ""))))
+        self.month_choice.blockSignals(False)
+        self._month_changed(self.month_choice.currentIndex())
         ccy = views.result.currency
         self.chart.set_currency(ccy)
         if views.ib:
@@ -101,15 +280,32 @@ class IBView(QWidget):
                 series={"Passed back to clients": month["passed_back"].to_numpy(dtype=float),
                         "IB keeps": month["ib_keeps"].to_numpy(dtype=float)},
                 stacked=True, unit=ccy, line=("IB earnings", month["ib_earnings"].to_numpy(dtype=float)))))
-            total = views.ib["by_client"].iloc[-1]
-            clients = len(views.ib["by_client"]) - 1
-            self.heading.setText(
-                f"<b>{views.ib_program}</b>: {clients} client account(s), {total['lots']:,.2f} lots, "
-                f"IB earnings {total['ib_earnings']:,.2f} {ccy}, passed back {total['passed_back']:,.2f}, "
-                f"IB keeps {total['ib_keeps']:,.2f}. {views.ib_note}")
         else:
             self.chart.set_bars(None)
+        self._update_heading()
+
+    def _update_heading(self) -> None:
+        views = getattr(self, "_views", None)
+        if views is None:
+            return
+        if not views.ib:
             self.heading.setText(views.ib_note or "No IB figures.")
+            return
+        ccy = views.result.currency
+        total = views.ib["by_client"].iloc[-1]
+        clients = len(views.ib["by_client"]) - 1
+        text = (f"<b>{views.ib_program}</b>: {clients} client account(s), {total['lots']:,.2f} lots, "
+                f"IB earnings {total['ib_earnings']:,.2f} {ccy}, passed back {total['passed_back']:,.2f}, "
+                f"IB keeps {total['ib_keeps']:,.2f}.")
+        month = self.month()
+        rows = views.ib["by_month"]
+        row = rows[rows["month"] == month]
+        if month and len(row):
+            r = row.iloc[0]
+            active = month_table(views.ib, month)
+            text += (f"<br><b>{month}</b>: {len(active) - 1} client(s) traded, IB earnings {r['ib_earnings']:,.2f} "
+                     f"{ccy}, owed to clients {r['passed_back']:,.2f}, IB keeps {r['ib_keeps']:,.2f}.")
+        self.heading.setText(text + (f" {views.ib_note}" if views.ib_note else ""))
 
     def apply_theme(self) -> None:
         self.chart.apply_theme()

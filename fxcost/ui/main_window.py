@@ -104,6 +104,35 @@ def _writer(kind: str):
         return None
 
 
+CLIENT_FILTER = "PDF (*.pdf);;Excel workbook (*.xlsx)"
+
+
+def _client_writer():
+    """report.client_statement.write_client (issue 14), imported when used; None if this build lacks it."""
+    try:
+        from fxcost.report.client_statement import write_client
+    except ImportError:
+        return None
+    return write_client
+
+
+def _statement_format(path: str) -> str:
+    return "xlsx" if path.lower().endswith((".xlsx", ".xls")) else "pdf"
+
+
+def _safe_name(text: str) -> str:
+    """A login as a file name part: anything but letters, digits, dot, dash and underscore becomes "_"."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text)[:80] or "client"
+
+
+def write_one_statement(write, result, summary, program, login: str, month: str, path: str, fmt: str) -> str:
+    """One client's statement through report.client_statement.write_client; returns ``path``."""
+    write(result, path, login=login, period=month or None, summary=summary, program=program, fmt=fmt)
+    return path
+
+
 class MainWindow(QMainWindow):
     """Tabs Import / Overview / Trades / Charts / Compare / IB, the setup panel docked on the left.
 
@@ -156,6 +185,10 @@ class MainWindow(QMainWindow):
         self.charts = ChartsView()
         self.compare = CompareView()
         self.ib = IBView()
+        self.ib.names = self.client_names
+        self.ib.name_edited.connect(self.set_client_name)
+        self.ib.statement_requested.connect(self.export_client_statement)
+        self.ib.statements_requested.connect(self.export_client_statements)
         self.strategies = StrategyView()  # issue 15: costs by strategy name or magic number
         self.pages: dict[str, QWidget] = {"import": self.summary, "overview": self.overview, "trades": self.trades,
                                           "charts": self.charts, "compare": self.compare, "ib": self.ib,
@@ -476,6 +509,7 @@ class MainWindow(QMainWindow):
                 except FxCostError as exc:
                     self._report_problems([str(exc)])
         self.client_names, self.client_shares = dict(session.client_names), dict(session.client_shares)
+        self.ib.names = self.client_names
         self.setup.set_state(state)
         self._recompute_timer.stop()  # the Open below analyses under this setup
         if session.files:
@@ -905,6 +939,80 @@ class MainWindow(QMainWindow):
         self._start(Worker(lambda progress, is_cancelled: write_trades_csv(result, path, summary=summary)), "export",
                     f"Writing {os.path.basename(path)}…")
         return True
+
+    # --- client statements (issue 14) ----------------------------------------------------------------------
+
+    def _clients(self) -> list[str]:
+        """The IB view's client logins (the summary's By client rows, without the Total)."""
+        if self.views is None or not self.views.ib:
+            return []
+        return [str(a) for a in self.views.ib["by_client"]["account"] if str(a) != "Total"]
+
+    def export_client_statement(self, login: str) -> None:
+        """Ask where to write client ``login``'s statement (PDF or Excel by the name's ending), then write it."""
+        if _client_writer() is None:
+            dialogs.notify(self, "fxcost", "Client statements are not available in this version of fxcost.")
+            return
+        month = self.ib.month()
+        name = f"statement-{login}{'-' + month if month else ''}.pdf"
+        path = self._save_name("Export the client statement", name, CLIENT_FILTER)
+        if path:
+            self.export_client_statement_to(login, path)
+
+    def export_client_statement_to(self, login: str, path: str, month: str | None = None) -> bool:
+        """Write client ``login``'s statement for ``month`` (default: the IB view's; "" all months) to ``path``, as
+        PDF or Excel by its ending, on a worker (``export_finished`` tells when); False if it cannot start."""
+        write = _client_writer()
+        if write is None or self.views is None or self.jobs.busy:
+            return False
+        month = self.ib.month() if month is None else month
+        result, summary, program = self.views.result, self.views.summary, self._ib_program()
+        fmt = _statement_format(path)
+        self._start(Worker(lambda progress, is_cancelled: write_one_statement(
+            write, result, summary, program, login, month, path, fmt)), "export",
+            f"Writing {os.path.basename(path)}…")
+        return True
+
+    def export_client_statements(self) -> None:
+        """Ask for a folder and a kind (PDF, Excel or both), then write every client's statement into it."""
+        from PySide6.QtWidgets import QInputDialog
+
+        if _client_writer() is None or not self._clients():
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Write every client's statement into", self.settings.last_dir())
+        if not folder:
+            return
+        kinds = {"PDF": ("pdf",), "Excel": ("xlsx",), "PDF and Excel": ("pdf", "xlsx")}
+        kind, ok = QInputDialog.getItem(self, "Client statements", "Write each statement as:", list(kinds), 0, False)
+        if ok:
+            self.export_client_statements_to(folder, kinds[kind])
+
+    def export_client_statements_to(self, folder: str, fmts=("pdf",), month: str | None = None) -> bool:
+        """Write one statement per client into ``folder`` in each of ``fmts`` on a worker; False if it cannot
+        start. ``export_finished`` gives the folder."""
+        write = _client_writer()
+        clients = self._clients()
+        if write is None or self.views is None or self.jobs.busy or not clients:
+            return False
+        month = self.ib.month() if month is None else month
+        result, summary, program = self.views.result, self.views.summary, self._ib_program()
+
+        def job(progress, is_cancelled):
+            for i, login in enumerate(clients):
+                if is_cancelled():
+                    raise ImportCancelled("Export cancelled.")
+                progress(i / len(clients), f"Statement of {login}")
+                for fmt in fmts:
+                    path = os.path.join(folder, f"statement-{_safe_name(login)}{'-' + month if month else ''}.{fmt}")
+                    write_one_statement(write, result, summary, program, login, month, path, fmt)
+            return folder
+
+        self._start(Worker(job), "export", f"Writing {len(clients)} client statement(s)…")
+        return True
+
+    def _ib_program(self):
+        return self.session().ib_program(self.setup.catalog) or (
+            self.views.result.settings.main_program if self.views else None)
 
     def current_chart(self) -> QWidget:
         """The chart in view: the current tab's chart, else the chosen chart of the Charts tab."""
