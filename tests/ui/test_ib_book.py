@@ -1,0 +1,177 @@
+"""An introducing broker's book in the app (issue 14): a folder of 50 client statements, the IB view by month,
+books saved and reopened, only new statements parsed, and the program editor's IB settings."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from fxcost import parallel_import
+from tests.test_statement_cache import write_book
+
+CLIENTS = 50
+
+
+@pytest.fixture(scope="module")
+def book_source(tmp_path_factory):
+    """50 small generated client statements, and a note that is not a statement."""
+    folder = tmp_path_factory.mktemp("ib-book") / "book"
+    write_book(folder, CLIENTS, trades=8)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4 not a statement")
+    return folder
+
+
+@pytest.fixture
+def book(book_source, tmp_path):
+    """A copy of the book the test may add to."""
+    folder = tmp_path / "book"
+    shutil.copytree(book_source, folder)
+    return folder
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    return shown
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    calls: list[str] = []
+    real = parallel_import.load_one
+
+    def load_one(path, options, is_cancelled=None):
+        calls.append(path)
+        return real(path, options, is_cancelled)
+
+    monkeypatch.setattr(parallel_import, "load_one", load_one)
+    return calls
+
+
+def open_folder(qtbot, window, folder, monkeypatch) -> None:
+    """File ▸ Open folder, the folder dialog answered with ``folder``; waits for every view."""
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    with qtbot.waitSignal(window.analysis_ready, timeout=120_000):
+        window.open_folder_action.trigger()
+
+
+def test_opening_a_folder_imports_every_statement_and_lists_the_rest(qtbot, window, book, monkeypatch, messages):
+    open_folder(qtbot, window, book, monkeypatch)
+    assert len(window.portfolio.files) == CLIENTS
+    assert len(window.views.result.accounts) == CLIENTS
+    panel = window.summary.toPlainText()
+    assert "notes.pdf" in panel and "Not a statement" in panel
+    assert any("notes.pdf" in m for m in messages)  # told once, not dropped
+    # The folder is what is remembered: reopened, it brings the statements added since.
+    assert window.settings.last_open() == [str(book)]
+    assert window.files_to_reopen() == [str(book)]
+
+
+def test_the_ib_view_shows_the_latest_month_first(qtbot, window, book, monkeypatch, messages):
+    open_folder(qtbot, window, book, monkeypatch)
+    ib = window.ib
+    tables = window.views.ib
+    months = [m for m in tables["by_month"]["month"] if m != "Total"]
+    assert ib.month() == months[-1]
+    assert ib.month_choice.itemData(1) == months[-1]  # the latest month first, after "All months"
+    model = ib.model()
+    assert model is ib.month_model
+    owed = tables["by_client_month"][tables["by_client_month"]["month"] == months[-1]]
+    assert model.rowCount() == len(owed) + 1  # each client who traded that month, and its Total
+    col = {c[0]: i for i, c in enumerate(model.columns)}
+    shown = sorted(model.text(r, col["passed_back"]) for r in range(model.rowCount() - 1))
+    assert shown == sorted(f"{v:,.2f}" for v in owed["passed_back"])
+    total = tables["by_month"].set_index("month").loc[months[-1]]
+    assert model.text(model.rowCount() - 1, col["passed_back"]) == f"{total['passed_back']:,.2f}"
+    assert months[-1] in ib.heading.text()
+    # One click back to every month: the whole book.
+    ib.set_month("")
+    assert ib.model() is ib.models["by_client"] and ib.model().rowCount() == CLIENTS + 1
+
+
+def test_naming_a_client_goes_into_the_book(qtbot, window, book, monkeypatch, messages, tmp_path):
+    open_folder(qtbot, window, book, monkeypatch)
+    ib = window.ib
+    ib.set_month("")
+    login = str(window.views.ib["by_client"]["account"].iloc[0])
+    ib.table.selectRow(0)
+    assert ib.selected_login() == login and ib.rename_button.isEnabled()
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ann Example", True))
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        ib.rename_button.click()
+    by_client = window.views.ib["by_client"].set_index("account")
+    assert by_client.loc[login, "client"] == f"{login} (Ann Example)"
+    path = tmp_path / "ib.fxbook.json"
+    assert window.save_session_to(str(path))
+    before = window.views.ib["by_client"]
+
+    from fxcost.ui.main_window import MainWindow
+    from fxcost.ui.settings import Settings
+
+    other = MainWindow(settings=Settings(tmp_path / "other.ini"))
+    qtbot.addWidget(other)
+    with qtbot.waitSignal(other.analysis_ready, timeout=120_000):
+        assert other.open_book(str(path))
+    assert other.client_names == {login: "Ann Example"}
+    pd.testing.assert_frame_equal(other.views.ib["by_client"], before)  # the same figures, names and all
+
+
+def test_next_months_statements_are_the_only_files_parsed(qtbot, window, book, monkeypatch, messages, counted,
+                                                          tmp_path):
+    open_folder(qtbot, window, book, monkeypatch)
+    assert len(counted) == CLIENTS
+    path = tmp_path / "ib.fxbook.json"
+    window.save_session_to(str(path))
+    new = write_book(book / "next-month", 2, first=CLIENTS, trades=8)
+    counted.clear()
+    with qtbot.waitSignal(window.analysis_ready, timeout=120_000):
+        window.open_book(str(path))
+    assert sorted(counted) == sorted(new)
+    assert len(window.portfolio.files) == CLIENTS + 2
+    # Added by hand (File ▸ Add statements): again only the new file.
+    extra = write_book(tmp_path / "elsewhere", 1, first=CLIENTS + 2, trades=8)
+    counted.clear()
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (extra, ""))
+    with qtbot.waitSignal(window.analysis_ready, timeout=120_000):
+        window.add_files_action.trigger()
+    assert counted == extra and len(window.portfolio.files) == CLIENTS + 3
+
+
+def test_the_program_editor_edits_ib_levels_and_names_bad_entries(qtbot):
+    from fxcost.analysis import programs
+    from fxcost.ui.program_editor import ProgramDialog
+
+    data = {"name": "Two-level IB", "currency": "USD", "rates": [{"match": {}, "model": "per_lot", "rate": 8}],
+            "client_share_pct": 40, "client_shares": {"111": 50},
+            "client_groups": [{"name": "VIP", "clients": ["222"], "client_share_pct": 70}],
+            "sub_ibs": [{"name": "Sub A", "clients": ["333", "444"], "master_share_pct": 30}],
+            "tier_mode": "marginal", "tier_scope": "account"}
+    dialog = ProgramDialog(data)
+    qtbot.addWidget(dialog)
+    assert dialog.error.text() == ""
+    assert dialog.program().as_dict() == programs.from_dict(data).as_dict()  # every key round-trips
+    assert dialog.tier_mode.currentData() == "marginal" and dialog.tier_scope.currentData() == "account"
+    dialog.client_shares.add_row(["", "20"])
+    assert "row 2: give the client's login" in dialog.error.text() and dialog.program() is None
+    dialog.client_shares.table.item(1, 0).setText("111")
+    assert "111 is already in the table" in dialog.error.text()
+    dialog.client_shares.table.item(1, 0).setText("555")
+    dialog.client_shares.table.item(1, 1).setText("half")
+    assert "client_shares.555" in dialog.error.text() and "must be a number" in dialog.error.text()
+    dialog.client_shares.table.item(1, 1).setText("20")
+    dialog.tier_basis.setCurrentIndex(dialog.tier_basis.findData("previous_period"))
+    assert "cannot use tier_basis" in dialog.error.text()  # marginal tiers with last month's level
+    dialog.tier_mode.setCurrentIndex(dialog.tier_mode.findData("retroactive"))
+    dialog.sub_ibs.add_row(["Sub B", "777", "150", ""])
+    assert "master_share_pct 150" in dialog.error.text()
+    dialog.sub_ibs.table.item(1, 2).setText("25")
+    program = dialog.program()
+    assert program is not None and program.client_shares == {"111": 50.0, "555": 20.0}
+    assert program.tier_basis == "previous_period" and [s.name for s in program.sub_ibs] == ["Sub A", "Sub B"]
+    assert program.client_groups[0].client_share_pct == 70.0
