@@ -450,6 +450,7 @@ def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | 
     lines += json_summary.render_costs(doc)
     lines += json_summary.render_rebate(doc)
     lines += json_summary.render_ib(doc)
+    lines += json_summary.render_ib_side(doc)  # issue 14: levels, deals for the IB, sweep, projection, activity
     for w in dict.fromkeys([*portfolio.warnings, *analysis_warnings]):
         if w not in shown:
             lines.append(f"warning: {w}")

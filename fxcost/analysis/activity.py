@@ -44,12 +44,15 @@ def monthly_volume(trades: pd.DataFrame) -> pd.DataFrame:
     return table.sort_index()
 
 
-def activity(trades: pd.DataFrame, *, as_of=None, dormant_days: int = DORMANT_DAYS, period=None) -> pd.DataFrame:
+def activity(trades: pd.DataFrame, *, as_of=None, dormant_days: int = DORMANT_DAYS, period=None,
+             first_trades=None) -> pd.DataFrame:
     """One row per client account that traded up to ``as_of`` (columns COLUMNS, sorted by earnings share,
     largest first; trades closed after ``as_of`` are left out).
 
     ``as_of``: the day activity is judged at (default: the last close time in ``trades``). ``period``: a month
     "YYYY-MM" or a (start, end) pair of dates, end exclusive, for "new this period" (default: ``as_of``'s month).
+    ``first_trades``: per account, its first close over the whole history, when ``trades`` holds only a period of
+    it (issue 15's period: a client who traded before the period is not new in it).
     """
     if dormant_days < 0:
         raise ValueError("dormant_days must be 0 or more")
@@ -76,6 +79,11 @@ def activity(trades: pd.DataFrame, *, as_of=None, dormant_days: int = DORMANT_DA
     g = frame.groupby("account", sort=True)
     out = pd.DataFrame({"first_trade": g["close"].min(), "last_trade": g["close"].max(), "trades": g.size(),
                         "lots": g["lots"].sum(), "ib_earnings": g["earnings"].sum()})
+    if first_trades is not None:
+        known = pd.Series({str(k): pd.Timestamp(v) for k, v in dict(first_trades).items()}, dtype="datetime64[ns]")
+        whole = known.reindex(out.index).to_numpy("datetime64[ns]")
+        mine = out["first_trade"].to_numpy("datetime64[ns]")
+        out["first_trade"] = np.where(np.isnat(whole), mine, np.minimum(whole, mine))
     out["days_since_last"] = ((as_of - out["last_trade"].to_numpy("datetime64[ns]"))
                               / np.timedelta64(1, "D")).astype("float64")
     in_month = frame[frame["month"] == this_month].groupby("account")["lots"].sum()

@@ -252,3 +252,165 @@ def unknown_client_warnings(program, accounts) -> list[str]:
     return [f'The program "{program.name}" names {len(missing)} login(s) that match no imported client: '
             f"{', '.join(missing)}. Check each login (a mistyped one gets the default share, {default:g}%, and "
             "no level), or import that client's statement."]
+
+
+# --- the IB's side of every question (issue 14): compared deals, pass-back sweep, projection -----------------
+
+#: Columns of :func:`compare_programs`' per-program table (money in the book's currency, cents adding up).
+COMPARE_COLUMNS = ("setup", "program", "is_ib", "clients", "trades", "lots", "ib_earnings", "share_pct", "passed_back",
+                   "ib_keeps", "ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot")
+#: Columns of its per-client table.
+COMPARE_CLIENT_COLUMNS = ("setup", "program", "account", "trades", "lots", "ib_earnings", "share_pct", "passed_back",
+                          "ib_keeps")
+
+
+def shares_of(t: pd.DataFrame, program) -> dict[str, float]:
+    """Per client account of ``t``: the percent of its earnings that reaches it under ``program``. An IB program's
+    own share (programs.RebateProgram.client_share); a cashback program pays the trader all of it (100)."""
+    from fxcost.analysis.rebates import is_ib
+
+    accounts = [str(a) for a in pd.unique(t["account"].astype(str))] if len(t) else []
+    if not is_ib(program):
+        return {a: 100.0 for a in accounts}
+    return {a: program.client_share(a) for a in accounts}
+
+
+def compare_programs(priced: list[tuple[str, pd.DataFrame, object]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The IB's columns of every compared deal: ``priced`` holds (setup name, trades priced under it, program).
+
+    Returns (per deal: COMPARE_COLUMNS; per deal and client: COMPARE_CLIENT_COLUMNS). Each client's money is its own
+    exact sum rounded once and a deal's total is the sum of its clients' cents (ib_rollup), so the two tables agree;
+    per-lot figures are of those cents. Under a cashback program (no client share) everything reaches the trader:
+    passed back = earnings, the IB keeps nothing (``is_ib`` False).
+    """
+    from fxcost.analysis.rebates import is_ib
+
+    rows, clients = [], []
+    for setup, t, program in priced:
+        name = getattr(program, "name", "") or "none"
+        if program is None or not len(t):
+            continue
+        by_client = ib_rollup(t, shares_of(t, program))["by_client"]
+        body, total = by_client.iloc[:-1], by_client.iloc[-1]
+        lots = float(total["lots"])
+
+        def per_lot(value: float, lots: float = lots) -> float:
+            return value / lots if lots else float("nan")
+
+        rows.append({"setup": setup, "program": name, "is_ib": is_ib(program), "clients": int(len(body)),
+                     "trades": int(total["trades"]), "lots": lots, "ib_earnings": float(total["ib_earnings"]),
+                     "share_pct": float(total["share_pct"]), "passed_back": float(total["passed_back"]),
+                     "ib_keeps": float(total["ib_keeps"]),
+                     "ib_earnings_per_lot": per_lot(float(total["ib_earnings"])),
+                     "passed_back_per_lot": per_lot(float(total["passed_back"])),
+                     "ib_keeps_per_lot": per_lot(float(total["ib_keeps"]))})
+        clients.append(body.assign(setup=setup, program=name)[list(COMPARE_CLIENT_COLUMNS)])
+    table = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
+    per_client = (pd.concat(clients, ignore_index=True) if clients
+                  else pd.DataFrame(columns=list(COMPARE_CLIENT_COLUMNS)))
+    return table, per_client
+
+
+#: Columns of :func:`passback_sweep`.
+SWEEP_COLUMNS = ("pass_back_pct", "is_program", "ib_earnings", "passed_back", "ib_keeps", "clients_rebate_per_lot",
+                 "ib_keeps_per_lot")
+
+
+def passback_sweep(t: pd.DataFrame, program, pcts=tuple(range(0, 101, 10))) -> pd.DataFrame:
+    """What the IB keeps and what the clients get if every client were passed back each of ``pcts`` percent of its
+    earnings under ``program``, with the program's own shares as one more row (``is_program``; its
+    ``pass_back_pct`` is the effective share, passed back / earnings, marking the grid row when equal).
+
+    Cents as everywhere (issue 10): each client's earnings and pass-back are its exact sums rounded once and the
+    book's are the sums of those cents, so the program's row equals the ``ib`` block's Total.
+    """
+    if not len(t):
+        return pd.DataFrame(columns=list(SWEEP_COLUMNS))
+    earnings = t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64")
+    frame = pd.DataFrame({"account": t["account"].astype(str).to_numpy(dtype=object), "lots": t["lots"].to_numpy(
+        dtype="float64"), "earnings": np.nan_to_num(earnings)}).groupby("account", sort=True).sum()
+    per_client = frame["earnings"].to_numpy()
+    lots = float(frame["lots"].sum())
+    earned = float(np.round(round_cents(per_client).sum(), 2))
+    own = ib_rollup(t, shares_of(t, program))["by_client"].iloc[-1]
+
+    def row(pct: float, passed: float, is_program: bool) -> dict:
+        keeps = float(round_cents(earned - passed))
+        return {"pass_back_pct": float(pct), "is_program": is_program, "ib_earnings": earned, "passed_back": passed,
+                "ib_keeps": keeps, "clients_rebate_per_lot": passed / lots if lots else float("nan"),
+                "ib_keeps_per_lot": keeps / lots if lots else float("nan")}
+
+    rows = [row(p, float(np.round(round_cents(per_client * p / 100.0).sum(), 2)), False) for p in pcts]
+    own_pct = float(own["share_pct"]) if np.isfinite(own["share_pct"]) else 0.0
+    own_row = row(own_pct, float(own["passed_back"]), True)
+    same = [r for r in rows if abs(r["pass_back_pct"] - own_pct) < 1e-9 and r["passed_back"] == own_row["passed_back"]]
+    if same:
+        same[0]["is_program"] = True
+    else:
+        rows.append(own_row)
+    out = pd.DataFrame(rows, columns=list(SWEEP_COLUMNS))
+    return out.sort_values(["pass_back_pct", "is_program"], kind="stable", ignore_index=True)
+
+
+#: Full calendar months the book's projection averages (issue 14: "recent months").
+PROJECTION_MONTHS = 3
+
+
+def projection(t: pd.DataFrame, program, *, months: int = PROJECTION_MONTHS,
+               period_stop: pd.Timestamp | None = None) -> dict:
+    """The IB's earnings and keeps per month and per year, projected from the book's recent full months.
+
+    Uses the last ``months`` full calendar months of the history (the month of the last close is full only when
+    ``period_stop``, the exclusive end of the period analysed, is its end; with no full month, the partial one, said
+    so in ``note``) and the clients active in the last of them or after it (a client who stopped earlier is left
+    out, and counted in ``clients_left_out``). Per active client: its earnings in those months / ``months``, and its
+    own share passed back; each client's month rounded once, the book's the sum of those cents; a year is 12 months.
+    Not the clients' rebate: the IB's own side (issue 14).
+    """
+    keys = ("program", "months_used", "months", "clients", "clients_left_out", "left_out", "lots_per_month",
+            "ib_earnings_per_month", "passed_back_per_month", "ib_keeps_per_month", "ib_earnings_per_year",
+            "passed_back_per_year", "ib_keeps_per_year", "note")
+    name = getattr(program, "name", "") or "none"
+    if program is None or not len(t):
+        return dict.fromkeys(keys) | {"program": name, "months_used": [], "months": 0, "clients": 0,
+                                      "clients_left_out": 0, "left_out": [], "note": "No trades to project from."}
+    month = t["close_time"].to_numpy("datetime64[ns]").astype("datetime64[M]")
+    last = month.max()
+    end_full = last  # exclusive: the last month is full only when the period ends with it
+    if period_stop is not None and np.datetime64(pd.Timestamp(period_stop), "ns") >= (
+            last + np.timedelta64(1, "M")).astype("datetime64[ns]"):
+        end_full = last + np.timedelta64(1, "M")
+    first = month.min()
+    note = ""
+    if end_full <= first:  # no full month in the history
+        start, stop = first, last + np.timedelta64(1, "M")
+        note = (f"The history holds no full calendar month: projected from {np.datetime_as_string(first, unit='M')}, "
+                "a part month.")
+    else:
+        start, stop = max(first, end_full - np.timedelta64(months, "M")), end_full
+    used = np.arange(start, stop)
+    n = len(used)
+    if n < months and not note:
+        note = f"Only {n} full month(s) of history: the projection averages those."
+    earnings = np.nan_to_num(t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64"))
+    accounts = t["account"].astype(str).to_numpy(dtype=object)
+    inside = (month >= start) & (month < stop)
+    recent = set(accounts[month >= stop - np.timedelta64(1, "M")])
+    everyone = sorted(set(accounts))
+    active = [a for a in everyone if a in recent]
+    frame = pd.DataFrame({"account": accounts[inside], "lots": t["lots"].to_numpy(dtype="float64")[inside],
+                          "earnings": earnings[inside]}).groupby("account", sort=True).sum()
+    frame = frame.reindex(active, fill_value=0.0)
+    shares = shares_of(t, program)
+    per_month = round_cents(frame["earnings"].to_numpy() / n)
+    passed = round_cents(frame["earnings"].to_numpy() / n * np.array([shares.get(a, 0.0) for a in active]) / 100.0)
+    earned, back = float(np.round(per_month.sum(), 2)), float(np.round(passed.sum(), 2))
+    keeps = float(round_cents(earned - back))
+    return {"program": name, "months_used": [str(m) for m in np.datetime_as_string(used, unit="M")], "months": n,
+            "clients": len(active), "clients_left_out": len(everyone) - len(active),
+            "left_out": [a for a in everyone if a not in recent],
+            "lots_per_month": float(frame["lots"].sum()) / n, "ib_earnings_per_month": earned,
+            "passed_back_per_month": back, "ib_keeps_per_month": keeps,
+            "ib_earnings_per_year": float(round_cents(earned * 12)),
+            "passed_back_per_year": float(round_cents(back * 12)), "ib_keeps_per_year": float(round_cents(keeps * 12)),
+            "note": note}

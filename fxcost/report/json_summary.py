@@ -215,3 +215,90 @@ def _spread_text(doc: dict) -> str:
     if rest:
         parts.append(f"estimated with {profile} for {rest} of {n} trades")
     return ", ".join(parts)
+
+
+def render_ib_side(doc: dict) -> list[str]:
+    """The IB's side of the book (issue 14) as text lines: a two-level deal's levels, each compared deal in the
+    IB's columns, the pass-back sweep, the projection and client activity; from the document's blocks."""
+    return [*_levels_lines(doc), *_compare_lines(doc), *_sweep_lines(doc), *_projection_lines(doc),
+            *_activity_lines(doc)]
+
+
+def _levels_lines(doc: dict) -> list[str]:
+    levels = ((doc.get("ib") or {}).get("levels") or {}).get("by_level") or []
+    if not levels:
+        return []
+    m = money_text
+    lines = [f"IB levels ({doc.get('currency', '')}): per sub-IB clients, IB keeps, master IB keeps, sub-IB keeps"]
+    for r in levels:
+        lines.append(f"  {r['sub_ib']}: {r['clients']} client{'' if r['clients'] == 1 else 's'}, earnings "
+                     f"{m(r['ib_earnings'])}, passed back {m(r['passed_back'])}, IB keeps {m(r['ib_keeps'])} "
+                     f"(master {m(r['master_keeps'])}, sub-IB {m(r['sub_ib_keeps'])})")
+    return lines
+
+
+def _compare_lines(doc: dict) -> list[str]:
+    rows = (doc.get("ib_compare") or {}).get("programs") or []
+    if not rows or not any(r.get("is_ib") for r in rows):
+        return []
+    m, ccy = money_text, doc.get("currency", "")
+    lines = [f"Deals for the IB ({ccy}): IB earnings, passed back, IB keeps (per lot)"]
+    for r in rows:
+        cashback = "" if r.get("is_ib") else " (cashback: all to the trader)"
+        lines.append(f"  {r['setup']}{cashback}: {r['clients']} clients, {lots_text(r['lots'])}, earnings "
+                     f"{m(r['ib_earnings'])} ({m(r['ib_earnings_per_lot'])}/lot), passed back {m(r['passed_back'])} "
+                     f"({m(r['passed_back_per_lot'])}/lot), IB keeps {m(r['ib_keeps'])} ({m(r['ib_keeps_per_lot'])}/lot)")
+    return lines
+
+
+def _sweep_lines(doc: dict) -> list[str]:
+    rows = doc.get("passback_sweep") or []
+    program = (doc.get("ib_projection") or {}).get("program") or ""
+    if not rows:
+        return []
+    m = money_text
+    lines = [f"Pass-back sweep ({program}): share passed back to every client -> passed back, IB keeps, clients' "
+             "rebate per lot"]
+    for r in rows:
+        mark = "  <- the program's own shares" if r.get("is_program") else ""
+        lines.append(f"  {_fig(r['pass_back_pct'], '5.1f')}%  passed back {m(r['passed_back'])}, IB keeps "
+                     f"{m(r['ib_keeps'])}, clients {m(r['clients_rebate_per_lot'])}/lot{mark}")
+    return lines
+
+
+def _projection_lines(doc: dict) -> list[str]:
+    p = doc.get("ib_projection")
+    if not p or not p.get("months"):
+        return []
+    m = money_text
+    used = p["months_used"]
+    span = used[0] if len(used) == 1 else f"{used[0]} to {used[-1]}"
+    left = f"; {p['clients_left_out']} client(s) with no trade since left out" if p.get("clients_left_out") else ""
+    lines = [f"IB projection ({p['program']}), from {span} ({p['months']} month{'' if p['months'] == 1 else 's'}) "
+             f"and the {p['clients']} client(s) active in its last month{left}: IB earnings "
+             f"{m(p['ib_earnings_per_month'])} a month ({m(p['ib_earnings_per_year'])} a year), IB keeps "
+             f"{m(p['ib_keeps_per_month'])} a month ({m(p['ib_keeps_per_year'])} a year)"]
+    if p.get("note"):
+        lines.append(f"  {p['note']}")
+    return lines
+
+
+def _activity_lines(doc: dict) -> list[str]:
+    a = doc.get("activity")
+    if not a or not a.get("clients"):
+        return []
+    clients = a["clients"]
+    c = a.get("concentration") or {}
+    count = {k: sum(1 for r in clients if r.get(k)) for k in ("active_this_month", "dormant", "new_this_period")}
+    lines = [f"Client activity: {len(clients)} clients, {count['active_this_month']} active this month, "
+             f"{count['dormant']} dormant (no trade for {a.get('dormant_days')} days), {count['new_this_period']} new "
+             f"this period; the top client makes {_fig(c.get('top_client_pct'), '.1f')}% of the IB's earnings, "
+             f"{c.get('clients_for_80_pct')} client(s) make 80%"]
+    for r in clients[:5]:
+        lines.append(f"  {r['client']}: {_fig(r['earnings_share_pct'], '.1f')}% of earnings, last trade "
+                     f"{str(r['last_trade'])[:10]}, volume trend {r['trend']}")
+    dormant = [r["client"] for r in clients if r.get("dormant")]
+    if dormant:
+        more = f" and {len(dormant) - 10} more" if len(dormant) > 10 else ""
+        lines.append(f"  dormant: {', '.join(dormant[:10])}{more}")
+    return lines

@@ -29,6 +29,8 @@ class Book:
         t = result.trades
         if names is None:
             several = sum(1 for a in result.accounts if len(a.trades)) > 1
+            # Issue 14: a one-client book with an IB deal or a partner report has its IB sheet too.
+            several = several or bool(doc.get("ib") or doc.get("partner_reconciliation"))
             names = [s for s in SHEETS if s != "IB" or several]
         self.sheets: dict[str, SheetStream] = {}
         styles = None

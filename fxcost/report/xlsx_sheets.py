@@ -280,8 +280,25 @@ class AnalysisSheets:
                        ("transaction_cost", m("Transaction cost"), "money"),
                        ("net_transaction_cost", m("Net transaction cost"), "money"),
                        ("cost_pips_per_lot_before", "Cost pips/lot before", "number2"),
-                       ("cost_pips_per_lot_after", "Cost pips/lot after", "number2")],
+                       ("cost_pips_per_lot_after", "Cost pips/lot after", "number2"),
+                       # Issue 14: the IB's columns of each deal (empty for a setup without a program).
+                       ("ib_earnings", m("IB earnings"), "money"), ("passed_back", m("Passed back"), "money"),
+                       ("ib_keeps", m("IB keeps"), "money"), ("ib_earnings_per_lot", m("IB earnings per lot"), "money"),
+                       ("passed_back_per_lot", m("Passed back per lot"), "money"),
+                       ("ib_keeps_per_lot", m("IB keeps per lot"), "money")],
                    doc.get("whatif") or [], name="Compare")
+        sweep = doc.get("passback_sweep") or []
+        if sweep:
+            s.skip()
+            program = (doc.get("ib_projection") or {}).get("program") or ""
+            s.append([f"If the IB passed back another share to every client ({program}; the marked row is the "
+                      "program's own shares)"], "section")
+            self.table(s, [("pass_back_pct", "Passed back (%)", "number2"), ("own", "Program's own", None),
+                           ("ib_earnings", m("IB earnings"), "money"), ("passed_back", m("Passed back"), "money"),
+                           ("ib_keeps", m("IB keeps"), "money"),
+                           ("clients_rebate_per_lot", m("Clients' rebate per lot"), "money"),
+                           ("ib_keeps_per_lot", m("IB keeps per lot"), "money")],
+                       [{**r, "own": "yes" if r.get("is_program") else ""} for r in sweep], name="Pass-back sweep")
         sweeps = doc.get("sweeps") or {}
         if sweeps.get("extra_spread_pips"):
             s.skip()
@@ -365,6 +382,80 @@ class AnalysisSheets:
             if key != "by_month":
                 records = [{**r, "ccy": ccy.get(str(r.get("account")))} for r in records]
             self.table(s, keys + columns, records)
+        self._ib_side(s)
+
+    def _ib_side(self, s: SheetStream) -> None:
+        """Issue 14: a two-level deal's levels, every deal per client, the projection, activity and the partner
+        report's reconciliation, from the summary (the JSON's blocks)."""
+        m = self.money
+        doc = self.doc
+        levels = self.summary.ib.levels if self.summary.ib is not None else None
+        if levels is not None:
+            money = [("ib_earnings", m("IB earnings"), "money"), ("passed_back", m("Passed back"), "money"),
+                     ("ib_keeps", m("IB keeps"), "money"), ("master_share_pct", "Master share (%)", "number2"),
+                     ("master_keeps", m("Master IB keeps"), "money"), ("sub_ib_keeps", m("Sub-IB keeps"), "money")]
+            s.skip()
+            s.append(["Levels: what the master IB and each sub-IB keep"], "section")
+            self.table(s, [("sub_ib", "Sub-IB", None), ("clients", "Clients", "count"), ("trades", "Trades", "count"),
+                           ("lots", "Lots", "lots"), *money], _records(levels["by_level"]))
+            s.skip()
+            s.append(["Levels by client"], "section")
+            self.table(s, [("account", "Account", None), ("sub_ib", "Sub-IB", None), ("group", "Client group", None),
+                           ("lots", "Lots", "lots"), ("share_pct", "Share passed back (%)", "number2"), *money],
+                       _records(levels["by_client"]))
+        by_deal = self.summary.ib_compare_by_client
+        if by_deal is not None and len(by_deal) and by_deal["setup"].nunique() > 1:
+            s.skip()
+            s.append(["Each deal compared, per client"], "section")
+            self.table(s, [("setup", "Deal", None), ("account", "Account", None), ("trades", "Trades", "count"),
+                           ("lots", "Lots", "lots"), ("ib_earnings", m("IB earnings"), "money"),
+                           ("passed_back", m("Passed back"), "money"), ("ib_keeps", m("IB keeps"), "money")],
+                       _records(by_deal))
+        p = doc.get("ib_projection")
+        if p and p.get("months"):
+            s.skip()
+            used = p["months_used"]
+            s.append([f"Projection from {used[0]} to {used[-1]} ({p['months']} full month(s)) and the "
+                      f"{p['clients']} client(s) active in its last month ({p['clients_left_out']} left out)"],
+                     "section")
+            if p.get("note"):
+                s.append([p["note"]], "note")
+            self.table(s, [("what", "", None), ("month", m("Per month"), "money"), ("year", m("Per year"), "money")],
+                       [{"what": label, "month": p[f"{key}_per_month"], "year": p[f"{key}_per_year"]}
+                        for label, key in (("IB earnings", "ib_earnings"), ("Passed back", "passed_back"),
+                                           ("IB keeps", "ib_keeps"))])
+        act = self.summary.activity
+        if act is not None and len(act):
+            c = self.summary.concentration
+            s.skip()
+            s.append([f"Client activity (dormant: no trade for {doc['activity']['dormant_days']} days); the top client "
+                      f"makes {c.get('top_client_pct', 0):.1f}% of the IB's earnings, {c.get('clients_for_80_pct')} "
+                      "client(s) make 80%"], "section")
+            self.table(s, [("client", "Client", None), ("first_trade", "First trade", "datetime"),
+                           ("last_trade", "Last trade", "datetime"), ("trades", "Trades", "count"),
+                           ("lots", "Lots", "lots"), ("active", "Active this month", None),
+                           ("is_dormant", "Dormant", None), ("is_new", "New this period", None),
+                           ("lots_this_month", "Lots this month", "lots"),
+                           ("lots_before", "Lots a month before", "lots"), ("trend", "Volume trend", None),
+                           ("ib_earnings", m("IB earnings"), "money"),
+                           ("earnings_share_pct", "Share of IB earnings (%)", "number2")],
+                       [{**r, "active": _yes(r["active_this_month"]), "is_dormant": _yes(r["dormant"]),
+                         "is_new": _yes(r["new_this_period"])} for r in _records(act)], name="Activity")
+        rec = doc.get("partner_reconciliation")
+        if rec:
+            s.skip()
+            verdict = ("every client-month agrees to the cent" if rec["reconciles"] else
+                       f"{len(rec['differing'])} client-month(s) differ")
+            s.append([f"Partner report against the modelled IB earnings ({rec['currency']}): modelled "
+                      f"{rec['modelled']:,.2f}, reported {rec['reported']:,.2f}, difference {rec['difference']:+,.2f}; "
+                      f"{verdict}"], "section")
+            for note in rec.get("notes") or []:
+                s.append([note], "note")
+            self.table(s, [("account", "Account", None), ("month", "Month", None),
+                           ("modelled_lots", "Modelled lots", "lots"), ("reported_lots", "Reported lots", "lots"),
+                           ("modelled", "Modelled", "money"), ("reported", "Reported", "money"),
+                           ("difference", "Difference", "money"), ("status", "Status", None)],
+                       rec["rows"], name="Partner reconciliation")
 
 
 def _frames(frames: list) -> pd.DataFrame:
@@ -393,6 +484,10 @@ def _carried(payouts: pd.DataFrame, rates: dict[str, float]) -> float:
         return 0.0
     last = payouts.groupby("account", sort=False)["carried_forward"].last()
     return float(sum(v * rates.get(str(k), 1.0) for k, v in last.items()))
+
+
+def _yes(flag) -> str:
+    return "yes" if bool(flag) else ""
 
 
 def _count(value) -> str:

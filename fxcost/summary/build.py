@@ -9,6 +9,7 @@ tables and charts), computed from the same numbers.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -19,7 +20,7 @@ import pandas as pd
 
 from fxcost.analysis import aggregate, breakeven, ib, rebates, strategy, whatif
 from fxcost.analysis.engine import AnalysisResult, Setup
-from fxcost.summary import document
+from fxcost.summary import document, ib_book
 from fxcost.summary import spreads as spread_summary
 from fxcost.summary.alerts import FileAlert, file_alerts
 
@@ -73,6 +74,9 @@ class IbSummary:
     note: str
     tables: Mapping[str, pd.DataFrame]  # ib.ib_rollup: by_client, by_month, by_client_month (+ "client" names)
     is_ib: bool  # the program passes a share back: the JSON's ``ib`` block holds these tables
+    #: Issue 14: a two-level deal's (sub_ibs / client_groups) ib.level_rollup: ``by_client`` (account, client,
+    #: sub_ib, group, ...) and ``by_level`` (each sub-IB, ib.MASTER, Total); None for a one-level deal.
+    levels: Mapping[str, pd.DataFrame] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,24 @@ class Summary:
     ib_earnings_cents: np.ndarray = field(default_factory=lambda: np.zeros(0))
     #: Issue 15: per trade of ``result.trades``, its strategy (analysis.strategy.names under the session's rule).
     strategies: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    #: Issue 14, the IB's side (summary.ib_book; money in the book's currency, cents by the one rule). Per deal
+    #: compared (the IB view's program, the main one, each compared program or setup with a program):
+    #: ib.COMPARE_COLUMNS (setup, program, is_ib, clients, trades, lots, ib_earnings, share_pct, passed_back,
+    #: ib_keeps, ib_earnings_per_lot, passed_back_per_lot, ib_keeps_per_lot).
+    ib_compare: pd.DataFrame | None = None
+    #: Per deal and client: setup, program, account, client ("login (name)"), trades, lots, ib_earnings,
+    #: share_pct, passed_back, ib_keeps.
+    ib_compare_by_client: pd.DataFrame | None = None
+    #: Under the IB view's program: pass_back_pct 0, 10, ... 100 and the program's own (is_program), ib_earnings,
+    #: passed_back, ib_keeps, clients_rebate_per_lot, ib_keeps_per_lot (ib.passback_sweep).
+    passback_sweep: pd.DataFrame | None = None
+    #: ib.projection: months_used, clients (active), clients_left_out, IB earnings / passed back / IB keeps per
+    #: month and per year, note.
+    ib_projection: Mapping[str, Any] | None = None
+    #: analysis.activity per client (with a ``client`` column) under the IB view's program, judged at the end of the
+    #: period; ``concentration``: activity.concentration of it (empty without one).
+    activity: pd.DataFrame | None = None
+    concentration: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def table(self, name: str) -> pd.DataFrame:
         """A ``by_*`` list of the document as a frame (the Overview's By year, the Strategies view's tables)."""
@@ -149,17 +171,19 @@ def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
     return pd.DataFrame(rows)
 
 
-def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]) -> tuple[IbSummary | None, str]:
-    """The IB roll-up under ``ib_program`` (else the main program); ``repriced`` maps id(program) to the trades
-    already re-priced under it for the comparison, so a compared program is not priced twice."""
+def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
+        ) -> tuple[IbSummary | None, str, pd.DataFrame | None]:
+    """The IB roll-up under ``ib_program`` (else the main program), its note and the trades priced under it;
+    ``repriced`` maps id(program) to the trades already re-priced under it for the comparison, so a compared
+    program is not priced twice."""
     t = result.trades
     if not len(t):
-        return None, "No trades."
+        return None, "No trades.", None
     main = result.settings.main_program
     program = ib_program or main
     if program is None:
         return None, ("Choose an IB program in the setup panel (or make the main program one) to see "
-                      "IB earnings per client and month.")
+                      "IB earnings per client and month."), None
     if program is main:
         priced = t
     elif id(program) in repriced:
@@ -175,7 +199,7 @@ def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
         table = tables[name]
         logins = table["account"].astype(str)
         table.insert(1, "client", [f"{k} ({names[k]})" if k in names else k for k in logins])
-    return IbSummary(program=program.name, note=note, tables=MappingProxyType(tables), is_ib=is_ib), note
+    return IbSummary(program=program.name, note=note, tables=MappingProxyType(tables), is_ib=is_ib), note, priced
 
 
 #: Text columns the summary's tables group or count by: hashed once into sorted categoricals (:func:`_keyed`).
@@ -243,6 +267,21 @@ def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult) -> np.ndarray:
     return names
 
 
+#: The IB's columns each ``whatif`` entry gains (issue 14), from Summary.ib_compare.
+WHATIF_IB_COLUMNS = ("ib_earnings", "passed_back", "ib_keeps", "ib_earnings_per_lot", "passed_back_per_lot",
+                     "ib_keeps_per_lot", "clients")
+
+
+def _whatif_ib_columns(doc: dict[str, Any], compare: pd.DataFrame | None) -> None:
+    """Each ``whatif`` entry with its deal's IB columns (null for a setup without a program)."""
+    rows = {}
+    if compare is not None:
+        for rec in ib_book.records(compare):
+            rows.setdefault(rec["setup"], rec)
+    doc["whatif"] = [{**w, **{c: rows.get(w.get("name"), {}).get(c) for c in WHATIF_IB_COLUMNS}}
+                     for w in doc.get("whatif") or []]
+
+
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
           on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None,
           spreads: pd.DataFrame | None = None) -> Summary:
@@ -274,9 +313,14 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     sweeps = {"extra_spread_pips": whatif.spread_sweep(t, program=main, currency=result.currency),
               "rebate_rate": whatif.rebate_sweep(t)} if len(t) else None
     at(0.6, "IB roll-up")
-    ib_summary, ib_note = _ib(result, ib_program, repriced)
+    ib_summary, ib_note, ib_priced = _ib(result, ib_program, repriced)
+    book = ib_book.ib_book(result, scenarios, ib_program or main, ib_priced, ib_program)
+    if ib_summary is not None and book.levels is not None:
+        ib_summary = dataclasses.replace(ib_summary, levels=book.levels)
     ib_json = (document.ib_block(ib_program or main, dict(ib_summary.tables))
                if ib_summary is not None and ib_summary.is_ib else None)
+    if ib_json is not None and book.levels is not None:
+        ib_json["levels"] = {name: ib_book.records(frame) for name, frame in book.levels.items()}
     at(0.7, "Summary")
     doc = document.summary(result.portfolio)
     keyed = _keyed(t) if len(t) else t
@@ -288,6 +332,9 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     doc["alerts"] = [a.as_json() for a in key.alerts]
     _period_blocks(doc, result)
+    if len(t):
+        doc.update(ib_book.json_blocks(book))
+        _whatif_ib_columns(doc, book.compare)
     strategies = _strategy_blocks(doc, result) if len(t) else np.zeros(0, dtype=object)
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")
@@ -301,6 +348,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         warnings=tuple(result.warnings),
         rebate_cents=_trade_cents(t, "rebate", accounts), ib_earnings_cents=_trade_cents(t, "ib_earnings", accounts),
         strategies=strategies,
+        ib_compare=book.compare, ib_compare_by_client=book.compare_by_client, passback_sweep=book.passback_sweep,
+        ib_projection=book.projection, activity=book.activity, concentration=book.concentration,
         spreads=spread_table,
         spread_choices=tuple(MappingProxyType(c) for c in spread_summary.choices(result)),
     )

@@ -1,0 +1,171 @@
+"""The IB's side of a book (issue 14): compared deals in the IB's columns, the pass-back sweep, the projection,
+client activity and concentration, and a two-level deal's levels, computed once for the typed summary.
+
+Every figure is in the book's (merged) currency and in cents by the one rule (issue 10): a client's money is its
+own exact sum rounded once, a deal's total the sum of its clients' cents (analysis.ib). A client reads as
+``login (name)`` where the statement prints a name, as in the IB tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fxcost.analysis import activity as client_activity
+from fxcost.analysis import ib, whatif
+from fxcost.analysis.engine import AnalysisResult
+from fxcost.analysis.rebates import round_cents
+
+#: Days without a trade after which the activity table calls a client dormant.
+DORMANT_DAYS = client_activity.DORMANT_DAYS
+
+
+@dataclass(frozen=True)
+class IbBook:
+    """What :func:`ib_book` computes; each None (empty for ``concentration``) when there is nothing to show."""
+
+    compare: pd.DataFrame | None = None
+    compare_by_client: pd.DataFrame | None = None
+    passback_sweep: pd.DataFrame | None = None
+    projection: Mapping[str, Any] | None = None
+    activity: pd.DataFrame | None = None
+    concentration: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    levels: Mapping[str, pd.DataFrame] | None = None
+
+
+def client_names(result: AnalysisResult) -> dict[str, str]:
+    """Per account id: the account holder's name the statement prints (absent when it prints none)."""
+    return {a.account_id: a.book.account.name for a in result.accounts if a.book.account.name}
+
+
+def client_label(account: str, names: Mapping[str, str]) -> str:
+    """``login (name)`` as the IB tables write a client; the login alone without a name, "Total" as it is."""
+    return f"{account} ({names[account]})" if account in names else account
+
+
+def compared(result: AnalysisResult, scenarios, ib_program=None,
+             ib_priced: pd.DataFrame | None = None) -> list[tuple[str, pd.DataFrame, Any]]:
+    """(setup name, trades priced under it, program) of every deal compared: the IB view's program when it is not
+    the main one, then the actual setup and every compared program or setup that has a program."""
+    settings = result.settings
+    main = settings.main_program
+    setups = [None, *[whatif.Setup(f"Program: {p.name}", None, None, p) for p in settings.programs[1:]],
+              *settings.setups]
+    out = []
+    if ib_program is not None and ib_program is not main and ib_priced is not None and all(
+            ib_program is not getattr(s, "program", None) for s in setups[1:]):
+        out.append((f"IB view: {ib_program.name}", ib_priced, ib_program))
+    for setup, (outcome, frame) in zip(setups, scenarios):
+        program = main if setup is None else setup.program
+        if program is not None:
+            out.append((outcome.name, frame, program))
+    return out
+
+
+def activity_table(result: AnalysisResult, priced: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """analysis.activity of the book under the IB's program, judged at the end of the period (else of the data),
+    "new" meaning a first trade ever inside the period (else in the last month); a ``client`` column after
+    ``account``."""
+    bounds = getattr(result, "period", None)
+    start = getattr(bounds, "start", None)
+    stop = getattr(bounds, "stop", None)
+    as_of = None
+    if stop is not None and len(priced):
+        as_of = min(pd.Timestamp(stop) - pd.Timedelta(microseconds=1), pd.Timestamp(priced["close_time"].max()))
+    period = None
+    if start is not None or stop is not None:
+        first = pd.Timestamp(priced["close_time"].min()) if len(priced) else pd.Timestamp(0)
+        period = (start if start is not None else first.normalize(),
+                  stop if stop is not None else (as_of or first) + pd.Timedelta(days=1))
+    table = client_activity.activity(priced, as_of=as_of, period=period, first_trades=first_trades(result))
+    table.insert(1, "client", [client_label(str(a), names) for a in table["account"]])
+    # A client's earnings in cents as the IB tables print them (its own exact sum rounded once); the shares stay
+    # of the exact sums.
+    table["ib_earnings"] = round_cents(table["ib_earnings"].to_numpy(dtype="float64"))
+    return table
+
+
+def first_trades(result: AnalysisResult) -> dict[str, pd.Timestamp]:
+    """Per account id: its first close time over the whole history (the period may start later)."""
+    whole = getattr(result, "whole", None)
+    books = {b.key: b for b in getattr(whole, "accounts", [])} if whole is not None else {}
+    out = {}
+    for a in result.accounts:
+        book = books.get(a.book.key, a.book)
+        if len(book.trades):
+            out[a.account_id] = pd.Timestamp(book.trades["close_time"].min())
+    return out
+
+
+def _named(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """``frame`` with a ``client`` column after ``account``."""
+    out = frame.copy()
+    out.insert(out.columns.get_loc("account") + 1, "client",
+               [client_label(str(a), names) for a in out["account"]])
+    return out
+
+
+def ib_book(result: AnalysisResult, scenarios, program, priced: pd.DataFrame | None, ib_program=None) -> IbBook:
+    """The IB's side of ``result``: ``program`` is the IB view's (else the main) program and ``priced`` the trades
+    priced under it; ``scenarios`` whatif.scenarios of the result."""
+    t = result.trades
+    if not len(t):
+        return IbBook()
+    names = client_names(result)
+    table, by_client = ib.compare_programs(compared(result, scenarios, ib_program, priced))
+    out: dict[str, Any] = {}
+    if len(table):
+        out["compare"] = table
+        out["compare_by_client"] = _named(by_client, names)
+    if program is not None and priced is not None and len(priced):
+        out["passback_sweep"] = ib.passback_sweep(priced, program)
+        bounds = getattr(result, "period", None)
+        out["projection"] = MappingProxyType(ib.projection(priced, program,
+                                                           period_stop=getattr(bounds, "stop", None)))
+        act = activity_table(result, priced, names)
+        out["activity"] = act
+        out["concentration"] = MappingProxyType(client_activity.concentration(act))
+        if program.sub_ibs or program.client_groups:
+            levels = ib.level_rollup(priced, program)
+            out["levels"] = MappingProxyType({"by_client": _named(levels["by_client"], names),
+                                              "by_level": levels["by_level"]})
+    return IbBook(**out)
+
+
+def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """A frame as JSON records: NaN and infinity as null, timestamps as ISO text, numpy scalars as Python's."""
+    if frame is None:
+        return []
+    out = []
+    for rec in frame.to_dict("records"):
+        row = {}
+        for k, v in rec.items():
+            if isinstance(v, (pd.Timestamp, np.datetime64)):
+                v = None if pd.isna(v) else pd.Timestamp(v).isoformat()
+            elif isinstance(v, (np.bool_, bool)):
+                v = bool(v)
+            elif isinstance(v, (np.integer,)):
+                v = int(v)
+            elif isinstance(v, (float, np.floating)):
+                v = float(v) if np.isfinite(v) else None
+            row[str(k)] = v
+        out.append(row)
+    return out
+
+
+def json_blocks(book: IbBook) -> dict[str, Any]:
+    """The JSON blocks of :class:`IbBook`: ``ib_compare`` (``programs``, ``by_client``), ``passback_sweep``,
+    ``ib_projection``, ``activity`` (``clients``, ``concentration``, ``dormant_days``), each null when empty."""
+    return {
+        "ib_compare": ({"programs": records(book.compare), "by_client": records(book.compare_by_client)}
+                       if book.compare is not None else None),
+        "passback_sweep": records(book.passback_sweep) if book.passback_sweep is not None else None,
+        "ib_projection": dict(book.projection) if book.projection is not None else None,
+        "activity": ({"dormant_days": DORMANT_DAYS, "clients": records(book.activity),
+                      "concentration": dict(book.concentration)} if book.activity is not None else None),
+    }
