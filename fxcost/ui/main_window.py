@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from fxcost import __version__, userdata
-from fxcost.errors import CsvColumnsUnknown, FxCostError, ImportCancelled
+from fxcost.errors import CsvColumnsUnknown, ExportError, FxCostError, ImportCancelled
 from fxcost.portfolio import Portfolio
 from fxcost.session import Session
 from fxcost.ui import dialogs, viewdata
@@ -127,9 +127,17 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text)[:80] or "client"
 
 
-def write_one_statement(write, result, summary, program, login: str, month: str, path: str, fmt: str) -> str:
-    """One client's statement through report.client_statement.write_client; returns ``path``."""
-    write(result, path, login=login, period=month or None, summary=summary, program=program, fmt=fmt)
+def write_one_statement(write, result, login: str, month: str, path: str, fmt: str) -> str:
+    """One client's statement (``month`` "YYYY-MM", "" for every trade) through report.client_statement.write_client,
+    as ``fmt`` ("pdf" or "xlsx"); returns ``path``."""
+    import inspect
+
+    if "fmt" in inspect.signature(write).parameters:
+        write(result, login, path, period=month or None, fmt=fmt)
+    elif fmt == "xlsx":  # a writer of Excel statements only
+        write(result, login, path, period=month or None)
+    else:
+        raise ExportError("Client statements can be written as Excel (.xlsx) only in this version of fxcost.")
     return path
 
 
@@ -966,10 +974,10 @@ class MainWindow(QMainWindow):
         if write is None or self.views is None or self.jobs.busy:
             return False
         month = self.ib.month() if month is None else month
-        result, summary, program = self.views.result, self.views.summary, self._ib_program()
+        result = self.views.result
         fmt = _statement_format(path)
-        self._start(Worker(lambda progress, is_cancelled: write_one_statement(
-            write, result, summary, program, login, month, path, fmt)), "export",
+        self._start(Worker(lambda progress, is_cancelled: write_one_statement(write, result, login, month, path, fmt)),
+                    "export",
             f"Writing {os.path.basename(path)}…")
         return True
 
@@ -995,7 +1003,7 @@ class MainWindow(QMainWindow):
         if write is None or self.views is None or self.jobs.busy or not clients:
             return False
         month = self.ib.month() if month is None else month
-        result, summary, program = self.views.result, self.views.summary, self._ib_program()
+        result = self.views.result
 
         def job(progress, is_cancelled):
             for i, login in enumerate(clients):
@@ -1004,15 +1012,11 @@ class MainWindow(QMainWindow):
                 progress(i / len(clients), f"Statement of {login}")
                 for fmt in fmts:
                     path = os.path.join(folder, f"statement-{_safe_name(login)}{'-' + month if month else ''}.{fmt}")
-                    write_one_statement(write, result, summary, program, login, month, path, fmt)
+                    write_one_statement(write, result, login, month, path, fmt)
             return folder
 
         self._start(Worker(job), "export", f"Writing {len(clients)} client statement(s)…")
         return True
-
-    def _ib_program(self):
-        return self.session().ib_program(self.setup.catalog) or (
-            self.views.result.settings.main_program if self.views else None)
 
     def current_chart(self) -> QWidget:
         """The chart in view: the current tab's chart, else the chosen chart of the Charts tab."""

@@ -175,3 +175,85 @@ def test_the_program_editor_edits_ib_levels_and_names_bad_entries(qtbot):
     assert program is not None and program.client_shares == {"111": 50.0, "555": 20.0}
     assert program.tier_basis == "previous_period" and [s.name for s in program.sub_ibs] == ["Sub A", "Sub B"]
     assert program.client_groups[0].client_share_pct == 70.0
+
+
+BROKER_B = {"name": "Broker B partner deal", "currency": "USD", "lot_basis": "round_turn",
+            "rates": [{"match": {}, "model": "per_lot", "rate": 6.0}], "client_share_pct": 40}
+
+
+@pytest.fixture
+def two_deals(qtbot, isolated, make_window, book, monkeypatch, messages):
+    """A window on the 50-client book with two IB deals: the bundled tiered one (main and the IB view's) and another
+    broker's flat deal (a user program), compared."""
+    import json
+
+    from fxcost.session import BUNDLED, Session, SetupState
+
+    programs = isolated / "data" / "programs"
+    programs.mkdir(parents=True)
+    (programs / "broker-b.json").write_text(json.dumps(BROKER_B))
+    window = make_window()
+    tiered = BUNDLED + "ib-tiered.json"
+    session = Session(files=[str(book)], setup=SetupState(main_program=tiered, ib_program=tiered, compare_profiles=[],
+                                                          compare_programs=[str(programs / "broker-b.json")]))
+    with qtbot.waitSignal(window.analysis_ready, timeout=120_000):
+        window.open_session(session)
+    return window
+
+
+def test_two_deals_compared_in_the_ibs_columns(two_deals):
+    from fxcost.ui.compare_view import ALL_COLUMNS
+
+    window = two_deals
+    compare = window.compare
+    summary = window.views.summary
+    deals = summary.ib_compare.set_index("setup")
+    assert len(deals) == 2 and deals["is_ib"].all()
+    model = compare.model
+    col = {c[0]: i for i, c in enumerate(ALL_COLUMNS)}
+    rows = {model.text(r, col["name"]): r for r in range(model.rowCount())}
+    for setup, deal in deals.iterrows():
+        r = rows[setup]
+        for key in ("ib_earnings", "passed_back", "ib_keeps", "ib_keeps_per_lot"):
+            assert model.text(r, col[key]) == f"{deal[key]:,.2f}"
+            assert not compare.table.isColumnHidden(col[key])  # an IB's deals: the IB's columns are shown
+    b = deals.loc["Program: Broker B partner deal"]
+    assert b["passed_back"] == pytest.approx(round(b["ib_earnings"] * 0.4, 2), abs=0.01 * CLIENTS)
+    # Each client under each deal, side by side; the book's figures are the clients' cents added up.
+    clients = compare.client_model
+    assert clients.rowCount() == 2 * CLIENTS
+    per_client = summary.ib_compare_by_client
+    assert per_client.groupby("setup")["ib_keeps"].sum().round(2).to_dict() == \
+        pytest.approx(deals["ib_keeps"].to_dict())
+    # The pass-back sweep: what the IB keeps and what the clients get from 0 to 100 %.
+    sweep = compare.sweep_model
+    texts = [sweep.text(r, 0) for r in range(sweep.rowCount())]
+    assert "30 %" in texts and "90 %" in texts and any("program" in t for t in texts)
+    keeps, clients_get = compare.passback_chart.data["IB keeps"], compare.passback_chart.data["Clients get"]
+    assert list(keeps[0]) == list(range(0, 101, 10))
+    assert keeps[1][3] > keeps[1][9] and clients_get[1][3] < clients_get[1][9]
+
+
+def test_one_client_statement_is_exported_from_the_ib_view(qtbot, two_deals, tmp_path, monkeypatch):
+    import openpyxl
+
+    window = two_deals
+    ib = window.ib
+    month = ib.month()
+    ib.table.selectRow(0)
+    login = ib.selected_login()
+    assert login and ib.statement_button.isEnabled()
+    target = tmp_path / "out" / f"statement-{login}.xlsx"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    with qtbot.waitSignal(window.export_finished, timeout=60_000) as done:
+        ib.statement_button.click()
+    assert done.args == [str(target)] and target.is_file()
+    sheet = openpyxl.load_workbook(target).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert login in [str(v) for v in values] and month in [str(v) for v in values]
+    owed = window.views.ib["by_client_month"]
+    row = owed[(owed["account"] == login) & (owed["month"] == month)]
+    # The client's cashback that month: what the IB view says the client is owed.
+    assert pytest.approx(float(row["passed_back"].iloc[0]), abs=0.01) in [v for v in values if isinstance(v, float)]
+    assert not any("IB" in str(v) for v in values)  # nothing of the IB's side
