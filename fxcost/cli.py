@@ -273,7 +273,12 @@ def add_ib_options(parser: argparse.ArgumentParser) -> None:
                         help="which header of the partner report holds a column (account, date, volume, reward, "
                         "currency), e.g. --partner-map reward='IB Commission'")
     parser.add_argument("--client-statements", metavar="DIR",
-                        help="write one Excel cashback statement per client into this folder (no IB figures in them)")
+                        help="write one cashback statement per client into this folder (no IB figures in them)")
+    parser.add_argument("--statement-format", choices=("xlsx", "pdf", "both"), default="xlsx",
+                        help="the format of --client-statements: Excel (default), PDF, or both")
+    parser.add_argument("--client", action="append", default=[], metavar="ACCOUNT",
+                        help="write the statement of this client account only (repeatable; the login, or the full "
+                        "label where a login is at two brokers)")
     parser.add_argument("--statement-period", metavar="YYYY-MM",
                         help="the month of --client-statements (default: every trade)")
 
@@ -295,13 +300,24 @@ def ib_outputs(args: argparse.Namespace, result, summary, ib_program) -> tuple[o
         rec = partner_reconcile.reconcile_result(result, report, ib_program or result.settings.main_program)
         summary = with_partner_reconciliation(summary, rec)
         lines = rec.lines()
+    if getattr(args, "client", None) and not getattr(args, "client_statements", None):
+        raise FxCostError("--client names the client of --client-statements DIR: give the folder too")
     if getattr(args, "client_statements", None):
         from fxcost.report import client_statement
 
+        period = args.statement_period
+        if period is not None:
+            try:
+                client_statement.bounds(period)
+            except ValueError as exc:
+                raise FxCostError(f"--statement-period: {exc}") from None
         try:
-            written = client_statement.write_all(result, args.client_statements, args.statement_period)
+            written = client_statement.write_all(result, args.client_statements, period,
+                                                 getattr(args, "statement_format", "xlsx"),
+                                                 accounts=getattr(args, "client", None) or None,
+                                                 paper=getattr(args, "paper", None))
         except ValueError as exc:
-            raise FxCostError(f"--statement-period: {exc}") from None
+            raise FxCostError(f"--client: {exc}") from None
         lines.append(f"Client statements: {len(written)} written to {args.client_statements}")
     return summary, lines
 

@@ -77,3 +77,38 @@ def test_a_partner_map_and_bad_input(book, tmp_path, capsys):
     assert "--partner-map: 'payout' is not COLUMN=HEADER" in capsys.readouterr().err
     assert cli.main([*base[:-2], "--client-statements", str(tmp_path / "s"), "--statement-period", "May"]) == 2
     assert "--statement-period: 'May' is not a month" in capsys.readouterr().err
+
+
+def test_client_statements_as_pdf_for_one_client(book, tmp_path, capsys):
+    paths, model = book
+    login = model["account"].iloc[0]
+    out = tmp_path / "pdf"
+    assert cli.main(["report", *map(str, paths), "--program", "ib-tiered", "--client-statements", str(out),
+                     "--statement-format", "pdf", "--client", login, "-q"]) == 0
+    assert [p.name for p in out.iterdir()] == [f"statement-{login}-all_trades.pdf"]
+    assert cli.main(["report", *map(str, paths), "--program", "ib-tiered", "--client", login]) == 2
+    assert "--client names the client of --client-statements" in capsys.readouterr().err
+    assert cli.main(["report", *map(str, paths), "--program", "ib-tiered", "--client-statements", str(out),
+                     "--client", "nobody"]) == 2
+    assert "--client: no client account 'nobody'" in capsys.readouterr().err
+
+
+def test_the_partner_reconciliation_in_the_workbook(book, tmp_path):
+    from openpyxl import load_workbook
+
+    paths, model = book
+    bump = (model["account"].iloc[1], model["month"].iloc[1])
+    portal = _portal(tmp_path / "portal.csv", model, bump)
+    report = tmp_path / "r.xlsx"
+    assert cli.main(["report", *map(str, paths), "--program", "ib-tiered", "--partner-report", str(portal),
+                     "-o", str(report), "-q"]) == 0
+    rows = [[c for c in row if c is not None] for row in load_workbook(report)["IB"].iter_rows(values_only=True)]
+    (title,) = [r[0] for r in rows if r and str(r[0]).startswith("Partner report against")]
+    assert "1 client-month(s) differ" in title
+    differs = [r for r in rows if len(r) > 2 and r[-1] == pr.DIFFERS]
+    assert [(r[0], r[1], r[-2]) for r in differs] == [(*bump, 5.0)]
+    portal = _portal(tmp_path / "portal.csv", model)
+    assert cli.main(["report", *map(str, paths), "--program", "ib-tiered", "--partner-report", str(portal),
+                     "-o", str(report), "-q"]) == 0
+    rows = [[c for c in row if c is not None] for row in load_workbook(report)["IB"].iter_rows(values_only=True)]
+    assert any(r and "every client-month agrees to the cent" in str(r[0]) for r in rows)

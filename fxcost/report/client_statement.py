@@ -45,9 +45,10 @@ class Statement:
     trades: pd.DataFrame
     lots: float
     payable: float
+    name: str = ""  # the account holder's name the statement prints ("" when none)
 
 
-def _bounds(period) -> tuple[np.datetime64 | None, np.datetime64 | None, str]:
+def bounds(period) -> tuple[np.datetime64 | None, np.datetime64 | None, str]:
     """(start, end exclusive, label) of ``period``: None (every trade), "YYYY-MM", or a (start, end) pair."""
     if period is None:
         return None, None, "all trades"
@@ -77,7 +78,7 @@ def statement(result, account: str, period=None) -> Statement:
     """The statement of ``account`` (an ``account_id`` of ``result.accounts``) for ``period``."""
     a = _account(result, account)
     t = a.trades
-    start, end, label = _bounds(period)
+    start, end, label = bounds(period)
     close = t["close_time"].to_numpy("datetime64[ns]") if len(t) else np.zeros(0, "datetime64[ns]")
     sel = np.ones(len(t), dtype=bool)
     if start is not None:
@@ -88,7 +89,7 @@ def statement(result, account: str, period=None) -> Statement:
     rows = pd.DataFrame({c: t[c].to_numpy() for c, _, _ in TRADE_COLUMNS if c != "cashback"})
     rows["cashback"] = allocate_cents(cashback, payable)
     return Statement(str(a.account_id), a.currency, label, rows.reset_index(drop=True),
-                     float(np.round(t["lots"].sum(), 2)), payable)
+                     float(np.round(t["lots"].sum(), 2)), payable, a.book.account.name or "")
 
 
 def _text(ws, row: int, col: int, value) -> None:
@@ -143,30 +144,68 @@ def write(st: Statement, path: str | os.PathLike, *, title: str = "Cashback stat
     return Path(path)
 
 
-def file_name(account: str, period_label: str) -> str:
+#: The formats a statement is written in (issue 14: Excel and PDF), and ``both`` for a batch.
+FORMATS = ("xlsx", "pdf")
+EXTENSIONS = {".xlsx": "xlsx", ".pdf": "pdf"}
+
+
+def file_name(account: str, period_label: str, fmt: str = "xlsx") -> str:
     """A file name for a statement: letters, digits, '-' and '_' only (an account label may hold '@' or '/')."""
     safe = re.sub(r"[^A-Za-z0-9_-]+", "_", f"statement-{account}-{period_label}").strip("_")
-    return f"{safe}.xlsx"
+    return f"{safe}.{fmt}"
 
 
-def write_client(result, account: str, path: str | os.PathLike, period=None) -> Path:
-    """:func:`statement` then :func:`write`, for one client."""
-    return write(statement(result, account, period), path)
+def _formats(fmt: str) -> tuple[str, ...]:
+    if fmt == "both":
+        return FORMATS
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown statement format {fmt!r}: use xlsx, pdf or both")
+    return (fmt,)
 
 
-def write_all(result, folder: str | os.PathLike, period=None) -> list[Path]:
-    """One statement per client account of ``result`` into ``folder`` (created if missing), a client without a
-    trade in the period included (its payable is 0.00). Returns the files written, in account order."""
+def write_as(st: Statement, path: str | os.PathLike, fmt: str, paper: str | None = None) -> Path:
+    """Write ``st`` at ``path`` as ``fmt`` ("xlsx" or "pdf"). Raises ExportError."""
+    if fmt == "pdf":
+        from fxcost.report import pdf_statement
+
+        return pdf_statement.write(st, path, paper=paper)
+    return write(st, path)
+
+
+def write_client(result, account: str, path: str | os.PathLike, period=None, fmt: str | None = None,
+                 paper: str | None = None) -> Path:
+    """The statement of one client (``account``: an ``account_id`` of the result) for ``period`` (None, "YYYY-MM"
+    or a (start, end exclusive) pair) written at ``path``: the Qt-free call the app makes (issue 14).
+
+    ``result``: the engine's AnalysisResult, or anything holding it as ``.result`` (the app's views). ``fmt``:
+    "xlsx" or "pdf"; default by the path's extension (.pdf, else Excel). ``paper``: a PDF's (default by locale).
+    Raises ValueError (no such account, a bad period or format) and ExportError (the file cannot be written)."""
+    result = getattr(result, "result", result)
+    fmt = fmt or EXTENSIONS.get(Path(path).suffix.lower(), "xlsx")
+    _formats(fmt)
+    if fmt == "both":
+        raise ValueError("write one format per file: xlsx or pdf")
+    return write_as(statement(result, account, period), path, fmt, paper)
+
+
+def write_all(result, folder: str | os.PathLike, period=None, fmt: str = "xlsx", accounts=None,
+              paper: str | None = None) -> list[Path]:
+    """One statement per client account of ``result`` (or of ``accounts``, account ids) into ``folder`` (created if
+    missing), a client without a trade in the period included (its payable is 0.00), as ``fmt``: "xlsx", "pdf" or
+    "both" (one of each). Returns the files written, in account order."""
+    formats = _formats(fmt)
     out_dir = Path(folder)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"cannot create the folder {folder}: {exc.strerror or exc}.") from exc
+    chosen = [str(a.account_id) for a in result.accounts] if accounts is None else [str(a) for a in accounts]
+    statements = [statement(result, account, period) for account in sorted(chosen)]  # every request checked first
     written: list[Path] = []
-    for a in sorted(result.accounts, key=lambda a: str(a.account_id)):
-        st = statement(result, str(a.account_id), period)
-        name = file_name(st.account, st.period)
-        if out_dir / name in written:  # two labels that read alike once made safe ("1 @ A/B", "1 @ A_B")
-            name = f"{name[:-5]}-{len(written) + 1}.xlsx"
-        written.append(write(st, out_dir / name))
+    for st in statements:
+        for kind in formats:
+            name = file_name(st.account, st.period, kind)
+            if out_dir / name in written:  # two labels that read alike once made safe ("1 @ A/B", "1 @ A_B")
+                name = f"{name[:-len(kind) - 1]}-{len(written) + 1}.{kind}"
+            written.append(write_as(st, out_dir / name, kind, paper))
     return written

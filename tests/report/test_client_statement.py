@@ -130,3 +130,64 @@ def test_formula_like_text_stays_text(tmp_path):
     ws = load_workbook(path).active
     assert ws["B3"].data_type == "s" and ws["B3"].value == "=1+1"
     assert ws["D12"].data_type == "s"
+
+
+def _pdf_text(path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def _money(text: str) -> float:
+    return float(text.replace(" ", "").replace("\u00a0", ""))
+
+
+def test_a_pdf_statement_whose_printed_trade_cents_sum_to_its_printed_payable(book, tmp_path):
+    result, _, logins = book
+    t = result.trades
+    login = logins[0]
+    mine = t[t["account"].astype(str) == login]
+    month = str(mine["close_time"].dt.strftime("%Y-%m").iloc[len(mine) // 2])
+    path = cs.write_client(result, login, tmp_path / "s.pdf", month)  # the format from the extension
+    text = _pdf_text(path)
+    st = cs.statement(result, login, month)
+    payable = re.search(r"Cashback payable \((\w+)\)\s+(-?[\d ]+\.\d\d)", text)
+    assert payable.group(1) == st.currency and _money(payable.group(2)) == st.payable
+    # Every trade row: ticket, open and close time, symbol, side, lots, cashback (the last column).
+    rows = re.findall(r"^\s*(\d+)\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\S+\s+\S+\s+"
+                      r"([\d.]+)\s+(-?[\d ]*\d\.\d\d)\s*$", text, re.MULTILINE)
+    assert len(rows) == len(st.trades) > 0
+    assert [int(r[0]) for r in rows] == st.trades["ticket"].astype(int).tolist()
+    printed = sum(round(_money(r[2]) * 100) for r in rows)
+    assert printed == round(st.payable * 100)
+    total = re.search(r"^\s*Total\s+([\d.]+)\s+(-?[\d ]*\d\.\d\d)\s*$", text, re.MULTILINE)
+    assert _money(total.group(2)) == st.payable and float(total.group(1)) == st.lots
+    assert not IB_WORDS.search(text.replace("Cashback statement", "")), "an IB word in the client's statement"
+
+
+def test_a_long_statement_runs_over_pages_and_still_adds_up(book, tmp_path):
+    result, _, logins = book
+    path = cs.write_client(result, logins[1], tmp_path / "all.pdf", fmt="pdf", paper="letter")
+    text = _pdf_text(path)
+    st = cs.statement(result, logins[1])
+    assert "page 2" in text  # 80 trades do not fit one page
+    # The last money of every trade row (its ticket first) is its cashback.
+    rows = re.findall(r"^\s*\d{6,}\s.*\s(-?[\d ]*\d\.\d\d)\s*$", text, re.MULTILINE)
+    assert len(rows) == len(st.trades)
+    assert sum(round(_money(r) * 100) for r in rows) == round(st.payable * 100)
+    with pytest.raises(ExportError, match="paper"):
+        cs.write_client(result, logins[1], tmp_path / "x.pdf", paper="legal")
+    with pytest.raises(ValueError, match="xlsx, pdf or both"):
+        cs.write_client(result, logins[1], tmp_path / "x.doc", fmt="doc")
+
+
+def test_the_batch_writes_both_formats_or_the_chosen_clients(book, tmp_path):
+    result, _, logins = book
+    files = cs.write_all(result, tmp_path / "both", None, "both")
+    assert sorted(f.suffix for f in files) == [".pdf"] * 3 + [".xlsx"] * 3
+    files = cs.write_all(result, tmp_path / "one", None, "pdf", accounts=[logins[2]])
+    assert [f.name for f in files] == [f"statement-{logins[2]}-all_trades.pdf"]
+    with pytest.raises(ValueError, match="no client account"):
+        cs.write_all(result, tmp_path / "none", None, "pdf", accounts=["nobody"])
+    assert not (tmp_path / "none").exists() or not list((tmp_path / "none").iterdir())  # checked before writing
