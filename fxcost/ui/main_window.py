@@ -120,25 +120,25 @@ def _statement_format(path: str) -> str:
     return "xlsx" if path.lower().endswith((".xlsx", ".xls")) else "pdf"
 
 
-def _safe_name(text: str) -> str:
-    """A login as a file name part: anything but letters, digits, dot, dash and underscore becomes "_"."""
-    import re
-
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text)[:80] or "client"
-
-
-def write_one_statement(write, result, login: str, month: str, path: str, fmt: str) -> str:
+def write_one_statement(write, result, login: str, month: str, path: str, fmt: str, paper: str | None = None) -> str:
     """One client's statement (``month`` "YYYY-MM", "" for every trade) through report.client_statement.write_client,
-    as ``fmt`` ("pdf" or "xlsx"); returns ``path``."""
-    import inspect
-
-    if "fmt" in inspect.signature(write).parameters:
-        write(result, login, path, period=month or None, fmt=fmt)
-    elif fmt == "xlsx":  # a writer of Excel statements only
-        write(result, login, path, period=month or None)
-    else:
-        raise ExportError("Client statements can be written as Excel (.xlsx) only in this version of fxcost.")
+    as ``fmt`` ("pdf" or "xlsx"); returns ``path``. A refused request (no such client) is an ExportError."""
+    try:
+        write(result, login, path, period=month or None, fmt=fmt, paper=paper)
+    except ValueError as exc:
+        raise ExportError(f"The statement of {login} was not written: {exc}.") from exc
     return path
+
+
+def system_paper() -> str | None:
+    """The PDF paper of the system's territory (print_rules.paper_for: Letter in the US and Canada, else A4); None
+    when the locale names none (the writer then reads the environment)."""
+    from PySide6.QtCore import QLocale
+
+    from fxcost.report.print_rules import paper_for
+
+    name = QLocale.system().name()  # "en_US"
+    return paper_for(name) if "_" in name else None
 
 
 class MainWindow(QMainWindow):
@@ -914,14 +914,7 @@ class MainWindow(QMainWindow):
         if write_pdf_summary is None or self.views is None or self.jobs.busy:
             return False
         if paper is None:
-            from PySide6.QtCore import QLocale
-
-            from fxcost.report.print_rules import paper_for
-
-            # The system's territory by the writer's one rule (print_rules.paper_for); "C" names none, and then the
-            # writer reads the environment.
-            name = QLocale.system().name()  # "en_US"
-            paper = paper_for(name) if "_" in name else None
+            paper = system_paper()
         result, summary = self.views.result, self.views.summary
         self._start(Worker(lambda progress, is_cancelled: write_pdf_summary(
             result, path, summary=summary, paper=paper, progress=progress, is_cancelled=is_cancelled)),
@@ -974,9 +967,9 @@ class MainWindow(QMainWindow):
         if write is None or self.views is None or self.jobs.busy:
             return False
         month = self.ib.month() if month is None else month
-        result = self.views.result
-        fmt = _statement_format(path)
-        self._start(Worker(lambda progress, is_cancelled: write_one_statement(write, result, login, month, path, fmt)),
+        result, fmt, paper = self.views.result, _statement_format(path), system_paper()
+        self._start(Worker(lambda progress, is_cancelled: write_one_statement(write, result, login, month, path, fmt,
+                                                                              paper)),
                     "export",
             f"Writing {os.path.basename(path)}…")
         return True
@@ -1003,16 +996,19 @@ class MainWindow(QMainWindow):
         if write is None or self.views is None or self.jobs.busy or not clients:
             return False
         month = self.ib.month() if month is None else month
-        result = self.views.result
+        from fxcost.report.client_statement import file_name
+
+        result, paper = self.views.result, system_paper()
 
         def job(progress, is_cancelled):
+            os.makedirs(folder, exist_ok=True)
             for i, login in enumerate(clients):
                 if is_cancelled():
                     raise ImportCancelled("Export cancelled.")
                 progress(i / len(clients), f"Statement of {login}")
                 for fmt in fmts:
-                    path = os.path.join(folder, f"statement-{_safe_name(login)}{'-' + month if month else ''}.{fmt}")
-                    write_one_statement(write, result, login, month, path, fmt)
+                    path = os.path.join(folder, file_name(login, month or "all-trades", fmt))
+                    write_one_statement(write, result, login, month, path, fmt, paper)
             return folder
 
         self._start(Worker(job), "export", f"Writing {len(clients)} client statement(s)…")

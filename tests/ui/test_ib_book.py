@@ -257,3 +257,19 @@ def test_one_client_statement_is_exported_from_the_ib_view(qtbot, two_deals, tmp
     # The client's cashback that month: what the IB view says the client is owed.
     assert pytest.approx(float(row["passed_back"].iloc[0]), abs=0.01) in [v for v in values if isinstance(v, float)]
     assert not any("IB" in str(v) for v in values)  # nothing of the IB's side
+
+
+def test_a_pdf_statement_and_every_clients_statement(qtbot, two_deals, tmp_path):
+    window = two_deals
+    month = window.ib.month()
+    login = str(window.views.ib["by_client"]["account"].iloc[0])
+    pdf = tmp_path / "one.pdf"
+    with qtbot.waitSignal(window.export_finished, timeout=60_000) as done:
+        assert window.export_client_statement_to(login, str(pdf))
+    assert done.args == [str(pdf)] and pdf.read_bytes().startswith(b"%PDF")
+    folder = tmp_path / "all"
+    with qtbot.waitSignal(window.export_finished, timeout=120_000) as done:
+        assert window.export_client_statements_to(str(folder), ("xlsx",))
+    assert done.args == [str(folder)]
+    written = sorted(p.name for p in folder.iterdir())
+    assert len(written) == CLIENTS and all(month in name and name.endswith(".xlsx") for name in written)
