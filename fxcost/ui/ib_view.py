@@ -29,7 +29,23 @@ from fxcost.ui.viewdata import Bars, fill_months
 CLIENT_WIDTH = 130
 
 TABLES = (("by_client", "By client"), ("by_month", "By month"), ("by_client_month", "By client and month"),
-          ("activity", "Client activity"))
+          ("activity", "Client activity"), ("levels", "By level (master and sub-IBs)"))
+
+#: Issue 14: a two-level deal's columns (analysis.ib.LEVEL_COLUMNS via Summary.ib.levels).
+LEVELS = [
+    ("level", "Level / client", "text", "Each sub-IB (and the master IB's own clients), then its clients"),
+    ("group", "Client group", "text", "The client group whose share the client gets"),
+    ("clients", "Clients", "int", ""),
+    ("trades", "Trades", "int", ""),
+    ("lots", "Lots", "num", "Closed volume"),
+    ("ib_earnings", "IB earnings", "money", "Σ rebate the broker pays under the IB program"),
+    ("share_pct", "Share passed back", "pct", "Passed back / IB earnings"),
+    ("passed_back", "Passed back", "money", "What the clients get"),
+    ("ib_keeps", "IB side", "money", "IB earnings − passed back: what the master and the sub-IB share"),
+    ("master_share_pct", "Master's share", "pct", "The master IB's share of the IB side"),
+    ("master_keeps", "Master keeps", "money", "The master IB's part of the IB side"),
+    ("sub_ib_keeps", "Sub-IB keeps", "money", "The sub-IB's part of the IB side"),
+]
 
 VALUES = [
     ("trades", "Trades", "int", ""),
@@ -56,6 +72,8 @@ ALL_MONTHS = "All months"
 
 
 def _columns(key: str) -> list[tuple]:
+    if key == "levels":
+        return LEVELS
     client = [("client", "Client account", "text", "Login, and the account holder's name as the statement prints it")]
     keys = {"by_client": client,
             "by_month": [("month", "Month", "text")],
@@ -89,6 +107,28 @@ def with_activity(table: pd.DataFrame | None, activity: pd.DataFrame | None) -> 
     return table.merge(activity[keep], on="account", how="left", sort=False)
 
 
+def level_rows(levels) -> pd.DataFrame | None:
+    """A two-level deal's rows as a tree: each level (a sub-IB, or the master IB's own clients) followed by its
+    clients, indented, then the Total (the summary's by_level and by_client rows, in that order)."""
+    if not levels:
+        return None
+    by_level, by_client = levels["by_level"], levels["by_client"]
+    from fxcost.analysis.ib import MASTER, TOTAL
+
+    parts = []
+    for _, row in by_level.iterrows():
+        level = str(row["sub_ib"])
+        if level == TOTAL:
+            continue
+        parts.append(row.to_frame().T.assign(level=f"▸ {level}", group="", account=""))
+        own = by_client[by_client["sub_ib"].astype(str) == ("" if level == MASTER else level)]
+        own = own[own["account"].astype(str) != TOTAL]
+        parts.append(own.assign(level=["    " + str(c) for c in own.get("client", own["account"])]))
+    total = by_level[by_level["sub_ib"].astype(str) == TOTAL]
+    parts.append(total.assign(level=TOTAL, group="", account=""))
+    return pd.concat(parts, ignore_index=True)
+
+
 def month_table(tables, month: str) -> pd.DataFrame | None:
     """The clients' rows of ``month`` (by_client_month), then that month's row of by_month as its Total: the
     summary's figures for "what is each client owed this month"."""
@@ -118,6 +158,7 @@ class IBView(QWidget):
         super().__init__(parent)
         self.rollup: dict | None = None
         self.activity: pd.DataFrame | None = None
+        self.levels = None  # Summary.ib.levels of a two-level deal
         self.names: dict[str, str] = {}  # the roster's names by login, offered when renaming
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -208,20 +249,19 @@ class IBView(QWidget):
         index = rows[0] if rows else self.table.currentIndex()
         if not index.isValid() or not isinstance(model, FrameModel):
             return ""
-        keys = [c[0] for c in model.columns]
-        if "client" not in keys:
-            return ""
         row = int(model._order[index.row()])
         frame_rows = self._frame_of(model)
         if frame_rows is None or "account" not in frame_rows.columns or row >= len(frame_rows):
             return ""
         login = str(frame_rows["account"].iloc[row])
-        return "" if login == "Total" else login
+        return "" if login in ("Total", "") else login
 
     def _frame_of(self, model: FrameModel) -> pd.DataFrame | None:
         if model is self.month_model:
             return month_table(self.rollup, self.month())
         for key, m in self.models.items():
+            if m is model and key == "levels":
+                return level_rows(self.levels)
             if m is model and self.rollup:
                 return self.rollup["by_client" if key == "activity" else key]
         return None
@@ -251,9 +291,17 @@ class IBView(QWidget):
         self.rollup = views.ib
         summary = getattr(views, "summary", None)
         self.activity = activity_labels(getattr(summary, "activity", None))
+        ib = getattr(summary, "ib", None)
+        self.levels = getattr(ib, "levels", None)
+        # The levels table only for a two-level deal (sub-IBs or client groups).
+        self.table_choice.model().item(len(TABLES) - 1).setEnabled(self.levels is not None)
+        if self.levels is None and TABLES[self.table_choice.currentIndex()][0] == "levels":
+            self.table_choice.setCurrentIndex(0)
         for key, model in self.models.items():
             if key == "activity":
                 model.set_frame(with_activity(views.ib["by_client"], self.activity) if views.ib else None)
+            elif key == "levels":
+                model.set_frame(level_rows(self.levels))
             else:
                 model.set_frame(views.ib[key] if views.ib else None)
         self._views = views

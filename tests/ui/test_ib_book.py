@@ -273,3 +273,46 @@ def test_a_pdf_statement_and_every_clients_statement(qtbot, two_deals, tmp_path)
     assert done.args == [str(folder)]
     written = sorted(p.name for p in folder.iterdir())
     assert len(written) == CLIENTS and all(month in name and name.endswith(".xlsx") for name in written)
+
+
+def test_a_two_level_deal_shows_its_levels_and_the_clients_activity(qtbot, isolated, make_window, book, monkeypatch,
+                                                                     messages):
+    import json
+
+    from fxcost import pipeline
+    from fxcost.session import Session, SetupState
+
+    files = sorted(str(p) for p in book.iterdir() if p.suffix != ".pdf")[:3]
+    logins = [f.statement.account.login for f in pipeline.import_files(files).files]
+    deal = {"name": "Master with a sub-IB", "currency": "USD", "rates": [{"match": {}, "model": "per_lot", "rate": 8}],
+            "client_share_pct": 40, "sub_ibs": [{"name": "Sub A", "clients": logins[:2], "master_share_pct": 30}]}
+    programs = isolated / "data" / "programs"
+    programs.mkdir(parents=True)
+    (programs / "two-level.json").write_text(json.dumps(deal))
+    window = make_window()
+    key = str(programs / "two-level.json")
+    with qtbot.waitSignal(window.analysis_ready, timeout=120_000):
+        window.open_session(Session(files=[str(book)], setup=SetupState(main_program=key, ib_program=key,
+                                                                        compare_profiles=[], compare_programs=[])))
+    ib = window.ib
+    ib.table_choice.setCurrentIndex(4)
+    model = ib.model()
+    assert model is ib.models["levels"]
+    labels = [model.text(r, 0) for r in range(model.rowCount())]
+    levels = window.views.summary.ib.levels["by_level"]
+    assert labels[0] == "▸ Master IB" and "▸ Sub A" in labels and labels[-1] == "Total"
+    sub = labels.index("▸ Sub A")
+    assert [s.strip().split(" ")[0] for s in labels[sub + 1:sub + 3]] == sorted(logins[:2])
+    col = {c[0]: i for i, c in enumerate(model.columns)}
+    row = levels.set_index("sub_ib").loc["Sub A"]
+    assert model.text(sub, col["master_keeps"]) == f"{row['master_keeps']:,.2f}"
+    assert model.text(sub, col["sub_ib_keeps"]) == f"{row['sub_ib_keeps']:,.2f}"
+    # The clients' activity beside their figures.
+    ib.table_choice.setCurrentIndex(3)
+    act = ib.model()
+    acol = {c[0]: i for i, c in enumerate(act.columns)}
+    activity = window.views.summary.activity.set_index("account")
+    first = str(window.views.ib["by_client"]["account"].iloc[0])
+    assert act.text(0, acol["earnings_share_pct"]) == f"{activity.loc[first, 'earnings_share_pct']:,.1f} %"
+    assert act.text(0, acol["trend"]) == str(activity.loc[first, "trend"])
+    assert act.text(0, acol["active_text"]) in ("yes", "no")
