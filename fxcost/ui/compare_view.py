@@ -162,13 +162,13 @@ class CompareView(QWidget):
         self.tabs.addTab(self.client_table, "IB: deals per client")
         self.sweep_model = FrameModel(SWEEP_COLUMNS, self)
         self.sweep_table = self._small_table(self.sweep_model, "compare-passback-table")
-        self.passback_chart = XYChart("What the IB keeps and what the clients get", "share passed back to clients "
-                                      "(%)", "money")
+        # Short titles: the chart shares its tab with the table, and a title wider than the chart would widen it.
+        self.passback_chart = XYChart("IB keeps, clients get", "passed back (%)", "money")
         sweep_page = QSplitter(Qt.Orientation.Horizontal)
         sweep_page.addWidget(self.sweep_table)
         sweep_page.addWidget(self.passback_chart)
         sweep_page.setStretchFactor(1, 1)
-        sweep_page.setSizes([420, 600])
+        sweep_page.setSizes([470, 380])
         self.passback_page = sweep_page
         self.tabs.addTab(sweep_page, "IB: pass-back sweep")
         splitter.addWidget(self.tabs)
@@ -184,6 +184,18 @@ class CompareView(QWidget):
         table.setSortingEnabled(True)
         table.verticalHeader().hide()
         return table
+
+    def _show_ib_columns(self, shown: bool) -> None:
+        """Show the IB's columns right after the setup's name (an IB compares deals by what it keeps), or hide
+        them at the end again; the model's order stays, only the header's visual order moves."""
+        header = self.table.horizontalHeader()
+        first = len(COLUMNS)
+        for k in range(len(IB_COLUMNS)):
+            logical = first + k
+            self.table.setColumnHidden(logical, not shown)
+            header.moveSection(header.visualIndex(logical), 1 + k if shown else header.count() - 1)
+        self._ib_shown = shown
+        fit_columns(self.table)
 
     def column_menu(self) -> QMenu:
         """Every column with a tick for whether it is shown (what a right-click on the header opens)."""
@@ -211,10 +223,7 @@ class CompareView(QWidget):
         self.model.set_frame(with_ib_columns(frame, ib_compare))
         is_ib = ib_compare is not None and len(ib_compare) > 0 and bool(ib_compare["is_ib"].any())
         if is_ib != self._ib_shown:  # an IB's deals: its columns shown (the user may hide them again)
-            for c, (key, *_rest) in enumerate(ALL_COLUMNS):
-                if key in IB_KEYS:
-                    self.table.setColumnHidden(c, not is_ib)
-            self._ib_shown = is_ib
+            self._show_ib_columns(is_ib)
         by_client = getattr(summary, "ib_compare_by_client", None)
         if by_client is not None and len(by_client):
             by_client = by_client.sort_values(["account", "setup"], kind="stable", ignore_index=True)

@@ -95,7 +95,8 @@ def activity_labels(activity: pd.DataFrame | None) -> pd.DataFrame | None:
         out["active_text"] = ["yes" if bool(v) else "no" for v in out["active_this_month"]]
     new = out["new_this_period"] if "new_this_period" in out.columns else pd.Series(False, index=out.index)
     dormant = out["dormant"] if "dormant" in out.columns else pd.Series(False, index=out.index)
-    out["status"] = ["new" if bool(n) else "dormant" if bool(d) else "" for n, d in zip(new, dormant)]
+    out["status"] = [", ".join(w for w, on in (("new", bool(n)), ("dormant", bool(d))) if on)
+                     for n, d in zip(new, dormant)]
     return out
 
 
