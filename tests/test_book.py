@@ -64,3 +64,12 @@ def test_a_book_is_read_with_the_json_caps(tmp_path):
     path.write_text('{"fxcost_session": 1, "roster": ' + "[" * 100_000 + "]" * 100_000 + "}")
     with pytest.raises(SessionError, match="nested too deeply"):
         Session.load(path)
+
+
+def test_report_reads_a_folder(book_folder, tmp_path):
+    from fxcost import app
+
+    out = tmp_path / "out.json"
+    assert app.main(["report", str(book_folder), "--json", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert len(doc["files"]) == 3

@@ -316,3 +316,18 @@ def test_a_two_level_deal_shows_its_levels_and_the_clients_activity(qtbot, isola
     assert act.text(0, acol["earnings_share_pct"]) == f"{activity.loc[first, 'earnings_share_pct']:,.1f} %"
     assert act.text(0, acol["trend"]) == str(activity.loc[first, "trend"])
     assert act.text(0, acol["active_text"]) in ("yes", "no")
+
+
+def test_a_dropped_folder_is_opened(qtbot, window, tmp_path, messages):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    folder = tmp_path / "dropped"
+    write_book(folder / "sub", 2, trades=8)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.dropEvent(event)
+    assert len(window.portfolio.files) == 2 and not window.portfolio.failures
