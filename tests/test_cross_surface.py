@@ -161,6 +161,75 @@ def _excel_mismatches(path: Path, doc: dict) -> list[str]:
             for label, key in (("Passed back", "passed_back"), ("IB earnings", "ib_earnings")):
                 if row is None or not _close(_col(row, label), c[key]):
                     out.append(f"IB sheet {c['account']} {key}: {row and _col(row, label)} != {c[key]}")
+    return out + _excel_ib_side(wb, doc)
+
+
+#: Issue 14: the IB's money of every deal compared, as the Compare sheet heads it and the JSON keys it.
+IB_MONEY = (("IB earnings", "ib_earnings"), ("Passed back", "passed_back"), ("IB keeps", "ib_keeps"),
+            ("IB keeps per lot", "ib_keeps_per_lot"))
+
+
+def _excel_ib_side(wb, doc: dict) -> list[str]:
+    """Issue 14: each deal's IB columns, the pass-back sweep, the projection and the activity shares in the
+    workbook equal the JSON's."""
+    out = []
+    compare = {r["Setup"]: r for r in _table(wb["Compare"], "Setup")}
+    for w in doc.get("whatif") or []:
+        row = compare.get(w["name"], {})
+        for label, key in IB_MONEY:
+            cell = next((v for k, v in row.items() if k == f"{label} ({doc['currency']})"), None)
+            if not _close(cell, w.get(key)):
+                out.append(f"Compare sheet {w['name']} {key}: {cell} != {w.get(key)}")
+    sweep = {r["Passed back (%)"]: r for r in _table(wb["Compare"], "Passed back (%)")}
+    for p in doc.get("passback_sweep") or []:
+        row = sweep.get(p["pass_back_pct"])
+        money = {k: row.get(f"{k} ({doc['currency']})") for k in ("IB keeps", "Passed back")} if row else {}
+        if row is None or not _close(money["IB keeps"], p["ib_keeps"]) or \
+                not _close(money["Passed back"], p["passed_back"]) or (row["Program's own"] == "yes") != p["is_program"]:
+            out.append(f"Compare sheet pass-back sweep {p['pass_back_pct']}: {row} != {p}")
+    if "IB" not in wb.sheetnames:
+        return out + ([] if not doc.get("ib") else ["no IB sheet for an IB deal"])
+    projection = doc.get("ib_projection") or {}
+    if projection.get("months"):
+        rows = {r["Projected"]: r for r in _table(wb["IB"], "Projected", _row_of(wb["IB"], "Projection from"))}
+        for label, key in (("IB earnings", "ib_earnings"), ("IB keeps", "ib_keeps")):
+            row = rows.get(label)
+            if row is None or not _close(_col(row, "Per month"), projection[f"{key}_per_month"]) or \
+                    not _close(_col(row, "Per year"), projection[f"{key}_per_year"]):
+                out.append(f"IB sheet projection {key}: {row} != {projection}")
+    activity = (doc.get("activity") or {}).get("clients") or []
+    shown = {r["Client"]: r for r in _table(wb["IB"], "Client", _row_of(wb["IB"], "Client activity"))}
+    for a in activity:
+        row = shown.get(a["client"])
+        if row is None or not _close(_col(row, "IB earnings"), a["ib_earnings"]) or \
+                not _close(row["Share of IB earnings (%)"], a["earnings_share_pct"]):
+            out.append(f"IB sheet activity of {a['client']}: {row} != {a}")
+    return out
+
+
+def _text_mismatches(doc: dict) -> list[str]:
+    """Issue 14: the command line's line of each deal prints the IB money of its ``whatif`` entry, and the sweep's
+    line of the program's own shares prints the ``ib`` block's Total (the text is drawn from other blocks)."""
+    from fxcost.report import json_summary
+    from fxcost.summary.money import money_text
+
+    lines = json_summary.render_ib_side(doc)
+    out = []
+    if any(p.get("is_ib") for p in (doc.get("ib_compare") or {}).get("programs") or []):
+        for w in doc.get("whatif") or []:
+            if w.get("ib_keeps") is None:
+                continue
+            line = next((x for x in lines if x.strip().startswith(w["name"] + ":")
+                         or x.strip().startswith(w["name"] + " (cashback")), "")
+            for key in ("ib_earnings", "passed_back", "ib_keeps"):
+                if money_text(w[key]) not in line:
+                    out.append(f"text of {w['name']}: no {key} {money_text(w[key])} in {line!r}")
+    ib = doc.get("ib")
+    if ib and doc.get("passback_sweep") and ib["program"] == (doc.get("ib_projection") or {}).get("program"):
+        total = ib["by_client"][-1]
+        own = next((x for x in lines if x.endswith("<- the program's own shares")), "")
+        if f"IB keeps {money_text(total['ib_keeps'])}," not in own:
+            out.append(f"text of the sweep's own row: no IB keeps {money_text(total['ib_keeps'])} in {own!r}")
     return out
 
 
@@ -191,6 +260,9 @@ def _check(files: list[Path], tmp: Path, options: list[str] = OPTIONS, ib_progra
     assert figures["whatif"] and figures["sweeps"]["extra_spread_pips"]  # the programs and a sweep point compared
     assert _excel_mismatches(out["xlsx"], doc) == []
     assert _csv_mismatches(out["csv"], doc) == []
+    assert _text_mismatches(doc) == []
+    if doc.get("ib"):  # issue 14: the IB's side is there to compare
+        assert doc["passback_sweep"] and doc["ib_compare"]["programs"] and doc["activity"]["clients"]
 
 
 def test_the_bundled_sample(tmp_path):
@@ -324,3 +396,24 @@ def test_a_summary_sheet_without_the_spread_table_is_caught(book, tmp_path):
     gone = {**doc, "assumptions": {**doc["assumptions"], "spread_table": [
         {**r, "spread_pips": (r["spread_pips"] or 0) + 1} for r in doc["assumptions"]["spread_table"]]}}
     assert any(m.startswith("Summary sheet spread") for m in _excel_mismatches(out["xlsx"], gone))
+
+
+def test_ib_figures_of_their_own_are_caught(book):
+    """Issue 14: a workbook or a text whose IB keeps, sweep or projection differ from the JSON's is caught."""
+    _, _, doc, out = book
+    wb = load_workbook(out["xlsx"], read_only=True)
+    assert _excel_ib_side(wb, doc) == [] and _text_mismatches(doc) == []
+    other = json.loads(json.dumps(doc))
+    other["whatif"][0]["ib_keeps"] += 0.01
+    other["passback_sweep"][3]["ib_keeps"] += 0.01
+    other["ib_projection"]["ib_keeps_per_year"] += 1.0
+    other["activity"]["clients"][0]["earnings_share_pct"] += 0.5
+    found = _excel_ib_side(wb, other)
+    assert [m.split(":")[0] for m in found] == [
+        f"Compare sheet {doc['whatif'][0]['name']} ib_keeps",
+        f"Compare sheet pass-back sweep {doc['passback_sweep'][3]['pass_back_pct']}",
+        "IB sheet projection ib_keeps", f"IB sheet activity of {doc['activity']['clients'][0]['client']}"]
+    # The text draws a deal's line from ib_compare: one that differs from the whatif entry is caught.
+    other = json.loads(json.dumps(doc))
+    other["ib_compare"]["programs"][0]["ib_keeps"] += 0.01
+    assert _text_mismatches(other)[0].startswith(f"text of {doc['ib_compare']['programs'][0]['setup']}")

@@ -275,35 +275,62 @@ def shares_of(t: pd.DataFrame, program) -> dict[str, float]:
     return {a: program.client_share(a) for a in accounts}
 
 
+def client_sums(t: pd.DataFrame, shares: Mapping[str, float]) -> pd.DataFrame:
+    """Per client account of ``t`` (sorted): trades, lots, and the exact sums of ib_earnings (else rebate) and of
+    the share passed back (``shares``: percent per account, 0 where missing), each trade's own part summed as in
+    :func:`ib_rollup`; a few array passes, no grouping of frames (a book of 500 clients compares several deals)."""
+    if not len(t):
+        return pd.DataFrame({"trades": pd.Series(dtype="int64"), "lots": pd.Series(dtype="float64"),
+                             "ib_earnings": pd.Series(dtype="float64"), "passed_back": pd.Series(dtype="float64")},
+                            index=pd.Index([], dtype=object, name="account"))
+    codes, names = pd.factorize(t["account"].astype(str).to_numpy(dtype=object), sort=True)
+    n = len(names)
+    earnings = np.nan_to_num(t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64"))
+    pct = np.array([float(shares.get(str(a), 0.0)) for a in names] + [0.0])[codes]
+    return pd.DataFrame({
+        "trades": np.bincount(codes, minlength=n).astype("int64"),
+        "lots": np.bincount(codes, weights=t["lots"].to_numpy(dtype="float64"), minlength=n),
+        "ib_earnings": np.bincount(codes, weights=earnings, minlength=n),
+        "passed_back": np.bincount(codes, weights=earnings * pct / 100.0, minlength=n),
+    }, index=pd.Index(np.asarray(names, dtype=object), name="account"))
+
+
+def client_cents(sums: pd.DataFrame) -> pd.DataFrame:
+    """:func:`client_sums` in cents: each client's exact sums rounded once, ib_keeps their difference, share_pct of
+    the exact sums (the ``by_client`` rows of :func:`ib_rollup`)."""
+    out = sums[["trades", "lots"]].copy()
+    out["ib_earnings"] = round_cents(sums["ib_earnings"].to_numpy())
+    out["share_pct"] = ratio(sums["passed_back"], sums["ib_earnings"]) * 100.0
+    out["passed_back"] = round_cents(sums["passed_back"].to_numpy())
+    out["ib_keeps"] = round_cents(out["ib_earnings"].to_numpy() - out["passed_back"].to_numpy())
+    return out
+
+
 def compare_programs(priced: list[tuple[str, pd.DataFrame, object]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The IB's columns of every compared deal: ``priced`` holds (setup name, trades priced under it, program).
 
     Returns (per deal: COMPARE_COLUMNS; per deal and client: COMPARE_CLIENT_COLUMNS). Each client's money is its own
-    exact sum rounded once and a deal's total is the sum of its clients' cents (ib_rollup), so the two tables agree;
-    per-lot figures are of those cents. Under a cashback program (no client share) everything reaches the trader:
-    passed back = earnings, the IB keeps nothing (``is_ib`` False).
+    exact sum rounded once and a deal's total is the sum of its clients' cents (as ib_rollup), so the two tables
+    agree; per-lot figures are of those cents. Under a cashback program (no client share) everything reaches the
+    trader: passed back = earnings, the IB keeps nothing (``is_ib`` False).
     """
     from fxcost.analysis.rebates import is_ib
 
     rows, clients = [], []
     for setup, t, program in priced:
-        name = getattr(program, "name", "") or "none"
         if program is None or not len(t):
             continue
-        by_client = ib_rollup(t, shares_of(t, program))["by_client"]
-        body, total = by_client.iloc[:-1], by_client.iloc[-1]
-        lots = float(total["lots"])
-
-        def per_lot(value: float, lots: float = lots) -> float:
-            return value / lots if lots else float("nan")
-
+        name = getattr(program, "name", "") or "none"
+        sums = client_sums(t, shares_of(t, program))
+        body = client_cents(sums).reset_index()
+        lots = float(sums["lots"].sum())
+        money = {c: float(np.round(body[c].sum(), 2)) for c in ("ib_earnings", "passed_back")}
+        money["ib_keeps"] = float(round_cents(money["ib_earnings"] - money["passed_back"]))
+        earned = float(sums["ib_earnings"].sum())
         rows.append({"setup": setup, "program": name, "is_ib": is_ib(program), "clients": int(len(body)),
-                     "trades": int(total["trades"]), "lots": lots, "ib_earnings": float(total["ib_earnings"]),
-                     "share_pct": float(total["share_pct"]), "passed_back": float(total["passed_back"]),
-                     "ib_keeps": float(total["ib_keeps"]),
-                     "ib_earnings_per_lot": per_lot(float(total["ib_earnings"])),
-                     "passed_back_per_lot": per_lot(float(total["passed_back"])),
-                     "ib_keeps_per_lot": per_lot(float(total["ib_keeps"]))})
+                     "trades": int(sums["trades"].sum()), "lots": lots, **money,
+                     "share_pct": float(sums["passed_back"].sum()) / earned * 100.0 if earned else float("nan"),
+                     **{f"{k}_per_lot": (v / lots if lots else float("nan")) for k, v in money.items()}})
         clients.append(body.assign(setup=setup, program=name)[list(COMPARE_CLIENT_COLUMNS)])
     table = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
     per_client = (pd.concat(clients, ignore_index=True) if clients
@@ -326,13 +353,13 @@ def passback_sweep(t: pd.DataFrame, program, pcts=tuple(range(0, 101, 10))) -> p
     """
     if not len(t):
         return pd.DataFrame(columns=list(SWEEP_COLUMNS))
-    earnings = t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64")
-    frame = pd.DataFrame({"account": t["account"].astype(str).to_numpy(dtype=object), "lots": t["lots"].to_numpy(
-        dtype="float64"), "earnings": np.nan_to_num(earnings)}).groupby("account", sort=True).sum()
-    per_client = frame["earnings"].to_numpy()
-    lots = float(frame["lots"].sum())
+    sums = client_sums(t, shares_of(t, program))
+    per_client = sums["ib_earnings"].to_numpy()
+    lots = float(sums["lots"].sum())
     earned = float(np.round(round_cents(per_client).sum(), 2))
-    own = ib_rollup(t, shares_of(t, program))["by_client"].iloc[-1]
+    own_cents = client_cents(sums)
+    own = {"passed_back": float(np.round(own_cents["passed_back"].sum(), 2)),
+           "share_pct": float(sums["passed_back"].sum()) / float(per_client.sum()) * 100.0 if per_client.sum() else 0.0}
 
     def row(pct: float, passed: float, is_program: bool) -> dict:
         keeps = float(round_cents(earned - passed))

@@ -420,7 +420,7 @@ class AnalysisSheets:
                      "section")
             if p.get("note"):
                 s.append([p["note"]], "note")
-            self.table(s, [("what", "", None), ("month", m("Per month"), "money"), ("year", m("Per year"), "money")],
+            self.table(s, [("what", "Projected", None), ("month", m("Per month"), "money"), ("year", m("Per year"), "money")],
                        [{"what": label, "month": p[f"{key}_per_month"], "year": p[f"{key}_per_year"]}
                         for label, key in (("IB earnings", "ib_earnings"), ("Passed back", "passed_back"),
                                            ("IB keeps", "ib_keeps"))])

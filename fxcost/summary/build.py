@@ -117,6 +117,9 @@ class Summary:
     #: period; ``concentration``: activity.concentration of it (empty without one).
     activity: pd.DataFrame | None = None
     concentration: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: The partner report's reconciliation (analysis.partner_reconcile.Reconciliation: ``rows``, ``differing``,
+    #: ``reconciles``, ``totals()``), added by summary.partner.with_partner_reconciliation; None without a report.
+    partner_reconciliation: Any = None
 
     def table(self, name: str) -> pd.DataFrame:
         """A ``by_*`` list of the document as a frame (the Overview's By year, the Strategies view's tables)."""

@@ -15,4 +15,4 @@ def with_partner_reconciliation(summary: Summary, reconciliation) -> Summary:
     """``summary`` with ``reconciliation`` (analysis.partner_reconcile.Reconciliation) as its ``KEY`` block."""
     doc = dict(summary.document)
     doc[KEY] = reconciliation.json()
-    return dataclasses.replace(summary, document=MappingProxyType(doc))
+    return dataclasses.replace(summary, document=MappingProxyType(doc), partner_reconciliation=reconciliation)

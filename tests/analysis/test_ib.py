@@ -271,3 +271,46 @@ def test_the_engine_warns_of_a_mistyped_client_login(tmp_path):
     login = result.accounts[0].book.account.login
     program = dataclasses.replace(program, client_shares={login: 70.0})
     assert not any("match no imported client" in w for w in run([path], AnalysisSettings(programs=[program])).warnings)
+
+
+def test_compared_deals_and_the_passback_sweep_agree_with_the_roll_up():
+    """Issue 14: the deal's IB columns are the roll-up's by_client cents; the sweep re-shares the same earnings."""
+    from fxcost.analysis import programs
+
+    program = programs.from_dict({"name": "Deal", "rates": [{"match": {}, "model": "per_lot", "rate": 8}],
+                                  "client_share_pct": 25, "client_shares": {"A": 50}})
+    t = clients()
+    table, per_client = ib.compare_programs([("Deal", t, program), ("Nothing", t, None)])
+    assert table["setup"].tolist() == ["Deal"]  # a setup without a program has no IB columns
+    rolled = ib.program_rollup(t, program)["by_client"]
+    assert per_client[["account", "ib_earnings", "passed_back", "ib_keeps"]].values.tolist() == \
+        rolled[["account", "ib_earnings", "passed_back", "ib_keeps"]].iloc[:-1].values.tolist()
+    row = table.iloc[0]
+    assert (row["ib_earnings"], row["passed_back"], row["ib_keeps"], row["clients"]) == (52.0, 18.0, 34.0, 2)
+    assert row["ib_keeps_per_lot"] == pytest.approx(34.0 / 6.5)
+    sweep = ib.passback_sweep(t, program).set_index("pass_back_pct")
+    # A earns 20, B 32: 30 % back to both is 6 + 9.60; the deal's own 18 / 52 = 34.6 % row is added and marked.
+    assert sweep.loc[30.0, ["passed_back", "ib_keeps"]].tolist() == [15.6, 36.4]
+    own = sweep[sweep["is_program"]]
+    assert own.index.tolist() == [pytest.approx(18 / 52 * 100)] and own["ib_keeps"].tolist() == [34.0]
+    assert len(sweep) == 12
+    # A cashback program: the trader gets all of it.
+    cashback = programs.from_dict({"name": "Cashback", "rates": [{"match": {}, "model": "per_lot", "rate": 8}]})
+    row = ib.compare_programs([("Cashback", t, cashback)])[0].iloc[0]
+    assert (row["is_ib"], row["passed_back"], row["ib_keeps"]) == (False, 52.0, 0.0)
+
+
+def test_the_projection_names_its_months_and_clients():
+    from fxcost.analysis import programs
+
+    program = programs.from_dict({"name": "Deal", "rates": [{"match": {}, "model": "per_lot", "rate": 8}],
+                                  "client_share_pct": 50})
+    t = clients()  # January and February 2024; A's last trade is 1 February, B's 29 February
+    p = ib.projection(t, program)
+    assert p["months_used"] == ["2024-01"] and p["clients"] == 2  # February is the last month: not full
+    assert p["ib_earnings_per_month"] == 32.0 and p["ib_keeps_per_month"] == 16.0 and p["ib_keeps_per_year"] == 192.0
+    p = ib.projection(t, program, period_stop=pd.Timestamp("2024-03-01"))  # the period ends with February
+    assert p["months_used"] == ["2024-01", "2024-02"] and p["clients"] == 2
+    assert p["ib_earnings_per_month"] == 26.0  # (32 + 20) / 2
+    p = ib.projection(t[t["account"] == "A"], program, months=1, period_stop=pd.Timestamp("2024-03-01"))
+    assert p["months_used"] == ["2024-02"] and p["lots_per_month"] == 0.5

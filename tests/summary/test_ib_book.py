@@ -181,3 +181,52 @@ def test_activity_respects_the_period(tmp_path):
     assert act.loc["1003", "earnings_share_pct"] == pytest.approx(110 / 290 * 100)
     assert act["new_this_period"].tolist() == [False, False, False]  # new means first traded in February
     assert doc["activity"]["concentration"]["clients_for_80_pct"] == 3
+
+
+def test_a_two_level_deal_in_the_workbook_and_the_text(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    argv = [journal(tmp_path), "--currency", "USD", "--program", program_file(tmp_path, TWO_LEVEL, "two")]
+    assert cli.report([*argv, "-o", str(tmp_path / "r.xlsx")]) == 0
+    text = capsys.readouterr().out
+    assert ("  Anna: 2 clients, earnings 210.00, passed back 106.00, IB keeps 104.00 (master 31.20, sub-IB 72.80)"
+            in text.splitlines())
+    rows = [[c for c in r if c is not None] for r in load_workbook(tmp_path / "r.xlsx")["IB"].iter_rows(
+        values_only=True)]
+    start = rows.index(["Levels: what the master IB and each sub-IB keep"])
+    header = rows[start + 1]
+    levels = {r[0]: dict(zip(header, r)) for r in rows[start + 2:start + 5]}
+    assert [levels["Anna"][f"{k} (USD)"] for k in ("Master IB keeps", "Sub-IB keeps")] == [31.2, 72.8]
+    assert levels[ib.MASTER]["Master IB keeps (USD)"] == 40.0 and levels["Total"]["IB keeps (USD)"] == 144.0
+
+
+def test_the_partner_report_of_the_hand_book(tmp_path, capsys):
+    """The broker's portal pays the flat deal's earnings per client-month: 1001 80, 1002 100, 1003 60 in January
+    and 50 in February. It reconciles; a portal that paid 1003 45 for February names that client-month."""
+    from fxcost.analysis import partner_reconcile
+    from fxcost.importers import partner_report
+    from fxcost.summary.partner import with_partner_reconciliation
+
+    paid = {("1001", "2024-01"): 80, ("1002", "2024-01"): 100, ("1003", "2024-01"): 60, ("1003", "2024-02"): 50}
+    argv = [journal(tmp_path), "--currency", "USD", "--program", program_file(tmp_path, DEAL, "deal")]
+    catalog = Catalog(user=False)
+    session = cli.session_from_args(cli.build_parser().parse_args(argv), catalog)
+    result = session.run(catalog)
+    summary = build(result)
+    for change, differing in ((0, []), (-5, [("1003", "2024-02", -5.0)])):
+        portal = tmp_path / "portal.csv"
+        portal.write_text("Login,Month,Volume,Reward\n" + "".join(
+            f"{a},{m},1,{v + (change if (a, m) == ('1003', '2024-02') else 0)}\n" for (a, m), v in paid.items()),
+            encoding="utf-8")
+        rec = partner_reconcile.reconcile_result(result, partner_report.read(str(portal), {}),
+                                                 result.settings.main_program)
+        with_rec = with_partner_reconciliation(summary, rec)
+        assert with_rec.partner_reconciliation.reconciles is (not differing)
+        assert [(d["account"], d["month"], d["difference"]) for d in with_rec.document["partner_reconciliation"][
+            "differing"]] == differing
+        assert cli.report([*argv, "--partner-report", str(portal)]) == 0
+        text = capsys.readouterr().out
+        if differing:
+            assert "  1003 2024-02: modelled 50.00, reported 45.00 (differs by -5.00)" in text.splitlines()
+        else:
+            assert "Every client-month agrees to the cent." in text
