@@ -130,6 +130,30 @@ def level_rows(levels) -> pd.DataFrame | None:
     return pd.concat(parts, ignore_index=True)
 
 
+def projection_line(projection, ccy: str) -> str:
+    """The summary's projection of the IB's earnings and keeps (ib.projection) as a sentence naming its months."""
+    if not projection or projection.get("ib_keeps_per_month") is None:
+        return ""
+    months = list(projection.get("months_used") or [])
+    used = f"{months[0]} to {months[-1]}" if len(months) > 1 else (months[0] if months else "")
+    left = projection.get("clients_left_out") or 0
+    return (f"<br>Projection from {used} ({projection.get('clients', 0)} active client(s)"
+            + (f", {left} inactive left out" if left else "") + f"): IB earnings "
+            f"{projection['ib_earnings_per_month']:,.2f} {ccy} a month, IB keeps {projection['ib_keeps_per_month']:,.2f}"
+            f" a month, {projection['ib_keeps_per_year']:,.2f} a year."
+            + (f" {projection['note']}" if projection.get("note") else ""))
+
+
+def concentration_line(concentration) -> str:
+    """The summary's concentration of the IB's earnings (activity.concentration) as a sentence."""
+    if not concentration or not concentration.get("clients_for_80_pct"):
+        return ""
+    top = next((v for k, v in concentration.items() if k.startswith("top_") and k != "top_client_pct"), None)
+    return (f" Concentration of IB earnings: the top client {concentration['top_client_pct']:.1f} %"
+            + (f", the top 5 {top:.1f} %" if top is not None else "")
+            + f"; {concentration['clients_for_80_pct']} client(s) make 80 %.")
+
+
 def month_table(tables, month: str) -> pd.DataFrame | None:
     """The clients' rows of ``month`` (by_client_month), then that month's row of by_month as its Total: the
     summary's figures for "what is each client owed this month"."""
@@ -354,6 +378,9 @@ class IBView(QWidget):
             active = month_table(views.ib, month)
             text += (f"<br><b>{month}</b>: {len(active) - 1} client(s) traded, IB earnings {r['ib_earnings']:,.2f} "
                      f"{ccy}, owed to clients {r['passed_back']:,.2f}, IB keeps {r['ib_keeps']:,.2f}.")
+        summary = getattr(views, "summary", None)
+        text += projection_line(getattr(summary, "ib_projection", None), ccy)
+        text += concentration_line(getattr(summary, "concentration", None))
         self.heading.setText(text + (f" {views.ib_note}" if views.ib_note else ""))
 
     def apply_theme(self) -> None:

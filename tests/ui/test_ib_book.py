@@ -88,6 +88,9 @@ def test_the_ib_view_shows_the_latest_month_first(qtbot, window, book, monkeypat
     total = tables["by_month"].set_index("month").loc[months[-1]]
     assert model.text(model.rowCount() - 1, col["passed_back"]) == f"{total['passed_back']:,.2f}"
     assert months[-1] in ib.heading.text()
+    projection = window.views.summary.ib_projection
+    assert f"IB keeps {projection['ib_keeps_per_month']:,.2f} a month" in ib.heading.text()
+    assert f"{window.views.summary.concentration['clients_for_80_pct']} client(s) make 80 %" in ib.heading.text()
     # One click back to every month: the whole book.
     ib.set_month("")
     assert ib.model() is ib.models["by_client"] and ib.model().rowCount() == CLIENTS + 1
