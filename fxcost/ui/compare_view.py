@@ -90,17 +90,20 @@ def outcomes_frame(outcomes: list) -> pd.DataFrame:
 
 
 def with_ib_columns(frame: pd.DataFrame, ib_compare: pd.DataFrame | None) -> pd.DataFrame:
-    """The what-if rows with each deal's IB columns beside them (joined by setup name), then the deals the what-if
-    table has no row for (the IB view's program when it is compared nowhere else), with their IB columns only."""
-    if ib_compare is None or not len(ib_compare):
+    """The what-if rows with each deal's IB columns beside them (joined by setup name; a setup without a program
+    has none). The IB view's own program, when compared nowhere else, is in the IB view, not here."""
+    if ib_compare is None or not len(ib_compare) or not len(frame):
         return frame
     ib = ib_compare.drop_duplicates("setup")
     keep = ["setup", *(k for k in IB_KEYS if k in ib.columns)]
-    if not len(frame):
-        return ib[keep].rename(columns={"setup": "name"})
-    out = frame.merge(ib[keep], left_on="name", right_on="setup", how="left").drop(columns="setup")
-    extra = ib[~ib["setup"].isin(frame["name"])][keep].rename(columns={"setup": "name"})
-    return pd.concat([out, extra], ignore_index=True) if len(extra) else out
+    return frame.merge(ib[keep], left_on="name", right_on="setup", how="left").drop(columns="setup")
+
+
+def compares_ib_deals(frame: pd.DataFrame, ib_compare: pd.DataFrame | None) -> bool:
+    """Whether a setup of the what-if table is an IB's deal (it passes a share back): then the IB's columns lead."""
+    if ib_compare is None or not len(ib_compare) or not len(frame):
+        return False
+    return bool(ib_compare.loc[ib_compare["setup"].isin(frame["name"]), "is_ib"].astype(bool).any())
 
 
 def sweep_frame(sweep: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -221,7 +224,7 @@ class CompareView(QWidget):
         summary = getattr(views, "summary", None)
         ib_compare = getattr(summary, "ib_compare", None)
         self.model.set_frame(with_ib_columns(frame, ib_compare))
-        is_ib = ib_compare is not None and len(ib_compare) > 0 and bool(ib_compare["is_ib"].any())
+        is_ib = compares_ib_deals(frame, ib_compare)
         if is_ib != self._ib_shown:  # an IB's deals: its columns shown (the user may hide them again)
             self._show_ib_columns(is_ib)
         by_client = getattr(summary, "ib_compare_by_client", None)

@@ -171,11 +171,13 @@ class IBView(QWidget):
 
     Signals:
         name_edited(str, str): the user named client login (first) as the second ("" removes the name).
+        share_edited(str, float): the user set the share passed back to client login (-1: the program's again).
         statement_requested(str): export the statement of client login (the window asks where and how).
         statements_requested(): export every client's statement.
     """
 
     name_edited = Signal(str, str)
+    share_edited = Signal(str, float)  # login, percent passed back (-1: the program's share again)
     statement_requested = Signal(str)
     statements_requested = Signal()
 
@@ -185,6 +187,7 @@ class IBView(QWidget):
         self.activity: pd.DataFrame | None = None
         self.levels = None  # Summary.ib.levels of a two-level deal
         self.names: dict[str, str] = {}  # the roster's names by login, offered when renaming
+        self.shares: dict[str, float] = {}  # the roster's shares by login
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.heading = QLabel("")
@@ -202,6 +205,9 @@ class IBView(QWidget):
             self.table_choice.addItem(label)
         self.rename_button = QPushButton("Name the client…")
         self.rename_button.setToolTip("Name the selected client as you know them (saved with the book)")
+        self.share_button = QPushButton("Client's share…")
+        self.share_button.setToolTip("Set the share of the IB's earnings passed back to the selected client (saved "
+                                     "with the book; it applies over the program's)")
         self.statement_button = QPushButton("Client statement…")
         self.statement_button.setToolTip("Export the selected client's statement (Excel or PDF): trades, volume, "
                                          "cashback and payable, without the IB's earnings")
@@ -211,7 +217,7 @@ class IBView(QWidget):
         top.addWidget(self.month_choice)
         top.addWidget(self.table_choice)
         top.addStretch(1)
-        for b in (self.rename_button, self.statement_button, self.statements_button):
+        for b in (self.rename_button, self.share_button, self.statement_button, self.statements_button):
             top.addWidget(b)
         layout.addLayout(top)
         self.models = {key: FrameModel(_columns(key), self) for key, _ in TABLES}
@@ -231,6 +237,7 @@ class IBView(QWidget):
         self.table_choice.currentIndexChanged.connect(self._show_table)
         self.month_choice.currentIndexChanged.connect(self._month_changed)
         self.rename_button.clicked.connect(self.rename_selected)
+        self.share_button.clicked.connect(self.share_selected)
         self.statement_button.clicked.connect(self._statement_clicked)
         self.statements_button.clicked.connect(self.statements_requested)
         self._show_table(0)
@@ -296,6 +303,7 @@ class IBView(QWidget):
         self.statements_button.setEnabled(has_clients)
         chosen = bool(self.selected_login()) if has_clients else False
         self.rename_button.setEnabled(chosen)
+        self.share_button.setEnabled(chosen)
         self.statement_button.setEnabled(chosen)
 
     def rename_selected(self) -> None:
@@ -306,6 +314,16 @@ class IBView(QWidget):
                                         "prints it):", text=self.names.get(login, ""))
         if ok:
             self.name_edited.emit(login, name.strip())
+
+    def share_selected(self) -> None:
+        login = self.selected_login()
+        if not login:
+            return
+        share, ok = QInputDialog.getDouble(
+            self, "The client's share", f"Percent of the IB's earnings passed back to {login} (the lowest value, "
+            "“program's”, goes back to the program's share):", self.shares.get(login, -1.0), -1.0, 100.0, 2)
+        if ok:
+            self.share_edited.emit(login, float(share))
 
     def _statement_clicked(self) -> None:
         login = self.selected_login()

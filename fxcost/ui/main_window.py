@@ -193,8 +193,9 @@ class MainWindow(QMainWindow):
         self.charts = ChartsView()
         self.compare = CompareView()
         self.ib = IBView()
-        self.ib.names = self.client_names
+        self.ib.names, self.ib.shares = self.client_names, self.client_shares
         self.ib.name_edited.connect(self.set_client_name)
+        self.ib.share_edited.connect(self.set_client_share)
         self.ib.statement_requested.connect(self.export_client_statement)
         self.ib.statements_requested.connect(self.export_client_statements)
         self.strategies = StrategyView()  # issue 15: costs by strategy name or magic number
@@ -517,7 +518,7 @@ class MainWindow(QMainWindow):
                 except FxCostError as exc:
                     self._report_problems([str(exc)])
         self.client_names, self.client_shares = dict(session.client_names), dict(session.client_shares)
-        self.ib.names = self.client_names
+        self.ib.names, self.ib.shares = self.client_names, self.client_shares
         self.setup.set_state(state)
         self._recompute_timer.stop()  # the Open below analyses under this setup
         if session.files:
@@ -561,6 +562,15 @@ class MainWindow(QMainWindow):
             self.client_names[login] = name
         else:
             self.client_names.pop(login, None)
+        self.recompute()
+
+    def set_client_share(self, login: str, share: float) -> None:
+        """Pass ``share`` percent back to client ``login`` (the roster's, over any IB program's; below 0: the
+        program's share again) and re-analyse."""
+        if share < 0:
+            self.client_shares.pop(login, None)
+        else:
+            self.client_shares[login] = min(100.0, float(share))
         self.recompute()
 
     def save_session(self) -> None:

@@ -110,6 +110,13 @@ def test_naming_a_client_goes_into_the_book(qtbot, window, book, monkeypatch, me
         ib.rename_button.click()
     by_client = window.views.ib["by_client"].set_index("account")
     assert by_client.loc[login, "client"] == f"{login} (Ann Example)"
+    ib.table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (80.0, True))
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        ib.share_button.click()
+    by_client = window.views.ib["by_client"].set_index("account")
+    assert by_client.loc[login, "share_pct"] == pytest.approx(80.0)  # the roster's share, over the program's 50
+    assert window.client_shares == {login: 80.0}
     path = tmp_path / "ib.fxbook.json"
     assert window.save_session_to(str(path))
     before = window.views.ib["by_client"]
@@ -121,7 +128,7 @@ def test_naming_a_client_goes_into_the_book(qtbot, window, book, monkeypatch, me
     qtbot.addWidget(other)
     with qtbot.waitSignal(other.analysis_ready, timeout=120_000):
         assert other.open_book(str(path))
-    assert other.client_names == {login: "Ann Example"}
+    assert other.client_names == {login: "Ann Example"} and other.client_shares == {login: 80.0}
     pd.testing.assert_frame_equal(other.views.ib["by_client"], before)  # the same figures, names and all
 
 
