@@ -186,6 +186,7 @@ class IBView(QWidget):
         self.rollup: dict | None = None
         self.activity: pd.DataFrame | None = None
         self.levels = None  # Summary.ib.levels of a two-level deal
+        self._filled = False  # the month selector has held a book's months (the user's choice is kept after)
         self.names: dict[str, str] = {}  # the roster's names by login, offered when renaming
         self.shares: dict[str, float] = {}  # the roster's shares by login
         layout = QVBoxLayout(self)
@@ -252,6 +253,10 @@ class IBView(QWidget):
         fit_columns(self.table, widest_text=CLIENT_WIDTH)
         self.splitter.fit()
         self._enable_buttons()
+
+    def forget_month(self) -> None:
+        """The next book shown opens on its latest month again (a new Open), whatever was chosen before."""
+        self._filled = False
 
     def month(self) -> str:
         """The chosen month ("YYYY-MM"), or "" for all months."""
@@ -355,9 +360,11 @@ class IBView(QWidget):
         self.month_choice.addItem(ALL_MONTHS, "")
         for m in reversed(months):  # the latest first: what each client is owed this month is one click away
             self.month_choice.addItem(m, m)
-        # The latest month by default; a month chosen before stays chosen while it is in the book.
-        self.month_choice.setCurrentIndex(max(0, self.month_choice.findData(chosen if chosen in months else
+        # The latest month by default; a month chosen before (or All months) stays chosen while it is in the book.
+        keep = self._filled and (chosen in months or not chosen)
+        self.month_choice.setCurrentIndex(max(0, self.month_choice.findData(chosen if keep else
                                                                             (months[-1] if months else ""))))
+        self._filled = bool(months)
         self.month_choice.blockSignals(False)
         self._month_changed(self.month_choice.currentIndex())
         ccy = views.result.currency

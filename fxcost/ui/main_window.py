@@ -487,6 +487,7 @@ class MainWindow(QMainWindow):
         catalog, cache, statements = self.setup.catalog, self._market_cache, self.statement_cache()
         self._open_paths = files
         self._open_mapping = csv_mapping
+        self.ib.forget_month()  # a book opens on its latest month
         self._start(Worker(lambda progress, is_cancelled, publish: open_job(session, catalog, cache, progress,
                                                                             is_cancelled, publish, statements),
                            publishes=True), "open", "Importing…")
