@@ -37,7 +37,7 @@ def statement_files(folder: str | os.PathLike) -> tuple[list[str], list[tuple[st
     others: list[tuple[str, str]] = []
     seen = 0
     kinds = ", ".join(STATEMENT_EXTENSIONS)
-    for root, dirs, names in os.walk(folder, followlinks=False):
+    for root, dirs, names in os.walk(str(folder), followlinks=False):
         dirs[:] = sorted(d for d in dirs if not _hidden(d))
         for name in sorted(names):
             if _hidden(name):

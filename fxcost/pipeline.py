@@ -51,7 +51,7 @@ def import_files(
                 "csv_date_order": _for_path(csv_date_order, path)}
 
     statements, failed = _load(paths, options, cache, progress, is_cancelled)
-    failures = [(path, Failure(ImportFailed(path, reason))) for path, reason in not_statements]
+    failures: list[tuple[str, Failure]] = [(path, Failure(ImportFailed(path, reason))) for path, reason in not_statements]
     failures += [(path, Failure(exc)) for path, exc in failed]
     if is_cancelled and is_cancelled():
         raise ImportCancelled("Import cancelled.")

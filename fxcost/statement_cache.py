@@ -93,7 +93,7 @@ class StatementCache:
             return
         try:
             tmp = self.folder / f"{key}.tmp.npz"
-            np.savez(tmp, **arrays)
+            np.savez(tmp, **arrays)  # type: ignore[arg-type]  # numpy's stub reads a keyword as allow_pickle
             os.replace(tmp, self.folder / f"{key}.npz")
             atomic.write_text(self.folder / f"{key}.json", text)  # written last: an entry is whole or absent
         except OSError as exc:
@@ -209,6 +209,8 @@ def _column(values: np.ndarray, dtype: str, mask: np.ndarray | None):
     if dtype.startswith("datetime64"):
         return values.astype("int64").view("datetime64[ns]")
     if dtype == "Int64":
+        if mask is None:
+            raise ValueError("a nullable integer column without its mask")
         return pd.arrays.IntegerArray(values.astype("int64"), mask.astype(bool))
     if dtype == "object":
         return pd.Series(values.astype(object), dtype=object)

@@ -74,11 +74,10 @@ ALL_MONTHS = "All months"
 def _columns(key: str) -> list[tuple]:
     if key == "levels":
         return LEVELS
-    client = [("client", "Client account", "text", "Login, and the account holder's name as the statement prints it")]
-    keys = {"by_client": client,
-            "by_month": [("month", "Month", "text")],
-            "by_client_month": [*client, ("month", "Month", "text")],
-            "month": [*client, ("month", "Month", "text")],
+    client: list[tuple] = [("client", "Client account", "text",
+                            "Login, and the account holder's name as the statement prints it")]
+    month: list[tuple] = [("month", "Month", "text")]
+    keys = {"by_client": client, "by_month": month, "by_client_month": client + month, "month": client + month,
             "activity": client}[key]
     if key == "activity":  # issue 14: who trades, who stopped, who is new, and who the IB's earnings hang on
         return keys + [c for c in VALUES if c[0] in ("trades", "lots", "ib_earnings")] + ACTIVITY
@@ -401,7 +400,8 @@ class IBView(QWidget):
         if month and len(row):
             r = row.iloc[0]
             active = month_table(views.ib, month)
-            text += (f"<br><b>{month}</b>: {len(active) - 1} client(s) traded, IB earnings {r['ib_earnings']:,.2f} "
+            traded = len(active) - 1 if active is not None else 0
+            text += (f"<br><b>{month}</b>: {traded} client(s) traded, IB earnings {r['ib_earnings']:,.2f} "
                      f"{ccy}, owed to clients {r['passed_back']:,.2f}, IB keeps {r['ib_keeps']:,.2f}.")
         summary = getattr(views, "summary", None)
         text += projection_line(getattr(summary, "ib_projection", None), ccy)
