@@ -960,10 +960,27 @@ class MainWindow(QMainWindow):
             return []
         return [str(a) for a in self.views.ib["by_client"]["account"] if str(a) != "Total"]
 
+    def statement_problem(self) -> str:
+        """Why client statements cannot be written now, or "": a statement pays the cashback of the main program
+        (the trades' rebate, report.client_statement), so the IB view's program must be the main one, else the
+        statement would not say what the IB view says the client is owed."""
+        if self.views is None or not self.views.ib:
+            return "Open the clients' statements and choose an IB program first."
+        main = self.views.result.settings.main_program
+        shown = self.views.summary.ib.program if self.views.summary and self.views.summary.ib else ""
+        if main is None or main.name != shown:
+            return (f"Client statements pay the cashback of the main rebate program ({main.name if main else 'none'}), "
+                    f"but the IB view shows {shown}. Choose {shown} as the main program in the setup panel (Rebate "
+                    "programs ▸ Main), then export the statements.")
+        return ""
+
     def export_client_statement(self, login: str) -> None:
         """Ask where to write client ``login``'s statement (PDF or Excel by the name's ending), then write it."""
         if _client_writer() is None:
             dialogs.notify(self, "fxcost", "Client statements are not available in this version of fxcost.")
+            return
+        if problem := self.statement_problem():
+            dialogs.notify(self, "fxcost: client statement", problem)
             return
         month = self.ib.month()
         name = f"statement-{login}{'-' + month if month else ''}.pdf"
@@ -976,6 +993,9 @@ class MainWindow(QMainWindow):
         PDF or Excel by its ending, on a worker (``export_finished`` tells when); False if it cannot start."""
         write = _client_writer()
         if write is None or self.views is None or self.jobs.busy:
+            return False
+        if problem := self.statement_problem():
+            dialogs.notify(self, "fxcost: client statement", problem)
             return False
         month = self.ib.month() if month is None else month
         result, fmt, paper = self.views.result, _statement_format(path), system_paper()
@@ -991,6 +1011,9 @@ class MainWindow(QMainWindow):
 
         if _client_writer() is None or not self._clients():
             return
+        if problem := self.statement_problem():
+            dialogs.notify(self, "fxcost: client statements", problem)
+            return
         folder = QFileDialog.getExistingDirectory(self, "Write every client's statement into", self.settings.last_dir())
         if not folder:
             return
@@ -1005,6 +1028,9 @@ class MainWindow(QMainWindow):
         write = _client_writer()
         clients = self._clients()
         if write is None or self.views is None or self.jobs.busy or not clients:
+            return False
+        if problem := self.statement_problem():
+            dialogs.notify(self, "fxcost: client statements", problem)
             return False
         month = self.ib.month() if month is None else month
         from fxcost.report.client_statement import file_name

@@ -341,3 +341,15 @@ def test_a_dropped_folder_is_opened(qtbot, window, tmp_path, messages):
     with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
         window.dropEvent(event)
     assert len(window.portfolio.files) == 2 and not window.portfolio.failures
+
+
+def test_a_statement_under_another_program_than_the_ib_views_is_refused_with_the_reason(qtbot, window, tmp_path,
+                                                                                       messages):
+    folder = tmp_path / "small"
+    write_book(folder, 2, trades=8)
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.open_files([str(folder)])
+    # The default setup: no main program, the IB view under the bundled tiered IB program.
+    login = str(window.views.ib["by_client"]["account"].iloc[0])
+    assert not window.export_client_statement_to(login, str(tmp_path / "x.xlsx"))
+    assert "as the main program" in messages[-1] and not (tmp_path / "x.xlsx").exists()
