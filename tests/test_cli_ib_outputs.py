@@ -112,3 +112,18 @@ def test_the_partner_reconciliation_in_the_workbook(book, tmp_path):
                      "-o", str(report), "-q"]) == 0
     rows = [[c for c in row if c is not None] for row in load_workbook(report)["IB"].iter_rows(values_only=True)]
     assert any(r and "every client-month agrees to the cent" in str(r[0]) for r in rows)
+
+
+def test_statements_follow_the_analysis_period(book, tmp_path):
+    paths, model = book
+    login, month = model["account"].iloc[0], model["month"].iloc[0]
+    out = tmp_path / "st"
+    assert cli.main(["report", *map(str, paths), "--program", "ib-tiered", "--period", month, "--client-statements",
+                     str(out), "--client", login, "-q"]) == 0
+    (path,) = out.iterdir()
+    assert path.name == f"statement-{login}-{month}.xlsx"
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path).active
+    mine = model[(model["account"] == login) & (model["month"] == month)]
+    assert ws["B4"].value == month and ws["B8"].value == pytest.approx(float(mine["lots"].iloc[0]))

@@ -22,6 +22,7 @@ those cents. ``share_pct`` and ``earnings_per_lot`` are of the exact sums.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -261,7 +262,7 @@ COMPARE_COLUMNS = ("setup", "program", "is_ib", "clients", "trades", "lots", "ib
                    "ib_keeps", "ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot")
 #: Columns of its per-client table.
 COMPARE_CLIENT_COLUMNS = ("setup", "program", "account", "trades", "lots", "ib_earnings", "share_pct", "passed_back",
-                          "ib_keeps")
+                          "ib_keeps", "ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot")
 
 
 def shares_of(t: pd.DataFrame, program) -> dict[str, float]:
@@ -306,7 +307,7 @@ def client_cents(sums: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def compare_programs(priced: list[tuple[str, pd.DataFrame, object]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compare_programs(priced: list[tuple[str, pd.DataFrame, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The IB's columns of every compared deal: ``priced`` holds (setup name, trades priced under it, program).
 
     Returns (per deal: COMPARE_COLUMNS; per deal and client: COMPARE_CLIENT_COLUMNS). Each client's money is its own
@@ -331,7 +332,8 @@ def compare_programs(priced: list[tuple[str, pd.DataFrame, object]]) -> tuple[pd
                      "trades": int(sums["trades"].sum()), "lots": lots, **money,
                      "share_pct": float(sums["passed_back"].sum()) / earned * 100.0 if earned else float("nan"),
                      **{f"{k}_per_lot": (v / lots if lots else float("nan")) for k, v in money.items()}})
-        clients.append(body.assign(setup=setup, program=name)[list(COMPARE_CLIENT_COLUMNS)])
+        per_lot = {f"{k}_per_lot": ratio(body[k], body["lots"]) for k in ("ib_earnings", "passed_back", "ib_keeps")}
+        clients.append(body.assign(setup=setup, program=name, **per_lot)[list(COMPARE_CLIENT_COLUMNS)])
     table = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
     per_client = (pd.concat(clients, ignore_index=True) if clients
                   else pd.DataFrame(columns=list(COMPARE_CLIENT_COLUMNS)))
@@ -401,7 +403,12 @@ def projection(t: pd.DataFrame, program, *, months: int = PROJECTION_MONTHS,
     if program is None or not len(t):
         return dict.fromkeys(keys) | {"program": name, "months_used": [], "months": 0, "clients": 0,
                                       "clients_left_out": 0, "left_out": [], "note": "No trades to project from."}
+    dated = ~np.isnat(t["close_time"].to_numpy("datetime64[ns]"))
+    if not dated.all():  # a trade without a close time has no month to count in
+        t = t[dated]
     month = t["close_time"].to_numpy("datetime64[ns]").astype("datetime64[M]")
+    if not len(month):
+        return projection(t.iloc[0:0], None) | {"program": name}
     last = month.max()
     end_full = last  # exclusive: the last month is full only when the period ends with it
     if period_stop is not None and np.datetime64(pd.Timestamp(period_stop), "ns") >= (

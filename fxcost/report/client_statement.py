@@ -75,10 +75,14 @@ def _account(result, account: str):
 
 
 def statement(result, account: str, period=None) -> Statement:
-    """The statement of ``account`` (an ``account_id`` of ``result.accounts``) for ``period``."""
+    """The statement of ``account`` (an ``account_id`` of ``result.accounts``) for ``period`` (None: every trade
+    of the result, which covers the analysis period when one is chosen: the statement is then labelled with it)."""
     a = _account(result, account)
     t = a.trades
     start, end, label = bounds(period)
+    chosen = str(getattr(getattr(result, "period", None), "label", "all"))
+    if period is None and chosen != "all":  # issue 15: the result is cut to its period
+        label = chosen
     close = t["close_time"].to_numpy("datetime64[ns]") if len(t) else np.zeros(0, "datetime64[ns]")
     sel = np.ones(len(t), dtype=bool)
     if start is not None:

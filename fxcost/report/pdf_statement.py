@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -42,7 +43,8 @@ def trade_rows(st: Statement) -> list[list[str]]:
     cashback is the payable."""
     rows = [["Ticket", "Open time", "Close time", "Symbol", "Side", "Lots", f"Cashback ({st.currency})"]]
     for r in st.trades.itertuples(index=False):
-        ticket = "" if r.ticket is None or pd.isna(r.ticket) else str(int(r.ticket))
+        number: Any = r.ticket
+        ticket = "" if number is None or pd.isna(number) else str(int(number))
         rows.append([ticket, _time(r.open_time), _time(r.close_time), str(r.symbol), str(r.side), _lots(r.lots),
                      money_text(r.cashback)])
     rows.append(["Total", "", "", "", "", _lots(st.lots), money_text(st.payable)])

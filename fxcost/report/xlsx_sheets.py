@@ -287,6 +287,16 @@ class AnalysisSheets:
                        ("passed_back_per_lot", m("Passed back per lot"), "money"),
                        ("ib_keeps_per_lot", m("IB keeps per lot"), "money")],
                    doc.get("whatif") or [], name="Compare")
+        by_deal = self.summary.ib_compare_by_client
+        if by_deal is not None and len(by_deal) and self.summary.ib_compare["is_ib"].any():
+            s.skip()
+            s.append(["Each deal for the IB, per client: IB earnings, passed back, IB keeps"], "section")
+            self.table(s, [("setup", "Deal", None), ("account", "Account", None), ("trades", "Trades", "count"),
+                           ("lots", "Lots", "lots"), ("ib_earnings", m("IB earnings"), "money"),
+                           ("passed_back", m("Passed back"), "money"), ("ib_keeps", m("IB keeps"), "money"),
+                           ("ib_earnings_per_lot", m("IB earnings per lot"), "money"),
+                           ("ib_keeps_per_lot", m("IB keeps per lot"), "money")],
+                       _records(by_deal))
         sweep = doc.get("passback_sweep") or []
         if sweep:
             s.skip()
@@ -403,14 +413,6 @@ class AnalysisSheets:
             self.table(s, [("account", "Account", None), ("sub_ib", "Sub-IB", None), ("group", "Client group", None),
                            ("lots", "Lots", "lots"), ("share_pct", "Share passed back (%)", "number2"), *money],
                        _records(levels["by_client"]))
-        by_deal = self.summary.ib_compare_by_client
-        if by_deal is not None and len(by_deal) and by_deal["setup"].nunique() > 1:
-            s.skip()
-            s.append(["Each deal compared, per client"], "section")
-            self.table(s, [("setup", "Deal", None), ("account", "Account", None), ("trades", "Trades", "count"),
-                           ("lots", "Lots", "lots"), ("ib_earnings", m("IB earnings"), "money"),
-                           ("passed_back", m("Passed back"), "money"), ("ib_keeps", m("IB keeps"), "money")],
-                       _records(by_deal))
         p = doc.get("ib_projection")
         if p and p.get("months"):
             s.skip()

@@ -105,7 +105,7 @@ class Summary:
     #: ib_keeps, ib_earnings_per_lot, passed_back_per_lot, ib_keeps_per_lot).
     ib_compare: pd.DataFrame | None = None
     #: Per deal and client: setup, program, account, client ("login (name)"), trades, lots, ib_earnings,
-    #: share_pct, passed_back, ib_keeps.
+    #: share_pct, passed_back, ib_keeps and the three per lot.
     ib_compare_by_client: pd.DataFrame | None = None
     #: Under the IB view's program: pass_back_pct 0, 10, ... 100 and the program's own (is_program), ib_earnings,
     #: passed_back, ib_keeps, clients_rebate_per_lot, ib_keeps_per_lot (ib.passback_sweep).
@@ -116,6 +116,9 @@ class Summary:
     #: analysis.activity per client (with a ``client`` column) under the IB view's program, judged at the end of the
     #: period; ``concentration``: activity.concentration of it (empty without one).
     activity: pd.DataFrame | None = None
+    #: Lots per client (rows, as ``activity``'s accounts) and close month (columns "YYYY-MM", every month, 0 where
+    #: the client did not trade): the volume trend month by month (activity.monthly_volume).
+    activity_months: pd.DataFrame | None = None
     concentration: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: The partner report's reconciliation (analysis.partner_reconcile.Reconciliation: ``rows``, ``differing``,
     #: ``reconciles``, ``totals()``), added by summary.partner.with_partner_reconciliation; None without a report.
@@ -352,7 +355,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         rebate_cents=_trade_cents(t, "rebate", accounts), ib_earnings_cents=_trade_cents(t, "ib_earnings", accounts),
         strategies=strategies,
         ib_compare=book.compare, ib_compare_by_client=book.compare_by_client, passback_sweep=book.passback_sweep,
-        ib_projection=book.projection, activity=book.activity, concentration=book.concentration,
+        ib_projection=book.projection, activity=book.activity, activity_months=book.activity_months,
+        concentration=book.concentration,
         spreads=spread_table,
         spread_choices=tuple(MappingProxyType(c) for c in spread_summary.choices(result)),
     )

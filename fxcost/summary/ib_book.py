@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from fxcost.analysis import activity as client_activity
-from fxcost.analysis import ib, whatif
+from fxcost.analysis import ib, rebates, whatif
 from fxcost.analysis.engine import AnalysisResult
-from fxcost.analysis.rebates import round_cents
+from fxcost.summary import document
 
 #: Days without a trade after which the activity table calls a client dormant.
 DORMANT_DAYS = client_activity.DORMANT_DAYS
@@ -34,6 +33,7 @@ class IbBook:
     passback_sweep: pd.DataFrame | None = None
     projection: Mapping[str, Any] | None = None
     activity: pd.DataFrame | None = None
+    activity_months: pd.DataFrame | None = None
     concentration: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     levels: Mapping[str, pd.DataFrame] | None = None
 
@@ -78,15 +78,15 @@ def activity_table(result: AnalysisResult, priced: pd.DataFrame, names: Mapping[
     if stop is not None and len(priced):
         as_of = min(pd.Timestamp(stop) - pd.Timedelta(microseconds=1), pd.Timestamp(priced["close_time"].max()))
     period = None
-    if start is not None or stop is not None:
-        first = pd.Timestamp(priced["close_time"].min()) if len(priced) else pd.Timestamp(0)
+    if (start is not None or stop is not None) and len(priced):
+        first, last = (pd.Timestamp(priced["close_time"].min()), pd.Timestamp(priced["close_time"].max()))
         period = (start if start is not None else first.normalize(),
-                  stop if stop is not None else (as_of or first) + pd.Timedelta(days=1))
+                  stop if stop is not None else last.normalize() + pd.Timedelta(days=1))
     table = client_activity.activity(priced, as_of=as_of, period=period, first_trades=first_trades(result))
     table.insert(1, "client", [client_label(str(a), names) for a in table["account"]])
     # A client's earnings in cents as the IB tables print them (its own exact sum rounded once); the shares stay
     # of the exact sums.
-    table["ib_earnings"] = round_cents(table["ib_earnings"].to_numpy(dtype="float64"))
+    table["ib_earnings"] = rebates.round_cents(table["ib_earnings"].to_numpy(dtype="float64"))
     return table
 
 
@@ -105,7 +105,7 @@ def first_trades(result: AnalysisResult) -> dict[str, pd.Timestamp]:
 def _named(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     """``frame`` with a ``client`` column after ``account``."""
     out = frame.copy()
-    out.insert(out.columns.get_loc("account") + 1, "client",
+    out.insert(list(out.columns).index("account") + 1, "client",
                [client_label(str(a), names) for a in out["account"]])
     return out
 
@@ -122,14 +122,17 @@ def ib_book(result: AnalysisResult, scenarios, program, priced: pd.DataFrame | N
     if len(table):
         out["compare"] = table
         out["compare_by_client"] = _named(by_client, names)
-    if program is not None and priced is not None and len(priced):
+    if priced is None or not len(priced):
+        priced = t  # activity needs no program (its earnings shares are then of the trades' rebate, 0 without one)
+    act = activity_table(result, priced, names)
+    out["activity"] = act
+    out["activity_months"] = client_activity.monthly_volume(priced)  # the volume trend month by month
+    out["concentration"] = MappingProxyType(client_activity.concentration(act))
+    if rebates.is_ib(program):  # what the IB passes back and keeps: an IB deal's question only
         out["passback_sweep"] = ib.passback_sweep(priced, program)
         bounds = getattr(result, "period", None)
         out["projection"] = MappingProxyType(ib.projection(priced, program,
                                                            period_stop=getattr(bounds, "stop", None)))
-        act = activity_table(result, priced, names)
-        out["activity"] = act
-        out["concentration"] = MappingProxyType(client_activity.concentration(act))
         if program.sub_ibs or program.client_groups:
             levels = ib.level_rollup(priced, program)
             out["levels"] = MappingProxyType({"by_client": _named(levels["by_client"], names),
@@ -138,34 +141,30 @@ def ib_book(result: AnalysisResult, scenarios, program, priced: pd.DataFrame | N
 
 
 def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
-    """A frame as JSON records: NaN and infinity as null, timestamps as ISO text, numpy scalars as Python's."""
-    if frame is None:
-        return []
-    out = []
-    for rec in frame.to_dict("records"):
-        row = {}
-        for k, v in rec.items():
-            if isinstance(v, (pd.Timestamp, np.datetime64)):
-                v = None if pd.isna(v) else pd.Timestamp(v).isoformat()
-            elif isinstance(v, (np.bool_, bool)):
-                v = bool(v)
-            elif isinstance(v, (np.integer,)):
-                v = int(v)
-            elif isinstance(v, (float, np.floating)):
-                v = float(v) if np.isfinite(v) else None
-            row[str(k)] = v
-        out.append(row)
-    return out
+    """A frame as the JSON's records (summary.document's rule: NaN as null, figures to 6 decimals)."""
+    return document._frame_records(frame)
+
+
+def _with_months(book: IbBook) -> list[dict[str, Any]]:
+    """The activity records, each with its ``monthly_lots`` (one per month of the ``months`` list)."""
+    rows = records(book.activity)
+    months = book.activity_months
+    if months is None or not len(months):
+        return rows
+    lots = {str(a): [round(float(v), 6) for v in values] for a, values in zip(months.index, months.to_numpy())}
+    return [{**r, "monthly_lots": lots.get(str(r["account"]), [])} for r in rows]
 
 
 def json_blocks(book: IbBook) -> dict[str, Any]:
     """The JSON blocks of :class:`IbBook`: ``ib_compare`` (``programs``, ``by_client``), ``passback_sweep``,
-    ``ib_projection``, ``activity`` (``clients``, ``concentration``, ``dormant_days``), each null when empty."""
+    ``ib_projection``, ``activity`` (``clients`` each with ``monthly_lots``, ``months``, ``concentration``,
+    ``dormant_days``), each null when empty."""
     return {
         "ib_compare": ({"programs": records(book.compare), "by_client": records(book.compare_by_client)}
                        if book.compare is not None else None),
         "passback_sweep": records(book.passback_sweep) if book.passback_sweep is not None else None,
         "ib_projection": dict(book.projection) if book.projection is not None else None,
-        "activity": ({"dormant_days": DORMANT_DAYS, "clients": records(book.activity),
-                      "concentration": dict(book.concentration)} if book.activity is not None else None),
+        "activity": ({"dormant_days": DORMANT_DAYS, "clients": _with_months(book),
+                      "months": [str(m) for m in book.activity_months.columns] if book.activity_months is not None
+                      else [], "concentration": dict(book.concentration)} if book.activity is not None else None),
     }

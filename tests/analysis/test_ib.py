@@ -314,3 +314,21 @@ def test_the_projection_names_its_months_and_clients():
     assert p["ib_earnings_per_month"] == 26.0  # (32 + 20) / 2
     p = ib.projection(t[t["account"] == "A"], program, months=1, period_stop=pd.Timestamp("2024-03-01"))
     assert p["months_used"] == ["2024-02"] and p["lots_per_month"] == 0.5
+    # A trade without a close time has no month: left out, never a NaT month.
+    undated = t.copy()
+    undated.loc[undated.index[0], "close_time"] = pd.NaT
+    assert ib.projection(undated, program)["months_used"] == ["2024-01"]
+    assert ib.projection(undated.iloc[:1], program)["months"] == 0
+
+
+def test_each_clients_money_per_lot():
+    from fxcost.analysis import programs
+
+    program = programs.from_dict({"name": "Deal", "rates": [{"match": {}, "model": "per_lot", "rate": 8}],
+                                  "client_share_pct": 25, "client_shares": {"A": 50}})
+    per_client = ib.compare_programs([("Deal", clients(), program)])[1].set_index("account")
+    # A: 20 earned on 2.5 lots, half back; B: 32 on 4 lots, a quarter back.
+    assert per_client.loc["A", ["ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot"]].tolist() == [
+        8.0, 4.0, 4.0]
+    assert per_client.loc["B", ["ib_earnings_per_lot", "passed_back_per_lot", "ib_keeps_per_lot"]].tolist() == [
+        8.0, 2.0, 6.0]

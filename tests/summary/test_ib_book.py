@@ -181,6 +181,10 @@ def test_activity_respects_the_period(tmp_path):
     assert act.loc["1003", "earnings_share_pct"] == pytest.approx(110 / 290 * 100)
     assert act["new_this_period"].tolist() == [False, False, False]  # new means first traded in February
     assert doc["activity"]["concentration"]["clients_for_80_pct"] == 3
+    # From 10 January on (no end): 1002 (10 January) and 1001's second trade are inside, 1001 began before it.
+    summary, doc = summary_and_json(tmp_path, [DEAL], "--from", "2024-01-10")
+    act = summary.activity.set_index("account")
+    assert act["new_this_period"].to_dict() == {"1001": False, "1002": True, "1003": True}
 
 
 def test_a_two_level_deal_in_the_workbook_and_the_text(tmp_path, capsys):
@@ -230,3 +234,13 @@ def test_the_partner_report_of_the_hand_book(tmp_path, capsys):
             assert "  1003 2024-02: modelled 50.00, reported 45.00 (differs by -5.00)" in text.splitlines()
         else:
             assert "Every client-month agrees to the cent." in text
+
+
+def test_the_monthly_volume_of_each_client(tmp_path):
+    summary, doc = summary_and_json(tmp_path, [DEAL])
+    months = summary.activity_months
+    assert months.columns.tolist() == ["2024-01", "2024-02"]
+    assert months.loc["1003"].tolist() == [6.0, 5.0] and months.loc["1001"].tolist() == [8.0, 0.0]
+    assert doc["activity"]["months"] == ["2024-01", "2024-02"]
+    assert {r["account"]: r["monthly_lots"] for r in doc["activity"]["clients"]} == {
+        "1001": [8.0, 0.0], "1002": [10.0, 0.0], "1003": [6.0, 5.0]}
