@@ -60,6 +60,8 @@ CLIENT_COLUMNS = [
     ("share_pct", "Share passed back", "pct", "Passed back / IB earnings"),
     ("passed_back", "Passed back", "money", "What the client gets"),
     ("ib_keeps", "IB keeps", "money", "IB earnings − passed back"),
+    ("passed_back_per_lot", "Passed back per lot", "money", "What the client gets per lot under this deal"),
+    ("ib_keeps_per_lot", "IB keeps per lot", "money", "What the IB keeps per lot of this client's"),
 ]
 
 #: The pass-back sweep (Summary.passback_sweep).

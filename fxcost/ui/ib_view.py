@@ -66,6 +66,7 @@ ACTIVITY = [
     ("active_text", "Active this month", "text", "Whether the client closed a trade in the book's latest month"),
     ("status", "Status", "text", "new: first trade this period; dormant: no trade for the dormant days"),
     ("trend", "Volume trend", "text", "This month's lots against the mean of the months before: up, flat, down"),
+    ("recent_lots", "Lots, last 3 months", "text", "The client's lots in each of the last three months, oldest first"),
     ("earnings_share_pct", "Share of IB earnings", "pct", "The client's share of the IB's earnings (concentration)"),
 ]
 ALL_MONTHS = "All months"
@@ -97,6 +98,14 @@ def activity_labels(activity: pd.DataFrame | None) -> pd.DataFrame | None:
     out["status"] = [", ".join(w for w, on in (("new", bool(n)), ("dormant", bool(d))) if on)
                      for n, d in zip(new, dormant)]
     return out
+
+
+def recent_lots(months: pd.DataFrame | None, count: int = 3) -> dict[str, str]:
+    """Per client, its lots in each of the last ``count`` months of the summary's activity_months, as text."""
+    if months is None or not len(months) or not len(months.columns):
+        return {}
+    last = months.iloc[:, -count:]
+    return {str(a): " · ".join(f"{v:,.2f}" for v in row) for a, row in zip(last.index, last.to_numpy(dtype=float))}
 
 
 def with_activity(table: pd.DataFrame | None, activity: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -197,21 +206,22 @@ class IBView(QWidget):
         top = QHBoxLayout()
         self.month_choice = QComboBox()
         self.month_choice.setObjectName("ib-month")
+        self.month_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.month_choice.setToolTip("The month whose figures the By client table shows: what each client is owed "
                                      "that month")
         self.table_choice = QComboBox()
         self.table_choice.setObjectName("ib-table-choice")
         for _key, label in TABLES:
             self.table_choice.addItem(label)
-        self.rename_button = QPushButton("Name the client…")
+        self.rename_button = QPushButton("Name…")
         self.rename_button.setToolTip("Name the selected client as you know them (saved with the book)")
-        self.share_button = QPushButton("Client's share…")
+        self.share_button = QPushButton("Share…")
         self.share_button.setToolTip("Set the share of the IB's earnings passed back to the selected client (saved "
                                      "with the book; it applies over the program's)")
-        self.statement_button = QPushButton("Client statement…")
+        self.statement_button = QPushButton("Statement…")
         self.statement_button.setToolTip("Export the selected client's statement (Excel or PDF): trades, volume, "
                                          "cashback and payable, without the IB's earnings")
-        self.statements_button = QPushButton("All client statements…")
+        self.statements_button = QPushButton("All statements…")
         self.statements_button.setToolTip("Export one statement per client into a folder")
         top.addWidget(QLabel("Month:"))
         top.addWidget(self.month_choice)
@@ -338,6 +348,9 @@ class IBView(QWidget):
         self.rollup = views.ib
         summary = getattr(views, "summary", None)
         self.activity = activity_labels(getattr(summary, "activity", None))
+        lots = recent_lots(getattr(summary, "activity_months", None))
+        if self.activity is not None and lots:
+            self.activity["recent_lots"] = [lots.get(str(a), "") for a in self.activity["account"]]
         ib = getattr(summary, "ib", None)
         self.levels = getattr(ib, "levels", None)
         # The levels table only for a two-level deal (sub-IBs or client groups).
