@@ -186,6 +186,10 @@ def test_the_batch_writes_both_formats_or_the_chosen_clients(book, tmp_path):
     result, _, logins = book
     files = cs.write_all(result, tmp_path / "both", None, "both")
     assert sorted(f.suffix for f in files) == [".pdf"] * 3 + [".xlsx"] * 3
+    from types import SimpleNamespace
+
+    # The app passes its views, which hold the result.
+    assert cs.write_client(SimpleNamespace(result=result), logins[2], tmp_path / "v.xlsx").suffix == ".xlsx"
     files = cs.write_all(result, tmp_path / "one", None, "pdf", accounts=[logins[2]])
     assert [f.name for f in files] == [f"statement-{logins[2]}-all_trades.pdf"]
     with pytest.raises(ValueError, match="no client account"):
