@@ -34,6 +34,9 @@ LAYOUT = 1
 FRAMES = ("trades", "open_positions", "orders", "cash")
 #: Largest entry description read back (warnings and skipped rows of a huge statement are clipped on import).
 META_MAX_BYTES = 64_000_000
+#: Entries not read for this many days are removed when a cache is opened: statements of books no longer opened
+#: (a file moved or changed leaves its old entry behind) do not pile up in the cache folder forever.
+MAX_AGE_DAYS = 90
 _PREFIX = "statements-"
 
 
@@ -51,6 +54,7 @@ class StatementCache:
         self.misses = 0
         self._keys: dict[str, str] = {}
         _drop_other_versions(base)
+        _drop_unused(self.folder)
 
     def key(self, path: str, options: Mapping[str, Any]) -> str | None:
         """The entry key of ``path`` read with ``options``; None when the file cannot be read (the importer says
@@ -106,7 +110,9 @@ class StatementCache:
         try:
             meta = safeio.read_json(meta_path, "statement cache entry", cap=META_MAX_BYTES)
             with np.load(data_path, allow_pickle=False) as data:
-                return _decode(meta, data, path)
+                found = _decode(meta, data, path)
+            os.utime(meta_path)  # read now: kept another MAX_AGE_DAYS
+            return found
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.info("statement cache: entry of %s unreadable (%s); parsing the file again", path, exc)
             for p in (meta_path, data_path):
@@ -125,6 +131,23 @@ def _drop_other_versions(base: Path) -> None:
         return
     for p in olds:
         shutil.rmtree(p, ignore_errors=True)
+
+
+def _drop_unused(folder: Path) -> None:
+    """Remove the entries (both files) not read for :data:`MAX_AGE_DAYS`."""
+    import time
+
+    cutoff = time.time() - MAX_AGE_DAYS * 86400
+    try:
+        stale = [p for p in folder.glob("*.json") if p.stat().st_mtime < cutoff]
+    except OSError:
+        return
+    for meta in stale:
+        for p in (meta, meta.with_suffix(".npz")):
+            try:
+                p.unlink()
+            except OSError:
+                pass
 
 
 def _plain_options(options: Mapping[str, Any]) -> dict:

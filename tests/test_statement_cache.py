@@ -141,3 +141,26 @@ def test_cache_entries_hold_no_pickles(tmp_path):
     for entry in entries:
         with np.load(entry, allow_pickle=False) as data:  # would raise on an object array
             assert all(data[k].dtype != object for k in data.files)
+
+
+def test_entries_not_read_for_months_are_removed(tmp_path, counted):
+    from fxcost import statement_cache
+
+    paths = write_book(tmp_path / "book", 2)
+    cache = StatementCache(tmp_path / "cache")
+    pipeline.import_files(paths, cache=cache)
+    old = sorted(cache.folder.glob("*.json"))[0]
+    gone = time_ago(statement_cache.MAX_AGE_DAYS + 1)
+    os.utime(old, (gone, gone))
+    StatementCache(tmp_path / "cache")
+    assert not old.exists() and not old.with_suffix(".npz").exists()
+    counted.clear()
+    again = StatementCache(tmp_path / "cache")
+    pipeline.import_files(paths, cache=again)
+    assert len(counted) == 1 and again.hits == 1  # the other entry, read on, stays
+
+
+def time_ago(days: float) -> float:
+    import time
+
+    return time.time() - days * 86400
