@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from fxcost import folders
 from fxcost.errors import ImportCancelled, ImportFailed
 from fxcost.parallel_import import load_all
 from fxcost.portfolio import Portfolio, merge
@@ -30,20 +31,28 @@ def import_files(
     csv_mapping: Mapping[str, str] | None = None,
     currency: str | Mapping[str, str] | None = None,
     csv_date_order: str | Mapping[str, str] | None = None,
+    cache=None,
 ) -> Portfolio:
     """Import every file, merge them into accounts, reconcile each file.
+
+    A folder among ``paths`` stands for every statement in it and its subfolders (fxcost.folders, issue 14); its
+    other files are reported in ``Portfolio.failures`` with the reason. ``cache`` (statement_cache.StatementCache)
+    gives the files parsed before and unchanged since; only the others are parsed (and then kept in it).
 
     A file that fails is recorded in ``Portfolio.failures`` with its message; the others
     still import. ``currency`` is the account currency of files that print none (CSV trade lists):
     one code for all, or a code per path. ``csv_date_order`` ("dmy"/"mdy", for all or per path) forces how a
     CSV's dates like 01/03/2024 read. Raises ImportCancelled when ``is_cancelled()`` turns true between files.
     """
-    paths = [str(p) for p in paths]
-    statements, failed = load_all(paths, lambda path: {"csv_mapping": csv_mapping,
-                                                       "csv_currency": _for_path(currency, path),
-                                                       "csv_date_order": _for_path(csv_date_order, path)},
-                                  progress=progress, is_cancelled=is_cancelled)
-    failures = [(path, Failure(exc)) for path, exc in failed]
+    paths, not_statements = folders.expand([str(p) for p in paths])
+
+    def options(path: str) -> dict:
+        return {"csv_mapping": csv_mapping, "csv_currency": _for_path(currency, path),
+                "csv_date_order": _for_path(csv_date_order, path)}
+
+    statements, failed = _load(paths, options, cache, progress, is_cancelled)
+    failures: list[tuple[str, Failure]] = [(path, Failure(ImportFailed(path, reason))) for path, reason in not_statements]
+    failures += [(path, Failure(exc)) for path, exc in failed]
     if is_cancelled and is_cancelled():
         raise ImportCancelled("Import cancelled.")
     if progress:
@@ -56,6 +65,28 @@ def import_files(
     if progress:
         progress(1.0, "Done")
     return portfolio
+
+
+def _load(paths: list[str], options, cache, progress: Progress | None, is_cancelled):
+    """load_all of the files ``cache`` does not hold; the statements in the order of ``paths`` either way."""
+    if cache is None:
+        return load_all(paths, options, progress=progress, is_cancelled=is_cancelled)
+    if progress:
+        progress(0.0, f"Checking {len(paths)} file(s) against the files read before")
+    kept = {p: cache.get(p, options(p)) for p in paths}
+    todo = [p for p in paths if kept[p] is None]
+    statements, failed = load_all(todo, options, progress=progress, is_cancelled=is_cancelled)
+    parsed: dict[str, list] = {}
+    for st in statements:
+        parsed.setdefault(st.path, []).append(st)
+    if not set(parsed) <= set(todo):  # a reader that names its file otherwise: nothing is kept, nothing lost
+        return [st for p in paths for st in (kept[p] or [])] + statements, failed
+    failed_paths = {p for p, _ in failed}
+    for p in todo:
+        if p not in failed_paths and p in parsed:
+            cache.put(p, parsed[p])
+    log.info("statement cache: %d file(s) read before, %d parsed", len(paths) - len(todo), len(todo))
+    return [st for p in paths for st in (kept[p] or parsed.get(p, []))], failed
 
 
 class Failure(str):

@@ -13,13 +13,15 @@ AnalysisSettings.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from fxcost import atomic, userdata
+from fxcost import atomic, safeio, userdata
 from fxcost.analysis import programs
 from fxcost.analysis.spreads import AutoProfile, SpreadProfile, auto_profile, bundled_profiles, other_type_profile
 from fxcost.errors import FxCostError
@@ -283,6 +285,10 @@ class Session:
     currency: dict[str, str] = field(default_factory=dict)
     date_order: dict[str, str] = field(default_factory=dict)
     csv_mapping: dict[str, str] = field(default_factory=dict)
+    # Issue 14, an IB's book: the roster, per client login the name the IB knows the client by and the share of
+    # the IB's earnings passed back to that client (over any IB program's own client_shares).
+    client_names: dict[str, str] = field(default_factory=dict)
+    client_shares: dict[str, float] = field(default_factory=dict)
 
     def for_files(self, choice: dict[str, str]) -> str | dict[str, str] | None:
         """A per-file choice as pipeline.import_files takes it: one value for all, a value per path, or None."""
@@ -291,21 +297,56 @@ class Session:
         return {f: choice[f] for f in self.files if f in choice} or None
 
     def settings(self, catalog: Catalog | None = None, market_cache: dict | None = None):
-        """The engine's AnalysisSettings (reads market-data and setup files)."""
-        return build_settings(self.setup, catalog or Catalog(user=False), market_cache)
+        """The engine's AnalysisSettings (reads market-data and setup files); IB programs carry the roster's shares."""
+        return build_settings(self.setup, self.with_roster(catalog or Catalog(user=False)), market_cache)
 
     def ib_program(self, catalog: Catalog | None = None):
-        """The IB view's program (None: the main one)."""
-        return (catalog or Catalog(user=False)).programs.get(self.setup.ib_program)
+        """The IB view's program (None: the main one), with the roster's per-client shares."""
+        return self.with_roster(catalog or Catalog(user=False)).programs.get(self.setup.ib_program)
+
+    def with_roster(self, catalog: Catalog) -> Catalog:
+        """``catalog`` with the roster's per-client shares in every IB program (one that passes a share back); the
+        catalog itself when the roster gives none."""
+        if not self.client_shares:
+            return catalog
+        out = copy.copy(catalog)
+        out.programs = {k: (dataclasses.replace(p, client_shares={**p.client_shares, **self.client_shares})
+                            if p.client_share_pct is not None or p.client_shares else p)
+                        for k, p in catalog.programs.items()}
+        return out
+
+    def apply_roster(self, portfolio) -> None:
+        """Name each client account of ``portfolio`` as the roster does (the IB view, client statements)."""
+        if not self.client_names:
+            return
+        for book in portfolio.accounts:
+            for login in (book.label, book.account.login):
+                if login in self.client_names:
+                    book.account.name = self.client_names[login]
+                    break
 
     def run(self, catalog: Catalog | None = None, *, settings=None, progress: Callable[[float, str], None] | None = None,
-            is_cancelled: Callable[[], bool] | None = None):
-        """Import the files and analyse them (pipeline.run): the one job of the app's Open and of ``report``."""
-        from fxcost.pipeline import run
+            is_cancelled: Callable[[], bool] | None = None, cache=None):
+        """Import the files and analyse them (as pipeline.run, the roster's names applied between): the one job of
+        the app's Open and of ``report``. ``cache``: a statement_cache.StatementCache (files parsed before)."""
+        from fxcost.analysis.engine import analyse
+        from fxcost.errors import ImportCancelled
+        from fxcost.pipeline import import_files
 
-        return run(self.files, settings if settings is not None else self.settings(catalog), progress=progress,
-                   is_cancelled=is_cancelled, csv_mapping=self.csv_mapping or None,
-                   currency=self.for_files(self.currency), csv_date_order=self.for_files(self.date_order))
+        settings = settings if settings is not None else self.settings(catalog)
+        portfolio = import_files(self.files, progress=(lambda f, m: progress(f * 0.8, m)) if progress else None,
+                                 is_cancelled=is_cancelled, csv_mapping=self.csv_mapping or None,
+                                 currency=self.for_files(self.currency), csv_date_order=self.for_files(self.date_order),
+                                 cache=cache)
+        if is_cancelled and is_cancelled():
+            raise ImportCancelled("Import cancelled.")
+        self.apply_roster(portfolio)
+        if progress:
+            progress(0.85, "Computing costs and rebates")
+        result = analyse(portfolio, settings)
+        if progress:
+            progress(1.0, "Done")
+        return result
 
     def as_dict(self, relative_to: str | os.PathLike | None = None) -> dict:
         """Plain JSON data; file paths relative to ``relative_to`` (the session file's folder) where they can be."""
@@ -321,7 +362,16 @@ class Session:
         return {"fxcost_session": SESSION_VERSION, "files": [rel(f) for f in self.files],
                 "currency": {(rel(k) if k != "*" else k): v for k, v in self.currency.items()},
                 "date_order": {(rel(k) if k != "*" else k): v for k, v in self.date_order.items()},
-                "csv_mapping": dict(self.csv_mapping), "setup": self.setup.as_dict()}
+                "csv_mapping": dict(self.csv_mapping), "setup": self.setup.as_dict(), "roster": self.roster()}
+
+    def roster(self) -> dict[str, dict]:
+        """The roster as the book file holds it: login -> {"name", "share_pct"} (either may be absent)."""
+        out: dict[str, dict] = {}
+        for login, name in self.client_names.items():
+            out.setdefault(login, {})["name"] = name
+        for login, share in self.client_shares.items():
+            out.setdefault(login, {})["share_pct"] = share
+        return dict(sorted(out.items()))
 
     @classmethod
     def from_dict(cls, data, base: str | os.PathLike | None = None, where: str = "session") -> Session:
@@ -353,8 +403,10 @@ class Session:
         # Paths inside the setup (market data, what-if setups, programs given as files) are of the session's folder.
         state.market_data = [path(p) for p in state.market_data]
         state.setups = [path(p) for p in state.setups]
+        names, shares = _roster(data.get("roster") or {}, where)
         return cls(files=[path(f) for f in files], setup=state, currency=choices("currency"),
-                   date_order=choices("date_order"), csv_mapping={str(k): str(v) for k, v in mapping.items()})
+                   date_order=choices("date_order"), csv_mapping={str(k): str(v) for k, v in mapping.items()},
+                   client_names=names, client_shares=shares)
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the session as JSON (atomically), paths relative to its folder."""
@@ -367,11 +419,35 @@ class Session:
     @classmethod
     def load(cls, path: str | os.PathLike) -> Session:
         """A session saved by :meth:`save`; raises SessionError with the reason when it cannot be read."""
-        try:
-            with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
+        try:  # a size cap and a depth check (safeio, issue 13): a book is a few kB even with 500 clients
+            data = safeio.read_json(path, "session or book")
         except OSError as exc:
             raise SessionError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        except ValueError as exc:
-            raise SessionError(f"{path}: not valid JSON ({exc})") from exc
+        except safeio.FileRefused as exc:
+            raise SessionError(f"{path}: {exc}") from exc
         return cls.from_dict(data, os.path.dirname(os.path.abspath(path)), where=os.path.basename(str(path)))
+
+
+def _roster(value, where: str) -> tuple[dict[str, str], dict[str, float]]:
+    """The roster of a book file: (login -> name, login -> share passed back in percent), validated."""
+    import math
+
+    if not isinstance(value, dict):
+        raise SessionError(f"{where}: roster must map client logins to {{\"name\": ..., \"share_pct\": ...}}")
+    names: dict[str, str] = {}
+    shares: dict[str, float] = {}
+    for login, entry in value.items():
+        if not isinstance(entry, dict) or set(entry) - {"name", "share_pct"}:
+            raise SessionError(f"{where}: roster.{login} must be an object with \"name\" and/or \"share_pct\"")
+        if "name" in entry:
+            if not isinstance(entry["name"], str):
+                raise SessionError(f"{where}: roster.{login}.name must be text")
+            if entry["name"].strip():
+                names[str(login)] = entry["name"].strip()
+        if entry.get("share_pct") is not None:
+            share = entry["share_pct"]
+            if isinstance(share, bool) or not isinstance(share, (int, float)) or not math.isfinite(share) \
+                    or not 0 <= share <= 100:
+                raise SessionError(f"{where}: roster.{login}.share_pct {share!r} must be a percentage from 0 to 100")
+            shares[str(login)] = float(share)
+    return names, shares

@@ -36,6 +36,19 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, ORG_NAME))
 
 
+def cache_dir() -> Path:
+    """The user cache folder (FXCOST_CACHE_DIR overrides it; else a ``cache`` folder beside FXCOST_DATA_DIR's data
+    when that is set, so tests and portable installs keep everything together). Issue 14: parsed statements."""
+    override = os.environ.get("FXCOST_CACHE_DIR")
+    if override:
+        return Path(override)
+    if os.environ.get("FXCOST_DATA_DIR"):
+        return Path(os.environ["FXCOST_DATA_DIR"]) / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, ORG_NAME))
+
+
 def folder(kind: str) -> Path:
     """The folder holding one kind of file (``PROGRAMS`` or ``PROFILES``); created on demand."""
     path = data_dir() / kind

@@ -220,12 +220,16 @@ def screenshots(directory: str, log_path: Path | None = None, size: tuple[int, i
                 window.charts.show_chart(chart)
             for _ in range(3):  # layouts and pyqtgraph's deferred range updates settle over a few passes
                 app.processEvents()
-            path = out / f"{name}.png"
-            # 256 colours and the strongest compression: ~40 kB instead of ~200 kB a view, the images
-            # go into the repository, and a UI has few colours (no dithering, so text stays crisp).
-            image = window.grab().toImage().convertToFormat(
-                QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither)
-            image.save(str(path), "PNG", 0)
-            print(path)
+            save_shot(window, out / f"{name}.png")
         window.close()
     return 0
+
+
+def save_shot(widget, path: Path) -> None:
+    """A PNG of ``widget`` as the screenshots in docs/screenshots are kept (scripts/ib_screenshots.py too)."""
+    # 256 colours and the strongest compression: ~40 kB instead of ~200 kB a view, the images
+    # go into the repository, and a UI has few colours (no dithering, so text stays crisp).
+    image = widget.grab().toImage().convertToFormat(
+        QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither)
+    image.save(str(path), "PNG", 0)
+    print(path)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from fxcost import __version__, userdata
-from fxcost.errors import CsvColumnsUnknown, FxCostError, ImportCancelled
+from fxcost.errors import CsvColumnsUnknown, ExportError, FxCostError, ImportCancelled
 from fxcost.portfolio import Portfolio
 from fxcost.session import Session
 from fxcost.ui import dialogs, viewdata
@@ -34,7 +34,7 @@ from fxcost.ui.jobs import JobRunner
 from fxcost.ui.overview import OverviewView
 from fxcost.ui.period_bar import PeriodBar
 from fxcost.ui.settings import Settings
-from fxcost.ui.setup_panel import SetupPanel, SetupState, build_settings
+from fxcost.ui.setup_panel import SetupPanel, SetupState
 from fxcost.ui.strategy_view import StrategyView
 from fxcost.ui.trades_view import TradesView
 from fxcost.ui.workers import Worker
@@ -42,19 +42,23 @@ from fxcost.ui.workers import Worker
 log = logging.getLogger(__name__)
 
 SESSION_FILTER = "fxcost session (*.json);;All files (*)"
+BOOK_FILTER = "fxcost book (*.fxbook.json *.json);;All files (*)"
 FILE_FILTER = "Trade history (*.htm *.html *.xlsx *.csv *.txt);;All files (*)"
 TABS = (("import", "Import"), ("overview", "Overview"), ("trades", "Trades"), ("charts", "Charts"),
         ("compare", "Compare"), ("ib", "IB"), ("strategies", "Strategies"))
 
 
-def open_job(session, catalog, cache, progress, is_cancelled, publish=None):
+def open_job(session, catalog, cache, progress, is_cancelled, publish=None, statements=None):
     """Worker body of Open: the session's import + analysis (Session.run, i.e. fxcost.pipeline.run, as
     ``report`` runs it), then every view's data and the summary (viewdata.prepare).
 
-    ``publish`` gets the Overview's and the Trades table's data first (viewdata.prepare).
+    ``publish`` gets the Overview's and the Trades table's data first (viewdata.prepare). ``statements`` (a
+    statement_cache.StatementCache) gives the files parsed before (issue 14: a book's next month imports only the
+    new files).
     """
     settings = session.settings(catalog, cache)
-    result = session.run(settings=settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled)
+    result = session.run(settings=settings, progress=lambda f, m: progress(f * 0.8, m), is_cancelled=is_cancelled,
+                         cache=statements)
     return viewdata.prepare(result, ib_program=session.ib_program(catalog),
                             progress=lambda f, m: progress(0.8 + f * 0.2, m), is_cancelled=is_cancelled,
                             publish=publish)
@@ -65,16 +69,18 @@ def _remembered(files: list[str], stored: dict[str, str]) -> dict[str, str]:
     return {f: stored[os.path.abspath(f)] for f in files if os.path.abspath(f) in stored}
 
 
-def analyse_job(portfolio, state, catalog, cache, progress, is_cancelled, publish=None):
-    """Worker body of a setup change: re-analyse the imported portfolio (no re-import)."""
+def analyse_job(portfolio, session, catalog, cache, progress, is_cancelled, publish=None):
+    """Worker body of a setup change: re-analyse the imported portfolio (no re-import) under the session's setup
+    and roster (issue 14: a client renamed or given another share in the IB view)."""
     from fxcost.analysis.engine import analyse
 
     progress(0.0, "Applying the new setup")
-    settings = build_settings(state, catalog, cache)
+    settings = session.settings(catalog, cache)
     if is_cancelled():
         raise ImportCancelled("Cancelled.")
+    session.apply_roster(portfolio)
     result = analyse(portfolio, settings)
-    return viewdata.prepare(result, ib_program=catalog.programs.get(state.ib_program),
+    return viewdata.prepare(result, ib_program=session.ib_program(catalog),
                             progress=lambda f, m: progress(0.5 + f * 0.5, m), is_cancelled=is_cancelled,
                             publish=publish)
 
@@ -96,6 +102,43 @@ def _writer(kind: str):
     except ImportError:
         log.warning("report writer %s not available", kind, exc_info=True)
         return None
+
+
+CLIENT_FILTER = "PDF (*.pdf);;Excel workbook (*.xlsx)"
+
+
+def _client_writer():
+    """report.client_statement.write_client (issue 14), imported when used; None if this build lacks it."""
+    try:
+        from fxcost.report.client_statement import write_client
+    except ImportError:
+        return None
+    return write_client
+
+
+def _statement_format(path: str) -> str:
+    return "xlsx" if path.lower().endswith((".xlsx", ".xls")) else "pdf"
+
+
+def write_one_statement(write, result, login: str, month: str, path: str, fmt: str, paper: str | None = None) -> str:
+    """One client's statement (``month`` "YYYY-MM", "" for every trade) through report.client_statement.write_client,
+    as ``fmt`` ("pdf" or "xlsx"); returns ``path``. A refused request (no such client) is an ExportError."""
+    try:
+        write(result, login, path, period=month or None, fmt=fmt, paper=paper)
+    except ValueError as exc:
+        raise ExportError(f"The statement of {login} was not written: {exc}.") from exc
+    return path
+
+
+def system_paper() -> str | None:
+    """The PDF paper of the system's territory (print_rules.paper_for: Letter in the US and Canada, else A4); None
+    when the locale names none (the writer then reads the environment)."""
+    from PySide6.QtCore import QLocale
+
+    from fxcost.report.print_rules import paper_for
+
+    name = QLocale.system().name()  # "en_US"
+    return paper_for(name) if "_" in name else None
 
 
 class MainWindow(QMainWindow):
@@ -131,6 +174,10 @@ class MainWindow(QMainWindow):
         self._export_result = ""
         self._open_paths: list[str] = []  # what the running or last Open imports
         self._open_mapping: dict[str, str] | None = None  # and the CSV column mapping it was given
+        # Issue 14, an IB's book: the roster (client names and shares by login) and the statements parsed before.
+        self.client_names: dict[str, str] = {}
+        self.client_shares: dict[str, float] = {}
+        self._statements = None  # statement_cache.StatementCache, made at the first Open
         self.ask_user = True  # False in headless runs (smoke test, screenshots): no dialog waits for an answer
         self.setWindowTitle(f"fxcost {__version__}")
         self.setAcceptDrops(True)
@@ -146,6 +193,11 @@ class MainWindow(QMainWindow):
         self.charts = ChartsView()
         self.compare = CompareView()
         self.ib = IBView()
+        self.ib.names, self.ib.shares = self.client_names, self.client_shares
+        self.ib.name_edited.connect(self.set_client_name)
+        self.ib.share_edited.connect(self.set_client_share)
+        self.ib.statement_requested.connect(self.export_client_statement)
+        self.ib.statements_requested.connect(self.export_client_statements)
         self.strategies = StrategyView()  # issue 15: costs by strategy name or magic number
         self.pages: dict[str, QWidget] = {"import": self.summary, "overview": self.overview, "trades": self.trades,
                                           "charts": self.charts, "compare": self.compare, "ib": self.ib,
@@ -202,6 +254,17 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
         self.open_action = self._action("&Open…", self.choose_files, std.Open, "Open MT4/MT5 history exports")
+        self.open_folder_action = self._action("Open &folder…", self.choose_folder, QKeySequence("Ctrl+Shift+O"),
+                                               "Open every statement in a folder and its subfolders (an IB's "
+                                               "client statements)")
+        self.add_files_action = self._action("&Add statements…", self.choose_more_files, None,
+                                             "Add statements to those open (files read before are not read again)")
+        self.open_book_action = self._action("Open a &book…", self.choose_book, None,
+                                             "Open a saved book: its statements, client names and shares, and "
+                                             "settings (new statements in its folders are added)")
+        self.save_book_action = self._action("Save the boo&k…", self.save_book, None,
+                                             "Save the statements or folders, client names and shares, and every "
+                                             "setting as a book file")
         self.sample_action = self._action("Open the &sample", self.open_sample, None, "Open the bundled sample")
         self.export_excel_action = self._action("Export &Excel report…", self.export_excel, QKeySequence("Ctrl+E"),
                                                 "Write the typed Excel report")
@@ -221,10 +284,14 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("&About fxcost", self.show_about)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_action)
+        file_menu.addAction(self.open_folder_action)
+        file_menu.addAction(self.add_files_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.setObjectName("recent-menu")
         file_menu.addAction(self.sample_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.open_book_action)
+        file_menu.addAction(self.save_book_action)
         file_menu.addAction(self.open_session_action)
         file_menu.addAction(self.save_session_action)
         file_menu.addSeparator()
@@ -295,6 +362,8 @@ class MainWindow(QMainWindow):
             a.setEnabled(ready and len(self.views.result.trades) > 0)
         self.export_png_action.setEnabled(ready)
         self.open_action.setEnabled(not self.jobs.busy or self.jobs.kind == "analyse")
+        self.open_folder_action.setEnabled(self.open_action.isEnabled())
+        self.add_files_action.setEnabled(self.open_action.isEnabled() and bool(self._open_paths))
 
     def show_tab(self, key: str) -> None:
         self.tabs.setCurrentWidget(self.pages[key])
@@ -362,6 +431,33 @@ class MainWindow(QMainWindow):
         if files:
             self.open_files(files)
 
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of statements", self.settings.last_dir())
+        if folder:
+            self.open_files([folder])
+
+    def choose_more_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Add statements", self.settings.last_dir(), FILE_FILTER)
+        if files:
+            self.add_files(files)
+
+    def add_files(self, files: list[str]) -> None:
+        """Open the files open now and ``files`` (issue 14: next month's statements); the files read before come
+        from the statement cache, so only the new ones are parsed."""
+        self.open_files(list(dict.fromkeys([*self._open_paths, *map(str, files)])), self._open_mapping)
+
+    def statement_cache(self):
+        """The statements parsed before (issue 14), or None when the cache folder cannot be used."""
+        if self._statements is None:
+            from fxcost.statement_cache import StatementCache
+
+            try:
+                self._statements = StatementCache()
+            except OSError as exc:
+                log.warning("no statement cache: %s", exc)
+                return None
+        return self._statements
+
     def open_sample(self) -> None:
         from fxcost.resources import BUNDLED_SAMPLE, asset
 
@@ -388,11 +484,12 @@ class MainWindow(QMainWindow):
                 return  # one Open at a time; the toolbar button is disabled meanwhile
             self.jobs.cancel()  # a re-analysis is superseded by the new Open
         session = self._session_for(files, csv_mapping)
-        catalog, cache = self.setup.catalog, self._market_cache
+        catalog, cache, statements = self.setup.catalog, self._market_cache, self.statement_cache()
         self._open_paths = files
         self._open_mapping = csv_mapping
+        self.ib.forget_month()  # a book opens on its latest month
         self._start(Worker(lambda progress, is_cancelled, publish: open_job(session, catalog, cache, progress,
-                                                                            is_cancelled, publish),
+                                                                            is_cancelled, publish, statements),
                            publishes=True), "open", "Importing…")
 
     def _session_for(self, files: list[str], csv_mapping: dict[str, str] | None) -> Session:
@@ -400,7 +497,8 @@ class MainWindow(QMainWindow):
         return Session(files=list(files), setup=self.setup.state(),
                        currency=_remembered(files, self.settings.csv_currencies()),
                        date_order=_remembered(files, self.settings.csv_date_orders()),
-                       csv_mapping=dict(csv_mapping or {}))
+                       csv_mapping=dict(csv_mapping or {}), client_names=dict(self.client_names),
+                       client_shares=dict(self.client_shares))
 
     def session(self) -> Session:
         """The session on screen: the files of the last Open, their choices and the setup as it stands."""
@@ -420,6 +518,8 @@ class MainWindow(QMainWindow):
                     catalog.program_key(key)
                 except FxCostError as exc:
                     self._report_problems([str(exc)])
+        self.client_names, self.client_shares = dict(session.client_names), dict(session.client_shares)
+        self.ib.names, self.ib.shares = self.client_names, self.client_shares
         self.setup.set_state(state)
         self._recompute_timer.stop()  # the Open below analyses under this setup
         if session.files:
@@ -434,6 +534,45 @@ class MainWindow(QMainWindow):
                 dialogs.notify(self, "fxcost", str(exc))
                 return
             self.open_session(session)
+
+    def choose_book(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a book", self.settings.last_dir(), BOOK_FILTER)
+        if path:
+            self.open_book(path)
+
+    def open_book(self, path: str) -> bool:
+        """Open a book (a session with its roster, fxcost.session): its folders are read again, so statements added
+        since are imported, and those read before come from the statement cache."""
+        try:
+            session = Session.load(path)
+        except FxCostError as exc:
+            dialogs.notify(self, "fxcost", str(exc))
+            return False
+        self.open_session(session)
+        return True
+
+    def save_book(self) -> None:
+        path = self._save_name("Save the book", f"{self._report_stem()}.fxbook.json", BOOK_FILTER)
+        if path:
+            self.save_session_to(path)
+
+    def set_client_name(self, login: str, name: str) -> None:
+        """Name client ``login`` in the roster (the IB view's edit; "" removes the name) and re-analyse."""
+        name = name.strip()
+        if name:
+            self.client_names[login] = name
+        else:
+            self.client_names.pop(login, None)
+        self.recompute()
+
+    def set_client_share(self, login: str, share: float) -> None:
+        """Pass ``share`` percent back to client ``login`` (the roster's, over any IB program's; below 0: the
+        program's share again) and re-analyse."""
+        if share < 0:
+            self.client_shares.pop(login, None)
+        else:
+            self.client_shares[login] = min(100.0, float(share))
+        self.recompute()
 
     def save_session(self) -> None:
         path = self._save_name("Save the session", f"{self._report_stem()}-session.json", SESSION_FILTER)
@@ -465,7 +604,7 @@ class MainWindow(QMainWindow):
 
     def files_to_reopen(self) -> list[str]:
         """The last Open's files that still exist (issue 15: a restart reopens them with the saved settings)."""
-        return [p for p in self.settings.last_open() if os.path.isfile(p)]
+        return [p for p in self.settings.last_open() if os.path.exists(p)]  # a folder too (issue 14)
 
     def _strategy_rule_changed(self, rule: str) -> None:
         """The Strategies view's naming rule goes into the setup state (saved, re-analysed)."""
@@ -496,8 +635,8 @@ class MainWindow(QMainWindow):
                 self.jobs.cancel()
             return
         self.jobs.pending_analysis = False
-        portfolio, state, catalog, cache = self._portfolio, self.setup.state(), self.setup.catalog, self._market_cache
-        self._start(Worker(lambda progress, is_cancelled, publish: analyse_job(portfolio, state, catalog, cache,
+        portfolio, session, catalog, cache = self._portfolio, self.session(), self.setup.catalog, self._market_cache
+        self._start(Worker(lambda progress, is_cancelled, publish: analyse_job(portfolio, session, catalog, cache,
                                                                                progress, is_cancelled, publish),
                            publishes=True), "analyse", "Recomputing…")
 
@@ -588,8 +727,10 @@ class MainWindow(QMainWindow):
                 imported = [f.statement.path for f in portfolio.files]
                 more = f" and {len(imported) - 1} more" if len(imported) > 1 else ""
                 self.setWindowTitle(f"{os.path.basename(imported[0])}{more} — fxcost {__version__}")
-                self.settings.add_recent(imported)
-                self.settings.set_last_open(imported)
+                # An opened folder is remembered as the folder (issue 14): reopened, it brings its new statements.
+                opened = self._open_paths if any(os.path.isdir(p) for p in self._open_paths) else imported
+                self.settings.add_recent(opened)
+                self.settings.set_last_open(opened)
                 self.settings.set_last_dir(os.path.dirname(os.path.abspath(imported[0])))
                 self._update_recent_menu()
             if self._ask_csv_columns(portfolio.failures):
@@ -787,14 +928,7 @@ class MainWindow(QMainWindow):
         if write_pdf_summary is None or self.views is None or self.jobs.busy:
             return False
         if paper is None:
-            from PySide6.QtCore import QLocale
-
-            from fxcost.report.print_rules import paper_for
-
-            # The system's territory by the writer's one rule (print_rules.paper_for); "C" names none, and then the
-            # writer reads the environment.
-            name = QLocale.system().name()  # "en_US"
-            paper = paper_for(name) if "_" in name else None
+            paper = system_paper()
         result, summary = self.views.result, self.views.summary
         self._start(Worker(lambda progress, is_cancelled: write_pdf_summary(
             result, path, summary=summary, paper=paper, progress=progress, is_cancelled=is_cancelled)),
@@ -819,6 +953,105 @@ class MainWindow(QMainWindow):
         result, summary = self.views.result, self.views.summary
         self._start(Worker(lambda progress, is_cancelled: write_trades_csv(result, path, summary=summary)), "export",
                     f"Writing {os.path.basename(path)}…")
+        return True
+
+    # --- client statements (issue 14) ----------------------------------------------------------------------
+
+    def _clients(self) -> list[str]:
+        """The IB view's client logins (the summary's By client rows, without the Total)."""
+        if self.views is None or not self.views.ib:
+            return []
+        return [str(a) for a in self.views.ib["by_client"]["account"] if str(a) != "Total"]
+
+    def statement_problem(self) -> str:
+        """Why client statements cannot be written now, or "": a statement pays the cashback of the main program
+        (the trades' rebate, report.client_statement), so the IB view's program must be the main one, else the
+        statement would not say what the IB view says the client is owed."""
+        if self.views is None or not self.views.ib:
+            return "Open the clients' statements and choose an IB program first."
+        main = self.views.result.settings.main_program
+        shown = self.views.summary.ib.program if self.views.summary and self.views.summary.ib else ""
+        if main is None or main.name != shown:
+            return (f"Client statements pay the cashback of the main rebate program ({main.name if main else 'none'}), "
+                    f"but the IB view shows {shown}. Choose {shown} as the main program in the setup panel (Rebate "
+                    "programs ▸ Main), then export the statements.")
+        return ""
+
+    def export_client_statement(self, login: str) -> None:
+        """Ask where to write client ``login``'s statement (PDF or Excel by the name's ending), then write it."""
+        if _client_writer() is None:
+            dialogs.notify(self, "fxcost", "Client statements are not available in this version of fxcost.")
+            return
+        if problem := self.statement_problem():
+            dialogs.notify(self, "fxcost: client statement", problem)
+            return
+        month = self.ib.month()
+        name = f"statement-{login}{'-' + month if month else ''}.pdf"
+        path = self._save_name("Export the client statement", name, CLIENT_FILTER)
+        if path:
+            self.export_client_statement_to(login, path)
+
+    def export_client_statement_to(self, login: str, path: str, month: str | None = None) -> bool:
+        """Write client ``login``'s statement for ``month`` (default: the IB view's; "" all months) to ``path``, as
+        PDF or Excel by its ending, on a worker (``export_finished`` tells when); False if it cannot start."""
+        write = _client_writer()
+        if write is None or self.views is None or self.jobs.busy:
+            return False
+        if problem := self.statement_problem():
+            dialogs.notify(self, "fxcost: client statement", problem)
+            return False
+        month = self.ib.month() if month is None else month
+        result, fmt, paper = self.views.result, _statement_format(path), system_paper()
+        self._start(Worker(lambda progress, is_cancelled: write_one_statement(write, result, login, month, path, fmt,
+                                                                              paper)),
+                    "export",
+            f"Writing {os.path.basename(path)}…")
+        return True
+
+    def export_client_statements(self) -> None:
+        """Ask for a folder and a kind (PDF, Excel or both), then write every client's statement into it."""
+        from PySide6.QtWidgets import QInputDialog
+
+        if _client_writer() is None or not self._clients():
+            return
+        if problem := self.statement_problem():
+            dialogs.notify(self, "fxcost: client statements", problem)
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Write every client's statement into", self.settings.last_dir())
+        if not folder:
+            return
+        kinds = {"PDF": ("pdf",), "Excel": ("xlsx",), "PDF and Excel": ("pdf", "xlsx")}
+        kind, ok = QInputDialog.getItem(self, "Client statements", "Write each statement as:", list(kinds), 0, False)
+        if ok:
+            self.export_client_statements_to(folder, kinds[kind])
+
+    def export_client_statements_to(self, folder: str, fmts=("pdf",), month: str | None = None) -> bool:
+        """Write one statement per client into ``folder`` in each of ``fmts`` on a worker; False if it cannot
+        start. ``export_finished`` gives the folder."""
+        write = _client_writer()
+        clients = self._clients()
+        if write is None or self.views is None or self.jobs.busy or not clients:
+            return False
+        if problem := self.statement_problem():
+            dialogs.notify(self, "fxcost: client statements", problem)
+            return False
+        month = self.ib.month() if month is None else month
+        from fxcost.report.client_statement import file_name
+
+        result, paper = self.views.result, system_paper()
+
+        def job(progress, is_cancelled):
+            os.makedirs(folder, exist_ok=True)
+            for i, login in enumerate(clients):
+                if is_cancelled():
+                    raise ImportCancelled("Export cancelled.")
+                progress(i / len(clients), f"Statement of {login}")
+                for fmt in fmts:
+                    path = os.path.join(folder, file_name(login, month or "all-trades", fmt))
+                    write_one_statement(write, result, login, month, path, fmt, paper)
+            return folder
+
+        self._start(Worker(job), "export", f"Writing {len(clients)} client statement(s)…")
         return True
 
     def current_chart(self) -> QWidget:

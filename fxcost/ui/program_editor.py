@@ -97,6 +97,30 @@ def _combo(values, current: str = "") -> QComboBox:
 
 
 
+#: Issue 14: the tier settings as the editor words them: (JSON value, label).
+TIER_MODE_LABELS = (("retroactive", "Retroactive: every lot of the month at the tier reached"),
+                    ("marginal", "Marginal: each lot at the tier of its volume band"))
+TIER_BASIS_LABELS = (("current", "This month's volume"),
+                     ("previous_period", "The previous month's volume (level fixed for the month)"))
+TIER_SCOPE_LABELS = (("", "Default (all clients together for an IB program, else each account)"),
+                     ("account", "Each account's own monthly lots"),
+                     ("all_accounts", "All accounts together (an IB's total client volume)"))
+
+
+def _choice_box(choices: tuple[tuple[str, str], ...], current: str) -> QComboBox:
+    """A combo box of (value, label) pairs, ``current`` chosen; a value the file gives that is not among them is
+    added as it is, so the validator names it rather than the editor silently changing it."""
+    box = QComboBox()
+    for value, label in choices:
+        box.addItem(label, value)
+    index = box.findData(current)
+    if index < 0:
+        box.addItem(str(current), current)
+        index = box.count() - 1
+    box.setCurrentIndex(index)
+    return box
+
+
 class _ChoiceDelegate(QStyledItemDelegate):
     """Edits a cell with a combo box of the allowed values (typing stays possible, the validator has the last word)."""
 
@@ -258,7 +282,21 @@ class ProgramDialog(QDialog):
         rl.addWidget(QLabel("Tiers: the rate multiplier once an account closes this many lots in a month."))
         self.tiers = _Table(("Min lots per month", "Multiplier"), self.revalidate, ["0", "1"])
         rl.addWidget(self.tiers, 1)
+        # Issue 14: how tiers are applied, as brokers write them (programs.TIER_MODES, TIER_BASES, TIER_SCOPES).
+        tier_form = QFormLayout()
+        self.tier_mode = _choice_box(TIER_MODE_LABELS, d.get("tier_mode", "retroactive"))
+        self.tier_mode.setObjectName("program-tier-mode")
+        self.tier_basis = _choice_box(TIER_BASIS_LABELS, d.get("tier_basis", "current"))
+        self.tier_basis.setObjectName("program-tier-basis")
+        self.tier_scope = _choice_box(TIER_SCOPE_LABELS, d.get("tier_scope") or "")
+        self.tier_scope.setObjectName("program-tier-scope")
+        for label, w in (("Tier prices", self.tier_mode), ("Tier level from", self.tier_basis),
+                         ("Tier volume of", self.tier_scope)):
+            tier_form.addRow(label, w)
+        rl.addLayout(tier_form)
         tabs.addTab(rates, "Rates and tiers")
+
+        tabs.addTab(self._ib_tab(d), "IB: clients and levels")
 
         elig = QWidget()
         ef = QFormLayout(elig)
@@ -314,7 +352,8 @@ class ProgramDialog(QDialog):
         self.show_plus(-1)
         for w in (self.name, self.description, self.source, self.exclude_symbols, self.exclude_categories):
             w.textChanged.connect(self.revalidate)
-        for w in (self.currency, self.lot_basis, self.tier_volume, self.cycle, self.weekday):
+        for w in (self.currency, self.lot_basis, self.tier_volume, self.cycle, self.weekday, self.tier_mode,
+                  self.tier_basis, self.tier_scope):
             w.currentIndexChanged.connect(self.revalidate)
         for w in (self.cent_lot_factor, self.client_share, self.min_hold, self.min_move, self.cap, self.lag,
                   self.min_amount, self.boundary):
@@ -324,7 +363,7 @@ class ProgramDialog(QDialog):
     def to_dict(self) -> dict:
         """The program's JSON object as the form stands (not yet validated)."""
         # Keys the form has no field for are kept as the file gave them.
-        d = {k: v for k, v in self._original.items() if k in ("date", "client_shares", "tier_scope")}
+        d = {k: v for k, v in self._original.items() if k in ("date",)}
         d.update({"name": self.name.text().strip(), "currency": self.currency.currentText(),
                   "lot_basis": self.lot_basis.currentText(), "tier_volume": self.tier_volume.currentText(),
                   "cent_lot_factor": self.cent_lot_factor.value()})
@@ -352,6 +391,7 @@ class ProgramDialog(QDialog):
         d["rates"] = rates
         d["tiers"] = [{"min_lots_per_month": _number(a), "multiplier": _number(b)}
                       for (a, b), _ in self.tiers.rows()]
+        d.update(self._ib_dict())
         d["eligibility"] = {"min_hold_seconds": self.min_hold.value(), "min_move_points": self.min_move.value(),
                             "exclude_symbols": _split(self.exclude_symbols.text()),
                             "exclude_categories": _split(self.exclude_categories.text()),
@@ -360,6 +400,82 @@ class ProgramDialog(QDialog):
                        "min_amount": self.min_amount.value(), "day_boundary_hour": self.boundary.value(),
                        "weekday": self.weekday.currentText()}
         return d
+
+    def _ib_tab(self, d: dict) -> QWidget:
+        """Issue 14: per-client shares, client groups with their own share, and sub-IBs (a two-level deal)."""
+        tab = QWidget()
+        lay = QVBoxLayout(tab)
+        intro = QLabel("An IB program passes a share of its earnings back to each client: the client's own share "
+                       "below, else its group's, else its sub-IB's, else the program's (General ▸ IB: % passed "
+                       "back). Logins as the statements print them; several logins separated by commas.")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        lay.addWidget(QLabel("Per-client shares"))
+        self.client_shares = _Table(("Login", "Share passed back %"), self.revalidate, ["", "0"])
+        self.client_shares.setObjectName("program-client-shares")
+        for login, share in (d.get("client_shares") or {}).items():
+            self.client_shares.add_row([str(login), _shown(share)])
+        lay.addWidget(self.client_shares, 1)
+        lay.addWidget(QLabel("Client groups (e.g. VIP clients with their own share)"))
+        self.client_groups = _Table(("Group", "Clients", "Share passed back %"), self.revalidate, ["", "", "0"])
+        self.client_groups.setObjectName("program-client-groups")
+        for g in d.get("client_groups") or []:
+            if isinstance(g, dict):
+                self.client_groups.add_row([str(g.get("name", "")), ", ".join(map(str, g.get("clients") or [])),
+                                            _shown(g.get("client_share_pct", ""))])
+        lay.addWidget(self.client_groups, 1)
+        lay.addWidget(QLabel("Sub-IBs: the master IB keeps its share of what a sub-IB's clients earn after their "
+                             "own share; the sub-IB keeps the rest. Client share empty = the program's."))
+        lay.itemAt(lay.count() - 1).widget().setWordWrap(True)
+        self.sub_ibs = _Table(("Sub-IB", "Clients", "Master keeps %", "Client share %"), self.revalidate,
+                              ["", "", "50", ""])
+        self.sub_ibs.setObjectName("program-sub-ibs")
+        for sub in d.get("sub_ibs") or []:
+            if isinstance(sub, dict):
+                share = sub.get("client_share_pct")
+                self.sub_ibs.add_row([str(sub.get("name", "")), ", ".join(map(str, sub.get("clients") or [])),
+                                      _shown(sub.get("master_share_pct", "")),
+                                      "" if share is None else _shown(share)])
+        lay.addWidget(self.sub_ibs, 1)
+        self._ib_problem = ""
+        return tab
+
+    def _ib_dict(self) -> dict:
+        """The tier settings and the IB tab's tables as program JSON keys; a row the JSON cannot say (no login, a
+        login given twice) is remembered in ``_ib_problem`` for :meth:`revalidate` to show."""
+        d: dict = {}
+        problems = []
+        for key, box, default in (("tier_mode", self.tier_mode, "retroactive"),
+                                  ("tier_basis", self.tier_basis, "current"), ("tier_scope", self.tier_scope, "")):
+            if box.currentData() != default:
+                d[key] = box.currentData()
+        shares: dict = {}
+        for i, ((login, share), _) in enumerate(self.client_shares.rows(), start=1):
+            if not login:
+                problems.append(f"Per-client shares, row {i}: give the client's login")
+            elif login in shares:
+                problems.append(f"Per-client shares, row {i}: login {login} is already in the table; give each "
+                                "client one share")
+            shares[login] = _number(share)
+        if shares:
+            d["client_shares"] = shares
+        groups = [{"name": name, "clients": _split(clients), "client_share_pct": _number(share)}
+                  for (name, clients, share), _ in self.client_groups.rows()]
+        if groups:
+            d["client_groups"] = groups
+        subs = []
+        for (name, clients, master, share), _ in self.sub_ibs.rows():
+            sub = {"name": name, "clients": _split(clients), "master_share_pct": _number(master)}
+            if share:
+                sub["client_share_pct"] = _number(share)
+            subs.append(sub)
+        if subs:
+            d["sub_ibs"] = subs
+        self._ib_problem = problems[0] if problems else ""
+        return d
+
+    def ib_rows_ok(self) -> bool:
+        return not getattr(self, "_ib_problem", "")
 
     def show_plus(self, row: int) -> None:
         """Show the components rate ``row`` pays on top of its own in the lower table (-1: none selected)."""
@@ -398,6 +514,8 @@ class ProgramDialog(QDialog):
             return
         try:
             self._program = programs.from_dict(self.to_dict())
+            if not self.ib_rows_ok():
+                raise programs.ProgramError(self._ib_problem)
             self.error.setText("")
         except FxCostError as exc:
             self._program = None
