@@ -179,7 +179,7 @@ SHOTS = (
     ("09-ib", "ib", None),
     ("10-import", "import", None),
     ("11-strategies", "strategies", None),  # issue 15
-    ("13-compare-vs-actual", "compare", "difference"),  # issue 15: each setup's difference from the actual
+    ("18-compare-vs-actual", "compare", "difference"),  # issue 15: each setup's difference from the actual
 )
 
 
