@@ -165,8 +165,13 @@ def run(
     csv_mapping: Mapping[str, str] | None = None,
     currency: str | Mapping[str, str] | None = None,
     csv_date_order: str | Mapping[str, str] | None = None,
+    cache=None,
+    prepare: Callable[[Portfolio], None] | None = None,
 ):
-    """Import ``paths`` and analyse them: the whole job behind the GUI's Open and the CLI's report."""
+    """Import ``paths`` and analyse them: the whole job behind the GUI's Open and the CLI's report.
+
+    ``cache``: a statement_cache.StatementCache (files parsed before are not parsed again); ``prepare``: applied to
+    the merged portfolio before the analysis (a book's roster: session.Session.apply_roster)."""
     from fxcost.analysis.engine import analyse
 
     def scaled(frac: float, msg: str) -> None:
@@ -174,9 +179,11 @@ def run(
             progress(frac * 0.8, msg)
 
     portfolio = import_files(paths, progress=scaled, is_cancelled=is_cancelled, csv_mapping=csv_mapping,
-                             currency=currency, csv_date_order=csv_date_order)
+                             currency=currency, csv_date_order=csv_date_order, cache=cache)
     if is_cancelled and is_cancelled():
         raise ImportCancelled("Import cancelled.")
+    if prepare is not None:
+        prepare(portfolio)
     if progress:
         progress(0.85, "Computing costs and rebates")
     result = analyse(portfolio, settings)

@@ -327,26 +327,15 @@ class Session:
 
     def run(self, catalog: Catalog | None = None, *, settings=None, progress: Callable[[float, str], None] | None = None,
             is_cancelled: Callable[[], bool] | None = None, cache=None):
-        """Import the files and analyse them (as pipeline.run, the roster's names applied between): the one job of
-        the app's Open and of ``report``. ``cache``: a statement_cache.StatementCache (files parsed before)."""
-        from fxcost.analysis.engine import analyse
-        from fxcost.errors import ImportCancelled
-        from fxcost.pipeline import import_files
+        """Import the files and analyse them (pipeline.run, the roster applied to the portfolio before the analysis):
+        the one job of the app's Open and of ``report``. ``cache``: a statement_cache.StatementCache (files parsed
+        before)."""
+        from fxcost.pipeline import run
 
-        settings = settings if settings is not None else self.settings(catalog)
-        portfolio = import_files(self.files, progress=(lambda f, m: progress(f * 0.8, m)) if progress else None,
-                                 is_cancelled=is_cancelled, csv_mapping=self.csv_mapping or None,
-                                 currency=self.for_files(self.currency), csv_date_order=self.for_files(self.date_order),
-                                 cache=cache)
-        if is_cancelled and is_cancelled():
-            raise ImportCancelled("Import cancelled.")
-        self.apply_roster(portfolio)
-        if progress:
-            progress(0.85, "Computing costs and rebates")
-        result = analyse(portfolio, settings)
-        if progress:
-            progress(1.0, "Done")
-        return result
+        return run(self.files, settings if settings is not None else self.settings(catalog), progress=progress,
+                   is_cancelled=is_cancelled, csv_mapping=self.csv_mapping or None,
+                   currency=self.for_files(self.currency), csv_date_order=self.for_files(self.date_order), cache=cache,
+                   prepare=self.apply_roster)
 
     def as_dict(self, relative_to: str | os.PathLike | None = None) -> dict:
         """Plain JSON data; file paths relative to ``relative_to`` (the session file's folder) where they can be."""
