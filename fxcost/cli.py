@@ -277,7 +277,8 @@ def add_ib_options(parser: argparse.ArgumentParser) -> None:
                         help="which header of the partner report holds a column (account, date, volume, reward, "
                         "currency), e.g. --partner-map reward='IB Commission'")
     parser.add_argument("--client-statements", metavar="DIR",
-                        help="write one cashback statement per client into this folder (no IB figures in them)")
+                        help="write one cashback statement per client into this folder (no IB figures in them); "
+                             "each pays the client's cashback under --ib-program when given, else --program")
     parser.add_argument("--statement-format", choices=("xlsx", "pdf", "both"), default="xlsx",
                         help="the format of --client-statements: Excel (default), PDF, or both")
     parser.add_argument("--client", action="append", default=[], metavar="ACCOUNT",
@@ -319,7 +320,7 @@ def ib_outputs(args: argparse.Namespace, result, summary, ib_program) -> tuple[o
             written = client_statement.write_all(result, args.client_statements, period,
                                                  getattr(args, "statement_format", "xlsx"),
                                                  accounts=getattr(args, "client", None) or None,
-                                                 paper=getattr(args, "paper", None))
+                                                 paper=getattr(args, "paper", None), program=ib_program)
         except ValueError as exc:
             raise FxCostError(f"--client: {exc}") from None
         lines.append(f"Client statements: {len(written)} written to {args.client_statements}")

@@ -15,7 +15,7 @@ exported commission whatever the profile.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -143,10 +143,27 @@ def reprice(result: AnalysisResult, setup: Setup) -> pd.DataFrame:
 def _reprice(result: AnalysisResult, setup: Setup) -> tuple[pd.DataFrame, list[str]]:
     """:func:`reprice`, and the name of the profile each account was re-priced with (``other`` and ``auto``
     choose per account)."""
-    from fxcost.analysis import rebates
-
     frames = []
     used: list[str] = []
+    for analysis, frame, profile_name in _repriced_accounts(result, setup):
+        used.append(profile_name)
+        frames.append(_to_usd(frame) if analysis.currency != result.currency else frame)
+    if not frames:
+        return result.trades.iloc[0:0], used
+    return pd.concat(frames, ignore_index=True), used
+
+
+def repriced_by_account(result: AnalysisResult, setup: Setup) -> dict[str, pd.DataFrame]:
+    """Each account's trades re-priced under ``setup``, in the account's own currency, by account id (client
+    statements under the IB view's program, issue 14); tiers pooled over the whole book as in :func:`reprice`."""
+    return {str(analysis.account_id): frame for analysis, frame, _ in _repriced_accounts(result, setup)}
+
+
+def _repriced_accounts(result: AnalysisResult, setup: Setup) -> Iterator[tuple[AccountAnalysis, pd.DataFrame, str]]:
+    """Each account with trades, its trades re-priced under ``setup`` in its own currency, and the name of the
+    profile it was re-priced with."""
+    from fxcost.analysis import rebates
+
     program = setup.program
     # Tiers on every account's volume together (an IB program): each account is priced alone, so it is told the total.
     pooled = rebates.pooled_volume([(a.trades, a.currency) for a in result.accounts], program)
@@ -160,7 +177,7 @@ def _reprice(result: AnalysisResult, setup: Setup) -> tuple[pd.DataFrame, list[s
         else:
             profile = spreads.resolve(setup.profile, analysis.profile, base, analysis.book.account)
             other = _respread(result, analysis, profile)
-        used.append(getattr(profile, "name", "") or result.settings.profile.name)
+        profile_name = getattr(profile, "name", "") or result.settings.profile.name
         # Same market, other price: Profit' = mid_pnl - spread'.
         other["profit"] = base["mid_pnl"].to_numpy() - other["spread_cost"].to_numpy()
         other["mid_pnl"] = base["mid_pnl"].to_numpy()
@@ -181,11 +198,7 @@ def _reprice(result: AnalysisResult, setup: Setup) -> tuple[pd.DataFrame, list[s
             other["rebate"], other["eligible"], other["excluded_reason"] = 0.0, True, ""
             other["rebate_rule"], other["forfeited_rebate"], other["ib_earnings"] = "", 0.0, 0.0
             other["capped_rebate"] = 0.0
-        frame = costs.finish(other)
-        frames.append(_to_usd(frame) if analysis.currency != result.currency else frame)
-    if not frames:
-        return result.trades.iloc[0:0], used
-    return pd.concat(frames, ignore_index=True), used
+        yield analysis, costs.finish(other), profile_name
 
 
 def commission_schedule(setup: Setup, profile: spreads.SpreadProfile | None,

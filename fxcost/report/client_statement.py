@@ -74,11 +74,28 @@ def _account(result, account: str):
     raise ValueError(f"no client account {account!r} in this book; accounts: {known}")
 
 
-def statement(result, account: str, period=None) -> Statement:
+def client_trades(result, program=None) -> dict[str, pd.DataFrame] | None:
+    """Every account's trades priced under ``program``, the deal whose cashback clients are paid (e.g. the IB
+    view's: the client's share of the IB's earnings), by account id; None when that is the main program, whose
+    cashback the trades already carry. Priced once for a batch of statements."""
+    if program is None or program is result.settings.main_program:
+        return None
+    from fxcost.analysis.whatif import Setup, repriced_by_account
+
+    return repriced_by_account(result, Setup(f"IB: {program.name}", None, None, program))
+
+
+def statement(result, account: str, period=None, program=None, priced: dict[str, pd.DataFrame] | None = None
+              ) -> Statement:
     """The statement of ``account`` (an ``account_id`` of ``result.accounts``) for ``period`` (None: every trade
-    of the result, which covers the analysis period when one is chosen: the statement is then labelled with it)."""
+    of the result, which covers the analysis period when one is chosen: the statement is then labelled with it).
+
+    ``program``: the rebate program whose cashback the client is paid (None: the main program's, the trades' own
+    ``rebate``); ``priced``: :func:`client_trades` of that program, when already computed."""
     a = _account(result, account)
-    t = a.trades
+    if priced is None:
+        priced = client_trades(result, program)
+    t = a.trades if priced is None else priced.get(str(a.account_id), a.trades.iloc[0:0])
     start, end, label = bounds(period)
     chosen = str(getattr(getattr(result, "period", None), "label", "all"))
     if period is None and chosen != "all":  # issue 15: the result is cut to its period
@@ -177,23 +194,25 @@ def write_as(st: Statement, path: str | os.PathLike, fmt: str, paper: str | None
 
 
 def write_client(result, account: str, path: str | os.PathLike, period=None, fmt: str | None = None,
-                 paper: str | None = None) -> Path:
+                 paper: str | None = None, program=None, priced: dict[str, pd.DataFrame] | None = None) -> Path:
     """The statement of one client (``account``: an ``account_id`` of the result) for ``period`` (None, "YYYY-MM"
     or a (start, end exclusive) pair) written at ``path``: the Qt-free call the app makes (issue 14).
 
     ``result``: the engine's AnalysisResult, or anything holding it as ``.result`` (the app's views). ``fmt``:
     "xlsx" or "pdf"; default by the path's extension (.pdf, else Excel). ``paper``: a PDF's (default by locale).
+    ``program``: whose cashback the client is paid (:func:`statement`; None: the main program's); ``priced``: its
+    :func:`client_trades`, computed once for a batch.
     Raises ValueError (no such account, a bad period or format) and ExportError (the file cannot be written)."""
     result = getattr(result, "result", result)
     fmt = fmt or EXTENSIONS.get(Path(path).suffix.lower(), "xlsx")
     _formats(fmt)
     if fmt == "both":
         raise ValueError("write one format per file: xlsx or pdf")
-    return write_as(statement(result, account, period), path, fmt, paper)
+    return write_as(statement(result, account, period, program, priced), path, fmt, paper)
 
 
 def write_all(result, folder: str | os.PathLike, period=None, fmt: str = "xlsx", accounts=None,
-              paper: str | None = None) -> list[Path]:
+              paper: str | None = None, program=None) -> list[Path]:
     """One statement per client account of ``result`` (or of ``accounts``, account ids) into ``folder`` (created if
     missing), a client without a trade in the period included (its payable is 0.00), as ``fmt``: "xlsx", "pdf" or
     "both" (one of each). Returns the files written, in account order."""
@@ -204,7 +223,8 @@ def write_all(result, folder: str | os.PathLike, period=None, fmt: str = "xlsx",
     except OSError as exc:
         raise ExportError(f"cannot create the folder {folder}: {exc.strerror or exc}.") from exc
     chosen = [str(a.account_id) for a in result.accounts] if accounts is None else [str(a) for a in accounts]
-    statements = [statement(result, account, period) for account in sorted(chosen)]  # every request checked first
+    priced = client_trades(result, program)
+    statements = [statement(result, account, period, priced=priced) for account in sorted(chosen)]  # each checked first
     written: list[Path] = []
     for st in statements:
         for kind in formats:

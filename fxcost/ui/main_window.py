@@ -120,11 +120,14 @@ def _statement_format(path: str) -> str:
     return "xlsx" if path.lower().endswith((".xlsx", ".xls")) else "pdf"
 
 
-def write_one_statement(write, result, login: str, month: str, path: str, fmt: str, paper: str | None = None) -> str:
+def write_one_statement(write, result, login: str, month: str, path: str, fmt: str, paper: str | None = None,
+                        program=None, priced=None) -> str:
     """One client's statement (``month`` "YYYY-MM", "" for every trade) through report.client_statement.write_client,
-    as ``fmt`` ("pdf" or "xlsx"); returns ``path``. A refused request (no such client) is an ExportError."""
+    as ``fmt`` ("pdf" or "xlsx"), paying the cashback of ``program`` (the IB view's deal); returns ``path``. A
+    refused request (no such client) is an ExportError. ``priced``: client_statement.client_trades of ``program``,
+    computed once for a batch."""
     try:
-        write(result, login, path, period=month or None, fmt=fmt, paper=paper)
+        write(result, login, path, period=month or None, fmt=fmt, paper=paper, program=program, priced=priced)
     except ValueError as exc:
         raise ExportError(f"The statement of {login} was not written: {exc}.") from exc
     return path
@@ -964,18 +967,15 @@ class MainWindow(QMainWindow):
         return [str(a) for a in self.views.ib["by_client"]["account"] if str(a) != "Total"]
 
     def statement_problem(self) -> str:
-        """Why client statements cannot be written now, or "": a statement pays the cashback of the main program
-        (the trades' rebate, report.client_statement), so the IB view's program must be the main one, else the
-        statement would not say what the IB view says the client is owed."""
+        """Why client statements cannot be written now, or ""."""
         if self.views is None or not self.views.ib:
             return "Open the clients' statements and choose an IB program first."
-        main = self.views.result.settings.main_program
-        shown = self.views.summary.ib.program if self.views.summary and self.views.summary.ib else ""
-        if main is None or main.name != shown:
-            return (f"Client statements pay the cashback of the main rebate program ({main.name if main else 'none'}), "
-                    f"but the IB view shows {shown}. Choose {shown} as the main program in the setup panel (Rebate "
-                    "programs ▸ Main), then export the statements.")
         return ""
+
+    def statement_program(self):
+        """The program whose cashback a client statement pays: the IB view's deal (what the IB view says each
+        client is owed), else the main program."""
+        return self.session().ib_program(self.setup.catalog) or self.views.result.settings.main_program
 
     def export_client_statement(self, login: str) -> None:
         """Ask where to write client ``login``'s statement (PDF or Excel by the name's ending), then write it."""
@@ -1001,9 +1001,9 @@ class MainWindow(QMainWindow):
             dialogs.notify(self, "fxcost: client statement", problem)
             return False
         month = self.ib.month() if month is None else month
-        result, fmt, paper = self.views.result, _statement_format(path), system_paper()
+        result, fmt, paper, program = self.views.result, _statement_format(path), system_paper(), self.statement_program()
         self._start(Worker(lambda progress, is_cancelled: write_one_statement(write, result, login, month, path, fmt,
-                                                                              paper)),
+                                                                              paper, program)),
                     "export",
             f"Writing {os.path.basename(path)}…")
         return True
@@ -1038,17 +1038,20 @@ class MainWindow(QMainWindow):
         month = self.ib.month() if month is None else month
         from fxcost.report.client_statement import file_name
 
-        result, paper = self.views.result, system_paper()
+        result, paper, program = self.views.result, system_paper(), self.statement_program()
 
         def job(progress, is_cancelled):
+            from fxcost.report.client_statement import client_trades
+
             os.makedirs(folder, exist_ok=True)
+            priced = client_trades(result, program)  # once for the batch, not once per client
             for i, login in enumerate(clients):
                 if is_cancelled():
                     raise ImportCancelled("Export cancelled.")
                 progress(i / len(clients), f"Statement of {login}")
                 for fmt in fmts:
                     path = os.path.join(folder, file_name(login, month or "all-trades", fmt))
-                    write_one_statement(write, result, login, month, path, fmt, paper)
+                    write_one_statement(write, result, login, month, path, fmt, paper, program, priced)
             return folder
 
         self._start(Worker(job), "export", f"Writing {len(clients)} client statement(s)…")

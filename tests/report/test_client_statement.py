@@ -195,3 +195,29 @@ def test_the_batch_writes_both_formats_or_the_chosen_clients(book, tmp_path):
     with pytest.raises(ValueError, match="no client account"):
         cs.write_all(result, tmp_path / "none", None, "pdf", accounts=["nobody"])
     assert not (tmp_path / "none").exists() or not list((tmp_path / "none").iterdir())  # checked before writing
+
+
+def test_a_statement_under_the_ib_views_program_pays_what_the_ib_view_passes_back(book, tmp_path):
+    """The app's default: no main program, the IB view's deal chosen apart. A statement under that deal pays each
+    client the IB view's "passed back", to the cent, alone and in a batch (priced once), not the main program's 0."""
+    from fxcost.analysis.engine import AnalysisSettings
+    from fxcost.pipeline import run
+
+    result, program, logins = book
+    no_main = run(sorted({f for b in result.portfolio.accounts for f in b.files}), AnalysisSettings())
+    assert no_main.settings.main_program is None
+    assert float(no_main.trades["rebate"].sum()) == 0.0
+    by_client = ib.program_rollup(result.trades, program)["by_client"].set_index("account")
+    for login in logins:
+        assert cs.statement(no_main, login).payable == 0.0
+        st = cs.statement(no_main, login, program=program)
+        assert st.payable == by_client.loc[login, "passed_back"] > 0
+        assert round(float(st.trades["cashback"].sum()), 2) == st.payable
+    written = cs.write_all(no_main, tmp_path, fmt="xlsx", program=program)
+    assert len(written) == len(logins)
+    for path in written:
+        login = next(x for x in logins if x in path.name)
+        _, ws = _cells(path)
+        payable = next(ws.cell(r, 2).value for r in range(1, 12)
+                       if str(ws.cell(r, 1).value).startswith("Cashback payable"))
+        assert payable == by_client.loc[login, "passed_back"]

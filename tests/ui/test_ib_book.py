@@ -343,13 +343,21 @@ def test_a_dropped_folder_is_opened(qtbot, window, tmp_path, messages):
     assert len(window.portfolio.files) == 2 and not window.portfolio.failures
 
 
-def test_a_statement_under_another_program_than_the_ib_views_is_refused_with_the_reason(qtbot, window, tmp_path,
-                                                                                       messages):
+def test_a_statement_with_no_main_program_pays_what_the_ib_view_says_the_client_is_owed(qtbot, window, tmp_path):
+    from openpyxl import load_workbook
+
     folder = tmp_path / "small"
     write_book(folder, 2, trades=8)
     with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
         window.open_files([str(folder)])
     # The default setup: no main program, the IB view under the bundled tiered IB program.
-    login = str(window.views.ib["by_client"]["account"].iloc[0])
-    assert not window.export_client_statement_to(login, str(tmp_path / "x.xlsx"))
-    assert "as the main program" in messages[-1] and not (tmp_path / "x.xlsx").exists()
+    assert window.views.result.settings.main_program is None
+    by_client = window.views.ib["by_client"]
+    login = str(by_client["account"].iloc[0])
+    owed = float(by_client.set_index(by_client["account"].astype(str)).loc[login, "passed_back"])
+    path = tmp_path / "x.xlsx"
+    with qtbot.waitSignal(window.export_finished, timeout=60_000):
+        assert window.export_client_statement_to(login, str(path), month="")
+    ws = load_workbook(path).active
+    payable = next(ws.cell(r, 2).value for r in range(1, 12) if str(ws.cell(r, 1).value).startswith("Cashback payable"))
+    assert payable == owed > 0
