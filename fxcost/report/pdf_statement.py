@@ -20,12 +20,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from fxcost import __version__
-from fxcost.errors import ExportError
+from fxcost.money import lots_text, money_text
 from fxcost.report.client_statement import Statement
-from fxcost.report.output import atomic_path, output_problem
-from fxcost.report.pdf_summary import GREY, PAPERS, _Styles, _table
-from fxcost.report.print_rules import default_paper
-from fxcost.summary.money import lots_text, money_text
+from fxcost.report.output import atomic_path
+from fxcost.report.pdf_summary import GREY, PAPERS, _Styles, _table, checked_paper
 
 TITLE = "Cashback statement"
 
@@ -53,12 +51,7 @@ def trade_rows(st: Statement) -> list[list[str]]:
 
 def write(st: Statement, path: str | os.PathLike, *, paper: str | None = None, title: str = TITLE) -> Path:
     """Write ``st`` as a PDF at ``path`` (replaced only once complete). Raises ExportError (one line)."""
-    paper = (paper or default_paper()).lower()
-    if paper not in PAPERS:
-        raise ExportError(f"unknown paper size {paper!r}: use a4 or letter.")
-    problem = output_problem(path)
-    if problem:
-        raise ExportError(problem)
+    paper = checked_paper(paper, path)
     size = PAPERS[paper]
     margin = 15 * mm
     styles = _Styles()

@@ -40,6 +40,18 @@ TOP_SYMBOLS = 15
 MAX_WARNINGS = 8
 PAGES = 4
 
+
+def checked_paper(paper: str | None, path: str | os.PathLike) -> str:
+    """The PDF's paper ("a4"/"letter"; None: by locale) once it and the output ``path`` are known good; raises
+    ExportError saying what is wrong (the PDF summary and the client statements)."""
+    paper = (paper or default_paper()).lower()
+    if paper not in PAPERS:
+        raise ExportError(f"unknown paper size {paper!r}: use a4 or letter.")
+    problem = output_problem(path)
+    if problem:
+        raise ExportError(problem)
+    return paper
+
 INK = colors.HexColor("#222222")
 GREY = colors.HexColor("#777777")
 RULE = colors.HexColor("#cccccc")
@@ -532,12 +544,7 @@ def write_pdf_summary(result, path: str | os.PathLike, *, summary: Summary | Non
 
     step = export_steps(progress, is_cancelled)
 
-    paper = (paper or default_paper()).lower()
-    if paper not in PAPERS:
-        raise ExportError(f"unknown paper size {paper!r}: use a4 or letter.")
-    problem = output_problem(path)
-    if problem:
-        raise ExportError(problem)
+    paper = checked_paper(paper, path)
     step(0.0, "Summarising")
     summary = summary if isinstance(summary, Summary) else build(result, ib_program=ib_program)
     size = PAPERS[paper]

@@ -95,7 +95,7 @@ def test_financing_rows_reach_swap_on_every_surface(written, capsys):
     assert viewdata.prepare(result).figures["swap_incl_financing"] == costs["swap_incl_financing"]
     assert cli.main(["report", str(path)]) == 0
     out = capsys.readouterr().out
-    from fxcost.summary.money import money_text
+    from fxcost.money import money_text
 
     assert f"swap incl. financing {money_text(costs['swap_incl_financing'])}" in out
 

@@ -210,8 +210,8 @@ def _excel_ib_side(wb, doc: dict) -> list[str]:
 def _text_mismatches(doc: dict) -> list[str]:
     """Issue 14: the command line's line of each deal prints the IB money of its ``whatif`` entry, and the sweep's
     line of the program's own shares prints the ``ib`` block's Total (the text is drawn from other blocks)."""
+    from fxcost.money import money_text
     from fxcost.report import json_summary
-    from fxcost.summary.money import money_text
 
     lines = json_summary.render_ib_side(doc)
     out = []

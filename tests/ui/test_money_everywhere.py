@@ -44,7 +44,6 @@ def jpy_views(tmp_path):
 
 def test_one_money_formatter_rounds_half_away_and_knows_zero_decimal_currencies():
     from fxcost import money
-    from fxcost.summary import money as old_address
 
     assert money.money_text(2.6849999999999996) == "2.69" == money.money_text(2.685)
     assert money.money_text(0.5, currency="JPY") == "1" and money.money_text(-2.5, currency="JPY") == "-3"
@@ -52,7 +51,6 @@ def test_one_money_formatter_rounds_half_away_and_knows_zero_decimal_currencies(
     assert money.money_text(float("nan"), missing="") == "" and money.money_text("x") == "n/a"
     assert money.number_format("JPY") == "#,##0;[Red]-#,##0"
     assert money.number_format("USD") == "#,##0.00;[Red]-#,##0.00"
-    assert old_address.money_text is money.money_text  # other branches import it from the summary
 
 
 def test_jpy_money_has_no_decimals_in_every_view(qtbot, jpy_views):

@@ -50,7 +50,7 @@ def test_after_an_export_the_status_line_names_the_file(qtbot, loaded, tmp_path,
 
 
 def test_jpy_and_other_zero_decimal_currencies_show_no_decimals():
-    from fxcost.summary.money import currency_decimals
+    from fxcost.money import currency_decimals
     from fxcost.ui.overview import format_value
 
     assert format_value(-1234567.4, "money", "JPY") == "-1,234,567 JPY"
