@@ -626,14 +626,14 @@ class ChartsView(QWidget):
     def set_views(self, views) -> None:
         for chart in (self.charts[k] for k in ("equity", "costs", "by_symbol", "by_month", "rebates")):
             chart.set_currency(views.result.currency)
-        self.charts["equity"].set_series(views.equity)
-        self.charts["costs"].set_series(views.costs)
-        self.charts["by_symbol"].set_bars(views.by_symbol)
-        self.charts["by_month"].set_bars(views.by_month)
-        self.charts["breakeven"].pips.set_bars(views.breakeven_pips)
-        self.charts["breakeven"].winrate.set_bars(views.breakeven_winrate)
-        self.charts["rebates"].set_series(views.rebates)
-        self.charts["leverage"].set_series(views.leverage)
+        self.charts["equity"].set_series(views.charts.equity)
+        self.charts["costs"].set_series(views.charts.costs)
+        self.charts["by_symbol"].set_bars(views.charts.by_symbol)
+        self.charts["by_month"].set_bars(views.charts.by_month)
+        self.charts["breakeven"].pips.set_bars(views.charts.breakeven_pips)
+        self.charts["breakeven"].winrate.set_bars(views.charts.breakeven_winrate)
+        self.charts["rebates"].set_series(views.charts.rebates)
+        self.charts["leverage"].set_series(views.charts.leverage)
 
     def show_chart(self, key: str) -> None:
         self.list.setCurrentRow([k for k, _ in CHARTS].index(key))

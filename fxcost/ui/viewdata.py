@@ -39,14 +39,7 @@ class Views:
     result: AnalysisResult
     figures: dict
     summary: Summary | None = None  # None only in the early copies published before it is built
-    equity: list[Series] = field(default_factory=list)
-    costs: list[Series] = field(default_factory=list)
-    rebates: list[Series] = field(default_factory=list)
-    leverage: list[Series] = field(default_factory=list)
-    by_symbol: Bars | None = None
-    by_month: Bars | None = None
-    breakeven_pips: Bars | None = None
-    breakeven_winrate: Bars | None = None
+    charts: series.Charts = field(default_factory=series.Charts)  # the summary's chart series (issue 10)
     compare: list = field(default_factory=list)  # whatif.Outcome
     # Issue 15: the Compare view's chart of each setup (absolute) and of its difference from the actual setup.
     compare_bars: Bars | None = None
@@ -148,9 +141,7 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
 
 def _set_charts(views: Views, charts: series.Charts) -> None:
     """The chart series of the summary (summary.series.Charts) on the bundle the charts read."""
-    for name in ("equity", "costs", "rebates", "leverage", "by_symbol", "by_month", "breakeven_pips",
-                 "breakeven_winrate"):
-        setattr(views, name, getattr(charts, name))
+    views.charts = charts
 
 
 def _strategy_and_year(views: Views, summary: Summary) -> None:
@@ -228,13 +219,13 @@ def views_json(views: Views) -> dict:
     doc["sweeps"] = {"extra_spread_pips": _records(views.spread_sweep), "rebate_rate": _records(views.rebate_sweep)}
     cost_fields = {"spread_cost": ("Spread (est.)", 1.0), "rebate": ("Rebate (given back)", -1.0),
                    "net_transaction_cost": ("Net cost", 1.0)}
-    doc["by_symbol"] = _bar_records(views.by_symbol, "symbol", cost_fields)
-    doc["by_month"] = [r for r in _bar_records(views.by_month, "month", cost_fields)]
+    doc["by_symbol"] = _bar_records(views.charts.by_symbol, "symbol", cost_fields)
+    doc["by_month"] = [r for r in _bar_records(views.charts.by_month, "month", cost_fields)]
     doc["breakeven"]["by_symbol"] = [
         {**a, **b} for a, b in zip(
-            _bar_records(views.breakeven_pips, "symbol", {"cost_pips_per_lot_before": ("Cost pips before rebate", 1.0),
+            _bar_records(views.charts.breakeven_pips, "symbol", {"cost_pips_per_lot_before": ("Cost pips before rebate", 1.0),
                                                          "cost_pips_per_lot_after": ("Cost pips after rebate", 1.0)}),
-            _bar_records(views.breakeven_winrate, "symbol",
+            _bar_records(views.charts.breakeven_winrate, "symbol",
                          {"win_rate_before": ("Break-even win rate before rebate", 100.0),
                           "win_rate_after": ("Break-even win rate after rebate", 100.0),
                           "actual_win_rate": ("Actual win rate", 100.0)}))]

@@ -372,7 +372,7 @@ def test_statement_rebate_line_converts_accounts_in_other_currencies(tmp_path):
     eur_account = next(a for a in result.accounts if a.currency == "EUR")
     assert eur_account.received_rebate == 100.0 and eur_account.usd_rate != 1.0
     views = viewdata.prepare(result)
-    line = {s.name: s for s in views.rebates}["Rebate rows in the statement"]
+    line = {s.name: s for s in views.charts.rebates}["Rebate rows in the statement"]
     assert line.y[-1] == pytest.approx(result.received_rebate)
 
 

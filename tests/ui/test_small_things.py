@@ -34,7 +34,7 @@ def test_the_win_rate_says_how_it_treats_zero_profit_trades(loaded):
 
 
 def test_cost_by_symbol_is_sorted_by_cost(loaded):
-    bars = loaded.views.by_symbol
+    bars = loaded.views.charts.by_symbol
     net = np.asarray(bars.line[1], dtype=float)
     assert list(net) == sorted(net, reverse=True)
 

@@ -73,9 +73,9 @@ def test_the_early_views_are_the_complete_ones_without_charts_compare_and_ib(sam
     assert all(v.figures == views.figures and v.result is views.result for v in early)
     # A published copy is left alone while the worker goes on.
     assert early[0].equity == [] and early[0].by_symbol is None
-    assert early[1].equity is views.equity and early[1].by_symbol is views.by_symbol
+    assert early[1].charts is views.charts
     assert early[1].compare == [] and early[1].ib is None
-    assert views.compare and views.ib and views.equity
+    assert views.compare and views.ib and views.charts.equity
 
 
 def test_an_ib_program_also_compared_is_priced_once(sample_path, monkeypatch):
