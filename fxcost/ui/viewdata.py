@@ -11,7 +11,7 @@ import pandas as pd
 
 from fxcost.analysis.engine import AnalysisResult
 from fxcost.errors import ImportCancelled
-from fxcost.summary import Summary, build, series
+from fxcost.summary import Summary, build, ib_book, series
 from fxcost.summary import spreads as spread_summary
 from fxcost.summary.build import ACCOUNT_FIGURES, accounts_table, key_figures  # noqa: F401 (public here as before)
 
@@ -233,6 +233,12 @@ def views_json(views: Views) -> dict:
         doc["by_account"] = _records(views.accounts)
     if views.ib is not None and views.summary is not None and views.summary.ib is not None and views.summary.ib.is_ib:
         doc["ib"] = {"program": views.ib_program, **{k: _records(v) for k, v in views.ib.items()}}
+    if views.summary is not None:  # issue 14: the IB's side the Compare and IB views show
+        s = views.summary
+        book = ib_book.IbBook(compare=s.ib_compare, compare_by_client=s.ib_compare_by_client,
+                              passback_sweep=s.passback_sweep, projection=s.ib_projection, activity=s.activity,
+                              activity_months=s.activity_months, concentration=s.concentration)
+        doc.update({k: v for k, v in ib_book.json_blocks(book).items() if v is not None})
     doc["warnings"] = list(views.warnings)
     doc["alerts"] = [a.as_json() for a in f.get("alerts") or ()]  # the Overview's banner (issue 11)
     for name in ("by_year", "by_strategy", "by_magic"):  # issue 15: the tables the Overview and Strategies show

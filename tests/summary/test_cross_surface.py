@@ -29,7 +29,10 @@ SAMPLE = ROOT / "assets" / "sample-statement.htm"
 OPTIONS = ["--program", "ib-tiered", "--program", "example-cashback"]
 #: Lists keyed by these fields, so both sides are matched row by row (the views fill months without trades).
 LIST_KEYS = {"by_symbol": "symbol", "by_month": "month", "by_account": "account", "whatif": "name",
-             "extra_spread_pips": "extra_pips", "rebate_rate": "rebate_multiplier", "by_client": "account",
+             "extra_spread_pips": "extra_pips", "rebate_rate": "rebate_multiplier",
+             # "setup": a deal's clients in ib_compare (issue 14); None on both sides in the ib block's by_client.
+             "by_client": ("setup", "account"), "programs": "setup", "passback_sweep": ("pass_back_pct", "is_program"),
+             "clients": "account",
              "by_client_month": None, "payout_matches": None, "warnings": None,
              # Issue 15: the Overview's By year and the Strategies view's tables.
              "by_year": "year", "by_strategy": "strategy", "by_magic": "magic",
@@ -417,3 +420,20 @@ def test_ib_figures_of_their_own_are_caught(book):
     other = json.loads(json.dumps(doc))
     other["ib_compare"]["programs"][0]["ib_keeps"] += 0.01
     assert _text_mismatches(other)[0].startswith(f"text of {doc['ib_compare']['programs'][0]['setup']}")
+
+
+def test_views_json_holds_the_ib_side_and_a_view_of_its_own_is_caught(book):
+    """Issue 14 / issue 10: views.json carries the IB columns, sweep, projection and activity the Compare and IB
+    views show, equal to the JSON's; a Compare view pricing its own IB keeps would show as a difference."""
+    from dataclasses import replace
+
+    from fxcost.ui import viewdata
+
+    figures, views, doc, _ = book
+    assert figures["ib_compare"]["programs"] and figures["passback_sweep"] and figures["activity"]["clients"]
+    assert mismatches(figures, doc) == []
+    own_compare = views.summary.ib_compare.copy()
+    own_compare.loc[0, "ib_keeps"] += 0.01
+    own = replace(views, summary=replace(views.summary, ib_compare=own_compare))
+    assert any(m.startswith(".ib_compare.programs[") and "ib_keeps" in m
+               for m in mismatches(viewdata.views_json(own), doc))
