@@ -241,7 +241,8 @@ CASES: dict[str, Case] = {
     "dev-null": Case(lambda folder: _report(Path("/dev/null")), (1,), r"This is a device, not a regular file"),
     "fifo": Case(fifo, (1,), r"This is a named pipe \(FIFO\), not a regular file"),
     "socket": Case(unix_socket, (1,), r"This is a socket, not a regular file"),
-    "folder": Case(lambda folder: _report(folder), (1,), r"This is a folder"),
+    # Issue 14: a folder is opened as a book; an empty one says what fxcost reads.
+    "folder": Case(lambda folder: _report(folder), (1,), r"No statement in this folder or its subfolders: fxcost reads"),
     "utf16be-csv": Case(_write("be.csv", "\ufeff".encode("utf-16-be") + _csv([_GOOD]).encode("utf-16-be")),
                         (0,), r'"symbol": "EURUSD"'),
     "utf32-csv": Case(_write("u32.csv", _csv([_GOOD]).encode("utf-32")), (0,), r'"symbol": "EURUSD"'),
