@@ -14,9 +14,11 @@ work the wall time says more about the load (printed as the load average) than a
 
 It prints seconds per client and the ratio of per-client time to the smallest book's (linear growth: ratio ~1).
 Targets (issue 14): 500 clients CLI report --json <= 15 s, peak <= 1 GB, per-client ratio at 500 vs 50 <= 1.2.
-``--root DIR`` runs another checkout's fxcost (e.g. /work/main) on the same files for a before/after table.
+``--root DIR`` runs another checkout's fxcost (e.g. /work/main) on the same files; ``--baseline DIR`` runs that
+checkout too, size by size in the same invocation (so both see the same machine load), and prints this checkout's
+wall and CPU time as a ratio of the baseline's.
 
-Run: python benchmarks/bench_book.py [--sizes 50 200 500] [--stages] [--root DIR] [--data bench-data/book]
+Run: python benchmarks/bench_book.py [--sizes 50 200 500] [--stages] [--root DIR] [--baseline DIR] [--data bench-data/book]
 """
 
 from __future__ import annotations
@@ -133,38 +135,61 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "bench-data" / "book", help="where the pool is cached")
     parser.add_argument("--root", type=Path, default=ROOT, help="the fxcost checkout to measure (default: this one)")
     parser.add_argument("--program", type=Path, default=PROGRAM, help="the IB program (default ib-tiered.json)")
+    parser.add_argument("--baseline", type=Path, help="another checkout measured in the same run, for before/after")
     parser.add_argument("--stages", action="store_true", help="also time import / analyse / summary in-process")
     parser.add_argument("--no-cli", action="store_true", help="skip the command-line measurement")
     args = parser.parse_args()
 
     sizes = sorted(args.sizes)
     pool = book(args.data, max(sizes))
-    print(f"fxcost at {args.root}; {len(pool)} client statements in {args.data}")
-    rows = []
+    roots = [("baseline", args.baseline)] if args.baseline else []
+    roots.append(("", args.root))
+    print(f"fxcost at {args.root}" + (f" (baseline {args.baseline})" if args.baseline else "")
+          + f"; {len(pool)} client statements in {args.data}")
+    first: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             files = pool[:n]
-            row: dict = {"clients": n}
-            if not args.no_cli:
-                out = str(Path(tmp) / f"book{n}.json")
-                cli = measure(CLI_CHILD.format(root=str(args.root)),
-                              ["report", "-q", "--json", out, "--program", str(args.program), *files])
-                if cli:
-                    row["cli"] = cli
-                    row["trades"] = json.loads(Path(out).read_text())["counts"]["closed_trades"]
-            if args.stages:
-                st = measure(STAGES_CHILD.format(root=str(args.root)), [str(args.program), *files])
-                if st:
-                    row["stages"] = st
-                    row["trades"] = st["trades"]
-            rows.append(row)
-            _print_row(row, rows[0])
+            measured: dict[str, dict] = {}
+            for name, root in roots:
+                row = _measure_size(args, root, files, Path(tmp) / f"book{n}{name}.json")
+                first.setdefault(name, row)
+                measured[name] = row
+                _print_row(row, first[name], name)
+            if args.baseline:
+                _print_ratio(measured["baseline"], measured[""])
     return 0
 
 
-def _print_row(row: dict, first: dict) -> None:
+def _measure_size(args: argparse.Namespace, root: Path, files: list[str], out: Path) -> dict:
+    """One book size measured with the fxcost at ``root``: the CLI and, with --stages, the stages."""
+    row: dict = {"clients": len(files)}
+    if not args.no_cli:
+        cli = measure(CLI_CHILD.format(root=str(root)),
+                      ["report", "-q", "--json", str(out), "--program", str(args.program), *files])
+        if cli:
+            row["cli"] = cli
+            row["trades"] = json.loads(out.read_text())["counts"]["closed_trades"]
+    if args.stages:
+        st = measure(STAGES_CHILD.format(root=str(root)), [str(args.program), *files])
+        if st:
+            row["stages"] = st
+            row["trades"] = st["trades"]
+    return row
+
+
+def _print_ratio(before: dict, after: dict) -> None:
+    """This checkout's time over the baseline's, wall and CPU, per measurement."""
+    for kind in ("cli", "stages"):
+        b, a = before.get(kind), after.get(kind)
+        if b and a:
+            print(f"{'':>4} {after['clients']:>4} clients {kind:<6} after/before: wall x{a['seconds'] / b['seconds']:4.2f}, "
+                  f"CPU x{a['cpu_s'] / b['cpu_s']:4.2f}", flush=True)
+
+
+def _print_row(row: dict, first: dict, name: str = "") -> None:
     n = row["clients"]
-    head = f"{n:>4} clients, {row.get('trades', 0):>7,} trades:"
+    head = f"{name:>8} {n:>4} clients, {row.get('trades', 0):>7,} trades:"
     for kind in ("cli", "stages"):
         m = row.get(kind)
         if not m:
