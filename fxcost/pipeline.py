@@ -39,7 +39,7 @@ def import_files(
     CSV's dates like 01/03/2024 read. Raises ImportCancelled when ``is_cancelled()`` turns true between files.
     """
     paths = [str(p) for p in paths]
-    statements, failed = load_all(paths, lambda path: {"csv_mapping": csv_mapping,
+    statements, failed, reconciliations = load_all(paths, lambda path: {"csv_mapping": csv_mapping,
                                                        "csv_currency": _for_path(currency, path),
                                                        "csv_date_order": _for_path(csv_date_order, path)},
                                   progress=progress, is_cancelled=is_cancelled)
@@ -48,7 +48,7 @@ def import_files(
         raise ImportCancelled("Import cancelled.")
     if progress:
         progress(0.95, "Merging accounts")
-    portfolio = merge(statements)
+    portfolio = merge(statements, reconciliations)
     portfolio.failures = failures
     distinct_accounts(portfolio)
     if currency:

@@ -91,9 +91,13 @@ class Block:
         """The rows at ``offsets`` (ascending), each chunk holding some of them split once."""
         out: list[tuple[Any, ...]] = []
         for c, group in groupby(offsets, lambda k: k // CHUNK):
-            columns = [None if p in self.fill else self.chunks[p][c].split(SEP) for p in range(self.width)]
+            ks = list(group)
             off = c * CHUNK
-            out.extend(tuple(None if col is None else col[k - off] for col in columns) for k in group)
+            # Split no further than the last row wanted: a table's first rows (mt5_build samples them to name it)
+            # cost those rows, not the chunk's 2048.
+            upto = ks[-1] - off + 1
+            columns = [None if p in self.fill else self.chunks[p][c].split(SEP, upto) for p in range(self.width)]
+            out.extend(tuple(None if col is None else col[k - off] for col in columns) for k in ks)
         return out
 
 
