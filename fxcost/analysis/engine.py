@@ -372,14 +372,14 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
             fills[:] = False
         t = costed_trades(book.trades, currency, settings, utc_offset=offset, profile=profile, tester_points=points,
                           fills=fills, spread_table=table)
+        # The spread table passed in, not set after: the default (an empty frame) costs a frame per account.
+        own = {"spreads": table[0].assign(account=book.label)} if table else {}
         analysis = AccountAnalysis(book=book, currency=currency, trades=t,
                                    leverage=settings.leverage or book.account.leverage,
                                    usd_rate=_usd_rate(t, currency), profile=profile, profile_reason=reason,
-                                   tester_spread_points=tester)
+                                   tester_spread_points=tester, **own)
         if reason and len(t) and not _uses_profile(t):
             analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
-        if table:
-            analysis.spreads = table[0].assign(account=book.label)
         entry = getattr(profile, "catalogue_entry", None)
         analysis.catalogue = entry.name if entry is not None else ""
         analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
