@@ -25,6 +25,7 @@ from fxcost.errors import FxCostError, ImportFailed, clip
 from fxcost.importers import cancel
 from fxcost.importers import text as tx
 from fxcost.importers.detect import identify
+from fxcost.importers.frames import RowChecks
 from fxcost.model import SkippedRow, Statement
 
 #: Largest file fxcost will try to read: an MT5 HTML report in UTF-16, the bulkiest format, read as a stream
@@ -234,14 +235,13 @@ def _drop_implausible(st: Statement) -> Statement:
              f"implausible price (a corrupted or mistyped cell): over {MAX_PRICE:g}"),
             ((t["close_time"] < t["open_time"]).to_numpy(), "closed before it was opened (a corrupted date)"),
         ]
-    bad = np.zeros(len(t), dtype=bool)
-    for mask, reason in checks:
-        for i in np.flatnonzero(mask & ~bad):
-            row = t.iloc[i]
-            values = ", ".join(f"{k} {row[k]:g}" for k in ("lots", *_MONEY, *(c for c in _PRICES if c in t.columns)))
-            times = f", open {row['open_time']}, close {row['close_time']}"
-            st.skipped.append(SkippedRow("Closed trades", 0, reason, f"ticket {row['ticket']}: {values}{times}"))
-        bad |= mask
+    failed = RowChecks(len(t), checks)
+    for i, reason in failed.first_reasons():
+        row = t.iloc[i]
+        values = ", ".join(f"{k} {row[k]:g}" for k in ("lots", *_MONEY, *(c for c in _PRICES if c in t.columns)))
+        times = f", open {row['open_time']}, close {row['close_time']}"
+        st.skipped.append(SkippedRow("Closed trades", 0, reason, f"ticket {row['ticket']}: {values}{times}"))
+    bad = failed.bad
     if not bad.any():
         return st
     st.trades = t[~bad].reset_index(drop=True)

@@ -22,6 +22,7 @@ import pandas as pd
 from fxcost import model, safeio
 from fxcost.errors import CsvColumnsUnknown, ImportFailed, clip
 from fxcost.importers import cash
+from fxcost.importers.frames import none_if_zero
 from fxcost.importers.text import decode, parse_numbers
 from fxcost.model import Account, SkippedRow, Statement
 from fxcost.symbols import normalise_many
@@ -242,8 +243,8 @@ def read(text: str, path: str, mapping: Mapping[str, str] | None = None, currenc
         "symbol_suffix": take(is_trade, suffixes),
         "open_price": num.get("open_price", np.full(n, np.nan))[is_trade.to_numpy()],
         "close_price": num.get("close_price", np.full(n, np.nan))[is_trade.to_numpy()],
-        "sl": _none_if_zero(num.get("sl", np.full(n, np.nan)))[is_trade.to_numpy()],
-        "tp": _none_if_zero(num.get("tp", np.full(n, np.nan)))[is_trade.to_numpy()],
+        "sl": none_if_zero(num.get("sl", np.full(n, np.nan)))[is_trade.to_numpy()],
+        "tp": none_if_zero(num.get("tp", np.full(n, np.nan)))[is_trade.to_numpy()],
         "commission": np.nan_to_num(money("commission"))[is_trade.to_numpy()],
         "taxes": np.nan_to_num(money("taxes"))[is_trade.to_numpy()],
         "swap": np.nan_to_num(money("swap"))[is_trade.to_numpy()],
@@ -356,8 +357,8 @@ def _orders(mask: np.ndarray, col: dict[str, pd.Series], side_text: pd.Series, s
         "symbol_root": roots,
         "symbol_suffix": suffixes,
         "price": num.get("open_price", nan)[mask],
-        "sl": _none_if_zero(num.get("sl", nan))[mask],
-        "tp": _none_if_zero(num.get("tp", nan))[mask],
+        "sl": none_if_zero(num.get("sl", nan))[mask],
+        "tp": none_if_zero(num.get("tp", nan))[mask],
         "state": list(state),
         "comment": list(col.get("comment", pd.Series([""] * n))[mask]),
         "source": [path] * int(mask.sum()),
@@ -597,9 +598,6 @@ def _read_times(opened: pd.Series, closed: pd.Series, date_order: str | None = N
     close_time = _epoch(closed, _compose(p_close, day_first))
     return open_time, close_time, note
 
-
-def _none_if_zero(values: np.ndarray) -> np.ndarray:
-    return np.where(values == 0, np.nan, values)
 
 
 def _digits(col: dict[str, pd.Series], a: str, b: str, symbols: list[str], decimal_comma: bool) -> np.ndarray:

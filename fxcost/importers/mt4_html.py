@@ -46,6 +46,7 @@ import pandas as pd
 from fxcost import model
 from fxcost.errors import ImportFailed
 from fxcost.importers import cash
+from fxcost.importers.frames import RowChecks, none_if_zero
 from fxcost.importers.htmltable import (
     MAX_ROW_CHARS,
     ROW_TAG,
@@ -598,20 +599,16 @@ def _bad_ticket(ticket: np.ndarray) -> np.ndarray:
         return ~np.isfinite(ticket) | (ticket != np.round(ticket)) | (np.abs(ticket) >= 2.0**63)
 
 
-def _required(bad: np.ndarray, reasons: dict[int, list[str]], mask: np.ndarray, what: str) -> None:
-    for i in np.flatnonzero(mask):
-        reasons.setdefault(int(i), []).append(what)
-    bad |= mask
-
-
 def _nonempty(values: list[str]) -> np.ndarray:
     return np.array([bool(v) for v in values], dtype=bool)
 
 
-def _skips(cols: _Columns, bad: np.ndarray, reasons: dict[int, list[str]], section: str) -> list[SkippedRow]:
+def _skips(cols: _Columns, checks: RowChecks, section: str, where: np.ndarray | None = None) -> list[SkippedRow]:
+    """The failing rows (of those ``where`` is true), each with every field it cannot read."""
+    rows = checks.bad if where is None else checks.bad & where
     return [
-        SkippedRow(section, cols.rows[i], "cannot read " + ", ".join(reasons[int(i)]), cols.text(i))
-        for i in np.flatnonzero(bad)
+        SkippedRow(section, cols.rows[i], "cannot read " + ", ".join(checks.reasons_of(i)), cols.text(i))
+        for i in np.flatnonzero(rows)
     ]
 
 
@@ -671,18 +668,18 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
     tp = _numbers(d["tp"])
     money = {k: _numbers(d[k]) for k in ("commission", "taxes", "swap", "profit")}
 
-    bad = np.zeros(n, dtype=bool)
-    reasons: dict[int, list[str]] = {}
-    _required(bad, reasons, _bad_ticket(ticket), "ticket")
-    _required(bad, reasons, open_time.isna().to_numpy(), "open time")
-    _required(bad, reasons, close_time.isna().to_numpy(), "close time")
-    _required(bad, reasons, np.isnan(lots), "size")
-    _required(bad, reasons, ~_nonempty(d["symbol"]), "item")
-    _required(bad, reasons, np.isnan(open_price), "open price")
-    _required(bad, reasons, np.isnan(close_price), "close price")
-    for k, v in money.items():
-        _required(bad, reasons, np.isnan(v), k)
-    skipped = _skips(cols, bad, reasons, "Closed Transactions")
+    checks = RowChecks(n, [
+        (_bad_ticket(ticket), "ticket"),
+        (open_time.isna().to_numpy(), "open time"),
+        (close_time.isna().to_numpy(), "close time"),
+        (np.isnan(lots), "size"),
+        (~_nonempty(d["symbol"]), "item"),
+        (np.isnan(open_price), "open price"),
+        (np.isnan(close_price), "close price"),
+        *((np.isnan(v), k) for k, v in money.items()),
+    ])
+    bad = checks.bad
+    skipped = _skips(cols, checks, "Closed Transactions")
 
     # Broker roll-ups (module doc): both prices 0 can be no real fill.
     pseudo_mask = ~bad & (open_price == 0) & (close_price == 0)
@@ -717,8 +714,8 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
             "symbol_suffix": suffixes,
             "open_price": open_price[idx],
             "close_price": close_price[idx],
-            "sl": _none_if_zero(sl[idx]),
-            "tp": _none_if_zero(tp[idx]),
+            "sl": none_if_zero(sl[idx]),
+            "tp": none_if_zero(tp[idx]),
             **{k: v[idx] for k, v in money.items()},
             "comment": titles,
             "magic": pd.array(magics, dtype="Int64"),
@@ -748,17 +745,16 @@ def _open_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, li
     lots = _numbers(d["lots"])
     open_price = _numbers(d["open_price"])
     money = {k: _numbers(d[k]) for k in ("commission", "taxes", "swap", "profit")}
-    bad = np.zeros(n, dtype=bool)
-    reasons: dict[int, list[str]] = {}
-    _required(bad, reasons, _bad_ticket(ticket), "ticket")
-    _required(bad, reasons, open_time.isna().to_numpy(), "open time")
-    _required(bad, reasons, np.isnan(lots), "size")
-    _required(bad, reasons, ~_nonempty(d["symbol"]), "item")
-    _required(bad, reasons, np.isnan(open_price), "open price")
-    for k, v in money.items():
-        _required(bad, reasons, np.isnan(v), k)
-    skipped = _skips(cols, bad, reasons, "Open Trades")
-    idx = np.flatnonzero(~bad)
+    checks = RowChecks(n, [
+        (_bad_ticket(ticket), "ticket"),
+        (open_time.isna().to_numpy(), "open time"),
+        (np.isnan(lots), "size"),
+        (~_nonempty(d["symbol"]), "item"),
+        (np.isnan(open_price), "open price"),
+        *((np.isnan(v), k) for k, v in money.items()),
+    ])
+    skipped = _skips(cols, checks, "Open Trades")
+    idx = np.flatnonzero(checks.ok)
     symbols = [d["symbol"][i] for i in idx]
     roots, suffixes = normalise_many(symbols)
     titles, magics = _comments([d["title"][i] for i in idx], [d["magic"][i] for i in idx])
@@ -773,8 +769,8 @@ def _open_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, li
             "symbol_root": roots,
             "symbol_suffix": suffixes,
             "open_price": open_price[idx],
-            "sl": _none_if_zero(_numbers(d["sl"])[idx]),
-            "tp": _none_if_zero(_numbers(d["tp"])[idx]),
+            "sl": none_if_zero(_numbers(d["sl"])[idx]),
+            "tp": none_if_zero(_numbers(d["tp"])[idx]),
             "market_price": _numbers(d["market_price"])[idx],
             **{k: v[idx] for k, v in money.items()},
             "comment": titles,
@@ -792,15 +788,15 @@ def _orders_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
     ticket = _numbers(d["ticket"])
     open_time = parse_times(d["open_time"])
     close_time = parse_times(d["close_time"])
-    bad = np.zeros(n, dtype=bool)
-    reasons: dict[int, list[str]] = {}
-    _required(bad, reasons, _bad_ticket(ticket), "ticket")
-    _required(bad, reasons, open_time.isna().to_numpy(), "open time")
     working = np.array([s == "working" for s in d["state"]], dtype=bool)
-    _required(bad, reasons, close_time.isna().to_numpy() & ~working, "close time")
-    skipped = _skips(cols, bad & ~working, reasons, "Closed Transactions")
-    skipped += _skips(cols, bad & working, reasons, "Working Orders")
-    idx = np.flatnonzero(~bad)
+    checks = RowChecks(n, [
+        (_bad_ticket(ticket), "ticket"),
+        (open_time.isna().to_numpy(), "open time"),
+        (close_time.isna().to_numpy() & ~working, "close time"),
+    ])
+    skipped = _skips(cols, checks, "Closed Transactions", where=~working)
+    skipped += _skips(cols, checks, "Working Orders", where=working)
+    idx = np.flatnonzero(checks.ok)
     symbols = [d["symbol"][i] for i in idx]
     roots, suffixes = normalise_many(symbols)
     # Orders keep the whole title as comment ("#5421 deleted [no money]"): there is no magic column.
@@ -816,8 +812,8 @@ def _orders_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
             "symbol_root": roots,
             "symbol_suffix": suffixes,
             "price": _numbers(d["price"])[idx],
-            "sl": _none_if_zero(_numbers(d["sl"])[idx]),
-            "tp": _none_if_zero(_numbers(d["tp"])[idx]),
+            "sl": none_if_zero(_numbers(d["sl"])[idx]),
+            "tp": none_if_zero(_numbers(d["tp"])[idx]),
             "state": [d["state"][i] for i in idx],
             "comment": [d["title"][i] for i in idx],
             "source": [path] * len(idx),
@@ -834,13 +830,13 @@ def _cash_frame(
     ticket = _numbers(d["ticket"])
     time = parse_times(d["time"])
     amount = _numbers(d["amount"])
-    bad = np.zeros(n, dtype=bool)
-    reasons: dict[int, list[str]] = {}
-    _required(bad, reasons, _bad_ticket(ticket), "ticket")
-    _required(bad, reasons, time.isna().to_numpy(), "time")
-    _required(bad, reasons, np.isnan(amount), "amount")
-    skipped = _skips(cols, bad, reasons, "Closed Transactions")
-    idx = np.flatnonzero(~bad)
+    checks = RowChecks(n, [
+        (_bad_ticket(ticket), "ticket"),
+        (time.isna().to_numpy(), "time"),
+        (np.isnan(amount), "amount"),
+    ])
+    skipped = _skips(cols, checks, "Closed Transactions")
+    idx = np.flatnonzero(checks.ok)
     comments = [d["title"][i] for i in idx]
     kinds = [cash.classify(d["type"][i], float(amount[i]), c) for i, c in zip(idx, comments)]
     types = np.array([d["type"][i] for i in idx], dtype=object)
@@ -867,10 +863,6 @@ def _cash_frame(
     order = np.argsort(np.asarray(rows, dtype="int64"), kind="stable")  # file order
     return frame.iloc[order].reset_index(drop=True), skipped
 
-
-def _none_if_zero(values: np.ndarray) -> np.ndarray:
-    """S/L and T/P of 0 mean "none" (FORMATS.md 2.2)."""
-    return np.where(values == 0, np.nan, values)
 
 
 def _partials(trades: pd.DataFrame, open_positions: pd.DataFrame) -> None:

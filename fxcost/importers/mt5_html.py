@@ -1,8 +1,8 @@
-"""MT5 Trade History Report and Strategy Tester report (HTML) -> Statement, via mt5_build.
+"""MT5 Trade History Report and Strategy Tester report (HTML) -> Statement, via mt5_builder.
 
 This module only turns the HTML into rows of cell values by column position (a ``colspan``
 covers several positions; ``class="hidden"`` cells are left out, except that the hidden
-Positions comment is kept as the row's note); mt5_build does the rest for HTML and XLSX alike.
+Positions comment is kept as the row's note); mt5_builder does the rest for HTML and XLSX alike.
 
 Speed: a 100k-position report has ~500k rows and ~7M cells. MetaTrader writes every data row
 of a table with the same cell tags, so after one row has been tokenised cell by cell, the
@@ -24,7 +24,9 @@ from operator import itemgetter
 from typing import Any
 
 from fxcost.importers import htmltable
-from fxcost.importers.mt5_build import Sheet, build, bulk, is_time
+from fxcost.importers.mt5_builder import build
+from fxcost.importers.mt5_cells import is_time
+from fxcost.importers.mt5_layout import Sheet, bulk
 from fxcost.importers.mt5_rows import Block
 from fxcost.model import Statement
 
@@ -104,7 +106,7 @@ def rows(chunks: Iterable[str]) -> tuple[Sheet, str]:
                 if m:
                     g = m.groups()
                     values = shape.get(g)
-                    if is_time(values[0]):  # a Block holds data rows only (mt5_build relies on it)
+                    if is_time(values[0]):  # a Block holds data rows only (mt5_layout relies on it)
                         if block is None:
                             block = Block(shape.width, shape.fill)
                             out.append(block)

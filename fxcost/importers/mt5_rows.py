@@ -3,7 +3,7 @@
 A 100k-position HTML report has ~500k data rows and ~7M cells. As one Python string per cell they take
 ~270 MB; a :class:`Block` keeps each column of a run of rows as a few long strings (cells joined by NUL,
 which no HTML cell the fast tokenizer accepts contains), about one byte per character. Cells become
-Python objects again only one column at a time, while mt5_build parses that column.
+Python objects again only one column at a time, while mt5_builder parses that column.
 """
 
 from __future__ import annotations

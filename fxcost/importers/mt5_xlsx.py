@@ -1,10 +1,10 @@
-"""MT5 Trade History Report and Strategy Tester report (XLSX) -> Statement, via mt5_build.
+"""MT5 Trade History Report and Strategy Tester report (XLSX) -> Statement, via mt5_builder.
 
 An MT5 workbook holds the same sections as the HTML report, stacked in ``Sheet1`` (users split
 them over several sheets or delete the header; all sheets are read in order). This module turns
 each worksheet into rows of cell values by column (merged ranges keep their value in the first
 cell, which lines up with the HTML colspans) and resolves the ``=SUM()`` formulas MT5 writes in
-totals rows; mt5_build does the rest for HTML and XLSX alike.
+totals rows; mt5_builder does the rest for HTML and XLSX alike.
 
 Speed: openpyxl (and ``pandas.read_excel``, built on it) spends ~7 us per cell in a pure-Python
 XML event loop, and read-only mode first scans the whole sheet for its size when the file has no
@@ -33,7 +33,8 @@ from typing import Any
 from fxcost.errors import ImportFailed, clip
 from fxcost.importers import cancel
 from fxcost.importers import text as tx
-from fxcost.importers.mt5_build import MT5_HOW_TO_EXPORT, Sheet, build, bulk
+from fxcost.importers.mt5_builder import MT5_HOW_TO_EXPORT, build
+from fxcost.importers.mt5_layout import Sheet, bulk
 from fxcost.model import Statement
 
 #: Largest uncompressed XML part read (a 100k-deal sheet is ~145 MB; beyond this it is a zip bomb).

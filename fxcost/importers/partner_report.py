@@ -25,6 +25,7 @@ import pandas as pd
 from fxcost import safeio
 from fxcost.errors import ImportFailed, clip
 from fxcost.importers import csv_table
+from fxcost.importers.frames import RowChecks
 from fxcost.importers.text import decode
 
 #: Canonical column -> header synonyms, normalised as csv_table._key (lower case, letters and digits only).
@@ -108,7 +109,7 @@ def read(path: str | Path, mapping: Mapping[str, str] | None = None, date_order:
 def _xlsx_cells(data: bytes, path: str, mapping: Mapping[str, str] | None) -> pd.DataFrame:
     """The first sheet's table under its first row that holds every mapped header and names an account and a
     reward column (portals print a title above the table), as a frame of cells."""
-    from fxcost.importers.mt5_build import bulk
+    from fxcost.importers.mt5_layout import bulk
     from fxcost.importers.mt5_xlsx import _Book
 
     try:
@@ -190,16 +191,13 @@ def _rows(cells: pd.DataFrame, path: str, mapping: Mapping[str, str] | None, dat
     volume = _money(cells[columns["volume"]], decimal_comma) if "volume" in columns else np.full(n, np.nan)
     month, note = months(cells[columns["date"]], date_order)
     currency = text("currency").str.strip().str.upper()
-    skipped: list[tuple[int, str]] = []
-    ok = np.ones(n, dtype=bool)
-    for mask, why in (
+    checks = RowChecks(n, [
         (account.eq("").to_numpy(), "no client account (a total or blank row)"),
         (np.isnan(reward), f"the {columns['reward']!r} cell is not a number"),
         (month.isna().to_numpy(), f"the {columns['date']!r} cell is not a date or month"),
-    ):
-        bad = mask & ok
-        skipped += [(int(line), why) for line in lines[bad]]
-        ok &= ~bad
+    ])
+    skipped = [(int(lines[i]), why) for i, why in checks.first_reasons()]
+    ok = checks.ok
     rows = pd.DataFrame({
         "account": account[ok].astype(str).to_numpy(),
         "month": month[ok].astype(str).to_numpy(),

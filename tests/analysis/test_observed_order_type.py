@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fxcost.analysis import observed_spreads as obs
-from fxcost.importers.mt5_build import Sheet, build
+from fxcost.importers.mt5_builder import build
+from fxcost.importers.mt5_layout import Sheet
 
 POS13 = ["Time", "Position", "Symbol", "Type", "Volume", "Price", "S / L", "T / P", "Time", "Price", "Commission",
          "Swap", "Profit"]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from fxcost.analysis.market_data import detect_format
 from fxcost.errors import ImportFailed
-from fxcost.importers import detect, htmltable, load_bytes, mt4_html, mt5_build, mt5_html, mt5_xlsx, text
+from fxcost.importers import detect, htmltable, load_bytes, mt4_html, mt5_header, mt5_html, mt5_xlsx, text
 from fxcost.importers.csv_table import _date_parts, records
 from tests.hostile import cases
 
@@ -78,7 +78,7 @@ SCALING = {
     "html-row-tag": (cases.row_tags, lambda s: htmltable.ROW_TAG.findall(s), 20000),
     "html-title": (lambda n: "<title>" * n, htmltable.title_text, 700),
     "html-title-unclosed-tag": (lambda n: "<title " * n, htmltable.title_text, 700),
-    "mt5-tester-build": (lambda n: "MetaQuotes-Demo" + " " * n + "(build 1234) x", lambda s: mt5_build._BUILD.search(s),
+    "mt5-tester-build": (lambda n: "MetaQuotes-Demo" + " " * n + "(build 1234) x", lambda s: mt5_header.BUILD_SUFFIX.search(s),
                          20000),
 }
 

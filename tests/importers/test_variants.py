@@ -6,17 +6,9 @@ import pytest
 from fxcost.errors import ImportFailed, UnsupportedReport
 from fxcost.importers import detect, load_file
 from fxcost.importers.reconcile import reconcile
-from fxcost.samples.generate import (
-    JA_EXPERT,
-    JA_NAME,
-    MT4_VARIANTS,
-    MT5_VARIANTS,
-    TESTER_LANGUAGES,
-    TESTER_TITLES,
-    mt4_tester_variant,
-    mt4_variant,
-    mt5_variant,
-)
+from fxcost.samples.writers.mt4_variants import JA_EXPERT, JA_NAME, MT4_VARIANTS, mt4_variant
+from fxcost.samples.writers.mt5_variants import MT5_VARIANTS, mt5_variant
+from fxcost.samples.writers.tester import TESTER_LANGUAGES, TESTER_TITLES, mt4_tester_variant
 
 
 @pytest.fixture(scope="module")

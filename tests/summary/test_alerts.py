@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from fxcost import cli
 from fxcost.analysis.engine import AnalysisSettings
 from fxcost.pipeline import run
-from fxcost.samples.generate import mt4_variant
+from fxcost.samples.writers.mt4_variants import mt4_variant
 from fxcost.summary import build
 from fxcost.summary.alerts import ERROR, NOTE, file_alerts
 

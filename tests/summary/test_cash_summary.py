@@ -7,7 +7,7 @@ import pytest
 
 from fxcost.analysis.engine import AnalysisSettings
 from fxcost.pipeline import run
-from fxcost.samples.generate import mt4_variant
+from fxcost.samples.writers.mt4_variants import mt4_variant
 from fxcost.summary import build
 
 CASH_KEYS = {"deposit_withdrawal", "credit_facility", "balance", "equity", "floating_pl", "opening_balance",

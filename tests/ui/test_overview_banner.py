@@ -7,7 +7,7 @@ import pytest
 
 from fxcost.analysis.engine import AnalysisSettings
 from fxcost.pipeline import run
-from fxcost.samples.generate import mt4_variant
+from fxcost.samples.writers.mt4_variants import mt4_variant
 from fxcost.ui import viewdata
 from fxcost.ui.overview import OverviewView
 from tests.summary.test_alerts import CSV_HEAD, CSV_ROW, edited_deposit

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fxcost.importers.mt5_build import Sheet, _lower, build
+from fxcost.importers.mt5_builder import build
+from fxcost.importers.mt5_cells import lowered
+from fxcost.importers.mt5_layout import Sheet
 
 DEAL13 = ["Time", "Deal", "Symbol", "Type", "Direction", "Volume", "Price", "Order", "Commission", "Swap", "Profit",
           "Balance", "Comment"]
@@ -27,7 +29,7 @@ def test_deals_tables_with_13_and_14_columns_merge():
 
 
 def test_lower_shares_one_string_per_distinct_text():
-    out = _lower(["BUY", "Sell", "BUY", ""])
+    out = lowered(["BUY", "Sell", "BUY", ""])
     assert out == ["buy", "sell", "buy", ""] and out[0] is out[2]
 
 
@@ -58,7 +60,7 @@ def test_closing_deals_without_a_price_are_still_linked_not_a_crash():
 
 def test_html_rows_with_a_date_the_scanner_would_not_take_stay_plain_rows():
     # A Block holds data rows only: a first cell that only looks like a date ('2024.1.05') must stay a plain row,
-    # classified by mt5_build like any other (a label row after the tables, for instance).
+    # classified by mt5_layout like any other (a label row after the tables, for instance).
     from fxcost.importers import mt5_html
     from fxcost.importers.mt5_rows import Block
 

@@ -1,0 +1,166 @@
+"""Cells of an MT5 report read column-wise: clean text, numbers, volumes, ticket ids, times and printed digits."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fxcost.importers import text as tx
+from fxcost.importers.mt5_rows import blank
+
+#: Volumes are compared with this tolerance (lots have at most 2-3 decimals).
+VOLUME_EPS = 1e-6
+
+
+def is_time(v: Any) -> bool:
+    """A data row starts with a date-time: '2025.06.06 00:33:56' (or a real date in edited XLSX).
+
+    Readers that keep rows in Blocks admit only rows whose first cell passes this test (see mt5_rows).
+    """
+    if type(v) is str:
+        return len(v) >= 10 and v[:4].isdigit() and v[4:5] in (".", "-") and v[5:7].isdigit()
+    return isinstance(v, datetime)
+
+
+def is_numeric(v: Any) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return True
+    if type(v) is str:
+        s = v.strip()
+        return s.startswith("=") or not math.isnan(tx.parse_number(s))
+    return False
+
+
+def cell_text(v: Any) -> str:
+    """A cell as clean text; numbers as printed (an XLSX ticket 200000.0 -> '200000')."""
+    if v is None:
+        return ""
+    if type(v) is str:
+        return tx.clean(v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, datetime):
+        return v.strftime("%Y.%m.%d %H:%M:%S")
+    return str(v)
+
+
+def row_text(row: Sequence[Any]) -> str:
+    return " | ".join(cell_text(v) for v in row if not blank(v))[:300]
+
+
+def cell_texts(col: Sequence[Any]) -> list[str]:
+    """:func:`cell_text` of each cell, computed once per distinct value (the lookups run in C)."""
+    texts = dict.fromkeys(col)
+    if True in texts or False in texts:
+        # 1 == 1.0 == True as dict keys, but their texts differ ("1" / "True"): no sharing then.
+        return [cell_text(v) for v in col]
+    for v in texts:
+        texts[v] = cell_text(v)
+    return list(map(texts.__getitem__, col))
+
+
+def lowered(texts: Sequence[str]) -> list[str]:
+    """``[t.lower() for t in texts]``, one string object per distinct text: a column of 100k "buy"/"sell"
+    cells would otherwise become 100k new strings (``str.lower`` always makes a new one)."""
+    cache: dict[str, str] = {}
+    return [cache.get(t) or cache.setdefault(t, t.lower()) for t in texts]
+
+
+def floats(col: Sequence[Any]) -> np.ndarray:
+    """Numbers column-wise: a C-speed pass, then the space/minus-tolerant parser for the rest."""
+    arr = np.empty(len(col), dtype=object)
+    arr[:] = col
+    out = np.asarray(pd.to_numeric(arr, errors="coerce"), dtype="float64").copy()
+    bad = np.flatnonzero(np.isnan(out))
+    if bad.size:
+        sub = [(k, arr[k]) for k in bad if not blank(arr[k]) and not isinstance(arr[k], bool)]
+        if sub:
+            out[[k for k, _ in sub]] = tx.parse_numbers([v for _, v in sub])
+    return out
+
+
+def volumes(col: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """MT5 volume cells -> (first, second): 'filled / requested' (orders), 'closed / total'
+    (a partly closed position) or a plain volume (both the same)."""
+    cache: dict[Any, tuple[float, float]] = {}
+    first = np.empty(len(col))
+    second = np.empty(len(col))
+    for k, v in enumerate(col):
+        r = cache.get(v) if type(v) is str else None
+        if r is None:
+            if type(v) is str and "/" in v:
+                a, _, b = v.partition("/")
+                r = (tx.parse_number(a), tx.parse_number(b))
+            else:
+                x = tx.parse_number(v) if not blank(v) else float("nan")
+                r = (x, x)
+            if type(v) is str:
+                cache[v] = r
+        first[k], second[k] = r
+    return first, second
+
+
+#: Ticket, deal, order and position numbers are below this (MetaTrader's are 64-bit; none comes near 2^63).
+_MAX_ID = 2.0**63
+
+
+def bad_ids(a: np.ndarray) -> np.ndarray:
+    """True where a number is present but is no ticket: negative, fractional or too large for int64 (issue 13:
+    a position number of 1e300 was cast to int64 without a check)."""
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(a) & ((a < 0) | (a >= _MAX_ID) | (a != np.floor(a)))
+
+
+def whole_or_zero(a: np.ndarray) -> np.ndarray:
+    """Whole numbers (tickets, orders) as int64, 0 where the cell held none."""
+    return np.where(np.isnan(a), 0, a).astype("int64")
+
+
+def int_array(a: np.ndarray) -> array[int]:
+    return array("q", np.ascontiguousarray(a, dtype="int64").tobytes())
+
+
+def real_array(a: np.ndarray) -> array[float]:
+    return array("d", np.ascontiguousarray(a, dtype="float64").tobytes())
+
+
+def times(col: Sequence[Any]) -> np.ndarray:
+    return tx.parse_times(list(col)).to_numpy(dtype="datetime64[ns]")
+
+
+#: Prices looked at per symbol for its digits: MT5 prints every price at the symbol's digits (HTML),
+#: and an XLSX float drops trailing zeros only now and then, so a few hundred values settle it.
+DIGITS_SAMPLE = 400
+
+
+def symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, list[int]]:
+    """Per symbol, the printed decimals of its first :data:`DIGITS_SAMPLE` non-empty prices, in order."""
+    seen: dict[str, int] = defaultdict(int)
+    picked_s: list[str] = []
+    picked_p: list[Any] = []
+    for sym, price in zip(symbols, prices):
+        if seen[sym] < DIGITS_SAMPLE and not blank(price):
+            seen[sym] += 1
+            picked_s.append(sym)
+            picked_p.append(price)
+    out: dict[str, list[int]] = defaultdict(list)
+    for sym, dec in zip(picked_s, printed_decimals(picked_p).tolist() if picked_p else []):
+        out[sym].append(dec)
+    return dict(out)
+
+
+def printed_decimals(values: Sequence[Any]) -> np.ndarray:
+    """Printed decimals of each price ('1.14475' -> 5; an XLSX float by its shortest repr)."""
+    s = pd.Series(values, dtype=object).map(lambda v: v if type(v) is str else ("" if v is None else repr(v)))
+    dec = s.str.strip().str.partition(".")[2]
+    dec = dec.where(dec.str.fullmatch(r"\d*"), "")
+    return dec.str.len().to_numpy(dtype="int64")
