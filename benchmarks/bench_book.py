@@ -164,8 +164,10 @@ def book(folder: Path, n: int) -> list[str]:
         return list(pool.map(_client, [(str(folder), i) for i in range(n)], chunksize=8))
 
 
-def measure(code: str, argv: list[str]) -> dict | None:
-    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
+def measure(code: str, argv: list[str], root: Path = ROOT) -> dict | None:
+    """Run a child program in ``root``: its import workers (forkserver) start with the working directory first on
+    their path, so they must find that checkout's fxcost, not the one the benchmark was started from."""
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=root)
     if out.returncode:
         last = (out.stderr.strip().splitlines() or ["no message"])[-1]
         print(f"  failed: {last}")
@@ -212,17 +214,17 @@ def _measure_size(args: argparse.Namespace, root: Path, files: list[str], out: P
     row: dict = {"clients": len(files)}
     if not args.no_cli:
         cli = measure(CLI_CHILD.format(root=str(root)),
-                      ["report", "-q", "--json", str(out), "--program", str(args.program), *files])
+                      ["report", "-q", "--json", str(out), "--program", str(args.program), *files], root)
         if cli:
             row["cli"] = cli
             row["trades"] = json.loads(out.read_text())["counts"]["closed_trades"]
     if args.stages:
-        st = measure(STAGES_CHILD.format(root=str(root)), [str(args.program), *files])
+        st = measure(STAGES_CHILD.format(root=str(root)), [str(args.program), *files], root)
         if st:
             row["stages"] = st
             row["trades"] = st["trades"]
     if args.gui:
-        gui = measure(GUI_CHILD.format(root=str(root)), files)
+        gui = measure(GUI_CHILD.format(root=str(root)), files, root)
         if gui:
             row["gui"] = gui
             row.setdefault("trades", gui["trades"])
