@@ -22,7 +22,7 @@ import pandas as pd
 from fxcost import model, safeio
 from fxcost.errors import CsvColumnsUnknown, ImportFailed, clip
 from fxcost.importers import cash
-from fxcost.importers.frames import none_if_zero
+from fxcost.importers.frames import mapped_columns, match_synonyms, none_if_zero
 from fxcost.importers.text import decode, parse_numbers
 from fxcost.model import Account, SkippedRow, Statement
 from fxcost.symbols import normalise_many
@@ -429,16 +429,8 @@ def _currency_column(values: pd.Series | None, notes: list[str]) -> str:
 
 
 def _map_columns(headers: list[str], mapping: Mapping[str, str] | None, path: str) -> dict[str, str]:
-    columns: dict[str, str] = {}
     mapping = dict(mapping or {})
-    for canonical, header in mapping.items():
-        if canonical not in SYNONYMS:
-            raise ImportFailed(path, f"Unknown column name {canonical!r} in the CSV mapping. "
-                               f"Known names: {', '.join(SYNONYMS)}.")
-        if header not in headers:
-            raise ImportFailed(path, f"The CSV mapping names column {header!r} for {canonical}, but the file has "
-                               f"no such column. Columns found: {', '.join(repr(h) for h in headers[:20])}.")
-        columns[canonical] = header
+    columns = mapped_columns(headers, mapping, SYNONYMS, path, "CSV")
     used = set(columns.values())
     keys = [_key(h) for h in headers]
     # Two "Price" columns (open then close), as in MetaTrader's own tables.
@@ -447,15 +439,7 @@ def _map_columns(headers: list[str], mapping: Mapping[str, str] | None, path: st
         columns.setdefault("open_price", headers[price_idx[0]])
         columns.setdefault("close_price", headers[price_idx[1]])
         used.update(headers[i] for i in price_idx[:2])
-    for canonical, synonyms in SYNONYMS.items():
-        if canonical in columns:
-            continue
-        for synonym in synonyms:
-            match = next((h for h, k in zip(headers, keys) if k == synonym and h not in used), None)
-            if match is not None:
-                columns[canonical] = match
-                used.add(match)
-                break
+    match_synonyms(columns, headers, keys, SYNONYMS, used)
     # Journals call their commission "Fees": with no commission column, that is what it is.
     if "commission" not in columns and "taxes" not in mapping and _key(columns.get("taxes", "?")) in _FEES:
         columns["commission"] = columns.pop("taxes")

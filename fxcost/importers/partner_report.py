@@ -25,7 +25,7 @@ import pandas as pd
 from fxcost import safeio
 from fxcost.errors import ImportFailed, clip
 from fxcost.importers import csv_table
-from fxcost.importers.frames import RowChecks
+from fxcost.importers.frames import RowChecks, mapped_columns, match_synonyms
 from fxcost.importers.text import decode
 
 #: Canonical column -> header synonyms, normalised as csv_table._key (lower case, letters and digits only).
@@ -147,27 +147,8 @@ def _unique(headers: list[str]) -> list[str]:
 
 
 def _find(headers: list[str], mapping: Mapping[str, str] | None, path: str) -> dict[str, str]:
-    columns: dict[str, str] = {}
-    for canonical, header in dict(mapping or {}).items():
-        if canonical not in SYNONYMS:
-            raise ImportFailed(path, f"Unknown column name {canonical!r} in the partner-report mapping. "
-                                     f"Known names: {', '.join(SYNONYMS)}.")
-        if header not in headers:
-            raise ImportFailed(path, f"The partner-report mapping names column {header!r} for {canonical}, but the "
-                                     f"file has no such column. Columns found: "
-                                     f"{', '.join(repr(h) for h in headers[:20])}.")
-        columns[canonical] = header
-    used = set(columns.values())
-    keys = [csv_table._key(h) for h in headers]
-    for canonical, synonyms in SYNONYMS.items():
-        if canonical in columns:
-            continue
-        for synonym in synonyms:  # synonyms in order of preference: "Commission" before "Total"
-            match = next((h for h, k in zip(headers, keys) if k == synonym and h not in used), None)
-            if match is not None:
-                columns[canonical] = match
-                used.add(match)
-                break
+    columns = mapped_columns(headers, mapping, SYNONYMS, path, "partner-report")
+    match_synonyms(columns, headers, [csv_table._key(h) for h in headers], SYNONYMS, set(columns.values()))
     return columns
 
 

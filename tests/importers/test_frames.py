@@ -34,3 +34,29 @@ def test_a_zero_stop_or_limit_is_none():
 
 def test_id_reason_names_the_number():
     assert reason_not_whole_id("position") == "the position number is not a whole number below 2^63"
+
+
+def test_a_mapping_names_known_columns_the_file_has():
+    import pytest
+
+    from fxcost.errors import ImportFailed
+    from fxcost.importers.frames import mapped_columns
+
+    headers = ["When", "Gain"]
+    assert mapped_columns(headers, {"profit": "Gain"}, ["profit", "open_time"], "f.csv", "CSV") == {"profit": "Gain"}
+    with pytest.raises(ImportFailed, match=r"Unknown column name 'pnl' in the CSV mapping\. Known names: profit"):
+        mapped_columns(headers, {"pnl": "Gain"}, ["profit"], "f.csv", "CSV")
+    with pytest.raises(ImportFailed, match=r"partner-report mapping names column 'Reward' for profit, but the file "
+                                           r"has no such column\. Columns found: 'When', 'Gain'\."):
+        mapped_columns(headers, {"profit": "Reward"}, ["profit"], "f.csv", "partner-report")
+
+
+def test_synonyms_in_order_of_preference_each_header_once():
+    from fxcost.importers.frames import match_synonyms
+
+    headers = ["Total", "Commission", "Fee"]
+    columns = {"fee": "Fee"}
+    match_synonyms(columns, headers, [h.lower() for h in headers],
+                   {"commission": ["commission", "total"], "fee": ["fee"], "amount": ["total", "commission"]},
+                   {"Fee"})
+    assert columns == {"fee": "Fee", "commission": "Commission", "amount": "Total"}
