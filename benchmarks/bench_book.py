@@ -4,19 +4,25 @@ The book is a pool of client statements from ``fxcost.samples.generate`` (one se
 each, averaging ~850 like the issue's book; MT4 HTML, MT5 HTML and MT5 XLSX in turn), written once under
 bench-data/book/ (gitignored) and reused; a book of N clients is the pool's first N files.
 
-Two measurements per size, each in a fresh child process so one run's memory does not inflate the next:
+Measurements per size, each in a fresh child process so one run's memory does not inflate the next:
 - "cli": the command line ``fxcost report --json OUT --program ib-tiered.json FILE...`` end to end (process start,
   imports, analysis, JSON), wall time, and peak RSS of the main process and of its import workers.
+- "gui" (--gui): the desktop app under QT_QPA_PLATFORM=offscreen, its default setup, ``MainWindow.open_files`` on the
+  files until ``analysis_ready`` (every view shows the analysis), with the time to ``first_views_shown``.
 - "stages" (--stages): the same in-process, timed per stage: import (pipeline.import_files), analyse
   (engine.analyse), summary (json_summary.summary + analysis_summary + dumps, the `report --json` document).
 "CPU" is the CPU seconds of the main process and of the import workers together: on a machine shared with other
 work the wall time says more about the load (printed as the load average) than about fxcost.
 
 It prints seconds per client and the ratio of per-client time to the smallest book's (linear growth: ratio ~1).
-Targets (issue 14): 500 clients CLI report --json <= 15 s, peak <= 1 GB, per-client ratio at 500 vs 50 <= 1.2.
-``--root DIR`` runs another checkout's fxcost (e.g. /work/main) on the same files for a before/after table.
+Targets (issue 14): 500 clients CLI report --json <= 15 s, GUI all views ready <= 20 s, peak <= 1 GB, per-client
+ratio at 500 vs 50 <= 1.2.
+``--root DIR`` runs another checkout's fxcost (e.g. /work/main) on the same files; ``--baseline DIR`` runs that
+checkout too, size by size in the same invocation (so both see the same machine load), and prints this checkout's
+wall and CPU time as a ratio of the baseline's.
 
-Run: python benchmarks/bench_book.py [--sizes 50 200 500] [--stages] [--root DIR] [--data bench-data/book]
+Run: python benchmarks/bench_book.py [--sizes 50 200 500] [--stages] [--gui] [--no-cli] [--root DIR] [--baseline DIR]
+[--data bench-data/book]
 """
 
 from __future__ import annotations
@@ -93,6 +99,46 @@ print(json.dumps({{"setup": t1 - t0, "import": t2 - t1, "analyse": t3 - t2, "sum
 """
 
 
+#: Child program: the desktop app (offscreen) opening the files, until every view shows the analysis; prints
+#: {"seconds" (to all views ready), "first_s" (to the Overview and Trades shown), "peak_mb", "cpu_s", ...}.
+GUI_CHILD = r"""
+import json, os, resource, sys, tempfile, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+tmp = tempfile.mkdtemp(prefix="fxcost-bench-book-")
+os.environ["FXCOST_DATA_DIR"] = os.path.join(tmp, "data")
+os.environ["FXCOST_NO_ERR_WINDOWS"] = "1"
+sys.path.insert(0, {root!r})
+from fxcost.ui.application import make_app, wait_for
+from fxcost.ui.main_window import MainWindow
+from fxcost.ui.settings import Settings
+app = make_app(None)
+win = MainWindow(settings=Settings(os.path.join(tmp, "settings.ini")))
+win.resize(1360, 820)
+win.show()
+app.processEvents()
+first = []
+win.first_views_shown.connect(lambda: first.append(time.perf_counter()))
+files = sys.argv[1:]
+c0 = time.process_time()
+t0 = time.perf_counter()
+win.open_files(files)
+if not wait_for(win.analysis_ready, 1_800_000):
+    raise SystemExit("the book did not open")
+app.processEvents()  # the views paint once
+seconds = time.perf_counter() - t0
+try:
+    from fxcost.parallel_import import last_run
+except ImportError:
+    last_run = {{}}
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"seconds": seconds, "first_s": (first[0] - t0) if first else float("nan"), "peak_mb": peak,
+                  "cpu_s": time.process_time() - c0 + last_run.get("worker_cpu_s", 0.0),
+                  "workers": last_run.get("workers", 0), "workers_mb": last_run.get("worker_peak_mb", 0.0),
+                  "trades": len(win.views.result.trades), "load": os.getloadavg()[0]}}))
+"""
+
+
 def _client(args: tuple[str, int]) -> str:
     """Write client statement number ``i`` into ``folder`` (deterministic), return its path."""
     folder, i = args
@@ -118,8 +164,10 @@ def book(folder: Path, n: int) -> list[str]:
         return list(pool.map(_client, [(str(folder), i) for i in range(n)], chunksize=8))
 
 
-def measure(code: str, argv: list[str]) -> dict | None:
-    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
+def measure(code: str, argv: list[str], root: Path = ROOT) -> dict | None:
+    """Run a child program in ``root``: its import workers (forkserver) start with the working directory first on
+    their path, so they must find that checkout's fxcost, not the one the benchmark was started from."""
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=root)
     if out.returncode:
         last = (out.stderr.strip().splitlines() or ["no message"])[-1]
         print(f"  failed: {last}")
@@ -133,39 +181,69 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "bench-data" / "book", help="where the pool is cached")
     parser.add_argument("--root", type=Path, default=ROOT, help="the fxcost checkout to measure (default: this one)")
     parser.add_argument("--program", type=Path, default=PROGRAM, help="the IB program (default ib-tiered.json)")
+    parser.add_argument("--baseline", type=Path, help="another checkout measured in the same run, for before/after")
     parser.add_argument("--stages", action="store_true", help="also time import / analyse / summary in-process")
     parser.add_argument("--no-cli", action="store_true", help="skip the command-line measurement")
+    parser.add_argument("--gui", action="store_true",
+                        help="also time the desktop app (offscreen) from Open to every view ready")
     args = parser.parse_args()
 
     sizes = sorted(args.sizes)
     pool = book(args.data, max(sizes))
-    print(f"fxcost at {args.root}; {len(pool)} client statements in {args.data}")
-    rows = []
+    roots = [("baseline", args.baseline)] if args.baseline else []
+    roots.append(("", args.root))
+    print(f"fxcost at {args.root}" + (f" (baseline {args.baseline})" if args.baseline else "")
+          + f"; {len(pool)} client statements in {args.data}")
+    first: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             files = pool[:n]
-            row: dict = {"clients": n}
-            if not args.no_cli:
-                out = str(Path(tmp) / f"book{n}.json")
-                cli = measure(CLI_CHILD.format(root=str(args.root)),
-                              ["report", "-q", "--json", out, "--program", str(args.program), *files])
-                if cli:
-                    row["cli"] = cli
-                    row["trades"] = json.loads(Path(out).read_text())["counts"]["closed_trades"]
-            if args.stages:
-                st = measure(STAGES_CHILD.format(root=str(args.root)), [str(args.program), *files])
-                if st:
-                    row["stages"] = st
-                    row["trades"] = st["trades"]
-            rows.append(row)
-            _print_row(row, rows[0])
+            measured: dict[str, dict] = {}
+            for name, root in roots:
+                row = _measure_size(args, root, files, Path(tmp) / f"book{n}{name}.json")
+                first.setdefault(name, row)
+                measured[name] = row
+                _print_row(row, first[name], name)
+            if args.baseline:
+                _print_ratio(measured["baseline"], measured[""])
     return 0
 
 
-def _print_row(row: dict, first: dict) -> None:
+def _measure_size(args: argparse.Namespace, root: Path, files: list[str], out: Path) -> dict:
+    """One book size measured with the fxcost at ``root``: the CLI and, with --stages, the stages."""
+    row: dict = {"clients": len(files)}
+    if not args.no_cli:
+        cli = measure(CLI_CHILD.format(root=str(root)),
+                      ["report", "-q", "--json", str(out), "--program", str(args.program), *files], root)
+        if cli:
+            row["cli"] = cli
+            row["trades"] = json.loads(out.read_text())["counts"]["closed_trades"]
+    if args.stages:
+        st = measure(STAGES_CHILD.format(root=str(root)), [str(args.program), *files], root)
+        if st:
+            row["stages"] = st
+            row["trades"] = st["trades"]
+    if args.gui:
+        gui = measure(GUI_CHILD.format(root=str(root)), files, root)
+        if gui:
+            row["gui"] = gui
+            row.setdefault("trades", gui["trades"])
+    return row
+
+
+def _print_ratio(before: dict, after: dict) -> None:
+    """This checkout's time over the baseline's, wall and CPU, per measurement."""
+    for kind in ("cli", "stages", "gui"):
+        b, a = before.get(kind), after.get(kind)
+        if b and a:
+            print(f"{'':>4} {after['clients']:>4} clients {kind:<6} after/before: wall x{a['seconds'] / b['seconds']:4.2f}, "
+                  f"CPU x{a['cpu_s'] / b['cpu_s']:4.2f}", flush=True)
+
+
+def _print_row(row: dict, first: dict, name: str = "") -> None:
     n = row["clients"]
-    head = f"{n:>4} clients, {row.get('trades', 0):>7,} trades:"
-    for kind in ("cli", "stages"):
+    head = f"{name:>8} {n:>4} clients, {row.get('trades', 0):>7,} trades:"
+    for kind in ("cli", "stages", "gui"):
         m = row.get(kind)
         if not m:
             continue
@@ -178,6 +256,8 @@ def _print_row(row: dict, first: dict) -> None:
                 f"peak {m['peak_mb']:5.0f} MB main + {m['workers']} x {m['workers_mb']:4.0f} MB workers")
         if "load" in m:
             line += f"  [load average {m['load']:.1f} on {os.cpu_count()} cores]"
+        if kind == "gui":
+            line += f"  [first views {m['first_s']:.1f} s]"
         if kind == "stages":
             line += (f"  [import {m['import']:.1f} s, analyse {m['analyse']:.1f} s, summary {m['summary']:.1f} s, "
                      f"start {m['setup']:.1f} s; CPU import {m['cpu_import']:.1f} s (main + workers), analyse "

@@ -17,9 +17,10 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fxcost.errors import ImportCancelled, ImportFailed
+from fxcost.importers.reconcile import Reconciliation, reconcile
 from fxcost.model import Statement
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,16 @@ def _total_bytes(paths: Sequence[str]) -> int:
     return total
 
 
+class Loaded(NamedTuple):
+    """What :func:`load_all` read: the Statements in the order of the paths, each one's Reconciliation (computed
+    where it was read, so a book's hundreds of files are reconciled on every core, issue 14; portfolio.merge takes
+    them) and the files that failed, as (path, error)."""
+
+    statements: list[Statement]
+    failures: list[tuple[str, ImportFailed]]
+    reconciliations: list[Reconciliation]
+
+
 def load_one(path: str, options: Mapping[str, Any],
              is_cancelled: Callable[[], bool] | None = None) -> tuple[list[Statement], ImportFailed | None]:
     """One file's Statements (a CSV journal of several logins gives one each), or its ImportFailed (typed, so a
@@ -85,10 +96,19 @@ def load_one(path: str, options: Mapping[str, Any],
         return [], exc
 
 
-def _load_in_worker(path: str, options: Mapping[str, Any]) -> tuple[tuple[list[Statement], ImportFailed | None], float, float]:
-    """:func:`load_one` in a worker, with the worker's CPU seconds for this file and its peak memory so far (MB)."""
+def _load_reconciled(path: str, options: Mapping[str, Any], is_cancelled: Callable[[], bool] | None = None
+                     ) -> tuple[list[Statement], ImportFailed | None, list[Reconciliation]]:
+    """:func:`load_one` with each Statement's Reconciliation."""
+    statements, error = load_one(path, options, is_cancelled)
+    return statements, error, [reconcile(st) for st in statements]
+
+
+def _load_in_worker(path: str, options: Mapping[str, Any]
+                    ) -> tuple[tuple[list[Statement], ImportFailed | None, list[Reconciliation]], float, float]:
+    """:func:`_load_reconciled` in a worker, with the worker's CPU seconds for this file and its peak memory so far
+    (MB)."""
     started = time.process_time()
-    result = load_one(path, options)
+    result = _load_reconciled(path, options)
     return result, time.process_time() - started, _peak_mb()
 
 
@@ -107,14 +127,15 @@ def load_all(
     progress: Callable[[float, str], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
-) -> tuple[list[Statement], list[tuple[str, ImportFailed]]]:
-    """Import every path: (Statements in the order of ``paths``, [(path, error)] of the files that failed).
+) -> Loaded:
+    """Import every path: the Statements in the order of ``paths``, their Reconciliations and [(path, error)] of the
+    files that failed (:class:`Loaded`).
 
     ``options(path)`` gives load_file's keyword arguments for that file. ``progress(fraction, message)`` is
     called as files finish; ``is_cancelled()`` is polled between files and raises ImportCancelled.
     """
     paths = [str(p) for p in paths]
-    results: list[tuple[list[Statement], ImportFailed | None] | None] = [None] * len(paths)
+    results: list[tuple[list[Statement], ImportFailed | None, list[Reconciliation]] | None] = [None] * len(paths)
     count = worker_count(paths, workers)
     if count:
         try:
@@ -123,14 +144,14 @@ def load_all(
             # No processes here (a sandbox without semaphores, a killed worker): read what is left in-process.
             log.warning("import workers unavailable (%s); reading the files in-process", exc)
     _in_process(paths, options, results, progress, is_cancelled)
-    statements: list[Statement] = []
-    failures: list[tuple[str, ImportFailed]] = []
-    for path, (found, error) in zip(paths, results):
-        statements.extend(found)
+    loaded = Loaded([], [], [])
+    for path, (found, error, reconciled) in zip(paths, results):
+        loaded.statements.extend(found)
+        loaded.reconciliations.extend(reconciled)
         if error is not None:
             log.warning("import failed: %s: %s", path, error.message)
-            failures.append((path, error))
-    return statements, failures
+            loaded.failures.append((path, error))
+    return loaded
 
 
 def _in_process(paths, options, results, progress, is_cancelled) -> None:
@@ -141,7 +162,7 @@ def _in_process(paths, options, results, progress, is_cancelled) -> None:
         _check(is_cancelled)
         if progress:
             progress(i / len(paths), f"Reading {Path(path).name}")
-        results[i] = load_one(path, options(path), is_cancelled)
+        results[i] = _load_reconciled(path, options(path), is_cancelled)
 
 
 def _in_workers(paths, options, results, count, progress, is_cancelled) -> None:

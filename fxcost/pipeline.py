@@ -14,7 +14,8 @@ from pathlib import Path
 
 from fxcost import folders
 from fxcost.errors import ImportCancelled, ImportFailed
-from fxcost.parallel_import import load_all
+from fxcost.importers.reconcile import reconcile
+from fxcost.parallel_import import Loaded, load_all
 from fxcost.portfolio import Portfolio, merge
 
 log = logging.getLogger(__name__)
@@ -50,14 +51,14 @@ def import_files(
         return {"csv_mapping": csv_mapping, "csv_currency": _for_path(currency, path),
                 "csv_date_order": _for_path(csv_date_order, path)}
 
-    statements, failed = _load(paths, options, cache, progress, is_cancelled)
+    statements, failed, reconciliations = _load(paths, options, cache, progress, is_cancelled)
     failures: list[tuple[str, Failure]] = [(path, Failure(ImportFailed(path, reason))) for path, reason in not_statements]
     failures += [(path, Failure(exc)) for path, exc in failed]
     if is_cancelled and is_cancelled():
         raise ImportCancelled("Import cancelled.")
     if progress:
         progress(0.95, "Merging accounts")
-    portfolio = merge(statements)
+    portfolio = merge(statements, reconciliations)
     portfolio.failures = failures
     distinct_accounts(portfolio)
     if currency:
@@ -67,26 +68,31 @@ def import_files(
     return portfolio
 
 
-def _load(paths: list[str], options, cache, progress: Progress | None, is_cancelled):
-    """load_all of the files ``cache`` does not hold; the statements in the order of ``paths`` either way."""
+def _load(paths: list[str], options, cache, progress: Progress | None, is_cancelled) -> Loaded:
+    """load_all of the files ``cache`` does not hold; the statements (with their reconciliations) in the order of
+    ``paths`` either way."""
     if cache is None:
         return load_all(paths, options, progress=progress, is_cancelled=is_cancelled)
     if progress:
         progress(0.0, f"Checking {len(paths)} file(s) against the files read before")
     kept = {p: cache.get(p, options(p)) for p in paths}
     todo = [p for p in paths if kept[p] is None]
-    statements, failed = load_all(todo, options, progress=progress, is_cancelled=is_cancelled)
+    loaded = load_all(todo, options, progress=progress, is_cancelled=is_cancelled)
     parsed: dict[str, list] = {}
-    for st in statements:
+    checked = {id(st): rec for st, rec in zip(loaded.statements, loaded.reconciliations)}
+    for st in loaded.statements:
         parsed.setdefault(st.path, []).append(st)
     if not set(parsed) <= set(todo):  # a reader that names its file otherwise: nothing is kept, nothing lost
-        return [st for p in paths for st in (kept[p] or [])] + statements, failed
-    failed_paths = {p for p, _ in failed}
-    for p in todo:
-        if p not in failed_paths and p in parsed:
-            cache.put(p, parsed[p])
-    log.info("statement cache: %d file(s) read before, %d parsed", len(paths) - len(todo), len(todo))
-    return [st for p in paths for st in (kept[p] or parsed.get(p, []))], failed
+        statements = [st for p in paths for st in (kept[p] or [])] + loaded.statements
+    else:
+        failed_paths = {p for p, _ in loaded.failures}
+        for p in todo:
+            if p not in failed_paths and p in parsed:
+                cache.put(p, parsed[p])
+        log.info("statement cache: %d file(s) read before, %d parsed", len(paths) - len(todo), len(todo))
+        statements = [st for p in paths for st in (kept[p] or parsed.get(p, []))]
+    # A statement read before is reconciled here (the cache keeps the statement, not its check).
+    return Loaded(statements, loaded.failures, [checked.get(id(st)) or reconcile(st) for st in statements])
 
 
 class Failure(str):

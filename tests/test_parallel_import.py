@@ -9,6 +9,7 @@ import pytest
 
 from fxcost import parallel_import
 from fxcost.errors import ImportCancelled
+from fxcost.importers.reconcile import reconcile
 from fxcost.pipeline import import_files
 from fxcost.samples.generate import generate
 
@@ -40,10 +41,12 @@ def _same(a, b) -> None:
 
 
 def test_workers_import_the_same_statements_in_the_same_order_as_in_process(book):
-    here, here_failed = parallel_import.load_all(book, _no_options, workers=0)
-    there, there_failed = parallel_import.load_all(book, _no_options, workers=2)
+    here, here_failed, here_reconciled = parallel_import.load_all(book, _no_options, workers=0)
+    there, there_failed, there_reconciled = parallel_import.load_all(book, _no_options, workers=2)
     assert [s.path for s in here] == [book[0], book[2], book[3]]
     _same(here, there)
+    # Each file is reconciled where it is read (issue 14), the same in a worker as here, and as merge would
+    assert here_reconciled == there_reconciled == [reconcile(st) for st in here]
     assert len(here[0].trades) == 40 and len(here[2].trades) == 60
     # The typed error comes back from a worker with its class and message (pickled, issue 10's CsvColumnsUnknown too)
     assert [(p, type(e), e.message) for p, e in here_failed] == [(p, type(e), e.message) for p, e in there_failed]
@@ -87,7 +90,7 @@ def test_no_processes_falls_back_to_reading_in_process(book, monkeypatch):
         raise OSError("no semaphores here")
 
     monkeypatch.setattr(parallel_import, "ProcessPoolExecutor", refuse)
-    statements, failures = parallel_import.load_all(book, _no_options, workers=2)
+    statements, failures, _ = parallel_import.load_all(book, _no_options, workers=2)
     assert len(statements) == 3 and [p for p, _ in failures] == [book[1]]
 
 
@@ -148,7 +151,7 @@ def test_workers_run_from_a_thread_as_the_gui_imports(book):
     thread = threading.Thread(target=lambda: out.update(r=parallel_import.load_all(book, _no_options, workers=2)))
     thread.start()
     thread.join(timeout=120)
-    statements, failures = out["r"]
+    statements, failures, _ = out["r"]
     assert [s.path for s in statements] == [book[0], book[2], book[3]] and len(failures) == 1
     assert parallel_import.last_run["workers"] == 2
 

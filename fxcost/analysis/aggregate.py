@@ -145,3 +145,9 @@ def total(t: pd.DataFrame) -> pd.Series:
     row = _finish(sums).iloc[0]
     row.name = "Total"
     return row
+
+
+def totals(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """:func:`total` of each of ``frames`` (at least one), one row per frame (index 0, 1, ...): the same sums, with
+    the ratios taken once for all rows (an IB's book has hundreds of accounts, issue 14)."""
+    return _finish(pd.DataFrame([_parts(t).sum() for t in frames]))

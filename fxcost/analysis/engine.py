@@ -271,10 +271,19 @@ def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -
     over the observed and profile spreads): the most common label per symbol."""
     label_codes, names = pd.factorize(np.asarray(source, dtype=object))
     root_codes, roots = codes.factorize(frame["symbol_root"])
-    counts = pd.DataFrame({"root": root_codes, "label": label_codes}).value_counts()  # most common first
-    first = counts.reset_index().drop_duplicates("root")
-    labels = pd.Series(np.asarray(names, dtype=object)[first["label"].to_numpy()],
-                       index=[str(roots[r]) for r in first["root"].to_numpy()])
+    if len(root_codes) and root_codes.min() >= 0 and label_codes.min() >= 0:
+        # Per root, its most common label, ties to the pair seen first (as value_counts' stable order would give),
+        # in numpy: value_counts cost more than the rest of the table (issue 14, hundreds of accounts).
+        pair = root_codes.astype(np.int64) * len(names) + label_codes
+        uniq, seen, count = np.unique(pair, return_index=True, return_counts=True)
+        pick = np.lexsort((seen, -count, uniq // len(names)))
+        pick = pick[np.r_[True, np.diff(uniq[pick] // len(names)) != 0]]
+        first_root, first_label = uniq[pick] // len(names), uniq[pick] % len(names)
+    else:
+        counts = pd.DataFrame({"root": root_codes, "label": label_codes}).value_counts()  # most common first
+        first = counts.reset_index().drop_duplicates("root")
+        first_root, first_label = first["root"].to_numpy(), first["label"].to_numpy()
+    labels = pd.Series(np.asarray(names, dtype=object)[first_label], index=[str(roots[r]) for r in first_root])
     table = table.copy()
     final = table["symbol"].map(labels).fillna(table["label"])
     table["label"] = final
@@ -287,9 +296,12 @@ def _catalogue_columns(table: pd.DataFrame, frame: pd.DataFrame, profile: Spread
     citation; NaN and "" where the entry publishes none (or the profile is not a catalogue entry's)."""
     entry: Entry | None = getattr(profile, "catalogue_entry", None)
     published = entry.published() if entry is not None else {}
+    roots = table["symbol"].astype(str)
+    if not any(root in published for root in roots):  # most accounts: no entry, or none of its symbols
+        return table.assign(catalogue_pips=[np.nan] * len(table), catalogue_source=[""] * len(table))
     first = frame.drop_duplicates("symbol_root").set_index(frame["symbol_root"].astype(str).drop_duplicates())
     pips, cites = [], []
-    for root in table["symbol"].astype(str):
+    for root in roots:
         pub = published.get(root)
         if pub is None or root not in first.index:
             pips.append(np.nan)
@@ -366,14 +378,14 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
             fills[:] = False
         t = costed_trades(book.trades, currency, settings, utc_offset=offset, profile=profile, tester_points=points,
                           fills=fills, spread_table=table)
+        # The spread table passed in, not set after: the default (an empty frame) costs a frame per account.
+        own: dict[str, Any] = {"spreads": table[0].assign(account=book.label)} if table else {}
         analysis = AccountAnalysis(book=book, currency=currency, trades=t,
                                    leverage=settings.leverage or book.account.leverage,
                                    usd_rate=_usd_rate(t, currency), profile=profile, profile_reason=reason,
-                                   tester_spread_points=tester)
+                                   tester_spread_points=tester, **own)
         if reason and len(t) and not _uses_profile(t):
             analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
-        if table:
-            analysis.spreads = table[0].assign(account=book.label)
         entry = getattr(profile, "catalogue_entry", None)
         analysis.catalogue = entry.name if entry is not None else ""
         analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
@@ -447,7 +459,8 @@ def _pool_tiers(accounts: list[AccountAnalysis], program: RebateProgram) -> None
     total client volume, ``tier_scope`` ``all_accounts``): each account was priced alone, on its own volume."""
     from fxcost.analysis import rebates
 
-    pooled = rebates.pooled_volume([(a.trades, a.currency) for a in accounts], program)
+    # Every account was just priced under ``program`` (costed_trades): its eligibility is read, not recomputed.
+    pooled = rebates.pooled_volume([(a.trades, a.currency) for a in accounts], program, priced=True)
     if pooled is None:
         return
     for a in (a for a in accounts if len(a.trades)):
@@ -537,10 +550,11 @@ def _payout_warnings(label: str, currency: str, program: RebateProgram, matches:
     if matches is None or not len(matches) or "amount_check" not in matches.columns:
         return []
     out = []
+    checks = matches["amount_check"].to_numpy()
     for check, word in (("underpaid", "less"), ("overpaid", "more")):
-        rows = matches.loc[matches["amount_check"] == check]
-        if not len(rows):
+        if not (checks == check).any():  # mostly none: no frame is cut (issue 14, 500 accounts)
             continue
+        rows = matches.loc[matches["amount_check"] == check]
         # pandas-stubs type idxmax's label as Hashable, which no overload of .loc takes.
         worst = rows.loc[rows["difference_pct"].abs().idxmax()]  # type: ignore[call-overload]
         expected, actual = float(rows["expected"].sum()), float(rows["actual"].sum())

@@ -397,20 +397,23 @@ def _counted(program: RebateProgram, std_lots: npt.NDArray[np.float64],
 _Frames = Iterable[tuple[pd.DataFrame, str | None]]
 
 
-def pooled_volume(frames: _Frames, program: RebateProgram | None) -> pd.Series | None:
+def pooled_volume(frames: _Frames, program: RebateProgram | None, *, priced: bool = False) -> pd.Series | None:
     """:func:`tier_volumes` over every ``(frame, account_currency)`` with trades when ``program``'s tiers count all
     accounts together (``effective_tier_scope`` ``all_accounts``) and there are several; else None (each account's
-    own volume is then the right one, and :func:`apply` counts it itself)."""
+    own volume is then the right one, and :func:`apply` counts it itself). ``priced``: see :func:`tier_volumes`."""
     frames = [(t, currency) for t, currency in frames if len(t)]
     if program is None or not program.tiers or program.effective_tier_scope != "all_accounts" or len(frames) < 2:
         return None
-    return tier_volumes(frames, program)
+    return tier_volumes(frames, program, priced=priced)
 
 
-def tier_volumes(frames: _Frames, program: RebateProgram) -> pd.Series:
+def tier_volumes(frames: _Frames, program: RebateProgram, *, priced: bool = False) -> pd.Series:
     """Standard lots counted towards ``program``'s tiers per close month, over every ``(frame, account_currency)``
     of ``frames`` together (the ``pooled_volume`` of :func:`apply` for ``all_accounts`` tiers).
 
+    ``priced``: the frames were already priced under ``program`` (:func:`assign`), so their ``eligible`` column is
+    this program's eligibility (it does not depend on tiers) and is read instead of pricing each frame again
+    (issue 14: an IB's book of hundreds of accounts).
     Index: the 1st of each month (Timestamp); trades without a close time are left out.
     """
     months, lots = [], []
@@ -419,7 +422,8 @@ def tier_volumes(frames: _Frames, program: RebateProgram) -> pd.Series:
             continue
         ccy = (currency or "USD").upper()
         factor = program.cent_lot_factor if ccy in instruments.CENT else 1.0
-        eligible = apply(t, program, ccy, tier_multiplier=np.ones(len(t))).eligible
+        eligible = (t["eligible"].to_numpy(dtype=bool) if priced
+                    else apply(t, program, ccy, tier_multiplier=np.ones(len(t))).eligible)
         months.append(_month_keys(t))
         lots.append(_counted(program, _column(t, "lots", 0.0) * factor, eligible))
     if not months:
@@ -690,17 +694,18 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
                 used_e.add(i)
                 used_c.add(j)
                 pairs.append((i, j))
+        # Rows as dicts, read once (iloc per row cost more than the matching, issue 14: an IB's book of 500).
+        e_rows = e.to_dict("records") if e is not None else []
+        c_rows = c.to_dict("records") if c is not None else []
         for i, j in pairs:
-            assert e is not None and c is not None  # pairs are only found when both are
-            er, cr = e.iloc[i], c.iloc[j]
-            rows.append(_match_row(account, "matched", er, cr, day))
+            rows.append(_match_row(account, "matched", e_rows[i], c_rows[j], day))
         if e is not None:
             end = pd.Timestamp(statement_end).to_datetime64() if statement_end is not None else None
             due = e["pay_date"].to_numpy().astype("datetime64[ns]") + tol
-            rows += [_match_row(account, "pending" if end is not None and due[i] > end else "missing", e.iloc[i],
+            rows += [_match_row(account, "pending" if end is not None and due[i] > end else "missing", e_rows[i],
                                 None, day) for i in range(len(e)) if i not in used_e]
         if c is not None:
-            rows += [_match_row(account, "unexpected", None, c.iloc[j], day) for j in range(len(c)) if j not in used_c]
+            rows += [_match_row(account, "unexpected", None, c_rows[j], day) for j in range(len(c)) if j not in used_c]
     if not rows:
         return _empty(columns, dtypes)
     out = pd.DataFrame(rows, columns=columns)
@@ -719,7 +724,7 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     return out.reset_index(drop=True)
 
 
-def _match_row(account: str, status: str, e: pd.Series | None, c: pd.Series | None,
+def _match_row(account: str, status: str, e: Mapping[str, Any] | None, c: Mapping[str, Any] | None,
                day: np.timedelta64) -> dict[str, Any]:
     row: dict[str, Any]
     row = {"account": account, "status": status, "period_start": pd.NaT, "period_end": pd.NaT, "pay_date": pd.NaT,

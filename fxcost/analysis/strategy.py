@@ -91,7 +91,9 @@ def tagged(t: pd.DataFrame) -> bool:
     """Whether any trade has a comment or a magic number (else the breakdown says so instead of one row)."""
     if not len(t):
         return False
-    comment = "comment" in t.columns and bool(t["comment"].fillna("").astype(str).str.strip().ne("").any())
+    # Each distinct comment once (a few, not one per trade: issue 10, the summary of a million trades).
+    comment = "comment" in t.columns and any(not pd.isna(c) and str(c).strip() != ""
+                                             for c in pd.unique(t["comment"].to_numpy(dtype=object)))
     magic = "magic" in t.columns and bool((t["magic"].fillna(0) != 0).any())
     return comment or magic
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
@@ -158,9 +159,24 @@ def symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, 
     return dict(out)
 
 
+#: The decimals part of a printed price: digits only (else it counts 0).
+_DIGITS = re.compile(r"\d*")
+
+
 def printed_decimals(values: Sequence[Any]) -> np.ndarray:
-    """Printed decimals of each price ('1.14475' -> 5; an XLSX float by its shortest repr)."""
-    s = pd.Series(values, dtype=object).map(lambda v: v if type(v) is str else ("" if v is None else repr(v)))
-    dec = s.str.strip().str.partition(".")[2]
-    dec = dec.where(dec.str.fullmatch(r"\d*"), "")
-    return dec.str.len().to_numpy(dtype="int64")
+    """Printed decimals of each price ('1.14475' -> 5; an XLSX float by its shortest repr).
+
+    A plain loop, once per distinct text: a few hundred prices per symbol and file, where pandas' string methods
+    cost more in calls than the work (issue 14: a book of hundreds of files)."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()  # Python scalars, as an object Series would hold them
+    out = np.zeros(len(values), dtype="int64")
+    seen: dict[str, int] = {}
+    for k, v in enumerate(values):
+        text = v if type(v) is str else ("" if v is None else repr(v))
+        n = seen.get(text)
+        if n is None:
+            dec = text.strip().partition(".")[2]
+            n = seen[text] = len(dec) if _DIGITS.fullmatch(dec) else 0
+        out[k] = n
+    return out

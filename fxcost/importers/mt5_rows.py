@@ -91,9 +91,13 @@ class Block:
         """The rows at ``offsets`` (ascending), each chunk holding some of them split once."""
         out: list[tuple[Any, ...]] = []
         for c, group in groupby(offsets, lambda k: k // CHUNK):
-            columns = [None if p in self.fill else self.chunks[p][c].split(SEP) for p in range(self.width)]
+            ks = list(group)
             off = c * CHUNK
-            out.extend(tuple(None if col is None else col[k - off] for col in columns) for k in group)
+            # Split no further than the last row wanted: a table's first rows (mt5_build samples them to name it)
+            # cost those rows, not the chunk's 2048.
+            upto = ks[-1] - off + 1
+            columns = [None if p in self.fill else self.chunks[p][c].split(SEP, upto) for p in range(self.width)]
+            out.extend(tuple(None if col is None else col[k - off] for col in columns) for k in ks)
         return out
 
 
@@ -109,10 +113,20 @@ class Rows:
         self._nums = nums
         self._notes = notes
         self._starts: list[int] = []  # first row index of each item
+        # Blocks and runs of consecutive plain rows, for column(): a run is read by one comprehension (an XLSX
+        # table is all plain rows; issue 14, a book of hundreds of workbooks).
+        self._runs: list[Block | list[Sequence[Any]]] = []
         n = 0
         for item in items:
             self._starts.append(n)
-            n += len(item) if type(item) is Block else 1
+            if type(item) is Block:
+                n += len(item)
+                self._runs.append(item)
+            else:
+                n += 1
+                if not self._runs or type(self._runs[-1]) is Block:
+                    self._runs.append([])
+                self._runs[-1].append(item)
         self.count = n
 
     def __len__(self) -> int:
@@ -156,15 +170,17 @@ class Rows:
         """Each row's value of the column covering positions ``start:end`` (see :func:`span_value`)."""
         out: list[Any] = []
         merged = end - start > 1
-        for item in self.items:
-            if type(item) is Block:
-                if start in item.fill and merged:
-                    out.extend(span_value(r, start, end) for r in item.rows())
+        for run in self._runs:
+            if type(run) is Block:
+                if start in run.fill and merged:
+                    out.extend(span_value(r, start, end) for r in run.rows())
                 else:
-                    out.extend(item.column(start))
+                    out.extend(run.column(start))
                 continue
-            v = item[start] if start < len(item) else None
+            values = [r[start] if start < len(r) else None for r in run]
             # Merged cells (XLSX) may hold the value in a later position of the column's span;
             # an HTML cell always starts at the span's first position (an empty one is "").
-            out.append(span_value(item, start, end) if v is None and merged else v)
+            if merged and any(v is None for v in values):
+                values = [span_value(r, start, end) if v is None else v for r, v in zip(run, values)]
+            out.extend(values)
         return out

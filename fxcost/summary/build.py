@@ -10,6 +10,7 @@ tables and charts), computed from the same numbers.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -173,13 +174,16 @@ def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
     None when there is only one account."""
     # The login alone keeps the table narrow (the heading above the cards names each account in full); the full
     # label where two accounts share a login (at two brokers).
-    logins = [a.book.account.login for a in result.accounts]
-    rows = [{"account": a.book.label if not a.book.account.login or logins.count(a.book.account.login) > 1
-             else a.book.account.login, "currency": a.currency, **aggregate.total(a.trades)[list(ACCOUNT_FIGURES)]}
-            for a in result.accounts if len(a.trades)]
-    if len(result.accounts) < 2 or not rows:
+    logins = Counter(a.book.account.login for a in result.accounts)
+    with_trades = [a for a in result.accounts if len(a.trades)]
+    if len(result.accounts) < 2 or not with_trades:
         return None
-    return pd.DataFrame(rows)
+    figures = aggregate.totals([a.trades for a in with_trades])[list(ACCOUNT_FIGURES)]
+    return pd.DataFrame({
+        "account": [a.book.label if not a.book.account.login or logins[a.book.account.login] > 1
+                    else a.book.account.login for a in with_trades],
+        "currency": [a.currency for a in with_trades],
+        **{name: figures[name].to_numpy() for name in ACCOUNT_FIGURES}})
 
 
 def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
@@ -357,7 +361,8 @@ def _whatif_ib_columns(doc: dict[str, Any], compare: pd.DataFrame | None) -> Non
 
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
           on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None,
-          spreads: pd.DataFrame | None = None, charts: series.Charts | None = None) -> Summary:
+          spreads: pd.DataFrame | None = None, charts: series.Charts | None = None,
+          per_account: pd.DataFrame | None | str = "compute") -> Summary:
     """Every figure of ``result``: the Overview's key figures, the JSON document, the comparison, sweeps,
     IB roll-up (under ``ib_program``, else the main program), payouts and warnings (each once).
 
@@ -365,7 +370,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     the key figures as soon as they are known, so a window can show them while the rest is computed; ``key``:
     those figures when the caller computed them already (:func:`key_figures`); ``spreads``: the per-symbol spread
     table when the caller has it (summary.spreads.table); ``charts``: the chart series when the caller has them
-    (series.charts).
+    (series.charts); ``per_account``: the :func:`accounts_table` when the caller has it (None is its value for
+    one account), else "compute".
     """
 
     def at(frac: float, message: str) -> None:
@@ -413,7 +419,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")
     return Summary(
-        key=key, document=MappingProxyType(doc), accounts=accounts_table(result) if len(t) else None,
+        key=key, document=MappingProxyType(doc),
+        accounts=(accounts_table(result) if isinstance(per_account, str) else per_account) if len(t) else None,
         compare=tuple(o for o, _ in scenarios),
         spread_sweep=sweeps["extra_spread_pips"] if sweeps else None,
         rebate_sweep=sweeps["rebate_rate"] if sweeps else None,

@@ -46,7 +46,14 @@ def totals(trades: pd.DataFrame, cash: pd.DataFrame) -> dict:
     """Sums over closed trades and cash events. Withdrawals are negative (money out)."""
     profit, commission = float(trades["profit"].sum()), float(trades["commission"].sum())
     taxes, swap = float(trades["taxes"].sum()), float(trades["swap"].sum())
-    kind = cash["kind"]
+    # Per kind with numpy, not a .loc per kind: an IB's book totals hundreds of accounts (issue 14); nansum adds
+    # as Series.sum does (NaN skipped, the same pairwise sum).
+    kind = cash["kind"].to_numpy()
+    amount = cash["amount"].to_numpy(dtype="float64")
+
+    def of(name: str) -> float:
+        return float(np.nansum(amount[kind == name]))
+
     return {
         "lots": round(float(trades["lots"].sum()), 4),
         "profit": _money(profit),
@@ -54,10 +61,10 @@ def totals(trades: pd.DataFrame, cash: pd.DataFrame) -> dict:
         "taxes": _money(taxes),
         "swap": _money(swap),
         "broker_net": _money(profit + commission + taxes + swap),
-        "deposits": _money(cash.loc[kind == "deposit", "amount"].sum()),
-        "withdrawals": _money(cash.loc[kind == "withdrawal", "amount"].sum()),
-        "credit": _money(cash.loc[kind == "credit", "amount"].sum()),
-        "rebate_like": _money(cash.loc[kind == "rebate", "amount"].sum()),
+        "deposits": _money(of("deposit")),
+        "withdrawals": _money(of("withdrawal")),
+        "credit": _money(of("credit")),
+        "rebate_like": _money(of("rebate")),
         # Issue 11: every kind of the cash ledger, signs as printed (model.CASH_KINDS order).
         "cash_by_kind": {k: _money(v) for k, v in cash_by_kind(cash).items()},
     }
@@ -97,8 +104,15 @@ def cash_statement_totals(files: list[ImportedFile], rates: dict[str, float] | N
     return out
 
 
-def _book_json(book: AccountBook, portfolio: Portfolio) -> dict:
-    files = [f for f in portfolio.files if f.account_key == book.key]
+def _files_by_account(portfolio: Portfolio) -> dict[str, list[ImportedFile]]:
+    """Each account's files in import order, by account key (one pass, not one per account: issue 14)."""
+    out: dict[str, list[ImportedFile]] = {}
+    for f in portfolio.files:
+        out.setdefault(f.account_key, []).append(f)
+    return out
+
+
+def _book_json(book: AccountBook, files: list[ImportedFile]) -> dict:
     return {
         "account": {**book.account.as_json(), "label": book.label},
         "files": book.files,
@@ -153,7 +167,8 @@ def summary(portfolio: Portfolio) -> dict:
         "failures": [{"path": p, "message": m} for p, m in portfolio.failures],
     }
     if many:
-        doc["accounts"] = [_book_json(book, portfolio) for book in portfolio.accounts]
+        by_key = _files_by_account(portfolio)
+        doc["accounts"] = [_book_json(book, by_key.get(book.key, [])) for book in portfolio.accounts]
     return doc
 
 
@@ -251,6 +266,20 @@ def _frame_records(df: pd.DataFrame | None) -> list[dict]:
     return out
 
 
+def _account_records(result, name: str) -> list[dict]:
+    """Every account's frame ``name`` (payouts, payout_matches) as records, each led by the account's label and
+    currency (a frame's own ``account`` column, when it has one, gives the label's value). The frames are stacked
+    and converted once: one conversion per account cost more than the rest of the document in an IB's book
+    (issue 14)."""
+    frames = [(a, getattr(a, name)) for a in result.accounts if getattr(a, name) is not None and len(getattr(a, name))]
+    if not frames:
+        return []
+    records = _frame_records(pd.concat([f for _, f in frames], ignore_index=True)) if len(frames) > 1 \
+        else _frame_records(frames[0][1])
+    owners = [(a.book.label, a.currency) for a, f in frames for _ in range(len(f))]
+    return [{"account": label, "currency": currency, **r} for (label, currency), r in zip(owners, records)]
+
+
 #: Aggregation keys written as ``by_<key>`` lists (aggregate.by); ``by_symbol`` is the one the issue requires.
 AGGREGATIONS = ("symbol", "category", "month", "week", "weekday", "hour", "hold", "side", "account", "year")
 
@@ -344,7 +373,17 @@ OPENING_KIND = "opening_balance"
 def _first_time(st) -> pd.Timestamp:
     """The earliest time a statement shows (a trade's open, a cash row); NaT when it shows none."""
     times = [x for x in (st.trades["open_time"], st.cash["time"], st.open_positions["open_time"]) if len(x)]
-    return min((x.min() for x in times), default=pd.NaT)
+    return min((_earliest(x) for x in times), default=pd.NaT)
+
+
+def _earliest(times: pd.Series) -> pd.Timestamp:
+    """``times.min()`` (NaT skipped; NaT when none) read from the array: per file of a book of hundreds, the
+    Series reduction cost more than the rest (issue 14)."""
+    values = times.to_numpy()
+    if values.dtype.kind != "M":
+        return times.min()
+    known = values[~np.isnat(values)]
+    return pd.Timestamp(known.min()) if len(known) else pd.NaT
 
 
 def opening_rows(result) -> pd.DataFrame:
@@ -352,8 +391,9 @@ def opening_rows(result) -> pd.DataFrame:
     row of that amount (in the merged currency) just before the file's first event, so the balance, drawdown %,
     leverage and projection start from it rather than from 0."""
     rows = []
+    by_key = _files_by_account(result.portfolio)
     for a in result.accounts:
-        files = [(f, _first_time(f.statement)) for f in result.portfolio.files if f.account_key == a.book.key]
+        files = [(f, _first_time(f.statement)) for f in by_key.get(a.book.key, [])]
         files = [(f, t) for f, t in files if not pd.isna(t)]
         if not files:
             continue
@@ -493,12 +533,9 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
     swap_in_cost = settings.include_swap_in_cost
     be = dict(key.breakeven) if key is not None and key.breakeven else breakeven.summary(t, swap_in_cost=swap_in_cost)
     reasons, forfeited = _reasons(g)
-    payouts = []
-    matches = []
-    for a in result.accounts:
-        # Payouts stay in each account's currency (not the merged one): named per row.
-        payouts += [{"account": a.book.label, "currency": a.currency, **r} for r in _frame_records(a.payouts)]
-        matches += [{"account": a.book.label, "currency": a.currency, **r} for r in _frame_records(a.payout_matches)]
+    # Payouts stay in each account's currency (not the merged one): named per row.
+    payouts = _account_records(result, "payouts")
+    matches = _account_records(result, "payout_matches")
     main = settings.main_program
     cash = balance_cash(result)
     scenarios = whatif.scenarios(result) if scenarios is None else scenarios

@@ -121,7 +121,7 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades", "charts"))))
     summary = build(result, ib_program=ib_program, step=lambda f, m: step(0.55 + f * 0.45, m), key=key,
-                    spreads=spreads, charts=charts)
+                    spreads=spreads, charts=charts, per_account=views.accounts)
     views.summary = summary
     views.figures = summary.key.as_dict()
     views.compare = list(summary.compare)
