@@ -73,14 +73,16 @@ class PartnerReport:
 
 class ColumnsUnknown(ImportFailed):
     """The partner report's columns are not recognised: ``headers`` are the file's, for a mapping to be asked
-    (the app's partner-report mapping dialog; the CLI's --partner-map)."""
+    (the app's partner-report mapping dialog; the CLI's --partner-map). ``what``: the message without the
+    command line's advice (the app asks for the mapping instead)."""
 
-    def __init__(self, path: str, message: str, headers: Sequence[str]):
-        super().__init__(path, message)
+    def __init__(self, path: str, what: str, headers: Sequence[str]):
+        super().__init__(path, f"{what} {_HOW}")
+        self.what = what
         self.headers = [h for h in headers if h]
 
     def __reduce__(self):
-        return type(self), (self.path, self.message, self.headers)
+        return type(self), (self.path, self.what, self.headers)
 
 
 def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
@@ -143,7 +145,7 @@ def _xlsx_cells(data: bytes, path: str, mapping: Mapping[str, str] | None) -> pd
     first = next((row for sheet in sheets for row in sheet.rows[:50]
                   if sum(v is not None and str(v).strip() != "" for v in row) >= 2), [])
     raise ColumnsUnknown(path, "The workbook holds no partner-report table: no sheet has a header row naming a "
-                               "client account and a commission/reward column. " + _HOW,
+                               "client account and a commission/reward column.",
                          _unique([("" if v is None else str(v)).strip() for v in first]))
 
 
@@ -174,7 +176,7 @@ def _rows(cells: pd.DataFrame, path: str, mapping: Mapping[str, str] | None, dat
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise ColumnsUnknown(path, f"The partner report has no {', '.join(missing)} column. Columns found: "
-                                   f"{', '.join(repr(h) for h in headers[:20])}. " + _HOW, headers)
+                                   f"{', '.join(repr(h) for h in headers[:20])}.", headers)
     n = len(cells)
     lines = np.arange(n) + 2  # the header is line 1
 

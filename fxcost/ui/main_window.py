@@ -1160,7 +1160,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText("The partner report was not reconciled.")
         if path == self.partner_path:  # the book's report is unreadable now: not asked again at every change
             self.partner_path, self.partner_mapping = "", {}
-        text = exc.message if hasattr(exc, "message") else str(exc)
+        text = getattr(exc, "what", None) or getattr(exc, "message", None) or str(exc)
         dialogs.notify(self, "fxcost: partner report not reconciled",
                        f"{os.path.basename(path)}: {text}\n\nExport the report again from the broker's partner "
                        "portal as CSV or Excel, with a header row naming the client account, the month or date and "
