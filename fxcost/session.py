@@ -289,6 +289,10 @@ class Session:
     # the IB's earnings passed back to that client (over any IB program's own client_shares).
     client_names: dict[str, str] = field(default_factory=dict)
     client_shares: dict[str, float] = field(default_factory=dict)
+    # Issue 14, partner reports: the broker's partner-portal report the book is reconciled with ("" none), and
+    # canonical column -> header where its columns are not recognised (importers.partner_report.read's mapping).
+    partner_report: str = ""
+    partner_mapping: dict[str, str] = field(default_factory=dict)
 
     def for_files(self, choice: dict[str, str]) -> str | dict[str, str] | None:
         """A per-file choice as pipeline.import_files takes it: one value for all, a value per path, or None."""
@@ -351,7 +355,9 @@ class Session:
         return {"fxcost_session": SESSION_VERSION, "files": [rel(f) for f in self.files],
                 "currency": {(rel(k) if k != "*" else k): v for k, v in self.currency.items()},
                 "date_order": {(rel(k) if k != "*" else k): v for k, v in self.date_order.items()},
-                "csv_mapping": dict(self.csv_mapping), "setup": self.setup.as_dict(), "roster": self.roster()}
+                "csv_mapping": dict(self.csv_mapping), "setup": self.setup.as_dict(), "roster": self.roster(),
+                **({"partner_report": {"path": rel(self.partner_report), "mapping": dict(self.partner_mapping)}}
+                   if self.partner_report else {})}
 
     def roster(self) -> dict[str, dict]:
         """The roster as the book file holds it: login -> {"name", "share_pct"} (either may be absent)."""
@@ -393,9 +399,15 @@ class Session:
         state.market_data = [path(p) for p in state.market_data]
         state.setups = [path(p) for p in state.setups]
         names, shares = _roster(data.get("roster") or {}, where)
+        partner = data.get("partner_report") or {}  # absent in books saved before partner reports (issue 14)
+        if not isinstance(partner, dict) or not isinstance(partner.get("mapping") or {}, dict) \
+                or not all(isinstance(v, str) for v in (partner.get("mapping") or {}).values()):
+            raise SessionError(f"{where}: partner_report must be {{\"path\": FILE, \"mapping\": {{column: header}}}}")
         return cls(files=[path(f) for f in files], setup=state, currency=choices("currency"),
                    date_order=choices("date_order"), csv_mapping={str(k): str(v) for k, v in mapping.items()},
-                   client_names=names, client_shares=shares)
+                   client_names=names, client_shares=shares,
+                   partner_report=path(partner["path"]) if partner.get("path") else "",
+                   partner_mapping={str(k): v for k, v in (partner.get("mapping") or {}).items()})
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the session as JSON (atomically), paths relative to its folder."""

@@ -6,7 +6,8 @@ partner deals: a two-level deal (the master IB and a sub-IB, with a VIP group) a
 and another broker's flat deal compared with it; a few clients are named in the roster. Written:
 13-ib-month.png (IB view: what each client is owed in the latest month), 14-ib-activity.png (client activity),
 15-ib-levels.png (master and sub-IB rows), 16-compare-ib.png (Compare with the IB's columns and the pass-back
-sweep), 17-program-editor-ib.png (the program editor's IB tab).
+sweep), 17-program-editor-ib.png (the program editor's IB tab), 19-ib-partner.png (the IB view with a broker's
+partner report reconciled: one client-month paid short, one not paid).
 
 Run: QT_QPA_PLATFORM=offscreen python scripts/ib_screenshots.py [--out docs/screenshots] [--clients 30]
 """
@@ -54,6 +55,43 @@ def deals(logins: list[str]) -> dict[str, dict]:
     flat = {"name": "Broker B: 6 per lot, 40 % to clients", "currency": "USD", "lot_basis": "round_turn",
             "rates": [{"match": {}, "model": "per_lot", "rate": 6.0}], "client_share_pct": 40}
     return {"broker-a.json": two_level, "broker-b.json": flat}
+
+
+def portal_report(path: Path, by_client_month) -> Path:
+    """The broker's partner report of the book in a portal's words, its rewards the IB view's per client-month
+    except the client-month that earned most, paid 12.40 short, and another client's best month, unpaid."""
+    rows = by_client_month[by_client_month["account"].astype(str) != "Total"]
+    biggest = rows.sort_values("ib_earnings", ascending=False)
+    short = (str(biggest["account"].iloc[0]), str(biggest["month"].iloc[0]))
+    other = biggest[biggest["account"].astype(str) != short[0]]
+    unpaid = (str(other["account"].iloc[0]), str(other["month"].iloc[0]))
+    lines = ["Client ID,Period,Lots,IB Commission,Currency"]
+    for r in rows.itertuples(index=False):
+        key = (str(r.account), str(r.month))
+        if key != unpaid:
+            lines.append(f"{r.account},{r.month},{r.lots:.2f},{r.ib_earnings - (12.40 if key == short else 0):.2f},USD")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def partner_shot(window, folder: Path, settle, path: Path) -> bool:
+    """Reconcile a partner report of the book in the IB view (the whole book, all months) and save the window."""
+    from fxcost.ui.application import save_shot, wait_for
+
+    report = portal_report(folder / "partner-portal.csv", window.views.ib["by_client_month"])
+    done: list[bool] = []
+    window.partner_finished.connect(done.append)
+    window.show_tab("ib")
+    window.ib.table_choice.setCurrentIndex(0)
+    window.ib.set_month(window.ib.month_choice.itemData(1))
+    if not window.import_partner_report(str(report)):
+        return False
+    if not done and not wait_for(window.partner_finished, 120_000):
+        return False
+    window.ib.outer.setSizes([430, 330])
+    settle()
+    save_shot(window, path)
+    return bool(done and done[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         settle()
         save_shot(dialog, out / "17-program-editor-ib.png")
         dialog.close()
+        if not partner_shot(window, folder, settle, out / "19-ib-partner.png"):
+            print("fxcost: the partner report was not reconciled; 19-ib-partner.png not written", file=sys.stderr)
+            return 1
         window.close()
     return 0
 

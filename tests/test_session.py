@@ -106,3 +106,25 @@ def test_a_currency_for_a_report_that_prints_none(tmp_path):
     result = s.run()
     assert result.currency == "USD"  # the sample prints USD: kept
     assert any("prints its own account currency USD" in w for w in result.portfolio.warnings)
+
+
+def test_a_book_remembers_its_partner_report(tmp_path):
+    """Issue 14: the partner report and its column mapping are saved with the book (relative to it); a book saved
+    before partner reports reads without one, and a damaged entry is named."""
+    portal = tmp_path / "reports" / "portal.csv"
+    s = Session(files=[str(SAMPLE)], partner_report=str(portal), partner_mapping={"reward": "Payout"})
+    path = tmp_path / "my.fxbook.json"
+    s.save(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["partner_report"] == {"path": str(Path("reports", "portal.csv")), "mapping": {"reward": "Payout"}}
+    again = Session.load(path)
+    assert Path(again.partner_report).resolve() == portal.resolve() and again.partner_mapping == {"reward": "Payout"}
+    del data["partner_report"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    old = Session.load(path)
+    assert old.partner_report == "" and old.partner_mapping == {}
+    assert "partner_report" not in old.as_dict()
+    data["partner_report"] = {"path": "portal.csv", "mapping": ["reward"]}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(SessionError, match="partner_report must be"):
+        Session.load(path)

@@ -71,6 +71,20 @@ class PartnerReport:
         return sorted({c for c in self.rows["currency"] if c})
 
 
+class ColumnsUnknown(ImportFailed):
+    """The partner report's columns are not recognised: ``headers`` are the file's, for a mapping to be asked
+    (the app's partner-report mapping dialog; the CLI's --partner-map). ``what``: the message without the
+    command line's advice (the app asks for the mapping instead)."""
+
+    def __init__(self, path: str, what: str, headers: Sequence[str]):
+        super().__init__(path, f"{what} {_HOW}")
+        self.what = what
+        self.headers = [h for h in headers if h]
+
+    def __reduce__(self):
+        return type(self), (self.path, self.what, self.headers)
+
+
 def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
     """``COL=HEADER`` pairs (``--partner-map``) as a mapping; a pair without '=' or an unknown column is refused."""
     out: dict[str, str] = {}
@@ -128,8 +142,11 @@ def _xlsx_cells(data: bytes, path: str, mapping: Mapping[str, str] | None) -> pd
                 body = [list(r) + [None] * (len(headers) - len(r)) for r in sheet.rows[i + 1:]]
                 frame = pd.DataFrame([r[:len(headers)] for r in body], columns=_unique(headers), dtype=object)
                 return frame
-    raise ImportFailed(path, "The workbook holds no partner-report table: no sheet has a header row naming a client "
-                             "account and a commission/reward column. " + _HOW)
+    first = next((row for sheet in sheets for row in sheet.rows[:50]
+                  if sum(v is not None and str(v).strip() != "" for v in row) >= 2), [])
+    raise ColumnsUnknown(path, "The workbook holds no partner-report table: no sheet has a header row naming a "
+                               "client account and a commission/reward column.",
+                         _unique([("" if v is None else str(v)).strip() for v in first]))
 
 
 _HOW = ("Name the columns with --partner-map, e.g. --partner-map account='Client ID' --partner-map reward='Payout' "
@@ -158,8 +175,8 @@ def _rows(cells: pd.DataFrame, path: str, mapping: Mapping[str, str] | None, dat
     columns = _find(headers, mapping, path)
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise ImportFailed(path, f"The partner report has no {', '.join(missing)} column. Columns found: "
-                                 f"{', '.join(repr(h) for h in headers[:20])}. " + _HOW)
+        raise ColumnsUnknown(path, f"The partner report has no {', '.join(missing)} column. Columns found: "
+                                   f"{', '.join(repr(h) for h in headers[:20])}.", headers)
     n = len(cells)
     lines = np.arange(n) + 2  # the header is line 1
 

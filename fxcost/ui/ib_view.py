@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -70,6 +71,39 @@ ACTIVITY = [
     ("earnings_share_pct", "Share of IB earnings", "pct", "The client's share of the IB's earnings (concentration)"),
 ]
 ALL_MONTHS = "All months"
+
+#: Issue 14: the partner report's client-months (analysis.partner_reconcile.Reconciliation.rows).
+PARTNER = [
+    ("account", "Client account", "text", "The client's login as the statements and the partner report name it"),
+    ("month", "Month", "text", "Server-time month of the trades' close"),
+    ("modelled", "Modelled", "money", "IB earnings fxcost computes from the statements under the IB program"),
+    ("reported", "Reported", "money", "What the broker's partner report says it paid"),
+    ("difference", "Difference", "money", "Reported − modelled"),
+    ("status", "Status", "text", "ok, differs, not in the partner report, or not in the statements"),
+]
+
+
+def partner_status(reconciliation) -> str:
+    """The reconciliation's totals and how many client-months differ, in words (its own lines, no new figure)."""
+    if reconciliation is None:
+        return ""
+    lines = reconciliation.lines()
+    differing = len(reconciliation.differing)
+    verdict = (lines[1] if not differing else
+               f"{differing} of {len(reconciliation.rows)} client-month(s) differ; they are listed first.")
+    notes = "".join(f"<br>Note: {n}" for n in reconciliation.notes)
+    return f"{lines[0]} <b>{verdict}</b>{notes}"
+
+
+def partner_rows(reconciliation) -> pd.DataFrame | None:
+    """The reconciliation's client-months, the differing ones first (each group by account and month)."""
+    if reconciliation is None:
+        return None
+    from fxcost.analysis.partner_reconcile import MATCHED
+
+    rows = reconciliation.rows
+    return rows.assign(_agrees=rows["status"] == MATCHED).sort_values(
+        ["_agrees", "account", "month"], kind="stable", ignore_index=True).drop(columns="_agrees")
 
 
 def _columns(key: str) -> list[tuple]:
@@ -188,12 +222,14 @@ class IBView(QWidget):
     share_edited = Signal(str, float)  # login, percent passed back (-1: the program's share again)
     statement_requested = Signal(str)
     statements_requested = Signal()
+    partner_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rollup: dict | None = None
         self.activity: pd.DataFrame | None = None
         self.levels = None  # Summary.ib.levels of a two-level deal
+        self.reconciliation = None  # Summary.partner_reconciliation of the partner report imported (issue 14)
         self._filled = False  # the month selector has held a book's months (the user's choice is kept after)
         self.names: dict[str, str] = {}  # the roster's names by login, offered when renaming
         self.shares: dict[str, float] = {}  # the roster's shares by login
@@ -223,11 +259,16 @@ class IBView(QWidget):
                                          "cashback and payable, without the IB's earnings")
         self.statements_button = QPushButton("All statements…")
         self.statements_button.setToolTip("Export one statement per client into a folder")
+        self.partner_button = QPushButton("Partner report…")
+        self.partner_button.setObjectName("ib-partner")
+        self.partner_button.setToolTip("Reconcile the broker's partner-portal report (CSV or Excel) with the modelled "
+                                       "IB earnings per client and month (saved with the book)")
         top.addWidget(QLabel("Month:"))
         top.addWidget(self.month_choice)
         top.addWidget(self.table_choice)
         top.addStretch(1)
-        for b in (self.rename_button, self.share_button, self.statement_button, self.statements_button):
+        for b in (self.rename_button, self.share_button, self.statement_button, self.statements_button,
+                  self.partner_button):
             top.addWidget(b)
         layout.addLayout(top)
         self.models = {key: FrameModel(_columns(key), self) for key, _ in TABLES}
@@ -243,13 +284,34 @@ class IBView(QWidget):
         splitter.addWidget(self.chart)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([160, 480])
-        layout.addWidget(splitter, 1)
+        # Issue 14: the partner report's reconciliation under the roll-up, shown once a report is imported.
+        self.partner_box = QWidget()
+        box = QVBoxLayout(self.partner_box)
+        box.setContentsMargins(0, 4, 0, 0)
+        self.partner_label = QLabel("")
+        self.partner_label.setObjectName("ib-partner-status")
+        self.partner_label.setWordWrap(True)
+        self.partner_model = FrameModel(PARTNER, self)
+        self.partner_table = QTableView()
+        self.partner_table.setObjectName("ib-partner-table")
+        self.partner_table.setModel(self.partner_model)
+        self.partner_table.verticalHeader().hide()
+        box.addWidget(self.partner_label)
+        box.addWidget(self.partner_table, 1)
+        self.partner_box.hide()
+        self.outer = QSplitter(Qt.Orientation.Vertical)
+        self.outer.addWidget(splitter)
+        self.outer.addWidget(self.partner_box)
+        self.outer.setStretchFactor(0, 2)
+        self.outer.setStretchFactor(1, 1)
+        layout.addWidget(self.outer, 1)
         self.table_choice.currentIndexChanged.connect(self._show_table)
         self.month_choice.currentIndexChanged.connect(self._month_changed)
         self.rename_button.clicked.connect(self.rename_selected)
         self.share_button.clicked.connect(self.share_selected)
         self.statement_button.clicked.connect(self._statement_clicked)
         self.statements_button.clicked.connect(self.statements_requested)
+        self.partner_button.clicked.connect(self.partner_requested)
         self._show_table(0)
         self._enable_buttons()
 
@@ -315,6 +377,7 @@ class IBView(QWidget):
     def _enable_buttons(self, *_args) -> None:
         has_clients = bool(self.rollup)
         self.statements_button.setEnabled(has_clients)
+        self.partner_button.setEnabled(has_clients)
         chosen = bool(self.selected_login()) if has_clients else False
         self.rename_button.setEnabled(chosen)
         self.share_button.setEnabled(chosen)
@@ -420,6 +483,19 @@ class IBView(QWidget):
         text += projection_line(getattr(summary, "ib_projection", None), ccy)
         text += concentration_line(getattr(summary, "concentration", None))
         self.heading.setText(text + (f" {views.ib_note}" if views.ib_note else ""))
+
+    def set_partner(self, reconciliation, currency: str = "") -> None:
+        """Show a partner report's reconciliation (Summary.partner_reconciliation), or hide it (None)."""
+        self.reconciliation = reconciliation
+        self.partner_label.setText(partner_status(reconciliation))
+        self.partner_model.set_frame(partner_rows(reconciliation), currency or None)
+        fit_columns(self.partner_table, widest_text=CLIENT_WIDTH)
+        self.partner_box.setVisible(reconciliation is not None)
+
+    def partner_cell(self, row: int, key: str) -> str:
+        """The text the partner table shows at ``row`` in column ``key`` (in the order shown)."""
+        col = next(i for i, c in enumerate(PARTNER) if c[0] == key)
+        return self.partner_model.text(row, col)
 
     def apply_theme(self) -> None:
         self.chart.apply_theme()

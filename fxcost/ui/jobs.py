@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from fxcost.ui.workers import Worker
 
 #: Kinds of job: an Open (import + analysis), a re-analysis under a new setup, an export.
-KINDS = ("open", "analyse", "export")
+KINDS = ("open", "analyse", "export", "partner")
 
 
 class JobRunner(QObject):

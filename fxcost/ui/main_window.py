@@ -105,6 +105,19 @@ def _writer(kind: str):
 
 
 CLIENT_FILTER = "PDF (*.pdf);;Excel workbook (*.xlsx)"
+PARTNER_FILTER = "Partner report (*.csv *.xlsx *.txt);;All files (*)"
+
+
+def partner_job(result, summary, path: str, mapping: dict[str, str], program):
+    """Worker body of a partner report (issue 14): read it through ``mapping`` and reconcile it with ``result``
+    priced under ``program`` (the IB view's deal); returns the summary with its partner_reconciliation. A bad file
+    or mapping is an ImportFailed (importers.partner_report.ColumnsUnknown when its columns are not recognised)."""
+    from fxcost.analysis.partner_reconcile import reconcile_result
+    from fxcost.importers import partner_report
+    from fxcost.summary.partner import with_partner_reconciliation
+
+    rec = reconcile_result(result, partner_report.read(path, mapping or None), program)
+    return with_partner_reconciliation(summary, rec) if summary is not None else rec
 
 
 def _client_writer():
@@ -152,12 +165,14 @@ class MainWindow(QMainWindow):
         first_views_shown(): the Overview and Trades show a new analysis; the other views follow.
         analysis_ready(): every view shows a new analysis (after Open or a setup change).
         export_finished(str): a report was written (its path), or "" when the export failed or was cancelled.
+        partner_finished(bool): a partner report was reconciled (True) or could not be (False).
     """
 
     import_finished = Signal()
     first_views_shown = Signal()
     analysis_ready = Signal()
     export_finished = Signal(str)
+    partner_finished = Signal(bool)
 
     def __init__(self, log_path: Path | None = None, settings: Settings | None = None):
         super().__init__()
@@ -181,6 +196,11 @@ class MainWindow(QMainWindow):
         self.client_names: dict[str, str] = {}
         self.client_shares: dict[str, float] = {}
         self._statements = None  # statement_cache.StatementCache, made at the first Open
+        # Issue 14: the partner report reconciled with the book (saved in it) and its column mapping.
+        self.partner_path = ""
+        self.partner_mapping: dict[str, str] = {}
+        self._partner_error: FxCostError | None = None
+        self._partner_job: tuple[str, dict[str, str]] | None = None  # the file and mapping the running job reads
         self.ask_user = True  # False in headless runs (smoke test, screenshots): no dialog waits for an answer
         self.setWindowTitle(f"fxcost {__version__}")
         self.setAcceptDrops(True)
@@ -201,6 +221,7 @@ class MainWindow(QMainWindow):
         self.ib.share_edited.connect(self.set_client_share)
         self.ib.statement_requested.connect(self.export_client_statement)
         self.ib.statements_requested.connect(self.export_client_statements)
+        self.ib.partner_requested.connect(self.choose_partner_report)
         self.strategies = StrategyView()  # issue 15: costs by strategy name or magic number
         self.pages: dict[str, QWidget] = {"import": self.summary, "overview": self.overview, "trades": self.trades,
                                           "charts": self.charts, "compare": self.compare, "ib": self.ib,
@@ -268,6 +289,9 @@ class MainWindow(QMainWindow):
         self.save_book_action = self._action("Save the boo&k…", self.save_book, None,
                                              "Save the statements or folders, client names and shares, and every "
                                              "setting as a book file")
+        self.partner_action = self._action("&Partner report…", self.choose_partner_report, None,
+                                           "Reconcile the broker's partner-portal report with the modelled IB "
+                                           "earnings per client and month (shown in the IB tab)")
         self.sample_action = self._action("Open the &sample", self.open_sample, None, "Open the bundled sample")
         self.export_excel_action = self._action("Export &Excel report…", self.export_excel, QKeySequence("Ctrl+E"),
                                                 "Write the typed Excel report")
@@ -297,6 +321,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_book_action)
         file_menu.addAction(self.open_session_action)
         file_menu.addAction(self.save_session_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.partner_action)
         file_menu.addSeparator()
         for a in (self.export_excel_action, self.export_pdf_action, self.export_csv_action, self.export_png_action):
             file_menu.addAction(a)
@@ -364,6 +390,7 @@ class MainWindow(QMainWindow):
         for a in (self.export_excel_action, self.export_pdf_action, self.export_csv_action):
             a.setEnabled(ready and len(self.views.result.trades) > 0)
         self.export_png_action.setEnabled(ready)
+        self.partner_action.setEnabled(ready and bool(self.views.ib))
         self.open_action.setEnabled(not self.jobs.busy or self.jobs.kind == "analyse")
         self.open_folder_action.setEnabled(self.open_action.isEnabled())
         self.add_files_action.setEnabled(self.open_action.isEnabled() and bool(self._open_paths))
@@ -501,7 +528,8 @@ class MainWindow(QMainWindow):
                        currency=_remembered(files, self.settings.csv_currencies()),
                        date_order=_remembered(files, self.settings.csv_date_orders()),
                        csv_mapping=dict(csv_mapping or {}), client_names=dict(self.client_names),
-                       client_shares=dict(self.client_shares))
+                       client_shares=dict(self.client_shares), partner_report=self.partner_path,
+                       partner_mapping=dict(self.partner_mapping))
 
     def session(self) -> Session:
         """The session on screen: the files of the last Open, their choices and the setup as it stands."""
@@ -523,6 +551,9 @@ class MainWindow(QMainWindow):
                     self._report_problems([str(exc)])
         self.client_names, self.client_shares = dict(session.client_names), dict(session.client_shares)
         self.ib.names, self.ib.shares = self.client_names, self.client_shares
+        # Issue 14: the book's partner report is reconciled again once its statements are analysed.
+        self.partner_path, self.partner_mapping = session.partner_report, dict(session.partner_mapping)
+        self.ib.set_partner(None)
         self.setup.set_state(state)
         self._recompute_timer.stop()  # the Open below analyses under this setup
         if session.files:
@@ -674,6 +705,9 @@ class MainWindow(QMainWindow):
             self.export_finished.emit(self._export_result)
         if kind == "open":
             self.import_finished.emit()
+        if kind == "partner":
+            self._partner_done()
+            return
         reopen = self.jobs.take_reopen()
         if reopen is not None:
             files, mapping = reopen
@@ -681,11 +715,17 @@ class MainWindow(QMainWindow):
             return
         if self.jobs.pending_analysis and self._portfolio is not None:
             self.recompute()
+            return
+        if shown and self.partner_path and self.views is not None and self.views.complete:
+            self.import_partner_report(self.partner_path, self.partner_mapping)  # the new figures reconciled again
 
     @Slot(object)
     def _on_error(self, exc: BaseException) -> None:
         from fxcost.analysis.market_data import MarketDataError
 
+        if self.jobs.kind == "partner" and isinstance(exc, FxCostError):
+            self._partner_error = exc  # answered once the job has ended (a mapping asked, or the message shown)
+            return
         if isinstance(exc, ImportCancelled):
             if self.jobs.reopen_with is None:  # else the status says why the files are opened again
                 self.status_label.setText("Cancelled." if self.jobs.kind != "export" else "Export cancelled.")
@@ -711,6 +751,9 @@ class MainWindow(QMainWindow):
         if self.jobs.kind == "export":
             self.status_label.setText(f"Saved {value}")
             self._export_result = str(value)
+            return
+        if self.jobs.kind == "partner":
+            self._show_partner(value)
             return
         views: viewdata.Views = value
         if self.jobs.reopen_with is not None:
@@ -1056,6 +1099,73 @@ class MainWindow(QMainWindow):
 
         self._start(Worker(job), "export", f"Writing {len(clients)} client statement(s)…")
         return True
+
+    # --- partner reports (issue 14) -------------------------------------------------------------------------
+
+    def choose_partner_report(self) -> None:
+        """Ask for the broker's partner report (CSV or Excel) and reconcile it with the IB view's figures."""
+        if self.views is None or not self.views.ib:
+            dialogs.notify(self, "fxcost: partner report", "Open the clients' statements and choose an IB program "
+                                                           "first.")
+            return
+        start = os.path.dirname(self.partner_path) if self.partner_path else self.settings.last_dir()
+        path, _ = QFileDialog.getOpenFileName(self, "Reconcile a partner report", start, PARTNER_FILTER)
+        if path:
+            self.import_partner_report(path)
+
+    def import_partner_report(self, path: str, mapping: dict[str, str] | None = None) -> bool:
+        """Read and reconcile partner report ``path`` (through ``mapping``) on a worker against the IB view's
+        program; ``partner_finished`` tells how it ended. False if it cannot start (nothing open, or busy)."""
+        if self.views is None or not self.views.ib or self.jobs.busy:
+            return False
+        result, summary, program = self.views.result, self.views.summary, self.statement_program()
+        mapping = dict(mapping or {})
+        self._partner_error, self._partner_job = None, (path, mapping)
+        self._start(Worker(lambda progress, is_cancelled: partner_job(result, summary, path, mapping, program)),
+                    "partner", f"Reconciling {os.path.basename(path)}…")
+        return True
+
+    def _show_partner(self, summary) -> None:
+        rec = getattr(summary, "partner_reconciliation", summary)
+        if self.views is not None and getattr(summary, "partner_reconciliation", None) is not None:
+            self.views.summary = summary  # the typed summary now holds the reconciliation (summary.partner)
+        self.partner_path, self.partner_mapping = self._partner_job or ("", {})
+        self.ib.set_partner(rec, self.views.result.currency if self.views is not None else "")
+        self.status_label.setText(f"Partner report {os.path.basename(self.partner_path)}: "
+                                  + ("every client-month agrees." if rec.reconciles else
+                                     f"{len(rec.differing)} client-month(s) differ (IB tab)."))
+
+    def _partner_done(self) -> None:
+        """A partner report's job has ended: on unknown columns ask for the mapping and read it again; on another
+        failure say why (the figures on screen stay)."""
+        from fxcost.importers.partner_report import ColumnsUnknown
+
+        exc, (path, mapping) = self._partner_error, self._partner_job or ("", {})
+        self._partner_error = None
+        if exc is None:
+            self.partner_finished.emit(not self.jobs.kind and self.ib.reconciliation is not None)
+            return
+        if isinstance(exc, ImportCancelled):
+            self.status_label.setText("Partner report cancelled.")
+            self.partner_finished.emit(False)
+            return
+        if isinstance(exc, ColumnsUnknown) and exc.headers and self.ask_user:
+            from fxcost.ui.partner_mapping import PartnerMappingDialog
+
+            dialog = PartnerMappingDialog(path, exc.headers, mapping, self)
+            if dialog.exec() == QDialog.DialogCode.Accepted.value:
+                self.status_label.setText("Reading the partner report again with your column mapping…")
+                self.import_partner_report(path, dialog.mapping())
+                return
+        self.status_label.setText("The partner report was not reconciled.")
+        if path == self.partner_path:  # the book's report is unreadable now: not asked again at every change
+            self.partner_path, self.partner_mapping = "", {}
+        text = getattr(exc, "what", None) or getattr(exc, "message", None) or str(exc)
+        dialogs.notify(self, "fxcost: partner report not reconciled",
+                       f"{os.path.basename(path)}: {text}\n\nExport the report again from the broker's partner "
+                       "portal as CSV or Excel, with a header row naming the client account, the month or date and "
+                       "the commission or reward.")
+        self.partner_finished.emit(False)
 
     def current_chart(self) -> QWidget:
         """The chart in view: the current tab's chart, else the chosen chart of the Charts tab."""

@@ -1,0 +1,62 @@
+"""The partner-report mapping dialog: which column of a broker's partner report holds each value (issue 14)."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from fxcost.importers.partner_report import REQUIRED
+from fxcost.ui.dialogs import error_and_buttons
+
+#: What the dialog asks for, in order: (canonical column of importers.partner_report, label). Required ones first.
+FIELDS = (("account", "Client account *"), ("date", "Date or month *"), ("reward", "Commission / reward *"),
+          ("volume", "Volume (lots)"), ("currency", "Currency"))
+
+
+class PartnerMappingDialog(QDialog):
+    """One drop-down of the report's headers per value, as the trade CSV's mapping dialog (ui.csv_mapping); OK once
+    every required value has a column of its own."""
+
+    def __init__(self, path: str, headers: list[str], proposal: dict[str, str] | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("fxcost: which column of the partner report is which?")
+        layout = QVBoxLayout(self)
+        intro = QLabel(f"fxcost could not tell which columns of <b>{os.path.basename(path)}</b> hold the client "
+                       "account, the month and the broker's reward. Pick the column for each (* = required); the "
+                       "choice is saved with the book.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.combos: dict[str, QComboBox] = {}
+        for key, label in FIELDS:
+            combo = QComboBox()
+            combo.setObjectName(f"partner-map-{key}")
+            combo.addItem("(none)", "")
+            for h in headers:
+                combo.addItem(h, h)
+            combo.setCurrentIndex(max(0, combo.findData((proposal or {}).get(key, ""))))
+            combo.currentIndexChanged.connect(self.revalidate)
+            self.combos[key] = combo
+            form.addRow(label, combo)
+        layout.addLayout(form)
+        self.error, self.buttons = error_and_buttons(self, layout)
+        self.revalidate()
+
+    def choose(self, key: str, header: str) -> None:
+        """Pick ``header`` for value ``key`` (as the user does in its drop-down)."""
+        self.combos[key].setCurrentIndex(max(0, self.combos[key].findData(header)))
+
+    def mapping(self) -> dict[str, str]:
+        """canonical column -> the report's header, for the columns chosen."""
+        return {key: combo.currentData() for key, combo in self.combos.items() if combo.currentData()}
+
+    def revalidate(self, *_args) -> None:
+        chosen = self.mapping()
+        missing = [label.rstrip(" *") for key, label in FIELDS if key in REQUIRED and key not in chosen]
+        twice = sorted({h for h in chosen.values() if list(chosen.values()).count(h) > 1})
+        problem = (f"Still needed: {', '.join(missing)}." if missing else
+                   f"Each column can hold one value only: {', '.join(twice)}." if twice else "")
+        self.error.setText(problem)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
