@@ -64,7 +64,7 @@ def test_a_series_added_later_gets_a_colour_nobody_else_has(qtbot):
 
 def test_cumulative_lines_are_drawn_as_steps(qtbot, views):
     v = views["cashback"]
-    assert v.equity and v.costs and all(s.step for s in v.equity + v.costs)
+    assert v.charts.equity and v.charts.costs and all(s.step for s in v.charts.equity + v.charts.costs)
     chart = TimeChart("Equity", "money")
     qtbot.addWidget(chart)
     x = np.array([0.0, 100.0, 10_000.0])  # a long gap without trades before the last close
@@ -75,15 +75,15 @@ def test_cumulative_lines_are_drawn_as_steps(qtbot, views):
 
 
 def test_no_cashback_line_without_any_rebate(views):
-    names = [s.name for s in views["plain"].equity]
+    names = [s.name for s in views["plain"].charts.equity]
     assert "Net + cumulative cashback" not in names and "Net after costs (statement)" in names
-    assert "Net + cumulative cashback" in [s.name for s in views["cashback"].equity]
+    assert "Net + cumulative cashback" in [s.name for s in views["cashback"].charts.equity]
 
 
 def test_the_total_cost_line_says_whether_swap_is_in(views, results):
     from fxcost.ui.viewdata import _time_series
 
-    total = {s.name: s for s in views["cashback"].costs}["Trading cost after rebate (excl. swap)"]
+    total = {s.name: s for s in views["cashback"].charts.costs}["Trading cost after rebate (excl. swap)"]
     t = results["cashback"].trades
     assert total.y[-1] == pytest.approx(t["net_transaction_cost"].sum())
     with_swap = {s.name: s for s in _time_series(t, include_swap=True)[1]}["Total cost after rebate (incl. swap)"]
@@ -119,7 +119,7 @@ def test_leverage_is_zero_while_no_position_is_open():
 
 def test_leverage_line_of_the_sample_matches_the_exposure_at_opens_and_is_zero_when_flat(views, results):
     t = results["cashback"].trades
-    line = views["cashback"].leverage[0]
+    line = views["cashback"].charts.leverage[0]
     assert line.name == "Open positions' notional / balance" and line.step
     opened = viewdata._seconds(t["open_time"].to_numpy())
     closed = viewdata._seconds(t["close_time"].to_numpy())
@@ -144,9 +144,9 @@ def test_month_bars_have_every_month_of_the_range():
 
 
 def test_cost_by_month_is_consecutive(views):
-    labels = views["cashback"].by_month.labels
+    labels = views["cashback"].charts.by_month.labels
     months = np.array(labels, dtype="datetime64[M]").astype(np.int64)
-    assert views["cashback"].by_month.months and (np.diff(months) == 1).all()
+    assert views["cashback"].charts.by_month.months and (np.diff(months) == 1).all()
 
 
 def test_ib_chart_shows_every_month(qtbot):
@@ -203,7 +203,7 @@ def test_the_legend_sits_below_the_plot_not_over_the_data(qtbot, views):
     qtbot.addWidget(chart)
     chart.resize(900, 600)
     chart.show()
-    chart.set_series(views["cashback"].equity)
+    chart.set_series(views["cashback"].charts.equity)
     chart.plot.grab()
     legend = chart.legend.sceneBoundingRect()
     plot_area = chart.item.vb.sceneBoundingRect()

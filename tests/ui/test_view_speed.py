@@ -72,7 +72,7 @@ def test_the_early_views_are_the_complete_ones_without_charts_compare_and_ib(sam
     assert not any(v.complete for v in early) and views.complete
     assert all(v.figures == views.figures and v.result is views.result for v in early)
     # A published copy is left alone while the worker goes on.
-    assert early[0].equity == [] and early[0].by_symbol is None
+    assert early[0].charts.equity == [] and early[0].charts.by_symbol is None
     assert early[1].charts is views.charts
     assert early[1].compare == [] and early[1].ib is None
     assert views.compare and views.ib and views.charts.equity
