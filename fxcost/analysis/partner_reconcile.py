@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis.rebates import round_cents
+from fxcost.analysis.rebates import cents_within, round_cents
 from fxcost.money import money_text
 
 if TYPE_CHECKING:  # the engine and the importer are only named in annotations here
@@ -83,7 +83,8 @@ class Reconciliation:
 
 def modelled(trades: pd.DataFrame) -> pd.DataFrame:
     """The modelled IB earnings per account and close month: columns account, month ("YYYY-MM"), lots, earnings
-    (each client-month's exact sum rounded once to the cent)."""
+    (each client-month's cents allocated within the client's exact sum rounded once, as ib.ib_rollup's
+    ``by_client_month``)."""
     if not len(trades):
         return pd.DataFrame({"account": pd.Series(dtype=object), "month": pd.Series(dtype=object),
                              "lots": pd.Series(dtype="float64"), "earnings": pd.Series(dtype="float64")})
@@ -96,7 +97,9 @@ def modelled(trades: pd.DataFrame) -> pd.DataFrame:
         "earnings": np.nan_to_num(earnings),
     })
     out = frame.groupby(["account", "month"], sort=True, as_index=False).sum()
-    out["earnings"] = round_cents(out["earnings"].to_numpy())
+    # The one cents rule (issue 10), as the IB view's By client and month: each client's months share out the
+    # client's own total rounded once, so the modelled figures are the ones the IB view shows.
+    out["earnings"] = cents_within(out["earnings"].to_numpy(), out["account"].to_numpy())
     return out
 
 

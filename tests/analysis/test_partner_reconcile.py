@@ -137,3 +137,31 @@ def test_a_login_at_two_brokers():
     assert rec.rows.set_index("account").loc["222 (Alpha)", "status"] == pr.MATCHED
     assert sorted(rec.differing["account"]) == ["111", "111 (Alpha)", "111 (Beta)"]
     assert any("more than one broker" in n for n in rec.notes)
+
+
+def test_the_modelled_figures_are_the_ib_views(book):
+    """Issue 10's one cents rule: the reconciliation's modelled client-months are the IB view's By client and
+    month cents (each client's months share out the client's total), so the two never differ by a cent."""
+    from fxcost.analysis import ib
+
+    program = book.settings.main_program
+    model = pr.modelled(book.trades)
+    view = ib.program_rollup(book.trades, program)["by_client_month"]
+    view = view[view["account"].astype(str) != "Total"]
+    shown = {(str(a), str(m)): e for a, m, e in zip(view["account"], view["month"], view["ib_earnings"])}
+    assert len(shown) == len(model) > 3
+    for a, m, e in zip(model["account"], model["month"], model["earnings"]):
+        assert e == shown[(a, m)], (a, m)
+    totals = ib.program_rollup(book.trades, program)["by_client"].set_index("account")["ib_earnings"]
+    assert round(float(model["earnings"].sum()), 2) == totals.loc["Total"]
+
+
+def test_a_clients_months_add_up_to_the_client_rounded_once():
+    """Half cents in two months: rounded month by month they would make 0.02, the client earned 0.01."""
+    import pandas as pd
+
+    trades = pd.DataFrame({"account": ["7", "7", "8"], "lots": [1.0, 1.0, 1.0], "ib_earnings": [0.005, 0.005, 1.0],
+                           "close_time": pd.to_datetime(["2024-01-10", "2024-02-10", "2024-02-11"])})
+    model = pr.modelled(trades)
+    assert model[model["account"] == "7"]["earnings"].tolist() == [0.01, 0.0]
+    assert model["earnings"].sum() == pytest.approx(1.01)
