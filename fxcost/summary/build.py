@@ -330,13 +330,15 @@ def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
         doc["breakeven"] = {**be, "equity_effect": {**be["equity_effect"], "period": period["label"]}}
 
 
-def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult) -> np.ndarray:
+def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult, parts: pd.DataFrame | None = None) -> np.ndarray:
     """Issue 15: ``by_strategy`` and ``by_magic`` (the By symbol columns), the rule used, and a note when the
-    history holds no magic number and no comment; returns each trade's strategy name."""
+    history holds no magic number and no comment; returns each trade's strategy name. ``parts``: the trades'
+    aggregate.addends when the caller has them."""
     t = result.trades
     rule = getattr(result.settings, "strategy_rule", "") or ""
     names = strategy.names(t, rule)
-    tables = aggregate.by_many(t.assign(strategy=names, magic_number=strategy.magics(t)), ("strategy", "magic_number"))
+    tables = aggregate.by_many(t.assign(strategy=names, magic_number=strategy.magics(t)), ("strategy", "magic_number"),
+                               parts=parts)
     doc["by_strategy"] = document._table(tables["strategy"])
     doc["by_magic"] = [{"magic": r.pop("magic_number"), **r} for r in document._table(tables["magic_number"])]
     doc["strategy"] = {"rule": rule or "text before '['", "untagged": strategy.UNTAGGED,
@@ -390,7 +392,9 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     programs = settings.programs[1:]
     repriced = {id(p): frame for p, (_, frame) in zip(programs, scenarios[1:len(programs) + 1])}
     main = settings.main_program
-    sweeps = {"extra_spread_pips": whatif.spread_sweep(t, program=main, currency=result.currency),
+    # The string columns hashed once, for every grouping below (the sweep's pricings and every table).
+    keyed = _keyed(t) if len(t) else t
+    sweeps = {"extra_spread_pips": whatif.spread_sweep(keyed, program=main, currency=result.currency),
               "rebate_rate": whatif.rebate_sweep(t)} if len(t) else None
     at(0.6, "IB roll-up")
     ib_summary, ib_note, ib_priced = _ib(result, ib_program, repriced)
@@ -403,11 +407,18 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         ib_json["levels"] = {name: ib_book.records(frame) for name, frame in book.levels.items()}
     at(0.7, "Summary")
     doc = document.summary(result.portfolio)
-    keyed = _keyed(t) if len(t) else t
     spread_table = spread_summary.table(result) if spreads is None else spreads
+    # Each grouping once: the JSON's tables, the charts and the strategy tables share them (issue 10).
+    parts = aggregate.addends(keyed) if len(t) else None
+    tables = aggregate.by_many(keyed, document.AGGREGATIONS, parts=parts) if len(t) else {}
+    be_tables = breakeven.by_many(keyed, document.BREAKEVEN_KEYS, swap_in_cost=settings.include_swap_in_cost) \
+        if len(t) else {}
+    cash = document.balance_cash(result)
+    leverage = document.leverage_of(result, cash) if len(t) else None
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
-                                             keyed=keyed, spreads=spread_table))
+                                             keyed=keyed, spreads=spread_table, tables=tables,
+                                             breakeven_tables=be_tables, leverage=leverage, cash=cash))
     accounts = keyed["account"].cat.codes.to_numpy() if len(t) else None
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     doc["alerts"] = [a.as_json() for a in key.alerts]
@@ -415,7 +426,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     if len(t):
         doc.update(ib_book.json_blocks(book))
         _whatif_ib_columns(doc, book.compare)
-    strategies = _strategy_blocks(doc, result) if len(t) else np.zeros(0, dtype=object)
+    strategies = _strategy_blocks(doc, result, parts) if len(t) else np.zeros(0, dtype=object)
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")
     return Summary(
@@ -433,7 +444,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         ib_projection=book.projection, activity=book.activity, activity_months=book.activity_months,
         concentration=book.concentration,
         spreads=spread_table,
-        charts=series.charts(result) if charts is None else charts,
+        charts=series.charts(result, tables=tables, breakeven_by_symbol=be_tables.get("symbol"), leverage=leverage,
+                             cash=cash) if charts is None else charts,
         compare_bars=series.compare_bars([o for o, _ in scenarios], result.currency),
         spread_choices=tuple(MappingProxyType(c) for c in spread_summary.choices(result)),
     )

@@ -274,16 +274,20 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
 LEVERAGE_LINES = 4
 
 
-def _leverage_series(result: AnalysisResult) -> list[Series]:
+def _leverage_series(result: AnalysisResult, lev: exposure.Leverage | None = None,
+                     cash: pd.DataFrame | None = None) -> list[Series]:
+    """``lev``: exposure.leverage of the trades and ``cash`` (document.balance_cash) when the caller has them."""
     t = result.trades
     if not len(t):
         return []
-    levels = {}
-    for a in result.accounts:
-        if len(a.trades) and a.leverage:
-            levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
-    cash = balance_cash(result)  # the balance starts from the opening balance (issue 11)
-    lev = exposure.leverage(t, cash, levels or None)
+    if cash is None:
+        cash = balance_cash(result)  # the balance starts from the opening balance (issue 11)
+    if lev is None:
+        levels = {}
+        for a in result.accounts:
+            if len(a.trades) and a.leverage:
+                levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
+        lev = exposure.leverage(t, cash, levels or None)
     per = lev["per_trade"]
     notional = per["notional"].to_numpy(dtype=float)
     name = "Open positions' notional / balance"
@@ -305,10 +309,10 @@ def _leverage_series(result: AnalysisResult) -> list[Series]:
     return out
 
 
-def breakeven_bars(t: pd.DataFrame, swap_in_cost: bool = False) -> tuple[Bars, Bars]:
+def breakeven_bars(t: pd.DataFrame, swap_in_cost: bool = False, be: pd.DataFrame | None = None) -> tuple[Bars, Bars]:
     """Per symbol: cost pips per lot before and after rebate; break-even win rates before and after rebate
-    against the actual win rate (in %)."""
-    be = breakeven.by(t, "symbol", swap_in_cost=swap_in_cost)
+    against the actual win rate (in %). ``be``: breakeven.by(t, "symbol") when the caller has it."""
+    be = breakeven.by(t, "symbol", swap_in_cost=swap_in_cost) if be is None else be
     labels = [str(i) for i in be.index]
     pips = Bars(labels, {
         "Cost pips before rebate": be["cost_pips_per_lot_before"].to_numpy(dtype=float),
@@ -322,15 +326,17 @@ def breakeven_bars(t: pd.DataFrame, swap_in_cost: bool = False) -> tuple[Bars, B
     return pips, winrate
 
 
-def symbol_bars(t: pd.DataFrame) -> Bars:
-    """Cost by symbol, the costliest first (issue 15: net cost after rebate, not the alphabet's order)."""
-    sym = aggregate.by(t, "symbol").sort_values("net_transaction_cost", ascending=False, kind="stable")
+def symbol_bars(t: pd.DataFrame, by_symbol: pd.DataFrame | None = None) -> Bars:
+    """Cost by symbol, the costliest first (issue 15: net cost after rebate, not the alphabet's order).
+    ``by_symbol``: aggregate.by(t, "symbol") when the caller has it."""
+    sym = (aggregate.by(t, "symbol") if by_symbol is None else by_symbol).sort_values("net_transaction_cost", ascending=False, kind="stable")
     return _cost_bars(sym, [str(i) for i in sym.index])
 
 
-def month_bars(t: pd.DataFrame) -> Bars:
-    """Cost by month of close, every month of the range."""
-    month = aggregate.by(t, "month")
+def month_bars(t: pd.DataFrame, by_month: pd.DataFrame | None = None) -> Bars:
+    """Cost by month of close, every month of the range (``by_month``: aggregate.by(t, "month") when the caller
+    has it)."""
+    month = aggregate.by(t, "month") if by_month is None else by_month
     return fill_months(_cost_bars(month, [str(i) for i in month.index]))
 
 
@@ -387,13 +393,23 @@ class Charts:
     breakeven_winrate: Bars | None = None
 
 
-def charts(result: AnalysisResult) -> Charts:
-    """The time charts and the bar charts of ``result`` (its costed trades, cash and payouts)."""
+def charts(result: AnalysisResult, *, tables: dict[str, pd.DataFrame] | None = None,
+           breakeven_by_symbol: pd.DataFrame | None = None, leverage: exposure.Leverage | None = None,
+           cash: pd.DataFrame | None = None) -> Charts:
+    """The time charts and the bar charts of ``result`` (its costed trades, cash and payouts).
+
+    What the summary computed already is reused, not grouped again (issue 10: the summary on a million trades):
+    ``tables`` (aggregate.by_many with "symbol" and "month"), ``breakeven_by_symbol`` (breakeven.by "symbol"),
+    ``leverage`` (exposure.leverage with document's leverage levels) and ``cash`` (document.balance_cash).
+    """
     t = result.trades
     if not len(t):
         return Charts()
+    tables = tables or {}
     swap = result.settings.include_swap_in_cost
     equity, cost_lines = _time_series(t, swap)
-    pips, winrate = breakeven_bars(t, swap)
-    return Charts(equity=equity, costs=cost_lines, rebates=_rebate_series(result), leverage=_leverage_series(result),
-                  by_symbol=symbol_bars(t), by_month=month_bars(t), breakeven_pips=pips, breakeven_winrate=winrate)
+    pips, winrate = breakeven_bars(t, swap, breakeven_by_symbol)
+    return Charts(equity=equity, costs=cost_lines, rebates=_rebate_series(result),
+                  leverage=_leverage_series(result, leverage, cash),
+                  by_symbol=symbol_bars(t, tables.get("symbol")), by_month=month_bars(t, tables.get("month")),
+                  breakeven_pips=pips, breakeven_winrate=winrate)
