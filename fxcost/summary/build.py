@@ -143,8 +143,9 @@ class Summary:
         return dict(self.document)
 
 
-def key_figures(result: AnalysisResult) -> KeyFigures:
-    """The Overview's key figures (cheap: the window shows them before the rest is built)."""
+def key_figures(result: AnalysisResult, keyed: pd.DataFrame | None = None) -> KeyFigures:
+    """The Overview's key figures (cheap: the window shows them before the rest is built); ``keyed``: the trades
+    with their text columns hashed (:func:`_keyed`) when the caller has them."""
     t = result.trades
     settings = result.settings
     common = {"currency": result.currency, "program": getattr(settings.main_program, "name", None),
@@ -156,7 +157,7 @@ def key_figures(result: AnalysisResult) -> KeyFigures:
     # Cash in the trades' currency: converted like them when accounts in several currencies are merged.
     cash = document.balance_cash(result)  # with the opening balance: drawdown % rests on the balance
     effect = breakeven.equity_effect(t, cash)
-    costs = document.cost_totals(t, document.financing_total(cash))
+    costs = document.cost_totals(t if keyed is None else keyed, document.financing_total(cash))
     return KeyFigures(
         trades=int(len(t)), lots=float(t["lots"].sum()), costs=MappingProxyType(costs),
         shift_pips=be.get("shift_pips"), win_rate_before=be.get("win_rate_before"),
@@ -383,7 +384,9 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     t = result.trades
     settings = result.settings
     at(0.0, "Key figures")
-    key = key_figures(result) if key is None else key
+    # The string columns hashed once, for every grouping below (the sweep's pricings and every table).
+    keyed = _keyed(t) if len(t) else t
+    key = key_figures(result, keyed) if key is None else key
     if on_key_figures is not None:
         on_key_figures(key)
     at(0.3, "Comparing programs and profiles")
@@ -392,8 +395,6 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     programs = settings.programs[1:]
     repriced = {id(p): frame for p, (_, frame) in zip(programs, scenarios[1:len(programs) + 1])}
     main = settings.main_program
-    # The string columns hashed once, for every grouping below (the sweep's pricings and every table).
-    keyed = _keyed(t) if len(t) else t
     sweeps = {"extra_spread_pips": whatif.spread_sweep(keyed, program=main, currency=result.currency),
               "rebate_rate": whatif.rebate_sweep(t)} if len(t) else None
     at(0.6, "IB roll-up")
@@ -445,7 +446,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         concentration=book.concentration,
         spreads=spread_table,
         charts=series.charts(result, tables=tables, breakeven_by_symbol=be_tables.get("symbol"), leverage=leverage,
-                             cash=cash) if charts is None else charts,
+                             cash=cash, accounts=keyed["account"] if len(t) else None) if charts is None else charts,
         compare_bars=series.compare_bars([o for o, _ in scenarios], result.currency),
         spread_choices=tuple(MappingProxyType(c) for c in spread_summary.choices(result)),
     )

@@ -228,14 +228,15 @@ def _rebate_series(result: AnalysisResult) -> list[Series]:
 
 
 def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray,
-                   group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                   group: np.ndarray, accounts: set[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Open positions' notional / balance of the trades of one group, after every instant a position opens
     or closes: (seconds, leverage), 0 while nothing is open.
 
     exposure.leverage gives this ratio at each open only, so a line through those points held the last
     open's value through flat months (UX review item 8). Conventions as exposure's: at one instant cash
     and closes come before opens, the balance excludes credit, and a group of several accounts adds their
-    notionals and their balances. ``timeline`` is exposure.balance_timeline of ``t``.
+    notionals and their balances. ``timeline`` is exposure.balance_timeline of ``t``; ``accounts``: the accounts
+    of the group's trades when the caller knows them (reading them off a million trades' labels is slow).
     """
     rows = np.flatnonzero(group)
     n = len(rows)
@@ -257,7 +258,8 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
     times, open_count, open_notional, open_unknown = times[last], open_count[last], open_notional[last], \
         open_unknown[last]
     # The group's balance at each instant: Σ over its accounts of cash and closed trades up to then.
-    accounts = set(t["account"].astype(str).to_numpy()[rows])
+    if accounts is None:
+        accounts = set(t["account"].astype(str).to_numpy()[rows])
     timeline = timeline.loc[timeline["account"].isin(accounts)].sort_values("time", kind="stable")
     booked = np.r_[0.0, np.cumsum(timeline["amount"].to_numpy(dtype=float))]
     balance = booked[np.searchsorted(timeline["time"].to_numpy("datetime64[ns]").view(np.int64), times,
@@ -274,9 +276,25 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
 LEVERAGE_LINES = 4
 
 
+def _accounts_in_order(t: pd.DataFrame, accounts: pd.Series | None = None) -> tuple[np.ndarray, list[str]]:
+    """Each trade's account as a code, and the accounts' labels in order of first trade. ``accounts``: the
+    ``account`` column as a categorical when the caller has it (its codes are read, not the labels hashed)."""
+    if accounts is not None and isinstance(accounts.dtype, pd.CategoricalDtype):
+        cat_codes = accounts.cat.codes.to_numpy()
+        if len(cat_codes) and cat_codes.min() >= 0:
+            firsts = pd.unique(cat_codes)
+            remap = np.zeros(len(accounts.cat.categories), dtype=np.intp)
+            remap[firsts] = np.arange(len(firsts))
+            categories = accounts.cat.categories
+            return remap[cat_codes], [str(categories[c]) for c in firsts]
+    codes, labels = pd.factorize(t["account"].astype(str).to_numpy())
+    return codes, [str(a) for a in labels]
+
+
 def _leverage_series(result: AnalysisResult, lev: exposure.Leverage | None = None,
-                     cash: pd.DataFrame | None = None) -> list[Series]:
-    """``lev``: exposure.leverage of the trades and ``cash`` (document.balance_cash) when the caller has them."""
+                     cash: pd.DataFrame | None = None, accounts: pd.Series | None = None) -> list[Series]:
+    """``lev``: exposure.leverage of the trades, ``cash`` (document.balance_cash) and ``accounts`` (the account
+    column as a categorical) when the caller has them."""
     t = result.trades
     if not len(t):
         return []
@@ -291,17 +309,18 @@ def _leverage_series(result: AnalysisResult, lev: exposure.Leverage | None = Non
     per = lev["per_trade"]
     notional = per["notional"].to_numpy(dtype=float)
     name = "Open positions' notional / balance"
-    accounts = t["account"].astype(str).to_numpy()
-    names = list(dict.fromkeys(accounts))
+    # The accounts in order of first trade, each trade's as a code: the labels hashed once, not once per group.
+    codes, names = _accounts_in_order(t, accounts)
     if len(names) == 1:
-        groups = [(name, np.ones(len(t), dtype=bool))]
+        groups = [(name, np.ones(len(t), dtype=bool), set(names))]
     elif len(names) <= LEVERAGE_LINES:
-        groups = [(f"{name} · {a}", accounts == a) for a in names]
+        groups = [(f"{name} · {a}", codes == i, {a}) for i, a in enumerate(names)]
     else:
-        groups = [(f"{name} (all {len(names)} accounts)", np.ones(len(t), dtype=bool))]
+        groups = [(f"{name} (all {len(names)} accounts)", np.ones(len(t), dtype=bool), set(names))]
     # Step lines: the exposure holds until the next open or close, and is 0 while the account is flat.
     timeline = exposure.balance_timeline(t, cash)
-    out = [Series(label, *_open_leverage(t, timeline, notional, rows), step=True) for label, rows in groups]
+    out = [Series(label, *_open_leverage(t, timeline, notional, rows, group), step=True)
+           for label, rows, group in groups]
     order = np.argsort(t["open_time"].to_numpy("datetime64[ns]"), kind="stable")
     x = _seconds(t["open_time"].to_numpy()[order])
     out.append(Series("This trade's notional / balance", x, per["effective_leverage"].to_numpy(dtype=float)[order],
@@ -395,12 +414,13 @@ class Charts:
 
 def charts(result: AnalysisResult, *, tables: dict[str, pd.DataFrame] | None = None,
            breakeven_by_symbol: pd.DataFrame | None = None, leverage: exposure.Leverage | None = None,
-           cash: pd.DataFrame | None = None) -> Charts:
+           cash: pd.DataFrame | None = None, accounts: pd.Series | None = None) -> Charts:
     """The time charts and the bar charts of ``result`` (its costed trades, cash and payouts).
 
     What the summary computed already is reused, not grouped again (issue 10: the summary on a million trades):
     ``tables`` (aggregate.by_many with "symbol" and "month"), ``breakeven_by_symbol`` (breakeven.by "symbol"),
-    ``leverage`` (exposure.leverage with document's leverage levels) and ``cash`` (document.balance_cash).
+    ``leverage`` (exposure.leverage with document's leverage levels), ``cash`` (document.balance_cash) and
+    ``accounts`` (the trades' account column as a categorical).
     """
     t = result.trades
     if not len(t):
@@ -410,6 +430,6 @@ def charts(result: AnalysisResult, *, tables: dict[str, pd.DataFrame] | None = N
     equity, cost_lines = _time_series(t, swap)
     pips, winrate = breakeven_bars(t, swap, breakeven_by_symbol)
     return Charts(equity=equity, costs=cost_lines, rebates=_rebate_series(result),
-                  leverage=_leverage_series(result, leverage, cash),
+                  leverage=_leverage_series(result, leverage, cash, accounts),
                   by_symbol=symbol_bars(t, tables.get("symbol")), by_month=month_bars(t, tables.get("month")),
                   breakeven_pips=pips, breakeven_winrate=winrate)
