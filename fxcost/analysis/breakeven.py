@@ -197,9 +197,10 @@ def equity_effect(t: pd.DataFrame, cash: pd.DataFrame | None = None) -> EquityEf
       is the same in percent (DOMAIN.md 8).
     - ``cost_pct_of_gross_profit`` = Σ transaction_cost / Σ mid_pnl of trades with mid_pnl > 0, in percent.
     """
-    without = exposure.max_drawdown(t, cash, "broker_net")
-    with_ = exposure.max_drawdown(t, cash, "net_after_rebate")
     close = t["close_time"].to_numpy("datetime64[ns]")
+    order = (close, np.argsort(close, kind="stable"))  # both curves read one sort of the closes
+    without = exposure.max_drawdown(t, cash, "broker_net", close_order=order)
+    with_ = exposure.max_drawdown(t, cash, "net_after_rebate", close_order=order)
     net = t["broker_net"].to_numpy(dtype="float64")
     after = t["net_after_rebate"].to_numpy(dtype="float64")
     vol_without, vol_with = _daily_vol(close, (net, after))
