@@ -248,7 +248,7 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
     unknown = ~np.isfinite(size)
     times = np.concatenate([closed, opened])
     kind = np.concatenate([np.zeros(n, np.int8), np.ones(n, np.int8)])  # closes before opens
-    order = np.lexsort((kind, times))
+    order = exposure.event_order(np.zeros(len(times), dtype=np.int64), times, kind)  # = np.lexsort((kind, times))
     times = times[order]
     sign = np.where(kind[order] == 1, 1, -1)
     open_count = np.cumsum(sign)
