@@ -143,9 +143,11 @@ class Summary:
         return dict(self.document)
 
 
-def key_figures(result: AnalysisResult, keyed: pd.DataFrame | None = None) -> KeyFigures:
+def key_figures(result: AnalysisResult, keyed: pd.DataFrame | None = None,
+                breakeven_parts: pd.DataFrame | None = None) -> KeyFigures:
     """The Overview's key figures (cheap: the window shows them before the rest is built); ``keyed``: the trades
-    with their text columns hashed (:func:`_keyed`) when the caller has them."""
+    with their text columns hashed (:func:`_keyed`) and ``breakeven_parts`` (breakeven.addends under the
+    settings' swap rule) when the caller has them."""
     t = result.trades
     settings = result.settings
     common = {"currency": result.currency, "program": getattr(settings.main_program, "name", None),
@@ -153,7 +155,7 @@ def key_figures(result: AnalysisResult, keyed: pd.DataFrame | None = None) -> Ke
               "rebate_received_rows": result.received_rebate_rows, "alerts": file_alerts(result.portfolio)}
     if not len(t):
         return KeyFigures(trades=0, lots=0.0, costs=MappingProxyType({}), **common)
-    be = breakeven.summary(t, swap_in_cost=settings.include_swap_in_cost)
+    be = breakeven.summary(t, swap_in_cost=settings.include_swap_in_cost, parts=breakeven_parts)
     # Cash in the trades' currency: converted like them when accounts in several currencies are merged.
     cash = document.balance_cash(result)  # with the opening balance: drawdown % rests on the balance
     effect = breakeven.equity_effect(t, cash)
@@ -386,7 +388,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     at(0.0, "Key figures")
     # The string columns hashed once, for every grouping below (the sweep's pricings and every table).
     keyed = _keyed(t) if len(t) else t
-    key = key_figures(result, keyed) if key is None else key
+    be_parts = breakeven.addends(t, swap_in_cost=settings.include_swap_in_cost) if len(t) else None
+    key = key_figures(result, keyed, be_parts) if key is None else key
     if on_key_figures is not None:
         on_key_figures(key)
     at(0.3, "Comparing programs and profiles")
@@ -412,8 +415,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     # Each grouping once: the JSON's tables, the charts and the strategy tables share them (issue 10).
     parts = aggregate.addends(keyed) if len(t) else None
     tables = aggregate.by_many(keyed, document.AGGREGATIONS, parts=parts) if len(t) else {}
-    be_tables = breakeven.by_many(keyed, document.BREAKEVEN_KEYS, swap_in_cost=settings.include_swap_in_cost) \
-        if len(t) else {}
+    be_tables = breakeven.by_many(keyed, document.BREAKEVEN_KEYS, swap_in_cost=settings.include_swap_in_cost,
+                                  parts=be_parts) if len(t) else {}
     cash = document.balance_cash(result)
     leverage = document.leverage_of(result, cash) if len(t) else None
     if len(t):
