@@ -231,9 +231,18 @@ def _keyed(t: pd.DataFrame) -> pd.DataFrame:
     out = t.copy(deep=False)
     for col in KEYED:
         if col in out.columns and not isinstance(out[col].dtype, pd.CategoricalDtype):
-            codes, uniques = pd.factorize(out[col].to_numpy(dtype=object), sort=True)
-            out[col] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+            out[col] = _sorted_categorical(out[col].to_numpy(dtype=object))
     return out
+
+
+def _sorted_categorical(values: np.ndarray) -> pd.Categorical:
+    """``values`` (an object array) as a categorical with sorted categories. A column holding one text for every
+    trade (one source, no exclusion, one account: common) is compared with that text instead of hashed."""
+    one = _one_text(values)
+    if one is not None:
+        return one
+    codes, uniques = pd.factorize(values, sort=True)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
 
 
 def _trade_cents(t: pd.DataFrame, column: str, accounts: np.ndarray | None = None) -> np.ndarray:
@@ -333,6 +342,21 @@ def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
         doc["breakeven"] = {**be, "equity_effect": {**be["equity_effect"], "period": period["label"]}}
 
 
+def _one_text(values: np.ndarray) -> pd.Categorical | None:
+    """``values`` (an object array) as a one-category categorical when every one is the same text, else None."""
+    if len(values) and isinstance(values[0], str) and bool((values == values[0]).all()):
+        return pd.Categorical.from_codes(np.zeros(len(values), dtype=np.int8),
+                                         categories=pd.Index([values[0]], dtype=object))
+    return None
+
+
+def _one_text_or_as_is(values: np.ndarray) -> np.ndarray | pd.Categorical:
+    """``values`` as a one-category categorical when every one is the same text, else as they are (grouping either
+    gives the same table)."""
+    one = _one_text(values)
+    return values if one is None else one
+
+
 def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult, parts: pd.DataFrame | None = None) -> np.ndarray:
     """Issue 15: ``by_strategy`` and ``by_magic`` (the By symbol columns), the rule used, and a note when the
     history holds no magic number and no comment; returns each trade's strategy name. ``parts``: the trades'
@@ -340,8 +364,10 @@ def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult, parts: pd.Data
     t = result.trades
     rule = getattr(result.settings, "strategy_rule", "") or ""
     names = strategy.names(t, rule)
-    tables = aggregate.by_many(t.assign(strategy=names, magic_number=strategy.magics(t)), ("strategy", "magic_number"),
-                               parts=parts)
+    # One strategy or no magic number for every trade (common) groups by codes, without hashing each trade's text.
+    tables = aggregate.by_many(t.assign(strategy=_one_text_or_as_is(names),
+                                        magic_number=_one_text_or_as_is(strategy.magics(t))),
+                               ("strategy", "magic_number"), parts=parts)
     doc["by_strategy"] = document._table(tables["strategy"])
     doc["by_magic"] = [{"magic": r.pop("magic_number"), **r} for r in document._table(tables["magic_number"])]
     doc["strategy"] = {"rule": rule or "text before '['", "untagged": strategy.UNTAGGED,
