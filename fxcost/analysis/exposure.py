@@ -168,8 +168,12 @@ def _leverage_per_trade(t: pd.DataFrame, leverage: int | Mapping[str, int] | Non
 
 
 def per_account(accounts: pd.Series, values: Mapping[str, float], default: float = np.nan) -> np.ndarray:
-    """``values[account]`` per row (``default`` where missing), looked up once per distinct account."""
-    codes, uniques = pd.factorize(accounts.to_numpy(dtype=object))
+    """``values[account]`` per row (``default`` where missing), looked up once per distinct account (a
+    categorical's codes are read as they are)."""
+    if isinstance(accounts.dtype, pd.CategoricalDtype):
+        codes, uniques = accounts.cat.codes.to_numpy(), np.asarray(accounts.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(accounts.to_numpy(dtype=object))
     table = np.array([float(values.get(str(u), default)) for u in uniques] + [default], dtype="float64")
     return table[codes]  # code -1 (missing account) takes the trailing default
 

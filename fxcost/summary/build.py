@@ -444,7 +444,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     be_tables = breakeven.by_many(keyed, document.BREAKEVEN_KEYS, swap_in_cost=settings.include_swap_in_cost,
                                   parts=be_parts) if len(t) else {}
     cash = document.balance_cash(result)
-    leverage = document.leverage_of(result, cash) if len(t) else None
+    leverage = document.leverage_of(result, cash, keyed) if len(t) else None
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
                                              keyed=keyed, spreads=spread_table, tables=tables,

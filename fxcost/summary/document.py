@@ -484,11 +484,12 @@ def _before_period(result) -> float:
     return total
 
 
-def leverage_of(result, cash: pd.DataFrame) -> Any:
-    """exposure.leverage of the trades at each account's leverage (``cash``: :func:`balance_cash`)."""
+def leverage_of(result, cash: pd.DataFrame, trades: pd.DataFrame | None = None) -> Any:
+    """exposure.leverage of the trades at each account's leverage (``cash``: :func:`balance_cash`; ``trades``: the
+    result's trades with their keys as categoricals, when the caller has them)."""
     from fxcost.analysis import exposure
 
-    return exposure.leverage(result.trades, cash, _leverage_levels(result) or None)
+    return exposure.leverage(result.trades if trades is None else trades, cash, _leverage_levels(result) or None)
 
 
 def _exposure(result, lev=None, cash: pd.DataFrame | None = None) -> dict:
