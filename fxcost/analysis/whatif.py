@@ -418,10 +418,11 @@ def rebate_sweep(t: pd.DataFrame, multipliers: np.ndarray | None = None) -> pd.D
 
 def months_spanned(t: pd.DataFrame) -> int:
     """Calendar months from the first to the last close, both included (quiet months count as zero volume)."""
-    close = t["close_time"].dropna()
-    if not len(close):
+    close = t["close_time"]  # min and max skip NaT: no copy of a million closes without them (issue 10)
+    first, last = close.min(), close.max()
+    if pd.isna(first):
         return 0
-    first, last = close.min().to_period("M"), close.max().to_period("M")
+    first, last = first.to_period("M"), last.to_period("M")
     return int((last - first).n) + 1
 
 
