@@ -229,10 +229,32 @@ def _keyed(t: pd.DataFrame) -> pd.DataFrame:
     """A shallow copy of ``t`` whose :data:`KEYED` columns are categoricals with sorted categories, so every
     grouping reads codes instead of hashing the strings again (and groups keep the alphabetical order)."""
     out = t.copy(deep=False)
+    bases: list[pd.Categorical] = []  # the columns keyed so far, for :func:`_derived`
     for col in KEYED:
         if col in out.columns and not isinstance(out[col].dtype, pd.CategoricalDtype):
-            out[col] = _sorted_categorical(out[col].to_numpy(dtype=object))
+            values = out[col].to_numpy(dtype=object)
+            keyed = next((d for d in (_derived(values, b) for b in bases) if d is not None), None)
+            out[col] = keyed if keyed is not None else _sorted_categorical(values)
+        if col in ("account", "symbol_root") and col in out.columns:
+            bases.append(out[col].array)
     return out
+
+
+def _derived(values: np.ndarray, base: pd.Categorical) -> pd.Categorical | None:
+    """``values`` as a sorted categorical when each is a text fixed by ``base`` (a category per symbol, a source
+    per account: common), checked by one comparison instead of hashing every trade; else None."""
+    codes = base.codes
+    if not len(values) or len(codes) != len(values) or (codes < 0).any():
+        return None
+    rep = np.zeros(len(base.categories), dtype=np.intp)
+    rep[codes] = np.arange(len(codes))  # any one row of each base value
+    texts = values[rep]
+    if not all(isinstance(v, str) for v in texts) or not bool((values == texts[codes]).all()):
+        return None
+    categories = sorted(set(texts))
+    position = {v: i for i, v in enumerate(categories)}
+    return pd.Categorical.from_codes(np.array([position[v] for v in texts], dtype=np.intp)[codes],
+                                     categories=pd.Index(categories, dtype=object))
 
 
 def _sorted_categorical(values: np.ndarray) -> pd.Categorical:
