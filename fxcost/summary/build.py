@@ -465,6 +465,11 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     tables = aggregate.by_many(keyed, document.AGGREGATIONS, parts=parts) if len(t) else {}
     be_tables = breakeven.by_many(keyed, document.BREAKEVEN_KEYS, swap_in_cost=settings.include_swap_in_cost,
                                   parts=be_parts) if len(t) else {}
+    # The strategy tables now, so the per-trade addends (a few hundred MB on a million trades) are let go before
+    # the rest is built; their blocks join the document where they always have.
+    strategy_doc: dict[str, Any] = {}
+    strategies = _strategy_blocks(strategy_doc, result, parts) if len(t) else np.zeros(0, dtype=object)
+    parts = be_parts = None
     cash = document.balance_cash(result)
     leverage = document.leverage_of(result, cash, keyed) if len(t) else None
     if len(t):
@@ -478,7 +483,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     if len(t):
         doc.update(ib_book.json_blocks(book))
         _whatif_ib_columns(doc, book.compare)
-    strategies = _strategy_blocks(doc, result, parts) if len(t) else np.zeros(0, dtype=object)
+    doc.update(strategy_doc)
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")
     return Summary(
