@@ -130,9 +130,16 @@ def by(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.DataFrame:
     return _finish(group_sums(_parts(t), key_series(t, key, time_col)))
 
 
-def by_many(t: pd.DataFrame, keys: tuple[str, ...] = KEYS, time_col: str = "close_time") -> dict[str, pd.DataFrame]:
-    """:func:`by` for several keys at once, building the per-trade addends only once."""
-    parts = _parts(t)
+def addends(t: pd.DataFrame) -> pd.DataFrame:
+    """The per-trade addends of :func:`by_many`, for a caller that groups the same trades several times."""
+    return _parts(t)
+
+
+def by_many(t: pd.DataFrame, keys: tuple[str, ...] = KEYS, time_col: str = "close_time", *,
+            parts: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`by` for several keys at once, building the per-trade addends only once (``parts``: the
+    :func:`addends` of ``t`` when the caller has them already)."""
+    parts = _parts(t) if parts is None else parts
     out = {}
     for key in keys:
         out[key] = _finish(group_sums(parts, key_series(t, key, time_col)))

@@ -109,16 +109,24 @@ def _clean(value: SupportsFloat) -> float | int | None:
     return value if np.isfinite(value) else None
 
 
-def summary(t: pd.DataFrame, *, basis: str = "profit",
-            swap_in_cost: bool = False) -> dict[str, float | int | str | None]:
+def addends(t: pd.DataFrame, *, basis: str = "profit", swap_in_cost: bool = False) -> pd.DataFrame:
+    """The per-trade addends of :func:`summary` and :func:`by_many`, for a caller that needs both."""
+    return _parts(t, basis, swap_in_cost)
+
+
+def summary(t: pd.DataFrame, *, basis: str = "profit", swap_in_cost: bool = False,
+            parts: pd.DataFrame | None = None) -> dict[str, float | int | str | None]:
     """Break-even figures of the whole frame (keys: :data:`COLUMNS` plus ``pnl_basis``, ``swap_in_cost``).
 
     ``cost_pips_per_lot_*`` are money-weighted: Σ cost / Σ(lots x pip value) over trades with a
     pip value; ``cost_per_lot_*`` are money per round-turn lot; ``avg_loss`` is a positive amount;
     ``cost_per_trade_*`` is C of the formula; ``carry_per_trade`` is the mean swap (+ income),
-    shown apart unless ``swap_in_cost``.
+    shown apart unless ``swap_in_cost``. ``parts``: :func:`addends` of ``t`` (same basis and swap) when the
+    caller has them.
     """
-    sums = _parts(t, basis, swap_in_cost).sum().to_frame().T
+    if parts is None:
+        parts = _parts(t, basis, swap_in_cost)
+    sums = parts.sum().to_frame().T
     row = _figures(sums).iloc[0]
     out: dict[str, float | int | str | None] = {c: _clean(row[c]) for c in COLUMNS}
     for c in ("trades", "winners", "losers"):
@@ -135,9 +143,10 @@ def by(t: pd.DataFrame, key: str = "symbol", *, basis: str = "profit", swap_in_c
 
 
 def by_many(t: pd.DataFrame, keys: tuple[str, ...] = ("symbol", "category", "account"), *, basis: str = "profit",
-            swap_in_cost: bool = False) -> dict[str, pd.DataFrame]:
-    """:func:`by` for several keys, building the per-trade addends once."""
-    parts = _parts(t, basis, swap_in_cost)
+            swap_in_cost: bool = False, parts: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`by` for several keys, building the per-trade addends once (``parts``: :func:`addends` of ``t``,
+    same basis and swap, when the caller has them)."""
+    parts = _parts(t, basis, swap_in_cost) if parts is None else parts
     out = {}
     for key in keys:
         out[key] = _figures(group_sums(parts, key_series(t, key)))
@@ -197,9 +206,10 @@ def equity_effect(t: pd.DataFrame, cash: pd.DataFrame | None = None) -> EquityEf
       is the same in percent (DOMAIN.md 8).
     - ``cost_pct_of_gross_profit`` = Σ transaction_cost / Σ mid_pnl of trades with mid_pnl > 0, in percent.
     """
-    without = exposure.max_drawdown(t, cash, "broker_net")
-    with_ = exposure.max_drawdown(t, cash, "net_after_rebate")
     close = t["close_time"].to_numpy("datetime64[ns]")
+    order = (close, np.argsort(close, kind="stable"))  # both curves read one sort of the closes
+    without = exposure.max_drawdown(t, cash, "broker_net", close_order=order)
+    with_ = exposure.max_drawdown(t, cash, "net_after_rebate", close_order=order)
     net = t["broker_net"].to_numpy(dtype="float64")
     after = t["net_after_rebate"].to_numpy(dtype="float64")
     vol_without, vol_with = _daily_vol(close, (net, after))

@@ -57,7 +57,7 @@ def _block_cumsum(values: npt.NDArray[np.float64], block: np.ndarray) -> npt.NDA
     return cs - (cs[first] - values[first])
 
 
-def _event_order(acct: np.ndarray, time: np.ndarray, order: np.ndarray) -> np.ndarray:
+def event_order(acct: np.ndarray, time: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Stable permutation sorting events by account, time, then kind (cash, close, open).
 
     Same result as np.lexsort((order, time, acct)), several times faster: time and kind fold into
@@ -112,7 +112,7 @@ def _sweep(t: pd.DataFrame, cash: pd.DataFrame | None, *, pnl: str = "broker_net
         amounts.append(np.zeros(n))
     amount = np.concatenate(amounts)
 
-    perm = _event_order(acct, time, order)
+    perm = event_order(acct, time, order)
     acct, time, order, src, amount = acct[perm], time[perm], order[perm], src[perm], amount[perm]
     out = {"src": src, "order": order, "acct": acct, "time": time, "amount": amount,
            "balance": _block_cumsum(amount, acct)}
@@ -168,8 +168,12 @@ def _leverage_per_trade(t: pd.DataFrame, leverage: int | Mapping[str, int] | Non
 
 
 def per_account(accounts: pd.Series, values: Mapping[str, float], default: float = np.nan) -> np.ndarray:
-    """``values[account]`` per row (``default`` where missing), looked up once per distinct account."""
-    codes, uniques = pd.factorize(accounts.to_numpy(dtype=object))
+    """``values[account]`` per row (``default`` where missing), looked up once per distinct account (a
+    categorical's codes are read as they are)."""
+    if isinstance(accounts.dtype, pd.CategoricalDtype):
+        codes, uniques = accounts.cat.codes.to_numpy(), np.asarray(accounts.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(accounts.to_numpy(dtype=object))
     table = np.array([float(values.get(str(u), default)) for u in uniques] + [default], dtype="float64")
     return table[codes]  # code -1 (missing account) takes the trailing default
 
@@ -270,7 +274,8 @@ def leverage(t: pd.DataFrame, cash: pd.DataFrame | None = None,
     }
 
 
-def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "broker_net") -> Drawdown:
+def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "broker_net", *,
+                 close_order: tuple[np.ndarray, np.ndarray] | None = None) -> Drawdown:
     """Largest fall of the realised P&L curve (trades in close order) from its running peak.
 
     ``max_drawdown`` is money (>= 0): trading losses since the peak; deposits and withdrawals never
@@ -282,14 +287,19 @@ def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "
     and equals (peak - trough) / peak on an account without cash flows in between. Without cash it
     is of the cumulative P&L at the peak (``cumulative_pnl``, peaks > 0 only). Rebate rows of the
     cash frame are left out: the ``net_after_rebate`` curve already holds the rebates on accrual,
-    and the ``broker_net`` curve is the account without them.
+    and the ``broker_net`` curve is the account without them. ``close_order``: the close times (datetime64[ns])
+    and their stable argsort, when the caller reads several curves of the same trades (issue 10: sorting a
+    million closes once).
     """
     c = _cash_rows(cash, NOT_BALANCE + ("rebate",))
     basis = "balance" if c is not None else "cumulative_pnl"
     if not len(t):
         return {"max_drawdown": None, "max_drawdown_pct": None, "drawdown_basis": basis}
-    close = t["close_time"].to_numpy("datetime64[ns]")
-    perm = np.argsort(close, kind="stable")
+    if close_order is None:
+        close = t["close_time"].to_numpy("datetime64[ns]")
+        perm = np.argsort(close, kind="stable")
+    else:
+        close, perm = close_order
     cum = np.r_[0.0, np.cumsum(np.nan_to_num(t[pnl].to_numpy(dtype="float64")[perm]))]
     peak = np.maximum.accumulate(cum)
     dd = peak - cum
@@ -344,14 +354,16 @@ def scale_comparison(t: pd.DataFrame, ks: Iterable[float] = (0.5, 1.0, 2.0),
     after = t["net_after_rebate"].to_numpy(dtype="float64")
     rebate = float(np.nansum(t["rebate"].to_numpy(dtype="float64")))
     close = t["close_time"]
+    closes = close.to_numpy("datetime64[ns]")
+    order = (closes, np.argsort(closes, kind="stable"))  # one sort for every k and both curves
     rows = []
     for k in ks:
         if not k > 0:
             raise ValueError(f"lot scale factor must be positive, got {k!r}")
         # Only what the drawdown reads: copying the whole costed frame per k is slow on a million trades.
         s = pd.DataFrame({"close_time": close, "broker_net": net * k, "net_after_rebate": after * k}, copy=False)
-        without = max_drawdown(s, cash, "broker_net")
-        with_ = max_drawdown(s, cash, "net_after_rebate")
+        without = max_drawdown(s, cash, "broker_net", close_order=order)
+        with_ = max_drawdown(s, cash, "net_after_rebate", close_order=order)
         rows.append({
             "k": float(k), "lots": lots * k, "broker_net": float(np.nansum(net)) * k, "rebate": rebate * k,
             "net_after_rebate": float(np.nansum(after)) * k,

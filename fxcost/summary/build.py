@@ -143,8 +143,11 @@ class Summary:
         return dict(self.document)
 
 
-def key_figures(result: AnalysisResult) -> KeyFigures:
-    """The Overview's key figures (cheap: the window shows them before the rest is built)."""
+def key_figures(result: AnalysisResult, keyed: pd.DataFrame | None = None,
+                breakeven_parts: pd.DataFrame | None = None) -> KeyFigures:
+    """The Overview's key figures (cheap: the window shows them before the rest is built); ``keyed``: the trades
+    with their text columns hashed (:func:`_keyed`) and ``breakeven_parts`` (breakeven.addends under the
+    settings' swap rule) when the caller has them."""
     t = result.trades
     settings = result.settings
     common = {"currency": result.currency, "program": getattr(settings.main_program, "name", None),
@@ -152,11 +155,11 @@ def key_figures(result: AnalysisResult) -> KeyFigures:
               "rebate_received_rows": result.received_rebate_rows, "alerts": file_alerts(result.portfolio)}
     if not len(t):
         return KeyFigures(trades=0, lots=0.0, costs=MappingProxyType({}), **common)
-    be = breakeven.summary(t, swap_in_cost=settings.include_swap_in_cost)
+    be = breakeven.summary(t, swap_in_cost=settings.include_swap_in_cost, parts=breakeven_parts)
     # Cash in the trades' currency: converted like them when accounts in several currencies are merged.
     cash = document.balance_cash(result)  # with the opening balance: drawdown % rests on the balance
     effect = breakeven.equity_effect(t, cash)
-    costs = document.cost_totals(t, document.financing_total(cash))
+    costs = document.cost_totals(t if keyed is None else keyed, document.financing_total(cash))
     return KeyFigures(
         trades=int(len(t)), lots=float(t["lots"].sum()), costs=MappingProxyType(costs),
         shift_pips=be.get("shift_pips"), win_rate_before=be.get("win_rate_before"),
@@ -226,11 +229,42 @@ def _keyed(t: pd.DataFrame) -> pd.DataFrame:
     """A shallow copy of ``t`` whose :data:`KEYED` columns are categoricals with sorted categories, so every
     grouping reads codes instead of hashing the strings again (and groups keep the alphabetical order)."""
     out = t.copy(deep=False)
+    bases: list[pd.Categorical] = []  # the columns keyed so far, for :func:`_derived`
     for col in KEYED:
         if col in out.columns and not isinstance(out[col].dtype, pd.CategoricalDtype):
-            codes, uniques = pd.factorize(out[col].to_numpy(dtype=object), sort=True)
-            out[col] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+            values = out[col].to_numpy(dtype=object)
+            keyed = next((d for d in (_derived(values, b) for b in bases) if d is not None), None)
+            out[col] = keyed if keyed is not None else _sorted_categorical(values)
+        if col in ("account", "symbol_root") and col in out.columns:
+            bases.append(out[col].array)
     return out
+
+
+def _derived(values: np.ndarray, base: pd.Categorical) -> pd.Categorical | None:
+    """``values`` as a sorted categorical when each is a text fixed by ``base`` (a category per symbol, a source
+    per account: common), checked by one comparison instead of hashing every trade; else None."""
+    codes = base.codes
+    if not len(values) or len(codes) != len(values) or (codes < 0).any():
+        return None
+    rep = np.zeros(len(base.categories), dtype=np.intp)
+    rep[codes] = np.arange(len(codes))  # any one row of each base value
+    texts = values[rep]
+    if not all(isinstance(v, str) for v in texts) or not bool((values == texts[codes]).all()):
+        return None
+    categories = sorted(set(texts))
+    position = {v: i for i, v in enumerate(categories)}
+    return pd.Categorical.from_codes(np.array([position[v] for v in texts], dtype=np.intp)[codes],
+                                     categories=pd.Index(categories, dtype=object))
+
+
+def _sorted_categorical(values: np.ndarray) -> pd.Categorical:
+    """``values`` (an object array) as a categorical with sorted categories. A column holding one text for every
+    trade (one source, no exclusion, one account: common) is compared with that text instead of hashed."""
+    one = _one_text(values)
+    if one is not None:
+        return one
+    codes, uniques = pd.factorize(values, sort=True)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
 
 
 def _trade_cents(t: pd.DataFrame, column: str, accounts: np.ndarray | None = None) -> np.ndarray:
@@ -330,13 +364,32 @@ def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
         doc["breakeven"] = {**be, "equity_effect": {**be["equity_effect"], "period": period["label"]}}
 
 
-def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult) -> np.ndarray:
+def _one_text(values: np.ndarray) -> pd.Categorical | None:
+    """``values`` (an object array) as a one-category categorical when every one is the same text, else None."""
+    if len(values) and isinstance(values[0], str) and bool((values == values[0]).all()):
+        return pd.Categorical.from_codes(np.zeros(len(values), dtype=np.int8),
+                                         categories=pd.Index([values[0]], dtype=object))
+    return None
+
+
+def _one_text_or_as_is(values: np.ndarray) -> np.ndarray | pd.Categorical:
+    """``values`` as a one-category categorical when every one is the same text, else as they are (grouping either
+    gives the same table)."""
+    one = _one_text(values)
+    return values if one is None else one
+
+
+def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult, parts: pd.DataFrame | None = None) -> np.ndarray:
     """Issue 15: ``by_strategy`` and ``by_magic`` (the By symbol columns), the rule used, and a note when the
-    history holds no magic number and no comment; returns each trade's strategy name."""
+    history holds no magic number and no comment; returns each trade's strategy name. ``parts``: the trades'
+    aggregate.addends when the caller has them."""
     t = result.trades
     rule = getattr(result.settings, "strategy_rule", "") or ""
     names = strategy.names(t, rule)
-    tables = aggregate.by_many(t.assign(strategy=names, magic_number=strategy.magics(t)), ("strategy", "magic_number"))
+    # One strategy or no magic number for every trade (common) groups by codes, without hashing each trade's text.
+    tables = aggregate.by_many(t.assign(strategy=_one_text_or_as_is(names),
+                                        magic_number=_one_text_or_as_is(strategy.magics(t))),
+                               ("strategy", "magic_number"), parts=parts)
     doc["by_strategy"] = document._table(tables["strategy"])
     doc["by_magic"] = [{"magic": r.pop("magic_number"), **r} for r in document._table(tables["magic_number"])]
     doc["strategy"] = {"rule": rule or "text before '['", "untagged": strategy.UNTAGGED,
@@ -381,7 +434,10 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     t = result.trades
     settings = result.settings
     at(0.0, "Key figures")
-    key = key_figures(result) if key is None else key
+    # The string columns hashed once, for every grouping below (the sweep's pricings and every table).
+    keyed = _keyed(t) if len(t) else t
+    be_parts = breakeven.addends(t, swap_in_cost=settings.include_swap_in_cost) if len(t) else None
+    key = key_figures(result, keyed, be_parts) if key is None else key
     if on_key_figures is not None:
         on_key_figures(key)
     at(0.3, "Comparing programs and profiles")
@@ -390,7 +446,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     programs = settings.programs[1:]
     repriced = {id(p): frame for p, (_, frame) in zip(programs, scenarios[1:len(programs) + 1])}
     main = settings.main_program
-    sweeps = {"extra_spread_pips": whatif.spread_sweep(t, program=main, currency=result.currency),
+    sweeps = {"extra_spread_pips": whatif.spread_sweep(keyed, program=main, currency=result.currency),
               "rebate_rate": whatif.rebate_sweep(t)} if len(t) else None
     at(0.6, "IB roll-up")
     ib_summary, ib_note, ib_priced = _ib(result, ib_program, repriced)
@@ -403,11 +459,23 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         ib_json["levels"] = {name: ib_book.records(frame) for name, frame in book.levels.items()}
     at(0.7, "Summary")
     doc = document.summary(result.portfolio)
-    keyed = _keyed(t) if len(t) else t
     spread_table = spread_summary.table(result) if spreads is None else spreads
+    # Each grouping once: the JSON's tables, the charts and the strategy tables share them (issue 10).
+    parts = aggregate.addends(keyed) if len(t) else None
+    tables = aggregate.by_many(keyed, document.AGGREGATIONS, parts=parts) if len(t) else {}
+    be_tables = breakeven.by_many(keyed, document.BREAKEVEN_KEYS, swap_in_cost=settings.include_swap_in_cost,
+                                  parts=be_parts) if len(t) else {}
+    # The strategy tables now, so the per-trade addends (a few hundred MB on a million trades) are let go before
+    # the rest is built; their blocks join the document where they always have.
+    strategy_doc: dict[str, Any] = {}
+    strategies = _strategy_blocks(strategy_doc, result, parts) if len(t) else np.zeros(0, dtype=object)
+    parts = be_parts = None
+    cash = document.balance_cash(result)
+    leverage = document.leverage_of(result, cash, keyed) if len(t) else None
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
-                                             keyed=keyed, spreads=spread_table))
+                                             keyed=keyed, spreads=spread_table, tables=tables,
+                                             breakeven_tables=be_tables, leverage=leverage, cash=cash))
     accounts = keyed["account"].cat.codes.to_numpy() if len(t) else None
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     doc["alerts"] = [a.as_json() for a in key.alerts]
@@ -415,7 +483,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     if len(t):
         doc.update(ib_book.json_blocks(book))
         _whatif_ib_columns(doc, book.compare)
-    strategies = _strategy_blocks(doc, result) if len(t) else np.zeros(0, dtype=object)
+    doc.update(strategy_doc)
     matches = [a.payout_matches for a in result.accounts if a.payout_matches is not None and len(a.payout_matches)]
     at(1.0, "Done")
     return Summary(
@@ -433,7 +501,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         ib_projection=book.projection, activity=book.activity, activity_months=book.activity_months,
         concentration=book.concentration,
         spreads=spread_table,
-        charts=series.charts(result) if charts is None else charts,
+        charts=series.charts(result, tables=tables, breakeven_by_symbol=be_tables.get("symbol"), leverage=leverage,
+                             cash=cash, accounts=keyed["account"] if len(t) else None) if charts is None else charts,
         compare_bars=series.compare_bars([o for o, _ in scenarios], result.currency),
         spread_choices=tuple(MappingProxyType(c) for c in spread_summary.choices(result)),
     )

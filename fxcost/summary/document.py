@@ -283,6 +283,9 @@ def _account_records(result, name: str) -> list[dict]:
 #: Aggregation keys written as ``by_<key>`` lists (aggregate.by); ``by_symbol`` is the one the issue requires.
 AGGREGATIONS = ("symbol", "category", "month", "week", "weekday", "hour", "hold", "side", "account", "year")
 
+#: Keys of the ``breakeven.by_*`` lists (breakeven.by).
+BREAKEVEN_KEYS = ("symbol", "category", "account")
+
 #: Lot scale factors of the leverage what-if (exposure.scale_comparison).
 LOT_SCALES = (0.5, 1.0, 2.0, 3.0)
 
@@ -481,13 +484,23 @@ def _before_period(result) -> float:
     return total
 
 
-def _exposure(result) -> dict:
+def leverage_of(result, cash: pd.DataFrame, trades: pd.DataFrame | None = None) -> Any:
+    """exposure.leverage of the trades at each account's leverage (``cash``: :func:`balance_cash`; ``trades``: the
+    result's trades with their keys as categoricals, when the caller has them)."""
+    from fxcost.analysis import exposure
+
+    return exposure.leverage(result.trades if trades is None else trades, cash, _leverage_levels(result) or None)
+
+
+def _exposure(result, lev=None, cash: pd.DataFrame | None = None) -> dict:
+    """The ``exposure`` block (``lev``: :func:`leverage_of`, ``cash``: :func:`balance_cash`, when the caller has
+    them)."""
     from fxcost.analysis import exposure
 
     t = result.trades
-    cash = balance_cash(result)
+    cash = balance_cash(result) if cash is None else cash
     levels = _leverage_levels(result)
-    lev = exposure.leverage(t, cash, levels or None)
+    lev = exposure.leverage(t, cash, levels or None) if lev is None else lev
     out = {"leverage": levels, **_clean({k: v for k, v in lev.items() if k != "per_trade"})}
     out["lot_scaling"] = _frame_records(exposure.scale_comparison(t, LOT_SCALES, cash)) if len(t) else []
     return out
@@ -516,14 +529,19 @@ _COMPUTE = object()
 
 
 def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_COMPUTE, key=None,
-                     keyed: pd.DataFrame | None = None, spreads: pd.DataFrame | None = None) -> dict:
+                     keyed: pd.DataFrame | None = None, spreads: pd.DataFrame | None = None,
+                     tables: dict[str, pd.DataFrame] | None = None,
+                     breakeven_tables: dict[str, pd.DataFrame] | None = None, leverage=None,
+                     cash: pd.DataFrame | None = None) -> dict:
     """The engine's blocks of the JSON: costs, breakeven, rebate, whatif, sweeps, projection, exposure, ib, by_*.
 
     ``scenarios`` (whatif.scenarios), ``sweeps`` ({"extra_spread_pips": frame, "rebate_rate": frame}), ``ib``
     (the ``ib`` block) and ``key`` (summary.KeyFigures: the costs, break-even and equity effect) when the caller
     (fxcost.summary.build) has them already, else computed here. ``keyed``: the trades with their grouping
     columns as categoricals (hashed once for every table), else ``result.trades``. ``spreads``: the per-symbol
-    spread table (summary.spreads.table) when the caller has it.
+    spread table (summary.spreads.table) when the caller has it. ``tables`` (aggregate.by_many over
+    :data:`AGGREGATIONS`), ``breakeven_tables`` (breakeven.by_many over symbol, category, account), ``leverage``
+    (:func:`leverage_of`) and ``cash`` (:func:`balance_cash`): when the caller has them, so the charts reuse them.
     """
     from fxcost.analysis import aggregate, breakeven, whatif
 
@@ -537,7 +555,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
     payouts = _account_records(result, "payouts")
     matches = _account_records(result, "payout_matches")
     main = settings.main_program
-    cash = balance_cash(result)
+    cash = balance_cash(result) if cash is None else cash
     scenarios = whatif.scenarios(result) if scenarios is None else scenarios
     if sweeps is None:
         sweeps = {"extra_spread_pips": whatif.spread_sweep(t, program=main, currency=result.currency),
@@ -582,7 +600,8 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
             "equity_effect": _clean(dict(key.equity_effect) if key is not None and key.equity_effect
                                     else breakeven.equity_effect(t, cash)),
             **{f"by_{key}": _table(table) for key, table in
-               breakeven.by_many(g, ("symbol", "category", "account"), swap_in_cost=swap_in_cost).items()},
+               (breakeven.by_many(g, BREAKEVEN_KEYS, swap_in_cost=swap_in_cost) if breakeven_tables is None
+                else breakeven_tables).items()},
         },
         "rebate": {
             "program": getattr(main, "name", None),
@@ -606,10 +625,10 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
                                                                        frame, balance, PROJECTION_MONTHS))
                          for o, frame in scenarios],
         },
-        "exposure": _exposure(result),
+        "exposure": _exposure(result, leverage, cash),
         "ib": _ib(result) if ib is _COMPUTE else ib,
     }
-    for name, table in aggregate.by_many(g, AGGREGATIONS).items():
+    for name, table in (aggregate.by_many(g, AGGREGATIONS) if tables is None else tables).items():
         doc[f"by_{name}"] = _table(table)
     return doc
 

@@ -228,14 +228,17 @@ def _rebate_series(result: AnalysisResult) -> list[Series]:
 
 
 def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray,
-                   group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                   group: np.ndarray, accounts: set[str] | None = None,
+                   whole: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Open positions' notional / balance of the trades of one group, after every instant a position opens
     or closes: (seconds, leverage), 0 while nothing is open.
 
     exposure.leverage gives this ratio at each open only, so a line through those points held the last
     open's value through flat months (UX review item 8). Conventions as exposure's: at one instant cash
     and closes come before opens, the balance excludes credit, and a group of several accounts adds their
-    notionals and their balances. ``timeline`` is exposure.balance_timeline of ``t``.
+    notionals and their balances. ``timeline`` is exposure.balance_timeline of ``t``; ``accounts``: the accounts
+    of the group's trades when the caller knows them (reading them off a million trades' labels is slow);
+    ``whole``: every row of ``timeline`` is of the group's accounts (no row to leave out).
     """
     rows = np.flatnonzero(group)
     n = len(rows)
@@ -247,7 +250,7 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
     unknown = ~np.isfinite(size)
     times = np.concatenate([closed, opened])
     kind = np.concatenate([np.zeros(n, np.int8), np.ones(n, np.int8)])  # closes before opens
-    order = np.lexsort((kind, times))
+    order = exposure.event_order(np.zeros(len(times), dtype=np.int64), times, kind)  # = np.lexsort((kind, times))
     times = times[order]
     sign = np.where(kind[order] == 1, 1, -1)
     open_count = np.cumsum(sign)
@@ -257,11 +260,18 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
     times, open_count, open_notional, open_unknown = times[last], open_count[last], open_notional[last], \
         open_unknown[last]
     # The group's balance at each instant: Σ over its accounts of cash and closed trades up to then.
-    accounts = set(t["account"].astype(str).to_numpy()[rows])
-    timeline = timeline.loc[timeline["account"].isin(accounts)].sort_values("time", kind="stable")
-    booked = np.r_[0.0, np.cumsum(timeline["amount"].to_numpy(dtype=float))]
-    balance = booked[np.searchsorted(timeline["time"].to_numpy("datetime64[ns]").view(np.int64), times,
-                                     side="right")]
+    if accounts is None:
+        accounts = set(t["account"].astype(str).to_numpy()[rows])
+    event_times = timeline["time"].to_numpy("datetime64[ns]")
+    if whole and not np.isnat(event_times).any():
+        # The same stable order by time as sort_values below, on the two columns read (issue 10: a million rows).
+        by_time = np.argsort(event_times, kind="stable")
+        amounts, event_times = timeline["amount"].to_numpy(dtype=float)[by_time], event_times[by_time]
+    else:
+        timeline = timeline.loc[timeline["account"].isin(accounts)].sort_values("time", kind="stable")
+        amounts, event_times = timeline["amount"].to_numpy(dtype=float), timeline["time"].to_numpy("datetime64[ns]")
+    booked = np.r_[0.0, np.cumsum(amounts)]
+    balance = booked[np.searchsorted(event_times.view(np.int64), times, side="right")]
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(balance > 0, open_notional / balance, np.nan)
     value[open_unknown > 0] = np.nan
@@ -274,30 +284,54 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
 LEVERAGE_LINES = 4
 
 
-def _leverage_series(result: AnalysisResult) -> list[Series]:
+def _accounts_in_order(t: pd.DataFrame, accounts: pd.Series | None = None) -> tuple[np.ndarray, list[str]]:
+    """Each trade's account as a code, and the accounts' labels in order of first trade. ``accounts``: the
+    ``account`` column as a categorical when the caller has it (its codes are read, not the labels hashed)."""
+    if accounts is not None and isinstance(accounts.dtype, pd.CategoricalDtype):
+        cat_codes = accounts.cat.codes.to_numpy()
+        if len(cat_codes) and cat_codes.min() >= 0:
+            firsts = pd.unique(cat_codes)
+            remap = np.zeros(len(accounts.cat.categories), dtype=np.intp)
+            remap[firsts] = np.arange(len(firsts))
+            categories = accounts.cat.categories
+            return remap[cat_codes], [str(categories[c]) for c in firsts]
+    codes, labels = pd.factorize(t["account"].astype(str).to_numpy())
+    return codes, [str(a) for a in labels]
+
+
+def _leverage_series(result: AnalysisResult, lev: exposure.Leverage | None = None,
+                     cash: pd.DataFrame | None = None, accounts: pd.Series | None = None) -> list[Series]:
+    """``lev``: exposure.leverage of the trades, ``cash`` (document.balance_cash) and ``accounts`` (the account
+    column as a categorical) when the caller has them."""
     t = result.trades
     if not len(t):
         return []
-    levels = {}
-    for a in result.accounts:
-        if len(a.trades) and a.leverage:
-            levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
-    cash = balance_cash(result)  # the balance starts from the opening balance (issue 11)
-    lev = exposure.leverage(t, cash, levels or None)
+    if cash is None:
+        cash = balance_cash(result)  # the balance starts from the opening balance (issue 11)
+    if lev is None:
+        levels = {}
+        for a in result.accounts:
+            if len(a.trades) and a.leverage:
+                levels[str(a.trades["account"].iloc[0])] = int(a.leverage)
+        lev = exposure.leverage(t, cash, levels or None)
     per = lev["per_trade"]
     notional = per["notional"].to_numpy(dtype=float)
     name = "Open positions' notional / balance"
-    accounts = t["account"].astype(str).to_numpy()
-    names = list(dict.fromkeys(accounts))
+    # The accounts in order of first trade, each trade's as a code: the labels hashed once, not once per group.
+    codes, names = _accounts_in_order(t, accounts)
     if len(names) == 1:
-        groups = [(name, np.ones(len(t), dtype=bool))]
+        groups = [(name, np.ones(len(t), dtype=bool), set(names))]
     elif len(names) <= LEVERAGE_LINES:
-        groups = [(f"{name} · {a}", accounts == a) for a in names]
+        groups = [(f"{name} · {a}", codes == i, {a}) for i, a in enumerate(names)]
     else:
-        groups = [(f"{name} (all {len(names)} accounts)", np.ones(len(t), dtype=bool))]
+        groups = [(f"{name} (all {len(names)} accounts)", np.ones(len(t), dtype=bool), set(names))]
     # Step lines: the exposure holds until the next open or close, and is 0 while the account is flat.
     timeline = exposure.balance_timeline(t, cash)
-    out = [Series(label, *_open_leverage(t, timeline, notional, rows), step=True) for label, rows in groups]
+    # A group holding every account of the trades and of the cash reads the whole timeline.
+    cash_accounts = set(cash["account"].astype(str)) if cash is not None and len(cash) else set()
+    out = [Series(label, *_open_leverage(t, timeline, notional, rows, group,
+                                         whole=group >= set(names) | cash_accounts), step=True)
+           for label, rows, group in groups]
     order = np.argsort(t["open_time"].to_numpy("datetime64[ns]"), kind="stable")
     x = _seconds(t["open_time"].to_numpy()[order])
     out.append(Series("This trade's notional / balance", x, per["effective_leverage"].to_numpy(dtype=float)[order],
@@ -305,10 +339,10 @@ def _leverage_series(result: AnalysisResult) -> list[Series]:
     return out
 
 
-def breakeven_bars(t: pd.DataFrame, swap_in_cost: bool = False) -> tuple[Bars, Bars]:
+def breakeven_bars(t: pd.DataFrame, swap_in_cost: bool = False, be: pd.DataFrame | None = None) -> tuple[Bars, Bars]:
     """Per symbol: cost pips per lot before and after rebate; break-even win rates before and after rebate
-    against the actual win rate (in %)."""
-    be = breakeven.by(t, "symbol", swap_in_cost=swap_in_cost)
+    against the actual win rate (in %). ``be``: breakeven.by(t, "symbol") when the caller has it."""
+    be = breakeven.by(t, "symbol", swap_in_cost=swap_in_cost) if be is None else be
     labels = [str(i) for i in be.index]
     pips = Bars(labels, {
         "Cost pips before rebate": be["cost_pips_per_lot_before"].to_numpy(dtype=float),
@@ -322,15 +356,17 @@ def breakeven_bars(t: pd.DataFrame, swap_in_cost: bool = False) -> tuple[Bars, B
     return pips, winrate
 
 
-def symbol_bars(t: pd.DataFrame) -> Bars:
-    """Cost by symbol, the costliest first (issue 15: net cost after rebate, not the alphabet's order)."""
-    sym = aggregate.by(t, "symbol").sort_values("net_transaction_cost", ascending=False, kind="stable")
+def symbol_bars(t: pd.DataFrame, by_symbol: pd.DataFrame | None = None) -> Bars:
+    """Cost by symbol, the costliest first (issue 15: net cost after rebate, not the alphabet's order).
+    ``by_symbol``: aggregate.by(t, "symbol") when the caller has it."""
+    sym = (aggregate.by(t, "symbol") if by_symbol is None else by_symbol).sort_values("net_transaction_cost", ascending=False, kind="stable")
     return _cost_bars(sym, [str(i) for i in sym.index])
 
 
-def month_bars(t: pd.DataFrame) -> Bars:
-    """Cost by month of close, every month of the range."""
-    month = aggregate.by(t, "month")
+def month_bars(t: pd.DataFrame, by_month: pd.DataFrame | None = None) -> Bars:
+    """Cost by month of close, every month of the range (``by_month``: aggregate.by(t, "month") when the caller
+    has it)."""
+    month = aggregate.by(t, "month") if by_month is None else by_month
     return fill_months(_cost_bars(month, [str(i) for i in month.index]))
 
 
@@ -387,13 +423,24 @@ class Charts:
     breakeven_winrate: Bars | None = None
 
 
-def charts(result: AnalysisResult) -> Charts:
-    """The time charts and the bar charts of ``result`` (its costed trades, cash and payouts)."""
+def charts(result: AnalysisResult, *, tables: dict[str, pd.DataFrame] | None = None,
+           breakeven_by_symbol: pd.DataFrame | None = None, leverage: exposure.Leverage | None = None,
+           cash: pd.DataFrame | None = None, accounts: pd.Series | None = None) -> Charts:
+    """The time charts and the bar charts of ``result`` (its costed trades, cash and payouts).
+
+    What the summary computed already is reused, not grouped again (issue 10: the summary on a million trades):
+    ``tables`` (aggregate.by_many with "symbol" and "month"), ``breakeven_by_symbol`` (breakeven.by "symbol"),
+    ``leverage`` (exposure.leverage with document's leverage levels), ``cash`` (document.balance_cash) and
+    ``accounts`` (the trades' account column as a categorical).
+    """
     t = result.trades
     if not len(t):
         return Charts()
+    tables = tables or {}
     swap = result.settings.include_swap_in_cost
     equity, cost_lines = _time_series(t, swap)
-    pips, winrate = breakeven_bars(t, swap)
-    return Charts(equity=equity, costs=cost_lines, rebates=_rebate_series(result), leverage=_leverage_series(result),
-                  by_symbol=symbol_bars(t), by_month=month_bars(t), breakeven_pips=pips, breakeven_winrate=winrate)
+    pips, winrate = breakeven_bars(t, swap, breakeven_by_symbol)
+    return Charts(equity=equity, costs=cost_lines, rebates=_rebate_series(result),
+                  leverage=_leverage_series(result, leverage, cash, accounts),
+                  by_symbol=symbol_bars(t, tables.get("symbol")), by_month=month_bars(t, tables.get("month")),
+                  breakeven_pips=pips, breakeven_winrate=winrate)
