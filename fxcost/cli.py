@@ -60,6 +60,9 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--session", metavar="SESSION.json",
                         help="a session saved by the app (File > Save session) or by --save-session: its files, "
                         "per-file choices and every setting; the options below change it")
+    parser.add_argument("--cache", action="store_true",
+                        help="keep parsed statements in the user cache folder, as the app does, so a book's next run "
+                        "parses only new or changed files (issue 14)")
     parser.add_argument(
         "--csv-map",
         action="append",
@@ -233,7 +236,7 @@ def report(argv: list[str]) -> int:
         print(f"fxcost: {exc}", file=sys.stderr)
         return 2
     try:
-        result = session.run(settings=settings)
+        result = session.run(settings=settings, cache=_statement_cache() if args.cache else None)
     except FxCostError as exc:
         print(f"fxcost: {exc}", file=sys.stderr)
         return 2
@@ -325,6 +328,18 @@ def ib_outputs(args: argparse.Namespace, result, summary, ib_program) -> tuple[o
             raise FxCostError(f"--client: {exc}") from None
         lines.append(f"Client statements: {len(written)} written to {args.client_statements}")
     return summary, lines
+
+
+def _statement_cache():
+    """The app's cache of parsed statements (statement_cache.StatementCache), or None when its folder is unusable
+    (the run then parses every file, as without --cache)."""
+    from fxcost.statement_cache import StatementCache
+
+    try:
+        return StatementCache()
+    except OSError as exc:
+        print(f"fxcost: no statement cache ({exc}); every file is parsed", file=sys.stderr)
+        return None
 
 
 def session_from_args(args: argparse.Namespace, catalog, mapping: dict[str, str] | None = None):
