@@ -61,13 +61,18 @@ class CsvMappingDialog(QDialog):
         return {key: combo.currentData() for key, combo in self.combos.items() if combo.currentData()}
 
     def revalidate(self, *_args) -> None:
-        chosen = self.mapping()
-        missing = [label.rstrip(" *") for key, label in FIELDS if key in REQUIRED and key not in chosen]
-        twice = sorted({h for h in chosen.values() if list(chosen.values()).count(h) > 1})
-        problem = (f"Still needed: {', '.join(missing)}." if missing else
-                   f"Each column can hold one value only: {', '.join(twice)}." if twice else "")
+        problem = mapping_problem(self.mapping(), FIELDS, REQUIRED)
         self.error.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+
+def mapping_problem(chosen: dict[str, str], fields, required) -> str:
+    """Why a column mapping cannot be used yet ("" when it can): a required value not chosen, or one header
+    chosen for two values. ``fields``: (key, label) pairs, a required label ending in " *"."""
+    missing = [label.rstrip(" *") for key, label in fields if key in required and key not in chosen]
+    twice = sorted({h for h in chosen.values() if list(chosen.values()).count(h) > 1})
+    return (f"Still needed: {', '.join(missing)}." if missing else
+            f"Each column can hold one value only: {', '.join(twice)}." if twice else "")
 
 
 def currency_combo(current: str = "", as_the_file: bool = False) -> QComboBox:

@@ -7,6 +7,7 @@ import os
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from fxcost.importers.partner_report import REQUIRED
+from fxcost.ui.csv_mapping import mapping_problem
 from fxcost.ui.dialogs import error_and_buttons
 
 #: What the dialog asks for, in order: (canonical column of importers.partner_report, label). Required ones first.
@@ -53,10 +54,6 @@ class PartnerMappingDialog(QDialog):
         return {key: combo.currentData() for key, combo in self.combos.items() if combo.currentData()}
 
     def revalidate(self, *_args) -> None:
-        chosen = self.mapping()
-        missing = [label.rstrip(" *") for key, label in FIELDS if key in REQUIRED and key not in chosen]
-        twice = sorted({h for h in chosen.values() if list(chosen.values()).count(h) > 1})
-        problem = (f"Still needed: {', '.join(missing)}." if missing else
-                   f"Each column can hold one value only: {', '.join(twice)}." if twice else "")
+        problem = mapping_problem(self.mapping(), FIELDS, REQUIRED)
         self.error.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
