@@ -36,17 +36,7 @@ class CsvMappingDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.combos: dict[str, QComboBox] = {}
-        for key, label in FIELDS:
-            combo = QComboBox()
-            combo.setObjectName(f"csv-map-{key}")
-            combo.addItem("(none)", "")
-            for h in headers:
-                combo.addItem(h, h)
-            combo.setCurrentIndex(max(0, combo.findData(proposal.get(key, ""))))
-            combo.currentIndexChanged.connect(self.revalidate)
-            self.combos[key] = combo
-            form.addRow(label, combo)
+        self.combos = column_combos(form, FIELDS, headers, proposal, "csv-map", self.revalidate)
         self.currency_combo = currency_combo(currency, as_the_file=True)
         form.addRow("Account currency", self.currency_combo)
         layout.addLayout(form)
@@ -64,6 +54,24 @@ class CsvMappingDialog(QDialog):
         problem = mapping_problem(self.mapping(), FIELDS, REQUIRED)
         self.error.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+
+def column_combos(form: QFormLayout, fields, headers: list[str], proposal: dict[str, str] | None, name: str,
+                  on_change) -> dict[str, QComboBox]:
+    """One drop-down per (key, label) of ``fields`` on ``form``: "(none)" then each header, the ``proposal``'s
+    header chosen; ``on_change`` is called when one changes (the trade CSV and the partner report dialogs)."""
+    combos: dict[str, QComboBox] = {}
+    for key, label in fields:
+        combo = QComboBox()
+        combo.setObjectName(f"{name}-{key}")
+        combo.addItem("(none)", "")
+        for h in headers:
+            combo.addItem(h, h)
+        combo.setCurrentIndex(max(0, combo.findData((proposal or {}).get(key, ""))))
+        combo.currentIndexChanged.connect(on_change)
+        combos[key] = combo
+        form.addRow(label, combo)
+    return combos
 
 
 def mapping_problem(chosen: dict[str, str], fields, required) -> str:

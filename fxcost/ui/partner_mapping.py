@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from fxcost.importers.partner_report import REQUIRED
-from fxcost.ui.csv_mapping import mapping_problem
+from fxcost.ui.csv_mapping import column_combos, mapping_problem
 from fxcost.ui.dialogs import error_and_buttons
 
 #: What the dialog asks for, in order: (canonical column of importers.partner_report, label). Required ones first.
@@ -30,17 +30,7 @@ class PartnerMappingDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.combos: dict[str, QComboBox] = {}
-        for key, label in FIELDS:
-            combo = QComboBox()
-            combo.setObjectName(f"partner-map-{key}")
-            combo.addItem("(none)", "")
-            for h in headers:
-                combo.addItem(h, h)
-            combo.setCurrentIndex(max(0, combo.findData((proposal or {}).get(key, ""))))
-            combo.currentIndexChanged.connect(self.revalidate)
-            self.combos[key] = combo
-            form.addRow(label, combo)
+        self.combos = column_combos(form, FIELDS, headers, proposal, "partner-map", self.revalidate)
         layout.addLayout(form)
         self.error, self.buttons = error_and_buttons(self, layout)
         self.revalidate()
