@@ -28,3 +28,20 @@ def sample(name: str) -> Path:
     if not path.is_file():
         pytest.skip(f"sample {name} is not present in ../shared/samples")
     return path
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Every file the importer parses, by path (parallel_import.load_one, in this process: small files; issue 14's
+    statement cache is proven by what it spares)."""
+    from fxcost import parallel_import
+
+    calls: list[str] = []
+    real = parallel_import.load_one
+
+    def load_one(path, options, is_cancelled=None):
+        calls.append(path)
+        return real(path, options, is_cancelled)
+
+    monkeypatch.setattr(parallel_import, "load_one", load_one)
+    return calls

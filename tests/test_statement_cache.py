@@ -6,9 +6,8 @@ import os
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from fxcost import parallel_import, pipeline
+from fxcost import pipeline
 from fxcost.statement_cache import StatementCache
 
 FORMATS = (("mt4", ".htm"), ("mt5-html", ".html"), ("mt5-xlsx", ".xlsx"))
@@ -26,20 +25,6 @@ def write_book(folder, n: int, first: int = 0, trades: int = 12) -> list[str]:
         generate(str(path), fmt, trades, 5000 + i, months=3)
         paths.append(str(path))
     return paths
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    """Every file the importer parses, by path (parallel_import.load_one, in this process: small files)."""
-    calls: list[str] = []
-    real = parallel_import.load_one
-
-    def load_one(path, options, is_cancelled=None):
-        calls.append(path)
-        return real(path, options, is_cancelled)
-
-    monkeypatch.setattr(parallel_import, "load_one", load_one)
-    return calls
 
 
 def _same(a, b) -> None:

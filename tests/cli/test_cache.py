@@ -5,20 +5,13 @@ from __future__ import annotations
 import json
 import os
 
-from fxcost import parallel_import
 from fxcost.samples.generate import generate
 
 
-def test_report_with_cache_parses_only_new_files_and_prints_the_same_figures(run_report, tmp_path, monkeypatch):
+def test_report_with_cache_parses_only_new_files_and_prints_the_same_figures(run_report, tmp_path, monkeypatch,
+                                                                             counted):
     monkeypatch.setenv("FXCOST_CACHE_DIR", str(tmp_path / "cache"))
-    parsed: list[str] = []
-    real = parallel_import.load_one
-
-    def load_one(path, options, is_cancelled=None):
-        parsed.append(path)
-        return real(path, options, is_cancelled)
-
-    monkeypatch.setattr(parallel_import, "load_one", load_one)
+    parsed = counted
     book = tmp_path / "book"
     book.mkdir()
     for i in range(2):

@@ -59,3 +59,13 @@ def loaded(qtbot, window, sample_path, monkeypatch):
     with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
         combo.setCurrentIndex(combo.findData(BUNDLED + "example-cashback.json"))
     return window
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """The texts of the warnings the window shows (QMessageBox.warning), in order."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    return shown

@@ -7,9 +7,8 @@ import shutil
 
 import pandas as pd
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
-from fxcost import parallel_import
 from tests.test_statement_cache import write_book
 
 CLIENTS = 50
@@ -30,26 +29,6 @@ def book(book_source, tmp_path):
     folder = tmp_path / "book"
     shutil.copytree(book_source, folder)
     return folder
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
-    return shown
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    calls: list[str] = []
-    real = parallel_import.load_one
-
-    def load_one(path, options, is_cancelled=None):
-        calls.append(path)
-        return real(path, options, is_cancelled)
-
-    monkeypatch.setattr(parallel_import, "load_one", load_one)
-    return calls
 
 
 def open_folder(qtbot, window, folder, monkeypatch) -> None:

@@ -4,7 +4,7 @@ IB view's program, its columns asked for when not recognised, and remembered in 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog
 
 from tests.test_statement_cache import write_book
 
@@ -16,13 +16,6 @@ def book_source(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ib-partner") / "book"
     write_book(folder, CLIENTS, trades=8)
     return folder
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
-    return shown
 
 
 @pytest.fixture
