@@ -10,7 +10,8 @@ Measurements per size, each in a fresh child process so one run's memory does no
 - "gui" (--gui): the desktop app under QT_QPA_PLATFORM=offscreen, its default setup, ``MainWindow.open_files`` on the
   files until ``analysis_ready`` (every view shows the analysis), with the time to ``first_views_shown``.
 - "stages" (--stages): the same in-process, timed per stage: import (pipeline.import_files), analyse
-  (engine.analyse), summary (json_summary.summary + analysis_summary + dumps, the `report --json` document).
+  (parallel_analysis.analyse_book: engine.analyse with the accounts in worker processes; its CPU is the main
+  process's), summary (json_summary.summary + analysis_summary + dumps, the `report --json` document).
 "CPU" is the CPU seconds of the main process and of the import workers together: on a machine shared with other
 work the wall time says more about the load (printed as the load average) than about fxcost.
 
@@ -69,6 +70,10 @@ program, files = sys.argv[1], sys.argv[2:]
 t0 = time.perf_counter()
 from fxcost.analysis import programs
 from fxcost.analysis.engine import AnalysisSettings, analyse
+try:  # the accounts costed in worker processes, as pipeline.run does (issue 14)
+    from fxcost.parallel_analysis import analyse_book as analyse
+except ImportError:  # a checkout from before
+    pass
 from fxcost.analysis.spreads import load_profile
 from fxcost.pipeline import import_files
 from fxcost.report import json_summary

@@ -50,14 +50,24 @@ def worker_count(paths: Sequence[str], workers: int | None = None) -> int:
     ``workers`` forces a count (tests, benchmarks); by default one per core for two or more files that are
     worth it (:data:`MIN_PARALLEL_BYTES`).
     """
-    if len(paths) < 2 or (getattr(sys, "frozen", False) and not _frozen_workers):
+    if len(paths) < 2 or not workers_allowed():
         return 0
     if workers is not None:
         return max(0, min(workers, len(paths)))
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if cores < 2 or _total_bytes(paths) < MIN_PARALLEL_BYTES:
+    if cores() < 2 or _total_bytes(paths) < MIN_PARALLEL_BYTES:
         return 0
-    return min(cores, len(paths))
+    return min(cores(), len(paths))
+
+
+def workers_allowed() -> bool:
+    """Whether worker processes may start here: always, except in a frozen app whose entry point did not call
+    :func:`enable_frozen_workers`."""
+    return not getattr(sys, "frozen", False) or _frozen_workers
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _total_bytes(paths: Sequence[str]) -> int:
@@ -167,7 +177,7 @@ def _in_process(paths, options, results, progress, is_cancelled) -> None:
 
 def _in_workers(paths, options, results, count, progress, is_cancelled) -> None:
     """Read the paths in ``count`` worker processes, polling for cancel while they run."""
-    context = _context()
+    context = worker_context()
     last_run.clear()
     last_run.update(workers=count, worker_cpu_s=0.0, worker_peak_mb=0.0)
     with ProcessPoolExecutor(count, mp_context=context) as pool:
@@ -191,13 +201,15 @@ def _in_workers(paths, options, results, count, progress, is_cancelled) -> None:
             raise
 
 
-def _context():
+def worker_context():
     """Workers started fresh, never forked from this process: the GUI imports on a thread, and a fork copies
-    other threads' locks. ``forkserver`` forks them from a clean server that has fxcost's readers imported."""
+    other threads' locks. ``forkserver`` forks them from a clean server that has fxcost's readers and its cost
+    engine imported (fxcost.parallel_analysis uses the same server)."""
     if "forkserver" in multiprocessing.get_all_start_methods() and not getattr(sys, "frozen", False):
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["fxcost.importers", "fxcost.importers.mt4_html", "fxcost.importers.mt5_html",
-                                        "fxcost.importers.mt5_xlsx"])
+                                        "fxcost.importers.mt5_xlsx", "fxcost.analysis.engine",
+                                        "fxcost.analysis.rebates"])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -178,7 +178,7 @@ def run(
 
     ``cache``: a statement_cache.StatementCache (files parsed before are not parsed again); ``prepare``: applied to
     the merged portfolio before the analysis (a book's roster: session.Session.apply_roster)."""
-    from fxcost.analysis.engine import analyse
+    from fxcost.parallel_analysis import analyse_book
 
     def scaled(frac: float, msg: str) -> None:
         if progress:
@@ -192,7 +192,7 @@ def run(
         prepare(portfolio)
     if progress:
         progress(0.85, "Computing costs and rebates")
-    result = analyse(portfolio, settings)
+    result = analyse_book(portfolio, settings)
     if progress:
         progress(1.0, "Done")
     return result

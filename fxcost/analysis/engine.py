@@ -7,8 +7,10 @@ eligibility and payouts, then the comparisons. Everything here is Qt-free and ve
 
 from __future__ import annotations
 
+import functools
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -333,9 +335,10 @@ def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.nda
     return spread, np.where(have, labels, source)
 
 
-def _backtest_sources(portfolio: Portfolio, book: AccountBook) -> set[str]:
-    """Files of ``book`` that are Strategy Tester reports: their simulated fills show no real spread (issue 12)."""
-    return {f.statement.path for f in portfolio.files if f.account_key == book.key and f.statement.is_backtest}
+def _backtest_paths(portfolio: Portfolio, book: AccountBook) -> list[str]:
+    """Files of ``book`` that are Strategy Tester reports, in the portfolio's order: their simulated fills show no
+    real spread (issue 12)."""
+    return [f.statement.path for f in portfolio.files if f.account_key == book.key and f.statement.is_backtest]
 
 
 def tester_spreads(portfolio: Portfolio, book: AccountBook) -> dict[str, float]:
@@ -349,69 +352,74 @@ def tester_spreads(portfolio: Portfolio, book: AccountBook) -> dict[str, float]:
     return out
 
 
-def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> AnalysisResult:
-    """Cost every closed trade of every account under ``settings``."""
+#: Maps a one-account function over jobs, in their order: the builtin ``map``, or worker processes
+#: (fxcost.parallel_analysis, issue 14: an IB's book of hundreds of accounts costed on every core).
+AccountMap = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
+
+
+@dataclass
+class AccountJob:
+    """What costing one account needs besides the settings; picklable, so a worker process can cost it.
+
+    ``book`` carries the trades and cash only (its orders and open positions stay behind, see :func:`_slim`);
+    ``tester``: its Strategy Tester files' fixed spreads (:func:`tester_spreads`); ``backtests``: its files that are
+    Strategy Tester reports, in the portfolio's order; ``settle``: also price payouts here (no pooled tiers).
+    """
+
+    book: AccountBook
+    tester: dict[str, float]
+    backtests: tuple[str, ...]
+    settle: bool
+
+
+@dataclass
+class CostedAccount:
+    """One account's analysis and the warnings it gave: ``loud`` (understated costs, listed first), ``warnings``,
+    then ``payout_warnings`` (listed after every account's other warnings)."""
+
+    analysis: AccountAnalysis
+    warnings: list[str]
+    loud: list[str]
+    payout_warnings: list[str] = field(default_factory=list)
+
+
+def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
+            map_accounts: AccountMap | None = None) -> AnalysisResult:
+    """Cost every closed trade of every account under ``settings``.
+
+    Accounts are costed one by one, independently until their tiers are pooled; ``map_accounts`` runs that
+    per-account work (default: here, in order; fxcost.parallel_analysis: in worker processes). The result is the
+    same either way.
+    """
+    from fxcost.analysis import rebates
+
     settings = settings or AnalysisSettings()
+    mapper: AccountMap = map_accounts or _map_here
+    program = settings.main_program
+    # IB tiers that count every account's volume together re-price each account once all are costed.
+    pools = rebates.pools_tiers(program, sum(1 for b in portfolio.accounts if len(b.trades)))
+    jobs = [AccountJob(book=_slim(book), tester=tester_spreads(portfolio, book),
+                       backtests=tuple(_backtest_paths(portfolio, book)), settle=not pools)
+            for book in portfolio.accounts]
+    costed: list[CostedAccount] = list(mapper(functools.partial(cost_account, settings=settings), jobs))
     accounts: list[AccountAnalysis] = []
     warnings: list[str] = []
-    loud: list[str] = []  # understated costs: listed first
-    for book in portfolio.accounts:
-        currency = book.account.currency or "USD"
-        if not book.account.currency and book.account.source_format != "csv":  # a CSV's import already says so
-            warnings.append(f"Account {book.label}: the report prints no currency; USD is assumed.")
-        major = instruments.CENT.get(currency.upper(), (currency.upper(), 1.0))[0]
-        if major not in instruments.DEFAULT_USD_RATES and major != "USD":
-            warnings.append(f"Account {book.label}: its currency {currency} is not one fxcost can convert; where "
-                            "amounts are converted to USD (merged totals, cost per million), its trades' own "
-                            "price moves give the rate, else 1 is assumed. Check the currency the file gives.")
-        offset = settings.utc_offsets.get(book.label, settings.server_utc_offset)
-        profile, reason = settings.profile, ""
-        if isinstance(profile, AutoProfile):
-            profile, reason = profile.choose(book.trades, book.account)
-        tester = tester_spreads(portfolio, book)
-        points = dict(tester)
-        if tester and set(tester) == set(book.files) and len(set(tester.values())) == 1:
-            points["*"] = next(iter(tester.values()))  # one backtest: also its rows without a source file
-        table: list[pd.DataFrame] = []
-        fills = observed_spreads.usable(book.trades, _backtest_sources(portfolio, book))
-        if book.is_backtest and "source" not in book.trades.columns:
-            fills[:] = False
-        t = costed_trades(book.trades, currency, settings, utc_offset=offset, profile=profile, tester_points=points,
-                          fills=fills, spread_table=table)
-        # The spread table passed in, not set after: the default (an empty frame) costs a frame per account.
-        own: dict[str, Any] = {"spreads": table[0].assign(account=book.label)} if table else {}
-        analysis = AccountAnalysis(book=book, currency=currency, trades=t,
-                                   leverage=settings.leverage or book.account.leverage,
-                                   usd_rate=_usd_rate(t, currency), profile=profile, profile_reason=reason,
-                                   tester_spread_points=tester, **own)
-        if reason and len(t) and not _uses_profile(t):
-            analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
-        entry = getattr(profile, "catalogue_entry", None)
-        analysis.catalogue = entry.name if entry is not None else ""
-        analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
-        spread_warnings, analysis.no_spread = _spread_warnings(book.label, t, profile)
-        loud += spread_warnings
-        warnings += _backtest_warnings(portfolio, book, t, profile, tester)
-        defaults = (t["m_source"] == "default").sum()
-        if defaults:
-            roots = ", ".join(sorted(set(t.loc[t["m_source"] == "default", "symbol_root"])))
-            warnings.append(
-                f"Account {book.label}: {defaults} trade(s) of {roots} have no usable price move to derive their "
-                "money value per point; a default contract size and conversion rate is assumed (set the contract "
-                "size to be exact)."
-            )
-        accounts.append(analysis)
-    program = settings.main_program
-    if program is not None:
-        from fxcost.analysis import rebates
-
-        _pool_tiers(accounts, program)
-        for a in accounts:
-            if len(a.trades):
-                a.payouts = rebates.payouts(a.trades, a.trades["rebate"].to_numpy(), program)
-                a.payout_matches = rebates.match_payouts(a.payouts, a.book.cash, statement_end=_statement_end(a.book))
-                warnings += _payout_warnings(a.book.label, a.currency, program, a.payout_matches)
-                warnings += _cap_warnings(a, program)
+    loud: list[str] = []
+    for book, done in zip(portfolio.accounts, costed):
+        done.analysis.book = book  # the caller's own book: the job carried a slim copy
+        accounts.append(done.analysis)
+        warnings += done.warnings
+        loud += done.loud
+    if program is not None and pools:
+        # Every account was just priced under ``program``: its eligibility is read, not recomputed.
+        pooled = rebates.pooled_volume([(a.trades, a.currency) for a in accounts], program, priced=True)
+        settled: list[Settled] = list(mapper(functools.partial(settle_account, program=program, pooled=pooled),
+                                             [_settle_job(a) for a in accounts]))
+        for a, s in zip(accounts, settled):
+            warnings += _settled(a, s)
+    else:
+        for done in costed:
+            warnings += done.payout_warnings
     warnings += _unmatched_rules(settings.main_program, accounts)
     from fxcost.analysis.ib import unknown_client_warnings  # issue 14: a mistyped login in the IB's deal
 
@@ -439,34 +447,146 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None) -> A
     return result
 
 
-def _cap_warnings(a: AccountAnalysis, program: RebateProgram) -> list[str]:
+def cost_account(job: AccountJob, settings: AnalysisSettings) -> CostedAccount:
+    """Cost one account (:func:`costed_trades` with its profile, offset, tester spreads and own fills) and, when
+    ``job.settle``, its payouts; runs in a worker process for a big book, so it reads nothing but its arguments."""
+    book = job.book
+    warnings: list[str] = []
+    currency = book.account.currency or "USD"
+    if not book.account.currency and book.account.source_format != "csv":  # a CSV's import already says so
+        warnings.append(f"Account {book.label}: the report prints no currency; USD is assumed.")
+    major = instruments.CENT.get(currency.upper(), (currency.upper(), 1.0))[0]
+    if major not in instruments.DEFAULT_USD_RATES and major != "USD":
+        warnings.append(f"Account {book.label}: its currency {currency} is not one fxcost can convert; where "
+                        "amounts are converted to USD (merged totals, cost per million), its trades' own "
+                        "price moves give the rate, else 1 is assumed. Check the currency the file gives.")
+    offset = settings.utc_offsets.get(book.label, settings.server_utc_offset)
+    profile, reason = settings.profile, ""
+    if isinstance(profile, AutoProfile):
+        profile, reason = profile.choose(book.trades, book.account)
+    tester = job.tester
+    points = dict(tester)
+    if tester and set(tester) == set(book.files) and len(set(tester.values())) == 1:
+        points["*"] = next(iter(tester.values()))  # one backtest: also its rows without a source file
+    table: list[pd.DataFrame] = []
+    fills = observed_spreads.usable(book.trades, set(job.backtests))
+    if book.is_backtest and "source" not in book.trades.columns:
+        fills[:] = False
+    t = costed_trades(book.trades, currency, settings, utc_offset=offset, profile=profile, tester_points=points,
+                      fills=fills, spread_table=table)
+    # The spread table passed in, not set after: the default (an empty frame) costs a frame per account.
+    own: dict[str, Any] = {"spreads": table[0].assign(account=book.label)} if table else {}
+    analysis = AccountAnalysis(book=book, currency=currency, trades=t,
+                               leverage=settings.leverage or book.account.leverage,
+                               usd_rate=_usd_rate(t, currency), profile=profile, profile_reason=reason,
+                               tester_spread_points=tester, **own)
+    if reason and len(t) and not _uses_profile(t):
+        analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
+    entry = getattr(profile, "catalogue_entry", None)
+    analysis.catalogue = entry.name if entry is not None else ""
+    analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
+    loud, analysis.no_spread = _spread_warnings(book.label, t, profile)
+    warnings += _backtest_warnings(book, job.backtests, t, profile, tester)
+    defaults = (t["m_source"] == "default").sum()
+    if defaults:
+        roots = ", ".join(sorted(set(t.loc[t["m_source"] == "default", "symbol_root"])))
+        warnings.append(
+            f"Account {book.label}: {defaults} trade(s) of {roots} have no usable price move to derive their "
+            "money value per point; a default contract size and conversion rate is assumed (set the contract "
+            "size to be exact)."
+        )
+    done = CostedAccount(analysis, warnings, loud)
+    if job.settle and settings.main_program is not None:
+        done.payout_warnings = _settled(analysis, settle_account(_settle_job(analysis), settings.main_program))
+    # Sent back without its book: the caller puts its own back (analyse), and one shared stand-in pickles once.
+    analysis.book = _detached_book()
+    return done
+
+
+@dataclass
+class SettleJob:
+    """What pricing one account's payouts needs: its costed trades, its statement's cash rows and when the
+    statement ends; picklable, so a worker process can settle it."""
+
+    label: str
+    currency: str
+    trades: pd.DataFrame
+    cash: pd.DataFrame
+    statement_end: pd.Timestamp | None
+
+
+@dataclass
+class Settled:
+    """One account's trades re-priced on pooled tiers (else as they were), its payouts, their match with the
+    statement and the warnings they gave."""
+
+    trades: pd.DataFrame
+    payouts: pd.DataFrame | None = None
+    matches: pd.DataFrame | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def settle_account(job: SettleJob, program: RebateProgram, pooled: pd.Series | None = None) -> Settled:
+    """An account priced under ``program``: its rebate re-priced on the book's ``pooled`` tier volume (when the
+    tiers count every account together, rebates.pooled_volume), its expected payouts and their match with the
+    statement's rebate rows (runs in a worker process for a big book)."""
+    from fxcost.analysis import rebates
+
+    t = job.trades
+    if not len(t):
+        return Settled(t)
+    if pooled is not None:
+        rebates.assign(t, rebates.apply(t, program, job.currency, pooled_volume=pooled), program)
+        t = costs.finish(t)
+    paid = rebates.payouts(t, t["rebate"].to_numpy(), program)
+    matches = rebates.match_payouts(paid, job.cash, statement_end=job.statement_end)
+    return Settled(t, paid, matches, _payout_warnings(job.label, job.currency, program, matches)
+                   + _cap_warnings(job.label, job.currency, t, program))
+
+
+def _settle_job(a: AccountAnalysis) -> SettleJob:
+    return SettleJob(a.book.label, a.currency, a.trades, a.book.cash, _statement_end(a.book))
+
+
+def _settled(a: AccountAnalysis, done: Settled) -> list[str]:
+    """Put an account's settlement in its analysis; its warnings."""
+    a.trades, a.payouts, a.payout_matches = done.trades, done.payouts, done.matches
+    return done.warnings
+
+
+@functools.cache
+def _detached_book() -> AccountBook:
+    """The stand-in book of a costed account on its way back to :func:`analyse`: no frames to pickle."""
+    from fxcost import model
+
+    return AccountBook(key="", account=model.Account(), files=[], trades=model.trades_frame(),
+                       open_positions=model.open_frame(), orders=model.orders_frame(), cash=model.cash_frame())
+
+
+def _map_here(function: Callable[[Any], Any], jobs: Sequence[Any]) -> Iterable[Any]:
+    """The per-account work in this process, in order."""
+    return map(function, jobs)
+
+
+def _slim(book: AccountBook) -> AccountBook:
+    """``book`` with what costing reads (trades, cash, the account, its files), not its orders and open positions:
+    the job a worker process is sent."""
+    return replace(book, orders=book.orders.iloc[:0], open_positions=book.open_positions.iloc[:0])
+
+
+def _cap_warnings(label: str, currency: str, t: pd.DataFrame, program: RebateProgram) -> list[str]:
     """Say when the program's cap at a share of the spread cut rebates: the cap is applied to fxcost's spread
     estimate, and on a tight-spread (Raw/ECN) account it can take much of a per-lot rebate."""
     cap = program.eligibility.cap_pct_of_spread
     taken: np.ndarray | list[float]
-    taken = a.trades["capped_rebate"].to_numpy(dtype=float) if "capped_rebate" in a.trades.columns else []
+    taken = t["capped_rebate"].to_numpy(dtype=float) if "capped_rebate" in t.columns else []
     hit = int((np.asarray(taken) > 1e-9).sum())
     if cap is None or not hit:
         return []
-    return [f"Account {a.book.label}: \"{program.name}\" caps a trade's rebate at {cap:g}% of its spread; that cut "
-            f"{hit} trade(s) by {float(np.sum(taken)):,.2f} {a.currency} in all. The spread is "
-            f"{'measured' if a.trades['spread_source'].astype(str).str.startswith('measured').all() else 'estimated'}"
+    return [f"Account {label}: \"{program.name}\" caps a trade's rebate at {cap:g}% of its spread; that cut "
+            f"{hit} trade(s) by {float(np.sum(taken)):,.2f} {currency} in all. The spread is "
+            f"{'measured' if t['spread_source'].astype(str).str.startswith('measured').all() else 'estimated'}"
             ": check the program's terms, or measure spreads (Add bars/ticks) if the estimate is off."]
-
-
-def _pool_tiers(accounts: list[AccountAnalysis], program: RebateProgram) -> None:
-    """Re-price every account's rebate when the program's volume tiers count all accounts together (an IB's
-    total client volume, ``tier_scope`` ``all_accounts``): each account was priced alone, on its own volume."""
-    from fxcost.analysis import rebates
-
-    # Every account was just priced under ``program`` (costed_trades): its eligibility is read, not recomputed.
-    pooled = rebates.pooled_volume([(a.trades, a.currency) for a in accounts], program, priced=True)
-    if pooled is None:
-        return
-    for a in (a for a in accounts if len(a.trades)):
-        t = a.trades
-        rebates.assign(t, rebates.apply(t, program, a.currency, pooled_volume=pooled), program)
-        a.trades = costs.finish(t)
 
 
 def _statement_end(book: AccountBook) -> pd.Timestamp | None:
@@ -517,19 +637,19 @@ def _spread_warnings(label: str, t: pd.DataFrame, profile: SpreadProfile) -> tup
             "Spreads > Edit…; command line: a profile file for --spread-profile)."], by_root
 
 
-def _backtest_warnings(portfolio: Portfolio, book: AccountBook, t: pd.DataFrame, profile: SpreadProfile,
+def _backtest_warnings(book: AccountBook, backtests: Sequence[str], t: pd.DataFrame, profile: SpreadProfile,
                        tester: dict[str, float]) -> list[str]:
-    """A warning per Strategy Tester report of ``book`` that states no fixed spread (an MT5 tester report never
-    does): its simulated trades are costed with the profile's typical live spreads, not the tester's own."""
+    """A warning per Strategy Tester report of ``book`` (``backtests``: their paths) that states no fixed spread (an
+    MT5 tester report never does): its simulated trades are costed with the profile's typical live spreads, not the
+    tester's own."""
     out = []
-    for f in portfolio.files:
-        st = f.statement
-        if f.account_key != book.key or not st.is_backtest or st.path in tester:
+    for path in backtests:
+        if path in tester:
             continue
-        n = int((t["source"].astype(str) == st.path).sum()) if "source" in t.columns and len(t) else len(t)
+        n = int((t["source"].astype(str) == path).sum()) if "source" in t.columns and len(t) else len(t)
         if not n and "source" in t.columns and len(t) and len(book.files) == 1:
             n = len(t)  # a single backtest whose rows name no source
-        out.append(f"{os.path.basename(st.path)} is a Strategy Tester backtest (simulated trades, not account "
+        out.append(f"{os.path.basename(path)} is a Strategy Tester backtest (simulated trades, not account "
                    f"history) and does not state the spread it was run with: its {n} trade(s) are costed with the "
                    f"typical live spreads of \"{profile.name}\", which may differ from the tester's; the tester's "
                    "commission and swap are taken as reported.")

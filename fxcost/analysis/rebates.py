@@ -402,9 +402,16 @@ def pooled_volume(frames: _Frames, program: RebateProgram | None, *, priced: boo
     accounts together (``effective_tier_scope`` ``all_accounts``) and there are several; else None (each account's
     own volume is then the right one, and :func:`apply` counts it itself). ``priced``: see :func:`tier_volumes`."""
     frames = [(t, currency) for t, currency in frames if len(t)]
-    if program is None or not program.tiers or program.effective_tier_scope != "all_accounts" or len(frames) < 2:
+    if program is None or not pools_tiers(program, len(frames)):
         return None
     return tier_volumes(frames, program, priced=priced)
+
+
+def pools_tiers(program: RebateProgram | None, accounts_with_trades: int) -> bool:
+    """Whether ``program``'s tiers count the volume of that many accounts together (``effective_tier_scope``
+    ``all_accounts``, several accounts): each account's rebate then waits for the book's volume."""
+    return (program is not None and bool(program.tiers) and program.effective_tier_scope == "all_accounts"
+            and accounts_with_trades >= 2)
 
 
 def tier_volumes(frames: _Frames, program: RebateProgram, *, priced: bool = False) -> pd.Series:

@@ -72,14 +72,14 @@ def _remembered(files: list[str], stored: dict[str, str]) -> dict[str, str]:
 def analyse_job(portfolio, session, catalog, cache, progress, is_cancelled, publish=None):
     """Worker body of a setup change: re-analyse the imported portfolio (no re-import) under the session's setup
     and roster (issue 14: a client renamed or given another share in the IB view)."""
-    from fxcost.analysis.engine import analyse
+    from fxcost.parallel_analysis import analyse_book
 
     progress(0.0, "Applying the new setup")
     settings = session.settings(catalog, cache)
     if is_cancelled():
         raise ImportCancelled("Cancelled.")
     session.apply_roster(portfolio)
-    result = analyse(portfolio, settings)
+    result = analyse_book(portfolio, settings)
     return viewdata.prepare(result, ib_program=session.ib_program(catalog),
                             progress=lambda f, m: progress(0.5 + f * 0.5, m), is_cancelled=is_cancelled,
                             publish=publish)
