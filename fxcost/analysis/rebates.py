@@ -660,30 +660,34 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     dtypes: dict[str, Literal["datetime64[ns]", "Int64"]] = {
         "period_start": "datetime64[ns]", "period_end": "datetime64[ns]", "pay_date": "datetime64[ns]",
         "time": "datetime64[ns]", "ticket": "Int64"}
-    exp = expected.loc[expected["paid"] > _EPS] if expected is not None and len(expected) else None
-    got = cash.loc[cash["kind"] == "rebate"] if cash is not None and len(cash) else None
-    rows: list[dict[str, Any]] = []
-    exp_accounts = exp["account"].astype(str) if exp is not None else pd.Series(dtype=object)
-    got_accounts = got["account"].astype(str) if got is not None else pd.Series(dtype=object)
+    # Plain arrays, no frames cut per account (issue 14: the framing cost more than the matching over a book).
+    exp = _Side(expected, expected["paid"].to_numpy(dtype=float) > _EPS if expected is not None and len(expected)
+                else None, "pay_date")
+    got = _Side(cash, (cash["kind"] == "rebate").to_numpy(dtype=bool) if cash is not None and len(cash) else None,
+                "time")
+    # One result row per (expected payout, statement row, status), -1 where the row has no such side.
+    e_take: list[int] = []
+    c_take: list[int] = []
+    status: list[str] = []
+    names: list[str] = []
     tol = np.timedelta64(int(round(tolerance_days * 86400)), "s").astype("timedelta64[ns]")
-    day = np.timedelta64(1, "D").astype("timedelta64[ns]")
-    for account in sorted(set(exp_accounts) | set(got_accounts)):
-        e = exp.loc[(exp_accounts == account).to_numpy()] if exp is not None else None
-        c = got.loc[(got_accounts == account).to_numpy()] if got is not None else None
-        e = e if e is not None and len(e) else None
-        c = c.sort_values("time", kind="stable") if c is not None and len(c) else None
+    end = pd.Timestamp(statement_end).to_datetime64() if statement_end is not None else None
+    for account in sorted(set(exp.accounts) | set(got.accounts)):
+        e_pos = np.flatnonzero(exp.accounts == account)
+        c_pos = np.flatnonzero(got.accounts == account)
+        c_pos = c_pos[np.argsort(got.when[c_pos], kind="stable")]
         used_e: set[int] = set()
         used_c: set[int] = set()
         pairs: list[tuple[int, int]] = []
-        if e is not None and c is not None:
-            pay = e["pay_date"].to_numpy().astype("datetime64[ns]")
-            want = e["paid"].to_numpy(dtype=float)
-            times = c["time"].to_numpy().astype("datetime64[ns]")
-            amounts = c["amount"].to_numpy(dtype=float)
+        if len(e_pos) and len(c_pos):
+            pay = exp.when[e_pos]
+            want = exp.column("paid", float)[e_pos]
+            times = got.when[c_pos]
+            amounts = got.column("amount", float)[c_pos]
             lo = np.searchsorted(times, pay - tol, side="left")
             hi = np.searchsorted(times, pay + tol, side="right")
             counts = hi - lo
-            ei = np.repeat(np.arange(len(e)), counts)
+            ei = np.repeat(np.arange(len(e_pos)), counts)
             offsets = np.cumsum(counts) - counts
             cj = lo[ei] + (np.arange(counts.sum()) - offsets[ei])
             gap = np.abs((times[cj] - pay[ei]).astype(np.int64))
@@ -701,49 +705,98 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
                 used_e.add(i)
                 used_c.add(j)
                 pairs.append((i, j))
-        # Rows as dicts, read once (iloc per row cost more than the matching, issue 14: an IB's book of 500).
-        e_rows = e.to_dict("records") if e is not None else []
-        c_rows = c.to_dict("records") if c is not None else []
         for i, j in pairs:
-            rows.append(_match_row(account, "matched", e_rows[i], c_rows[j], day))
-        if e is not None:
-            end = pd.Timestamp(statement_end).to_datetime64() if statement_end is not None else None
-            due = e["pay_date"].to_numpy().astype("datetime64[ns]") + tol
-            rows += [_match_row(account, "pending" if end is not None and due[i] > end else "missing", e_rows[i],
-                                None, day) for i in range(len(e)) if i not in used_e]
-        if c is not None:
-            rows += [_match_row(account, "unexpected", None, c_rows[j], day) for j in range(len(c)) if j not in used_c]
-    if not rows:
+            e_take.append(int(e_pos[i]))
+            c_take.append(int(c_pos[j]))
+            status.append("matched")
+        due = exp.when[e_pos] + tol
+        for i in range(len(e_pos)):
+            if i not in used_e:
+                e_take.append(int(e_pos[i]))
+                c_take.append(-1)
+                status.append("pending" if end is not None and due[i] > end else "missing")
+        for j in range(len(c_pos)):
+            if j not in used_c:
+                e_take.append(-1)
+                c_take.append(int(c_pos[j]))
+                status.append("unexpected")
+        names += [account] * (len(status) - len(names))
+    if not status:
         return _empty(columns, dtypes)
-    out = pd.DataFrame(rows, columns=columns)
-    for col, dtype in dtypes.items():
-        out[col] = out[col].astype(dtype)
-    diff = out["difference"].to_numpy(dtype=float)
-    want = out["expected"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["difference_pct"] = np.where(want > _EPS, diff / want * 100.0, np.nan)
-    off = (np.abs(diff) > amount_tolerance_pct / 100.0 * np.abs(want) + _EPS) & (np.abs(diff) > amount_tolerance + _EPS)
-    matched = (out["status"] == "matched").to_numpy()
-    out["amount_check"] = np.where(~matched, "", np.where(off & (diff < 0), "underpaid",
-                                                          np.where(off & (diff > 0), "overpaid", "ok")))
-    when = out["pay_date"].fillna(out["time"])
-    out = out.assign(_when=when).sort_values(["account", "_when", "status"], kind="stable").drop(columns="_when")
-    return out.reset_index(drop=True)
+    return _match_frame(exp, got, np.array(e_take, dtype=np.intp), np.array(c_take, dtype=np.intp), names, status,
+                        amount_tolerance_pct, amount_tolerance)
 
 
-def _match_row(account: str, status: str, e: Mapping[str, Any] | None, c: Mapping[str, Any] | None,
-               day: np.timedelta64) -> dict[str, Any]:
-    row: dict[str, Any]
-    row = {"account": account, "status": status, "period_start": pd.NaT, "period_end": pd.NaT, "pay_date": pd.NaT,
-           "expected": np.nan, "time": pd.NaT, "actual": np.nan, "difference": np.nan, "days_late": np.nan,
-           "ticket": pd.NA, "comment": ""}
-    if e is not None:
-        row.update(period_start=e["period_start"], period_end=e["period_end"], pay_date=e["pay_date"],
-                   expected=float(e["paid"]))
-    if c is not None:
-        row.update(time=c["time"], actual=float(c["amount"]), ticket=int(c.get("ticket", 0) or 0),
-                   comment=str(c.get("comment", "")))
-    if e is not None and c is not None:
-        row["difference"] = row["actual"] - row["expected"]
-        row["days_late"] = (pd.Timestamp(row["time"]) - pd.Timestamp(row["pay_date"])) / pd.Timedelta(day)
-    return row
+class _Side:
+    """One side of :func:`match_payouts` (the expected payouts or the statement's cash): the rows ``keep`` selects
+    of ``frame``, as arrays: their account (text) and time column ``when`` (ns), other columns on demand."""
+
+    def __init__(self, frame: pd.DataFrame | None, keep: np.ndarray | None, when: str) -> None:
+        self.frame = frame
+        self.rows = np.flatnonzero(keep) if frame is not None and keep is not None else np.zeros(0, dtype=np.intp)
+        self.accounts = (frame["account"].astype(str).to_numpy(dtype=object)[self.rows] if frame is not None
+                         else np.array([], dtype=object))
+        self.when = (frame[when].to_numpy().astype("datetime64[ns]")[self.rows] if frame is not None
+                     else np.array([], dtype="datetime64[ns]"))
+
+    def column(self, name: str, dtype: Any = None) -> np.ndarray:
+        assert self.frame is not None  # asked only for rows it has
+        return self.frame[name].to_numpy(dtype=dtype)[self.rows]
+
+    def taken(self, name: str, take: np.ndarray, empty: Any, dtype: Any = None) -> np.ndarray:
+        """Column ``name`` at positions ``take`` (-1: ``empty``)."""
+        have = take >= 0
+        out = np.full(len(take), empty)
+        if have.any():
+            out[have] = self.column(name)[take[have]]
+        return out.astype(dtype) if dtype is not None else out
+
+
+def _match_frame(exp: _Side, got: _Side, e_take: np.ndarray, c_take: np.ndarray, accounts: list[str],
+                 status: list[str], amount_tolerance_pct: float, amount_tolerance: float) -> pd.DataFrame:
+    """:func:`match_payouts`' rows: expected payout ``e_take`` and statement row ``c_take`` (-1 where a row has
+    none), with ``difference`` and ``days_late`` where it has both and the amount check; sorted by account, date
+    and status."""
+    nat = np.datetime64("NaT", "ns")
+    pay = exp.taken("pay_date", e_take, nat, "datetime64[ns]")
+    expected = exp.taken("paid", e_take, np.nan, float)
+    time = got.taken("time", c_take, nat, "datetime64[ns]")
+    actual = got.taken("amount", c_take, np.nan, float)
+    both = (e_take >= 0) & (c_take >= 0)
+    day_ns = float(np.timedelta64(1, "D").astype("timedelta64[ns]").astype(np.int64))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        difference = np.where(both, actual - expected, np.nan)
+        days_late = np.where(both, (time.astype(np.int64) - pay.astype(np.int64)).astype(float) / day_ns, np.nan)
+        difference_pct = np.where(expected > _EPS, difference / expected * 100.0, np.nan)
+    off = ((np.abs(difference) > amount_tolerance_pct / 100.0 * np.abs(expected) + _EPS)
+           & (np.abs(difference) > amount_tolerance + _EPS))
+    matched = np.array(status, dtype=object) == "matched"
+    check = np.where(~matched, "", np.where(off & (difference < 0), "underpaid",
+                                            np.where(off & (difference > 0), "overpaid", "ok")))
+    tickets: list[Any] = [pd.NA] * len(c_take)
+    comments: list[str] = [""] * len(c_take)
+    has_c = np.flatnonzero(c_take >= 0)
+    if len(has_c):
+        frame = got.frame
+        assert frame is not None
+        ticket_col = got.column("ticket", object) if "ticket" in frame.columns else None
+        comment_col = got.column("comment", object) if "comment" in frame.columns else None
+        for k in has_c:
+            j = int(c_take[k])
+            tickets[k] = int((ticket_col[j] if ticket_col is not None else 0) or 0)
+            comments[k] = str(comment_col[j]) if comment_col is not None else ""
+    # By account, then date (the pay date, else the statement row's time; none last), then status: stable.
+    when = np.where(np.isnat(pay), time, pay).astype(np.int64)
+    when = np.where(when == np.iinfo(np.int64).min, np.iinfo(np.int64).max, when)
+    account_rank = pd.factorize(np.array(accounts, dtype=object), sort=True)[0]
+    status_rank = pd.factorize(np.array(status, dtype=object), sort=True)[0]
+    order = np.lexsort((np.arange(len(when)), status_rank, when, account_rank))
+    return pd.DataFrame({
+        "account": np.array(accounts, dtype=object)[order], "status": np.array(status, dtype=object)[order],
+        "period_start": exp.taken("period_start", e_take, nat, "datetime64[ns]")[order],
+        "period_end": exp.taken("period_end", e_take, nat, "datetime64[ns]")[order], "pay_date": pay[order],
+        "expected": expected[order], "time": time[order], "actual": actual[order], "difference": difference[order],
+        "days_late": days_late[order], "ticket": pd.array(tickets, dtype="Int64")[order],
+        "comment": np.array(comments, dtype=object)[order], "difference_pct": difference_pct[order],
+        "amount_check": check[order].astype(object),
+    }, columns=list(MATCH_COLUMNS))
