@@ -53,13 +53,13 @@ class AccountWorkers:
         self.count = count
         self._pool: ProcessPoolExecutor | None = None
 
-    def __call__(self, function: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any]:
+    def __call__(self, function: Callable[[Any], Any], jobs: Sequence[Any]) -> Iterator[Any]:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.count, mp_context=worker_context())
         # A few chunks per worker: each chunk pickles the function (the settings) once, and a worker that draws
         # small accounts takes another chunk while the other is busy.
         chunk = max(1, len(jobs) // (self.count * 4))
-        return list(self._pool.map(_Shipped(function), jobs, chunksize=chunk))
+        return self._pool.map(_Shipped(function), jobs, chunksize=chunk)  # in order, as each chunk arrives
 
     def close(self) -> None:
         if self._pool is not None:

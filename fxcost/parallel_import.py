@@ -201,7 +201,7 @@ def _in_workers(paths, options, results, count, progress, is_cancelled) -> None:
             raise
 
 
-def worker_context():
+def worker_context() -> multiprocessing.context.BaseContext:
     """Workers started fresh, never forked from this process: the GUI imports on a thread, and a fork copies
     other threads' locks. ``forkserver`` forks them from a clean server that has fxcost's readers and its cost
     engine imported (fxcost.parallel_analysis uses the same server)."""

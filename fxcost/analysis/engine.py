@@ -401,11 +401,12 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
     jobs = [AccountJob(book=_slim(book), tester=tester_spreads(portfolio, book),
                        backtests=tuple(_backtest_paths(portfolio, book)), settle=not pools)
             for book in portfolio.accounts]
-    costed: list[CostedAccount] = list(mapper(functools.partial(cost_account, settings=settings), jobs))
+    costed: list[CostedAccount] = []
     accounts: list[AccountAnalysis] = []
     warnings: list[str] = []
     loud: list[str] = []
-    for book, done in zip(portfolio.accounts, costed):
+    for book, done in zip(portfolio.accounts, mapper(functools.partial(cost_account, settings=settings), jobs)):
+        costed.append(done)
         done.analysis.book = book  # the caller's own book: the job carried a slim copy
         accounts.append(done.analysis)
         warnings += done.warnings
@@ -413,10 +414,11 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
     if program is not None and pools:
         # Every account was just priced under ``program``: its eligibility is read, not recomputed.
         pooled = rebates.pooled_volume([(a.trades, a.currency) for a in accounts], program, priced=True)
-        settled: list[Settled] = list(mapper(functools.partial(settle_account, program=program, pooled=pooled),
-                                             [_settle_job(a) for a in accounts]))
-        for a, s in zip(accounts, settled):
-            warnings += _settled(a, s)
+        # Taken as they come: each account's frame before re-pricing is let go as its new one arrives.
+        settled = mapper(functools.partial(settle_account, program=program, pooled=pooled),
+                         [_settle_job(a) for a in accounts])
+        for a, done in zip(accounts, settled):
+            warnings += _settled(a, done)
     else:
         for done in costed:
             warnings += done.payout_warnings
