@@ -15,7 +15,11 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
-from fxcost.analysis.engine import AccountMap, AnalysisResult, AnalysisSettings, CostedAccount, Settled, analyse
+import numpy as np
+import pandas as pd
+from pandas.arrays import NumpyExtensionArray
+
+from fxcost.analysis.engine import AccountJob, AccountMap, AnalysisResult, AnalysisSettings, CostedAccount, analyse
 from fxcost.parallel_import import cores, worker_context, workers_allowed
 from fxcost.portfolio import Portfolio
 
@@ -59,7 +63,8 @@ class AccountWorkers:
         # A few chunks per worker: each chunk pickles the function (the settings) once, and a worker that draws
         # small accounts takes another chunk while the other is busy.
         chunk = max(1, len(jobs) // (self.count * 4))
-        return self._pool.map(_Shipped(function), jobs, chunksize=chunk)  # in order, as each chunk arrives
+        shipped = self._pool.map(_Shipped(function), jobs, chunksize=chunk)
+        return (_landed(job, parcel) for job, parcel in zip(jobs, shipped))  # in order, as each chunk arrives
 
     def close(self) -> None:
         if self._pool is not None:
@@ -67,21 +72,56 @@ class AccountWorkers:
             self._pool = None
 
 
+def _given(job: Any) -> pd.DataFrame:
+    """The trades frame a job hands a worker."""
+    return job.book.trades if isinstance(job, AccountJob) else job.trades
+
+
+def _frame(done: Any) -> pd.DataFrame:
+    return done.analysis.trades if isinstance(done, CostedAccount) else done.trades
+
+
+def _set_frame(done: Any, frame: pd.DataFrame) -> None:
+    if isinstance(done, CostedAccount):
+        done.analysis.trades = frame
+    else:
+        done.trades = frame
+
+
+def _same_column(a: pd.Series, b: pd.Series) -> bool:
+    """Whether column ``a`` is ``b`` itself (the same numpy buffer, as a frame built from ``b`` without copying
+    holds it): then the caller already has it."""
+    x, y = a.array, b.array
+    if not (isinstance(x, NumpyExtensionArray) or x.dtype.kind in "biufcmMO") or x.dtype != y.dtype:
+        return False
+    u, v = np.asarray(x), np.asarray(y)
+    return bool(u.shape == v.shape and u.strides == v.strides and u.__array_interface__["data"][0]
+                == v.__array_interface__["data"][0])
+
+
 class _Shipped:
-    """``function`` run in a worker, its result's trades frame consolidated (one block per dtype) before it is
-    pickled back: a costed frame built column by column unpickles ~7x slower than its copy (~7 ms against 1 ms an
-    account, on the main process that waits for them all)."""
+    """``function`` run in a worker; its result's trades frame is sent back without the columns the job gave it
+    unchanged (the caller holds them: :func:`_landed` puts them back, sharing the caller's memory as the
+    in-process analysis does), and consolidated (a frame built column by column unpickles ~7x slower)."""
 
     def __init__(self, function: Callable[[Any], Any]) -> None:
         self.function = function
 
-    def __call__(self, job: Any) -> Any:
+    def __call__(self, job: Any) -> tuple[Any, list[str], list[str]]:
+        given = _given(job)
         done = self.function(job)
-        if isinstance(done, CostedAccount):
-            done.analysis.trades = done.analysis.trades.copy()
-        elif isinstance(done, Settled):
-            done.trades = done.trades.copy()
-        return done
+        out = _frame(done)
+        kept = [c for c in out.columns if c in given.columns and _same_column(out[c], given[c])]
+        _set_frame(done, out.drop(columns=kept).copy())
+        return done, list(out.columns), kept
+
+
+def _landed(job: Any, parcel: tuple[Any, list[str], list[str]]) -> Any:
+    """A worker's result with the columns it left out taken from the job's own frame (here, the caller's)."""
+    done, order, kept = parcel
+    given, new, keep = _given(job), _frame(done), set(kept)
+    _set_frame(done, pd.DataFrame({c: given[c] if c in keep else new[c] for c in order}, index=new.index, copy=False))
+    return done
 
 
 @contextmanager

@@ -534,7 +534,7 @@ def settle_account(job: SettleJob, program: RebateProgram, pooled: pd.Series | N
     statement's rebate rows (runs in a worker process for a big book)."""
     from fxcost.analysis import rebates
 
-    t = job.trades
+    t = job.trades.copy(deep=False)  # the job's frame is left as it was (copy-on-write copies what changes)
     if not len(t):
         return Settled(t)
     if pooled is not None:

@@ -110,19 +110,42 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
         both = _with_both_sides(np.flatnonzero(keep), key, buy)
         if not len(both):
             continue
-        d = pd.DataFrame({"key": key[both], "buy": buy[both], "price": price[both], "acct": acct_codes[both],
-                          "root": root_codes[both], "second": ns[both] // 1_000_000_000})
-        d = d[d.groupby(["key", "buy"], sort=False).cumcount() < MAX_SIDE]
-        m = d[d["buy"]].merge(d[~d["buy"]][["key", "price"]], on="key", suffixes=("_b", "_s"))  # per second: all
-        spread = m["price_b"] - m["price_s"] if end == "open" else m["price_s"] - m["price_b"]
+        b_rows, s_rows = _cross(both, key, buy)
+        spread = price[b_rows] - price[s_rows] if end == "open" else price[s_rows] - price[b_rows]
         frames.append(pd.DataFrame({
-            "account": np.asarray(accounts, dtype=object)[m["acct"].to_numpy()].astype(str),
-            "symbol_root": np.asarray(roots, dtype=object)[m["root"].to_numpy()].astype(str), "end": end,
-            "time": pd.to_datetime(m["second"].to_numpy() * 1_000_000_000), "spread": spread.to_numpy(dtype="float64")}))
+            "account": np.asarray(accounts, dtype=object)[acct_codes[b_rows]].astype(str),
+            "symbol_root": np.asarray(roots, dtype=object)[root_codes[b_rows]].astype(str), "end": end,
+            "time": pd.to_datetime((ns[b_rows] // 1_000_000_000) * 1_000_000_000), "spread": spread}))
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "time" else
                                           "float64" if c == "spread" else object) for c in PAIR_COLUMNS})
     return pd.concat(frames, ignore_index=True)
+
+
+def _cross(rows: np.ndarray, key: np.ndarray, buy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (buy row, sell row) of ``rows`` (ascending) that share a key (account, symbol, second): per key, its
+    first :data:`MAX_SIDE` buys and sells in row order, each buy with each sell (in numpy: a merge of two small
+    frames cost more than the rest of an account's spreads, issue 14)."""
+    # By key, buys first, then row: each (key, side) a run, its first MAX_SIDE rows kept.
+    ranked = rows[np.lexsort((rows, ~buy[rows], key[rows]))]
+    rk, rb = key[ranked], buy[ranked]
+    start = np.r_[True, (rk[1:] != rk[:-1]) | (rb[1:] != rb[:-1])] if len(ranked) else np.zeros(0, dtype=bool)
+    first = np.maximum.accumulate(np.where(start, np.arange(len(ranked)), 0))
+    kept = ranked[np.arange(len(ranked)) - first < MAX_SIDE]
+    buys, sells = kept[buy[kept]], kept[~buy[kept]]
+    if not len(buys) or not len(sells):
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    # Sells per key, by key: each buy takes its key's run of sells.
+    sell_keys, sell_start, sell_count = np.unique(key[sells], return_index=True, return_counts=True)
+    at = np.searchsorted(sell_keys, key[buys])
+    at = np.minimum(at, len(sell_keys) - 1)
+    has = sell_keys[at] == key[buys]
+    buys, at = buys[has], at[has]
+    reps = sell_count[at]
+    b_rows = np.repeat(buys, reps)
+    offset = np.arange(len(b_rows)) - np.repeat(np.cumsum(reps) - reps, reps)
+    s_rows = sells[np.repeat(sell_start[at], reps) + offset]
+    return b_rows, s_rows
 
 
 def _with_both_sides(rows: np.ndarray, key: np.ndarray, buy: np.ndarray) -> np.ndarray:
