@@ -5,6 +5,8 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fxcost import model
 from fxcost.analysis import costs, instruments
@@ -185,3 +187,27 @@ def test_cost_after_rebate_says_whether_swap_is_in():
     assert label == "Trading cost after rebate (excl. swap)" and "Swap is carry" in tip
     label, tip = costs.cost_after_rebate_label(include_swap=True)
     assert label == "Total cost after rebate (incl. swap)" and "swap charged" in tip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.one_of(st.just(float("nan")),
+                                                      st.floats(-1e6, 1e6, allow_nan=False))), min_size=1))
+def test_group_median_is_pandas_groupby_median(rows):
+    """instruments.group_median (M's medians per symbol and month, issue 14) gives pandas' own value, bit for bit."""
+    groups = np.array([g for g, _ in rows])
+    values = np.array([v for _, v in rows])
+    expected = pd.DataFrame({"g": groups, "v": values}).groupby("g")["v"].transform("median").to_numpy()
+    assert np.array_equal(instruments.group_median(groups, values), expected, equal_nan=True)
+
+
+def test_same_second_pairs_cross_every_buy_with_every_sell_up_to_the_cap():
+    """observed_spreads._cross (issue 14): per account, symbol and second, each of the first MAX_SIDE buys with each
+    of the first MAX_SIDE sells."""
+    from fxcost.analysis import observed_spreads
+
+    key = np.array([5, 5, 5, 7, 7, 9] + [3] * 60 + [3] * 2)
+    buy = np.array([True, False, False, True, True, False] + [True] * 60 + [False] * 2)
+    b, s = observed_spreads._cross(np.arange(len(key)), key, buy)
+    pairs = sorted(zip(b.tolist(), s.tolist()))
+    assert pairs[:2] == [(0, 1), (0, 2)]  # key 7 has no sell, key 9 no buy
+    assert pairs[2:] == sorted((i, j) for i in range(6, 6 + observed_spreads.MAX_SIDE) for j in (66, 67))
