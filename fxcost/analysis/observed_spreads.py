@@ -18,6 +18,7 @@ consistent (:func:`consistent`); per month where a month alone has that many con
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -117,9 +118,15 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
             "symbol_root": np.asarray(roots, dtype=object)[root_codes[b_rows]].astype(str), "end": end,
             "time": pd.to_datetime((ns[b_rows] // 1_000_000_000) * 1_000_000_000), "spread": spread}))
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "time" else
-                                          "float64" if c == "spread" else object) for c in PAIR_COLUMNS})
+        return _no_pairs().copy()
     return pd.concat(frames, ignore_index=True)
+
+
+@functools.cache
+def _no_pairs() -> pd.DataFrame:
+    """:func:`same_second_pairs` of an account without any (most accounts: built once, copied)."""
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "time" else "float64" if c == "spread" else object)
+                         for c in PAIR_COLUMNS})
 
 
 def _cross(rows: np.ndarray, key: np.ndarray, buy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
