@@ -249,7 +249,12 @@ def _derived(values: np.ndarray, base: pd.Categorical) -> pd.Categorical | None:
     rep = np.zeros(len(base.categories), dtype=np.intp)
     rep[codes] = np.arange(len(codes))  # any one row of each base value
     texts = values[rep]
-    if not all(isinstance(v, str) for v in texts) or not bool((values == texts[codes]).all()):
+    if not all(isinstance(v, str) for v in texts):
+        return None
+    # A strided sample first: a column that is not fixed by ``base`` (the side, per symbol) is told apart without
+    # comparing a million scattered strings (issue 10); the whole column is compared only when the sample agrees.
+    sample = _sample(len(values))
+    if not bool((values[sample] == texts[codes[sample]]).all()) or not bool((values == texts[codes]).all()):
         return None
     categories = sorted(set(texts))
     position = {v: i for i, v in enumerate(categories)}
@@ -364,9 +369,19 @@ def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
         doc["breakeven"] = {**be, "equity_effect": {**be["equity_effect"], "period": period["label"]}}
 
 
+#: Rows of the strided sample :func:`_one_text` and :func:`_derived` compare before the whole column.
+SAMPLE = 4096
+
+
+def _sample(n: int) -> slice:
+    """A strided sample of at most about :data:`SAMPLE` of ``n`` rows (the first row included)."""
+    return slice(0, n, max(1, n // SAMPLE))
+
+
 def _one_text(values: np.ndarray) -> pd.Categorical | None:
     """``values`` (an object array) as a one-category categorical when every one is the same text, else None."""
-    if len(values) and isinstance(values[0], str) and bool((values == values[0]).all()):
+    if (len(values) and isinstance(values[0], str) and bool((values[_sample(len(values))] == values[0]).all())
+            and bool((values == values[0]).all())):
         return pd.Categorical.from_codes(np.zeros(len(values), dtype=np.int8),
                                          categories=pd.Index([values[0]], dtype=object))
     return None
