@@ -282,6 +282,17 @@ def _trade_cents(t: pd.DataFrame, column: str, accounts: np.ndarray | None = Non
     return rebates.cents_within(t[column].to_numpy(dtype="float64"), accounts)
 
 
+def _cents_columns(t: pd.DataFrame, accounts: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Summary's ``rebate_cents`` and ``ib_earnings_cents`` (:func:`_trade_cents`). Without a client share the IB
+    earnings are the rebate, trade by trade: their cents are then the rebate's, allocated once (issue 10: each
+    allocation sorts a million remainders)."""
+    rebate = _trade_cents(t, "rebate", accounts)
+    same = ("rebate" in t.columns and "ib_earnings" in t.columns
+            and np.array_equal(t["rebate"].to_numpy(dtype="float64"), t["ib_earnings"].to_numpy(dtype="float64")))
+    return {"rebate_cents": rebate,
+            "ib_earnings_cents": rebate.copy() if same else _trade_cents(t, "ib_earnings", accounts)}
+
+
 def commission_label(label: str, currencies: list[str], setups: list[str]) -> str:
     """A what-if's commission as the user must read it (issue 15): a schedule given in the account currency names
     that currency ("7 JPY per lot round turn"), one given in another currency says it was converted ("7 USD per
@@ -510,7 +521,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         ib=ib_summary, ib_note=ib_note,
         payout_matches=pd.concat(matches, ignore_index=True) if matches else None,
         warnings=tuple(result.warnings),
-        rebate_cents=_trade_cents(t, "rebate", accounts), ib_earnings_cents=_trade_cents(t, "ib_earnings", accounts),
+        **_cents_columns(t, accounts),
         strategies=strategies,
         ib_compare=book.compare, ib_compare_by_client=book.compare_by_client, passback_sweep=book.passback_sweep,
         ib_projection=book.projection, activity=book.activity, activity_months=book.activity_months,
