@@ -144,10 +144,10 @@ class Summary:
 
 
 def key_figures(result: AnalysisResult, keyed: pd.DataFrame | None = None,
-                breakeven_parts: pd.DataFrame | None = None) -> KeyFigures:
+                breakeven_parts: pd.DataFrame | None = None, cash: pd.DataFrame | None = None) -> KeyFigures:
     """The Overview's key figures (cheap: the window shows them before the rest is built); ``keyed``: the trades
-    with their text columns hashed (:func:`_keyed`) and ``breakeven_parts`` (breakeven.addends under the
-    settings' swap rule) when the caller has them."""
+    with their text columns hashed (:func:`_keyed`), ``breakeven_parts`` (breakeven.addends under the
+    settings' swap rule) and ``cash`` (document.balance_cash) when the caller has them."""
     t = result.trades
     settings = result.settings
     common = {"currency": result.currency, "program": getattr(settings.main_program, "name", None),
@@ -157,7 +157,8 @@ def key_figures(result: AnalysisResult, keyed: pd.DataFrame | None = None,
         return KeyFigures(trades=0, lots=0.0, costs=MappingProxyType({}), **common)
     be = breakeven.summary(t, swap_in_cost=settings.include_swap_in_cost, parts=breakeven_parts)
     # Cash in the trades' currency: converted like them when accounts in several currencies are merged.
-    cash = document.balance_cash(result)  # with the opening balance: drawdown % rests on the balance
+    # With the opening balance: drawdown % rests on the balance.
+    cash = document.balance_cash(result) if cash is None else cash
     effect = breakeven.equity_effect(t, cash)
     costs = document.cost_totals(t if keyed is None else keyed, document.financing_total(cash))
     return KeyFigures(
@@ -463,7 +464,9 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     # The string columns hashed once, for every grouping below (the sweep's pricings and every table).
     keyed = _keyed(t) if len(t) else t
     be_parts = breakeven.addends(t, swap_in_cost=settings.include_swap_in_cost) if len(t) else None
-    key = key_figures(result, keyed, be_parts) if key is None else key
+    # The cash the balance rests on, read once for the key figures, the tables, the projection and the charts.
+    cash = document.balance_cash(result)
+    key = key_figures(result, keyed, be_parts, cash) if key is None else key
     if on_key_figures is not None:
         on_key_figures(key)
     at(0.3, "Comparing programs and profiles")
@@ -496,7 +499,6 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     strategy_doc: dict[str, Any] = {}
     strategies = _strategy_blocks(strategy_doc, result, parts) if len(t) else np.zeros(0, dtype=object)
     parts = be_parts = None
-    cash = document.balance_cash(result)
     leverage = document.leverage_of(result, cash, keyed) if len(t) else None
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
