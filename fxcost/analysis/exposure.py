@@ -157,6 +157,14 @@ def balance_timeline(t: pd.DataFrame, cash: pd.DataFrame | None = None, *, pnl: 
                          "ticket": ticket, "amount": s["amount"], "balance": s["balance"]})
 
 
+def balance_steps(t: pd.DataFrame, cash: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`balance_timeline`'s ``time`` and ``amount`` columns (same rows, same order), without labelling each
+    row with its account, kind and ticket: a chart that reads only the amounts over time skips a million labels
+    (issue 10)."""
+    s = _sweep(t, cash)
+    return pd.DataFrame({"time": s["time"].view("datetime64[ns]"), "amount": s["amount"]})
+
+
 def _leverage_per_trade(t: pd.DataFrame, leverage: int | Mapping[str, int] | None) -> np.ndarray:
     if leverage is None:
         lev = np.full(len(t), np.nan)

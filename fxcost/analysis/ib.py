@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 
 from fxcost.analysis.aggregate import ratio
-from fxcost.analysis.exposure import per_account
 from fxcost.analysis.programs import RebateProgram
 from fxcost.analysis.rebates import allocate_cents, round_cents  # noqa: F401 (allocate_cents: public here too)
 
@@ -37,11 +36,18 @@ COLUMNS = ("trades", "lots", "notional_usd", "ib_earnings", "share_pct", "passed
 TOTAL = "Total"
 
 
-def _shares(accounts: pd.Series, client_share_pct: float | Mapping[str, float]) -> np.ndarray:
+def _shares(codes: np.ndarray, names: Iterable[object],
+            client_share_pct: float | Mapping[str, float] | Callable[[str], float]) -> np.ndarray:
+    """Per trade (``codes`` into the accounts ``names``, pd.factorize's), the percent passed back: one for all, one
+    per account (0 where missing) or ``client_share_pct(account)``; each account looked up once."""
+    pct: np.ndarray
     if isinstance(client_share_pct, Mapping):
-        pct = per_account(accounts, {str(k): v for k, v in client_share_pct.items()}, 0.0)
+        values = {str(k): v for k, v in client_share_pct.items()}
+        pct = np.array([float(values.get(str(u), 0.0)) for u in names] + [0.0], dtype="float64")[codes]
+    elif callable(client_share_pct):
+        pct = np.array([float(client_share_pct(str(u))) for u in names] + [0.0], dtype="float64")[codes]
     else:
-        pct = np.full(len(accounts), float(client_share_pct))
+        pct = np.full(len(codes), float(client_share_pct))
     if not np.all((pct >= 0) & (pct <= 100)):
         raise ValueError("the share passed back to a client must be between 0 and 100 percent")
     return pct
@@ -95,8 +101,8 @@ def program_rollup(t: pd.DataFrame, program: RebateProgram) -> dict[str, pd.Data
     """:func:`ib_rollup` of trades priced under ``program`` with the program's own share per client: its
     ``client_shares`` where they name the client, else its default ``client_share_pct`` (issue 10: a client
     not listed gets the default, not 0 %)."""
-    accounts: Iterable[object] = pd.unique(t["account"].astype(str)) if len(t) else []
-    return ib_rollup(t, {str(a): program.client_share(str(a)) for a in accounts})
+    # The share asked once per account the roll-up hashes anyway, not after hashing the accounts apart (issue 10).
+    return _rollup(t, program.client_share)
 
 
 def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) -> dict[str, pd.DataFrame]:
@@ -107,6 +113,12 @@ def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) ->
     lots, notional_usd, ib_earnings (= Σ ib_earnings, else Σ rebate), share_pct (effective), passed_back, ib_keeps,
     earnings_per_lot.
     """
+    return _rollup(t, client_share_pct)
+
+
+def _rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float] | Callable[[str], float]
+            ) -> dict[str, pd.DataFrame]:
+    """:func:`ib_rollup`, the share also given as a function of the account (:func:`program_rollup`)."""
     accounts = t["account"]
     # Group on integer codes (account code, months since 1970) and label afterwards: grouping
     # strings and formatting months per trade is what costs time on a million rows.
@@ -120,7 +132,7 @@ def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) ->
         "lots": t["lots"].to_numpy(dtype="float64"),
         "notional_usd": np.where(np.isfinite(notional), notional, 0.0),
         "ib_earnings": earnings,
-        "passed_back": earnings * _shares(accounts, client_share_pct) / 100.0,
+        "passed_back": earnings * _shares(codes, names, client_share_pct) / 100.0,
     })
     labels: dict[str, Callable[[np.ndarray], np.ndarray]]
     labels = {"account": lambda c: np.asarray(names, dtype=object)[c].astype(str),
@@ -280,10 +292,18 @@ def shares_of(t: pd.DataFrame, program: RebateProgram) -> dict[str, float]:
     return {a: program.client_share(a) for a in accounts}
 
 
-def client_sums(t: pd.DataFrame, shares: Mapping[str, float]) -> pd.DataFrame:
+def program_sums(t: pd.DataFrame, program: RebateProgram) -> pd.DataFrame:
+    """``program_sums(t, program)``, the accounts hashed once, not twice (issue 10)."""
+    from fxcost.analysis.rebates import is_ib
+
+    return client_sums(t, program.client_share if is_ib(program) else (lambda account: 100.0))
+
+
+def client_sums(t: pd.DataFrame, shares: Mapping[str, float] | Callable[[str], float]) -> pd.DataFrame:
     """Per client account of ``t`` (sorted): trades, lots, and the exact sums of ib_earnings (else rebate) and of
-    the share passed back (``shares``: percent per account, 0 where missing), each trade's own part summed as in
-    :func:`ib_rollup`; a few array passes, no grouping of frames (a book of 500 clients compares several deals)."""
+    the share passed back (``shares``: percent per account, 0 where missing, or a function of the account), each
+    trade's own part summed as in :func:`ib_rollup`; a few array passes, no grouping of frames (a book of 500
+    clients compares several deals)."""
     if not len(t):
         return pd.DataFrame({"trades": pd.Series(dtype="int64"), "lots": pd.Series(dtype="float64"),
                              "ib_earnings": pd.Series(dtype="float64"), "passed_back": pd.Series(dtype="float64")},
@@ -291,7 +311,10 @@ def client_sums(t: pd.DataFrame, shares: Mapping[str, float]) -> pd.DataFrame:
     codes, names = pd.factorize(t["account"].astype(str).to_numpy(dtype=object), sort=True)
     n = len(names)
     earnings = np.nan_to_num(t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64"))
-    pct = np.array([float(shares.get(str(a), 0.0)) for a in names] + [0.0])[codes]
+    if callable(shares):
+        pct = np.array([float(shares(str(a))) for a in names] + [0.0])[codes]
+    else:
+        pct = np.array([float(shares.get(str(a), 0.0)) for a in names] + [0.0])[codes]
     return pd.DataFrame({
         "trades": np.bincount(codes, minlength=n).astype("int64"),
         "lots": np.bincount(codes, weights=t["lots"].to_numpy(dtype="float64"), minlength=n),
@@ -326,7 +349,7 @@ def compare_programs(priced: list[tuple[str, pd.DataFrame, Any]]) -> tuple[pd.Da
         if program is None or not len(t):
             continue
         name = getattr(program, "name", "") or "none"
-        sums = client_sums(t, shares_of(t, program))
+        sums = program_sums(t, program)
         body = client_cents(sums).reset_index()
         lots = float(sums["lots"].sum())
         money = {c: float(np.round(body[c].sum(), 2)) for c in ("ib_earnings", "passed_back")}
@@ -360,7 +383,7 @@ def passback_sweep(t: pd.DataFrame, program: RebateProgram,
     """
     if not len(t):
         return pd.DataFrame(columns=list(SWEEP_COLUMNS))
-    sums = client_sums(t, shares_of(t, program))
+    sums = program_sums(t, program)
     per_client = sums["ib_earnings"].to_numpy()
     lots = float(sums["lots"].sum())
     earned = float(np.round(round_cents(per_client).sum(), 2))

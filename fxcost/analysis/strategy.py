@@ -61,28 +61,43 @@ def name_of(comment: str, rule: str = "") -> str:
 
 def names(t: pd.DataFrame, rule: str = "") -> np.ndarray:
     """The strategy of each trade of ``t``: the comment's name, else ``magic N``, else :data:`UNTAGGED`."""
-    out = np.full(len(t), "", dtype=object)
+    # Each distinct comment named once (a few, not one per trade); which trades are unnamed read off the codes
+    # rather than by comparing a million texts (issue 10).
     if "comment" in t.columns and len(t):
-        codes, comments = factorize(t["comment"])  # a few distinct comments, not one per trade
+        codes, comments = factorize(t["comment"])
         named = np.array([name_of(c, rule) for c in comments] + [""], dtype=object)
-        out = named[codes]
-    empty = out == ""
+    else:
+        codes, named = np.full(len(t), -1, dtype=np.intp), np.array([""], dtype=object)
+    unnamed = np.array([v == "" for v in named], dtype=bool)
+    empty = unnamed[codes]
+    use = np.zeros(len(t), dtype=bool)
     if "magic" in t.columns and empty.any():
         magic = t["magic"]
-        has = magic.notna().to_numpy() & (magic.fillna(0).to_numpy() != 0)
-        use = empty & has
-        out[use] = ["magic " + str(int(m)) for m in magic.to_numpy()[use]]
-    out[out == ""] = UNTAGGED
+        use = empty & magic.notna().to_numpy() & (magic.fillna(0).to_numpy() != 0)
+    if not use.any():  # no magic number names a trade: every unnamed trade is UNTAGGED
+        return np.where(unnamed, UNTAGGED, named).astype(object)[codes]
+    out = named[codes]
+    out[use] = ["magic " + str(int(m)) for m in magic.to_numpy()[use]]
+    out[empty & ~use] = UNTAGGED
+    return out
+
+
+def _filled(n: int, text: str) -> np.ndarray:
+    """An object array of ``n`` references to ``text``. np.full would build a new string object per row (it casts
+    through a fixed-width text array): a million allocations, and a million scattered strings for every later
+    comparison or grouping to read (issue 10)."""
+    out = np.empty(n, dtype=object)
+    out.fill(text)
     return out
 
 
 def magics(t: pd.DataFrame) -> np.ndarray:
     """The magic number of each trade as text ("0"/missing: :data:`NO_MAGIC`)."""
     if "magic" not in t.columns or not len(t):
-        return np.full(len(t), NO_MAGIC, dtype=object)
+        return _filled(len(t), NO_MAGIC)
     magic = t["magic"]
     has = magic.notna().to_numpy() & (magic.fillna(0).to_numpy() != 0)
-    out = np.full(len(t), NO_MAGIC, dtype=object)
+    out = _filled(len(t), NO_MAGIC)
     out[has] = [str(int(m)) for m in magic.to_numpy()[has]]
     return out
 

@@ -371,7 +371,8 @@ def _earned_by_spread(t: pd.DataFrame, program: RebateProgram, currency: str,
     it) for a fixed tier multiplier (tiers count volume, not spread), and eligibility does not depend on the
     spread; only the cap (a share of the spread) bends it. So three pricings serve every point of the sweep (issue
     10: the summary prices the sweep on a million trades): the tiers, and the uncapped amount at the actual spread
-    and one pip wider; each point is then that line, capped, per trade.
+    and one pip wider (two without a cap: the first is then the uncapped one); each point is then that line,
+    capped, per trade.
     """
     from dataclasses import replace
 
@@ -385,7 +386,10 @@ def _earned_by_spread(t: pd.DataFrame, program: RebateProgram, currency: str,
     tiers, eligible = first.tier_multiplier, first.eligible
     cap_pct = program.eligibility.cap_pct_of_spread
     uncapped = replace(program, eligibility=replace(program.eligibility, cap_pct_of_spread=None))
-    at_zero = rebates.apply(wider, uncapped, currency, tier_multiplier=tiers).rebate
+    # Without a cap the uncapped program is the program itself, priced with the same tiers: its rebate at the
+    # actual spread is the first pricing's, so two pricings serve the sweep, not three (issue 10).
+    at_zero = (first.rebate if cap_pct is None
+               else rebates.apply(wider, uncapped, currency, tier_multiplier=tiers).rebate)
     wider["spread_cost"] = spread + lot_pips
     slope = rebates.apply(wider, uncapped, currency, tier_multiplier=tiers).rebate - at_zero
     share = rebates.trader_fraction(wider, program)  # an IB program: the trader gets the client share

@@ -144,10 +144,10 @@ class Summary:
 
 
 def key_figures(result: AnalysisResult, keyed: pd.DataFrame | None = None,
-                breakeven_parts: pd.DataFrame | None = None) -> KeyFigures:
+                breakeven_parts: pd.DataFrame | None = None, cash: pd.DataFrame | None = None) -> KeyFigures:
     """The Overview's key figures (cheap: the window shows them before the rest is built); ``keyed``: the trades
-    with their text columns hashed (:func:`_keyed`) and ``breakeven_parts`` (breakeven.addends under the
-    settings' swap rule) when the caller has them."""
+    with their text columns hashed (:func:`_keyed`), ``breakeven_parts`` (breakeven.addends under the
+    settings' swap rule) and ``cash`` (document.balance_cash) when the caller has them."""
     t = result.trades
     settings = result.settings
     common = {"currency": result.currency, "program": getattr(settings.main_program, "name", None),
@@ -157,7 +157,8 @@ def key_figures(result: AnalysisResult, keyed: pd.DataFrame | None = None,
         return KeyFigures(trades=0, lots=0.0, costs=MappingProxyType({}), **common)
     be = breakeven.summary(t, swap_in_cost=settings.include_swap_in_cost, parts=breakeven_parts)
     # Cash in the trades' currency: converted like them when accounts in several currencies are merged.
-    cash = document.balance_cash(result)  # with the opening balance: drawdown % rests on the balance
+    # With the opening balance: drawdown % rests on the balance.
+    cash = document.balance_cash(result) if cash is None else cash
     effect = breakeven.equity_effect(t, cash)
     costs = document.cost_totals(t if keyed is None else keyed, document.financing_total(cash))
     return KeyFigures(
@@ -249,7 +250,12 @@ def _derived(values: np.ndarray, base: pd.Categorical) -> pd.Categorical | None:
     rep = np.zeros(len(base.categories), dtype=np.intp)
     rep[codes] = np.arange(len(codes))  # any one row of each base value
     texts = values[rep]
-    if not all(isinstance(v, str) for v in texts) or not bool((values == texts[codes]).all()):
+    if not all(isinstance(v, str) for v in texts):
+        return None
+    # A strided sample first: a column that is not fixed by ``base`` (the side, per symbol) is told apart without
+    # comparing a million scattered strings (issue 10); the whole column is compared only when the sample agrees.
+    sample = _sample(len(values))
+    if not bool((values[sample] == texts[codes[sample]]).all()) or not bool((values == texts[codes]).all()):
         return None
     categories = sorted(set(texts))
     position = {v: i for i, v in enumerate(categories)}
@@ -275,6 +281,17 @@ def _trade_cents(t: pd.DataFrame, column: str, accounts: np.ndarray | None = Non
     if accounts is None:
         accounts = t["account"].astype(str).to_numpy(dtype=object)
     return rebates.cents_within(t[column].to_numpy(dtype="float64"), accounts)
+
+
+def _cents_columns(t: pd.DataFrame, accounts: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Summary's ``rebate_cents`` and ``ib_earnings_cents`` (:func:`_trade_cents`). Without a client share the IB
+    earnings are the rebate, trade by trade: their cents are then the rebate's, allocated once (issue 10: each
+    allocation sorts a million remainders)."""
+    rebate = _trade_cents(t, "rebate", accounts)
+    same = ("rebate" in t.columns and "ib_earnings" in t.columns
+            and np.array_equal(t["rebate"].to_numpy(dtype="float64"), t["ib_earnings"].to_numpy(dtype="float64")))
+    return {"rebate_cents": rebate,
+            "ib_earnings_cents": rebate.copy() if same else _trade_cents(t, "ib_earnings", accounts)}
 
 
 def commission_label(label: str, currencies: list[str], setups: list[str]) -> str:
@@ -364,9 +381,19 @@ def _period_blocks(doc: dict[str, Any], result: AnalysisResult) -> None:
         doc["breakeven"] = {**be, "equity_effect": {**be["equity_effect"], "period": period["label"]}}
 
 
+#: Rows of the strided sample :func:`_one_text` and :func:`_derived` compare before the whole column.
+SAMPLE = 4096
+
+
+def _sample(n: int) -> slice:
+    """A strided sample of at most about :data:`SAMPLE` of ``n`` rows (the first row included)."""
+    return slice(0, n, max(1, n // SAMPLE))
+
+
 def _one_text(values: np.ndarray) -> pd.Categorical | None:
     """``values`` (an object array) as a one-category categorical when every one is the same text, else None."""
-    if len(values) and isinstance(values[0], str) and bool((values == values[0]).all()):
+    if (len(values) and isinstance(values[0], str) and bool((values[_sample(len(values))] == values[0]).all())
+            and bool((values == values[0]).all())):
         return pd.Categorical.from_codes(np.zeros(len(values), dtype=np.int8),
                                          categories=pd.Index([values[0]], dtype=object))
     return None
@@ -437,7 +464,9 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     # The string columns hashed once, for every grouping below (the sweep's pricings and every table).
     keyed = _keyed(t) if len(t) else t
     be_parts = breakeven.addends(t, swap_in_cost=settings.include_swap_in_cost) if len(t) else None
-    key = key_figures(result, keyed, be_parts) if key is None else key
+    # The cash the balance rests on, read once for the key figures, the tables, the projection and the charts.
+    cash = document.balance_cash(result)
+    key = key_figures(result, keyed, be_parts, cash) if key is None else key
     if on_key_figures is not None:
         on_key_figures(key)
     at(0.3, "Comparing programs and profiles")
@@ -470,7 +499,6 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     strategy_doc: dict[str, Any] = {}
     strategies = _strategy_blocks(strategy_doc, result, parts) if len(t) else np.zeros(0, dtype=object)
     parts = be_parts = None
-    cash = document.balance_cash(result)
     leverage = document.leverage_of(result, cash, keyed) if len(t) else None
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
@@ -495,7 +523,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         ib=ib_summary, ib_note=ib_note,
         payout_matches=pd.concat(matches, ignore_index=True) if matches else None,
         warnings=tuple(result.warnings),
-        rebate_cents=_trade_cents(t, "rebate", accounts), ib_earnings_cents=_trade_cents(t, "ib_earnings", accounts),
+        **_cents_columns(t, accounts),
         strategies=strategies,
         ib_compare=book.compare, ib_compare_by_client=book.compare_by_client, passback_sweep=book.passback_sweep,
         ib_projection=book.projection, activity=book.activity, activity_months=book.activity_months,

@@ -453,10 +453,11 @@ def merged_statement_totals(result) -> dict:
     return out
 
 
-def _balance(result) -> float:
+def _balance(result, cash: pd.DataFrame | None = None) -> float:
     """The balance now (cash events without credit, plus every trade's broker net), for the projection; with a
-    period, the balance at its end (issue 15): what came before the period counts too."""
-    cash = balance_cash(result)
+    period, the balance at its end (issue 15): what came before the period counts too. ``cash``: :func:`balance_cash`
+    when the caller has it (issue 10/14: a book's opening rows are read once)."""
+    cash = balance_cash(result) if cash is None else cash
     amount = cash.loc[cash["kind"] != "credit", "amount"].sum() if len(cash) else 0.0
     return float(amount + result.trades["broker_net"].sum() + _before_period(result))
 
@@ -560,7 +561,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
     if sweeps is None:
         sweeps = {"extra_spread_pips": whatif.spread_sweep(t, program=main, currency=result.currency),
                   "rebate_rate": whatif.rebate_sweep(t)}
-    balance = _balance(result)
+    balance = _balance(result, cash)
     from fxcost.summary import spreads as spread_summary
 
     spread_table = spread_summary.table(result) if spreads is None else spreads

@@ -238,7 +238,8 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
     and closes come before opens, the balance excludes credit, and a group of several accounts adds their
     notionals and their balances. ``timeline`` is exposure.balance_timeline of ``t``; ``accounts``: the accounts
     of the group's trades when the caller knows them (reading them off a million trades' labels is slow);
-    ``whole``: every row of ``timeline`` is of the group's accounts (no row to leave out).
+    ``whole``: every row of ``timeline`` is of the group's accounts (no row to leave out; ``timeline`` then needs
+    only its ``time`` and ``amount``, exposure.balance_steps).
     """
     rows = np.flatnonzero(group)
     n = len(rows)
@@ -254,11 +255,12 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
     times = times[order]
     sign = np.where(kind[order] == 1, 1, -1)
     open_count = np.cumsum(sign)
-    open_notional = np.cumsum(sign * np.tile(np.where(unknown, 0.0, size), 2)[order])
-    open_unknown = np.cumsum(sign * np.tile(unknown, 2)[order])
+    # Issue 10: the count of open positions of unknown size only when some size is unknown (a million trades).
+    has_unknown = bool(unknown.any())
+    open_notional = np.cumsum(sign * np.tile(np.where(unknown, 0.0, size) if has_unknown else size, 2)[order])
     last = np.r_[times[1:] != times[:-1], True]  # the state after every event of an instant
-    times, open_count, open_notional, open_unknown = times[last], open_count[last], open_notional[last], \
-        open_unknown[last]
+    open_unknown = np.cumsum(sign * np.tile(unknown, 2)[order])[last] if has_unknown else None
+    times, open_count, open_notional = times[last], open_count[last], open_notional[last]
     # The group's balance at each instant: Σ over its accounts of cash and closed trades up to then.
     if accounts is None:
         accounts = set(t["account"].astype(str).to_numpy()[rows])
@@ -268,13 +270,16 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
         by_time = np.argsort(event_times, kind="stable")
         amounts, event_times = timeline["amount"].to_numpy(dtype=float)[by_time], event_times[by_time]
     else:
-        timeline = timeline.loc[timeline["account"].isin(accounts)].sort_values("time", kind="stable")
+        if not whole:  # a whole group keeps every row (and the timeline may hold no account column)
+            timeline = timeline.loc[timeline["account"].isin(accounts)]
+        timeline = timeline.sort_values("time", kind="stable")
         amounts, event_times = timeline["amount"].to_numpy(dtype=float), timeline["time"].to_numpy("datetime64[ns]")
     booked = np.r_[0.0, np.cumsum(amounts)]
     balance = booked[np.searchsorted(event_times.view(np.int64), times, side="right")]
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(balance > 0, open_notional / balance, np.nan)
-    value[open_unknown > 0] = np.nan
+    if open_unknown is not None:
+        value[open_unknown > 0] = np.nan
     value[open_count == 0] = 0.0  # flat: no exposure, whatever the balance
     ok = times != np.iinfo(np.int64).min  # NaT
     return times[ok] / 1e9, value[ok]
@@ -325,13 +330,14 @@ def _leverage_series(result: AnalysisResult, lev: exposure.Leverage | None = Non
         groups = [(f"{name} · {a}", codes == i, {a}) for i, a in enumerate(names)]
     else:
         groups = [(f"{name} (all {len(names)} accounts)", np.ones(len(t), dtype=bool), set(names))]
-    # Step lines: the exposure holds until the next open or close, and is 0 while the account is flat.
-    timeline = exposure.balance_timeline(t, cash)
     # A group holding every account of the trades and of the cash reads the whole timeline.
     cash_accounts = set(cash["account"].astype(str)) if cash is not None and len(cash) else set()
-    out = [Series(label, *_open_leverage(t, timeline, notional, rows, group,
-                                         whole=group >= set(names) | cash_accounts), step=True)
-           for label, rows, group in groups]
+    whole = [group >= set(names) | cash_accounts for _, _, group in groups]
+    # Step lines: the exposure holds until the next open or close, and is 0 while the account is flat. Groups
+    # that read the whole timeline need only its times and amounts, not each row's account (issue 10).
+    timeline = exposure.balance_steps(t, cash) if all(whole) else exposure.balance_timeline(t, cash)
+    out = [Series(label, *_open_leverage(t, timeline, notional, rows, group, whole=w), step=True)
+           for (label, rows, group), w in zip(groups, whole)]
     order = np.argsort(t["open_time"].to_numpy("datetime64[ns]"), kind="stable")
     x = _seconds(t["open_time"].to_numpy()[order])
     out.append(Series("This trade's notional / balance", x, per["effective_leverage"].to_numpy(dtype=float)[order],
