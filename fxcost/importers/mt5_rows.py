@@ -113,6 +113,7 @@ class Rows:
         self._nums = nums
         self._notes = notes
         self._starts: list[int] = []  # first row index of each item
+        self._head: tuple[int, list[Sequence[Any]]] | None = None  # (n, the first n rows) asked last
         # Blocks and runs of consecutive plain rows, for column(): a run is read by one comprehension (an XLSX
         # table is all plain rows; issue 14, a book of hundreds of workbooks).
         self._runs: list[Block | list[Sequence[Any]]] = []
@@ -150,12 +151,18 @@ class Rows:
 
     def head(self, n: int) -> list[Sequence[Any]]:
         """The first ``n`` rows."""
+        # Naming a table asks for its first rows once per candidate section: they are split from a Block once
+        # (issue 14: a book of hundreds of files).
+        if self._head is not None and (n <= self._head[0] or len(self._head[1]) == self.count):
+            return self._head[1][:n]
         out: list[Sequence[Any]] = []
         for item in self.items:
             if len(out) >= n:
                 break
             out.extend(item.rows(0, n - len(out)) if type(item) is Block else [item])
-        return out[:n]
+        out = out[:n]
+        self._head = (n, out)
+        return out[:]
 
     def notes(self) -> list[str]:
         out: list[str] = []
