@@ -40,11 +40,14 @@ class Block:
     Rows are added as tuples of ``width`` values (str at the real positions); :meth:`close` once the last is in.
     """
 
-    __slots__ = ("width", "fill", "chunks", "count", "nums", "notes", "_pending")
+    __slots__ = ("width", "fill", "picks", "chunks", "count", "nums", "notes", "_pending")
 
-    def __init__(self, width: int, fill: frozenset[int]) -> None:
+    def __init__(self, width: int, fill: frozenset[int], picks: Sequence[int] | None = None) -> None:
         self.width = width
         self.fill = fill
+        # With ``picks``, rows are added as a regex match's groups (add_groups) and position p holds group picks[p]:
+        # mapped a column at a time when joined, not row by row (issue 14).
+        self.picks = picks
         self.chunks: list[list[str]] = [[] for _ in range(width)]
         self.count = 0
         self.nums = array("q")  # each row's number in the file
@@ -60,14 +63,31 @@ class Block:
         if len(self._pending) >= CHUNK:
             self._flush()
 
+    def add_groups(self, groups: tuple[Any, ...], num: int, note: str | None = None) -> None:
+        """Add a row given as the groups of its shape's match (``picks`` maps them to positions)."""
+        if note:
+            self.notes[self.count] = note
+        pending = self._pending
+        pending.append(groups)
+        self.nums.append(num)
+        self.count += 1
+        if len(pending) >= CHUNK:
+            self._flush()
+
     def close(self) -> None:
         if self._pending:
             self._flush()
 
     def _flush(self) -> None:
-        for p, values in enumerate(zip(*self._pending)):
-            if p not in self.fill:
-                self.chunks[p].append(SEP.join(values))
+        if self.picks is not None:
+            groups = list(zip(*self._pending))
+            for p in range(self.width):
+                if p not in self.fill:
+                    self.chunks[p].append(SEP.join(groups[self.picks[p]]))
+        else:
+            for p, values in enumerate(zip(*self._pending)):
+                if p not in self.fill:
+                    self.chunks[p].append(SEP.join(values))
         self._pending = []
 
     def __len__(self) -> int:

@@ -31,9 +31,8 @@ from posixpath import dirname, join, normpath
 from typing import Any
 
 from fxcost.errors import ImportFailed, clip
-from fxcost.importers import cancel
+from fxcost.importers import cancel, xlsx_shapes
 from fxcost.importers import text as tx
-from fxcost.importers import xlsx_shapes
 from fxcost.importers.mt5_builder import MT5_HOW_TO_EXPORT, build
 from fxcost.importers.mt5_layout import Sheet, bulk
 from fxcost.model import Statement
