@@ -12,6 +12,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 #: Joins the cells of a column; the HTML tokenizer never lets it into a fast-path cell.
@@ -204,7 +205,9 @@ class Rows:
                 else:
                     out.extend(run.column(start))
                 continue
-            values = [r[start] if start < len(r) else None for r in run]
+            # Every row long enough (the usual case): one C-speed pass (issue 14: hundreds of workbooks in a book).
+            values = (list(map(itemgetter(start), run)) if min(map(len, run)) > start
+                      else [r[start] if start < len(r) else None for r in run])
             # Merged cells (XLSX) may hold the value in a later position of the column's span;
             # an HTML cell always starts at the span's first position (an empty one is "").
             if merged and any(v is None for v in values):

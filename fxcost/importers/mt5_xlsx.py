@@ -649,10 +649,11 @@ def _evaluate(formula: str, sheet: str, sums: _Sums) -> float | None:
             sums.budget -= cost
             total = 0.0
             for row in rows[lo:hi]:
-                if not row:
-                    continue
-                for c in range(first, min(last + 1, len(row))):
-                    x = row[c]
+                for x in row[first:last + 1]:
+                    if type(x) is float:  # a number cell (the usual case), checked first: the same sum, sooner
+                        if x == x:
+                            total += x
+                        continue
                     if isinstance(x, bool) or x is None or isinstance(x, Formula):
                         continue
                     value = x if isinstance(x, (int, float)) else tx.parse_number(x)
