@@ -185,12 +185,15 @@ DIGITS_SAMPLE = 400
 
 def symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, list[int]]:
     """Per symbol, the printed decimals of its first :data:`DIGITS_SAMPLE` non-empty prices, in order."""
-    seen: dict[str, int] = defaultdict(int)
+    seen: dict[str, int] = {}
     picked_s: list[str] = []
     picked_p: list[Any] = []
     for sym, price in zip(symbols, prices):
-        if seen[sym] < DIGITS_SAMPLE and not blank(price):
-            seen[sym] += 1
+        if price is None or (type(price) is str and not price.strip()):  # blank() inlined: a call per price cost more
+            continue
+        n = seen.get(sym, 0)
+        if n < DIGITS_SAMPLE:
+            seen[sym] = n + 1
             picked_s.append(sym)
             picked_p.append(price)
     out: dict[str, list[int]] = defaultdict(list)
@@ -210,13 +213,13 @@ def printed_decimals(values: Sequence[Any]) -> np.ndarray:
     cost more in calls than the work (issue 14: a book of hundreds of files)."""
     if isinstance(values, np.ndarray):
         values = values.tolist()  # Python scalars, as an object Series would hold them
-    out = np.zeros(len(values), dtype="int64")
+    out: list[int] = []
     seen: dict[str, int] = {}
-    for k, v in enumerate(values):
+    for v in values:
         text = v if type(v) is str else ("" if v is None else repr(v))
         n = seen.get(text)
         if n is None:
             dec = text.strip().partition(".")[2]
             n = seen[text] = len(dec) if _DIGITS.fullmatch(dec) else 0
-        out[k] = n
-    return out
+        out.append(n)
+    return np.array(out, dtype="int64")
