@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fxcost.importers import mt5_xlsx
-from fxcost.importers.mt5_xlsx import _Unsupported, _fast_sheet
+from fxcost.importers.mt5_xlsx import _fast_sheet, _Unsupported
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
 
