@@ -240,7 +240,8 @@ class _Builder:
         types = lowered(cell_texts(c.col("type")))
         direction = lowered(cell_texts(c.col("direction")))
         volume, _ = volumes(c.col("volume"))
-        price = floats(c.col("price"))
+        price_raw = c.col("price")  # read once: its printed decimals are wanted below too (issue 14)
+        price = floats(price_raw)
         order = floats(c.col("order"))
         profit_raw = floats(c.col("profit"))
         money = {k: np.nan_to_num(floats(c.col(k))) for k in ("commission", "fee", "swap")}
@@ -279,7 +280,6 @@ class _Builder:
         comments = cell_texts(c.col("comment"))
         sel = idx.tolist()
         picked = [symbols[k] for k in sel]
-        price_raw = c.col("price")
         decimals = symbol_decimals(picked, [price_raw[k] for k in sel])
         del price_raw
         # Numbers the linker reads one at a time are kept in arrays (8 bytes each), not lists of Python objects.
@@ -303,6 +303,8 @@ class _Builder:
                 continue
             open_time = times(c.col("open_time"))
             ticket = floats(c.col("order"))
+            if kind == ORDERS:  # _order_kinds reads the same columns: parsed once (issue 14)
+                self.order_types = (ticket, lowered(cell_texts(c.col("type"))))
             states = lowered(cell_texts(c.col("state")))
             comments = cell_texts(c.col("comment"))
             for t, com in zip(ticket.tolist(), comments):
@@ -328,13 +330,13 @@ class _Builder:
             close_time = times(c.col("time")) if kind == ORDERS else np.full(len(c), np.datetime64("NaT"), "M8[ns]")
             syms = [symbols[k] for k in sel]
             roots, suffixes = normalise_many(syms)
-            types = cell_texts(c.col("type"))
+            types = self.order_types[1] if kind == ORDERS else lowered(cell_texts(c.col("type")))
             frames.append(orders_frame({
                 "account": [self.login] * len(sel),
                 "ticket": ticket[sel].astype("int64"),
                 "open_time": open_time[sel],
                 "close_time": close_time[sel],
-                "order_type": lowered([types[k] for k in sel]),
+                "order_type": [types[k] for k in sel],
                 "lots": lots[sel],
                 "symbol": syms,
                 "symbol_root": roots,
@@ -356,7 +358,8 @@ class _Builder:
         if c is None or not len(c):
             return {}
         kinds = {}
-        for t, typ in zip(floats(c.col("order")).tolist(), lowered(cell_texts(c.col("type")))):
+        ticket, types = getattr(self, "order_types", None) or (floats(c.col("order")), lowered(cell_texts(c.col("type"))))
+        for t, typ in zip(ticket.tolist(), types):
             kind = typ.removeprefix("buy").removeprefix("sell").strip() or "market"
             if not math.isnan(t) and kind in _ORDER_KINDS:
                 kinds[int(t)] = kind
