@@ -375,9 +375,16 @@ class _Builder:
         ends: dict[str, list[str]] = {"open": [], "close": []}
         opens, closes = ends["open"], ends["close"]
         order = d.order
+        kind_of = kinds.get
         for r in recs:
             outs = r.outs
-            ins = [order[i] for i in r.deals if i not in outs] or [r.pid]
+            deals = r.deals
+            if len(deals) == 2 and len(outs) == 1 and deals[0] != outs[0] == deals[1]:
+                # One in deal and one out deal (most positions): one order each end, its kind as it is.
+                opens.append(kind_of(order[deals[0]], ""))
+                closes.append(kind_of(order[deals[1]], ""))
+                continue
+            ins = [order[i] for i in deals if i not in outs] or [r.pid]
             for orders, values in ((ins, opens), ([order[i] for i in outs], closes)):
                 if len(orders) == 1:  # one order: its kind as it is (what the rule below gives for one)
                     values.append(kinds.get(orders[0], ""))
