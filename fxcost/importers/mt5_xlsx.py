@@ -11,7 +11,8 @@ XML event loop, and read-only mode first scans the whole sheet for its size when
 ``<dimension>``. A 100k-deal workbook has ~1.5M cells, so worksheets are read here with one
 regular expression over the sheet XML instead (MetaTrader, Excel, LibreOffice and openpyxl all
 write cells as ``<c r="A1" ...><f>..</f><v>..</v></c>``); a sheet using anything else (prefixed
-tags, cells without a reference, ...) is read with openpyxl in read-only mode instead. No XML
+tags, cells without a reference, ...) is read with openpyxl in read-only mode instead. Rows written like a row
+read before are matched whole by that row shape's expression (:mod:`xlsx_shapes`, issue 14), the same values. No XML
 with a DTD is accepted (the workbook-level parts go through defusedxml), so entity expansion
 attacks cannot apply.
 """
