@@ -11,6 +11,12 @@ both readers on a 5x smaller file, and fxcost's own figures on the full-size fil
 
 Targets (import issue): >= 5x faster than pandas.read_html, >= 3x faster than pandas.read_excel, <= 300 MB peak.
 Run: python benchmarks/bench_import.py [--trades 100000] [--data bench-data]
+
+Book mode (issue 14: an IB's book of hundreds of ~850-trade statements): ``--book DIR`` prints the CPU ms per file
+of each format (MT4 .htm, MT5 .html, MT5 .xlsx; read and reconciled in-process, the least of ``--repeat`` runs per
+file) and the CPU seconds of portfolio.merge over the files read; ``--against ROOT`` measures another checkout of
+fxcost the same way (e.g. main) and prints the ratio.
+Run: python benchmarks/bench_import.py --book bench-data/book [--files 40] [--against ../main]
 """
 
 from __future__ import annotations
@@ -75,11 +81,82 @@ def generate(fmt: str, trades: int, path: Path) -> None:
     )  # fmt: skip
 
 
+#: Child program of the book mode: per-format CPU ms per file and the merge's CPU seconds of one checkout, as JSON.
+BOOK_CHILD = r"""
+import json, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from fxcost.parallel_import import _load_reconciled
+from fxcost.portfolio import merge
+files = sorted(Path({book!r}).iterdir())
+out = {{}}
+statements, reconciled = [], []
+for ext in (".htm", ".html", ".xlsx"):
+    chosen = [str(f) for f in files if f.suffix == ext][:{files}]
+    if not chosen:
+        continue
+    _load_reconciled(chosen[0], {{}})  # imports and caches warm
+    total = 0.0
+    for path in chosen:
+        best = None
+        for _ in range({repeat}):
+            start = time.process_time()
+            found, _error, recs = _load_reconciled(path, {{}})
+            spent = time.process_time() - start
+            best = spent if best is None else min(best, spent)
+        total += best
+        statements += found
+        reconciled += recs
+    out[ext] = total / len(chosen) * 1000
+best = None
+for _ in range({repeat}):
+    start = time.process_time()
+    merge(statements, reconciled)
+    spent = time.process_time() - start
+    best = spent if best is None else min(best, spent)
+out["merge_s"] = best
+out["statements"] = len(statements)
+print(json.dumps(out))
+"""
+
+
+def book(args: argparse.Namespace) -> int:
+    """The book mode (see the module docstring)."""
+    roots = [("this", ROOT)] + ([("against", args.against.resolve())] if args.against else [])
+    figures = {}
+    for label, root in roots:
+        code = BOOK_CHILD.format(root=str(root), book=str(args.book.resolve()), files=args.files, repeat=args.repeat)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        if out.returncode:
+            print(f"{label} ({root}) failed: {(out.stderr.strip().splitlines() or ['no message'])[-1]}")
+            return 1
+        figures[label] = json.loads(out.stdout.strip().splitlines()[-1])
+    this = figures["this"]
+    print(f"{args.files} files per format from {args.book}, CPU ms per file (least of {args.repeat} runs each)")
+    print(f"{'format':<8} {'this':>8}" + (f" {'against':>8} {'speed-up':>8}" if args.against else ""))
+    for key in (".htm", ".html", ".xlsx", "merge_s"):
+        if key not in this:
+            continue
+        scale, name = (1000.0, f"merge of {this['statements']} (ms)") if key == "merge_s" else (1.0, key)
+        line = f"{name:<8} {this[key] * scale:>8.1f}"
+        if args.against and key in figures["against"]:
+            other = figures["against"][key] * scale
+            line += f" {other:>8.1f} {other / (this[key] * scale):>7.2f}x"
+        print(line)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trades", type=int, default=100_000, help="closed trades per file (default 100000)")
     parser.add_argument("--data", type=Path, default=ROOT / "bench-data", help="where generated files are cached")
+    parser.add_argument("--book", type=Path, help="book mode: a folder of client statements (bench_book.py's)")
+    parser.add_argument("--files", type=int, default=40, help="book mode: files per format (default 40)")
+    parser.add_argument("--repeat", type=int, default=3, help="book mode: runs per file, the least kept (default 3)")
+    parser.add_argument("--against", type=Path, help="book mode: another fxcost checkout to compare with")
     args = parser.parse_args()
+    if args.book:
+        return book(args)
     n = args.trades
     # An MT5 position is two deals (in and out): half the positions give the issue's 100k-deal workbook.
     cases = [

@@ -150,17 +150,26 @@ def _attach_unnamed(by_key: dict[str, list[Statement]], portfolio: Portfolio) ->
 
 def _in_order(df: pd.DataFrame, time: str) -> pd.DataFrame:
     """``df`` sorted by ``time`` then ticket (stable, unknown times last); a statement mostly is already."""
-    t = df[time].to_numpy().view("int64")
+    times = df[time].to_numpy()
+    t = times.view("int64")
     ticket = df["ticket"].to_numpy()
-    unknown = np.isnat(df[time].to_numpy())
+    unknown = np.isnat(times)
     if not unknown.any() and bool(np.all((t[1:] > t[:-1]) | ((t[1:] == t[:-1]) & (ticket[1:] >= ticket[:-1])))):
-        return df.reset_index(drop=True)
+        return df if _numbered(df) else df.reset_index(drop=True)
     if ticket.dtype.kind not in "iu":
         return df.sort_values([time, "ticket"], kind="stable", ignore_index=True)
     # The same order as sort_values (stable, unknown times last) in one numpy lexsort: pandas' multi-key sort cost
     # more than the rest of the merge (issue 14, hundreds of accounts).
     order = np.lexsort((ticket, np.where(unknown, np.iinfo(np.int64).max, t)))
-    return df.take(order).reset_index(drop=True)
+    out = df.take(order)
+    out.index = pd.RangeIndex(len(out))  # what reset_index(drop=True) gives, without its copy
+    return out
+
+
+def _numbered(df: pd.DataFrame) -> bool:
+    """``df``'s index is 0, 1, 2, ... already (a frame stacked for the merge is a fresh one; issue 14)."""
+    index = df.index
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
 
 def _book(key: str, group: list[Statement], warnings: list[str]) -> AccountBook:
@@ -191,7 +200,7 @@ def _book(key: str, group: list[Statement], warnings: list[str]) -> AccountBook:
     cash = _in_order(cash, "time")
     orders, _ = stacked("orders", ORDER_KEY)
     # Open positions: only the newest file's are current; one closed later is a trade now.
-    open_positions = newest.open_positions.copy()
+    open_positions = newest.open_positions.copy(deep=False)  # copy on write: the statement stays as read
     open_positions["account"] = label
     if len(open_positions):
         open_positions = open_positions[~open_positions["ticket"].isin(trades["ticket"])].reset_index(drop=True)

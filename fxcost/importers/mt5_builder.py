@@ -207,6 +207,7 @@ class _Builder:
                 "reversed: trades were rebuilt from the Deals table, a reversal closing one position and opening "
                 "the next."
             )
+        self.kinds = kinds
         linker = Linker(positions, netting, multipliers)
         links = linker.link(deals)
         if from_table:
@@ -218,7 +219,6 @@ class _Builder:
                     "each position's in and out deals."
                 )
             self._trades_from_deals(deals, linker.records, links)
-        self._set_order_kinds(deals, positions if self.cols[POSITIONS] is not None else self.trade_recs, kinds)
         self._open_positions(deals, linker, links)
         self._cash(deals)
         self._printed(deals, linker.records, links)
@@ -240,7 +240,8 @@ class _Builder:
         types = lowered(cell_texts(c.col("type")))
         direction = lowered(cell_texts(c.col("direction")))
         volume, _ = volumes(c.col("volume"))
-        price = floats(c.col("price"))
+        price_raw = c.col("price")  # read once: its printed decimals are wanted below too (issue 14)
+        price = floats(price_raw)
         order = floats(c.col("order"))
         profit_raw = floats(c.col("profit"))
         money = {k: np.nan_to_num(floats(c.col(k))) for k in ("commission", "fee", "swap")}
@@ -279,7 +280,6 @@ class _Builder:
         comments = cell_texts(c.col("comment"))
         sel = idx.tolist()
         picked = [symbols[k] for k in sel]
-        price_raw = c.col("price")
         decimals = symbol_decimals(picked, [price_raw[k] for k in sel])
         del price_raw
         # Numbers the linker reads one at a time are kept in arrays (8 bytes each), not lists of Python objects.
@@ -303,6 +303,8 @@ class _Builder:
                 continue
             open_time = times(c.col("open_time"))
             ticket = floats(c.col("order"))
+            if kind == ORDERS:  # _order_kinds reads the same columns: parsed once (issue 14)
+                self.order_types = (ticket, lowered(cell_texts(c.col("type"))))
             states = lowered(cell_texts(c.col("state")))
             comments = cell_texts(c.col("comment"))
             for t, com in zip(ticket.tolist(), comments):
@@ -328,13 +330,13 @@ class _Builder:
             close_time = times(c.col("time")) if kind == ORDERS else np.full(len(c), np.datetime64("NaT"), "M8[ns]")
             syms = [symbols[k] for k in sel]
             roots, suffixes = normalise_many(syms)
-            types = cell_texts(c.col("type"))
+            types = self.order_types[1] if kind == ORDERS else lowered(cell_texts(c.col("type")))
             frames.append(orders_frame({
                 "account": [self.login] * len(sel),
                 "ticket": ticket[sel].astype("int64"),
                 "open_time": open_time[sel],
                 "close_time": close_time[sel],
-                "order_type": lowered([types[k] for k in sel]),
+                "order_type": [types[k] for k in sel],
                 "lots": lots[sel],
                 "symbol": syms,
                 "symbol_root": roots,
@@ -356,27 +358,41 @@ class _Builder:
         if c is None or not len(c):
             return {}
         kinds = {}
-        for t, typ in zip(floats(c.col("order")).tolist(), lowered(cell_texts(c.col("type")))):
+        ticket, types = getattr(self, "order_types", None) or (floats(c.col("order")), lowered(cell_texts(c.col("type"))))
+        for t, typ in zip(ticket.tolist(), types):
             kind = typ.removeprefix("buy").removeprefix("sell").strip() or "market"
             if not math.isnan(t) and kind in _ORDER_KINDS:
                 kinds[int(t)] = kind
         return kinds
 
-    def _set_order_kinds(self, d: DealColumns, recs: list[PositionRecord], kinds: dict[int, str]) -> None:
-        """``open_order_type`` / ``close_order_type`` of each trade (``recs`` aligned with st.trades) from the
-        orders of its in and out deals: "" when unknown; one pending fill among several deals names the end."""
-        if not kinds or len(recs) != len(self.st.trades):
-            return
+    def _order_types(self, d: DealColumns, recs: list[PositionRecord], n: int) -> dict[str, list[str]]:
+        """``open_order_type`` / ``close_order_type`` of each trade (``recs`` aligned with the ``n`` trades) from the
+        orders of its in and out deals: "" when unknown; one pending fill among several deals names the end. Given
+        to trades_frame, not set on the frame afterwards (issue 14: each column set split the frame's blocks)."""
+        kinds = self.kinds
+        if not kinds or len(recs) != n:
+            return {}
         ends: dict[str, list[str]] = {"open": [], "close": []}
+        opens, closes = ends["open"], ends["close"]
+        order = d.order
+        kind_of = kinds.get
         for r in recs:
-            outs = set(r.outs)
-            ins = [d.order[i] for i in r.deals if i not in outs] or [r.pid]
-            for end, orders in (("open", ins), ("close", [d.order[i] for i in r.outs])):
+            outs = r.outs
+            deals = r.deals
+            if len(deals) == 2 and len(outs) == 1 and deals[0] != outs[0] == deals[1]:
+                # One in deal and one out deal (most positions): one order each end, its kind as it is.
+                opens.append(kind_of(order[deals[0]], ""))
+                closes.append(kind_of(order[deals[1]], ""))
+                continue
+            ins = [order[i] for i in deals if i not in outs] or [r.pid]
+            for orders, values in ((ins, opens), ([order[i] for i in outs], closes)):
+                if len(orders) == 1:  # one order: its kind as it is (what the rule below gives for one)
+                    values.append(kinds.get(orders[0], ""))
+                    continue
                 got = {kinds.get(o, "") for o in orders}
                 pending = sorted(got - {"market", ""})
-                ends[end].append(pending[0] if pending else "market" if got == {"market"} else "")
-        for end, values in ends.items():
-            self.st.trades[f"{end}_order_type"] = pd.Series(values, dtype=object, index=self.st.trades.index)
+                values.append(pending[0] if pending else "market" if got == {"market"} else "")
+        return {f"{end}_order_type": values for end, values in ends.items()}
 
     # -- Positions table --------------------------------------------------------------------
 
@@ -423,12 +439,15 @@ class _Builder:
         out = []
         o_ns = p["open_time"].astype("int64").tolist()
         c_ns = p["close_time"].astype("int64").tolist()
-        for k in range(len(sel)):
-            r = PositionRecord(int(p["pid"][k]), p["symbol"][k], p["side"][k], o_ns[k], k)
+        # Python lists, not numpy scalars read one at a time (issue 14: a book of hundreds of files).
+        volume = np.where(np.isnan(p["total"]), p["lots"], p["total"]).tolist()
+        for k, (pid_k, sym, side, open_p, close_p) in enumerate(zip(
+                p["pid"].tolist(), p["symbol"], p["side"], p["open_price"].tolist(), p["close_price"].tolist())):
+            r = PositionRecord(pid_k, sym, side, o_ns[k], k)
             r.close_ns = c_ns[k]
-            r.open_price = float(p["open_price"][k])
-            r.close_price = float(p["close_price"][k])
-            r.volume = float(p["total"][k]) if not math.isnan(p["total"][k]) else float(p["lots"][k])
+            r.open_price = open_p
+            r.close_price = close_p
+            r.volume = volume[k]
             out.append(r)
         dup = len(out) - len({r.pid for r in out})
         if dup:
@@ -459,12 +478,18 @@ class _Builder:
         stop_out = np.zeros(n, dtype=bool)
         reasons = [""] * n
         comments = list(p["note"])
+        # Summed as Python floats in the same order as numpy's += did (issue 14: numpy scalars one at a time were slow).
+        d_fee, d_comm, d_profit = d.fee.tolist(), d.commission.tolist(), d.profit.tolist()
         for k, r in enumerate(positions):
-            for i in r.deals:
-                fee[k] += d.fee[i]
-                deal_comm[k] += d.commission[i]
-                if i in r.outs:
-                    deal_profit[k] += d.profit[i]
+            if r.deals:
+                outs = r.outs
+                f_sum = c_sum = p_sum = 0.0
+                for i in r.deals:
+                    f_sum += d_fee[i]
+                    c_sum += d_comm[i]
+                    if i in outs:
+                        p_sum += d_profit[i]
+                fee[k], deal_comm[k], deal_profit[k] = f_sum, c_sum, p_sum
             n_out[k] = len(r.outs)
             self._close_flags(d, r, k, close_by, stop_out, reasons)
             if not comments[k]:
@@ -501,6 +526,7 @@ class _Builder:
             "stop_out": stop_out,
             "close_reason": reasons,
             "source": [self.st.path] * n,
+            **self._order_types(d, positions, n),
         })
         self._check_links(positions, n_out)
 
@@ -598,9 +624,11 @@ class _Builder:
             "stop_out": stop_out,
             "close_reason": reasons,
             "source": [self.st.path] * n,
+            # The Positions table's records, when it has one, are not these trades: no order types then.
+            **self._order_types(d, rows if self.cols[POSITIONS] is None else [], n),
         }) if n else trades_frame()
         self.rebuilt = {id(r) for r in rows}
-        self.trade_recs = rows  # aligned with st.trades, for _set_order_kinds
+        self.trade_recs = rows  # aligned with st.trades
 
     # -- Open positions ---------------------------------------------------------------------
 

@@ -76,8 +76,35 @@ def lowered(texts: Sequence[str]) -> list[str]:
     return [cache.get(t) or cache.setdefault(t, t.lower()) for t in texts]
 
 
+#: What a cell of plain decimal numbers holds: Python's float() reads these exactly as pandas' to_numeric does (up to
+#: 15 characters, so at most 15 digits; "-0" aside, which to_numeric reads as an integer 0).
+_PLAIN_NUMBER_CHARS = str.maketrans("", "", "0123456789.-")
+_PLAIN_NUMBER_LEN = 15
+
+
+def _plain_floats(col: Sequence[Any]) -> np.ndarray | None:
+    """A column of plain decimal numbers only (MetaTrader's usual one) read by numpy in one call, else None."""
+    try:
+        joined = "".join(col)
+    except TypeError:  # None, numbers (XLSX): not all text
+        return None
+    if not joined.isascii() or joined.translate(_PLAIN_NUMBER_CHARS) or max(map(len, col)) > _PLAIN_NUMBER_LEN:
+        return None
+    try:
+        out = np.array(col, dtype="float64")
+    except ValueError:  # "", "1.2.3", "-": the general path decides
+        return None
+    if np.signbit(out[out == 0]).any():
+        return None
+    return out
+
+
 def floats(col: Sequence[Any]) -> np.ndarray:
     """Numbers column-wise: a C-speed pass, then the space/minus-tolerant parser for the rest."""
+    # Issue 14 (a book of hundreds of files): a column of plain numbers costs one numpy call, half of to_numeric's.
+    plain = _plain_floats(col) if len(col) else None
+    if plain is not None:
+        return plain
     arr = np.empty(len(col), dtype=object)
     arr[:] = col
     out = np.asarray(pd.to_numeric(arr, errors="coerce"), dtype="float64").copy()
@@ -85,7 +112,20 @@ def floats(col: Sequence[Any]) -> np.ndarray:
     if bad.size:
         sub = [(k, arr[k]) for k in bad if not blank(arr[k]) and not isinstance(arr[k], bool)]
         if sub:
-            out[[k for k, _ in sub]] = tx.parse_numbers([v for _, v in sub])
+            # Most of these are numbers with a space between thousands ('-2 010.50'): without their spaces the C pass
+            # reads them, as parse_numbers would (its first step), and only what is left pays for its pandas string
+            # rules (~2 ms a call; issue 14: a book of hundreds of files).
+            texts = [(k, v) for k, v in sub if type(v) is str]
+            if texts:
+                spaced = np.empty(len(texts), dtype=object)
+                spaced[:] = [tx.SPACE_RE.sub("", v) for _, v in texts]
+                got = np.asarray(pd.to_numeric(spaced, errors="coerce"), dtype="float64")
+                read = ~np.isnan(got)
+                out[[k for (k, _), ok in zip(texts, read.tolist()) if ok]] = got[read]
+                sub = [(k, v) for (k, v), ok in zip(texts, read.tolist()) if not ok] + [
+                    (k, v) for k, v in sub if type(v) is not str]
+            if sub:
+                out[[k for k, _ in sub]] = tx.parse_numbers([v for _, v in sub])
     return out
 
 
@@ -145,12 +185,15 @@ DIGITS_SAMPLE = 400
 
 def symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, list[int]]:
     """Per symbol, the printed decimals of its first :data:`DIGITS_SAMPLE` non-empty prices, in order."""
-    seen: dict[str, int] = defaultdict(int)
+    seen: dict[str, int] = {}
     picked_s: list[str] = []
     picked_p: list[Any] = []
     for sym, price in zip(symbols, prices):
-        if seen[sym] < DIGITS_SAMPLE and not blank(price):
-            seen[sym] += 1
+        if price is None or (type(price) is str and not price.strip()):  # blank() inlined: a call per price cost more
+            continue
+        n = seen.get(sym, 0)
+        if n < DIGITS_SAMPLE:
+            seen[sym] = n + 1
             picked_s.append(sym)
             picked_p.append(price)
     out: dict[str, list[int]] = defaultdict(list)
@@ -170,13 +213,13 @@ def printed_decimals(values: Sequence[Any]) -> np.ndarray:
     cost more in calls than the work (issue 14: a book of hundreds of files)."""
     if isinstance(values, np.ndarray):
         values = values.tolist()  # Python scalars, as an object Series would hold them
-    out = np.zeros(len(values), dtype="int64")
+    out: list[int] = []
     seen: dict[str, int] = {}
-    for k, v in enumerate(values):
+    for v in values:
         text = v if type(v) is str else ("" if v is None else repr(v))
         n = seen.get(text)
         if n is None:
             dec = text.strip().partition(".")[2]
             n = seen[text] = len(dec) if _DIGITS.fullmatch(dec) else 0
-        out[k] = n
-    return out
+        out.append(n)
+    return np.array(out, dtype="int64")

@@ -19,8 +19,7 @@ the file nor a Python object per cell is ever held: a 100k-position report (~370
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from operator import itemgetter
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fxcost.importers import htmltable
@@ -73,12 +72,13 @@ def _drain(box: list[str]) -> Iterator[str]:
 class _Shape:
     """A compiled data-row shape: its regex, how its groups map to column positions, its filler positions."""
 
-    __slots__ = ("regex", "get", "note", "width", "fill")
+    __slots__ = ("regex", "picks", "first", "note", "width", "fill")
 
-    def __init__(self, regex: re.Pattern[str], get: Callable[[tuple[Any, ...]], tuple[Any, ...]], note: int | None,
-                 width: int, fill: frozenset[int]):
+    def __init__(self, regex: re.Pattern[str], picks: list[int], note: int | None, width: int,
+                 fill: frozenset[int]):
         self.regex = regex
-        self.get = get
+        self.picks = picks  # position -> group (fillers: any group; a Block skips them)
+        self.first = picks[0]  # the group of position 0 (the date-time)
         self.note = note
         self.width = width
         self.fill = fill
@@ -105,13 +105,14 @@ def rows(chunks: Iterable[str]) -> tuple[Sheet, str]:
                 m = shape.regex.match(text, start, end)
                 if m:
                     g = m.groups()
-                    values = shape.get(g)
-                    if is_time(values[0]):  # a Block holds data rows only (mt5_layout relies on it)
+                    v = g[shape.first]
+                    # A Block holds data rows only (mt5_layout relies on it): is_time inlined, as this runs per row.
+                    if len(v) >= 10 and v[:4].isdigit() and v[4:5] in (".", "-") and v[5:7].isdigit():
                         if block is None:
-                            block = Block(shape.width, shape.fill)
+                            block = Block(shape.width, shape.fill, shape.picks)
                             out.append(block)
                             nums.append(k)
-                        block.add(values, k, g[shape.note] if shape.note is not None else None)
+                        block.add_groups(g, k, g[shape.note] if shape.note is not None else None)
                         continue
             if block is not None:
                 block.close()
@@ -237,13 +238,6 @@ def _compile(cells: list[tuple[str, str, str]]) -> _Shape | None:
     parts.append(r"(?:</tr|$)")
     if len(index) < 2:
         return None
-    filler = len(cells)
-    picks = [filler if i < 0 else i for i in index]
-    getter = itemgetter(*picks)
-    none_tail = (None,)
-
-    def get(groups: tuple[Any, ...]) -> tuple[Any, ...]:
-        return getter(groups + none_tail)
-
+    picks = [max(i, 0) for i in index]  # a filler position (a colspan's) holds None: the Block never reads it
     fill = frozenset(p for p, i in enumerate(index) if i < 0)
-    return _Shape(re.compile("".join(parts)), get, note, len(index), fill)
+    return _Shape(re.compile("".join(parts)), picks, note, len(index), fill)

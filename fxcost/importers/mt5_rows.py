@@ -12,6 +12,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 #: Joins the cells of a column; the HTML tokenizer never lets it into a fast-path cell.
@@ -40,11 +41,14 @@ class Block:
     Rows are added as tuples of ``width`` values (str at the real positions); :meth:`close` once the last is in.
     """
 
-    __slots__ = ("width", "fill", "chunks", "count", "nums", "notes", "_pending")
+    __slots__ = ("width", "fill", "picks", "chunks", "count", "nums", "notes", "_pending")
 
-    def __init__(self, width: int, fill: frozenset[int]) -> None:
+    def __init__(self, width: int, fill: frozenset[int], picks: Sequence[int] | None = None) -> None:
         self.width = width
         self.fill = fill
+        # With ``picks``, rows are added as a regex match's groups (add_groups) and position p holds group picks[p]:
+        # mapped a column at a time when joined, not row by row (issue 14).
+        self.picks = picks
         self.chunks: list[list[str]] = [[] for _ in range(width)]
         self.count = 0
         self.nums = array("q")  # each row's number in the file
@@ -60,14 +64,31 @@ class Block:
         if len(self._pending) >= CHUNK:
             self._flush()
 
+    def add_groups(self, groups: tuple[Any, ...], num: int, note: str | None = None) -> None:
+        """Add a row given as the groups of its shape's match (``picks`` maps them to positions)."""
+        if note:
+            self.notes[self.count] = note
+        pending = self._pending
+        pending.append(groups)
+        self.nums.append(num)
+        self.count += 1
+        if len(pending) >= CHUNK:
+            self._flush()
+
     def close(self) -> None:
         if self._pending:
             self._flush()
 
     def _flush(self) -> None:
-        for p, values in enumerate(zip(*self._pending)):
-            if p not in self.fill:
-                self.chunks[p].append(SEP.join(values))
+        if self.picks is not None:
+            groups = list(zip(*self._pending))
+            for p in range(self.width):
+                if p not in self.fill:
+                    self.chunks[p].append(SEP.join(groups[self.picks[p]]))
+        else:
+            for p, values in enumerate(zip(*self._pending)):
+                if p not in self.fill:
+                    self.chunks[p].append(SEP.join(values))
         self._pending = []
 
     def __len__(self) -> int:
@@ -113,6 +134,7 @@ class Rows:
         self._nums = nums
         self._notes = notes
         self._starts: list[int] = []  # first row index of each item
+        self._head: tuple[int, list[Sequence[Any]]] | None = None  # (n, the first n rows) asked last
         # Blocks and runs of consecutive plain rows, for column(): a run is read by one comprehension (an XLSX
         # table is all plain rows; issue 14, a book of hundreds of workbooks).
         self._runs: list[Block | list[Sequence[Any]]] = []
@@ -150,12 +172,18 @@ class Rows:
 
     def head(self, n: int) -> list[Sequence[Any]]:
         """The first ``n`` rows."""
+        # Naming a table asks for its first rows once per candidate section: they are split from a Block once
+        # (issue 14: a book of hundreds of files).
+        if self._head is not None and (n <= self._head[0] or len(self._head[1]) == self.count):
+            return self._head[1][:n]
         out: list[Sequence[Any]] = []
         for item in self.items:
             if len(out) >= n:
                 break
             out.extend(item.rows(0, n - len(out)) if type(item) is Block else [item])
-        return out[:n]
+        out = out[:n]
+        self._head = (n, out)
+        return out[:]
 
     def notes(self) -> list[str]:
         out: list[str] = []
@@ -177,7 +205,9 @@ class Rows:
                 else:
                     out.extend(run.column(start))
                 continue
-            values = [r[start] if start < len(r) else None for r in run]
+            # Every row long enough (the usual case): one C-speed pass (issue 14: hundreds of workbooks in a book).
+            values = (list(map(itemgetter(start), run)) if min(map(len, run)) > start
+                      else [r[start] if start < len(r) else None for r in run])
             # Merged cells (XLSX) may hold the value in a later position of the column's span;
             # an HTML cell always starts at the span's first position (an empty one is "").
             if merged and any(v is None for v in values):

@@ -11,7 +11,8 @@ XML event loop, and read-only mode first scans the whole sheet for its size when
 ``<dimension>``. A 100k-deal workbook has ~1.5M cells, so worksheets are read here with one
 regular expression over the sheet XML instead (MetaTrader, Excel, LibreOffice and openpyxl all
 write cells as ``<c r="A1" ...><f>..</f><v>..</v></c>``); a sheet using anything else (prefixed
-tags, cells without a reference, ...) is read with openpyxl in read-only mode instead. No XML
+tags, cells without a reference, ...) is read with openpyxl in read-only mode instead. Rows written like a row
+read before are matched whole by that row shape's expression (:mod:`xlsx_shapes`, issue 14), the same values. No XML
 with a DTD is accepted (the workbook-level parts go through defusedxml), so entity expansion
 attacks cannot apply.
 """
@@ -31,7 +32,7 @@ from posixpath import dirname, join, normpath
 from typing import Any
 
 from fxcost.errors import ImportFailed, clip
-from fxcost.importers import cancel
+from fxcost.importers import cancel, xlsx_shapes
 from fxcost.importers import text as tx
 from fxcost.importers.mt5_builder import MT5_HOW_TO_EXPORT, build
 from fxcost.importers.mt5_layout import Sheet, bulk
@@ -54,10 +55,13 @@ MAX_SUM_CELLS = 5_000_000
 # Every pattern below runs on untrusted XML and is linear (issue 13): attributes never run past the next tag
 # ([^<>]), and element content stops at the element's own next opening or closing tag, possessively.
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# A tag's attributes are read greedily up to its ">" and a self-closing tag is told by the "/" before it (a lookbehind):
+# a lazy scan that tried "/>" at every character took twice as long (issue 14: a book of hundreds of workbooks). The
+# attributes group then ends with "/" for a self-closing cell, which only the t="..." search reads.
 _CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^<>]*?)(?:/>|>'
-    rb"(<f\b[^<>]*?(?:/>|>[^<]*</f>))?"
-    rb"(?:<v\b[^<>]*?(?:/>|>([^<]*)</v>))?"
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^<>]*+)>(?:(?<=/>)|'
+    rb"(<f\b[^<>]*+>(?:(?<=/>)|[^<]*</f>))?"
+    rb"(?:<v\b[^<>]*+>(?:(?<=/>)|([^<]*)</v>))?"
     rb"(?:<is>((?:[^<]++|<(?!/?c\b|/is>))*+)</is>)?"
     rb"</c>)",
     re.DOTALL,
@@ -350,52 +354,160 @@ def _col(letters: bytes) -> int:
     return n
 
 
-def _fast_sheet(chunks: Iterable[bytes], shared: list[str]) -> tuple[list[Sequence[Any]], list[int], set[int]]:
+def _fast_sheet(chunks: Iterable[bytes], shared: list[str], shapes: bool = True
+                ) -> tuple[list[Sequence[Any]], list[int], set[int]]:
     """Rows of one worksheet from its UTF-8 XML in chunks that end on a ``</row>`` (see _Book.sheet_chunks):
     (values by column, sheet row numbers, numbers of the rows holding a formula); raises _Unsupported when unsure.
     Rows holding a formula are lists (_resolve_formulas replaces the formula in place), the others tuples.
 
-    A 100k-deal sheet is 140 MB of XML and ~3M cells, so it is read a chunk at a time and never held whole, and
-    this loop runs once per cell: it does as little as it can. Equal cell texts and numbers give one shared
-    object (a cache by raw bytes): the sheet repeats a few hundred thousand distinct values millions of times,
-    and one Python object per cell would cost more memory than the resulting Statement.
+    A 100k-deal sheet is 140 MB of XML and ~3M cells, so it is read a chunk at a time and never held whole. Equal
+    cell texts and numbers give one shared object (a cache by raw bytes): the sheet repeats a few hundred thousand
+    distinct values millions of times, and one Python object per cell would cost more memory than the resulting
+    Statement.
+
+    Speed (issue 14: a book of hundreds of workbooks): a row whose cells are written like a row read before (same
+    columns, types and plain values: see :mod:`xlsx_shapes`) is matched whole by that row shape's regular
+    expression, and such rows are converted a column at a time; every other row (the first of each shape, formula
+    rows, anything unusual) is read cell by cell (:meth:`_SheetReader.cells`), and the result is the same either way.
+    ``shapes=False`` reads every row cell by cell (tests compare the two).
     """
-    matched = tags = 0
-    rows: list[list[Any]] = []
-    nums: list[int] = []
-    with_formula: set[int] = set()
-    types: dict[bytes, bytes] = {}
-    values: dict[bytes, Any] = {}  # raw <v> / <is> bytes -> value, per cell type (below)
-    texts: dict[bytes, Any] = {}
-    cols = _COLS
-    cur: list[Any] = []
-    cur_num_b = b""
-    cur_num = -1
-    n_shared = len(shared)
-    started = finished = False
+    reader = _SheetReader(shared, shapes)
     for data in chunks:
-        if finished:
+        if not reader.chunk(data):
             break
+    return reader.result()
+
+
+class _SheetReader:
+    """The state of :func:`_fast_sheet` across the chunks of one worksheet."""
+
+    def __init__(self, shared: list[str], shapes: bool) -> None:
+        self.shared = shared
+        self.matched = self.tags = 0
+        self.rows: list[Any] = []
+        self.nums: list[int] = []
+        self.with_formula: set[int] = set()
+        self.types: dict[bytes, bytes] = {}
+        self.values = xlsx_shapes.Floats()  # raw <v> bytes -> value of a number cell
+        self.texts: dict[bytes, Any] = {}  # raw <is> bytes -> value
+        self.plain = xlsx_shapes.Texts()  # the text of a plain <is><t>...</t></is> -> value (shape rows)
+        self.cur: list[Any] = []
+        self.cur_num_b = b""
+        self.cur_num = -1
+        self.started = self.finished = False
+        self.shapes = xlsx_shapes.Shapes() if shapes else None
+        self.pending: list[tuple[xlsx_shapes.Shape, tuple[bytes, ...], int, bytes]] = []
+
+    def chunk(self, data: bytes) -> bool:
+        """Read one chunk; False once the sheet data has ended."""
+        if self.finished:
+            return False
         start = 0
-        if not started:
+        if not self.started:
             start = data.find(b"<sheetData")
             if start < 0:
-                continue
-            started = True
+                return True
+            self.started = True
         end = data.find(b"</sheetData>", start)
         if end < 0:
             end = len(data)
         else:
-            finished = True
-        tags += sum(data.count(b"<c" + c, start, end) for c in (b" ", b">", b"/", b"\n", b"\r", b"\t"))
-        if len(values) > 200_000:
-            values.clear()  # bounded: a cache, not a copy of the sheet
-        if len(texts) > 200_000:
-            texts.clear()
+            self.finished = True
+        # Every cell tag must be matched. Each matched cell is a "<c " and each such tag a "<c": when the chunk has
+        # as many "<c" as cells matched, it has as many cell tags too, and the exact count (six passes) is skipped.
+        before = self.matched
+        every_c = data.count(b"<c", start, end)
+        for cache in (self.values, self.texts, self.plain):
+            if len(cache) > 200_000:
+                cache.clear()  # bounded: a cache, not a copy of the sheet
+        self.read(data, start, end)
+        self.tags += every_c if self.matched - before == every_c else sum(
+            data.count(b"<c" + c, start, end) for c in (b" ", b">", b"/", b"\n", b"\r", b"\t"))
+        return True
+
+    def read(self, data: bytes, start: int, end: int) -> None:
+        """Read the rows of ``data[start:end]``."""
+        if self.shapes is None:
+            self.matched += self.cells(data, start, end, None)
+            return
+        pos = start
+        while pos < end:
+            pos = self.shaped(data, pos, end)
+            self.flush()
+            if pos >= end:
+                break
+            # One row cell by cell (up to a cell followed by </row>), then shapes again from the next row.
+            row_start = pos
+            found: list[re.Match[bytes]] = []
+            pos = self.cells(data, pos, end, found)
+            self.matched += len(found)
+            if pos < end and found:
+                self.shapes.learn(data, row_start, pos, found, self.types)
+
+    def shaped(self, data: bytes, pos: int, end: int) -> int:
+        """Take the rows from ``pos`` on that match a known shape (into ``pending``); where the next row starts."""
+        shapes = self.shapes
+        assert shapes is not None
+        last = self.pending[-1][2] if self.pending else self.cur_num
+        pending = self.pending
+        while True:
+            hit = shapes.match(data, pos, end)
+            if hit is None:
+                return pos
+            shape, m = hit
+            num_b = m.group(1)
+            num = int(num_b)
+            if num <= last:  # a row number repeated or going back: the cell-by-cell reader decides
+                return pos
+            pending.append((shape, m.groups(), num, num_b))
+            self.matched += shape.cells
+            last = num
+            pos = m.end()
+
+    def flush(self) -> None:
+        """Turn the pending shape rows into rows, a column at a time, in their places."""
+        pending = self.pending
+        if not pending:
+            return
+        rows = self.rows
+        if rows and self.cur_num not in self.with_formula:
+            rows[-1] = tuple(self.cur)  # the row before is finished
+        base = len(rows)
+        rows.extend([None] * len(pending))
+        self.nums.extend(p[2] for p in pending)
+        by_shape: dict[int, tuple[xlsx_shapes.Shape, list[int]]] = {}
+        for i, p in enumerate(pending):
+            by_shape.setdefault(id(p[0]), (p[0], []))[1].append(i)
+        for shape, idx in by_shape.values():
+            built = shape.build([pending[i][1] for i in idx], self.values, self.plain, self.shared)
+            for i, row in zip(idx, built):
+                rows[base + i] = row
+        # The last row stays open as a list, as the cell-by-cell reader leaves it (a later cell may join it).
+        self.cur = list(rows[-1])
+        rows[-1] = self.cur
+        self.cur_num = pending[-1][2]
+        self.cur_num_b = pending[-1][3]
+        self.pending = []
+
+    def cells(self, data: bytes, start: int, end: int, found: list[re.Match[bytes]] | None) -> int:
+        """Read cells from ``start`` one by one: all of them up to ``end`` (``found`` None; returns how many), or up
+        to the first one a ``</row>`` follows (kept in ``found``; returns where the next row starts, else ``end``)."""
+        rows, nums, with_formula, types = self.rows, self.nums, self.with_formula, self.types
+        values, texts, shared = self.values, self.texts, self.shared
+        n_shared = len(shared)
+        cols = _COLS
+        cur, cur_num_b, cur_num = self.cur, self.cur_num_b, self.cur_num
+        count = 0
+        next_row = end
         # findall gives b"" for an absent group (finditer: None); every branch below treats both alike.
-        found = _CELL.findall(data, start, end)
-        matched += len(found)
-        for letters, num_b, rest, ftag, v, inline in found:
+        cells = _CELL.findall(data, start, end) if found is None else _CELL.finditer(data, start, end)
+        for cell in cells:
+            if found is None:
+                letters, num_b, rest, ftag, v, inline = cell
+            else:
+                found.append(cell)
+                letters, num_b, rest, ftag, v, inline = cell.groups(b"")
+            count += 1
             if num_b != cur_num_b:
                 num = int(num_b)
                 if num < cur_num:
@@ -420,9 +532,7 @@ def _fast_sheet(chunks: Iterable[bytes], shared: list[str]) -> tuple[list[Sequen
                 if value is None:
                     value = texts[inline] = _inline(inline) if inline else None
             elif typ == b"n":
-                value = values.get(v)
-                if value is None:
-                    value = values[v] = float(v) if v else None
+                value = values[v]
             elif typ == b"s":
                 if not v:
                     value = None
@@ -435,23 +545,37 @@ def _fast_sheet(chunks: Iterable[bytes], shared: list[str]) -> tuple[list[Sequen
                 value = v == b"1"
             else:  # e (error), d (ISO date) and anything newer: keep the text
                 value = _decode(v) if v else None
-            if value is None or value == "":
-                continue
-            col = cols.get(letters)
-            if col is None:
-                col = _col(letters)
-            gap = col - len(cur)
-            if gap > 0:
-                cur.extend([None] * gap)
-            elif gap < 0:
-                raise _Unsupported  # cells out of order within a row
-            cur.append(value)
-    if not started or matched != tags:
-        raise _Unsupported
-    if rows and cur_num not in with_formula:
-        rows[-1] = tuple(cur)
-    keep = [k for k, r in enumerate(rows) if r]
-    return [rows[k] for k in keep], [nums[k] for k in keep], with_formula
+            if value is not None and value != "":
+                col = cols.get(letters)
+                if col is None:
+                    col = _col(letters)
+                gap = col - len(cur)
+                if gap > 0:
+                    cur.extend([None] * gap)
+                elif gap < 0:
+                    raise _Unsupported  # cells out of order within a row
+                cur.append(value)
+            if found is not None:
+                m = _ROW_END.match(data, cell.end(), end)
+                if m:
+                    next_row = m.end()
+                    break
+        self.cur, self.cur_num_b, self.cur_num = cur, cur_num_b, cur_num
+        return count if found is None else next_row
+
+    def result(self) -> tuple[list[Sequence[Any]], list[int], set[int]]:
+        self.flush()
+        if not self.started or self.matched != self.tags:
+            raise _Unsupported
+        rows = self.rows
+        if rows and self.cur_num not in self.with_formula:
+            rows[-1] = tuple(self.cur)
+        keep = [k for k, r in enumerate(rows) if r]
+        return [rows[k] for k in keep], [self.nums[k] for k in keep], self.with_formula
+
+
+#: The end of a row after its last cell.
+_ROW_END = re.compile(rb"\s*</row>")
 
 
 def _inline(inner: bytes) -> str:
@@ -526,10 +650,11 @@ def _evaluate(formula: str, sheet: str, sums: _Sums) -> float | None:
             sums.budget -= cost
             total = 0.0
             for row in rows[lo:hi]:
-                if not row:
-                    continue
-                for c in range(first, min(last + 1, len(row))):
-                    x = row[c]
+                for x in row[first:last + 1]:
+                    if type(x) is float:  # a number cell (the usual case), checked first: the same sum, sooner
+                        if x == x:
+                            total += x
+                        continue
                     if isinstance(x, bool) or x is None or isinstance(x, Formula):
                         continue
                     value = x if isinstance(x, (int, float)) else tx.parse_number(x)

@@ -24,6 +24,8 @@ DEFAULT_CODEPAGES = ("gbk", "cp932", "cp1252", "cp1251", "cp1254")
 # NBSP, the GBK full-width space (U+3000, from re-saved files), thin spaces.
 _SPACES = "\u00a0\u3000\u2009\u202f\u2007 \t\r\n"
 _SPACE_RE = re.compile(f"[{_SPACES}]+")
+#: Every kind of space, in a run (what :func:`clean` collapses).
+SPACE_RE = _SPACE_RE
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 # Spreadsheet and journal money: a currency sign or code before or after the number ("$12.50", "12.50€",
 # "USD12.50" once spaces are gone), accounting negatives "(12.50)" and thousands commas "1,275.00".
