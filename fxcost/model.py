@@ -194,6 +194,23 @@ def _build(columns: Mapping[str, Any], schema: dict[str, ColumnDtype], name: str
     return pd.DataFrame(data, columns=list(schema), index=index)
 
 
+def _one_object_per_value(arr: np.ndarray) -> np.ndarray:
+    """A text column with one shared str object per distinct value (an importer makes one per cell): the same
+    values, but later grouping hashes each text once and compares by identity, and a book of 500 statements holds
+    a handful of "buy"/"sell" objects instead of one per trade (issue 10's summary, issue 14's memory). Left as it
+    is when it holds anything but text (1, 1.0 and True would hash as one value)."""
+    if len(arr) < 2:
+        return arr
+    try:
+        codes, uniques = pd.factorize(arr)
+    except TypeError:  # unhashable rows (sequences)
+        return arr
+    if len(uniques) == len(arr) or not all(type(u) is str for u in uniques):
+        return arr
+    shared: np.ndarray = np.asarray(uniques, dtype=object)[codes]
+    return shared
+
+
 def _default_column(col: str, dtype: ColumnDtype, n: int, index: pd.RangeIndex) -> Any:
     """A column left out: every row holds the dtype's default (0 for money)."""
     if dtype == "Int64":
@@ -221,6 +238,7 @@ def _column(values: Any, dtype: ColumnDtype, money: bool, index: pd.RangeIndex) 
         missing = pd.isna(arr)
         if missing.any():
             arr[missing] = ""
+        arr = _one_object_per_value(arr)
         # A bare array of text would become pandas' str dtype; ``arr`` is this column's own copy, so it is not copied.
         return pd.Series(arr, dtype=object, index=index, copy=False)
     if dtype == "float64":
