@@ -121,7 +121,7 @@ class FrameModel(QAbstractTableModel):
     def column_texts(self, column: int) -> list[str]:
         """Every row's text of ``column``, in frame order (what fit_columns measures, without a data() call per
         cell)."""
-        return self._text[column]
+        return self._text[column] if column < len(self._text) else []  # nothing shown yet: no rows
 
     def copy_text(self, rows: list[int]) -> str:
         lines = ["\t".join(c[1] for c in self.columns)]
