@@ -25,9 +25,6 @@ log = logging.getLogger(__name__)
 
 def make_app(log_path: Path | None) -> QApplication:
     """The QApplication with names, version and the excepthooks that route to the crash dialog."""
-    from fxcost.ui.memory import tune_allocator
-
-    tune_allocator()  # issue 14: memory a finished analysis freed goes back to the system
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
