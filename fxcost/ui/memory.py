@@ -6,13 +6,14 @@ import ctypes
 import ctypes.util
 import sys
 
+
 def _libc():
     """glibc, or None elsewhere (macOS, Windows, musl): there the system allocator is left as it is."""
     if not sys.platform.startswith("linux"):
         return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+        return libc if hasattr(libc, "malloc_trim") else None
     except OSError:
         return None
 
