@@ -8,7 +8,9 @@ Measurements per size, each in a fresh child process so one run's memory does no
 - "cli": the command line ``fxcost report --json OUT --program ib-tiered.json FILE...`` end to end (process start,
   imports, analysis, JSON), wall time, and peak RSS of the main process and of its import workers.
 - "gui" (--gui): the desktop app under QT_QPA_PLATFORM=offscreen, its default setup, ``MainWindow.open_files`` on the
-  files until ``analysis_ready`` (every view shows the analysis), with the time to ``first_views_shown``.
+  files until ``analysis_ready`` (every view shows the analysis), with the time to ``first_views_shown``, the time
+  from the import and analysis' result (``viewdata.prepare`` called) to views ready (what the GUI adds), and the
+  memory the app holds once ready besides its peak.
 - "stages" (--stages): the same in-process, timed per stage: import (pipeline.import_files), analyse
   (parallel_analysis.analyse_book: engine.analyse with the accounts in worker processes; its CPU is the main
   process's), summary (json_summary.summary + analysis_summary + dumps, the `report --json` document).
@@ -124,6 +126,14 @@ win.show()
 app.processEvents()
 first = []
 win.first_views_shown.connect(lambda: first.append(time.perf_counter()))
+# When the import and analysis have handed over their result and the views' data starts (viewdata.prepare).
+from fxcost.ui import viewdata
+analysed = []
+_prepare = viewdata.prepare
+def _stamped(*args, **kwargs):
+    analysed.append(time.perf_counter())
+    return _prepare(*args, **kwargs)
+viewdata.prepare = _stamped
 files = sys.argv[1:]
 c0 = time.process_time()
 t0 = time.perf_counter()
@@ -137,7 +147,10 @@ try:
 except ImportError:
     last_run = {{}}
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+with open("/proc/self/statm") as f:  # what the app holds once the views are ready (Linux)
+    settled = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 print(json.dumps({{"seconds": seconds, "first_s": (first[0] - t0) if first else float("nan"), "peak_mb": peak,
+                  "settled_mb": settled, "after_result_s": (t0 + seconds - analysed[0]) if analysed else float("nan"),
                   "cpu_s": time.process_time() - c0 + last_run.get("worker_cpu_s", 0.0),
                   "workers": last_run.get("workers", 0), "workers_mb": last_run.get("worker_peak_mb", 0.0),
                   "trades": len(win.views.result.trades), "load": os.getloadavg()[0]}}))
@@ -262,7 +275,12 @@ def _print_row(row: dict, first: dict, name: str = "") -> None:
         if "load" in m:
             line += f"  [load average {m['load']:.1f} on {os.cpu_count()} cores]"
         if kind == "gui":
-            line += f"  [first views {m['first_s']:.1f} s]"
+            line += f"  [first views {m['first_s']:.1f} s"
+            if "after_result_s" in m:  # issue 14: the GUI's own part, from the analysis' result to views ready
+                line += f"; views ready {m['after_result_s']:.1f} s after the analysis result"
+            if "settled_mb" in m:
+                line += f"; {m['settled_mb']:.0f} MB held once ready"
+            line += "]"
         if kind == "stages":
             line += (f"  [import {m['import']:.1f} s, analyse {m['analyse']:.1f} s, summary {m['summary']:.1f} s, "
                      f"start {m['setup']:.1f} s; CPU import {m['cpu_import']:.1f} s (main + workers), analyse "

@@ -114,6 +114,15 @@ class FrameModel(QAbstractTableModel):
     def text(self, row: int, column: int) -> str:
         return self._text[column][int(self._order[row])]
 
+    def view_order(self) -> np.ndarray:
+        """View row -> frame row (the sort)."""
+        return self._order
+
+    def column_texts(self, column: int) -> list[str]:
+        """Every row's text of ``column``, in frame order (what fit_columns measures, without a data() call per
+        cell)."""
+        return self._text[column] if column < len(self._text) else []  # nothing shown yet: no rows
+
     def copy_text(self, rows: list[int]) -> str:
         lines = ["\t".join(c[1] for c in self.columns)]
         lines += ["\t".join(self.text(r, c) for c in range(len(self.columns))) for r in rows]
@@ -124,6 +133,11 @@ class FrameModel(QAbstractTableModel):
 WIDEST_TEXT = 180
 #: Padding of a column around its widest value or header word (pixels; room for the sort arrow).
 PADDING = 22
+
+
+#: Tables with more rows than this get their row heights from one measured one-line row plus each row that may wrap
+#: (issue 14: a 500-client book's tables have thousands of rows, and Qt measured every cell of every row).
+MEASURED_ROWS = 100
 
 
 def fit_columns(table: QTableView, widest_text: int = WIDEST_TEXT) -> None:
@@ -143,10 +157,16 @@ def fit_columns(table: QTableView, widest_text: int = WIDEST_TEXT) -> None:
     hfm = header.fontMetrics()
     rows = model.rowCount()
     lines = 1
+    advances: list[np.ndarray] = []  # each column's text width per row (frame order), for _fit_rows
+    widths: list[int] = []
     for c in range(model.columnCount()):
         title = str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
-        values = [str(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole) or "") for r in range(rows)]
-        content = max((fm.horizontalAdvance(v) for v in values), default=0) + PADDING
+        values = _column_values(model, c, rows)
+        # Issue 14: each distinct text measured once (a book's tables repeat setup names and zero amounts).
+        measured = {v: fm.horizontalAdvance(v) for v in set(values)}
+        advance = np.fromiter((measured[v] for v in values), dtype=np.int64, count=len(values))
+        advances.append(advance)
+        content = int(advance.max(initial=0)) + PADDING
         word = max((hfm.horizontalAdvance(w) for w in title.split()), default=0) + PADDING
         full = hfm.horizontalAdvance(title) + PADDING
         align = model.data(model.index(0, c), Qt.ItemDataRole.TextAlignmentRole) if rows else None
@@ -157,13 +177,52 @@ def fit_columns(table: QTableView, widest_text: int = WIDEST_TEXT) -> None:
         if full <= width + 24:  # nearly fits on one line: no wrapping for a few pixels
             width = max(width, full)
         header.resizeSection(c, width)
+        widths.append(width)
         box = hfm.boundingRect(QRect(0, 0, width - PADDING, 10_000),
                                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), title)
         lines = max(lines, round(box.height() / max(1, hfm.lineSpacing())))
     header.setFixedHeight(lines * hfm.lineSpacing() + 12)
-    table.resizeRowsToContents()
-    for r in range(rows):  # a little air around the values
-        table.setRowHeight(r, table.rowHeight(r) + 6)
+    if rows <= MEASURED_ROWS or not isinstance(model, FrameModel):
+        table.resizeRowsToContents()
+        for r in range(rows):  # a little air around the values
+            table.setRowHeight(r, table.rowHeight(r) + 6)
+        return
+    _fit_rows(table, model, advances, widths)
+
+
+def _column_values(model, column: int, rows: int) -> list[str]:
+    """A column's display texts: a FrameModel's own list (frame order), else one data() call per row."""
+    if isinstance(model, FrameModel):
+        return model.column_texts(column)
+    return [str(model.data(model.index(r, column), Qt.ItemDataRole.DisplayRole) or "") for r in range(rows)]
+
+
+def _fit_rows(table: QTableView, model: FrameModel, advances: list[np.ndarray], widths: list[int]) -> None:
+    """Row heights as ``resizeRowsToContents`` gives them (plus the same air), measuring only the rows that may
+    wrap: a row whose every shown text is narrower than its column less the padding is one line high, like
+    every other such row, so one of them is measured for all (issue 14: thousands of rows in a book)."""
+    header = table.horizontalHeader()
+    frame_rows = len(advances[0]) if advances else 0
+    may_wrap = np.zeros(frame_rows, dtype=bool)
+    for c, advance in enumerate(advances):
+        if table.isColumnHidden(c):
+            continue
+        room = min(widths[c], header.sectionSize(c)) - PADDING
+        may_wrap |= advance > room
+        may_wrap |= np.fromiter(("\n" in v for v in model.column_texts(c)), dtype=bool, count=frame_rows)
+    order = model.view_order()
+    wraps = may_wrap[order]  # view row -> whether it may wrap
+    one_line = np.flatnonzero(~wraps)
+    height = 0
+    if len(one_line):
+        table.resizeRowToContents(int(one_line[0]))
+        height = max(table.rowHeight(int(one_line[0])), table.verticalHeader().minimumSectionSize()) + 6
+    for r in range(len(order)):
+        if wraps[r]:
+            table.resizeRowToContents(r)
+            table.setRowHeight(r, max(table.rowHeight(r), table.verticalHeader().minimumSectionSize()) + 6)
+        else:
+            table.setRowHeight(r, height)
 
 
 def table_height(table: QTableView) -> int:

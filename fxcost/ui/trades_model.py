@@ -219,8 +219,10 @@ class TradesModel(QAbstractTableModel):
         self.native = self.native and self.converted
         ids = frame["account"].astype(str).to_numpy(dtype=object) if "account" in frame.columns and n else \
             np.full(n, "", dtype=object)
-        self._account_ccy = np.array([accounts.get(a, ("", 1.0))[0] for a in ids], dtype=object)
-        self._account_rate = np.array([accounts.get(a, ("", 1.0))[1] for a in ids], dtype=float)
+        # Looked up once per account, not once per trade (issue 14: 425k trades of a 500-client book).
+        codes, names = pd.factorize(ids)
+        self._account_ccy = np.array([accounts.get(a, ("", 1.0))[0] for a in names] + [""], dtype=object)[codes]
+        self._account_rate = np.array([accounts.get(a, ("", 1.0))[1] for a in names] + [1.0], dtype=float)[codes]
         arrays: dict[str, np.ndarray] = {"currency": self._account_ccy}
         for col in self.columns:
             if col.key == "currency":

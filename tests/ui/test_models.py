@@ -208,3 +208,47 @@ def test_the_overview_says_how_the_spread_was_found(loaded):
     notes = loaded.overview.notes.text()
     assert "estimated from the profile for all 1,500 trade(s)" in notes and "Add bars/ticks" in notes
     assert "for 0 trade(s)" not in notes
+
+
+@pytest.mark.parametrize("widest", [180, 60])
+def test_a_long_table_gets_the_row_heights_every_row_measured_gives(qtbot, monkeypatch, widest):
+    """Issue 14: past MEASURED_ROWS rows fit_columns measures one one-line row for all such rows and each row that
+    may wrap; the columns and row heights are those of measuring every row (as below that size)."""
+    from PySide6.QtWidgets import QTableView
+
+    from fxcost.ui import frame_model
+    from fxcost.ui.frame_model import FrameModel, fit_columns
+
+    n = 400
+    frame = pd.DataFrame({
+        "name": [("a client with a rather long name that wraps " * (1 + i % 3)) if i % 37 == 5 else f"c{i}"
+                 for i in range(n)],
+        "setup": [["Program: flat", "Profile: Raw/ECN account with commission", "x"][i % 3] for i in range(n)],
+        "value": [(-1) ** i * 1234.5678 * i for i in range(n)],
+        "note": ["two\nlines" if i == 390 else "" for i in range(n)],
+    })
+    columns = [("name", "Client name", "text"), ("setup", "Setup", "text"), ("value", "IB keeps", "money"),
+               ("note", "Note", "text")]
+
+    def fitted(rows_measured: int, sort: bool) -> tuple[list[int], list[int], int]:
+        monkeypatch.setattr(frame_model, "MEASURED_ROWS", rows_measured)
+        table = QTableView()
+        qtbot.addWidget(table)
+        table.resize(700, 400)
+        model = FrameModel(columns, table)
+        table.setModel(model)
+        model.set_frame(frame, "USD")
+        if sort:
+            model.sort(2, Qt.SortOrder.DescendingOrder)
+        fit_columns(table, widest_text=widest)
+        header = table.horizontalHeader()
+        return ([header.sectionSize(c) for c in range(model.columnCount())],
+                [table.rowHeight(r) for r in range(n)], header.height())
+
+    measured = frame_model.MEASURED_ROWS
+    assert n > measured
+    for sort in (False, True):
+        every = fitted(10_000, sort)
+        fast = fitted(measured, sort)
+        assert fast == every
+        assert len(set(every[1])) > 1  # some rows wrap: the comparison says something

@@ -100,3 +100,32 @@ def test_an_ib_program_also_compared_is_priced_once(sample_path, monkeypatch):
 
 _reprice = whatif.reprice
 _reprice_both = whatif._reprice
+
+
+def test_spread_lines_per_account_are_describe_over_every_record():
+    """Issue 14: the Overview's spread sentences, written one account at a time, are summary.spreads.describe's
+    over the whole table (accounts interleaved, catalogue picks, an account without a choice, a blank account)."""
+    from types import SimpleNamespace
+
+    from fxcost.summary import spreads
+    from fxcost.ui.viewdata import _records, spread_lines
+
+    rng = np.random.default_rng(7)
+    kinds = ["observed", "calibrated", "catalogue", "profile", "measured", "default", "tester"]
+    n = 300
+    frame = pd.DataFrame({
+        "account": rng.choice(["1001", "1002", "2003", "", "77"], n),
+        "symbol": [f"SYM{i % 23}" for i in range(n)],
+        "source": rng.choice(kinds, n),
+        "spread_pips": rng.uniform(0.1, 3.0, n),
+        "pairs": rng.integers(0, 50, n),
+        "ratio": rng.uniform(0.5, 2.0, n),
+        "label": rng.choice(["Standard", "Raw/ECN", "Pro"], n),
+    })
+    choices = ({"account": "1002", "catalogue": "Broker X standard", "reason": "most trades"},
+               {"account": "77", "catalogue": "Broker Y raw", "reason": ""},
+               {"account": "1002", "catalogue": "Broker X pro", "reason": "later pick"})
+    views = SimpleNamespace(spreads=frame, spread_choices=choices)
+    expected = spreads.describe(_records(frame), [dict(c) for c in choices])
+    assert len(expected) > 5
+    assert spread_lines(views) == expected
