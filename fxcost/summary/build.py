@@ -486,6 +486,12 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
                if ib_summary is not None and ib_summary.is_ib else None)
     if ib_json is not None and book.levels is not None:
         ib_json["levels"] = {name: ib_book.records(frame) for name, frame in book.levels.items()}
+    # The scenarios' re-priced frames (one per compared setup, each the size of the trades) are read for the last
+    # time here: let them go before the tables are built (a book of 500 clients peaked at 2.2 GB holding them).
+    projections = document.projections(result, scenarios, cash) if len(t) else []
+    scenarios = [(o, None) for o, _ in scenarios]
+    repriced = {}
+    ib_priced = None
     at(0.7, "Summary")
     doc = document.summary(result.portfolio)
     spread_table = spread_summary.table(result) if spreads is None else spreads
@@ -503,7 +509,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
                                              keyed=keyed, spreads=spread_table, tables=tables,
-                                             breakeven_tables=be_tables, leverage=leverage, cash=cash))
+                                             breakeven_tables=be_tables, leverage=leverage, cash=cash,
+                                             projections=projections))
     accounts = keyed["account"].cat.codes.to_numpy() if len(t) else None
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     doc["alerts"] = [a.as_json() for a in key.alerts]

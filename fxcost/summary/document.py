@@ -533,8 +533,11 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
                      keyed: pd.DataFrame | None = None, spreads: pd.DataFrame | None = None,
                      tables: dict[str, pd.DataFrame] | None = None,
                      breakeven_tables: dict[str, pd.DataFrame] | None = None, leverage=None,
-                     cash: pd.DataFrame | None = None) -> dict:
+                     cash: pd.DataFrame | None = None, projections: list[dict] | None = None) -> dict:
     """The engine's blocks of the JSON: costs, breakeven, rebate, whatif, sweeps, projection, exposure, ib, by_*.
+
+    ``projections``: :func:`projections` of the scenarios when the caller has them (it then need not keep the
+    scenarios' re-priced frames: :func:`projections` is all they are read for here).
 
     ``scenarios`` (whatif.scenarios), ``sweeps`` ({"extra_spread_pips": frame, "rebate_rate": frame}), ``ib``
     (the ``ib`` block) and ``key`` (summary.KeyFigures: the costs, break-even and equity effect) when the caller
@@ -622,9 +625,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
         "projection": {
             "months": PROJECTION_MONTHS,
             "balance": _num(balance),
-            "programs": [_clean_projection(whatif.projection_summary(o.program if o.program != "none" else o.name,
-                                                                       frame, balance, PROJECTION_MONTHS))
-                         for o, frame in scenarios],
+            "programs": projections if projections is not None else _projections(scenarios, balance),
         },
         "exposure": _exposure(result, leverage, cash),
         "ib": _ib(result) if ib is _COMPUTE else ib,
@@ -632,6 +633,18 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
     for name, table in (aggregate.by_many(g, AGGREGATIONS) if tables is None else tables).items():
         doc[f"by_{name}"] = _table(table)
     return doc
+
+
+def projections(result, scenarios, cash: pd.DataFrame | None = None) -> list[dict]:
+    """The ``projection`` block's programs: each scenario's (whatif.scenarios) projection from the balance."""
+    return _projections(scenarios, _balance(result, cash))
+
+
+def _projections(scenarios, balance: float) -> list[dict]:
+    from fxcost.analysis import whatif
+
+    return [_clean_projection(whatif.projection_summary(o.program if o.program != "none" else o.name, frame, balance,
+                                                        PROJECTION_MONTHS)) for o, frame in scenarios]
 
 
 def _clean_projection(p: dict) -> dict:
