@@ -78,7 +78,9 @@ def test_when_workers_are_used(portfolio, monkeypatch):
     assert parallel_analysis.worker_count(portfolio, settings) == 0  # a few hundred trades: not worth a process
     monkeypatch.setattr(parallel_analysis, "MIN_PARALLEL_TRADES", 0)
     monkeypatch.setattr(parallel_analysis, "cores", lambda: 2)
-    assert parallel_analysis.worker_count(portfolio, settings) == 2
+    assert parallel_analysis.worker_count(portfolio, settings) == 0  # 2 cores: slower than in-process (measured)
+    monkeypatch.setattr(parallel_analysis, "cores", lambda: 8)
+    assert parallel_analysis.worker_count(portfolio, settings) == 5  # one per account, up to the cores
     with_bars = AnalysisSettings(market_data=[object()])  # type: ignore[list-item]  # sent to every worker: no
     assert parallel_analysis.worker_count(portfolio, with_bars, workers=2) == 0
 
