@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from fxcost.errors import FxCostError
@@ -157,7 +158,8 @@ def choices(portfolio: Any) -> list[tuple[str, str]]:
     times = pd.concat([book.trades["close_time"] for book in portfolio.accounts if len(book.trades)] or
                       [pd.Series([], dtype="datetime64[ns]")]).dropna()
     if len(times):
-        months = sorted(set(times.dt.to_period("M")))
+        # Distinct months in numpy, then one Period each (a Period per trade cost seconds for a book, issue 14).
+        months = [pd.Period(str(m), freq="M") for m in np.unique(times.to_numpy().astype("datetime64[M]"))]
         years = sorted({m.year for m in months})
         quarters = sorted({(m.year, m.quarter) for m in months})
         out += [(str(y), str(y)) for y in years]

@@ -43,7 +43,6 @@ class ImportSummary:
 
 def import_summary(portfolio) -> ImportSummary:
     """The typed import summary of ``portfolio`` (reconciliation as the importers checked it, totals as the JSON's)."""
-    doc = document.summary(portfolio)
     files = []
     for f in portfolio.files:
         rec = f.reconciliation
@@ -52,6 +51,6 @@ def import_summary(portfolio) -> ImportSummary:
                        for name, (mine, printed) in rec.compared.items())
         files.append(ImportedFile(f.statement.path, f.statement.account.currency or "", checks,
                                   tuple(dict.fromkeys(document.file_warnings(f)))))
-    totals = dict(doc["totals"])
+    totals = document.import_totals(portfolio)
     currency = totals.pop("currency", None)
     return ImportSummary(tuple(files), MappingProxyType(totals), currency if isinstance(currency, str) else "")
