@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from fxcost.analysis.instruments import CENT
 from fxcost.analysis.programs import CURRENCIES
 from fxcost.importers.csv_table import REQUIRED
-from fxcost.ui.dialogs import error_and_buttons
+from fxcost.ui.dialogs import error_and_buttons, intro_and_form
 
 #: Offered first: the currencies most trading accounts are held in.
 COMMON_CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CHF", "AUD", "CAD")
@@ -29,17 +29,13 @@ class CsvMappingDialog(QDialog):
     def __init__(self, path: str, headers: list[str], proposal: dict[str, str], parent: QWidget | None = None,
                  currency: str = ""):
         super().__init__(parent)
-        self.setWindowTitle("fxcost: which column is which?")
-        layout = QVBoxLayout(self)
-        intro = QLabel(f"fxcost could not tell which columns of <b>{os.path.basename(path)}</b> hold the trades' "
-                       "values. Pick the column for each (* = required); the others are optional.")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
+        layout, form = intro_and_form(
+            self, "fxcost: which column is which?",
+            f"fxcost could not tell which columns of <b>{os.path.basename(path)}</b> hold the trades' values. Pick the "
+            "column for each (* = required); the others are optional.")
         self.combos = column_combos(form, FIELDS, headers, proposal, "csv-map", self.revalidate)
         self.currency_combo = currency_combo(currency, as_the_file=True)
         form.addRow("Account currency", self.currency_combo)
-        layout.addLayout(form)
         self.error, self.buttons = error_and_buttons(self, layout)
         self.revalidate()
 
@@ -102,17 +98,12 @@ class CsvCurrencyDialog(QDialog):
 
     def __init__(self, path: str, parent: QWidget | None = None, currency: str = ""):
         super().__init__(parent)
-        self.setWindowTitle("fxcost: account currency")
-        layout = QVBoxLayout(self)
-        intro = QLabel(f"<b>{os.path.basename(path)}</b> does not say which currency its account is in. fxcost needs "
-                       "it to convert costs to USD and to merge accounts. Which is it? (fxcost remembers your "
-                       "answer for this file.)")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
+        layout, form = intro_and_form(
+            self, "fxcost: account currency",
+            f"<b>{os.path.basename(path)}</b> does not say which currency its account is in. fxcost needs it to "
+            "convert costs to USD and to merge accounts. Which is it? (fxcost remembers your answer for this file.)")
         self.combo = currency_combo(currency)
         form.addRow("Account currency", self.combo)
-        layout.addLayout(form)
         self.error, self.buttons = error_and_buttons(self, layout)
 
     def currency(self) -> str:

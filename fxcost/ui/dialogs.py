@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -104,6 +105,19 @@ def about(parent: QWidget, log_path: Path | None, data_dir: Path) -> None:
         f"Your programs and profiles: {data_dir}<br>"
         f"Log: {log_path or 'not written'}</p>",
     )
+
+
+def intro_and_form(dialog: QDialog, title: str, intro: str) -> tuple[QVBoxLayout, QFormLayout]:
+    """The head of an editing dialog: its title, a wrapped line that says what to do, and the form its fields go in
+    (:func:`error_and_buttons` is its foot)."""
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    label = QLabel(intro)
+    label.setWordWrap(True)
+    layout.addWidget(label)
+    form = QFormLayout()
+    layout.addLayout(form)
+    return layout, form
 
 
 def error_and_buttons(dialog: QDialog, layout) -> tuple[QLabel, QDialogButtonBox]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from fxcost.importers.partner_report import REQUIRED
 from fxcost.ui.csv_mapping import column_combos, mapping_problem
-from fxcost.ui.dialogs import error_and_buttons
+from fxcost.ui.dialogs import error_and_buttons, intro_and_form
 
 #: What the dialog asks for, in order: (canonical column of importers.partner_report, label). Required ones first.
 FIELDS = (("account", "Client account *"), ("date", "Date or month *"), ("reward", "Commission / reward *"),
@@ -22,16 +22,12 @@ class PartnerMappingDialog(QDialog):
     def __init__(self, path: str, headers: list[str], proposal: dict[str, str] | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("fxcost: which column of the partner report is which?")
-        layout = QVBoxLayout(self)
-        intro = QLabel(f"fxcost could not tell which columns of <b>{os.path.basename(path)}</b> hold the client "
-                       "account, the month and the broker's reward. Pick the column for each (* = required); the "
-                       "choice is saved with the book.")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
+        layout, form = intro_and_form(
+            self, "fxcost: which column of the partner report is which?",
+            f"fxcost could not tell which columns of <b>{os.path.basename(path)}</b> hold the client account, the "
+            "month and the broker's reward. Pick the column for each (* = required); the choice is saved with the "
+            "book.")
         self.combos = column_combos(form, FIELDS, headers, proposal, "partner-map", self.revalidate)
-        layout.addLayout(form)
         self.error, self.buttons = error_and_buttons(self, layout)
         self.revalidate()
 
