@@ -106,7 +106,10 @@ def _same_column(a: pd.Series, b: pd.Series) -> bool:
 class _Shipped:
     """``function`` run in a worker; its result's trades frame is sent back without the columns the job gave it
     unchanged (the caller holds them: :func:`_landed` puts them back, sharing the caller's memory as the
-    in-process analysis does), and consolidated (a frame built column by column unpickles ~7x slower)."""
+    in-process analysis does), and consolidated (a frame built column by column unpickles ~7x slower).
+
+    A column counts as unchanged when it is the job's own buffer, so ``function`` must never write into the job's
+    frame in place: engine.cost_account and engine.settle_account work on shallow copies (copy-on-write)."""
 
     def __init__(self, function: Callable[[Any], Any]) -> None:
         self.function = function

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import sys
 
 
+@functools.cache  # find_library runs ldconfig: once, not after every job on the GUI thread
 def _libc():
     """glibc, or None elsewhere (macOS, Windows, musl): there the system allocator is left as it is."""
     if not sys.platform.startswith("linux"):
