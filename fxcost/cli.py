@@ -410,12 +410,16 @@ def session_from_args(args: argparse.Namespace, catalog, mapping: dict[str, str]
 
 def _write(outputs: list[tuple[str, str]], result, summary, paper: str | None = None) -> None:
     """Write each (kind, path) from the one summary; raises FxCostError (one line) when a file cannot be written."""
-    from fxcost.report import csv_export, excel
-
     for kind, path in outputs:
+        # Each writer is imported when asked for: openpyxl alone takes ~0.3 s to import, which a JSON report
+        # need not wait for (issue 14: the CLI's time on an IB's book).
         if kind == "xlsx":
+            from fxcost.report import excel
+
             excel.write_workbook(result, path, summary=summary)
         elif kind == "csv":
+            from fxcost.report import csv_export
+
             csv_export.write_trades_csv(result, path, summary=summary)
         elif kind == "pdf":
             from fxcost.report.pdf_summary import write_pdf_summary

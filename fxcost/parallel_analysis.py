@@ -8,8 +8,9 @@ that cannot start processes gets it in-process.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -19,9 +20,13 @@ import numpy as np
 import pandas as pd
 from pandas.arrays import NumpyExtensionArray
 
-from fxcost.analysis.engine import AccountJob, AccountMap, AnalysisResult, AnalysisSettings, CostedAccount, analyse
+from fxcost.analysis import rebates
+from fxcost.analysis.engine import (AccountJob, AccountMap, AnalysisResult, AnalysisSettings, CostedAccount,
+                                    account_jobs, analyse, cost_account)
+from fxcost.importers.reconcile import Reconciliation
+from fxcost.model import Statement
 from fxcost.parallel_import import cores, worker_context, workers_allowed
-from fxcost.portfolio import Portfolio
+from fxcost.portfolio import Portfolio, merge
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +136,73 @@ def _landed(job: Any, parcel: tuple[Any, list[str], list[str]]) -> Any:
     return done
 
 
+class Precost:
+    """Cost each file's accounts in this process while worker processes read the book's other files
+    (parallel_import.load_all's ``meanwhile``, issue 14): the costing that would wait for the last file runs
+    beside the reading instead.
+
+    An account is costed as if its file alone made it, with pooled tiers assumed (its payouts wait for the book's
+    volume, as in any book of several accounts under such a program). :func:`analyse_book` takes a result only
+    for an account whose job in the merged book is the same, field by field and frame by frame (:func:`same_job`),
+    and costs any other account itself: a file merged with another, an account the roster or a currency choice
+    changed, or a book of one account is simply costed again.
+    """
+
+    def __init__(self, settings: AnalysisSettings) -> None:
+        self.settings = settings
+        self.ready: dict[str, tuple[AccountJob, CostedAccount]] = {}
+        self._pools = rebates.pools_tiers(settings.main_program, 2)
+
+    @classmethod
+    def worth_it(cls, settings: AnalysisSettings | None) -> Precost | None:
+        """A Precost for ``settings``; None without settings, or with market data (bars and ticks make an
+        analysis that stays whole, see :func:`worker_count`)."""
+        if settings is None or settings.market_data:
+            return None
+        return cls(settings)
+
+    def __call__(self, statements: list[Statement], reconciliations: list[Reconciliation]) -> None:
+        for job in account_jobs(merge(statements, reconciliations), self._pools):
+            if len(job.book.trades) and job.book.key not in self.ready:
+                self.ready[job.book.key] = (job, cost_account(job, self.settings))
+
+    def take(self, job: AccountJob) -> CostedAccount | None:
+        """The account of ``job`` as costed here, if it was costed as that very job; each is given once."""
+        ready = self.ready.pop(job.book.key, None)
+        return ready[1] if ready is not None and same_job(ready[0], job) else None
+
+
+def same_job(a: AccountJob, b: AccountJob) -> bool:
+    """Whether costing ``a`` gives what costing ``b`` gives: the same account, files, tester spreads, payout pass
+    and frames (values, dtypes, columns and index: DataFrame.equals)."""
+    x, y = a.book, b.book
+    return (a.settle == b.settle and a.tester == b.tester and a.backtests == b.backtests and x.key == y.key
+            and x.account == y.account and x.files == y.files and x.is_backtest == y.is_backtest
+            and all(getattr(x, name).equals(getattr(y, name))
+                    for name in ("trades", "cash", "orders", "open_positions")))
+
+
+class _Reusing:
+    """An engine.AccountMap that takes cost_account's result from ``precost`` for each job it costed as the same
+    job under these very settings, and maps the other jobs (and every other function) with ``inner``."""
+
+    def __init__(self, precost: Precost, inner: AccountMap | None) -> None:
+        self.precost = precost
+        self.inner: AccountMap = inner or map
+        self.reused = 0
+
+    def __call__(self, function: Callable[[Any], Any], jobs: Sequence[Any]) -> Iterable[Any]:
+        if not (isinstance(function, functools.partial) and function.func is cost_account
+                and function.keywords.get("settings") is self.precost.settings and self.precost.ready):
+            return self.inner(function, jobs)
+        found = [self.precost.take(job) for job in jobs]
+        self.precost.ready.clear()  # what no account took is let go
+        missing = [job for job, done in zip(jobs, found) if done is None]
+        self.reused += len(jobs) - len(missing)
+        rest = iter(self.inner(function, missing) if missing else ())
+        return [next(rest) if done is None else done for done in found]
+
+
 @contextmanager
 def account_map(portfolio: Portfolio, settings: AnalysisSettings, *,
                 workers: int | None = None) -> Iterator[AccountMap | None]:
@@ -148,13 +220,21 @@ def account_map(portfolio: Portfolio, settings: AnalysisSettings, *,
 
 
 def analyse_book(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
-                 workers: int | None = None) -> AnalysisResult:
+                 workers: int | None = None, precost: Precost | None = None) -> AnalysisResult:
     """engine.analyse with the accounts costed in worker processes when the book is worth it; in-process when
-    processes cannot start here (a sandbox without semaphores, a killed worker)."""
+    processes cannot start here (a sandbox without semaphores, a killed worker). ``precost``: accounts costed while
+    the files were read (:class:`Precost`, under these ``settings``), not costed again when their job is the same.
+    """
     settings = settings or AnalysisSettings()
     try:
         with account_map(portfolio, settings, workers=workers) as mapper:
-            return analyse(portfolio, settings, map_accounts=mapper)
+            if precost is None or precost.settings is not settings:
+                return analyse(portfolio, settings, map_accounts=mapper)
+            reusing = _Reusing(precost, mapper)
+            result = analyse(portfolio, settings, map_accounts=reusing)
+            log.info("analysis: %d of %d account(s) costed while the files were read", reusing.reused,
+                     len(portfolio.accounts))
+            return result
     except (OSError, NotImplementedError, BrokenProcessPool) as exc:
         log.warning("analysis workers unavailable (%s); costing the accounts in-process", exc)
         return analyse(portfolio, settings)

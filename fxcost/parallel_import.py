@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -130,6 +131,11 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+#: Work this process does on a file's Statements and Reconciliations as they arrive from a worker, while the
+#: workers read the other files (parallel_analysis.Precost costs the file's accounts, issue 14).
+Meanwhile = Callable[[list[Statement], list[Reconciliation]], None]
+
+
 def load_all(
     paths: Sequence[str],
     options: Callable[[str], Mapping[str, Any]],
@@ -137,19 +143,23 @@ def load_all(
     progress: Callable[[float, str], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
+    meanwhile: Meanwhile | None = None,
 ) -> Loaded:
     """Import every path: the Statements in the order of ``paths``, their Reconciliations and [(path, error)] of the
     files that failed (:class:`Loaded`).
 
     ``options(path)`` gives load_file's keyword arguments for that file. ``progress(fraction, message)`` is
     called as files finish; ``is_cancelled()`` is polled between files and raises ImportCancelled.
+    ``meanwhile`` is called here on files read in worker processes, one at a time as they arrive, while other
+    files are still being read (this process would otherwise only wait); files still unseen when the last one
+    arrives are left to the caller.
     """
     paths = [str(p) for p in paths]
     results: list[tuple[list[Statement], ImportFailed | None, list[Reconciliation]] | None] = [None] * len(paths)
     count = worker_count(paths, workers)
     if count:
         try:
-            _in_workers(paths, options, results, count, progress, is_cancelled)
+            _in_workers(paths, options, results, count, progress, is_cancelled, meanwhile)
         except (OSError, NotImplementedError, BrokenProcessPool) as exc:
             # No processes here (a sandbox without semaphores, a killed worker): read what is left in-process.
             log.warning("import workers unavailable (%s); reading the files in-process", exc)
@@ -175,17 +185,20 @@ def _in_process(paths, options, results, progress, is_cancelled) -> None:
         results[i] = _load_reconciled(path, options(path), is_cancelled)
 
 
-def _in_workers(paths, options, results, count, progress, is_cancelled) -> None:
-    """Read the paths in ``count`` worker processes, polling for cancel while they run."""
+def _in_workers(paths, options, results, count, progress, is_cancelled, meanwhile=None) -> None:
+    """Read the paths in ``count`` worker processes, polling for cancel while they run, and ``meanwhile`` on what
+    has arrived while waiting for the rest."""
     context = worker_context()
     last_run.clear()
     last_run.update(workers=count, worker_cpu_s=0.0, worker_peak_mb=0.0)
     with ProcessPoolExecutor(count, mp_context=context) as pool:
         pending: dict[Future, int] = {pool.submit(_load_in_worker, p, options(p)): i for i, p in enumerate(paths)}
         done_count = 0
+        arrived: deque[int] = deque()
         try:
             while pending:
-                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                # With arrived files to work on, only look for news; else wait for it.
+                done, _ = wait(pending, timeout=0 if arrived else 0.2, return_when=FIRST_COMPLETED)
                 _check(is_cancelled)
                 for future in done:
                     i = pending.pop(future)
@@ -194,8 +207,13 @@ def _in_workers(paths, options, results, count, progress, is_cancelled) -> None:
                     last_run["worker_cpu_s"] += cpu
                     last_run["worker_peak_mb"] = max(last_run["worker_peak_mb"], peak)
                     done_count += 1
+                    if meanwhile is not None and results[i][0]:
+                        arrived.append(i)
                     if progress:
                         progress(done_count / len(paths), f"Read {Path(paths[i]).name}")
+                if arrived and pending:
+                    found, _, reconciled = results[arrived.popleft()]
+                    meanwhile(found, reconciled)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise

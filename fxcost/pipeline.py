@@ -15,7 +15,7 @@ from pathlib import Path
 from fxcost import folders
 from fxcost.errors import ImportCancelled, ImportFailed
 from fxcost.importers.reconcile import reconcile
-from fxcost.parallel_import import Loaded, load_all
+from fxcost.parallel_import import Loaded, Meanwhile, load_all
 from fxcost.portfolio import Portfolio, merge
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ def import_files(
     currency: str | Mapping[str, str] | None = None,
     csv_date_order: str | Mapping[str, str] | None = None,
     cache=None,
+    meanwhile: Meanwhile | None = None,
 ) -> Portfolio:
     """Import every file, merge them into accounts, reconcile each file.
 
@@ -44,6 +45,7 @@ def import_files(
     still import. ``currency`` is the account currency of files that print none (CSV trade lists):
     one code for all, or a code per path. ``csv_date_order`` ("dmy"/"mdy", for all or per path) forces how a
     CSV's dates like 01/03/2024 read. Raises ImportCancelled when ``is_cancelled()`` turns true between files.
+    ``meanwhile``: work on the files read in worker processes as they arrive (parallel_import.load_all).
     """
     paths, not_statements = folders.expand([str(p) for p in paths])
 
@@ -51,7 +53,7 @@ def import_files(
         return {"csv_mapping": csv_mapping, "csv_currency": _for_path(currency, path),
                 "csv_date_order": _for_path(csv_date_order, path)}
 
-    statements, failed, reconciliations = _load(paths, options, cache, progress, is_cancelled)
+    statements, failed, reconciliations = _load(paths, options, cache, progress, is_cancelled, meanwhile)
     failures: list[tuple[str, Failure]] = [(path, Failure(ImportFailed(path, reason))) for path, reason in not_statements]
     failures += [(path, Failure(exc)) for path, exc in failed]
     if is_cancelled and is_cancelled():
@@ -68,16 +70,17 @@ def import_files(
     return portfolio
 
 
-def _load(paths: list[str], options, cache, progress: Progress | None, is_cancelled) -> Loaded:
+def _load(paths: list[str], options, cache, progress: Progress | None, is_cancelled,
+          meanwhile: Meanwhile | None = None) -> Loaded:
     """load_all of the files ``cache`` does not hold; the statements (with their reconciliations) in the order of
     ``paths`` either way."""
     if cache is None:
-        return load_all(paths, options, progress=progress, is_cancelled=is_cancelled)
+        return load_all(paths, options, progress=progress, is_cancelled=is_cancelled, meanwhile=meanwhile)
     if progress:
         progress(0.0, f"Checking {len(paths)} file(s) against the files read before")
     kept = {p: cache.get(p, options(p)) for p in paths}
     todo = [p for p in paths if kept[p] is None]
-    loaded = load_all(todo, options, progress=progress, is_cancelled=is_cancelled)
+    loaded = load_all(todo, options, progress=progress, is_cancelled=is_cancelled, meanwhile=meanwhile)
     parsed: dict[str, list] = {}
     checked = {id(st): rec for st, rec in zip(loaded.statements, loaded.reconciliations)}
     for st in loaded.statements:
@@ -178,21 +181,24 @@ def run(
 
     ``cache``: a statement_cache.StatementCache (files parsed before are not parsed again); ``prepare``: applied to
     the merged portfolio before the analysis (a book's roster: session.Session.apply_roster)."""
-    from fxcost.parallel_analysis import analyse_book
+    from fxcost.parallel_analysis import Precost, analyse_book
 
     def scaled(frac: float, msg: str) -> None:
         if progress:
             progress(frac * 0.8, msg)
 
+    # Issue 14: while worker processes read a book's files, this process costs the accounts of those already read
+    # (Precost); the analysis takes each account's costs from there when its job is the same once merged.
+    precost = Precost.worth_it(settings)
     portfolio = import_files(paths, progress=scaled, is_cancelled=is_cancelled, csv_mapping=csv_mapping,
-                             currency=currency, csv_date_order=csv_date_order, cache=cache)
+                             currency=currency, csv_date_order=csv_date_order, cache=cache, meanwhile=precost)
     if is_cancelled and is_cancelled():
         raise ImportCancelled("Import cancelled.")
     if prepare is not None:
         prepare(portfolio)
     if progress:
         progress(0.85, "Computing costs and rebates")
-    result = analyse_book(portfolio, settings)
+    result = analyse_book(portfolio, settings, precost=precost)
     if progress:
         progress(1.0, "Done")
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
@@ -92,3 +93,82 @@ def test_a_book_is_costed_in_process_when_workers_cannot_start(portfolio, monkey
     monkeypatch.setattr(parallel_analysis.AccountWorkers, "__call__", broken)
     settings = _settings("ib-tiered.json")
     _same(analyse(portfolio, settings), parallel_analysis.analyse_book(portfolio, settings, workers=2))
+
+
+def _precosted(portfolio, settings) -> parallel_analysis.Precost:
+    """Every file's accounts costed as the import's ``meanwhile`` costs them, file by file."""
+    precost = parallel_analysis.Precost(settings)
+    for f in portfolio.files:
+        precost([f.statement], [f.reconciliation])
+    return precost
+
+
+@pytest.mark.parametrize("program", [None, "example-cashback.json", "ib-tiered.json"])
+def test_accounts_costed_while_the_files_were_read_are_taken_as_they_are(portfolio, program):
+    """Issue 14: the analysis takes each account's costs from the import's meanwhile when its job is the same:
+    the very objects, and the same result as costing them afterwards (the IB deal's pooled tiers still price the
+    payouts on the whole book)."""
+    settings = _settings(program)
+    precost = _precosted(portfolio, settings)
+    costed = {key: done.analysis for key, (_, done) in precost.ready.items()}
+    there = parallel_analysis.analyse_book(portfolio, settings, precost=precost)
+    _same(analyse(portfolio, settings), there)
+    assert all(a is costed[a.book.key] for a in there.accounts)
+    assert not precost.ready  # what was taken or refused is let go
+
+
+def test_an_account_whose_job_changed_after_its_file_was_read_is_costed_again(portfolio):
+    """A job that differs once the book is merged is not taken: here the roster renamed a client, and a book of
+    one account under pooled tiers prices its payouts with its costs (the meanwhile assumed a pooled book)."""
+    settings = _settings("ib-tiered.json")
+    precost = _precosted(portfolio, settings)
+    costed = {key: done.analysis for key, (_, done) in precost.ready.items()}
+    first = portfolio.accounts[0]
+    renamed = dataclasses.replace(first, account=dataclasses.replace(first.account, name="Renamed"))
+    changed = dataclasses.replace(portfolio, accounts=[renamed, *portfolio.accounts[1:]])
+    there = parallel_analysis.analyse_book(changed, settings, precost=precost)
+    _same(analyse(changed, settings), there)
+    assert there.accounts[0] is not costed[first.key]
+    assert all(a is costed[a.book.key] for a in there.accounts[1:])
+
+    alone = dataclasses.replace(portfolio, accounts=portfolio.accounts[1:2])
+    precost = _precosted(portfolio, settings)
+    there = parallel_analysis.analyse_book(alone, settings, precost=precost)
+    _same(analyse(alone, settings), there)
+    assert there.accounts[0] is not precost.ready.get(alone.accounts[0].key, (None, None))[1]
+
+
+def test_same_job_compares_every_field_and_frame(portfolio):
+    from fxcost.analysis.engine import account_jobs
+
+    jobs = account_jobs(portfolio, False)
+    again = account_jobs(portfolio, False)
+    assert all(parallel_analysis.same_job(a, b) for a, b in zip(jobs, again))
+    assert not parallel_analysis.same_job(jobs[0], account_jobs(portfolio, True)[0])  # payouts priced elsewhere
+    edited = jobs[0].book.trades.copy()
+    edited.loc[0, "commission"] += 0.01
+    assert not parallel_analysis.same_job(jobs[0], dataclasses.replace(
+        jobs[0], book=dataclasses.replace(jobs[0].book, trades=edited)))
+    assert not parallel_analysis.same_job(jobs[0], jobs[1])
+
+
+def test_the_pipeline_costs_while_reading_and_gives_the_same_result(tmp_path, monkeypatch):
+    """pipeline.run with import workers: the accounts of files read before the last are costed meanwhile, and the
+    result is the one costing the same portfolio afterwards gives."""
+    from fxcost import parallel_import, pipeline
+
+    paths = []
+    for i in range(6):
+        path = tmp_path / f"client{i}.htm"
+        generate(path, "mt4", 40 + 10 * i, seed=500 + i)
+        paths.append(str(path))
+    monkeypatch.setattr(parallel_import, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel_import, "cores", lambda: 2)
+    seen: list[int] = []
+    real = parallel_analysis.Precost.__call__
+    monkeypatch.setattr(parallel_analysis.Precost, "__call__",
+                        lambda self, sts, recs: seen.append(len(sts)) or real(self, sts, recs))
+    settings = _settings("ib-tiered.json")
+    there = pipeline.run(paths, settings)
+    assert parallel_import.last_run["workers"] == 2 and seen  # some files were costed while others were read
+    _same(analyse(there.portfolio, settings), there)

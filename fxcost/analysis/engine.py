@@ -383,6 +383,14 @@ class CostedAccount:
     payout_warnings: list[str] = field(default_factory=list)
 
 
+def account_jobs(portfolio: Portfolio, pools: bool) -> list[AccountJob]:
+    """The :class:`AccountJob` of each of ``portfolio``'s accounts, in order; ``pools``: the main program's tiers
+    count every account's volume together (rebates.pools_tiers), so payouts are priced in a second pass."""
+    return [AccountJob(book=_slim(book), tester=tester_spreads(portfolio, book),
+                       backtests=tuple(_backtest_paths(portfolio, book)), settle=not pools)
+            for book in portfolio.accounts]
+
+
 def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
             map_accounts: AccountMap | None = None) -> AnalysisResult:
     """Cost every closed trade of every account under ``settings``.
@@ -398,9 +406,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
     program = settings.main_program
     # IB tiers that count every account's volume together re-price each account once all are costed.
     pools = rebates.pools_tiers(program, sum(1 for b in portfolio.accounts if len(b.trades)))
-    jobs = [AccountJob(book=_slim(book), tester=tester_spreads(portfolio, book),
-                       backtests=tuple(_backtest_paths(portfolio, book)), settle=not pools)
-            for book in portfolio.accounts]
+    jobs = account_jobs(portfolio, pools)
     costed: list[CostedAccount] = []
     accounts: list[AccountAnalysis] = []
     warnings: list[str] = []
