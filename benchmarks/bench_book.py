@@ -11,9 +11,9 @@ Measurements per size, each in a fresh child process so one run's memory does no
   files until ``analysis_ready`` (every view shows the analysis), with the time to ``first_views_shown``, the time
   from the import and analysis' result (``viewdata.prepare`` called) to views ready (what the GUI adds), and the
   memory the app holds once ready besides its peak.
-- "stages" (--stages): the same in-process, timed per stage: import (pipeline.import_files), analyse
-  (parallel_analysis.analyse_book: engine.analyse with the accounts in worker processes; its CPU is the main
-  process's), summary (json_summary.summary + analysis_summary + dumps, the `report --json` document).
+- "stages" (--stages): the same in-process, timed per stage: import (pipeline.import_files, with the accounts of
+  files already read costed meanwhile, as pipeline.run does), analyse (parallel_analysis.analyse_book: engine.analyse
+  with the accounts in worker processes, and those costed meanwhile taken; its CPU is the main process's), summary (json_summary.summary + analysis_summary + dumps, the `report --json` document).
 "CPU" is the CPU seconds of the main process and of the import workers together: on a machine shared with other
 work the wall time says more about the load (printed as the load average) than about fxcost.
 
@@ -80,10 +80,16 @@ from fxcost.analysis.spreads import load_profile
 from fxcost.pipeline import import_files
 from fxcost.report import json_summary
 settings = AnalysisSettings(profile=load_profile("auto"), programs=[programs.load(program)])
+try:  # accounts costed while the workers read the other files, as pipeline.run does (issue 14)
+    from fxcost.parallel_analysis import Precost
+    precost = {{"precost": Precost.worth_it(settings)}}
+    reading = {{"meanwhile": precost["precost"]}}
+except ImportError:  # a checkout from before
+    precost = reading = {{}}
 t1, c1 = time.perf_counter(), time.process_time()
-portfolio = import_files(files)
+portfolio = import_files(files, **reading)
 t2, c2 = time.perf_counter(), time.process_time()
-result = analyse(portfolio, settings)
+result = analyse(portfolio, settings, **precost)
 t3, c3 = time.perf_counter(), time.process_time()
 doc = json_summary.summary(portfolio)
 doc.update(json_summary.analysis_summary(result))
