@@ -219,30 +219,29 @@ def costed_trades(
         source = np.where(have, label, source)
     if tester_points and len(trades):
         spread, source = _tester_spread(frame, tester_points, spread, source)
-    t = costs.decompose(trades, currency, spread, source, instrument_settings=settings.instruments,
-                        commission=commission or settings.commission, classes=classes)
-    t["spread_kind"] = _kinds(source)
-    t["spread_tod"] = tod  # applies where spread_kind is profile, catalogue or calibrated
+    # The costed frame is built once from the caller's frame and the new columns as arrays (issue 14: a
+    # DataFrame.__setitem__ per column cost more than the arithmetic on an account of a few hundred trades).
+    columns = costs.cost_columns(trades, currency, spread, source, instrument_settings=settings.instruments,
+                                 commission=commission or settings.commission, classes=classes)
+    kinds = {"spread_kind": _kinds(source), "spread_tod": tod}  # tod applies where the kind is profile, catalogue or calibrated
     if spread_table is not None and table is not None:
         spread_table.append(_catalogue_columns(_final_kinds(table, frame, source), frame, profile))
     program = settings.main_program if (program is None and use_program) else program
-    if program is not None and len(t):
+    paid: dict[str, Any]
+    if program is not None and len(trades):
         from fxcost.analysis import rebates
 
-        result = rebates.apply(t, program, currency)
-        rebates.assign(t, result, program)
-        t = costs.finish(t)
-    else:  # decompose already finished the frame with rebate 0
-        t["ib_earnings"] = 0.0
-        t["eligible"] = True
-        t["excluded_reason"] = ""
-        t["rebate_rule"] = ""
-        t["forfeited_rebate"] = 0.0
-        t["capped_rebate"] = 0.0
-    for col in codes.KEY_COLUMNS:  # the caller's own string columns back, rows are in the same order
-        if col in original.columns:
-            t[col] = original[col]  # a Series keeps its dtype (an object array would turn into str)
-    return codes.as_objects(t, ("category",))
+        priced = costs.with_columns(trades, columns)  # what the program reads (rule keys, lots, spread cost...)
+        paid = rebates.rebate_columns(priced, rebates.apply(priced, program, currency), program)
+        columns["rebate"] = paid.pop("rebate")
+    else:  # no rebate: the rebate columns at 0
+        paid = {"ib_earnings": 0.0, "eligible": True, "excluded_reason": "", "rebate_rule": "", "forfeited_rebate": 0.0,
+                "capped_rebate": 0.0}
+    finished = costs.finish_columns({**columns, "lots": trades["lots"].to_numpy()})
+    # The category back to plain text, and the caller's own string columns (``original``): its rows are in the
+    # same order, and a Series keeps its dtype (an object array would turn into str).
+    columns["category"] = np.asarray(columns["category"], dtype=object)
+    return costs.with_columns(original, {**columns, **finished, **kinds, **paid})
 
 
 def shape_clock(settings: AnalysisSettings, utc_offset: float | str, frame: pd.DataFrame,

@@ -333,15 +333,24 @@ def assign(t: pd.DataFrame, result: RebateResult, program: RebateProgram) -> Non
     ``ib_earnings`` is what the program pays for each trade; ``rebate`` and ``forfeited_rebate`` are
     the trader's part of it (:func:`trader_fraction`).
     """
+    for col, value in rebate_columns(t, result, program).items():
+        t[col] = value
+
+
+def rebate_columns(t: pd.DataFrame, result: RebateResult, program: RebateProgram) -> dict[str, Any]:
+    """The columns :func:`assign` writes, in its order, as arrays (the engine sets them with the others in one
+    frame construction, issue 14)."""
     share = trader_fraction(t, program)
-    t["ib_earnings"] = result.rebate
-    t["rebate"] = result.rebate if share is None else result.rebate * share
-    t["eligible"] = result.eligible
-    t["excluded_reason"] = result.reason
-    t["rebate_rule"] = result.rule
-    t["forfeited_rebate"] = result.forfeited if share is None else result.forfeited * share
-    # What the program's spread cap took from the rebate, on the program's amount (as ib_earnings).
-    t["capped_rebate"] = result.capped if result.capped is not None else 0.0
+    return {
+        "ib_earnings": result.rebate,
+        "rebate": result.rebate if share is None else result.rebate * share,
+        "eligible": result.eligible,
+        "excluded_reason": result.reason,
+        "rebate_rule": result.rule,
+        "forfeited_rebate": result.forfeited if share is None else result.forfeited * share,
+        # What the program's spread cap took from the rebate, on the program's amount (as ib_earnings).
+        "capped_rebate": result.capped if result.capped is not None else 0.0,
+    }
 
 
 def _component(t: pd.DataFrame, part: Component, lot_basis: str, sel: npt.NDArray[np.intp],
