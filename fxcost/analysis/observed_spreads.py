@@ -70,10 +70,21 @@ def usable(t: pd.DataFrame, excluded_sources: Iterable[object] = ()) -> np.ndarr
     codes, files = pd.factorize(src)
     ok = np.zeros(len(files) + 1, dtype=bool)
     excluded = {str(x) for x in excluded_sources}
+    # Both time columns read once, each file's rows cut from the arrays (issue 14: not a concat per file).
+    times = [np.asarray(pd.to_datetime(t[col]), dtype="datetime64[ns]").view("int64")
+             for col in ("open_time", "close_time")]
     for i, f in enumerate(files):
+        if f in excluded:
+            continue
         rows = codes == i
-        ok[i] = f not in excluded and has_seconds(pd.concat([t.loc[rows, "open_time"], t.loc[rows, "close_time"]]))
+        ok[i] = any(_any_seconds(ns[rows]) for ns in times)
     return ok[codes]
+
+
+def _any_seconds(ns: np.ndarray) -> bool:
+    """:func:`has_seconds` of int64 ns times."""
+    ns = ns[ns != np.iinfo("int64").min]
+    return bool(len(ns)) and bool(((ns // 1_000_000_000) % 60 != 0).any())
 
 
 def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
@@ -260,29 +271,34 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
     if not n:
         return spread, source, pd.DataFrame(columns=TABLE_COLUMNS)
     base = np.where(shape > 0, spread / np.where(shape > 0, shape, 1.0), spread)  # the profile value, no shape
-    root_codes, roots = pd.factorize(frame["symbol_root"].astype(str).to_numpy(dtype=object))
-    summary = summarise(same_second_pairs(frame, fills))
+    root_codes, roots = _text_codes(frame["symbol_root"])
+    fills = np.asarray(fills, dtype=bool)
+    # Most accounts of a book have no fills to pair: no pairs to look for (issue 14).
+    summary = summarise(same_second_pairs(frame, fills)) if fills.any() else {}
     account = str(frame["account"].iloc[0]) if "account" in frame.columns else ""
-    distinct, inverse = np.unique(np.asarray(pd.to_datetime(frame["open_time"]), dtype="datetime64[M]"),
-                                  return_inverse=True)
-    months = distinct.astype(str).astype(object)[inverse]
     pip = frame["pip"].to_numpy(dtype="float64")
     point = frame["point"].to_numpy(dtype="float64")
-    cats = frame["category"].astype(str).to_numpy(dtype=object)
-    rows = []
+    cat_codes, cat_names = _text_codes(frame["category"])
+    months: np.ndarray | None = None  # each trade's open month ("YYYY-MM"), when a symbol has per-month pairs
+    columns: dict[str, list[object]] = {c: [] for c in TABLE_COLUMNS}
     ratios: dict[str, list[float]] = {}
     observed_roots: dict[str, list[str]] = {}
+    masks = []
     for i, root in enumerate(roots):
         mask = root_codes == i
+        masks.append(mask)
         first = int(np.flatnonzero(mask)[0])
         profile_price = float(np.median(base[mask]))
         profile_label = str(source[first])
+        cat = (str(cat_names[cat_codes[first]]) if cat_codes[first] >= 0
+               else frame["category"].astype(str).to_numpy(dtype=object)[first])
         obs = summary.get((account, str(root)))
-        row = {"account": account, "symbol": root, "category": cats[first], "trades": int(mask.sum()),
-               "spread_pips": profile_price / pip[first],
-               "pairs": 0, "negative": 0, "median_pips": np.nan, "q1_pips": np.nan, "q3_pips": np.nan,
-               "iqr_pips": np.nan, "profile_pips": profile_price / pip[first] if _calibratable(profile_label) else np.nan,
-               "ratio": np.nan, "note": "no same-second pairs", "label": profile_label}
+        row: dict[str, object] = {
+            "account": account, "symbol": root, "category": cat, "trades": int(mask.sum()),
+            "spread_pips": profile_price / pip[first], "pairs": 0, "negative": 0, "median_pips": np.nan,
+            "q1_pips": np.nan, "q3_pips": np.nan, "iqr_pips": np.nan,
+            "profile_pips": profile_price / pip[first] if _calibratable(profile_label) else np.nan,
+            "ratio": np.nan, "note": "no same-second pairs", "label": profile_label}
         if obs is not None:
             total, per_month = obs
             row.update(pairs=total.pairs, negative=total.negative, median_pips=total.median / pip[first],
@@ -294,32 +310,53 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
                 row.update(label=label, spread_pips=total.median / pip[first])
                 for month, m_obs in per_month.items():  # a month with enough pairs of its own uses them
                     if len(per_month) > 1 and m_obs.consistent(point[first]):
+                        if months is None:
+                            distinct, inverse = np.unique(np.asarray(pd.to_datetime(frame["open_time"]),
+                                                                     dtype="datetime64[M]"), return_inverse=True)
+                            months = distinct.astype(str).astype(object)[inverse]
                         sel = mask & (months == month)
                         spread[sel] = m_obs.median
                         source[sel] = f"{OBSERVED.format(k=m_obs.pairs)} in {month}"
                 if _calibratable(profile_label) and profile_price > 0:
                     row["ratio"] = total.median / profile_price
-                    ratios.setdefault(cats[first], []).append(row["ratio"])
-                    observed_roots.setdefault(cats[first], []).append(root)
-        rows.append(row)
-    for row in rows:
-        if not _calibratable(row["label"]):
+                    ratios.setdefault(cat, []).append(float(total.median / profile_price))
+                    observed_roots.setdefault(cat, []).append(root)
+        for c in TABLE_COLUMNS:
+            if c != "source":
+                columns[c].append(row[c])
+    for k in range(len(roots)):
+        label = str(columns["label"][k])
+        if not _calibratable(label):
             continue
-        cat = row["category"]
+        cat = str(columns["category"][k])
         pool = [cat] if cat in ratios else [c for c in _FX if c in ratios] if cat in _FX else []
         if not pool:
             continue
         values = [r for c in pool for r in ratios[c]]
         names = [s for c in pool for s in observed_roots[c]]
         ratio = float(np.median(values))
-        mask = roots[root_codes] == row["symbol"]
+        mask = masks[k]
         spread[mask] = spread[mask] * ratio
-        label = (f"{CALIBRATED}: {row['label']} x {ratio:.2f} (observed/profile over {', '.join(names)})")
+        label = (f"{CALIBRATED}: {label} x {ratio:.2f} (observed/profile over {', '.join(names)})")
         source[mask] = label
-        row.update(ratio=ratio, label=label, spread_pips=row["spread_pips"] * ratio)
-    table = pd.DataFrame(rows, columns=[c for c in TABLE_COLUMNS if c != "source"])
-    table.insert(4, "source", [kind_of(x) for x in table["label"]])
-    return spread, source, table[list(TABLE_COLUMNS)]
+        columns["ratio"][k] = ratio
+        columns["label"][k] = label
+        columns["spread_pips"][k] = float(columns["spread_pips"][k]) * ratio  # type: ignore[arg-type]
+    columns["source"] = [kind_of(str(x)) for x in columns["label"]]
+    return spread, source, pd.DataFrame(columns, columns=list(TABLE_COLUMNS))
+
+
+def _text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values, in order of first row, of ``column`` as text (``column.astype(str)``), read from
+    its categorical codes when it has them (issue 14: no strings hashed per trade)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cat_codes = column.cat.codes.to_numpy()
+        if not len(cat_codes) or cat_codes.min() >= 0:
+            codes, first = pd.factorize(cat_codes)
+            names = np.asarray(column.cat.categories, dtype=object)[first]
+            return codes, np.array([str(x) for x in names], dtype=object)
+    codes, uniques = pd.factorize(column.astype(str).to_numpy(dtype=object))
+    return codes, np.asarray(uniques, dtype=object)
 
 
 #: The kinds of spread source (the first word of a ``spread_source`` label).

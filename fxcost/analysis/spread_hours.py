@@ -137,5 +137,7 @@ def sunday_share(t: pd.DataFrame) -> float:
     fx = np.array([str(c).startswith("fx") for c in cats] + [False])[codes]
     if not fx.any():
         return 0.0
-    days = pd.to_datetime(t["open_time"]).dt.day_of_week.to_numpy()[fx]
-    return float((days == 6).mean())
+    # Day of the week in integer maths (1970-01-01 was a Thursday, day 3; Sunday is 6), not the .dt accessor.
+    ns = np.asarray(pd.to_datetime(t["open_time"]), dtype="datetime64[ns]").view("int64")[fx]
+    sunday = ((ns // 86_400_000_000_000 + 3) % 7 == 6) & (ns != np.iinfo("int64").min)
+    return float(sunday.mean())
