@@ -584,9 +584,12 @@ def _cap_warnings(label: str, currency: str, t: pd.DataFrame, program: RebatePro
     hit = int((np.asarray(taken) > 1e-9).sum())
     if cap is None or not hit:
         return []
+    # Each distinct source label read once (issue 14), as ``.astype(str).str.startswith`` reads every trade's.
+    labels = pd.unique(t["spread_source"].to_numpy(dtype=object))
+    measured = all(str(x).startswith("measured") for x in labels)
     return [f"Account {label}: \"{program.name}\" caps a trade's rebate at {cap:g}% of its spread; that cut "
             f"{hit} trade(s) by {float(np.sum(taken)):,.2f} {currency} in all. The spread is "
-            f"{'measured' if t['spread_source'].astype(str).str.startswith('measured').all() else 'estimated'}"
+            f"{'measured' if measured else 'estimated'}"
             ": check the program's terms, or measure spreads (Add bars/ticks) if the estimate is off."]
 
 
@@ -661,8 +664,9 @@ def _received_rebate(cash: pd.DataFrame | None) -> tuple[float, int]:
     """Σ and count of a statement's rebate-like cash rows (``kind == "rebate"``)."""
     if cash is None or not len(cash) or "kind" not in cash.columns:
         return 0.0, 0
-    rows = cash.loc[cash["kind"].astype(str) == "rebate", "amount"].astype(float)
-    return round(float(rows.sum()), 2), int(len(rows))
+    # In arrays (issue 14); np.nansum adds as pandas' sum does (NaN as 0).
+    rows = cash["amount"].to_numpy(dtype="float64")[cash["kind"].to_numpy(dtype=object) == "rebate"]
+    return round(float(np.nansum(rows)), 2), int(len(rows))
 
 
 def _payout_warnings(label: str, currency: str, program: RebateProgram, matches: pd.DataFrame | None) -> list[str]:
@@ -673,14 +677,24 @@ def _payout_warnings(label: str, currency: str, program: RebateProgram, matches:
     out = []
     checks = matches["amount_check"].to_numpy()
     for check, word in (("underpaid", "less"), ("overpaid", "more")):
-        if not (checks == check).any():  # mostly none: no frame is cut (issue 14, 500 accounts)
+        hit = checks == check
+        if not hit.any():  # mostly none: no frame is cut (issue 14, 500 accounts)
             continue
-        rows = matches.loc[matches["amount_check"] == check]
-        # pandas-stubs type idxmax's label as Hashable, which no overload of .loc takes.
-        worst = rows.loc[rows["difference_pct"].abs().idxmax()]  # type: ignore[call-overload]
-        expected, actual = float(rows["expected"].sum()), float(rows["actual"].sum())
+        # In arrays, not a frame cut with .loc (issue 14): the worst is the first largest |difference_pct|.
+        pct = matches["difference_pct"].to_numpy(dtype="float64")[hit]
+        if np.isnan(pct).all() or not isinstance(matches.index, pd.RangeIndex):
+            rows = matches.loc[hit]  # what pandas' idxmax makes of it (all NaN, or an index of its own)
+            # pandas-stubs type idxmax's label as Hashable, which no overload of .loc takes.
+            worst_row = rows.loc[rows["difference_pct"].abs().idxmax()]  # type: ignore[call-overload]
+            worst = {c: worst_row[c] for c in ("actual", "time", "expected", "difference_pct")}
+        else:
+            at = int(np.flatnonzero(hit)[np.nanargmax(np.abs(pct))])
+            worst = {c: matches[c].iloc[at] for c in ("actual", "time", "expected", "difference_pct")}
+        n = int(hit.sum())
+        expected = float(matches["expected"][hit].sum())
+        actual = float(matches["actual"][hit].sum())
         out.append(
-            f"Account {label}: {len(rows)} payout(s) of the statement are {check} against the program "
+            f"Account {label}: {n} payout(s) of the statement are {check} against the program "
             f"\"{program.name}\": {actual:,.2f} {currency} received where {expected:,.2f} was expected "
             f"({actual - expected:+,.2f}, {(actual - expected) / expected:+.0%}). Worst: "
             f"{float(worst['actual']):,.2f} paid on {pd.Timestamp(worst['time']):%Y-%m-%d} for "

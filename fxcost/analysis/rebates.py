@@ -604,21 +604,15 @@ def payouts(t: pd.DataFrame, rebate: np.ndarray, program: RebateProgram) -> pd.D
     inverse = rank[codes]
     first = np.empty(len(uniq), dtype=np.intp)
     first[inverse] = np.arange(len(inverse))  # any row of the group will do: they share its keys
-    g = pd.DataFrame({
-        "account": np.asarray(acct_names, dtype=object)[acct_codes[first]],
-        "period_start": start[first],
-        "period_end": end[first],
-        "accrued": np.bincount(inverse, weights=np.asarray(rebate, dtype=float)[known], minlength=len(uniq)),
-        "trades": np.bincount(inverse, minlength=len(uniq)).astype("int64"),
-    })
-    accrued = g["accrued"].to_numpy()
-    acct = g["account"].to_numpy()
-    carried_in = np.zeros(len(g))
-    paid = np.zeros(len(g))
-    carried_out = np.zeros(len(g))
+    # Plain arrays, one frame built at the end (issue 14: a frame per account, not a column at a time).
+    acct = np.asarray(acct_names, dtype=object)[acct_codes[first]]
+    accrued = np.bincount(inverse, weights=np.asarray(rebate, dtype=float)[known], minlength=len(uniq))
+    carried_in = np.zeros(len(uniq))
+    paid = np.zeros(len(uniq))
+    carried_out = np.zeros(len(uniq))
     minimum = program.payout.min_amount
     carry = 0.0
-    for i in range(len(g)):  # one step per period, not per trade; the carry makes it sequential
+    for i in range(len(uniq)):  # one step per period, not per trade; the carry makes it sequential
         if i and acct[i] != acct[i - 1]:
             carry = 0.0
         carried_in[i] = carry
@@ -628,11 +622,12 @@ def payouts(t: pd.DataFrame, rebate: np.ndarray, program: RebateProgram) -> pd.D
         else:
             carry = available
         carried_out[i] = carry
-    g["pay_date"] = g["period_end"] + pd.Timedelta(days=program.payout.lag_days)
-    g["paid"] = paid
-    g["carried_forward"] = carried_out
-    g["carried_in"] = carried_in
-    return g[columns]
+    lag = np.timedelta64(pd.Timedelta(days=program.payout.lag_days).value, "ns")
+    return pd.DataFrame({
+        "account": acct, "period_start": start[first], "period_end": end[first], "accrued": accrued,
+        "pay_date": end[first] + lag, "paid": paid, "carried_forward": carried_out, "carried_in": carried_in,
+        "trades": np.bincount(inverse, minlength=len(uniq)).astype("int64"),
+    }, columns=columns)
 
 
 def _empty(columns: list[str], dtypes: Mapping[str, str]) -> pd.DataFrame:
