@@ -225,13 +225,17 @@ def costed_trades(
                                  commission=commission or settings.commission, classes=classes)
     kinds = {"spread_kind": _kinds(source), "spread_tod": tod}  # tod applies where the kind is profile, catalogue or calibrated
     if spread_table is not None and table is not None:
-        spread_table.append(_catalogue_columns(_final_kinds(table, frame, source), frame, profile))
+        # One assign for the final labels and the catalogue's columns (issue 14: a frame copy per step before).
+        spread_table.append(table.assign(**_final_kinds(table, frame, source),
+                                         **_catalogue_columns(table, frame, profile)))
     program = settings.main_program if (program is None and use_program) else program
     paid: dict[str, Any]
     if program is not None and len(trades):
         from fxcost.analysis import rebates
 
-        priced = costs.with_columns(trades, columns)  # what the program reads (rule keys, lots, spread cost...)
+        # Only what the program reads (rule keys, lots, spread cost...): a frame of a dozen columns (issue 14).
+        priced = pd.DataFrame({c: columns[c] if c in columns else trades[c] for c in rebates.PRICE_INPUTS
+                               if c in columns or c in trades.columns}, index=trades.index)
         paid = rebates.rebate_columns(priced, rebates.apply(priced, program, currency), program)
         columns["rebate"] = paid.pop("rebate")
     else:  # no rebate: the rebate columns at 0
@@ -267,9 +271,9 @@ def _kinds(source: np.ndarray) -> np.ndarray:
     return np.array([observed_spreads.kind_of(x) for x in labels] + ["default"], dtype=object)[codes_]
 
 
-def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -> pd.DataFrame:
-    """The per-symbol table with the source the trades ended with (market data or a backtest's fixed spread win
-    over the observed and profile spreads): the most common label per symbol."""
+def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -> dict[str, list[Any]]:
+    """The per-symbol table's label and source columns with the source the trades ended with (market data or a
+    backtest's fixed spread win over the observed and profile spreads): the most common label per symbol."""
     label_codes, names = pd.factorize(np.asarray(source, dtype=object))
     root_codes, roots = codes.factorize(frame["symbol_root"])
     if len(root_codes) and root_codes.min() >= 0 and label_codes.min() >= 0:
@@ -284,22 +288,21 @@ def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -
         counts = pd.DataFrame({"root": root_codes, "label": label_codes}).value_counts()  # most common first
         first = counts.reset_index().drop_duplicates("root")
         first_root, first_label = first["root"].to_numpy(), first["label"].to_numpy()
-    labels = pd.Series(np.asarray(names, dtype=object)[first_label], index=[str(roots[r]) for r in first_root])
-    table = table.copy()
-    final = table["symbol"].map(labels).fillna(table["label"])
-    table["label"] = final
-    table["source"] = [observed_spreads.kind_of(x) for x in final]
-    return table
+    labels = dict(zip([str(roots[r]) for r in first_root], np.asarray(names, dtype=object)[first_label]))
+    # A symbol's final label, else the table's own (as Series.map then fillna), in a list: the table has a few rows.
+    final = [labels.get(sym, own) for sym, own in zip(table["symbol"].to_numpy(dtype=object),
+                                                      table["label"].to_numpy(dtype=object))]
+    return {"label": final, "source": [observed_spreads.kind_of(x) for x in final]}
 
 
-def _catalogue_columns(table: pd.DataFrame, frame: pd.DataFrame, profile: SpreadProfile) -> pd.DataFrame:
-    """The table with each symbol's value in the broker catalogue entry the profile was made from (pips) and its
-    citation; NaN and "" where the entry publishes none (or the profile is not a catalogue entry's)."""
+def _catalogue_columns(table: pd.DataFrame, frame: pd.DataFrame, profile: SpreadProfile) -> dict[str, list[Any]]:
+    """The table's columns of each symbol's value in the broker catalogue entry the profile was made from (pips)
+    and its citation; NaN and "" where the entry publishes none (or the profile is not a catalogue entry's)."""
     entry: Entry | None = getattr(profile, "catalogue_entry", None)
     published = entry.published() if entry is not None else {}
     roots = table["symbol"].astype(str)
     if not any(root in published for root in roots):  # most accounts: no entry, or none of its symbols
-        return table.assign(catalogue_pips=[np.nan] * len(table), catalogue_source=[""] * len(table))
+        return {"catalogue_pips": [np.nan] * len(table), "catalogue_source": [""] * len(table)}
     first = frame.drop_duplicates("symbol_root").set_index(frame["symbol_root"].astype(str).drop_duplicates())
     pips, cites = [], []
     for root in roots:
@@ -313,7 +316,7 @@ def _catalogue_columns(table: pd.DataFrame, frame: pd.DataFrame, profile: Spread
         factor = {"pips": 1.0, "points": float(row["point"]) / float(row["pip"]), "price": 1.0 / float(row["pip"])}
         pips.append(pub.value * factor.get(pub.unit, 1.0))
         cites.append(f"{entry.name}: {pub.basis} ({pub.cite()})")
-    return table.assign(catalogue_pips=pips, catalogue_source=cites)
+    return {"catalogue_pips": pips, "catalogue_source": cites}
 
 
 def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.ndarray,

@@ -101,7 +101,14 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
     root_codes, roots = codes_of(t["symbol_root"])
     frames = []
     for end in ("open", "close"):
-        keep = rows & (buy | sell)
+        ns = np.asarray(pd.to_datetime(t[f"{end}_time"]), dtype="datetime64[ns]").view("int64")
+        price = t[f"{end}_price"].to_numpy(dtype="float64")
+        keep = rows & (buy | sell) & (ns != np.iinfo("int64").min) & np.isfinite(price) & (root_codes >= 0)
+        # One integer per (account, symbol, second); only seconds with both a buy and a sell are paired, so a
+        # million trades without hedges cost two sorts, not a merge.
+        key = ((ns // 1_000_000_000) * (len(roots) + 1) + root_codes + 1) * (len(accounts) + 1) + acct_codes + 1
+        if not len(_with_both_sides(np.flatnonzero(keep), key, buy)):
+            continue  # no second with both sides even before the order filters: most accounts (issue 14)
         if end == "close":
             if "close_by" in t.columns:
                 keep &= ~t["close_by"].to_numpy(dtype=bool)
@@ -113,12 +120,6 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
             kind_codes, kinds = codes_of(t[f"{end}_order_type"])
             market = np.array([str(x) in MARKET_KINDS for x in kinds] + [True])
             keep &= market[kind_codes]
-        ns = np.asarray(pd.to_datetime(t[f"{end}_time"]), dtype="datetime64[ns]").view("int64")
-        price = t[f"{end}_price"].to_numpy(dtype="float64")
-        keep &= (ns != np.iinfo("int64").min) & np.isfinite(price) & (root_codes >= 0)
-        # One integer per (account, symbol, second); only seconds with both a buy and a sell are paired, so a
-        # million trades without hedges cost two sorts, not a merge.
-        key = ((ns // 1_000_000_000) * (len(roots) + 1) + root_codes + 1) * (len(accounts) + 1) + acct_codes + 1
         both = _with_both_sides(np.flatnonzero(keep), key, buy)
         if not len(both):
             continue
@@ -245,6 +246,7 @@ _FX = ("fx_major", "fx_minor", "fx_exotic")
 
 TABLE_COLUMNS = ("account", "symbol", "category", "spread_pips", "source", "label", "trades", "pairs", "negative",
                  "median_pips", "q1_pips", "q3_pips", "iqr_pips", "profile_pips", "ratio", "note")
+_TEXT = ("account", "symbol", "category", "source", "label", "note")
 #: Columns the engine adds to the table: the broker catalogue entry's own value for the symbol and its citation.
 CATALOGUE_COLUMNS = ("catalogue_pips", "catalogue_source")
 
@@ -343,7 +345,10 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
         columns["label"][k] = label
         columns["spread_pips"][k] = float(columns["spread_pips"][k]) * ratio  # type: ignore[arg-type]
     columns["source"] = [kind_of(str(x)) for x in columns["label"]]
-    return spread, source, pd.DataFrame(columns, columns=list(TABLE_COLUMNS))
+    # Typed arrays, not lists for pandas to infer (issue 14); the same dtypes (text inferred as str).
+    arrays = {c: np.array(v, dtype=np.int64 if c in ("trades", "pairs", "negative")
+                          else object if c in _TEXT else np.float64) for c, v in columns.items()}
+    return spread, source, pd.DataFrame(arrays, columns=list(TABLE_COLUMNS))
 
 
 def _text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -138,6 +138,11 @@ def _per_unique(values: np.ndarray, fmt: Callable[[float], str]) -> np.ndarray:
     return np.array([fmt(v) for v in uniq], dtype=object)[inverse.reshape(-1)]
 
 
+#: Every column :func:`apply` reads (and :func:`trader_fraction`): a frame of these prices as the whole costed frame.
+PRICE_INPUTS = ("symbol", "symbol_root", "category", "account", "lots", "pip_value", "commission", "notional_usd",
+                "usd_rate", "hold_seconds", "move_points", "close_time", "spread_cost")
+
+
 def _column(t: pd.DataFrame, col: str, default: float = np.nan) -> npt.NDArray[np.float64]:
     return t[col].to_numpy(dtype=float) if col in t.columns else np.full(len(t), default)
 
