@@ -21,14 +21,18 @@ KEY_COLUMNS = ("account", "symbol_root")
 def factorize(column: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
     """Codes (-1 = missing) and distinct values (object array) of a column; free for a categorical column."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.intp), np.asarray(column.cat.categories, dtype=object)
+        cat = column.array  # the Categorical itself: no .cat accessor built per call (issue 14)
+        assert isinstance(cat, pd.Categorical)
+        return cat.codes.astype(np.intp), np.asarray(cat.categories, dtype=object)
     codes, uniques = pd.factorize(column.to_numpy(dtype=object))
     return codes, np.asarray(uniques, dtype=object)
 
 
 def categorical(codes: np.ndarray, values: Iterable[object]) -> pd.Categorical:
     """A categorical from codes (-1 = missing) and distinct values."""
-    return pd.Categorical.from_codes(codes, categories=pd.Index(list(values), dtype=object))
+    # The codes come from factorize (valid by construction): not checked again (issue 14, once per account).
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(list(values), dtype=object)),
+                                     validate=False)
 
 
 def as_categories(t: pd.DataFrame, columns: Iterable[str] = KEY_COLUMNS) -> pd.DataFrame:

@@ -540,12 +540,31 @@ def settle_account(job: SettleJob, program: RebateProgram, pooled: pd.Series | N
     if not len(t):
         return Settled(t)
     if pooled is not None:
-        rebates.assign(t, rebates.apply(t, program, job.currency, pooled_volume=pooled), program)
-        t = costs.finish(t)
+        # rebates.assign then costs.finish, but only the columns the book's tiers changed are written (issue 14:
+        # eligibility, rules and the costs before rebate stay as they were, and a column written costs more than
+        # a comparison).
+        paid = rebates.rebate_columns(t, rebates.apply(t, program, job.currency, pooled_volume=pooled), program)
+        finished = costs.finish_columns({c: paid[c] if c in paid else t[c].to_numpy() for c in costs.FINISH_INPUTS})
+        for col, value in {**paid, **finished}.items():
+            if not _unchanged(t[col], value):
+                t[col] = value
     paid = rebates.payouts(t, t["rebate"].to_numpy(), program)
     matches = rebates.match_payouts(paid, job.cash, statement_end=job.statement_end)
     return Settled(t, paid, matches, _payout_warnings(job.label, job.currency, program, matches)
                    + _cap_warnings(job.label, job.currency, t, program))
+
+
+def _unchanged(column: pd.Series, value: Any) -> bool:
+    """Whether ``column[:] = value`` would leave ``column`` as it is: the same dtype and the same bits (floats and
+    booleans), or the same text in a text column."""
+    if not isinstance(value, np.ndarray) or len(value) != len(column):
+        return False
+    if value.dtype.kind in "fb":
+        return column.dtype == value.dtype and column.to_numpy().tobytes() == value.tobytes()
+    if value.dtype == object and column.dtype == "str":
+        old = column.to_numpy(dtype=object)
+        return all(isinstance(x, str) for x in value) and bool((old == value).all())
+    return False
 
 
 def _settle_job(a: AccountAnalysis) -> SettleJob:

@@ -286,11 +286,12 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
     ratios: dict[str, list[float]] = {}
     observed_roots: dict[str, list[str]] = {}
     masks = []
+    medians = _medians(root_codes, base, len(roots))
     for i, root in enumerate(roots):
         mask = root_codes == i
         masks.append(mask)
         first = int(np.flatnonzero(mask)[0])
-        profile_price = float(np.median(base[mask]))
+        profile_price = float(medians[i])
         profile_label = str(source[first])
         cat = (str(cat_names[cat_codes[first]]) if cat_codes[first] >= 0
                else frame["category"].astype(str).to_numpy(dtype=object)[first])
@@ -349,6 +350,23 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
     arrays = {c: np.array(v, dtype=np.int64 if c in ("trades", "pairs", "negative")
                           else object if c in _TEXT else np.float64) for c, v in columns.items()}
     return spread, source, pd.DataFrame(arrays, columns=list(TABLE_COLUMNS))
+
+
+def _medians(codes: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """``np.median`` of ``values`` per code 0..k-1 (NaN where a code's values hold a NaN), in one sort rather than
+    a call per symbol (issue 14); every code has a value."""
+    rows = np.flatnonzero(codes >= 0)
+    order = rows[np.lexsort((values[rows], codes[rows]))]  # NaN last within a code
+    v, c = values[order], codes[order]
+    starts = np.searchsorted(c, np.arange(k))
+    counts = np.diff(np.r_[starts, len(c)])
+    # The middle value, or the mean of the two middle ones ((a + b) / 2, as np.median computes it).
+    out: np.ndarray = (v[starts + (counts - 1) // 2] + v[starts + counts // 2]) / 2
+    has_nan = np.isnan(v[starts + counts - 1])
+    odd = counts % 2 == 1
+    out[odd] = v[starts + counts // 2][odd]
+    out[has_nan] = np.nan
+    return out
 
 
 def _text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

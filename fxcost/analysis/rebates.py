@@ -742,6 +742,7 @@ class _Side:
 
     def __init__(self, frame: pd.DataFrame | None, keep: np.ndarray | None, when: str) -> None:
         self.frame = frame
+        self._columns: dict[tuple[str, str], np.ndarray] = {}
         self.rows = np.flatnonzero(keep) if frame is not None and keep is not None else np.zeros(0, dtype=np.intp)
         self.accounts = (frame["account"].astype(str).to_numpy(dtype=object)[self.rows] if frame is not None
                          else np.array([], dtype=object))
@@ -750,7 +751,10 @@ class _Side:
 
     def column(self, name: str, dtype: Any = None) -> np.ndarray:
         assert self.frame is not None  # asked only for rows it has
-        return self.frame[name].to_numpy(dtype=dtype)[self.rows]
+        key = (name, str(dtype))
+        if key not in self._columns:  # each column cut once (issue 14)
+            self._columns[key] = self.frame[name].to_numpy(dtype=dtype)[self.rows]
+        return self._columns[key]
 
     def taken(self, name: str, take: np.ndarray, empty: Any, dtype: Any = None) -> np.ndarray:
         """Column ``name`` at positions ``take`` (-1: ``empty``)."""
