@@ -50,3 +50,11 @@ def as_objects(t: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
         if col in t.columns and isinstance(t[col].dtype, pd.CategoricalDtype):
             t[col] = np.asarray(t[col].array, dtype=object)
     return t
+
+
+def nanoseconds(times: pd.Series) -> npt.NDArray[np.int64]:
+    """``np.asarray(pd.to_datetime(times), dtype="datetime64[ns]").view("int64")`` (NaT: int64 min), read straight
+    from a naive datetime64[ns] column (issue 14: pd.to_datetime builds a Series per call, several per account)."""
+    if isinstance(times, pd.Series) and times.dtype == np.dtype("datetime64[ns]"):
+        return times.to_numpy().view("int64")
+    return np.asarray(pd.to_datetime(times), dtype="datetime64[ns]").view("int64")

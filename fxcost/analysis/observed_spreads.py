@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from fxcost.analysis.codes import factorize as codes_of
+from fxcost.analysis.codes import nanoseconds
 
 #: Fewest pairs behind an observed spread. With 5 pairs the median survives two outliers (a pending order,
 #: a quote that moved within the second); fewer would let one bad pair pick the spread.
@@ -71,8 +72,7 @@ def usable(t: pd.DataFrame, excluded_sources: Iterable[object] = ()) -> np.ndarr
     ok = np.zeros(len(files) + 1, dtype=bool)
     excluded = {str(x) for x in excluded_sources}
     # Both time columns read once, each file's rows cut from the arrays (issue 14: not a concat per file).
-    times = [np.asarray(pd.to_datetime(t[col]), dtype="datetime64[ns]").view("int64")
-             for col in ("open_time", "close_time")]
+    times = [nanoseconds(t[col]) for col in ("open_time", "close_time")]
     for i, f in enumerate(files):
         if f in excluded:
             continue
@@ -101,7 +101,7 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
     root_codes, roots = codes_of(t["symbol_root"])
     frames = []
     for end in ("open", "close"):
-        ns = np.asarray(pd.to_datetime(t[f"{end}_time"]), dtype="datetime64[ns]").view("int64")
+        ns = nanoseconds(t[f"{end}_time"])
         price = t[f"{end}_price"].to_numpy(dtype="float64")
         keep = rows & (buy | sell) & (ns != np.iinfo("int64").min) & np.isfinite(price) & (root_codes >= 0)
         # One integer per (account, symbol, second); only seconds with both a buy and a sell are paired, so a

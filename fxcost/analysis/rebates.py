@@ -494,7 +494,7 @@ def _group_volume(group: np.ndarray, counted: np.ndarray, month: np.ndarray, giv
     if not previous:
         volume = sums[codes]
         if given is not None:
-            found = pd.Series(month).map(given).to_numpy(dtype=float)
+            found = _looked_up(month, given)
             volume = np.where(np.isfinite(found) & (month >= 0), found, volume)
         return volume
     known = month >= 0
@@ -506,10 +506,21 @@ def _group_volume(group: np.ndarray, counted: np.ndarray, month: np.ndarray, giv
     hit = (at < len(uniq)) & (uniq[np.clip(at, 0, len(uniq) - 1)] == prev_group)
     volume = np.where(hit, sums[np.clip(at, 0, len(uniq) - 1)], 0.0)
     if given is not None:
-        found = pd.Series(before).map(given).to_numpy(dtype=float)
+        found = _looked_up(before, given)
         volume = np.where(np.isfinite(found), found, volume)
     # A close time that is unknown has no previous month: its own bucket decides, as with the current basis.
     return np.where(known, volume, sums[codes])
+
+
+def _looked_up(keys: np.ndarray, given: pd.Series) -> npt.NDArray[np.float64]:
+    """``pd.Series(keys).map(given)`` as floats (NaN where ``given`` has no key), by binary search when its index is
+    sorted integers (the pooled volume: issue 14, a map per account of a book)."""
+    index = given.index.to_numpy()
+    if len(index) and index.dtype.kind == "i" and bool((index[1:] > index[:-1]).all()):
+        values = given.to_numpy(dtype=float)
+        at = np.clip(np.searchsorted(index, keys), 0, len(index) - 1)
+        return np.where(index[at] == keys, values[at], np.nan)
+    return pd.Series(keys).map(given).to_numpy(dtype=float)
 
 
 def _blended(volume: npt.NDArray[np.float64], thresholds: npt.NDArray[np.float64],
