@@ -30,9 +30,7 @@ def factorize(column: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.o
 
 def categorical(codes: np.ndarray, values: Iterable[object]) -> pd.Categorical:
     """A categorical from codes (-1 = missing) and distinct values."""
-    # The codes come from factorize (valid by construction): not checked again (issue 14, once per account).
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(list(values), dtype=object)),
-                                     validate=False)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(values), dtype=object))
 
 
 def as_categories(t: pd.DataFrame, columns: Iterable[str] = KEY_COLUMNS) -> pd.DataFrame:

@@ -543,9 +543,10 @@ def settle_account(job: SettleJob, program: RebateProgram, pooled: pd.Series | N
         # rebates.assign then costs.finish, but only the columns the book's tiers changed are written (issue 14:
         # eligibility, rules and the costs before rebate stay as they were, and a column written costs more than
         # a comparison).
-        paid = rebates.rebate_columns(t, rebates.apply(t, program, job.currency, pooled_volume=pooled), program)
-        finished = costs.finish_columns({c: paid[c] if c in paid else t[c].to_numpy() for c in costs.FINISH_INPUTS})
-        for col, value in {**paid, **finished}.items():
+        priced = rebates.rebate_columns(t, rebates.apply(t, program, job.currency, pooled_volume=pooled), program)
+        finished = costs.finish_columns({c: priced[c] if c in priced else t[c].to_numpy()
+                                         for c in costs.FINISH_INPUTS})
+        for col, value in {**priced, **finished}.items():
             if not _unchanged(t[col], value):
                 t[col] = value
     paid = rebates.payouts(t, t["rebate"].to_numpy(), program)
@@ -706,8 +707,7 @@ def _payout_warnings(label: str, currency: str, program: RebateProgram, matches:
         pct = matches["difference_pct"].to_numpy(dtype="float64")[hit]
         if np.isnan(pct).all() or not isinstance(matches.index, pd.RangeIndex):
             rows = matches.loc[hit]  # what pandas' idxmax makes of it (all NaN, or an index of its own)
-            # pandas-stubs type idxmax's label as Hashable, which no overload of .loc takes.
-            worst_row = rows.loc[rows["difference_pct"].abs().idxmax()]  # type: ignore[call-overload]
+            worst_row = rows.loc[rows["difference_pct"].abs().idxmax()]
             worst = {c: worst_row[c] for c in ("actual", "time", "expected", "difference_pct")}
         else:
             at = int(np.flatnonzero(hit)[np.nanargmax(np.abs(pct))])
