@@ -184,20 +184,35 @@ def cost_columns(
     return out
 
 
-def with_columns(t: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
+def with_columns(t: pd.DataFrame, columns: Mapping[str, Any], *, owned: bool = False) -> pd.DataFrame:
     """``t`` (not modified) with ``columns`` set as ``t[name] = value`` one after the other would set them (a column
     it has is replaced where it is, a new one appended), the new ones in one frame construction: a __setitem__ per
-    column cost more than the arithmetic on an account of a few hundred trades (issue 14)."""
+    column cost more than the arithmetic on an account of a few hundred trades (issue 14).
+
+    ``owned``: the arrays are the caller's own, used nowhere else, so a big frame takes them as they are instead of
+    copying each (a column appearing twice is still copied: each column its own memory).
+    """
     out = t.copy(deep=False)  # copy-on-write: the caller's frame is never modified
     new = {}
+    big = len(t) > BIG_FRAME
+    seen: set[int] = set()
     for col, value in columns.items():
-        if col in t.columns:
+        if big and owned and isinstance(value, np.ndarray) and value.dtype.kind in "biufmM" and len(value) == len(t):
+            raw = value if id(value) not in seen else value.copy()
+            seen.add(id(value))
+            value = pd.Series(raw, index=t.index, copy=False)
+        if col in t.columns or big:
             out[col] = value
         else:
             new[col] = value
     if not new:
         return out
     return pd.concat([out, pd.DataFrame(new, index=t.index)], axis=1)
+
+
+#: Rows from which :func:`with_columns` sets column by column: a new frame would stack its columns of one dtype
+#: into one block, copying them, which costs more than a __setitem__ per column on a big account.
+BIG_FRAME = 20_000
 
 
 #: What :func:`finish_columns` reads.

@@ -233,9 +233,11 @@ def costed_trades(
     if program is not None and len(trades):
         from fxcost.analysis import rebates
 
-        # Only what the program reads (rule keys, lots, spread cost...): a frame of a dozen columns (issue 14).
-        priced = pd.DataFrame({c: columns[c] if c in columns else trades[c] for c in rebates.PRICE_INPUTS
-                               if c in columns or c in trades.columns}, index=trades.index)
+        # Only what the program reads (rule keys, lots, spread cost...): a frame of a dozen columns (issue 14); a
+        # big account's is set column by column (costs.with_columns: a new frame would copy its columns).
+        priced = (pd.DataFrame({c: columns[c] if c in columns else trades[c] for c in rebates.PRICE_INPUTS
+                                if c in columns or c in trades.columns}, index=trades.index)
+                  if len(trades) <= costs.BIG_FRAME else costs.with_columns(trades, columns, owned=True))
         paid = rebates.rebate_columns(priced, rebates.apply(priced, program, currency), program)
         columns["rebate"] = paid.pop("rebate")
     else:  # no rebate: the rebate columns at 0
@@ -245,7 +247,7 @@ def costed_trades(
     # The category back to plain text, and the caller's own string columns (``original``): its rows are in the
     # same order, and a Series keeps its dtype (an object array would turn into str).
     columns["category"] = np.asarray(columns["category"], dtype=object)
-    return costs.with_columns(original, {**columns, **finished, **kinds, **paid})
+    return costs.with_columns(original, {**columns, **finished, **kinds, **paid}, owned=True)
 
 
 def shape_clock(settings: AnalysisSettings, utc_offset: float | str, frame: pd.DataFrame,

@@ -107,7 +107,7 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
         # One integer per (account, symbol, second); only seconds with both a buy and a sell are paired, so a
         # million trades without hedges cost two sorts, not a merge.
         key = ((ns // 1_000_000_000) * (len(roots) + 1) + root_codes + 1) * (len(accounts) + 1) + acct_codes + 1
-        if not len(_with_both_sides(np.flatnonzero(keep), key, buy)):
+        if len(t) <= 20_000 and not len(_with_both_sides(np.flatnonzero(keep), key, buy)):
             continue  # no second with both sides even before the order filters: most accounts (issue 14)
         if end == "close":
             if "close_by" in t.columns:
@@ -355,6 +355,8 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
 def _medians(codes: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
     """``np.median`` of ``values`` per code 0..k-1 (NaN where a code's values hold a NaN), in one sort rather than
     a call per symbol (issue 14); every code has a value."""
+    if len(values) > 20_000:  # a big account: a sort of every trade costs more than a median per symbol
+        return np.array([np.median(values[codes == i]) for i in range(k)], dtype=np.float64)
     rows = np.flatnonzero(codes >= 0)
     order = rows[np.lexsort((values[rows], codes[rows]))]  # NaN last within a code
     v, c = values[order], codes[order]
