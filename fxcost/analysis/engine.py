@@ -564,9 +564,8 @@ def _unchanged(column: pd.Series, value: Any) -> bool:
         return False
     if value.dtype.kind in "fb":
         return column.dtype == value.dtype and column.to_numpy().tobytes() == value.tobytes()
-    if value.dtype == object and column.dtype == "str":
-        old = column.to_numpy(dtype=object)
-        return all(isinstance(x, str) for x in value) and bool((old == value).all())
+    if value.dtype == object and column.dtype == "str":  # equal to every (non-missing) text: text itself
+        return bool((column.to_numpy(dtype=object) == value).all())
     return False
 
 

@@ -232,10 +232,16 @@ def summarise(pairs: pd.DataFrame) -> dict[tuple[str, str], tuple[Observation, d
     if not len(pairs):
         return out
     months = np.asarray(pairs["time"], dtype="datetime64[M]").astype(str).astype(object)
-    for (account, root), g in pairs.groupby(["account", "symbol_root"], sort=True):
-        spread, ends = g["spread"].to_numpy(dtype="float64"), g["end"].to_numpy(dtype=object)
-        m = months[g.index.to_numpy()]
-        per_month = {str(k): _observe(spread[m == k], ends[m == k]) for k in pd.unique(m)}
+    # Groups on integer codes, not a groupby (issue 14); each group's rows in their order, as groupby gives them.
+    acct_codes, accounts = pd.factorize(pairs["account"].to_numpy(dtype=object))
+    root_codes, roots = pd.factorize(pairs["symbol_root"].to_numpy(dtype=object))
+    key = acct_codes.astype(np.int64) * (len(roots) + 1) + root_codes
+    spreads, all_ends = pairs["spread"].to_numpy(dtype="float64"), pairs["end"].to_numpy(dtype=object)
+    for k in np.unique(key[(acct_codes >= 0) & (root_codes >= 0)]):  # groupby leaves missing keys out
+        rows = key == k
+        spread, ends, m = spreads[rows], all_ends[rows], months[rows]
+        per_month = {str(x): _observe(spread[m == x], ends[m == x]) for x in pd.unique(m)}
+        account, root = accounts[k // (len(roots) + 1)], roots[k % (len(roots) + 1)]
         out[(str(account), str(root))] = (_observe(spread, ends), per_month)
     return out
 
