@@ -712,10 +712,11 @@ def _payout_warnings(label: str, currency: str, program: RebateProgram, matches:
             worst = {c: worst_row[c] for c in ("actual", "time", "expected", "difference_pct")}
         else:
             at = int(np.flatnonzero(hit)[np.nanargmax(np.abs(pct))])
-            worst = {c: matches[c].iloc[at] for c in ("actual", "time", "expected", "difference_pct")}
+            worst = {c: matches[c].to_numpy()[at] for c in ("actual", "time", "expected", "difference_pct")}
         n = int(hit.sum())
-        expected = float(matches["expected"][hit].sum())
-        actual = float(matches["actual"][hit].sum())
+        # np.nansum adds as pandas' Series.sum does (NaN as 0, then a numpy sum).
+        expected = float(np.nansum(matches["expected"].to_numpy(dtype="float64")[hit]))
+        actual = float(np.nansum(matches["actual"].to_numpy(dtype="float64")[hit]))
         out.append(
             f"Account {label}: {n} payout(s) of the statement are {check} against the program "
             f"\"{program.name}\": {actual:,.2f} {currency} received where {expected:,.2f} was expected "
