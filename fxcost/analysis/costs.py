@@ -189,25 +189,29 @@ def with_columns(t: pd.DataFrame, columns: Mapping[str, Any], *, owned: bool = F
     it has is replaced where it is, a new one appended), the new ones in one frame construction: a __setitem__ per
     column cost more than the arithmetic on an account of a few hundred trades (issue 14).
 
-    ``owned``: the arrays are the caller's own, used nowhere else, so a big frame takes them as they are instead of
-    copying each (a column appearing twice is still copied: each column its own memory).
+    ``owned``: the arrays are the caller's own, used nowhere else, so the frame takes them as they are instead of
+    copying each (an array given for two columns is copied for the second: each column its own memory).
     """
     out = t.copy(deep=False)  # copy-on-write: the caller's frame is never modified
     new = {}
     big = len(t) > BIG_FRAME
     seen: set[int] = set()
     for col, value in columns.items():
-        if big and owned and isinstance(value, np.ndarray) and value.dtype.kind in "biufmM" and len(value) == len(t):
+        if owned and isinstance(value, np.ndarray):
             raw = value if id(value) not in seen else value.copy()
             seen.add(id(value))
-            value = pd.Series(raw, index=t.index, copy=False)
+            value = raw
+            if big and value.dtype.kind in "biufmM" and len(value) == len(t):
+                value = pd.Series(value, index=t.index, copy=False)
         if col in t.columns or big:
             out[col] = value
         else:
             new[col] = value
     if not new:
         return out
-    return pd.concat([out, pd.DataFrame(new, index=t.index)], axis=1)
+    # Owned arrays are taken as they are, each column its own block as __setitem__ would leave it: stacked into
+    # one block (a copy), every later __setitem__ of one of them (pooled tiers, what-if setups) would split it.
+    return pd.concat([out, pd.DataFrame(new, index=t.index, copy=False if owned else None)], axis=1)
 
 
 #: Rows from which :func:`with_columns` sets column by column: a new frame would stack its columns of one dtype

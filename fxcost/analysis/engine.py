@@ -236,7 +236,7 @@ def costed_trades(
         # Only what the program reads (rule keys, lots, spread cost...): a frame of a dozen columns (issue 14); a
         # big account's is set column by column (costs.with_columns: a new frame would copy its columns).
         priced = (pd.DataFrame({c: columns[c] if c in columns else trades[c] for c in rebates.PRICE_INPUTS
-                                if c in columns or c in trades.columns}, index=trades.index)
+                                if c in columns or c in trades.columns}, index=trades.index, copy=False)
                   if len(trades) <= costs.BIG_FRAME else costs.with_columns(trades, columns, owned=True))
         paid = rebates.rebate_columns(priced, rebates.apply(priced, program, currency), program)
         columns["rebate"] = paid.pop("rebate")
