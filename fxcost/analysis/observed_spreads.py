@@ -94,12 +94,23 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
     Where ``t`` has ``open_order_type`` / ``close_order_type`` (MT5 Orders section, issue 12), an end filled by a
     pending order (limit, stop, stop limit, close by) is left out: it filled at the order's level, not at the
     bid/ask. "market" and "" (unknown) are kept."""
+    parts = _pair_parts(t, rows)
+    if not parts:
+        return _no_pairs().copy()
+    return pd.concat([pd.DataFrame({"account": p.account, "symbol_root": p.symbol_root, "end": p.end,
+                                    "time": pd.to_datetime(p.time), "spread": p.spread}) for p in parts],
+                     ignore_index=True)
+
+
+def _pair_parts(t: pd.DataFrame, rows: np.ndarray | None = None) -> list[_Pairs]:
+    """:func:`same_second_pairs` per end (open, close: those with pairs), as arrays (issue 14: no frames for the
+    engine, which only summarises them)."""
     rows = np.ones(len(t), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
     side = t["side"].to_numpy(dtype=object)  # "buy" | "sell" (model.TRADE_COLUMNS)
     buy, sell = side == "buy", side == "sell"
     acct_codes, accounts = codes_of(t["account"]) if "account" in t.columns else (np.zeros(len(t), int), [""])
     root_codes, roots = codes_of(t["symbol_root"])
-    frames = []
+    parts: list[_Pairs] = []
     for end in ("open", "close"):
         ns = nanoseconds(t[f"{end}_time"])
         price = t[f"{end}_price"].to_numpy(dtype="float64")
@@ -125,13 +136,21 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
             continue
         b_rows, s_rows = _cross(both, key, buy)
         spread = price[b_rows] - price[s_rows] if end == "open" else price[s_rows] - price[b_rows]
-        frames.append(pd.DataFrame({
-            "account": np.asarray(accounts, dtype=object)[acct_codes[b_rows]].astype(str),
-            "symbol_root": np.asarray(roots, dtype=object)[root_codes[b_rows]].astype(str), "end": end,
-            "time": pd.to_datetime((ns[b_rows] // 1_000_000_000) * 1_000_000_000), "spread": spread}))
-    if not frames:
-        return _no_pairs().copy()
-    return pd.concat(frames, ignore_index=True)
+        parts.append(_Pairs(np.asarray(accounts, dtype=object)[acct_codes[b_rows]].astype(str),
+                            np.asarray(roots, dtype=object)[root_codes[b_rows]].astype(str), end,
+                            (ns[b_rows] // 1_000_000_000) * 1_000_000_000, spread))
+    return parts
+
+
+@dataclass
+class _Pairs:
+    """The same-second pairs of one end, as arrays: :func:`same_second_pairs`' columns before any frame."""
+
+    account: np.ndarray
+    symbol_root: np.ndarray
+    end: str
+    time: np.ndarray  # int64 ns of the second
+    spread: np.ndarray
 
 
 @functools.cache
@@ -231,19 +250,38 @@ def summarise(pairs: pd.DataFrame) -> dict[tuple[str, str], tuple[Observation, d
     out: dict[tuple[str, str], tuple[Observation, dict[str, Observation]]] = {}
     if not len(pairs):
         return out
-    months = np.asarray(pairs["time"], dtype="datetime64[M]").astype(str).astype(object)
+    return _summarised(pairs["account"].to_numpy(dtype=object), pairs["symbol_root"].to_numpy(dtype=object),
+                       pairs["end"].to_numpy(dtype=object), np.asarray(pairs["time"], dtype="datetime64[M]"),
+                       pairs["spread"].to_numpy(dtype="float64"))
+
+
+def _summarised(account: np.ndarray, symbol_root: np.ndarray, all_ends: np.ndarray, month: np.ndarray,
+                spreads: np.ndarray) -> dict[tuple[str, str], tuple[Observation, dict[str, Observation]]]:
+    """:func:`summarise` of the pairs' columns (``month``: datetime64[M])."""
+    out: dict[tuple[str, str], tuple[Observation, dict[str, Observation]]] = {}
+    months = month.astype(str).astype(object)
     # Groups on integer codes, not a groupby (issue 14); each group's rows in their order, as groupby gives them.
-    acct_codes, accounts = pd.factorize(pairs["account"].to_numpy(dtype=object))
-    root_codes, roots = pd.factorize(pairs["symbol_root"].to_numpy(dtype=object))
+    acct_codes, accounts = pd.factorize(account)
+    root_codes, roots = pd.factorize(symbol_root)
     key = acct_codes.astype(np.int64) * (len(roots) + 1) + root_codes
-    spreads, all_ends = pairs["spread"].to_numpy(dtype="float64"), pairs["end"].to_numpy(dtype=object)
     for k in np.unique(key[(acct_codes >= 0) & (root_codes >= 0)]):  # groupby leaves missing keys out
         rows = key == k
         spread, ends, m = spreads[rows], all_ends[rows], months[rows]
         per_month = {str(x): _observe(spread[m == x], ends[m == x]) for x in pd.unique(m)}
-        account, root = accounts[k // (len(roots) + 1)], roots[k % (len(roots) + 1)]
-        out[(str(account), str(root))] = (_observe(spread, ends), per_month)
+        acct, root = accounts[k // (len(roots) + 1)], roots[k % (len(roots) + 1)]
+        out[(str(acct), str(root))] = (_observe(spread, ends), per_month)
     return out
+
+
+def _summarised_parts(parts: list[_Pairs]) -> dict[tuple[str, str], tuple[Observation, dict[str, Observation]]]:
+    """:func:`summarise` of :func:`same_second_pairs` without its frame: the parts' arrays one after the other."""
+    if not parts:
+        return {}
+    return _summarised(np.concatenate([p.account.astype(object) for p in parts]),
+                       np.concatenate([p.symbol_root.astype(object) for p in parts]),
+                       np.concatenate([np.full(len(p.spread), p.end, dtype=object) for p in parts]),
+                       np.concatenate([p.time for p in parts]).astype("datetime64[ns]").astype("datetime64[M]"),
+                       np.concatenate([p.spread for p in parts]).astype("float64"))
 
 
 #: Categories that calibrate each other when one has no observed symbol of its own (FX markups move together;
@@ -282,7 +320,7 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
     root_codes, roots = _text_codes(frame["symbol_root"])
     fills = np.asarray(fills, dtype=bool)
     # Most accounts of a book have no fills to pair: no pairs to look for (issue 14).
-    summary = summarise(same_second_pairs(frame, fills)) if fills.any() else {}
+    summary = _summarised_parts(_pair_parts(frame, fills)) if fills.any() else {}
     account = str(frame["account"].iloc[0]) if "account" in frame.columns else ""
     pip = frame["pip"].to_numpy(dtype="float64")
     point = frame["point"].to_numpy(dtype="float64")
