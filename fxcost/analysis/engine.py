@@ -223,7 +223,8 @@ def costed_trades(
     # DataFrame.__setitem__ per column cost more than the arithmetic on an account of a few hundred trades).
     columns = costs.cost_columns(trades, currency, spread, source, instrument_settings=settings.instruments,
                                  commission=commission or settings.commission, classes=classes)
-    kinds = {"spread_kind": _kinds(source), "spread_tod": tod}  # tod applies where the kind is profile, catalogue or calibrated
+    # spread_tod applies where the kind is profile, catalogue or calibrated
+    kinds = {"spread_kind": _kinds(source), "spread_tod": tod}
     if spread_table is not None and table is not None:
         # One assign for the final labels and the catalogue's columns (issue 14: a frame copy per step before).
         spread_table.append(table.assign(**_final_kinds(table, frame, source),
