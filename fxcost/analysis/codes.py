@@ -21,7 +21,9 @@ KEY_COLUMNS = ("account", "symbol_root")
 def factorize(column: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
     """Codes (-1 = missing) and distinct values (object array) of a column; free for a categorical column."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.intp), np.asarray(column.cat.categories, dtype=object)
+        cat = column.array  # the Categorical itself: no .cat accessor built per call (issue 14)
+        assert isinstance(cat, pd.Categorical)
+        return cat.codes.astype(np.intp), np.asarray(cat.categories, dtype=object)
     codes, uniques = pd.factorize(column.to_numpy(dtype=object))
     return codes, np.asarray(uniques, dtype=object)
 
@@ -46,3 +48,11 @@ def as_objects(t: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
         if col in t.columns and isinstance(t[col].dtype, pd.CategoricalDtype):
             t[col] = np.asarray(t[col].array, dtype=object)
     return t
+
+
+def nanoseconds(times: pd.Series) -> npt.NDArray[np.int64]:
+    """``np.asarray(pd.to_datetime(times), dtype="datetime64[ns]").view("int64")`` (NaT: int64 min), read straight
+    from a naive datetime64[ns] column (issue 14: pd.to_datetime builds a Series per call, several per account)."""
+    if isinstance(times, pd.Series) and times.dtype == np.dtype("datetime64[ns]"):
+        return times.to_numpy().view("int64")
+    return np.asarray(pd.to_datetime(times), dtype="datetime64[ns]").view("int64")

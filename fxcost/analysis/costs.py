@@ -12,6 +12,7 @@ Never ``profit - spread_cost``: MetaTrader's Profit already contains the spread.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,63 +118,133 @@ def decompose(
         commission: schedule applied where the export has none (or always, per its ``apply``).
         classes: precomputed :func:`instruments.classify` result (optional).
     """
-    t = trades.copy(deep=False)  # copy-on-write: the caller's frame is never modified
-    if classes is None:
-        classes = instruments.classify(t, instrument_settings)
-    for col in ("category", "quote_ccy", "point", "pip"):
-        t[col] = classes[col].array  # .array keeps the categorical category (no string hashing later)
-    sign = instruments.side_sign(t)
-    m, m_source = instruments.money_per_price(t, classes, account_currency, instrument_settings, sign)
-    t["m"] = m
-    t["m_source"] = m_source
-    t["pip_value"] = t["pip"].to_numpy() * m  # account currency per pip per 1.0 lot
-    usd_rate = instruments.usd_per_account_unit(t, classes, m, account_currency)
-    t["usd_rate"] = usd_rate
+    columns = cost_columns(trades, account_currency, spread_price, spread_source,
+                           instrument_settings=instrument_settings, commission=commission, classes=classes)
+    return with_columns(trades, columns | finish_columns({**columns, "lots": trades["lots"].to_numpy()}))
 
-    lots = t["lots"].to_numpy()
+
+def cost_columns(
+    trades: pd.DataFrame,
+    account_currency: str,
+    spread_price: np.ndarray,
+    spread_source: np.ndarray,
+    *,
+    instrument_settings: InstrumentSettings | None = None,
+    commission: CommissionSchedule | None = None,
+    classes: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The columns :func:`decompose` sets before :func:`finish`, in the order it sets them (``commission`` among
+    them when a schedule replaces some), as arrays: the engine builds its frame from them in one go (issue 14)."""
+    if classes is None:
+        classes = instruments.classify(trades, instrument_settings)
+    n = len(trades)
+    out: dict[str, Any] = {col: classes[col].array for col in ("category", "quote_ccy", "point", "pip")}
+    # .array keeps the categorical category (no string hashing later)
+    sign = instruments.side_sign(trades)
+    m, m_source = instruments.money_per_price(trades, classes, account_currency, instrument_settings, sign)
+    pip = classes["pip"].to_numpy()
+    point = classes["point"].to_numpy()
+    out["m"] = m
+    out["m_source"] = m_source
+    out["pip_value"] = pip * m  # account currency per pip per 1.0 lot
+    usd_rate = instruments.usd_per_account_unit(trades, classes, m, account_currency)
+    out["usd_rate"] = np.full(n, usd_rate, dtype="float64")
+
+    lots = trades["lots"].to_numpy()
     # Notional in USD at the open price: lots x contract x price x (quote -> USD). M / account->USD
     # conversion gives contract x (quote -> account), so notional_usd = lots x open x M x usd_rate.
-    t["notional_usd"] = lots * t["open_price"].to_numpy() * m * usd_rate
+    out["notional_usd"] = lots * trades["open_price"].to_numpy() * m * usd_rate
 
-    t["spread_price"] = spread_price
-    t["spread_pips"] = spread_price / t["pip"].to_numpy()
-    t["spread_source"] = spread_source
-    t["spread_cost"] = spread_price * m * lots
+    out["spread_price"] = spread_price
+    out["spread_pips"] = spread_price / pip
+    out["spread_source"] = spread_source
+    spread_cost = spread_price * m * lots
+    out["spread_cost"] = spread_cost
 
-    t["commission_source"] = "export"
+    out["commission_source"] = "export"
+    charged_commission = trades["commission"].to_numpy()
     if commission is not None and commission.rate:
         to_account = 1.0 / _usd_to(account_currency, commission.currency, usd_rate)
-        charged = schedule_commission(t, commission, to_account)
-        target = np.ones(len(t), bool) if commission.apply == "always" else (t["commission"].to_numpy() == 0)
-        t.loc[target, "commission"] = charged[target]
-        t.loc[target, "commission_source"] = f"schedule: {commission.name}"
+        scheduled = trades.assign(category=out["category"], lots=lots, notional_usd=out["notional_usd"], m=m)
+        charged = schedule_commission(scheduled, commission, to_account)
+        target = np.ones(n, bool) if commission.apply == "always" else (charged_commission == 0)
+        charged_commission = charged_commission.copy()
+        charged_commission[target] = charged[target]
+        out["commission"] = charged_commission
+        out["commission_source"] = np.where(target, f"schedule: {commission.name}", "export").astype(object)
 
-    t["mid_pnl"] = t["profit"] + t["spread_cost"]
-    t["broker_net"] = t["profit"] + t["commission"] + t["taxes"] + t["swap"]
-    t["transaction_cost"] = t["spread_cost"] - t["commission"] - t["taxes"]
-    t["rebate"] = 0.0
-    t["hold_seconds"] = (t["close_time"] - t["open_time"]).dt.total_seconds().to_numpy()
-    t["move_points"] = (t["close_price"] - t["open_price"]).to_numpy() * sign / t["point"].to_numpy()
-    return finish(t)
+    profit = trades["profit"].to_numpy()
+    taxes = trades["taxes"].to_numpy()
+    out["mid_pnl"] = profit + spread_cost
+    out["broker_net"] = profit + charged_commission + taxes + trades["swap"].to_numpy()
+    out["transaction_cost"] = spread_cost - charged_commission - taxes
+    out["rebate"] = np.zeros(n)
+    out["hold_seconds"] = (trades["close_time"].array - trades["open_time"].array).total_seconds()
+    out["move_points"] = (trades["close_price"].to_numpy() - trades["open_price"].to_numpy()) * sign / point
+    return out
+
+
+def with_columns(t: pd.DataFrame, columns: Mapping[str, Any], *, owned: bool = False) -> pd.DataFrame:
+    """``t`` (not modified) with ``columns`` set as ``t[name] = value`` one after the other would set them (a column
+    it has is replaced where it is, a new one appended), the new ones in one frame construction: a __setitem__ per
+    column cost more than the arithmetic on an account of a few hundred trades (issue 14).
+
+    ``owned``: the arrays are the caller's own, used nowhere else, so the frame takes them as they are instead of
+    copying each (an array given for two columns is copied for the second: each column its own memory).
+    """
+    out = t.copy(deep=False)  # copy-on-write: the caller's frame is never modified
+    new = {}
+    big = len(t) > BIG_FRAME
+    seen: set[int] = set()
+    for col, value in columns.items():
+        if owned and isinstance(value, np.ndarray):
+            raw = value if id(value) not in seen else value.copy()
+            seen.add(id(value))
+            value = raw
+            if big and value.dtype.kind in "biufmM" and len(value) == len(t):
+                value = pd.Series(value, index=t.index, copy=False)
+        if col in t.columns or big:
+            out[col] = value
+        else:
+            new[col] = value
+    if not new:
+        return out
+    # Owned arrays are taken as they are, each column its own block as __setitem__ would leave it: stacked into
+    # one block (a copy), every later __setitem__ of one of them (pooled tiers, what-if setups) would split it.
+    return pd.concat([out, pd.DataFrame(new, index=t.index, copy=False if owned else None)], axis=1)
+
+
+#: Rows from which :func:`with_columns` sets column by column: a new frame would stack its columns of one dtype
+#: into one block, copying them, which costs more than a __setitem__ per column on a big account.
+BIG_FRAME = 20_000
+
+
+#: What :func:`finish_columns` reads.
+FINISH_INPUTS = ("broker_net", "rebate", "transaction_cost", "lots", "pip_value", "usd_rate", "notional_usd")
+
+
+def finish_columns(v: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """The columns :func:`finish` sets, in its order, from arrays of :data:`FINISH_INPUTS` (``v``)."""
+    broker_net, rebate, transaction_cost, lots, pip_value, usd, notional = (np.asarray(v[c]) for c in FINISH_INPUTS)
+    out = {"net_after_rebate": broker_net + rebate, "net_transaction_cost": transaction_cost - rebate}
+    net = out["net_transaction_cost"]
+    lot_pips = lots * pip_value
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["cost_per_lot"] = np.where(lots > 0, transaction_cost / lots, np.nan)
+        out["cost_per_lot_after"] = np.where(lots > 0, net / lots, np.nan)
+        out["cost_pips"] = transaction_cost / lot_pips
+        out["cost_pips_after"] = net / lot_pips
+        out["bps_before"] = transaction_cost * usd / notional * 1e4
+        out["bps"] = net * usd / notional * 1e4
+    out["usd_per_million_before"] = out["bps_before"] * 100.0
+    out["usd_per_million"] = out["bps"] * 100.0
+    return out
 
 
 def finish(t: pd.DataFrame) -> pd.DataFrame:
     """(Re)compute every column that depends on the rebate; call after setting ``rebate``."""
-    t["net_after_rebate"] = t["broker_net"] + t["rebate"]
-    t["net_transaction_cost"] = t["transaction_cost"] - t["rebate"]
-    lot_pips = t["lots"].to_numpy() * t["pip_value"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lots = t["lots"].to_numpy()
-        t["cost_per_lot"] = np.where(lots > 0, t["transaction_cost"].to_numpy() / lots, np.nan)
-        t["cost_per_lot_after"] = np.where(lots > 0, t["net_transaction_cost"].to_numpy() / lots, np.nan)
-        t["cost_pips"] = t["transaction_cost"].to_numpy() / lot_pips
-        t["cost_pips_after"] = t["net_transaction_cost"].to_numpy() / lot_pips
-        usd = t["usd_rate"].to_numpy()
-        notional = t["notional_usd"].to_numpy()
-        t["bps_before"] = t["transaction_cost"].to_numpy() * usd / notional * 1e4
-        t["bps"] = t["net_transaction_cost"].to_numpy() * usd / notional * 1e4
-    t["usd_per_million_before"] = t["bps_before"] * 100.0
-    t["usd_per_million"] = t["bps"] * 100.0
+    for col, value in finish_columns({c: t[c].to_numpy() for c in FINISH_INPUTS}).items():
+        t[col] = value
     return t
 
 

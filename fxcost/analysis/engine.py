@@ -219,30 +219,36 @@ def costed_trades(
         source = np.where(have, label, source)
     if tester_points and len(trades):
         spread, source = _tester_spread(frame, tester_points, spread, source)
-    t = costs.decompose(trades, currency, spread, source, instrument_settings=settings.instruments,
-                        commission=commission or settings.commission, classes=classes)
-    t["spread_kind"] = _kinds(source)
-    t["spread_tod"] = tod  # applies where spread_kind is profile, catalogue or calibrated
+    # The costed frame is built once from the caller's frame and the new columns as arrays (issue 14: a
+    # DataFrame.__setitem__ per column cost more than the arithmetic on an account of a few hundred trades).
+    columns = costs.cost_columns(trades, currency, spread, source, instrument_settings=settings.instruments,
+                                 commission=commission or settings.commission, classes=classes)
+    # spread_tod applies where the kind is profile, catalogue or calibrated
+    kinds = {"spread_kind": _kinds(source), "spread_tod": tod}
     if spread_table is not None and table is not None:
-        spread_table.append(_catalogue_columns(_final_kinds(table, frame, source), frame, profile))
+        # One assign for the final labels and the catalogue's columns (issue 14: a frame copy per step before).
+        spread_table.append(table.assign(**_final_kinds(table, frame, source),
+                                         **_catalogue_columns(table, frame, profile)))
     program = settings.main_program if (program is None and use_program) else program
-    if program is not None and len(t):
+    paid: dict[str, Any]
+    if program is not None and len(trades):
         from fxcost.analysis import rebates
 
-        result = rebates.apply(t, program, currency)
-        rebates.assign(t, result, program)
-        t = costs.finish(t)
-    else:  # decompose already finished the frame with rebate 0
-        t["ib_earnings"] = 0.0
-        t["eligible"] = True
-        t["excluded_reason"] = ""
-        t["rebate_rule"] = ""
-        t["forfeited_rebate"] = 0.0
-        t["capped_rebate"] = 0.0
-    for col in codes.KEY_COLUMNS:  # the caller's own string columns back, rows are in the same order
-        if col in original.columns:
-            t[col] = original[col]  # a Series keeps its dtype (an object array would turn into str)
-    return codes.as_objects(t, ("category",))
+        # Only what the program reads (rule keys, lots, spread cost...): a frame of a dozen columns (issue 14); a
+        # big account's is set column by column (costs.with_columns: a new frame would copy its columns).
+        priced = (pd.DataFrame({c: columns[c] if c in columns else trades[c] for c in rebates.PRICE_INPUTS
+                                if c in columns or c in trades.columns}, index=trades.index, copy=False)
+                  if len(trades) <= costs.BIG_FRAME else costs.with_columns(trades, columns, owned=True))
+        paid = rebates.rebate_columns(priced, rebates.apply(priced, program, currency), program)
+        columns["rebate"] = paid.pop("rebate")
+    else:  # no rebate: the rebate columns at 0
+        paid = {"ib_earnings": 0.0, "eligible": True, "excluded_reason": "", "rebate_rule": "", "forfeited_rebate": 0.0,
+                "capped_rebate": 0.0}
+    finished = costs.finish_columns({**columns, "lots": trades["lots"].to_numpy()})
+    # The category back to plain text, and the caller's own string columns (``original``): its rows are in the
+    # same order, and a Series keeps its dtype (an object array would turn into str).
+    columns["category"] = np.asarray(columns["category"], dtype=object)
+    return costs.with_columns(original, {**columns, **finished, **kinds, **paid}, owned=True)
 
 
 def shape_clock(settings: AnalysisSettings, utc_offset: float | str, frame: pd.DataFrame,
@@ -268,9 +274,9 @@ def _kinds(source: np.ndarray) -> np.ndarray:
     return np.array([observed_spreads.kind_of(x) for x in labels] + ["default"], dtype=object)[codes_]
 
 
-def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -> pd.DataFrame:
-    """The per-symbol table with the source the trades ended with (market data or a backtest's fixed spread win
-    over the observed and profile spreads): the most common label per symbol."""
+def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -> dict[str, list[Any]]:
+    """The per-symbol table's label and source columns with the source the trades ended with (market data or a
+    backtest's fixed spread win over the observed and profile spreads): the most common label per symbol."""
     label_codes, names = pd.factorize(np.asarray(source, dtype=object))
     root_codes, roots = codes.factorize(frame["symbol_root"])
     if len(root_codes) and root_codes.min() >= 0 and label_codes.min() >= 0:
@@ -285,22 +291,21 @@ def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -
         counts = pd.DataFrame({"root": root_codes, "label": label_codes}).value_counts()  # most common first
         first = counts.reset_index().drop_duplicates("root")
         first_root, first_label = first["root"].to_numpy(), first["label"].to_numpy()
-    labels = pd.Series(np.asarray(names, dtype=object)[first_label], index=[str(roots[r]) for r in first_root])
-    table = table.copy()
-    final = table["symbol"].map(labels).fillna(table["label"])
-    table["label"] = final
-    table["source"] = [observed_spreads.kind_of(x) for x in final]
-    return table
+    labels = dict(zip([str(roots[r]) for r in first_root], np.asarray(names, dtype=object)[first_label]))
+    # A symbol's final label, else the table's own (as Series.map then fillna), in a list: the table has a few rows.
+    final = [labels.get(sym, own) for sym, own in zip(table["symbol"].to_numpy(dtype=object),
+                                                      table["label"].to_numpy(dtype=object))]
+    return {"label": final, "source": [observed_spreads.kind_of(x) for x in final]}
 
 
-def _catalogue_columns(table: pd.DataFrame, frame: pd.DataFrame, profile: SpreadProfile) -> pd.DataFrame:
-    """The table with each symbol's value in the broker catalogue entry the profile was made from (pips) and its
-    citation; NaN and "" where the entry publishes none (or the profile is not a catalogue entry's)."""
+def _catalogue_columns(table: pd.DataFrame, frame: pd.DataFrame, profile: SpreadProfile) -> dict[str, list[Any]]:
+    """The table's columns of each symbol's value in the broker catalogue entry the profile was made from (pips)
+    and its citation; NaN and "" where the entry publishes none (or the profile is not a catalogue entry's)."""
     entry: Entry | None = getattr(profile, "catalogue_entry", None)
     published = entry.published() if entry is not None else {}
     roots = table["symbol"].astype(str)
     if not any(root in published for root in roots):  # most accounts: no entry, or none of its symbols
-        return table.assign(catalogue_pips=[np.nan] * len(table), catalogue_source=[""] * len(table))
+        return {"catalogue_pips": [np.nan] * len(table), "catalogue_source": [""] * len(table)}
     first = frame.drop_duplicates("symbol_root").set_index(frame["symbol_root"].astype(str).drop_duplicates())
     pips, cites = [], []
     for root in roots:
@@ -314,7 +319,7 @@ def _catalogue_columns(table: pd.DataFrame, frame: pd.DataFrame, profile: Spread
         factor = {"pips": 1.0, "points": float(row["point"]) / float(row["pip"]), "price": 1.0 / float(row["pip"])}
         pips.append(pub.value * factor.get(pub.unit, 1.0))
         cites.append(f"{entry.name}: {pub.basis} ({pub.cite()})")
-    return table.assign(catalogue_pips=pips, catalogue_source=cites)
+    return {"catalogue_pips": pips, "catalogue_source": cites}
 
 
 def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.ndarray,
@@ -544,12 +549,31 @@ def settle_account(job: SettleJob, program: RebateProgram, pooled: pd.Series | N
     if not len(t):
         return Settled(t)
     if pooled is not None:
-        rebates.assign(t, rebates.apply(t, program, job.currency, pooled_volume=pooled), program)
-        t = costs.finish(t)
+        # rebates.assign then costs.finish, but only the columns the book's tiers changed are written (issue 14:
+        # eligibility, rules and the costs before rebate stay as they were, and a column written costs more than
+        # a comparison).
+        priced = rebates.rebate_columns(t, rebates.apply(t, program, job.currency, pooled_volume=pooled), program)
+        finished = costs.finish_columns({c: priced[c] if c in priced else t[c].to_numpy()
+                                         for c in costs.FINISH_INPUTS})
+        for col, value in {**priced, **finished}.items():
+            if not _unchanged(t[col], value):
+                t[col] = value
     paid = rebates.payouts(t, t["rebate"].to_numpy(), program)
     matches = rebates.match_payouts(paid, job.cash, statement_end=job.statement_end)
     return Settled(t, paid, matches, _payout_warnings(job.label, job.currency, program, matches)
                    + _cap_warnings(job.label, job.currency, t, program))
+
+
+def _unchanged(column: pd.Series, value: Any) -> bool:
+    """Whether ``column[:] = value`` would leave ``column`` as it is: the same dtype and the same bits (floats and
+    booleans), or the same text in a text column."""
+    if not isinstance(value, np.ndarray) or len(value) != len(column):
+        return False
+    if value.dtype.kind in "fb":
+        return column.dtype == value.dtype and column.to_numpy().tobytes() == value.tobytes()
+    if value.dtype == object and column.dtype == "str":  # equal to every (non-missing) text: text itself
+        return bool((column.to_numpy(dtype=object) == value).all())
+    return False
 
 
 def _settle_job(a: AccountAnalysis) -> SettleJob:
@@ -591,9 +615,12 @@ def _cap_warnings(label: str, currency: str, t: pd.DataFrame, program: RebatePro
     hit = int((np.asarray(taken) > 1e-9).sum())
     if cap is None or not hit:
         return []
+    # Each distinct source label read once (issue 14), as ``.astype(str).str.startswith`` reads every trade's.
+    labels = pd.unique(t["spread_source"].to_numpy(dtype=object))
+    measured = all(str(x).startswith("measured") for x in labels)
     return [f"Account {label}: \"{program.name}\" caps a trade's rebate at {cap:g}% of its spread; that cut "
             f"{hit} trade(s) by {float(np.sum(taken)):,.2f} {currency} in all. The spread is "
-            f"{'measured' if t['spread_source'].astype(str).str.startswith('measured').all() else 'estimated'}"
+            f"{'measured' if measured else 'estimated'}"
             ": check the program's terms, or measure spreads (Add bars/ticks) if the estimate is off."]
 
 
@@ -668,8 +695,9 @@ def _received_rebate(cash: pd.DataFrame | None) -> tuple[float, int]:
     """Σ and count of a statement's rebate-like cash rows (``kind == "rebate"``)."""
     if cash is None or not len(cash) or "kind" not in cash.columns:
         return 0.0, 0
-    rows = cash.loc[cash["kind"].astype(str) == "rebate", "amount"].astype(float)
-    return round(float(rows.sum()), 2), int(len(rows))
+    # In arrays (issue 14); np.nansum adds as pandas' sum does (NaN as 0).
+    rows = cash["amount"].to_numpy(dtype="float64")[cash["kind"].to_numpy(dtype=object) == "rebate"]
+    return round(float(np.nansum(rows)), 2), int(len(rows))
 
 
 def _payout_warnings(label: str, currency: str, program: RebateProgram, matches: pd.DataFrame | None) -> list[str]:
@@ -680,14 +708,24 @@ def _payout_warnings(label: str, currency: str, program: RebateProgram, matches:
     out = []
     checks = matches["amount_check"].to_numpy()
     for check, word in (("underpaid", "less"), ("overpaid", "more")):
-        if not (checks == check).any():  # mostly none: no frame is cut (issue 14, 500 accounts)
+        hit = checks == check
+        if not hit.any():  # mostly none: no frame is cut (issue 14, 500 accounts)
             continue
-        rows = matches.loc[matches["amount_check"] == check]
-        # pandas-stubs type idxmax's label as Hashable, which no overload of .loc takes.
-        worst = rows.loc[rows["difference_pct"].abs().idxmax()]  # type: ignore[call-overload]
-        expected, actual = float(rows["expected"].sum()), float(rows["actual"].sum())
+        # In arrays, not a frame cut with .loc (issue 14): the worst is the first largest |difference_pct|.
+        pct = matches["difference_pct"].to_numpy(dtype="float64")[hit]
+        if np.isnan(pct).all() or not isinstance(matches.index, pd.RangeIndex):
+            rows = matches.loc[hit]  # what pandas' idxmax makes of it (all NaN, or an index of its own)
+            worst_row = rows.loc[rows["difference_pct"].abs().idxmax()]
+            worst = {c: worst_row[c] for c in ("actual", "time", "expected", "difference_pct")}
+        else:
+            at = int(np.flatnonzero(hit)[np.nanargmax(np.abs(pct))])
+            worst = {c: matches[c].to_numpy()[at] for c in ("actual", "time", "expected", "difference_pct")}
+        n = int(hit.sum())
+        # np.nansum adds as pandas' Series.sum does (NaN as 0, then a numpy sum).
+        expected = float(np.nansum(matches["expected"].to_numpy(dtype="float64")[hit]))
+        actual = float(np.nansum(matches["actual"].to_numpy(dtype="float64")[hit]))
         out.append(
-            f"Account {label}: {len(rows)} payout(s) of the statement are {check} against the program "
+            f"Account {label}: {n} payout(s) of the statement are {check} against the program "
             f"\"{program.name}\": {actual:,.2f} {currency} received where {expected:,.2f} was expected "
             f"({actual - expected:+,.2f}, {(actual - expected) / expected:+.0%}). Worst: "
             f"{float(worst['actual']):,.2f} paid on {pd.Timestamp(worst['time']):%Y-%m-%d} for "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -93,6 +94,7 @@ class DstOffset(ServerClock):
         return np.where(in_summer, summer, winter)
 
 
+@functools.lru_cache(maxsize=512)  # a few years per account, every account (issue 14)
 def _dst_bounds(year: int, rule: str) -> tuple[int, int]:
     """UTC instants (ns) when daylight saving starts and ends in ``year``."""
 

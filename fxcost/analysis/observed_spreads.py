@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from fxcost.analysis.codes import factorize as codes_of
+from fxcost.analysis.codes import nanoseconds
 
 #: Fewest pairs behind an observed spread. With 5 pairs the median survives two outliers (a pending order,
 #: a quote that moved within the second); fewer would let one bad pair pick the spread.
@@ -70,10 +71,20 @@ def usable(t: pd.DataFrame, excluded_sources: Iterable[object] = ()) -> np.ndarr
     codes, files = pd.factorize(src)
     ok = np.zeros(len(files) + 1, dtype=bool)
     excluded = {str(x) for x in excluded_sources}
+    # Both time columns read once, each file's rows cut from the arrays (issue 14: not a concat per file).
+    times = [nanoseconds(t[col]) for col in ("open_time", "close_time")]
     for i, f in enumerate(files):
+        if f in excluded:
+            continue
         rows = codes == i
-        ok[i] = f not in excluded and has_seconds(pd.concat([t.loc[rows, "open_time"], t.loc[rows, "close_time"]]))
+        ok[i] = any(_any_seconds(ns[rows]) for ns in times)
     return ok[codes]
+
+
+def _any_seconds(ns: np.ndarray) -> bool:
+    """:func:`has_seconds` of int64 ns times."""
+    ns = ns[ns != np.iinfo("int64").min]
+    return bool(len(ns)) and bool(((ns // 1_000_000_000) % 60 != 0).any())
 
 
 def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
@@ -83,14 +94,32 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
     Where ``t`` has ``open_order_type`` / ``close_order_type`` (MT5 Orders section, issue 12), an end filled by a
     pending order (limit, stop, stop limit, close by) is left out: it filled at the order's level, not at the
     bid/ask. "market" and "" (unknown) are kept."""
+    parts = _pair_parts(t, rows)
+    if not parts:
+        return _no_pairs().copy()
+    return pd.concat([pd.DataFrame({"account": p.account, "symbol_root": p.symbol_root, "end": p.end,
+                                    "time": pd.to_datetime(p.time), "spread": p.spread}) for p in parts],
+                     ignore_index=True)
+
+
+def _pair_parts(t: pd.DataFrame, rows: np.ndarray | None = None) -> list[_Pairs]:
+    """:func:`same_second_pairs` per end (open, close: those with pairs), as arrays (issue 14: no frames for the
+    engine, which only summarises them)."""
     rows = np.ones(len(t), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
     side = t["side"].to_numpy(dtype=object)  # "buy" | "sell" (model.TRADE_COLUMNS)
     buy, sell = side == "buy", side == "sell"
     acct_codes, accounts = codes_of(t["account"]) if "account" in t.columns else (np.zeros(len(t), int), [""])
     root_codes, roots = codes_of(t["symbol_root"])
-    frames = []
+    parts: list[_Pairs] = []
     for end in ("open", "close"):
-        keep = rows & (buy | sell)
+        ns = nanoseconds(t[f"{end}_time"])
+        price = t[f"{end}_price"].to_numpy(dtype="float64")
+        keep = rows & (buy | sell) & (ns != np.iinfo("int64").min) & np.isfinite(price) & (root_codes >= 0)
+        # One integer per (account, symbol, second); only seconds with both a buy and a sell are paired, so a
+        # million trades without hedges cost two sorts, not a merge.
+        key = ((ns // 1_000_000_000) * (len(roots) + 1) + root_codes + 1) * (len(accounts) + 1) + acct_codes + 1
+        if len(t) <= 20_000 and not len(_with_both_sides(np.flatnonzero(keep), key, buy)):
+            continue  # no second with both sides even before the order filters: most accounts (issue 14)
         if end == "close":
             if "close_by" in t.columns:
                 keep &= ~t["close_by"].to_numpy(dtype=bool)
@@ -102,24 +131,26 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
             kind_codes, kinds = codes_of(t[f"{end}_order_type"])
             market = np.array([str(x) in MARKET_KINDS for x in kinds] + [True])
             keep &= market[kind_codes]
-        ns = np.asarray(pd.to_datetime(t[f"{end}_time"]), dtype="datetime64[ns]").view("int64")
-        price = t[f"{end}_price"].to_numpy(dtype="float64")
-        keep &= (ns != np.iinfo("int64").min) & np.isfinite(price) & (root_codes >= 0)
-        # One integer per (account, symbol, second); only seconds with both a buy and a sell are paired, so a
-        # million trades without hedges cost two sorts, not a merge.
-        key = ((ns // 1_000_000_000) * (len(roots) + 1) + root_codes + 1) * (len(accounts) + 1) + acct_codes + 1
         both = _with_both_sides(np.flatnonzero(keep), key, buy)
         if not len(both):
             continue
         b_rows, s_rows = _cross(both, key, buy)
         spread = price[b_rows] - price[s_rows] if end == "open" else price[s_rows] - price[b_rows]
-        frames.append(pd.DataFrame({
-            "account": np.asarray(accounts, dtype=object)[acct_codes[b_rows]].astype(str),
-            "symbol_root": np.asarray(roots, dtype=object)[root_codes[b_rows]].astype(str), "end": end,
-            "time": pd.to_datetime((ns[b_rows] // 1_000_000_000) * 1_000_000_000), "spread": spread}))
-    if not frames:
-        return _no_pairs().copy()
-    return pd.concat(frames, ignore_index=True)
+        parts.append(_Pairs(np.asarray(accounts, dtype=object)[acct_codes[b_rows]].astype(str),
+                            np.asarray(roots, dtype=object)[root_codes[b_rows]].astype(str), end,
+                            (ns[b_rows] // 1_000_000_000) * 1_000_000_000, spread))
+    return parts
+
+
+@dataclass
+class _Pairs:
+    """The same-second pairs of one end, as arrays: :func:`same_second_pairs`' columns before any frame."""
+
+    account: np.ndarray
+    symbol_root: np.ndarray
+    end: str
+    time: np.ndarray  # int64 ns of the second
+    spread: np.ndarray
 
 
 @functools.cache
@@ -219,13 +250,38 @@ def summarise(pairs: pd.DataFrame) -> dict[tuple[str, str], tuple[Observation, d
     out: dict[tuple[str, str], tuple[Observation, dict[str, Observation]]] = {}
     if not len(pairs):
         return out
-    months = np.asarray(pairs["time"], dtype="datetime64[M]").astype(str).astype(object)
-    for (account, root), g in pairs.groupby(["account", "symbol_root"], sort=True):
-        spread, ends = g["spread"].to_numpy(dtype="float64"), g["end"].to_numpy(dtype=object)
-        m = months[g.index.to_numpy()]
-        per_month = {str(k): _observe(spread[m == k], ends[m == k]) for k in pd.unique(m)}
-        out[(str(account), str(root))] = (_observe(spread, ends), per_month)
+    return _summarised(pairs["account"].to_numpy(dtype=object), pairs["symbol_root"].to_numpy(dtype=object),
+                       pairs["end"].to_numpy(dtype=object), np.asarray(pairs["time"], dtype="datetime64[M]"),
+                       pairs["spread"].to_numpy(dtype="float64"))
+
+
+def _summarised(account: np.ndarray, symbol_root: np.ndarray, all_ends: np.ndarray, month: np.ndarray,
+                spreads: np.ndarray) -> dict[tuple[str, str], tuple[Observation, dict[str, Observation]]]:
+    """:func:`summarise` of the pairs' columns (``month``: datetime64[M])."""
+    out: dict[tuple[str, str], tuple[Observation, dict[str, Observation]]] = {}
+    months = month.astype(str).astype(object)
+    # Groups on integer codes, not a groupby (issue 14); each group's rows in their order, as groupby gives them.
+    acct_codes, accounts = pd.factorize(account)
+    root_codes, roots = pd.factorize(symbol_root)
+    key = acct_codes.astype(np.int64) * (len(roots) + 1) + root_codes
+    for k in np.unique(key[(acct_codes >= 0) & (root_codes >= 0)]):  # groupby leaves missing keys out
+        rows = key == k
+        spread, ends, m = spreads[rows], all_ends[rows], months[rows]
+        per_month = {str(x): _observe(spread[m == x], ends[m == x]) for x in pd.unique(m)}
+        acct, root = accounts[k // (len(roots) + 1)], roots[k % (len(roots) + 1)]
+        out[(str(acct), str(root))] = (_observe(spread, ends), per_month)
     return out
+
+
+def _summarised_parts(parts: list[_Pairs]) -> dict[tuple[str, str], tuple[Observation, dict[str, Observation]]]:
+    """:func:`summarise` of :func:`same_second_pairs` without its frame: the parts' arrays one after the other."""
+    if not parts:
+        return {}
+    return _summarised(np.concatenate([p.account.astype(object) for p in parts]),
+                       np.concatenate([p.symbol_root.astype(object) for p in parts]),
+                       np.concatenate([np.full(len(p.spread), p.end, dtype=object) for p in parts]),
+                       np.concatenate([p.time for p in parts]).astype("datetime64[ns]").astype("datetime64[M]"),
+                       np.concatenate([p.spread for p in parts]).astype("float64"))
 
 
 #: Categories that calibrate each other when one has no observed symbol of its own (FX markups move together;
@@ -234,6 +290,7 @@ _FX = ("fx_major", "fx_minor", "fx_exotic")
 
 TABLE_COLUMNS = ("account", "symbol", "category", "spread_pips", "source", "label", "trades", "pairs", "negative",
                  "median_pips", "q1_pips", "q3_pips", "iqr_pips", "profile_pips", "ratio", "note")
+_TEXT = ("account", "symbol", "category", "source", "label", "note")
 #: Columns the engine adds to the table: the broker catalogue entry's own value for the symbol and its citation.
 CATALOGUE_COLUMNS = ("catalogue_pips", "catalogue_source")
 
@@ -260,29 +317,35 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
     if not n:
         return spread, source, pd.DataFrame(columns=TABLE_COLUMNS)
     base = np.where(shape > 0, spread / np.where(shape > 0, shape, 1.0), spread)  # the profile value, no shape
-    root_codes, roots = pd.factorize(frame["symbol_root"].astype(str).to_numpy(dtype=object))
-    summary = summarise(same_second_pairs(frame, fills))
+    root_codes, roots = _text_codes(frame["symbol_root"])
+    fills = np.asarray(fills, dtype=bool)
+    # Most accounts of a book have no fills to pair: no pairs to look for (issue 14).
+    summary = _summarised_parts(_pair_parts(frame, fills)) if fills.any() else {}
     account = str(frame["account"].iloc[0]) if "account" in frame.columns else ""
-    distinct, inverse = np.unique(np.asarray(pd.to_datetime(frame["open_time"]), dtype="datetime64[M]"),
-                                  return_inverse=True)
-    months = distinct.astype(str).astype(object)[inverse]
     pip = frame["pip"].to_numpy(dtype="float64")
     point = frame["point"].to_numpy(dtype="float64")
-    cats = frame["category"].astype(str).to_numpy(dtype=object)
-    rows = []
+    cat_codes, cat_names = _text_codes(frame["category"])
+    months: np.ndarray | None = None  # each trade's open month ("YYYY-MM"), when a symbol has per-month pairs
+    columns: dict[str, list[object]] = {c: [] for c in TABLE_COLUMNS}
     ratios: dict[str, list[float]] = {}
     observed_roots: dict[str, list[str]] = {}
+    masks = []
+    medians = _medians(root_codes, base, len(roots))
     for i, root in enumerate(roots):
         mask = root_codes == i
+        masks.append(mask)
         first = int(np.flatnonzero(mask)[0])
-        profile_price = float(np.median(base[mask]))
+        profile_price = float(medians[i])
         profile_label = str(source[first])
+        cat = (str(cat_names[cat_codes[first]]) if cat_codes[first] >= 0
+               else frame["category"].astype(str).to_numpy(dtype=object)[first])
         obs = summary.get((account, str(root)))
-        row = {"account": account, "symbol": root, "category": cats[first], "trades": int(mask.sum()),
-               "spread_pips": profile_price / pip[first],
-               "pairs": 0, "negative": 0, "median_pips": np.nan, "q1_pips": np.nan, "q3_pips": np.nan,
-               "iqr_pips": np.nan, "profile_pips": profile_price / pip[first] if _calibratable(profile_label) else np.nan,
-               "ratio": np.nan, "note": "no same-second pairs", "label": profile_label}
+        row: dict[str, object] = {
+            "account": account, "symbol": root, "category": cat, "trades": int(mask.sum()),
+            "spread_pips": profile_price / pip[first], "pairs": 0, "negative": 0, "median_pips": np.nan,
+            "q1_pips": np.nan, "q3_pips": np.nan, "iqr_pips": np.nan,
+            "profile_pips": profile_price / pip[first] if _calibratable(profile_label) else np.nan,
+            "ratio": np.nan, "note": "no same-second pairs", "label": profile_label}
         if obs is not None:
             total, per_month = obs
             row.update(pairs=total.pairs, negative=total.negative, median_pips=total.median / pip[first],
@@ -294,32 +357,75 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
                 row.update(label=label, spread_pips=total.median / pip[first])
                 for month, m_obs in per_month.items():  # a month with enough pairs of its own uses them
                     if len(per_month) > 1 and m_obs.consistent(point[first]):
+                        if months is None:
+                            distinct, inverse = np.unique(np.asarray(pd.to_datetime(frame["open_time"]),
+                                                                     dtype="datetime64[M]"), return_inverse=True)
+                            months = distinct.astype(str).astype(object)[inverse]
                         sel = mask & (months == month)
                         spread[sel] = m_obs.median
                         source[sel] = f"{OBSERVED.format(k=m_obs.pairs)} in {month}"
                 if _calibratable(profile_label) and profile_price > 0:
                     row["ratio"] = total.median / profile_price
-                    ratios.setdefault(cats[first], []).append(row["ratio"])
-                    observed_roots.setdefault(cats[first], []).append(root)
-        rows.append(row)
-    for row in rows:
-        if not _calibratable(row["label"]):
+                    ratios.setdefault(cat, []).append(float(total.median / profile_price))
+                    observed_roots.setdefault(cat, []).append(root)
+        for c in TABLE_COLUMNS:
+            if c != "source":
+                columns[c].append(row[c])
+    for k in range(len(roots)):
+        label = str(columns["label"][k])
+        if not _calibratable(label):
             continue
-        cat = row["category"]
+        cat = str(columns["category"][k])
         pool = [cat] if cat in ratios else [c for c in _FX if c in ratios] if cat in _FX else []
         if not pool:
             continue
         values = [r for c in pool for r in ratios[c]]
         names = [s for c in pool for s in observed_roots[c]]
         ratio = float(np.median(values))
-        mask = roots[root_codes] == row["symbol"]
+        mask = masks[k]
         spread[mask] = spread[mask] * ratio
-        label = (f"{CALIBRATED}: {row['label']} x {ratio:.2f} (observed/profile over {', '.join(names)})")
+        label = (f"{CALIBRATED}: {label} x {ratio:.2f} (observed/profile over {', '.join(names)})")
         source[mask] = label
-        row.update(ratio=ratio, label=label, spread_pips=row["spread_pips"] * ratio)
-    table = pd.DataFrame(rows, columns=[c for c in TABLE_COLUMNS if c != "source"])
-    table.insert(4, "source", [kind_of(x) for x in table["label"]])
-    return spread, source, table[list(TABLE_COLUMNS)]
+        columns["ratio"][k] = ratio
+        columns["label"][k] = label
+        columns["spread_pips"][k] = float(columns["spread_pips"][k]) * ratio  # type: ignore[arg-type]
+    columns["source"] = [kind_of(str(x)) for x in columns["label"]]
+    # Typed arrays, not lists for pandas to infer (issue 14); the same dtypes (text inferred as str).
+    arrays = {c: np.array(v, dtype=np.int64 if c in ("trades", "pairs", "negative")
+                          else object if c in _TEXT else np.float64) for c, v in columns.items()}
+    return spread, source, pd.DataFrame(arrays, columns=list(TABLE_COLUMNS))
+
+
+def _medians(codes: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """``np.median`` of ``values`` per code 0..k-1 (NaN where a code's values hold a NaN), in one sort rather than
+    a call per symbol (issue 14); every code has a value."""
+    if len(values) > 20_000:  # a big account: a sort of every trade costs more than a median per symbol
+        return np.array([np.median(values[codes == i]) for i in range(k)], dtype=np.float64)
+    rows = np.flatnonzero(codes >= 0)
+    order = rows[np.lexsort((values[rows], codes[rows]))]  # NaN last within a code
+    v, c = values[order], codes[order]
+    starts = np.searchsorted(c, np.arange(k))
+    counts = np.diff(np.r_[starts, len(c)])
+    # The middle value, or the mean of the two middle ones ((a + b) / 2, as np.median computes it).
+    out: np.ndarray = (v[starts + (counts - 1) // 2] + v[starts + counts // 2]) / 2
+    has_nan = np.isnan(v[starts + counts - 1])
+    odd = counts % 2 == 1
+    out[odd] = v[starts + counts // 2][odd]
+    out[has_nan] = np.nan
+    return out
+
+
+def _text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values, in order of first row, of ``column`` as text (``column.astype(str)``), read from
+    its categorical codes when it has them (issue 14: no strings hashed per trade)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cat_codes = column.cat.codes.to_numpy()
+        if not len(cat_codes) or cat_codes.min() >= 0:
+            codes, first = pd.factorize(cat_codes)
+            names = np.asarray(column.cat.categories, dtype=object)[first]
+            return codes, np.array([str(x) for x in names], dtype=object)
+    codes, uniques = pd.factorize(column.astype(str).to_numpy(dtype=object))
+    return codes, np.asarray(uniques, dtype=object)
 
 
 #: The kinds of spread source (the first word of a ``spread_source`` label).

@@ -138,6 +138,11 @@ def _per_unique(values: np.ndarray, fmt: Callable[[float], str]) -> np.ndarray:
     return np.array([fmt(v) for v in uniq], dtype=object)[inverse.reshape(-1)]
 
 
+#: Every column :func:`apply` reads (and :func:`trader_fraction`): a frame of these prices as the whole costed frame.
+PRICE_INPUTS = ("symbol", "symbol_root", "category", "account", "lots", "pip_value", "commission", "notional_usd",
+                "usd_rate", "hold_seconds", "move_points", "close_time", "spread_cost")
+
+
 def _column(t: pd.DataFrame, col: str, default: float = np.nan) -> npt.NDArray[np.float64]:
     return t[col].to_numpy(dtype=float) if col in t.columns else np.full(len(t), default)
 
@@ -333,15 +338,24 @@ def assign(t: pd.DataFrame, result: RebateResult, program: RebateProgram) -> Non
     ``ib_earnings`` is what the program pays for each trade; ``rebate`` and ``forfeited_rebate`` are
     the trader's part of it (:func:`trader_fraction`).
     """
+    for col, value in rebate_columns(t, result, program).items():
+        t[col] = value
+
+
+def rebate_columns(t: pd.DataFrame, result: RebateResult, program: RebateProgram) -> dict[str, Any]:
+    """The columns :func:`assign` writes, in its order, as arrays (the engine sets them with the others in one
+    frame construction, issue 14)."""
     share = trader_fraction(t, program)
-    t["ib_earnings"] = result.rebate
-    t["rebate"] = result.rebate if share is None else result.rebate * share
-    t["eligible"] = result.eligible
-    t["excluded_reason"] = result.reason
-    t["rebate_rule"] = result.rule
-    t["forfeited_rebate"] = result.forfeited if share is None else result.forfeited * share
-    # What the program's spread cap took from the rebate, on the program's amount (as ib_earnings).
-    t["capped_rebate"] = result.capped if result.capped is not None else 0.0
+    return {
+        "ib_earnings": result.rebate,
+        "rebate": result.rebate if share is None else result.rebate * share,
+        "eligible": result.eligible,
+        "excluded_reason": result.reason,
+        "rebate_rule": result.rule,
+        "forfeited_rebate": result.forfeited if share is None else result.forfeited * share,
+        # What the program's spread cap took from the rebate, on the program's amount (as ib_earnings).
+        "capped_rebate": result.capped if result.capped is not None else 0.0,
+    }
 
 
 def _component(t: pd.DataFrame, part: Component, lot_basis: str, sel: npt.NDArray[np.intp],
@@ -480,7 +494,7 @@ def _group_volume(group: np.ndarray, counted: np.ndarray, month: np.ndarray, giv
     if not previous:
         volume = sums[codes]
         if given is not None:
-            found = pd.Series(month).map(given).to_numpy(dtype=float)
+            found = _looked_up(month, given)
             volume = np.where(np.isfinite(found) & (month >= 0), found, volume)
         return volume
     known = month >= 0
@@ -492,10 +506,21 @@ def _group_volume(group: np.ndarray, counted: np.ndarray, month: np.ndarray, giv
     hit = (at < len(uniq)) & (uniq[np.clip(at, 0, len(uniq) - 1)] == prev_group)
     volume = np.where(hit, sums[np.clip(at, 0, len(uniq) - 1)], 0.0)
     if given is not None:
-        found = pd.Series(before).map(given).to_numpy(dtype=float)
+        found = _looked_up(before, given)
         volume = np.where(np.isfinite(found), found, volume)
     # A close time that is unknown has no previous month: its own bucket decides, as with the current basis.
     return np.where(known, volume, sums[codes])
+
+
+def _looked_up(keys: np.ndarray, given: pd.Series) -> npt.NDArray[np.float64]:
+    """``pd.Series(keys).map(given)`` as floats (NaN where ``given`` has no key), by binary search when its index is
+    sorted integers (the pooled volume: issue 14, a map per account of a book)."""
+    index = given.index.to_numpy()
+    if len(index) and index.dtype.kind == "i" and bool((index[1:] > index[:-1]).all()):
+        values = given.to_numpy(dtype=float)
+        at = np.clip(np.searchsorted(index, keys), 0, len(index) - 1)
+        return np.where(index[at] == keys, values[at], np.nan)
+    return pd.Series(keys).map(given).to_numpy(dtype=float)
 
 
 def _blended(volume: npt.NDArray[np.float64], thresholds: npt.NDArray[np.float64],
@@ -595,21 +620,15 @@ def payouts(t: pd.DataFrame, rebate: np.ndarray, program: RebateProgram) -> pd.D
     inverse = rank[codes]
     first = np.empty(len(uniq), dtype=np.intp)
     first[inverse] = np.arange(len(inverse))  # any row of the group will do: they share its keys
-    g = pd.DataFrame({
-        "account": np.asarray(acct_names, dtype=object)[acct_codes[first]],
-        "period_start": start[first],
-        "period_end": end[first],
-        "accrued": np.bincount(inverse, weights=np.asarray(rebate, dtype=float)[known], minlength=len(uniq)),
-        "trades": np.bincount(inverse, minlength=len(uniq)).astype("int64"),
-    })
-    accrued = g["accrued"].to_numpy()
-    acct = g["account"].to_numpy()
-    carried_in = np.zeros(len(g))
-    paid = np.zeros(len(g))
-    carried_out = np.zeros(len(g))
+    # Plain arrays, one frame built at the end (issue 14: a frame per account, not a column at a time).
+    acct = np.asarray(acct_names, dtype=object)[acct_codes[first]]
+    accrued = np.bincount(inverse, weights=np.asarray(rebate, dtype=float)[known], minlength=len(uniq))
+    carried_in = np.zeros(len(uniq))
+    paid = np.zeros(len(uniq))
+    carried_out = np.zeros(len(uniq))
     minimum = program.payout.min_amount
     carry = 0.0
-    for i in range(len(g)):  # one step per period, not per trade; the carry makes it sequential
+    for i in range(len(uniq)):  # one step per period, not per trade; the carry makes it sequential
         if i and acct[i] != acct[i - 1]:
             carry = 0.0
         carried_in[i] = carry
@@ -619,11 +638,12 @@ def payouts(t: pd.DataFrame, rebate: np.ndarray, program: RebateProgram) -> pd.D
         else:
             carry = available
         carried_out[i] = carry
-    g["pay_date"] = g["period_end"] + pd.Timedelta(days=program.payout.lag_days)
-    g["paid"] = paid
-    g["carried_forward"] = carried_out
-    g["carried_in"] = carried_in
-    return g[columns]
+    lag = np.timedelta64(pd.Timedelta(days=program.payout.lag_days).value, "ns")
+    return pd.DataFrame({
+        "account": acct, "period_start": start[first], "period_end": end[first], "accrued": accrued,
+        "pay_date": end[first] + lag, "paid": paid, "carried_forward": carried_out, "carried_in": carried_in,
+        "trades": np.bincount(inverse, minlength=len(uniq)).astype("int64"),
+    }, columns=columns)
 
 
 def _empty(columns: list[str], dtypes: Mapping[str, str]) -> pd.DataFrame:
@@ -733,6 +753,7 @@ class _Side:
 
     def __init__(self, frame: pd.DataFrame | None, keep: np.ndarray | None, when: str) -> None:
         self.frame = frame
+        self._columns: dict[tuple[str, str], np.ndarray] = {}
         self.rows = np.flatnonzero(keep) if frame is not None and keep is not None else np.zeros(0, dtype=np.intp)
         self.accounts = (frame["account"].astype(str).to_numpy(dtype=object)[self.rows] if frame is not None
                          else np.array([], dtype=object))
@@ -741,7 +762,10 @@ class _Side:
 
     def column(self, name: str, dtype: Any = None) -> np.ndarray:
         assert self.frame is not None  # asked only for rows it has
-        return self.frame[name].to_numpy(dtype=dtype)[self.rows]
+        key = (name, str(dtype))
+        if key not in self._columns:  # each column cut once (issue 14)
+            self._columns[key] = self.frame[name].to_numpy(dtype=dtype)[self.rows]
+        return self._columns[key]
 
     def taken(self, name: str, take: np.ndarray, empty: Any, dtype: Any = None) -> np.ndarray:
         """Column ``name`` at positions ``take`` (-1: ``empty``)."""

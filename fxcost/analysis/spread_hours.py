@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from fxcost.analysis.codes import nanoseconds
 from fxcost.analysis.measured import DstOffset, ServerClock, _to_utc_ns, server_clock
 from fxcost.errors import FxCostError
 from fxcost.resources import asset
@@ -77,7 +78,7 @@ class Shape:
                 clock: ServerClock | str | float | None) -> npt.NDArray[np.float64]:
         """Per trade (m(open) + m(close)) / 2, its server times read with ``clock``."""
         clock = server_clock(clock)
-        ends = [_to_utc_ns(clock, np.asarray(pd.to_datetime(x), dtype="datetime64[ns]").view("int64"))
+        ends = [_to_utc_ns(clock, nanoseconds(x))
                 for x in (open_time, close_time)]
         return (self.at(ends[0]) + self.at(ends[1])) / 2.0
 
@@ -137,5 +138,7 @@ def sunday_share(t: pd.DataFrame) -> float:
     fx = np.array([str(c).startswith("fx") for c in cats] + [False])[codes]
     if not fx.any():
         return 0.0
-    days = pd.to_datetime(t["open_time"]).dt.day_of_week.to_numpy()[fx]
-    return float((days == 6).mean())
+    # Day of the week in integer maths (1970-01-01 was a Thursday, day 3; Sunday is 6), not the .dt accessor.
+    ns = nanoseconds(t["open_time"])[fx]
+    sunday = ((ns // 86_400_000_000_000 + 3) % 7 == 6) & (ns != np.iinfo("int64").min)
+    return float(sunday.mean())
