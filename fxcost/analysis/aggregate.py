@@ -61,6 +61,29 @@ def key_series(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.Se
     raise ValueError(f"cannot group by {key!r}: use one of {', '.join(KEYS)} or a column name")
 
 
+def account_codes(accounts: pd.Series, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Each trade's account as a code into the sorted account texts, and those texts (object array): the codes of
+    a categorical column with sorted, all-used categories as they are (summary.build keys the account column
+    once; issue 10: the IB tables and the activity grouped a million trades by their text again), else the texts
+    factorised. Both give the same codes and texts. ``sort=False``: the codes and texts in order of first
+    appearance instead, as ``pd.factorize`` gives them (a grouping whose keys come in that order sums as before)."""
+    if isinstance(accounts.dtype, pd.CategoricalDtype):
+        codes = accounts.cat.codes.to_numpy()
+        categories = accounts.cat.categories
+        if (len(codes) and categories.dtype == object and codes.min() >= 0
+                and all(type(c) is str for c in categories) and categories.is_monotonic_increasing
+                and categories.is_unique and bool(np.bincount(codes, minlength=len(categories)).all())):
+            names = np.asarray(categories, dtype=object)
+            if sort:
+                return codes.astype(np.intp, copy=False), names
+            firsts = pd.unique(codes)  # the codes in order of first appearance: a pass over small integers
+            remap = np.zeros(len(categories), dtype=np.intp)
+            remap[firsts] = np.arange(len(firsts))
+            return remap[codes], names[firsts]
+    codes, names = pd.factorize(accounts.astype(str).to_numpy(dtype=object), sort=sort)
+    return codes, np.asarray(names, dtype=object)
+
+
 def ratio(num: npt.ArrayLike, den: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """num / den with NaN wherever the denominator is zero or missing (never inf)."""
     num = np.asarray(num, dtype="float64")

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis.aggregate import ratio
+from fxcost.analysis.aggregate import account_codes, ratio
 from fxcost.analysis.programs import RebateProgram
 from fxcost.analysis.rebates import allocate_cents, round_cents  # noqa: F401 (allocate_cents: public here too)
 
@@ -119,10 +119,10 @@ def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) ->
 def _rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float] | Callable[[str], float]
             ) -> dict[str, pd.DataFrame]:
     """:func:`ib_rollup`, the share also given as a function of the account (:func:`program_rollup`)."""
-    accounts = t["account"]
     # Group on integer codes (account code, months since 1970) and label afterwards: grouping
-    # strings and formatting months per trade is what costs time on a million rows.
-    codes, names = pd.factorize(accounts.to_numpy(dtype=object))
+    # strings and formatting months per trade is what costs time on a million rows. The codes follow first
+    # appearance: the trades come account by account, so pandas sums each group's run of rows as it always has.
+    codes, names = account_codes(t["account"], sort=False)
     earnings = t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64")
     notional = t["notional_usd"].to_numpy(dtype="float64")
     parts = pd.DataFrame({
@@ -308,7 +308,7 @@ def client_sums(t: pd.DataFrame, shares: Mapping[str, float] | Callable[[str], f
         return pd.DataFrame({"trades": pd.Series(dtype="int64"), "lots": pd.Series(dtype="float64"),
                              "ib_earnings": pd.Series(dtype="float64"), "passed_back": pd.Series(dtype="float64")},
                             index=pd.Index([], dtype=object, name="account"))
-    codes, names = pd.factorize(t["account"].astype(str).to_numpy(dtype=object), sort=True)
+    codes, names = account_codes(t["account"])
     n = len(names)
     earnings = np.nan_to_num(t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64"))
     if callable(shares):

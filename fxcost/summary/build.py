@@ -190,12 +190,13 @@ def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
         **{name: figures[name].to_numpy() for name in ACCOUNT_FIGURES}})
 
 
-def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
-        ) -> tuple[IbSummary | None, str, pd.DataFrame | None]:
+def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame],
+        trades: pd.DataFrame | None = None) -> tuple[IbSummary | None, str, pd.DataFrame | None]:
     """The IB roll-up under ``ib_program`` (else the main program), its note and the trades priced under it;
     ``repriced`` maps id(program) to the trades already re-priced under it for the comparison, so a compared
-    program is not priced twice."""
-    t = result.trades
+    program is not priced twice; ``trades``: the result's trades with the account keyed (:func:`_keyed_accounts`)
+    when the caller has them."""
+    t = result.trades if trades is None else trades
     if not len(t):
         return None, "No trades.", None
     main = result.settings.main_program
@@ -208,7 +209,7 @@ def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
     elif id(program) in repriced:
         priced = repriced[id(program)]
     else:
-        priced = whatif.reprice(result, Setup(f"IB: {program.name}", None, None, program))
+        priced = _keyed_accounts(whatif.reprice(result, Setup(f"IB: {program.name}", None, None, program)), t)
     is_ib = rebates.is_ib(program)
     note = "" if is_ib else "The program passes nothing back to clients (no client_share_pct)."
     tables = ib.program_rollup(priced, program)
@@ -219,6 +220,22 @@ def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
         logins = table["account"].astype(str)
         table.insert(1, "client", [f"{k} ({names[k]})" if k in names else k for k in logins])
     return IbSummary(program=program.name, note=note, tables=MappingProxyType(tables), is_ib=is_ib), note, priced
+
+
+def _keyed_accounts(frame: pd.DataFrame, keyed: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (the trades, or the trades re-priced: the same rows in the same order) with ``keyed``'s account
+    categorical, so the IB tables and the activity group by its codes instead of hashing every trade's account
+    again (issue 10); ``frame`` as it is when its accounts are not those rows'."""
+    accounts = keyed["account"] if "account" in keyed.columns else None
+    if (accounts is None or not isinstance(accounts.dtype, pd.CategoricalDtype) or len(frame) != len(keyed)
+            or isinstance(frame["account"].dtype, pd.CategoricalDtype)):
+        return frame
+    mine = frame["account"].to_numpy(dtype=object)
+    theirs = np.asarray(accounts.cat.categories, dtype=object)[accounts.cat.codes.to_numpy()]
+    # Each text is one shared object from import on (model._column): the comparison is by identity, fast.
+    if not bool((mine == theirs).all()):
+        return frame
+    return frame.assign(account=accounts.array)
 
 
 #: Text columns the summary's tables group or count by: hashed once into sorted categoricals (:func:`_keyed`).
@@ -471,6 +488,9 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         on_key_figures(key)
     at(0.3, "Comparing programs and profiles")
     scenarios = _commission_in_currency(whatif.scenarios(result), result) if len(t) else []
+    # The IB tables and the activity read the account codes keyed above, not each trade's text (issue 10).
+    scenarios = [(o, _keyed_accounts(frame, keyed)) for o, frame in scenarios]
+    accounts_keyed = _keyed_accounts(t, keyed) if len(t) else t
     # scenarios lists the actual setup, then each program after the main one, in settings order.
     programs = settings.programs[1:]
     repriced = {id(p): frame for p, (_, frame) in zip(programs, scenarios[1:len(programs) + 1])}
@@ -478,8 +498,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     sweeps = {"extra_spread_pips": whatif.spread_sweep(keyed, program=main, currency=result.currency),
               "rebate_rate": whatif.rebate_sweep(t)} if len(t) else None
     at(0.6, "IB roll-up")
-    ib_summary, ib_note, ib_priced = _ib(result, ib_program, repriced)
-    book = ib_book.ib_book(result, scenarios, ib_program or main, ib_priced, ib_program)
+    ib_summary, ib_note, ib_priced = _ib(result, ib_program, repriced, accounts_keyed)
+    book = ib_book.ib_book(result, scenarios, ib_program or main, ib_priced, ib_program, trades=accounts_keyed)
     if ib_summary is not None and book.levels is not None:
         ib_summary = dataclasses.replace(ib_summary, levels=book.levels)
     ib_json = (document.ib_block(ib_program or main, dict(ib_summary.tables))

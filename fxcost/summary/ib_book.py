@@ -110,10 +110,12 @@ def _named(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     return out
 
 
-def ib_book(result: AnalysisResult, scenarios, program, priced: pd.DataFrame | None, ib_program=None) -> IbBook:
+def ib_book(result: AnalysisResult, scenarios, program, priced: pd.DataFrame | None, ib_program=None, *,
+            trades: pd.DataFrame | None = None) -> IbBook:
     """The IB's side of ``result``: ``program`` is the IB view's (else the main) program and ``priced`` the trades
-    priced under it; ``scenarios`` whatif.scenarios of the result."""
-    t = result.trades
+    priced under it; ``scenarios`` whatif.scenarios of the result; ``trades``: the result's trades (e.g. with the
+    account keyed, summary.build) when the caller has them."""
+    t = result.trades if trades is None else trades
     if not len(t):
         return IbBook()
     names = client_names(result)
