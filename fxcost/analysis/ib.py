@@ -342,27 +342,35 @@ def compare_programs(priced: list[tuple[str, pd.DataFrame, Any]]) -> tuple[pd.Da
     agree; per-lot figures are of those cents. Under a cashback program (no client share) everything reaches the
     trader: passed back = earnings, the IB keeps nothing (``is_ib`` False).
     """
+    return compare_table([deal for deal in (compare_deal(*p) for p in priced) if deal is not None])
+
+
+def compare_deal(setup: str, t: pd.DataFrame, program: Any) -> tuple[dict[str, Any], pd.DataFrame] | None:
+    """One deal of :func:`compare_programs`: its row and its per-client rows (None without a program or trades), so
+    a caller that re-prices one setup at a time can let each priced frame go before the next (issue 14)."""
     from fxcost.analysis.rebates import is_ib
 
-    rows, clients = [], []
-    for setup, t, program in priced:
-        if program is None or not len(t):
-            continue
-        name = getattr(program, "name", "") or "none"
-        sums = program_sums(t, program)
-        body = client_cents(sums).reset_index()
-        lots = float(sums["lots"].sum())
-        money = {c: float(np.round(body[c].sum(), 2)) for c in ("ib_earnings", "passed_back")}
-        money["ib_keeps"] = float(round_cents(money["ib_earnings"] - money["passed_back"]))
-        earned = float(sums["ib_earnings"].sum())
-        rows.append({"setup": setup, "program": name, "is_ib": is_ib(program), "clients": int(len(body)),
-                     "trades": int(sums["trades"].sum()), "lots": lots, **money,
-                     "share_pct": float(sums["passed_back"].sum()) / earned * 100.0 if earned else float("nan"),
-                     **{f"{k}_per_lot": (v / lots if lots else float("nan")) for k, v in money.items()}})
-        per_lot = {f"{k}_per_lot": ratio(body[k], body["lots"]) for k in ("ib_earnings", "passed_back", "ib_keeps")}
-        clients.append(body.assign(setup=setup, program=name, **per_lot)[list(COMPARE_CLIENT_COLUMNS)])
-    table = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
-    per_client = (pd.concat(clients, ignore_index=True) if clients
+    if program is None or not len(t):
+        return None
+    name = getattr(program, "name", "") or "none"
+    sums = program_sums(t, program)
+    body = client_cents(sums).reset_index()
+    lots = float(sums["lots"].sum())
+    money = {c: float(np.round(body[c].sum(), 2)) for c in ("ib_earnings", "passed_back")}
+    money["ib_keeps"] = float(round_cents(money["ib_earnings"] - money["passed_back"]))
+    earned = float(sums["ib_earnings"].sum())
+    row = {"setup": setup, "program": name, "is_ib": is_ib(program), "clients": int(len(body)),
+           "trades": int(sums["trades"].sum()), "lots": lots, **money,
+           "share_pct": float(sums["passed_back"].sum()) / earned * 100.0 if earned else float("nan"),
+           **{f"{k}_per_lot": (v / lots if lots else float("nan")) for k, v in money.items()}}
+    per_lot = {f"{k}_per_lot": ratio(body[k], body["lots"]) for k in ("ib_earnings", "passed_back", "ib_keeps")}
+    return row, body.assign(setup=setup, program=name, **per_lot)[list(COMPARE_CLIENT_COLUMNS)]
+
+
+def compare_table(deals: list[tuple[dict[str, Any], pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`compare_programs`' two tables from its deals (:func:`compare_deal`), in order."""
+    table = pd.DataFrame([row for row, _ in deals], columns=list(COMPARE_COLUMNS))
+    per_client = (pd.concat([clients for _, clients in deals], ignore_index=True) if deals
                   else pd.DataFrame(columns=list(COMPARE_CLIENT_COLUMNS)))
     return table, per_client
 

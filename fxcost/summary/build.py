@@ -238,6 +238,38 @@ def _keyed_accounts(frame: pd.DataFrame, keyed: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(account=accounts.array)
 
 
+def _compare(result: AnalysisResult, keyed: pd.DataFrame, ib_program, cash: pd.DataFrame | None
+             ) -> tuple[list[whatif.Outcome], list[dict[str, Any]], list, pd.DataFrame | None]:
+    """Every compared setup (whatif.scenario_stream) read one at a time, each re-priced frame let go before the
+    next is made (issue 14: the GUI's 4 setups held a copy of a 500-client book's trades each, all at once): the
+    outcomes (commission labels naming the currency), the projection block's programs, the IB comparison's deals
+    (ib.compare_deal, the actual setup and every setup with a program) and the frame re-priced under the IB view's
+    program when that program is a compared one (kept for the IB roll-up; None otherwise)."""
+    t = result.trades
+    if not len(t):
+        return [], [], [], None
+    settings = result.settings
+    relabel = _commission_relabel(result)
+    balance = document.projection_balance(result, cash)
+    setups = [None, *whatif.compared_setups(result)]
+    programs = settings.programs[1:]
+    outcomes, projections, deals = [], [], []
+    kept = None
+    for i, (outcome, frame) in enumerate(whatif.scenario_stream(result)):
+        outcome = relabel(outcome)
+        frame = _keyed_accounts(frame, keyed)
+        outcomes.append(outcome)
+        projections.append(document.projection_of(outcome, frame, balance))
+        setup = setups[i]
+        deal = ib.compare_deal(outcome.name, frame, settings.main_program if setup is None else setup.program)
+        if deal is not None:
+            deals.append(deal)
+        if ib_program is not None and 1 <= i <= len(programs) and programs[i - 1] is ib_program and kept is None:
+            kept = frame
+        del frame  # before the next setup is re-priced
+    return outcomes, projections, deals, kept
+
+
 #: Text columns the summary's tables group or count by: hashed once into sorted categoricals (:func:`_keyed`).
 KEYED = ("account", "symbol_root", "category", "side", "spread_source", "m_source", "commission_source",
          "excluded_reason")
@@ -340,12 +372,18 @@ def account_currency_text(result: AnalysisResult) -> str:
 
 def _commission_in_currency(scenarios: list, result: AnalysisResult) -> list:
     """The what-if outcomes with their commission labels naming the currency (:func:`commission_label`)."""
+    relabel = _commission_relabel(result)
+    return [(relabel(o), frame) for o, frame in scenarios]
+
+
+def _commission_relabel(result: AnalysisResult) -> Callable[[whatif.Outcome], whatif.Outcome]:
+    """One what-if outcome with its commission label naming the currency (:func:`commission_label`)."""
     from dataclasses import replace
 
     currencies = [a.currency for a in result.accounts if len(a.trades)] or [result.currency]
     schedules = [result.settings.commission, *(s.commission for s in result.settings.setups)]
     own = [c.name for c in schedules if getattr(c, "currency", None) == "" and getattr(c, "name", "")]
-    return [(replace(o, commission=commission_label(o.commission, currencies, own)), frame) for o, frame in scenarios]
+    return lambda o: replace(o, commission=commission_label(o.commission, currencies, own))
 
 
 def period_of(result: AnalysisResult) -> dict[str, Any]:
@@ -487,30 +525,25 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     if on_key_figures is not None:
         on_key_figures(key)
     at(0.3, "Comparing programs and profiles")
-    scenarios = _commission_in_currency(whatif.scenarios(result), result) if len(t) else []
-    # The IB tables and the activity read the account codes keyed above, not each trade's text (issue 10).
-    scenarios = [(o, _keyed_accounts(frame, keyed)) for o, frame in scenarios]
-    accounts_keyed = _keyed_accounts(t, keyed) if len(t) else t
-    # scenarios lists the actual setup, then each program after the main one, in settings order.
-    programs = settings.programs[1:]
-    repriced = {id(p): frame for p, (_, frame) in zip(programs, scenarios[1:len(programs) + 1])}
     main = settings.main_program
     sweeps = {"extra_spread_pips": whatif.spread_sweep(keyed, program=main, currency=result.currency),
               "rebate_rate": whatif.rebate_sweep(t)} if len(t) else None
+    # The IB tables and the activity read the account codes keyed above, not each trade's text (issue 10).
+    accounts_keyed = _keyed_accounts(t, keyed) if len(t) else t
+    outcomes, projections, deals, ib_frame = _compare(result, keyed, ib_program, cash)
+    scenarios = [(o, None) for o in outcomes]
     at(0.6, "IB roll-up")
-    ib_summary, ib_note, ib_priced = _ib(result, ib_program, repriced, accounts_keyed)
-    book = ib_book.ib_book(result, scenarios, ib_program or main, ib_priced, ib_program, trades=accounts_keyed)
+    ib_summary, ib_note, ib_priced = _ib(result, ib_program, {id(ib_program): ib_frame} if ib_frame is not None
+                                         else {}, accounts_keyed)
+    ib_frame = None
+    book = ib_book.ib_book(result, scenarios, ib_program or main, ib_priced, ib_program, trades=accounts_keyed,
+                           deals=deals if len(t) else None)
     if ib_summary is not None and book.levels is not None:
         ib_summary = dataclasses.replace(ib_summary, levels=book.levels)
     ib_json = (document.ib_block(ib_program or main, dict(ib_summary.tables))
                if ib_summary is not None and ib_summary.is_ib else None)
     if ib_json is not None and book.levels is not None:
         ib_json["levels"] = {name: ib_book.records(frame) for name, frame in book.levels.items()}
-    # The scenarios' re-priced frames (one per compared setup, each the size of the trades) are read for the last
-    # time here: let them go before the tables are built (a book of 500 clients peaked at 2.2 GB holding them).
-    projections = document.projections(result, scenarios, cash) if len(t) else []
-    scenarios = [(o, None) for o, _ in scenarios]
-    repriced = {}
     ib_priced = None
     at(0.7, "Summary")
     doc = document.summary(result.portfolio)

@@ -648,6 +648,17 @@ def projections(result, scenarios, cash: pd.DataFrame | None = None) -> list[dic
     return _projections(scenarios, _balance(result, cash))
 
 
+def projection_balance(result, cash: pd.DataFrame | None = None) -> float:
+    """The balance the ``projection`` block starts from (:func:`projections`), for a caller that projects one
+    scenario at a time (:func:`projection_of`)."""
+    return _balance(result, cash)
+
+
+def projection_of(outcome, frame: pd.DataFrame, balance: float) -> dict:
+    """One scenario's entry of the ``projection`` block's programs (:func:`projections`)."""
+    return _projections([(outcome, frame)], balance)[0]
+
+
 def _projections(scenarios, balance: float) -> list[dict]:
     from fxcost.analysis import whatif
 
