@@ -510,7 +510,7 @@ def _exposure(result, lev=None, cash: pd.DataFrame | None = None) -> dict:
     cash = balance_cash(result) if cash is None else cash
     levels = _leverage_levels(result)
     lev = exposure.leverage(t, cash, levels or None) if lev is None else lev
-    out = {"leverage": levels, **_clean({k: v for k, v in lev.items() if k != "per_trade"})}
+    out = {"leverage": levels, **_clean({k: v for k, v in lev.items() if k not in ("per_trade", "events")})}
     out["lot_scaling"] = _frame_records(exposure.scale_comparison(t, LOT_SCALES, cash)) if len(t) else []
     return out
 
