@@ -15,7 +15,7 @@ exported commission whatever the profile.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -140,16 +140,20 @@ def reprice(result: AnalysisResult, setup: Setup) -> pd.DataFrame:
     return _reprice(result, setup)[0]
 
 
-def _reprice(result: AnalysisResult, setup: Setup) -> tuple[pd.DataFrame, list[str]]:
+def _reprice(result: AnalysisResult, setup: Setup,
+             columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """:func:`reprice`, and the name of the profile each account was re-priced with (``other`` and ``auto``
-    choose per account)."""
+    choose per account). ``columns``: only these columns (those the frame has) of each account are kept and
+    stacked, for a caller that reads no other (issue 14: a book's every column, re-priced once per setup)."""
     frames = []
     used: list[str] = []
     for analysis, frame, profile_name in _repriced_accounts(result, setup):
         used.append(profile_name)
-        frames.append(_to_usd(frame) if analysis.currency != result.currency else frame)
+        frame = _to_usd(frame) if analysis.currency != result.currency else frame
+        frames.append(frame if columns is None else frame[[c for c in columns if c in frame.columns]])
     if not frames:
-        return result.trades.iloc[0:0], used
+        empty = result.trades.iloc[0:0]
+        return (empty if columns is None else empty[[c for c in columns if c in empty.columns]]), used
     return pd.concat(frames, ignore_index=True), used
 
 
@@ -306,16 +310,27 @@ def compared_setups(result: AnalysisResult) -> list[Setup]:
     return [Setup(f"Program: {p.name}", None, None, p) for p in settings.programs[1:]] + list(settings.setups)
 
 
-def scenario_stream(result: AnalysisResult) -> Iterator[tuple[Outcome, pd.DataFrame]]:
+#: The columns of a re-priced frame :func:`outcome` reads, with those :func:`projection_summary` and
+#: ib.compare_deal read (``account``, ``close_time``, ``ib_earnings``): what summary.build asks
+#: :func:`scenario_stream` for.
+OUTCOME_COLUMNS = ("account", "close_time", "lots", "pip_value", "spread_cost", "commission", "commission_source",
+                   "transaction_cost", "net_transaction_cost", "rebate", "ib_earnings", "broker_net",
+                   "net_after_rebate")
+
+
+def scenario_stream(result: AnalysisResult, columns_of: Callable[[Setup], Sequence[str] | None] | None = None
+                    ) -> Iterator[tuple[Outcome, pd.DataFrame]]:
     """:func:`scenarios` one at a time: each setup is re-priced only when the caller asks for the next, so a caller
     that reads each frame and lets it go holds one re-priced copy of the trades at a time, not one per setup
-    (issue 14: a book of 500 clients compared 4 setups, each a copy of its 421k trades, all alive at once)."""
+    (issue 14: a book of 500 clients compared 4 setups, each a copy of its 421k trades, all alive at once).
+    ``columns_of(setup)``: the only columns of the re-priced frame the caller reads (None: all of them; the
+    actual setup's frame is the trades themselves)."""
     settings = result.settings
     main = settings.main_program
     yield (outcome(f"Actual ({getattr(main, 'name', 'no rebate')})", result.trades,
                    Setup("actual", None, None, main), settings.profile.name), result.trades)
     for setup in compared_setups(result):
-        frame, used = _reprice(result, setup)
+        frame, used = _reprice(result, setup, columns_of(setup) if columns_of is not None else None)
         name = setup.name
         if isinstance(setup.profile, spreads.OtherTypeProfile) and used and name == f"Profile: {setup.profile.name}":
             name = f"Profile: {' / '.join(dict.fromkeys(used))}"

@@ -255,7 +255,14 @@ def _compare(result: AnalysisResult, keyed: pd.DataFrame, ib_program, cash: pd.D
     programs = settings.programs[1:]
     outcomes, projections, deals = [], [], []
     kept = None
-    for i, (outcome, frame) in enumerate(whatif.scenario_stream(result)):
+    # Each setup's frame holds only the columns its outcome, projection and IB deal read, but the IB view's
+    # program's, which the IB roll-up reads whole (issue 14: a 500-client book's every column, once per setup).
+    kept_program = ib_program if ib_program is not None and any(p is ib_program for p in programs) else None
+
+    def columns_of(setup: Setup) -> tuple[str, ...] | None:
+        return None if kept_program is not None and setup.program is kept_program else whatif.OUTCOME_COLUMNS
+
+    for i, (outcome, frame) in enumerate(whatif.scenario_stream(result, columns_of)):
         outcome = relabel(outcome)
         frame = _keyed_accounts(frame, keyed)
         outcomes.append(outcome)
