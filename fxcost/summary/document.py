@@ -262,8 +262,7 @@ def _frame_records(df: pd.DataFrame | None) -> list[dict]:
         return [{k: _cell(v) for k, v in rec.items()} for rec in df.to_dict(orient="records")]
     values: list[list] = [[] for _ in columns]
     rest = []
-    for i, name in enumerate(columns):
-        dtype = df.dtypes.iloc[i]
+    for i, dtype in enumerate(df.dtypes):
         if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize == 8:
             values[i] = [round(f, 6) + 0.0 if math.isfinite(f) else None
                          for f in df.iloc[:, i].to_numpy(dtype="float64").tolist()]
