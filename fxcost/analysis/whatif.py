@@ -135,9 +135,10 @@ def load_setup(path: str | Path) -> Setup:
     return Setup(name=name.strip(), profile=profile, commission=commission, program=program)
 
 
-def reprice(result: AnalysisResult, setup: Setup) -> pd.DataFrame:
-    """All accounts' trades re-priced under ``setup`` (one costed frame, in the merged currency)."""
-    return _reprice(result, setup)[0]
+def reprice(result: AnalysisResult, setup: Setup, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """All accounts' trades re-priced under ``setup`` (one costed frame, in the merged currency); ``columns``: only
+    those (:func:`_reprice`)."""
+    return _reprice(result, setup, columns)[0]
 
 
 def _reprice(result: AnalysisResult, setup: Setup,
@@ -316,6 +317,9 @@ def compared_setups(result: AnalysisResult) -> list[Setup]:
 OUTCOME_COLUMNS = ("account", "close_time", "lots", "pip_value", "spread_cost", "commission", "commission_source",
                    "transaction_cost", "net_transaction_cost", "rebate", "ib_earnings", "broker_net",
                    "net_after_rebate")
+#: The columns of a frame priced under an IB program that the IB's tables read (ib.program_rollup, ib_book's
+#: activity, pass-back sweep, projection and levels, ib.compare_deal).
+IB_COLUMNS = (*OUTCOME_COLUMNS, "notional_usd")
 
 
 def scenario_stream(result: AnalysisResult, columns_of: Callable[[Setup], Sequence[str] | None] | None = None

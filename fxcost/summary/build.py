@@ -209,7 +209,9 @@ def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
     elif id(program) in repriced:
         priced = repriced[id(program)]
     else:
-        priced = _keyed_accounts(whatif.reprice(result, Setup(f"IB: {program.name}", None, None, program)), t)
+        # Only the columns the IB's tables read (issue 14: a 500-client book's every column, once more).
+        priced = _keyed_accounts(whatif.reprice(result, Setup(f"IB: {program.name}", None, None, program),
+                                                whatif.IB_COLUMNS), t)
     is_ib = rebates.is_ib(program)
     note = "" if is_ib else "The program passes nothing back to clients (no client_share_pct)."
     tables = ib.program_rollup(priced, program)
@@ -255,12 +257,13 @@ def _compare(result: AnalysisResult, keyed: pd.DataFrame, ib_program, cash: pd.D
     programs = settings.programs[1:]
     outcomes, projections, deals = [], [], []
     kept = None
-    # Each setup's frame holds only the columns its outcome, projection and IB deal read, but the IB view's
-    # program's, which the IB roll-up reads whole (issue 14: a 500-client book's every column, once per setup).
+    # Each setup's frame holds only the columns its outcome, projection and IB deal read, and those the IB's tables
+    # read for the IB view's program (issue 14: a 500-client book's every column, once per setup).
     kept_program = ib_program if ib_program is not None and any(p is ib_program for p in programs) else None
 
     def columns_of(setup: Setup) -> tuple[str, ...] | None:
-        return None if kept_program is not None and setup.program is kept_program else whatif.OUTCOME_COLUMNS
+        return whatif.IB_COLUMNS if kept_program is not None and setup.program is kept_program else \
+            whatif.OUTCOME_COLUMNS
 
     for i, (outcome, frame) in enumerate(whatif.scenario_stream(result, columns_of)):
         outcome = relabel(outcome)

@@ -265,9 +265,9 @@ def _frame_records(df: pd.DataFrame | None) -> list[dict]:
     for i, dtype in enumerate(df.dtypes):
         if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize == 8:
             values[i] = [round(f, 6) + 0.0 if math.isfinite(f) else None
-                         for f in df.iloc[:, i].to_numpy(dtype="float64").tolist()]
+                         for f in df[columns[i]].to_numpy(dtype="float64").tolist()]
         elif isinstance(dtype, np.dtype) and dtype.kind in "iub":
-            values[i] = df.iloc[:, i].to_numpy().tolist()  # Python ints and bools, as to_dict gives them
+            values[i] = df[columns[i]].to_numpy().tolist()  # Python ints and bools, as to_dict gives them
         else:
             rest.append(i)
     if rest:
