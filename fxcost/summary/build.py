@@ -507,7 +507,8 @@ def _whatif_ib_columns(doc: dict[str, Any], compare: pd.DataFrame | None) -> Non
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
           on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None,
           spreads: pd.DataFrame | None = None, charts: series.Charts | None = None,
-          per_account: pd.DataFrame | None | str = "compute") -> Summary:
+          per_account: pd.DataFrame | None | str = "compute", leverage: Any = None,
+          cash: pd.DataFrame | None = None) -> Summary:
     """Every figure of ``result``: the Overview's key figures, the JSON document, the comparison, sweeps,
     IB roll-up (under ``ib_program``, else the main program), payouts and warnings (each once).
 
@@ -516,7 +517,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     those figures when the caller computed them already (:func:`key_figures`); ``spreads``: the per-symbol spread
     table when the caller has it (summary.spreads.table); ``charts``: the chart series when the caller has them
     (series.charts); ``per_account``: the :func:`accounts_table` when the caller has it (None is its value for
-    one account), else "compute".
+    one account), else "compute"; ``leverage`` (document.leverage_of) and ``cash`` (document.balance_cash) when the
+    caller has them (the app computed them for the charts).
     """
 
     def at(frac: float, message: str) -> None:
@@ -530,7 +532,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     keyed = _keyed(t) if len(t) else t
     be_parts = breakeven.addends(t, swap_in_cost=settings.include_swap_in_cost) if len(t) else None
     # The cash the balance rests on, read once for the key figures, the tables, the projection and the charts.
-    cash = document.balance_cash(result)
+    cash = document.balance_cash(result) if cash is None else cash
     key = key_figures(result, keyed, be_parts, cash) if key is None else key
     if on_key_figures is not None:
         on_key_figures(key)
@@ -568,7 +570,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     strategy_doc: dict[str, Any] = {}
     strategies = _strategy_blocks(strategy_doc, result, parts) if len(t) else np.zeros(0, dtype=object)
     parts = be_parts = None
-    leverage = document.leverage_of(result, cash, keyed) if len(t) else None
+    if leverage is None:
+        leverage = document.leverage_of(result, cash, keyed) if len(t) else None
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
                                              keyed=keyed, spreads=spread_table, tables=tables,
