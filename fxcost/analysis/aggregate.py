@@ -61,12 +61,13 @@ def key_series(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.Se
     raise ValueError(f"cannot group by {key!r}: use one of {', '.join(KEYS)} or a column name")
 
 
-def account_codes(accounts: pd.Series, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def account_codes(accounts: pd.Series, sort: bool = True, as_text: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Each trade's account as a code into the sorted account texts, and those texts (object array): the codes of
     a categorical column with sorted, all-used categories as they are (summary.build keys the account column
     once; issue 10: the IB tables and the activity grouped a million trades by their text again), else the texts
     factorised. Both give the same codes and texts. ``sort=False``: the codes and texts in order of first
-    appearance instead, as ``pd.factorize`` gives them (a grouping whose keys come in that order sums as before)."""
+    appearance instead, as ``pd.factorize`` gives them (a grouping whose keys come in that order sums as before).
+    ``as_text=False``: the values factorised as they are, not as text (a missing account stays out, code -1)."""
     if isinstance(accounts.dtype, pd.CategoricalDtype):
         codes = accounts.cat.codes.to_numpy()
         categories = accounts.cat.categories
@@ -80,7 +81,8 @@ def account_codes(accounts: pd.Series, sort: bool = True) -> tuple[np.ndarray, n
             remap = np.zeros(len(categories), dtype=np.intp)
             remap[firsts] = np.arange(len(firsts))
             return remap[codes], names[firsts]
-    codes, names = pd.factorize(accounts.astype(str).to_numpy(dtype=object), sort=sort)
+    values = accounts.astype(str) if as_text else accounts
+    codes, names = pd.factorize(values.to_numpy(dtype=object), sort=sort)
     return codes, np.asarray(names, dtype=object)
 
 

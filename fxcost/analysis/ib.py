@@ -122,7 +122,7 @@ def _rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float] | Cal
     # Group on integer codes (account code, months since 1970) and label afterwards: grouping
     # strings and formatting months per trade is what costs time on a million rows. The codes follow first
     # appearance: the trades come account by account, so pandas sums each group's run of rows as it always has.
-    codes, names = account_codes(t["account"], sort=False)
+    codes, names = account_codes(t["account"], sort=False, as_text=False)
     earnings = t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64")
     notional = t["notional_usd"].to_numpy(dtype="float64")
     parts = pd.DataFrame({
