@@ -17,6 +17,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from fxcost.analysis.aggregate import account_codes
+
 #: Days without a closed trade after which a client is dormant (issue 14: "no trade for N days").
 DORMANT_DAYS = 30
 #: Months before ``as_of``'s month whose mean volume the trend compares this month with.
@@ -38,9 +40,12 @@ def monthly_volume(trades: pd.DataFrame) -> pd.DataFrame:
     if not len(trades):
         return pd.DataFrame(dtype="float64")
     months = _month(trades["close_time"].to_numpy())
-    table = pd.DataFrame({"account": trades["account"].astype(str).to_numpy(dtype=object), "month": months,
+    # Grouped by account code (issue 10: not by each trade's text), labelled after: the same sums, same order.
+    codes, names = account_codes(trades["account"])
+    table = pd.DataFrame({"account": codes, "month": months,
                           "lots": trades["lots"].to_numpy(dtype="float64")}).pivot_table(
         index="account", columns="month", values="lots", aggfunc="sum", fill_value=0.0)
+    table.index = pd.Index(names[table.index.to_numpy()], name="account")
     axis = np.arange(months.min(), months.max() + np.timedelta64(1, "M"))
     table = table.reindex(columns=axis, fill_value=0.0)
     table.columns = np.datetime_as_string(np.asarray(table.columns, dtype="datetime64[M]"), unit="M")
@@ -74,16 +79,25 @@ def activity(trades: pd.DataFrame, *, as_of: str | date | np.datetime64 | None =
     else:
         start, end = (np.datetime64(pd.Timestamp(p), "ns") for p in period)
     # A book judged at an earlier day knows nothing of the trades after it.
-    trades, close = trades[close <= as_of], close[close <= as_of]
-    if not len(trades):
+    keep = close <= as_of
+    # Grouped by account code (issue 10: not by each trade's text), labelled after: the same sums, same order.
+    codes, names = account_codes(trades["account"])
+    if not keep.any():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-    earnings = trades["ib_earnings" if "ib_earnings" in trades.columns else "rebate"].to_numpy(dtype="float64")
-    frame = pd.DataFrame({"account": trades["account"].astype(str).to_numpy(dtype=object), "close": close,
-                          "lots": trades["lots"].to_numpy(dtype="float64"), "earnings": np.nan_to_num(earnings),
+    close, codes = close[keep], codes[keep]
+
+    def labelled(table: pd.Series) -> pd.Series:
+        return table.set_axis(pd.Index(names[table.index.to_numpy()], name="account"))
+
+    # The columns read, not the whole frame, left without the trades after ``as_of``.
+    earnings = trades["ib_earnings" if "ib_earnings" in trades.columns else "rebate"].to_numpy(dtype="float64")[keep]
+    frame = pd.DataFrame({"account": codes, "close": close,
+                          "lots": trades["lots"].to_numpy(dtype="float64")[keep], "earnings": np.nan_to_num(earnings),
                           "month": _month(close)})
     g = frame.groupby("account", sort=True)
     out = pd.DataFrame({"first_trade": g["close"].min(), "last_trade": g["close"].max(), "trades": g.size(),
                         "lots": g["lots"].sum(), "ib_earnings": g["earnings"].sum()})
+    out.index = pd.Index(names[out.index.to_numpy()], name="account")
     if first_trades is not None:
         known = pd.Series({str(k): pd.Timestamp(v) for k, v in dict(first_trades).items()}, dtype="datetime64[ns]")
         whole = known.reindex(out.index).to_numpy("datetime64[ns]")
@@ -92,7 +106,7 @@ def activity(trades: pd.DataFrame, *, as_of: str | date | np.datetime64 | None =
     # numpy's stubs take a datetime64 of unknown unit minus an array for a datetime64; at "ns" it is a timedelta64.
     out["days_since_last"] = ((as_of - out["last_trade"].to_numpy("datetime64[ns]"))
                               / np.timedelta64(1, "D")).astype("float64")  # type: ignore[operator]
-    in_month = frame[frame["month"] == this_month].groupby("account")["lots"].sum()
+    in_month = labelled(frame[frame["month"] == this_month].groupby("account")["lots"].sum())
     out["active_this_month"] = out.index.isin(in_month.index)
     out["dormant"] = out["days_since_last"] > dormant_days
     first = out["first_trade"].to_numpy("datetime64[ns]")
@@ -100,7 +114,7 @@ def activity(trades: pd.DataFrame, *, as_of: str | date | np.datetime64 | None =
     out["lots_this_month"] = in_month.reindex(out.index, fill_value=0.0)
     before = frame[(frame["month"] < this_month) & (frame["month"] >= this_month - np.timedelta64(TREND_MONTHS, "M"))]
     # The mean over the TREND_MONTHS months before, counting the months the client was already trading.
-    sums = before.groupby("account")["lots"].sum().reindex(out.index, fill_value=0.0)
+    sums = labelled(before.groupby("account")["lots"].sum()).reindex(out.index, fill_value=0.0)
     first_month = out["first_trade"].to_numpy("datetime64[ns]").astype("datetime64[M]")
     span = np.clip((this_month - np.maximum(first_month, this_month - np.timedelta64(TREND_MONTHS, "M")))
                    .astype("int64"), 0, TREND_MONTHS)

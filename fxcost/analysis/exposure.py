@@ -35,6 +35,8 @@ SCALED = ("lots", "commission", "taxes", "swap", "profit", "spread_cost", "mid_p
           "transaction_cost", "rebate", "notional_usd", "ib_earnings", "forfeited_rebate")
 
 _CASH, _CLOSE, _OPEN = 0, 1, 2
+#: The kinds of :class:`Leverage`'s ``events`` (``order``): a cash row, a close, an open.
+CASH_EVENT, CLOSE_EVENT, OPEN_EVENT = _CASH, _CLOSE, _OPEN
 
 
 def _cash_rows(cash: pd.DataFrame | None, exclude: Iterable[str]) -> pd.DataFrame | None:
@@ -213,6 +215,10 @@ class Leverage(TypedDict):
     total_margin: float | None
     rebate_per_margin: float | None
     rebate_per_peak_margin: float | None
+    #: The sorted sweep's ``src``, ``order``, ``time`` and ``amount`` (cash, close and open events, :func:`_sweep`)
+    #: when every event is of one account, else None: the leverage chart reads them instead of sorting the same
+    #: events again (issue 10: a million trades). Not a figure.
+    events: dict[str, np.ndarray] | None
 
 
 class Drawdown(TypedDict):
@@ -279,6 +285,8 @@ def leverage(t: pd.DataFrame, cash: pd.DataFrame | None = None,
         "total_margin": total_margin,
         "rebate_per_margin": _num(ratio(rebate[has_margin].sum(), total_margin)) if total_margin else None,
         "rebate_per_peak_margin": _num(ratio(rebate.sum(), peak_margin)) if peak_margin else None,
+        "events": ({k: s[k] for k in ("src", "order", "time", "amount")}
+                   if len(s["acct"]) and not s["acct"].any() else None),
     }
 
 

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis.aggregate import ratio
+from fxcost.analysis.aggregate import account_codes, ratio
 from fxcost.analysis.programs import RebateProgram
 from fxcost.analysis.rebates import allocate_cents, round_cents  # noqa: F401 (allocate_cents: public here too)
 
@@ -119,10 +119,10 @@ def ib_rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float]) ->
 def _rollup(t: pd.DataFrame, client_share_pct: float | Mapping[str, float] | Callable[[str], float]
             ) -> dict[str, pd.DataFrame]:
     """:func:`ib_rollup`, the share also given as a function of the account (:func:`program_rollup`)."""
-    accounts = t["account"]
     # Group on integer codes (account code, months since 1970) and label afterwards: grouping
-    # strings and formatting months per trade is what costs time on a million rows.
-    codes, names = pd.factorize(accounts.to_numpy(dtype=object))
+    # strings and formatting months per trade is what costs time on a million rows. The codes follow first
+    # appearance: the trades come account by account, so pandas sums each group's run of rows as it always has.
+    codes, names = account_codes(t["account"], sort=False, as_text=False)
     earnings = t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64")
     notional = t["notional_usd"].to_numpy(dtype="float64")
     parts = pd.DataFrame({
@@ -308,7 +308,7 @@ def client_sums(t: pd.DataFrame, shares: Mapping[str, float] | Callable[[str], f
         return pd.DataFrame({"trades": pd.Series(dtype="int64"), "lots": pd.Series(dtype="float64"),
                              "ib_earnings": pd.Series(dtype="float64"), "passed_back": pd.Series(dtype="float64")},
                             index=pd.Index([], dtype=object, name="account"))
-    codes, names = pd.factorize(t["account"].astype(str).to_numpy(dtype=object), sort=True)
+    codes, names = account_codes(t["account"])
     n = len(names)
     earnings = np.nan_to_num(t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64"))
     if callable(shares):
@@ -342,27 +342,35 @@ def compare_programs(priced: list[tuple[str, pd.DataFrame, Any]]) -> tuple[pd.Da
     agree; per-lot figures are of those cents. Under a cashback program (no client share) everything reaches the
     trader: passed back = earnings, the IB keeps nothing (``is_ib`` False).
     """
+    return compare_table([deal for deal in (compare_deal(*p) for p in priced) if deal is not None])
+
+
+def compare_deal(setup: str, t: pd.DataFrame, program: Any) -> tuple[dict[str, Any], pd.DataFrame] | None:
+    """One deal of :func:`compare_programs`: its row and its per-client rows (None without a program or trades), so
+    a caller that re-prices one setup at a time can let each priced frame go before the next (issue 14)."""
     from fxcost.analysis.rebates import is_ib
 
-    rows, clients = [], []
-    for setup, t, program in priced:
-        if program is None or not len(t):
-            continue
-        name = getattr(program, "name", "") or "none"
-        sums = program_sums(t, program)
-        body = client_cents(sums).reset_index()
-        lots = float(sums["lots"].sum())
-        money = {c: float(np.round(body[c].sum(), 2)) for c in ("ib_earnings", "passed_back")}
-        money["ib_keeps"] = float(round_cents(money["ib_earnings"] - money["passed_back"]))
-        earned = float(sums["ib_earnings"].sum())
-        rows.append({"setup": setup, "program": name, "is_ib": is_ib(program), "clients": int(len(body)),
-                     "trades": int(sums["trades"].sum()), "lots": lots, **money,
-                     "share_pct": float(sums["passed_back"].sum()) / earned * 100.0 if earned else float("nan"),
-                     **{f"{k}_per_lot": (v / lots if lots else float("nan")) for k, v in money.items()}})
-        per_lot = {f"{k}_per_lot": ratio(body[k], body["lots"]) for k in ("ib_earnings", "passed_back", "ib_keeps")}
-        clients.append(body.assign(setup=setup, program=name, **per_lot)[list(COMPARE_CLIENT_COLUMNS)])
-    table = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
-    per_client = (pd.concat(clients, ignore_index=True) if clients
+    if program is None or not len(t):
+        return None
+    name = getattr(program, "name", "") or "none"
+    sums = program_sums(t, program)
+    body = client_cents(sums).reset_index()
+    lots = float(sums["lots"].sum())
+    money = {c: float(np.round(body[c].sum(), 2)) for c in ("ib_earnings", "passed_back")}
+    money["ib_keeps"] = float(round_cents(money["ib_earnings"] - money["passed_back"]))
+    earned = float(sums["ib_earnings"].sum())
+    row = {"setup": setup, "program": name, "is_ib": is_ib(program), "clients": int(len(body)),
+           "trades": int(sums["trades"].sum()), "lots": lots, **money,
+           "share_pct": float(sums["passed_back"].sum()) / earned * 100.0 if earned else float("nan"),
+           **{f"{k}_per_lot": (v / lots if lots else float("nan")) for k, v in money.items()}}
+    per_lot = {f"{k}_per_lot": ratio(body[k], body["lots"]) for k in ("ib_earnings", "passed_back", "ib_keeps")}
+    return row, body.assign(setup=setup, program=name, **per_lot)[list(COMPARE_CLIENT_COLUMNS)]
+
+
+def compare_table(deals: list[tuple[dict[str, Any], pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`compare_programs`' two tables from its deals (:func:`compare_deal`), in order."""
+    table = pd.DataFrame([row for row, _ in deals], columns=list(COMPARE_COLUMNS))
+    per_client = (pd.concat([clients for _, clients in deals], ignore_index=True) if deals
                   else pd.DataFrame(columns=list(COMPARE_CLIENT_COLUMNS)))
     return table, per_client
 

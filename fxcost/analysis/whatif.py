@@ -15,7 +15,7 @@ exported commission whatever the profile.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -135,21 +135,26 @@ def load_setup(path: str | Path) -> Setup:
     return Setup(name=name.strip(), profile=profile, commission=commission, program=program)
 
 
-def reprice(result: AnalysisResult, setup: Setup) -> pd.DataFrame:
-    """All accounts' trades re-priced under ``setup`` (one costed frame, in the merged currency)."""
-    return _reprice(result, setup)[0]
+def reprice(result: AnalysisResult, setup: Setup, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """All accounts' trades re-priced under ``setup`` (one costed frame, in the merged currency); ``columns``: only
+    those (:func:`_reprice`)."""
+    return _reprice(result, setup, columns)[0]
 
 
-def _reprice(result: AnalysisResult, setup: Setup) -> tuple[pd.DataFrame, list[str]]:
+def _reprice(result: AnalysisResult, setup: Setup,
+             columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """:func:`reprice`, and the name of the profile each account was re-priced with (``other`` and ``auto``
-    choose per account)."""
+    choose per account). ``columns``: only these columns (those the frame has) of each account are kept and
+    stacked, for a caller that reads no other (issue 14: a book's every column, re-priced once per setup)."""
     frames = []
     used: list[str] = []
     for analysis, frame, profile_name in _repriced_accounts(result, setup):
         used.append(profile_name)
-        frames.append(_to_usd(frame) if analysis.currency != result.currency else frame)
+        frame = _to_usd(frame) if analysis.currency != result.currency else frame
+        frames.append(frame if columns is None else frame[[c for c in columns if c in frame.columns]])
     if not frames:
-        return result.trades.iloc[0:0], used
+        empty = result.trades.iloc[0:0]
+        return (empty if columns is None else empty[[c for c in columns if c in empty.columns]]), used
     return pd.concat(frames, ignore_index=True), used
 
 
@@ -296,20 +301,46 @@ def scenarios(result: AnalysisResult) -> list[tuple[Outcome, pd.DataFrame]]:
     A setup under ``other`` (spreads.OtherTypeProfile) with the name "Profile: " + its own name is named
     after the profile(s) it resolved to, e.g. "Profile: Typical Standard account".
     """
+    return list(scenario_stream(result))
+
+
+def compared_setups(result: AnalysisResult) -> list[Setup]:
+    """The setups :func:`scenarios` re-prices, after the actual one: each program after the main one, then each
+    extra setup."""
+    settings = result.settings
+    return [Setup(f"Program: {p.name}", None, None, p) for p in settings.programs[1:]] + list(settings.setups)
+
+
+#: The columns of a re-priced frame :func:`outcome` reads, with those :func:`projection_summary` and
+#: ib.compare_deal read (``account``, ``close_time``, ``ib_earnings``): what summary.build asks
+#: :func:`scenario_stream` for.
+OUTCOME_COLUMNS = ("account", "close_time", "lots", "pip_value", "spread_cost", "commission", "commission_source",
+                   "transaction_cost", "net_transaction_cost", "rebate", "ib_earnings", "broker_net",
+                   "net_after_rebate")
+#: The columns of a frame priced under an IB program that the IB's tables read (ib.program_rollup, ib_book's
+#: activity, pass-back sweep, projection and levels, ib.compare_deal).
+IB_COLUMNS = (*OUTCOME_COLUMNS, "notional_usd")
+
+
+def scenario_stream(result: AnalysisResult, columns_of: Callable[[Setup], Sequence[str] | None] | None = None
+                    ) -> Iterator[tuple[Outcome, pd.DataFrame]]:
+    """:func:`scenarios` one at a time: each setup is re-priced only when the caller asks for the next, so a caller
+    that reads each frame and lets it go holds one re-priced copy of the trades at a time, not one per setup
+    (issue 14: a book of 500 clients compared 4 setups, each a copy of its 421k trades, all alive at once).
+    ``columns_of(setup)``: the only columns of the re-priced frame the caller reads (None: all of them; the
+    actual setup's frame is the trades themselves)."""
     settings = result.settings
     main = settings.main_program
-    out = [(outcome(f"Actual ({getattr(main, 'name', 'no rebate')})", result.trades,
-                    Setup("actual", None, None, main), settings.profile.name), result.trades)]
-    setups = [Setup(f"Program: {p.name}", None, None, p) for p in settings.programs[1:]]
-    setups += settings.setups
-    for setup in setups:
-        frame, used = _reprice(result, setup)
+    yield (outcome(f"Actual ({getattr(main, 'name', 'no rebate')})", result.trades,
+                   Setup("actual", None, None, main), settings.profile.name), result.trades)
+    for setup in compared_setups(result):
+        frame, used = _reprice(result, setup, columns_of(setup) if columns_of is not None else None)
         name = setup.name
         if isinstance(setup.profile, spreads.OtherTypeProfile) and used and name == f"Profile: {setup.profile.name}":
             name = f"Profile: {' / '.join(dict.fromkeys(used))}"
         profiles = used if setup.profile is not None else None
-        out.append((outcome(name, frame, setup, settings.profile.name, profiles), frame))
-    return out
+        yield outcome(name, frame, setup, settings.profile.name, profiles), frame
+        del frame  # not held while the caller asks for the next one
 
 
 def compare(result: AnalysisResult) -> list[Outcome]:

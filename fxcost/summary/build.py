@@ -190,12 +190,13 @@ def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
         **{name: figures[name].to_numpy() for name in ACCOUNT_FIGURES}})
 
 
-def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
-        ) -> tuple[IbSummary | None, str, pd.DataFrame | None]:
+def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame],
+        trades: pd.DataFrame | None = None) -> tuple[IbSummary | None, str, pd.DataFrame | None]:
     """The IB roll-up under ``ib_program`` (else the main program), its note and the trades priced under it;
     ``repriced`` maps id(program) to the trades already re-priced under it for the comparison, so a compared
-    program is not priced twice."""
-    t = result.trades
+    program is not priced twice; ``trades``: the result's trades with the account keyed (:func:`_keyed_accounts`)
+    when the caller has them."""
+    t = result.trades if trades is None else trades
     if not len(t):
         return None, "No trades.", None
     main = result.settings.main_program
@@ -208,7 +209,9 @@ def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
     elif id(program) in repriced:
         priced = repriced[id(program)]
     else:
-        priced = whatif.reprice(result, Setup(f"IB: {program.name}", None, None, program))
+        # Only the columns the IB's tables read (issue 14: a 500-client book's every column, once more).
+        priced = _keyed_accounts(whatif.reprice(result, Setup(f"IB: {program.name}", None, None, program),
+                                                whatif.IB_COLUMNS), t)
     is_ib = rebates.is_ib(program)
     note = "" if is_ib else "The program passes nothing back to clients (no client_share_pct)."
     tables = ib.program_rollup(priced, program)
@@ -219,6 +222,62 @@ def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
         logins = table["account"].astype(str)
         table.insert(1, "client", [f"{k} ({names[k]})" if k in names else k for k in logins])
     return IbSummary(program=program.name, note=note, tables=MappingProxyType(tables), is_ib=is_ib), note, priced
+
+
+def _keyed_accounts(frame: pd.DataFrame, keyed: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (the trades, or the trades re-priced: the same rows in the same order) with ``keyed``'s account
+    categorical, so the IB tables and the activity group by its codes instead of hashing every trade's account
+    again (issue 10); ``frame`` as it is when its accounts are not those rows'."""
+    accounts = keyed["account"] if "account" in keyed.columns else None
+    if (accounts is None or not isinstance(accounts.dtype, pd.CategoricalDtype) or len(frame) != len(keyed)
+            or isinstance(frame["account"].dtype, pd.CategoricalDtype)):
+        return frame
+    mine = frame["account"].to_numpy(dtype=object)
+    theirs = np.asarray(accounts.cat.categories, dtype=object)[accounts.cat.codes.to_numpy()]
+    # Each text is one shared object from import on (model._column): the comparison is by identity, fast.
+    if not bool((mine == theirs).all()):
+        return frame
+    return frame.assign(account=accounts.array)
+
+
+def _compare(result: AnalysisResult, keyed: pd.DataFrame, ib_program, cash: pd.DataFrame | None
+             ) -> tuple[list[whatif.Outcome], list[dict[str, Any]], list, pd.DataFrame | None]:
+    """Every compared setup (whatif.scenario_stream) read one at a time, each re-priced frame let go before the
+    next is made (issue 14: the GUI's 4 setups held a copy of a 500-client book's trades each, all at once): the
+    outcomes (commission labels naming the currency), the projection block's programs, the IB comparison's deals
+    (ib.compare_deal, the actual setup and every setup with a program) and the frame re-priced under the IB view's
+    program when that program is a compared one (kept for the IB roll-up; None otherwise)."""
+    t = result.trades
+    if not len(t):
+        return [], [], [], None
+    settings = result.settings
+    relabel = _commission_relabel(result)
+    balance = document.projection_balance(result, cash)
+    setups = [None, *whatif.compared_setups(result)]
+    programs = settings.programs[1:]
+    outcomes, projections, deals = [], [], []
+    kept = None
+    # Each setup's frame holds only the columns its outcome, projection and IB deal read, and those the IB's tables
+    # read for the IB view's program (issue 14: a 500-client book's every column, once per setup).
+    kept_program = ib_program if ib_program is not None and any(p is ib_program for p in programs) else None
+
+    def columns_of(setup: Setup) -> tuple[str, ...] | None:
+        return whatif.IB_COLUMNS if kept_program is not None and setup.program is kept_program else \
+            whatif.OUTCOME_COLUMNS
+
+    for i, (outcome, frame) in enumerate(whatif.scenario_stream(result, columns_of)):
+        outcome = relabel(outcome)
+        frame = _keyed_accounts(frame, keyed)
+        outcomes.append(outcome)
+        projections.append(document.projection_of(outcome, frame, balance))
+        setup = setups[i]
+        deal = ib.compare_deal(outcome.name, frame, settings.main_program if setup is None else setup.program)
+        if deal is not None:
+            deals.append(deal)
+        if ib_program is not None and 1 <= i <= len(programs) and programs[i - 1] is ib_program and kept is None:
+            kept = frame
+        del frame  # before the next setup is re-priced
+    return outcomes, projections, deals, kept
 
 
 #: Text columns the summary's tables group or count by: hashed once into sorted categoricals (:func:`_keyed`).
@@ -323,12 +382,18 @@ def account_currency_text(result: AnalysisResult) -> str:
 
 def _commission_in_currency(scenarios: list, result: AnalysisResult) -> list:
     """The what-if outcomes with their commission labels naming the currency (:func:`commission_label`)."""
+    relabel = _commission_relabel(result)
+    return [(relabel(o), frame) for o, frame in scenarios]
+
+
+def _commission_relabel(result: AnalysisResult) -> Callable[[whatif.Outcome], whatif.Outcome]:
+    """One what-if outcome with its commission label naming the currency (:func:`commission_label`)."""
     from dataclasses import replace
 
     currencies = [a.currency for a in result.accounts if len(a.trades)] or [result.currency]
     schedules = [result.settings.commission, *(s.commission for s in result.settings.setups)]
     own = [c.name for c in schedules if getattr(c, "currency", None) == "" and getattr(c, "name", "")]
-    return [(replace(o, commission=commission_label(o.commission, currencies, own)), frame) for o, frame in scenarios]
+    return lambda o: replace(o, commission=commission_label(o.commission, currencies, own))
 
 
 def period_of(result: AnalysisResult) -> dict[str, Any]:
@@ -442,7 +507,8 @@ def _whatif_ib_columns(doc: dict[str, Any], compare: pd.DataFrame | None) -> Non
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
           on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None,
           spreads: pd.DataFrame | None = None, charts: series.Charts | None = None,
-          per_account: pd.DataFrame | None | str = "compute") -> Summary:
+          per_account: pd.DataFrame | None | str = "compute", leverage: Any = None,
+          cash: pd.DataFrame | None = None) -> Summary:
     """Every figure of ``result``: the Overview's key figures, the JSON document, the comparison, sweeps,
     IB roll-up (under ``ib_program``, else the main program), payouts and warnings (each once).
 
@@ -451,7 +517,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     those figures when the caller computed them already (:func:`key_figures`); ``spreads``: the per-symbol spread
     table when the caller has it (summary.spreads.table); ``charts``: the chart series when the caller has them
     (series.charts); ``per_account``: the :func:`accounts_table` when the caller has it (None is its value for
-    one account), else "compute".
+    one account), else "compute"; ``leverage`` (document.leverage_of) and ``cash`` (document.balance_cash) when the
+    caller has them (the app computed them for the charts).
     """
 
     def at(frac: float, message: str) -> None:
@@ -465,32 +532,30 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     keyed = _keyed(t) if len(t) else t
     be_parts = breakeven.addends(t, swap_in_cost=settings.include_swap_in_cost) if len(t) else None
     # The cash the balance rests on, read once for the key figures, the tables, the projection and the charts.
-    cash = document.balance_cash(result)
+    cash = document.balance_cash(result) if cash is None else cash
     key = key_figures(result, keyed, be_parts, cash) if key is None else key
     if on_key_figures is not None:
         on_key_figures(key)
     at(0.3, "Comparing programs and profiles")
-    scenarios = _commission_in_currency(whatif.scenarios(result), result) if len(t) else []
-    # scenarios lists the actual setup, then each program after the main one, in settings order.
-    programs = settings.programs[1:]
-    repriced = {id(p): frame for p, (_, frame) in zip(programs, scenarios[1:len(programs) + 1])}
     main = settings.main_program
     sweeps = {"extra_spread_pips": whatif.spread_sweep(keyed, program=main, currency=result.currency),
               "rebate_rate": whatif.rebate_sweep(t)} if len(t) else None
+    # The IB tables and the activity read the account codes keyed above, not each trade's text (issue 10).
+    accounts_keyed = _keyed_accounts(t, keyed) if len(t) else t
+    outcomes, projections, deals, ib_frame = _compare(result, keyed, ib_program, cash)
+    scenarios = [(o, None) for o in outcomes]
     at(0.6, "IB roll-up")
-    ib_summary, ib_note, ib_priced = _ib(result, ib_program, repriced)
-    book = ib_book.ib_book(result, scenarios, ib_program or main, ib_priced, ib_program)
+    ib_summary, ib_note, ib_priced = _ib(result, ib_program, {id(ib_program): ib_frame} if ib_frame is not None
+                                         else {}, accounts_keyed)
+    ib_frame = None
+    book = ib_book.ib_book(result, scenarios, ib_program or main, ib_priced, ib_program, trades=accounts_keyed,
+                           deals=deals if len(t) else None)
     if ib_summary is not None and book.levels is not None:
         ib_summary = dataclasses.replace(ib_summary, levels=book.levels)
     ib_json = (document.ib_block(ib_program or main, dict(ib_summary.tables))
                if ib_summary is not None and ib_summary.is_ib else None)
     if ib_json is not None and book.levels is not None:
         ib_json["levels"] = {name: ib_book.records(frame) for name, frame in book.levels.items()}
-    # The scenarios' re-priced frames (one per compared setup, each the size of the trades) are read for the last
-    # time here: let them go before the tables are built (a book of 500 clients peaked at 2.2 GB holding them).
-    projections = document.projections(result, scenarios, cash) if len(t) else []
-    scenarios = [(o, None) for o, _ in scenarios]
-    repriced = {}
     ib_priced = None
     at(0.7, "Summary")
     doc = document.summary(result.portfolio)
@@ -505,7 +570,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     strategy_doc: dict[str, Any] = {}
     strategies = _strategy_blocks(strategy_doc, result, parts) if len(t) else np.zeros(0, dtype=object)
     parts = be_parts = None
-    leverage = document.leverage_of(result, cash, keyed) if len(t) else None
+    if leverage is None:
+        leverage = document.leverage_of(result, cash, keyed) if len(t) else None
     if len(t):
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
                                              keyed=keyed, spreads=spread_table, tables=tables,

@@ -252,26 +252,45 @@ def cost_totals(t: pd.DataFrame, financing: float = 0.0) -> dict:
 
 
 def _frame_records(df: pd.DataFrame | None) -> list[dict]:
+    """``df``'s rows as JSON-safe records (:func:`_cell`). Float, integer and bool columns are converted a column at
+    a time (issue 10: cell by cell, a book's tables cost a third of a second); the others as ``to_dict`` gives
+    their values, each by :func:`_cell`: the same records either way."""
     if df is None or not len(df):
         return []
-    out = []
-    for rec in df.to_dict(orient="records"):
-        row = {}
-        for k, v in rec.items():
-            if isinstance(v, pd.Timestamp):
-                row[k] = v.isoformat(sep=" ")
-            elif isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
-                row[k] = int(v)
-            elif isinstance(v, (float, np.floating)):
-                row[k] = _num(v)
-            elif v is pd.NaT or v is None or v is pd.NA:
-                row[k] = None
-            elif isinstance(v, np.bool_):
-                row[k] = bool(v)
-            else:
-                row[k] = v if isinstance(v, (str, bool)) else str(v)
-        out.append(row)
-    return out
+    columns = list(df.columns)
+    if len(set(columns)) != len(columns):  # to_dict's own rule for repeated names
+        return [{k: _cell(v) for k, v in rec.items()} for rec in df.to_dict(orient="records")]
+    values: list[list] = [[] for _ in columns]
+    rest = []
+    for i, dtype in enumerate(df.dtypes):
+        if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize == 8:
+            values[i] = [round(f, 6) + 0.0 if math.isfinite(f) else None
+                         for f in df[columns[i]].to_numpy(dtype="float64").tolist()]
+        elif isinstance(dtype, np.dtype) and dtype.kind in "iub":
+            values[i] = df[columns[i]].to_numpy().tolist()  # Python ints and bools, as to_dict gives them
+        else:
+            rest.append(i)
+    if rest:
+        others = df.iloc[:, rest].to_dict(orient="records")
+        for i in rest:
+            name = columns[i]
+            values[i] = [_cell(rec[name]) for rec in others]
+    return [dict(zip(columns, row)) for row in zip(*values)]
+
+
+def _cell(v: Any) -> Any:
+    """One value of a record as the JSON writes it."""
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat(sep=" ")
+    if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return _num(v)
+    if v is pd.NaT or v is None or v is pd.NA:
+        return None
+    if isinstance(v, np.bool_):
+        return bool(v)
+    return v if isinstance(v, (str, bool)) else str(v)
 
 
 def _account_records(result, name: str) -> list[dict]:
@@ -510,7 +529,7 @@ def _exposure(result, lev=None, cash: pd.DataFrame | None = None) -> dict:
     cash = balance_cash(result) if cash is None else cash
     levels = _leverage_levels(result)
     lev = exposure.leverage(t, cash, levels or None) if lev is None else lev
-    out = {"leverage": levels, **_clean({k: v for k, v in lev.items() if k != "per_trade"})}
+    out = {"leverage": levels, **_clean({k: v for k, v in lev.items() if k not in ("per_trade", "events")})}
     out["lot_scaling"] = _frame_records(exposure.scale_comparison(t, LOT_SCALES, cash)) if len(t) else []
     return out
 
@@ -646,6 +665,17 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
 def projections(result, scenarios, cash: pd.DataFrame | None = None) -> list[dict]:
     """The ``projection`` block's programs: each scenario's (whatif.scenarios) projection from the balance."""
     return _projections(scenarios, _balance(result, cash))
+
+
+def projection_balance(result, cash: pd.DataFrame | None = None) -> float:
+    """The balance the ``projection`` block starts from (:func:`projections`), for a caller that projects one
+    scenario at a time (:func:`projection_of`)."""
+    return _balance(result, cash)
+
+
+def projection_of(outcome, frame: pd.DataFrame, balance: float) -> dict:
+    """One scenario's entry of the ``projection`` block's programs (:func:`projections`)."""
+    return _projections([(outcome, frame)], balance)[0]
 
 
 def _projections(scenarios, balance: float) -> list[dict]:

@@ -110,14 +110,22 @@ def _named(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     return out
 
 
-def ib_book(result: AnalysisResult, scenarios, program, priced: pd.DataFrame | None, ib_program=None) -> IbBook:
+def ib_book(result: AnalysisResult, scenarios, program, priced: pd.DataFrame | None, ib_program=None, *,
+            trades: pd.DataFrame | None = None, deals: list | None = None) -> IbBook:
     """The IB's side of ``result``: ``program`` is the IB view's (else the main) program and ``priced`` the trades
-    priced under it; ``scenarios`` whatif.scenarios of the result."""
-    t = result.trades
+    priced under it; ``scenarios`` whatif.scenarios of the result; ``trades``: the result's trades (e.g. with the
+    account keyed, summary.build) when the caller has them; ``deals``: the scenarios' IB deals (ib.compare_deal of
+    the actual setup and each compared setup with a program, in order) when the caller read them one scenario at a
+    time (issue 14), the scenarios' frames then unused."""
+    t = result.trades if trades is None else trades
     if not len(t):
         return IbBook()
     names = client_names(result)
-    table, by_client = ib.compare_programs(compared(result, scenarios, ib_program, priced))
+    if deals is None:
+        table, by_client = ib.compare_programs(compared(result, scenarios, ib_program, priced))
+    else:  # the IB view's own deal first when it is not one of the scenarios', as compared() lists it
+        view = [d for d in (ib.compare_deal(*c) for c in compared(result, [], ib_program, priced)) if d is not None]
+        table, by_client = ib.compare_table(view + list(deals))
     out: dict[str, Any] = {}
     if len(table):
         out["compare"] = table

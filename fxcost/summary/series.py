@@ -285,6 +285,39 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
     return times[ok] / 1e9, value[ok]
 
 
+def _sorted_open_leverage(events: dict[str, np.ndarray], notional: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_open_leverage` of every trade of one account (``whole``), read from exposure.leverage's sorted events
+    (its ``events``: cash, close and open events by time, then kind, then row) instead of sorting them again: the
+    same events in the same order, so the same sums (issue 10). None when a cash or close time is missing (NaT:
+    :func:`_open_leverage` orders those otherwise)."""
+    kind, time, src = events["order"], events["time"], events["src"]
+    booked_rows = kind != exposure.OPEN_EVENT  # the balance timeline: cash and closes
+    event_times = time[booked_rows]
+    if (event_times == np.iinfo(np.int64).min).any():
+        return None
+    trade = kind != exposure.CASH_EVENT
+    times = time[trade]
+    size = notional[src[trade]]
+    unknown = ~np.isfinite(size)
+    sign = np.where(kind[trade] == exposure.OPEN_EVENT, 1, -1)
+    open_count = np.cumsum(sign)
+    has_unknown = bool(unknown.any())
+    open_notional = np.cumsum(sign * (np.where(unknown, 0.0, size) if has_unknown else size))
+    last = np.r_[times[1:] != times[:-1], True]  # the state after every event of an instant
+    open_unknown = np.cumsum(sign * unknown)[last] if has_unknown else None
+    times, open_count, open_notional = times[last], open_count[last], open_notional[last]
+    booked = np.r_[0.0, np.cumsum(events["amount"][booked_rows])]
+    balance = booked[np.searchsorted(event_times, times, side="right")]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(balance > 0, open_notional / balance, np.nan)
+    if open_unknown is not None:
+        value[open_unknown > 0] = np.nan
+    value[open_count == 0] = 0.0  # flat: no exposure, whatever the balance
+    ok = times != np.iinfo(np.int64).min  # NaT
+    return times[ok] / 1e9, value[ok]
+
+
 #: Up to this many accounts the leverage chart has a line per account; beyond, one line for all together.
 LEVERAGE_LINES = 4
 
@@ -335,10 +368,22 @@ def _leverage_series(result: AnalysisResult, lev: exposure.Leverage | None = Non
     whole = [group >= set(names) | cash_accounts for _, _, group in groups]
     # Step lines: the exposure holds until the next open or close, and is 0 while the account is flat. Groups
     # that read the whole timeline need only its times and amounts, not each row's account (issue 10).
-    timeline = exposure.balance_steps(t, cash) if all(whole) else exposure.balance_timeline(t, cash)
-    out = [Series(label, *_open_leverage(t, timeline, notional, rows, group, whole=w), step=True)
-           for (label, rows, group), w in zip(groups, whole)]
-    order = np.argsort(t["open_time"].to_numpy("datetime64[ns]"), kind="stable")
+    opened = t["open_time"].to_numpy("datetime64[ns]")
+    events = lev.get("events")
+    line = (_sorted_open_leverage(events, notional) if events is not None and len(groups) == 1 and all(whole)
+            and len(names) == 1 else None)
+    if line is not None:  # one account: exposure.leverage sorted these events already (issue 10)
+        out = [Series(groups[0][0], *line, step=True)]
+    else:
+        timeline = exposure.balance_steps(t, cash) if all(whole) else exposure.balance_timeline(t, cash)
+        out = [Series(label, *_open_leverage(t, timeline, notional, rows, group, whole=w), step=True)
+               for (label, rows, group), w in zip(groups, whole)]
+    if line is not None and not np.isnat(opened).any():
+        # The opens in the sweep's order (time, then row) are the stable order by open time.
+        assert events is not None
+        order = events["src"][events["order"] == exposure.OPEN_EVENT]
+    else:
+        order = np.argsort(opened, kind="stable")
     x = _seconds(t["open_time"].to_numpy()[order])
     out.append(Series("This trade's notional / balance", x, per["effective_leverage"].to_numpy(dtype=float)[order],
                       visible=False))

@@ -11,7 +11,7 @@ import pandas as pd
 
 from fxcost.analysis.engine import AnalysisResult
 from fxcost.errors import ImportCancelled
-from fxcost.summary import Summary, build, ib_book, series
+from fxcost.summary import Summary, build, document, ib_book, series
 from fxcost.summary import spreads as spread_summary
 from fxcost.summary.build import ACCOUNT_FIGURES, accounts_table, key_figures  # noqa: F401 (public here as before)
 
@@ -116,12 +116,16 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     step(0.15, "Charts")
     # The summary's chart series (summary.series.charts), computed here first so the charts show early; the
     # summary built below holds the same object.
-    charts = series.charts(result)
+    # The cash and the leverage sweep once, for the charts and the summary (issue 14: a 500-client book's sort).
+    cash = document.balance_cash(result)
+    leverage = document.leverage_of(result, cash)
+    charts = series.charts(result, leverage=leverage, cash=cash)
     _set_charts(views, charts)
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades", "charts"))))
     summary = build(result, ib_program=ib_program, step=lambda f, m: step(0.55 + f * 0.45, m), key=key,
-                    spreads=spreads, charts=charts, per_account=views.accounts)
+                    spreads=spreads, charts=charts, per_account=views.accounts, leverage=leverage, cash=cash)
+    leverage = cash = None
     views.summary = summary
     views.figures = summary.key.as_dict()
     views.compare = list(summary.compare)
