@@ -201,13 +201,17 @@ def _one_object_per_value(arr: np.ndarray) -> np.ndarray:
     is when it holds anything but text (1, 1.0 and True would hash as one value)."""
     if len(arr) < 2:
         return arr
+    values = arr.tolist()
     try:
-        codes, uniques = pd.factorize(arr)
+        # Each value -> its first object, in C (dict built backwards: the last write, the first occurrence, stays);
+        # pd.factorize cost ~50 us a column in pandas' own overhead, a few thousand columns in a book (issue 14).
+        first = dict(zip(reversed(values), reversed(values)))
     except TypeError:  # unhashable rows (sequences)
         return arr
-    if len(uniques) == len(arr) or not all(type(u) is str for u in uniques):
+    if len(first) == len(values) or not all(type(u) is str for u in first.values()):
         return arr
-    shared: np.ndarray = np.asarray(uniques, dtype=object)[codes]
+    shared: np.ndarray = np.empty(len(values), dtype=object)
+    shared[:] = list(map(first.__getitem__, values))
     return shared
 
 

@@ -99,12 +99,19 @@ def _plain_floats(col: Sequence[Any]) -> np.ndarray | None:
     return out
 
 
+#: The cell types of a column numpy turns into floats exactly as pd.to_numeric does.
+_FLOAT_CELLS = frozenset({float, type(None)})
+
+
 def floats(col: Sequence[Any]) -> np.ndarray:
     """Numbers column-wise: a C-speed pass, then the space/minus-tolerant parser for the rest."""
     # Issue 14 (a book of hundreds of files): a column of plain numbers costs one numpy call, half of to_numeric's.
     plain = _plain_floats(col) if len(col) else None
     if plain is not None:
         return plain
+    if len(col) and set(map(type, col)) <= _FLOAT_CELLS:
+        # An XLSX number column (floats, None where empty): numpy reads it as to_numeric does, None as NaN (issue 14).
+        return np.array(col, dtype="float64")
     arr = np.empty(len(col), dtype=object)
     arr[:] = col
     out = np.asarray(pd.to_numeric(arr, errors="coerce"), dtype="float64").copy()
@@ -185,21 +192,43 @@ DIGITS_SAMPLE = 400
 
 def symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, list[int]]:
     """Per symbol, the printed decimals of its first :data:`DIGITS_SAMPLE` non-empty prices, in order."""
+    # One pass, each distinct text's decimals computed once (issue 14: it ran a second loop over the sample, and
+    # printed_decimals a third; a book of hundreds of files paid for each). Same values as printed_decimals.
     seen: dict[str, int] = {}
-    picked_s: list[str] = []
-    picked_p: list[Any] = []
+    out: dict[str, list[int]] = {}
+    by_text: dict[str, int] = {}  # -1: a blank cell (skipped)
+    by_float: dict[float, int] = {}  # an XLSX number: the decimals of its repr
     for sym, price in zip(symbols, prices):
-        if price is None or (type(price) is str and not price.strip()):  # blank() inlined: a call per price cost more
+        kind = type(price)
+        if kind is str:
+            dec = by_text.get(price)
+            if dec is None:
+                dec = by_text[price] = _decimals(price) if price.strip() else -1
+            if dec < 0:
+                continue
+        elif price is None:
             continue
+        elif kind is float:
+            dec = by_float.get(price)
+            if dec is None:  # 0.0 and -0.0 are one key: both print one decimal
+                dec = by_float[price] = _decimals(repr(price))
+        else:
+            dec = _decimals(repr(price))
         n = seen.get(sym, 0)
         if n < DIGITS_SAMPLE:
             seen[sym] = n + 1
-            picked_s.append(sym)
-            picked_p.append(price)
-    out: dict[str, list[int]] = defaultdict(list)
-    for sym, dec in zip(picked_s, printed_decimals(picked_p).tolist() if picked_p else []):
-        out[sym].append(dec)
-    return dict(out)
+            got = out.get(sym)
+            if got is None:
+                out[sym] = [dec]
+            else:
+                got.append(dec)
+    return out
+
+
+def _decimals(text: str) -> int:
+    """The printed decimals of one price's text (see :func:`printed_decimals`)."""
+    dec = text.strip().partition(".")[2]
+    return len(dec) if _DIGITS.fullmatch(dec) else 0
 
 
 #: The decimals part of a printed price: digits only (else it counts 0).

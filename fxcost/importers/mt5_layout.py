@@ -280,10 +280,25 @@ def _spans(table: RawTable) -> list[tuple[int, int]]:
     return list(zip(starts, ends))
 
 
+class _Sample(dict):
+    """A table's sample rows by column name, each column read when :func:`_fits` first asks for it (it asks for
+    two of a dozen; issue 14: a book of hundreds of files read them all, for every candidate section)."""
+
+    def __init__(self, rows: list[Sequence[Any]], spans: dict[str, tuple[int, int]]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.spans = spans
+
+    def __missing__(self, name: str) -> list[Any]:
+        s, e = self.spans[name]
+        value = self[name] = [span_value(r, s, e) for r in self.rows]
+        return value
+
+
 def _sample(table: RawTable, names: tuple[str, ...], limit: int = 40) -> dict[str, list[Any]]:
     spans = _spans(table)
     rows = [r for r in table.rows.head(200) if r and is_time(r[0])][:limit]
-    return {name: [span_value(r, s, e) for r in rows] for name, (s, e) in zip(names, spans)}
+    return _Sample(rows, dict(zip(names, spans)))
 
 
 def _word(v: Any) -> str:
