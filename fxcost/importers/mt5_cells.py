@@ -139,6 +139,10 @@ def floats(col: Sequence[Any]) -> np.ndarray:
 def volumes(col: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """MT5 volume cells -> (first, second): 'filled / requested' (orders), 'closed / total'
     (a partly closed position) or a plain volume (both the same)."""
+    if len(col) and set(map(type, col)) <= _FLOAT_CELLS:
+        # An XLSX volume column (floats, None where empty): a plain volume each, read by numpy (issue 14).
+        plain = np.array(col, dtype="float64")
+        return plain, plain.copy()
     cache: dict[Any, tuple[float, float]] = {}
     first = np.empty(len(col))
     second = np.empty(len(col))
