@@ -80,6 +80,8 @@ def lowered(texts: Sequence[str]) -> list[str]:
 #: 15 characters, so at most 15 digits; "-0" aside, which to_numeric reads as an integer 0).
 _PLAIN_NUMBER_CHARS = str.maketrans("", "", "0123456789.-")
 _PLAIN_NUMBER_LEN = 15
+#: The same with spaces, which floats() drops before reading a number ("1 000.00"; a cell of spaces alone is blank).
+_PLAIN_NUMBER_CHARS_SPACED = str.maketrans("", "", "0123456789.- ")
 
 
 def _plain_floats(col: Sequence[Any]) -> np.ndarray | None:
@@ -88,11 +90,17 @@ def _plain_floats(col: Sequence[Any]) -> np.ndarray | None:
         joined = "".join(col)
     except TypeError:  # None, numbers (XLSX): not all text
         return None
-    if not joined.isascii() or joined.translate(_PLAIN_NUMBER_CHARS) or max(map(len, col)) > _PLAIN_NUMBER_LEN:
+    if not joined.isascii() or joined.translate(_PLAIN_NUMBER_CHARS_SPACED):
+        return None
+    if " " in joined:  # thousands apart ("-1 001.00"): floats() reads them without their spaces too
+        col = [v.replace(" ", "") for v in col]
+    if "" in col:  # empty cells (or spaces alone): NaN, as floats() leaves a blank (issue 14: one column in three)
+        col = [v or "nan" for v in col]
+    if max(map(len, col)) > _PLAIN_NUMBER_LEN:
         return None
     try:
         out = np.array(col, dtype="float64")
-    except ValueError:  # "", "1.2.3", "-": the general path decides
+    except ValueError:  # "1.2.3", "-": the general path decides
         return None
     if np.signbit(out[out == 0]).any():
         return None
@@ -255,7 +263,8 @@ def symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, 
 
 
 def _plain_symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, list[int]] | None:
-    """:func:`symbol_decimals` of prices that are all plain decimal texts (an HTML report's), in numpy; else None.
+    """:func:`symbol_decimals` of prices that are all plain decimal texts or empty (an HTML report's), in numpy; else
+    None.
 
     Issue 14: a Python step per price was a tenth of building an MT5 HTML statement."""
     n = len(prices)
@@ -265,25 +274,31 @@ def _plain_symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dic
         joined = "".join(prices)
     except TypeError:  # numbers (XLSX), None
         return None
-    if not joined.isascii() or joined.translate(_PLAIN_NUMBER_CHARS) or not all(prices):
-        return None  # spaces, blanks (skipped) or other characters: the general path decides
+    if not joined or not joined.isascii() or joined.translate(_PLAIN_NUMBER_CHARS):
+        return None  # spaces or other characters: the general path decides
     texts = np.array(prices)
+    lengths = np.strings.str_len(texts)
     dot = np.strings.find(texts, ".")
     # The decimals are the characters after the point when they are digits alone (no second point, no minus).
-    dec = np.where(dot >= 0, np.strings.str_len(texts) - dot - 1, 0)
+    dec = np.where(dot >= 0, lengths - dot - 1, 0)
     dec[(np.strings.count(texts, ".") > 1) | (np.strings.rfind(texts, "-") > dot) & (dot >= 0)] = 0
     index: dict[str, int] = {}
     for sym in symbols:
         if sym not in index:
             index[sym] = len(index)
     codes = np.fromiter(map(index.__getitem__, symbols), dtype=np.int64, count=n)
+    present = np.flatnonzero(lengths > 0)  # an empty cell is no price
+    codes, dec = codes[present], dec[present]
     # Each price's rank among its symbol's prices: only the first DIGITS_SAMPLE count.
     order = np.argsort(codes, kind="stable")
     starts = np.searchsorted(codes[order], np.arange(len(index)))
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n) - starts[codes[order]]
+    rank = np.empty(len(codes), dtype=np.int64)
+    rank[order] = np.arange(len(codes)) - starts[codes[order]]
     keep = rank < DIGITS_SAMPLE
-    return {sym: dec[(codes == k) & keep].tolist() for sym, k in index.items()}
+    _, first = np.unique(codes, return_index=True)
+    names = list(index)
+    # Symbols in the order their first price comes, as the loop in symbol_decimals gives them.
+    return {names[k]: dec[(codes == k) & keep].tolist() for k in codes[np.sort(first)].tolist()}
 
 
 def _decimals(text: str) -> int:
