@@ -226,7 +226,14 @@ DIGITS_SAMPLE = 400
 
 def symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, list[int]]:
     """Per symbol, the printed decimals of its first :data:`DIGITS_SAMPLE` non-empty prices, in order."""
-    fast = _plain_symbol_decimals(symbols, prices)
+    kinds = set(map(type, prices))
+    if kinds and kinds <= _FLOAT_CELLS:
+        # XLSX numbers: their reprs in one C call (a list's repr is its items' reprs), None as an empty cell.
+        texts = repr(list(prices))[1:-1].split(", ")
+        fast = _plain_symbol_decimals(symbols, [t if t != "None" else "" for t in texts] if type(None) in kinds
+                                      else texts)
+    else:
+        fast = _plain_symbol_decimals(symbols, prices)
     if fast is not None:
         return fast
     # One pass, each distinct text's decimals computed once (issue 14: it ran a second loop over the sample, and

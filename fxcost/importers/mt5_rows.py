@@ -139,6 +139,12 @@ class Rows:
         # table is all plain rows; issue 14, a book of hundreds of workbooks).
         self._runs: list[Block | list[Sequence[Any]]] = []
         self._shortest: dict[int, int] = {}  # run index -> its shortest row's length (column() asks once per column)
+        if Block not in set(map(type, items)):
+            # Plain rows alone (an XLSX table): one run, each row its own item (issue 14: a Python step per row).
+            self._starts = list(range(len(items)))
+            self._runs = [list(items)] if items else []
+            self.count = len(items)
+            return
         n = 0
         for item in items:
             self._starts.append(n)
