@@ -216,7 +216,7 @@ def real_array(a: np.ndarray) -> array[float]:
 
 
 def times(col: Sequence[Any]) -> np.ndarray:
-    return tx.parse_times(list(col)).to_numpy(dtype="datetime64[ns]")
+    return tx.times_array(list(col))
 
 
 #: Prices looked at per symbol for its digits: MT5 prints every price at the symbol's digits (HTML),
