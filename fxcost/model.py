@@ -191,7 +191,27 @@ def _build(columns: Mapping[str, Any], schema: dict[str, ColumnDtype], name: str
         else:
             data[col] = _column(values.to_numpy() if isinstance(values, pd.Series) else values, dtype,
                                 col in MONEY_COLUMNS, index)
-    return pd.DataFrame(data, columns=list(schema), index=index)
+    return _frame(data, list(schema), index)
+
+
+#: pandas' constructor from column arrays without its per-column checks: the arrays _build makes are already one per
+#: column, of the schema's dtypes and length (issue 14: pd.DataFrame(dict) was half of building a frame, and a text
+#: column had to be a Series there, else pandas made it its str dtype).
+_FROM_ARRAYS = getattr(pd.DataFrame, "_from_arrays", None)
+
+
+def _frame(data: dict[str, Any], columns: list[str], index: pd.RangeIndex) -> pd.DataFrame:
+    """The frame of the columns in ``data`` (text columns as object arrays), in ``columns`` order."""
+    # numpy columns are this build's own arrays; a pandas array (Int64) may be the caller's: copied, as pd.DataFrame does.
+    arrays = [a if isinstance(a, np.ndarray) else a.copy() for a in data.values()]
+    n = len(index)
+    if _FROM_ARRAYS is not None and all(getattr(a, "ndim", 0) == 1 and len(a) == n for a in arrays):
+        frame: pd.DataFrame = _FROM_ARRAYS(arrays, columns=pd.Index(columns), index=index, verify_integrity=False)
+        return frame
+    # A text column as a Series keeps its object dtype.
+    return pd.DataFrame({k: pd.Series(v, dtype=object, index=index, copy=False)
+                         if isinstance(v, np.ndarray) and v.dtype == object else v for k, v in data.items()},
+                        columns=columns, index=index)
 
 
 def _one_object_per_value(arr: np.ndarray) -> np.ndarray:
@@ -237,7 +257,7 @@ def _default_column(col: str, dtype: ColumnDtype, n: int, index: pd.RangeIndex) 
     if dtype == "Int64":
         return pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool))
     if dtype == "object":
-        return pd.Series(np.full(n, "", dtype=object), dtype=object, index=index, copy=False)
+        return np.full(n, "", dtype=object)
     default = 0.0 if col in MONEY_COLUMNS else _DEFAULTS[dtype]
     return np.full(n, np.datetime64("NaT", "ns") if dtype == "datetime64[ns]" else default, dtype=dtype)
 
@@ -264,8 +284,8 @@ def _column(values: Any, dtype: ColumnDtype, money: bool, index: pd.RangeIndex) 
             if missing.any():
                 arr[missing] = ""
             arr = _one_object_per_value(arr)
-        # A bare array of text would become pandas' str dtype; ``arr`` is this column's own copy, so it is not copied.
-        return pd.Series(arr, dtype=object, index=index, copy=False)
+        # An object array, this column's own copy: _frame keeps it as it is (pandas would make bare text its str dtype).
+        return arr
     if dtype == "float64":
         try:
             arr = np.array(values, dtype="float64")
