@@ -61,7 +61,7 @@ from fxcost.importers.htmltable import (
 )
 from fxcost.importers.reconcile import CASH_CAUSES, MONEY_TOLERANCE, reconcile
 from fxcost.importers.reconcile import CASH_FIELDS as CASH_LABELS
-from fxcost.importers.text import clean, decimals, parse_number, parse_numbers, parse_report_time, parse_times
+from fxcost.importers.text import clean, decimals, parse_number, parse_numbers, parse_report_time, times_array
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
 from fxcost.money import money_text
 from fxcost.symbols import normalise_many
@@ -692,8 +692,8 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
     d = cols.data
     n = len(cols)
     ticket = _numbers(d["ticket"])
-    open_time = parse_times(d["open_time"])
-    close_time = parse_times(d["close_time"])
+    open_time = times_array(d["open_time"])  # an array, no Series (issue 14)
+    close_time = times_array(d["close_time"])  # an array, no Series (issue 14)
     lots = _numbers(d["lots"])
     open_price = _numbers(d["open_price"])
     close_price = _numbers(d["close_price"])
@@ -703,8 +703,8 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
 
     checks = RowChecks(n, [
         (_bad_ticket(ticket), "ticket"),
-        (open_time.isna().to_numpy(), "open time"),
-        (close_time.isna().to_numpy(), "close time"),
+        (np.isnat(open_time), "open time"),
+        (np.isnat(close_time), "close time"),
         (np.isnan(lots), "size"),
         (~_nonempty(d["symbol"]), "item"),
         (np.isnan(open_price), "open price"),
@@ -719,7 +719,7 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
     keep = ~bad & ~pseudo_mask
     pseudo = {
         "ticket": ticket[pseudo_mask].astype("int64"),
-        "time": close_time.to_numpy()[pseudo_mask],
+        "time": close_time[pseudo_mask],
         "symbol": [s for s, m in zip(d["symbol"], pseudo_mask) if m],
         "title": [t for t, m in zip(d["title"], pseudo_mask) if m],
         "rows": [r for r, m in zip(cols.rows, pseudo_mask) if m],
@@ -738,8 +738,8 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
         {
             "account": [login] * len(idx),
             "ticket": ticket[idx].astype("int64"),
-            "open_time": open_time.iloc[idx].reset_index(drop=True),
-            "close_time": close_time.iloc[idx].reset_index(drop=True),
+            "open_time": open_time[idx],
+            "close_time": close_time[idx],
             "side": [d["side"][i] for i in idx],
             "lots": lots[idx],
             "symbol": symbols,
@@ -774,13 +774,13 @@ def _open_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, li
     d = cols.data
     n = len(cols)
     ticket = _numbers(d["ticket"])
-    open_time = parse_times(d["open_time"])
+    open_time = times_array(d["open_time"])  # an array, no Series (issue 14)
     lots = _numbers(d["lots"])
     open_price = _numbers(d["open_price"])
     money = {k: _numbers(d[k]) for k in ("commission", "taxes", "swap", "profit")}
     checks = RowChecks(n, [
         (_bad_ticket(ticket), "ticket"),
-        (open_time.isna().to_numpy(), "open time"),
+        (np.isnat(open_time), "open time"),
         (np.isnan(lots), "size"),
         (~_nonempty(d["symbol"]), "item"),
         (np.isnan(open_price), "open price"),
@@ -795,7 +795,7 @@ def _open_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, li
         {
             "account": [login] * len(idx),
             "ticket": ticket[idx].astype("int64"),
-            "open_time": open_time.iloc[idx].reset_index(drop=True),
+            "open_time": open_time[idx],
             "side": [d["side"][i] for i in idx],
             "lots": lots[idx],
             "symbol": symbols,
@@ -819,13 +819,13 @@ def _orders_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
     d = cols.data
     n = len(cols)
     ticket = _numbers(d["ticket"])
-    open_time = parse_times(d["open_time"])
-    close_time = parse_times(d["close_time"])
+    open_time = times_array(d["open_time"])  # an array, no Series (issue 14)
+    close_time = times_array(d["close_time"])  # an array, no Series (issue 14)
     working = np.array([s == "working" for s in d["state"]], dtype=bool)
     checks = RowChecks(n, [
         (_bad_ticket(ticket), "ticket"),
-        (open_time.isna().to_numpy(), "open time"),
-        (close_time.isna().to_numpy() & ~working, "close time"),
+        (np.isnat(open_time), "open time"),
+        (np.isnat(close_time) & ~working, "close time"),
     ])
     skipped = _skips(cols, checks, "Closed Transactions", where=~working)
     skipped += _skips(cols, checks, "Working Orders", where=working)
@@ -837,8 +837,8 @@ def _orders_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
         {
             "account": [login] * len(idx),
             "ticket": ticket[idx].astype("int64"),
-            "open_time": open_time.iloc[idx].reset_index(drop=True),
-            "close_time": close_time.iloc[idx].reset_index(drop=True),
+            "open_time": open_time[idx],
+            "close_time": close_time[idx],
             "order_type": [d["order_type"][i] for i in idx],
             "lots": _numbers(d["lots"])[idx],
             "symbol": symbols,
@@ -861,11 +861,11 @@ def _cash_frame(
     d = cols.data
     n = len(cols)
     ticket = _numbers(d["ticket"])
-    time = parse_times(d["time"])
+    time = times_array(d["time"])  # an array, no Series (issue 14)
     amount = _numbers(d["amount"])
     checks = RowChecks(n, [
         (_bad_ticket(ticket), "ticket"),
-        (time.isna().to_numpy(), "time"),
+        (np.isnat(time), "time"),
         (np.isnan(amount), "amount"),
     ])
     skipped = _skips(cols, checks, "Closed Transactions")
@@ -885,7 +885,7 @@ def _cash_frame(
         {
             "account": [login] * (len(idx) + len(p_amount)),
             "ticket": np.concatenate([ticket[idx].astype("int64"), pseudo["ticket"]]),
-            "time": np.concatenate([time.to_numpy()[idx], pseudo["time"]]),
+            "time": np.concatenate([time[idx], pseudo["time"]]),
             "kind": kinds + p_kinds,
             "amount": np.concatenate([amount[idx], p_amount]),
             "comment": comments + list(pseudo["title"]),
