@@ -295,12 +295,6 @@ class _Sample(dict):
         return value
 
 
-def _sample(table: RawTable, names: tuple[str, ...], limit: int = 40) -> dict[str, list[Any]]:
-    spans = _spans(table)
-    rows = [r for r in table.rows.head(200) if r and is_time(r[0])][:limit]
-    return _Sample(rows, dict(zip(names, spans)))
-
-
 def _word(v: Any) -> str:
     return cell_text(v).lower()
 
@@ -336,7 +330,10 @@ def identify(layout: Layout) -> list[RawTable]:
         candidates = [k for k in SECTION_ORDER if n in LAYOUTS[k]]
         has_rows = any(r and is_time(r[0]) for r in table.rows.head(200))
         if has_rows:
-            candidates = [k for k in candidates if _fits(k, _sample(table, LAYOUTS[k][n]))]
+            # The sample rows and the column spans once per table, not once per candidate section (issue 14).
+            rows = [r for r in table.rows.head(200) if r and is_time(r[0])][:40]
+            spans = _spans(table)
+            candidates = [k for k in candidates if _fits(k, _Sample(rows, dict(zip(LAYOUTS[k][n], spans))))]
         if not candidates:
             continue
         # Several fit (or the table is empty): the one next in MT5's fixed section order.
