@@ -463,9 +463,15 @@ class _Builder:
         diff = (p["close_price"] - p["open_price"]) * sign * p["lots"]
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = p["profit"] / diff
-        frame = pd.DataFrame({"symbol": p["symbol"], "ratio": ratio})
-        frame = frame[np.isfinite(frame["ratio"]) & (frame["ratio"] > 0)]
-        return frame.groupby("symbol")["ratio"].median().to_dict() if len(frame) else {}
+        # Per symbol (sorted, as groupby gives them), the median of the finite positive ratios: numpy's median is
+        # pandas' (the middle value, or the mean of the two middle ones), without a frame and a groupby (issue 14).
+        with np.errstate(invalid="ignore"):
+            ok = np.flatnonzero(np.isfinite(ratio) & (ratio > 0))
+        by_symbol: dict[str, list[float]] = {}
+        symbols = p["symbol"]
+        for k, r in zip(ok.tolist(), ratio[ok].tolist()):
+            by_symbol.setdefault(symbols[k], []).append(r)
+        return {s: float(np.median(by_symbol[s])) for s in sorted(by_symbol)}
 
     def _trades_from_table(self, d: DealColumns, positions: list[PositionRecord], links: list[PositionRecord | None]) -> None:
         p = self.pos
