@@ -357,13 +357,14 @@ class _Builder:
         c = self.cols[ORDERS]
         if c is None or not len(c):
             return {}
-        kinds = {}
         ticket, types = getattr(self, "order_types", None) or (floats(c.col("order")), lowered(cell_texts(c.col("type"))))
-        for t, typ in zip(ticket.tolist(), types):
+        # Each distinct Type worked out once (issue 14: the string steps ran per order).
+        kind_of: dict[str, str | None] = dict.fromkeys(types)
+        for typ in kind_of:
             kind = typ.removeprefix("buy").removeprefix("sell").strip() or "market"
-            if not math.isnan(t) and kind in _ORDER_KINDS:
-                kinds[int(t)] = kind
-        return kinds
+            kind_of[typ] = kind if kind in _ORDER_KINDS else None
+        return {int(t): kind for t, kind in zip(ticket.tolist(), map(kind_of.__getitem__, types))
+                if kind is not None and not math.isnan(t)}
 
     def _order_types(self, d: DealColumns, recs: list[PositionRecord], n: int) -> dict[str, list[str]]:
         """``open_order_type`` / ``close_order_type`` of each trade (``recs`` aligned with the ``n`` trades) from the
