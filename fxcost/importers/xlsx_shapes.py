@@ -68,14 +68,6 @@ class Texts(dict):
         value = self[raw] = decode(raw) or None
         return value
 
-    def fill(self, raws: Any) -> None:
-        """Add the texts of ``raws`` not held yet, as :meth:`__missing__` makes them, in one comprehension (issue 14:
-        nearly every date-time cell is a new text)."""
-        new = [raw for raw in set(raws) if raw not in self]
-        if new:
-            texts = [raw.decode("utf-8", errors="replace") for raw in new]
-            self.update(zip(new, [(html.unescape(t) if "&" in t else t) or None for t in texts]))
-
 
 class Shape:
     """One row form: its regular expression (group 1 the row number, then one group per value) and, per column
@@ -103,7 +95,6 @@ class Shape:
                 values.fill(raw)
                 vals = list(map(values.__getitem__, raw))
             elif kind == _TEXT:
-                texts.fill(raw)
                 vals = list(map(texts.__getitem__, raw))
             else:
                 n_shared = len(shared)
