@@ -50,16 +50,6 @@ class Floats(dict):
         value = self[raw] = float(raw) if raw else None
         return value
 
-    def fill(self, raws: Any) -> None:
-        """Add the numbers of ``raws`` not held yet, float() running in C over them (issue 14: a __missing__ call
-        per distinct number was a tenth of reading a workbook)."""
-        new = {raw for raw in set(raws) if raw not in self}
-        if new:
-            if b"" in new:
-                new.discard(b"")
-                self[b""] = None
-            self.update(zip(new, map(float, new)))
-
 
 class Texts(dict):
     """Raw text of a plain inline string -> the string (None for an empty one, which the reader skips)."""
@@ -92,7 +82,6 @@ class Shape:
                 continue
             raw = cols[g]
             if kind == _NUM:
-                values.fill(raw)
                 vals = list(map(values.__getitem__, raw))
             elif kind == _TEXT:
                 vals = list(map(texts.__getitem__, raw))
