@@ -191,7 +191,27 @@ def _build(columns: Mapping[str, Any], schema: dict[str, ColumnDtype], name: str
         else:
             data[col] = _column(values.to_numpy() if isinstance(values, pd.Series) else values, dtype,
                                 col in MONEY_COLUMNS, index)
-    return pd.DataFrame(data, columns=list(schema), index=index)
+    return _frame(data, list(schema), index)
+
+
+#: pandas' constructor from column arrays without its per-column checks: the arrays _build makes are already one per
+#: column, of the schema's dtypes and length (issue 14: pd.DataFrame(dict) was half of building a frame, and a text
+#: column had to be a Series there, else pandas made it its str dtype).
+_FROM_ARRAYS = getattr(pd.DataFrame, "_from_arrays", None)
+
+
+def _frame(data: dict[str, Any], columns: list[str], index: pd.RangeIndex) -> pd.DataFrame:
+    """The frame of the columns in ``data`` (text columns as object arrays), in ``columns`` order."""
+    # numpy columns are this build's own arrays; a pandas array (Int64) may be the caller's: copied, as pd.DataFrame does.
+    arrays = [a if isinstance(a, np.ndarray) else a.copy() for a in data.values()]
+    n = len(index)
+    if _FROM_ARRAYS is not None and all(getattr(a, "ndim", 0) == 1 and len(a) == n for a in arrays):
+        frame: pd.DataFrame = _FROM_ARRAYS(arrays, columns=pd.Index(columns), index=index, verify_integrity=False)
+        return frame
+    # A text column as a Series keeps its object dtype.
+    return pd.DataFrame({k: pd.Series(v, dtype=object, index=index, copy=False)
+                         if isinstance(v, np.ndarray) and v.dtype == object else v for k, v in data.items()},
+                        columns=columns, index=index)
 
 
 def _one_object_per_value(arr: np.ndarray) -> np.ndarray:
@@ -211,12 +231,27 @@ def _one_object_per_value(arr: np.ndarray) -> np.ndarray:
     return shared
 
 
+def _shared_texts(arr: np.ndarray) -> np.ndarray | None:
+    """:func:`_one_object_per_value` of a column of str alone, which has no blanks to fill in; None when it holds
+    anything else. One factorize tells both (issue 14: pd.isna first cost as much again per column)."""
+    try:
+        codes, uniques = pd.factorize(arr)
+    except TypeError:  # unhashable rows (sequences)
+        return None
+    if not all(type(u) is str for u in uniques) or (codes < 0).any():  # other values, or missing ones
+        return None
+    if len(uniques) == len(arr):
+        return arr
+    shared: np.ndarray = np.asarray(uniques, dtype=object)[codes]
+    return shared
+
+
 def _default_column(col: str, dtype: ColumnDtype, n: int, index: pd.RangeIndex) -> Any:
     """A column left out: every row holds the dtype's default (0 for money)."""
     if dtype == "Int64":
         return pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool))
     if dtype == "object":
-        return pd.Series(np.full(n, "", dtype=object), dtype=object, index=index, copy=False)
+        return np.full(n, "", dtype=object)
     default = 0.0 if col in MONEY_COLUMNS else _DEFAULTS[dtype]
     return np.full(n, np.datetime64("NaT", "ns") if dtype == "datetime64[ns]" else default, dtype=dtype)
 
@@ -235,12 +270,16 @@ def _column(values: Any, dtype: ColumnDtype, money: bool, index: pd.RangeIndex) 
             arr = None
         if arr is None or arr.ndim != 1:  # rows that are sequences: one object per row, as pd.Series keeps them
             arr = pd.Series(list(values), dtype=object).to_numpy()
-        missing = pd.isna(arr)
-        if missing.any():
-            arr[missing] = ""
-        arr = _one_object_per_value(arr)
-        # A bare array of text would become pandas' str dtype; ``arr`` is this column's own copy, so it is not copied.
-        return pd.Series(arr, dtype=object, index=index, copy=False)
+        shared = _shared_texts(arr) if len(arr) > 1 else None
+        if shared is not None:
+            arr = shared  # text alone: nothing missing to fill in (pd.isna costs ~50 us a column; issue 14)
+        else:
+            missing = pd.isna(arr)
+            if missing.any():
+                arr[missing] = ""
+            arr = _one_object_per_value(arr)
+        # An object array, this column's own copy: _frame keeps it as it is (pandas would make bare text its str dtype).
+        return arr
     if dtype == "float64":
         try:
             arr = np.array(values, dtype="float64")

@@ -61,7 +61,7 @@ from fxcost.importers.htmltable import (
 )
 from fxcost.importers.reconcile import CASH_CAUSES, MONEY_TOLERANCE, reconcile
 from fxcost.importers.reconcile import CASH_FIELDS as CASH_LABELS
-from fxcost.importers.text import clean, decimals, parse_number, parse_numbers, parse_report_time, parse_times
+from fxcost.importers.text import clean, decimals, parse_number, parse_numbers, parse_report_time, times_array
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
 from fxcost.money import money_text
 from fxcost.symbols import normalise_many
@@ -581,6 +581,9 @@ def _numbers(values: list[str]) -> np.ndarray:
             raise ValueError
         out = np.fromiter(map(float, values), dtype="float64", count=len(values))
     except (ValueError, TypeError):  # some cell is "1 000.00", "" or text
+        plain = _spaced_or_empty(values)
+        if plain is not None:
+            return plain
         out = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype="float64", copy=True)
     redo = np.flatnonzero(~np.isfinite(out))
     if len(redo):
@@ -591,6 +594,35 @@ def _numbers(values: list[str]) -> np.ndarray:
         if len(rest):
             out[rest] = parse_numbers([values[i] for i in rest])
         out[~np.isfinite(out)] = np.nan  # "1e400" is no amount either
+    return out
+
+
+#: The characters of a column of plain numbers, blanks and space thousands ("1 000.00").
+_NUMBER_CHARS = str.maketrans("", "", "0123456789.- ")
+#: Longest plain number read by float() here: to 15 digits, float() and pd.to_numeric agree.
+_NUMBER_LEN = 15
+
+
+def _spaced_or_empty(values: list[str]) -> np.ndarray | None:
+    """:func:`_numbers` of a column of plain numbers, some written with space thousands or blank: they lose their
+    spaces and blanks read NaN, as the general path gives them, at the cost of float() alone (issue 14: every file has
+    such columns, and pandas' calls cost more than the column). None when anything else is in it."""
+    try:
+        joined = "".join(values)
+    except TypeError:
+        return None
+    if not joined.isascii() or joined.translate(_NUMBER_CHARS):
+        return None
+    cleaned = [v.replace(" ", "") for v in values] if " " in joined else values
+    cleaned = [v or "nan" for v in cleaned]
+    if max(map(len, cleaned)) > _NUMBER_LEN:
+        return None
+    try:
+        out = np.fromiter(map(float, cleaned), dtype="float64", count=len(cleaned))
+    except ValueError:  # "1.2.3", "-": the general path decides
+        return None
+    if np.signbit(out[out == 0]).any():  # "-0": pandas reads an integer 0
+        return None
     return out
 
 
@@ -660,8 +692,8 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
     d = cols.data
     n = len(cols)
     ticket = _numbers(d["ticket"])
-    open_time = parse_times(d["open_time"])
-    close_time = parse_times(d["close_time"])
+    open_time = times_array(d["open_time"])  # an array, no Series (issue 14)
+    close_time = times_array(d["close_time"])  # an array, no Series (issue 14)
     lots = _numbers(d["lots"])
     open_price = _numbers(d["open_price"])
     close_price = _numbers(d["close_price"])
@@ -671,8 +703,8 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
 
     checks = RowChecks(n, [
         (_bad_ticket(ticket), "ticket"),
-        (open_time.isna().to_numpy(), "open time"),
-        (close_time.isna().to_numpy(), "close time"),
+        (np.isnat(open_time), "open time"),
+        (np.isnat(close_time), "close time"),
         (np.isnan(lots), "size"),
         (~_nonempty(d["symbol"]), "item"),
         (np.isnan(open_price), "open price"),
@@ -687,7 +719,7 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
     keep = ~bad & ~pseudo_mask
     pseudo = {
         "ticket": ticket[pseudo_mask].astype("int64"),
-        "time": close_time.to_numpy()[pseudo_mask],
+        "time": close_time[pseudo_mask],
         "symbol": [s for s, m in zip(d["symbol"], pseudo_mask) if m],
         "title": [t for t, m in zip(d["title"], pseudo_mask) if m],
         "rows": [r for r, m in zip(cols.rows, pseudo_mask) if m],
@@ -706,8 +738,8 @@ def _trades_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
         {
             "account": [login] * len(idx),
             "ticket": ticket[idx].astype("int64"),
-            "open_time": open_time.iloc[idx].reset_index(drop=True),
-            "close_time": close_time.iloc[idx].reset_index(drop=True),
+            "open_time": open_time[idx],
+            "close_time": close_time[idx],
             "side": [d["side"][i] for i in idx],
             "lots": lots[idx],
             "symbol": symbols,
@@ -742,13 +774,13 @@ def _open_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, li
     d = cols.data
     n = len(cols)
     ticket = _numbers(d["ticket"])
-    open_time = parse_times(d["open_time"])
+    open_time = times_array(d["open_time"])  # an array, no Series (issue 14)
     lots = _numbers(d["lots"])
     open_price = _numbers(d["open_price"])
     money = {k: _numbers(d[k]) for k in ("commission", "taxes", "swap", "profit")}
     checks = RowChecks(n, [
         (_bad_ticket(ticket), "ticket"),
-        (open_time.isna().to_numpy(), "open time"),
+        (np.isnat(open_time), "open time"),
         (np.isnan(lots), "size"),
         (~_nonempty(d["symbol"]), "item"),
         (np.isnan(open_price), "open price"),
@@ -763,7 +795,7 @@ def _open_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, li
         {
             "account": [login] * len(idx),
             "ticket": ticket[idx].astype("int64"),
-            "open_time": open_time.iloc[idx].reset_index(drop=True),
+            "open_time": open_time[idx],
             "side": [d["side"][i] for i in idx],
             "lots": lots[idx],
             "symbol": symbols,
@@ -787,13 +819,13 @@ def _orders_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
     d = cols.data
     n = len(cols)
     ticket = _numbers(d["ticket"])
-    open_time = parse_times(d["open_time"])
-    close_time = parse_times(d["close_time"])
+    open_time = times_array(d["open_time"])  # an array, no Series (issue 14)
+    close_time = times_array(d["close_time"])  # an array, no Series (issue 14)
     working = np.array([s == "working" for s in d["state"]], dtype=bool)
     checks = RowChecks(n, [
         (_bad_ticket(ticket), "ticket"),
-        (open_time.isna().to_numpy(), "open time"),
-        (close_time.isna().to_numpy() & ~working, "close time"),
+        (np.isnat(open_time), "open time"),
+        (np.isnat(close_time) & ~working, "close time"),
     ])
     skipped = _skips(cols, checks, "Closed Transactions", where=~working)
     skipped += _skips(cols, checks, "Working Orders", where=working)
@@ -805,8 +837,8 @@ def _orders_frame(cols: _Columns, login: str, path: str) -> tuple[pd.DataFrame, 
         {
             "account": [login] * len(idx),
             "ticket": ticket[idx].astype("int64"),
-            "open_time": open_time.iloc[idx].reset_index(drop=True),
-            "close_time": close_time.iloc[idx].reset_index(drop=True),
+            "open_time": open_time[idx],
+            "close_time": close_time[idx],
             "order_type": [d["order_type"][i] for i in idx],
             "lots": _numbers(d["lots"])[idx],
             "symbol": symbols,
@@ -829,11 +861,11 @@ def _cash_frame(
     d = cols.data
     n = len(cols)
     ticket = _numbers(d["ticket"])
-    time = parse_times(d["time"])
+    time = times_array(d["time"])  # an array, no Series (issue 14)
     amount = _numbers(d["amount"])
     checks = RowChecks(n, [
         (_bad_ticket(ticket), "ticket"),
-        (time.isna().to_numpy(), "time"),
+        (np.isnat(time), "time"),
         (np.isnan(amount), "amount"),
     ])
     skipped = _skips(cols, checks, "Closed Transactions")
@@ -853,7 +885,7 @@ def _cash_frame(
         {
             "account": [login] * (len(idx) + len(p_amount)),
             "ticket": np.concatenate([ticket[idx].astype("int64"), pseudo["ticket"]]),
-            "time": np.concatenate([time.to_numpy()[idx], pseudo["time"]]),
+            "time": np.concatenate([time[idx], pseudo["time"]]),
             "kind": kinds + p_kinds,
             "amount": np.concatenate([amount[idx], p_amount]),
             "comment": comments + list(pseudo["title"]),

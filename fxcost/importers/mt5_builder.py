@@ -357,13 +357,14 @@ class _Builder:
         c = self.cols[ORDERS]
         if c is None or not len(c):
             return {}
-        kinds = {}
         ticket, types = getattr(self, "order_types", None) or (floats(c.col("order")), lowered(cell_texts(c.col("type"))))
-        for t, typ in zip(ticket.tolist(), types):
+        # Each distinct Type worked out once (issue 14: the string steps ran per order).
+        kind_of: dict[str, str | None] = dict.fromkeys(types)
+        for typ in kind_of:
             kind = typ.removeprefix("buy").removeprefix("sell").strip() or "market"
-            if not math.isnan(t) and kind in _ORDER_KINDS:
-                kinds[int(t)] = kind
-        return kinds
+            kind_of[typ] = kind if kind in _ORDER_KINDS else None
+        return {int(t): kind for t, kind in zip(ticket.tolist(), map(kind_of.__getitem__, types))
+                if kind is not None and not math.isnan(t)}
 
     def _order_types(self, d: DealColumns, recs: list[PositionRecord], n: int) -> dict[str, list[str]]:
         """``open_order_type`` / ``close_order_type`` of each trade (``recs`` aligned with the ``n`` trades) from the
@@ -463,9 +464,15 @@ class _Builder:
         diff = (p["close_price"] - p["open_price"]) * sign * p["lots"]
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = p["profit"] / diff
-        frame = pd.DataFrame({"symbol": p["symbol"], "ratio": ratio})
-        frame = frame[np.isfinite(frame["ratio"]) & (frame["ratio"] > 0)]
-        return frame.groupby("symbol")["ratio"].median().to_dict() if len(frame) else {}
+        # Per symbol (sorted, as groupby gives them), the median of the finite positive ratios: numpy's median is
+        # pandas' (the middle value, or the mean of the two middle ones), without a frame and a groupby (issue 14).
+        with np.errstate(invalid="ignore"):
+            ok = np.flatnonzero(np.isfinite(ratio) & (ratio > 0))
+        by_symbol: dict[str, list[float]] = {}
+        symbols = p["symbol"]
+        for k, r in zip(ok.tolist(), ratio[ok].tolist()):
+            by_symbol.setdefault(symbols[k], []).append(r)
+        return {s: float(np.median(by_symbol[s])) for s in sorted(by_symbol)}
 
     def _trades_from_table(self, d: DealColumns, positions: list[PositionRecord], links: list[PositionRecord | None]) -> None:
         p = self.pos

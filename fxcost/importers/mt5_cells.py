@@ -72,14 +72,18 @@ def cell_texts(col: Sequence[Any]) -> list[str]:
 def lowered(texts: Sequence[str]) -> list[str]:
     """``[t.lower() for t in texts]``, one string object per distinct text: a column of 100k "buy"/"sell"
     cells would otherwise become 100k new strings (``str.lower`` always makes a new one)."""
-    cache: dict[str, str] = {}
-    return [cache.get(t) or cache.setdefault(t, t.lower()) for t in texts]
+    distinct = dict.fromkeys(texts)
+    for t in distinct:
+        distinct[t] = t.lower()
+    return list(map(distinct.__getitem__, texts))  # in C (issue 14)
 
 
 #: What a cell of plain decimal numbers holds: Python's float() reads these exactly as pandas' to_numeric does (up to
 #: 15 characters, so at most 15 digits; "-0" aside, which to_numeric reads as an integer 0).
 _PLAIN_NUMBER_CHARS = str.maketrans("", "", "0123456789.-")
 _PLAIN_NUMBER_LEN = 15
+#: The same with spaces, which floats() drops before reading a number ("1 000.00"; a cell of spaces alone is blank).
+_PLAIN_NUMBER_CHARS_SPACED = str.maketrans("", "", "0123456789.- ")
 
 
 def _plain_floats(col: Sequence[Any]) -> np.ndarray | None:
@@ -88,15 +92,25 @@ def _plain_floats(col: Sequence[Any]) -> np.ndarray | None:
         joined = "".join(col)
     except TypeError:  # None, numbers (XLSX): not all text
         return None
-    if not joined.isascii() or joined.translate(_PLAIN_NUMBER_CHARS) or max(map(len, col)) > _PLAIN_NUMBER_LEN:
+    if not joined.isascii() or joined.translate(_PLAIN_NUMBER_CHARS_SPACED):
+        return None
+    if " " in joined:  # thousands apart ("-1 001.00"): floats() reads them without their spaces too
+        col = [v.replace(" ", "") for v in col]
+    if "" in col:  # empty cells (or spaces alone): NaN, as floats() leaves a blank (issue 14: one column in three)
+        col = [v or "nan" for v in col]
+    if max(map(len, col)) > _PLAIN_NUMBER_LEN:
         return None
     try:
         out = np.array(col, dtype="float64")
-    except ValueError:  # "", "1.2.3", "-": the general path decides
+    except ValueError:  # "1.2.3", "-": the general path decides
         return None
     if np.signbit(out[out == 0]).any():
         return None
     return out
+
+
+#: The cell types of a column numpy turns into floats exactly as pd.to_numeric does.
+_FLOAT_CELLS = frozenset({float, type(None)})
 
 
 def floats(col: Sequence[Any]) -> np.ndarray:
@@ -105,6 +119,9 @@ def floats(col: Sequence[Any]) -> np.ndarray:
     plain = _plain_floats(col) if len(col) else None
     if plain is not None:
         return plain
+    if len(col) and set(map(type, col)) <= _FLOAT_CELLS:
+        # An XLSX number column (floats, None where empty): numpy reads it as to_numeric does, None as NaN (issue 14).
+        return np.array(col, dtype="float64")
     arr = np.empty(len(col), dtype=object)
     arr[:] = col
     out = np.asarray(pd.to_numeric(arr, errors="coerce"), dtype="float64").copy()
@@ -132,6 +149,32 @@ def floats(col: Sequence[Any]) -> np.ndarray:
 def volumes(col: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """MT5 volume cells -> (first, second): 'filled / requested' (orders), 'closed / total'
     (a partly closed position) or a plain volume (both the same)."""
+    if len(col) and set(map(type, col)) <= _FLOAT_CELLS:
+        # An XLSX volume column (floats, None where empty): a plain volume each, read by numpy (issue 14).
+        plain = np.array(col, dtype="float64")
+        return plain, plain.copy()
+    if not set(map(type, col)) <= _TEXT_CELLS:
+        return _volumes_each(col)
+    # Each distinct text worked out once and spread in C (issue 14: a Python step per cell). Text alone: numbers as
+    # keys would merge 0.0 and -0.0.
+    distinct: dict[Any, tuple[float, float]] = dict.fromkeys(col)  # type: ignore[arg-type]
+    for v in distinct:
+        if v is not None and "/" in v:
+            a, _, b = v.partition("/")
+            distinct[v] = (tx.parse_number(a), tx.parse_number(b))
+        else:
+            x = tx.parse_number(v) if not blank(v) else float("nan")
+            distinct[v] = (x, x)
+    both = np.array(list(map(distinct.__getitem__, col)), dtype="float64").reshape(len(col), 2)
+    return both[:, 0].copy(), both[:, 1].copy()
+
+
+#: The cell types of a column of text (None where empty).
+_TEXT_CELLS = frozenset({str, type(None)})
+
+
+def _volumes_each(col: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`volumes` cell by cell (a column mixing numbers and text)."""
     cache: dict[Any, tuple[float, float]] = {}
     first = np.empty(len(col))
     second = np.empty(len(col))
@@ -175,7 +218,7 @@ def real_array(a: np.ndarray) -> array[float]:
 
 
 def times(col: Sequence[Any]) -> np.ndarray:
-    return tx.parse_times(list(col)).to_numpy(dtype="datetime64[ns]")
+    return tx.times_array(list(col))
 
 
 #: Prices looked at per symbol for its digits: MT5 prints every price at the symbol's digits (HTML),
@@ -185,21 +228,92 @@ DIGITS_SAMPLE = 400
 
 def symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, list[int]]:
     """Per symbol, the printed decimals of its first :data:`DIGITS_SAMPLE` non-empty prices, in order."""
+    kinds = set(map(type, prices))
+    if kinds and kinds <= _FLOAT_CELLS:
+        # XLSX numbers: their reprs in one C call (a list's repr is its items' reprs), None as an empty cell.
+        texts = repr(list(prices))[1:-1].split(", ")
+        fast = _plain_symbol_decimals(symbols, [t if t != "None" else "" for t in texts] if type(None) in kinds
+                                      else texts)
+    else:
+        fast = _plain_symbol_decimals(symbols, prices)
+    if fast is not None:
+        return fast
+    # One pass, each distinct text's decimals computed once (issue 14: it ran a second loop over the sample, and
+    # printed_decimals a third; a book of hundreds of files paid for each). Same values as printed_decimals.
     seen: dict[str, int] = {}
-    picked_s: list[str] = []
-    picked_p: list[Any] = []
+    out: dict[str, list[int]] = {}
+    by_text: dict[str, int] = {}  # -1: a blank cell (skipped)
+    by_float: dict[float, int] = {}  # an XLSX number: the decimals of its repr
     for sym, price in zip(symbols, prices):
-        if price is None or (type(price) is str and not price.strip()):  # blank() inlined: a call per price cost more
+        kind = type(price)
+        if kind is str:
+            dec = by_text.get(price)
+            if dec is None:
+                dec = by_text[price] = _decimals(price) if price.strip() else -1
+            if dec < 0:
+                continue
+        elif price is None:
             continue
+        elif kind is float:
+            dec = by_float.get(price)
+            if dec is None:  # 0.0 and -0.0 are one key: both print one decimal
+                dec = by_float[price] = _decimals(repr(price))
+        else:
+            dec = _decimals(repr(price))
         n = seen.get(sym, 0)
         if n < DIGITS_SAMPLE:
             seen[sym] = n + 1
-            picked_s.append(sym)
-            picked_p.append(price)
-    out: dict[str, list[int]] = defaultdict(list)
-    for sym, dec in zip(picked_s, printed_decimals(picked_p).tolist() if picked_p else []):
-        out[sym].append(dec)
-    return dict(out)
+            got = out.get(sym)
+            if got is None:
+                out[sym] = [dec]
+            else:
+                got.append(dec)
+    return out
+
+
+def _plain_symbol_decimals(symbols: Sequence[str], prices: Sequence[Any]) -> dict[str, list[int]] | None:
+    """:func:`symbol_decimals` of prices that are all plain decimal texts or empty (an HTML report's), in numpy; else
+    None.
+
+    Issue 14: a Python step per price was a tenth of building an MT5 HTML statement."""
+    n = len(prices)
+    if not n or len(symbols) != n:
+        return None
+    try:
+        joined = "".join(prices)
+    except TypeError:  # numbers (XLSX), None
+        return None
+    if not joined or not joined.isascii() or joined.translate(_PLAIN_NUMBER_CHARS):
+        return None  # spaces or other characters: the general path decides
+    texts = np.array(prices)
+    lengths = np.strings.str_len(texts)
+    dot = np.strings.find(texts, ".")
+    # The decimals are the characters after the point when they are digits alone (no second point, no minus).
+    dec = np.where(dot >= 0, lengths - dot - 1, 0)
+    dec[(np.strings.count(texts, ".") > 1) | (np.strings.rfind(texts, "-") > dot) & (dot >= 0)] = 0
+    index: dict[str, int] = {}
+    for sym in symbols:
+        if sym not in index:
+            index[sym] = len(index)
+    codes = np.fromiter(map(index.__getitem__, symbols), dtype=np.int64, count=n)
+    present = np.flatnonzero(lengths > 0)  # an empty cell is no price
+    codes, dec = codes[present], dec[present]
+    # Each price's rank among its symbol's prices: only the first DIGITS_SAMPLE count.
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(index)))
+    rank = np.empty(len(codes), dtype=np.int64)
+    rank[order] = np.arange(len(codes)) - starts[codes[order]]
+    keep = rank < DIGITS_SAMPLE
+    _, first = np.unique(codes, return_index=True)
+    names = list(index)
+    # Symbols in the order their first price comes, as the loop in symbol_decimals gives them.
+    return {names[k]: dec[(codes == k) & keep].tolist() for k in codes[np.sort(first)].tolist()}
+
+
+def _decimals(text: str) -> int:
+    """The printed decimals of one price's text (see :func:`printed_decimals`)."""
+    dec = text.strip().partition(".")[2]
+    return len(dec) if _DIGITS.fullmatch(dec) else 0
 
 
 #: The decimals part of a printed price: digits only (else it counts 0).

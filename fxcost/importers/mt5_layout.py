@@ -280,10 +280,19 @@ def _spans(table: RawTable) -> list[tuple[int, int]]:
     return list(zip(starts, ends))
 
 
-def _sample(table: RawTable, names: tuple[str, ...], limit: int = 40) -> dict[str, list[Any]]:
-    spans = _spans(table)
-    rows = [r for r in table.rows.head(200) if r and is_time(r[0])][:limit]
-    return {name: [span_value(r, s, e) for r in rows] for name, (s, e) in zip(names, spans)}
+class _Sample(dict):
+    """A table's sample rows by column name, each column read when :func:`_fits` first asks for it (it asks for
+    two of a dozen; issue 14: a book of hundreds of files read them all, for every candidate section)."""
+
+    def __init__(self, rows: list[Sequence[Any]], spans: dict[str, tuple[int, int]]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.spans = spans
+
+    def __missing__(self, name: str) -> list[Any]:
+        s, e = self.spans[name]
+        value = self[name] = [span_value(r, s, e) for r in self.rows]
+        return value
 
 
 def _word(v: Any) -> str:
@@ -321,7 +330,10 @@ def identify(layout: Layout) -> list[RawTable]:
         candidates = [k for k in SECTION_ORDER if n in LAYOUTS[k]]
         has_rows = any(r and is_time(r[0]) for r in table.rows.head(200))
         if has_rows:
-            candidates = [k for k in candidates if _fits(k, _sample(table, LAYOUTS[k][n]))]
+            # The sample rows and the column spans once per table, not once per candidate section (issue 14).
+            rows = [r for r in table.rows.head(200) if r and is_time(r[0])][:40]
+            spans = _spans(table)
+            candidates = [k for k in candidates if _fits(k, _Sample(rows, dict(zip(LAYOUTS[k][n], spans))))]
         if not candidates:
             continue
         # Several fit (or the table is empty): the one next in MT5's fixed section order.

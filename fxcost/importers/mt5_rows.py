@@ -138,6 +138,13 @@ class Rows:
         # Blocks and runs of consecutive plain rows, for column(): a run is read by one comprehension (an XLSX
         # table is all plain rows; issue 14, a book of hundreds of workbooks).
         self._runs: list[Block | list[Sequence[Any]]] = []
+        self._shortest: dict[int, int] = {}  # run index -> its shortest row's length (column() asks once per column)
+        if Block not in set(map(type, items)):
+            # Plain rows alone (an XLSX table): one run, each row its own item (issue 14: a Python step per row).
+            self._starts = list(range(len(items)))
+            self._runs = [list(items)] if items else []
+            self.count = len(items)
+            return
         n = 0
         for item in items:
             self._starts.append(n)
@@ -198,7 +205,7 @@ class Rows:
         """Each row's value of the column covering positions ``start:end`` (see :func:`span_value`)."""
         out: list[Any] = []
         merged = end - start > 1
-        for run in self._runs:
+        for i, run in enumerate(self._runs):
             if type(run) is Block:
                 if start in run.fill and merged:
                     out.extend(span_value(r, start, end) for r in run.rows())
@@ -206,7 +213,10 @@ class Rows:
                     out.extend(run.column(start))
                 continue
             # Every row long enough (the usual case): one C-speed pass (issue 14: hundreds of workbooks in a book).
-            values = (list(map(itemgetter(start), run)) if min(map(len, run)) > start
+            shortest = self._shortest.get(i)
+            if shortest is None:
+                shortest = self._shortest[i] = min(map(len, run))
+            values = (list(map(itemgetter(start), run)) if shortest > start
                       else [r[start] if start < len(r) else None for r in run])
             # Merged cells (XLSX) may hold the value in a later position of the column's span;
             # an HTML cell always starts at the span's first position (an empty one is "").

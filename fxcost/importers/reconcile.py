@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from fxcost.model import Statement
 from fxcost.money import money_text
 
@@ -124,10 +126,10 @@ class Reconciliation:
 def imported_totals(statement: Statement) -> dict[str, float]:
     """The figures of the import that a report prints totals for."""
     t = statement.trades
-    profit = float(t["profit"].sum())
-    commission = float(t["commission"].sum())
-    taxes = float(t["taxes"].sum())
-    swap = float(t["swap"].sum())
+    profit = _total(t["profit"].to_numpy())
+    commission = _total(t["commission"].to_numpy())
+    taxes = _total(t["taxes"].to_numpy())
+    swap = _total(t["swap"].to_numpy())
     return {
         "profit": profit,
         "commission": commission,
@@ -137,6 +139,24 @@ def imported_totals(statement: Statement) -> dict[str, float]:
         "total_net_profit": profit + commission + taxes + swap,
         "trades": float(len(t)),
     }
+
+
+def _total(values: Any) -> float:
+    """``Series.sum()`` of a float column, bit for bit (NaN counts 0, numpy's pairwise sum), without pandas' calls
+    (issue 14: a statement is reconciled twice, and a book has hundreds)."""
+    a = np.asarray(values, dtype="float64")
+    missing = np.isnan(a)
+    if missing.any():
+        a = np.where(missing, 0.0, a)
+    return float(a.sum())
+
+
+def _texts(values: Any) -> Any:
+    """A text column as an array of str (``astype(str)``, which only text columns need not pay for)."""
+    arr = values.to_numpy()
+    if arr.dtype == object and set(map(type, arr.tolist())) <= {str}:
+        return arr
+    return values.astype(str).to_numpy()
 
 
 def reconcile(statement: Statement) -> Reconciliation:
@@ -214,8 +234,8 @@ def reconcile_cash(statement: Statement) -> CashReconciliation:
     cash = statement.cash
     result = CashReconciliation(cash_by_kind=cash_by_kind(cash))
     if len(cash):
-        kinds = cash["kind"].astype(str).to_numpy()
-        types = cash["row_type"].astype(str).to_numpy() if "row_type" in cash.columns else None
+        kinds = _texts(cash["kind"])
+        types = _texts(cash["row_type"]) if "row_type" in cash.columns else None
         amount = cash["amount"].to_numpy(dtype="float64")
         credit = kinds == "credit"
         if types is not None:
@@ -228,7 +248,8 @@ def reconcile_cash(statement: Statement) -> CashReconciliation:
     adjust: dict[str, float] = p.extra.get("adjust", {})
     causes: dict[str, str] = p.extra.get("causes", {})
     t = statement.trades
-    net = float((t["profit"] + t["commission"] + t["taxes"] + t["swap"]).sum()) if len(t) else 0.0
+    net = _total(t["profit"].to_numpy() + t["commission"].to_numpy() + t["taxes"].to_numpy()
+                 + t["swap"].to_numpy()) if len(t) else 0.0
     result.closed_pl = net + adjust.get("total_net_profit", adjust.get("closed_pl", 0.0))
     o = statement.open_positions
     # MT4's Floating P/L is "Commission + Swap + Profit" of the open trades (FORMATS.md 2.6) and Equity is Balance +
@@ -237,7 +258,7 @@ def reconcile_cash(statement: Statement) -> CashReconciliation:
     mt5 = statement.format.startswith("mt5")
     charges = () if mt5 else ("commission", "taxes", "swap")
     result.floating_pl = float(o[["profit", *charges]].to_numpy(dtype="float64").sum()) if len(o) else 0.0
-    open_swap = float(o["swap"].sum()) if mt5 and len(o) else 0.0
+    open_swap = _total(o["swap"].to_numpy()) if mt5 and len(o) else 0.0
 
     def compare(name: str, mine: float, printed: float | None, cause: str = "") -> None:
         if printed is None or (isinstance(printed, float) and math.isnan(printed)):

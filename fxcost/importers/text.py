@@ -330,12 +330,18 @@ def parse_time(text: str | datetime | None) -> datetime | None:
 _PLAIN_TIME = "dddd.dd.dd dd:dd:dd"
 
 
+def times_array(values: list) -> np.ndarray:
+    """:func:`parse_times` as a datetime64[ns] array (no Series made when every cell is a plain time; issue 14)."""
+    fast = _plain_times(values) if values else None
+    return fast if fast is not None else parse_times(values).to_numpy(dtype="datetime64[ns]")
+
+
 def parse_times(values: list | pd.Series) -> pd.Series:
     """Vectorised date parsing of MetaTrader times; NaT where a cell is not a date."""
     series = pd.Series(values, dtype=object)
     if len(series) == 0:
         return pd.Series([], dtype="datetime64[ns]")
-    fast = _plain_times(series)
+    fast = _plain_times(series.tolist())
     if fast is not None:
         return pd.Series(fast, index=series.index, dtype="datetime64[ns]")
     text = series.astype(str).str.strip()
@@ -352,7 +358,7 @@ def parse_times(values: list | pd.Series) -> pd.Series:
     return out.astype("datetime64[ns]")
 
 
-def _plain_times(series: pd.Series) -> np.ndarray | None:
+def _plain_times(values: list) -> np.ndarray | None:
     """The times of a column holding only plain MetaTrader times of one width (the usual case: a few thousand per
     statement, and an introducing broker's book has hundreds of statements, issue 14), else None.
 
@@ -360,9 +366,9 @@ def _plain_times(series: pd.Series) -> np.ndarray | None:
     them, instead of a strip and a strptime per cell. None (the general path decides) for anything else: blanks,
     spaces, other layouts, or an impossible date such as 2025.02.30.
     """
-    n = len(series)
+    n = len(values)
     try:
-        raw = "\n".join(series.tolist()).encode("ascii")
+        raw = "\n".join(values).encode("ascii")
     except (TypeError, UnicodeEncodeError):  # datetimes, numbers, None, other scripts: not plain text
         return None
     width = next((w for w in (19, 16, 10) if len(raw) == (w + 1) * n - 1), 0)
