@@ -8,6 +8,7 @@ that cannot start processes gets it in-process.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,8 +22,16 @@ import pandas as pd
 from pandas.arrays import NumpyExtensionArray
 
 from fxcost.analysis import rebates
-from fxcost.analysis.engine import (AccountJob, AccountMap, AnalysisResult, AnalysisSettings, CostedAccount,
-                                    account_jobs, analyse, cost_account)
+from fxcost.analysis.engine import (
+    AccountJob,
+    AccountMap,
+    AnalysisResult,
+    AnalysisSettings,
+    CostedAccount,
+    account_jobs,
+    analyse,
+    cost_account,
+)
 from fxcost.importers.reconcile import Reconciliation
 from fxcost.model import Statement
 from fxcost.parallel_import import cores, worker_context, workers_allowed
@@ -136,6 +145,11 @@ def _landed(job: Any, parcel: tuple[Any, list[str], list[str]]) -> Any:
     return done
 
 
+#: An account of more trades is left to the analysis: costing it would keep the import from noticing Cancel for
+#: seconds, and a book's time is in its many small accounts (issue 14).
+MAX_PRECOST_TRADES = 50_000
+
+
 class Precost:
     """Cost each file's accounts in this process while worker processes read the book's other files
     (parallel_import.load_all's ``meanwhile``, issue 14): the costing that would wait for the last file runs
@@ -163,8 +177,14 @@ class Precost:
 
     def __call__(self, statements: list[Statement], reconciliations: list[Reconciliation]) -> None:
         for job in account_jobs(merge(statements, reconciliations), self._pools):
-            if len(job.book.trades) and job.book.key not in self.ready:
-                self.ready[job.book.key] = (job, cost_account(job, self.settings))
+            if not 0 < len(job.book.trades) <= MAX_PRECOST_TRADES or job.book.key in self.ready:
+                continue
+            # The book shares the Statement's Account, which the import may still change (a currency the user
+            # chose, the roster's name): the job keeps its own copy to be compared as it was costed.
+            book = dataclasses.replace(job.book, account=dataclasses.replace(job.book.account),
+                                       files=list(job.book.files))
+            job = dataclasses.replace(job, book=book, tester=dict(job.tester))
+            self.ready[job.book.key] = (job, cost_account(job, self.settings))
 
     def take(self, job: AccountJob) -> CostedAccount | None:
         """The account of ``job`` as costed here, if it was costed as that very job; each is given once."""

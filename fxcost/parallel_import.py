@@ -212,11 +212,21 @@ def _in_workers(paths, options, results, count, progress, is_cancelled, meanwhil
                     if progress:
                         progress(done_count / len(paths), f"Read {Path(paths[i]).name}")
                 if arrived and pending:
-                    found, _, reconciled = results[arrived.popleft()]
-                    meanwhile(found, reconciled)
+                    _meanwhile(meanwhile, results[arrived.popleft()], is_cancelled)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _meanwhile(meanwhile: Meanwhile, result, is_cancelled: Callable[[], bool] | None) -> None:
+    """``meanwhile`` on one file's statements; its failure only means the caller does that work itself later, so
+    it is logged and the import goes on."""
+    _check(is_cancelled)
+    found, _, reconciled = result
+    try:
+        meanwhile(found, reconciled)
+    except Exception:  # the analysis costs this account again and reports what is wrong with it there
+        log.debug("work on %s while reading the other files failed", found[0].path if found else "?", exc_info=True)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

@@ -172,3 +172,39 @@ def test_the_pipeline_costs_while_reading_and_gives_the_same_result(tmp_path, mo
     there = pipeline.run(paths, settings)
     assert parallel_import.last_run["workers"] == 2 and seen  # some files were costed while others were read
     _same(analyse(there.portfolio, settings), there)
+
+
+def test_an_account_changed_in_place_after_it_was_costed_is_costed_again(tmp_path):
+    """The merged book shares its Statement's Account; a currency the user chose (pipeline.apply_currency) is set on
+    it after the file's account was costed meanwhile. The job costed then must not pass for the changed one."""
+    paths = []
+    for i in range(2):
+        path = tmp_path / f"client{i}.htm"
+        generate(path, "mt4", 40, seed=700 + i)
+        paths.append(str(path))
+    book = import_files(paths)
+    settings = _settings(None)
+    precost = _precosted(book, settings)
+    costed = {key: done.analysis for key, (_, done) in precost.ready.items()}
+    book.accounts[0].account.currency = "EUR"  # in place, as apply_currency does for a file that prints none
+    there = parallel_analysis.analyse_book(book, settings, precost=precost)
+    _same(analyse(book, settings), there)
+    assert there.accounts[0].currency == "EUR" and there.accounts[0] is not costed[book.accounts[0].key]
+    assert there.accounts[1] is costed[book.accounts[1].key]
+
+
+def test_work_meanwhile_that_fails_leaves_the_import_whole(tmp_path):
+    """A failure of the work done while the other files are read only means that work is done later."""
+    from fxcost import parallel_import
+
+    paths = []
+    for i in range(3):
+        path = tmp_path / f"client{i}.htm"
+        generate(path, "mt4", 30, seed=800 + i)
+        paths.append(str(path))
+
+    def failing(statements, reconciliations):
+        raise ValueError("a bug in the meanwhile")
+
+    loaded = parallel_import.load_all(paths, lambda p: {}, workers=2, meanwhile=failing)
+    assert len(loaded.statements) == 3 and not loaded.failures

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 from array import array
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any

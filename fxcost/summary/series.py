@@ -276,6 +276,13 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
         amounts, event_times = timeline["amount"].to_numpy(dtype=float), timeline["time"].to_numpy("datetime64[ns]")
     booked = np.r_[0.0, np.cumsum(amounts)]
     balance = booked[np.searchsorted(event_times.view(np.int64), times, side="right")]
+    return _leverage_points(times, balance, open_notional, open_count, open_unknown)
+
+
+def _leverage_points(times: np.ndarray, balance: np.ndarray, open_notional: np.ndarray, open_count: np.ndarray,
+                     open_unknown: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The leverage after each instant (open notional / balance; NaN while a position's size is unknown or the
+    balance is not positive, 0 when flat), as (epoch seconds, value) without instants of unknown time."""
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(balance > 0, open_notional / balance, np.nan)
     if open_unknown is not None:
@@ -309,13 +316,7 @@ def _sorted_open_leverage(events: dict[str, np.ndarray], notional: np.ndarray
     times, open_count, open_notional = times[last], open_count[last], open_notional[last]
     booked = np.r_[0.0, np.cumsum(events["amount"][booked_rows])]
     balance = booked[np.searchsorted(event_times, times, side="right")]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(balance > 0, open_notional / balance, np.nan)
-    if open_unknown is not None:
-        value[open_unknown > 0] = np.nan
-    value[open_count == 0] = 0.0  # flat: no exposure, whatever the balance
-    ok = times != np.iinfo(np.int64).min  # NaT
-    return times[ok] / 1e9, value[ok]
+    return _leverage_points(times, balance, open_notional, open_count, open_unknown)
 
 
 #: Up to this many accounts the leverage chart has a line per account; beyond, one line for all together.
