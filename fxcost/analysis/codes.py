@@ -2,8 +2,8 @@
 
 Hashing a million symbol or account strings costs tens of milliseconds each time; the engine
 turns those columns into categoricals once (:func:`as_categories`) so every later grouping and
-match reads their codes (:func:`factorize`), and turns them back (:func:`as_objects`) before the
-costed frame leaves the engine.
+match reads their codes (:func:`factorize`); the costed frame leaves the engine with the caller's own
+columns (engine.costed_trades).
 """
 
 from __future__ import annotations
@@ -40,14 +40,6 @@ def as_categories(t: pd.DataFrame, columns: Iterable[str] = KEY_COLUMNS) -> pd.D
         if col in out.columns and not isinstance(out[col].dtype, pd.CategoricalDtype):
             out[col] = categorical(*factorize(out[col]))
     return out
-
-
-def as_objects(t: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    """``t`` with its categorical ``columns`` back to plain object columns (in place; returns ``t``)."""
-    for col in columns:
-        if col in t.columns and isinstance(t[col].dtype, pd.CategoricalDtype):
-            t[col] = np.asarray(t[col].array, dtype=object)
-    return t
 
 
 def nanoseconds(times: pd.Series) -> npt.NDArray[np.int64]:

@@ -226,7 +226,8 @@ def money_per_price(
     if reliable.any():
         values = np.where(reliable, m_own, np.nan)
         by_key = pd.factorize(key)[0]
-        by_month = by_key.astype(np.int64) * (int(pd.factorize(month)[0].max()) + 1) + pd.factorize(month)[0]
+        month_codes = pd.factorize(month)[0]
+        by_month = by_key.astype(np.int64) * (int(month_codes.max()) + 1) + month_codes
         overall = group_median(by_key, values)
         outlier = reliable & (np.abs(m_own - overall) > 0.05 * overall)
         values[outlier] = np.nan

@@ -380,12 +380,6 @@ def account_currency_text(result: AnalysisResult) -> str:
     return next(iter(currencies)) if len(currencies) == 1 else "each account's currency"
 
 
-def _commission_in_currency(scenarios: list, result: AnalysisResult) -> list:
-    """The what-if outcomes with their commission labels naming the currency (:func:`commission_label`)."""
-    relabel = _commission_relabel(result)
-    return [(relabel(o), frame) for o, frame in scenarios]
-
-
 def _commission_relabel(result: AnalysisResult) -> Callable[[whatif.Outcome], whatif.Outcome]:
     """One what-if outcome with its commission label naming the currency (:func:`commission_label`)."""
     from dataclasses import replace

@@ -563,8 +563,8 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
                      cash: pd.DataFrame | None = None, projections: list[dict] | None = None) -> dict:
     """The engine's blocks of the JSON: costs, breakeven, rebate, whatif, sweeps, projection, exposure, ib, by_*.
 
-    ``projections``: :func:`projections` of the scenarios when the caller has them (it then need not keep the
-    scenarios' re-priced frames: :func:`projections` is all they are read for here).
+    ``projections``: the ``projection`` block's programs (:func:`projection_of` each scenario) when the caller has
+    them (it then need not keep the scenarios' re-priced frames: the projections are all they are read for here).
 
     ``scenarios`` (whatif.scenarios), ``sweeps`` ({"extra_spread_pips": frame, "rebate_rate": frame}), ``ib``
     (the ``ib`` block) and ``key`` (summary.KeyFigures: the costs, break-even and equity effect) when the caller
@@ -662,19 +662,14 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
     return doc
 
 
-def projections(result, scenarios, cash: pd.DataFrame | None = None) -> list[dict]:
-    """The ``projection`` block's programs: each scenario's (whatif.scenarios) projection from the balance."""
-    return _projections(scenarios, _balance(result, cash))
-
-
 def projection_balance(result, cash: pd.DataFrame | None = None) -> float:
-    """The balance the ``projection`` block starts from (:func:`projections`), for a caller that projects one
+    """The balance the ``projection`` block starts from, for a caller that projects one
     scenario at a time (:func:`projection_of`)."""
     return _balance(result, cash)
 
 
 def projection_of(outcome, frame: pd.DataFrame, balance: float) -> dict:
-    """One scenario's entry of the ``projection`` block's programs (:func:`projections`)."""
+    """One scenario's entry of the ``projection`` block's programs."""
     return _projections([(outcome, frame)], balance)[0]
 
 

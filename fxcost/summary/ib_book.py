@@ -52,10 +52,8 @@ def compared(result: AnalysisResult, scenarios, ib_program=None,
              ib_priced: pd.DataFrame | None = None) -> list[tuple[str, pd.DataFrame, Any]]:
     """(setup name, trades priced under it, program) of every deal compared: the IB view's program when it is not
     the main one, then the actual setup and every compared program or setup that has a program."""
-    settings = result.settings
-    main = settings.main_program
-    setups = [None, *[whatif.Setup(f"Program: {p.name}", None, None, p) for p in settings.programs[1:]],
-              *settings.setups]
+    main = result.settings.main_program
+    setups = [None, *whatif.compared_setups(result)]
     out = []
     if ib_program is not None and ib_program is not main and ib_priced is not None and all(
             ib_program is not getattr(s, "program", None) for s in setups[1:]):

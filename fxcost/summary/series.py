@@ -247,20 +247,11 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
         return np.zeros(0), np.zeros(0)
     opened = t["open_time"].to_numpy("datetime64[ns]")[rows].view(np.int64)
     closed = t["close_time"].to_numpy("datetime64[ns]")[rows].view(np.int64)
-    size = notional[rows]
-    unknown = ~np.isfinite(size)
     times = np.concatenate([closed, opened])
     kind = np.concatenate([np.zeros(n, np.int8), np.ones(n, np.int8)])  # closes before opens
     order = exposure.event_order(np.zeros(len(times), dtype=np.int64), times, kind)  # = np.lexsort((kind, times))
-    times = times[order]
-    sign = np.where(kind[order] == 1, 1, -1)
-    open_count = np.cumsum(sign)
-    # Issue 10: the count of open positions of unknown size only when some size is unknown (a million trades).
-    has_unknown = bool(unknown.any())
-    open_notional = np.cumsum(sign * np.tile(np.where(unknown, 0.0, size) if has_unknown else size, 2)[order])
-    last = np.r_[times[1:] != times[:-1], True]  # the state after every event of an instant
-    open_unknown = np.cumsum(sign * np.tile(unknown, 2)[order])[last] if has_unknown else None
-    times, open_count, open_notional = times[last], open_count[last], open_notional[last]
+    times, open_count, open_notional, open_unknown = _open_state(
+        times[order], np.where(kind[order] == 1, 1, -1), np.tile(notional[rows], 2)[order])
     # The group's balance at each instant: Σ over its accounts of cash and closed trades up to then.
     if accounts is None:
         accounts = set(t["account"].astype(str).to_numpy()[rows])
@@ -277,6 +268,21 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
     booked = np.r_[0.0, np.cumsum(amounts)]
     balance = booked[np.searchsorted(event_times.view(np.int64), times, side="right")]
     return _leverage_points(times, balance, open_notional, open_count, open_unknown)
+
+
+def _open_state(times: np.ndarray, sign: np.ndarray, size: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """After every instant of the time-sorted open (+1) and close (-1) events ``sign`` of positions of notional
+    ``size`` (NaN: unknown): (instant, open positions, their known notional, those of unknown size or None when
+    no size is unknown)."""
+    unknown = ~np.isfinite(size)
+    # Issue 10: the count of open positions of unknown size only when some size is unknown (a million trades).
+    has_unknown = bool(unknown.any())
+    open_count = np.cumsum(sign)
+    open_notional = np.cumsum(sign * (np.where(unknown, 0.0, size) if has_unknown else size))
+    last = np.r_[times[1:] != times[:-1], True]  # the state after every event of an instant
+    open_unknown = np.cumsum(sign * unknown)[last] if has_unknown else None
+    return times[last], open_count[last], open_notional[last], open_unknown
 
 
 def _leverage_points(times: np.ndarray, balance: np.ndarray, open_notional: np.ndarray, open_count: np.ndarray,
@@ -304,16 +310,8 @@ def _sorted_open_leverage(events: dict[str, np.ndarray], notional: np.ndarray
     if (event_times == np.iinfo(np.int64).min).any():
         return None
     trade = kind != exposure.CASH_EVENT
-    times = time[trade]
-    size = notional[src[trade]]
-    unknown = ~np.isfinite(size)
-    sign = np.where(kind[trade] == exposure.OPEN_EVENT, 1, -1)
-    open_count = np.cumsum(sign)
-    has_unknown = bool(unknown.any())
-    open_notional = np.cumsum(sign * (np.where(unknown, 0.0, size) if has_unknown else size))
-    last = np.r_[times[1:] != times[:-1], True]  # the state after every event of an instant
-    open_unknown = np.cumsum(sign * unknown)[last] if has_unknown else None
-    times, open_count, open_notional = times[last], open_count[last], open_notional[last]
+    times, open_count, open_notional, open_unknown = _open_state(
+        time[trade], np.where(kind[trade] == exposure.OPEN_EVENT, 1, -1), notional[src[trade]])
     booked = np.r_[0.0, np.cumsum(events["amount"][booked_rows])]
     balance = booked[np.searchsorted(event_times, times, side="right")]
     return _leverage_points(times, balance, open_notional, open_count, open_unknown)
