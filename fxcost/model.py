@@ -179,19 +179,16 @@ def _build(columns: Mapping[str, Any], schema: dict[str, ColumnDtype], name: str
     if unknown:
         raise ValueError(f"{name}: unknown columns {sorted(unknown)}")
     data: dict[str, Any] = {}
-    # One index shared by the text columns' Series and the frame: pandas then need not align them (half the cost of
-    # building the frame; issue 14).
-    index = pd.RangeIndex(n)
     for col, dtype in schema.items():
         values = columns.get(col)
         if values is None:
-            data[col] = _default_column(col, dtype, n, index)
+            data[col] = _default_column(col, dtype, n)
         elif np.isscalar(values):  # one value for every row
-            data[col] = _column([values] * n, dtype, col in MONEY_COLUMNS, index)
+            data[col] = _column([values] * n, dtype, col in MONEY_COLUMNS)
         else:
             data[col] = _column(values.to_numpy() if isinstance(values, pd.Series) else values, dtype,
-                                col in MONEY_COLUMNS, index)
-    return _frame(data, list(schema), index)
+                                col in MONEY_COLUMNS)
+    return _frame(data, list(schema), pd.RangeIndex(n))
 
 
 #: pandas' constructor from column arrays without its per-column checks: the arrays _build makes are already one per
@@ -246,7 +243,7 @@ def _shared_texts(arr: np.ndarray) -> np.ndarray | None:
     return shared
 
 
-def _default_column(col: str, dtype: ColumnDtype, n: int, index: pd.RangeIndex) -> Any:
+def _default_column(col: str, dtype: ColumnDtype, n: int) -> Any:
     """A column left out: every row holds the dtype's default (0 for money)."""
     if dtype == "Int64":
         return pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool))
@@ -256,7 +253,7 @@ def _default_column(col: str, dtype: ColumnDtype, n: int, index: pd.RangeIndex) 
     return np.full(n, np.datetime64("NaT", "ns") if dtype == "datetime64[ns]" else default, dtype=dtype)
 
 
-def _column(values: Any, dtype: ColumnDtype, money: bool, index: pd.RangeIndex) -> Any:
+def _column(values: Any, dtype: ColumnDtype, money: bool) -> Any:
     """``values`` (a list, array or pandas array, by position) cast to ``dtype``."""
     if dtype == "datetime64[ns]":
         arr = np.asarray(values) if isinstance(values, np.ndarray) else None

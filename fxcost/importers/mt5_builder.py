@@ -357,7 +357,7 @@ class _Builder:
         c = self.cols[ORDERS]
         if c is None or not len(c):
             return {}
-        ticket, types = getattr(self, "order_types", None) or (floats(c.col("order")), lowered(cell_texts(c.col("type"))))
+        ticket, types = self.order_types  # parsed by _orders, which runs first
         # Each distinct Type worked out once (issue 14: the string steps ran per order).
         kind_of: dict[str, str | None] = dict.fromkeys(types)
         for typ in kind_of:
@@ -635,7 +635,6 @@ class _Builder:
             **self._order_types(d, rows if self.cols[POSITIONS] is None else [], n),
         }) if n else trades_frame()
         self.rebuilt = {id(r) for r in rows}
-        self.trade_recs = rows  # aligned with st.trades
 
     # -- Open positions ---------------------------------------------------------------------
 

@@ -332,7 +332,6 @@ def printed_decimals(values: Sequence[Any]) -> np.ndarray:
         text = v if type(v) is str else ("" if v is None else repr(v))
         n = seen.get(text)
         if n is None:
-            dec = text.strip().partition(".")[2]
-            n = seen[text] = len(dec) if _DIGITS.fullmatch(dec) else 0
+            n = seen[text] = _decimals(text)
         out.append(n)
     return np.array(out, dtype="int64")

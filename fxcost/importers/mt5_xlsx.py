@@ -455,7 +455,8 @@ class _SheetReader:
         pending = self.pending
         append = pending.append
         matched = 0
-        # xlsx_shapes.Shapes.match and signature inlined: two calls a row were a fifth of this loop (issue 14).
+        # The shapes' match (xlsx_shapes.Shapes.by_sig, most recent first) and signature inlined: two calls a row
+        # were a fifth of this loop (issue 14).
         by_sig = shapes.by_sig
         find, rfind, count = data.find, data.rfind, data.count
         while True:
@@ -622,9 +623,8 @@ def _inline(inner: bytes) -> str:
     return _decode(b"".join(t for t in _T_TEXT.findall(_RPH.sub(b"", inner))))
 
 
-def _decode(raw: bytes) -> str:
-    s = raw.decode("utf-8", errors="replace")
-    return html.unescape(s) if "&" in s else s
+#: Cell text from the XML (one function for the shape rows and the cell-by-cell reader).
+_decode = xlsx_shapes.decode
 
 
 def _formula(ftag: bytes, cached: bytes | None) -> Formula:

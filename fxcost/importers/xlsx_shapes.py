@@ -117,19 +117,6 @@ class Shapes:
         self.by_sig: dict[tuple[int, int], list[Shape]] = {}
         self.learnt = 0
 
-    def match(self, data: bytes, pos: int, end: int) -> tuple[Shape, re.Match[bytes]] | None:
-        """The row at ``pos`` matched by one of the recent shapes of its signature, or None."""
-        candidates = self.by_sig.get(signature(data, pos, end))
-        if not candidates:
-            return None
-        for i, shape in enumerate(candidates):
-            m = shape.regex.match(data, pos, end)
-            if m:
-                if i:
-                    candidates.insert(0, candidates.pop(i))
-                return shape, m
-        return None
-
     def learn(self, data: bytes, start: int, stop: int, found: list[re.Match[bytes]], types: dict[bytes, bytes]
               ) -> None:
         """Learn the shape of the row ``data[start:stop]`` (through its ``</row>``) whose cells are ``found``, if it
