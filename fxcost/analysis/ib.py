@@ -42,14 +42,22 @@ def _shares(codes: np.ndarray, names: Iterable[object],
     per account (0 where missing) or ``client_share_pct(account)``; each account looked up once."""
     pct: np.ndarray
     if isinstance(client_share_pct, Mapping):
-        values = {str(k): v for k, v in client_share_pct.items()}
-        pct = np.array([float(values.get(str(u), 0.0)) for u in names] + [0.0], dtype="float64")[codes]
+        pct = _per_trade(codes, names, {str(k): v for k, v in client_share_pct.items()})
     elif callable(client_share_pct):
-        pct = np.array([float(client_share_pct(str(u))) for u in names] + [0.0], dtype="float64")[codes]
+        pct = _per_trade(codes, names, client_share_pct)
     else:
         pct = np.full(len(codes), float(client_share_pct))
     if not np.all((pct >= 0) & (pct <= 100)):
         raise ValueError("the share passed back to a client must be between 0 and 100 percent")
+    return pct
+
+
+def _per_trade(codes: np.ndarray, names: Iterable[object],
+               shares: Mapping[str, float] | Callable[[str], float]) -> np.ndarray:
+    """Per trade (``codes`` into the accounts ``names``; -1: none), its account's percent: ``shares(account)``, or
+    ``shares[account]`` (0 where missing); each account looked up once."""
+    look = shares if callable(shares) else (lambda account: shares.get(account, 0.0))
+    pct: np.ndarray = np.array([float(look(str(a))) for a in names] + [0.0], dtype="float64")[codes]
     return pct
 
 
@@ -293,7 +301,8 @@ def shares_of(t: pd.DataFrame, program: RebateProgram) -> dict[str, float]:
 
 
 def program_sums(t: pd.DataFrame, program: RebateProgram) -> pd.DataFrame:
-    """``program_sums(t, program)``, the accounts hashed once, not twice (issue 10)."""
+    """:func:`client_sums` of ``t`` under ``program``'s shares (100 % to the trader of a program that is no IB's),
+    the accounts hashed once, not twice (issue 10)."""
     from fxcost.analysis.rebates import is_ib
 
     return client_sums(t, program.client_share if is_ib(program) else (lambda account: 100.0))
@@ -311,10 +320,7 @@ def client_sums(t: pd.DataFrame, shares: Mapping[str, float] | Callable[[str], f
     codes, names = account_codes(t["account"])
     n = len(names)
     earnings = np.nan_to_num(t["ib_earnings" if "ib_earnings" in t.columns else "rebate"].to_numpy(dtype="float64"))
-    if callable(shares):
-        pct = np.array([float(shares(str(a))) for a in names] + [0.0])[codes]
-    else:
-        pct = np.array([float(shares.get(str(a), 0.0)) for a in names] + [0.0])[codes]
+    pct = _per_trade(codes, names, shares)
     return pd.DataFrame({
         "trades": np.bincount(codes, minlength=n).astype("int64"),
         "lots": np.bincount(codes, weights=t["lots"].to_numpy(dtype="float64"), minlength=n),
