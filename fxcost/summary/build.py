@@ -10,6 +10,7 @@ tables and charts), computed from the same numbers.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -191,11 +192,12 @@ def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
 
 
 def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame],
-        trades: pd.DataFrame | None = None) -> tuple[IbSummary | None, str, pd.DataFrame | None]:
+        trades: pd.DataFrame | None = None, key_accounts: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+        ) -> tuple[IbSummary | None, str, pd.DataFrame | None]:
     """The IB roll-up under ``ib_program`` (else the main program), its note and the trades priced under it;
     ``repriced`` maps id(program) to the trades already re-priced under it for the comparison, so a compared
-    program is not priced twice; ``trades``: the result's trades with the account keyed (:func:`_keyed_accounts`)
-    when the caller has them."""
+    program is not priced twice; ``trades``: the result's trades with the account keyed, and ``key_accounts`` the
+    keying (:func:`_account_keyer`), when the caller has them."""
     t = result.trades if trades is None else trades
     if not len(t):
         return None, "No trades.", None
@@ -210,8 +212,8 @@ def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
         priced = repriced[id(program)]
     else:
         # Only the columns the IB's tables read (issue 14: a 500-client book's every column, once more).
-        priced = _keyed_accounts(whatif.reprice(result, Setup(f"IB: {program.name}", None, None, program),
-                                                whatif.IB_COLUMNS), t)
+        priced = whatif.reprice(result, Setup(f"IB: {program.name}", None, None, program), whatif.IB_COLUMNS)
+        priced = priced if key_accounts is None else key_accounts(priced)
     is_ib = rebates.is_ib(program)
     note = "" if is_ib else "The program passes nothing back to clients (no client_share_pct)."
     tables = ib.program_rollup(priced, program)
@@ -224,24 +226,32 @@ def _ib(result: AnalysisResult, ib_program, repriced: Mapping[int, pd.DataFrame]
     return IbSummary(program=program.name, note=note, tables=MappingProxyType(tables), is_ib=is_ib), note, priced
 
 
-def _keyed_accounts(frame: pd.DataFrame, keyed: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (the trades, or the trades re-priced: the same rows in the same order) with ``keyed``'s account
-    categorical, so the IB tables and the activity group by its codes instead of hashing every trade's account
-    again (issue 10); ``frame`` as it is when its accounts are not those rows'."""
+def _account_keyer(keyed: pd.DataFrame) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """A function of a frame of the trades' rows (the trades, or the trades re-priced: the same rows in the same
+    order) that gives it ``keyed``'s account categorical, so the IB tables and the activity group by its codes
+    instead of hashing every trade's account again (issue 10); a frame whose accounts are not those rows' comes
+    back as it is. The categorical's text per trade is made once for every frame keyed (a book's setups)."""
     accounts = keyed["account"] if "account" in keyed.columns else None
-    if (accounts is None or not isinstance(accounts.dtype, pd.CategoricalDtype) or len(frame) != len(keyed)
-            or isinstance(frame["account"].dtype, pd.CategoricalDtype)):
-        return frame
-    mine = frame["account"].to_numpy(dtype=object)
-    theirs = np.asarray(accounts.cat.categories, dtype=object)[accounts.cat.codes.to_numpy()]
-    # Each text is one shared object from import on (model._column): the comparison is by identity, fast.
-    if not bool((mine == theirs).all()):
-        return frame
-    return frame.assign(account=accounts.array)
+    if accounts is None or not isinstance(accounts.dtype, pd.CategoricalDtype):
+        return lambda frame: frame
+
+    @functools.cache
+    def theirs() -> np.ndarray:
+        return np.asarray(accounts.cat.categories, dtype=object)[accounts.cat.codes.to_numpy()]
+
+    def keyed_accounts(frame: pd.DataFrame) -> pd.DataFrame:
+        if len(frame) != len(keyed) or isinstance(frame["account"].dtype, pd.CategoricalDtype):
+            return frame
+        # Each text is one shared object from import on (model._column): the comparison is by identity, fast.
+        if not bool((frame["account"].to_numpy(dtype=object) == theirs()).all()):
+            return frame
+        return frame.assign(account=accounts.array)
+
+    return keyed_accounts
 
 
-def _compare(result: AnalysisResult, keyed: pd.DataFrame, ib_program, cash: pd.DataFrame | None
-             ) -> tuple[list[whatif.Outcome], list[dict[str, Any]], list, pd.DataFrame | None]:
+def _compare(result: AnalysisResult, key_accounts: Callable[[pd.DataFrame], pd.DataFrame], ib_program,
+             cash: pd.DataFrame | None) -> tuple[list[whatif.Outcome], list[dict[str, Any]], list, pd.DataFrame | None]:
     """Every compared setup (whatif.scenario_stream) read one at a time, each re-priced frame let go before the
     next is made (issue 14: the GUI's 4 setups held a copy of a 500-client book's trades each, all at once): the
     outcomes (commission labels naming the currency), the projection block's programs, the IB comparison's deals
@@ -267,7 +277,7 @@ def _compare(result: AnalysisResult, keyed: pd.DataFrame, ib_program, cash: pd.D
 
     for i, (outcome, frame) in enumerate(whatif.scenario_stream(result, columns_of)):
         outcome = relabel(outcome)
-        frame = _keyed_accounts(frame, keyed)
+        frame = key_accounts(frame)
         outcomes.append(outcome)
         projections.append(document.projection_of(outcome, frame, balance))
         setup = setups[i]
@@ -535,12 +545,13 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     sweeps = {"extra_spread_pips": whatif.spread_sweep(keyed, program=main, currency=result.currency),
               "rebate_rate": whatif.rebate_sweep(t)} if len(t) else None
     # The IB tables and the activity read the account codes keyed above, not each trade's text (issue 10).
-    accounts_keyed = _keyed_accounts(t, keyed) if len(t) else t
-    outcomes, projections, deals, ib_frame = _compare(result, keyed, ib_program, cash)
+    key_accounts = _account_keyer(keyed)
+    accounts_keyed = key_accounts(t) if len(t) else t
+    outcomes, projections, deals, ib_frame = _compare(result, key_accounts, ib_program, cash)
     scenarios = [(o, None) for o in outcomes]
     at(0.6, "IB roll-up")
     ib_summary, ib_note, ib_priced = _ib(result, ib_program, {id(ib_program): ib_frame} if ib_frame is not None
-                                         else {}, accounts_keyed)
+                                         else {}, accounts_keyed, key_accounts)
     ib_frame = None
     book = ib_book.ib_book(result, scenarios, ib_program or main, ib_priced, ib_program, trades=accounts_keyed,
                            deals=deals if len(t) else None)
