@@ -112,7 +112,7 @@ def rows(chunks: Iterable[str]) -> tuple[Sheet, str]:
                             block = Block(shape.width, shape.fill, shape.picks)
                             out.append(block)
                             nums.append(k)
-                        block.add_groups(g, k, g[shape.note] if shape.note is not None else None)
+                        block.add(g, k, g[shape.note] if shape.note is not None else None)
                         continue
             if block is not None:
                 block.close()

@@ -46,7 +46,7 @@ class Block:
     def __init__(self, width: int, fill: frozenset[int], picks: Sequence[int] | None = None) -> None:
         self.width = width
         self.fill = fill
-        # With ``picks``, rows are added as a regex match's groups (add_groups) and position p holds group picks[p]:
+        # With ``picks``, rows are added as a regex match's groups (:meth:`add`) and position p holds group picks[p]:
         # mapped a column at a time when joined, not row by row (issue 14).
         self.picks = picks
         self.chunks: list[list[str]] = [[] for _ in range(width)]
@@ -56,20 +56,11 @@ class Block:
         self._pending: list[tuple[Any, ...]] = []
 
     def add(self, row: tuple[Any, ...], num: int, note: str | None = None) -> None:
-        if note:
-            self.notes[self.count] = note
-        self._pending.append(row)
-        self.nums.append(num)
-        self.count += 1
-        if len(self._pending) >= CHUNK:
-            self._flush()
-
-    def add_groups(self, groups: tuple[Any, ...], num: int, note: str | None = None) -> None:
-        """Add a row given as the groups of its shape's match (``picks`` maps them to positions)."""
+        """Add a row: its values by position, or with ``picks`` the groups of its shape's match."""
         if note:
             self.notes[self.count] = note
         pending = self._pending
-        pending.append(groups)
+        pending.append(row)
         self.nums.append(num)
         self.count += 1
         if len(pending) >= CHUNK:
