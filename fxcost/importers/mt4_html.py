@@ -61,7 +61,15 @@ from fxcost.importers.htmltable import (
 )
 from fxcost.importers.reconcile import CASH_CAUSES, MONEY_TOLERANCE, reconcile
 from fxcost.importers.reconcile import CASH_FIELDS as CASH_LABELS
-from fxcost.importers.text import clean, decimals, parse_number, parse_numbers, parse_report_time, times_array
+from fxcost.importers.text import (
+    clean,
+    decimals,
+    parse_number,
+    parse_numbers,
+    parse_report_time,
+    plain_floats,
+    times_array,
+)
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
 from fxcost.money import money_text
 from fxcost.symbols import normalise_many
@@ -581,7 +589,7 @@ def _numbers(values: list[str]) -> np.ndarray:
             raise ValueError
         out = np.fromiter(map(float, values), dtype="float64", count=len(values))
     except (ValueError, TypeError):  # some cell is "1 000.00", "" or text
-        plain = _spaced_or_empty(values)
+        plain = plain_floats(values)  # blanks and space thousands at the cost of one numpy call (issue 14)
         if plain is not None:
             return plain
         out = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype="float64", copy=True)
@@ -594,35 +602,6 @@ def _numbers(values: list[str]) -> np.ndarray:
         if len(rest):
             out[rest] = parse_numbers([values[i] for i in rest])
         out[~np.isfinite(out)] = np.nan  # "1e400" is no amount either
-    return out
-
-
-#: The characters of a column of plain numbers, blanks and space thousands ("1 000.00").
-_NUMBER_CHARS = str.maketrans("", "", "0123456789.- ")
-#: Longest plain number read by float() here: to 15 digits, float() and pd.to_numeric agree.
-_NUMBER_LEN = 15
-
-
-def _spaced_or_empty(values: list[str]) -> np.ndarray | None:
-    """:func:`_numbers` of a column of plain numbers, some written with space thousands or blank: they lose their
-    spaces and blanks read NaN, as the general path gives them, at the cost of float() alone (issue 14: every file has
-    such columns, and pandas' calls cost more than the column). None when anything else is in it."""
-    try:
-        joined = "".join(values)
-    except TypeError:
-        return None
-    if not joined.isascii() or joined.translate(_NUMBER_CHARS):
-        return None
-    cleaned = [v.replace(" ", "") for v in values] if " " in joined else values
-    cleaned = [v or "nan" for v in cleaned]
-    if max(map(len, cleaned)) > _NUMBER_LEN:
-        return None
-    try:
-        out = np.fromiter(map(float, cleaned), dtype="float64", count=len(cleaned))
-    except ValueError:  # "1.2.3", "-": the general path decides
-        return None
-    if np.signbit(out[out == 0]).any():  # "-0": pandas reads an integer 0
-        return None
     return out
 
 

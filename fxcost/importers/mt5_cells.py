@@ -80,32 +80,6 @@ def lowered(texts: Sequence[str]) -> list[str]:
 #: What a cell of plain decimal numbers holds: Python's float() reads these exactly as pandas' to_numeric does (up to
 #: 15 characters, so at most 15 digits; "-0" aside, which to_numeric reads as an integer 0).
 _PLAIN_NUMBER_CHARS = str.maketrans("", "", "0123456789.-")
-_PLAIN_NUMBER_LEN = 15
-#: The same with spaces, which floats() drops before reading a number ("1 000.00"; a cell of spaces alone is blank).
-_PLAIN_NUMBER_CHARS_SPACED = str.maketrans("", "", "0123456789.- ")
-
-
-def _plain_floats(col: Sequence[Any]) -> np.ndarray | None:
-    """A column of plain decimal numbers only (MetaTrader's usual one) read by numpy in one call, else None."""
-    try:
-        joined = "".join(col)
-    except TypeError:  # None, numbers (XLSX): not all text
-        return None
-    if not joined.isascii() or joined.translate(_PLAIN_NUMBER_CHARS_SPACED):
-        return None
-    if " " in joined:  # thousands apart ("-1 001.00"): floats() reads them without their spaces too
-        col = [v.replace(" ", "") for v in col]
-    if "" in col:  # empty cells (or spaces alone): NaN, as floats() leaves a blank (issue 14: one column in three)
-        col = [v or "nan" for v in col]
-    if max(map(len, col)) > _PLAIN_NUMBER_LEN:
-        return None
-    try:
-        out = np.array(col, dtype="float64")
-    except ValueError:  # "1.2.3", "-": the general path decides
-        return None
-    if np.signbit(out[out == 0]).any():
-        return None
-    return out
 
 
 #: The cell types of a column numpy turns into floats exactly as pd.to_numeric does.
@@ -115,7 +89,7 @@ _FLOAT_CELLS = frozenset({float, type(None)})
 def floats(col: Sequence[Any]) -> np.ndarray:
     """Numbers column-wise: a C-speed pass, then the space/minus-tolerant parser for the rest."""
     # Issue 14 (a book of hundreds of files): a column of plain numbers costs one numpy call, half of to_numeric's.
-    plain = _plain_floats(col) if len(col) else None
+    plain = tx.plain_floats(col)
     if plain is not None:
         return plain
     if len(col) and set(map(type, col)) <= _FLOAT_CELLS:

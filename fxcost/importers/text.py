@@ -5,9 +5,9 @@ from __future__ import annotations
 import codecs
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -256,6 +256,39 @@ def parse_number(text: str | float | int | None) -> float:
     if _NUMBER_RE.match(s):
         return float(s)
     return float("nan")
+
+
+#: Python's float() reads a plain decimal number exactly as pandas' to_numeric does up to this many characters (so
+#: at most 15 digits; "-0" aside, which to_numeric reads as an integer 0).
+_PLAIN_NUMBER_LEN = 15
+#: What a column of plain decimal numbers holds, with space thousands ("1 000.00"; a cell of spaces alone is blank).
+_PLAIN_NUMBER_CHARS_SPACED = str.maketrans("", "", "0123456789.- ")
+
+
+def plain_floats(col: Sequence[Any]) -> np.ndarray | None:
+    """A column of plain decimal numbers (MetaTrader's usual one; blanks read NaN, and space thousands "1 001.00" lose
+    their spaces, as :func:`parse_numbers` reads them) read by numpy in one call, else None (issue 14)."""
+    if not len(col):
+        return None
+    try:
+        joined = "".join(col)
+    except TypeError:  # None, numbers (XLSX): not all text
+        return None
+    if not joined.isascii() or joined.translate(_PLAIN_NUMBER_CHARS_SPACED):
+        return None
+    if " " in joined:  # thousands apart ("-1 001.00"): parse_numbers reads them without their spaces too
+        col = [v.replace(" ", "") for v in col]
+    if "" in col:  # empty cells (or spaces alone): NaN, as parse_numbers leaves a blank (one column in three)
+        col = [v or "nan" for v in col]
+    if max(map(len, col)) > _PLAIN_NUMBER_LEN:
+        return None
+    try:
+        out = np.array(col, dtype="float64")
+    except ValueError:  # "1.2.3", "-": the general path decides
+        return None
+    if np.signbit(out[out == 0]).any():  # "-0": pandas reads an integer 0
+        return None
+    return out
 
 
 def parse_numbers(values: list | pd.Series, thousands_need_point: bool = False) -> np.ndarray:

@@ -15,7 +15,7 @@ _EDGE = ["-0", "0", "-00", "-0.0", "5.", ".5", "-.5", "00012", "1.2.3", "-", "."
 
 def _general(col, monkeypatch):
     with monkeypatch.context() as m:
-        m.setattr(mt5_cells, "_plain_floats", lambda col: None)
+        m.setattr(mt5_cells.tx, "plain_floats", lambda col: None)
         return mt5_cells.floats(col)
 
 
