@@ -358,7 +358,7 @@ def _general_reason(reason: str) -> str:
 
 def _reasons(t: pd.DataFrame) -> tuple[dict[str, int], dict[str, float]]:
     """Excluded trades and the rebate they forfeited, per general reason (largest count first)."""
-    excluded = t.loc[~t["eligible"].to_numpy(dtype=bool)]
+    excluded = t[["excluded_reason", "forfeited_rebate"]].loc[~t["eligible"].to_numpy(dtype=bool)]
     if not len(excluded):
         return {}, {}
     codes, reasons = codes_of(excluded["excluded_reason"])  # a few distinct texts, not one per trade

@@ -43,7 +43,10 @@ def equity_lines(t: pd.DataFrame) -> list[Line]:
     if not len(t):
         return []
     order = np.argsort(t["close_time"].to_numpy("datetime64[ns]"), kind="stable")
-    s = t.iloc[order]
+    # Only the columns read are put in order (issue 14: the whole costed frame of a 500-client book, copied
+    # for four columns, stayed in the app's memory as freed but unreturned heap).
+    read = [c for c in ("close_time", "mid_pnl", "broker_net", "rebate", "net_after_rebate") if c in t.columns]
+    s = t[read].iloc[order]
     x = s["close_time"].to_numpy().astype("datetime64[ns]").view(np.int64) / 1e9
     lines = [Line(RAW, x, _cum(s["mid_pnl"])), Line(NET, x, _cum(s["broker_net"]))]
     if np.nan_to_num(s["rebate"].to_numpy(dtype=float)).any():  # else it is the net line again (as in the app)
@@ -172,7 +175,7 @@ def _seconds(times: np.ndarray) -> np.ndarray:
 
 def _time_series(t: pd.DataFrame, include_swap: bool = False) -> tuple[list[Series], list[Series]]:
     order = np.argsort(t["close_time"].to_numpy("datetime64[ns]"), kind="stable")
-    s = t.iloc[order]
+    s = t[["close_time", "spread_cost", "commission", "taxes", "swap", "rebate", "net_transaction_cost"]].iloc[order]
     x = _seconds(s["close_time"].to_numpy())
 
     def cum(values) -> np.ndarray:
