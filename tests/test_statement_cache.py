@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from fxcost import pipeline
 from fxcost.statement_cache import StatementCache
@@ -102,8 +103,8 @@ def test_a_damaged_entry_is_a_miss_and_an_old_version_is_dropped(tmp_path, count
     paths = write_book(book, 1)
     cache = StatementCache(tmp_path / "cache")
     pipeline.import_files(paths, cache=cache)
-    for entry in cache.folder.glob("*.npz"):
-        entry.write_bytes(b"not a zip")
+    for entry in cache.folder.glob("*.bin"):
+        entry.write_bytes(b"damaged")
     counted.clear()
     again = pipeline.import_files(paths, cache=StatementCache(tmp_path / "cache"))
     assert counted == paths and len(again.files) == 1
@@ -117,15 +118,36 @@ def test_a_damaged_entry_is_a_miss_and_an_old_version_is_dropped(tmp_path, count
 
 
 def test_cache_entries_hold_no_pickles(tmp_path):
+    import json
+
+    from fxcost import statement_cache
+
     book = tmp_path / "book"
     paths = write_book(book, 3)
     cache = StatementCache(tmp_path / "cache")
     pipeline.import_files(paths, cache=cache)
-    entries = list(cache.folder.glob("*.npz"))
-    assert len(entries) == 3
+    entries = list(cache.folder.glob("*.json"))
+    assert len(entries) == 3 and len(list(cache.folder.glob("*.bin"))) == 3
     for entry in entries:
-        with np.load(entry, allow_pickle=False) as data:  # would raise on an object array
-            assert all(data[k].dtype != object for k in data.files)
+        where = json.loads(entry.read_text())["data"]
+        assert where and all(np.dtype(dtype).kind in "fiubU" for dtype, _, _ in where.values())
+    # An entry that says it holds objects, or arrays past its end, is refused (then parsed again), never read.
+    data = bytearray(16)
+    for bad in ({"x": ["|O", 0, 1]}, {"x": ["<f8", 8, 2]}, {"x": ["<f8", -8, 1]}):
+        with pytest.raises(ValueError):
+            statement_cache._unpack(bad, data)
+
+
+def test_a_cached_book_shares_one_text_object_per_value(tmp_path):
+    """Text read back from the cache is shared per distinct value, as the importers make it (issue 14's memory)."""
+    paths = write_book(tmp_path / "book", 2, trades=40)
+    pipeline.import_files(paths, cache=StatementCache(tmp_path / "cache"))
+    cache = StatementCache(tmp_path / "cache")
+    warm = pipeline.import_files(paths, cache=cache)
+    assert cache.hits == 2
+    for f in warm.files:
+        side = f.statement.trades["side"].to_numpy()
+        assert side.dtype == object and len({id(v) for v in side}) == len(set(side))
 
 
 def test_entries_not_read_for_months_are_removed(tmp_path, counted):
@@ -138,7 +160,7 @@ def test_entries_not_read_for_months_are_removed(tmp_path, counted):
     gone = time_ago(statement_cache.MAX_AGE_DAYS + 1)
     os.utime(old, (gone, gone))
     StatementCache(tmp_path / "cache")
-    assert not old.exists() and not old.with_suffix(".npz").exists()
+    assert not old.exists() and not old.with_suffix(".bin").exists()
     counted.clear()
     again = StatementCache(tmp_path / "cache")
     pipeline.import_files(paths, cache=again)
