@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from fxcost.errors import ImportCancelled, ImportFailed
 from fxcost.importers.reconcile import Reconciliation, reconcile
 from fxcost.model import Statement
+from fxcost.statement_cache import Entry, write_entry
 
 log = logging.getLogger(__name__)
 
@@ -114,12 +115,15 @@ def _load_reconciled(path: str, options: Mapping[str, Any], is_cancelled: Callab
     return statements, error, [reconcile(st) for st in statements]
 
 
-def _load_in_worker(path: str, options: Mapping[str, Any]
+def _load_in_worker(path: str, options: Mapping[str, Any], keep: Entry | None = None
                     ) -> tuple[tuple[list[Statement], ImportFailed | None, list[Reconciliation]], float, float]:
-    """:func:`_load_reconciled` in a worker, with the worker's CPU seconds for this file and its peak memory so far
+    """:func:`_load_reconciled` in a worker, kept in the statement cache as ``keep`` says (here, while the main
+    process works on other files: issue 14), with the worker's CPU seconds for this file and its peak memory so far
     (MB)."""
     started = time.process_time()
     result = _load_reconciled(path, options)
+    if keep is not None:
+        write_entry(keep, path, result[0])
     return result, time.process_time() - started, _peak_mb()
 
 
@@ -144,6 +148,7 @@ def load_all(
     is_cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
     meanwhile: Meanwhile | None = None,
+    keep: Callable[[str], Entry | None] | None = None,
 ) -> Loaded:
     """Import every path: the Statements in the order of ``paths``, their Reconciliations and [(path, error)] of the
     files that failed (:class:`Loaded`).
@@ -152,18 +157,19 @@ def load_all(
     called as files finish; ``is_cancelled()`` is polled between files and raises ImportCancelled.
     ``meanwhile`` is called here on files read in worker processes, one at a time as they arrive, while other
     files are still being read (this process would otherwise only wait); files still unseen when the last one
-    arrives are left to the caller.
+    arrives are left to the caller. ``keep(path)``: where the statement cache keeps the file's statements once
+    read (statement_cache.Entry; None: not kept), written by whoever read the file.
     """
     paths = [str(p) for p in paths]
     results: list[tuple[list[Statement], ImportFailed | None, list[Reconciliation]] | None] = [None] * len(paths)
     count = worker_count(paths, workers)
     if count:
         try:
-            _in_workers(paths, options, results, count, progress, is_cancelled, meanwhile)
+            _in_workers(paths, options, results, count, progress, is_cancelled, meanwhile, keep)
         except (OSError, NotImplementedError, BrokenProcessPool) as exc:
             # No processes here (a sandbox without semaphores, a killed worker): read what is left in-process.
             log.warning("import workers unavailable (%s); reading the files in-process", exc)
-    _in_process(paths, options, results, progress, is_cancelled)
+    _in_process(paths, options, results, progress, is_cancelled, keep)
     loaded = Loaded([], [], [])
     for path, (found, error, reconciled) in zip(paths, results):
         loaded.statements.extend(found)
@@ -174,7 +180,7 @@ def load_all(
     return loaded
 
 
-def _in_process(paths, options, results, progress, is_cancelled) -> None:
+def _in_process(paths, options, results, progress, is_cancelled, keep=None) -> None:
     """Read every path whose result is still missing, here."""
     for i, path in enumerate(paths):
         if results[i] is not None:
@@ -182,17 +188,21 @@ def _in_process(paths, options, results, progress, is_cancelled) -> None:
         _check(is_cancelled)
         if progress:
             progress(i / len(paths), f"Reading {Path(path).name}")
-        results[i] = _load_reconciled(path, options(path), is_cancelled)
+        results[i] = found = _load_reconciled(path, options(path), is_cancelled)
+        where = keep(path) if keep is not None else None
+        if where is not None:
+            write_entry(where, path, found[0])
 
 
-def _in_workers(paths, options, results, count, progress, is_cancelled, meanwhile=None) -> None:
+def _in_workers(paths, options, results, count, progress, is_cancelled, meanwhile=None, keep=None) -> None:
     """Read the paths in ``count`` worker processes, polling for cancel while they run, and ``meanwhile`` on what
     has arrived while waiting for the rest."""
     context = worker_context()
     last_run.clear()
     last_run.update(workers=count, worker_cpu_s=0.0, worker_peak_mb=0.0)
     with ProcessPoolExecutor(count, mp_context=context) as pool:
-        pending: dict[Future, int] = {pool.submit(_load_in_worker, p, options(p)): i for i, p in enumerate(paths)}
+        pending: dict[Future, int] = {pool.submit(_load_in_worker, p, options(p), keep(p) if keep else None): i
+                                      for i, p in enumerate(paths)}
         done_count = 0
         arrived: deque[int] = deque()
         try:

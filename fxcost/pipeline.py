@@ -80,18 +80,16 @@ def _load(paths: list[str], options, cache, progress: Progress | None, is_cancel
         progress(0.0, f"Checking {len(paths)} file(s) against the files read before")
     kept = {p: cache.get(p, options(p)) for p in paths}
     todo = [p for p in paths if kept[p] is None]
-    loaded = load_all(todo, options, progress=progress, is_cancelled=is_cancelled, meanwhile=meanwhile)
+    # Each file parsed is kept by whoever read it (an import worker, as it goes: issue 14).
+    loaded = load_all(todo, options, progress=progress, is_cancelled=is_cancelled, meanwhile=meanwhile,
+                      keep=cache.entry_of)
     parsed: dict[str, list] = {}
     checked = {id(st): rec for st, rec in zip(loaded.statements, loaded.reconciliations)}
     for st in loaded.statements:
         parsed.setdefault(st.path, []).append(st)
-    if not set(parsed) <= set(todo):  # a reader that names its file otherwise: nothing is kept, nothing lost
+    if not set(parsed) <= set(todo):  # a reader that names its file otherwise (then not kept): nothing lost
         statements = [st for p in paths for st in (kept[p] or [])] + loaded.statements
     else:
-        failed_paths = {p for p, _ in loaded.failures}
-        for p in todo:
-            if p not in failed_paths and p in parsed:
-                cache.put(p, parsed[p])
         log.info("statement cache: %d file(s) read before, %d parsed", len(paths) - len(todo), len(todo))
         statements = [st for p in paths for st in (kept[p] or parsed.get(p, []))]
     # A statement read before is reconciled here (the cache keeps the statement, not its check).

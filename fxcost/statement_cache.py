@@ -21,7 +21,7 @@ import shutil
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -48,7 +48,8 @@ def _folder_name() -> str:
 
 
 class StatementCache:
-    """Parsed statements by file: :meth:`get` before parsing, :meth:`put` after; counts ``hits`` and ``misses``."""
+    """Parsed statements by file: :meth:`get` before parsing, :func:`write_entry` at :meth:`entry_of` after; counts
+    ``hits`` and ``misses``."""
 
     def __init__(self, folder: str | os.PathLike | None = None):
         base = Path(folder) if folder is not None else userdata.cache_dir()
@@ -86,28 +87,11 @@ class StatementCache:
             self.hits += 1
         return found
 
-    def put(self, path: str, statements: list[Statement]) -> None:
-        """Keep ``statements`` parsed from ``path`` (keyed as the last :meth:`get` of it saw the file)."""
+    def entry_of(self, path: str) -> Entry | None:
+        """Where ``path``'s statements are kept (as the last :meth:`get` of it saw the file), for
+        :func:`write_entry` in the import worker that parses it (parallel_import); None: not kept."""
         key = self._keys.get(path)
-        if key is None or not statements:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            meta, arrays = _encode(statements)
-            meta["data"], data = _pack(arrays)
-            text = json.dumps(meta, ensure_ascii=False)
-        except (OSError, TypeError, ValueError) as exc:  # an unusual value: the file is simply parsed next time
-            log.info("statement cache: %s not kept (%s)", path, exc)
-            return
-        try:
-            # Replaced whole, the description last: an entry is whole or absent. Not synced to the disk (as the
-            # app's own files are, atomic.write_text): an entry a power cut damaged is a miss, the file parsed again.
-            for suffix, content in ((".bin", data), (".json", text.encode())):
-                tmp = self.folder / f"{key}.tmp{suffix}"
-                tmp.write_bytes(content)
-                os.replace(tmp, self.folder / f"{key}{suffix}")
-        except OSError as exc:
-            log.info("statement cache: cannot write %s (%s)", self.folder, exc)
+        return Entry(str(self.folder), key) if key is not None else None
 
     def _read(self, key: str, path: str) -> list[Statement] | None:
         meta_path, data_path = self.folder / f"{key}.json", self.folder / f"{key}.bin"
@@ -128,6 +112,38 @@ class StatementCache:
                 except OSError:
                     pass
             return None
+
+
+class Entry(NamedTuple):
+    """Where one file's statements are kept: the cache's folder and the entry's key (picklable)."""
+
+    folder: str
+    key: str
+
+
+def write_entry(where: Entry, path: str, statements: list[Statement]) -> None:
+    """Keep ``statements`` parsed from ``path`` as entry ``where``; what cannot be kept is logged, never raised
+    (the file is parsed again next time). Statements that name another file are not kept."""
+    if not statements or any(st.path != path for st in statements):
+        return
+    folder = Path(where.folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        meta, arrays = _encode(statements)
+        meta["data"], data = _pack(arrays)
+        text = json.dumps(meta, ensure_ascii=False)
+    except (OSError, TypeError, ValueError) as exc:  # an unusual value: the file is simply parsed next time
+        log.info("statement cache: %s not kept (%s)", path, exc)
+        return
+    try:
+        # Replaced whole, the description last: an entry is whole or absent. Not synced to the disk (as the app's
+        # own files are, atomic.write_text): an entry a power cut damaged is a miss, the file parsed again.
+        for suffix, content in ((".bin", data), (".json", text.encode())):
+            tmp = folder / f"{where.key}.tmp{suffix}"
+            tmp.write_bytes(content)
+            os.replace(tmp, folder / f"{where.key}{suffix}")
+    except OSError as exc:
+        log.info("statement cache: cannot write %s (%s)", folder, exc)
 
 
 def _drop_other_versions(base: Path) -> None:

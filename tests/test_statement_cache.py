@@ -171,3 +171,21 @@ def time_ago(days: float) -> float:
     import time
 
     return time.time() - days * 86400
+
+
+def test_files_read_in_import_workers_are_kept_by_the_workers(tmp_path):
+    """Issue 14: each worker keeps the file it parsed, so the main process does not write 500 entries after the
+    import; the entries read back equal the parsed statements."""
+    from fxcost import parallel_import
+
+    paths = write_book(tmp_path / "book", 3, trades=30)
+    cache = StatementCache(tmp_path / "cache")
+    assert all(cache.get(p, {}) is None for p in paths)
+    loaded = parallel_import.load_all(paths, lambda p: {}, workers=2, keep=cache.entry_of)
+    assert parallel_import.last_run.get("workers") == 2
+    again = StatementCache(tmp_path / "cache")
+    for st in loaded.statements:
+        (kept,) = again.get(st.path, {})
+        for name in ("trades", "open_positions", "orders", "cash"):
+            pd.testing.assert_frame_equal(getattr(kept, name), getattr(st, name))
+    assert again.hits == 3
