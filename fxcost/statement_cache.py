@@ -100,6 +100,8 @@ class StatementCache:
         try:
             meta = safeio.read_json(meta_path, "statement cache entry", cap=META_MAX_BYTES)
             # One read of the raw data file; the columns are views of it (bytearray: writable, as parsed columns).
+            if data_path.stat().st_size != meta["data_bytes"]:  # cut short or replaced: not this entry's data
+                raise ValueError("the data file is not the size its description says")
             data = bytearray(data_path.read_bytes())
             found = _decode(meta, _unpack(meta["data"], data), path)
             os.utime(meta_path)  # read now: kept another MAX_AGE_DAYS
@@ -131,6 +133,7 @@ def write_entry(where: Entry, path: str, statements: list[Statement]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         meta, arrays = _encode(statements)
         meta["data"], data = _pack(arrays)
+        meta["data_bytes"] = len(data)
         text = json.dumps(meta, ensure_ascii=False)
     except (OSError, TypeError, ValueError) as exc:  # an unusual value: the file is simply parsed next time
         log.info("statement cache: %s not kept (%s)", path, exc)
