@@ -481,11 +481,12 @@ class _SheetReader:
                         break
                 else:
                     break
-            num_b = m.group(1)
+            groups = m.groups()
+            num_b = groups[0]
             num = int(num_b)
             if num <= last:  # a row number repeated or going back: the cell-by-cell reader decides
                 break
-            append((shape, m.groups(), num, num_b))
+            append((shape, groups, num, num_b))
             matched += shape.cells
             last = num
             pos = m.end()
