@@ -324,12 +324,20 @@ def _fits(kind: str, c: dict[str, list[Any]]) -> bool:
 
 def _data_sample(rows: Rows) -> list[Sequence[Any]]:
     """The first 40 data rows (starting with a date-time) among a table's first 200 rows."""
-    first = rows.items[0] if rows.items else None
-    if type(first) is Block and len(first) >= _SAMPLE_SPAN:
-        # A Block holds data rows only: its first rows are the sample, and _spans reads no more (issue 14: 200 rows
-        # of each table were split from their Block, twice).
-        return rows.head(_SAMPLE_SPAN)[:40]
-    return [r for r in rows.head(200) if r and is_time(r[0])][:40]
+    # Only as many first rows as hold them are read (at least the _SAMPLE_SPAN rows _spans reads next): a Block holds
+    # data rows only, so a table of HTML data rows needs its first 50, not 200 split from their Block (issue 14).
+    seen = found = 0
+    for item in rows.items:
+        if type(item) is Block:
+            take = min(len(item), 40 - found, 200 - seen)
+            seen += take
+            found += take
+        else:
+            seen += 1
+            found += bool(item and is_time(item[0]))
+        if found >= 40 or seen >= 200:
+            break
+    return [r for r in rows.head(max(seen, _SAMPLE_SPAN)) if r and is_time(r[0])][:40]
 
 
 #: Rows _spans reads for a table's width.
