@@ -22,7 +22,6 @@ from fxcost.importers.frames import RowChecks, none_if_zero, reason_not_whole_id
 from fxcost.importers.mt5_cells import (
     DIGITS_SAMPLE,
     VOLUME_EPS,
-    Numbers,
     bad_ids,
     cell_texts,
     floats,
@@ -183,7 +182,6 @@ class _Builder:
         self.cols = cols
         self.login = st.account.login
         self.orders_comment: dict[int, str] = {}
-        self.floats = Numbers()  # the file's number columns, each distinct text read once (issue 14)
         self._reasons: dict[str, str] = {}  # comment -> the close reason it gives ("sl", "tp", "so") or ""
 
     def run(self) -> None:
@@ -239,15 +237,15 @@ class _Builder:
         assert c is not None
         skipped = self.st.skipped
         time = times(c.col("time"))
-        deal = self.floats(c.col("deal"))
+        deal = floats(c.col("deal"))
         types = lowered(cell_texts(c.col("type")))
         direction = lowered(cell_texts(c.col("direction")))
         volume, _ = volumes(c.col("volume"))
         price_raw = c.col("price")  # read once: its printed decimals are wanted below too (issue 14)
-        price = self.floats(price_raw)
-        order = self.floats(c.col("order"))
-        profit_raw = self.floats(c.col("profit"))
-        money = {k: np.nan_to_num(self.floats(c.col(k))) for k in ("commission", "fee", "swap")}
+        price = floats(price_raw)
+        order = floats(c.col("order"))
+        profit_raw = floats(c.col("profit"))
+        money = {k: np.nan_to_num(floats(c.col(k))) for k in ("commission", "fee", "swap")}
         money["profit"] = np.nan_to_num(profit_raw)
         is_trade = np.array([t in TRADE_TYPES for t in types], dtype=bool)
         no_time = np.isnat(time)
@@ -275,7 +273,7 @@ class _Builder:
             # The running Balance before the first deal is the statement's opening balance (issue 11): a report
             # of part of the history starts above 0. A credit deal does not move the balance.
             first = int(idx[0])
-            running = self.floats([c.value_at("balance", first)])[0]
+            running = floats([c.value_at("balance", first)])[0]
             moved = 0.0 if "credit" in types[first] else sum(float(money[k][first]) for k in money)
             if not math.isnan(running):
                 self.st.printed.extra["opening_balance"] = round(float(running) - moved, 8)
@@ -305,7 +303,7 @@ class _Builder:
             if c is None or not len(c):
                 continue
             open_time = times(c.col("open_time"))
-            ticket = self.floats(c.col("order"))
+            ticket = floats(c.col("order"))
             if kind == ORDERS:  # _order_kinds reads the same columns: parsed once (issue 14)
                 self.order_types = (ticket, lowered(cell_texts(c.col("type"))))
             states = lowered(cell_texts(c.col("state")))
@@ -344,9 +342,9 @@ class _Builder:
                 "symbol": syms,
                 "symbol_root": roots,
                 "symbol_suffix": suffixes,
-                "price": self.floats(c.col("price"))[sel],
-                "sl": none_if_zero(self.floats(c.col("sl"))[sel]),
-                "tp": none_if_zero(self.floats(c.col("tp"))[sel]),
+                "price": floats(c.col("price"))[sel],
+                "sl": none_if_zero(floats(c.col("sl"))[sel]),
+                "tp": none_if_zero(floats(c.col("tp"))[sel]),
                 "state": [mapped[k] for k in sel],
                 "comment": [comments[k] for k in sel],
                 "source": [self.st.path] * len(sel),
@@ -407,7 +405,7 @@ class _Builder:
             return []
         open_time = times(c.col("open_time"))
         close_time = times(c.col("close_time"))
-        pid = self.floats(c.col("position"))
+        pid = floats(c.col("position"))
         sides = lowered(cell_texts(c.col("type")))
         closed, total = volumes(c.col("volume"))
         ok = keep_valid(c, RowChecks(len(c), [
@@ -428,13 +426,13 @@ class _Builder:
             "symbol": [symbols[k] for k in sel],
             "lots": closed[sel],
             "total": total[sel],
-            "open_price": self.floats(open_raw)[sel],
-            "close_price": self.floats(close_raw)[sel],
-            "sl": none_if_zero(self.floats(c.col("sl"))[sel]),
-            "tp": none_if_zero(self.floats(c.col("tp"))[sel]),
-            "commission": np.nan_to_num(self.floats(c.col("commission"))[sel]),
-            "swap": np.nan_to_num(self.floats(c.col("swap"))[sel]),
-            "profit": np.nan_to_num(self.floats(c.col("profit"))[sel]),
+            "open_price": floats(open_raw)[sel],
+            "close_price": floats(close_raw)[sel],
+            "sl": none_if_zero(floats(c.col("sl"))[sel]),
+            "tp": none_if_zero(floats(c.col("tp"))[sel]),
+            "commission": np.nan_to_num(floats(c.col("commission"))[sel]),
+            "swap": np.nan_to_num(floats(c.col("swap"))[sel]),
+            "profit": np.nan_to_num(floats(c.col("profit"))[sel]),
             "note": [notes[k] for k in sel],
         }
         p = self.pos
@@ -653,7 +651,7 @@ class _Builder:
         table_ids = set(self.pos["pid"].tolist()) if self.pos is not None else set()
         if c is not None and len(c):
             open_time = times(c.col("open_time"))
-            pid = self.floats(c.col("position"))
+            pid = floats(c.col("position"))
             sides = lowered(cell_texts(c.col("type")))
             lots = volumes(c.col("volume"))[0]
             ok = keep_valid(c, RowChecks(len(c), [
@@ -675,7 +673,7 @@ class _Builder:
                 else:
                     comm.append(float(sum(d.commission[i] for i in r.deals)))
                     fee.append(float(sum(d.fee[i] for i in r.deals)))
-            raw_comm = self.floats(c.col("commission"))[sel] if c.has("commission") else None
+            raw_comm = floats(c.col("commission"))[sel] if c.has("commission") else None
             roots, suffixes = normalise_many(symbols)
             open_raw = c.col("open_price")
             prices = [open_raw[k] for k in sel]
@@ -689,14 +687,14 @@ class _Builder:
                 "symbol": symbols,
                 "symbol_root": roots,
                 "symbol_suffix": suffixes,
-                "open_price": self.floats(prices),
-                "sl": none_if_zero(self.floats(c.col("sl"))[sel]),
-                "tp": none_if_zero(self.floats(c.col("tp"))[sel]),
-                "market_price": self.floats(c.col("market_price"))[sel],
+                "open_price": floats(prices),
+                "sl": none_if_zero(floats(c.col("sl"))[sel]),
+                "tp": none_if_zero(floats(c.col("tp"))[sel]),
+                "market_price": floats(c.col("market_price"))[sel],
                 "commission": np.nan_to_num(raw_comm) if raw_comm is not None else comm,
                 "taxes": fee,
-                "swap": np.nan_to_num(self.floats(c.col("swap"))[sel]),
-                "profit": np.nan_to_num(self.floats(c.col("profit"))[sel]),
+                "swap": np.nan_to_num(floats(c.col("swap"))[sel]),
+                "profit": np.nan_to_num(floats(c.col("profit"))[sel]),
                 "comment": [all_comments[k] for k in sel],
                 "digits": np.minimum(dec, 10).astype("int8"),
                 "source": [self.st.path] * len(sel),

@@ -7,7 +7,6 @@ import re
 from array import array
 from collections.abc import Sequence
 from datetime import datetime
-from itertools import filterfalse
 from typing import Any
 
 import numpy as np
@@ -118,34 +117,6 @@ def floats(col: Sequence[Any]) -> np.ndarray:
             if sub:
                 out[[k for k, _ in sub]] = tx.parse_numbers([v for _, v in sub])
     return out
-
-
-class Numbers:
-    """:func:`floats` for the columns of one file, each distinct plain number text read once across them all.
-
-    Issue 14 (a book of hundreds of files): an MT5 report prints the same numbers in several tables (an order's ticket
-    in Orders and Deals, a position's prices in Positions and Deals, stops in Positions and Orders); a file's number
-    cells hold about a quarter as many distinct texts, and reading a text costs several times a dict lookup. A cell
-    is plain or not on its own (see text.plain_floats), so the values are floats' own.
-    """
-
-    def __init__(self) -> None:
-        self.seen: dict[str, float] = {}
-
-    def __call__(self, col: Sequence[Any]) -> np.ndarray:
-        seen = self.seen
-        if len(col):
-            try:
-                new = list(filterfalse(seen.__contains__, dict.fromkeys(col)))
-            except TypeError:  # an unhashable cell: floats decides
-                new = None
-            if new is not None:
-                parsed = tx.plain_floats(new) if new else None
-                if parsed is not None or not new:
-                    if parsed is not None:
-                        seen.update(zip(new, parsed.tolist()))
-                    return np.fromiter(map(seen.__getitem__, col), dtype="float64", count=len(col))
-        return floats(col)
 
 
 def volumes(col: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
