@@ -80,8 +80,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         _copy_as(args.against.resolve() / "fxcost", Path(tmp), "fxcost_other")
         sys.path[:0] = [str(ROOT), tmp]
-        from fxcost.parallel_import import _load_reconciled as this  # noqa: PLC0415 (after the path is set)
         from fxcost_other.parallel_import import _load_reconciled as other  # type: ignore[import-not-found]
+
+        from fxcost.parallel_import import _load_reconciled as this  # noqa: PLC0415 (after the path is set)
 
         acc: collections.Counter = collections.Counter()
         _timers(acc, "this", "fxcost")

@@ -6,8 +6,8 @@ import codecs
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from itertools import islice
 from datetime import datetime
+from itertools import islice
 from typing import Any, BinaryIO
 
 import numpy as np
