@@ -211,7 +211,10 @@ class _Book:
         for name, target in listing:
             try:
                 rows, nums, with_formula = _fast_sheet(self.sheet_chunks(target, 1 << 20), shared)
-                formula_rows.append([k for k, num in enumerate(nums) if num in with_formula])
+                # The rows holding a formula (a few totals), found by their numbers, which ascend (issue 14: a
+                # Python step per row of the sheet).
+                at = [bisect.bisect_left(nums, num) for num in with_formula]
+                formula_rows.append(sorted(k for k, num in zip(at, with_formula) if k < len(nums) and nums[k] == num))
             except _Unsupported:
                 rows, nums = self._openpyxl_sheet(name)
                 formula_rows.append(None)
@@ -604,6 +607,8 @@ class _SheetReader:
         rows = self.rows
         if rows and self.cur_num not in self.with_formula:
             rows[-1] = tuple(self.cur)
+        if all(rows):  # no empty row (the usual case): the lists as they are (issue 14)
+            return rows, self.nums, self.with_formula
         keep = [k for k, r in enumerate(rows) if r]
         return [rows[k] for k in keep], [self.nums[k] for k in keep], self.with_formula
 
