@@ -182,6 +182,7 @@ class _Builder:
         self.cols = cols
         self.login = st.account.login
         self.orders_comment: dict[int, str] = {}
+        self._reasons: dict[str, str] = {}  # comment -> the close reason it gives ("sl", "tp", "so") or ""
 
     def run(self) -> None:
         # Each section's raw cells are freed once parsed (see _release_rows), before deals are linked.
@@ -487,20 +488,25 @@ class _Builder:
         comments = list(p["note"])
         # Summed as Python floats in the same order as numpy's += did (issue 14: numpy scalars one at a time were slow).
         d_fee, d_comm, d_profit = d.fee.tolist(), d.commission.tolist(), d.profit.tolist()
+        # Sums and counts in lists, made arrays once (issue 14: four numpy item assignments per position).
+        fees, comms, profits, outs_n = [0.0] * n, [0.0] * n, [0.0] * n, [0] * n
+        close_flags, in_comment = self._close_flags, self._in_comment
         for k, r in enumerate(positions):
+            outs = r.outs
             if r.deals:
-                outs = r.outs
                 f_sum = c_sum = p_sum = 0.0
                 for i in r.deals:
                     f_sum += d_fee[i]
                     c_sum += d_comm[i]
                     if i in outs:
                         p_sum += d_profit[i]
-                fee[k], deal_comm[k], deal_profit[k] = f_sum, c_sum, p_sum
-            n_out[k] = len(r.outs)
-            self._close_flags(d, r, k, close_by, stop_out, reasons)
+                fees[k], comms[k], profits[k] = f_sum, c_sum, p_sum
+            outs_n[k] = len(outs)
+            if outs:
+                close_flags(d, r, k, close_by, stop_out, reasons)
             if not comments[k]:
-                comments[k] = self._in_comment(d, r)
+                comments[k] = in_comment(d, r)
+        fee[:], deal_comm[:], deal_profit[:], n_out[:] = fees, comms, profits, outs_n
         partial = (n_out > 1) | (p["total"] > p["lots"] + VOLUME_EPS)
         self.table_check = {
             "commission": deal_comm - p["commission"],
@@ -559,9 +565,11 @@ class _Builder:
             if d.direction[i] == "out by":
                 close_by[k] = True
             for text in (d.comment[i], self.orders_comment.get(d.order[i], "")):
-                m = _REASON.match(text)
-                if m:
-                    reason = m.group(1).lower()
+                reason = self._reasons.get(text)
+                if reason is None:  # each distinct comment matched once (issue 14: two matches per trade)
+                    m = _REASON.match(text)
+                    reason = self._reasons[text] = m.group(1).lower() if m else ""
+                if reason:
                     reasons[k] = reason
                     if reason == "so":
                         stop_out[k] = True

@@ -130,16 +130,18 @@ def volumes(col: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         return _volumes_each(col)
     # Each distinct text worked out once and spread in C (issue 14: a Python step per cell). Text alone: numbers as
     # keys would merge 0.0 and -0.0.
-    distinct: dict[Any, tuple[float, float]] = dict.fromkeys(col)  # type: ignore[arg-type]
-    for v in distinct:
+    first: dict[Any, float] = dict.fromkeys(col)  # type: ignore[arg-type]
+    second: dict[Any, float] = {}
+    for v in first:
         if v is not None and "/" in v:
             a, _, b = v.partition("/")
-            distinct[v] = (tx.parse_number(a), tx.parse_number(b))
+            first[v], second[v] = tx.parse_number(a), tx.parse_number(b)
         else:
-            x = tx.parse_number(v) if not blank(v) else float("nan")
-            distinct[v] = (x, x)
-    both = np.array(list(map(distinct.__getitem__, col)), dtype="float64").reshape(len(col), 2)
-    return both[:, 0].copy(), both[:, 1].copy()
+            first[v] = second[v] = tx.parse_number(v) if not blank(v) else float("nan")
+    # Two flat passes in C (issue 14: an array of a list of pairs cost ~4 times as much).
+    n = len(col)
+    return (np.fromiter(map(first.__getitem__, col), dtype="float64", count=n),
+            np.fromiter(map(second.__getitem__, col), dtype="float64", count=n))
 
 
 #: The cell types of a column of text (None where empty).

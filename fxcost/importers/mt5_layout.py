@@ -275,7 +275,7 @@ def scan(sheets: Sequence[Sheet]) -> Layout:
 
 def _spans(table: RawTable) -> list[tuple[int, int]]:
     starts = table.starts
-    width = max([len(table.header)] + [len(r) for r in table.rows.head(50)])
+    width = max([len(table.header)] + [len(r) for r in table.rows.head(_SAMPLE_SPAN)])
     ends = starts[1:] + [max(width, starts[-1] + 1)]
     return list(zip(starts, ends))
 
@@ -322,16 +322,37 @@ def _fits(kind: str, c: dict[str, list[Any]]) -> bool:
     return False
 
 
+def _data_sample(rows: Rows) -> list[Sequence[Any]]:
+    """The first 40 data rows (starting with a date-time) among a table's first 200 rows."""
+    # Only as many first rows as hold them are read (at least the _SAMPLE_SPAN rows _spans reads next): a Block holds
+    # data rows only, so a table of HTML data rows needs its first 50, not 200 split from their Block (issue 14).
+    seen = found = 0
+    for item in rows.items:
+        if type(item) is Block:
+            take = min(len(item), 40 - found, 200 - seen)
+            seen += take
+            found += take
+        else:
+            seen += 1
+            found += bool(item and is_time(item[0]))
+        if found >= 40 or seen >= 200:
+            break
+    return [r for r in rows.head(max(seen, _SAMPLE_SPAN)) if r and is_time(r[0])][:40]
+
+
+#: Rows _spans reads for a table's width.
+_SAMPLE_SPAN = 50
+
+
 def identify(layout: Layout) -> list[RawTable]:
     tables = [t for kind, t in layout.items if kind == "table"]
     last = -1
     for table in tables:
         n = table.width
         candidates = [k for k in SECTION_ORDER if n in LAYOUTS[k]]
-        has_rows = any(r and is_time(r[0]) for r in table.rows.head(200))
-        if has_rows:
+        rows = _data_sample(table.rows)
+        if rows:
             # The sample rows and the column spans once per table, not once per candidate section (issue 14).
-            rows = [r for r in table.rows.head(200) if r and is_time(r[0])][:40]
             spans = _spans(table)
             candidates = [k for k in candidates if _fits(k, _Sample(rows, dict(zip(LAYOUTS[k][n], spans))))]
         if not candidates:

@@ -109,20 +109,22 @@ class Linker:
 
     def link(self, d: DealColumns) -> list[PositionRecord | None]:
         links: list[PositionRecord | None] = [None] * len(d.ns)
-        for i in range(len(d.ns)):
-            typ = d.type[i]
+        opening, closing, reversing = self._open, self._close, self._reverse
+        for i, (typ, direction) in enumerate(zip(d.type, d.direction)):
             if typ not in TRADE_TYPES:
                 continue
-            direction = d.direction[i]
             if direction == "in":
-                links[i] = self._open(d, i)
+                rec = opening(d, i)
             elif direction in ("out", "out by"):
-                links[i] = self._close(d, i)
+                rec = closing(d, i)
             elif direction in ("inout", "in/out"):
                 # Netting reversal: closes the open position and opens one the other way.
-                links[i] = self._reverse(d, i)
-            if links[i] is not None:
-                links[i].deals.append(i)
+                rec = reversing(d, i)
+            else:
+                continue
+            if rec is not None:
+                links[i] = rec
+                rec.deals.append(i)
         return links
 
     def _open(self, d: DealColumns, i: int) -> PositionRecord:
@@ -196,8 +198,15 @@ class Linker:
     def _choose(self, sym: str, side: str, vol: float, t: int, price: float, profit: float) -> PositionRecord | None:
         # Fast path: the one position the Positions table closes now, with exactly this volume left.
         at = self.closing.get(t)
-        exact = [r for r in (() if at is None else at if type(at) is list else (at,))
-                 if r.symbol == sym and r.side == side and abs(self._left(r) - vol) < VOLUME_EPS]
+        if at is not None and type(at) is not list:
+            # One position closes now (the usual case): _left inlined (issue 14: a book of hundreds of files).
+            if at.symbol == sym and at.side == side \
+                    and abs((at.vin if at.vin > 0 else at.volume) - at.vout - vol) < VOLUME_EPS:
+                return at
+            exact = []
+        else:
+            exact = [r for r in (() if at is None else at)
+                     if r.symbol == sym and r.side == side and abs(self._left(r) - vol) < VOLUME_EPS]
         if len(exact) == 1:
             return exact[0]
         act = self.active.get((sym, side))

@@ -32,8 +32,6 @@ from operator import itemgetter
 from posixpath import dirname, join, normpath
 from typing import Any
 
-import numpy as np
-
 from fxcost.errors import ImportFailed, clip
 from fxcost.importers import cancel, xlsx_shapes
 from fxcost.importers import text as tx
@@ -213,7 +211,10 @@ class _Book:
         for name, target in listing:
             try:
                 rows, nums, with_formula = _fast_sheet(self.sheet_chunks(target, 1 << 20), shared)
-                formula_rows.append([k for k, num in enumerate(nums) if num in with_formula])
+                # The rows holding a formula (a few totals), found by their numbers, which ascend (issue 14: a
+                # Python step per row of the sheet).
+                at = [bisect.bisect_left(nums, num) for num in with_formula]
+                formula_rows.append(sorted(k for k, num in zip(at, with_formula) if k < len(nums) and nums[k] == num))
             except _Unsupported:
                 rows, nums = self._openpyxl_sheet(name)
                 formula_rows.append(None)
@@ -481,11 +482,12 @@ class _SheetReader:
                         break
                 else:
                     break
-            num_b = m.group(1)
+            groups = m.groups()
+            num_b = groups[0]
             num = int(num_b)
             if num <= last:  # a row number repeated or going back: the cell-by-cell reader decides
                 break
-            append((shape, m.groups(), num, num_b))
+            append((shape, groups, num, num_b))
             matched += shape.cells
             last = num
             pos = m.end()
@@ -507,19 +509,16 @@ class _SheetReader:
         if kinds.count(first) == len(kinds):  # one shape: its rows in order
             rows.extend(first.build(groups, self.values, self.plain, self.shared))
         else:
-            # Each shape's rows built together, then put back in file order, all in C (issue 14: a Python loop per
-            # row was a third of this).
-            _, which = np.unique(np.fromiter(map(id, kinds), dtype=np.uint64, count=len(kinds)), return_inverse=True)
-            order = np.argsort(which, kind="stable")
-            bounds = np.flatnonzero(np.diff(which[order])) + 1
-            built: list[Any] = []
-            for idx in np.split(order, bounds):
-                idx_list = idx.tolist()
-                built.extend(kinds[idx_list[0]].build(list(map(groups.__getitem__, idx_list)), self.values,
-                                                      self.plain, self.shared))
-            place = np.empty(len(order), dtype=np.int64)
-            place[order] = np.arange(len(order))
-            rows.extend(map(built.__getitem__, place.tolist()))
+            # Each shape's rows built together, then taken back in file order from each shape's built rows in turn,
+            # in C (issue 14: a sort by shape and its inverse in numpy cost twice as much).
+            slot: dict[xlsx_shapes.Shape, int] = {}
+            which = [slot.setdefault(kind, len(slot)) for kind in kinds]
+            parts: list[list[tuple[bytes, ...]]] = [[] for _ in slot]
+            adds = [part.append for part in parts]
+            for k, g in zip(which, groups):
+                adds[k](g)
+            built = [iter(shape.build(part, self.values, self.plain, self.shared)) for shape, part in zip(slot, parts)]
+            rows.extend(map(next, map(built.__getitem__, which)))
         # The last row stays open as a list, as the cell-by-cell reader leaves it (a later cell may join it).
         self.cur = list(rows[-1])
         rows[-1] = self.cur
@@ -608,6 +607,8 @@ class _SheetReader:
         rows = self.rows
         if rows and self.cur_num not in self.with_formula:
             rows[-1] = tuple(self.cur)
+        if all(rows):  # no empty row (the usual case): the lists as they are (issue 14)
+            return rows, self.nums, self.with_formula
         keep = [k for k, r in enumerate(rows) if r]
         return [rows[k] for k in keep], [self.nums[k] for k in keep], self.with_formula
 

@@ -157,6 +157,25 @@ def test_block_gives_back_its_rows_and_columns(width, data):
         (1, ["plain"]), *((100 + k, rows[k]) for k in picks), (9999, ["tail"])]
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5), st.integers(0, 6000), st.lists(st.integers(1, 3000), min_size=1, max_size=8))
+def test_block_add_many_is_add_of_each_row(width, n, runs):
+    """Issue 14: rows added in runs (mt5_html's loop) give the Block that one add per row gives."""
+    rows = [tuple(f"{k}" if p == 0 else ("c" if k % 7 else "") for p in range(width)) for k in range(n)]
+    note = width - 1 if width > 1 else None
+    one, many = Block(width, frozenset()), Block(width, frozenset())
+    for k, row in enumerate(rows):
+        one.add(row, 10 + k, row[note] if note is not None else None)
+    one.close()
+    at, r = 0, 0
+    while at < n:
+        size = runs[r % len(runs)]
+        many.add_many(rows[at:at + size], list(range(10 + at, 10 + min(at + size, n))), note)
+        at, r = at + size, r + 1
+    many.close()
+    assert (many.count, many.chunks, list(many.nums), many.notes) == (one.count, one.chunks, list(one.nums), one.notes)
+
+
 def test_a_cell_holding_nul_keeps_its_text(generated_mt5):
     # NUL joins a Block's cells, so a row with one in a cell must be read cell by cell, its text intact.
     text = tx.decode(generated_mt5.read_bytes())
