@@ -22,6 +22,7 @@ import pandas as pd
 from pandas.arrays import NumpyExtensionArray
 
 from fxcost.analysis import rebates
+from fxcost.analysis.batch import cost_accounts
 from fxcost.analysis.engine import (
     AccountJob,
     AccountMap,
@@ -128,17 +129,26 @@ class _Shipped:
     def __init__(self, function: Callable[[Any], Any]) -> None:
         self.function = function
 
-    def __call__(self, job: Any) -> tuple[Any, list[str], list[str]]:
-        given = _given(job)
+    def __call__(self, job: Any) -> Any:
         done = self.function(job)
-        out = _frame(done)
-        kept = [c for c in out.columns if c in given.columns and _same_column(out[c], given[c])]
-        _set_frame(done, out.drop(columns=kept).copy())
-        return done, list(out.columns), kept
+        if isinstance(job, list):  # a piece of the book (engine.analyse, batched costing): a result per job
+            return [_parcel(j, d) for j, d in zip(job, done)]
+        return _parcel(job, done)
 
 
-def _landed(job: Any, parcel: tuple[Any, list[str], list[str]]) -> Any:
+def _parcel(job: Any, done: Any) -> tuple[Any, list[str], list[str]]:
+    """``done`` without the columns of its frame that are the job's own (see :class:`_Shipped`)."""
+    given = _given(job)
+    out = _frame(done)
+    kept = [c for c in out.columns if c in given.columns and _same_column(out[c], given[c])]
+    _set_frame(done, out.drop(columns=kept).copy())
+    return done, list(out.columns), kept
+
+
+def _landed(job: Any, parcel: Any) -> Any:
     """A worker's result with the columns it left out taken from the job's own frame (here, the caller's)."""
+    if isinstance(job, list):
+        return [_landed(j, p) for j, p in zip(job, parcel)]
     done, order, kept = parcel
     given, new, keep = _given(job), _frame(done), set(kept)
     _set_frame(done, pd.DataFrame({c: given[c] if c in keep else new[c] for c in order}, index=new.index, copy=False))
@@ -212,9 +222,17 @@ class _Reusing:
         self.reused = 0
 
     def __call__(self, function: Callable[[Any], Any], jobs: Sequence[Any]) -> Iterable[Any]:
-        if not (isinstance(function, functools.partial) and function.func is cost_account
+        if not (isinstance(function, functools.partial) and function.func in (cost_account, cost_accounts)
                 and function.keywords.get("settings") is self.precost.settings and self.precost.ready):
             return self.inner(function, jobs)
+        if function.func is cost_accounts:  # pieces of the book (lists of jobs): a list of results per piece
+            found = [[self.precost.take(job) for job in piece] for piece in jobs]
+            self.precost.ready.clear()
+            missing = [[job for job, done in zip(piece, got) if done is None] for piece, got in zip(jobs, found)]
+            self.reused += sum(len(piece) for piece in jobs) - sum(len(piece) for piece in missing)
+            todo = [piece for piece in missing if piece]
+            costed = iter([done for piece in (self.inner(function, todo) if todo else ()) for done in piece])
+            return [[next(costed) if done is None else done for done in got] for got in found]
         found = [self.precost.take(job) for job in jobs]
         self.precost.ready.clear()  # what no account took is let go
         missing = [job for job, done in zip(jobs, found) if done is None]

@@ -416,7 +416,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
     accounts: list[AccountAnalysis] = []
     warnings: list[str] = []
     loud: list[str] = []
-    for book, done in zip(portfolio.accounts, mapper(functools.partial(cost_account, settings=settings), jobs)):
+    for book, done in zip(portfolio.accounts, _cost_jobs(jobs, settings, map_accounts)):
         costed.append(done)
         done.analysis.book = book  # the caller's own book: the job carried a slim copy
         accounts.append(done.analysis)
@@ -460,9 +460,47 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
     return result
 
 
+#: Accounts per piece of the book a worker process costs (fxcost.analysis.batch within it): a few pieces per worker,
+#: each big enough to batch.
+ACCOUNTS_PER_PIECE = 64
+
+
+def _cost_jobs(jobs: Sequence[AccountJob], settings: AnalysisSettings,
+               map_accounts: AccountMap | None) -> Iterable[CostedAccount]:
+    """:func:`cost_account` of every job, in order: accounts that share their settings costed as one frame
+    (fxcost.analysis.batch, issue 14); with ``map_accounts``, the book in consecutive pieces mapped with it."""
+    from fxcost.analysis import batch
+
+    if map_accounts is None:
+        return batch.cost_accounts(jobs, settings)
+    pieces = [list(jobs[i:i + ACCOUNTS_PER_PIECE]) for i in range(0, len(jobs), ACCOUNTS_PER_PIECE)]
+    return (done for piece in map_accounts(functools.partial(batch.cost_accounts, settings=settings), pieces)
+            for done in piece)
+
+
 def cost_account(job: AccountJob, settings: AnalysisSettings) -> CostedAccount:
     """Cost one account (:func:`costed_trades` with its profile, offset, tester spreads and own fills) and, when
     ``job.settle``, its payouts; runs in a worker process for a big book, so it reads nothing but its arguments."""
+    return cost_prepared(job, settings, prepare(job, settings))
+
+
+@dataclass
+class Prepared:
+    """What costing one account takes besides its trades and the settings (:func:`prepare`): its currency, UTC
+    offset, spread profile (auto: the one chosen, and why), tester spreads, the rows whose fills may be paired, and
+    the warnings so far. fxcost.analysis.batch groups accounts whose costing reads the same (issue 14)."""
+
+    currency: str
+    offset: float
+    profile: SpreadProfile
+    reason: str
+    points: dict[str, float]
+    fills: np.ndarray
+    warnings: list[str]
+
+
+def prepare(job: AccountJob, settings: AnalysisSettings) -> Prepared:
+    """The :class:`Prepared` of one account."""
     book = job.book
     warnings: list[str] = []
     currency = book.account.currency or "USD"
@@ -481,14 +519,30 @@ def cost_account(job: AccountJob, settings: AnalysisSettings) -> CostedAccount:
     points = dict(tester)
     if tester and set(tester) == set(book.files) and len(set(tester.values())) == 1:
         points["*"] = next(iter(tester.values()))  # one backtest: also its rows without a source file
-    table: list[pd.DataFrame] = []
     fills = observed_spreads.usable(book.trades, set(job.backtests))
     if book.is_backtest and "source" not in book.trades.columns:
         fills[:] = False
-    t = costed_trades(book.trades, currency, settings, utc_offset=offset, profile=profile, tester_points=points,
-                      fills=fills, spread_table=table)
+    return Prepared(currency, offset, profile, reason, points, fills, warnings)
+
+
+def cost_prepared(job: AccountJob, settings: AnalysisSettings, prep: Prepared) -> CostedAccount:
+    """:func:`cost_account` of a prepared account."""
+    book = job.book
+    table: list[pd.DataFrame] = []
+    t = costed_trades(book.trades, prep.currency, settings, utc_offset=prep.offset, profile=prep.profile,
+                      tester_points=prep.points, fills=prep.fills, spread_table=table)
+    return costed_account(job, settings, prep, t, table[0] if table else None)
+
+
+def costed_account(job: AccountJob, settings: AnalysisSettings, prep: Prepared, t: pd.DataFrame,
+                   table: pd.DataFrame | None) -> CostedAccount:
+    """One account's analysis and warnings from its costed trades ``t`` and spread ``table`` (:func:`costed_trades`,
+    or fxcost.analysis.batch's share of a batch), its payouts priced when ``job.settle``."""
+    book = job.book
+    warnings = list(prep.warnings)
+    currency, profile, reason, tester = prep.currency, prep.profile, prep.reason, job.tester
     # The spread table passed in, not set after: the default (an empty frame) costs a frame per account.
-    own: dict[str, Any] = {"spreads": table[0].assign(account=book.label)} if table else {}
+    own: dict[str, Any] = {"spreads": table.assign(account=book.label)} if table is not None else {}
     analysis = AccountAnalysis(book=book, currency=currency, trades=t,
                                leverage=settings.leverage or book.account.leverage,
                                usd_rate=_usd_rate(t, currency), profile=profile, profile_reason=reason,

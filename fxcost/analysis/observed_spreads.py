@@ -300,14 +300,26 @@ def _calibratable(label: str) -> bool:
     return label.startswith("profile:") or label.startswith("catalogue:")
 
 
+def summary_of(frame: pd.DataFrame, fills: np.ndarray) -> dict[tuple[str, str], tuple[Observation,
+                                                                                   dict[str, Observation]]]:
+    """The observations of ``frame``'s same-second pairs (rows ``fills``) per (account, symbol root): what
+    :func:`apply` reads, found once for a batch of accounts (issue 14: pairs are keyed by account)."""
+    fills = np.asarray(fills, dtype=bool)
+    # Most accounts of a book have no fills to pair: no pairs to look for (issue 14).
+    return _summarised_parts(_pair_parts(frame, fills)) if fills.any() else {}
+
+
 def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np.ndarray,
-          shape: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+          shape: np.ndarray | None = None,
+          summary: dict[tuple[str, str], tuple[Observation, dict[str, Observation]]] | None = None,
+          ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """The profile spreads of one account's trades (``spread``, ``source``; price units) replaced by observed ones
     where its own fills show them, and the rest calibrated; with the per-symbol table behind it.
 
     ``frame``: the classified trades (symbol_root, category, pip, point, open_time); ``fills``: rows whose fills may
     be paired (:func:`usable`); ``shape``: the time-of-day factor already in the profile spreads (1 when none): an
     observed spread carries its own time and takes none, a calibrated one keeps it.
+    ``summary``: :func:`summary_of` a batch of accounts this one is part of (default: of ``frame`` itself).
     Returns new spread and source arrays and a frame of :data:`TABLE_COLUMNS` (one row per symbol root).
     """
     n = len(frame)
@@ -318,9 +330,8 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
         return spread, source, pd.DataFrame(columns=TABLE_COLUMNS)
     base = np.where(shape > 0, spread / np.where(shape > 0, shape, 1.0), spread)  # the profile value, no shape
     root_codes, roots = _text_codes(frame["symbol_root"])
-    fills = np.asarray(fills, dtype=bool)
-    # Most accounts of a book have no fills to pair: no pairs to look for (issue 14).
-    summary = _summarised_parts(_pair_parts(frame, fills)) if fills.any() else {}
+    if summary is None:
+        summary = summary_of(frame, fills)
     account = str(frame["account"].iloc[0]) if "account" in frame.columns else ""
     pip = frame["pip"].to_numpy(dtype="float64")
     point = frame["point"].to_numpy(dtype="float64")

@@ -148,14 +148,16 @@ def _column(t: pd.DataFrame, col: str, default: float = np.nan) -> npt.NDArray[n
 
 
 def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
-          tier_multiplier: np.ndarray | None = None, pooled_volume: pd.Series | None = None) -> RebateResult:
+          tier_multiplier: np.ndarray | None = None, pooled_volume: pd.Series | None = None,
+          apart: bool = False) -> RebateResult:
     """Rebate, rule, eligibility and tier multiplier of every trade of a costed frame under ``program``.
 
     ``tier_multiplier``: the multipliers of an earlier result on the same trades (tiers depend on
     volume and eligibility, not on spread or commission), so a sweep need not recount monthly volumes.
     ``pooled_volume``: for a program whose tiers count every account together (``effective_tier_scope``
     ``all_accounts``), the counted standard lots per month over all accounts (:func:`tier_volumes`);
-    months it lacks use the frame's own volume. Ignored for ``account`` scope.
+    months it lacks use the frame's own volume. Ignored for ``account`` scope. ``apart``: the frame is a batch of
+    accounts each priced as if alone (fxcost.analysis.batch, issue 14): a volume not given is each account's own.
     """
     n = len(t)
     keys = _Keys(t)
@@ -223,7 +225,7 @@ def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
         reason[m] = _per_unique(np.round(move[m], 1), lambda v: f"moved {v:.1f} points < {limit}")
     reason[code == 5] = "no matching rate"
 
-    multiplier = (_tier_multiplier(t, program, lots * lot_factor, eligible, keys, pooled_volume)
+    multiplier = (_tier_multiplier(t, program, lots * lot_factor, eligible, keys, pooled_volume, apart)
                   if tier_multiplier is None else np.asarray(tier_multiplier, dtype=float))
     amount = amount * multiplier
     capped = np.zeros(n)
@@ -457,14 +459,16 @@ def tier_volumes(frames: _Frames, program: RebateProgram, *, priced: bool = Fals
 
 
 def _tier_multiplier(t: pd.DataFrame, program: RebateProgram, std_lots: np.ndarray, eligible: np.ndarray,
-                     keys: _Keys, pooled_volume: pd.Series | None = None) -> np.ndarray:
+                     keys: _Keys, pooled_volume: pd.Series | None = None, apart: bool = False) -> np.ndarray:
     n = len(t)
     if not program.tiers or not n:
         return np.ones(n)
     counted = _counted(program, std_lots, eligible)
     month = _month_keys(t)
     pooled = program.effective_tier_scope == "all_accounts"
-    acct_codes = np.zeros(n, dtype=np.int64) if pooled else keys.factor("account")[0].astype(np.int64)
+    # ``apart``: a batch's accounts keep their own volume where the pool's is not given (issue 14).
+    acct_codes = (np.zeros(n, dtype=np.int64) if pooled and not apart
+                  else keys.factor("account")[0].astype(np.int64))
     group = (acct_codes + 1) * (1 << 32) + (month + 1)
     if pooled and pooled_volume is not None and len(pooled_volume):
         given = pd.Series(np.asarray(pooled_volume, dtype=float),
