@@ -407,7 +407,6 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
     from fxcost.analysis import rebates
 
     settings = settings or AnalysisSettings()
-    mapper: AccountMap = map_accounts or _map_here
     program = settings.main_program
     # IB tiers that count every account's volume together re-price each account once all are costed.
     pools = rebates.pools_tiers(program, sum(1 for b in portfolio.accounts if len(b.trades)))
@@ -426,8 +425,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
         # Every account was just priced under ``program``: its eligibility is read, not recomputed.
         pooled = rebates.pooled_volume([(a.trades, a.currency) for a in accounts], program, priced=True)
         # Taken as they come: each account's frame before re-pricing is let go as its new one arrives.
-        settled = mapper(functools.partial(settle_account, program=program, pooled=pooled),
-                         [_settle_job(a) for a in accounts])
+        settled = _settle_jobs([_settle_job(a) for a in accounts], program, pooled, map_accounts)
         for a, done in zip(accounts, settled):
             warnings += _settled(a, done)
     else:
@@ -476,6 +474,18 @@ def _cost_jobs(jobs: Sequence[AccountJob], settings: AnalysisSettings,
     pieces = [list(jobs[i:i + ACCOUNTS_PER_PIECE]) for i in range(0, len(jobs), ACCOUNTS_PER_PIECE)]
     return (done for piece in map_accounts(functools.partial(batch.cost_accounts, settings=settings), pieces)
             for done in piece)
+
+
+def _settle_jobs(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.Series | None,
+                 map_accounts: AccountMap | None) -> Iterable[Settled]:
+    """:func:`settle_account` of every job, in order, batched as :func:`_cost_jobs` costs them (issue 14)."""
+    from fxcost.analysis import batch
+
+    if map_accounts is None:
+        return batch.settle_accounts(jobs, program, pooled)
+    pieces = [list(jobs[i:i + ACCOUNTS_PER_PIECE]) for i in range(0, len(jobs), ACCOUNTS_PER_PIECE)]
+    return (done for piece in map_accounts(functools.partial(batch.settle_accounts, program=program, pooled=pooled),
+                                           pieces) for done in piece)
 
 
 def cost_account(job: AccountJob, settings: AnalysisSettings) -> CostedAccount:
@@ -535,9 +545,10 @@ def cost_prepared(job: AccountJob, settings: AnalysisSettings, prep: Prepared) -
 
 
 def costed_account(job: AccountJob, settings: AnalysisSettings, prep: Prepared, t: pd.DataFrame,
-                   table: pd.DataFrame | None) -> CostedAccount:
+                   table: pd.DataFrame | None, settle: bool = True) -> CostedAccount:
     """One account's analysis and warnings from its costed trades ``t`` and spread ``table`` (:func:`costed_trades`,
-    or fxcost.analysis.batch's share of a batch), its payouts priced when ``job.settle``."""
+    or fxcost.analysis.batch's share of a batch), its payouts priced when ``job.settle`` (and ``settle``: the batch
+    prices a batch's payouts together, then puts them in with :func:`_settled`)."""
     book = job.book
     warnings = list(prep.warnings)
     currency, profile, reason, tester = prep.currency, prep.profile, prep.reason, job.tester
@@ -563,7 +574,7 @@ def costed_account(job: AccountJob, settings: AnalysisSettings, prep: Prepared, 
             "size to be exact)."
         )
     done = CostedAccount(analysis, warnings, loud)
-    if job.settle and settings.main_program is not None:
+    if settle and job.settle and settings.main_program is not None:
         done.payout_warnings = _settled(analysis, settle_account(_settle_job(analysis), settings.main_program))
     # Sent back without its book: the caller puts its own back (analyse), and one shared stand-in pickles once.
     analysis.book = _detached_book()

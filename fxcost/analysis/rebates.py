@@ -659,7 +659,7 @@ def _empty(columns: list[str], dtypes: Mapping[str, str]) -> pd.DataFrame:
 def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tolerance_days: float = 10,
                   max_ratio: float | None = MATCH_MAX_RATIO, amount_tolerance_pct: float = AMOUNT_TOLERANCE_PCT,
                   amount_tolerance: float = AMOUNT_TOLERANCE,
-                  statement_end: datetime | np.datetime64 | str | None = None) -> pd.DataFrame:
+                  statement_end: datetime | np.datetime64 | str | Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Match the statement's rebate rows (``kind == "rebate"``) to expected payouts, per account.
 
     Pairing is by **date**, not by amount: a statement row is a candidate for an expected payout
@@ -673,7 +673,8 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     (``difference`` = actual - expected, ``days_late`` = actual date - pay date), per unmatched
     expected payout ``missing`` (or ``pending``, below) and per unmatched statement row ``unexpected``; sorted by
     account and date. An unmatched payout not due (pay date + ``tolerance_days``) before ``statement_end`` (the last time
-    the statement covers) is ``pending``, not missing: the statement ends before it could show it.
+    the statement covers) is ``pending``, not missing: the statement ends before it could show it; a mapping gives
+    each account's own (a batch of accounts, issue 14; an account it lacks has none).
 
     Matching pairs a payout with the statement row that pays for it; whether the amount is right is said
     apart: ``difference_pct`` = difference / expected x 100 and ``amount_check`` = ``underpaid`` or
@@ -695,8 +696,11 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     status: list[str] = []
     names: list[str] = []
     tol = np.timedelta64(int(round(tolerance_days * 86400)), "s").astype("timedelta64[ns]")
-    end = pd.Timestamp(statement_end).to_datetime64() if statement_end is not None else None
+    ends = statement_end if isinstance(statement_end, Mapping) else None
+    end = pd.Timestamp(statement_end).to_datetime64() if statement_end is not None and ends is None else None
     for account in sorted(set(exp.accounts) | set(got.accounts)):
+        if ends is not None:
+            end = pd.Timestamp(ends[account]).to_datetime64() if ends.get(account) is not None else None
         e_pos = np.flatnonzero(exp.accounts == account)
         c_pos = np.flatnonzero(got.accounts == account)
         c_pos = c_pos[np.argsort(got.when[c_pos], kind="stable")]
