@@ -12,7 +12,7 @@ them, frame by frame); any other account is costed alone.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,14 +22,11 @@ from pandas.api.extensions import ExtensionArray
 from fxcost.analysis import codes, costs, engine, instruments, observed_spreads, spread_hours
 from fxcost.analysis.engine import AccountJob, AnalysisSettings, CostedAccount, Prepared, SettleJob, Settled
 from fxcost.analysis.programs import RebateProgram
-from fxcost.analysis.rebates import PRICE_INPUTS
 
 #: Accounts of more trades are costed alone: one frame already (a batch would gain them nothing).
 MAX_ACCOUNT_TRADES = costs.BIG_FRAME
 #: Trades in one batch at most: its frame and every column costed for it are held at once.
 MAX_BATCH_TRADES = 100_000
-#: The columns of the classified frame observed_spreads.apply and the spread table read, cut per account.
-_TABLE_INPUTS = ("account", "symbol_root", "category", "pip", "point", "open_time")
 
 
 def cost_accounts(jobs: Sequence[AccountJob], settings: AnalysisSettings) -> list[CostedAccount]:
@@ -71,6 +68,13 @@ def batches(jobs: Sequence[AccountJob], preps: Sequence[Prepared], settings: Ana
     return [b for b in out if len(b) >= 2]
 
 
+def _one_text(column: pd.Series) -> str | None:
+    """The column's one value when every row holds that same text, else None."""
+    values = column.to_numpy(dtype=object)
+    first = values[0]
+    return first if isinstance(first, str) and bool((values == first).all()) else None
+
+
 def _account_of(job: AccountJob) -> str:
     return str(job.book.trades["account"].iloc[0])
 
@@ -85,9 +89,10 @@ def _key(job: AccountJob, prep: Prepared) -> Hashable | None:
         return None
     if "account" not in t.columns:
         return None
-    account_codes, accounts = codes.factorize(t["account"])
-    if len(accounts) != 1 or account_codes.min() < 0:
+    if _one_text(t["account"]) is None:
         return None  # one account value per account: what keys each account's rows in the batch
+    if t["symbol_root"].isna().any():
+        return None  # the spread table's tie-breaks would read the batch's codes of the missing symbol
     return (prep.currency, id(prep.profile), prep.offset, tuple((c, str(d)) for c, d in t.dtypes.items()))
 
 
@@ -110,20 +115,7 @@ def cost_batch(jobs: Sequence[AccountJob], preps: Sequence[Prepared],
     # Own fills: the pairs of every account at once (keyed by account), then each account's table.
     fills = np.concatenate([p.fills for p in preps])
     summary = observed_spreads.summary_of(frame, fills) if settings.observed_spreads else {}
-    parts = frame[list(_TABLE_INPUTS)]
-    spread, source = np.asarray(spread, dtype="float64").copy(), np.asarray(source, dtype=object).copy()
-    tables = []
-    for lo, hi in segments:
-        part = parts.iloc[lo:hi]
-        if settings.observed_spreads:
-            spread[lo:hi], source[lo:hi], table = observed_spreads.apply(part, fills[lo:hi], spread[lo:hi],
-                                                                         source[lo:hi], tod[lo:hi], summary)
-        else:  # switched off: the same per-symbol table, nothing observed (issue 12)
-            _, _, table = observed_spreads.apply(part, np.zeros(hi - lo, dtype=bool), spread[lo:hi], source[lo:hi],
-                                                 tod[lo:hi], {})
-            table["note"] = "observed spreads switched off"
-        tables.append(table.assign(**engine._final_kinds(table, part, source[lo:hi]),
-                                   **engine._catalogue_columns(table, part, profile)))
+    tables = _spread_tables(jobs, frame, segments, spread, source, tod, summary, settings, profile)
     columns = costs.cost_columns(trades, currency, spread, source, instrument_settings=settings.instruments,
                                  classes=classes, segments=segments)
     kinds = {"spread_kind": engine._kinds(source), "spread_tod": tod}
@@ -168,20 +160,21 @@ def settle_accounts(jobs: Sequence[SettleJob], program: RebateProgram,
     """engine.settle_account of every job, in order: accounts of one currency, each naming its own account in its
     trades and cash rows, priced together (:func:`settle_batch`); the others alone."""
     groups: dict[Hashable, list[int]] = {}
+    names = [_settle_name(job) for job in jobs]
     named: dict[str, int] = {}
-    for i, job in enumerate(jobs):
-        name = _settle_name(job)
+    for i, (job, name) in enumerate(zip(jobs, names)):
         if name is not None:  # the same currency, and the same costed columns to price with
-            groups.setdefault((job.currency, tuple(c in job.trades.columns for c in _SETTLE_INPUTS)), []).append(i)
+            groups.setdefault((job.currency, tuple((c, str(d)) for c, d in job.trades.dtypes.items())), []).append(i)
             named[name] = named.get(name, 0) + 1
     out: list[Settled | None] = [None] * len(jobs)
     for rows in groups.values():
-        rows = [i for i in rows if named[str(_settle_name(jobs[i]))] == 1]
+        rows = [i for i in rows if named[str(names[i])] == 1]
         for start in range(0, len(rows), MAX_BATCH_ACCOUNTS):
             part = rows[start:start + MAX_BATCH_ACCOUNTS]
             if len(part) < 2:
                 continue
-            for i, done in zip(part, settle_batch([jobs[i] for i in part], program, pooled)):
+            for i, done in zip(part, settle_batch([jobs[i] for i in part], program, pooled,
+                                                  [str(names[i]) for i in part])):
                 out[i] = done
     return [done if done is not None else engine.settle_account(job, program, pooled)
             for job, done in zip(jobs, out)]
@@ -196,10 +189,9 @@ def _settle_name(job: SettleJob) -> str | None:
     t, cash = job.trades, job.cash
     if not len(t) or "account" not in t.columns or "close_time" not in t.columns:
         return None
-    account_codes, accounts = codes.factorize(t["account"])
-    if len(accounts) != 1 or account_codes.min() < 0 or np.isnat(t["close_time"].to_numpy()).any():
+    name = _one_text(t["account"])
+    if name is None or np.isnat(t["close_time"].to_numpy()).any():
         return None
-    name = str(accounts[0])
     if cash is not None and len(cash):
         if "account" not in cash.columns or "kind" not in cash.columns:
             return None
@@ -208,37 +200,39 @@ def _settle_name(job: SettleJob) -> str | None:
     return name
 
 
-#: The costed columns rebates.apply, rebate_columns and costs.finish_columns read when settling on pooled tiers.
-_SETTLE_INPUTS = tuple(dict.fromkeys((*PRICE_INPUTS, *costs.FINISH_INPUTS)))
-
-
-def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.Series | None) -> list[Settled]:
-    """engine.settle_account of each of ``jobs`` (one currency, distinct accounts), priced as one frame: the rebate
-    on the book's tiers, the payouts (per account and period) and their match with the statements' rebate rows
-    (per account), then each account's share."""
+def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.Series | None,
+                 names: Sequence[str]) -> list[Settled]:
+    """engine.settle_account of each of ``jobs`` (one currency, distinct accounts: ``names``, see
+    :func:`_settle_name`), priced as one frame: the rebate on the book's tiers, the payouts (per account and period)
+    and their match with the statements' rebate rows (per account), then each account's share."""
     from fxcost.analysis import rebates
 
     currency = jobs[0].currency
-    frames = [job.trades.copy(deep=False) for job in jobs]
-    ends = np.cumsum([len(t) for t in frames])
-    segments = list(zip((ends - [len(t) for t in frames]).tolist(), ends.tolist()))
+    joined = pd.concat([job.trades for job in jobs], ignore_index=True)
+    ends = np.cumsum([len(job.trades) for job in jobs])
+    segments = list(zip((ends - [len(job.trades) for job in jobs]).tolist(), ends.tolist()))
+    first = jobs[0].trades
+    whole = all(joined[c].dtype == first[c].dtype for c in first.columns)  # else each account's frame re-priced
+    frames = [job.trades.copy(deep=False) for job in jobs] if pooled is None or not whole else []
     if pooled is not None:
-        inputs = pd.DataFrame({c: np.concatenate([t[c].to_numpy() for t in frames]) for c in _SETTLE_INPUTS
-                               if all(c in t.columns for t in frames)}, copy=False)
-        priced = rebates.rebate_columns(inputs, rebates.apply(inputs, program, currency, pooled_volume=pooled,
+        priced = rebates.rebate_columns(joined, rebates.apply(joined, program, currency, pooled_volume=pooled,
                                                               apart=True), program)
-        finished = costs.finish_columns({c: priced[c] if c in priced else inputs[c].to_numpy()
+        finished = costs.finish_columns({c: priced[c] if c in priced else joined[c].to_numpy()
                                          for c in costs.FINISH_INPUTS})
         every = {**priced, **finished}
-        for t, (lo, hi) in zip(frames, segments):
-            for col, value in _rows(every, len(inputs), lo, hi).items():
-                if not engine._unchanged(t[col], value):
-                    t[col] = value
-    names = [str(t["account"].iloc[0]) for t in frames]
-    both = pd.DataFrame({"close_time": np.concatenate([t["close_time"].to_numpy() for t in frames]),
-                         "account": np.concatenate([t["account"].to_numpy(dtype=object) for t in frames])})
-    rebate = np.concatenate([t["rebate"].to_numpy() for t in frames])
-    paid = rebates.payouts(both, rebate, program)
+        if whole:
+            # Each column written whole: where an account's is unchanged (engine.settle_account leaves it) the same
+            # bits and dtype are written, so every account's cut holds what settle_account gives it (issue 14).
+            for col, value in every.items():
+                joined[col] = value
+            frames = [joined.iloc[lo:hi].set_axis(job.trades.index, axis=0) for job, (lo, hi) in zip(jobs, segments)]
+        else:
+            for t, (lo, hi) in zip(frames, segments):
+                for col, value in _rows(every, len(joined), lo, hi).items():
+                    if not engine._unchanged(t[col], value):
+                        t[col] = value
+            joined = pd.concat(frames, ignore_index=True)
+    paid = rebates.payouts(joined, joined["rebate"].to_numpy(), program)
     cash = [job.cash for job in jobs if job.cash is not None and len(job.cash)]
     matches_of: dict[str, tuple[int, int]] = {}
     matches = paid.iloc[:0]
@@ -248,17 +242,25 @@ def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.S
         matches = rebates.match_payouts(paid, pd.concat(cash, ignore_index=True) if cash else None,
                                         statement_end={name: job.statement_end for name, job in zip(names, jobs)})
         matches_of = _ranges(matches, names)
+    checks = matches["amount_check"].to_numpy(dtype=object) if "amount_check" in matches.columns else None
     paid_of = _ranges(paid, names)
+    capped = program.eligibility.cap_pct_of_spread is not None
     out = []
     for job, t, name in zip(jobs, frames, names):
         mine = _cut(paid, paid_of.get(name))
         if mine is None:
             mine = rebates.payouts(t, t["rebate"].to_numpy(), program)
-        found = _cut(matches, matches_of.get(name))
+        rows = matches_of.get(name)
+        found = _cut(matches, rows)
         if found is None:
             found = rebates.match_payouts(mine, job.cash, statement_end=job.statement_end)
-        out.append(Settled(t, mine, found, engine._payout_warnings(job.label, currency, program, found)
-                           + engine._cap_warnings(job.label, currency, t, program)))
+        # The warnings' own tests first (issue 14): most accounts are paid as expected, and most programs cap nothing.
+        off = (bool(np.isin(checks[rows[0]:rows[1]], ("underpaid", "overpaid")).any())
+               if rows is not None and checks is not None else bool(len(found)))
+        warnings = engine._payout_warnings(job.label, currency, program, found) if off else []
+        if capped:
+            warnings += engine._cap_warnings(job.label, currency, t, program)
+        out.append(Settled(t, mine, found, warnings))
     return out
 
 
@@ -278,6 +280,64 @@ def _cut(frame: pd.DataFrame, rows: tuple[int, int] | None) -> pd.DataFrame | No
     if rows is None:
         return None
     return frame.iloc[rows[0]:rows[1]].reset_index(drop=True)
+
+
+def _spread_tables(jobs: Sequence[AccountJob], frame: pd.DataFrame, segments: Sequence[tuple[int, int]],
+                   spread: np.ndarray, source: np.ndarray, tod: np.ndarray,
+                   summary: dict[Any, Any], settings: AnalysisSettings, profile: Any) -> list[pd.DataFrame]:
+    """observed_spreads.apply on each account's rows (``spread`` and ``source`` changed in place where they are
+    observed), and each account's spread table as engine.cost_account labels it, cut from one frame (issue 14: three
+    frames built per account cost more than the rest of its spreads)."""
+    roots, cats = frame["symbol_root"].array, frame["category"].array
+    assert isinstance(roots, pd.Categorical) and isinstance(cats, pd.Categorical)  # as_categories, classify
+    root_names = np.asarray(roots.categories, dtype=object)
+    cat_names = np.asarray(cats.categories, dtype=object)
+    pip, point = frame["pip"].to_numpy(dtype="float64"), frame["point"].to_numpy(dtype="float64")
+    lazy: dict[str, np.ndarray] = {}
+
+    def whole(name: str) -> np.ndarray:  # a column of the batch read once, when an account needs it
+        if name not in lazy:
+            lazy[name] = (np.asarray(pd.to_datetime(frame["open_time"]), dtype="datetime64[M]") if name == "months"
+                          else frame[name].astype(str).to_numpy(dtype=object))
+        return lazy[name]
+
+    def cut(name: str, lo: int, hi: int) -> Callable[[], np.ndarray]:  # one account's rows of it, when asked
+        return lambda: whole(name)[lo:hi]
+
+    columns: dict[str, list[np.ndarray]] = {}
+    for job, (lo, hi) in zip(jobs, segments):
+        root_codes, root_text = observed_spreads.text_codes_of(roots.codes[lo:hi], root_names,
+                                                               cut("symbol_root", lo, hi))
+        cat_codes, cat_text = observed_spreads.text_codes_of(cats.codes[lo:hi], cat_names, cut("category", lo, hi))
+        rows = observed_spreads.Rows(root_codes, root_text, cat_codes, cat_text, pip[lo:hi], point[lo:hi],
+                                     _account_of(job), cut("category", lo, hi), cut("months", lo, hi))
+        if settings.observed_spreads:
+            table = observed_spreads.replace_in(rows, spread[lo:hi], source[lo:hi], tod[lo:hi], summary)
+        else:  # switched off: the same per-symbol table, nothing observed (issue 12)
+            table = observed_spreads.replace_in(rows, spread[lo:hi].copy(), source[lo:hi].copy(), tod[lo:hi], {})
+            table["note"] = np.full(len(table["note"]), "observed spreads switched off", dtype=object)
+        final = engine.final_labels(table["symbol"], table["label"], roots.codes[lo:hi], root_names, source[lo:hi])
+        table.update({k: np.array(v, dtype=object) for k, v in final.items()})
+        table.update(_catalogue(table["symbol"], profile, frame, lo, hi))
+        table["account"] = np.full(len(table["symbol"]), job.book.label, dtype=object)
+        for col, value in table.items():
+            columns.setdefault(col, []).append(value)
+    joined = pd.DataFrame({c: np.concatenate(v) for c, v in columns.items()},
+                          columns=[*observed_spreads.TABLE_COLUMNS, *observed_spreads.CATALOGUE_COLUMNS])
+    ends = np.cumsum([len(v) for v in columns["symbol"]])
+    return [joined.iloc[hi - k:hi].reset_index(drop=True) for k, hi in zip([len(v) for v in columns["symbol"]], ends)]
+
+
+def _catalogue(symbols: np.ndarray, profile: Any, frame: pd.DataFrame, lo: int, hi: int) -> dict[str, np.ndarray]:
+    """engine._catalogue_columns of a table's ``symbols`` (the account's classified trades, rows ``lo:hi`` of
+    ``frame``, are read only when its profile's catalogue entry publishes one of them)."""
+    entry = getattr(profile, "catalogue_entry", None)
+    published = entry.published() if entry is not None else {}
+    if not any(str(root) in published for root in symbols):  # most accounts: no entry, or none of its symbols
+        return {"catalogue_pips": np.full(len(symbols), np.nan), "catalogue_source": np.full(len(symbols), "", dtype=object)}
+    found = engine._catalogue_columns(pd.DataFrame({"symbol": symbols}), frame.iloc[lo:hi], profile)
+    return {"catalogue_pips": np.array(found["catalogue_pips"], dtype="float64"),
+            "catalogue_source": np.array(found["catalogue_source"], dtype=object)}
 
 
 def _cuttable(columns: dict[str, Any], joined: pd.DataFrame, first: pd.DataFrame) -> bool:

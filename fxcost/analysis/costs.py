@@ -176,7 +176,7 @@ def cost_columns(
     out["commission_source"] = "export"
     charged_commission = trades["commission"].to_numpy()
     if commission is not None and commission.rate:
-        to_account = 1.0 / _usd_to(account_currency, commission.currency, usd_rate)
+        to_account = 1.0 / _usd_to(account_currency, commission.currency, float(usd_rate))  # one account: a float
         scheduled = trades.assign(category=out["category"], lots=lots, notional_usd=out["notional_usd"], m=m)
         charged = schedule_commission(scheduled, commission, to_account)
         target = np.ones(n, bool) if commission.apply == "always" else (charged_commission == 0)

@@ -277,8 +277,16 @@ def _kinds(source: np.ndarray) -> np.ndarray:
 def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -> dict[str, list[Any]]:
     """The per-symbol table's label and source columns with the source the trades ended with (market data or a
     backtest's fixed spread win over the observed and profile spreads): the most common label per symbol."""
-    label_codes, names = pd.factorize(np.asarray(source, dtype=object))
     root_codes, roots = codes.factorize(frame["symbol_root"])
+    return final_labels(table["symbol"].to_numpy(dtype=object), table["label"].to_numpy(dtype=object), root_codes,
+                        roots, source)
+
+
+def final_labels(symbols: np.ndarray, own: np.ndarray, root_codes: np.ndarray, roots: np.ndarray,
+                 source: np.ndarray) -> dict[str, list[Any]]:
+    """:func:`_final_kinds` of a table's ``symbols`` and ``own`` labels, the trades' symbol codes and names
+    (codes.factorize of their symbol_root) and final ``source``."""
+    label_codes, names = pd.factorize(np.asarray(source, dtype=object))
     if len(root_codes) and root_codes.min() >= 0 and label_codes.min() >= 0:
         # Per root, its most common label, ties to the pair seen first (as value_counts' stable order would give),
         # in numpy: value_counts cost more than the rest of the table (issue 14, hundreds of accounts).
@@ -293,8 +301,7 @@ def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -
         first_root, first_label = first["root"].to_numpy(), first["label"].to_numpy()
     labels = dict(zip([str(roots[r]) for r in first_root], np.asarray(names, dtype=object)[first_label]))
     # A symbol's final label, else the table's own (as Series.map then fillna), in a list: the table has a few rows.
-    final = [labels.get(sym, own) for sym, own in zip(table["symbol"].to_numpy(dtype=object),
-                                                      table["label"].to_numpy(dtype=object))]
+    final = [labels.get(sym, mine) for sym, mine in zip(symbols, own)]
     return {"label": final, "source": [observed_spreads.kind_of(x) for x in final]}
 
 
@@ -426,8 +433,8 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
         pooled = rebates.pooled_volume([(a.trades, a.currency) for a in accounts], program, priced=True)
         # Taken as they come: each account's frame before re-pricing is let go as its new one arrives.
         settled = _settle_jobs([_settle_job(a) for a in accounts], program, pooled, map_accounts)
-        for a, done in zip(accounts, settled):
-            warnings += _settled(a, done)
+        for a, paid in zip(accounts, settled):
+            warnings += _settled(a, paid)
     else:
         for done in costed:
             warnings += done.payout_warnings
@@ -541,19 +548,20 @@ def cost_prepared(job: AccountJob, settings: AnalysisSettings, prep: Prepared) -
     table: list[pd.DataFrame] = []
     t = costed_trades(book.trades, prep.currency, settings, utc_offset=prep.offset, profile=prep.profile,
                       tester_points=prep.points, fills=prep.fills, spread_table=table)
-    return costed_account(job, settings, prep, t, table[0] if table else None)
+    return costed_account(job, settings, prep, t, table[0].assign(account=book.label) if table else None)
 
 
 def costed_account(job: AccountJob, settings: AnalysisSettings, prep: Prepared, t: pd.DataFrame,
-                   table: pd.DataFrame | None, settle: bool = True) -> CostedAccount:
-    """One account's analysis and warnings from its costed trades ``t`` and spread ``table`` (:func:`costed_trades`,
-    or fxcost.analysis.batch's share of a batch), its payouts priced when ``job.settle`` (and ``settle``: the batch
-    prices a batch's payouts together, then puts them in with :func:`_settled`)."""
+                   spreads: pd.DataFrame | None, settle: bool = True) -> CostedAccount:
+    """One account's analysis and warnings from its costed trades ``t`` and ``spreads`` (the spread table of
+    :func:`costed_trades` with the account's label, or fxcost.analysis.batch's share of a batch), its payouts priced
+    when ``job.settle`` (and ``settle``: the batch prices a batch's payouts together, then puts them in with
+    :func:`_settled`)."""
     book = job.book
     warnings = list(prep.warnings)
     currency, profile, reason, tester = prep.currency, prep.profile, prep.reason, job.tester
     # The spread table passed in, not set after: the default (an empty frame) costs a frame per account.
-    own: dict[str, Any] = {"spreads": table.assign(account=book.label)} if table is not None else {}
+    own: dict[str, Any] = {"spreads": spreads} if spreads is not None else {}
     analysis = AccountAnalysis(book=book, currency=currency, trades=t,
                                leverage=settings.leverage or book.account.leverage,
                                usd_rate=_usd_rate(t, currency), profile=profile, profile_reason=reason,

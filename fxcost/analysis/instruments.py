@@ -289,8 +289,15 @@ def _parts(trades: pd.DataFrame, classes: pd.DataFrame,
         yield 0, len(trades), lambda m, ccy: conversion_rates(trades, classes, m, ccy)
         return
     for lo, hi in segments:
-        yield lo, hi, lambda m, ccy, lo=lo, hi=hi: conversion_rates(trades.iloc[lo:hi], classes.iloc[lo:hi],
-                                                                     m[lo:hi], ccy)
+        yield lo, hi, _segment_rates(trades, classes, lo, hi)
+
+
+def _segment_rates(trades: pd.DataFrame, classes: pd.DataFrame, lo: int, hi: int) -> _Rates:
+    """:func:`conversion_rates` of rows ``lo:hi`` (one account of a batch)."""
+    def rates(m: np.ndarray, ccy: str) -> dict[str, float]:
+        return conversion_rates(trades.iloc[lo:hi], classes.iloc[lo:hi], m[lo:hi], ccy)
+
+    return rates
 
 
 def usd_per_account_units(trades: pd.DataFrame, classes: pd.DataFrame, m: np.ndarray, account_currency: str,

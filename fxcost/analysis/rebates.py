@@ -697,7 +697,9 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     names: list[str] = []
     tol = np.timedelta64(int(round(tolerance_days * 86400)), "s").astype("timedelta64[ns]")
     ends = statement_end if isinstance(statement_end, Mapping) else None
-    end = pd.Timestamp(statement_end).to_datetime64() if statement_end is not None and ends is None else None
+    end = None
+    if statement_end is not None and not isinstance(statement_end, Mapping):
+        end = pd.Timestamp(statement_end).to_datetime64()
     for account in sorted(set(exp.accounts) | set(got.accounts)):
         if ends is not None:
             end = pd.Timestamp(ends[account]).to_datetime64() if ends.get(account) is not None else None
