@@ -158,12 +158,17 @@ def _landed(job: Any, parcel: Any) -> Any:
 #: An account of more trades is left to the analysis: costing it would keep the import from noticing Cancel for
 #: seconds, and a book's time is in its many small accounts (issue 14).
 MAX_PRECOST_TRADES = 50_000
+#: Arrived accounts are costed together once they hold this many trades (analysis.batch: one frame costs ~3 µs a
+#: trade where an account alone costs ~20 ms, issue 14); a batch of ~25 clients takes ~0.1 s, so Cancel is still
+#: noticed at once.
+PRECOST_BATCH_TRADES = 20_000
 
 
 class Precost:
-    """Cost each file's accounts in this process while worker processes read the book's other files
-    (parallel_import.load_all's ``meanwhile``, issue 14): the costing that would wait for the last file runs
-    beside the reading instead.
+    """Cost the accounts of the files read so far in this process while worker processes read the book's other
+    files (parallel_import.load_all's ``meanwhile``, issue 14): the costing that would wait for the last file runs
+    beside the reading instead, in batches of arrived accounts (analysis.batch) once they hold
+    :data:`PRECOST_BATCH_TRADES` trades; the last ones are left to the analysis, which batches them too.
 
     An account is costed as if its file alone made it, with pooled tiers assumed (its payouts wait for the book's
     volume, as in any book of several accounts under such a program). :func:`analyse_book` takes a result only
@@ -175,6 +180,7 @@ class Precost:
     def __init__(self, settings: AnalysisSettings) -> None:
         self.settings = settings
         self.ready: dict[str, tuple[AccountJob, CostedAccount]] = {}
+        self.pending: list[AccountJob] = []
         self._pools = rebates.pools_tiers(settings.main_program, 2)
 
     @classmethod
@@ -187,14 +193,22 @@ class Precost:
 
     def __call__(self, statements: list[Statement], reconciliations: list[Reconciliation]) -> None:
         for job in account_jobs(merge(statements, reconciliations), self._pools):
-            if not 0 < len(job.book.trades) <= MAX_PRECOST_TRADES or job.book.key in self.ready:
+            if not 0 < len(job.book.trades) <= MAX_PRECOST_TRADES or job.book.key in self.ready or any(
+                    job.book.key == other.book.key for other in self.pending):
                 continue
             # The book shares the Statement's Account, which the import may still change (a currency the user
             # chose, the roster's name): the job keeps its own copy to be compared as it was costed.
             book = dataclasses.replace(job.book, account=dataclasses.replace(job.book.account),
                                        files=list(job.book.files))
-            job = dataclasses.replace(job, book=book, tester=dict(job.tester))
-            self.ready[job.book.key] = (job, cost_account(job, self.settings))
+            self.pending.append(dataclasses.replace(job, book=book, tester=dict(job.tester)))
+        if sum(len(job.book.trades) for job in self.pending) >= PRECOST_BATCH_TRADES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Cost the accounts arrived and not costed yet, together."""
+        jobs, self.pending = self.pending, []
+        for job, done in zip(jobs, cost_accounts(jobs, self.settings)):
+            self.ready[job.book.key] = (job, done)
 
     def take(self, job: AccountJob) -> CostedAccount | None:
         """The account of ``job`` as costed here, if it was costed as that very job; each is given once."""
@@ -270,6 +284,7 @@ def analyse_book(portfolio: Portfolio, settings: AnalysisSettings | None = None,
                 return analyse(portfolio, settings, map_accounts=mapper)
             reusing = _Reusing(precost, mapper)
             result = analyse(portfolio, settings, map_accounts=reusing)
+            precost.pending.clear()  # the accounts not costed meanwhile were costed by the analysis
             log.info("analysis: %d of %d account(s) costed while the files were read", reusing.reused,
                      len(portfolio.accounts))
             return result

@@ -96,11 +96,29 @@ def test_a_book_is_costed_in_process_when_workers_cannot_start(portfolio, monkey
 
 
 def _precosted(portfolio, settings) -> parallel_analysis.Precost:
-    """Every file's accounts costed as the import's ``meanwhile`` costs them, file by file."""
+    """Every file's accounts costed as the import's ``meanwhile`` costs them, file by file (then those still
+    waiting for a batch)."""
     precost = parallel_analysis.Precost(settings)
     for f in portfolio.files:
         precost([f.statement], [f.reconciliation])
+    precost.flush()
     return precost
+
+
+def test_accounts_read_meanwhile_are_costed_in_batches(portfolio, monkeypatch):
+    """Issue 14: arrived accounts wait until they hold PRECOST_BATCH_TRADES trades, then are costed together (as
+    each alone would be)."""
+    settings = _settings("ib-tiered.json")
+    monkeypatch.setattr(parallel_analysis, "PRECOST_BATCH_TRADES", sum(len(b.trades) for b in portfolio.accounts[:2]))
+    precost = parallel_analysis.Precost(settings)
+    files = portfolio.files
+    precost([files[0].statement], [files[0].reconciliation])
+    assert not precost.ready and len(precost.pending) == 1
+    precost([files[1].statement], [files[1].reconciliation])
+    assert not precost.pending and len(precost.ready) == 2
+    there = parallel_analysis.analyse_book(portfolio, settings, precost=precost)
+    _same(analyse(portfolio, settings), there)
+    assert not precost.ready and not precost.pending
 
 
 @pytest.mark.parametrize("program", [None, "example-cashback.json", "ib-tiered.json"])
