@@ -175,6 +175,9 @@ class Precost:
     for an account whose job in the merged book is the same, field by field and frame by frame (:func:`same_job`),
     and costs any other account itself: a file merged with another, an account the roster or a currency choice
     changed, or a book of one account is simply costed again.
+
+    pipeline.run no longer uses it (issue 14): with batched costing the analysis after the import costs less CPU
+    than this (its per-file merge and each job's comparison); it pays only where idle cores would cost meanwhile.
     """
 
     def __init__(self, settings: AnalysisSettings) -> None:
