@@ -279,7 +279,7 @@ def _cut(frame: pd.DataFrame, rows: tuple[int, int] | None) -> pd.DataFrame | No
     that account alone: an empty result has dtypes of its own)."""
     if rows is None:
         return None
-    return frame.iloc[rows[0]:rows[1]].reset_index(drop=True)
+    return frame.iloc[rows[0]:rows[1]].set_axis(pd.RangeIndex(rows[1] - rows[0]), axis=0)
 
 
 def _spread_tables(jobs: Sequence[AccountJob], frame: pd.DataFrame, segments: Sequence[tuple[int, int]],
@@ -325,7 +325,8 @@ def _spread_tables(jobs: Sequence[AccountJob], frame: pd.DataFrame, segments: Se
     joined = pd.DataFrame({c: np.concatenate(v) for c, v in columns.items()},
                           columns=[*observed_spreads.TABLE_COLUMNS, *observed_spreads.CATALOGUE_COLUMNS])
     ends = np.cumsum([len(v) for v in columns["symbol"]])
-    return [joined.iloc[hi - k:hi].reset_index(drop=True) for k, hi in zip([len(v) for v in columns["symbol"]], ends)]
+    return [joined.iloc[hi - k:hi].set_axis(pd.RangeIndex(k), axis=0)
+            for k, hi in zip([len(v) for v in columns["symbol"]], ends)]
 
 
 def _catalogue(symbols: np.ndarray, profile: Any, frame: pd.DataFrame, lo: int, hi: int) -> dict[str, np.ndarray]:
