@@ -138,7 +138,9 @@ def cost_batch(jobs: Sequence[AccountJob], preps: Sequence[Prepared],
     # One frame for the batch, each account's rows cut from it (issue 14: a frame built per account cost ~3 ms),
     # when that gives what costs.with_columns gives each account: the same dtypes (every text column all text, so
     # read as text in any cut; the batch's columns of the accounts' own dtypes).
-    whole = (costs.with_columns(joined, every, owned=True) if _cuttable(every, joined, originals[0]) else None)
+    # Consolidated (a copy, its columns in a dozen blocks, not one each): every later read of an account's cut, the
+    # book's merged frame and the settlement's concat visit each block.
+    whole = (costs.with_columns(joined, every, owned=True).copy() if _cuttable(every, joined, originals[0]) else None)
     out = []
     for job, prep, original, (lo, hi), table in zip(jobs, preps, originals, segments, tables):
         if whole is not None:
