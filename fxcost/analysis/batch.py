@@ -22,6 +22,7 @@ from pandas.api.extensions import ExtensionArray
 from fxcost.analysis import codes, costs, engine, instruments, observed_spreads, spread_hours
 from fxcost.analysis.engine import AccountJob, AnalysisSettings, CostedAccount, Prepared, SettleJob, Settled
 from fxcost.analysis.programs import RebateProgram
+from fxcost.analysis.spreads import NO_SPREAD
 
 #: Accounts of more trades are costed alone: one frame already (a batch would gain them nothing).
 MAX_ACCOUNT_TRADES = costs.BIG_FRAME
@@ -31,7 +32,7 @@ MAX_BATCH_TRADES = 100_000
 
 def cost_accounts(jobs: Sequence[AccountJob], settings: AnalysisSettings) -> list[CostedAccount]:
     """engine.cost_account of every job, in order; the accounts that can be costed together are (:func:`batches`)."""
-    preps = [engine.prepare(job, settings) for job in jobs]
+    preps = [engine.prepare(job, settings, fills=False) for job in jobs]  # a batch finds its fills at once
     out: list[CostedAccount | None] = [None] * len(jobs)
     for rows in batches(jobs, preps, settings):
         for i, done in zip(rows, cost_batch([jobs[i] for i in rows], [preps[i] for i in rows], settings)):
@@ -113,7 +114,7 @@ def cost_batch(jobs: Sequence[AccountJob], preps: Sequence[Prepared],
     frame["spread_tod"] = tod
     spread, source = profile.spread_price(frame)
     # Own fills: the pairs of every account at once (keyed by account), then each account's table.
-    fills = np.concatenate([p.fills for p in preps])
+    fills = _fills(frame, segments)
     summary = observed_spreads.summary_of(frame, fills) if settings.observed_spreads else {}
     tables = _spread_tables(jobs, frame, segments, spread, source, tod, summary, settings, profile)
     columns = costs.cost_columns(trades, currency, spread, source, instrument_settings=settings.instruments,
@@ -142,12 +143,13 @@ def cost_batch(jobs: Sequence[AccountJob], preps: Sequence[Prepared],
     # book's merged frame and the settlement's concat visit each block.
     whole = (costs.with_columns(joined, every, owned=True).copy() if _cuttable(every, joined, originals[0]) else None)
     out = []
-    for job, prep, original, (lo, hi), table in zip(jobs, preps, originals, segments, tables):
+    for job, prep, original, (lo, hi), table, facts in zip(jobs, preps, originals, segments, tables,
+                                                          _facts(every, segments)):
         if whole is not None:
             t = whole.iloc[lo:hi].set_axis(original.index, axis=0)
         else:
             t = costs.with_columns(original, _rows(every, n, lo, hi), owned=True)
-        out.append(engine.costed_account(job, settings, prep, t, table, settle=False))
+        out.append(engine.costed_account(job, settings, prep, t, table, settle=False, facts=facts))
     if program is not None:  # payouts priced here, the batch's together (engine.costed_account prices one's)
         settling = [(i, SettleJob(job.book.label, prep.currency, done.analysis.trades, job.book.cash,
                                   engine._statement_end(job.book)))
@@ -284,6 +286,25 @@ def _cut(frame: pd.DataFrame, rows: tuple[int, int] | None) -> pd.DataFrame | No
     return frame.iloc[rows[0]:rows[1]].set_axis(pd.RangeIndex(rows[1] - rows[0]), axis=0)
 
 
+def _fills(frame: pd.DataFrame, segments: Sequence[tuple[int, int]]) -> np.ndarray:
+    """engine.fills_of each account of a batch (no backtests in a batch): observed_spreads.usable per (account,
+    file): the rows of a file whose times print seconds; per account when the trades name no file."""
+    nat = np.iinfo("int64").min
+    seconds = np.zeros(len(frame), dtype=bool)
+    for col in ("open_time", "close_time"):
+        ns = codes.nanoseconds(frame[col])
+        seconds |= (ns != nat) & ((ns // 1_000_000_000) % 60 != 0)
+    account = np.repeat(np.arange(len(segments)), [hi - lo for lo, hi in segments])
+    if "source" in frame.columns:
+        files, _ = pd.factorize(frame["source"].astype(str).to_numpy(dtype=object))
+        group, _ = pd.factorize(account.astype(np.int64) * (int(files.max()) + 1) + files)
+    else:
+        group = account
+    has = np.zeros(int(group.max()) + 1, dtype=bool)
+    np.logical_or.at(has, group, seconds)
+    return has[group]
+
+
 def _spread_tables(jobs: Sequence[AccountJob], frame: pd.DataFrame, segments: Sequence[tuple[int, int]],
                    spread: np.ndarray, source: np.ndarray, tod: np.ndarray,
                    summary: dict[Any, Any], settings: AnalysisSettings, profile: Any) -> list[pd.DataFrame]:
@@ -341,6 +362,21 @@ def _catalogue(symbols: np.ndarray, profile: Any, frame: pd.DataFrame, lo: int, 
     found = engine._catalogue_columns(pd.DataFrame({"symbol": symbols}), frame.iloc[lo:hi], profile)
     return {"catalogue_pips": np.array(found["catalogue_pips"], dtype="float64"),
             "catalogue_source": np.array(found["catalogue_source"], dtype=object)}
+
+
+def _facts(columns: dict[str, Any], segments: Sequence[tuple[int, int]]) -> list[engine.Facts]:
+    """engine.Facts of each account of a batch, read from the batch's columns: engine._usd_rate, _uses_profile, the
+    count of trades with a default M and whether engine._spread_warnings has trades to tell of."""
+    starts = np.array([lo for lo, _ in segments], dtype=np.intp)
+    codes_, labels = pd.factorize(np.asarray(columns["spread_source"], dtype=object))
+    text = [str(x) for x in labels]
+    profiled = np.array([not (x.startswith("measured") or x.startswith("tester:")) for x in text] + [True])[codes_]
+    missing = np.array([x.startswith(NO_SPREAD) for x in text] + [False])[codes_]
+    defaults = np.asarray(columns["m_source"], dtype=object) == "default"
+    usd = np.asarray(columns["usd_rate"], dtype="float64")
+    per = [np.add.reduceat(x.astype(np.int64), starts) for x in (profiled, missing, defaults)]
+    return [engine.Facts(float(usd[lo]), bool(p), int(d), bool(m))
+            for (lo, _), p, m, d in zip(segments, *per)]
 
 
 def _cuttable(columns: dict[str, Any], joined: pd.DataFrame, first: pd.DataFrame) -> bool:

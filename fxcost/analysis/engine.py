@@ -512,12 +512,13 @@ class Prepared:
     profile: SpreadProfile
     reason: str
     points: dict[str, float]
-    fills: np.ndarray
+    fills: np.ndarray | None  # None: not read yet (:func:`fills_of`)
     warnings: list[str]
 
 
-def prepare(job: AccountJob, settings: AnalysisSettings) -> Prepared:
-    """The :class:`Prepared` of one account."""
+def prepare(job: AccountJob, settings: AnalysisSettings, *, fills: bool = True) -> Prepared:
+    """The :class:`Prepared` of one account; ``fills``: also which rows' fills may be paired (a batch finds them for
+    all its accounts at once)."""
     book = job.book
     warnings: list[str] = []
     currency = book.account.currency or "USD"
@@ -536,10 +537,16 @@ def prepare(job: AccountJob, settings: AnalysisSettings) -> Prepared:
     points = dict(tester)
     if tester and set(tester) == set(book.files) and len(set(tester.values())) == 1:
         points["*"] = next(iter(tester.values()))  # one backtest: also its rows without a source file
+    return Prepared(currency, offset, profile, reason, points, fills_of(job) if fills else None, warnings)
+
+
+def fills_of(job: AccountJob) -> np.ndarray:
+    """The rows of an account whose same-second fills may be paired (observed_spreads.usable)."""
+    book = job.book
     fills = observed_spreads.usable(book.trades, set(job.backtests))
     if book.is_backtest and "source" not in book.trades.columns:
         fills[:] = False
-    return Prepared(currency, offset, profile, reason, points, fills, warnings)
+    return fills
 
 
 def cost_prepared(job: AccountJob, settings: AnalysisSettings, prep: Prepared) -> CostedAccount:
@@ -547,16 +554,29 @@ def cost_prepared(job: AccountJob, settings: AnalysisSettings, prep: Prepared) -
     book = job.book
     table: list[pd.DataFrame] = []
     t = costed_trades(book.trades, prep.currency, settings, utc_offset=prep.offset, profile=prep.profile,
-                      tester_points=prep.points, fills=prep.fills, spread_table=table)
+                      tester_points=prep.points, fills=prep.fills if prep.fills is not None else fills_of(job),
+                      spread_table=table)
     return costed_account(job, settings, prep, t, table[0].assign(account=book.label) if table else None)
 
 
+@dataclass
+class Facts:
+    """What :func:`costed_account` reads of an account's costed trades, found for a batch of accounts at once
+    (fxcost.analysis.batch, issue 14): the USD rate, whether a spread is the profile's, how many trades have a
+    default M, whether any has no spread at all."""
+
+    usd_rate: float
+    uses_profile: bool
+    defaults: int
+    no_spread: bool
+
+
 def costed_account(job: AccountJob, settings: AnalysisSettings, prep: Prepared, t: pd.DataFrame,
-                   spreads: pd.DataFrame | None, settle: bool = True) -> CostedAccount:
+                   spreads: pd.DataFrame | None, settle: bool = True, facts: Facts | None = None) -> CostedAccount:
     """One account's analysis and warnings from its costed trades ``t`` and ``spreads`` (the spread table of
     :func:`costed_trades` with the account's label, or fxcost.analysis.batch's share of a batch), its payouts priced
     when ``job.settle`` (and ``settle``: the batch prices a batch's payouts together, then puts them in with
-    :func:`_settled`)."""
+    :func:`_settled`); ``facts``: :class:`Facts` of ``t`` when known."""
     book = job.book
     warnings = list(prep.warnings)
     currency, profile, reason, tester = prep.currency, prep.profile, prep.reason, job.tester
@@ -564,16 +584,17 @@ def costed_account(job: AccountJob, settings: AnalysisSettings, prep: Prepared, 
     own: dict[str, Any] = {"spreads": spreads} if spreads is not None else {}
     analysis = AccountAnalysis(book=book, currency=currency, trades=t,
                                leverage=settings.leverage or book.account.leverage,
-                               usd_rate=_usd_rate(t, currency), profile=profile, profile_reason=reason,
-                               tester_spread_points=tester, **own)
-    if reason and len(t) and not _uses_profile(t):
+                               usd_rate=facts.usd_rate if facts else _usd_rate(t, currency), profile=profile,
+                               profile_reason=reason, tester_spread_points=tester, **own)
+    if reason and len(t) and not (facts.uses_profile if facts else _uses_profile(t)):
         analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
     entry = getattr(profile, "catalogue_entry", None)
     analysis.catalogue = entry.name if entry is not None else ""
     analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
-    loud, analysis.no_spread = _spread_warnings(book.label, t, profile)
+    loud, analysis.no_spread = (_spread_warnings(book.label, t, profile) if facts is None or facts.no_spread
+                                else ([], {}))
     warnings += _backtest_warnings(book, job.backtests, t, profile, tester)
-    defaults = (t["m_source"] == "default").sum()
+    defaults = facts.defaults if facts else (t["m_source"] == "default").sum()
     if defaults:
         roots = ", ".join(sorted(set(t.loc[t["m_source"] == "default", "symbol_root"])))
         warnings.append(
