@@ -227,8 +227,10 @@ def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.S
         if whole:
             # Each column written whole: where an account's is unchanged (engine.settle_account leaves it) the same
             # bits and dtype are written, so every account's cut holds what settle_account gives it (issue 14).
-            for col, value in every.items():
-                joined[col] = value
+            # One frame built with the new columns: a column written into the consolidated frame of a batch would
+            # split its block, copying the other columns each time (issue 14).
+            joined = pd.DataFrame({**{c: every[c] if c in every else joined[c] for c in joined.columns},
+                                   **{c: v for c, v in every.items() if c not in joined.columns}}, index=joined.index)
             frames = [joined.iloc[lo:hi].set_axis(job.trades.index, axis=0) for job, (lo, hi) in zip(jobs, segments)]
         else:
             for t, (lo, hi) in zip(frames, segments):
@@ -248,9 +250,13 @@ def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.S
         matches_of = _ranges(matches, names)
     checks = matches["amount_check"].to_numpy(dtype=object) if "amount_check" in matches.columns else None
     paid_of = _ranges(paid, names)
-    capped = program.eligibility.cap_pct_of_spread is not None
+    # engine._cap_warnings' own test, per account (a trade whose rebate the cap cut), on the batch's column.
+    capped = (np.add.reduceat((joined["capped_rebate"].to_numpy(dtype=float) > 1e-9).astype(np.int64),
+                              np.array([lo for lo, _ in segments], dtype=np.intp))
+              if program.eligibility.cap_pct_of_spread is not None and "capped_rebate" in joined.columns
+              else np.zeros(len(jobs), dtype=np.int64))
     out = []
-    for job, t, name in zip(jobs, frames, names):
+    for job, t, name, cut in zip(jobs, frames, names, capped):
         mine = _cut(paid, paid_of.get(name))
         if mine is None:
             mine = rebates.payouts(t, t["rebate"].to_numpy(), program)
@@ -262,7 +268,7 @@ def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.S
         off = (bool(np.isin(checks[rows[0]:rows[1]], ("underpaid", "overpaid")).any())
                if rows is not None and checks is not None else bool(len(found)))
         warnings = engine._payout_warnings(job.label, currency, program, found) if off else []
-        if capped:
+        if cut:
             warnings += engine._cap_warnings(job.label, currency, t, program)
         out.append(Settled(t, mine, found, warnings))
     return out
