@@ -347,19 +347,21 @@ def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.nda
     return spread, np.where(have, labels, source)
 
 
-def _backtest_paths(portfolio: Portfolio, book: AccountBook) -> list[str]:
+def _backtest_paths(portfolio: Portfolio, book: AccountBook, files: Sequence[Any] | None = None) -> list[str]:
     """Files of ``book`` that are Strategy Tester reports, in the portfolio's order: their simulated fills show no
-    real spread (issue 12)."""
-    return [f.statement.path for f in portfolio.files if f.account_key == book.key and f.statement.is_backtest]
+    real spread (issue 12). ``files``: the book's own files of the portfolio, when the caller has them."""
+    mine = files if files is not None else [f for f in portfolio.files if f.account_key == book.key]
+    return [f.statement.path for f in mine if f.statement.is_backtest]
 
 
-def tester_spreads(portfolio: Portfolio, book: AccountBook) -> dict[str, float]:
-    """Strategy Tester files of ``book`` that state their fixed spread: path -> points (printed.extra)."""
+def tester_spreads(portfolio: Portfolio, book: AccountBook, files: Sequence[Any] | None = None) -> dict[str, float]:
+    """Strategy Tester files of ``book`` that state their fixed spread: path -> points (printed.extra).
+    ``files``: the book's own files of the portfolio, when the caller has them."""
     out = {}
-    for f in portfolio.files:
+    for f in (files if files is not None else [f for f in portfolio.files if f.account_key == book.key]):
         st = f.statement
         points = st.printed.extra.get("spread_points") if st.is_backtest else None
-        if f.account_key == book.key and isinstance(points, (int, float)) and np.isfinite(points) and points >= 0:
+        if isinstance(points, (int, float)) and np.isfinite(points) and points >= 0:
             out[st.path] = float(points)
     return out
 
@@ -398,8 +400,12 @@ class CostedAccount:
 def account_jobs(portfolio: Portfolio, pools: bool) -> list[AccountJob]:
     """The :class:`AccountJob` of each of ``portfolio``'s accounts, in order; ``pools``: the main program's tiers
     count every account's volume together (rebates.pools_tiers), so payouts are priced in a second pass."""
-    return [AccountJob(book=_slim(book), tester=tester_spreads(portfolio, book),
-                       backtests=tuple(_backtest_paths(portfolio, book)), settle=not pools)
+    # Each book's files found in one pass (issue 14: a pass over the portfolio's files per book is quadratic).
+    files: dict[str, list[Any]] = {}
+    for f in portfolio.files:
+        files.setdefault(f.account_key, []).append(f)
+    return [AccountJob(book=_slim(book), tester=tester_spreads(portfolio, book, files.get(book.key, [])),
+                       backtests=tuple(_backtest_paths(portfolio, book, files.get(book.key, []))), settle=not pools)
             for book in portfolio.accounts]
 
 
