@@ -12,7 +12,7 @@ Measurements per size, each in a fresh child process so one run's memory does no
   from the import and analysis' result (``viewdata.prepare`` called) to views ready (what the GUI adds), and the
   memory the app holds once ready besides its peak.
 - "stages" (--stages): the same in-process, timed per stage: import (pipeline.import_files, with the accounts of
-  files already read costed meanwhile, as pipeline.run does), analyse (parallel_analysis.analyse_book: engine.analyse
+  files already read costed meanwhile where pipeline.run does so), analyse (parallel_analysis.analyse_book: engine.analyse
   with the accounts in worker processes, and those costed meanwhile taken; its CPU is the main process's), summary (json_summary.summary + analysis_summary + dumps, the `report --json` document).
 "CPU" is the CPU seconds of the main process and of the import workers together: on a machine shared with other
 work the wall time says more about the load (printed as the load average) than about fxcost.
@@ -80,11 +80,15 @@ from fxcost.analysis.spreads import load_profile
 from fxcost.pipeline import import_files
 from fxcost.report import json_summary
 settings = AnalysisSettings(profile=load_profile("auto"), programs=[programs.load(program)])
-try:  # accounts costed while the workers read the other files, as pipeline.run does (issue 14)
+import inspect
+from fxcost import pipeline
+try:  # accounts costed while the workers read the other files, where pipeline.run does so (issue 14)
     from fxcost.parallel_analysis import Precost
+    if "Precost" not in inspect.getsource(pipeline.run):  # a checkout that costs after the import, in batches
+        raise ImportError
     precost = {{"precost": Precost.worth_it(settings)}}
     reading = {{"meanwhile": precost["precost"]}}
-except ImportError:  # a checkout from before
+except ImportError:  # a checkout from before, or after
     precost = reading = {{}}
 t1, c1 = time.perf_counter(), time.process_time()
 portfolio = import_files(files, **reading)

@@ -22,6 +22,7 @@ import pandas as pd
 from pandas.arrays import NumpyExtensionArray
 
 from fxcost.analysis import rebates
+from fxcost.analysis.batch import cost_accounts
 from fxcost.analysis.engine import (
     AccountJob,
     AccountMap,
@@ -128,17 +129,26 @@ class _Shipped:
     def __init__(self, function: Callable[[Any], Any]) -> None:
         self.function = function
 
-    def __call__(self, job: Any) -> tuple[Any, list[str], list[str]]:
-        given = _given(job)
+    def __call__(self, job: Any) -> Any:
         done = self.function(job)
-        out = _frame(done)
-        kept = [c for c in out.columns if c in given.columns and _same_column(out[c], given[c])]
-        _set_frame(done, out.drop(columns=kept).copy())
-        return done, list(out.columns), kept
+        if isinstance(job, list):  # a piece of the book (engine.analyse, batched costing): a result per job
+            return [_parcel(j, d) for j, d in zip(job, done)]
+        return _parcel(job, done)
 
 
-def _landed(job: Any, parcel: tuple[Any, list[str], list[str]]) -> Any:
+def _parcel(job: Any, done: Any) -> tuple[Any, list[str], list[str]]:
+    """``done`` without the columns of its frame that are the job's own (see :class:`_Shipped`)."""
+    given = _given(job)
+    out = _frame(done)
+    kept = [c for c in out.columns if c in given.columns and _same_column(out[c], given[c])]
+    _set_frame(done, out.drop(columns=kept).copy())
+    return done, list(out.columns), kept
+
+
+def _landed(job: Any, parcel: Any) -> Any:
     """A worker's result with the columns it left out taken from the job's own frame (here, the caller's)."""
+    if isinstance(job, list):
+        return [_landed(j, p) for j, p in zip(job, parcel)]
     done, order, kept = parcel
     given, new, keep = _given(job), _frame(done), set(kept)
     _set_frame(done, pd.DataFrame({c: given[c] if c in keep else new[c] for c in order}, index=new.index, copy=False))
@@ -148,23 +158,32 @@ def _landed(job: Any, parcel: tuple[Any, list[str], list[str]]) -> Any:
 #: An account of more trades is left to the analysis: costing it would keep the import from noticing Cancel for
 #: seconds, and a book's time is in its many small accounts (issue 14).
 MAX_PRECOST_TRADES = 50_000
+#: Arrived accounts are costed together once they hold this many trades (analysis.batch: one frame costs ~3 µs a
+#: trade where an account alone costs ~20 ms, issue 14); a batch of ~25 clients takes ~0.1 s, so Cancel is still
+#: noticed at once.
+PRECOST_BATCH_TRADES = 20_000
 
 
 class Precost:
-    """Cost each file's accounts in this process while worker processes read the book's other files
-    (parallel_import.load_all's ``meanwhile``, issue 14): the costing that would wait for the last file runs
-    beside the reading instead.
+    """Cost the accounts of the files read so far in this process while worker processes read the book's other
+    files (parallel_import.load_all's ``meanwhile``, issue 14): the costing that would wait for the last file runs
+    beside the reading instead, in batches of arrived accounts (analysis.batch) once they hold
+    :data:`PRECOST_BATCH_TRADES` trades; the last ones are left to the analysis, which batches them too.
 
     An account is costed as if its file alone made it, with pooled tiers assumed (its payouts wait for the book's
     volume, as in any book of several accounts under such a program). :func:`analyse_book` takes a result only
     for an account whose job in the merged book is the same, field by field and frame by frame (:func:`same_job`),
     and costs any other account itself: a file merged with another, an account the roster or a currency choice
     changed, or a book of one account is simply costed again.
+
+    pipeline.run no longer uses it (issue 14): with batched costing the analysis after the import costs less CPU
+    than this (its per-file merge and each job's comparison); it pays only where idle cores would cost meanwhile.
     """
 
     def __init__(self, settings: AnalysisSettings) -> None:
         self.settings = settings
         self.ready: dict[str, tuple[AccountJob, CostedAccount]] = {}
+        self.pending: list[AccountJob] = []
         self._pools = rebates.pools_tiers(settings.main_program, 2)
 
     @classmethod
@@ -177,14 +196,22 @@ class Precost:
 
     def __call__(self, statements: list[Statement], reconciliations: list[Reconciliation]) -> None:
         for job in account_jobs(merge(statements, reconciliations), self._pools):
-            if not 0 < len(job.book.trades) <= MAX_PRECOST_TRADES or job.book.key in self.ready:
+            if not 0 < len(job.book.trades) <= MAX_PRECOST_TRADES or job.book.key in self.ready or any(
+                    job.book.key == other.book.key for other in self.pending):
                 continue
             # The book shares the Statement's Account, which the import may still change (a currency the user
             # chose, the roster's name): the job keeps its own copy to be compared as it was costed.
             book = dataclasses.replace(job.book, account=dataclasses.replace(job.book.account),
                                        files=list(job.book.files))
-            job = dataclasses.replace(job, book=book, tester=dict(job.tester))
-            self.ready[job.book.key] = (job, cost_account(job, self.settings))
+            self.pending.append(dataclasses.replace(job, book=book, tester=dict(job.tester)))
+        if sum(len(job.book.trades) for job in self.pending) >= PRECOST_BATCH_TRADES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Cost the accounts arrived and not costed yet, together."""
+        jobs, self.pending = self.pending, []
+        for job, done in zip(jobs, cost_accounts(jobs, self.settings)):
+            self.ready[job.book.key] = (job, done)
 
     def take(self, job: AccountJob) -> CostedAccount | None:
         """The account of ``job`` as costed here, if it was costed as that very job; each is given once."""
@@ -212,9 +239,17 @@ class _Reusing:
         self.reused = 0
 
     def __call__(self, function: Callable[[Any], Any], jobs: Sequence[Any]) -> Iterable[Any]:
-        if not (isinstance(function, functools.partial) and function.func is cost_account
+        if not (isinstance(function, functools.partial) and function.func in (cost_account, cost_accounts)
                 and function.keywords.get("settings") is self.precost.settings and self.precost.ready):
             return self.inner(function, jobs)
+        if function.func is cost_accounts:  # pieces of the book (lists of jobs): a list of results per piece
+            found = [[self.precost.take(job) for job in piece] for piece in jobs]
+            self.precost.ready.clear()
+            missing = [[job for job, done in zip(piece, got) if done is None] for piece, got in zip(jobs, found)]
+            self.reused += sum(len(piece) for piece in jobs) - sum(len(piece) for piece in missing)
+            todo = [piece for piece in missing if piece]
+            costed = iter([done for piece in (self.inner(function, todo) if todo else ()) for done in piece])
+            return [[next(costed) if done is None else done for done in got] for got in found]
         found = [self.precost.take(job) for job in jobs]
         self.precost.ready.clear()  # what no account took is let go
         missing = [job for job, done in zip(jobs, found) if done is None]
@@ -252,6 +287,7 @@ def analyse_book(portfolio: Portfolio, settings: AnalysisSettings | None = None,
                 return analyse(portfolio, settings, map_accounts=mapper)
             reusing = _Reusing(precost, mapper)
             result = analyse(portfolio, settings, map_accounts=reusing)
+            precost.pending.clear()  # the accounts not costed meanwhile were costed by the analysis
             log.info("analysis: %d of %d account(s) costed while the files were read", reusing.reused,
                      len(portfolio.accounts))
             return result

@@ -96,11 +96,29 @@ def test_a_book_is_costed_in_process_when_workers_cannot_start(portfolio, monkey
 
 
 def _precosted(portfolio, settings) -> parallel_analysis.Precost:
-    """Every file's accounts costed as the import's ``meanwhile`` costs them, file by file."""
+    """Every file's accounts costed as the import's ``meanwhile`` costs them, file by file (then those still
+    waiting for a batch)."""
     precost = parallel_analysis.Precost(settings)
     for f in portfolio.files:
         precost([f.statement], [f.reconciliation])
+    precost.flush()
     return precost
+
+
+def test_accounts_read_meanwhile_are_costed_in_batches(portfolio, monkeypatch):
+    """Issue 14: arrived accounts wait until they hold PRECOST_BATCH_TRADES trades, then are costed together (as
+    each alone would be)."""
+    settings = _settings("ib-tiered.json")
+    monkeypatch.setattr(parallel_analysis, "PRECOST_BATCH_TRADES", sum(len(b.trades) for b in portfolio.accounts[:2]))
+    precost = parallel_analysis.Precost(settings)
+    files = portfolio.files
+    precost([files[0].statement], [files[0].reconciliation])
+    assert not precost.ready and len(precost.pending) == 1
+    precost([files[1].statement], [files[1].reconciliation])
+    assert not precost.pending and len(precost.ready) == 2
+    there = parallel_analysis.analyse_book(portfolio, settings, precost=precost)
+    _same(analyse(portfolio, settings), there)
+    assert not precost.ready and not precost.pending
 
 
 @pytest.mark.parametrize("program", [None, "example-cashback.json", "ib-tiered.json"])
@@ -152,9 +170,9 @@ def test_same_job_compares_every_field_and_frame(portfolio):
     assert not parallel_analysis.same_job(jobs[0], jobs[1])
 
 
-def test_the_pipeline_costs_while_reading_and_gives_the_same_result(tmp_path, monkeypatch):
-    """pipeline.run with import workers: the accounts of files read before the last are costed meanwhile, and the
-    result is the one costing the same portfolio afterwards gives."""
+def test_the_pipeline_gives_the_result_of_analysing_its_portfolio(tmp_path, monkeypatch):
+    """pipeline.run with import workers: the result is the one costing the same portfolio afterwards gives (the
+    accounts are costed after the import, in batches: issue 14)."""
     from fxcost import parallel_import, pipeline
 
     paths = []
@@ -164,13 +182,9 @@ def test_the_pipeline_costs_while_reading_and_gives_the_same_result(tmp_path, mo
         paths.append(str(path))
     monkeypatch.setattr(parallel_import, "MIN_PARALLEL_BYTES", 0)
     monkeypatch.setattr(parallel_import, "cores", lambda: 2)
-    seen: list[int] = []
-    real = parallel_analysis.Precost.__call__
-    monkeypatch.setattr(parallel_analysis.Precost, "__call__",
-                        lambda self, sts, recs: seen.append(len(sts)) or real(self, sts, recs))
     settings = _settings("ib-tiered.json")
     there = pipeline.run(paths, settings)
-    assert parallel_import.last_run["workers"] == 2 and seen  # some files were costed while others were read
+    assert parallel_import.last_run["workers"] == 2
     _same(analyse(there.portfolio, settings), there)
 
 

@@ -12,7 +12,7 @@ Never ``profit - spread_cost``: MetaTrader's Profit already contains the spread.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,23 +132,35 @@ def cost_columns(
     instrument_settings: InstrumentSettings | None = None,
     commission: CommissionSchedule | None = None,
     classes: pd.DataFrame | None = None,
+    segments: Sequence[tuple[int, int]] | None = None,
 ) -> dict[str, Any]:
     """The columns :func:`decompose` sets before :func:`finish`, in the order it sets them (``commission`` among
-    them when a schedule replaces some), as arrays: the engine builds its frame from them in one go (issue 14)."""
+    them when a schedule replaces some), as arrays: the engine builds its frame from them in one go (issue 14).
+
+    ``segments``: ``trades`` holds several accounts of one currency (fxcost.analysis.batch), each its row range:
+    M and the USD rate are each account's own (no commission schedule then)."""
     if classes is None:
         classes = instruments.classify(trades, instrument_settings)
     n = len(trades)
     out: dict[str, Any] = {col: classes[col].array for col in ("category", "quote_ccy", "point", "pip")}
     # .array keeps the categorical category (no string hashing later)
     sign = instruments.side_sign(trades)
-    m, m_source = instruments.money_per_price(trades, classes, account_currency, instrument_settings, sign)
+    m, m_source = instruments.money_per_price(trades, classes, account_currency, instrument_settings, sign, segments)
     pip = classes["pip"].to_numpy()
     point = classes["point"].to_numpy()
     out["m"] = m
     out["m_source"] = m_source
     out["pip_value"] = pip * m  # account currency per pip per 1.0 lot
-    usd_rate = instruments.usd_per_account_unit(trades, classes, m, account_currency)
-    out["usd_rate"] = np.full(n, usd_rate, dtype="float64")
+    usd_rate: float | np.ndarray
+    if segments is None:
+        usd_rate = instruments.usd_per_account_unit(trades, classes, m, account_currency)
+        out["usd_rate"] = np.full(n, usd_rate, dtype="float64")
+    else:  # each account's own rate on its rows (a product by it is the product by the account's scalar)
+        if commission is not None and commission.rate:
+            raise ValueError("a commission schedule is applied account by account, not to a batch")
+        usd_rate = np.repeat(instruments.usd_per_account_units(trades, classes, m, account_currency, segments),
+                             [hi - lo for lo, hi in segments])
+        out["usd_rate"] = usd_rate
 
     lots = trades["lots"].to_numpy()
     # Notional in USD at the open price: lots x contract x price x (quote -> USD). M / account->USD
@@ -164,7 +176,7 @@ def cost_columns(
     out["commission_source"] = "export"
     charged_commission = trades["commission"].to_numpy()
     if commission is not None and commission.rate:
-        to_account = 1.0 / _usd_to(account_currency, commission.currency, usd_rate)
+        to_account = 1.0 / _usd_to(account_currency, commission.currency, float(usd_rate))  # one account: a float
         scheduled = trades.assign(category=out["category"], lots=lots, notional_usd=out["notional_usd"], m=m)
         charged = schedule_commission(scheduled, commission, to_account)
         target = np.ones(n, bool) if commission.apply == "always" else (charged_commission == 0)

@@ -277,8 +277,16 @@ def _kinds(source: np.ndarray) -> np.ndarray:
 def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -> dict[str, list[Any]]:
     """The per-symbol table's label and source columns with the source the trades ended with (market data or a
     backtest's fixed spread win over the observed and profile spreads): the most common label per symbol."""
-    label_codes, names = pd.factorize(np.asarray(source, dtype=object))
     root_codes, roots = codes.factorize(frame["symbol_root"])
+    return final_labels(table["symbol"].to_numpy(dtype=object), table["label"].to_numpy(dtype=object), root_codes,
+                        roots, source)
+
+
+def final_labels(symbols: np.ndarray, own: np.ndarray, root_codes: np.ndarray, roots: np.ndarray,
+                 source: np.ndarray) -> dict[str, list[Any]]:
+    """:func:`_final_kinds` of a table's ``symbols`` and ``own`` labels, the trades' symbol codes and names
+    (codes.factorize of their symbol_root) and final ``source``."""
+    label_codes, names = pd.factorize(np.asarray(source, dtype=object))
     if len(root_codes) and root_codes.min() >= 0 and label_codes.min() >= 0:
         # Per root, its most common label, ties to the pair seen first (as value_counts' stable order would give),
         # in numpy: value_counts cost more than the rest of the table (issue 14, hundreds of accounts).
@@ -293,8 +301,7 @@ def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -
         first_root, first_label = first["root"].to_numpy(), first["label"].to_numpy()
     labels = dict(zip([str(roots[r]) for r in first_root], np.asarray(names, dtype=object)[first_label]))
     # A symbol's final label, else the table's own (as Series.map then fillna), in a list: the table has a few rows.
-    final = [labels.get(sym, own) for sym, own in zip(table["symbol"].to_numpy(dtype=object),
-                                                      table["label"].to_numpy(dtype=object))]
+    final = [labels.get(sym, mine) for sym, mine in zip(symbols, own)]
     return {"label": final, "source": [observed_spreads.kind_of(x) for x in final]}
 
 
@@ -340,19 +347,21 @@ def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.nda
     return spread, np.where(have, labels, source)
 
 
-def _backtest_paths(portfolio: Portfolio, book: AccountBook) -> list[str]:
+def _backtest_paths(portfolio: Portfolio, book: AccountBook, files: Sequence[Any] | None = None) -> list[str]:
     """Files of ``book`` that are Strategy Tester reports, in the portfolio's order: their simulated fills show no
-    real spread (issue 12)."""
-    return [f.statement.path for f in portfolio.files if f.account_key == book.key and f.statement.is_backtest]
+    real spread (issue 12). ``files``: the book's own files of the portfolio, when the caller has them."""
+    mine = files if files is not None else [f for f in portfolio.files if f.account_key == book.key]
+    return [f.statement.path for f in mine if f.statement.is_backtest]
 
 
-def tester_spreads(portfolio: Portfolio, book: AccountBook) -> dict[str, float]:
-    """Strategy Tester files of ``book`` that state their fixed spread: path -> points (printed.extra)."""
+def tester_spreads(portfolio: Portfolio, book: AccountBook, files: Sequence[Any] | None = None) -> dict[str, float]:
+    """Strategy Tester files of ``book`` that state their fixed spread: path -> points (printed.extra).
+    ``files``: the book's own files of the portfolio, when the caller has them."""
     out = {}
-    for f in portfolio.files:
+    for f in (files if files is not None else [f for f in portfolio.files if f.account_key == book.key]):
         st = f.statement
         points = st.printed.extra.get("spread_points") if st.is_backtest else None
-        if f.account_key == book.key and isinstance(points, (int, float)) and np.isfinite(points) and points >= 0:
+        if isinstance(points, (int, float)) and np.isfinite(points) and points >= 0:
             out[st.path] = float(points)
     return out
 
@@ -391,8 +400,12 @@ class CostedAccount:
 def account_jobs(portfolio: Portfolio, pools: bool) -> list[AccountJob]:
     """The :class:`AccountJob` of each of ``portfolio``'s accounts, in order; ``pools``: the main program's tiers
     count every account's volume together (rebates.pools_tiers), so payouts are priced in a second pass."""
-    return [AccountJob(book=_slim(book), tester=tester_spreads(portfolio, book),
-                       backtests=tuple(_backtest_paths(portfolio, book)), settle=not pools)
+    # Each book's files found in one pass (issue 14: a pass over the portfolio's files per book is quadratic).
+    files: dict[str, list[Any]] = {}
+    for f in portfolio.files:
+        files.setdefault(f.account_key, []).append(f)
+    return [AccountJob(book=_slim(book), tester=tester_spreads(portfolio, book, files.get(book.key, [])),
+                       backtests=tuple(_backtest_paths(portfolio, book, files.get(book.key, []))), settle=not pools)
             for book in portfolio.accounts]
 
 
@@ -407,7 +420,6 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
     from fxcost.analysis import rebates
 
     settings = settings or AnalysisSettings()
-    mapper: AccountMap = map_accounts or _map_here
     program = settings.main_program
     # IB tiers that count every account's volume together re-price each account once all are costed.
     pools = rebates.pools_tiers(program, sum(1 for b in portfolio.accounts if len(b.trades)))
@@ -416,7 +428,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
     accounts: list[AccountAnalysis] = []
     warnings: list[str] = []
     loud: list[str] = []
-    for book, done in zip(portfolio.accounts, mapper(functools.partial(cost_account, settings=settings), jobs)):
+    for book, done in zip(portfolio.accounts, _cost_jobs(jobs, settings, map_accounts)):
         costed.append(done)
         done.analysis.book = book  # the caller's own book: the job carried a slim copy
         accounts.append(done.analysis)
@@ -426,10 +438,9 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
         # Every account was just priced under ``program``: its eligibility is read, not recomputed.
         pooled = rebates.pooled_volume([(a.trades, a.currency) for a in accounts], program, priced=True)
         # Taken as they come: each account's frame before re-pricing is let go as its new one arrives.
-        settled = mapper(functools.partial(settle_account, program=program, pooled=pooled),
-                         [_settle_job(a) for a in accounts])
-        for a, done in zip(accounts, settled):
-            warnings += _settled(a, done)
+        settled = _settle_jobs([_settle_job(a) for a in accounts], program, pooled, map_accounts)
+        for a, paid in zip(accounts, settled):
+            warnings += _settled(a, paid)
     else:
         for done in costed:
             warnings += done.payout_warnings
@@ -460,9 +471,60 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
     return result
 
 
+#: Accounts per piece of the book a worker process costs (fxcost.analysis.batch within it): a few pieces per worker,
+#: each big enough to batch.
+ACCOUNTS_PER_PIECE = 64
+
+
+def _cost_jobs(jobs: Sequence[AccountJob], settings: AnalysisSettings,
+               map_accounts: AccountMap | None) -> Iterable[CostedAccount]:
+    """:func:`cost_account` of every job, in order: accounts that share their settings costed as one frame
+    (fxcost.analysis.batch, issue 14); with ``map_accounts``, the book in consecutive pieces mapped with it."""
+    from fxcost.analysis import batch
+
+    if map_accounts is None:
+        return batch.cost_accounts(jobs, settings)
+    pieces = [list(jobs[i:i + ACCOUNTS_PER_PIECE]) for i in range(0, len(jobs), ACCOUNTS_PER_PIECE)]
+    return (done for piece in map_accounts(functools.partial(batch.cost_accounts, settings=settings), pieces)
+            for done in piece)
+
+
+def _settle_jobs(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.Series | None,
+                 map_accounts: AccountMap | None) -> Iterable[Settled]:
+    """:func:`settle_account` of every job, in order, batched as :func:`_cost_jobs` costs them (issue 14)."""
+    from fxcost.analysis import batch
+
+    if map_accounts is None:
+        return batch.settle_accounts(jobs, program, pooled)
+    pieces = [list(jobs[i:i + ACCOUNTS_PER_PIECE]) for i in range(0, len(jobs), ACCOUNTS_PER_PIECE)]
+    return (done for piece in map_accounts(functools.partial(batch.settle_accounts, program=program, pooled=pooled),
+                                           pieces) for done in piece)
+
+
 def cost_account(job: AccountJob, settings: AnalysisSettings) -> CostedAccount:
     """Cost one account (:func:`costed_trades` with its profile, offset, tester spreads and own fills) and, when
     ``job.settle``, its payouts; runs in a worker process for a big book, so it reads nothing but its arguments."""
+    return cost_prepared(job, settings, prepare(job, settings))
+
+
+@dataclass
+class Prepared:
+    """What costing one account takes besides its trades and the settings (:func:`prepare`): its currency, UTC
+    offset, spread profile (auto: the one chosen, and why), tester spreads, the rows whose fills may be paired, and
+    the warnings so far. fxcost.analysis.batch groups accounts whose costing reads the same (issue 14)."""
+
+    currency: str
+    offset: float
+    profile: SpreadProfile
+    reason: str
+    points: dict[str, float]
+    fills: np.ndarray | None  # None: not read yet (:func:`fills_of`)
+    warnings: list[str]
+
+
+def prepare(job: AccountJob, settings: AnalysisSettings, *, fills: bool = True) -> Prepared:
+    """The :class:`Prepared` of one account; ``fills``: also which rows' fills may be paired (a batch finds them for
+    all its accounts at once)."""
     book = job.book
     warnings: list[str] = []
     currency = book.account.currency or "USD"
@@ -481,26 +543,64 @@ def cost_account(job: AccountJob, settings: AnalysisSettings) -> CostedAccount:
     points = dict(tester)
     if tester and set(tester) == set(book.files) and len(set(tester.values())) == 1:
         points["*"] = next(iter(tester.values()))  # one backtest: also its rows without a source file
-    table: list[pd.DataFrame] = []
+    return Prepared(currency, offset, profile, reason, points, fills_of(job) if fills else None, warnings)
+
+
+def fills_of(job: AccountJob) -> np.ndarray:
+    """The rows of an account whose same-second fills may be paired (observed_spreads.usable)."""
+    book = job.book
     fills = observed_spreads.usable(book.trades, set(job.backtests))
     if book.is_backtest and "source" not in book.trades.columns:
         fills[:] = False
-    t = costed_trades(book.trades, currency, settings, utc_offset=offset, profile=profile, tester_points=points,
-                      fills=fills, spread_table=table)
+    return fills
+
+
+def cost_prepared(job: AccountJob, settings: AnalysisSettings, prep: Prepared) -> CostedAccount:
+    """:func:`cost_account` of a prepared account."""
+    book = job.book
+    table: list[pd.DataFrame] = []
+    t = costed_trades(book.trades, prep.currency, settings, utc_offset=prep.offset, profile=prep.profile,
+                      tester_points=prep.points, fills=prep.fills if prep.fills is not None else fills_of(job),
+                      spread_table=table)
+    return costed_account(job, settings, prep, t, table[0].assign(account=book.label) if table else None)
+
+
+@dataclass
+class Facts:
+    """What :func:`costed_account` reads of an account's costed trades, found for a batch of accounts at once
+    (fxcost.analysis.batch, issue 14): the USD rate, whether a spread is the profile's, how many trades have a
+    default M, whether any has no spread at all."""
+
+    usd_rate: float
+    uses_profile: bool
+    defaults: int
+    no_spread: bool
+
+
+def costed_account(job: AccountJob, settings: AnalysisSettings, prep: Prepared, t: pd.DataFrame,
+                   spreads: pd.DataFrame | None, settle: bool = True, facts: Facts | None = None) -> CostedAccount:
+    """One account's analysis and warnings from its costed trades ``t`` and ``spreads`` (the spread table of
+    :func:`costed_trades` with the account's label, or fxcost.analysis.batch's share of a batch), its payouts priced
+    when ``job.settle`` (and ``settle``: the batch prices a batch's payouts together, then puts them in with
+    :func:`_settled`); ``facts``: :class:`Facts` of ``t`` when known."""
+    book = job.book
+    warnings = list(prep.warnings)
+    currency, profile, reason, tester = prep.currency, prep.profile, prep.reason, job.tester
     # The spread table passed in, not set after: the default (an empty frame) costs a frame per account.
-    own: dict[str, Any] = {"spreads": table[0].assign(account=book.label)} if table else {}
+    own: dict[str, Any] = {"spreads": spreads} if spreads is not None else {}
     analysis = AccountAnalysis(book=book, currency=currency, trades=t,
                                leverage=settings.leverage or book.account.leverage,
-                               usd_rate=_usd_rate(t, currency), profile=profile, profile_reason=reason,
-                               tester_spread_points=tester, **own)
-    if reason and len(t) and not _uses_profile(t):
+                               usd_rate=facts.usd_rate if facts else _usd_rate(t, currency), profile=profile,
+                               profile_reason=reason, tester_spread_points=tester, **own)
+    if reason and len(t) and not (facts.uses_profile if facts else _uses_profile(t)):
         analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
     entry = getattr(profile, "catalogue_entry", None)
     analysis.catalogue = entry.name if entry is not None else ""
     analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
-    loud, analysis.no_spread = _spread_warnings(book.label, t, profile)
+    loud, analysis.no_spread = (_spread_warnings(book.label, t, profile) if facts is None or facts.no_spread
+                                else ([], {}))
     warnings += _backtest_warnings(book, job.backtests, t, profile, tester)
-    defaults = (t["m_source"] == "default").sum()
+    defaults = facts.defaults if facts else (t["m_source"] == "default").sum()
     if defaults:
         roots = ", ".join(sorted(set(t.loc[t["m_source"] == "default", "symbol_root"])))
         warnings.append(
@@ -509,7 +609,7 @@ def cost_account(job: AccountJob, settings: AnalysisSettings) -> CostedAccount:
             "size to be exact)."
         )
     done = CostedAccount(analysis, warnings, loud)
-    if job.settle and settings.main_program is not None:
+    if settle and job.settle and settings.main_program is not None:
         done.payout_warnings = _settled(analysis, settle_account(_settle_job(analysis), settings.main_program))
     # Sent back without its book: the caller puts its own back (analyse), and one shared stand-in pickles once.
     analysis.book = _detached_book()

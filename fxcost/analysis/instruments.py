@@ -9,6 +9,7 @@ trades (or a default). Every M records its source: implied, median, default or u
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -200,11 +201,13 @@ def money_per_price(
     account_currency: str,
     settings: InstrumentSettings | None = None,
     sign: np.ndarray | None = None,
+    segments: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """M per trade and its source ('implied', 'median', 'default', 'user').
 
     Groups by (account, symbol_root): different accounts may convert differently. ``sign`` (+1 buy,
-    -1 sell) saves comparing the side strings again when the caller has it.
+    -1 sell) saves comparing the side strings again when the caller has it. ``segments``: the row ranges of
+    the accounts of a batch (fxcost.analysis.batch, issue 14), each converted with its own trades' rates.
     """
     settings = settings or InstrumentSettings()
     n = len(trades)
@@ -241,20 +244,23 @@ def money_per_price(
     # Default: contract size x conversion of the quote currency into the account currency.
     missing = ~np.isfinite(m)
     if missing.any():
-        rates = conversion_rates(trades, classes, m, account_currency)
         cats = classes["category"].to_numpy()
         quotes = classes["quote_ccy"].to_numpy()
-        idx = np.flatnonzero(missing)
-        # One value per symbol (category and quote currency follow from the root), not one per trade.
-        per_root = {}
-        for code in np.unique(root_codes[idx]):
-            i = idx[np.argmax(root_codes[idx] == code)]
-            root = roots[code] if code >= 0 else ""
-            contract = settings.contract_size.get(root) or _default_contract(root, cats[i])
-            per_root[code] = contract * rates.get(quotes[i], np.nan)
-        lookup = np.array([per_root.get(c, np.nan) for c in range(-1, len(roots))])
-        m[idx] = lookup[root_codes[idx] + 1]
-        source[idx] = "default"
+        for lo, hi, rates_of in _parts(trades, classes, segments):
+            idx = np.flatnonzero(missing[lo:hi]) + lo
+            if not len(idx):
+                continue
+            rates = rates_of(m, account_currency)
+            # One value per symbol (category and quote currency follow from the root), not one per trade.
+            per_root = {}
+            for code in np.unique(root_codes[idx]):
+                i = idx[np.argmax(root_codes[idx] == code)]
+                root = roots[code] if code >= 0 else ""
+                contract = settings.contract_size.get(root) or _default_contract(root, cats[i])
+                per_root[code] = contract * rates.get(quotes[i], np.nan)
+            lookup = np.array([per_root.get(c, np.nan) for c in range(-1, len(roots))])
+            m[idx] = lookup[root_codes[idx] + 1]
+            source[idx] = "default"
 
     # User overrides win.
     for root, value in settings.money_per_point.items():
@@ -263,11 +269,45 @@ def money_per_price(
         source[mask] = "user"
     for root, contract in settings.contract_size.items():
         mask = (trades["symbol_root"].to_numpy() == root) & (source != "user")
-        if mask.any():
-            rates = conversion_rates(trades, classes, m, account_currency)
-            m[mask] = contract * rates.get(quote_currency(root), np.nan)
-            source[mask] = "user"
+        for lo, hi, rates_of in _parts(trades, classes, segments):
+            sel = np.flatnonzero(mask[lo:hi]) + lo
+            if len(sel):
+                rates = rates_of(m, account_currency)
+                m[sel] = contract * rates.get(quote_currency(root), np.nan)
+                source[sel] = "user"
     return m, source
+
+
+_Rates = Callable[[np.ndarray, str], dict[str, float]]
+
+
+def _parts(trades: pd.DataFrame, classes: pd.DataFrame,
+           segments: Sequence[tuple[int, int]] | None) -> Iterator[tuple[int, int, _Rates]]:
+    """Each account's row range and its :func:`conversion_rates` (of its own rows of M): the whole frame, or each
+    segment of a batch (issue 14)."""
+    if segments is None:
+        yield 0, len(trades), lambda m, ccy: conversion_rates(trades, classes, m, ccy)
+        return
+    for lo, hi in segments:
+        yield lo, hi, _segment_rates(trades, classes, lo, hi)
+
+
+def _segment_rates(trades: pd.DataFrame, classes: pd.DataFrame, lo: int, hi: int) -> _Rates:
+    """:func:`conversion_rates` of rows ``lo:hi`` (one account of a batch)."""
+    def rates(m: np.ndarray, ccy: str) -> dict[str, float]:
+        return conversion_rates(trades.iloc[lo:hi], classes.iloc[lo:hi], m[lo:hi], ccy)
+
+    return rates
+
+
+def usd_per_account_units(trades: pd.DataFrame, classes: pd.DataFrame, m: np.ndarray, account_currency: str,
+                          segments: Sequence[tuple[int, int]]) -> np.ndarray:
+    """:func:`usd_per_account_unit` of each segment (an account's row range) of a batch (issue 14)."""
+    acct, factor = CENT.get(account_currency.upper(), (account_currency.upper() or "USD", 1.0))
+    if acct == "USD":  # no rate to read from the trades
+        return np.full(len(segments), factor, dtype="float64")
+    return np.array([usd_per_account_unit(trades.iloc[lo:hi], classes.iloc[lo:hi], m[lo:hi], account_currency)
+                     for lo, hi in segments], dtype="float64")
 
 
 def group_median(groups: np.ndarray, values: np.ndarray) -> np.ndarray:

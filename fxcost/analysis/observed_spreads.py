@@ -19,7 +19,7 @@ consistent (:func:`consistent`); per month where a month alone has that many con
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -300,31 +300,74 @@ def _calibratable(label: str) -> bool:
     return label.startswith("profile:") or label.startswith("catalogue:")
 
 
+def summary_of(frame: pd.DataFrame, fills: np.ndarray) -> dict[tuple[str, str], tuple[Observation,
+                                                                                   dict[str, Observation]]]:
+    """The observations of ``frame``'s same-second pairs (rows ``fills``) per (account, symbol root): what
+    :func:`apply` reads, found once for a batch of accounts (issue 14: pairs are keyed by account)."""
+    fills = np.asarray(fills, dtype=bool)
+    # Most accounts of a book have no fills to pair: no pairs to look for (issue 14).
+    return _summarised_parts(_pair_parts(frame, fills)) if fills.any() else {}
+
+
 def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np.ndarray,
-          shape: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+          shape: np.ndarray | None = None,
+          summary: dict[tuple[str, str], tuple[Observation, dict[str, Observation]]] | None = None,
+          ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """The profile spreads of one account's trades (``spread``, ``source``; price units) replaced by observed ones
     where its own fills show them, and the rest calibrated; with the per-symbol table behind it.
 
     ``frame``: the classified trades (symbol_root, category, pip, point, open_time); ``fills``: rows whose fills may
     be paired (:func:`usable`); ``shape``: the time-of-day factor already in the profile spreads (1 when none): an
     observed spread carries its own time and takes none, a calibrated one keeps it.
+    ``summary``: :func:`summary_of` a batch of accounts this one is part of (default: of ``frame`` itself).
     Returns new spread and source arrays and a frame of :data:`TABLE_COLUMNS` (one row per symbol root).
     """
     n = len(frame)
     spread = np.asarray(spread, dtype="float64").copy()
     source = np.asarray(source, dtype=object).copy()
-    shape = np.ones(n) if shape is None else np.asarray(shape, dtype="float64")
     if not n:
         return spread, source, pd.DataFrame(columns=TABLE_COLUMNS)
+    if summary is None:
+        summary = summary_of(frame, fills)
+    arrays = replace_in(Rows.of(frame), spread, source, shape, summary)
+    return spread, source, pd.DataFrame(arrays, columns=list(TABLE_COLUMNS))
+
+
+@dataclass
+class Rows:
+    """What :func:`replace_in` reads of one account's classified trades: symbol and category codes (in order of
+    first row) and names, pip, point, the account, and on demand each trade's category as text and open month (a
+    batch of accounts cuts these from its arrays, without a frame per account: issue 14)."""
+
+    root_codes: np.ndarray
+    roots: np.ndarray
+    cat_codes: np.ndarray
+    cat_names: np.ndarray
+    pip: np.ndarray
+    point: np.ndarray
+    account: str
+    category_text: Callable[[], np.ndarray]
+    open_months: Callable[[], np.ndarray]  # datetime64[M]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Rows:
+        root_codes, roots = _text_codes(frame["symbol_root"])
+        cat_codes, cat_names = _text_codes(frame["category"])
+        return cls(root_codes, roots, cat_codes, cat_names, frame["pip"].to_numpy(dtype="float64"),
+                   frame["point"].to_numpy(dtype="float64"),
+                   str(frame["account"].iloc[0]) if "account" in frame.columns else "",
+                   lambda: frame["category"].astype(str).to_numpy(dtype=object),
+                   lambda: np.asarray(pd.to_datetime(frame["open_time"]), dtype="datetime64[M]"))
+
+
+def replace_in(rows: Rows, spread: np.ndarray, source: np.ndarray, shape: np.ndarray | None,
+               summary: dict[tuple[str, str], tuple[Observation, dict[str, Observation]]]) -> dict[str, np.ndarray]:
+    """:func:`apply`'s work on one account's ``rows``: ``spread`` and ``source`` (float64 and object arrays, changed
+    in place) where the observations of ``summary`` replace or calibrate them; the table's columns as arrays."""
+    shape = np.ones(len(spread)) if shape is None else np.asarray(shape, dtype="float64")
     base = np.where(shape > 0, spread / np.where(shape > 0, shape, 1.0), spread)  # the profile value, no shape
-    root_codes, roots = _text_codes(frame["symbol_root"])
-    fills = np.asarray(fills, dtype=bool)
-    # Most accounts of a book have no fills to pair: no pairs to look for (issue 14).
-    summary = _summarised_parts(_pair_parts(frame, fills)) if fills.any() else {}
-    account = str(frame["account"].iloc[0]) if "account" in frame.columns else ""
-    pip = frame["pip"].to_numpy(dtype="float64")
-    point = frame["point"].to_numpy(dtype="float64")
-    cat_codes, cat_names = _text_codes(frame["category"])
+    root_codes, roots, cat_codes, cat_names = rows.root_codes, rows.roots, rows.cat_codes, rows.cat_names
+    account, pip, point = rows.account, rows.pip, rows.point
     months: np.ndarray | None = None  # each trade's open month ("YYYY-MM"), when a symbol has per-month pairs
     columns: dict[str, list[object]] = {c: [] for c in TABLE_COLUMNS}
     ratios: dict[str, list[float]] = {}
@@ -337,8 +380,7 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
         first = int(np.flatnonzero(mask)[0])
         profile_price = float(medians[i])
         profile_label = str(source[first])
-        cat = (str(cat_names[cat_codes[first]]) if cat_codes[first] >= 0
-               else frame["category"].astype(str).to_numpy(dtype=object)[first])
+        cat = str(cat_names[cat_codes[first]]) if cat_codes[first] >= 0 else rows.category_text()[first]
         obs = summary.get((account, str(root)))
         row: dict[str, object] = {
             "account": account, "symbol": root, "category": cat, "trades": int(mask.sum()),
@@ -358,8 +400,7 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
                 for month, m_obs in per_month.items():  # a month with enough pairs of its own uses them
                     if len(per_month) > 1 and m_obs.consistent(point[first]):
                         if months is None:
-                            distinct, inverse = np.unique(np.asarray(pd.to_datetime(frame["open_time"]),
-                                                                     dtype="datetime64[M]"), return_inverse=True)
+                            distinct, inverse = np.unique(rows.open_months(), return_inverse=True)
                             months = distinct.astype(str).astype(object)[inverse]
                         sel = mask & (months == month)
                         spread[sel] = m_obs.median
@@ -391,9 +432,8 @@ def apply(frame: pd.DataFrame, fills: np.ndarray, spread: np.ndarray, source: np
         columns["spread_pips"][k] = float(columns["spread_pips"][k]) * ratio  # type: ignore[arg-type]
     columns["source"] = [kind_of(str(x)) for x in columns["label"]]
     # Typed arrays, not lists for pandas to infer (issue 14); the same dtypes (text inferred as str).
-    arrays = {c: np.array(v, dtype=np.int64 if c in ("trades", "pairs", "negative")
-                          else object if c in _TEXT else np.float64) for c, v in columns.items()}
-    return spread, source, pd.DataFrame(arrays, columns=list(TABLE_COLUMNS))
+    return {c: np.array(v, dtype=np.int64 if c in ("trades", "pairs", "negative")
+                        else object if c in _TEXT else np.float64) for c, v in columns.items()}
 
 
 def _medians(codes: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
@@ -419,12 +459,21 @@ def _text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Codes and distinct values, in order of first row, of ``column`` as text (``column.astype(str)``), read from
     its categorical codes when it has them (issue 14: no strings hashed per trade)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        cat_codes = column.cat.codes.to_numpy()
-        if not len(cat_codes) or cat_codes.min() >= 0:
-            codes, first = pd.factorize(cat_codes)
-            names = np.asarray(column.cat.categories, dtype=object)[first]
-            return codes, np.array([str(x) for x in names], dtype=object)
+        return text_codes_of(column.cat.codes.to_numpy(), np.asarray(column.cat.categories, dtype=object),
+                             lambda: column.astype(str).to_numpy(dtype=object))
     codes, uniques = pd.factorize(column.astype(str).to_numpy(dtype=object))
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def text_codes_of(cat_codes: np.ndarray, categories: np.ndarray,
+                  as_text: Callable[[], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_text_codes` of a categorical's ``cat_codes`` and ``categories`` (``as_text``: the column as text, read
+    when a value is missing)."""
+    if not len(cat_codes) or cat_codes.min() >= 0:
+        codes, first = pd.factorize(cat_codes)
+        names = categories[first]
+        return codes, np.array([str(x) for x in names], dtype=object)
+    codes, uniques = pd.factorize(as_text())
     return codes, np.asarray(uniques, dtype=object)
 
 

@@ -148,14 +148,16 @@ def _column(t: pd.DataFrame, col: str, default: float = np.nan) -> npt.NDArray[n
 
 
 def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
-          tier_multiplier: np.ndarray | None = None, pooled_volume: pd.Series | None = None) -> RebateResult:
+          tier_multiplier: np.ndarray | None = None, pooled_volume: pd.Series | None = None,
+          apart: bool = False) -> RebateResult:
     """Rebate, rule, eligibility and tier multiplier of every trade of a costed frame under ``program``.
 
     ``tier_multiplier``: the multipliers of an earlier result on the same trades (tiers depend on
     volume and eligibility, not on spread or commission), so a sweep need not recount monthly volumes.
     ``pooled_volume``: for a program whose tiers count every account together (``effective_tier_scope``
     ``all_accounts``), the counted standard lots per month over all accounts (:func:`tier_volumes`);
-    months it lacks use the frame's own volume. Ignored for ``account`` scope.
+    months it lacks use the frame's own volume. Ignored for ``account`` scope. ``apart``: the frame is a batch of
+    accounts each priced as if alone (fxcost.analysis.batch, issue 14): a volume not given is each account's own.
     """
     n = len(t)
     keys = _Keys(t)
@@ -223,7 +225,7 @@ def apply(t: pd.DataFrame, program: RebateProgram, account_currency: str, *,
         reason[m] = _per_unique(np.round(move[m], 1), lambda v: f"moved {v:.1f} points < {limit}")
     reason[code == 5] = "no matching rate"
 
-    multiplier = (_tier_multiplier(t, program, lots * lot_factor, eligible, keys, pooled_volume)
+    multiplier = (_tier_multiplier(t, program, lots * lot_factor, eligible, keys, pooled_volume, apart)
                   if tier_multiplier is None else np.asarray(tier_multiplier, dtype=float))
     amount = amount * multiplier
     capped = np.zeros(n)
@@ -457,14 +459,16 @@ def tier_volumes(frames: _Frames, program: RebateProgram, *, priced: bool = Fals
 
 
 def _tier_multiplier(t: pd.DataFrame, program: RebateProgram, std_lots: np.ndarray, eligible: np.ndarray,
-                     keys: _Keys, pooled_volume: pd.Series | None = None) -> np.ndarray:
+                     keys: _Keys, pooled_volume: pd.Series | None = None, apart: bool = False) -> np.ndarray:
     n = len(t)
     if not program.tiers or not n:
         return np.ones(n)
     counted = _counted(program, std_lots, eligible)
     month = _month_keys(t)
     pooled = program.effective_tier_scope == "all_accounts"
-    acct_codes = np.zeros(n, dtype=np.int64) if pooled else keys.factor("account")[0].astype(np.int64)
+    # ``apart``: a batch's accounts keep their own volume where the pool's is not given (issue 14).
+    acct_codes = (np.zeros(n, dtype=np.int64) if pooled and not apart
+                  else keys.factor("account")[0].astype(np.int64))
     group = (acct_codes + 1) * (1 << 32) + (month + 1)
     if pooled and pooled_volume is not None and len(pooled_volume):
         given = pd.Series(np.asarray(pooled_volume, dtype=float),
@@ -655,7 +659,7 @@ def _empty(columns: list[str], dtypes: Mapping[str, str]) -> pd.DataFrame:
 def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tolerance_days: float = 10,
                   max_ratio: float | None = MATCH_MAX_RATIO, amount_tolerance_pct: float = AMOUNT_TOLERANCE_PCT,
                   amount_tolerance: float = AMOUNT_TOLERANCE,
-                  statement_end: datetime | np.datetime64 | str | None = None) -> pd.DataFrame:
+                  statement_end: datetime | np.datetime64 | str | Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Match the statement's rebate rows (``kind == "rebate"``) to expected payouts, per account.
 
     Pairing is by **date**, not by amount: a statement row is a candidate for an expected payout
@@ -669,7 +673,8 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     (``difference`` = actual - expected, ``days_late`` = actual date - pay date), per unmatched
     expected payout ``missing`` (or ``pending``, below) and per unmatched statement row ``unexpected``; sorted by
     account and date. An unmatched payout not due (pay date + ``tolerance_days``) before ``statement_end`` (the last time
-    the statement covers) is ``pending``, not missing: the statement ends before it could show it.
+    the statement covers) is ``pending``, not missing: the statement ends before it could show it; a mapping gives
+    each account's own (a batch of accounts, issue 14; an account it lacks has none).
 
     Matching pairs a payout with the statement row that pays for it; whether the amount is right is said
     apart: ``difference_pct`` = difference / expected x 100 and ``amount_check`` = ``underpaid`` or
@@ -691,8 +696,13 @@ def match_payouts(expected: pd.DataFrame | None, cash: pd.DataFrame | None, tole
     status: list[str] = []
     names: list[str] = []
     tol = np.timedelta64(int(round(tolerance_days * 86400)), "s").astype("timedelta64[ns]")
-    end = pd.Timestamp(statement_end).to_datetime64() if statement_end is not None else None
+    ends = statement_end if isinstance(statement_end, Mapping) else None
+    end = None
+    if statement_end is not None and not isinstance(statement_end, Mapping):
+        end = pd.Timestamp(statement_end).to_datetime64()
     for account in sorted(set(exp.accounts) | set(got.accounts)):
+        if ends is not None:
+            end = pd.Timestamp(ends[account]).to_datetime64() if ends.get(account) is not None else None
         e_pos = np.flatnonzero(exp.accounts == account)
         c_pos = np.flatnonzero(got.accounts == account)
         c_pos = c_pos[np.argsort(got.when[c_pos], kind="stable")]
