@@ -1,17 +1,14 @@
 """Cost a big book's accounts in worker processes: the engine's per-account work on every core (issue 14).
 
-An IB's book of hundreds of client accounts is costed account by account (engine.cost_account, then
-engine.settle_account once pooled tiers are known); the accounts are independent, so worker processes cost them
-side by side. The result is the one engine.analyse gives in-process (tests/test_parallel_analysis.py); a machine
+An IB's book of hundreds of client accounts is costed in batches of accounts (analysis.batch), then settled once
+pooled tiers are known; the accounts are independent, so worker processes cost pieces of the book side by side. The result is the one engine.analyse gives in-process (tests/test_parallel_analysis.py); a machine
 that cannot start processes gets it in-process.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -21,22 +18,16 @@ import numpy as np
 import pandas as pd
 from pandas.arrays import NumpyExtensionArray
 
-from fxcost.analysis import rebates
-from fxcost.analysis.batch import cost_accounts
 from fxcost.analysis.engine import (
     AccountJob,
     AccountMap,
     AnalysisResult,
     AnalysisSettings,
     CostedAccount,
-    account_jobs,
     analyse,
-    cost_account,
 )
-from fxcost.importers.reconcile import Reconciliation
-from fxcost.model import Statement
 from fxcost.parallel_import import cores, worker_context, workers_allowed
-from fxcost.portfolio import Portfolio, merge
+from fxcost.portfolio import Portfolio
 
 log = logging.getLogger(__name__)
 
@@ -155,109 +146,6 @@ def _landed(job: Any, parcel: Any) -> Any:
     return done
 
 
-#: An account of more trades is left to the analysis: costing it would keep the import from noticing Cancel for
-#: seconds, and a book's time is in its many small accounts (issue 14).
-MAX_PRECOST_TRADES = 50_000
-#: Arrived accounts are costed together once they hold this many trades (analysis.batch: one frame costs ~3 µs a
-#: trade where an account alone costs ~20 ms, issue 14); a batch of ~25 clients takes ~0.1 s, so Cancel is still
-#: noticed at once.
-PRECOST_BATCH_TRADES = 20_000
-
-
-class Precost:
-    """Cost the accounts of the files read so far in this process while worker processes read the book's other
-    files (parallel_import.load_all's ``meanwhile``, issue 14): the costing that would wait for the last file runs
-    beside the reading instead, in batches of arrived accounts (analysis.batch) once they hold
-    :data:`PRECOST_BATCH_TRADES` trades; the last ones are left to the analysis, which batches them too.
-
-    An account is costed as if its file alone made it, with pooled tiers assumed (its payouts wait for the book's
-    volume, as in any book of several accounts under such a program). :func:`analyse_book` takes a result only
-    for an account whose job in the merged book is the same, field by field and frame by frame (:func:`same_job`),
-    and costs any other account itself: a file merged with another, an account the roster or a currency choice
-    changed, or a book of one account is simply costed again.
-
-    pipeline.run no longer uses it (issue 14): with batched costing the analysis after the import costs less CPU
-    than this (its per-file merge and each job's comparison); it pays only where idle cores would cost meanwhile.
-    """
-
-    def __init__(self, settings: AnalysisSettings) -> None:
-        self.settings = settings
-        self.ready: dict[str, tuple[AccountJob, CostedAccount]] = {}
-        self.pending: list[AccountJob] = []
-        self._pools = rebates.pools_tiers(settings.main_program, 2)
-
-    @classmethod
-    def worth_it(cls, settings: AnalysisSettings | None) -> Precost | None:
-        """A Precost for ``settings``; None without settings, or with market data (bars and ticks make an
-        analysis that stays whole, see :func:`worker_count`)."""
-        if settings is None or settings.market_data:
-            return None
-        return cls(settings)
-
-    def __call__(self, statements: list[Statement], reconciliations: list[Reconciliation]) -> None:
-        for job in account_jobs(merge(statements, reconciliations), self._pools):
-            if not 0 < len(job.book.trades) <= MAX_PRECOST_TRADES or job.book.key in self.ready or any(
-                    job.book.key == other.book.key for other in self.pending):
-                continue
-            # The book shares the Statement's Account, which the import may still change (a currency the user
-            # chose, the roster's name): the job keeps its own copy to be compared as it was costed.
-            book = dataclasses.replace(job.book, account=dataclasses.replace(job.book.account),
-                                       files=list(job.book.files))
-            self.pending.append(dataclasses.replace(job, book=book, tester=dict(job.tester)))
-        if sum(len(job.book.trades) for job in self.pending) >= PRECOST_BATCH_TRADES:
-            self.flush()
-
-    def flush(self) -> None:
-        """Cost the accounts arrived and not costed yet, together."""
-        jobs, self.pending = self.pending, []
-        for job, done in zip(jobs, cost_accounts(jobs, self.settings)):
-            self.ready[job.book.key] = (job, done)
-
-    def take(self, job: AccountJob) -> CostedAccount | None:
-        """The account of ``job`` as costed here, if it was costed as that very job; each is given once."""
-        ready = self.ready.pop(job.book.key, None)
-        return ready[1] if ready is not None and same_job(ready[0], job) else None
-
-
-def same_job(a: AccountJob, b: AccountJob) -> bool:
-    """Whether costing ``a`` gives what costing ``b`` gives: the same account, files, tester spreads, payout pass
-    and frames (values, dtypes, columns and index: DataFrame.equals)."""
-    x, y = a.book, b.book
-    return (a.settle == b.settle and a.tester == b.tester and a.backtests == b.backtests and x.key == y.key
-            and x.account == y.account and x.files == y.files and x.is_backtest == y.is_backtest
-            and all(getattr(x, name).equals(getattr(y, name))
-                    for name in ("trades", "cash", "orders", "open_positions")))
-
-
-class _Reusing:
-    """An engine.AccountMap that takes cost_account's result from ``precost`` for each job it costed as the same
-    job under these very settings, and maps the other jobs (and every other function) with ``inner``."""
-
-    def __init__(self, precost: Precost, inner: AccountMap | None) -> None:
-        self.precost = precost
-        self.inner: AccountMap = inner or map
-        self.reused = 0
-
-    def __call__(self, function: Callable[[Any], Any], jobs: Sequence[Any]) -> Iterable[Any]:
-        if not (isinstance(function, functools.partial) and function.func in (cost_account, cost_accounts)
-                and function.keywords.get("settings") is self.precost.settings and self.precost.ready):
-            return self.inner(function, jobs)
-        if function.func is cost_accounts:  # pieces of the book (lists of jobs): a list of results per piece
-            found = [[self.precost.take(job) for job in piece] for piece in jobs]
-            self.precost.ready.clear()
-            missing = [[job for job, done in zip(piece, got) if done is None] for piece, got in zip(jobs, found)]
-            self.reused += sum(len(piece) for piece in jobs) - sum(len(piece) for piece in missing)
-            todo = [piece for piece in missing if piece]
-            costed = iter([done for piece in (self.inner(function, todo) if todo else ()) for done in piece])
-            return [[next(costed) if done is None else done for done in got] for got in found]
-        found = [self.precost.take(job) for job in jobs]
-        self.precost.ready.clear()  # what no account took is let go
-        missing = [job for job, done in zip(jobs, found) if done is None]
-        self.reused += len(jobs) - len(missing)
-        rest = iter(self.inner(function, missing) if missing else ())
-        return [next(rest) if done is None else done for done in found]
-
-
 @contextmanager
 def account_map(portfolio: Portfolio, settings: AnalysisSettings, *,
                 workers: int | None = None) -> Iterator[AccountMap | None]:
@@ -275,22 +163,13 @@ def account_map(portfolio: Portfolio, settings: AnalysisSettings, *,
 
 
 def analyse_book(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
-                 workers: int | None = None, precost: Precost | None = None) -> AnalysisResult:
+                 workers: int | None = None) -> AnalysisResult:
     """engine.analyse with the accounts costed in worker processes when the book is worth it; in-process when
-    processes cannot start here (a sandbox without semaphores, a killed worker). ``precost``: accounts costed while
-    the files were read (:class:`Precost`, under these ``settings``), not costed again when their job is the same.
-    """
+    processes cannot start here (a sandbox without semaphores, a killed worker)."""
     settings = settings or AnalysisSettings()
     try:
         with account_map(portfolio, settings, workers=workers) as mapper:
-            if precost is None or precost.settings is not settings:
-                return analyse(portfolio, settings, map_accounts=mapper)
-            reusing = _Reusing(precost, mapper)
-            result = analyse(portfolio, settings, map_accounts=reusing)
-            precost.pending.clear()  # the accounts not costed meanwhile were costed by the analysis
-            log.info("analysis: %d of %d account(s) costed while the files were read", reusing.reused,
-                     len(portfolio.accounts))
-            return result
+            return analyse(portfolio, settings, map_accounts=mapper)
     except (OSError, NotImplementedError, BrokenProcessPool) as exc:
         log.warning("analysis workers unavailable (%s); costing the accounts in-process", exc)
         return analyse(portfolio, settings)

@@ -13,7 +13,6 @@ import multiprocessing
 import os
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -135,11 +134,6 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-#: Work this process does on a file's Statements and Reconciliations as they arrive from a worker, while the
-#: workers read the other files (parallel_analysis.Precost costs the file's accounts, issue 14).
-Meanwhile = Callable[[list[Statement], list[Reconciliation]], None]
-
-
 def load_all(
     paths: Sequence[str],
     options: Callable[[str], Mapping[str, Any]],
@@ -147,7 +141,6 @@ def load_all(
     progress: Callable[[float, str], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
-    meanwhile: Meanwhile | None = None,
     keep: Callable[[str], Entry | None] | None = None,
 ) -> Loaded:
     """Import every path: the Statements in the order of ``paths``, their Reconciliations and [(path, error)] of the
@@ -155,9 +148,7 @@ def load_all(
 
     ``options(path)`` gives load_file's keyword arguments for that file. ``progress(fraction, message)`` is
     called as files finish; ``is_cancelled()`` is polled between files and raises ImportCancelled.
-    ``meanwhile`` is called here on files read in worker processes, one at a time as they arrive, while other
-    files are still being read (this process would otherwise only wait); files still unseen when the last one
-    arrives are left to the caller. ``keep(path)``: where the statement cache keeps the file's statements once
+    ``keep(path)``: where the statement cache keeps the file's statements once
     read (statement_cache.Entry; None: not kept), written by whoever read the file.
     """
     paths = [str(p) for p in paths]
@@ -165,7 +156,7 @@ def load_all(
     count = worker_count(paths, workers)
     if count:
         try:
-            _in_workers(paths, options, results, count, progress, is_cancelled, meanwhile, keep)
+            _in_workers(paths, options, results, count, progress, is_cancelled, keep)
         except (OSError, NotImplementedError, BrokenProcessPool) as exc:
             # No processes here (a sandbox without semaphores, a killed worker): read what is left in-process.
             log.warning("import workers unavailable (%s); reading the files in-process", exc)
@@ -194,9 +185,8 @@ def _in_process(paths, options, results, progress, is_cancelled, keep=None) -> N
             write_entry(where, path, found[0])
 
 
-def _in_workers(paths, options, results, count, progress, is_cancelled, meanwhile=None, keep=None) -> None:
-    """Read the paths in ``count`` worker processes, polling for cancel while they run, and ``meanwhile`` on what
-    has arrived while waiting for the rest."""
+def _in_workers(paths, options, results, count, progress, is_cancelled, keep=None) -> None:
+    """Read the paths in ``count`` worker processes, polling for cancel while they run."""
     context = worker_context()
     last_run.clear()
     last_run.update(workers=count, worker_cpu_s=0.0, worker_peak_mb=0.0)
@@ -204,11 +194,9 @@ def _in_workers(paths, options, results, count, progress, is_cancelled, meanwhil
         pending: dict[Future, int] = {pool.submit(_load_in_worker, p, options(p), keep(p) if keep else None): i
                                       for i, p in enumerate(paths)}
         done_count = 0
-        arrived: deque[int] = deque()
         try:
             while pending:
-                # With arrived files to work on, only look for news; else wait for it.
-                done, _ = wait(pending, timeout=0 if arrived else 0.2, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 _check(is_cancelled)
                 for future in done:
                     i = pending.pop(future)
@@ -217,26 +205,11 @@ def _in_workers(paths, options, results, count, progress, is_cancelled, meanwhil
                     last_run["worker_cpu_s"] += cpu
                     last_run["worker_peak_mb"] = max(last_run["worker_peak_mb"], peak)
                     done_count += 1
-                    if meanwhile is not None and results[i][0]:
-                        arrived.append(i)
                     if progress:
                         progress(done_count / len(paths), f"Read {Path(paths[i]).name}")
-                if arrived and pending:
-                    _meanwhile(meanwhile, results[arrived.popleft()], is_cancelled)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-
-
-def _meanwhile(meanwhile: Meanwhile, result, is_cancelled: Callable[[], bool] | None) -> None:
-    """``meanwhile`` on one file's statements; its failure only means the caller does that work itself later, so
-    it is logged and the import goes on."""
-    _check(is_cancelled)
-    found, _, reconciled = result
-    try:
-        meanwhile(found, reconciled)
-    except Exception:  # the analysis costs this account again and reports what is wrong with it there
-        log.debug("work on %s while reading the other files failed", found[0].path if found else "?", exc_info=True)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

@@ -15,7 +15,7 @@ from pathlib import Path
 from fxcost import folders
 from fxcost.errors import ImportCancelled, ImportFailed
 from fxcost.importers.reconcile import reconcile
-from fxcost.parallel_import import Loaded, Meanwhile, load_all
+from fxcost.parallel_import import Loaded, load_all
 from fxcost.portfolio import Portfolio, merge
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,6 @@ def import_files(
     currency: str | Mapping[str, str] | None = None,
     csv_date_order: str | Mapping[str, str] | None = None,
     cache=None,
-    meanwhile: Meanwhile | None = None,
 ) -> Portfolio:
     """Import every file, merge them into accounts, reconcile each file.
 
@@ -45,7 +44,6 @@ def import_files(
     still import. ``currency`` is the account currency of files that print none (CSV trade lists):
     one code for all, or a code per path. ``csv_date_order`` ("dmy"/"mdy", for all or per path) forces how a
     CSV's dates like 01/03/2024 read. Raises ImportCancelled when ``is_cancelled()`` turns true between files.
-    ``meanwhile``: work on the files read in worker processes as they arrive (parallel_import.load_all).
     """
     paths, not_statements = folders.expand([str(p) for p in paths])
 
@@ -53,7 +51,7 @@ def import_files(
         return {"csv_mapping": csv_mapping, "csv_currency": _for_path(currency, path),
                 "csv_date_order": _for_path(csv_date_order, path)}
 
-    statements, failed, reconciliations = _load(paths, options, cache, progress, is_cancelled, meanwhile)
+    statements, failed, reconciliations = _load(paths, options, cache, progress, is_cancelled)
     failures: list[tuple[str, Failure]] = [(path, Failure(ImportFailed(path, reason))) for path, reason in not_statements]
     failures += [(path, Failure(exc)) for path, exc in failed]
     if is_cancelled and is_cancelled():
@@ -70,19 +68,17 @@ def import_files(
     return portfolio
 
 
-def _load(paths: list[str], options, cache, progress: Progress | None, is_cancelled,
-          meanwhile: Meanwhile | None = None) -> Loaded:
+def _load(paths: list[str], options, cache, progress: Progress | None, is_cancelled) -> Loaded:
     """load_all of the files ``cache`` does not hold; the statements (with their reconciliations) in the order of
     ``paths`` either way."""
     if cache is None:
-        return load_all(paths, options, progress=progress, is_cancelled=is_cancelled, meanwhile=meanwhile)
+        return load_all(paths, options, progress=progress, is_cancelled=is_cancelled)
     if progress:
         progress(0.0, f"Checking {len(paths)} file(s) against the files read before")
     kept = {p: cache.get(p, options(p)) for p in paths}
     todo = [p for p in paths if kept[p] is None]
     # Each file parsed is kept by whoever read it (an import worker, as it goes: issue 14).
-    loaded = load_all(todo, options, progress=progress, is_cancelled=is_cancelled, meanwhile=meanwhile,
-                      keep=cache.entry_of)
+    loaded = load_all(todo, options, progress=progress, is_cancelled=is_cancelled, keep=cache.entry_of)
     parsed: dict[str, list] = {}
     checked = {id(st): rec for st, rec in zip(loaded.statements, loaded.reconciliations)}
     for st in loaded.statements:
@@ -185,9 +181,9 @@ def run(
         if progress:
             progress(frac * 0.8, msg)
 
-    # Issue 14: the book's accounts are costed after the import, in batches (analysis.batch), not one by one while
-    # the workers read the files (parallel_analysis.Precost): 100 clients cost 1.4 s of this process's CPU so against
-    # 2.3 s with batched Precost (its per-file merge and the comparison of each job), on the same wall time.
+    # Issue 14: the book's accounts are costed after the import, in batches (analysis.batch). Costing each file's
+    # accounts while the workers read the others cost more of this process's CPU (100 clients: 2.3 s against 1.4 s,
+    # its per-file merge and the comparison of each job) on the same wall time, and was removed.
     portfolio = import_files(paths, progress=scaled, is_cancelled=is_cancelled, csv_mapping=csv_mapping,
                              currency=currency, csv_date_order=csv_date_order, cache=cache)
     if is_cancelled and is_cancelled():

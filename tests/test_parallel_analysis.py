@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
@@ -95,81 +94,6 @@ def test_a_book_is_costed_in_process_when_workers_cannot_start(portfolio, monkey
     _same(analyse(portfolio, settings), parallel_analysis.analyse_book(portfolio, settings, workers=2))
 
 
-def _precosted(portfolio, settings) -> parallel_analysis.Precost:
-    """Every file's accounts costed as the import's ``meanwhile`` costs them, file by file (then those still
-    waiting for a batch)."""
-    precost = parallel_analysis.Precost(settings)
-    for f in portfolio.files:
-        precost([f.statement], [f.reconciliation])
-    precost.flush()
-    return precost
-
-
-def test_accounts_read_meanwhile_are_costed_in_batches(portfolio, monkeypatch):
-    """Issue 14: arrived accounts wait until they hold PRECOST_BATCH_TRADES trades, then are costed together (as
-    each alone would be)."""
-    settings = _settings("ib-tiered.json")
-    monkeypatch.setattr(parallel_analysis, "PRECOST_BATCH_TRADES", sum(len(b.trades) for b in portfolio.accounts[:2]))
-    precost = parallel_analysis.Precost(settings)
-    files = portfolio.files
-    precost([files[0].statement], [files[0].reconciliation])
-    assert not precost.ready and len(precost.pending) == 1
-    precost([files[1].statement], [files[1].reconciliation])
-    assert not precost.pending and len(precost.ready) == 2
-    there = parallel_analysis.analyse_book(portfolio, settings, precost=precost)
-    _same(analyse(portfolio, settings), there)
-    assert not precost.ready and not precost.pending
-
-
-@pytest.mark.parametrize("program", [None, "example-cashback.json", "ib-tiered.json"])
-def test_accounts_costed_while_the_files_were_read_are_taken_as_they_are(portfolio, program):
-    """Issue 14: the analysis takes each account's costs from the import's meanwhile when its job is the same:
-    the very objects, and the same result as costing them afterwards (the IB deal's pooled tiers still price the
-    payouts on the whole book)."""
-    settings = _settings(program)
-    precost = _precosted(portfolio, settings)
-    costed = {key: done.analysis for key, (_, done) in precost.ready.items()}
-    there = parallel_analysis.analyse_book(portfolio, settings, precost=precost)
-    _same(analyse(portfolio, settings), there)
-    assert all(a is costed[a.book.key] for a in there.accounts)
-    assert not precost.ready  # what was taken or refused is let go
-
-
-def test_an_account_whose_job_changed_after_its_file_was_read_is_costed_again(portfolio):
-    """A job that differs once the book is merged is not taken: here the roster renamed a client, and a book of
-    one account under pooled tiers prices its payouts with its costs (the meanwhile assumed a pooled book)."""
-    settings = _settings("ib-tiered.json")
-    precost = _precosted(portfolio, settings)
-    costed = {key: done.analysis for key, (_, done) in precost.ready.items()}
-    first = portfolio.accounts[0]
-    renamed = dataclasses.replace(first, account=dataclasses.replace(first.account, name="Renamed"))
-    changed = dataclasses.replace(portfolio, accounts=[renamed, *portfolio.accounts[1:]])
-    there = parallel_analysis.analyse_book(changed, settings, precost=precost)
-    _same(analyse(changed, settings), there)
-    assert there.accounts[0] is not costed[first.key]
-    assert all(a is costed[a.book.key] for a in there.accounts[1:])
-
-    alone = dataclasses.replace(portfolio, accounts=portfolio.accounts[1:2])
-    precost = _precosted(portfolio, settings)
-    there = parallel_analysis.analyse_book(alone, settings, precost=precost)
-    _same(analyse(alone, settings), there)
-    assert there.accounts[0] is not precost.ready.get(alone.accounts[0].key, (None, None))[1]
-
-
-def test_same_job_compares_every_field_and_frame(portfolio):
-    from fxcost.analysis.engine import account_jobs
-
-    jobs = account_jobs(portfolio, False)
-    again = account_jobs(portfolio, False)
-    assert all(parallel_analysis.same_job(a, b) for a, b in zip(jobs, again))
-    assert not parallel_analysis.same_job(jobs[0], account_jobs(portfolio, True)[0])  # payouts priced elsewhere
-    edited = jobs[0].book.trades.copy()
-    edited.loc[0, "commission"] += 0.01
-    assert not parallel_analysis.same_job(jobs[0], dataclasses.replace(
-        jobs[0], book=dataclasses.replace(jobs[0].book, trades=edited)))
-    assert not parallel_analysis.same_job(jobs[0], jobs[1])
-
-
 def test_the_pipeline_gives_the_result_of_analysing_its_portfolio(tmp_path, monkeypatch):
     """pipeline.run with import workers: the result is the one costing the same portfolio afterwards gives (the
     accounts are costed after the import, in batches: issue 14)."""
@@ -186,39 +110,3 @@ def test_the_pipeline_gives_the_result_of_analysing_its_portfolio(tmp_path, monk
     there = pipeline.run(paths, settings)
     assert parallel_import.last_run["workers"] == 2
     _same(analyse(there.portfolio, settings), there)
-
-
-def test_an_account_changed_in_place_after_it_was_costed_is_costed_again(tmp_path):
-    """The merged book shares its Statement's Account; a currency the user chose (pipeline.apply_currency) is set on
-    it after the file's account was costed meanwhile. The job costed then must not pass for the changed one."""
-    paths = []
-    for i in range(2):
-        path = tmp_path / f"client{i}.htm"
-        generate(path, "mt4", 40, seed=700 + i)
-        paths.append(str(path))
-    book = import_files(paths)
-    settings = _settings(None)
-    precost = _precosted(book, settings)
-    costed = {key: done.analysis for key, (_, done) in precost.ready.items()}
-    book.accounts[0].account.currency = "EUR"  # in place, as apply_currency does for a file that prints none
-    there = parallel_analysis.analyse_book(book, settings, precost=precost)
-    _same(analyse(book, settings), there)
-    assert there.accounts[0].currency == "EUR" and there.accounts[0] is not costed[book.accounts[0].key]
-    assert there.accounts[1] is costed[book.accounts[1].key]
-
-
-def test_work_meanwhile_that_fails_leaves_the_import_whole(tmp_path):
-    """A failure of the work done while the other files are read only means that work is done later."""
-    from fxcost import parallel_import
-
-    paths = []
-    for i in range(3):
-        path = tmp_path / f"client{i}.htm"
-        generate(path, "mt4", 30, seed=800 + i)
-        paths.append(str(path))
-
-    def failing(statements, reconciliations):
-        raise ValueError("a bug in the meanwhile")
-
-    loaded = parallel_import.load_all(paths, lambda p: {}, workers=2, meanwhile=failing)
-    assert len(loaded.statements) == 3 and not loaded.failures

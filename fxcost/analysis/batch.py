@@ -20,7 +20,7 @@ import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
 from fxcost.analysis import codes, costs, engine, instruments, observed_spreads, spread_hours
-from fxcost.analysis.engine import AccountJob, AnalysisSettings, CostedAccount, Prepared, SettleJob, Settled
+from fxcost.analysis.engine import AccountJob, AnalysisSettings, CostedAccount, Prepared, Settled, SettleJob
 from fxcost.analysis.programs import RebateProgram
 from fxcost.analysis.spreads import NO_SPREAD
 
