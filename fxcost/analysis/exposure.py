@@ -359,11 +359,14 @@ def scale(t: pd.DataFrame, k: float) -> pd.DataFrame:
 
 
 def scale_comparison(t: pd.DataFrame, ks: Iterable[float] = (0.5, 1.0, 2.0),
-                     cash: pd.DataFrame | None = None) -> pd.DataFrame:
+                     cash: pd.DataFrame | None = None, *,
+                     at_one: tuple[Drawdown, Drawdown] | None = None) -> pd.DataFrame:
     """Lots, P&L, rebates and maximum drawdown (with and without rebates) for each lot scale ``k``.
 
     Money figures scale with k (as in :func:`scale`); the drawdown in percent grows faster than k
-    when a balance is known, because deposits do not scale.
+    when a balance is known, because deposits do not scale. ``at_one``: :func:`max_drawdown` of ``t`` and ``cash``
+    on ``broker_net`` and on ``net_after_rebate`` when the caller has them (breakeven.equity_effect's): k = 1 is
+    then not computed again (issue 10: each drawdown reads a million closes).
     """
     lots = float(np.nansum(t["lots"].to_numpy(dtype="float64")))
     net = t["broker_net"].to_numpy(dtype="float64")
@@ -376,10 +379,13 @@ def scale_comparison(t: pd.DataFrame, ks: Iterable[float] = (0.5, 1.0, 2.0),
     for k in ks:
         if not k > 0:
             raise ValueError(f"lot scale factor must be positive, got {k!r}")
-        # Only what the drawdown reads: copying the whole costed frame per k is slow on a million trades.
-        s = pd.DataFrame({"close_time": close, "broker_net": net * k, "net_after_rebate": after * k}, copy=False)
-        without = max_drawdown(s, cash, "broker_net", close_order=order)
-        with_ = max_drawdown(s, cash, "net_after_rebate", close_order=order)
+        if k == 1.0 and at_one is not None:  # x 1.0 changes no value: the caller's drawdowns are these
+            without, with_ = at_one
+        else:
+            # Only what the drawdown reads: copying the whole costed frame per k is slow on a million trades.
+            s = pd.DataFrame({"close_time": close, "broker_net": net * k, "net_after_rebate": after * k}, copy=False)
+            without = max_drawdown(s, cash, "broker_net", close_order=order)
+            with_ = max_drawdown(s, cash, "net_after_rebate", close_order=order)
         rows.append({
             "k": float(k), "lots": lots * k, "broker_net": float(np.nansum(net)) * k, "rebate": rebate * k,
             "net_after_rebate": float(np.nansum(after)) * k,

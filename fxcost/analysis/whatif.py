@@ -286,8 +286,13 @@ def _commission_label(t: pd.DataFrame, setup: Setup | None) -> str:
         return "as exported"
     labels = []
     # Each distinct source as text, in order of first trade: the same labels as turning every trade's source
-    # into text first, without doing so for a million trades (issue 10).
-    for source in (str(s) for s in pd.unique(t["commission_source"].to_numpy(dtype=object))):
+    # into text first, without doing so for a million trades (issue 10). One source for every trade (common: the
+    # export's, or one schedule's) is told by comparing with the first, not by hashing a million texts.
+    sources = t["commission_source"].to_numpy(dtype=object)
+    first = sources[0]
+    one = isinstance(first, str) and bool((sources[::max(1, len(sources) // 4096)] == first).all()) and \
+        bool((sources == first).all())
+    for source in (str(s) for s in ([first] if one else pd.unique(sources))):
         label = "as exported" if source == "export" else str(source).removeprefix("schedule: ")
         if label not in labels:
             labels.append(label)
@@ -421,8 +426,15 @@ def _earned_by_spread(t: pd.DataFrame, program: RebateProgram, currency: str,
     # actual spread is the first pricing's, so two pricings serve the sweep, not three (issue 10).
     at_zero = (first.rebate if cap_pct is None
                else rebates.apply(wider, uncapped, currency, tier_multiplier=tiers).rebate)
-    wider["spread_cost"] = spread + lot_pips
-    slope = rebates.apply(wider, uncapped, currency, tier_multiplier=tiers).rebate - at_zero
+    # Only a trade priced by a rule that pays a share of the spread moves with it: every other trade's rebate is
+    # the same at any spread (its slope exactly 0), so only those trades are priced one pip wider (issue 10: a
+    # second pricing of a million trades for the index rule's share). Pricing is row by row given the tiers.
+    slope = np.zeros(len(t))
+    rows = np.flatnonzero(_spread_rule_rows(first.rule, program) | ~np.isfinite(at_zero))
+    if len(rows):
+        part = wider.iloc[rows].copy()
+        part["spread_cost"] = spread[rows] + lot_pips[rows]
+        slope[rows] = rebates.apply(part, uncapped, currency, tier_multiplier=tiers[rows]).rebate - at_zero[rows]
     share = rebates.trader_fraction(wider, program)  # an IB program: the trader gets the client share
 
     def earned(extra: float) -> np.ndarray:
@@ -434,6 +446,15 @@ def _earned_by_spread(t: pd.DataFrame, program: RebateProgram, currency: str,
         return amount if share is None else amount * share
 
     return earned
+
+
+def _spread_rule_rows(rule: np.ndarray, program: RebateProgram) -> np.ndarray:
+    """Which trades a rule with a ``pct_spread`` part priced (``rule``: rebates.apply's per-trade rule labels)."""
+    rows = np.zeros(len(rule), dtype=bool)
+    for index, r in enumerate(program.rates):
+        if any(c.model == "pct_spread" for c in r.components()):
+            rows |= rule == r.label(index)
+    return rows
 
 
 def rebate_sweep(t: pd.DataFrame, multipliers: np.ndarray | None = None) -> pd.DataFrame:

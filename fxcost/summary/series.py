@@ -310,10 +310,15 @@ def _sorted_open_leverage(events: dict[str, np.ndarray], notional: np.ndarray
     if (event_times == np.iinfo(np.int64).min).any():
         return None
     trade = kind != exposure.CASH_EVENT
+    trade_time = time[trade]
     times, open_count, open_notional, open_unknown = _open_state(
-        time[trade], np.where(kind[trade] == exposure.OPEN_EVENT, 1, -1), notional[src[trade]])
+        trade_time, np.where(kind[trade] == exposure.OPEN_EVENT, 1, -1), notional[src[trade]])
     booked = np.r_[0.0, np.cumsum(events["amount"][booked_rows])]
-    balance = booked[np.searchsorted(event_times, times, side="right")]
+    # The cash and closes booked by each instant's last trade event, counted along the sorted events instead of
+    # searched for (issue 10: a million instants): at one instant cash and closes come before opens, so every
+    # cash or close event at or before that instant precedes it in the sweep's order, and none after it does.
+    last = np.flatnonzero(trade)[np.r_[trade_time[1:] != trade_time[:-1], True]]
+    balance = booked[np.cumsum(booked_rows)[last]]
     return _leverage_points(times, balance, open_notional, open_count, open_unknown)
 
 
