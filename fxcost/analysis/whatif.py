@@ -144,17 +144,22 @@ def reprice(result: AnalysisResult, setup: Setup, columns: Sequence[str] | None 
 def _reprice(result: AnalysisResult, setup: Setup,
              columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """:func:`reprice`, and the name of the profile each account was re-priced with (``other`` and ``auto``
-    choose per account). ``columns``: only these columns (those the frame has) of each account are kept and
+    choose per account). ``columns``: only these columns (those the frame has) of each account are made and
     stacked, for a caller that reads no other (issue 14: a book's every column, re-priced once per setup)."""
     frames = []
     used: list[str] = []
-    for analysis, frame, profile_name in _repriced_accounts(result, setup):
+    for analysis, frame, profile_name in _repriced_accounts(result, setup, columns):
         used.append(profile_name)
         frame = _to_usd(frame) if analysis.currency != result.currency else frame
-        frames.append(frame if columns is None else frame[[c for c in columns if c in frame.columns]])
+        if columns is not None:
+            kept = [c for c in columns if c in frame.columns]
+            frame = frame if list(frame.columns) == kept else frame[kept]
+        frames.append(frame)
     if not frames:
         empty = result.trades.iloc[0:0]
         return (empty if columns is None else empty[[c for c in columns if c in empty.columns]]), used
+    if len(frames) == 1:  # one account: its frame numbered from 0, as concat would, without copying it
+        return frames[0].set_axis(pd.RangeIndex(len(frames[0])), axis=0), used
     return pd.concat(frames, ignore_index=True), used
 
 
@@ -164,9 +169,12 @@ def repriced_by_account(result: AnalysisResult, setup: Setup) -> dict[str, pd.Da
     return {str(analysis.account_id): frame for analysis, frame, _ in _repriced_accounts(result, setup)}
 
 
-def _repriced_accounts(result: AnalysisResult, setup: Setup) -> Iterator[tuple[AccountAnalysis, pd.DataFrame, str]]:
+def _repriced_accounts(result: AnalysisResult, setup: Setup, columns: Sequence[str] | None = None
+                       ) -> Iterator[tuple[AccountAnalysis, pd.DataFrame, str]]:
     """Each account with trades, its trades re-priced under ``setup`` in its own currency, and the name of the
-    profile it was re-priced with."""
+    profile it was re-priced with. ``columns``: the frame holds these columns (those it has) and, for an account
+    to convert to the merged currency, ``usd_rate``; every re-priced column is computed as an array and only
+    those asked for are set (issue 10: each column set copies a million values)."""
     from fxcost.analysis import rebates
 
     program = setup.program
@@ -183,27 +191,82 @@ def _repriced_accounts(result: AnalysisResult, setup: Setup) -> Iterator[tuple[A
             profile = spreads.resolve(setup.profile, analysis.profile, base, analysis.book.account)
             other = _respread(result, analysis, profile)
         profile_name = getattr(profile, "name", "") or result.settings.profile.name
-        # Same market, other price: Profit' = mid_pnl - spread'.
-        other["profit"] = base["mid_pnl"].to_numpy() - other["spread_cost"].to_numpy()
-        other["mid_pnl"] = base["mid_pnl"].to_numpy()
         schedule = commission_schedule(setup, profile if setup.profile is not None else None, base)
-        if schedule is not None:
-            to_account = costs.account_per_unit(analysis.currency, schedule.currency, float(base["usd_rate"].iloc[0]))
-            other["commission"] = costs.schedule_commission(other, schedule, to_account)
-            other["commission_source"] = f"schedule: {schedule.name}"
+        if columns is None:
+            yield analysis, _repriced_frame(other, base, setup, schedule, analysis.currency, pooled), profile_name
         else:
-            other["commission"] = base["commission"].to_numpy()
-            other["commission_source"] = base["commission_source"].to_numpy()
-        other["broker_net"] = other["profit"] + other["commission"] + other["taxes"] + other["swap"]
-        other["transaction_cost"] = other["spread_cost"] - other["commission"] - other["taxes"]
-        if setup.program is not None:
-            rebates.assign(other, rebates.apply(other, setup.program, analysis.currency, pooled_volume=pooled),
-                           setup.program)
-        else:
-            other["rebate"], other["eligible"], other["excluded_reason"] = 0.0, True, ""
-            other["rebate_rule"], other["forfeited_rebate"], other["ib_earnings"] = "", 0.0, 0.0
-            other["capped_rebate"] = 0.0
-        yield analysis, costs.finish(other), profile_name
+            wanted = [*columns, "usd_rate"] if analysis.currency != result.currency else list(columns)
+            yield (analysis, _repriced_columns(other, base, setup, schedule, analysis.currency, pooled, wanted),
+                   profile_name)
+
+
+def _repriced_frame(other: pd.DataFrame, base: pd.DataFrame, setup: Setup,
+                    schedule: costs.CommissionSchedule | None, currency: str, pooled: pd.Series | None
+                    ) -> pd.DataFrame:
+    """``other`` (an account's trades with the setup's spreads) with every column the setup re-prices."""
+    from fxcost.analysis import rebates
+
+    # Same market, other price: Profit' = mid_pnl - spread'.
+    other["profit"] = base["mid_pnl"].to_numpy() - other["spread_cost"].to_numpy()
+    other["mid_pnl"] = base["mid_pnl"].to_numpy()
+    if schedule is not None:
+        to_account = costs.account_per_unit(currency, schedule.currency, float(base["usd_rate"].iloc[0]))
+        other["commission"] = costs.schedule_commission(other, schedule, to_account)
+        other["commission_source"] = f"schedule: {schedule.name}"
+    else:
+        other["commission"] = base["commission"].to_numpy()
+        other["commission_source"] = base["commission_source"].to_numpy()
+    other["broker_net"] = other["profit"] + other["commission"] + other["taxes"] + other["swap"]
+    other["transaction_cost"] = other["spread_cost"] - other["commission"] - other["taxes"]
+    if setup.program is not None:
+        rebates.assign(other, rebates.apply(other, setup.program, currency, pooled_volume=pooled), setup.program)
+    else:
+        other["rebate"], other["eligible"], other["excluded_reason"] = 0.0, True, ""
+        other["rebate_rule"], other["forfeited_rebate"], other["ib_earnings"] = "", 0.0, 0.0
+        other["capped_rebate"] = 0.0
+    return costs.finish(other)
+
+
+def _repriced_columns(other: pd.DataFrame, base: pd.DataFrame, setup: Setup,
+                      schedule: costs.CommissionSchedule | None, currency: str, pooled: pd.Series | None,
+                      columns: Sequence[str]) -> pd.DataFrame:
+    """:func:`_repriced_frame`'s ``columns`` (those it has), in that order: the same values, each re-priced column
+    computed as an array (the same operations in the same order) and set once, the others ``other``'s own."""
+    from fxcost.analysis import rebates
+
+    mid = base["mid_pnl"].to_numpy()
+    spread_cost = other["spread_cost"].to_numpy()
+    made: dict[str, Any] = {"profit": mid - spread_cost, "mid_pnl": mid}
+    if schedule is not None:
+        to_account = costs.account_per_unit(currency, schedule.currency, float(base["usd_rate"].iloc[0]))
+        made["commission"] = costs.schedule_commission(other, schedule, to_account)
+        made["commission_source"] = f"schedule: {schedule.name}"
+    else:
+        made["commission"] = base["commission"].to_numpy()
+        made["commission_source"] = base["commission_source"].to_numpy()
+    commission = np.asarray(made["commission"], dtype="float64")
+    taxes, swap = other["taxes"].to_numpy(), other["swap"].to_numpy()
+    made["broker_net"] = made["profit"] + commission + taxes + swap
+    made["transaction_cost"] = spread_cost - commission - taxes
+    if setup.program is not None:
+        priced = other.copy(deep=False)  # the inputs rebates.apply reads, with the setup's commission
+        priced["commission"] = commission
+        made.update(rebates.rebate_columns(priced, rebates.apply(priced, setup.program, currency,
+                                                                 pooled_volume=pooled), setup.program))
+    else:
+        made.update({"rebate": 0.0, "eligible": True, "excluded_reason": "", "rebate_rule": "",
+                     "forfeited_rebate": 0.0, "ib_earnings": 0.0, "capped_rebate": 0.0})
+    inputs = {**{c: other[c].to_numpy() for c in costs.FINISH_INPUTS}, "broker_net": made["broker_net"]}
+    inputs["rebate"] = np.broadcast_to(np.asarray(made["rebate"], dtype="float64"), (len(other),))
+    inputs["transaction_cost"] = made["transaction_cost"]
+    made.update(costs.finish_columns(inputs))
+    out = pd.DataFrame(index=other.index)
+    for c in dict.fromkeys(columns):
+        if c in made:
+            out[c] = made[c]
+        elif c in other.columns:
+            out[c] = other[c]
+    return out
 
 
 def commission_schedule(setup: Setup, profile: spreads.SpreadProfile | None,

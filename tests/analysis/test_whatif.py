@@ -291,3 +291,33 @@ def test_spread_sweep_equals_pricing_every_point(name):
         earned = rebates.apply(wider, program_, result.currency).rebate
         expected = float((earned if share is None else earned * share).sum())
         assert got.loc[extra, "rebate"] == pytest.approx(expected, abs=1e-6)
+
+
+def _bitwise_equal_frames(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    for col in a.columns:
+        x, y = a[col].to_numpy(), b[col].to_numpy()
+        if x.dtype.kind == "f":
+            assert np.array_equal(x.view(np.int64), y.view(np.int64)) or np.array_equal(x, y, equal_nan=True), col
+
+
+def test_repricing_only_some_columns_gives_those_columns_of_the_whole_frame():
+    # Issue 10: asked for a few columns, the re-pricing computes them as arrays and sets only those; every value
+    # equals the whole re-priced frame's, whatever the setup (profile per account, schedule, IB program, none).
+    from fxcost.analysis.spreads import load_profile
+    from fxcost.pipeline import import_files
+    from fxcost.resources import BUNDLED_SAMPLE, asset
+
+    # The bundled sample, the DOMAIN pair on a USD account and the same pair on a EUR account (converted to USD).
+    eur = portfolio().files[0].statement
+    eur.account = Account(login="9", currency="EUR")
+    folio = merge([import_files([asset(BUNDLED_SAMPLE)]).files[0].statement, portfolio().files[0].statement, eur])
+    setups = [Setup("Other", load_profile("other")), Setup("IB", None, None, programs.load_named("ib-tiered")),
+              Setup("Raw + 7", load_profile("raw"), CommissionSchedule(name="7", rate=7.0, currency=""),
+                    programs.load_named("raw-3-per-lot-plus-25pct-commission")),
+              Setup("Cashback", load_profile("standard"), EXPORTED_COMMISSION, programs.load_named("example-cashback"))]
+    result = analyse(folio, AnalysisSettings(profile=load_profile("auto"), setups=setups))
+    for setup in setups:
+        whole = whatif.reprice(result, setup)
+        for columns in (whatif.OUTCOME_COLUMNS, whatif.IB_COLUMNS, ("rebate_rule", "eligible", "profit", "bps")):
+            _bitwise_equal_frames(whatif.reprice(result, setup, columns), whole[list(columns)])
