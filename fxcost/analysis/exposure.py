@@ -25,7 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from fxcost.analysis import costs
-from fxcost.analysis.aggregate import ratio
+from fxcost.analysis.aggregate import account_codes, ratio
 
 #: Cash kinds that are not part of MetaTrader's Balance.
 NOT_BALANCE = ("credit",)
@@ -80,6 +80,26 @@ def event_order(acct: np.ndarray, time: np.ndarray, order: np.ndarray) -> np.nda
     return perm
 
 
+def _event_accounts(trades: pd.Series, cash: pd.Series | None) -> npt.NDArray[np.intp]:
+    """The account code of every cash row, then of every trade: ``pd.factorize`` of the cash's accounts followed by
+    the trades' (codes in order of first appearance), the trades' read off their categorical's codes when they are
+    keyed (aggregate.account_codes; issue 10: a million trades' accounts hashed again per sweep)."""
+    if not isinstance(trades.dtype, pd.CategoricalDtype):
+        names = trades.to_numpy(dtype=object)
+        if cash is not None:
+            names = np.concatenate([cash.to_numpy(dtype=object), names])
+        return np.asarray(pd.factorize(names)[0], dtype=np.intp)
+    codes, uniques = account_codes(trades, sort=False, as_text=False)
+    if cash is None:
+        return np.asarray(codes, dtype=np.intp)
+    cash_codes, cash_uniques = pd.factorize(cash.to_numpy(dtype=object))
+    position = {u: i for i, u in enumerate(cash_uniques)}
+    for u in uniques:  # an account the cash does not name comes after the cash's, in order of first trade
+        position.setdefault(u, len(position))
+    table = np.array([position[u] for u in uniques] + [-1], dtype=np.intp)  # code -1 (missing) stays -1
+    return np.concatenate([np.asarray(cash_codes, dtype=np.intp), table[codes]])
+
+
 def _sweep(t: pd.DataFrame, cash: pd.DataFrame | None, *, pnl: str = "broker_net", opens: bool = False,
            include_credit: bool = False, exposure: tuple[np.ndarray, ...] = ()) -> dict[str, np.ndarray]:
     """One sorted pass over cash, close (and open) events of every account.
@@ -93,10 +113,7 @@ def _sweep(t: pd.DataFrame, cash: pd.DataFrame | None, *, pnl: str = "broker_net
     n = len(t)
     nc = 0 if c is None else len(c)
     # One factorisation over trades and cash so that both share account codes.
-    names = t["account"].to_numpy(dtype=object)
-    if c is not None:
-        names = np.concatenate([c["account"].to_numpy(dtype=object), names])
-    codes = pd.factorize(names)[0]
+    codes = _event_accounts(t["account"], None if c is None else c["account"])
     acct = np.concatenate([codes, codes[nc:]]) if opens else codes
     times = [t["close_time"].to_numpy("datetime64[ns]").view("int64")]
     if opens:

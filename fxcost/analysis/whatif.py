@@ -317,9 +317,10 @@ def outcome(name: str, t: pd.DataFrame, setup: Setup | None = None, base_profile
             profiles: list[str] | None = None) -> Outcome:
     """Totals of one setup; ``profiles``: the profile each account was priced with (default: the setup's or
     ``base_profile``). The commission is described by what the frame's ``commission_source`` says."""
-    lot_pips = float((t["lots"] * t["pip_value"]).where(np.isfinite(t["pip_value"])).sum())
-    tc = float(t["transaction_cost"].sum())
-    ntc = float(t["net_transaction_cost"].sum())
+    pip_value = t["pip_value"].to_numpy(dtype="float64")
+    lot_pips = _total(np.where(np.isfinite(pip_value), t["lots"].to_numpy(dtype="float64") * pip_value, np.nan))
+    tc = _total(t["transaction_cost"])
+    ntc = _total(t["net_transaction_cost"])
     names = list(dict.fromkeys(profiles or []))
     profile = " / ".join(names) if names else (setup.profile.name if setup and setup.profile else base_profile)
     return Outcome(
@@ -328,17 +329,26 @@ def outcome(name: str, t: pd.DataFrame, setup: Setup | None = None, base_profile
         commission=_commission_label(t, setup),
         program=(getattr(setup.program, "name", "") if setup and setup.program is not None else "none"),
         trades=int(len(t)),
-        lots=float(t["lots"].sum()),
-        spread_cost=float(t["spread_cost"].sum()),
-        commission_total=float(t["commission"].sum()),
-        rebate=float(t["rebate"].sum()),
-        broker_net=float(t["broker_net"].sum()),
-        net_after_rebate=float(t["net_after_rebate"].sum()),
+        lots=_total(t["lots"]),
+        spread_cost=_total(t["spread_cost"]),
+        commission_total=_total(t["commission"]),
+        rebate=_total(t["rebate"]),
+        broker_net=_total(t["broker_net"]),
+        net_after_rebate=_total(t["net_after_rebate"]),
         transaction_cost=tc,
         net_transaction_cost=ntc,
         cost_pips_per_lot_before=tc / lot_pips if lot_pips else None,
         cost_pips_per_lot_after=ntc / lot_pips if lot_pips else None,
     )
+
+
+def _total(values: pd.Series | np.ndarray) -> float:
+    """``Series.sum()`` of a column as a float: for float64 the same NaN-skipping pairwise sum, without building
+    pandas' mask and copy of a million values (issue 10)."""
+    array = values if isinstance(values, np.ndarray) else values.to_numpy()
+    if array.dtype == np.float64:
+        return float(np.nansum(array))
+    return float(pd.Series(array).sum())
 
 
 def _commission_label(t: pd.DataFrame, setup: Setup | None) -> str:

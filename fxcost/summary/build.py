@@ -479,30 +479,34 @@ def _one_text_or_as_is(values: np.ndarray) -> np.ndarray | pd.Categorical:
 STRATEGY_KEYS = ("strategy", "magic_number")
 
 
-def _strategy_keyed(t: pd.DataFrame, rule: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """``t`` with each trade's strategy and magic number as grouping columns, and each trade's strategy name."""
-    names = strategy.names(t, rule)
+def _strategy_keyed(t: pd.DataFrame, rule: str) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray | None]]:
+    """``t`` with each trade's strategy and magic number as grouping columns, each trade's strategy name and the
+    distinct comments (strategy.named_and_comments)."""
+    named = strategy.named_and_comments(t, rule)
     # One strategy or no magic number for every trade (common) groups by codes, without hashing each trade's text.
-    return t.assign(strategy=_one_text_or_as_is(names), magic_number=_one_text_or_as_is(strategy.magics(t))), names
+    return (t.assign(strategy=_one_text_or_as_is(named[0]), magic_number=_one_text_or_as_is(strategy.magics(t))),
+            named)
 
 
 def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult, parts: aggregate.Addends | None = None,
-                     grouped: tuple[np.ndarray, dict[str, pd.DataFrame]] | None = None) -> np.ndarray:
+                     grouped: tuple[tuple[np.ndarray, np.ndarray | None], dict[str, pd.DataFrame]] | None = None
+                     ) -> np.ndarray:
     """Issue 15: ``by_strategy`` and ``by_magic`` (the By symbol columns), the rule used, and a note when the
     history holds no magic number and no comment; returns each trade's strategy name. ``parts``: the trades'
-    aggregate.addends when the caller has them; ``grouped``: :func:`_strategy_keyed`'s names and the tables of
-    :data:`STRATEGY_KEYS` when the caller grouped them already."""
+    aggregate.addends when the caller has them; ``grouped``: :func:`_strategy_keyed`'s names (with the distinct
+    comments) and the tables of :data:`STRATEGY_KEYS` when the caller grouped them already."""
     t = result.trades
     rule = getattr(result.settings, "strategy_rule", "") or ""
     if grouped is None:
-        frame, names = _strategy_keyed(t, rule)
+        frame, named = _strategy_keyed(t, rule)
         tables = aggregate.by_many(frame, STRATEGY_KEYS, parts=parts)
     else:
-        names, tables = grouped
+        named, tables = grouped
+    names, comments = named
     doc["by_strategy"] = document._table(tables["strategy"])
     doc["by_magic"] = [{"magic": r.pop("magic_number"), **r} for r in document._table(tables["magic_number"])]
     doc["strategy"] = {"rule": rule or "text before '['", "untagged": strategy.UNTAGGED,
-                       "note": strategy.note(t, names)}
+                       "note": strategy.note(t, names, comments)}
     return names
 
 
@@ -585,7 +589,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     # Each grouping once: the JSON's tables, the charts and the strategy tables share them (issue 10).
     parts = aggregate.addends(keyed) if len(t) else None
     # The strategy tables with the others: one account, one strategy and one magic number are one group, summed once.
-    strategy_frame, names = _strategy_keyed(keyed, getattr(settings, "strategy_rule", "") or "") if len(t) else (t, None)
+    strategy_frame, named = (_strategy_keyed(keyed, getattr(settings, "strategy_rule", "") or "") if len(t)
+                             else (t, None))
     tables = (aggregate.by_many(strategy_frame, document.AGGREGATIONS + STRATEGY_KEYS, parts=parts)
               if len(t) else {})
     strategy_tables = {k: tables.pop(k) for k in STRATEGY_KEYS if k in tables}
@@ -595,7 +600,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     # The strategy tables now, so the per-trade addends (a few hundred MB on a million trades) are let go before
     # the rest is built; their blocks join the document where they always have.
     strategy_doc: dict[str, Any] = {}
-    strategies = (_strategy_blocks(strategy_doc, result, grouped=(names, strategy_tables)) if len(t)
+    strategies = (_strategy_blocks(strategy_doc, result, grouped=(named, strategy_tables)) if len(t)
                   else np.zeros(0, dtype=object))
     parts = be_parts = None
     if leverage is None:
