@@ -46,11 +46,13 @@ def _cash_rows(cash: pd.DataFrame | None, exclude: Iterable[str]) -> pd.DataFram
     return cash.loc[keep] if keep.any() else None
 
 
-def _block_cumsum(values: npt.NDArray[np.float64], block: np.ndarray) -> npt.NDArray[np.float64]:
-    """Cumulative sum restarting at every change of ``block`` (rows sorted by block)."""
+def _block_cumsum(values: npt.NDArray[np.float64], block: np.ndarray | None) -> npt.NDArray[np.float64]:
+    """Cumulative sum restarting at every change of ``block`` (rows sorted by block; None: one block)."""
     if not len(values):
         return values.astype("float64")
     cs = np.cumsum(values)
+    if block is None:
+        return cs
     starts = np.r_[True, block[1:] != block[:-1]]
     if starts.sum() == 1:
         return cs
@@ -106,8 +108,9 @@ def _sweep(t: pd.DataFrame, cash: pd.DataFrame | None, *, pnl: str = "broker_net
 
     Returns the sorted event arrays: ``src`` (row position in cash or t), ``order``, ``acct``,
     ``time``, ``amount``, ``balance`` and, per array in ``exposure`` (+ at open, - at close), its
-    running sum per account in ``exp0``, ``exp1``... with ties at the same instant resolved to the
-    last event of the tie (so positions opened together see each other).
+    running sum per account at each open event (``at_open``: their positions among the sorted events) in
+    ``exp0``, ``exp1``... with ties at the same instant resolved to the last event of the tie (so positions opened
+    together see each other).
     """
     c = _cash_rows(cash, () if include_credit else NOT_BALANCE)
     n = len(t)
@@ -121,7 +124,9 @@ def _sweep(t: pd.DataFrame, cash: pd.DataFrame | None, *, pnl: str = "broker_net
     if c is not None:
         times.insert(0, c["time"].to_numpy("datetime64[ns]").view("int64"))
     time = np.concatenate(times)
-    order = np.concatenate([np.full(nc, _CASH), np.full(n, _CLOSE)] + ([np.full(n, _OPEN)] if opens else []))
+    # The kinds as small integers: the same order, an eighth of the memory to permute (issue 10).
+    order = np.concatenate([np.full(nc, _CASH, dtype=np.int8), np.full(n, _CLOSE, dtype=np.int8)]
+                           + ([np.full(n, _OPEN, dtype=np.int8)] if opens else []))
     pos = np.arange(n)
     src = np.concatenate([np.arange(nc), pos] + ([pos] if opens else []))
     amounts = [np.nan_to_num(t[pnl].to_numpy(dtype="float64"))]
@@ -132,19 +137,27 @@ def _sweep(t: pd.DataFrame, cash: pd.DataFrame | None, *, pnl: str = "broker_net
     amount = np.concatenate(amounts)
 
     perm = event_order(acct, time, order)
-    acct, time, order, src, amount = acct[perm], time[perm], order[perm], src[perm], amount[perm]
+    several = bool(acct.any())  # one account (all codes 0, common): its codes need no permuting or comparing
+    acct = acct[perm] if several else acct
+    time, order, src, amount = time[perm], order[perm], src[perm], amount[perm]
     out = {"src": src, "order": order, "acct": acct, "time": time, "amount": amount,
-           "balance": _block_cumsum(amount, acct)}
+           "balance": _block_cumsum(amount, acct if several else None)}
     if exposure:
-        # The tie group of an event: same account, instant and kind; its last row holds the total.
+        # The tie group of an event: same account, instant and kind; its last row holds the total. Read at the
+        # opens only (all leverage reads): one index into each running sum instead of two passes over all events.
         new = np.ones(len(acct), dtype=bool)
-        new[1:] = (np.diff(acct) != 0) | (np.diff(time) != 0) | (np.diff(order) != 0)
+        new[1:] = (np.diff(time) != 0) | (np.diff(order) != 0)
+        if several:
+            new[1:] |= np.diff(acct) != 0
         gid = np.cumsum(new) - 1
         last = np.r_[np.flatnonzero(new)[1:] - 1, len(new) - 1] if len(new) else gid
+        at_open = np.flatnonzero(order == _OPEN)
+        at = last[gid[at_open]]
+        out["at_open"] = at_open
         for i, values in enumerate(exposure):
             v = np.nan_to_num(np.asarray(values, dtype="float64"))
             delta = np.concatenate([np.zeros(nc), -v] + ([v] if opens else []))[perm]
-            out[f"exp{i}"] = _block_cumsum(delta, acct)[last][gid]
+            out[f"exp{i}"] = _block_cumsum(delta, acct if several else None)[at]
     return out
 
 
@@ -232,7 +245,8 @@ class Leverage(TypedDict):
     total_margin: float | None
     rebate_per_margin: float | None
     rebate_per_peak_margin: float | None
-    #: The sorted sweep's ``src``, ``order``, ``time`` and ``amount`` (cash, close and open events, :func:`_sweep`)
+    #: The sorted sweep's ``src``, ``order``, ``time``, ``amount`` and ``balance`` (cash, close and open events,
+    #: :func:`_sweep`)
     #: when every event is of one account, else None: the leverage chart reads them instead of sorting the same
     #: events again (issue 10: a million trades). Not a figure.
     events: dict[str, np.ndarray] | None
@@ -265,13 +279,14 @@ def leverage(t: pd.DataFrame, cash: pd.DataFrame | None = None,
     lev = _leverage_per_trade(t, leverage)
     margin = notional / lev
     s = _sweep(t, cash, opens=True, exposure=(notional, margin))
-    at_open = s["order"] == _OPEN
+    at_open = s["at_open"]
+    rows = s["src"][at_open]
     balance = np.full(len(t), np.nan)
     conc = np.full(len(t), np.nan)
     conc_margin = np.full(len(t), np.nan)
-    balance[s["src"][at_open]] = s["balance"][at_open]
-    conc[s["src"][at_open]] = s["exp0"][at_open]
-    conc_margin[s["src"][at_open]] = s["exp1"][at_open]
+    balance[rows] = s["balance"][at_open]
+    conc[rows] = s["exp0"]
+    conc_margin[rows] = s["exp1"]
     conc[~np.isfinite(notional)] = np.nan
     conc_margin[~np.isfinite(margin)] = np.nan
     positive = np.where(balance > 0, balance, np.nan)
@@ -302,7 +317,7 @@ def leverage(t: pd.DataFrame, cash: pd.DataFrame | None = None,
         "total_margin": total_margin,
         "rebate_per_margin": _num(ratio(rebate[has_margin].sum(), total_margin)) if total_margin else None,
         "rebate_per_peak_margin": _num(ratio(rebate.sum(), peak_margin)) if peak_margin else None,
-        "events": ({k: s[k] for k in ("src", "order", "time", "amount")}
+        "events": ({k: s[k] for k in ("src", "order", "time", "amount", "balance")}
                    if len(s["acct"]) and not s["acct"].any() else None),
     }
 
