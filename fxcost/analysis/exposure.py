@@ -340,15 +340,22 @@ def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "
     million closes once).
     """
     c = _cash_rows(cash, NOT_BALANCE + ("rebate",))
-    basis = "balance" if c is not None else "cumulative_pnl"
     if not len(t):
-        return {"max_drawdown": None, "max_drawdown_pct": None, "drawdown_basis": basis}
+        return {"max_drawdown": None, "max_drawdown_pct": None,
+                "drawdown_basis": "balance" if c is not None else "cumulative_pnl"}
     if close_order is None:
         close = t["close_time"].to_numpy("datetime64[ns]")
         perm = np.argsort(close, kind="stable")
     else:
         close, perm = close_order
-    cum = np.r_[0.0, np.cumsum(np.nan_to_num(t[pnl].to_numpy(dtype="float64")[perm]))]
+    return _drawdown(np.nan_to_num(t[pnl].to_numpy(dtype="float64")[perm]), close[perm], c)
+
+
+def _drawdown(pnl: npt.NDArray[np.float64], close: np.ndarray, c: pd.DataFrame | None) -> Drawdown:
+    """:func:`max_drawdown` of the P&L per trade in close order (``pnl``, NaN as 0) closed at ``close`` (sorted),
+    with the balance's cash rows ``c`` (None: none)."""
+    basis = "balance" if c is not None else "cumulative_pnl"
+    cum = np.r_[0.0, np.cumsum(pnl)]
     peak = np.maximum.accumulate(cum)
     dd = peak - cum
     if c is not None:
@@ -358,19 +365,21 @@ def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "
         cash_cum = np.r_[0.0, np.cumsum(np.nan_to_num(c["amount"].to_numpy(dtype="float64")[cperm]))]
         sorted_cash = cash_time[cperm]
         # After each close (the start point is before the first close, with the cash up to it).
-        point_time = np.r_[close[perm][:1], close[perm]]
+        point_time = np.r_[close[:1], close]
         at_points = cash_cum[np.searchsorted(sorted_cash, point_time, side="right")]
         base = at_points + cum + dd
         # Just before each cash event, when the base is smallest (the cash not yet booked).
         if len(sorted_cash):
-            closes = np.searchsorted(close[perm], sorted_cash, side="left")  # closes before each cash event
+            closes = np.searchsorted(close, sorted_cash, side="left")  # closes before each cash event
             before = cash_cum[:-1] + cum[closes] + dd[closes]
             started = closes > 0  # no drawdown before the first close
             dd = np.r_[dd, dd[closes][started]]
             base = np.r_[base, before[started]]
     else:
         base = peak
-    pct = ratio(dd, np.where(base > 0, base, np.nan)) * 100.0
+    # dd / base x 100 where the base is positive and finite (ratio's NaN elsewhere, which the maximum skips).
+    known = (base > 0) & np.isfinite(base)
+    pct = dd[known] / base[known] * 100.0
     return {"max_drawdown": float(dd.max()), "max_drawdown_pct": _nanmax(pct), "drawdown_basis": basis}
 
 
@@ -404,20 +413,23 @@ def scale_comparison(t: pd.DataFrame, ks: Iterable[float] = (0.5, 1.0, 2.0),
     net = t["broker_net"].to_numpy(dtype="float64")
     after = t["net_after_rebate"].to_numpy(dtype="float64")
     rebate = float(np.nansum(t["rebate"].to_numpy(dtype="float64")))
-    close = t["close_time"]
-    closes = close.to_numpy("datetime64[ns]")
-    order = (closes, np.argsort(closes, kind="stable"))  # one sort for every k and both curves
+    closes = t["close_time"].to_numpy("datetime64[ns]")
+    # One sort for every k and both curves; each curve in close order once ((x * k)[perm] is x[perm] * k, value
+    # for value), and each k's drawdown taken from the arrays (issue 10: no frame per k of a million trades).
+    perm = np.argsort(closes, kind="stable")
+    sorted_close, sorted_net, sorted_after = closes[perm], net[perm], after[perm]
+    c = _cash_rows(cash, NOT_BALANCE + ("rebate",))
     rows = []
     for k in ks:
         if not k > 0:
             raise ValueError(f"lot scale factor must be positive, got {k!r}")
         if k == 1.0 and at_one is not None:  # x 1.0 changes no value: the caller's drawdowns are these
             without, with_ = at_one
+        elif not len(t):
+            without = with_ = max_drawdown(t, cash)
         else:
-            # Only what the drawdown reads: copying the whole costed frame per k is slow on a million trades.
-            s = pd.DataFrame({"close_time": close, "broker_net": net * k, "net_after_rebate": after * k}, copy=False)
-            without = max_drawdown(s, cash, "broker_net", close_order=order)
-            with_ = max_drawdown(s, cash, "net_after_rebate", close_order=order)
+            without = _drawdown(np.nan_to_num(sorted_net * k), sorted_close, c)
+            with_ = _drawdown(np.nan_to_num(sorted_after * k), sorted_close, c)
         rows.append({
             "k": float(k), "lots": lots * k, "broker_net": float(np.nansum(net)) * k, "rebate": rebate * k,
             "net_after_rebate": float(np.nansum(after)) * k,
