@@ -144,21 +144,25 @@ def reprice(result: AnalysisResult, setup: Setup, columns: Sequence[str] | None 
 def _reprice(result: AnalysisResult, setup: Setup,
              columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """:func:`reprice`, and the name of the profile each account was re-priced with (``other`` and ``auto``
-    choose per account). ``columns``: only these columns (those the frame has) of each account are made and
-    stacked, for a caller that reads no other (issue 14: a book's every column, re-priced once per setup)."""
+    choose per account). ``columns``: only these columns (those the frame has) are made and stacked, for a caller
+    that reads no other (issue 14: a book's every column, re-priced once per setup), the accounts that share a
+    currency re-priced together (:func:`_repriced_batches`)."""
     frames = []
     used: list[str] = []
-    for analysis, frame, profile_name in _repriced_accounts(result, setup, columns):
-        used.append(profile_name)
-        frame = _to_usd(frame) if analysis.currency != result.currency else frame
-        if columns is not None:
+    if columns is None:
+        for analysis, frame, profile_name in _repriced_accounts(result, setup):
+            used.append(profile_name)
+            frames.append(_to_usd(frame) if analysis.currency != result.currency else frame)
+    else:
+        for currency, frame, names in _repriced_batches(result, setup, columns):
+            used.extend(names)
+            frame = _to_usd(frame) if currency != result.currency else frame
             kept = [c for c in columns if c in frame.columns]
-            frame = frame if list(frame.columns) == kept else frame[kept]
-        frames.append(frame)
+            frames.append(frame if list(frame.columns) == kept else frame[kept])
     if not frames:
         empty = result.trades.iloc[0:0]
         return (empty if columns is None else empty[[c for c in columns if c in empty.columns]]), used
-    if len(frames) == 1:  # one account: its frame numbered from 0, as concat would, without copying it
+    if len(frames) == 1:  # one frame: numbered from 0, as concat would, without copying it
         return frames[0].set_axis(pd.RangeIndex(len(frames[0])), axis=0), used
     return pd.concat(frames, ignore_index=True), used
 
@@ -169,35 +173,121 @@ def repriced_by_account(result: AnalysisResult, setup: Setup) -> dict[str, pd.Da
     return {str(analysis.account_id): frame for analysis, frame, _ in _repriced_accounts(result, setup)}
 
 
-def _repriced_accounts(result: AnalysisResult, setup: Setup, columns: Sequence[str] | None = None
-                       ) -> Iterator[tuple[AccountAnalysis, pd.DataFrame, str]]:
-    """Each account with trades, its trades re-priced under ``setup`` in its own currency, and the name of the
-    profile it was re-priced with. ``columns``: the frame holds these columns (those it has) and, for an account
-    to convert to the merged currency, ``usd_rate``; every re-priced column is computed as an array and only
-    those asked for are set (issue 10: each column set copies a million values)."""
+def _repriced_accounts(result: AnalysisResult, setup: Setup) -> Iterator[tuple[AccountAnalysis, pd.DataFrame, str]]:
+    """Each account with trades, its trades re-priced under ``setup`` in its own currency (every column), and the
+    name of the profile it was re-priced with."""
+    from fxcost.analysis import rebates
+
+    # Tiers on every account's volume together (an IB program): each account is priced alone, so it is told the total.
+    pooled = rebates.pooled_volume([(a.trades, a.currency) for a in result.accounts], setup.program)
+    for analysis in result.accounts:
+        if len(analysis.trades):
+            other, profile_name, schedule = _account_inputs(result, analysis, setup)
+            yield analysis, _repriced_frame(other, analysis.trades, setup, schedule, analysis.currency, pooled), \
+                profile_name
+
+
+def _account_inputs(result: AnalysisResult, analysis: AccountAnalysis, setup: Setup
+                    ) -> tuple[pd.DataFrame, str, costs.CommissionSchedule | None]:
+    """An account's trades with the setup's spreads (a shallow copy), the name of the profile it is priced with and
+    the commission schedule that replaces its exported commission (None: keep it)."""
+    base = analysis.trades
+    if setup.profile is None:
+        other = base.copy(deep=False)  # same instruments, M and spreads: nothing to recompute
+        profile = analysis.profile
+    else:
+        profile = spreads.resolve(setup.profile, analysis.profile, base, analysis.book.account)
+        other = _respread(result, analysis, profile)
+    profile_name = getattr(profile, "name", "") or result.settings.profile.name
+    return other, profile_name, commission_schedule(setup, profile if setup.profile is not None else None, base)
+
+
+def _batches(accounts: Sequence[AccountAnalysis]) -> list[list[AccountAnalysis]]:
+    """The accounts with trades in runs of consecutive accounts of one currency whose trades name no account another
+    of the run names (tiers count each account's own volume by that name): each run is priced as one frame, and
+    the runs in order give the accounts' trades in their order."""
+    from fxcost.analysis.codes import factorize
+
+    runs: list[list[AccountAnalysis]] = []
+    names: set[Any] = set()
+    for analysis in accounts:
+        if not len(analysis.trades):
+            continue
+        mine = set(factorize(analysis.trades["account"])[1].tolist()) if "account" in analysis.trades.columns \
+            else {None}
+        if runs and runs[-1][0].currency == analysis.currency and not (mine & names):
+            runs[-1].append(analysis)
+            names |= mine
+        else:
+            runs.append([analysis])
+            names = set(mine)
+    return runs
+
+
+def _repriced_batches(result: AnalysisResult, setup: Setup, columns: Sequence[str]
+                      ) -> Iterator[tuple[str, pd.DataFrame, list[str]]]:
+    """The trades re-priced under ``setup``, ``columns`` only (those they have; with ``usd_rate`` for a frame to
+    convert to the merged currency), as :func:`_batches`' runs: per run its currency, its frame (the accounts' rows
+    in their order) and the profile name of each of its accounts.
+
+    Issue 14: a book of hundreds of clients re-priced account by account paid pandas' overhead per account and per
+    setup. The spreads, the profile and the commission schedule stay each account's own; the rest is computed once
+    over the run: every step is row by row, and the rebate's tiers count each account's volume by its ``account``
+    name (rebates.apply), over the book's when its program pools them (rebates.tier_volumes of the same rows in the
+    same order as per account), so every value is the one priced per account."""
     from fxcost.analysis import rebates
 
     program = setup.program
-    # Tiers on every account's volume together (an IB program): each account is priced alone, so it is told the total.
-    pooled = rebates.pooled_volume([(a.trades, a.currency) for a in result.accounts], program)
-    for analysis in result.accounts:
-        base = analysis.trades
-        if not len(base):
-            continue
-        if setup.profile is None:
-            other = base.copy(deep=False)  # same instruments, M and spreads: nothing to recompute
-            profile = analysis.profile
-        else:
-            profile = spreads.resolve(setup.profile, analysis.profile, base, analysis.book.account)
-            other = _respread(result, analysis, profile)
-        profile_name = getattr(profile, "name", "") or result.settings.profile.name
-        schedule = commission_schedule(setup, profile if setup.profile is not None else None, base)
-        if columns is None:
-            yield analysis, _repriced_frame(other, base, setup, schedule, analysis.currency, pooled), profile_name
-        else:
-            wanted = [*columns, "usd_rate"] if analysis.currency != result.currency else list(columns)
-            yield (analysis, _repriced_columns(other, base, setup, schedule, analysis.currency, pooled, wanted),
-                   profile_name)
+    runs = _batches(result.accounts)
+    pooled = None
+    if program is not None and rebates.pools_tiers(program, sum(len(run) for run in runs)):
+        pooled = rebates.tier_volumes([(_stacked([a.trades for a in run], rebates.PRICE_INPUTS), run[0].currency)
+                                       for run in runs], program)
+    for run in runs:
+        currency = run[0].currency
+        wanted = [*columns, "usd_rate"] if currency != result.currency else list(columns)
+        parts: list[pd.DataFrame] = []
+        names: list[str] = []
+        commission: list[np.ndarray] = []
+        source: list[Any] = []  # per account: one text, or one per trade
+        for analysis in run:
+            other, profile_name, schedule = _account_inputs(result, analysis, setup)
+            base = analysis.trades
+            names.append(profile_name)
+            if schedule is not None:
+                to_account = costs.account_per_unit(currency, schedule.currency, float(base["usd_rate"].iloc[0]))
+                commission.append(costs.schedule_commission(other, schedule, to_account))
+                source.append(f"schedule: {schedule.name}")
+            else:
+                commission.append(base["commission"].to_numpy())
+                source.append(base["commission_source"].to_numpy())
+            parts.append(other)
+        sources: Any = source[0]
+        frame = parts[0]
+        if len(run) > 1:
+            keep = [*rebates.PRICE_INPUTS, *costs.FINISH_INPUTS, "mid_pnl", "taxes", "swap", *wanted]
+            frame = _stacked(parts, keep)
+            sources = np.concatenate([_texts(len(p), s) for p, s in zip(parts, source)])
+        yield currency, _repriced_columns(frame, np.concatenate(commission) if len(run) > 1 else commission[0],
+                                          sources, setup, currency, pooled, wanted), names
+
+
+def _stacked(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    """``columns`` (those the frames have) of ``frames`` one after the other, numbered from 0 (the frame itself when
+    there is one)."""
+    if len(frames) == 1:
+        return frames[0]
+    have = [c for c in dict.fromkeys(columns) if c in frames[0].columns]
+    return pd.concat([f[have] for f in frames], ignore_index=True)
+
+
+def _texts(n: int, value: Any) -> np.ndarray:
+    """``value`` for each of ``n`` rows as an object array (a text repeated as one shared object)."""
+    if isinstance(value, np.ndarray):
+        return value.astype(object, copy=False)
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
 
 
 def _repriced_frame(other: pd.DataFrame, base: pd.DataFrame, setup: Setup,
@@ -227,24 +317,19 @@ def _repriced_frame(other: pd.DataFrame, base: pd.DataFrame, setup: Setup,
     return costs.finish(other)
 
 
-def _repriced_columns(other: pd.DataFrame, base: pd.DataFrame, setup: Setup,
-                      schedule: costs.CommissionSchedule | None, currency: str, pooled: pd.Series | None,
-                      columns: Sequence[str]) -> pd.DataFrame:
-    """:func:`_repriced_frame`'s ``columns`` (those it has), in that order: the same values, each re-priced column
-    computed as an array (the same operations in the same order) and set once, the others ``other``'s own."""
+def _repriced_columns(other: pd.DataFrame, commission: np.ndarray, source: Any, setup: Setup, currency: str,
+                      pooled: pd.Series | None, columns: Sequence[str]) -> pd.DataFrame:
+    """:func:`_repriced_frame`'s ``columns`` (those it has), in that order, of trades ``other`` (with the setup's
+    spreads) charged ``commission`` (``source``: its commission_source, one text or one per trade): the same
+    values, each re-priced column computed as an array (the same operations in the same order) and set once, the
+    others ``other``'s own (issue 10: each column set copies a million values)."""
     from fxcost.analysis import rebates
 
-    mid = base["mid_pnl"].to_numpy()
+    mid = other["mid_pnl"].to_numpy()
     spread_cost = other["spread_cost"].to_numpy()
-    made: dict[str, Any] = {"profit": mid - spread_cost, "mid_pnl": mid}
-    if schedule is not None:
-        to_account = costs.account_per_unit(currency, schedule.currency, float(base["usd_rate"].iloc[0]))
-        made["commission"] = costs.schedule_commission(other, schedule, to_account)
-        made["commission_source"] = f"schedule: {schedule.name}"
-    else:
-        made["commission"] = base["commission"].to_numpy()
-        made["commission_source"] = base["commission_source"].to_numpy()
-    commission = np.asarray(made["commission"], dtype="float64")
+    made: dict[str, Any] = {"profit": mid - spread_cost, "mid_pnl": mid, "commission": commission,
+                            "commission_source": source}
+    commission = np.asarray(commission, dtype="float64")
     taxes, swap = other["taxes"].to_numpy(), other["swap"].to_numpy()
     made["broker_net"] = made["profit"] + commission + taxes + swap
     made["transaction_cost"] = spread_cost - commission - taxes
