@@ -15,7 +15,7 @@ exported commission whatever the profile.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -141,12 +141,13 @@ def reprice(result: AnalysisResult, setup: Setup, columns: Sequence[str] | None 
     return _reprice(result, setup, columns)[0]
 
 
-def _reprice(result: AnalysisResult, setup: Setup,
-             columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+def _reprice(result: AnalysisResult, setup: Setup, columns: Sequence[str] | None = None,
+             stacks: dict[int, dict[str, Any]] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """:func:`reprice`, and the name of the profile each account was re-priced with (``other`` and ``auto``
     choose per account). ``columns``: only these columns (those the frame has) are made and stacked, for a caller
     that reads no other (issue 14: a book's every column, re-priced once per setup), the accounts that share a
-    currency re-priced together (:func:`_repriced_batches`)."""
+    currency re-priced together (:func:`_repriced_batches`; ``stacks``: its stacked trade columns, kept by a caller
+    that re-prices several setups)."""
     frames = []
     used: list[str] = []
     if columns is None:
@@ -154,7 +155,7 @@ def _reprice(result: AnalysisResult, setup: Setup,
             used.append(profile_name)
             frames.append(_to_usd(frame) if analysis.currency != result.currency else frame)
     else:
-        for currency, frame, names in _repriced_batches(result, setup, columns):
+        for currency, frame, names in _repriced_batches(result, setup, columns, stacks):
             used.extend(names)
             frame = _to_usd(frame) if currency != result.currency else frame
             kept = [c for c in columns if c in frame.columns]
@@ -187,13 +188,14 @@ def _repriced_accounts(result: AnalysisResult, setup: Setup) -> Iterator[tuple[A
                 profile_name
 
 
-def _account_inputs(result: AnalysisResult, analysis: AccountAnalysis, setup: Setup
+def _account_inputs(result: AnalysisResult, analysis: AccountAnalysis, setup: Setup, copy: bool = True
                     ) -> tuple[pd.DataFrame, str, costs.CommissionSchedule | None]:
-    """An account's trades with the setup's spreads (a shallow copy), the name of the profile it is priced with and
-    the commission schedule that replaces its exported commission (None: keep it)."""
+    """An account's trades with the setup's spreads (a shallow copy; with ``copy`` False the trades themselves when
+    the spreads are theirs, for a caller that only reads them), the name of the profile it is priced with and the
+    commission schedule that replaces its exported commission (None: keep it)."""
     base = analysis.trades
     if setup.profile is None:
-        other = base.copy(deep=False)  # same instruments, M and spreads: nothing to recompute
+        other = base.copy(deep=False) if copy else base  # same instruments, M and spreads: nothing to recompute
         profile = analysis.profile
     else:
         profile = spreads.resolve(setup.profile, analysis.profile, base, analysis.book.account)
@@ -224,11 +226,17 @@ def _batches(accounts: Sequence[AccountAnalysis]) -> list[list[AccountAnalysis]]
     return runs
 
 
-def _repriced_batches(result: AnalysisResult, setup: Setup, columns: Sequence[str]
+#: The columns :func:`_respread` gives an account under another profile.
+_SPREAD_COLUMNS = ("spread_price", "spread_pips", "spread_source", "spread_cost")
+
+
+def _repriced_batches(result: AnalysisResult, setup: Setup, columns: Sequence[str],
+                      stacks: dict[int, dict[str, Any]] | None = None
                       ) -> Iterator[tuple[str, pd.DataFrame, list[str]]]:
     """The trades re-priced under ``setup``, ``columns`` only (those they have; with ``usd_rate`` for a frame to
     convert to the merged currency), as :func:`_batches`' runs: per run its currency, its frame (the accounts' rows
-    in their order) and the profile name of each of its accounts.
+    in their order) and the profile name of each of its accounts. ``stacks``: each run's trade columns stacked so
+    far (:func:`_stacked`), kept by a caller that re-prices several setups of the same result.
 
     Issue 14: a book of hundreds of clients re-priced account by account paid pandas' overhead per account and per
     setup. The spreads, the profile and the commission schedule stay each account's own; the rest is computed once
@@ -239,11 +247,13 @@ def _repriced_batches(result: AnalysisResult, setup: Setup, columns: Sequence[st
 
     program = setup.program
     runs = _batches(result.accounts)
+    stacks = {} if stacks is None else stacks
     pooled = None
     if program is not None and rebates.pools_tiers(program, sum(len(run) for run in runs)):
-        pooled = rebates.tier_volumes([(_stacked([a.trades for a in run], rebates.PRICE_INPUTS), run[0].currency)
-                                       for run in runs], program)
-    for run in runs:
+        pooled = rebates.tier_volumes([(_stacked([a.trades for a in run], rebates.PRICE_INPUTS,
+                                                 stacks.setdefault(i, {})), run[0].currency)
+                                       for i, run in enumerate(runs)], program)
+    for i, run in enumerate(runs):
         currency = run[0].currency
         wanted = [*columns, "usd_rate"] if currency != result.currency else list(columns)
         parts: list[pd.DataFrame] = []
@@ -251,7 +261,7 @@ def _repriced_batches(result: AnalysisResult, setup: Setup, columns: Sequence[st
         commission: list[np.ndarray] = []
         source: list[Any] = []  # per account: one text, or one per trade
         for analysis in run:
-            other, profile_name, schedule = _account_inputs(result, analysis, setup)
+            other, profile_name, schedule = _account_inputs(result, analysis, setup, copy=len(run) == 1)
             base = analysis.trades
             names.append(profile_name)
             if schedule is not None:
@@ -266,19 +276,43 @@ def _repriced_batches(result: AnalysisResult, setup: Setup, columns: Sequence[st
         frame = parts[0]
         if len(run) > 1:
             keep = [*rebates.PRICE_INPUTS, *costs.FINISH_INPUTS, "mid_pnl", "taxes", "swap", *wanted]
-            frame = _stacked(parts, keep)
+            # The trades' own columns stacked once for every setup; another profile's spreads are the setup's own.
+            own = [] if setup.profile is None else [c for c in _SPREAD_COLUMNS if c in keep]
+            frame = _stacked([a.trades for a in run], [c for c in keep if c not in own], stacks.setdefault(i, {}),
+                             {c: [p[c] for p in parts] for c in own})
             sources = np.concatenate([_texts(len(p), s) for p, s in zip(parts, source)])
         yield currency, _repriced_columns(frame, np.concatenate(commission) if len(run) > 1 else commission[0],
                                           sources, setup, currency, pooled, wanted), names
 
 
-def _stacked(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+def _stacked(frames: Sequence[pd.DataFrame], columns: Sequence[str], stack: dict[str, Any] | None = None,
+             given: Mapping[str, Sequence[pd.Series]] | None = None) -> pd.DataFrame:
     """``columns`` (those the frames have) of ``frames`` one after the other, numbered from 0 (the frame itself when
-    there is one)."""
-    if len(frames) == 1:
+    there is one): as ``pd.concat`` of the frames' columns, a column of one numpy dtype in every frame joined as
+    arrays. ``stack``: the columns of these frames stacked before (read, and added to); ``given``: columns to stack
+    from these pieces (one per frame) instead (issue 14: selecting the columns of each of hundreds of accounts cost
+    more than pricing them, once per setup)."""
+    if len(frames) == 1 and not given:
         return frames[0]
-    have = [c for c in dict.fromkeys(columns) if c in frames[0].columns]
-    return pd.concat([f[have] for f in frames], ignore_index=True)
+    stack = {} if stack is None else stack
+    out: dict[str, Any] = {}
+    for c in dict.fromkeys([*columns, *(given or {})]):
+        if given and c in given:
+            out[c] = _joined(given[c])
+        elif c in stack:
+            out[c] = stack[c]
+        elif c in frames[0].columns:
+            out[c] = stack[c] = _joined([f[c] for f in frames])
+    return pd.DataFrame(out, index=pd.RangeIndex(sum(len(f) for f in frames)), copy=False)
+
+
+def _joined(pieces: Sequence[pd.Series]) -> Any:
+    """The pieces one after the other, as ``pd.concat`` (ignoring their index) gives them; pieces of one numpy dtype
+    as one array."""
+    dtype = pieces[0].dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM" and all(p.dtype == dtype for p in pieces):
+        return np.concatenate([p.to_numpy() for p in pieces])
+    return pd.concat(pieces, ignore_index=True)
 
 
 def _texts(n: int, value: Any) -> np.ndarray:
@@ -496,8 +530,9 @@ def scenario_stream(result: AnalysisResult, columns_of: Callable[[Setup], Sequen
     main = settings.main_program
     yield (outcome(f"Actual ({getattr(main, 'name', 'no rebate')})", result.trades,
                    Setup("actual", None, None, main), settings.profile.name), result.trades)
+    stacks: dict[int, dict[str, Any]] = {}  # the book's trade columns, stacked once for every setup (issue 14)
     for setup in compared_setups(result):
-        frame, used = _reprice(result, setup, columns_of(setup) if columns_of is not None else None)
+        frame, used = _reprice(result, setup, columns_of(setup) if columns_of is not None else None, stacks)
         name = setup.name
         if isinstance(setup.profile, spreads.OtherTypeProfile) and used and name == f"Profile: {setup.profile.name}":
             name = f"Profile: {' / '.join(dict.fromkeys(used))}"

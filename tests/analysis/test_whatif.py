@@ -324,7 +324,11 @@ def test_repricing_only_some_columns_gives_those_columns_of_the_whole_frame():
               Setup("Cashback", load_profile("standard"), EXPORTED_COMMISSION, programs.load_named("example-cashback"))]
     result = analyse(folio, AnalysisSettings(profile=load_profile("auto"), setups=setups))
     assert [len(run) for run in whatif._batches(result.accounts)] == [2, 1, 1]
-    for setup in setups:
-        whole = whatif.reprice(result, setup)
+    wholes = [whatif.reprice(result, setup) for setup in setups]
+    for setup, whole in zip(setups, wholes):
         for columns in (whatif.OUTCOME_COLUMNS, whatif.IB_COLUMNS, ("rebate_rule", "eligible", "profit", "bps")):
             _bitwise_equal_frames(whatif.reprice(result, setup, columns), whole[list(columns)])
+    # One after the other, the setups share the stacked trade columns (whatif.scenario_stream).
+    streamed = list(whatif.scenario_stream(result, lambda setup: whatif.IB_COLUMNS))[1:]
+    for (_, frame), whole in zip(streamed, wholes, strict=True):
+        _bitwise_equal_frames(frame, whole[list(whatif.IB_COLUMNS)])
