@@ -607,8 +607,9 @@ def _earned_by_spread(t: pd.DataFrame, program: RebateProgram, currency: str,
 
     from fxcost.analysis import rebates
 
-    # The rebate inputs once, with the string keys hashed once for every pricing.
-    wider = codes.as_categories(t[[c for c in _REBATE_INPUTS if c in t.columns]], (*codes.KEY_COLUMNS, "category"))
+    # The rebate inputs once, with the string keys hashed once for every pricing: a shallow copy of the trades
+    # (rebates.apply reads only its inputs; issue 10: no copy of a million trades' columns).
+    wider = codes.as_categories(t, (*codes.KEY_COLUMNS, "category"))
     spread = t["spread_cost"].to_numpy(dtype="float64")
     wider["spread_cost"] = spread
     first = rebates.apply(wider, program, currency)
@@ -625,7 +626,8 @@ def _earned_by_spread(t: pd.DataFrame, program: RebateProgram, currency: str,
     slope = np.zeros(len(t))
     rows = np.flatnonzero(_spread_rule_rows(first.rule, program) | ~np.isfinite(at_zero))
     if len(rows):
-        part = wider.iloc[rows].copy()
+        inputs = wider.columns.get_indexer(pd.Index([c for c in (*_REBATE_INPUTS, "spread_cost") if c in wider]))
+        part = wider.iloc[rows, inputs].copy()
         part["spread_cost"] = spread[rows] + lot_pips[rows]
         slope[rows] = rebates.apply(part, uncapped, currency, tier_multiplier=tiers[rows]).rebate - at_zero[rows]
     share = rebates.trader_fraction(wider, program)  # an IB program: the trader gets the client share
