@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -28,27 +31,87 @@ COLUMNS = ("trades",) + SUMMED + (
 )
 
 
-def key_series(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.Series:
+_NS_PER_HOUR = 3_600_000_000_000
+_NS_PER_DAY = 24 * _NS_PER_HOUR
+
+
+class _Clock:
+    """The nanoseconds and day numbers of a time column, read once for every calendar key of :func:`by_many`
+    (issue 10: a million close times turned into months, weeks, years, weekdays and hours one key at a time).
+    ``ns`` is None when the column is not plain datetime64[ns] or holds a NaT: pandas' accessors then decide."""
+
+    def __init__(self, times: pd.Series[pd.Timestamp]) -> None:
+        self.times = times
+        ns = None
+        if times.dtype == np.dtype("datetime64[ns]"):
+            values = times.to_numpy().view(np.int64)
+            if not bool((values == np.iinfo(np.int64).min).any()):
+                ns = values
+        self.ns: npt.NDArray[np.int64] | None = ns
+        self._days: npt.NDArray[np.int64] | None = None
+        self._months: npt.NDArray[np.int64] | None = None
+
+    @property
+    def days(self) -> npt.NDArray[np.int64]:
+        assert self.ns is not None
+        if self._days is None:
+            self._days = np.floor_divide(self.ns, _NS_PER_DAY)
+        return self._days
+
+    @property
+    def months(self) -> npt.NDArray[np.int64]:
+        """Months since 1970-01: the ordinals of monthly periods."""
+        if self._months is None:
+            self._months = self.days.astype("datetime64[D]").astype("datetime64[M]").view(np.int64)
+        return self._months
+
+    def key(self, key: str) -> pd.Series:
+        """:func:`key_series` of a calendar key: the same values, from integer arithmetic on the nanoseconds
+        (1970-01-01 was a Thursday; weekly periods end on Sunday) instead of pandas' calendar fields per key."""
+        times = self.times
+        if self.ns is None:
+            return _calendar_key(times, key)
+        if key in ("month", "week", "year"):
+            ordinals = (self.months if key == "month" else np.floor_divide(self.months, 12) if key == "year"
+                        else np.floor_divide(self.days + 3, 7) + 1)
+            freq = {"month": "M", "week": "W-SUN", "year": "Y"}[key]
+            return pd.Series(pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype(freq)), index=times.index,
+                             name=key)
+        if key == "hour":
+            hours = (np.floor_divide(self.ns, _NS_PER_HOUR) % 24).astype(np.int32)
+            return pd.Series(hours, index=times.index, name=key)
+        return _weekday_series(((self.days + 3) % 7).astype(np.int64), times.index)
+
+
+def _weekday_series(codes: np.ndarray, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(list(WEEKDAYS)), ordered=True),
+                     index=index, name="weekday")
+
+
+def _calendar_key(times: pd.Series[pd.Timestamp], key: str) -> pd.Series:
+    """A calendar key through pandas' accessors (the general case of :meth:`_Clock.key`)."""
+    if key == "year":  # issue 15: the By year table
+        return times.dt.to_period("Y").rename(key)
+    if key == "month":
+        return times.dt.to_period("M").rename(key)
+    if key == "week":
+        return times.dt.to_period("W-SUN").rename(key)
+    if key == "hour":
+        return times.dt.hour.rename(key)
+    return _weekday_series(times.dt.day_of_week.fillna(-1).astype("int64").to_numpy(), times.index)
+
+
+def key_series(t: pd.DataFrame, key: str, time_col: str = "close_time", clock: _Clock | None = None) -> pd.Series:
     """The grouping value of each trade for ``key``; times are server time as printed.
 
     ``month`` and ``week`` are periods (weeks run Monday to Sunday); ``weekday`` and ``hold``
     are ordered categoricals so tables and charts come out in calendar / duration order.
+    ``clock``: the time column's :class:`_Clock`, shared by several calendar keys.
     """
     if key == "symbol":
         return t["symbol_root"].rename("symbol")
     if key in ("month", "week", "weekday", "hour", "year"):
-        times: pd.Series[pd.Timestamp] = t[time_col]
-        if key == "year":  # issue 15: the By year table
-            return times.dt.to_period("Y").rename(key)
-        if key == "month":
-            return times.dt.to_period("M").rename(key)
-        if key == "week":
-            return times.dt.to_period("W-SUN").rename(key)
-        if key == "hour":
-            return times.dt.hour.rename(key)
-        codes = times.dt.day_of_week.fillna(-1).astype("int64").to_numpy()
-        return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(list(WEEKDAYS)), ordered=True),
-                         index=t.index, name=key)
+        return (_Clock(t[time_col]) if clock is None else clock).key(key)
     if key == "hold":
         seconds = t["hold_seconds"].to_numpy(dtype="float64")
         # searchsorted puts negative holds (clock skew in the export) into the first bucket.
@@ -131,11 +194,19 @@ def group_sums(parts: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     return sums
 
 
-def _finish(s: pd.DataFrame) -> pd.DataFrame:
+def _finish(s: pd.DataFrame, same: Mapping[str, str | None] | None = None) -> pd.DataFrame:
+    """The table from the group sums ``s``; ``same``: sums ``s`` leaves out (:class:`Addends`), each read from the
+    column of the same values, or zero."""
     # Each column read once as an array and the table made in one go (issue 10: a column set at a time cost more
     # than the sums on a 100k-trade report, for a dozen small tables).
-    v = {c: s[c].to_numpy() for c in ("trades", *SUMMED, "_tc_pips", "_ntc_pips", "_lot_pips", "_win", "_decisive",
-                                      "_tc_usd", "_ntc_usd", "_notional")}
+    same = same or {}
+
+    def read(c: str) -> np.ndarray:
+        source = same[c] if c in same else c
+        return np.zeros(len(s)) if source is None else s[source].to_numpy()
+
+    v = {c: read(c) for c in ("trades", *SUMMED, "_tc_pips", "_ntc_pips", "_lot_pips", "_win", "_decisive",
+                              "_tc_usd", "_ntc_usd", "_notional")}
     out = {c: v[c].copy() for c in ("trades", *SUMMED)}
     out["cost_per_lot"] = ratio(v["transaction_cost"], v["lots"])
     out["cost_per_lot_after"] = ratio(v["net_transaction_cost"], v["lots"])
@@ -159,19 +230,104 @@ def by(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.DataFrame:
     return _finish(group_sums(_parts(t), key_series(t, key, time_col)))
 
 
-def addends(t: pd.DataFrame) -> pd.DataFrame:
-    """The per-trade addends of :func:`by_many`, for a caller that groups the same trades several times."""
-    return _parts(t)
+@dataclass(frozen=True)
+class Addends:
+    """The per-trade addends of :func:`by_many` (:func:`addends`): ``frame`` holds each column whose sums must be
+    taken; ``same`` names the columns left out of it, each with the column of the very same values (so the same
+    sums: the pip and USD columns of an account whose trades all have a pip and a notional in USD), or None for a
+    column of zeros (no taxes, no rebate). Issue 10: the grouped sums are the summary's largest cost on a million
+    trades, and every column left out is one less to sum per table."""
+
+    frame: pd.DataFrame
+    same: dict[str, str | None] = field(default_factory=dict)
+
+
+def _zero(values: np.ndarray) -> bool:
+    """Every value is +0.0 (its sums are 0.0 whichever way they are taken; -0.0 and NaN are not zero here)."""
+    return not np.ascontiguousarray(values, dtype="float64").view(np.int64).any()
+
+
+def addends(t: pd.DataFrame) -> Addends:
+    """The per-trade addends of :func:`by_many` (:func:`_parts`' columns), for a caller that groups the same trades
+    several times; the float columns are written into one block as they are computed (no second copy when the
+    frame is made), and a column equal to another, or of zeros, is left out (:class:`Addends`)."""
+    n = len(t)
+    lots = t["lots"].to_numpy(dtype="float64")
+    lot_pips = lots * t["pip_value"].to_numpy(dtype="float64")
+    has_pips = np.isfinite(lot_pips) & (lot_pips > 0)
+    usd = t["usd_rate"].to_numpy(dtype="float64")
+    notional = t["notional_usd"].to_numpy(dtype="float64")
+    has_notional = np.isfinite(notional) & (notional > 0) & np.isfinite(usd)
+    all_pips, all_notional = bool(has_pips.all()), bool(has_notional.all())
+    one_usd = all_notional and bool((usd == 1.0).all())
+    same: dict[str, str | None] = {c: None for c in SUMMED if _zero(t[c].to_numpy(dtype="float64"))}
+    # np.where(all true, x, 0) is x, and x * 1.0 is x: those columns' sums are the cost columns' own.
+    if all_pips:
+        same.update({"_tc_pips": "transaction_cost", "_ntc_pips": "net_transaction_cost"})
+    if one_usd:
+        same.update({"_tc_usd": "transaction_cost", "_ntc_usd": "net_transaction_cost"})
+    for alias, source in list(same.items()):
+        if source is not None and source in same:  # the source column is zeros itself
+            same[alias] = same[source]
+    names = [c for c in (*SUMMED, "_lot_pips", "_tc_pips", "_ntc_pips", "_notional", "_tc_usd", "_ntc_usd")
+             if c not in same]
+    block = np.empty((len(names), n))
+    rows = {c: block[i] for i, c in enumerate(names)}
+    for c in SUMMED:
+        if c in rows:
+            np.copyto(rows[c], t[c].to_numpy(dtype="float64"))
+    tc = t["transaction_cost"].to_numpy(dtype="float64")
+    ntc = t["net_transaction_cost"].to_numpy(dtype="float64")
+    # As _parts: trades without a pip or a notional stay out of both sides of those ratios.
+    for name, values, keep in (("_lot_pips", lot_pips, has_pips), ("_tc_pips", tc, has_pips),
+                               ("_ntc_pips", ntc, has_pips), ("_notional", notional, has_notional)):
+        if name in rows:
+            np.copyto(rows[name], values)
+            np.copyto(rows[name], 0.0, where=~keep)
+    for name, values in (("_tc_usd", tc), ("_ntc_usd", ntc)):
+        if name in rows:
+            np.multiply(values, usd, out=rows[name])
+            np.copyto(rows[name], 0.0, where=~has_notional)
+    frame = pd.DataFrame(block.T, columns=names, index=t.index, copy=False)
+    profit = t["profit"].to_numpy(dtype="float64")
+    frame.insert(0, "trades", np.ones(n, dtype="int64"))
+    frame["_win"] = (profit > 0).astype("int64")
+    frame["_decisive"] = (profit != 0).astype("int64")
+    return Addends(frame, same)
+
+
+def _one_group(groups: pd.Series) -> bool:
+    """Every trade is in one group (a categorical whose every code is the same category: one account, one
+    strategy, no magic number)."""
+    if not isinstance(groups.dtype, pd.CategoricalDtype):
+        return False
+    codes = groups.array.codes
+    return bool(len(codes)) and codes[0] >= 0 and bool((codes == codes[0]).all())
 
 
 def by_many(t: pd.DataFrame, keys: tuple[str, ...] = KEYS, time_col: str = "close_time", *,
-            parts: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+            parts: Addends | None = None) -> dict[str, pd.DataFrame]:
     """:func:`by` for several keys at once, building the per-trade addends only once (``parts``: the
-    :func:`addends` of ``t`` when the caller has them already)."""
-    parts = _parts(t) if parts is None else parts
+    :func:`addends` of ``t`` when the caller has them already), and the calendar fields of the times once."""
+    parts = addends(t) if parts is None else parts
+    clock = _Clock(t[time_col]) if time_col in t.columns else None
+    one: pd.DataFrame | None = None
     out = {}
     for key in keys:
-        out[key] = _finish(group_sums(parts, key_series(t, key, time_col)))
+        groups = key_series(t, key, time_col, clock)
+        if _one_group(groups):
+            # Every trade in one group gives the same sums whichever key put them there (issue 10: one account,
+            # one strategy, one magic number): summed once, each key's table with its own label.
+            if one is None:
+                one = group_sums(parts.frame, groups)
+            dtype = groups.dtype
+            assert isinstance(dtype, pd.CategoricalDtype)
+            label = pd.CategoricalIndex(pd.Categorical.from_codes(groups.array.codes[:1], dtype=dtype),
+                                        name=groups.name)
+            sums = one.set_axis(label, axis=0)
+        else:
+            sums = group_sums(parts.frame, groups)
+        out[key] = _finish(sums, parts.same)
     return out
 
 

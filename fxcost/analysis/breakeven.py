@@ -167,15 +167,21 @@ def _daily_vol(close: np.ndarray, pnl: tuple[np.ndarray, ...]) -> list[float | N
     days = close[ok].astype("datetime64[D]")
     if not len(days):
         return [None] * len(pnl)
-    span = np.arange(days.min(), days.max() + np.timedelta64(1, "D"))
+    first = days.min()
+    span = np.arange(first, days.max() + np.timedelta64(1, "D"))
     weekday = (span.astype("int64") + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
-    calendar = np.union1d(span[weekday < 5], days)
-    if len(calendar) < 2:
+    # The calendar (every weekday and every day something closed on) marked on the span, and each close's position
+    # in it counted along the span: the sorted union and a search for a million days (issue 10), without sorting.
+    offset = (days - first).astype(np.int64)
+    in_calendar = weekday < 5
+    in_calendar[offset] = True
+    size = int(in_calendar.sum())
+    if size < 2:
         return [None] * len(pnl)
-    idx = np.searchsorted(calendar, days)
+    idx = (np.cumsum(in_calendar) - 1)[offset]
     out: list[float | None] = []
     for values in pnl:
-        daily = np.bincount(idx, weights=np.nan_to_num(values[ok]), minlength=len(calendar))
+        daily = np.bincount(idx, weights=np.nan_to_num(values[ok]), minlength=size)
         out.append(float(np.std(daily, ddof=1)))
     return out
 

@@ -25,7 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from fxcost.analysis import costs
-from fxcost.analysis.aggregate import ratio
+from fxcost.analysis.aggregate import account_codes, ratio
 
 #: Cash kinds that are not part of MetaTrader's Balance.
 NOT_BALANCE = ("credit",)
@@ -46,11 +46,13 @@ def _cash_rows(cash: pd.DataFrame | None, exclude: Iterable[str]) -> pd.DataFram
     return cash.loc[keep] if keep.any() else None
 
 
-def _block_cumsum(values: npt.NDArray[np.float64], block: np.ndarray) -> npt.NDArray[np.float64]:
-    """Cumulative sum restarting at every change of ``block`` (rows sorted by block)."""
+def _block_cumsum(values: npt.NDArray[np.float64], block: np.ndarray | None) -> npt.NDArray[np.float64]:
+    """Cumulative sum restarting at every change of ``block`` (rows sorted by block; None: one block)."""
     if not len(values):
         return values.astype("float64")
     cs = np.cumsum(values)
+    if block is None:
+        return cs
     starts = np.r_[True, block[1:] != block[:-1]]
     if starts.sum() == 1:
         return cs
@@ -80,23 +82,41 @@ def event_order(acct: np.ndarray, time: np.ndarray, order: np.ndarray) -> np.nda
     return perm
 
 
+def _event_accounts(trades: pd.Series, cash: pd.Series | None) -> npt.NDArray[np.intp]:
+    """The account code of every cash row, then of every trade: ``pd.factorize`` of the cash's accounts followed by
+    the trades' (codes in order of first appearance), the trades' read off their categorical's codes when they are
+    keyed (aggregate.account_codes; issue 10: a million trades' accounts hashed again per sweep)."""
+    if not isinstance(trades.dtype, pd.CategoricalDtype):
+        names = trades.to_numpy(dtype=object)
+        if cash is not None:
+            names = np.concatenate([cash.to_numpy(dtype=object), names])
+        return np.asarray(pd.factorize(names)[0], dtype=np.intp)
+    codes, uniques = account_codes(trades, sort=False, as_text=False)
+    if cash is None:
+        return np.asarray(codes, dtype=np.intp)
+    cash_codes, cash_uniques = pd.factorize(cash.to_numpy(dtype=object))
+    position = {u: i for i, u in enumerate(cash_uniques)}
+    for u in uniques:  # an account the cash does not name comes after the cash's, in order of first trade
+        position.setdefault(u, len(position))
+    table = np.array([position[u] for u in uniques] + [-1], dtype=np.intp)  # code -1 (missing) stays -1
+    return np.concatenate([np.asarray(cash_codes, dtype=np.intp), table[codes]])
+
+
 def _sweep(t: pd.DataFrame, cash: pd.DataFrame | None, *, pnl: str = "broker_net", opens: bool = False,
            include_credit: bool = False, exposure: tuple[np.ndarray, ...] = ()) -> dict[str, np.ndarray]:
     """One sorted pass over cash, close (and open) events of every account.
 
     Returns the sorted event arrays: ``src`` (row position in cash or t), ``order``, ``acct``,
     ``time``, ``amount``, ``balance`` and, per array in ``exposure`` (+ at open, - at close), its
-    running sum per account in ``exp0``, ``exp1``... with ties at the same instant resolved to the
-    last event of the tie (so positions opened together see each other).
+    running sum per account at each open event (``at_open``: their positions among the sorted events) in
+    ``exp0``, ``exp1``... with ties at the same instant resolved to the last event of the tie (so positions opened
+    together see each other).
     """
     c = _cash_rows(cash, () if include_credit else NOT_BALANCE)
     n = len(t)
     nc = 0 if c is None else len(c)
     # One factorisation over trades and cash so that both share account codes.
-    names = t["account"].to_numpy(dtype=object)
-    if c is not None:
-        names = np.concatenate([c["account"].to_numpy(dtype=object), names])
-    codes = pd.factorize(names)[0]
+    codes = _event_accounts(t["account"], None if c is None else c["account"])
     acct = np.concatenate([codes, codes[nc:]]) if opens else codes
     times = [t["close_time"].to_numpy("datetime64[ns]").view("int64")]
     if opens:
@@ -104,7 +124,9 @@ def _sweep(t: pd.DataFrame, cash: pd.DataFrame | None, *, pnl: str = "broker_net
     if c is not None:
         times.insert(0, c["time"].to_numpy("datetime64[ns]").view("int64"))
     time = np.concatenate(times)
-    order = np.concatenate([np.full(nc, _CASH), np.full(n, _CLOSE)] + ([np.full(n, _OPEN)] if opens else []))
+    # The kinds as small integers: the same order, an eighth of the memory to permute (issue 10).
+    order = np.concatenate([np.full(nc, _CASH, dtype=np.int8), np.full(n, _CLOSE, dtype=np.int8)]
+                           + ([np.full(n, _OPEN, dtype=np.int8)] if opens else []))
     pos = np.arange(n)
     src = np.concatenate([np.arange(nc), pos] + ([pos] if opens else []))
     amounts = [np.nan_to_num(t[pnl].to_numpy(dtype="float64"))]
@@ -115,19 +137,27 @@ def _sweep(t: pd.DataFrame, cash: pd.DataFrame | None, *, pnl: str = "broker_net
     amount = np.concatenate(amounts)
 
     perm = event_order(acct, time, order)
-    acct, time, order, src, amount = acct[perm], time[perm], order[perm], src[perm], amount[perm]
+    several = bool(acct.any())  # one account (all codes 0, common): its codes need no permuting or comparing
+    acct = acct[perm] if several else acct
+    time, order, src, amount = time[perm], order[perm], src[perm], amount[perm]
     out = {"src": src, "order": order, "acct": acct, "time": time, "amount": amount,
-           "balance": _block_cumsum(amount, acct)}
+           "balance": _block_cumsum(amount, acct if several else None)}
     if exposure:
-        # The tie group of an event: same account, instant and kind; its last row holds the total.
+        # The tie group of an event: same account, instant and kind; its last row holds the total. Read at the
+        # opens only (all leverage reads): one index into each running sum instead of two passes over all events.
         new = np.ones(len(acct), dtype=bool)
-        new[1:] = (np.diff(acct) != 0) | (np.diff(time) != 0) | (np.diff(order) != 0)
+        new[1:] = (np.diff(time) != 0) | (np.diff(order) != 0)
+        if several:
+            new[1:] |= np.diff(acct) != 0
         gid = np.cumsum(new) - 1
         last = np.r_[np.flatnonzero(new)[1:] - 1, len(new) - 1] if len(new) else gid
+        at_open = np.flatnonzero(order == _OPEN)
+        at = last[gid[at_open]]
+        out["at_open"] = at_open
         for i, values in enumerate(exposure):
             v = np.nan_to_num(np.asarray(values, dtype="float64"))
             delta = np.concatenate([np.zeros(nc), -v] + ([v] if opens else []))[perm]
-            out[f"exp{i}"] = _block_cumsum(delta, acct)[last][gid]
+            out[f"exp{i}"] = _block_cumsum(delta, acct if several else None)[at]
     return out
 
 
@@ -215,7 +245,8 @@ class Leverage(TypedDict):
     total_margin: float | None
     rebate_per_margin: float | None
     rebate_per_peak_margin: float | None
-    #: The sorted sweep's ``src``, ``order``, ``time`` and ``amount`` (cash, close and open events, :func:`_sweep`)
+    #: The sorted sweep's ``src``, ``order``, ``time``, ``amount`` and ``balance`` (cash, close and open events,
+    #: :func:`_sweep`)
     #: when every event is of one account, else None: the leverage chart reads them instead of sorting the same
     #: events again (issue 10: a million trades). Not a figure.
     events: dict[str, np.ndarray] | None
@@ -248,13 +279,14 @@ def leverage(t: pd.DataFrame, cash: pd.DataFrame | None = None,
     lev = _leverage_per_trade(t, leverage)
     margin = notional / lev
     s = _sweep(t, cash, opens=True, exposure=(notional, margin))
-    at_open = s["order"] == _OPEN
+    at_open = s["at_open"]
+    rows = s["src"][at_open]
     balance = np.full(len(t), np.nan)
     conc = np.full(len(t), np.nan)
     conc_margin = np.full(len(t), np.nan)
-    balance[s["src"][at_open]] = s["balance"][at_open]
-    conc[s["src"][at_open]] = s["exp0"][at_open]
-    conc_margin[s["src"][at_open]] = s["exp1"][at_open]
+    balance[rows] = s["balance"][at_open]
+    conc[rows] = s["exp0"]
+    conc_margin[rows] = s["exp1"]
     conc[~np.isfinite(notional)] = np.nan
     conc_margin[~np.isfinite(margin)] = np.nan
     positive = np.where(balance > 0, balance, np.nan)
@@ -285,7 +317,7 @@ def leverage(t: pd.DataFrame, cash: pd.DataFrame | None = None,
         "total_margin": total_margin,
         "rebate_per_margin": _num(ratio(rebate[has_margin].sum(), total_margin)) if total_margin else None,
         "rebate_per_peak_margin": _num(ratio(rebate.sum(), peak_margin)) if peak_margin else None,
-        "events": ({k: s[k] for k in ("src", "order", "time", "amount")}
+        "events": ({k: s[k] for k in ("src", "order", "time", "amount", "balance")}
                    if len(s["acct"]) and not s["acct"].any() else None),
     }
 
@@ -308,15 +340,22 @@ def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "
     million closes once).
     """
     c = _cash_rows(cash, NOT_BALANCE + ("rebate",))
-    basis = "balance" if c is not None else "cumulative_pnl"
     if not len(t):
-        return {"max_drawdown": None, "max_drawdown_pct": None, "drawdown_basis": basis}
+        return {"max_drawdown": None, "max_drawdown_pct": None,
+                "drawdown_basis": "balance" if c is not None else "cumulative_pnl"}
     if close_order is None:
         close = t["close_time"].to_numpy("datetime64[ns]")
         perm = np.argsort(close, kind="stable")
     else:
         close, perm = close_order
-    cum = np.r_[0.0, np.cumsum(np.nan_to_num(t[pnl].to_numpy(dtype="float64")[perm]))]
+    return _drawdown(np.nan_to_num(t[pnl].to_numpy(dtype="float64")[perm]), close[perm], c)
+
+
+def _drawdown(pnl: npt.NDArray[np.float64], close: np.ndarray, c: pd.DataFrame | None) -> Drawdown:
+    """:func:`max_drawdown` of the P&L per trade in close order (``pnl``, NaN as 0) closed at ``close`` (sorted),
+    with the balance's cash rows ``c`` (None: none)."""
+    basis = "balance" if c is not None else "cumulative_pnl"
+    cum = np.r_[0.0, np.cumsum(pnl)]
     peak = np.maximum.accumulate(cum)
     dd = peak - cum
     if c is not None:
@@ -326,19 +365,21 @@ def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "
         cash_cum = np.r_[0.0, np.cumsum(np.nan_to_num(c["amount"].to_numpy(dtype="float64")[cperm]))]
         sorted_cash = cash_time[cperm]
         # After each close (the start point is before the first close, with the cash up to it).
-        point_time = np.r_[close[perm][:1], close[perm]]
+        point_time = np.r_[close[:1], close]
         at_points = cash_cum[np.searchsorted(sorted_cash, point_time, side="right")]
         base = at_points + cum + dd
         # Just before each cash event, when the base is smallest (the cash not yet booked).
         if len(sorted_cash):
-            closes = np.searchsorted(close[perm], sorted_cash, side="left")  # closes before each cash event
+            closes = np.searchsorted(close, sorted_cash, side="left")  # closes before each cash event
             before = cash_cum[:-1] + cum[closes] + dd[closes]
             started = closes > 0  # no drawdown before the first close
             dd = np.r_[dd, dd[closes][started]]
             base = np.r_[base, before[started]]
     else:
         base = peak
-    pct = ratio(dd, np.where(base > 0, base, np.nan)) * 100.0
+    # dd / base x 100 where the base is positive and finite (ratio's NaN elsewhere, which the maximum skips).
+    known = (base > 0) & np.isfinite(base)
+    pct = dd[known] / base[known] * 100.0
     return {"max_drawdown": float(dd.max()), "max_drawdown_pct": _nanmax(pct), "drawdown_basis": basis}
 
 
@@ -359,27 +400,36 @@ def scale(t: pd.DataFrame, k: float) -> pd.DataFrame:
 
 
 def scale_comparison(t: pd.DataFrame, ks: Iterable[float] = (0.5, 1.0, 2.0),
-                     cash: pd.DataFrame | None = None) -> pd.DataFrame:
+                     cash: pd.DataFrame | None = None, *,
+                     at_one: tuple[Drawdown, Drawdown] | None = None) -> pd.DataFrame:
     """Lots, P&L, rebates and maximum drawdown (with and without rebates) for each lot scale ``k``.
 
     Money figures scale with k (as in :func:`scale`); the drawdown in percent grows faster than k
-    when a balance is known, because deposits do not scale.
+    when a balance is known, because deposits do not scale. ``at_one``: :func:`max_drawdown` of ``t`` and ``cash``
+    on ``broker_net`` and on ``net_after_rebate`` when the caller has them (breakeven.equity_effect's): k = 1 is
+    then not computed again (issue 10: each drawdown reads a million closes).
     """
     lots = float(np.nansum(t["lots"].to_numpy(dtype="float64")))
     net = t["broker_net"].to_numpy(dtype="float64")
     after = t["net_after_rebate"].to_numpy(dtype="float64")
     rebate = float(np.nansum(t["rebate"].to_numpy(dtype="float64")))
-    close = t["close_time"]
-    closes = close.to_numpy("datetime64[ns]")
-    order = (closes, np.argsort(closes, kind="stable"))  # one sort for every k and both curves
+    closes = t["close_time"].to_numpy("datetime64[ns]")
+    # One sort for every k and both curves; each curve in close order once ((x * k)[perm] is x[perm] * k, value
+    # for value), and each k's drawdown taken from the arrays (issue 10: no frame per k of a million trades).
+    perm = np.argsort(closes, kind="stable")
+    sorted_close, sorted_net, sorted_after = closes[perm], net[perm], after[perm]
+    c = _cash_rows(cash, NOT_BALANCE + ("rebate",))
     rows = []
     for k in ks:
         if not k > 0:
             raise ValueError(f"lot scale factor must be positive, got {k!r}")
-        # Only what the drawdown reads: copying the whole costed frame per k is slow on a million trades.
-        s = pd.DataFrame({"close_time": close, "broker_net": net * k, "net_after_rebate": after * k}, copy=False)
-        without = max_drawdown(s, cash, "broker_net", close_order=order)
-        with_ = max_drawdown(s, cash, "net_after_rebate", close_order=order)
+        if k == 1.0 and at_one is not None:  # x 1.0 changes no value: the caller's drawdowns are these
+            without, with_ = at_one
+        elif not len(t):
+            without = with_ = max_drawdown(t, cash)
+        else:
+            without = _drawdown(np.nan_to_num(sorted_net * k), sorted_close, c)
+            with_ = _drawdown(np.nan_to_num(sorted_after * k), sorted_close, c)
         rows.append({
             "k": float(k), "lots": lots * k, "broker_net": float(np.nansum(net)) * k, "rebate": rebate * k,
             "net_after_rebate": float(np.nansum(after)) * k,

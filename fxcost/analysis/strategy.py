@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from fxcost.analysis.codes import factorize
@@ -61,13 +62,26 @@ def name_of(comment: str, rule: str = "") -> str:
 
 def names(t: pd.DataFrame, rule: str = "") -> np.ndarray:
     """The strategy of each trade of ``t``: the comment's name, else ``magic N``, else :data:`UNTAGGED`."""
+    return named_and_comments(t, rule)[0]
+
+
+def named_and_comments(t: pd.DataFrame, rule: str = "") -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`names`, and the distinct comments of the trades (None when the comment column is categorical or
+    missing), for :func:`note` (issue 10: a million comments hashed once, not twice)."""
     # Each distinct comment named once (a few, not one per trade); which trades are unnamed read off the codes
     # rather than by comparing a million texts (issue 10).
+    comments: np.ndarray | None = None
     if "comment" in t.columns and len(t):
-        codes, comments = factorize(t["comment"])
-        named = np.array([name_of(c, rule) for c in comments] + [""], dtype=object)
+        codes, distinct = factorize(t["comment"])
+        named = np.array([name_of(c, rule) for c in distinct] + [""], dtype=object)
+        comments = None if isinstance(t["comment"].dtype, pd.CategoricalDtype) else distinct
     else:
         codes, named = np.full(len(t), -1, dtype=np.intp), np.array([""], dtype=object)
+    return _names(t, codes, named), comments
+
+
+def _names(t: pd.DataFrame, codes: npt.NDArray[np.intp], named: np.ndarray) -> np.ndarray:
+    """Each trade's strategy from its comment's code and each comment's name (``named``, "" last for no comment)."""
     unnamed = np.array([v == "" for v in named], dtype=bool)
     empty = unnamed[codes]
     use = np.zeros(len(t), dtype=bool)
@@ -102,22 +116,26 @@ def magics(t: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def tagged(t: pd.DataFrame) -> bool:
-    """Whether any trade has a comment or a magic number (else the breakdown says so instead of one row)."""
+def tagged(t: pd.DataFrame, comments: np.ndarray | None = None) -> bool:
+    """Whether any trade has a comment or a magic number (else the breakdown says so instead of one row);
+    ``comments``: the distinct comments when the caller has them (:func:`named_and_comments`)."""
     if not len(t):
         return False
     # Each distinct comment once (a few, not one per trade: issue 10, the summary of a million trades).
-    comment = "comment" in t.columns and any(not pd.isna(c) and str(c).strip() != ""
-                                             for c in pd.unique(t["comment"].to_numpy(dtype=object)))
+    if comments is None and "comment" in t.columns:
+        comments = pd.unique(t["comment"].to_numpy(dtype=object))
+    comment = "comment" in t.columns and comments is not None and any(not pd.isna(c) and str(c).strip() != ""
+                                                                       for c in comments)
     magic = "magic" in t.columns and bool((t["magic"].fillna(0) != 0).any())
     return comment or magic
 
 
-def note(t: pd.DataFrame, named: np.ndarray | None = None) -> str:
-    """What to say when no trade is named ("" when some are); ``named``: :func:`names` of ``t``."""
+def note(t: pd.DataFrame, named: np.ndarray | None = None, comments: np.ndarray | None = None) -> str:
+    """What to say when no trade is named ("" when some are); ``named``: :func:`names` of ``t``, ``comments``: its
+    distinct comments (:func:`named_and_comments`)."""
     if named is not None and len(named) and bool((named != UNTAGGED).any()):
         return ""
-    if tagged(t):
+    if tagged(t, comments):
         return ("No trade's comment names a strategy under the rule, and no trade has a magic number: every trade "
                 "is '" + UNTAGGED + "'. Change the rule (a regular expression) to read names from these comments.")
     return ("This history has no magic numbers and no comments: every trade is '" + UNTAGGED + "'. MT5 reports "

@@ -15,7 +15,7 @@ exported commission whatever the profile.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -141,20 +141,30 @@ def reprice(result: AnalysisResult, setup: Setup, columns: Sequence[str] | None 
     return _reprice(result, setup, columns)[0]
 
 
-def _reprice(result: AnalysisResult, setup: Setup,
-             columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+def _reprice(result: AnalysisResult, setup: Setup, columns: Sequence[str] | None = None,
+             stacks: dict[int, dict[str, Any]] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """:func:`reprice`, and the name of the profile each account was re-priced with (``other`` and ``auto``
-    choose per account). ``columns``: only these columns (those the frame has) of each account are kept and
-    stacked, for a caller that reads no other (issue 14: a book's every column, re-priced once per setup)."""
+    choose per account). ``columns``: only these columns (those the frame has) are made and stacked, for a caller
+    that reads no other (issue 14: a book's every column, re-priced once per setup), the accounts that share a
+    currency re-priced together (:func:`_repriced_batches`; ``stacks``: its stacked trade columns, kept by a caller
+    that re-prices several setups)."""
     frames = []
     used: list[str] = []
-    for analysis, frame, profile_name in _repriced_accounts(result, setup):
-        used.append(profile_name)
-        frame = _to_usd(frame) if analysis.currency != result.currency else frame
-        frames.append(frame if columns is None else frame[[c for c in columns if c in frame.columns]])
+    if columns is None:
+        for analysis, frame, profile_name in _repriced_accounts(result, setup):
+            used.append(profile_name)
+            frames.append(_to_usd(frame) if analysis.currency != result.currency else frame)
+    else:
+        for currency, frame, names in _repriced_batches(result, setup, columns, stacks):
+            used.extend(names)
+            frame = _to_usd(frame) if currency != result.currency else frame
+            kept = [c for c in columns if c in frame.columns]
+            frames.append(frame if list(frame.columns) == kept else frame[kept])
     if not frames:
         empty = result.trades.iloc[0:0]
         return (empty if columns is None else empty[[c for c in columns if c in empty.columns]]), used
+    if len(frames) == 1:  # one frame: numbered from 0, as concat would, without copying it
+        return frames[0].set_axis(pd.RangeIndex(len(frames[0])), axis=0), used
     return pd.concat(frames, ignore_index=True), used
 
 
@@ -165,45 +175,217 @@ def repriced_by_account(result: AnalysisResult, setup: Setup) -> dict[str, pd.Da
 
 
 def _repriced_accounts(result: AnalysisResult, setup: Setup) -> Iterator[tuple[AccountAnalysis, pd.DataFrame, str]]:
-    """Each account with trades, its trades re-priced under ``setup`` in its own currency, and the name of the
-    profile it was re-priced with."""
+    """Each account with trades, its trades re-priced under ``setup`` in its own currency (every column), and the
+    name of the profile it was re-priced with."""
+    from fxcost.analysis import rebates
+
+    # Tiers on every account's volume together (an IB program): each account is priced alone, so it is told the total.
+    pooled = rebates.pooled_volume([(a.trades, a.currency) for a in result.accounts], setup.program)
+    for analysis in result.accounts:
+        if len(analysis.trades):
+            other, profile_name, schedule = _account_inputs(result, analysis, setup)
+            yield analysis, _repriced_frame(other, analysis.trades, setup, schedule, analysis.currency, pooled), \
+                profile_name
+
+
+def _account_inputs(result: AnalysisResult, analysis: AccountAnalysis, setup: Setup, copy: bool = True
+                    ) -> tuple[pd.DataFrame, str, costs.CommissionSchedule | None]:
+    """An account's trades with the setup's spreads (a shallow copy; with ``copy`` False the trades themselves when
+    the spreads are theirs, for a caller that only reads them), the name of the profile it is priced with and the
+    commission schedule that replaces its exported commission (None: keep it)."""
+    base = analysis.trades
+    if setup.profile is None:
+        other = base.copy(deep=False) if copy else base  # same instruments, M and spreads: nothing to recompute
+        profile = analysis.profile
+    else:
+        profile = spreads.resolve(setup.profile, analysis.profile, base, analysis.book.account)
+        other = _respread(result, analysis, profile)
+    profile_name = getattr(profile, "name", "") or result.settings.profile.name
+    return other, profile_name, commission_schedule(setup, profile if setup.profile is not None else None, base)
+
+
+def _batches(accounts: Sequence[AccountAnalysis]) -> list[list[AccountAnalysis]]:
+    """The accounts with trades in runs of consecutive accounts of one currency whose trades name no account another
+    of the run names (tiers count each account's own volume by that name): each run is priced as one frame, and
+    the runs in order give the accounts' trades in their order."""
+    from fxcost.analysis.codes import factorize
+
+    runs: list[list[AccountAnalysis]] = []
+    names: set[Any] = set()
+    for analysis in accounts:
+        if not len(analysis.trades):
+            continue
+        mine = set(factorize(analysis.trades["account"])[1].tolist()) if "account" in analysis.trades.columns \
+            else {None}
+        if runs and runs[-1][0].currency == analysis.currency and not (mine & names):
+            runs[-1].append(analysis)
+            names |= mine
+        else:
+            runs.append([analysis])
+            names = set(mine)
+    return runs
+
+
+#: The columns :func:`_respread` gives an account under another profile.
+_SPREAD_COLUMNS = ("spread_price", "spread_pips", "spread_source", "spread_cost")
+
+
+def _repriced_batches(result: AnalysisResult, setup: Setup, columns: Sequence[str],
+                      stacks: dict[int, dict[str, Any]] | None = None
+                      ) -> Iterator[tuple[str, pd.DataFrame, list[str]]]:
+    """The trades re-priced under ``setup``, ``columns`` only (those they have; with ``usd_rate`` for a frame to
+    convert to the merged currency), as :func:`_batches`' runs: per run its currency, its frame (the accounts' rows
+    in their order) and the profile name of each of its accounts. ``stacks``: each run's trade columns stacked so
+    far (:func:`_stacked`), kept by a caller that re-prices several setups of the same result.
+
+    Issue 14: a book of hundreds of clients re-priced account by account paid pandas' overhead per account and per
+    setup. The spreads, the profile and the commission schedule stay each account's own; the rest is computed once
+    over the run: every step is row by row, and the rebate's tiers count each account's volume by its ``account``
+    name (rebates.apply), over the book's when its program pools them (rebates.tier_volumes of the same rows in the
+    same order as per account), so every value is the one priced per account."""
     from fxcost.analysis import rebates
 
     program = setup.program
-    # Tiers on every account's volume together (an IB program): each account is priced alone, so it is told the total.
-    pooled = rebates.pooled_volume([(a.trades, a.currency) for a in result.accounts], program)
-    for analysis in result.accounts:
-        base = analysis.trades
-        if not len(base):
-            continue
-        if setup.profile is None:
-            other = base.copy(deep=False)  # same instruments, M and spreads: nothing to recompute
-            profile = analysis.profile
-        else:
-            profile = spreads.resolve(setup.profile, analysis.profile, base, analysis.book.account)
-            other = _respread(result, analysis, profile)
-        profile_name = getattr(profile, "name", "") or result.settings.profile.name
-        # Same market, other price: Profit' = mid_pnl - spread'.
-        other["profit"] = base["mid_pnl"].to_numpy() - other["spread_cost"].to_numpy()
-        other["mid_pnl"] = base["mid_pnl"].to_numpy()
-        schedule = commission_schedule(setup, profile if setup.profile is not None else None, base)
-        if schedule is not None:
-            to_account = costs.account_per_unit(analysis.currency, schedule.currency, float(base["usd_rate"].iloc[0]))
-            other["commission"] = costs.schedule_commission(other, schedule, to_account)
-            other["commission_source"] = f"schedule: {schedule.name}"
-        else:
-            other["commission"] = base["commission"].to_numpy()
-            other["commission_source"] = base["commission_source"].to_numpy()
-        other["broker_net"] = other["profit"] + other["commission"] + other["taxes"] + other["swap"]
-        other["transaction_cost"] = other["spread_cost"] - other["commission"] - other["taxes"]
-        if setup.program is not None:
-            rebates.assign(other, rebates.apply(other, setup.program, analysis.currency, pooled_volume=pooled),
-                           setup.program)
-        else:
-            other["rebate"], other["eligible"], other["excluded_reason"] = 0.0, True, ""
-            other["rebate_rule"], other["forfeited_rebate"], other["ib_earnings"] = "", 0.0, 0.0
-            other["capped_rebate"] = 0.0
-        yield analysis, costs.finish(other), profile_name
+    runs = _batches(result.accounts)
+    stacks = {} if stacks is None else stacks
+    pooled = None
+    if program is not None and rebates.pools_tiers(program, sum(len(run) for run in runs)):
+        pooled = rebates.tier_volumes([(_stacked([a.trades for a in run], rebates.PRICE_INPUTS,
+                                                 stacks.setdefault(i, {})), run[0].currency)
+                                       for i, run in enumerate(runs)], program)
+    for i, run in enumerate(runs):
+        currency = run[0].currency
+        wanted = [*columns, "usd_rate"] if currency != result.currency else list(columns)
+        parts: list[pd.DataFrame] = []
+        names: list[str] = []
+        commission: list[np.ndarray] = []
+        source: list[Any] = []  # per account: one text, or one per trade
+        for analysis in run:
+            other, profile_name, schedule = _account_inputs(result, analysis, setup, copy=len(run) == 1)
+            base = analysis.trades
+            names.append(profile_name)
+            if schedule is not None:
+                to_account = costs.account_per_unit(currency, schedule.currency, float(base["usd_rate"].iloc[0]))
+                commission.append(costs.schedule_commission(other, schedule, to_account))
+                source.append(f"schedule: {schedule.name}")
+            else:
+                commission.append(base["commission"].to_numpy())
+                source.append(base["commission_source"].to_numpy())
+            parts.append(other)
+        sources: Any = source[0]
+        frame = parts[0]
+        if len(run) > 1:
+            keep = [*rebates.PRICE_INPUTS, *costs.FINISH_INPUTS, "mid_pnl", "taxes", "swap", *wanted]
+            # The trades' own columns stacked once for every setup; another profile's spreads are the setup's own.
+            own = [] if setup.profile is None else [c for c in _SPREAD_COLUMNS if c in keep]
+            frame = _stacked([a.trades for a in run], [c for c in keep if c not in own], stacks.setdefault(i, {}),
+                             {c: [p[c] for p in parts] for c in own})
+            sources = np.concatenate([_texts(len(p), s) for p, s in zip(parts, source)])
+        yield currency, _repriced_columns(frame, np.concatenate(commission) if len(run) > 1 else commission[0],
+                                          sources, setup, currency, pooled, wanted), names
+
+
+def _stacked(frames: Sequence[pd.DataFrame], columns: Sequence[str], stack: dict[str, Any] | None = None,
+             given: Mapping[str, Sequence[pd.Series]] | None = None) -> pd.DataFrame:
+    """``columns`` (those the frames have) of ``frames`` one after the other, numbered from 0 (the frame itself when
+    there is one): as ``pd.concat`` of the frames' columns, a column of one numpy dtype in every frame joined as
+    arrays. ``stack``: the columns of these frames stacked before (read, and added to); ``given``: columns to stack
+    from these pieces (one per frame) instead (issue 14: selecting the columns of each of hundreds of accounts cost
+    more than pricing them, once per setup)."""
+    if len(frames) == 1 and not given:
+        return frames[0]
+    stack = {} if stack is None else stack
+    out: dict[str, Any] = {}
+    for c in dict.fromkeys([*columns, *(given or {})]):
+        if given and c in given:
+            out[c] = _joined(given[c])
+        elif c in stack:
+            out[c] = stack[c]
+        elif c in frames[0].columns:
+            out[c] = stack[c] = _joined([f[c] for f in frames])
+    return pd.DataFrame(out, index=pd.RangeIndex(sum(len(f) for f in frames)), copy=False)
+
+
+def _joined(pieces: Sequence[pd.Series]) -> Any:
+    """The pieces one after the other, as ``pd.concat`` (ignoring their index) gives them; pieces of one numpy dtype
+    as one array."""
+    dtype = pieces[0].dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM" and all(p.dtype == dtype for p in pieces):
+        return np.concatenate([p.to_numpy() for p in pieces])
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _texts(n: int, value: Any) -> np.ndarray:
+    """``value`` for each of ``n`` rows as an object array (a text repeated as one shared object)."""
+    if isinstance(value, np.ndarray):
+        return value.astype(object, copy=False)
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
+
+
+def _repriced_frame(other: pd.DataFrame, base: pd.DataFrame, setup: Setup,
+                    schedule: costs.CommissionSchedule | None, currency: str, pooled: pd.Series | None
+                    ) -> pd.DataFrame:
+    """``other`` (an account's trades with the setup's spreads) with every column the setup re-prices."""
+    from fxcost.analysis import rebates
+
+    # Same market, other price: Profit' = mid_pnl - spread'.
+    other["profit"] = base["mid_pnl"].to_numpy() - other["spread_cost"].to_numpy()
+    other["mid_pnl"] = base["mid_pnl"].to_numpy()
+    if schedule is not None:
+        to_account = costs.account_per_unit(currency, schedule.currency, float(base["usd_rate"].iloc[0]))
+        other["commission"] = costs.schedule_commission(other, schedule, to_account)
+        other["commission_source"] = f"schedule: {schedule.name}"
+    else:
+        other["commission"] = base["commission"].to_numpy()
+        other["commission_source"] = base["commission_source"].to_numpy()
+    other["broker_net"] = other["profit"] + other["commission"] + other["taxes"] + other["swap"]
+    other["transaction_cost"] = other["spread_cost"] - other["commission"] - other["taxes"]
+    if setup.program is not None:
+        rebates.assign(other, rebates.apply(other, setup.program, currency, pooled_volume=pooled), setup.program)
+    else:
+        other["rebate"], other["eligible"], other["excluded_reason"] = 0.0, True, ""
+        other["rebate_rule"], other["forfeited_rebate"], other["ib_earnings"] = "", 0.0, 0.0
+        other["capped_rebate"] = 0.0
+    return costs.finish(other)
+
+
+def _repriced_columns(other: pd.DataFrame, commission: np.ndarray, source: Any, setup: Setup, currency: str,
+                      pooled: pd.Series | None, columns: Sequence[str]) -> pd.DataFrame:
+    """:func:`_repriced_frame`'s ``columns`` (those it has), in that order, of trades ``other`` (with the setup's
+    spreads) charged ``commission`` (``source``: its commission_source, one text or one per trade): the same
+    values, each re-priced column computed as an array (the same operations in the same order) and set once, the
+    others ``other``'s own (issue 10: each column set copies a million values)."""
+    from fxcost.analysis import rebates
+
+    mid = other["mid_pnl"].to_numpy()
+    spread_cost = other["spread_cost"].to_numpy()
+    made: dict[str, Any] = {"profit": mid - spread_cost, "mid_pnl": mid, "commission": commission,
+                            "commission_source": source}
+    commission = np.asarray(commission, dtype="float64")
+    taxes, swap = other["taxes"].to_numpy(), other["swap"].to_numpy()
+    made["broker_net"] = made["profit"] + commission + taxes + swap
+    made["transaction_cost"] = spread_cost - commission - taxes
+    if setup.program is not None:
+        priced = other.copy(deep=False)  # the inputs rebates.apply reads, with the setup's commission
+        priced["commission"] = commission
+        made.update(rebates.rebate_columns(priced, rebates.apply(priced, setup.program, currency,
+                                                                 pooled_volume=pooled), setup.program))
+    else:
+        made.update({"rebate": 0.0, "eligible": True, "excluded_reason": "", "rebate_rule": "",
+                     "forfeited_rebate": 0.0, "ib_earnings": 0.0, "capped_rebate": 0.0})
+    inputs = {**{c: other[c].to_numpy() for c in costs.FINISH_INPUTS}, "broker_net": made["broker_net"]}
+    inputs["rebate"] = np.broadcast_to(np.asarray(made["rebate"], dtype="float64"), (len(other),))
+    inputs["transaction_cost"] = made["transaction_cost"]
+    made.update(costs.finish_columns(inputs))
+    out = pd.DataFrame(index=other.index)
+    for c in dict.fromkeys(columns):
+        if c in made:
+            out[c] = made[c]
+        elif c in other.columns:
+            out[c] = other[c]
+    return out
 
 
 def commission_schedule(setup: Setup, profile: spreads.SpreadProfile | None,
@@ -254,9 +436,10 @@ def outcome(name: str, t: pd.DataFrame, setup: Setup | None = None, base_profile
             profiles: list[str] | None = None) -> Outcome:
     """Totals of one setup; ``profiles``: the profile each account was priced with (default: the setup's or
     ``base_profile``). The commission is described by what the frame's ``commission_source`` says."""
-    lot_pips = float((t["lots"] * t["pip_value"]).where(np.isfinite(t["pip_value"])).sum())
-    tc = float(t["transaction_cost"].sum())
-    ntc = float(t["net_transaction_cost"].sum())
+    pip_value = t["pip_value"].to_numpy(dtype="float64")
+    lot_pips = _total(np.where(np.isfinite(pip_value), t["lots"].to_numpy(dtype="float64") * pip_value, np.nan))
+    tc = _total(t["transaction_cost"])
+    ntc = _total(t["net_transaction_cost"])
     names = list(dict.fromkeys(profiles or []))
     profile = " / ".join(names) if names else (setup.profile.name if setup and setup.profile else base_profile)
     return Outcome(
@@ -265,17 +448,26 @@ def outcome(name: str, t: pd.DataFrame, setup: Setup | None = None, base_profile
         commission=_commission_label(t, setup),
         program=(getattr(setup.program, "name", "") if setup and setup.program is not None else "none"),
         trades=int(len(t)),
-        lots=float(t["lots"].sum()),
-        spread_cost=float(t["spread_cost"].sum()),
-        commission_total=float(t["commission"].sum()),
-        rebate=float(t["rebate"].sum()),
-        broker_net=float(t["broker_net"].sum()),
-        net_after_rebate=float(t["net_after_rebate"].sum()),
+        lots=_total(t["lots"]),
+        spread_cost=_total(t["spread_cost"]),
+        commission_total=_total(t["commission"]),
+        rebate=_total(t["rebate"]),
+        broker_net=_total(t["broker_net"]),
+        net_after_rebate=_total(t["net_after_rebate"]),
         transaction_cost=tc,
         net_transaction_cost=ntc,
         cost_pips_per_lot_before=tc / lot_pips if lot_pips else None,
         cost_pips_per_lot_after=ntc / lot_pips if lot_pips else None,
     )
+
+
+def _total(values: pd.Series | np.ndarray) -> float:
+    """``Series.sum()`` of a column as a float: for float64 the same NaN-skipping pairwise sum, without building
+    pandas' mask and copy of a million values (issue 10)."""
+    array = values if isinstance(values, np.ndarray) else values.to_numpy()
+    if array.dtype == np.float64:
+        return float(np.nansum(array))
+    return float(pd.Series(array).sum())
 
 
 def _commission_label(t: pd.DataFrame, setup: Setup | None) -> str:
@@ -286,8 +478,13 @@ def _commission_label(t: pd.DataFrame, setup: Setup | None) -> str:
         return "as exported"
     labels = []
     # Each distinct source as text, in order of first trade: the same labels as turning every trade's source
-    # into text first, without doing so for a million trades (issue 10).
-    for source in (str(s) for s in pd.unique(t["commission_source"].to_numpy(dtype=object))):
+    # into text first, without doing so for a million trades (issue 10). One source for every trade (common: the
+    # export's, or one schedule's) is told by comparing with the first, not by hashing a million texts.
+    sources = t["commission_source"].to_numpy(dtype=object)
+    first = sources[0]
+    one = isinstance(first, str) and bool((sources[::max(1, len(sources) // 4096)] == first).all()) and \
+        bool((sources == first).all())
+    for source in (str(s) for s in ([first] if one else pd.unique(sources))):
         label = "as exported" if source == "export" else str(source).removeprefix("schedule: ")
         if label not in labels:
             labels.append(label)
@@ -333,8 +530,9 @@ def scenario_stream(result: AnalysisResult, columns_of: Callable[[Setup], Sequen
     main = settings.main_program
     yield (outcome(f"Actual ({getattr(main, 'name', 'no rebate')})", result.trades,
                    Setup("actual", None, None, main), settings.profile.name), result.trades)
+    stacks: dict[int, dict[str, Any]] = {}  # the book's trade columns, stacked once for every setup (issue 14)
     for setup in compared_setups(result):
-        frame, used = _reprice(result, setup, columns_of(setup) if columns_of is not None else None)
+        frame, used = _reprice(result, setup, columns_of(setup) if columns_of is not None else None, stacks)
         name = setup.name
         if isinstance(setup.profile, spreads.OtherTypeProfile) and used and name == f"Profile: {setup.profile.name}":
             name = f"Profile: {' / '.join(dict.fromkeys(used))}"
@@ -409,8 +607,9 @@ def _earned_by_spread(t: pd.DataFrame, program: RebateProgram, currency: str,
 
     from fxcost.analysis import rebates
 
-    # The rebate inputs once, with the string keys hashed once for every pricing.
-    wider = codes.as_categories(t[[c for c in _REBATE_INPUTS if c in t.columns]], (*codes.KEY_COLUMNS, "category"))
+    # The rebate inputs once, with the string keys hashed once for every pricing: a shallow copy of the trades
+    # (rebates.apply reads only its inputs; issue 10: no copy of a million trades' columns).
+    wider = codes.as_categories(t, (*codes.KEY_COLUMNS, "category"))
     spread = t["spread_cost"].to_numpy(dtype="float64")
     wider["spread_cost"] = spread
     first = rebates.apply(wider, program, currency)
@@ -421,8 +620,16 @@ def _earned_by_spread(t: pd.DataFrame, program: RebateProgram, currency: str,
     # actual spread is the first pricing's, so two pricings serve the sweep, not three (issue 10).
     at_zero = (first.rebate if cap_pct is None
                else rebates.apply(wider, uncapped, currency, tier_multiplier=tiers).rebate)
-    wider["spread_cost"] = spread + lot_pips
-    slope = rebates.apply(wider, uncapped, currency, tier_multiplier=tiers).rebate - at_zero
+    # Only a trade priced by a rule that pays a share of the spread moves with it: every other trade's rebate is
+    # the same at any spread (its slope exactly 0), so only those trades are priced one pip wider (issue 10: a
+    # second pricing of a million trades for the index rule's share). Pricing is row by row given the tiers.
+    slope = np.zeros(len(t))
+    rows = np.flatnonzero(_spread_rule_rows(first.rule, program) | ~np.isfinite(at_zero))
+    if len(rows):
+        inputs = wider.columns.get_indexer(pd.Index([c for c in (*_REBATE_INPUTS, "spread_cost") if c in wider]))
+        part = wider.iloc[rows, inputs].copy()
+        part["spread_cost"] = spread[rows] + lot_pips[rows]
+        slope[rows] = rebates.apply(part, uncapped, currency, tier_multiplier=tiers[rows]).rebate - at_zero[rows]
     share = rebates.trader_fraction(wider, program)  # an IB program: the trader gets the client share
 
     def earned(extra: float) -> np.ndarray:
@@ -434,6 +641,15 @@ def _earned_by_spread(t: pd.DataFrame, program: RebateProgram, currency: str,
         return amount if share is None else amount * share
 
     return earned
+
+
+def _spread_rule_rows(rule: np.ndarray, program: RebateProgram) -> np.ndarray:
+    """Which trades a rule with a ``pct_spread`` part priced (``rule``: rebates.apply's per-trade rule labels)."""
+    rows = np.zeros(len(rule), dtype=bool)
+    for index, r in enumerate(program.rates):
+        if any(c.model == "pct_spread" for c in r.components()):
+            rows |= rule == r.label(index)
+    return rows
 
 
 def rebate_sweep(t: pd.DataFrame, multipliers: np.ndarray | None = None) -> pd.DataFrame:

@@ -475,21 +475,38 @@ def _one_text_or_as_is(values: np.ndarray) -> np.ndarray | pd.Categorical:
     return values if one is None else one
 
 
-def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult, parts: pd.DataFrame | None = None) -> np.ndarray:
+#: The keys of the strategy tables (:func:`_strategy_blocks`), grouped with the document's (issue 10).
+STRATEGY_KEYS = ("strategy", "magic_number")
+
+
+def _strategy_keyed(t: pd.DataFrame, rule: str) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray | None]]:
+    """``t`` with each trade's strategy and magic number as grouping columns, each trade's strategy name and the
+    distinct comments (strategy.named_and_comments)."""
+    named = strategy.named_and_comments(t, rule)
+    # One strategy or no magic number for every trade (common) groups by codes, without hashing each trade's text.
+    return (t.assign(strategy=_one_text_or_as_is(named[0]), magic_number=_one_text_or_as_is(strategy.magics(t))),
+            named)
+
+
+def _strategy_blocks(doc: dict[str, Any], result: AnalysisResult, parts: aggregate.Addends | None = None,
+                     grouped: tuple[tuple[np.ndarray, np.ndarray | None], dict[str, pd.DataFrame]] | None = None
+                     ) -> np.ndarray:
     """Issue 15: ``by_strategy`` and ``by_magic`` (the By symbol columns), the rule used, and a note when the
     history holds no magic number and no comment; returns each trade's strategy name. ``parts``: the trades'
-    aggregate.addends when the caller has them."""
+    aggregate.addends when the caller has them; ``grouped``: :func:`_strategy_keyed`'s names (with the distinct
+    comments) and the tables of :data:`STRATEGY_KEYS` when the caller grouped them already."""
     t = result.trades
     rule = getattr(result.settings, "strategy_rule", "") or ""
-    names = strategy.names(t, rule)
-    # One strategy or no magic number for every trade (common) groups by codes, without hashing each trade's text.
-    tables = aggregate.by_many(t.assign(strategy=_one_text_or_as_is(names),
-                                        magic_number=_one_text_or_as_is(strategy.magics(t))),
-                               ("strategy", "magic_number"), parts=parts)
+    if grouped is None:
+        frame, named = _strategy_keyed(t, rule)
+        tables = aggregate.by_many(frame, STRATEGY_KEYS, parts=parts)
+    else:
+        named, tables = grouped
+    names, comments = named
     doc["by_strategy"] = document._table(tables["strategy"])
     doc["by_magic"] = [{"magic": r.pop("magic_number"), **r} for r in document._table(tables["magic_number"])]
     doc["strategy"] = {"rule": rule or "text before '['", "untagged": strategy.UNTAGGED,
-                       "note": strategy.note(t, names)}
+                       "note": strategy.note(t, names, comments)}
     return names
 
 
@@ -537,7 +554,11 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     be_parts = breakeven.addends(t, swap_in_cost=settings.include_swap_in_cost) if len(t) else None
     # The cash the balance rests on, read once for the key figures, the tables, the projection and the charts.
     cash = document.balance_cash(result) if cash is None else cash
-    key = key_figures(result, keyed, be_parts, cash) if key is None else key
+    # The key figures' drawdowns are the lot scaling's at k = 1 when they are of these trades and this cash.
+    drawdowns = None
+    if key is None:
+        key = key_figures(result, keyed, be_parts, cash)
+        drawdowns = document.equity_drawdowns(key.equity_effect)
     if on_key_figures is not None:
         on_key_figures(key)
     at(0.3, "Comparing programs and profiles")
@@ -567,13 +588,20 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     spread_table = spread_summary.table(result) if spreads is None else spreads
     # Each grouping once: the JSON's tables, the charts and the strategy tables share them (issue 10).
     parts = aggregate.addends(keyed) if len(t) else None
-    tables = aggregate.by_many(keyed, document.AGGREGATIONS, parts=parts) if len(t) else {}
+    # The strategy tables with the others: one account, one strategy and one magic number are one group, summed once.
+    strategy_frame, named = (_strategy_keyed(keyed, getattr(settings, "strategy_rule", "") or "") if len(t)
+                             else (t, None))
+    tables = (aggregate.by_many(strategy_frame, document.AGGREGATIONS + STRATEGY_KEYS, parts=parts)
+              if len(t) else {})
+    strategy_tables = {k: tables.pop(k) for k in STRATEGY_KEYS if k in tables}
+    strategy_frame = None
     be_tables = breakeven.by_many(keyed, document.BREAKEVEN_KEYS, swap_in_cost=settings.include_swap_in_cost,
                                   parts=be_parts) if len(t) else {}
     # The strategy tables now, so the per-trade addends (a few hundred MB on a million trades) are let go before
     # the rest is built; their blocks join the document where they always have.
     strategy_doc: dict[str, Any] = {}
-    strategies = _strategy_blocks(strategy_doc, result, parts) if len(t) else np.zeros(0, dtype=object)
+    strategies = (_strategy_blocks(strategy_doc, result, grouped=(named, strategy_tables)) if len(t)
+                  else np.zeros(0, dtype=object))
     parts = be_parts = None
     if leverage is None:
         leverage = document.leverage_of(result, cash, keyed) if len(t) else None
@@ -581,7 +609,7 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
                                              keyed=keyed, spreads=spread_table, tables=tables,
                                              breakeven_tables=be_tables, leverage=leverage, cash=cash,
-                                             projections=projections))
+                                             projections=projections, drawdowns=drawdowns))
     accounts = keyed["account"].cat.codes.to_numpy() if len(t) else None
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     doc["alerts"] = [a.as_json() for a in key.alerts]

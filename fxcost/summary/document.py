@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -520,9 +521,9 @@ def leverage_of(result, cash: pd.DataFrame, trades: pd.DataFrame | None = None) 
     return exposure.leverage(result.trades if trades is None else trades, cash, _leverage_levels(result) or None)
 
 
-def _exposure(result, lev=None, cash: pd.DataFrame | None = None) -> dict:
+def _exposure(result, lev=None, cash: pd.DataFrame | None = None, at_one=None) -> dict:
     """The ``exposure`` block (``lev``: :func:`leverage_of`, ``cash``: :func:`balance_cash`, when the caller has
-    them)."""
+    them; ``at_one``: the drawdowns of the trades as they are, exposure.scale_comparison's)."""
     from fxcost.analysis import exposure
 
     t = result.trades
@@ -530,8 +531,18 @@ def _exposure(result, lev=None, cash: pd.DataFrame | None = None) -> dict:
     levels = _leverage_levels(result)
     lev = exposure.leverage(t, cash, levels or None) if lev is None else lev
     out = {"leverage": levels, **_clean({k: v for k, v in lev.items() if k not in ("per_trade", "events")})}
-    out["lot_scaling"] = _frame_records(exposure.scale_comparison(t, LOT_SCALES, cash)) if len(t) else []
+    out["lot_scaling"] = _frame_records(exposure.scale_comparison(t, LOT_SCALES, cash, at_one=at_one)) if len(t) else []
     return out
+
+
+def equity_drawdowns(effect: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """breakeven.equity_effect's drawdowns as exposure.max_drawdown gives them (without and with rebates), for
+    exposure.scale_comparison's k = 1 (issue 10); None without them."""
+    if "max_drawdown_without" not in effect:
+        return None
+    without, with_ = ({"max_drawdown": effect[f"max_drawdown_{side}"], "drawdown_basis": effect["drawdown_basis"],
+                       "max_drawdown_pct": effect[f"max_drawdown_pct_{side}"]} for side in ("without", "with"))
+    return without, with_
 
 
 def ib_block(program, tables: dict[str, pd.DataFrame] | None) -> dict | None:
@@ -560,7 +571,8 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
                      keyed: pd.DataFrame | None = None, spreads: pd.DataFrame | None = None,
                      tables: dict[str, pd.DataFrame] | None = None,
                      breakeven_tables: dict[str, pd.DataFrame] | None = None, leverage=None,
-                     cash: pd.DataFrame | None = None, projections: list[dict] | None = None) -> dict:
+                     cash: pd.DataFrame | None = None, projections: list[dict] | None = None,
+                     drawdowns=None) -> dict:
     """The engine's blocks of the JSON: costs, breakeven, rebate, whatif, sweeps, projection, exposure, ib, by_*.
 
     ``projections``: the ``projection`` block's programs (:func:`projection_of` each scenario) when the caller has
@@ -573,6 +585,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
     spread table (summary.spreads.table) when the caller has it. ``tables`` (aggregate.by_many over
     :data:`AGGREGATIONS`), ``breakeven_tables`` (breakeven.by_many over symbol, category, account), ``leverage``
     (:func:`leverage_of`) and ``cash`` (:func:`balance_cash`): when the caller has them, so the charts reuse them.
+    ``drawdowns``: :func:`equity_drawdowns` of the key figures computed from the same trades and ``cash``.
     """
     from fxcost.analysis import aggregate, breakeven, whatif
 
@@ -654,7 +667,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
             "balance": _num(balance),
             "programs": projections if projections is not None else _projections(scenarios, balance),
         },
-        "exposure": _exposure(result, leverage, cash),
+        "exposure": _exposure(result, leverage, cash, drawdowns),
         "ib": _ib(result) if ib is _COMPUTE else ib,
     }
     for name, table in (aggregate.by_many(g, AGGREGATIONS) if tables is None else tables).items():

@@ -273,17 +273,19 @@ def _open_leverage(t: pd.DataFrame, timeline: pd.DataFrame, notional: np.ndarray
     return _leverage_points(times, balance, open_notional, open_count, open_unknown)
 
 
-def _open_state(times: np.ndarray, sign: np.ndarray, size: np.ndarray
+def _open_state(times: np.ndarray, sign: np.ndarray, size: np.ndarray, keep: np.ndarray | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """After every instant of the time-sorted open (+1) and close (-1) events ``sign`` of positions of notional
     ``size`` (NaN: unknown): (instant, open positions, their known notional, those of unknown size or None when
-    no size is unknown)."""
+    no size is unknown). ``keep``: the events whose instants count (others, sign 0 and size -0.0, only pass)."""
     unknown = ~np.isfinite(size)
     # Issue 10: the count of open positions of unknown size only when some size is unknown (a million trades).
     has_unknown = bool(unknown.any())
     open_count = np.cumsum(sign)
     open_notional = np.cumsum(sign * (np.where(unknown, 0.0, size) if has_unknown else size))
     last = np.r_[times[1:] != times[:-1], True]  # the state after every event of an instant
+    if keep is not None:
+        last &= keep
     open_unknown = np.cumsum(sign * unknown)[last] if has_unknown else None
     return times[last], open_count[last], open_notional[last], open_unknown
 
@@ -304,20 +306,24 @@ def _leverage_points(times: np.ndarray, balance: np.ndarray, open_notional: np.n
 def _sorted_open_leverage(events: dict[str, np.ndarray], notional: np.ndarray
                           ) -> tuple[np.ndarray, np.ndarray] | None:
     """:func:`_open_leverage` of every trade of one account (``whole``), read from exposure.leverage's sorted events
-    (its ``events``: cash, close and open events by time, then kind, then row) instead of sorting them again: the
-    same events in the same order, so the same sums (issue 10). None when a cash or close time is missing (NaT:
-    :func:`_open_leverage` orders those otherwise)."""
+    (its ``events``: cash, close and open events by time, then kind, then row, and the running balance) instead of
+    sorting them again: the same events in the same order, so the same sums (issue 10). None when a cash or close
+    time is missing (NaT: :func:`_open_leverage` orders those otherwise)."""
     kind, time, src = events["order"], events["time"], events["src"]
-    booked_rows = kind != exposure.OPEN_EVENT  # the balance timeline: cash and closes
-    event_times = time[booked_rows]
-    if (event_times == np.iinfo(np.int64).min).any():
+    if bool(((time == np.iinfo(np.int64).min) & (kind != exposure.OPEN_EVENT)).any()):
         return None
+    # Every event read in place (issue 10: no copy of two million events per kind): a cash event moves no position
+    # (sign 0, notional -0.0, which adds nothing to any sum, not even to -0.0) and ends no instant of the chart,
+    # because at one instant cash comes before closes and opens. The balance after an instant's last trade event
+    # is the sweep's running balance there (the opens add +0.0 to it: the same figures, a zero's sign aside, which
+    # no ratio reads: a balance of zero gives no leverage).
     trade = kind != exposure.CASH_EVENT
-    times, open_count, open_notional, open_unknown = _open_state(
-        time[trade], np.where(kind[trade] == exposure.OPEN_EVENT, 1, -1), notional[src[trade]])
-    booked = np.r_[0.0, np.cumsum(events["amount"][booked_rows])]
-    balance = booked[np.searchsorted(event_times, times, side="right")]
-    return _leverage_points(times, balance, open_notional, open_count, open_unknown)
+    sign = (kind == exposure.OPEN_EVENT).astype(np.int64) - (kind == exposure.CLOSE_EVENT)
+    size = np.where(trade, np.take(notional, src, mode="clip"), -0.0) if len(notional) else np.zeros(len(src))
+    times, open_count, open_notional, open_unknown = _open_state(time, sign, size, keep=trade)
+    last = np.flatnonzero(np.r_[time[1:] != time[:-1], True] & trade)
+    running = events["balance"] if "balance" in events else np.cumsum(events["amount"])
+    return _leverage_points(times, running[last], open_notional, open_count, open_unknown)
 
 
 #: Up to this many accounts the leverage chart has a line per account; beyond, one line for all together.

@@ -114,3 +114,56 @@ def test_a_users_own_category_survives_the_engine():
     assert out["category"].tolist() == ["fx_major", "fx_major", "cable"]
     assert not isinstance(out["category"].dtype, pd.CategoricalDtype)  # plain text again outside the engine
     assert out["symbol_root"].dtype == t["symbol_root"].dtype and out["account"].dtype == t["account"].dtype
+
+
+def _bitwise_equal(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    for col in a.columns:
+        x, y = a[col].to_numpy(), b[col].to_numpy()
+        assert np.array_equal(x, y, equal_nan=True), col
+
+
+def _many_trades(n: int = 5000, seed: int = 3) -> pd.DataFrame:
+    """``three_trades`` repeated with random times (before and after 1970), sizes and costs, in random order."""
+    rng = np.random.default_rng(seed)
+    t = three_trades().iloc[rng.integers(0, 3, n)].reset_index(drop=True)
+    ns = rng.integers(-2 * 10**18, 2 * 10**18, n)
+    t["close_time"] = ns.view("datetime64[ns]")
+    t["open_time"] = (ns - rng.integers(0, 10**13, n)).view("datetime64[ns]")
+    t["hold_seconds"] = (t["close_time"] - t["open_time"]).dt.total_seconds()
+    for col in ("profit", "spread_cost", "commission", "rebate", "broker_net", "transaction_cost"):
+        t[col] = t[col] * rng.random(n)
+    return costs.finish(t)
+
+
+@pytest.mark.parametrize("key", ["month", "week", "year", "weekday", "hour"])
+def test_calendar_keys_are_pandas_own(key):
+    # Issue 10: the calendar keys come from integer arithmetic on the nanoseconds; pandas' accessors agree.
+    t = _many_trades()
+    pd.testing.assert_series_equal(aggregate.key_series(t, key), aggregate._calendar_key(t["close_time"], key))
+    t.loc[7, "close_time"] = pd.NaT  # a missing time: pandas' accessors decide (NaN hour, no weekday)
+    pd.testing.assert_series_equal(aggregate.key_series(t, key), aggregate._calendar_key(t["close_time"], key))
+
+
+@pytest.mark.parametrize("variant", ["as_is", "zero_taxes_usd_pips", "nan_and_negative_zero", "one_account"])
+def test_by_many_sums_as_by_does(variant):
+    # Issue 10: by_many leaves equal and zero columns out of the sums and sums one-group keys once; every figure
+    # is by's, bit for bit (pandas sums sorted groups and others differently: both paths are met here).
+    t = _many_trades()
+    if variant == "zero_taxes_usd_pips":
+        t["taxes"], t["usd_rate"] = 0.0, 1.0
+    elif variant == "nan_and_negative_zero":
+        t.loc[::50, "spread_cost"] = np.nan
+        t["taxes"] = -0.0
+        t.loc[::9, "pip_value"] = np.nan
+    elif variant == "one_account":
+        t["account"] = pd.Categorical(["1"] * len(t))
+        t["side"] = pd.Categorical(["buy"] * len(t))
+        t = t.sort_values("close_time", kind="stable").reset_index(drop=True)
+    parts = aggregate.addends(t)
+    if variant == "zero_taxes_usd_pips":
+        assert parts.same["taxes"] is None and parts.same["_tc_usd"] == "transaction_cost"
+    keys = (*aggregate.KEYS, "year")
+    many = aggregate.by_many(t, keys, parts=parts)
+    for key in keys:
+        _bitwise_equal(many[key], aggregate.by(t, key))

@@ -129,3 +129,14 @@ def test_scale_comparison_drawdown_grows_faster_than_k_in_percent():
     dd = exposure.max_drawdown(exposure.scale(t, 3.0), cash())
     assert dd["max_drawdown"] == pytest.approx(160.5) and dd["drawdown_basis"] == "balance"
     assert breakeven.equity_effect(exposure.scale(t, 3.0), cash())["max_drawdown_with"] == pytest.approx(153.0)
+
+
+@pytest.mark.parametrize("cash", [None, ["9", "2", "9"], ["2"]])
+def test_event_accounts_read_off_a_categorical_are_the_factorised_texts(cash):
+    # Issue 10: a keyed account column's codes give the sweep the codes pd.factorize gives the texts.
+    texts = ["3", "1", "3", "2", "1"]
+    cash_accounts = None if cash is None else pd.Series(cash, dtype=object)
+    expected = pd.factorize(np.array((cash or []) + texts, dtype=object))[0]
+    for trades in (pd.Series(texts, dtype=object), pd.Series(pd.Categorical(texts)),
+                   pd.Series(pd.Categorical(texts, categories=["1", "2", "3", "4"]))):
+        assert exposure._event_accounts(trades, cash_accounts).tolist() == expected.tolist()

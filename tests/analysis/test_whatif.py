@@ -291,3 +291,44 @@ def test_spread_sweep_equals_pricing_every_point(name):
         earned = rebates.apply(wider, program_, result.currency).rebate
         expected = float((earned if share is None else earned * share).sum())
         assert got.loc[extra, "rebate"] == pytest.approx(expected, abs=1e-6)
+
+
+def _bitwise_equal_frames(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    for col in a.columns:
+        x, y = a[col].to_numpy(), b[col].to_numpy()
+        if x.dtype.kind == "f":
+            assert np.array_equal(x.view(np.int64), y.view(np.int64)) or np.array_equal(x, y, equal_nan=True), col
+
+
+def test_repricing_only_some_columns_gives_those_columns_of_the_whole_frame():
+    # Issue 10: asked for a few columns, the re-pricing computes them as arrays and sets only those; issue 14: the
+    # accounts of one currency priced together. Every value equals the whole frame's re-priced account by account,
+    # whatever the setup (profile per account, schedule, IB program with tiers pooled over the book, none).
+    from fxcost.analysis.spreads import load_profile
+    from fxcost.pipeline import import_files
+    from fxcost.resources import BUNDLED_SAMPLE, asset
+
+    # The bundled sample, the DOMAIN pair on a USD account, the same pair on a EUR account (converted to USD) and
+    # on another USD account after it: issue 14 prices consecutive accounts of one currency together.
+    eur = portfolio().files[0].statement
+    eur.account = Account(login="9", currency="EUR")
+    usd = portfolio((4, 5)).files[0].statement
+    usd.account = Account(login="10", currency="USD")
+    folio = merge([import_files([asset(BUNDLED_SAMPLE)]).files[0].statement, portfolio().files[0].statement, eur,
+                   usd])
+    assert [a.account.currency for a in folio.accounts] == ["USD", "USD", "EUR", "USD"]
+    setups = [Setup("Other", load_profile("other")), Setup("IB", None, None, programs.load_named("ib-tiered")),
+              Setup("Raw + 7", load_profile("raw"), CommissionSchedule(name="7", rate=7.0, currency=""),
+                    programs.load_named("raw-3-per-lot-plus-25pct-commission")),
+              Setup("Cashback", load_profile("standard"), EXPORTED_COMMISSION, programs.load_named("example-cashback"))]
+    result = analyse(folio, AnalysisSettings(profile=load_profile("auto"), setups=setups))
+    assert [len(run) for run in whatif._batches(result.accounts)] == [2, 1, 1]
+    wholes = [whatif.reprice(result, setup) for setup in setups]
+    for setup, whole in zip(setups, wholes):
+        for columns in (whatif.OUTCOME_COLUMNS, whatif.IB_COLUMNS, ("rebate_rule", "eligible", "profit", "bps")):
+            _bitwise_equal_frames(whatif.reprice(result, setup, columns), whole[list(columns)])
+    # One after the other, the setups share the stacked trade columns (whatif.scenario_stream).
+    streamed = list(whatif.scenario_stream(result, lambda setup: whatif.IB_COLUMNS))[1:]
+    for (_, frame), whole in zip(streamed, wholes, strict=True):
+        _bitwise_equal_frames(frame, whole[list(whatif.IB_COLUMNS)])
