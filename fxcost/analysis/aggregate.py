@@ -159,32 +159,6 @@ def ratio(num: npt.ArrayLike, den: npt.ArrayLike) -> npt.NDArray[np.float64]:
     return out
 
 
-def _parts(t: pd.DataFrame) -> pd.DataFrame:
-    """Per-trade addends whose group sums give every column (ratios are taken after summing)."""
-    lots = t["lots"].to_numpy(dtype="float64")
-    lot_pips = lots * t["pip_value"].to_numpy(dtype="float64")
-    has_pips = np.isfinite(lot_pips) & (lot_pips > 0)
-    usd = t["usd_rate"].to_numpy(dtype="float64")
-    notional = t["notional_usd"].to_numpy(dtype="float64")
-    has_notional = np.isfinite(notional) & (notional > 0) & np.isfinite(usd)
-    tc = t["transaction_cost"].to_numpy(dtype="float64")
-    ntc = t["net_transaction_cost"].to_numpy(dtype="float64")
-    profit = t["profit"].to_numpy(dtype="float64")
-    data = {"trades": np.ones(len(t), dtype="int64")}
-    data.update({c: t[c].to_numpy(dtype="float64") for c in SUMMED})
-    # Trades without a pip (non-FX without a convention) or notional stay out of both sides of
-    # the pip and bps ratios instead of dragging them towards zero.
-    data["_lot_pips"] = np.where(has_pips, lot_pips, 0.0)
-    data["_tc_pips"] = np.where(has_pips, tc, 0.0)
-    data["_ntc_pips"] = np.where(has_pips, ntc, 0.0)
-    data["_notional"] = np.where(has_notional, notional, 0.0)
-    data["_tc_usd"] = np.where(has_notional, tc * usd, 0.0)
-    data["_ntc_usd"] = np.where(has_notional, ntc * usd, 0.0)
-    data["_win"] = (profit > 0).astype("int64")
-    data["_decisive"] = (profit != 0).astype("int64")
-    return pd.DataFrame(data, index=t.index)
-
-
 def group_sums(parts: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     """Column sums of ``parts`` per group (sorted; categorical keys in category order, groups without trades
     and trades without a group left out). Pandas sums a single float block in one pass, faster than a
@@ -227,7 +201,7 @@ def by(t: pd.DataFrame, key: str, time_col: str = "close_time") -> pd.DataFrame:
     fraction); ``bps`` is Σ net cost in USD / Σ notional USD x 10,000. Groups without trades are
     left out; categorical keys keep their order.
     """
-    return _finish(group_sums(_parts(t), key_series(t, key, time_col)))
+    return _finish(group_sums(addends(t, every=True).frame, key_series(t, key, time_col)))
 
 
 @dataclass(frozen=True)
@@ -247,10 +221,11 @@ def _zero(values: np.ndarray) -> bool:
     return not np.ascontiguousarray(values, dtype="float64").view(np.int64).any()
 
 
-def addends(t: pd.DataFrame) -> Addends:
-    """The per-trade addends of :func:`by_many` (:func:`_parts`' columns), for a caller that groups the same trades
-    several times; the float columns are written into one block as they are computed (no second copy when the
-    frame is made), and a column equal to another, or of zeros, is left out (:class:`Addends`)."""
+def addends(t: pd.DataFrame, every: bool = False) -> Addends:
+    """Per-trade addends whose group sums give every column of the tables (ratios are taken after summing), for
+    :func:`by_many`'s callers that group the same trades several times; the float columns are written into one block
+    as they are computed (no second copy when the frame is made), and a column equal to another, or of zeros, is
+    left out (:class:`Addends`) unless ``every`` column is asked for."""
     n = len(t)
     lots = t["lots"].to_numpy(dtype="float64")
     lot_pips = lots * t["pip_value"].to_numpy(dtype="float64")
@@ -260,11 +235,11 @@ def addends(t: pd.DataFrame) -> Addends:
     has_notional = np.isfinite(notional) & (notional > 0) & np.isfinite(usd)
     all_pips, all_notional = bool(has_pips.all()), bool(has_notional.all())
     one_usd = all_notional and bool((usd == 1.0).all())
-    same: dict[str, str | None] = {c: None for c in SUMMED if _zero(t[c].to_numpy(dtype="float64"))}
+    same: dict[str, str | None] = {} if every else {c: None for c in SUMMED if _zero(t[c].to_numpy(dtype="float64"))}
     # np.where(all true, x, 0) is x, and x * 1.0 is x: those columns' sums are the cost columns' own.
-    if all_pips:
+    if all_pips and not every:
         same.update({"_tc_pips": "transaction_cost", "_ntc_pips": "net_transaction_cost"})
-    if one_usd:
+    if one_usd and not every:
         same.update({"_tc_usd": "transaction_cost", "_ntc_usd": "net_transaction_cost"})
     for alias, source in list(same.items()):
         if source is not None and source in same:  # the source column is zeros itself
@@ -278,7 +253,8 @@ def addends(t: pd.DataFrame) -> Addends:
             np.copyto(rows[c], t[c].to_numpy(dtype="float64"))
     tc = t["transaction_cost"].to_numpy(dtype="float64")
     ntc = t["net_transaction_cost"].to_numpy(dtype="float64")
-    # As _parts: trades without a pip or a notional stay out of both sides of those ratios.
+    # Trades without a pip (non-FX without a convention) or a notional stay out of both sides of the pip and bps
+    # ratios instead of dragging them towards zero.
     for name, values, keep in (("_lot_pips", lot_pips, has_pips), ("_tc_pips", tc, has_pips),
                                ("_ntc_pips", ntc, has_pips), ("_notional", notional, has_notional)):
         if name in rows:
@@ -333,7 +309,7 @@ def by_many(t: pd.DataFrame, keys: tuple[str, ...] = KEYS, time_col: str = "clos
 
 def total(t: pd.DataFrame) -> pd.Series:
     """The same columns as :func:`by` over the whole frame (what every ``by`` table sums to)."""
-    sums = _parts(t).sum().to_frame().T
+    sums = addends(t, every=True).frame.sum().to_frame().T
     row = _finish(sums).iloc[0]
     row.name = "Total"
     return row
@@ -342,4 +318,4 @@ def total(t: pd.DataFrame) -> pd.Series:
 def totals(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """:func:`total` of each of ``frames`` (at least one), one row per frame (index 0, 1, ...): the same sums, with
     the ratios taken once for all rows (an IB's book has hundreds of accounts, issue 14)."""
-    return _finish(pd.DataFrame([_parts(t).sum() for t in frames]))
+    return _finish(pd.DataFrame([addends(t, every=True).frame.sum() for t in frames]))
