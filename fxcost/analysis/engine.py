@@ -454,6 +454,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
         currency = currencies.pop() if currencies else "USD"
         frames = [a.trades for a in accounts if len(a.trades)]
         merged = pd.concat(frames, ignore_index=True) if frames else _empty(settings)
+        _share_rows(accounts, merged)
     else:
         currency = "USD"
         merged = pd.concat([_to_usd(a.trades) for a in accounts if len(a.trades)], ignore_index=True)
@@ -469,6 +470,22 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
 
         result = restrict(result, settings.period)
     return result
+
+
+def _share_rows(accounts: list[AccountAnalysis], merged: pd.DataFrame) -> None:
+    """Each account's costed trades as its rows of ``merged`` (the same values, columns, dtypes and index from 0),
+    so a book's trades are held once, not once per account and once merged (issue 14: a 500-client book's costed
+    trades twice over); an account whose frame the merge would change (other columns or dtypes) keeps its own."""
+    start = 0
+    for a in accounts:
+        own, n = a.trades, len(a.trades)
+        if not n:
+            continue
+        rows = merged.iloc[start:start + n]
+        start += n
+        if (own.index.equals(pd.RangeIndex(n)) and list(own.columns) == list(merged.columns)
+                and own.dtypes.equals(merged.dtypes)):
+            a.trades = rows.set_axis(pd.RangeIndex(n), axis=0)  # a view of merged's rows (copy-on-write)
 
 
 #: Accounts per piece of the book a worker process costs (fxcost.analysis.batch within it): a few pieces per worker,

@@ -171,3 +171,24 @@ def test_rebates_apart_keeps_each_accounts_own_volume():
     alone = np.concatenate([rebates.apply(t.iloc[:3], program, "USD").tier_multiplier,
                             rebates.apply(t.iloc[3:].reset_index(drop=True), program, "USD").tier_multiplier])
     assert np.array_equal(together, alone)
+
+
+def test_a_books_trades_are_held_once(portfolio):
+    """Issue 14's memory: each account's costed trades are its rows of the merged frame (a view, not a copy), and
+    equal the frame the account was costed into; a book in several currencies keeps each account's own frame."""
+    import numpy as np
+
+    settings = _settings("ib-tiered.json")
+    result = analyse(portfolio, settings)
+    start = 0
+    for a in result.accounts:
+        n = len(a.trades)
+        assert np.shares_memory(a.trades["spread_cost"].to_numpy(), result.trades["spread_cost"].to_numpy())
+        _same_frame(a.trades, result.trades.iloc[start:start + n].reset_index(drop=True))
+        start += n
+    alone = engine.cost_account(engine.account_jobs(portfolio, False)[0], _settings(None))
+    shared = analyse(portfolio, _settings(None)).accounts[0].trades
+    _same_frame(alone.analysis.trades, shared)
+    mixed = analyse(_with(portfolio, 1, currency="EUR"), settings)
+    assert not np.shares_memory(mixed.accounts[0].trades["spread_cost"].to_numpy(),
+                                mixed.trades["spread_cost"].to_numpy())
