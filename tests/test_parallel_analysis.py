@@ -14,20 +14,13 @@ from fxcost.analysis.spreads import load_profile
 from fxcost.pipeline import import_files
 from fxcost.resources import asset
 from fxcost.samples.generate import generate
+from tests.books import book_files
 
 
 @pytest.fixture(scope="module")
 def portfolio(tmp_path_factory):
     """Five client statements in the three generated formats, one of them a cent account's size."""
-    folder = tmp_path_factory.mktemp("book")
-    formats = (("mt4", ".htm"), ("mt5-html", ".html"), ("mt5-xlsx", ".xlsx"))
-    paths = []
-    for i in range(5):
-        fmt, ext = formats[i % 3]
-        path = folder / f"client{i}{ext}"
-        generate(path, fmt, 60 + 15 * i, seed=300 + i)
-        paths.append(str(path))
-    return import_files(paths)
+    return import_files(book_files(tmp_path_factory.mktemp("book"), range(5), lambda i: 60 + 15 * i, 300))
 
 
 def _settings(program: str | None) -> AnalysisSettings:

@@ -10,22 +10,12 @@ import pytest
 
 from fxcost import pipeline
 from fxcost.statement_cache import StatementCache
-
-FORMATS = (("mt4", ".htm"), ("mt5-html", ".html"), ("mt5-xlsx", ".xlsx"))
+from tests.books import book_files
 
 
 def write_book(folder, n: int, first: int = 0, trades: int = 12) -> list[str]:
     """``n`` small generated client statements in ``folder`` (MT4 HTML, MT5 HTML and XLSX in turn)."""
-    from fxcost.samples.generate import generate
-
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(first, first + n):
-        fmt, ext = FORMATS[i % len(FORMATS)]
-        path = folder / f"client-{i:03d}{ext}"
-        generate(str(path), fmt, trades, 5000 + i, months=3)
-        paths.append(str(path))
-    return paths
+    return book_files(folder, range(first, first + n), lambda i: trades, 5000, months=3, name="client-{i:03d}")
 
 
 def _same(a, b) -> None:

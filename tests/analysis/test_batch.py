@@ -15,21 +15,13 @@ from fxcost.analysis.spreads import load_profile
 from fxcost.pipeline import import_files
 from fxcost.portfolio import Portfolio
 from fxcost.resources import asset
-from fxcost.samples.generate import generate
+from tests.books import book_files
 
 
 @pytest.fixture(scope="module")
 def portfolio(tmp_path_factory) -> Portfolio:
     """Five generated client statements of different sizes, symbols and months, in the three formats."""
-    folder = tmp_path_factory.mktemp("book")
-    formats = (("mt4", ".htm"), ("mt5-html", ".html"), ("mt5-xlsx", ".xlsx"))
-    paths = []
-    for i in range(5):
-        fmt, ext = formats[i % 3]
-        path = folder / f"client{i}{ext}"
-        generate(path, fmt, 50 + 40 * i, seed=700 + i)
-        paths.append(str(path))
-    return import_files(paths)
+    return import_files(book_files(tmp_path_factory.mktemp("book"), range(5), lambda i: 50 + 40 * i, 700))
 
 
 def _settings(program: str | None = None, **changes) -> AnalysisSettings:
