@@ -130,6 +130,37 @@ def format_value(value, unit: str, currency: str = "") -> str:
     return str(value)
 
 
+#: Up to this many accounts, the Overview's heading names each; a book of more says how many, where and in what.
+HEADING_ACCOUNTS = 4
+
+
+def _accounts_heading(accounts) -> str:
+    """The accounts the figures are of, as rich text: each by name and currency, or for a bigger book (an IB's
+    hundreds of clients, issue 14) how many, at which brokers and in which currencies, on one line."""
+    if len(accounts) <= HEADING_ACCOUNTS:
+        return ", ".join(f"{html.escape(a.book.label)} · {html.escape(a.currency)}" for a in accounts)
+    brokers = sorted({a.book.account.broker or a.book.account.server for a in accounts} - {""})
+    at = f" at {', '.join(brokers[:3])}{' and others' if len(brokers) > 3 else ''}" if brokers else ""
+    currencies = ", ".join(sorted({a.currency for a in accounts}))
+    return html.escape(f"{len(accounts):,} accounts{at} · {currencies}")
+
+
+def _profile_notes(accounts) -> list[str]:
+    """What "Auto" chose for each account, and why, so the estimate is never a black box; accounts of the same
+    choice and reason are told in one line once there are more than :data:`HEADING_ACCOUNTS` (a catalogue pick is
+    told elsewhere, spread_lines)."""
+    chosen: dict[tuple[str, str], list[str]] = {}
+    for a in accounts:
+        reason = getattr(a, "profile_reason", "")
+        if reason and not getattr(a, "catalogue", ""):
+            chosen.setdefault((a.profile.name, reason), []).append(a.book.label)
+    if len(accounts) <= HEADING_ACCOUNTS:
+        return [f"{a.book.label}: spreads from {a.profile.name} ({a.profile_reason})." for a in accounts
+                if a.book.label in chosen.get((a.profile.name, getattr(a, "profile_reason", "")), ())]
+    return [f"{labels[0] if len(labels) == 1 else f'{len(labels):,} accounts'}: spreads from {name} ({reason})."
+            for (name, reason), labels in chosen.items()]
+
+
 class OverviewView(QWidget):
     """Cards of key figures; ``set_views(views)`` fills them, ``text(key)`` reads one back (tests)."""
 
@@ -270,18 +301,14 @@ class OverviewView(QWidget):
         self.columns = 0  # the figures' widths changed: lay the cards out again
         self._reflow()
         result = views.result
-        accounts = ", ".join(f"{html.escape(a.book.label)} · {html.escape(a.currency)}" for a in result.accounts)
+        accounts = _accounts_heading(result.accounts)
         program = html.escape(f.get("program") or "no rebate program")
         self.heading.setText(
             f"<span style='font-size:14pt'><b>{accounts or 'No account'}</b></span><br>"
             f"Spread profile: {html.escape(f.get('profile') or '')} · Main rebate program: {program} · "
             f"Figures in {html.escape(ccy)}"
         )
-        notes = list(views.warnings)
-        for a in result.accounts:  # what "Auto" chose, and why, so the estimate is never a black box
-            reason = getattr(a, "profile_reason", "")
-            if reason and not getattr(a, "catalogue", ""):  # a catalogue pick is told below (spread_lines)
-                notes.append(f"{a.book.label}: spreads from {a.profile.name} ({reason}).")
+        notes = list(views.warnings) + _profile_notes(result.accounts)
         measured = f.get("spread_measured_trades") or 0
         estimated = f.get("spread_estimated_trades") or 0
         if measured:

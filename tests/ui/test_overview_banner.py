@@ -70,3 +70,26 @@ def test_a_clean_file_has_no_banner_and_clear_hides_it(qtbot, files):
     view = _overview(qtbot, files["edited"])
     view.clear()
     assert view.banner.isHidden()
+
+
+def test_a_big_books_overview_names_its_accounts_in_one_line():
+    """Issue 14: an IB's book of many clients is one heading line (how many, at which broker, in which currency),
+    and the profile "Auto" chose is told once per choice, not once per client."""
+    from types import SimpleNamespace
+
+    from fxcost.ui import overview
+
+    def account(i, currency="USD"):
+        book = SimpleNamespace(label=f"{1000 + i}", account=SimpleNamespace(broker="Northwind Markets Ltd.", server=""))
+        return SimpleNamespace(book=book, currency=currency, profile_reason="the export shows no commission",
+                               catalogue="", profile=SimpleNamespace(name="Typical Standard account"))
+
+    few = [account(i) for i in range(2)]
+    assert overview._accounts_heading(few) == "1000 · USD, 1001 · USD"
+    assert overview._profile_notes(few) == [
+        "1000: spreads from Typical Standard account (the export shows no commission).",
+        "1001: spreads from Typical Standard account (the export shows no commission)."]
+    book = [account(i, "EUR" if i == 7 else "USD") for i in range(50)]
+    assert overview._accounts_heading(book) == "50 accounts at Northwind Markets Ltd. · EUR, USD"
+    assert overview._profile_notes(book) == [
+        "50 accounts: spreads from Typical Standard account (the export shows no commission)."]
