@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -104,9 +105,8 @@ class StatementCache:
                 raise ValueError("the data file is not the size its description says")
             data = bytearray(data_path.read_bytes())
             found = _decode(meta, _unpack(meta["data"], data), path)
-            os.utime(meta_path)  # read now: kept another MAX_AGE_DAYS
-            return found
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except Exception as exc:  # any damage (or a hostile entry) is a miss: the file is parsed again
+
             log.info("statement cache: entry of %s unreadable (%s); parsing the file again", path, exc)
             for p in (meta_path, data_path):
                 try:
@@ -114,6 +114,11 @@ class StatementCache:
                 except OSError:
                     pass
             return None
+        try:
+            os.utime(meta_path)  # read now: kept another MAX_AGE_DAYS
+        except OSError:  # a read-only cache folder: the entry is still good
+            pass
+        return found
 
 
 class Entry(NamedTuple):
@@ -135,18 +140,25 @@ def write_entry(where: Entry, path: str, statements: list[Statement]) -> None:
         meta["data"], data = _pack(arrays)
         meta["data_bytes"] = len(data)
         text = json.dumps(meta, ensure_ascii=False)
-    except (OSError, TypeError, ValueError) as exc:  # an unusual value: the file is simply parsed next time
+    except Exception as exc:  # an unusual value: the file is simply parsed next time (this runs in an import worker)
         log.info("statement cache: %s not kept (%s)", path, exc)
         return
-    try:
-        # Replaced whole, the description last: an entry is whole or absent. Not synced to the disk (as the app's
-        # own files are, atomic.write_text): an entry a power cut damaged is a miss, the file parsed again.
-        for suffix, content in ((".bin", data), (".json", text.encode())):
-            tmp = folder / f"{where.key}.tmp{suffix}"
+    # Replaced whole, the description last: an entry is whole or absent. Each writer its own temporary files (two
+    # workers may keep one file named twice). Not synced to the disk (as the app's own files are,
+    # atomic.write_text): an entry a power cut damaged is a miss, the file parsed again.
+    mine = f"{os.getpid()}-{uuid.uuid4().hex}"
+    for suffix, content in ((".bin", data), (".json", text.encode())):
+        tmp = folder / f"{where.key}.{mine}.tmp{suffix}"
+        try:
             tmp.write_bytes(content)
             os.replace(tmp, folder / f"{where.key}{suffix}")
-    except OSError as exc:
-        log.info("statement cache: cannot write %s (%s)", folder, exc)
+        except OSError as exc:
+            log.info("statement cache: cannot write %s (%s)", folder, exc)
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            return
 
 
 def _drop_other_versions(base: Path) -> None:
@@ -285,7 +297,7 @@ def _decode(meta: dict, data: dict[str, np.ndarray], path: str) -> list[Statemen
         account = dict(entry["account"])
         if account.get("report_time"):
             account["report_time"] = datetime.fromisoformat(account["report_time"])
-        out.append(Statement(path=entry["path"], format=entry["format"], account=Account(**account),
+        out.append(Statement(path=path, format=entry["format"], account=Account(**account),
                              printed=PrintedTotals(**entry["printed"]), warnings=list(entry["warnings"]),
                              skipped=[SkippedRow(**s) for s in entry["skipped"]],
                              is_backtest=bool(entry["is_backtest"]), **frames))
@@ -295,6 +307,8 @@ def _decode(meta: dict, data: dict[str, np.ndarray], path: str) -> list[Statemen
 def _column(data: dict[str, np.ndarray], stem: str, dtype: str):
     if dtype == "object":
         codes, texts = data[stem + "_codes"], data[stem + "_texts"]
+        if codes.dtype.kind != "i" or texts.dtype.kind != "U":
+            raise ValueError(f"{stem}: text codes or texts of another kind")
         if len(codes) and (codes.min() < 0 or codes.max() >= len(texts)):
             raise ValueError(f"{stem}: text codes outside its texts")
         # One str object per distinct text, shared by its rows, as the importers make them (model).

@@ -28,6 +28,8 @@ from fxcost.analysis.spreads import NO_SPREAD
 MAX_ACCOUNT_TRADES = costs.BIG_FRAME
 #: Trades in one batch at most: its frame and every column costed for it are held at once.
 MAX_BATCH_TRADES = 100_000
+#: Accounts settled in one batch at most.
+MAX_BATCH_ACCOUNTS = 200
 
 
 def cost_accounts(jobs: Sequence[AccountJob], settings: AnalysisSettings) -> list[CostedAccount]:
@@ -94,6 +96,8 @@ def _key(job: AccountJob, prep: Prepared) -> Hashable | None:
         return None  # one account value per account: what keys each account's rows in the batch
     if t["symbol_root"].isna().any():
         return None  # the spread table's tie-breaks would read the batch's codes of the missing symbol
+    if any(isinstance(d, pd.CategoricalDtype) for d in t.dtypes):
+        return None  # joined, a categorical would take the first account's categories (the importers make none)
     return (prep.currency, id(prep.profile), prep.offset, tuple((c, str(d)) for c, d in t.dtypes.items()))
 
 
@@ -141,7 +145,7 @@ def cost_batch(jobs: Sequence[AccountJob], preps: Sequence[Prepared],
     # read as text in any cut; the batch's columns of the accounts' own dtypes).
     # Consolidated (a copy, its columns in a dozen blocks, not one each): every later read of an account's cut, the
     # book's merged frame and the settlement's concat visit each block.
-    whole = (costs.with_columns(joined, every, owned=True).copy() if _cuttable(every, joined, originals[0]) else None)
+    whole = (costs.with_columns(joined, every, owned=True).copy() if _cuttable(every, joined, originals) else None)
     out = []
     for job, prep, original, (lo, hi), table, facts in zip(jobs, preps, originals, segments, tables,
                                                           _facts(every, segments)):
@@ -184,8 +188,6 @@ def settle_accounts(jobs: Sequence[SettleJob], program: RebateProgram,
             for job, done in zip(jobs, out)]
 
 
-#: Accounts settled in one batch at most.
-MAX_BATCH_ACCOUNTS = 200
 
 
 def _settle_name(job: SettleJob) -> str | None:
@@ -215,8 +217,7 @@ def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.S
     joined = pd.concat([job.trades for job in jobs], ignore_index=True)
     ends = np.cumsum([len(job.trades) for job in jobs])
     segments = list(zip((ends - [len(job.trades) for job in jobs]).tolist(), ends.tolist()))
-    first = jobs[0].trades
-    whole = all(joined[c].dtype == first[c].dtype for c in first.columns)  # else each account's frame re-priced
+    whole = _keeps_dtypes(joined, [job.trades for job in jobs])  # else each account's frame re-priced
     frames = [job.trades.copy(deep=False) for job in jobs] if pooled is None or not whole else []
     if pooled is not None:
         priced = rebates.rebate_columns(joined, rebates.apply(joined, program, currency, pooled_volume=pooled,
@@ -385,14 +386,22 @@ def _facts(columns: dict[str, Any], segments: Sequence[tuple[int, int]]) -> list
             for (lo, _), p, m, d in zip(segments, *per)]
 
 
-def _cuttable(columns: dict[str, Any], joined: pd.DataFrame, first: pd.DataFrame) -> bool:
+def _cuttable(columns: dict[str, Any], joined: pd.DataFrame, frames: Sequence[pd.DataFrame]) -> bool:
     """Whether a cut of the batch's frame holds what costs.with_columns makes of each account's own rows: the
-    joined trades keep the accounts' dtypes (a categorical of other categories would not), and every column of
-    objects is all text (pandas reads it as text then, in any cut; a mix could read otherwise in a cut)."""
-    if not all(joined[c].dtype == first[c].dtype for c in first.columns):
+    joined trades keep the accounts' dtypes (:func:`_keeps_dtypes`), and every column of objects is all text
+    (pandas reads it as text then, in any cut; a mix could read otherwise in a cut)."""
+    if not _keeps_dtypes(joined, frames):
         return False
     return all(pd.api.types.infer_dtype(v, skipna=False) == "string" for v in columns.values()
                if isinstance(v, np.ndarray) and v.dtype == object)
+
+
+def _keeps_dtypes(joined: pd.DataFrame, frames: Sequence[pd.DataFrame]) -> bool:
+    """Whether the frames ``joined`` was concatenated from each have its columns and dtypes (a categorical of other
+    categories, or of the same in another order, would not: joined, it takes the first one's)."""
+    dtypes = list(joined.dtypes)
+    return all(list(f.columns) == list(joined.columns) and all(engine.same_dtype(x, y) for x, y in zip(dtypes, f.dtypes))
+               for f in frames)
 
 
 def _rows(columns: dict[str, Any], n: int, lo: int, hi: int) -> dict[str, Any]:

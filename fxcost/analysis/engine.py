@@ -472,6 +472,16 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
     return result
 
 
+def same_dtype(a: Any, b: Any) -> bool:
+    """Whether two columns' dtypes are the same, a categorical's categories in their order included (pandas calls
+    two categoricals of the same categories equal whatever their order, which changes their codes)."""
+    if isinstance(a, pd.CategoricalDtype) or isinstance(b, pd.CategoricalDtype):
+        return (isinstance(a, pd.CategoricalDtype) and isinstance(b, pd.CategoricalDtype) and a.ordered == b.ordered
+                and a.categories is not None and b.categories is not None and a.categories.equals(b.categories)
+                and a.categories.dtype == b.categories.dtype)
+    return bool(a == b)
+
+
 def _share_rows(accounts: list[AccountAnalysis], merged: pd.DataFrame) -> None:
     """Each account's costed trades as its rows of ``merged`` (the same values, columns, dtypes and index from 0),
     so a book's trades are held once, not once per account and once merged (issue 14: a 500-client book's costed
@@ -484,7 +494,7 @@ def _share_rows(accounts: list[AccountAnalysis], merged: pd.DataFrame) -> None:
         rows = merged.iloc[start:start + n]
         start += n
         if (own.index.equals(pd.RangeIndex(n)) and list(own.columns) == list(merged.columns)
-                and own.dtypes.equals(merged.dtypes)):
+                and all(same_dtype(x, y) for x, y in zip(own.dtypes, merged.dtypes))):
             a.trades = rows.set_axis(pd.RangeIndex(n), axis=0)  # a view of merged's rows (copy-on-write)
 
 
@@ -710,11 +720,6 @@ def _detached_book() -> AccountBook:
 
     return AccountBook(key="", account=model.Account(), files=[], trades=model.trades_frame(),
                        open_positions=model.open_frame(), orders=model.orders_frame(), cash=model.cash_frame())
-
-
-def _map_here(function: Callable[[Any], Any], jobs: Sequence[Any]) -> Iterable[Any]:
-    """The per-account work in this process, in order."""
-    return map(function, jobs)
 
 
 def _slim(book: AccountBook) -> AccountBook:

@@ -168,8 +168,6 @@ def test_rebates_apart_keeps_each_accounts_own_volume():
 def test_a_books_trades_are_held_once(portfolio):
     """Issue 14's memory: each account's costed trades are its rows of the merged frame (a view, not a copy), and
     equal the frame the account was costed into; a book in several currencies keeps each account's own frame."""
-    import numpy as np
-
     settings = _settings("ib-tiered.json")
     result = analyse(portfolio, settings)
     start = 0
@@ -184,3 +182,23 @@ def test_a_books_trades_are_held_once(portfolio):
     mixed = analyse(_with(portfolio, 1, currency="EUR"), settings)
     assert not np.shares_memory(mixed.accounts[0].trades["spread_cost"].to_numpy(),
                                 mixed.trades["spread_cost"].to_numpy())
+
+
+def test_categorical_columns_keep_their_own_categories(portfolio):
+    """Review: pandas calls two categoricals of the same categories in another order equal, and joined they take
+    the first one's; an account with a categorical column is costed alone, and its frame is not shared."""
+    roots = sorted(set().union(*[set(b.trades["symbol_root"].astype(object)) for b in portfolio.accounts]))
+    books = []
+    for k, book in enumerate(portfolio.accounts):
+        t = book.trades.copy()
+        t["symbol_root"] = pd.Categorical(t["symbol_root"].astype(object), categories=roots[::1 if k % 2 else -1])
+        books.append(dataclasses.replace(book, trades=t))
+    reordered = dataclasses.replace(portfolio, accounts=books)
+    settings = _settings("ib-tiered.json")
+    jobs = engine.account_jobs(reordered, True)
+    assert batch.batches(jobs, [engine.prepare(job, settings) for job in jobs], settings) == []
+    result = analyse(reordered, settings)
+    for a, job in zip(result.accounts, jobs, strict=True):
+        assert list(a.trades["symbol_root"].cat.categories) == list(job.book.trades["symbol_root"].cat.categories)
+    assert not engine.same_dtype(books[0].trades["symbol_root"].dtype, books[1].trades["symbol_root"].dtype)
+    assert engine.same_dtype(books[0].trades["symbol_root"].dtype, books[2].trades["symbol_root"].dtype)
