@@ -98,7 +98,7 @@ def _key(job: AccountJob, prep: Prepared) -> Hashable | None:
         return None  # the spread table's tie-breaks would read the batch's codes of the missing symbol
     if any(isinstance(d, pd.CategoricalDtype) for d in t.dtypes):
         return None  # joined, a categorical would take the first account's categories (the importers make none)
-    return (prep.currency, id(prep.profile), prep.offset, tuple((c, str(d)) for c, d in t.dtypes.items()))
+    return (prep.currency, id(prep.profile), prep.offset, _dtypes_key(t))
 
 
 def cost_batch(jobs: Sequence[AccountJob], preps: Sequence[Prepared],
@@ -107,8 +107,7 @@ def cost_batch(jobs: Sequence[AccountJob], preps: Sequence[Prepared],
     engine.costed_trades step by step, each per-account step keyed by account."""
     profile, currency = preps[0].profile, preps[0].currency
     originals = [instruments.apply_aliases(job.book.trades, settings.instruments.aliases) for job in jobs]
-    ends = np.cumsum([len(o) for o in originals])
-    segments = list(zip((ends - [len(o) for o in originals]).tolist(), ends.tolist()))
+    segments = _segments([len(o) for o in originals])
     joined = pd.concat(originals, ignore_index=True)
     trades = codes.as_categories(joined)
     n = len(trades)
@@ -135,8 +134,7 @@ def cost_batch(jobs: Sequence[AccountJob], preps: Sequence[Prepared],
         paid = rebates.rebate_columns(priced, rebates.apply(priced, program, currency, apart=True), program)
         columns["rebate"] = paid.pop("rebate")
     else:
-        paid = {"ib_earnings": 0.0, "eligible": True, "excluded_reason": "", "rebate_rule": "", "forfeited_rebate": 0.0,
-                "capped_rebate": 0.0}
+        paid = dict(costs.NO_REBATE)
     finished = costs.finish_columns({**columns, "lots": trades["lots"].to_numpy()})
     columns["category"] = np.asarray(columns["category"], dtype=object)
     every = {**columns, **finished, **kinds, **paid}
@@ -172,7 +170,7 @@ def settle_accounts(jobs: Sequence[SettleJob], program: RebateProgram,
     named: dict[str, int] = {}
     for i, (job, name) in enumerate(zip(jobs, names)):
         if name is not None:  # the same currency, and the same costed columns to price with
-            groups.setdefault((job.currency, tuple((c, str(d)) for c, d in job.trades.dtypes.items())), []).append(i)
+            groups.setdefault((job.currency, _dtypes_key(job.trades)), []).append(i)
             named[name] = named.get(name, 0) + 1
     out: list[Settled | None] = [None] * len(jobs)
     for rows in groups.values():
@@ -186,8 +184,6 @@ def settle_accounts(jobs: Sequence[SettleJob], program: RebateProgram,
                 out[i] = done
     return [done if done is not None else engine.settle_account(job, program, pooled)
             for job, done in zip(jobs, out)]
-
-
 
 
 def _settle_name(job: SettleJob) -> str | None:
@@ -215,8 +211,7 @@ def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.S
 
     currency = jobs[0].currency
     joined = pd.concat([job.trades for job in jobs], ignore_index=True)
-    ends = np.cumsum([len(job.trades) for job in jobs])
-    segments = list(zip((ends - [len(job.trades) for job in jobs]).tolist(), ends.tolist()))
+    segments = _segments([len(job.trades) for job in jobs])
     whole = _keeps_dtypes(joined, [job.trades for job in jobs])  # else each account's frame re-priced
     frames = [job.trades.copy(deep=False) for job in jobs] if pooled is None or not whole else []
     if pooled is not None:
@@ -245,7 +240,7 @@ def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.S
     matches = paid.iloc[:0]
     # The statements' cash rows matched together when their frames have the same columns and dtypes (a column one
     # lacks would read as missing in the others' rows); else account by account.
-    if len({tuple((c, str(d)) for c, d in frame.dtypes.items()) for frame in cash}) <= 1:
+    if len({_dtypes_key(frame) for frame in cash}) <= 1:
         matches = rebates.match_payouts(paid, pd.concat(cash, ignore_index=True) if cash else None,
                                         statement_end={name: job.statement_end for name, job in zip(names, jobs)})
         matches_of = _ranges(matches, names)
@@ -273,6 +268,18 @@ def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.S
             warnings += engine._cap_warnings(job.label, currency, t, program)
         out.append(Settled(t, mine, found, warnings))
     return out
+
+
+def _segments(lengths: Sequence[int]) -> list[tuple[int, int]]:
+    """The row range (start, stop) of each of consecutive pieces of these lengths in the frame they are joined in."""
+    ends = np.cumsum(lengths, dtype=np.int64)
+    return list(zip((ends - np.asarray(lengths, dtype=np.int64)).tolist(), ends.tolist()))
+
+
+def _dtypes_key(frame: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """A frame's columns and their dtypes' names, to group frames that concatenate without a dtype changing (as far
+    as names tell: :func:`_keeps_dtypes` checks categories)."""
+    return tuple((str(c), str(d)) for c, d in frame.dtypes.items())
 
 
 def _ranges(frame: pd.DataFrame, names: Sequence[str]) -> dict[str, tuple[int, int]]:
@@ -354,9 +361,8 @@ def _spread_tables(jobs: Sequence[AccountJob], frame: pd.DataFrame, segments: Se
             columns.setdefault(col, []).append(value)
     joined = pd.DataFrame({c: np.concatenate(v) for c, v in columns.items()},
                           columns=[*observed_spreads.TABLE_COLUMNS, *observed_spreads.CATALOGUE_COLUMNS])
-    ends = np.cumsum([len(v) for v in columns["symbol"]])
-    return [joined.iloc[hi - k:hi].set_axis(pd.RangeIndex(k), axis=0)
-            for k, hi in zip([len(v) for v in columns["symbol"]], ends)]
+    return [joined.iloc[lo:hi].set_axis(pd.RangeIndex(hi - lo), axis=0)
+            for lo, hi in _segments([len(v) for v in columns["symbol"]])]
 
 
 def _catalogue(symbols: np.ndarray, profile: Any, frame: pd.DataFrame, lo: int, hi: int) -> dict[str, np.ndarray]:

@@ -231,6 +231,11 @@ def with_columns(t: pd.DataFrame, columns: Mapping[str, Any], *, owned: bool = F
 BIG_FRAME = 20_000
 
 
+#: The rebate columns of trades priced under no rebate program (besides ``rebate`` itself, 0.0 too): the engine's,
+#: a batch's and a what-if setup's without a program.
+NO_REBATE: dict[str, Any] = {"ib_earnings": 0.0, "eligible": True, "excluded_reason": "", "rebate_rule": "",
+                             "forfeited_rebate": 0.0, "capped_rebate": 0.0}
+
 #: What :func:`finish_columns` reads.
 FINISH_INPUTS = ("broker_net", "rebate", "transaction_cost", "lots", "pip_value", "usd_rate", "notional_usd")
 

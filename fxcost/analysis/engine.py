@@ -242,8 +242,7 @@ def costed_trades(
         paid = rebates.rebate_columns(priced, rebates.apply(priced, program, currency), program)
         columns["rebate"] = paid.pop("rebate")
     else:  # no rebate: the rebate columns at 0
-        paid = {"ib_earnings": 0.0, "eligible": True, "excluded_reason": "", "rebate_rule": "", "forfeited_rebate": 0.0,
-                "capped_rebate": 0.0}
+        paid = dict(costs.NO_REBATE)
     finished = costs.finish_columns({**columns, "lots": trades["lots"].to_numpy()})
     # The category back to plain text, and the caller's own string columns (``original``): its rows are in the
     # same order, and a Series keeps its dtype (an object array would turn into str).
@@ -347,18 +346,17 @@ def _tester_spread(frame: pd.DataFrame, points: dict[str, float], spread: np.nda
     return spread, np.where(have, labels, source)
 
 
-def _backtest_paths(portfolio: Portfolio, book: AccountBook, files: Sequence[Any] | None = None) -> list[str]:
-    """Files of ``book`` that are Strategy Tester reports, in the portfolio's order: their simulated fills show no
-    real spread (issue 12). ``files``: the book's own files of the portfolio, when the caller has them."""
-    mine = files if files is not None else [f for f in portfolio.files if f.account_key == book.key]
-    return [f.statement.path for f in mine if f.statement.is_backtest]
+def _backtest_paths(files: Sequence[Any]) -> list[str]:
+    """Which of an account's ``files`` (its files of the portfolio, in order) are Strategy Tester reports: their
+    simulated fills show no real spread (issue 12)."""
+    return [f.statement.path for f in files if f.statement.is_backtest]
 
 
-def tester_spreads(portfolio: Portfolio, book: AccountBook, files: Sequence[Any] | None = None) -> dict[str, float]:
-    """Strategy Tester files of ``book`` that state their fixed spread: path -> points (printed.extra).
-    ``files``: the book's own files of the portfolio, when the caller has them."""
+def tester_spreads(files: Sequence[Any]) -> dict[str, float]:
+    """Which of an account's ``files`` (its files of the portfolio) are Strategy Tester reports that state their
+    fixed spread: path -> points (printed.extra)."""
     out = {}
-    for f in (files if files is not None else [f for f in portfolio.files if f.account_key == book.key]):
+    for f in files:
         st = f.statement
         points = st.printed.extra.get("spread_points") if st.is_backtest else None
         if isinstance(points, (int, float)) and np.isfinite(points) and points >= 0:
@@ -404,8 +402,8 @@ def account_jobs(portfolio: Portfolio, pools: bool) -> list[AccountJob]:
     files: dict[str, list[Any]] = {}
     for f in portfolio.files:
         files.setdefault(f.account_key, []).append(f)
-    return [AccountJob(book=_slim(book), tester=tester_spreads(portfolio, book, files.get(book.key, [])),
-                       backtests=tuple(_backtest_paths(portfolio, book, files.get(book.key, []))), settle=not pools)
+    return [AccountJob(book=_slim(book), tester=tester_spreads(files.get(book.key, [])),
+                       backtests=tuple(_backtest_paths(files.get(book.key, []))), settle=not pools)
             for book in portfolio.accounts]
 
 
@@ -511,8 +509,7 @@ def _cost_jobs(jobs: Sequence[AccountJob], settings: AnalysisSettings,
 
     if map_accounts is None:
         return batch.cost_accounts(jobs, settings)
-    pieces = [list(jobs[i:i + ACCOUNTS_PER_PIECE]) for i in range(0, len(jobs), ACCOUNTS_PER_PIECE)]
-    return (done for piece in map_accounts(functools.partial(batch.cost_accounts, settings=settings), pieces)
+    return (done for piece in map_accounts(functools.partial(batch.cost_accounts, settings=settings), _pieces(jobs))
             for done in piece)
 
 
@@ -523,9 +520,13 @@ def _settle_jobs(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.S
 
     if map_accounts is None:
         return batch.settle_accounts(jobs, program, pooled)
-    pieces = [list(jobs[i:i + ACCOUNTS_PER_PIECE]) for i in range(0, len(jobs), ACCOUNTS_PER_PIECE)]
     return (done for piece in map_accounts(functools.partial(batch.settle_accounts, program=program, pooled=pooled),
-                                           pieces) for done in piece)
+                                           _pieces(jobs)) for done in piece)
+
+
+def _pieces(jobs: Sequence[Any]) -> list[list[Any]]:
+    """The jobs in consecutive pieces of :data:`ACCOUNTS_PER_PIECE`, each a worker's task."""
+    return [list(jobs[i:i + ACCOUNTS_PER_PIECE]) for i in range(0, len(jobs), ACCOUNTS_PER_PIECE)]
 
 
 def cost_account(job: AccountJob, settings: AnalysisSettings) -> CostedAccount:

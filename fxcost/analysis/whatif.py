@@ -262,15 +262,10 @@ def _repriced_batches(result: AnalysisResult, setup: Setup, columns: Sequence[st
         source: list[Any] = []  # per account: one text, or one per trade
         for analysis in run:
             other, profile_name, schedule = _account_inputs(result, analysis, setup, copy=len(run) == 1)
-            base = analysis.trades
             names.append(profile_name)
-            if schedule is not None:
-                to_account = costs.account_per_unit(currency, schedule.currency, float(base["usd_rate"].iloc[0]))
-                commission.append(costs.schedule_commission(other, schedule, to_account))
-                source.append(f"schedule: {schedule.name}")
-            else:
-                commission.append(base["commission"].to_numpy())
-                source.append(base["commission_source"].to_numpy())
+            charged, told = _commission(other, analysis.trades, schedule, currency)
+            commission.append(charged)
+            source.append(told)
             parts.append(other)
         sources: Any = source[0]
         frame = parts[0]
@@ -333,22 +328,25 @@ def _repriced_frame(other: pd.DataFrame, base: pd.DataFrame, setup: Setup,
     # Same market, other price: Profit' = mid_pnl - spread'.
     other["profit"] = base["mid_pnl"].to_numpy() - other["spread_cost"].to_numpy()
     other["mid_pnl"] = base["mid_pnl"].to_numpy()
-    if schedule is not None:
-        to_account = costs.account_per_unit(currency, schedule.currency, float(base["usd_rate"].iloc[0]))
-        other["commission"] = costs.schedule_commission(other, schedule, to_account)
-        other["commission_source"] = f"schedule: {schedule.name}"
-    else:
-        other["commission"] = base["commission"].to_numpy()
-        other["commission_source"] = base["commission_source"].to_numpy()
+    other["commission"], other["commission_source"] = _commission(other, base, schedule, currency)
     other["broker_net"] = other["profit"] + other["commission"] + other["taxes"] + other["swap"]
     other["transaction_cost"] = other["spread_cost"] - other["commission"] - other["taxes"]
     if setup.program is not None:
         rebates.assign(other, rebates.apply(other, setup.program, currency, pooled_volume=pooled), setup.program)
     else:
-        other["rebate"], other["eligible"], other["excluded_reason"] = 0.0, True, ""
-        other["rebate_rule"], other["forfeited_rebate"], other["ib_earnings"] = "", 0.0, 0.0
-        other["capped_rebate"] = 0.0
+        for col, value in {"rebate": 0.0, **costs.NO_REBATE}.items():
+            other[col] = value
     return costs.finish(other)
+
+
+def _commission(other: pd.DataFrame, base: pd.DataFrame, schedule: costs.CommissionSchedule | None,
+                currency: str) -> tuple[np.ndarray, Any]:
+    """An account's commission under a setup and its commission_source (one text, or one per trade): the
+    ``schedule``'s on trades ``other`` (with the setup's spreads), else the costed trades' ``base`` own."""
+    if schedule is not None:
+        to_account = costs.account_per_unit(currency, schedule.currency, float(base["usd_rate"].iloc[0]))
+        return costs.schedule_commission(other, schedule, to_account), f"schedule: {schedule.name}"
+    return base["commission"].to_numpy(), base["commission_source"].to_numpy()
 
 
 def _repriced_columns(other: pd.DataFrame, commission: np.ndarray, source: Any, setup: Setup, currency: str,
@@ -373,8 +371,7 @@ def _repriced_columns(other: pd.DataFrame, commission: np.ndarray, source: Any, 
         made.update(rebates.rebate_columns(priced, rebates.apply(priced, setup.program, currency,
                                                                  pooled_volume=pooled), setup.program))
     else:
-        made.update({"rebate": 0.0, "eligible": True, "excluded_reason": "", "rebate_rule": "",
-                     "forfeited_rebate": 0.0, "ib_earnings": 0.0, "capped_rebate": 0.0})
+        made.update({"rebate": 0.0, **costs.NO_REBATE})
     inputs = {**{c: other[c].to_numpy() for c in costs.FINISH_INPUTS}, "broker_net": made["broker_net"]}
     inputs["rebate"] = np.broadcast_to(np.asarray(made["rebate"], dtype="float64"), (len(other),))
     inputs["transaction_cost"] = made["transaction_cost"]

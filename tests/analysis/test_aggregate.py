@@ -8,6 +8,7 @@ import pytest
 
 from fxcost import model
 from fxcost.analysis import aggregate, costs
+from tests.frames import assert_same_bits
 
 
 def three_trades() -> pd.DataFrame:
@@ -116,17 +117,6 @@ def test_a_users_own_category_survives_the_engine():
     assert out["symbol_root"].dtype == t["symbol_root"].dtype and out["account"].dtype == t["account"].dtype
 
 
-def _bitwise_equal(a: pd.DataFrame, b: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(a, b, check_exact=True)
-    for col in a.columns:
-        x, y = a[col].to_numpy(), b[col].to_numpy()
-        if x.dtype.kind == "f":  # the very bits, -0.0 apart from 0.0 (every NaN made one NaN first)
-            x, y = np.where(np.isnan(x), np.nan, x), np.where(np.isnan(y), np.nan, y)
-            assert np.array_equal(x.view(np.int64), y.view(np.int64)), col
-        else:
-            assert np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"), col
-
-
 def _many_trades(n: int = 5000, seed: int = 3) -> pd.DataFrame:
     """``three_trades`` repeated with random times (before and after 1970), sizes and costs, in random order."""
     rng = np.random.default_rng(seed)
@@ -170,4 +160,4 @@ def test_by_many_sums_as_by_does(variant):
     keys = (*aggregate.KEYS, "year")
     many = aggregate.by_many(t, keys, parts=parts)
     for key in keys:
-        _bitwise_equal(many[key], aggregate.by(t, key))
+        assert_same_bits(many[key], aggregate.by(t, key))

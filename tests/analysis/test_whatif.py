@@ -14,6 +14,7 @@ from fxcost.analysis.engine import EXPORTED_COMMISSION, AnalysisSettings, Setup,
 from fxcost.analysis.spreads import SpreadProfile
 from fxcost.model import Account, Statement
 from fxcost.portfolio import merge
+from tests.frames import assert_same_bits
 
 
 def profile(pips: float) -> SpreadProfile:
@@ -293,15 +294,6 @@ def test_spread_sweep_equals_pricing_every_point(name):
         assert got.loc[extra, "rebate"] == pytest.approx(expected, abs=1e-6)
 
 
-def _bitwise_equal_frames(a: pd.DataFrame, b: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(a, b, check_exact=True)
-    for col in a.columns:
-        x, y = a[col].to_numpy(), b[col].to_numpy()
-        if x.dtype.kind == "f":  # the very bits, -0.0 apart from 0.0 (every NaN made one NaN first)
-            x, y = np.where(np.isnan(x), np.nan, x), np.where(np.isnan(y), np.nan, y)
-            assert np.array_equal(x.view(np.int64), y.view(np.int64)), col
-
-
 def test_repricing_only_some_columns_gives_those_columns_of_the_whole_frame():
     # Issue 10: asked for a few columns, the re-pricing computes them as arrays and sets only those; issue 14: the
     # accounts of one currency priced together. Every value equals the whole frame's re-priced account by account,
@@ -328,8 +320,8 @@ def test_repricing_only_some_columns_gives_those_columns_of_the_whole_frame():
     wholes = [whatif.reprice(result, setup) for setup in setups]
     for setup, whole in zip(setups, wholes):
         for columns in (whatif.OUTCOME_COLUMNS, whatif.IB_COLUMNS, ("rebate_rule", "eligible", "profit", "bps")):
-            _bitwise_equal_frames(whatif.reprice(result, setup, columns), whole[list(columns)])
+            assert_same_bits(whatif.reprice(result, setup, columns), whole[list(columns)])
     # One after the other, the setups share the stacked trade columns (whatif.scenario_stream).
     streamed = list(whatif.scenario_stream(result, lambda setup: whatif.IB_COLUMNS))[1:]
     for (_, frame), whole in zip(streamed, wholes, strict=True):
-        _bitwise_equal_frames(frame, whole[list(whatif.IB_COLUMNS)])
+        assert_same_bits(frame, whole[list(whatif.IB_COLUMNS)])
