@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,23 +61,58 @@ class Portfolio:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     warnings: list[str] = field(default_factory=list)
 
-    def frame(self, name: str) -> pd.DataFrame:
-        """A merged frame over all accounts: 'trades', 'open_positions', 'orders' or 'cash'."""
+    # The small merged frames (all but the trades) as last joined, with the books' frames they were joined from.
+    _joined: dict[str, tuple[list[pd.DataFrame], pd.DataFrame]] = field(default_factory=dict, init=False,
+                                                                        repr=False, compare=False)
+
+    def frame(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """A merged frame over all accounts: 'trades', 'open_positions', 'orders' or 'cash'; ``columns``: only those
+        (a sum over a book's trades need not join every column of hundreds of accounts, issue 14).
+
+        The cash, orders and open positions (a few rows per account, read by many figures) are joined once while
+        the books hold the same frames; each caller gets its own shallow copy (copy-on-write)."""
         frames = [getattr(book, name) for book in self.accounts]
-        empty = {
-            "trades": model.trades_frame,
-            "open_positions": model.open_frame,
-            "orders": model.orders_frame,
-            "cash": model.cash_frame,
-        }[name]()
+        if columns is None and name != "trades":
+            kept = self._joined.get(name)
+            if kept is not None and len(kept[0]) == len(frames) and all(a is b for a, b in zip(kept[0], frames)):
+                return kept[1].copy(deep=False)
+        merged = self._join(name, frames, columns)
+        if columns is None and name != "trades":
+            self._joined[name] = (frames, merged)
+            return merged.copy(deep=False)
+        return merged
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_joined": {}}  # a pickled portfolio (a saved result) carries no joined copies
+
+    @staticmethod
+    def _join(name: str, frames: list[pd.DataFrame], columns: Sequence[str] | None) -> pd.DataFrame:
         frames = [f for f in frames if len(f)]
         if not frames:
-            return empty
+            empty = {
+                "trades": model.trades_frame,
+                "open_positions": model.open_frame,
+                "orders": model.orders_frame,
+                "cash": model.cash_frame,
+            }[name]()
+            return empty if columns is None else empty[list(columns)]
+        if columns is not None:  # column by column: selecting columns of each of hundreds of frames costs more
+            return pd.DataFrame({c: joined([f[c] for f in frames]) for c in columns},
+                                index=pd.RangeIndex(sum(len(f) for f in frames)), copy=False)
         return pd.concat(frames, ignore_index=True)
 
     @property
     def trades(self) -> pd.DataFrame:
         return self.frame("trades")
+
+
+def joined(pieces: Sequence[pd.Series]) -> Any:
+    """The pieces one after the other, as ``pd.concat`` (ignoring their index) gives them; pieces of one numpy dtype
+    as one array."""
+    dtype = pieces[0].dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM" and all(p.dtype == dtype for p in pieces):
+        return np.concatenate([p.to_numpy() for p in pieces])
+    return pd.concat(pieces, ignore_index=True)
 
 
 def account_key(statement: Statement) -> str:

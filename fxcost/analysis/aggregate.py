@@ -315,7 +315,13 @@ def total(t: pd.DataFrame) -> pd.Series:
     return row
 
 
-def totals(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def totals(frames: list[pd.DataFrame], joined: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`total` of each of ``frames`` (at least one), one row per frame (index 0, 1, ...): the same sums, with
-    the ratios taken once for all rows (an IB's book has hundreds of accounts, issue 14)."""
-    return _finish(pd.DataFrame([addends(t, every=True).frame.sum() for t in frames]))
+    the ratios taken once for all rows (an IB's book has hundreds of accounts, issue 14). ``joined``: the frames one
+    after the other (engine.AnalysisResult.rows_in_order), whose addends are made once and summed frame by frame:
+    each frame's rows of them are its own addends, summed by the same pandas sum."""
+    if joined is None:
+        return _finish(pd.DataFrame([addends(t, every=True).frame.sum() for t in frames]))
+    parts = addends(joined, every=True).frame
+    bounds = np.cumsum([0, *(len(t) for t in frames)])
+    return _finish(pd.DataFrame([parts.iloc[start:stop].sum() for start, stop in zip(bounds[:-1], bounds[1:])]))

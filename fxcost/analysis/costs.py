@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from fxcost.analysis import instruments
+from fxcost.analysis.codes import factorize
 from fxcost.analysis.instruments import InstrumentSettings
 
 #: Columns :func:`decompose` adds to a trades frame (documented in docs/ENGINE.md).
@@ -82,7 +83,7 @@ def schedule_commission(
     ``to_account``: account-currency units per unit of the schedule's currency.
     """
     sides = 2.0 if schedule.per == "per_side" else 1.0
-    rate = t["category"].map(schedule.categories).astype("float64").fillna(schedule.rate).to_numpy()
+    rate = _category_rates(t["category"], schedule)
     lots = t["lots"].to_numpy()
     if schedule.model == "per_lot":
         money: npt.NDArray[np.float64] = rate * lots * sides * to_account
@@ -93,6 +94,16 @@ def schedule_commission(
         contract = 100_000.0
         money = rate * lots * sides * t["open_price"].to_numpy() * t["m"].to_numpy() / contract
     return -np.round(money, 2)
+
+
+def _category_rates(category: pd.Series, schedule: CommissionSchedule) -> npt.NDArray[np.float64]:
+    """Each trade's rate: its category's in the schedule, else the schedule's own (as ``category.map(categories)``
+    then ``fillna(rate)``), looked up once per distinct category (issue 14: a map per client of a book, per setup)."""
+    codes, uniques = factorize(category)
+    rates = [schedule.categories.get(u) for u in uniques]
+    table = np.array([np.nan if r is None else r for r in rates] + [np.nan], dtype="float64")
+    table[np.isnan(table)] = schedule.rate
+    return table[codes]
 
 
 def decompose(

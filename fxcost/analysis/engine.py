@@ -128,6 +128,11 @@ class AnalysisResult:
     # Issue 15: the period the result covers (analysis.period.Bounds) and the whole imported portfolio.
     period: Any = None
     whole: Any = None
+    #: ``trades`` is every account's costed trades one after the other in the order of ``accounts``, with their own
+    #: values and dtypes (one currency, each account's frame its rows of the merge: :func:`_share_rows`), so a
+    #: caller reads a run of accounts' columns there instead of joining their frames (whatif, issue 14). A period
+    #: (period.restrict) keeps it: the merge and each account are cut by the same rule.
+    rows_in_order: bool = False
 
     @property
     def received_rebate(self) -> float:
@@ -452,9 +457,9 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
         currency = currencies.pop() if currencies else "USD"
         frames = [a.trades for a in accounts if len(a.trades)]
         merged = pd.concat(frames, ignore_index=True) if frames else _empty(settings)
-        _share_rows(accounts, merged)
+        in_order = _share_rows(accounts, merged)
     else:
-        currency = "USD"
+        currency, in_order = "USD", False
         merged = pd.concat([_to_usd(a.trades) for a in accounts if len(a.trades)], ignore_index=True)
         rates = ", ".join(sorted({f"1 {a.currency} = {a.usd_rate:.6g} USD" for a in accounts if a.currency != "USD"}))
         warnings.append(
@@ -462,7 +467,7 @@ def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
             f"converted to USD ({rates}); per-account figures stay in each account's currency."
         )
     result = AnalysisResult(portfolio=portfolio, settings=settings, accounts=accounts, trades=merged,
-                            currency=currency, warnings=loud + warnings)
+                            currency=currency, warnings=loud + warnings, rows_in_order=in_order)
     if settings.period is not None:  # issue 15: costed over the whole history, then cut to the period
         from fxcost.analysis.period import restrict
 
@@ -480,11 +485,12 @@ def same_dtype(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _share_rows(accounts: list[AccountAnalysis], merged: pd.DataFrame) -> None:
+def _share_rows(accounts: list[AccountAnalysis], merged: pd.DataFrame) -> bool:
     """Each account's costed trades as its rows of ``merged`` (the same values, columns, dtypes and index from 0),
     so a book's trades are held once, not once per account and once merged (issue 14: a 500-client book's costed
-    trades twice over); an account whose frame the merge would change (other columns or dtypes) keeps its own."""
-    start = 0
+    trades twice over); an account whose frame the merge would change (other columns or dtypes) keeps its own.
+    True when every account's frame is its rows (AnalysisResult.rows_in_order)."""
+    start, shared = 0, True
     for a in accounts:
         own, n = a.trades, len(a.trades)
         if not n:
@@ -494,6 +500,9 @@ def _share_rows(accounts: list[AccountAnalysis], merged: pd.DataFrame) -> None:
         if (own.index.equals(pd.RangeIndex(n)) and list(own.columns) == list(merged.columns)
                 and all(same_dtype(x, y) for x, y in zip(own.dtypes, merged.dtypes))):
             a.trades = rows.set_axis(pd.RangeIndex(n), axis=0)  # a view of merged's rows (copy-on-write)
+        else:
+            shared = False
+    return shared and start == len(merged)
 
 
 #: Accounts per piece of the book a worker process costs (fxcost.analysis.batch within it): a few pieces per worker,

@@ -275,7 +275,10 @@ def account_type_evidence(t: pd.DataFrame) -> tuple[str, int, int, int]:
         return "standard", 0, 0, 0
     commission = t["commission"].to_numpy(dtype="float64") if "commission" in t.columns else np.zeros(n)
     if "commission_source" in t.columns:  # a what-if schedule is not evidence of the account type
-        commission = np.where(t["commission_source"].astype(str).to_numpy() == "export", commission, 0.0)
+        # Read per distinct source (issue 14: a text copy of every trade's source, per client of a book, per setup).
+        codes, sources = codes_of(t["commission_source"])
+        exported = np.array([str(x) == "export" for x in sources] + [False])[codes]
+        commission = np.where(exported, commission, 0.0)
     charged = int((commission < 0).sum())
     raw_suffix = 0
     if "symbol_suffix" in t.columns:

@@ -27,6 +27,7 @@ from fxcost.analysis import codes, costs, spreads
 from fxcost.analysis.engine import EXPORTED_COMMISSION, AccountAnalysis, AnalysisResult, Setup, _to_usd
 from fxcost.analysis.programs import RebateProgram
 from fxcost.errors import FxCostError
+from fxcost.portfolio import joined
 
 
 @dataclass
@@ -193,15 +194,29 @@ def _account_inputs(result: AnalysisResult, analysis: AccountAnalysis, setup: Se
     """An account's trades with the setup's spreads (a shallow copy; with ``copy`` False the trades themselves when
     the spreads are theirs, for a caller that only reads them), the name of the profile it is priced with and the
     commission schedule that replaces its exported commission (None: keep it)."""
+    spread, profile_name, schedule = _account_setup(result, analysis, setup)
+    base = analysis.trades
+    if spread is None:
+        other = base.copy(deep=False) if copy else base  # same instruments, M and spreads: nothing to recompute
+    else:
+        other = base.copy(deep=False)
+        for column, values in spread.items():
+            other[column] = values
+    return other, profile_name, schedule
+
+
+def _account_setup(result: AnalysisResult, analysis: AccountAnalysis, setup: Setup
+                   ) -> tuple[dict[str, np.ndarray] | None, str, costs.CommissionSchedule | None]:
+    """An account's spread columns under the setup (:func:`_spread_columns`; None: its trades' own), the name of the
+    profile it is priced with and the commission schedule that replaces its exported commission (None: keep it)."""
     base = analysis.trades
     if setup.profile is None:
-        other = base.copy(deep=False) if copy else base  # same instruments, M and spreads: nothing to recompute
-        profile = analysis.profile
+        profile, spread = analysis.profile, None
     else:
         profile = spreads.resolve(setup.profile, analysis.profile, base, analysis.book.account)
-        other = _respread(result, analysis, profile)
+        spread = _spread_columns(result, analysis, profile)
     profile_name = getattr(profile, "name", "") or result.settings.profile.name
-    return other, profile_name, commission_schedule(setup, profile if setup.profile is not None else None, base)
+    return spread, profile_name, commission_schedule(setup, profile if setup.profile is not None else None, base)
 
 
 def _batches(accounts: Sequence[AccountAnalysis]) -> list[list[AccountAnalysis]]:
@@ -226,7 +241,7 @@ def _batches(accounts: Sequence[AccountAnalysis]) -> list[list[AccountAnalysis]]
     return runs
 
 
-#: The columns :func:`_respread` gives an account under another profile.
+#: The columns :func:`_spread_columns` gives an account under another profile.
 _SPREAD_COLUMNS = ("spread_price", "spread_pips", "spread_source", "spread_cost")
 
 
@@ -247,21 +262,28 @@ def _repriced_batches(result: AnalysisResult, setup: Setup, columns: Sequence[st
 
     program = setup.program
     runs = _batches(result.accounts)
+    merged = _runs_in_merge(result, runs)
     stacks = {} if stacks is None else stacks
     pooled = None
     if program is not None and rebates.pools_tiers(program, sum(len(run) for run in runs)):
         pooled = rebates.tier_volumes([(_stacked([a.trades for a in run], rebates.PRICE_INPUTS,
-                                                 stacks.setdefault(i, {})), run[0].currency)
+                                                 stacks.setdefault(i, {}), merged=merged[i]), run[0].currency)
                                        for i, run in enumerate(runs)], program)
     for i, run in enumerate(runs):
         currency = run[0].currency
         wanted = [*columns, "usd_rate"] if currency != result.currency else list(columns)
         parts: list[pd.DataFrame] = []
+        spread_parts: list[dict[str, np.ndarray] | None] = []
         names: list[str] = []
         commission: list[np.ndarray] = []
         source: list[Any] = []  # per account: one text, or one per trade
         for analysis in run:
-            other, profile_name, schedule = _account_inputs(result, analysis, setup, copy=len(run) == 1)
+            if len(run) == 1:
+                other, profile_name, schedule = _account_inputs(result, analysis, setup, copy=False)
+            else:  # only the spread columns: the rest is stacked below (no frame per account)
+                spread, profile_name, schedule = _account_setup(result, analysis, setup)
+                other = analysis.trades  # a schedule's commission reads no spread column
+                spread_parts.append(spread)
             names.append(profile_name)
             charged, told = _commission(other, analysis.trades, schedule, currency)
             commission.append(charged)
@@ -271,43 +293,59 @@ def _repriced_batches(result: AnalysisResult, setup: Setup, columns: Sequence[st
         frame = parts[0]
         if len(run) > 1:
             keep = [*rebates.PRICE_INPUTS, *costs.FINISH_INPUTS, "mid_pnl", "taxes", "swap", *wanted]
-            # The trades' own columns stacked once for every setup; another profile's spreads are the setup's own.
+            # The trades' own columns stacked once for every setup; another profile's spreads are the setup's own,
+            # each piece as a column of its account's frame would hold it (pd.Series infers its dtype).
             own = [] if setup.profile is None else [c for c in _SPREAD_COLUMNS if c in keep]
+            given = {c: [pd.Series(p[c]) if p is not None else a.trades[c] for p, a in zip(spread_parts, run)]
+                     for c in own}
             frame = _stacked([a.trades for a in run], [c for c in keep if c not in own], stacks.setdefault(i, {}),
-                             {c: [p[c] for p in parts] for c in own})
+                             given, merged=merged[i])
             sources = np.concatenate([_texts(len(p), s) for p, s in zip(parts, source)])
         yield currency, _repriced_columns(frame, np.concatenate(commission) if len(run) > 1 else commission[0],
                                           sources, setup, currency, pooled, wanted), names
 
 
+def _runs_in_merge(result: AnalysisResult, runs: Sequence[Sequence[AccountAnalysis]]) -> list[pd.DataFrame | None]:
+    """Each run's rows of the merged trades, numbered from 0, when the merge is the accounts' trades in order
+    (AnalysisResult.rows_in_order: the run's frames joined), else None per run."""
+    if not result.rows_in_order:
+        return [None] * len(runs)
+    out: list[pd.DataFrame | None] = []
+    start = 0
+    for run in runs:  # _batches' runs are the accounts with trades, in order
+        stop = start + sum(len(a.trades) for a in run)
+        out.append(result.trades.iloc[start:stop].set_axis(pd.RangeIndex(stop - start), axis=0))
+        start = stop
+    return out
+
+
 def _stacked(frames: Sequence[pd.DataFrame], columns: Sequence[str], stack: dict[str, Any] | None = None,
-             given: Mapping[str, Sequence[pd.Series]] | None = None) -> pd.DataFrame:
+             given: Mapping[str, Sequence[pd.Series]] | None = None, merged: pd.DataFrame | None = None
+             ) -> pd.DataFrame:
     """``columns`` (those the frames have) of ``frames`` one after the other, numbered from 0 (the frame itself when
     there is one): as ``pd.concat`` of the frames' columns, a column of one numpy dtype in every frame joined as
     arrays. ``stack``: the columns of these frames stacked before (read, and added to); ``given``: columns to stack
     from these pieces (one per frame) instead (issue 14: selecting the columns of each of hundreds of accounts cost
-    more than pricing them, once per setup)."""
+    more than pricing them, once per setup); ``merged``: the frames already joined (their rows of the analysis'
+    merge, :func:`_runs_in_merge`), whose columns are read instead of joining them again (no copy of the book)."""
     if len(frames) == 1 and not given:
         return frames[0]
     stack = {} if stack is None else stack
     out: dict[str, Any] = {}
     for c in dict.fromkeys([*columns, *(given or {})]):
         if given and c in given:
-            out[c] = _joined(given[c])
+            out[c] = joined(given[c])
         elif c in stack:
             out[c] = stack[c]
         elif c in frames[0].columns:
-            out[c] = stack[c] = _joined([f[c] for f in frames])
+            out[c] = stack[c] = joined([f[c] for f in frames]) if merged is None else _as_joined(merged[c])
     return pd.DataFrame(out, index=pd.RangeIndex(sum(len(f) for f in frames)), copy=False)
 
 
-def _joined(pieces: Sequence[pd.Series]) -> Any:
-    """The pieces one after the other, as ``pd.concat`` (ignoring their index) gives them; pieces of one numpy dtype
-    as one array."""
-    dtype = pieces[0].dtype
-    if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM" and all(p.dtype == dtype for p in pieces):
-        return np.concatenate([p.to_numpy() for p in pieces])
-    return pd.concat(pieces, ignore_index=True)
+def _as_joined(column: pd.Series) -> Any:
+    """A column of the joined frames as fxcost.portfolio.joined gives it: one of a numpy dtype as its array."""
+    dtype = column.dtype
+    return column.to_numpy() if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM" else column
 
 
 def _texts(n: int, value: Any) -> np.ndarray:
@@ -401,8 +439,9 @@ def commission_schedule(setup: Setup, profile: spreads.SpreadProfile | None,
     if theirs is None or profile.account_type == spreads.account_type_evidence(base)[0]:
         return None  # the same account type as the export's (or unknown): its real commission is the best guess
     return theirs
-def _respread(result: AnalysisResult, analysis: AccountAnalysis, profile: spreads.SpreadProfile) -> pd.DataFrame:
-    """An account's costed trades with the spread columns of another ``profile``.
+def _spread_columns(result: AnalysisResult, analysis: AccountAnalysis, profile: spreads.SpreadProfile
+                    ) -> dict[str, np.ndarray]:
+    """The spread columns (:data:`_SPREAD_COLUMNS`) of an account's costed trades under another ``profile``.
 
     Only the spread depends on the profile: instruments, M, usd_rate, notional and the commission
     (the run's schedule) are the base frame's, and reprice recomputes everything downstream of the
@@ -421,12 +460,8 @@ def _respread(result: AnalysisResult, analysis: AccountAnalysis, profile: spread
         have = np.isfinite(measured)
         spread = np.where(have, measured, spread)
         source = np.where(have, label, source)
-    other = base.copy(deep=False)
-    other["spread_price"] = spread
-    other["spread_pips"] = spread / base["pip"].to_numpy()
-    other["spread_source"] = source
-    other["spread_cost"] = spread * base["m"].to_numpy() * base["lots"].to_numpy()
-    return other
+    return {"spread_price": spread, "spread_pips": spread / base["pip"].to_numpy(), "spread_source": source,
+            "spread_cost": spread * base["m"].to_numpy() * base["lots"].to_numpy()}
 
 
 def outcome(name: str, t: pd.DataFrame, setup: Setup | None = None, base_profile: str = "",

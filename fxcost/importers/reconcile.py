@@ -15,10 +15,12 @@ Cash (issue 11, :func:`reconcile_cash`): the cash ledger by kind, and
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from fxcost.model import Statement
 from fxcost.money import money_text
@@ -214,12 +216,38 @@ CASH_CAUSES = {
 
 def cash_by_kind(cash: Any) -> dict[str, float]:
     """Σ amount per cash kind (account currency, signs as printed), kinds in ``model.CASH_KINDS`` order."""
-    from fxcost.model import CASH_KINDS
-
     if cash is None or not len(cash):
         return {}
-    sums = cash.groupby("kind", sort=False)["amount"].sum()
-    order = [k for k in CASH_KINDS if k in sums.index] + sorted(k for k in sums.index if k not in CASH_KINDS)
+    return _in_kind_order(cash.groupby("kind", sort=False)["amount"].sum().to_dict())
+
+
+def cash_by_kind_each(ledgers: Sequence[Any]) -> list[dict[str, float]]:
+    """:func:`cash_by_kind` of each of ``ledgers`` (cash frames), grouped in one pass over them all: the same sums
+    (each group's rows added in their order, as pandas adds them), without a grouping per account of a book of
+    hundreds (issue 14)."""
+    kept = [i for i, c in enumerate(ledgers) if c is not None and len(c)]
+    out: list[dict[str, float]] = [{} for _ in ledgers]
+    if not kept:
+        return out
+    from fxcost.portfolio import joined
+
+    kinds = pd.Series(joined([ledgers[i]["kind"] for i in kept])).to_numpy(dtype=object)
+    amounts = pd.Series(joined([ledgers[i]["amount"] for i in kept]))
+    which = np.repeat(np.arange(len(kept)), [len(ledgers[i]) for i in kept])
+    sums = amounts.groupby([which, kinds], sort=False).sum()
+    per: dict[int, dict[str, float]] = {}
+    for (j, kind), value in sums.items():
+        per.setdefault(int(j), {})[kind] = value
+    for j, i in enumerate(kept):
+        out[i] = _in_kind_order(per.get(j, {}))
+    return out
+
+
+def _in_kind_order(sums: dict[Any, Any]) -> dict[str, float]:
+    """Sums per kind as floats, kinds in ``model.CASH_KINDS`` order, then any other in name order."""
+    from fxcost.model import CASH_KINDS
+
+    order = [k for k in CASH_KINDS if k in sums] + sorted(k for k in sums if k not in CASH_KINDS)
     return {k: float(sums[k]) for k in order}
 
 

@@ -183,7 +183,8 @@ def accounts_table(result: AnalysisResult) -> pd.DataFrame | None:
     with_trades = [a for a in result.accounts if len(a.trades)]
     if len(result.accounts) < 2 or not with_trades:
         return None
-    figures = aggregate.totals([a.trades for a in with_trades])[list(ACCOUNT_FIGURES)]
+    figures = aggregate.totals([a.trades for a in with_trades],
+                               joined=result.trades if result.rows_in_order else None)[list(ACCOUNT_FIGURES)]
     return pd.DataFrame({
         "account": [a.book.label if not a.book.account.login or logins[a.book.account.login] > 1
                     else a.book.account.login for a in with_trades],

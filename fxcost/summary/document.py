@@ -19,7 +19,7 @@ import pandas as pd
 
 from fxcost import __version__
 from fxcost.analysis.codes import factorize as codes_of
-from fxcost.importers.reconcile import cash_by_kind
+from fxcost.importers.reconcile import cash_by_kind, cash_by_kind_each
 from fxcost.model import FORMATS, PrintedTotals
 from fxcost.portfolio import AccountBook, ImportedFile, Portfolio
 
@@ -43,8 +43,13 @@ def counts(trades: pd.DataFrame, open_positions: pd.DataFrame, orders: pd.DataFr
     }
 
 
-def totals(trades: pd.DataFrame, cash: pd.DataFrame) -> dict:
-    """Sums over closed trades and cash events. Withdrawals are negative (money out)."""
+#: The trade columns :func:`totals` sums (all a book's merged trades need for it, issue 14).
+TOTALS_COLUMNS = ("lots", "profit", "commission", "taxes", "swap")
+
+
+def totals(trades: pd.DataFrame, cash: pd.DataFrame, by_kind: dict[str, float] | None = None) -> dict:
+    """Sums over closed trades and cash events. Withdrawals are negative (money out). ``by_kind``: the cash's
+    reconcile.cash_by_kind when the caller has it."""
     profit, commission = float(trades["profit"].sum()), float(trades["commission"].sum())
     taxes, swap = float(trades["taxes"].sum()), float(trades["swap"].sum())
     # Per kind with numpy, not a .loc per kind: an IB's book totals hundreds of accounts (issue 14); nansum adds
@@ -67,7 +72,7 @@ def totals(trades: pd.DataFrame, cash: pd.DataFrame) -> dict:
         "credit": _money(of("credit")),
         "rebate_like": _money(of("rebate")),
         # Issue 11: every kind of the cash ledger, signs as printed (model.CASH_KINDS order).
-        "cash_by_kind": {k: _money(v) for k, v in cash_by_kind(cash).items()},
+        "cash_by_kind": {k: _money(v) for k, v in (cash_by_kind(cash) if by_kind is None else by_kind).items()},
     }
 
 
@@ -113,13 +118,17 @@ def _files_by_account(portfolio: Portfolio) -> dict[str, list[ImportedFile]]:
     return out
 
 
-def _book_json(book: AccountBook, files: list[ImportedFile]) -> dict:
+def _book_json(book: AccountBook, files: list[ImportedFile], by_kind: dict[str, float] | None = None,
+               trades: pd.DataFrame | None = None) -> dict:
+    """One account's block of the document; ``by_kind``: its cash per kind (reconcile.cash_by_kind_each),
+    ``trades``: its trades' :data:`TOTALS_COLUMNS` (:func:`_books_trades`)."""
     return {
         "account": {**book.account.as_json(), "label": book.label},
         "files": book.files,
         "backtest": book.is_backtest,
         "counts": counts(book.trades, book.open_positions, book.orders, book.cash),
-        "totals": {**totals(book.trades, book.cash), "currency": book.account.currency or "USD"},
+        "totals": {**totals(book.trades if trades is None else trades, book.cash, by_kind),
+                   "currency": book.account.currency or "USD"},
         "statement_totals": {**statement_totals([f.statement.printed for f in files]),
                              **cash_statement_totals(files)},
     }
@@ -127,7 +136,7 @@ def _book_json(book: AccountBook, files: list[ImportedFile]) -> dict:
 
 def summary(portfolio: Portfolio) -> dict:
     """The whole JSON document for a portfolio."""
-    trades, cash = portfolio.frame("trades"), portfolio.frame("cash")
+    trades, cash = portfolio.frame("trades", TOTALS_COLUMNS), portfolio.frame("cash")
     many = len(portfolio.files) > 1
     differences: dict[str, Any] = {}
     for f in portfolio.files:
@@ -169,14 +178,34 @@ def summary(portfolio: Portfolio) -> dict:
     }
     if many:
         by_key = _files_by_account(portfolio)
-        doc["accounts"] = [_book_json(book, by_key.get(book.key, [])) for book in portfolio.accounts]
+        by_kind = cash_by_kind_each([book.cash for book in portfolio.accounts])
+        doc["accounts"] = [_book_json(book, by_key.get(book.key, []), kinds, own)
+                           for book, kinds, own in zip(portfolio.accounts, by_kind, _books_trades(portfolio, trades))]
     return doc
+
+
+def _books_trades(portfolio: Portfolio, joined: pd.DataFrame) -> list[pd.DataFrame | None]:
+    """Each book's rows of ``joined`` (Portfolio.frame("trades", TOTALS_COLUMNS)): the same values in the same dtypes
+    as its own columns, so the same sums, without a frame's columns read per client of a book (issue 14); None for
+    a book whose columns were joined into another dtype."""
+    out: list[pd.DataFrame | None] = []
+    start = 0
+    dtypes = list(joined.dtypes)
+    for book in portfolio.accounts:
+        n = len(book.trades)
+        if not n:
+            out.append(None)
+            continue
+        same = all(book.trades[c].dtype == dtype for c, dtype in zip(TOTALS_COLUMNS, dtypes))
+        out.append(joined.iloc[start:start + n] if same else None)
+        start += n
+    return out
 
 
 def import_totals(portfolio: Portfolio, trades: pd.DataFrame | None = None, cash: pd.DataFrame | None = None) -> dict:
     """The document's ``totals`` over every account's closed trades and cash, with their currency (the Import
     panel's figures: it need not build the rest of the document, seconds for a book of 500 clients, issue 14)."""
-    trades = portfolio.frame("trades") if trades is None else trades
+    trades = portfolio.frame("trades", TOTALS_COLUMNS) if trades is None else trades
     cash = portfolio.frame("cash") if cash is None else cash
     return {**totals(trades, cash), "currency": _portfolio_currency(portfolio)}
 
@@ -459,9 +488,11 @@ def merged_totals(result) -> dict:
     share one, else each account's trades and cash converted at the rate the engine costed it with
     (``usd_rates``: USD per unit of each account currency)."""
     portfolio = result.portfolio
-    trades = _convert(portfolio.frame("trades"), result, ("profit", "commission", "taxes", "swap"))
+    mixed = _mixed(result)  # converted at each account's rate, read off its ``account``
+    trades = _convert(portfolio.frame("trades", (*TOTALS_COLUMNS, "account") if mixed else TOTALS_COLUMNS), result,
+                      ("profit", "commission", "taxes", "swap"))
     out = {**totals(trades, merged_cash(result)), "currency": result.currency}
-    if _mixed(result):
+    if mixed:
         out["usd_rates"] = {a.currency: _num(a.usd_rate) for a in result.accounts if a.currency != result.currency}
     return out
 

@@ -106,7 +106,9 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
         return Views(result=result, figures=summary.key.as_dict(), summary=summary,
                      warnings=list(summary.warnings), ib_note=summary.ib_note, spreads=summary.spreads,
                      spread_choices=summary.spread_choices)
-    key = key_figures(result)
+    # The cash (with opening balances) once, for the key figures, the charts and the summary (issue 14).
+    cash = document.balance_cash(result)
+    key = key_figures(result, cash=cash)
     spreads = spread_summary.table(result)  # issue 12: the Overview tells it from the first copy on
     views = Views(result=result, figures=key.as_dict(), warnings=list(result.warnings),
                   accounts=accounts_table(result), spreads=spreads,
@@ -116,8 +118,7 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     step(0.15, "Charts")
     # The summary's chart series (summary.series.charts), computed here first so the charts show early; the
     # summary built below holds the same object.
-    # The cash and the leverage sweep once, for the charts and the summary (issue 14: a 500-client book's sort).
-    cash = document.balance_cash(result)
+    # The leverage sweep once, for the charts and the summary (issue 14: a 500-client book's sort).
     leverage = document.leverage_of(result, cash)
     charts = series.charts(result, leverage=leverage, cash=cash)
     _set_charts(views, charts)
