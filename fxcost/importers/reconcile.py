@@ -229,10 +229,8 @@ def cash_by_kind_each(ledgers: Sequence[Any]) -> list[dict[str, float]]:
     out: list[dict[str, float]] = [{} for _ in ledgers]
     if not kept:
         return out
-    from fxcost.portfolio import joined
-
-    kinds = pd.Series(joined([ledgers[i]["kind"] for i in kept])).to_numpy(dtype=object)
-    amounts = pd.Series(joined([ledgers[i]["amount"] for i in kept]))
+    kinds = pd.concat([ledgers[i]["kind"] for i in kept], ignore_index=True).to_numpy(dtype=object)
+    amounts = pd.concat([ledgers[i]["amount"] for i in kept], ignore_index=True)
     which = np.repeat(np.arange(len(kept)), [len(ledgers[i]) for i in kept])
     sums = amounts.groupby([which, kinds], sort=False).sum()
     per: dict[int, dict[str, float]] = {}
