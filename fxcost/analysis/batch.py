@@ -279,7 +279,22 @@ def _segments(lengths: Sequence[int]) -> list[tuple[int, int]]:
 def _dtypes_key(frame: pd.DataFrame) -> tuple[tuple[str, str], ...]:
     """A frame's columns and their dtypes' names, to group frames that concatenate without a dtype changing (as far
     as names tell: :func:`_keeps_dtypes` checks categories)."""
-    return tuple((str(c), str(d)) for c, d in frame.dtypes.items())
+    return tuple((str(c), _dtype_name(d)) for c, d in frame.dtypes.items())
+
+
+#: Each numpy dtype's name as str() gives it, found once per dtype (issue 14: numpy names a dtype in Python, and a
+#: book's accounts asked for the names of their 70 columns several times each). Equal numpy dtypes have one name;
+#: pandas' own dtypes (a categorical's holds its categories) are named each time, not kept.
+_DTYPE_NAMES: dict[np.dtype, str] = {}
+
+
+def _dtype_name(dtype: Any) -> str:
+    if not isinstance(dtype, np.dtype):
+        return str(dtype)
+    name = _DTYPE_NAMES.get(dtype)
+    if name is None:
+        name = _DTYPE_NAMES[dtype] = str(dtype)
+    return name
 
 
 def _ranges(frame: pd.DataFrame, names: Sequence[str]) -> dict[str, tuple[int, int]]:

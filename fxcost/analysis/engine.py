@@ -491,14 +491,15 @@ def _share_rows(accounts: list[AccountAnalysis], merged: pd.DataFrame) -> bool:
     trades twice over); an account whose frame the merge would change (other columns or dtypes) keeps its own.
     True when every account's frame is its rows (AnalysisResult.rows_in_order)."""
     start, shared = 0, True
+    columns, dtypes = list(merged.columns), list(merged.dtypes)  # read once, not per account
     for a in accounts:
         own, n = a.trades, len(a.trades)
         if not n:
             continue
         rows = merged.iloc[start:start + n]
         start += n
-        if (own.index.equals(pd.RangeIndex(n)) and list(own.columns) == list(merged.columns)
-                and all(same_dtype(x, y) for x, y in zip(own.dtypes, merged.dtypes))):
+        if (own.index.equals(pd.RangeIndex(n)) and list(own.columns) == columns
+                and all(same_dtype(x, y) for x, y in zip(own.dtypes, dtypes))):
             a.trades = rows.set_axis(pd.RangeIndex(n), axis=0)  # a view of merged's rows (copy-on-write)
         else:
             shared = False
