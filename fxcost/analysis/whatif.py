@@ -414,13 +414,15 @@ def _repriced_columns(other: pd.DataFrame, commission: np.ndarray, source: Any, 
     inputs["rebate"] = np.broadcast_to(np.asarray(made["rebate"], dtype="float64"), (len(other),))
     inputs["transaction_cost"] = made["transaction_cost"]
     made.update(costs.finish_columns(inputs))
-    out = pd.DataFrame(index=other.index)
+    values: dict[str, Any] = {}
     for c in dict.fromkeys(columns):
         if c in made:
-            out[c] = made[c]
+            values[c] = made[c]
         elif c in other.columns:
-            out[c] = other[c]
-    return out
+            values[c] = other[c]
+    # One frame of these columns as they are (issue 14: a column set at a time copied each one, a second copy of a
+    # book's re-priced columns per setup while they were made).
+    return pd.DataFrame(values, index=other.index, copy=False)
 
 
 def commission_schedule(setup: Setup, profile: spreads.SpreadProfile | None,
