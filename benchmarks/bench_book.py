@@ -19,7 +19,7 @@ work the wall time says more about the load (printed as the load average) than a
 
 It prints seconds per client and the ratio of per-client time to the smallest book's (linear growth: ratio ~1).
 Targets (issue 14): 500 clients CLI report --json <= 15 s, GUI all views ready <= 20 s, peak <= 1 GB, per-client
-ratio at 500 vs 50 <= 1.2.
+ratio at 500 vs 50 <= 1.2; the last lines print PASS or MISS for each (:data:`TARGETS`).
 ``--root DIR`` runs another checkout's fxcost (e.g. /work/main) on the same files; ``--baseline DIR`` runs that
 checkout too, size by size in the same invocation (so both see the same machine load), and prints this checkout's
 wall and CPU time as a ratio of the baseline's.
@@ -234,7 +234,33 @@ def main() -> int:
                 _print_row(row, first[name], name)
             if args.baseline:
                 _print_ratio(measured["baseline"], measured[""])
+        _print_targets(measured[""], first[""])
     return 0
+
+
+#: Issue 14's targets for a book of 500 clients: seconds of the CLI and of the GUI until all views are ready, peak
+#: memory of the main process in MiB (the import workers are gone by the time the views are built), and time per
+#: client against the smallest book's.
+TARGETS = {"cli": 15.0, "gui": 20.0, "peak_mib": 1024.0, "per_client": 1.2}
+
+
+def _print_targets(row: dict, first: dict) -> None:
+    """PASS or MISS for each of issue 14's targets, on the largest book when it has 500 clients or more."""
+    n = row["clients"]
+    if n < 500:
+        return
+    for kind in ("cli", "gui"):
+        m, base = row.get(kind), first.get(kind)
+        if not m:
+            continue
+        ratio = (m["seconds"] / n) / (base["seconds"] / first["clients"]) if base and first["clients"] < n else None
+        checks = [(f"{m['seconds']:.1f} s <= {TARGETS[kind]:g} s", m["seconds"] <= TARGETS[kind]),
+                  (f"peak {m['peak_mb']:.0f} MiB <= {TARGETS['peak_mib']:g} MiB", m["peak_mb"] <= TARGETS["peak_mib"])]
+        if ratio is not None:
+            checks.append((f"per client x{ratio:.2f} of {first['clients']}'s <= x{TARGETS['per_client']:g}",
+                           ratio <= TARGETS["per_client"]))
+        print(f"target (issue 14) {kind} at {n} clients: "
+              + "; ".join(f"{text}: {'PASS' if ok else 'MISS'}" for text, ok in checks), flush=True)
 
 
 def _measure_size(args: argparse.Namespace, root: Path, files: list[str], out: Path) -> dict:

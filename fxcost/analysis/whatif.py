@@ -219,19 +219,29 @@ def _account_setup(result: AnalysisResult, analysis: AccountAnalysis, setup: Set
     return spread, profile_name, commission_schedule(setup, profile if setup.profile is not None else None, base)
 
 
-def _batches(accounts: Sequence[AccountAnalysis]) -> list[list[AccountAnalysis]]:
+def _batches(accounts: Sequence[AccountAnalysis], merged: pd.DataFrame | None = None) -> list[list[AccountAnalysis]]:
     """The accounts with trades in runs of consecutive accounts of one currency whose trades name no account another
     of the run names (tiers count each account's own volume by that name): each run is priced as one frame, and
-    the runs in order give the accounts' trades in their order."""
+    the runs in order give the accounts' trades in their order. ``merged``: the accounts' trades one after the other
+    (AnalysisResult.rows_in_order), whose names are hashed once for all accounts instead of once per account."""
     from fxcost.analysis.codes import factorize
 
+    codes = uniques = None
+    if merged is not None and "account" in merged.columns:
+        codes, uniques = factorize(merged["account"])
     runs: list[list[AccountAnalysis]] = []
     names: set[Any] = set()
+    start = 0
     for analysis in accounts:
-        if not len(analysis.trades):
+        n = len(analysis.trades)
+        if not n:
             continue
-        mine = set(factorize(analysis.trades["account"])[1].tolist()) if "account" in analysis.trades.columns \
-            else {None}
+        if codes is not None and uniques is not None:
+            mine = set(uniques[[c for c in np.unique(codes[start:start + n]).tolist() if c >= 0]].tolist())
+        else:
+            mine = set(factorize(analysis.trades["account"])[1].tolist()) if "account" in analysis.trades.columns \
+                else {None}
+        start += n
         if runs and runs[-1][0].currency == analysis.currency and not (mine & names):
             runs[-1].append(analysis)
             names |= mine
@@ -261,7 +271,7 @@ def _repriced_batches(result: AnalysisResult, setup: Setup, columns: Sequence[st
     from fxcost.analysis import rebates
 
     program = setup.program
-    runs = _batches(result.accounts)
+    runs = _batches(result.accounts, result.trades if result.rows_in_order else None)
     merged = _runs_in_merge(result, runs)
     stacks = {} if stacks is None else stacks
     pooled = None

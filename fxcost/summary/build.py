@@ -585,7 +585,8 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         ib_json["levels"] = {name: ib_book.records(frame) for name, frame in book.levels.items()}
     ib_priced = None
     at(0.7, "Summary")
-    doc = document.summary(result.portfolio)
+    imported = result.portfolio.frame("trades", document.TOTALS_COLUMNS)  # the import's totals and the merged ones
+    doc = document.summary(result.portfolio, imported)
     spread_table = spread_summary.table(result) if spreads is None else spreads
     # Each grouping once: the JSON's tables, the charts and the strategy tables share them (issue 10).
     parts = aggregate.addends(keyed) if len(t) else None
@@ -610,7 +611,9 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
         doc.update(document.analysis_summary(result, scenarios=scenarios, sweeps=sweeps, ib=ib_json, key=key,
                                              keyed=keyed, spreads=spread_table, tables=tables,
                                              breakeven_tables=be_tables, leverage=leverage, cash=cash,
-                                             projections=projections, drawdowns=drawdowns))
+                                             projections=projections, drawdowns=drawdowns,
+                                             import_trades=imported))
+    imported = None
     accounts = keyed["account"].cat.codes.to_numpy() if len(t) else None
     doc["warnings"] = list(dict.fromkeys(doc["warnings"] + list(result.warnings)))
     doc["alerts"] = [a.as_json() for a in key.alerts]

@@ -47,9 +47,10 @@ def counts(trades: pd.DataFrame, open_positions: pd.DataFrame, orders: pd.DataFr
 TOTALS_COLUMNS = ("lots", "profit", "commission", "taxes", "swap")
 
 
-def totals(trades: pd.DataFrame, cash: pd.DataFrame, by_kind: dict[str, float] | None = None) -> dict:
-    """Sums over closed trades and cash events. Withdrawals are negative (money out). ``by_kind``: the cash's
-    reconcile.cash_by_kind when the caller has it."""
+def totals(trades: pd.DataFrame | Mapping[str, pd.Series], cash: pd.DataFrame,
+           by_kind: dict[str, float] | None = None) -> dict:
+    """Sums over closed trades (a frame, or its :data:`TOTALS_COLUMNS` by name) and cash events. Withdrawals are
+    negative (money out). ``by_kind``: the cash's reconcile.cash_by_kind when the caller has it."""
     profit, commission = float(trades["profit"].sum()), float(trades["commission"].sum())
     taxes, swap = float(trades["taxes"].sum()), float(trades["swap"].sum())
     # Per kind with numpy, not a .loc per kind: an IB's book totals hundreds of accounts (issue 14); nansum adds
@@ -119,14 +120,16 @@ def _files_by_account(portfolio: Portfolio) -> dict[str, list[ImportedFile]]:
 
 
 def _book_json(book: AccountBook, files: list[ImportedFile], by_kind: dict[str, float] | None = None,
-               trades: pd.DataFrame | None = None) -> dict:
+               trades: Mapping[str, pd.Series] | None = None, book_counts: dict | None = None) -> dict:
     """One account's block of the document; ``by_kind``: its cash per kind (reconcile.cash_by_kind_each),
-    ``trades``: its trades' :data:`TOTALS_COLUMNS` (:func:`_books_trades`)."""
+    ``trades``: its trades' :data:`TOTALS_COLUMNS` (:func:`_books_trades`), ``book_counts``: its :func:`counts`
+    (:func:`_books_counts`)."""
     return {
         "account": {**book.account.as_json(), "label": book.label},
         "files": book.files,
         "backtest": book.is_backtest,
-        "counts": counts(book.trades, book.open_positions, book.orders, book.cash),
+        "counts": (counts(book.trades, book.open_positions, book.orders, book.cash) if book_counts is None
+                   else book_counts),
         "totals": {**totals(book.trades if trades is None else trades, book.cash, by_kind),
                    "currency": book.account.currency or "USD"},
         "statement_totals": {**statement_totals([f.statement.printed for f in files]),
@@ -134,9 +137,11 @@ def _book_json(book: AccountBook, files: list[ImportedFile], by_kind: dict[str, 
     }
 
 
-def summary(portfolio: Portfolio) -> dict:
-    """The whole JSON document for a portfolio."""
-    trades, cash = portfolio.frame("trades", TOTALS_COLUMNS), portfolio.frame("cash")
+def summary(portfolio: Portfolio, trades: pd.DataFrame | None = None) -> dict:
+    """The whole JSON document for a portfolio; ``trades``: its merged trades' :data:`TOTALS_COLUMNS`
+    (Portfolio.frame) when the caller has them."""
+    trades = portfolio.frame("trades", TOTALS_COLUMNS) if trades is None else trades
+    cash = portfolio.frame("cash")
     many = len(portfolio.files) > 1
     differences: dict[str, Any] = {}
     for f in portfolio.files:
@@ -151,6 +156,7 @@ def summary(portfolio: Portfolio) -> dict:
             warnings.append(prefix + f"{len(f.statement.skipped)} row(s) skipped")
     warnings += portfolio.warnings
     warnings += [f"{os.path.basename(p)}: not imported: {m}" for p, m in portfolio.failures]
+    orders = portfolio.frame("orders")
     doc = {
         "fxcost_version": __version__,
         "files": [
@@ -167,7 +173,7 @@ def summary(portfolio: Portfolio) -> dict:
             }
             for f in portfolio.files
         ],
-        "counts": counts(trades, portfolio.frame("open_positions"), portfolio.frame("orders"), cash),
+        "counts": counts(trades, portfolio.frame("open_positions"), orders, cash),
         # Several currencies cannot be added up here; analysis_summary converts them (merged_totals).
         "totals": import_totals(portfolio, trades, cash),
         "statement_totals": {**statement_totals([f.statement.printed for f in portfolio.files]),
@@ -179,26 +185,47 @@ def summary(portfolio: Portfolio) -> dict:
     if many:
         by_key = _files_by_account(portfolio)
         by_kind = cash_by_kind_each([book.cash for book in portfolio.accounts])
-        doc["accounts"] = [_book_json(book, by_key.get(book.key, []), kinds, own)
-                           for book, kinds, own in zip(portfolio.accounts, by_kind, _books_trades(portfolio, trades))]
+        doc["accounts"] = [_book_json(book, by_key.get(book.key, []), kinds, own, book_counts)
+                           for book, kinds, own, book_counts in zip(portfolio.accounts, by_kind,
+                                                                    _books_trades(portfolio, trades),
+                                                                    _books_counts(portfolio, orders))]
     return doc
 
 
-def _books_trades(portfolio: Portfolio, joined: pd.DataFrame) -> list[pd.DataFrame | None]:
-    """Each book's rows of ``joined`` (Portfolio.frame("trades", TOTALS_COLUMNS)): the same values in the same dtypes
-    as its own columns, so the same sums, without a frame's columns read per client of a book (issue 14); None for
-    a book whose columns were joined into another dtype."""
-    out: list[pd.DataFrame | None] = []
+def _books_trades(portfolio: Portfolio, joined: pd.DataFrame) -> list[dict[str, pd.Series] | None]:
+    """Each book's rows of ``joined``'s :data:`TOTALS_COLUMNS` (Portfolio.frame("trades", TOTALS_COLUMNS)): the same
+    values in the same dtypes as its own columns, so the same sums, without a frame's columns read per client of a
+    book (issue 14); None for a book whose columns were joined into another dtype."""
+    out: list[dict[str, pd.Series] | None] = []
     start = 0
-    dtypes = list(joined.dtypes)
+    columns = {c: joined[c] for c in TOTALS_COLUMNS}
     for book in portfolio.accounts:
         n = len(book.trades)
         if not n:
             out.append(None)
             continue
-        same = all(book.trades[c].dtype == dtype for c, dtype in zip(TOTALS_COLUMNS, dtypes))
-        out.append(joined.iloc[start:start + n] if same else None)
+        same = all(book.trades[c].dtype == column.dtype for c, column in columns.items())
+        out.append({c: column.iloc[start:start + n] for c, column in columns.items()} if same else None)
         start += n
+    return out
+
+
+def _books_counts(portfolio: Portfolio, orders: pd.DataFrame) -> list[dict]:
+    """:func:`counts` of each book, its orders' states read from ``orders`` (Portfolio.frame("orders"), the books'
+    orders one after the other) in one comparison, not one per client of a book (issue 14)."""
+    state = orders["state"]
+    # A missing comparison (a "string" column's NA) counts as neither, as Series.sum skips it in counts().
+    working = np.r_[0, np.cumsum((state == "working").to_numpy(dtype=bool, na_value=False))]
+    other = np.r_[0, np.cumsum((state != "working").to_numpy(dtype=bool, na_value=False))]
+    out = []
+    start = 0
+    for book in portfolio.accounts:
+        n = len(book.orders)
+        stop = start + n
+        out.append({"closed_trades": int(len(book.trades)), "open_positions": int(len(book.open_positions)),
+                    "cancelled_orders": int(other[stop] - other[start]),
+                    "working_orders": int(working[stop] - working[start]), "cash_events": int(len(book.cash))})
+        start = stop
     return out
 
 
@@ -483,14 +510,16 @@ def financing_total(cash: pd.DataFrame) -> float:
     return float(cash.loc[cash["kind"] == "financing", "amount"].sum()) if len(cash) else 0.0
 
 
-def merged_totals(result) -> dict:
+def merged_totals(result, trades: pd.DataFrame | None = None) -> dict:
     """``totals`` over every account in the merged currency (``currency``): as imported when the accounts
     share one, else each account's trades and cash converted at the rate the engine costed it with
-    (``usd_rates``: USD per unit of each account currency)."""
+    (``usd_rates``: USD per unit of each account currency). ``trades``: the portfolio's merged trades'
+    :data:`TOTALS_COLUMNS` (Portfolio.frame) when the caller has them."""
     portfolio = result.portfolio
     mixed = _mixed(result)  # converted at each account's rate, read off its ``account``
-    trades = _convert(portfolio.frame("trades", (*TOTALS_COLUMNS, "account") if mixed else TOTALS_COLUMNS), result,
-                      ("profit", "commission", "taxes", "swap"))
+    if mixed or trades is None:
+        trades = portfolio.frame("trades", (*TOTALS_COLUMNS, "account") if mixed else TOTALS_COLUMNS)
+    trades = _convert(trades, result, ("profit", "commission", "taxes", "swap"))
     out = {**totals(trades, merged_cash(result)), "currency": result.currency}
     if mixed:
         out["usd_rates"] = {a.currency: _num(a.usd_rate) for a in result.accounts if a.currency != result.currency}
@@ -603,7 +632,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
                      tables: dict[str, pd.DataFrame] | None = None,
                      breakeven_tables: dict[str, pd.DataFrame] | None = None, leverage=None,
                      cash: pd.DataFrame | None = None, projections: list[dict] | None = None,
-                     drawdowns=None) -> dict:
+                     drawdowns=None, import_trades: pd.DataFrame | None = None) -> dict:
     """The engine's blocks of the JSON: costs, breakeven, rebate, whatif, sweeps, projection, exposure, ib, by_*.
 
     ``projections``: the ``projection`` block's programs (:func:`projection_of` each scenario) when the caller has
@@ -617,6 +646,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
     :data:`AGGREGATIONS`), ``breakeven_tables`` (breakeven.by_many over symbol, category, account), ``leverage``
     (:func:`leverage_of`) and ``cash`` (:func:`balance_cash`): when the caller has them, so the charts reuse them.
     ``drawdowns``: :func:`equity_drawdowns` of the key figures computed from the same trades and ``cash``.
+    ``import_trades``: the portfolio's merged trades' :data:`TOTALS_COLUMNS` (:func:`merged_totals`).
     """
     from fxcost.analysis import aggregate, breakeven, whatif
 
@@ -642,7 +672,7 @@ def analysis_summary(result, *, scenarios=None, sweeps: dict | None = None, ib=_
     spread_choices = spread_summary.choices(result)
     doc = {
         "currency": result.currency,
-        "totals": merged_totals(result),
+        "totals": merged_totals(result, import_trades),
         "statement_totals": merged_statement_totals(result),
         "assumptions": {
             "spread_profile": settings.profile.name,

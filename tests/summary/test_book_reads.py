@@ -122,9 +122,25 @@ def test_some_columns_of_the_merged_trades(book):
 
 def test_each_accounts_import_totals_read_from_the_joined_columns(book):
     doc = document.summary(book)
+    assert sum(a["counts"]["cancelled_orders"] + a["counts"]["working_orders"] for a in doc["accounts"]) > 0
     for block, account in zip(doc["accounts"], book.accounts, strict=True):
         own = document.totals(account.trades, account.cash)
         assert {k: block["totals"][k] for k in own} == own
+        assert block["counts"] == document.counts(account.trades, account.open_positions, account.orders,
+                                                  account.cash)
+
+
+def test_runs_of_accounts_read_their_names_from_the_merge(result):
+    accounts = [a for a in result.accounts if len(a.trades)]
+    # The third account's trades also name the first's: it starts a run of its own.
+    odd = accounts[2].trades.assign(account=np.where(np.arange(len(accounts[2].trades)) % 2,
+                                                     accounts[0].trades["account"].iloc[0],
+                                                     accounts[2].trades["account"].to_numpy(dtype=object)))
+    for books in (accounts, [*accounts[:2], dataclasses.replace(accounts[2], trades=odd), *accounts[3:]]):
+        merged = pd.concat([a.trades for a in books], ignore_index=True)
+        fast, slow = whatif._batches(books, merged), whatif._batches(books)
+        assert [[id(a) for a in run] for run in fast] == [[id(a) for a in run] for run in slow]
+    assert [len(run) for run in fast] == [2, len(accounts) - 2]
 
 
 def test_commission_rates_by_category_are_read_once_per_category():
