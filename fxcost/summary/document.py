@@ -460,10 +460,10 @@ OPENING_KIND = "opening_balance"
 def _first_time(st) -> pd.Timestamp:
     """The earliest time a statement shows (a trade's open, a cash row); NaT when it shows none."""
     times = [x for x in (st.trades["open_time"], st.cash["time"], st.open_positions["open_time"]) if len(x)]
-    return min((_earliest(x) for x in times), default=pd.NaT)
+    return min((earliest(x) for x in times), default=pd.NaT)
 
 
-def _earliest(times: pd.Series) -> pd.Timestamp:
+def earliest(times: pd.Series) -> pd.Timestamp:
     """``times.min()`` (NaT skipped; NaT when none) read from the array: per file of a book of hundreds, the
     Series reduction cost more than the rest (issue 14)."""
     values = times.to_numpy()

@@ -69,14 +69,15 @@ def table(result) -> pd.DataFrame:
     """Per account and symbol: the spread used and its evidence (:data:`COLUMNS`), the engine's table where it
     made one, else one drawn from the account's trades."""
     frames = []
+    columns = list(COLUMNS)
     for a in result.accounts:
-        if len(a.spreads):
-            frames.append(a.spreads.reindex(columns=list(COLUMNS)))
+        if len(a.spreads):  # the engine's table has these columns already: reindexed only when it has not
+            frames.append(a.spreads if list(a.spreads.columns) == columns else a.spreads.reindex(columns=columns))
         elif len(a.trades):
             frames.append(_from_trades(a.book.label, a.trades))
     if not frames:
         return pd.DataFrame(columns=list(COLUMNS))
-    return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def choices(result) -> list[dict[str, Any]]:
