@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,8 @@ CASH_KEY = ["account", "ticket", "time", "amount"]
 
 @dataclass
 class ImportedFile:
-    """One file as imported, with its reconciliation."""
+    """One file as imported, with its reconciliation (a file that is its account's only one shares the account's
+    trades frame: :func:`_share_trades`)."""
 
     statement: Statement
     reconciliation: Reconciliation
@@ -134,9 +135,23 @@ def merge(statements: list[Statement], reconciliations: Sequence[Reconciliation]
         portfolio.files.append(ImportedFile(st, reconciled, key))
         by_key.setdefault(key, []).append(st)
     _attach_unnamed(by_key, portfolio)
+    file_of = {id(f.statement): i for i, f in enumerate(portfolio.files)}
     for key, group in by_key.items():
-        portfolio.accounts.append(_book(key, group, portfolio.warnings))
+        book = _book(key, group, portfolio.warnings)
+        portfolio.accounts.append(book)
+        if len(group) == 1:
+            _share_trades(portfolio.files, file_of[id(group[0])], book)
     return portfolio
+
+
+def _share_trades(files: list[ImportedFile], i: int, book: AccountBook) -> None:
+    """A file that is its account's only one holds the account's trades (the same rows, sorted by close time and
+    named by the account's label) instead of its own frame: a report listed by open time was sorted into a copy,
+    so the book's trades were held twice (issue 14: two thirds of a 500-client book's). The file's figures read
+    its trades as a whole (their count, their earliest open); its reconciliation was made as it was read."""
+    f = files[i]
+    if len(book.trades) == len(f.statement.trades):
+        files[i] = replace(f, statement=replace(f.statement, trades=book.trades))
 
 
 #: Share of an unnamed file's trades that must appear in a named account for the file to be that account's.

@@ -111,3 +111,19 @@ def test_an_account_lists_its_trades_by_close_time_then_ticket_unknown_times_las
     assert book.trades.index.tolist() == [0, 1, 2, 3]
     in_order = merge([_statement("1001", [1, 2, 3], 1, "b.htm")]).accounts[0]
     assert in_order.trades["ticket"].tolist() == [1, 2, 3]
+
+
+def test_a_files_trades_are_held_once_with_its_account():
+    """Issue 14: a report listed by open time is sorted into the account's own frame; a file that is its account's
+    only one then holds that frame, not a second copy in its own order. The caller's statement is left as read, and
+    a file of an account of several files keeps its own."""
+    st = _statement("1001", [5, 3, 4, 1], 1, "a.htm")
+    st.trades["close_time"] = [datetime(2024, 1, 9), datetime(2024, 1, 8), datetime(2024, 1, 2), datetime(2024, 1, 2)]
+    read = st.trades
+    p = merge([st, _statement("2002", [1, 2], 1, "b1.htm"), _statement("2002", [2, 3], 2, "b2.htm")])
+    alone = p.files[0]
+    assert alone.statement.trades is p.accounts[0].trades
+    assert alone.statement.trades["ticket"].tolist() == [1, 4, 3, 5] and len(alone.statement.trades) == len(read)
+    assert st.trades is read and read["ticket"].tolist() == [5, 3, 4, 1]
+    assert alone.statement.path == "a.htm" and alone.reconciliation.ok
+    assert all(f.statement.trades is not p.accounts[1].trades for f in p.files[1:])
