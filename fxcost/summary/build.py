@@ -552,7 +552,9 @@ def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str
     at(0.0, "Key figures")
     # The string columns hashed once, for every grouping below (the sweep's pricings and every table).
     keyed = _keyed(t) if len(t) else t
-    be_parts = breakeven.addends(t, swap_in_cost=settings.include_swap_in_cost) if len(t) else None
+    # The break-even addends for the key figures and the tables; when the caller has the key figures, made only for
+    # the tables (issue 14: not held through the comparison, the summary's largest working set).
+    be_parts = breakeven.addends(t, swap_in_cost=settings.include_swap_in_cost) if len(t) and key is None else None
     # The cash the balance rests on, read once for the key figures, the tables, the projection and the charts.
     cash = document.balance_cash(result) if cash is None else cash
     # The key figures' drawdowns are the lot scaling's at k = 1 when they are of these trades and this cash.

@@ -121,6 +121,9 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     # The leverage sweep once, for the charts and the summary (issue 14: a 500-client book's sort).
     leverage = document.leverage_of(result, cash)
     charts = series.charts(result, leverage=leverage, cash=cash)
+    # The charts read each trade's leverage; the summary built below reads only the figures (its exposure block), so
+    # the per-trade frame is let go first (issue 14: a 500-client book's, held through the summary's working set).
+    leverage = {k: v for k, v in leverage.items() if k not in ("per_trade", "events")}
     _set_charts(views, charts)
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades", "charts"))))
