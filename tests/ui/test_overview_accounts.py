@@ -53,5 +53,7 @@ def test_accounts_sharing_a_login_are_told_apart_by_their_full_label(loaded):
         return SimpleNamespace(book=SimpleNamespace(account=SimpleNamespace(login=login), label=label),
                                currency="USD", trades=trades)
 
-    same = SimpleNamespace(accounts=[account("7", "7 (Broker A)"), account("7", "7 (Broker B)"), account("8", "8 (C)")])
+    # Three accounts' frames, not one merge of them (AnalysisResult.rows_in_order false).
+    same = SimpleNamespace(accounts=[account("7", "7 (Broker A)"), account("7", "7 (Broker B)"), account("8", "8 (C)")],
+                           rows_in_order=False)
     assert accounts_table(same)["account"].tolist() == ["7 (Broker A)", "7 (Broker B)", "8"]
