@@ -32,8 +32,28 @@ def make_app(log_path: Path | None) -> QApplication:
     sys.excepthook = lambda t, e, tb: show_crash(e.with_traceback(tb), log_path)
     threading.excepthook = lambda args: show_crash(args.exc_value, log_path)
     qInstallMessageHandler(_qt_message)
+    collect_garbage_in_gui_thread()
     log.info("Qt %s, PySide6 %s, platform %s", qVersion(), PYSIDE_VERSION, app.platformName())
     return app
+
+
+_collector = None
+
+
+def collect_garbage_in_gui_thread():
+    """Python's cyclic garbage collected by the GUI thread only, on a timer (pyqtgraph's GarbageCollector turns the
+    automatic collection off); returns the collector, one per process.
+
+    An automatic collection runs in whichever thread allocates: in a worker thread it could free Qt objects left in
+    reference cycles there, and destroying them waits for the GIL while the GUI thread, deleting other widgets,
+    waits for Qt's lock the worker holds. The test suite hung so: the GUI thread deleting a closed window's menu,
+    a worker's collection (inside pandas, costing a book) deleting one of its actions."""
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=1.0)
+    return _collector
 
 
 #: Qt message types -> logging levels.

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def garbage_in_gui_thread(qapp):
+    """As the app does (application.collect_garbage_in_gui_thread): cyclic garbage is collected by the GUI thread
+    only, never by an analysis worker freeing a closed window's widgets; automatic collection is back afterwards."""
+    from fxcost.ui.application import collect_garbage_in_gui_thread
+
+    collector = collect_garbage_in_gui_thread()
+    gc.disable()
+    collector.timer.start()
+    yield collector
+    collector.timer.stop()
+    gc.enable()
 
 
 @pytest.fixture

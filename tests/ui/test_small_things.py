@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
@@ -57,3 +58,42 @@ def test_jpy_and_other_zero_decimal_currencies_show_no_decimals():
     assert format_value(1234.4, "money", "krw") == "1,234 krw"
     assert format_value(1234.5, "money", "USD") == "1,234.50 USD"
     assert currency_decimals("JPY") == 0 and currency_decimals("EUR") == 2 and currency_decimals("") == 2
+
+
+def test_cyclic_garbage_is_collected_by_the_gui_thread(qtbot):
+    """A worker thread never runs Python's cyclic collection (it could destroy a closed window's Qt objects there
+    and hang against the GUI thread): the app turns it off and the GUI thread's timer collects."""
+    import gc
+    import subprocess
+    import sys
+    import threading
+    import weakref
+
+    from fxcost.ui.application import collect_garbage_in_gui_thread
+
+    # The app itself, in a process of its own (this one's fixture turned the collection off already).
+    code = ("import gc; from fxcost.ui.application import make_app; was = gc.isenabled(); make_app(None); "
+            "print(was, gc.isenabled())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.split() == ["True", "False"], out.stderr
+    collector = collect_garbage_in_gui_thread()
+    assert not gc.isenabled() and collector.timer.isActive()
+
+    class Node:
+        pass
+
+    def make_cycles():
+        for _ in range(2000):  # past the first generation's threshold
+            a, b = Node(), Node()
+            a.other, b.other = b, a
+        last = Node()
+        last.me = last
+        return weakref.ref(last)
+
+    made = []
+    worker = threading.Thread(target=lambda: made.append(make_cycles()))
+    worker.start()
+    worker.join()
+    assert made[0]() is not None  # the worker's allocations collected nothing
+    qtbot.waitUntil(lambda: made[0]() is None, timeout=5000)
