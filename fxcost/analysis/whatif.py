@@ -224,11 +224,7 @@ def _batches(accounts: Sequence[AccountAnalysis], merged: pd.DataFrame | None = 
     of the run names (tiers count each account's own volume by that name): each run is priced as one frame, and
     the runs in order give the accounts' trades in their order. ``merged``: the accounts' trades one after the other
     (AnalysisResult.rows_in_order), whose names are hashed once for all accounts instead of once per account."""
-    from fxcost.analysis.codes import factorize
-
-    codes = uniques = None
-    if merged is not None and "account" in merged.columns:
-        codes, uniques = factorize(merged["account"])
+    named = codes.factorize(merged["account"]) if merged is not None and "account" in merged.columns else None
     runs: list[list[AccountAnalysis]] = []
     names: set[Any] = set()
     start = 0
@@ -236,11 +232,13 @@ def _batches(accounts: Sequence[AccountAnalysis], merged: pd.DataFrame | None = 
         n = len(analysis.trades)
         if not n:
             continue
-        if codes is not None and uniques is not None:
-            mine = set(uniques[[c for c in np.unique(codes[start:start + n]).tolist() if c >= 0]].tolist())
+        if named is not None:
+            account_codes, account_names = named
+            mine = set(account_names[[c for c in np.unique(account_codes[start:start + n]).tolist() if c >= 0]]
+                       .tolist())
         else:
-            mine = set(factorize(analysis.trades["account"])[1].tolist()) if "account" in analysis.trades.columns \
-                else {None}
+            mine = set(codes.factorize(analysis.trades["account"])[1].tolist()) \
+                if "account" in analysis.trades.columns else {None}
         start += n
         if runs and runs[-1][0].currency == analysis.currency and not (mine & names):
             runs[-1].append(analysis)

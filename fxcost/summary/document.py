@@ -34,13 +34,14 @@ def _money(value: float) -> float:
 
 
 def counts(trades: pd.DataFrame, open_positions: pd.DataFrame, orders: pd.DataFrame, cash: pd.DataFrame) -> dict:
-    return {
-        "closed_trades": int(len(trades)),
-        "open_positions": int(len(open_positions)),
-        "cancelled_orders": int((orders["state"] != "working").sum()),
-        "working_orders": int((orders["state"] == "working").sum()),
-        "cash_events": int(len(cash)),
-    }
+    return _counts(len(trades), len(open_positions), int((orders["state"] != "working").sum()),
+                   int((orders["state"] == "working").sum()), len(cash))
+
+
+def _counts(trades: int, open_positions: int, cancelled: int, working: int, cash_events: int) -> dict:
+    """The ``counts`` block from its numbers (:func:`counts`, :func:`_books_counts`)."""
+    return {"closed_trades": int(trades), "open_positions": int(open_positions), "cancelled_orders": int(cancelled),
+            "working_orders": int(working), "cash_events": int(cash_events)}
 
 
 #: The trade columns :func:`totals` sums (all a book's merged trades need for it, issue 14).
@@ -119,17 +120,16 @@ def _files_by_account(portfolio: Portfolio) -> dict[str, list[ImportedFile]]:
     return out
 
 
-def _book_json(book: AccountBook, files: list[ImportedFile], by_kind: dict[str, float] | None = None,
-               trades: Mapping[str, pd.Series] | None = None, book_counts: dict | None = None) -> dict:
+def _book_json(book: AccountBook, files: list[ImportedFile], by_kind: dict[str, float],
+               trades: Mapping[str, pd.Series] | None, book_counts: dict) -> dict:
     """One account's block of the document; ``by_kind``: its cash per kind (reconcile.cash_by_kind_each),
-    ``trades``: its trades' :data:`TOTALS_COLUMNS` (:func:`_books_trades`), ``book_counts``: its :func:`counts`
-    (:func:`_books_counts`)."""
+    ``trades``: its trades' :data:`TOTALS_COLUMNS` (:func:`_books_trades`; None: its own frame's), ``book_counts``:
+    its :func:`counts` (:func:`_books_counts`)."""
     return {
         "account": {**book.account.as_json(), "label": book.label},
         "files": book.files,
         "backtest": book.is_backtest,
-        "counts": (counts(book.trades, book.open_positions, book.orders, book.cash) if book_counts is None
-                   else book_counts),
+        "counts": book_counts,
         "totals": {**totals(book.trades if trades is None else trades, book.cash, by_kind),
                    "currency": book.account.currency or "USD"},
         "statement_totals": {**statement_totals([f.statement.printed for f in files]),
@@ -222,9 +222,8 @@ def _books_counts(portfolio: Portfolio, orders: pd.DataFrame) -> list[dict]:
     for book in portfolio.accounts:
         n = len(book.orders)
         stop = start + n
-        out.append({"closed_trades": int(len(book.trades)), "open_positions": int(len(book.open_positions)),
-                    "cancelled_orders": int(other[stop] - other[start]),
-                    "working_orders": int(working[stop] - working[start]), "cash_events": int(len(book.cash))})
+        out.append(_counts(len(book.trades), len(book.open_positions), other[stop] - other[start],
+                           working[stop] - working[start], len(book.cash)))
         start = stop
     return out
 
@@ -590,7 +589,7 @@ def _exposure(result, lev=None, cash: pd.DataFrame | None = None, at_one=None) -
     cash = balance_cash(result) if cash is None else cash
     levels = _leverage_levels(result)
     lev = exposure.leverage(t, cash, levels or None) if lev is None else lev
-    out = {"leverage": levels, **_clean({k: v for k, v in lev.items() if k not in ("per_trade", "events")})}
+    out = {"leverage": levels, **_clean(exposure.leverage_figures(lev))}
     out["lot_scaling"] = _frame_records(exposure.scale_comparison(t, LOT_SCALES, cash, at_one=at_one)) if len(t) else []
     return out
 

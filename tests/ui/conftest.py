@@ -13,9 +13,7 @@ def garbage_in_gui_thread(qapp):
     only, never by an analysis worker freeing a closed window's widgets; automatic collection is back afterwards."""
     from fxcost.ui.application import collect_garbage_in_gui_thread
 
-    collector = collect_garbage_in_gui_thread()
-    gc.disable()
-    collector.timer.start()
+    collector = collect_garbage_in_gui_thread()  # automatic collection off, the GUI thread's timer on
     yield collector
     collector.timer.stop()
     gc.enable()
