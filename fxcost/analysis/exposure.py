@@ -18,7 +18,7 @@ Conventions:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypedDict
+from typing import TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -320,11 +320,6 @@ def leverage(t: pd.DataFrame, cash: pd.DataFrame | None = None,
         "events": ({k: s[k] for k in ("src", "order", "time", "amount", "balance")}
                    if len(s["acct"]) and not s["acct"].any() else None),
     }
-
-
-def leverage_figures(lev: Leverage) -> dict[str, Any]:
-    """The figures of :func:`leverage`'s result, without its per-trade frame and sorted events (not figures)."""
-    return {k: v for k, v in lev.items() if k not in ("per_trade", "events")}
 
 
 def max_drawdown(t: pd.DataFrame, cash: pd.DataFrame | None = None, pnl: str = "broker_net", *,

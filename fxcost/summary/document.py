@@ -580,6 +580,11 @@ def leverage_of(result, cash: pd.DataFrame, trades: pd.DataFrame | None = None) 
     return exposure.leverage(result.trades if trades is None else trades, cash, _leverage_levels(result) or None)
 
 
+def leverage_figures(lev: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures of :func:`leverage_of`'s result, without its per-trade frame and sorted events (not figures)."""
+    return {k: v for k, v in lev.items() if k not in ("per_trade", "events")}
+
+
 def _exposure(result, lev=None, cash: pd.DataFrame | None = None, at_one=None) -> dict:
     """The ``exposure`` block (``lev``: :func:`leverage_of`, ``cash``: :func:`balance_cash`, when the caller has
     them; ``at_one``: the drawdowns of the trades as they are, exposure.scale_comparison's)."""
@@ -589,7 +594,7 @@ def _exposure(result, lev=None, cash: pd.DataFrame | None = None, at_one=None) -
     cash = balance_cash(result) if cash is None else cash
     levels = _leverage_levels(result)
     lev = exposure.leverage(t, cash, levels or None) if lev is None else lev
-    out = {"leverage": levels, **_clean(exposure.leverage_figures(lev))}
+    out = {"leverage": levels, **_clean(leverage_figures(lev))}
     out["lot_scaling"] = _frame_records(exposure.scale_comparison(t, LOT_SCALES, cash, at_one=at_one)) if len(t) else []
     return out
 

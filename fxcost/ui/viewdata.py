@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from fxcost.analysis import exposure
 from fxcost.analysis.engine import AnalysisResult
 from fxcost.errors import ImportCancelled
 from fxcost.summary import Summary, build, document, ib_book, series
@@ -124,7 +123,7 @@ def prepare(result: AnalysisResult, *, ib_program=None, progress: Callable[[floa
     charts = series.charts(result, leverage=leverage, cash=cash)
     # The charts read each trade's leverage; the summary built below reads only the figures (its exposure block), so
     # the per-trade frame is let go first (issue 14: a 500-client book's, held through the summary's working set).
-    leverage = exposure.leverage_figures(leverage)
+    leverage = document.leverage_figures(leverage)
     _set_charts(views, charts)
     if publish is not None:
         publish(replace(views, parts=frozenset(("overview", "trades", "charts"))))

@@ -13,7 +13,11 @@ def garbage_in_gui_thread(qapp):
     only, never by an analysis worker freeing a closed window's widgets; automatic collection is back afterwards."""
     from fxcost.ui.application import collect_garbage_in_gui_thread
 
-    collector = collect_garbage_in_gui_thread()  # automatic collection off, the GUI thread's timer on
+    collector = collect_garbage_in_gui_thread()
+    # An earlier test may have made the collector under another QApplication, or this session's teardown stopped it:
+    # its timer is started again on this one (a timer that is "active" but never fires otherwise).
+    gc.disable()
+    collector.timer.start()
     yield collector
     collector.timer.stop()
     gc.enable()
