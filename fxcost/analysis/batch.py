@@ -142,7 +142,8 @@ def cost_batch(jobs: Sequence[AccountJob], preps: Sequence[Prepared],
     # when that gives what costs.with_columns gives each account: the same dtypes (every text column all text, so
     # read as text in any cut; the batch's columns of the accounts' own dtypes).
     # Consolidated (a copy, its columns in a dozen blocks, not one each): every later read of an account's cut, the
-    # book's merged frame and the settlement's concat visit each block.
+    # book's merged frame and the settlement's concat visit each block (views of it, batch._written, made the summary
+    # of a 500-client book a third slower than they saved here).
     whole = (costs.with_columns(joined, every, owned=True).copy() if _cuttable(every, joined, originals) else None)
     out = []
     for job, prep, original, (lo, hi), table, facts in zip(jobs, preps, originals, segments, tables,
@@ -223,10 +224,9 @@ def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.S
         if whole:
             # Each column written whole: where an account's is unchanged (engine.settle_account leaves it) the same
             # bits and dtype are written, so every account's cut holds what settle_account gives it (issue 14).
-            # One frame built with the new columns: a column written into the consolidated frame of a batch would
-            # split its block, copying the other columns each time (issue 14).
-            joined = pd.DataFrame({**{c: every[c] if c in every else joined[c] for c in joined.columns},
-                                   **{c: v for c, v in every.items() if c not in joined.columns}}, index=joined.index)
+            # Not written into the batch's frame: a column written into a consolidated block splits it, copying the
+            # other columns each time (issue 14).
+            joined = _written(joined, every)
             frames = [joined.iloc[lo:hi].set_axis(job.trades.index, axis=0) for job, (lo, hi) in zip(jobs, segments)]
         else:
             for t, (lo, hi) in zip(frames, segments):
@@ -423,6 +423,25 @@ def _keeps_dtypes(joined: pd.DataFrame, frames: Sequence[pd.DataFrame]) -> bool:
     dtypes = list(joined.dtypes)
     return all(list(f.columns) == list(joined.columns) and all(engine.same_dtype(x, y) for x, y in zip(dtypes, f.dtypes))
                for f in frames)
+
+
+def _written(frame: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` with ``columns`` written over its own, in their places, and the others appended: what
+    ``pd.DataFrame({**frame, **columns})`` builds, but with ``frame``'s other columns as views and each new column in
+    a block of its own (issue 14: that constructor copied a batch's every column into consolidated blocks, half of
+    settling a 500-client book). ``columns`` are the caller's own arrays; one that is a view of another array, or
+    given for two columns, is copied."""
+    seen: set[int] = set()
+    own: dict[str, Any] = {}
+    for col, value in columns.items():
+        if isinstance(value, np.ndarray) and (value.base is not None or id(value) in seen):
+            value = value.copy()
+        seen.add(id(value))
+        own[col] = value
+    new = pd.DataFrame(own, index=frame.index, copy=False)
+    rest = frame.drop(columns=[c for c in columns if c in frame.columns])
+    order = list(frame.columns) + [c for c in columns if c not in frame.columns]
+    return pd.concat([rest, new], axis=1)[order]
 
 
 def _rows(columns: dict[str, Any], n: int, lo: int, hi: int) -> dict[str, Any]:

@@ -202,3 +202,22 @@ def test_categorical_columns_keep_their_own_categories(portfolio):
         assert list(a.trades["symbol_root"].cat.categories) == list(job.book.trades["symbol_root"].cat.categories)
     assert not engine.same_dtype(books[0].trades["symbol_root"].dtype, books[1].trades["symbol_root"].dtype)
     assert engine.same_dtype(books[0].trades["symbol_root"].dtype, books[2].trades["symbol_root"].dtype)
+
+
+def test_written_columns_are_the_constructors_frame_without_copying_the_rest():
+    """batch._written (settling a batch, issue 14) gives what pd.DataFrame({**frame, **columns}) gives: the same
+    values, dtypes and column order, the written ones in their places and the new ones appended; the frame's other
+    columns are views, and a column given as a view of another array is copied."""
+    n = 6
+    frame = pd.DataFrame({"a": np.arange(n, dtype=float), "b": np.arange(n) * 2.0, "s": ["x"] * n,
+                          "c": np.arange(n, dtype=np.int64)})
+    parent = np.linspace(0.0, 1.0, 2 * n)
+    columns = {"b": np.full(n, 7.5), "label": np.array(["p", "q"] * 3, dtype=object), "v": parent[:n], "flag": True}
+    expected = pd.DataFrame({**{c: columns[c] if c in columns else frame[c] for c in frame.columns},
+                             **{c: v for c, v in columns.items() if c not in frame.columns}}, index=frame.index)
+    got = batch._written(frame, columns)
+    _same_frame(got, expected)
+    assert np.shares_memory(got["a"].to_numpy(), frame["a"].to_numpy())
+    assert np.shares_memory(got["b"].to_numpy(), columns["b"])
+    assert not np.shares_memory(got["v"].to_numpy(), parent)
+    assert frame["b"].tolist() == (np.arange(n) * 2.0).tolist()  # the caller's frame is not written

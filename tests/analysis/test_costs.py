@@ -200,6 +200,21 @@ def test_group_median_is_pandas_groupby_median(rows):
     assert np.array_equal(instruments.group_median(groups, values), expected, equal_nan=True)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.integers(0, 6), st.sampled_from([32_767, 32_768, 65_536, 65_537, 98_304])),
+                          st.floats(-1e6, 1e6, allow_nan=False), st.booleans()), min_size=1))
+def test_group_median_with_the_values_sorted_before_some_turned_nan(rows):
+    """group_median's ``order`` (issue 10: M's three medians sort the values once): the order of the values before
+    some were set to NaN gives pandas' median of the values after, for codes that fit a radix sort and codes that
+    do not (which would collide as 16-bit integers)."""
+    groups = np.array([g for g, _, _ in rows])
+    before = np.array([v for _, v, _ in rows])
+    after = np.where(np.array([drop for _, _, drop in rows]), np.nan, before)
+    expected = pd.DataFrame({"g": groups, "v": after}).groupby("g")["v"].transform("median").to_numpy()
+    got = instruments.group_median(groups, after, instruments.value_order(before))
+    assert np.array_equal(got, expected, equal_nan=True)
+
+
 def test_same_second_pairs_cross_every_buy_with_every_sell_up_to_the_cap():
     """observed_spreads._cross (issue 14): per account, symbol and second, each of the first MAX_SIDE buys with each
     of the first MAX_SIDE sells."""
