@@ -70,6 +70,11 @@ import json, resource, sys, time
 sys.path.insert(0, {root!r})
 program, files = sys.argv[1], sys.argv[2:]
 t0 = time.perf_counter()
+try:  # the process set up as fxcost.app.main sets it up (numpy without huge pages), where the checkout does
+    from fxcost.app import no_huge_page_stalls
+    no_huge_page_stalls()
+except ImportError:
+    pass
 from fxcost.analysis import programs
 from fxcost.analysis.engine import AnalysisSettings, analyse
 try:  # the accounts costed in worker processes, as pipeline.run does (issue 14)
@@ -126,6 +131,11 @@ tmp = tempfile.mkdtemp(prefix="fxcost-bench-book-")
 os.environ["FXCOST_DATA_DIR"] = os.path.join(tmp, "data")
 os.environ["FXCOST_NO_ERR_WINDOWS"] = "1"
 sys.path.insert(0, {root!r})
+try:  # the process set up as fxcost.app.main sets it up (numpy without huge pages), where the checkout does
+    from fxcost.app import no_huge_page_stalls
+    no_huge_page_stalls()
+except ImportError:
+    pass
 from fxcost.ui.application import make_app, wait_for
 from fxcost.ui.main_window import MainWindow
 from fxcost.ui.settings import Settings
