@@ -22,6 +22,7 @@ from pandas.api.extensions import ExtensionArray
 from fxcost.analysis import codes, costs, engine, instruments, observed_spreads, spread_hours
 from fxcost.analysis.engine import AccountJob, AnalysisSettings, CostedAccount, Prepared, Settled, SettleJob
 from fxcost.analysis.programs import RebateProgram
+from fxcost.analysis.slices import row_range
 from fxcost.analysis.spreads import NO_SPREAD
 
 #: Accounts of more trades are costed alone: one frame already (a batch would gain them nothing).
@@ -149,7 +150,7 @@ def cost_batch(jobs: Sequence[AccountJob], preps: Sequence[Prepared],
     for job, prep, original, (lo, hi), table, facts in zip(jobs, preps, originals, segments, tables,
                                                           _facts(every, segments)):
         if whole is not None:
-            t = whole.iloc[lo:hi].set_axis(original.index, axis=0)
+            t = row_range(whole, lo, hi, original.index)
         else:
             t = costs.with_columns(original, _rows(every, n, lo, hi), owned=True)
         out.append(engine.costed_account(job, settings, prep, t, table, settle=False, facts=facts))
@@ -227,7 +228,7 @@ def settle_batch(jobs: Sequence[SettleJob], program: RebateProgram, pooled: pd.S
             # Not written into the batch's frame: a column written into a consolidated block splits it, copying the
             # other columns each time (issue 14).
             joined = _written(joined, every)
-            frames = [joined.iloc[lo:hi].set_axis(job.trades.index, axis=0) for job, (lo, hi) in zip(jobs, segments)]
+            frames = [row_range(joined, lo, hi, job.trades.index) for job, (lo, hi) in zip(jobs, segments)]
         else:
             for t, (lo, hi) in zip(frames, segments):
                 for col, value in _rows(every, len(joined), lo, hi).items():
@@ -312,7 +313,7 @@ def _cut(frame: pd.DataFrame, rows: tuple[int, int] | None) -> pd.DataFrame | No
     that account alone: an empty result has dtypes of its own)."""
     if rows is None:
         return None
-    return frame.iloc[rows[0]:rows[1]].set_axis(pd.RangeIndex(rows[1] - rows[0]), axis=0)
+    return row_range(frame, rows[0], rows[1])
 
 
 def _fills(frame: pd.DataFrame, segments: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -376,7 +377,7 @@ def _spread_tables(jobs: Sequence[AccountJob], frame: pd.DataFrame, segments: Se
             columns.setdefault(col, []).append(value)
     joined = pd.DataFrame({c: np.concatenate(v) for c, v in columns.items()},
                           columns=[*observed_spreads.TABLE_COLUMNS, *observed_spreads.CATALOGUE_COLUMNS])
-    return [joined.iloc[lo:hi].set_axis(pd.RangeIndex(hi - lo), axis=0)
+    return [row_range(joined, lo, hi)
             for lo, hi in _segments([len(v) for v in columns["symbol"]])]
 
 

@@ -19,7 +19,9 @@ import pandas as pd
 from fxcost.analysis import codes, costs, instruments, observed_spreads
 from fxcost.analysis.costs import CommissionSchedule
 from fxcost.analysis.instruments import InstrumentSettings
+from fxcost.analysis.slices import row_range
 from fxcost.analysis.spreads import AutoProfile, SpreadProfile, load_profile
+from fxcost.gcpause import paused
 from fxcost.portfolio import AccountBook, Portfolio
 
 if TYPE_CHECKING:  # only named in annotations here
@@ -412,6 +414,7 @@ def account_jobs(portfolio: Portfolio, pools: bool) -> list[AccountJob]:
             for book in portfolio.accounts]
 
 
+@paused()
 def analyse(portfolio: Portfolio, settings: AnalysisSettings | None = None, *,
             map_accounts: AccountMap | None = None) -> AnalysisResult:
     """Cost every closed trade of every account under ``settings``.
@@ -496,13 +499,12 @@ def _share_rows(accounts: list[AccountAnalysis], merged: pd.DataFrame) -> bool:
         own, n = a.trades, len(a.trades)
         if not n:
             continue
-        rows = merged.iloc[start:start + n]
-        start += n
         if (own.index.equals(pd.RangeIndex(n)) and list(own.columns) == columns
                 and all(same_dtype(x, y) for x, y in zip(own.dtypes, dtypes))):
-            a.trades = rows.set_axis(pd.RangeIndex(n), axis=0)  # a view of merged's rows (copy-on-write)
+            a.trades = row_range(merged, start, start + n)  # a view of merged's rows (copy-on-write)
         else:
             shared = False
+        start += n
     return shared and start == len(merged)
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 from fxcost.analysis import codes, costs, spreads
 from fxcost.analysis.engine import EXPORTED_COMMISSION, AccountAnalysis, AnalysisResult, Setup, _to_usd
 from fxcost.analysis.programs import RebateProgram
+from fxcost.analysis.slices import row_range
 from fxcost.errors import FxCostError
 from fxcost.portfolio import joined
 
@@ -322,7 +323,7 @@ def _runs_in_merge(result: AnalysisResult, runs: Sequence[Sequence[AccountAnalys
     start = 0
     for run in runs:  # _batches' runs are the accounts with trades, in order
         stop = start + sum(len(a.trades) for a in run)
-        out.append(result.trades.iloc[start:stop].set_axis(pd.RangeIndex(stop - start), axis=0))
+        out.append(row_range(result.trades, start, stop))
         start = stop
     return out
 

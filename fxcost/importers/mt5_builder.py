@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from fxcost.errors import UnsupportedReport
+from fxcost.gcpause import paused
 from fxcost.importers import text as tx
 from fxcost.importers.frames import RowChecks, none_if_zero, reason_not_whole_id
 from fxcost.importers.mt5_cells import (
@@ -51,7 +52,6 @@ from fxcost.importers.mt5_layout import (
     RawTable,
     SectionColumns,
     Sheet,
-    bulk,
     identify,
     keep_valid,
     scan,
@@ -93,7 +93,7 @@ def build(sheets: Sequence[Sheet], path: str, source: str, title: str = "", fore
         UnsupportedReport: an MT5 Trade Account Report, or an MT5 report without a Deals table.
         ImportFailed: a Deals table whose structure cannot be read.
     """
-    with bulk():
+    with paused():
         return _build(sheets, path, source, title, foreign)
 
 

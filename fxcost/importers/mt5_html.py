@@ -22,10 +22,11 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from fxcost.gcpause import paused
 from fxcost.importers import htmltable
 from fxcost.importers.mt5_builder import build
 from fxcost.importers.mt5_cells import is_time
-from fxcost.importers.mt5_layout import Sheet, bulk
+from fxcost.importers.mt5_layout import Sheet
 from fxcost.importers.mt5_rows import CHUNK, Block
 from fxcost.model import Statement
 
@@ -59,7 +60,7 @@ def read_chunks(chunks: Iterable[str], path: str) -> Statement:
 
     Only a piece and the current row are in memory at a time, besides the compact rows (see :mod:`mt5_rows`).
     """
-    with bulk():
+    with paused():
         sheet, title = rows(chunks)
     return build([sheet], path, "html", title)
 

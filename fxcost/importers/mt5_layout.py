@@ -15,9 +15,7 @@ value; HTML ``class="hidden"`` cells are left out, the hidden Positions comment 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,23 +46,6 @@ class Sheet:
     nums: list[int]
     notes: dict[int, str] = field(default_factory=dict)
     name: str = ""
-
-
-@contextmanager
-def bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a reader creates millions of small objects.
-
-    Each collection of the oldest generation walks every live row and cell; with ~7M cells in a
-    100k-position report that alone costs seconds. Nothing created here forms reference cycles.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
 
 
 # ---------------------------------------------------------------------------------------------

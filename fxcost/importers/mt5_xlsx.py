@@ -33,10 +33,11 @@ from posixpath import dirname, join, normpath
 from typing import Any
 
 from fxcost.errors import ImportFailed, clip
+from fxcost.gcpause import paused
 from fxcost.importers import cancel, xlsx_shapes
 from fxcost.importers import text as tx
 from fxcost.importers.mt5_builder import MT5_HOW_TO_EXPORT, build
-from fxcost.importers.mt5_layout import Sheet, bulk
+from fxcost.importers.mt5_layout import Sheet
 from fxcost.model import Statement
 
 #: Largest uncompressed XML part read (a 100k-deal sheet is ~145 MB; beyond this it is a zip bomb).
@@ -106,7 +107,7 @@ def read(data: bytes, path: str) -> Statement:
         raise ImportFailed(path, f"The Excel file is damaged (it is not a readable ZIP archive: {exc}). "
                                  "Export it again from MetaTrader.") from exc
     try:
-        with archive, bulk():
+        with archive, paused():
             book = _Book(archive, data, path)
             sheets = book.sheets()
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as exc:

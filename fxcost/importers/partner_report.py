@@ -123,11 +123,11 @@ def read(path: str | Path, mapping: Mapping[str, str] | None = None, date_order:
 def _xlsx_cells(data: bytes, path: str, mapping: Mapping[str, str] | None) -> pd.DataFrame:
     """The first sheet's table under its first row that holds every mapped header and names an account and a
     reward column (portals print a title above the table), as a frame of cells."""
-    from fxcost.importers.mt5_layout import bulk
+    from fxcost.gcpause import paused
     from fxcost.importers.mt5_xlsx import _Book
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive, bulk():
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, paused():
             sheets = _Book(archive, data, path).sheets()
     except (zipfile.BadZipFile, ValueError, KeyError, OSError, EOFError) as exc:
         raise ImportFailed(path, f"The Excel file is damaged and cannot be read ({clip(exc)}). Export the partner "

@@ -22,7 +22,6 @@ an MT5 reader for them may be added here as ``read_mt5``.
 
 from __future__ import annotations
 
-import gc
 import re
 from typing import Any
 
@@ -31,6 +30,7 @@ import pandas as pd
 
 from fxcost import model
 from fxcost.errors import ImportFailed
+from fxcost.gcpause import paused
 from fxcost.importers.htmltable import Cell, iter_rows, title_text
 from fxcost.importers.reconcile import cash_warnings, reconcile
 from fxcost.importers.text import parse_number, parse_numbers, parse_times
@@ -62,13 +62,8 @@ def read_mt4(text: str, path: str) -> Statement:
     Raises:
         ImportFailed: the report has no trade table (the test was not run, or the file was cut).
     """
-    gc_enabled = gc.isenabled()
-    gc.disable()  # many small cycle-free objects: see mt4_html.read
-    try:
+    with paused():  # many small cycle-free objects: see mt4_html.read
         return _read_mt4(text, path)
-    finally:
-        if gc_enabled:
-            gc.enable()
 
 
 def _read_mt4(text: str, path: str) -> Statement:

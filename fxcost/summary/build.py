@@ -22,6 +22,7 @@ import pandas as pd
 
 from fxcost.analysis import aggregate, breakeven, ib, rebates, strategy, whatif
 from fxcost.analysis.engine import AnalysisResult, Setup
+from fxcost.gcpause import paused
 from fxcost.summary import document, ib_book, series
 from fxcost.summary import spreads as spread_summary
 from fxcost.summary.alerts import FileAlert, file_alerts
@@ -526,6 +527,7 @@ def _whatif_ib_columns(doc: dict[str, Any], compare: pd.DataFrame | None) -> Non
                      for w in doc.get("whatif") or []]
 
 
+@paused()
 def build(result: AnalysisResult, *, ib_program=None, step: Callable[[float, str], None] | None = None,
           on_key_figures: Callable[[KeyFigures], None] | None = None, key: KeyFigures | None = None,
           spreads: pd.DataFrame | None = None, charts: series.Charts | None = None,
