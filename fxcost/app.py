@@ -75,8 +75,9 @@ def no_huge_page_stalls() -> None:
 
     On Linux, numpy asks for huge pages for such arrays; where the kernel compacts memory on demand for them (the
     default "madvise" setting of many distributions), a fresh process's first big arrays waited on that compaction:
-    the first costing of a 500-client book took 7.5-10 s against 6.1-6.6 s without, and the later ones no less
-    (measured on this project's 2-core Linux machine, issue 14). Windows and macOS are unaffected."""
+    the first costing of a 500-client book took 7.5-10 s against 6.1-6.6 s without, and a second one in the same
+    process took as long either way (measured on this project's 2-core Linux machine, issue 14). Windows and macOS
+    are unaffected."""
     if "NUMPY_MADVISE_HUGEPAGE" in os.environ:
         return
     os.environ["NUMPY_MADVISE_HUGEPAGE"] = "0"  # read when numpy is imported
