@@ -10,7 +10,6 @@ from pathlib import Path
 
 from fxcost import __version__
 from fxcost.errors import ExportError, FxCostError, did_you_mean
-from fxcost.gcpause import paused
 from fxcost.model import FORMATS
 from fxcost.pipeline import apply_currency, run  # noqa: F401  (apply_currency: public here as before)
 from fxcost.portfolio import Portfolio
@@ -504,5 +503,4 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] != "report":
         print("usage: python main.py report FILE... [--json OUT.json]", file=sys.stderr)
         return 2
-    with paused():  # one run that makes millions of objects and few cycles (gcpause), freed when it ends
-        return report(argv[1:])
+    return report(argv[1:])

@@ -430,12 +430,13 @@ def _written(frame: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
     """``frame`` with ``columns`` written over its own, in their places, and the others appended: what
     ``pd.DataFrame({**frame, **columns})`` builds, but with ``frame``'s other columns as views and each new column in
     a block of its own (issue 14: that constructor copied a batch's every column into consolidated blocks, half of
-    settling a 500-client book). ``columns`` are the caller's own arrays; one that is a view of another array, or
-    given for two columns, is copied."""
+    settling a 500-client book). ``columns`` are the caller's own numpy arrays; one that is a view of another array,
+    or given for two columns, is copied, and so is any pandas array (whether it is a view cannot be told)."""
     seen: set[int] = set()
     own: dict[str, Any] = {}
     for col, value in columns.items():
-        if isinstance(value, np.ndarray) and (value.base is not None or id(value) in seen):
+        if (isinstance(value, np.ndarray) and (value.base is not None or id(value) in seen)) \
+                or isinstance(value, ExtensionArray):
             value = value.copy()
         seen.add(id(value))
         own[col] = value

@@ -317,8 +317,9 @@ def group_median(groups: np.ndarray, values: np.ndarray, order: np.ndarray | Non
     rest of M); ``groups`` are integer codes >= 0.
 
     ``order``: :func:`value_order` of these values or of values they were made from by setting some to NaN (the rest
-    stay in order), so that several medians of one column sort its values once (issue 10: three lexsorts were a fifth
-    of costing 1M trades); then only a stable sort by group is left, a radix sort for small codes.
+    stay in order), so that several medians of one column sort its values once (issues 10 and 14: three lexsorts were
+    a fifth of costing 1M trades); then only a stable sort by group is left, a radix sort for small codes. Any other
+    order gives wrong medians, unchecked.
     """
     out = np.full(len(values), np.nan)
     if order is None:

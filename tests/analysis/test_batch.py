@@ -212,7 +212,9 @@ def test_written_columns_are_the_constructors_frame_without_copying_the_rest():
     frame = pd.DataFrame({"a": np.arange(n, dtype=float), "b": np.arange(n) * 2.0, "s": ["x"] * n,
                           "c": np.arange(n, dtype=np.int64)})
     parent = np.linspace(0.0, 1.0, 2 * n)
-    columns = {"b": np.full(n, 7.5), "label": np.array(["p", "q"] * 3, dtype=object), "v": parent[:n], "flag": True}
+    ints = pd.array([1, 2, None, 4, 5, 6], dtype="Int64")
+    columns = {"b": np.full(n, 7.5), "label": np.array(["p", "q"] * 3, dtype=object), "v": parent[:n], "flag": True,
+               "i": ints, "j": ints}
     expected = pd.DataFrame({**{c: columns[c] if c in columns else frame[c] for c in frame.columns},
                              **{c: v for c, v in columns.items() if c not in frame.columns}}, index=frame.index)
     got = batch._written(frame, columns)
@@ -220,4 +222,6 @@ def test_written_columns_are_the_constructors_frame_without_copying_the_rest():
     assert np.shares_memory(got["a"].to_numpy(), frame["a"].to_numpy())
     assert np.shares_memory(got["b"].to_numpy(), columns["b"])
     assert not np.shares_memory(got["v"].to_numpy(), parent)
+    got.loc[0, "i"] = 100  # a pandas array is copied: neither the caller's nor the other column sees the write
+    assert ints[0] == 1 and got["j"].iloc[0] == 1
     assert frame["b"].tolist() == (np.arange(n) * 2.0).tolist()  # the caller's frame is not written
