@@ -64,17 +64,21 @@ print(json.dumps({{"seconds": seconds, "peak_mb": peak, "workers_mb": last_run.g
                   "workers": last_run.get("workers", 0), "load": os.getloadavg()[0]}}))
 """
 
+#: What the in-process children run first: the process set up as fxcost.app.main sets it up (numpy without huge
+#: pages), where the checkout has that step.
+APP_PROCESS = """try:
+    from fxcost.app import no_huge_page_stalls
+    no_huge_page_stalls()
+except ImportError:
+    pass"""
+
 #: Child program: the same work in-process with a time per stage.
 STAGES_CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 program, files = sys.argv[1], sys.argv[2:]
 t0 = time.perf_counter()
-try:  # the process set up as fxcost.app.main sets it up (numpy without huge pages), where the checkout does
-    from fxcost.app import no_huge_page_stalls
-    no_huge_page_stalls()
-except ImportError:
-    pass
+{app_process}
 from fxcost.analysis import programs
 from fxcost.analysis.engine import AnalysisSettings, analyse
 try:  # the accounts costed in worker processes, as pipeline.run does (issue 14)
@@ -131,11 +135,7 @@ tmp = tempfile.mkdtemp(prefix="fxcost-bench-book-")
 os.environ["FXCOST_DATA_DIR"] = os.path.join(tmp, "data")
 os.environ["FXCOST_NO_ERR_WINDOWS"] = "1"
 sys.path.insert(0, {root!r})
-try:  # the process set up as fxcost.app.main sets it up (numpy without huge pages), where the checkout does
-    from fxcost.app import no_huge_page_stalls
-    no_huge_page_stalls()
-except ImportError:
-    pass
+{app_process}
 from fxcost.ui.application import make_app, wait_for
 from fxcost.ui.main_window import MainWindow
 from fxcost.ui.settings import Settings
@@ -283,12 +283,12 @@ def _measure_size(args: argparse.Namespace, root: Path, files: list[str], out: P
             row["cli"] = cli
             row["trades"] = json.loads(out.read_text())["counts"]["closed_trades"]
     if args.stages:
-        st = measure(STAGES_CHILD.format(root=str(root)), [str(args.program), *files], root)
+        st = measure(STAGES_CHILD.format(root=str(root), app_process=APP_PROCESS), [str(args.program), *files], root)
         if st:
             row["stages"] = st
             row["trades"] = st["trades"]
     if args.gui:
-        gui = measure(GUI_CHILD.format(root=str(root)), files, root)
+        gui = measure(GUI_CHILD.format(root=str(root), app_process=APP_PROCESS), files, root)
         if gui:
             row["gui"] = gui
             row.setdefault("trades", gui["trades"])
