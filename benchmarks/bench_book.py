@@ -64,13 +64,17 @@ print(json.dumps({{"seconds": seconds, "peak_mb": peak, "workers_mb": last_run.g
                   "workers": last_run.get("workers", 0), "load": os.getloadavg()[0]}}))
 """
 
-#: What the in-process children run first: the process set up as fxcost.app.main sets it up (numpy without huge
-#: pages), where the checkout has that step.
+#: What the in-process children run first: the process set up as fxcost.app.main sets it up (fxcost.allocator),
+#: as far as the checkout has that step.
 APP_PROCESS = """try:
-    from fxcost.app import no_huge_page_stalls
-    no_huge_page_stalls()
-except ImportError:
-    pass"""
+    from fxcost.allocator import set_up
+    set_up()
+except ImportError:  # a checkout from before: numpy without huge pages only, or nothing
+    try:
+        from fxcost.app import no_huge_page_stalls
+        no_huge_page_stalls()
+    except ImportError:
+        pass"""
 
 #: Child program: the same work in-process with a time per stage.
 STAGES_CHILD = r"""

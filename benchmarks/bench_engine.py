@@ -5,7 +5,9 @@
 2. ``report --json`` of a generated 100k-trade MT4 statement against importing the same file alone
    (target, issue 10: within 1.5x of the import, wall and CPU seconds).
 
-Run: python benchmarks/bench_engine.py [--trades N] [--report-trades N] [--repeat R]
+The process is set up as the app sets it up (fxcost.allocator), unless --default-allocator is given.
+
+Run: python benchmarks/bench_engine.py [--trades N] [--report-trades N] [--repeat R] [--default-allocator]
 """
 
 from __future__ import annotations
@@ -169,7 +171,14 @@ def main() -> None:
     parser.add_argument("--report-trades", type=int, default=100_000,
                         help="trades in the MT4 statement for the report-vs-import ratio (0 skips it)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per step; the best is printed")
+    parser.add_argument("--default-allocator", action="store_true",
+                        help="leave the process as Python starts it, not as the app sets it up (fxcost.allocator)")
     args = parser.parse_args()
+    if not args.default_allocator:
+        from fxcost import allocator
+
+        allocator.set_up()  # as fxcost.app.main does first
+    print(f"process: {'as Python starts it' if args.default_allocator else 'as the app sets it up'}")
     engine(args.trades, args.repeat)
     if args.report_trades:
         print()

@@ -6,12 +6,12 @@ import argparse
 import os
 import sys
 
-from fxcost import __version__
+from fxcost import __version__, allocator
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run fxcost; returns the process exit code."""
-    no_huge_page_stalls()
+    allocator.set_up()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "report":
         from fxcost import cli, log
@@ -67,25 +67,6 @@ def main(argv: list[str] | None = None) -> int:
     from fxcost.ui.application import run_gui
 
     return run_gui(args.files, log_path=log_path, session=session)
-
-
-def no_huge_page_stalls() -> None:
-    """numpy's arrays of 4 MB and more without transparent huge pages, in this process and the workers it starts
-    (they inherit the environment), unless the user's environment says otherwise (NUMPY_MADVISE_HUGEPAGE).
-
-    On Linux, numpy asks for huge pages for such arrays; where the kernel compacts memory on demand for them (the
-    default "madvise" setting of many distributions), a fresh process's first big arrays waited on that compaction:
-    the first costing of a 500-client book took 7.5-10 s against 6.1-6.6 s without, and a second one in the same
-    process took as long either way (measured on this project's 2-core Linux machine, issue 14). Windows and macOS
-    are unaffected."""
-    if "NUMPY_MADVISE_HUGEPAGE" in os.environ:
-        return
-    os.environ["NUMPY_MADVISE_HUGEPAGE"] = "0"  # read when numpy is imported
-    numpy = sys.modules.get("numpy")
-    if numpy is not None:  # imported already (a caller of main in-process): numpy's own switch
-        setter = getattr(getattr(getattr(numpy, "_core", None), "multiarray", None), "_set_madvise_hugepage", None)
-        if setter is not None:
-            setter(False)
 
 
 def _analysis_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> bool:

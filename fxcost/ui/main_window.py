@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fxcost import __version__, userdata
+from fxcost import __version__, allocator, userdata
 from fxcost.errors import CsvColumnsUnknown, ExportError, FxCostError, ImportCancelled
 from fxcost.portfolio import Portfolio
 from fxcost.session import Session
@@ -31,7 +31,6 @@ from fxcost.ui.compare_view import CompareView
 from fxcost.ui.ib_view import IBView
 from fxcost.ui.import_panel import ImportPanel, currency_link_path, dates_link
 from fxcost.ui.jobs import JobRunner
-from fxcost.ui.memory import release_freed
 from fxcost.ui.overview import OverviewView
 from fxcost.ui.period_bar import PeriodBar
 from fxcost.ui.settings import Settings
@@ -701,7 +700,7 @@ class MainWindow(QMainWindow):
         # Signals go out once the window is idle again, so a listener can start the next job at once.
         shown, self._shown_views = self._shown_views, False
         if kind in ("open", "analyse"):
-            release_freed()  # issue 14: the worker's temporaries (hundreds of MB in a book) back to the system
+            allocator.release_freed()  # issue 14: the worker's temporaries (hundreds of MB in a book) back to the system
         if shown:
             self.analysis_ready.emit()
         if kind == "export":
