@@ -28,6 +28,10 @@ RawValueRole = Qt.ItemDataRole.UserRole
 SortRole = Qt.ItemDataRole.UserRole + 1
 #: Row of the cell in the costed frame (int).
 FrameRowRole = Qt.ItemDataRole.UserRole + 2
+#: The roles TradesModel.data answers.
+_ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+                                    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, RawValueRole,
+                                    SortRole, FrameRowRole))
 
 
 @dataclass(frozen=True)
@@ -488,7 +492,8 @@ class TradesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # Roles without a value here leave first: a view asks for about eight roles per cell it paints.
+        if role not in _ROLES or not index.isValid():
             return None
         row, column = index.row(), index.column()
         if row >= len(self._order) or column >= len(self.columns):

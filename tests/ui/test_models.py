@@ -240,15 +240,23 @@ def test_a_long_table_gets_the_row_heights_every_row_measured_gives(qtbot, monke
         model.set_frame(frame, "USD")
         if sort:
             model.sort(2, Qt.SortOrder.DescendingOrder)
+        resize = table.resizeRowToContents
+        measured_rows: list[int] = []
+        table.resizeRowToContents = lambda r: (measured_rows.append(r), resize(r))[1]
         fit_columns(table, widest_text=widest)
         header = table.horizontalHeader()
+        counts.append(len(measured_rows))
         return ([header.sectionSize(c) for c in range(model.columnCount())],
                 [table.rowHeight(r) for r in range(n)], header.height())
 
     measured = frame_model.MEASURED_ROWS
     assert n > measured
     for sort in (False, True):
+        counts: list[int] = []  # the rows each fit measured
         every = fitted(10_000, sort)
         fast = fitted(measured, sort)
         assert fast == every
         assert len(set(every[1])) > 1  # some rows wrap: the comparison says something
+        # One row per distinct text of the cells that may wrap (the names that wrap, the setups, the note) and
+        # one one-line row: not every row whose setup wraps.
+        assert counts[1] <= 3 + 3 + 1 + 1 < n
