@@ -15,8 +15,6 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 MMAP_THRESHOLD = 32 * 1024 * 1024
 #: The heap's free top is given back to the system only beyond this, during work; release_freed gives it back after.
 TRIM_THRESHOLD = 1024 * 1024 * 1024
-#: The environment variables with which glibc reads the same settings in a process it starts (the import workers).
-_ENVIRONMENT = {"MALLOC_MMAP_THRESHOLD_": MMAP_THRESHOLD, "MALLOC_TRIM_THRESHOLD_": TRIM_THRESHOLD}
 
 
 def set_up() -> None:
@@ -45,29 +43,38 @@ def no_huge_page_stalls() -> None:
 
 
 def reuse_freed_memory() -> bool:
-    """With glibc (Linux), the columns and temporaries of a costing or a summary (megabytes each) are taken from the
-    heap and their memory reused when freed, in this process and in the workers it starts; whether it was set.
-    Left as it is where the user's environment sets glibc's allocator (MALLOC_*_, GLIBC_TUNABLES) and elsewhere.
+    """With glibc (Linux), the columns and temporaries of a costing or a summary (megabytes each) are taken from
+    this process's heap and their memory reused when freed; whether it was set. Left as it is where the user's
+    environment tunes glibc's allocator (a MALLOC_ variable, glibc.malloc in GLIBC_TUNABLES) and elsewhere.
+    The processes it starts (the import workers, whose arrays are small) keep glibc's default.
 
     By default glibc maps each block of 32 MB or less anew until one is freed, and gives the heap's free top back to
     the system as soon as it exceeds twice the largest block freed. A summary of a million trades makes and frees
     hundreds of such arrays, so the same memory was given back and taken again, and every page of it was faulted in
-    again: building the summary of a million trades took 3.6-4.1 s, and 2.6-2.9 s with the heap kept (measured on
-    this project's 2-core Linux machine, issue 10). The heap's top is given back after a job (release_freed)."""
-    if _libc() is None or any(name in os.environ for name in (*_ENVIRONMENT, "GLIBC_TUNABLES")):
-        return False
+    again: ``benchmarks/bench_engine.py`` measured summary.build on a million trades at 3.10 CPU seconds, and 2.48
+    with the heap kept (this project's 2-core Linux machine, issue 10). The heap's free memory is given back between
+    the stages of a job and after it (release_freed), so no stage holds what the one before freed."""
     libc = _libc()
-    if not (libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) and libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)):
+    if libc is None or _user_tunes_malloc(os.environ):
         return False
-    os.environ.update({name: str(value) for name, value in _ENVIRONMENT.items()})
-    return True
+    return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(libc.mallopt(_M_TRIM_THRESHOLD,
+                                                                                        TRIM_THRESHOLD))
+
+
+def _user_tunes_malloc(environ) -> bool:
+    """The environment sets glibc's allocator: MALLOC_ARENA_MAX, MALLOC_TRIM_THRESHOLD_ ... or glibc.malloc.*
+    tunables."""
+    return (any(k.startswith("MALLOC_") for k in environ)
+            or "glibc.malloc." in environ.get("GLIBC_TUNABLES", ""))
 
 
 def release_freed() -> None:
     """Give the heap's free pages back to the system (after a job: the worker's temporaries are gone).
 
     glibc keeps freed heap memory in the process (all the more with reuse_freed_memory): after opening a 500-client
-    book the app held 2.3 GB, of which about 1.3 GB was freed temporaries of the analysis."""
+    book the app held 2.3 GB, of which about 1.3 GB was freed temporaries of the analysis. Given back between the
+    stages of pipeline.run, the GUI's peak at 500 clients was 957 MB, against 1,038 MB with the heap kept
+    throughout (and 1,010 MB before the heap was kept at all)."""
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)

@@ -1,4 +1,5 @@
-"""Shared fixtures: where the reference samples live, and a headless Qt platform."""
+"""Shared fixtures: where the reference samples live, a headless Qt platform, and the test process left as Python
+starts it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,16 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT.parent / "shared" / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _process_as_python_starts_it(monkeypatch):
+    """fxcost.app.main, called in-process by a test, leaves the test process's allocator and environment as they are
+    (fxcost.allocator.set_up is tested in processes of its own, tests/test_allocator.py): one test's call would
+    otherwise keep freed memory in the heap, and numpy's setting in the environment, for every test after it."""
+    from fxcost import allocator
+
+    monkeypatch.setattr(allocator, "set_up", lambda: None)
 
 
 @pytest.fixture(scope="session")
