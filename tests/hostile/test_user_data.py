@@ -141,7 +141,7 @@ def test_the_window_tells_the_user_about_damaged_settings_and_programs(qtbot, tm
     (tmp_path / "settings.ini").write_bytes(bytes(range(256)))
     window = application._isolated_window(None, tmp_path)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: len(application.HEADLESS_MESSAGES) > 0, timeout=5000)
+    qtbot.waitUntil(lambda: len(application.HEADLESS_MESSAGES) > 0, timeout=30_000)
     text = "\n".join(application.HEADLESS_MESSAGES)
     assert "deep.json: nested too deeply" in text and "renamed to deep.damaged-" in text
     assert "settings.ini was damaged (it holds binary data): it was renamed to settings.damaged-" in text

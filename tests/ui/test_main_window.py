@@ -269,7 +269,7 @@ def test_charts_follow_a_dark_palette(qtbot, loaded):
     try:
         app.setPalette(dark)
         qtbot.waitUntil(lambda: loaded.charts.charts["equity"].plot.backgroundBrush().color() == QColor(30, 30, 30),
-                        timeout=5_000)
+                        timeout=30_000)
         assert loaded.trades.model._negative.lightness() > 128  # readable on dark
     finally:
         app.setPalette(original)

@@ -89,7 +89,7 @@ def test_filters_give_exactly_the_matching_rows(qtbot, loaded):
     view.reset_filter()
 
     ticket = str(frame["ticket"].iloc[10])
-    with qtbot.waitSignal(model.modelReset, timeout=5_000):
+    with qtbot.waitSignal(model.modelReset, timeout=30_000):
         view.find.setText(ticket)
     assert model.frame()["ticket"].to_numpy()[model.frame_rows()].astype(str).tolist().count(ticket) >= 1
     assert model.rowCount() < len(frame)
@@ -103,7 +103,7 @@ def test_several_symbols_can_be_picked_at_once(qtbot, loaded):
     assert names == sorted(frame["symbol_root"].unique())
     assert counts == [int((frame["symbol_root"] == n).sum()) for n in names]
     picked = names[:2] + names[-1:]
-    with qtbot.waitSignal(model.modelReset, timeout=5_000):
+    with qtbot.waitSignal(model.modelReset, timeout=30_000):
         view.symbol.set_picked(picked)  # what ticking three boxes in the popup does
     expected = np.flatnonzero(frame["symbol_root"].isin(picked).to_numpy())
     assert list(model.frame_rows()) == list(expected)

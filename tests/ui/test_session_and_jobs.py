@@ -70,7 +70,7 @@ def test_a_superseded_jobs_news_is_dropped(qtbot):
     new = Worker(lambda progress, is_cancelled: "new")
     runner.cancel()
     runner.start(new, "open")  # the old job still runs; only the new one's news counts
-    qtbot.waitUntil(lambda: ended == ["open"], timeout=10_000)
+    qtbot.waitUntil(lambda: ended == ["open"], timeout=30_000)
     release.set()
     qtbot.wait(200)
     assert got == ["new"] and ended == ["open"] and not runner.busy and old.is_cancelled()

@@ -143,7 +143,7 @@ def test_a_damaged_user_file_is_reported_and_set_aside(make_window, isolated, mo
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
     window = make_window()
-    qtbot.waitUntil(lambda: bool(shown), timeout=5_000)
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
     assert "mine.json" in shown[0] and "not valid JSON" in shown[0]
     assert not (folder / "mine.json").exists()
     assert len(list(folder.glob("mine.damaged-*.json"))) == 1

@@ -107,4 +107,4 @@ def test_cyclic_garbage_is_collected_by_the_gui_thread(qtbot):
         kept.extend([] for _ in range(1000))
         return made[0]() is None
 
-    qtbot.waitUntil(collected, timeout=10_000)
+    qtbot.waitUntil(collected, timeout=30_000)
