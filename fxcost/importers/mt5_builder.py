@@ -59,6 +59,7 @@ from fxcost.importers.mt5_layout import (
 )
 from fxcost.importers.mt5_linker import DealColumns, Linker, PositionRecord
 from fxcost.importers.mt5_rows import Rows
+from fxcost.importers.reconcile import explanation
 from fxcost.model import Account, Statement, cash_frame, open_frame, orders_frame, trades_frame
 from fxcost.money import money_text
 from fxcost.symbols import normalise_many
@@ -846,7 +847,7 @@ class _Builder:
             p.extra["adjust"] = {k: round(v, 8) for k, v in adjust.items() if v}
             p.extra["causes"] = {k: "; ".join(v) for k, v in causes.items() if k in p.extra["adjust"]}
             for k, cause in p.extra["causes"].items():
-                st.warnings.append(f"Reconciliation, {k}: the report's total includes {cause}.")
+                st.warnings.append(explanation(k, cause))
 
 
 

@@ -125,6 +125,19 @@ class Reconciliation:
                 "cash": self.cash.as_json()}
 
 
+def explanation(name: str, cause: str) -> str:
+    """The warning that says why a report prints a total other than the imported one by design (MT5: the deals of
+    positions still open, closing deals counted as trades), which the check then allows for: a note, not a fault."""
+    return f"Reconciliation, {name}: the report's total includes {cause}."
+
+
+def explanations(statement: Statement) -> frozenset[str]:
+    """The :func:`explanation` warnings of ``statement`` (the causes its reader kept with the printed totals)."""
+    printed = statement.printed
+    causes = (printed.extra.get("causes") or {}) if printed is not None else {}
+    return frozenset(explanation(name, cause) for name, cause in causes.items())
+
+
 def imported_totals(statement: Statement) -> dict[str, float]:
     """The figures of the import that a report prints totals for."""
     t = statement.trades

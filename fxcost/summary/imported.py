@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from fxcost.importers.reconcile import explanations
 from fxcost.summary import document
 
 
@@ -29,6 +30,14 @@ class ImportedFile:
     currency: str
     checks: tuple[FileCheck, ...]
     warnings: tuple[str, ...]
+    #: Those of ``warnings`` that say why the report prints a total other than the import's by design, which the
+    #: check allowed for (reconcile.explanation): notes, not faults.
+    explained: frozenset[str] = frozenset()
+
+    @property
+    def has_faults(self) -> bool:
+        """A total that does not reconcile, or a warning that is more than such a note."""
+        return not all(c.agrees for c in self.checks) or any(w not in self.explained for w in self.warnings)
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,7 @@ def import_summary(portfolio) -> ImportSummary:
                                  "" if name not in rec.differences else (rec.differences[name].cause or ""))
                        for name, (mine, printed) in rec.compared.items())
         files.append(ImportedFile(f.statement.path, f.statement.account.currency or "", checks,
-                                  tuple(dict.fromkeys(document.file_warnings(f)))))
+                                  tuple(dict.fromkeys(document.file_warnings(f))), explanations(f.statement)))
     totals = document.import_totals(portfolio)
     currency = totals.pop("currency", None)
     return ImportSummary(tuple(files), MappingProxyType(totals), currency if isinstance(currency, str) else "")

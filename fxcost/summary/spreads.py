@@ -122,16 +122,17 @@ def _symbol(row: dict) -> str:
     return f"{row['symbol']} {pips} pips"
 
 
-def describe(records: list[dict], profiles: list[dict] | None = None) -> list[str]:
+def describe(records: list[dict], profiles: list[dict] | None = None, who: str | None = None) -> list[str]:
     """Sentences saying, per account, which symbols use observed (with their pair counts), calibrated (with the
     ratio), catalogue, profile or other spreads, and the catalogue entry Auto picked with its reason. ``records``:
-    ``assumptions.spread_table``; ``profiles``: ``assumptions.spread_profiles``."""
+    ``assumptions.spread_table``; ``profiles``: ``assumptions.spread_profiles``; ``who``: how the sentences name
+    their account (a group of accounts told at once), instead of "account X: "."""
     lines = []
     accounts = list(dict.fromkeys(str(r.get("account")) for r in records))
     choice = {str(c.get("account")): c for c in profiles or []}
     for account in accounts:
         rows = [r for r in records if str(r.get("account")) == account]
-        who = f"account {account}: " if account else ""
+        named = (f"account {account}: " if account else "") if who is None else who
         c = choice.get(account) or {}
         parts = []
         for kind, words in KIND_WORDS.items():
@@ -145,8 +146,8 @@ def describe(records: list[dict], profiles: list[dict] | None = None) -> list[st
                 words = f"the broker catalogue ({c['catalogue']})"
             parts.append(f"{words} for {', '.join(symbols)}")
         if parts:
-            lines.append(f"Spreads, {who}{'; '.join(parts)}.")
+            lines.append(f"Spreads, {named}{'; '.join(parts)}.")
         if c.get("catalogue"):
-            lines.append(f"Broker catalogue, {who}{c['catalogue']}" + (f" ({c['reason']})." if c.get("reason")
+            lines.append(f"Broker catalogue, {named}{c['catalogue']}" + (f" ({c['reason']})." if c.get("reason")
                                                                        else "."))
     return lines

@@ -49,38 +49,26 @@ def render_html(portfolio: Portfolio, date_orders: dict[str, str] | None = None,
     summary = summary if summary is not None else import_summary(portfolio)
     esc = html.escape
     parts = ["<h2>Imported files</h2>"]
-    for f, checked in zip(portfolio.files, summary.files):
-        st, a = f.statement, f.statement.account
-        parts.append(f"<h3>{esc(os.path.basename(st.path))}</h3><p>{esc(FORMATS.get(st.format, st.format))}<br>")
-        parts.append(
-            f"Account <b>{esc(a.login or '(not printed)')}</b> {esc(a.name)} · {esc(a.broker)} · "
-            f"{esc(a.currency or '?')}" + (f" · 1:{a.leverage}" if a.leverage else "") + "<br>"
-        )
-        if st.format == "csv" and not a.currency:  # a CSV prints none: the user says which (MainWindow asks)
-            parts.append(f"<a href='{CURRENCY_LINK}{quote(st.path)}'>Set the account currency…</a><br>")
-        if st.format == "csv":
-            parts.append(_date_order_line(st, (date_orders or {}).get(os.path.abspath(st.path))))
-        parts.append(
-            f"{len(st.trades)} closed trades · {len(st.open_positions)} open positions · "
-            f"{len(st.orders)} pending orders · {len(st.cash)} cash events</p>"
-        )
-        ccy = checked.currency
-        rows = "".join(
-            f"<tr><td>{esc(_label(c.field))}</td><td align=right>{_value(c.field, c.imported, ccy)}</td>"
-            f"<td align=right>{_value(c.field, c.printed, ccy)}</td>"
-            f"<td>{'✔' if c.agrees else '✘ ' + esc(c.cause or 'cause unknown')}</td></tr>"
-            for c in checked.checks
-        )
-        parts.append(
-            "<table border=1 cellspacing=0 cellpadding=3><tr><th>Field</th><th>Imported</th><th>Printed</th>"
-            f"<th>Reconciled</th></tr>{rows}</table>" if rows else "<p>The report prints no totals to compare.</p>"
-        )
-        for w in checked.warnings:  # a reconciliation difference is in the table above, once
-            parts.append(f"<p style='color:#a60'>⚠ {esc(w)}</p>")
-        if st.skipped:
-            items = "".join(f"<li>{esc(str(s))}</li>" for s in st.skipped[:200])
-            more = f"<li>… and {len(st.skipped) - 200} more</li>" if len(st.skipped) > 200 else ""
-            parts.append(f"<p>{len(st.skipped)} row(s) skipped:</p><ul>{items}{more}</ul>")
+    files = list(zip(portfolio.files, summary.files))
+    if len(files) <= FULL_BLOCKS_UP_TO:
+        for f, checked in files:
+            parts += _file_block(f, checked, date_orders)
+    else:
+        # Issue 14: an IB's book. The files that need a look first, whole; the others one line each.
+        look = [(f, checked) for f, checked in files if _needs_a_look(f, checked)]
+        fine = [(f, checked) for f, checked in files if not _needs_a_look(f, checked)]
+        if look:
+            parts.append(f"<p>{len(files):,} files: {len(look):,} need a look (a total that does not reconcile, a "
+                         "warning, skipped rows or a choice to make) and come first, in full; the other "
+                         f"{len(fine):,} reconcile with the totals they print (or print none), a line each after "
+                         "them.</p>")
+        else:
+            parts.append(f"<p>All {len(files):,} files reconcile with the totals they print (or print none), a line "
+                         "each.</p>")
+        for f, checked in look:
+            parts += _file_block(f, checked, date_orders)
+        if fine:
+            parts.append(_file_table(fine))
     for p, m in portfolio.failures:
         parts.append(f"<h3>{esc(os.path.basename(p))}</h3><p style='color:#b00'>Not imported: {esc(m)}</p>")
     for w in portfolio.warnings:
@@ -97,6 +85,78 @@ def render_html(portfolio: Portfolio, date_orders: dict[str, str] | None = None,
         + "</table>"
     )
     return "".join(parts)
+
+
+#: With more files than this (an IB's book), each file that needs no look is a line of one table, after the files that
+#: do (issue 14: 500 files' blocks were 4 MB of HTML, laid out again whenever the panel was resized).
+FULL_BLOCKS_UP_TO = 12
+
+
+def _needs_a_look(f, checked) -> bool:
+    """A file whose block says more than its counts: a total that does not reconcile, a warning (beyond a note on
+    why the report's total includes more), skipped rows, or a CSV (its currency and date order are the user's)."""
+    return f.statement.format == "csv" or bool(f.statement.skipped) or checked.has_faults
+
+
+def _file_table(files: list) -> str:
+    """Files that need no look, a row each: name, account, counts and how many totals agree."""
+    esc = html.escape
+    rows = []
+    for f, checked in files:
+        st, a = f.statement, f.statement.account
+        agreed = f"✔ {len(checked.checks)}" if checked.checks else "none printed"
+        if checked.explained:  # what the full block would say under its table, told once under this one
+            agreed += "*"
+        rows.append(f"<tr><td>{esc(os.path.basename(st.path))}</td><td>{esc(a.login or '(not printed)')}</td>"
+                    f"<td>{esc(a.name)}</td><td>{esc(a.broker)}</td><td>{esc(a.currency or '?')}</td>"
+                    f"<td align=right>{len(st.trades):,}</td><td align=right>{len(st.open_positions):,}</td>"
+                    f"<td align=right>{len(st.orders):,}</td><td align=right>{len(st.cash):,}</td>"
+                    f"<td>{agreed}</td></tr>")
+    noted = ("<p>* The report's own totals include what fxcost counts apart (MetaTrader 5: the deals of positions "
+             "still open, each closing deal counted as a trade); the check allows for it.</p>"
+             if any(checked.explained for _, checked in files) else "")
+    return ("<h3>Files that reconcile</h3><table border=1 cellspacing=0 cellpadding=3><tr><th>File</th>"
+            "<th>Account</th><th>Name</th><th>Broker</th><th>Currency</th><th>Closed trades</th><th>Open</th>"
+            "<th>Pending orders</th><th>Cash rows</th><th>Totals agreed</th></tr>" + "".join(rows) + "</table>"
+            + noted)
+
+
+def _file_block(f, checked, date_orders: dict[str, str] | None) -> list[str]:
+    """One file's full block: format, account, counts, its reconciliation table, warnings and skipped rows."""
+    esc = html.escape
+    parts: list[str] = []
+    st, a = f.statement, f.statement.account
+    parts.append(f"<h3>{esc(os.path.basename(st.path))}</h3><p>{esc(FORMATS.get(st.format, st.format))}<br>")
+    parts.append(
+        f"Account <b>{esc(a.login or '(not printed)')}</b> {esc(a.name)} · {esc(a.broker)} · "
+        f"{esc(a.currency or '?')}" + (f" · 1:{a.leverage}" if a.leverage else "") + "<br>"
+    )
+    if st.format == "csv" and not a.currency:  # a CSV prints none: the user says which (MainWindow asks)
+        parts.append(f"<a href='{CURRENCY_LINK}{quote(st.path)}'>Set the account currency…</a><br>")
+    if st.format == "csv":
+        parts.append(_date_order_line(st, (date_orders or {}).get(os.path.abspath(st.path))))
+    parts.append(
+        f"{len(st.trades)} closed trades · {len(st.open_positions)} open positions · "
+        f"{len(st.orders)} pending orders · {len(st.cash)} cash events</p>"
+    )
+    ccy = checked.currency
+    rows = "".join(
+        f"<tr><td>{esc(_label(c.field))}</td><td align=right>{_value(c.field, c.imported, ccy)}</td>"
+        f"<td align=right>{_value(c.field, c.printed, ccy)}</td>"
+        f"<td>{'✔' if c.agrees else '✘ ' + esc(c.cause or 'cause unknown')}</td></tr>"
+        for c in checked.checks
+    )
+    parts.append(
+        "<table border=1 cellspacing=0 cellpadding=3><tr><th>Field</th><th>Imported</th><th>Printed</th>"
+        f"<th>Reconciled</th></tr>{rows}</table>" if rows else "<p>The report prints no totals to compare.</p>"
+    )
+    for w in checked.warnings:  # a reconciliation difference is in the table above, once
+        parts.append(f"<p style='color:#a60'>⚠ {esc(w)}</p>")
+    if st.skipped:
+        items = "".join(f"<li>{esc(str(s))}</li>" for s in st.skipped[:200])
+        more = f"<li>… and {len(st.skipped) - 200} more</li>" if len(st.skipped) > 200 else ""
+        parts.append(f"<p>{len(st.skipped)} row(s) skipped:</p><ul>{items}{more}</ul>")
+    return parts
 
 
 def _date_order_line(st, chosen: str | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -13,7 +14,7 @@ from fxcost.money import money_text
 from fxcost.summary import spreads as spread_summary
 from fxcost.summary.build import scope_notes
 from fxcost.ui.frame_model import FrameModel, fit_columns, table_height
-from fxcost.ui.viewdata import spread_lines
+from fxcost.ui.viewdata import SPREAD_GROUPS_SHOWN, spread_lines
 
 
 @dataclass(frozen=True)
@@ -149,16 +150,35 @@ def _profile_notes(accounts) -> list[str]:
     """What "Auto" chose for each account, and why, so the estimate is never a black box; accounts of the same
     choice and reason are told in one line once there are more than :data:`HEADING_ACCOUNTS` (a catalogue pick is
     told elsewhere, spread_lines)."""
-    chosen: dict[tuple[str, str], list[str]] = {}
+    if len(accounts) <= HEADING_ACCOUNTS:
+        return [f"{a.book.label}: spreads from {a.profile.name} ({a.profile_reason})." for a in accounts
+                if getattr(a, "profile_reason", "") and not getattr(a, "catalogue", "")]
+    # A reason counts the account's own trades ("commission charged on 850 of 900 trades"): accounts whose reasons
+    # differ only in their numbers are one choice, told with one account's reason (issue 14: 500 clients' lines).
+    chosen: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for a in accounts:
         reason = getattr(a, "profile_reason", "")
         if reason and not getattr(a, "catalogue", ""):
-            chosen.setdefault((a.profile.name, reason), []).append(a.book.label)
-    if len(accounts) <= HEADING_ACCOUNTS:
-        return [f"{a.book.label}: spreads from {a.profile.name} ({a.profile_reason})." for a in accounts
-                if a.book.label in chosen.get((a.profile.name, getattr(a, "profile_reason", "")), ())]
-    return [f"{labels[0] if len(labels) == 1 else f'{len(labels):,} accounts'}: spreads from {name} ({reason})."
-            for (name, reason), labels in chosen.items()]
+            chosen.setdefault((a.profile.name, _NUMBERS.sub("#", reason)), []).append((a.book.label, reason))
+    groups = sorted(chosen.items(), key=lambda group: -len(group[1]))  # stable: first seen first among equals
+    lines = []
+    for (name, _), members in groups[:SPREAD_GROUPS_SHOWN]:
+        label, reason = members[0]
+        if len(members) == 1:
+            lines.append(f"{label}: spreads from {name} ({reason}).")
+        elif all(r == reason for _, r in members):
+            lines.append(f"{len(members):,} accounts: spreads from {name} ({reason}).")
+        else:
+            lines.append(f"{len(members):,} accounts: spreads from {name} (as for {label}: {reason}).")
+    rest = sum(len(members) for _, members in groups[SPREAD_GROUPS_SHOWN:])
+    if rest:
+        lines.append(f"{rest:,} more account(s): spreads from other profiles or for other reasons (the Excel "
+                     "report's Assumptions sheet lists every account's spread per symbol).")
+    return lines
+
+
+#: The numbers of a reason (spreads.AutoProfile.choose), left out where reasons are grouped.
+_NUMBERS = re.compile(r"\d[\d,.]*%?")
 
 
 class OverviewView(QWidget):

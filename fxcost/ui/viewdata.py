@@ -161,9 +161,17 @@ def _strategy_and_year(views: Views, summary: Summary) -> None:
     views.strategies = summary.strategies
 
 
+#: Above this many accounts, the Overview tells the accounts whose spreads read the same in one sentence, ...
+SPREADS_GROUPED_ABOVE = 4
+#: ... and at most this many such sentences, the largest groups first (an IB's book: 500 accounts' sentences were a
+#: quarter of a megabyte of text the Overview laid out again on every resize).
+SPREAD_GROUPS_SHOWN = 6
+
+
 def spread_lines(views: Views) -> list[str]:
     """The Overview's sentences on the spreads (issue 12): which symbols use observed, calibrated, catalogue or
-    profile spreads, and the catalogue entry Auto picked with its reason (summary.spreads.describe)."""
+    profile spreads, and the catalogue entry Auto picked with its reason (summary.spreads.describe), per account;
+    for a book, per group of accounts whose spreads read the same (issue 14)."""
     from fxcost.summary import spreads
 
     if views.spreads is None:
@@ -176,7 +184,33 @@ def spread_lines(views: Views) -> list[str]:
     choices: dict[str, list[dict]] = {}
     for c in views.spread_choices:
         choices.setdefault(str(c.get("account")), []).append(dict(c))
-    return [line for account, rows in records.items() for line in spreads.describe(rows, choices.get(account, []))]
+    if len(records) <= SPREADS_GROUPED_ABOVE:
+        return [line for account, rows in records.items() for line in spreads.describe(rows, choices.get(account, []))]
+    # The accounts whose sentences are the same once the account is left out (and the symbols put in order).
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for account, rows in records.items():
+        same = tuple(spreads.describe(_unnamed(rows), _unnamed(choices.get(account, []))))
+        groups.setdefault(same, []).append(account)
+    ordered = sorted(groups.items(), key=lambda group: -len(group[1]))  # stable: first seen first among equals
+    lines = []
+    for _same, accounts in ordered[:SPREAD_GROUPS_SHOWN]:
+        first = accounts[0]
+        if len(accounts) == 1:
+            lines += spreads.describe(records[first], choices.get(first, []))
+        else:
+            named = ", ".join(accounts[:2]) + (", …" if len(accounts) > 2 else "")
+            lines += spreads.describe(_unnamed(records[first]), _unnamed(choices.get(first, [])),
+                                      who=f"{len(accounts):,} accounts ({named}): ")
+    rest = sum(len(accounts) for _, accounts in ordered[SPREAD_GROUPS_SHOWN:])
+    if rest:
+        lines.append(f"Spreads of {rest:,} more account(s) differ from these: the Excel report's Assumptions sheet "
+                     "lists every account's spread per symbol, with its source.")
+    return lines
+
+
+def _unnamed(rows: list[dict]) -> list[dict]:
+    """An account's spread records or choices without the account, symbols in order (spread_lines' groups)."""
+    return sorted(({**r, "account": ""} for r in rows), key=lambda r: str(r.get("symbol") or ""))
 
 
 def _bar_records(bars: Bars | None, key: str, fields: dict[str, tuple[str, float]]) -> list[dict]:

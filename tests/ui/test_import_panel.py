@@ -53,3 +53,38 @@ def test_a_csv_with_clear_dates_offers_no_date_switch(tmp_path):
 
     (tmp_path / "t.csv").write_text(EA_CSV)
     assert "Dates read as" not in render_html(import_files([tmp_path / "t.csv"]))
+
+
+def test_a_books_import_panel_shows_the_files_that_need_a_look_in_full_and_the_others_a_line_each(tmp_path):
+    """Issue 14: with more than FULL_BLOCKS_UP_TO files, only the files with a fault (here one whose total is made
+    not to reconcile) keep their whole block, first; the others are a row each of one table. MT5's notes on what its
+    report's totals include are not faults. Up to FULL_BLOCKS_UP_TO files, every file keeps its block."""
+    import dataclasses
+
+    from fxcost.pipeline import import_files
+    from fxcost.summary.imported import import_summary
+    from fxcost.ui.import_panel import FULL_BLOCKS_UP_TO, render_html
+    from tests.books import book_files
+
+    paths = book_files(tmp_path, range(FULL_BLOCKS_UP_TO + 3), lambda i: 30 + i, seed=11)
+    portfolio = import_files(paths)
+    summary = import_summary(portfolio)
+    assert any(f.explained for f in summary.files), "an MT5 statement whose totals include open positions' deals"
+    assert not any(f.has_faults for f in summary.files)
+    html = render_html(portfolio, summary=summary)
+    assert html.count("<h3>") == 1 and "Files that reconcile" in html
+    assert all(html.count(f"<td>{p.rsplit('/', 1)[-1]}</td>") == 1 for p in paths)
+    assert "✔ 10*" in html and "the check allows for it" in html and "All 15 files reconcile" in html
+
+    broken = summary.files[4]
+    check = dataclasses.replace(broken.checks[0], agrees=False, cause="a row was edited")
+    faulty = dataclasses.replace(summary, files=(*summary.files[:4], dataclasses.replace(
+        broken, checks=(check, *broken.checks[1:])), *summary.files[5:]))
+    html = render_html(portfolio, summary=faulty)
+    name = paths[4].rsplit("/", 1)[-1]
+    assert html.count("<h3>") == 2 and html.index(f"<h3>{name}</h3>") < html.index("Files that reconcile")
+    assert "✘ a row was edited" in html and f"<td>{name}</td>" not in html
+    assert f"{len(paths):,} files: 1 need a look" in html
+
+    few = import_files(paths[:FULL_BLOCKS_UP_TO])
+    assert render_html(few).count("<h3>") == FULL_BLOCKS_UP_TO

@@ -129,3 +129,37 @@ def test_spread_lines_per_account_are_describe_over_every_record():
     expected = spreads.describe(_records(frame), [dict(c) for c in choices])
     assert len(expected) > 5
     assert spread_lines(views) == expected
+
+
+def test_a_books_spread_sentences_are_told_per_group_of_accounts_and_capped():
+    """Issue 14: a book's Overview tells the accounts whose spreads read the same (symbols in any order) in one
+    sentence that counts them, the largest group first, and at most SPREAD_GROUPS_SHOWN groups; the rest are counted
+    and pointed to the Excel report. Up to SPREADS_GROUPED_ABOVE accounts, each account keeps its own sentence."""
+    from types import SimpleNamespace
+
+    from fxcost.summary import spreads
+    from fxcost.ui.viewdata import SPREAD_GROUPS_SHOWN, SPREADS_GROUPED_ABOVE, _records, spread_lines
+
+    def table(accounts: int, observed_every: int) -> pd.DataFrame:
+        rows = []
+        for a in range(accounts):
+            symbols = ["EURUSD", "GBPUSD", "XAUUSD"]
+            np.random.default_rng(a).shuffle(symbols)  # each account's records in its own order
+            for symbol in symbols:
+                seen = a % observed_every == 0 and symbol == "EURUSD"
+                rows.append({"account": f"{1000 + a}", "symbol": symbol, "source": "observed" if seen else "profile",
+                             "spread_pips": 0.1 + (a / 100 if seen else 0), "pairs": 7, "label": "Raw"})
+        return pd.DataFrame(rows)
+
+    book = SimpleNamespace(spreads=table(40, 4), spread_choices=())  # 10 accounts observed, each its own spread
+    lines = spread_lines(book)
+    assert lines[0] == ("Spreads, 30 accounts (1001, 1002, …): the generic profile for EURUSD 0.1 pips, "
+                        "GBPUSD 0.1 pips, XAUUSD 0.1 pips.")
+    singles = lines[1:SPREAD_GROUPS_SHOWN]
+    assert len(singles) == SPREAD_GROUPS_SHOWN - 1 and all(s.startswith("Spreads, account 10") for s in singles)
+    assert singles[0] == spreads.describe(_records(book.spreads[book.spreads["account"] == "1000"]))[0]
+    assert lines[-1].startswith(f"Spreads of {10 - (SPREAD_GROUPS_SHOWN - 1)} more account(s) differ from these")
+    assert len(lines) == SPREAD_GROUPS_SHOWN + 1
+
+    few = SimpleNamespace(spreads=table(SPREADS_GROUPED_ABOVE, 100), spread_choices=())
+    assert spread_lines(few) == spreads.describe(_records(few.spreads))  # every account named
