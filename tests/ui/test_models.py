@@ -260,3 +260,43 @@ def test_a_long_table_gets_the_row_heights_every_row_measured_gives(qtbot, monke
         # One row per distinct text of the cells that may wrap (the names that wrap, the setups, the note) and
         # one one-line row: not every row whose setup wraps.
         assert counts[1] <= 3 + 3 + 1 + 1 < n
+
+
+def test_rows_whose_wrapping_texts_all_differ_are_measured_once_per_height(qtbot, monkeypatch):
+    """Issue 14: a book's comparison by client names each client on a few rows only, and every name wraps: rows are
+    told apart by how high the delegate makes each such cell (each text asked once), so a few rows are measured,
+    not every row, and the heights are those of measuring every row."""
+    from PySide6.QtWidgets import QTableView
+
+    from fxcost.ui import frame_model
+    from fxcost.ui.frame_model import FrameModel, fit_columns
+
+    n = 600
+    frame = pd.DataFrame({
+        "client": [f"client {i:04d} at Northwind Markets" + " Ltd." * (i % 5) + (" (VIP, two-level deal)" if i % 7 == 0
+                   else "") for i in range(n)],
+        "setup": [["Example cashback", "The other account type (Standard to Raw/ECN)"][i % 2] for i in range(n)],
+        "value": [1000.0 + i for i in range(n)],
+    })
+    columns = [("client", "Client", "text"), ("setup", "Setup", "text"), ("value", "IB keeps", "money")]
+
+    def fitted(rows_measured: int) -> tuple[list[int], int]:
+        monkeypatch.setattr(frame_model, "MEASURED_ROWS", rows_measured)
+        table = QTableView()
+        qtbot.addWidget(table)
+        table.resize(600, 400)
+        model = FrameModel(columns, table)
+        table.setModel(model)
+        model.set_frame(frame, "USD")
+        resize = table.resizeRowToContents
+        measured_rows: list[int] = []
+        table.resizeRowToContents = lambda r: (measured_rows.append(r), resize(r))[1]
+        fit_columns(table, widest_text=120)
+        return [table.rowHeight(r) for r in range(n)], len(measured_rows)
+
+    few = frame_model.MEASURED_ROWS
+    every, _ = fitted(10_000)
+    fast, measured = fitted(few)
+    assert fast == every
+    assert len(set(every)) > 1  # the VIP names wrap onto one more line
+    assert measured <= 6 < n
