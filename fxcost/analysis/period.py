@@ -138,18 +138,19 @@ def _inside(times: pd.Series, b: Bounds) -> pd.Series:
 
 def data_end(portfolio: Any) -> pd.Timestamp | None:
     """The last close or cash time of ``portfolio`` (what "the last 30 days" count back from)."""
-    times = [f[c].max() for book in portfolio.accounts for f, c in ((book.trades, "close_time"), (book.cash, "time"))
-             if len(f)]
-    times = [t for t in times if not pd.isna(t)]
-    return max(times) if times else None
+    return data_span(portfolio)[1]
 
 
 def data_span(portfolio: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """The first and last close or cash time (a date picker opens on them)."""
-    firsts = [f[c].min() for book in portfolio.accounts for f, c in ((book.trades, "close_time"), (book.cash, "time"))
-              if len(f)]
-    firsts = [t for t in firsts if not pd.isna(t)]
-    return (min(firsts) if firsts else None), data_end(portfolio)
+    """The first and last close or cash time (a date picker opens on them); missing times left out."""
+    # Every account's times joined once, not a reduction per account and column (issue 14: 2,000 for 500 clients).
+    columns = [f[c].to_numpy(dtype="datetime64[ns]") for book in portfolio.accounts
+               for f, c in ((book.trades, "close_time"), (book.cash, "time")) if len(f)]
+    times = np.concatenate(columns) if columns else np.zeros(0, dtype="datetime64[ns]")
+    times = times[~np.isnat(times)]
+    if not len(times):
+        return None, None
+    return pd.Timestamp(times.min()), pd.Timestamp(times.max())
 
 
 def choices(portfolio: Any) -> list[tuple[str, str]]:
