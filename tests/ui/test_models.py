@@ -210,14 +210,38 @@ def test_the_overview_says_how_the_spread_was_found(loaded):
     assert "for 0 trade(s)" not in notes
 
 
-@pytest.mark.parametrize("widest", [180, 60])
-def test_a_long_table_gets_the_row_heights_every_row_measured_gives(qtbot, monkeypatch, widest):
-    """Issue 14: past MEASURED_ROWS rows fit_columns measures one one-line row for all such rows and each row that
-    may wrap; the columns and row heights are those of measuring every row (as below that size)."""
+def _fitted(qtbot, monkeypatch, frame, columns, *, rows_measured: int, widest: int, width: int = 700,
+            sort: bool = False) -> tuple[list[int], list[int], int, int]:
+    """fit_columns on a FrameModel table of ``frame`` with MEASURED_ROWS set to ``rows_measured``: its column widths,
+    row heights, header height and how many rows it measured one by one (resizeRowToContents)."""
     from PySide6.QtWidgets import QTableView
 
     from fxcost.ui import frame_model
     from fxcost.ui.frame_model import FrameModel, fit_columns
+
+    monkeypatch.setattr(frame_model, "MEASURED_ROWS", rows_measured)
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.resize(width, 400)
+    model = FrameModel(columns, table)
+    table.setModel(model)
+    model.set_frame(frame, "USD")
+    if sort:
+        model.sort(2, Qt.SortOrder.DescendingOrder)
+    resize = table.resizeRowToContents
+    measured_rows: list[int] = []
+    table.resizeRowToContents = lambda r: (measured_rows.append(r), resize(r))[1]
+    fit_columns(table, widest_text=widest)
+    header = table.horizontalHeader()
+    return ([header.sectionSize(c) for c in range(model.columnCount())], [table.rowHeight(r) for r in range(len(frame))],
+            header.height(), len(measured_rows))
+
+
+@pytest.mark.parametrize("widest", [180, 60])
+def test_a_long_table_gets_the_row_heights_every_row_measured_gives(qtbot, monkeypatch, widest):
+    """Issue 14: past MEASURED_ROWS rows fit_columns measures one one-line row for all such rows and each row that
+    may wrap; the columns and row heights are those of measuring every row (as below that size)."""
+    from fxcost.ui import frame_model
 
     n = 400
     frame = pd.DataFrame({
@@ -230,46 +254,23 @@ def test_a_long_table_gets_the_row_heights_every_row_measured_gives(qtbot, monke
     columns = [("name", "Client name", "text"), ("setup", "Setup", "text"), ("value", "IB keeps", "money"),
                ("note", "Note", "text")]
 
-    def fitted(rows_measured: int, sort: bool) -> tuple[list[int], list[int], int]:
-        monkeypatch.setattr(frame_model, "MEASURED_ROWS", rows_measured)
-        table = QTableView()
-        qtbot.addWidget(table)
-        table.resize(700, 400)
-        model = FrameModel(columns, table)
-        table.setModel(model)
-        model.set_frame(frame, "USD")
-        if sort:
-            model.sort(2, Qt.SortOrder.DescendingOrder)
-        resize = table.resizeRowToContents
-        measured_rows: list[int] = []
-        table.resizeRowToContents = lambda r: (measured_rows.append(r), resize(r))[1]
-        fit_columns(table, widest_text=widest)
-        header = table.horizontalHeader()
-        counts.append(len(measured_rows))
-        return ([header.sectionSize(c) for c in range(model.columnCount())],
-                [table.rowHeight(r) for r in range(n)], header.height())
-
     measured = frame_model.MEASURED_ROWS
     assert n > measured
     for sort in (False, True):
-        counts: list[int] = []  # the rows each fit measured
-        every = fitted(10_000, sort)
-        fast = fitted(measured, sort)
+        *every, _ = _fitted(qtbot, monkeypatch, frame, columns, rows_measured=10_000, widest=widest, sort=sort)
+        *fast, count = _fitted(qtbot, monkeypatch, frame, columns, rows_measured=measured, widest=widest, sort=sort)
         assert fast == every
         assert len(set(every[1])) > 1  # some rows wrap: the comparison says something
         # One row per distinct text of the cells that may wrap (the names that wrap, the setups, the note) and
         # one one-line row: not every row whose setup wraps.
-        assert counts[1] <= 3 + 3 + 1 + 1 < n
+        assert count <= 3 + 3 + 1 + 1 < n
 
 
 def test_rows_whose_wrapping_texts_all_differ_are_measured_once_per_height(qtbot, monkeypatch):
     """Issue 14: a book's comparison by client names each client on a few rows only, and every name wraps: rows are
     told apart by how high the delegate makes each such cell (each text asked once), so a few rows are measured,
     not every row, and the heights are those of measuring every row."""
-    from PySide6.QtWidgets import QTableView
-
     from fxcost.ui import frame_model
-    from fxcost.ui.frame_model import FrameModel, fit_columns
 
     n = 600
     frame = pd.DataFrame({
@@ -279,24 +280,9 @@ def test_rows_whose_wrapping_texts_all_differ_are_measured_once_per_height(qtbot
         "value": [1000.0 + i for i in range(n)],
     })
     columns = [("client", "Client", "text"), ("setup", "Setup", "text"), ("value", "IB keeps", "money")]
-
-    def fitted(rows_measured: int) -> tuple[list[int], int]:
-        monkeypatch.setattr(frame_model, "MEASURED_ROWS", rows_measured)
-        table = QTableView()
-        qtbot.addWidget(table)
-        table.resize(600, 400)
-        model = FrameModel(columns, table)
-        table.setModel(model)
-        model.set_frame(frame, "USD")
-        resize = table.resizeRowToContents
-        measured_rows: list[int] = []
-        table.resizeRowToContents = lambda r: (measured_rows.append(r), resize(r))[1]
-        fit_columns(table, widest_text=120)
-        return [table.rowHeight(r) for r in range(n)], len(measured_rows)
-
     few = frame_model.MEASURED_ROWS
-    every, _ = fitted(10_000)
-    fast, measured = fitted(few)
+    _, every, _, _ = _fitted(qtbot, monkeypatch, frame, columns, rows_measured=10_000, widest=120, width=600)
+    _, fast, _, measured = _fitted(qtbot, monkeypatch, frame, columns, rows_measured=few, widest=120, width=600)
     assert fast == every
     assert len(set(every)) > 1  # the VIP names wrap onto one more line
     assert measured <= 6 < n
