@@ -126,7 +126,7 @@ def describe(records: list[dict], profiles: list[dict] | None = None, who: str |
     """Sentences saying, per account, which symbols use observed (with their pair counts), calibrated (with the
     ratio), catalogue, profile or other spreads, and the catalogue entry Auto picked with its reason. ``records``:
     ``assumptions.spread_table``; ``profiles``: ``assumptions.spread_profiles``; ``who``: how the sentences name
-    their account (a group of accounts told at once), instead of "account X: "."""
+    their account (a group of accounts told at once, its records those of one account), instead of "account X: "."""
     lines = []
     accounts = list(dict.fromkeys(str(r.get("account")) for r in records))
     choice = {str(c.get("account")): c for c in profiles or []}

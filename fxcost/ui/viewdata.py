@@ -190,7 +190,8 @@ def spread_lines(views: Views) -> list[str]:
     groups: dict[tuple[str, ...], list[str]] = {}
     for account, rows in records.items():
         same = tuple(spreads.describe(_unnamed(rows), _unnamed(choices.get(account, []))))
-        groups.setdefault(same, []).append(account)
+        if same:  # an account describe() says nothing of (no spread at all) takes no place among the groups
+            groups.setdefault(same, []).append(account)
     ordered = sorted(groups.items(), key=lambda group: -len(group[1]))  # stable: first seen first among equals
     lines = []
     for _same, accounts in ordered[:SPREAD_GROUPS_SHOWN]:

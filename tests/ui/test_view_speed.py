@@ -151,13 +151,17 @@ def test_a_books_spread_sentences_are_told_per_group_of_accounts_and_capped():
                              "spread_pips": 0.1 + (a / 100 if seen else 0), "pairs": 7, "label": "Raw"})
         return pd.DataFrame(rows)
 
-    book = SimpleNamespace(spreads=table(40, 4), spread_choices=())  # 10 accounts observed, each its own spread
+    nothing = pd.DataFrame([{"account": f"{900 + a}", "symbol": "US30", "source": "default", "spread_pips": 0.0,
+                             "pairs": 0, "label": "Raw"}
+                            for a in range(35)])  # accounts without a spread: no sentence, and no place among groups
+    book = SimpleNamespace(spreads=pd.concat([nothing, table(40, 4)], ignore_index=True),
+                           spread_choices=())  # 10 accounts observed, each its own spread
     lines = spread_lines(book)
     assert lines[0] == ("Spreads, 30 accounts (1001, 1002, …): the generic profile for EURUSD 0.1 pips, "
                         "GBPUSD 0.1 pips, XAUUSD 0.1 pips.")
     singles = lines[1:SPREAD_GROUPS_SHOWN]
     assert len(singles) == SPREAD_GROUPS_SHOWN - 1 and all(s.startswith("Spreads, account 10") for s in singles)
-    assert singles[0] == spreads.describe(_records(book.spreads[book.spreads["account"] == "1000"]))[0]
+    assert singles[0] == spreads.describe(_records(table(40, 4).query("account == '1000'")))[0]
     assert lines[-1].startswith(f"Spreads of {10 - (SPREAD_GROUPS_SHOWN - 1)} more account(s) differ from these")
     assert len(lines) == SPREAD_GROUPS_SHOWN + 1
 
