@@ -55,8 +55,9 @@ def render_html(portfolio: Portfolio, date_orders: dict[str, str] | None = None,
             parts += _file_block(f, checked, date_orders)
     else:
         # Issue 14: an IB's book. The files that need a look first, whole; the others one line each.
-        look = [(f, checked) for f, checked in files if _needs_a_look(f, checked)]
-        fine = [(f, checked) for f, checked in files if not _needs_a_look(f, checked)]
+        look, fine = [], []
+        for f, checked in files:
+            (look if _needs_a_look(f, checked) else fine).append((f, checked))
         if look:
             parts.append(f"<p>{len(files):,} files: {len(look):,} need a look (a total that does not reconcile, a "
                          "warning, skipped rows or a choice to make) and come first, in full; the other "

@@ -14,7 +14,7 @@ from fxcost.money import money_text
 from fxcost.summary import spreads as spread_summary
 from fxcost.summary.build import scope_notes
 from fxcost.ui.frame_model import FrameModel, fit_columns, table_height
-from fxcost.ui.viewdata import SPREAD_GROUPS_SHOWN, spread_lines
+from fxcost.ui.viewdata import largest_groups, spread_lines
 
 
 @dataclass(frozen=True)
@@ -160,9 +160,9 @@ def _profile_notes(accounts) -> list[str]:
         reason = getattr(a, "profile_reason", "")
         if reason and not getattr(a, "catalogue", ""):
             chosen.setdefault((a.profile.name, _NUMBERS.sub("#", reason)), []).append((a.book.label, reason))
-    groups = sorted(chosen.items(), key=lambda group: -len(group[1]))  # stable: first seen first among equals
+    shown, rest = largest_groups(chosen)
     lines = []
-    for (name, _), members in groups[:SPREAD_GROUPS_SHOWN]:
+    for (name, _), members in shown:
         label, reason = members[0]
         if len(members) == 1:
             lines.append(f"{label}: spreads from {name} ({reason}).")
@@ -170,7 +170,6 @@ def _profile_notes(accounts) -> list[str]:
             lines.append(f"{len(members):,} accounts: spreads from {name} ({reason}).")
         else:
             lines.append(f"{len(members):,} accounts: spreads from {name} (as for {label}: {reason}).")
-    rest = sum(len(members) for _, members in groups[SPREAD_GROUPS_SHOWN:])
     if rest:
         lines.append(f"{rest:,} more account(s): spreads from other profiles or for other reasons (the Excel "
                      "report's Assumptions sheet lists every account's spread per symbol).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -192,9 +193,9 @@ def spread_lines(views: Views) -> list[str]:
         same = tuple(spreads.describe(_unnamed(rows), _unnamed(choices.get(account, []))))
         if same:  # an account describe() says nothing of (no spread at all) takes no place among the groups
             groups.setdefault(same, []).append(account)
-    ordered = sorted(groups.items(), key=lambda group: -len(group[1]))  # stable: first seen first among equals
+    shown, rest = largest_groups(groups)
     lines = []
-    for _same, accounts in ordered[:SPREAD_GROUPS_SHOWN]:
+    for _same, accounts in shown:
         first = accounts[0]
         if len(accounts) == 1:
             lines += spreads.describe(records[first], choices.get(first, []))
@@ -202,11 +203,17 @@ def spread_lines(views: Views) -> list[str]:
             named = ", ".join(accounts[:2]) + (", …" if len(accounts) > 2 else "")
             lines += spreads.describe(_unnamed(records[first]), _unnamed(choices.get(first, [])),
                                       who=f"{len(accounts):,} accounts ({named}): ")
-    rest = sum(len(accounts) for _, accounts in ordered[SPREAD_GROUPS_SHOWN:])
     if rest:
         lines.append(f"Spreads of {rest:,} more account(s) differ from these: the Excel report's Assumptions sheet "
                      "lists every account's spread per symbol, with its source.")
     return lines
+
+
+def largest_groups(groups: dict[Any, list]) -> tuple[list[tuple[Any, list]], int]:
+    """The Overview's :data:`SPREAD_GROUPS_SHOWN` largest of ``groups`` (key -> members), largest first (first seen
+    first among equals), and how many members the groups left out hold."""
+    ordered = sorted(groups.items(), key=lambda group: -len(group[1]))
+    return ordered[:SPREAD_GROUPS_SHOWN], sum(len(members) for _, members in ordered[SPREAD_GROUPS_SHOWN:])
 
 
 def _unnamed(rows: list[dict]) -> list[dict]:

@@ -78,6 +78,7 @@ def test_a_big_books_overview_names_its_accounts_in_one_line():
     from types import SimpleNamespace
 
     from fxcost.ui import overview
+    from fxcost.ui.viewdata import SPREAD_GROUPS_SHOWN
 
     def account(i, currency="USD"):
         book = SimpleNamespace(label=f"{1000 + i}", account=SimpleNamespace(broker="Northwind Markets Ltd.", server=""))
@@ -102,12 +103,12 @@ def test_a_big_books_overview_names_its_accounts_in_one_line():
         return a
 
     mixed = [account(0), *(counted(i) for i in range(1, 41)),
-             *(counted(i, f"Broker {i} raw") for i in range(41, 41 + overview.SPREAD_GROUPS_SHOWN))]
+             *(counted(i, f"Broker {i} raw") for i in range(41, 41 + SPREAD_GROUPS_SHOWN))]
     assert overview._profile_notes(mixed) == [
         "40 accounts: spreads from Typical Raw/ECN account (as for 1001: commission charged on 901 of 1001 trades "
         "(91%)).",
         "1000: spreads from Typical Standard account (the export shows no commission).",
         *(f"{1000 + i}: spreads from Broker {i} raw (commission charged on {900 + i} of {1000 + i} trades "
-          f"({90 + i % 10}%))." for i in range(41, 41 + overview.SPREAD_GROUPS_SHOWN - 2)),
+          f"({90 + i % 10}%))." for i in range(41, 41 + SPREAD_GROUPS_SHOWN - 2)),
         "2 more account(s): spreads from other profiles or for other reasons (the Excel report's Assumptions sheet "
         "lists every account's spread per symbol)."]
