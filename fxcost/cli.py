@@ -15,6 +15,7 @@ from fxcost.pipeline import apply_currency, run  # noqa: F401  (apply_currency: 
 from fxcost.portfolio import Portfolio
 from fxcost.report import json_summary
 from fxcost.summary.build import scope_notes
+from fxcost.summary.document import order_counts
 from fxcost.summary.series import Charts
 
 log = logging.getLogger(__name__)
@@ -455,10 +456,11 @@ def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | 
         acct = st.account
         who = " ".join(x for x in (acct.login, acct.name and f"({acct.name})", acct.broker and f"at {acct.broker}") if x)
         lines.append(f"{os.path.basename(st.path)}: {FORMATS.get(st.format, st.format)}")
-        lines.append(f"  account {who or '(not printed)'}, currency {acct.currency or '?'}")
+        lines.append(f"  account {who or '(not printed)'}, currency {acct.currency or 'not printed (taken as USD)'}")
+        cancelled, working = order_counts(st.orders)
         lines.append(
             f"  {len(st.trades)} closed trades, {len(st.open_positions)} open positions, "
-            f"{len(st.orders)} pending orders, {len(st.cash)} cash events"
+            f"{cancelled} cancelled and {working} working orders, {len(st.cash)} cash events"
         )
         if f.reconciliation.ok and f.reconciliation.compared:
             checked = ", ".join(f.reconciliation.compared)

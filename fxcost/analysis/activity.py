@@ -134,9 +134,10 @@ def activity(trades: pd.DataFrame, *, as_of: str | date | np.datetime64 | None =
 
 def concentration(table: pd.DataFrame, top: int = 5) -> dict[str, float]:
     """How much of the IB's earnings hangs on a few clients: the top client's and the top ``top``'s share
-    (percent), the number of clients that make 80 % of the earnings, and the Herfindahl index (0 to 10,000)."""
+    (percent), the number of clients that make 80 % of the earnings, and the Herfindahl index (0 to 10,000). A book
+    without IB earnings (no program, or nothing earned) has no concentration: every figure 0."""
     shares = np.sort(table["earnings_share_pct"].to_numpy(dtype="float64"))[::-1] if len(table) else np.zeros(0)
-    if not len(shares):
+    if not len(shares) or not shares.sum() > 0:  # no clients that make 80 % of nothing
         return {"top_client_pct": 0.0, f"top_{top}_pct": 0.0, "clients_for_80_pct": 0, "hhi": 0.0}
     cum = np.cumsum(shares)
     return {"top_client_pct": float(shares[0]), f"top_{top}_pct": float(shares[:top].sum()),

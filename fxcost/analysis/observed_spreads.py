@@ -2,7 +2,9 @@
 
 A market buy fills at the ask and a market sell at the bid, so a buy and a sell of one symbol executed in
 the same second differ by the spread: two opens give buy price - sell price, two closes sell close - buy
-close. Every buy x sell combination of one (account, symbol, second, end) counts as a pair (at most
+close, and a close and an open whose fills are of opposite sides (a position closed as the next opens: a buy opens
+with a buy fill and closes with a sell fill) the buy fill's price - the sell fill's (:data:`MIXED`).
+Every buy x sell combination of one (account, symbol, second, end) counts as a pair (at most
 :data:`MAX_SIDE` per side, so a grid of hundreds of orders in one second stays bounded). Pairs with a
 negative spread (sides swapped: a pending order at its level, a quote that moved) are dropped.
 
@@ -46,6 +48,8 @@ LEVEL_CLOSES = ("sl", "tp", "so")
 MARKET_KINDS = ("market", "")
 #: How the engine labels an observed spread (issue 12); ``{k}`` pairs.
 OBSERVED = "observed: median of {k} same-second pairs"
+#: The end of a pair of a close and an open (:func:`_mixed_pairs`); the others are "open" and "close".
+MIXED = "close/open"
 #: Label of a profile spread scaled by the account's observed/profile ratio.
 CALIBRATED = "calibrated"
 
@@ -103,43 +107,108 @@ def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.Dat
 
 
 def _pair_parts(t: pd.DataFrame, rows: np.ndarray | None = None) -> list[_Pairs]:
-    """:func:`same_second_pairs` per end (open, close: those with pairs), as arrays (issue 14: no frames for the
-    engine, which only summarises them)."""
+    """:func:`same_second_pairs` per end (open, close, and :data:`MIXED`: those with pairs), as arrays (issue 14: no
+    frames for the engine, which only summarises them)."""
     rows = np.ones(len(t), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
     side = t["side"].to_numpy(dtype=object)  # "buy" | "sell" (model.TRADE_COLUMNS)
     buy, sell = side == "buy", side == "sell"
     acct_codes, accounts = codes_of(t["account"]) if "account" in t.columns else (np.zeros(len(t), int), [""])
     root_codes, roots = codes_of(t["symbol_root"])
-    parts: list[_Pairs] = []
+    ends: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}  # end -> (ns, price, key, keep)
     for end in ("open", "close"):
         ns = nanoseconds(t[f"{end}_time"])
         price = t[f"{end}_price"].to_numpy(dtype="float64")
         keep = rows & (buy | sell) & (ns != np.iinfo("int64").min) & np.isfinite(price) & (root_codes >= 0)
         # One integer per (account, symbol, second); only seconds with both a buy and a sell are paired, so a
-        # million trades without hedges cost two sorts, not a merge.
+        # million trades without hedges cost a few sorts, not a merge.
         key = ((ns // 1_000_000_000) * (len(roots) + 1) + root_codes + 1) * (len(accounts) + 1) + acct_codes + 1
-        if len(t) <= 20_000 and not len(_with_both_sides(np.flatnonzero(keep), key, buy)):
-            continue  # no second with both sides even before the order filters: most accounts (issue 14)
-        if end == "close":
-            if "close_by" in t.columns:
-                keep &= ~t["close_by"].to_numpy(dtype=bool)
-            if "close_reason" in t.columns:
-                reason_codes, reasons = codes_of(t["close_reason"])
-                level = np.array([str(x).lower() in LEVEL_CLOSES for x in reasons] + [False])
-                keep &= ~level[reason_codes]
-        if f"{end}_order_type" in t.columns:
-            kind_codes, kinds = codes_of(t[f"{end}_order_type"])
-            market = np.array([str(x) in MARKET_KINDS for x in kinds] + [True])
-            keep &= market[kind_codes]
-        both = _with_both_sides(np.flatnonzero(keep), key, buy)
-        if not len(both):
-            continue
-        b_rows, s_rows = _cross(both, key, buy)
-        spread = price[b_rows] - price[s_rows] if end == "open" else price[s_rows] - price[b_rows]
+        ends[end] = (ns, price, key, keep)
+    # Most accounts have no second with a buy and a sell even before the order filters (issue 14): their order
+    # types and close reasons are not read.
+    small = len(t) <= 20_000
+    same = {end: not small or bool(len(_with_both_sides(np.flatnonzero(keep), key, buy)))
+            for end, (_, _, key, keep) in ends.items()}
+    mixed_possible = not small or _share_a_second(ends)
+    if not (same["open"] or same["close"] or mixed_possible):
+        return []
+    for end, (ns, price, key, keep) in ends.items():
+        ends[end] = (ns, price, key, _market_fills(t, end, keep))
+    parts: list[_Pairs] = []
+
+    def add(end: str, b_rows: np.ndarray, spread: np.ndarray, ns: np.ndarray) -> None:
         parts.append(_Pairs(np.asarray(accounts, dtype=object)[acct_codes[b_rows]].astype(str),
                             np.asarray(roots, dtype=object)[root_codes[b_rows]].astype(str), end,
-                            (ns[b_rows] // 1_000_000_000) * 1_000_000_000, spread))
+                            (ns // 1_000_000_000) * 1_000_000_000, spread))
+
+    for end, (ns, price, key, keep) in ends.items():
+        both = _with_both_sides(np.flatnonzero(keep), key, buy) if same[end] else ()
+        if not len(both):
+            continue
+        b_rows, s_rows = _cross(np.asarray(both), key, buy)
+        add(end, b_rows, price[b_rows] - price[s_rows] if end == "open" else price[s_rows] - price[b_rows],
+            ns[b_rows])
+    mixed = _mixed_pairs(ends, buy) if mixed_possible else None
+    if mixed is not None:
+        add(MIXED, *mixed)
     return parts
+
+
+def _share_a_second(ends: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]) -> bool:
+    """Some open and some close of the kept rows fall in one (account, symbol, second)."""
+    (_, _, o_key, o_keep), (_, _, c_key, c_keep) = ends["open"], ends["close"]
+    return bool(len(np.intersect1d(o_key[o_keep], c_key[c_keep])))
+
+
+def _market_fills(t: pd.DataFrame, end: str, keep: np.ndarray) -> np.ndarray:
+    """``keep`` without the ends filled at a level: closes by SL, TP or stop-out, close-by pairs, and ends filled by
+    a pending order where the order type is known."""
+    if end == "close":
+        if "close_by" in t.columns:
+            keep &= ~t["close_by"].to_numpy(dtype=bool)
+        if "close_reason" in t.columns:
+            reason_codes, reasons = codes_of(t["close_reason"])
+            level = np.array([str(x).lower() in LEVEL_CLOSES for x in reasons] + [False])
+            keep &= ~level[reason_codes]
+    if f"{end}_order_type" in t.columns:
+        kind_codes, kinds = codes_of(t[f"{end}_order_type"])
+        market = np.array([str(x) in MARKET_KINDS for x in kinds] + [True])
+        keep &= market[kind_codes]
+    return keep
+
+
+def _mixed_pairs(ends: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]], buy: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The pairs of a close and an open in one (account, symbol, second) whose fills are of opposite sides (a
+    position closed and the next opened: a close-and-reverse, a roll): (the buy trade's row, the spread, the
+    buy fill's time in ns), or None. A trade opened by a buy closes with a sell, so the buy fill of the pair is
+    a buy's open or a sell's close, and the spread is the buy fill's price less the sell fill's. Pairs of two
+    opens or two closes are their own ends' (:func:`_pair_parts`), not counted again here."""
+    o_ns, o_price, o_key, o_keep = ends["open"]
+    c_ns, c_price, c_key, c_keep = ends["close"]
+    opens, closes = np.flatnonzero(o_keep), np.flatnonzero(c_keep)
+    if not len(opens) or not len(closes):
+        return None
+    # Only the seconds with both an open and a close (a sort of each end's keys): most accounts have none.
+    shared = np.intersect1d(o_key[opens], c_key[closes])
+    if not len(shared):
+        return None
+    opens = opens[np.isin(o_key[opens], shared)]
+    closes = closes[np.isin(c_key[closes], shared)]
+    # Each fill as a row of its own: opens first, then closes; a fill buys when a buy opens or a sell closes.
+    fill_rows = np.concatenate([opens, closes])
+    fill_key = np.concatenate([o_key[opens], c_key[closes]])
+    fill_price = np.concatenate([o_price[opens], c_price[closes]])
+    fill_ns = np.concatenate([o_ns[opens], c_ns[closes]])
+    is_open = np.r_[np.ones(len(opens), dtype=bool), np.zeros(len(closes), dtype=bool)]
+    buys = np.where(is_open, buy[fill_rows], ~buy[fill_rows])
+    everyone = np.arange(len(fill_rows))
+    b, s = _cross(_with_both_sides(everyone, fill_key, buys), fill_key, buys)
+    mixed = is_open[b] != is_open[s]
+    b, s = b[mixed], s[mixed]
+    if not len(b):
+        return None
+    # The buy fill's trade row names the pair's account and symbol (the sell fill's are the same: one key).
+    return fill_rows[b], fill_price[b] - fill_price[s], fill_ns[b]
 
 
 @dataclass

@@ -912,12 +912,16 @@ def _partials(trades: pd.DataFrame, open_positions: pd.DataFrame) -> None:
 # ----------------------------------------------------------------------------- header and totals
 
 
+#: A heading some terminals print where the broker's name goes (seen: "Un-official Statement"): no broker name.
+_NOT_A_BROKER = re.compile(r"^\s*(?:un-?official\s+)?statement\s*$", re.IGNORECASE)
+
+
 def _account(text: str, cells: list[Cell] | None) -> Account:
     """Login, name, currency, leverage, report time from the header row; broker from the
     20pt line above the table; the ``<title>`` fills in what the header row lacks."""
     account = Account(margin_mode="hedge")
     m = _BROKER.search(text[:20000])
-    if m:
+    if m and not _NOT_A_BROKER.match(cell_text(m.group(1))):
         account.broker = cell_text(m.group(1))
     title_login, title_name = "", ""
     tm = _STATEMENT_TITLE.match(title_text(text))

@@ -118,11 +118,19 @@ class Reconciliation:
 
     @property
     def ok(self) -> bool:
+        """No printed total differs (true also when the file prints none: see :attr:`checked`)."""
         return not self.differences
 
+    @property
+    def checked(self) -> bool:
+        """Some printed total was compared with the import (a CSV, or a report cut short, prints none)."""
+        return bool(self.compared or self.differences)
+
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "differences": {k: d.as_json() for k, d in self.differences.items()},
-                "cash": self.cash.as_json()}
+        # "ok" is null when nothing was compared: a reader of the JSON must not take "nothing to compare" for
+        # "agrees" (the text and the app say "not reconciled" there).
+        return {"ok": self.ok if self.checked else None, "checked": self.checked, "compared": list(self.compared),
+                "differences": {k: d.as_json() for k, d in self.differences.items()}, "cash": self.cash.as_json()}
 
 
 def explanation(name: str, cause: str) -> str:

@@ -26,6 +26,7 @@ from fxcost.summary.document import (  # noqa: F401  (the document's builders, p
     summary,
     totals,
 )
+from fxcost.summary.ib_book import concentration_text
 
 
 def dumps(doc: dict) -> str:
@@ -305,8 +306,7 @@ def _activity_lines(doc: dict) -> list[str]:
     count = {k: sum(1 for r in clients if r.get(k)) for k in ("active_this_month", "dormant", "new_this_period")}
     lines = [f"Client activity: {len(clients)} clients, {count['active_this_month']} active this month, "
              f"{count['dormant']} dormant (no trade for {a.get('dormant_days')} days), {count['new_this_period']} new "
-             f"this period; the top client makes {_fig(c.get('top_client_pct'), '.1f')}% of the IB's earnings, "
-             f"{c.get('clients_for_80_pct')} client(s) make 80%"]
+             f"this period; {concentration_text(c)}"]
     for r in clients[:5]:
         lines.append(f"  {r['client']}: {_fig(r['earnings_share_pct'], '.1f')}% of earnings, last trade "
                      f"{str(r['last_trade'])[:10]}, volume trend {r['trend']}")

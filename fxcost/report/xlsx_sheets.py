@@ -10,6 +10,7 @@ import pandas as pd
 from fxcost.analysis import rebates
 from fxcost.report.xlsx_book import typed
 from fxcost.report.xlsx_stream import NumberColumn, SheetStream, TextColumn, excel_serial, number_width
+from fxcost.summary.ib_book import concentration_text
 
 #: Largest number of distinct exclusion reasons listed one by one (reasons carry each trade's figures).
 MAX_REASONS = 25
@@ -430,9 +431,8 @@ class AnalysisSheets:
         if act is not None and len(act):
             c = self.summary.concentration
             s.skip()
-            s.append([f"Client activity (dormant: no trade for {doc['activity']['dormant_days']} days); the top client "
-                      f"makes {c.get('top_client_pct', 0):.1f}% of the IB's earnings, {c.get('clients_for_80_pct')} "
-                      "client(s) make 80%"], "section")
+            s.append([f"Client activity (dormant: no trade for {doc['activity']['dormant_days']} days); "
+                      f"{concentration_text(c)}"], "section")
             self.table(s, [("client", "Client", None), ("first_trade", "First trade", "datetime"),
                            ("last_trade", "Last trade", "datetime"), ("trades", "Trades", "count"),
                            ("lots", "Lots", "lots"), ("active", "Active this month", None),

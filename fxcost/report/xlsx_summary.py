@@ -11,6 +11,14 @@ from fxcost.report.print_rules import field_label
 from fxcost.report.xlsx_stream import SheetStream
 from fxcost.summary.build import account_currency_text, scope_notes
 
+#: The Reconciliation sheet's last line by the document's ``reconciliation.ok`` (null: some file prints no totals).
+_RECONCILED_NOTE = {
+    True: "Every printed total agrees with the import.",
+    False: "Some printed totals differ from the import: see the rows above and the warnings.",
+    None: "Not every file is reconciled: a file marked above prints no totals to compare (a CSV, or a report cut "
+          "short); every total that is printed agrees with the import.",
+}
+
 
 class SummarySheet:
     """The Summary sheet, mixed into the report book (fxcost.report.xlsx_book.Book)."""
@@ -149,8 +157,7 @@ class SummarySheet:
                        ("printed", "Printed", "money"), ("difference", "Difference", "money"),
                        ("result", "Result", None)], rows, fit_text=False)
         ok = (self.doc.get("reconciliation") or {}).get("ok")
-        s.append(["Every printed total agrees with the import." if ok else
-                  "Some printed totals differ from the import: see the rows above and the warnings."], "note")
+        s.append([_RECONCILED_NOTE.get(ok, _RECONCILED_NOTE[None])], "note")
 
     def _assumptions(self, s: SheetStream) -> None:
         settings = self.result.settings

@@ -36,15 +36,20 @@ class Manifest:
     open_spreads: list[float] = field(default_factory=list)  # price units
     close_seconds: list[pd.Timestamp] = field(default_factory=list)
     close_spreads: list[float] = field(default_factory=list)
+    roll_seconds: list[pd.Timestamp] = field(default_factory=list)  # ``rolls``: a close and the next open
+    roll_spreads: list[float] = field(default_factory=list)
 
     @property
     def spreads(self) -> np.ndarray:
-        return np.array(self.open_spreads + self.close_spreads)
+        return np.array(self.open_spreads + self.close_spreads + self.roll_spreads)
 
 
 def write(ticks_path: str | Path, out_path: str | Path, *, pairs: int = 40, seed: int = 12, lots: float = 0.1,
-          hold_minutes: int = 45, server_offset_hours: float = 3.0, contract: float = 100_000.0) -> Manifest:
-    """Write a CSV statement of ``pairs`` same-second hedges filled at the ticks of ``ticks_path``."""
+          hold_minutes: int = 45, server_offset_hours: float = 3.0, contract: float = 100_000.0,
+          rolls: bool = False) -> Manifest:
+    """Write a CSV statement of ``pairs`` same-second hedges filled at the ticks of ``ticks_path``; ``rolls``:
+    instead, one buy after another, each closed (a sell at the bid) in the second the next opens (a buy at the
+    ask), as an EA that rolls its position does: ``pairs`` close/open pairs."""
     md = read_market_data(ticks_path)
     ticks = md.frame
     if md.kind != "ticks" or "bid" not in ticks.columns:
@@ -64,6 +69,18 @@ def write(ticks_path: str | Path, out_path: str | Path, *, pairs: int = 40, seed
     manifest = Manifest(path=str(out_path), symbol=md.symbol, currency=quote)
     rows = []
     digits = md.digits
+    if rolls:
+        # pairs + 1 buys: each closes in the second the next opens, but the last.
+        chosen = np.sort(rng.choice(len(last), size=min(pairs + 2, len(last)), replace=False))
+        for k, (o, c) in enumerate(zip(last[chosen[:-1]], last[chosen[1:]])):
+            t_open, t_close = pd.Timestamp(seconds[o] + offset), pd.Timestamp(seconds[c] + offset)
+            if k < len(chosen) - 2:
+                manifest.roll_seconds.append(t_close)
+                manifest.roll_spreads.append(round(ask[c] - bid[c], digits))
+            rows.append((k + 1, f"{t_open:%Y-%m-%d %H:%M:%S}", "buy", f"{lots:.2f}", md.symbol, f"{ask[o]:.{digits}f}",
+                         f"{t_close:%Y-%m-%d %H:%M:%S}", f"{bid[c]:.{digits}f}", "0.00", "0.00",
+                         f"{(bid[c] - ask[o]) * contract * lots:.2f}", quote))
+        chosen = chosen[:0]
     for k in chosen:
         o, c = last[k], last[later[k]]
         t_open = pd.Timestamp(seconds[o] + offset)

@@ -34,8 +34,13 @@ def _money(value: float) -> float:
 
 
 def counts(trades: pd.DataFrame, open_positions: pd.DataFrame, orders: pd.DataFrame, cash: pd.DataFrame) -> dict:
-    return _counts(len(trades), len(open_positions), int((orders["state"] != "working").sum()),
-                   int((orders["state"] == "working").sum()), len(cash))
+    return _counts(len(trades), len(open_positions), *order_counts(orders), len(cash))
+
+
+def order_counts(orders: pd.DataFrame) -> tuple[int, int]:
+    """(orders that never filled: cancelled, expired or rejected; pending orders still working) of an orders frame
+    (model.orders_frame): the report's Orders section holds both, and only the working ones are pending."""
+    return int((orders["state"] != "working").sum()), int((orders["state"] == "working").sum())
 
 
 def _counts(trades: int, open_positions: int, cancelled: int, working: int, cash_events: int) -> dict:
@@ -178,7 +183,7 @@ def summary(portfolio: Portfolio, trades: pd.DataFrame | None = None) -> dict:
         "totals": import_totals(portfolio, trades, cash),
         "statement_totals": {**statement_totals([f.statement.printed for f in portfolio.files]),
                              **cash_statement_totals(portfolio.files)},
-        "reconciliation": {"ok": not differences, "differences": differences},
+        "reconciliation": reconciliation_block(portfolio.files, differences),
         "warnings": warnings,
         "failures": [{"path": p, "message": m} for p, m in portfolio.failures],
     }
@@ -190,6 +195,15 @@ def summary(portfolio: Portfolio, trades: pd.DataFrame | None = None) -> dict:
                                                                     _books_trades(portfolio, trades),
                                                                     _books_counts(portfolio, orders))]
     return doc
+
+
+def reconciliation_block(files: list[ImportedFile], differences: dict[str, Any]) -> dict:
+    """The document's ``reconciliation``: ``ok`` is true when every file printed totals and each agrees with the
+    import, false when any differs, and null when some file printed none to compare (``unchecked`` names them): the
+    JSON never says "reconciled" of a file that was not checked."""
+    unchecked = [f.statement.path for f in files if not f.reconciliation.checked]
+    ok = False if differences else (None if unchecked or not files else True)
+    return {"ok": ok, "checked": len(files) - len(unchecked), "unchecked": unchecked, "differences": differences}
 
 
 def _books_trades(portfolio: Portfolio, joined: pd.DataFrame) -> list[dict[str, pd.Series] | None]:

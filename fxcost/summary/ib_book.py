@@ -100,6 +100,14 @@ def first_trades(result: AnalysisResult) -> dict[str, pd.Timestamp]:
     return out
 
 
+def concentration_text(concentration: Mapping[str, Any] | None) -> str:
+    """The concentration of the IB's earnings (activity.concentration) as the text and the Excel sheet say it."""
+    if not concentration or not concentration.get("clients_for_80_pct"):
+        return "no IB earnings to share among the clients"
+    return (f"the top client makes {concentration['top_client_pct']:.1f}% of the IB's earnings, "
+            f"{concentration['clients_for_80_pct']} client(s) make 80%")
+
+
 def _named(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     """``frame`` with a ``client`` column after ``account``."""
     out = frame.copy()

@@ -33,6 +33,9 @@ class ImportedFile:
     #: Those of ``warnings`` that say why the report prints a total other than the import's by design, which the
     #: check allowed for (reconcile.explanation): notes, not faults.
     explained: frozenset[str] = frozenset()
+    #: Its orders that never filled (cancelled, expired, rejected) and its pending orders still working.
+    cancelled_orders: int = 0
+    working_orders: int = 0
 
     @property
     def has_faults(self) -> bool:
@@ -58,8 +61,10 @@ def import_summary(portfolio) -> ImportSummary:
         checks = tuple(FileCheck(name, mine, printed, name not in rec.differences,
                                  "" if name not in rec.differences else (rec.differences[name].cause or ""))
                        for name, (mine, printed) in rec.compared.items())
+        cancelled, working = document.order_counts(f.statement.orders)
         files.append(ImportedFile(f.statement.path, f.statement.account.currency or "", checks,
-                                  tuple(dict.fromkeys(document.file_warnings(f))), explanations(f.statement)))
+                                  tuple(dict.fromkeys(document.file_warnings(f))), explanations(f.statement),
+                                  cancelled, working))
     totals = document.import_totals(portfolio)
     currency = totals.pop("currency", None)
     return ImportSummary(tuple(files), MappingProxyType(totals), currency if isinstance(currency, str) else "")

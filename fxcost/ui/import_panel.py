@@ -23,6 +23,8 @@ CURRENCY_LINK = "fxcost-currency:"
 DATES_LINK = "fxcost-dates:"
 #: Keys that count things: shown without decimals.
 COUNTS = ("trades", "deals", "positions", "orders")
+#: An account whose file prints no currency: its money is taken as USD (every figure, and the CSV's warning, say so).
+NO_CURRENCY = "currency not printed (taken as USD)"
 
 
 def _label(key: str) -> str:
@@ -109,16 +111,17 @@ def _file_table(files: list) -> str:
         if checked.explained:  # what the full block would say under its table, told once under this one
             agreed += "*"
         rows.append(f"<tr><td>{esc(os.path.basename(st.path))}</td><td>{esc(a.login or '(not printed)')}</td>"
-                    f"<td>{esc(a.name)}</td><td>{esc(a.broker)}</td><td>{esc(a.currency or '?')}</td>"
+                    f"<td>{esc(a.name)}</td><td>{esc(a.broker)}</td><td>{esc(a.currency or NO_CURRENCY)}</td>"
                     f"<td align=right>{len(st.trades):,}</td><td align=right>{len(st.open_positions):,}</td>"
-                    f"<td align=right>{len(st.orders):,}</td><td align=right>{len(st.cash):,}</td>"
+                    f"<td align=right>{checked.cancelled_orders:,} / {checked.working_orders:,}</td>"
+                    f"<td align=right>{len(st.cash):,}</td>"
                     f"<td>{agreed}</td></tr>")
     noted = ("<p>* The report's own totals include what fxcost counts apart (MetaTrader 5: the deals of positions "
              "still open, each closing deal counted as a trade); the check allows for it.</p>"
              if any(checked.explained for _, checked in files) else "")
     return ("<h3>Files that reconcile</h3><table border=1 cellspacing=0 cellpadding=3><tr><th>File</th>"
             "<th>Account</th><th>Name</th><th>Broker</th><th>Currency</th><th>Closed trades</th><th>Open</th>"
-            "<th>Pending orders</th><th>Cash rows</th><th>Totals agreed</th></tr>" + "".join(rows) + "</table>"
+            "<th>Orders cancelled / working</th><th>Cash rows</th><th>Totals agreed</th></tr>" + "".join(rows) + "</table>"
             + noted)
 
 
@@ -130,7 +133,7 @@ def _file_block(f, checked, date_orders: dict[str, str] | None) -> list[str]:
     parts.append(f"<h3>{esc(os.path.basename(st.path))}</h3><p>{esc(FORMATS.get(st.format, st.format))}<br>")
     parts.append(
         f"Account <b>{esc(a.login or '(not printed)')}</b> {esc(a.name)} · {esc(a.broker)} · "
-        f"{esc(a.currency or '?')}" + (f" · 1:{a.leverage}" if a.leverage else "") + "<br>"
+        f"{esc(a.currency or NO_CURRENCY)}" + (f" · 1:{a.leverage}" if a.leverage else "") + "<br>"
     )
     if st.format == "csv" and not a.currency:  # a CSV prints none: the user says which (MainWindow asks)
         parts.append(f"<a href='{CURRENCY_LINK}{quote(st.path)}'>Set the account currency…</a><br>")
@@ -138,7 +141,8 @@ def _file_block(f, checked, date_orders: dict[str, str] | None) -> list[str]:
         parts.append(_date_order_line(st, (date_orders or {}).get(os.path.abspath(st.path))))
     parts.append(
         f"{len(st.trades)} closed trades · {len(st.open_positions)} open positions · "
-        f"{len(st.orders)} pending orders · {len(st.cash)} cash events</p>"
+        f"{checked.cancelled_orders} cancelled and {checked.working_orders} working orders · "
+        f"{len(st.cash)} cash events</p>"
     )
     ccy = checked.currency
     rows = "".join(

@@ -79,6 +79,18 @@ def test_concentration(book):
     assert act.concentration(act.activity(book.iloc[:0]))["clients_for_80_pct"] == 0
 
 
+def test_a_book_without_earnings_has_no_concentration(book):
+    # One trader's CSV without a program said "the top client makes 0.0% of the IB's earnings, 2 client(s) make
+    # 80%" of its single client.
+    from fxcost.summary.ib_book import concentration_text
+
+    none = book.assign(ib_earnings=0.0, rebate=0.0)
+    c = act.concentration(act.activity(none))
+    assert c["clients_for_80_pct"] == 0 and c["top_client_pct"] == 0.0
+    assert concentration_text(c) == "no IB earnings to share among the clients"
+    assert concentration_text(act.concentration(act.activity(book))).endswith("1 client(s) make 80%")
+
+
 def test_a_frame_without_ib_earnings_uses_the_rebate():
     t = _trades([("A", "2024-01-10", 1.0, 3.0), ("B", "2024-01-11", 1.0, 1.0)]).rename(
         columns={"ib_earnings": "rebate"})

@@ -45,3 +45,19 @@ def test_every_pair_of_the_oracle_is_the_ticks_spread_of_its_second(tmp_path):
     closes = pairs[pairs["end"] == "close"]
     assert opens["spread"].to_numpy() == pytest.approx(manifest.open_spreads, abs=1e-9)
     assert closes["spread"].to_numpy() == pytest.approx(manifest.close_spreads, abs=1e-9)
+
+
+@pytest.mark.samples
+def test_a_close_and_the_next_open_in_one_second_show_the_ticks_spread(tmp_path):
+    # A position closed (a sell at the bid) in the second the next one opens (a buy at the ask): the two fills
+    # differ by the spread of that second, as two opens or two closes do (a real MT5 report's EA rolls this way).
+    from fxcost.analysis import observed_spreads as obs
+
+    manifest = from_ticks.write(sample(TICKS), tmp_path / "rolls.csv", pairs=25, seed=5, rolls=True)
+    st = import_files([manifest.path]).accounts[0]
+    pairs = obs.same_second_pairs(st.trades).sort_values("time", kind="stable")
+    assert set(pairs["end"]) == {obs.MIXED} and len(pairs) == 25
+    assert pairs["spread"].to_numpy() == pytest.approx(manifest.roll_spreads, abs=1e-9)
+    result = analyse(import_files([manifest.path]), AnalysisSettings(profile=load_profile("standard")))
+    assert set(result.trades["spread_kind"]) == {"observed"}
+    assert result.spreads.iloc[0]["median_pips"] == pytest.approx(float(np.median(manifest.roll_spreads)) / 0.01)

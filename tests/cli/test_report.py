@@ -38,7 +38,23 @@ def test_json_has_the_documented_keys(tmp_path, run_report):
                                             "total_net_profit", "trades", "deposit_withdrawal", "credit_facility",
                                             "balance", "floating_pl", "equity", "opening_balance",
                                             "opening_balance_derived"}
-    assert doc["reconciliation"] == {"ok": True, "differences": {}}
+    # A CSV prints no totals: nothing was reconciled, and the JSON must not say "ok" (found on a real CSV, where
+    # the text said "not reconciled" and the JSON "ok": true).
+    assert doc["reconciliation"] == {"ok": None, "checked": 0, "unchecked": [str(src)], "differences": {}}
+    assert doc["files"][0]["reconciliation"]["ok"] is None
+    assert doc["files"][0]["reconciliation"]["checked"] is False
+    assert "not reconciled: the file prints no totals" in result.stdout
+    assert "currency not printed (taken as USD)" in result.stdout
+
+
+def test_the_text_tells_cancelled_orders_from_working_ones(tmp_path, run_report):
+    # A real MT4 statement with 11 cancelled limit orders was said to have "11 pending orders".
+    src = tmp_path / "orders.csv"
+    src.write_text(CSV + "5,2024.01.09 10:00:00,buy limit,0.10,EURUSD,1.08000,2024.01.09 12:00:00,0,0,0,0,"
+                         "cancelled\n")
+    result = run_report(src)
+    assert result.returncode == 0, result.stderr
+    assert "1 cancelled and 0 working orders" in result.stdout and "1 pending orders" not in result.stdout
 
 
 def test_nothing_imported_exits_nonzero_with_one_line_reason(tmp_path, run_report):

@@ -386,6 +386,13 @@ def test_leverage_variants(cell, leverage):
     assert st.account.report_time == pd.Timestamp("2017-10-18 08:05")
 
 
+@pytest.mark.parametrize("heading", ["Un-official Statement", "Unofficial statement", " Statement "])
+def test_a_statement_heading_where_the_broker_goes_is_no_broker(heading):
+    # A real report (yinglli/trade, DetailedStatement.htm) prints "Un-official Statement" in the broker's line.
+    assert read(statement(trade(1), broker=heading)).account.broker == ""
+    assert read(statement(trade(1), broker="Statement Markets Ltd.")).account.broker == "Statement Markets Ltd."
+
+
 def test_empty_login_and_name_still_import():
     st = read(statement(trade(1), login="", name="", broker="Alpari"))
     assert (st.account.login, st.account.name, st.account.broker) == ("", "", "Alpari")

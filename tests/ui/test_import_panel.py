@@ -88,3 +88,17 @@ def test_a_books_import_panel_shows_the_files_that_need_a_look_in_full_and_the_o
 
     few = import_files(paths[:FULL_BLOCKS_UP_TO])
     assert render_html(few).count("<h3>") == FULL_BLOCKS_UP_TO
+
+
+def test_the_panel_tells_cancelled_orders_from_working_ones_and_an_unprinted_currency(tmp_path):
+    # A real MT4 statement whose 11 orders were all cancelled showed "11 pending orders".
+    from fxcost.pipeline import import_files
+    from fxcost.ui.import_panel import NO_CURRENCY, render_html
+
+    (tmp_path / "o.csv").write_text(
+        "Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit,Comment\n"
+        "1,2024.01.05 10:22:00,buy,0.10,EURUSD,1.09120,2024.01.05 12:00:00,1.09300,-0.70,0.00,18.00,\n"
+        "2,2024.01.09 10:00:00,buy limit,0.10,EURUSD,1.08000,2024.01.09 12:00:00,0,0,0,0,cancelled\n")
+    html = render_html(import_files([tmp_path / "o.csv"]))
+    assert "1 cancelled and 0 working orders" in html and "pending orders ·" not in html
+    assert NO_CURRENCY in html
