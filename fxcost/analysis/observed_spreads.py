@@ -164,13 +164,13 @@ def _shared_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return a[:0]
     merged = np.sort(np.concatenate([a[np.r_[True, a[1:] != a[:-1]]], b[np.r_[True, b[1:] != b[:-1]]]]),
                      kind="stable")
-    return merged[1:][merged[1:] == merged[:-1]]
+    return np.asarray(merged[1:][merged[1:] == merged[:-1]])
 
 
 def _member(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """Which of ``values`` are among the sorted, distinct ``keys``."""
     at = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
-    return keys[at] == values
+    return np.asarray(keys[at] == values, dtype=bool)
 
 
 def _market_fills(t: pd.DataFrame, end: str, keep: np.ndarray) -> np.ndarray:
