@@ -132,8 +132,10 @@ def _file_block(f, checked, date_orders: dict[str, str] | None) -> list[str]:
     st, a = f.statement, f.statement.account
     parts.append(f"<h3>{esc(os.path.basename(st.path))}</h3><p>{esc(FORMATS.get(st.format, st.format))}<br>")
     parts.append(
-        f"Account <b>{esc(a.login or '(not printed)')}</b> {esc(a.name)} · {esc(a.broker)} · "
-        f"{esc(a.currency or NO_CURRENCY)}" + (f" · 1:{a.leverage}" if a.leverage else "") + "<br>"
+        f"Account <b>{esc(a.login or '(not printed)')}</b> "
+        # What the file does not print is left out, not shown as an empty place between dots.
+        + " · ".join(esc(x) for x in (a.name, a.broker, a.currency or NO_CURRENCY,
+                                      f"1:{a.leverage}" if a.leverage else "") if x) + "<br>"
     )
     if st.format == "csv" and not a.currency:  # a CSV prints none: the user says which (MainWindow asks)
         parts.append(f"<a href='{CURRENCY_LINK}{quote(st.path)}'>Set the account currency…</a><br>")
