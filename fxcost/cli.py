@@ -462,10 +462,10 @@ def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | 
             f"  {len(st.trades)} closed trades, {len(st.open_positions)} open positions, "
             f"{cancelled} cancelled and {working} working orders, {len(st.cash)} cash events"
         )
-        if f.reconciliation.ok and f.reconciliation.compared:
+        if f.reconciliation.ok and f.reconciliation.checked:
             checked = ", ".join(f.reconciliation.compared)
             lines.append(f"  reconciled with the report's printed totals ({checked})")
-        elif f.reconciliation.ok:
+        elif not f.reconciliation.checked:
             lines.append("  not reconciled: the file prints no totals to compare with (a CSV, or a report cut short)")
         for diff in f.reconciliation.differences.values():
             lines.append(f"  DIFFERENCE {diff}")

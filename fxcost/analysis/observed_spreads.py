@@ -4,8 +4,9 @@ A market buy fills at the ask and a market sell at the bid, so a buy and a sell 
 the same second differ by the spread: two opens give buy price - sell price, two closes sell close - buy
 close, and a close and an open whose fills are of opposite sides (a position closed as the next opens: a buy opens
 with a buy fill and closes with a sell fill) the buy fill's price - the sell fill's (:data:`MIXED`).
-Every buy x sell combination of one (account, symbol, second, end) counts as a pair (at most
-:data:`MAX_SIDE` per side, so a grid of hundreds of orders in one second stays bounded). Pairs with a
+A trade opened and closed in one second pairs with itself (its ask, then its bid). Every buy x sell combination of
+one (account, symbol, second, end or close/open) counts as a pair (at most :data:`MAX_SIDE` per side and end, so a
+grid of hundreds of orders in one second stays bounded). Pairs with a
 negative spread (sides swapped: a pending order at its level, a quote that moved) are dropped.
 
 Which fills count (issue 12): only statements whose times print seconds (a Strategy Tester report prints
@@ -92,8 +93,8 @@ def _any_seconds(ns: np.ndarray) -> bool:
 
 
 def same_second_pairs(t: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
-    """Every same-second buy/sell pair of ``t`` (rows ``rows``): account, symbol_root, end ("open"/"close"),
-    time (the second), spread (price units; negatives kept, :func:`summarise` drops them).
+    """Every same-second buy/sell pair of ``t`` (rows ``rows``): account, symbol_root, end ("open", "close" or
+    :data:`MIXED`), time (the second), spread (price units; negatives kept, :func:`summarise` drops them).
 
     Where ``t`` has ``open_order_type`` / ``close_order_type`` (MT5 Orders section, issue 12), an end filled by a
     pending order (limit, stop, stop limit, close by) is left out: it filled at the order's level, not at the
@@ -194,8 +195,8 @@ def _mixed_pairs(ends: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
                  sorted_ends: dict[str, tuple[np.ndarray, np.ndarray]], buy: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The pairs of a close and an open in one (account, symbol, second) whose fills are of opposite sides (a
-    position closed and the next opened: a close-and-reverse, a roll): (the buy trade's row, the spread, the
-    buy fill's time in ns), or None. A trade opened by a buy closes with a sell, so the buy fill of the pair is
+    position closed and the next opened: a roll; or a trade opened and closed within the second, paired with
+    itself): (the buy fill's trade row, the spread, the buy fill's time in ns), or None. A trade opened by a buy closes with a sell, so the buy fill of the pair is
     a buy's open or a sell's close, and the spread is the buy fill's price less the sell fill's. Pairs of two
     opens or two closes are their own ends' (:func:`_pair_parts`), not counted again here."""
     o_ns, o_price, o_key, _ = ends["open"]
@@ -215,7 +216,7 @@ def _mixed_pairs(ends: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     is_open = np.r_[np.ones(len(opens), dtype=bool), np.zeros(len(closes), dtype=bool)]
     buys = np.where(is_open, buy[fill_rows], ~buy[fill_rows])
     everyone = np.arange(len(fill_rows))
-    b, s = _cross(_with_both_sides(everyone, fill_key, buys), fill_key, buys)
+    b, s = _cross(_with_both_sides(everyone, fill_key, buys), fill_key, buys, cap_key=fill_key * 2 + is_open)
     mixed = is_open[b] != is_open[s]
     b, s = b[mixed], s[mixed]
     if not len(b):
@@ -226,7 +227,8 @@ def _mixed_pairs(ends: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
 
 @dataclass
 class _Pairs:
-    """The same-second pairs of one end, as arrays: :func:`same_second_pairs`' columns before any frame."""
+    """The same-second pairs of one end (or of :data:`MIXED` ends), as arrays: :func:`same_second_pairs`' columns
+    before any frame."""
 
     account: np.ndarray
     symbol_root: np.ndarray
@@ -242,13 +244,17 @@ def _no_pairs() -> pd.DataFrame:
                          for c in PAIR_COLUMNS})
 
 
-def _cross(rows: np.ndarray, key: np.ndarray, buy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _cross(rows: np.ndarray, key: np.ndarray, buy: np.ndarray, cap_key: np.ndarray | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
     """Every (buy row, sell row) of ``rows`` (ascending) that share a key (account, symbol, second): per key, its
     first :data:`MAX_SIDE` buys and sells in row order, each buy with each sell (in numpy: a merge of two small
-    frames cost more than the rest of an account's spreads, issue 14)."""
-    # By key, buys first, then row: each (key, side) a run, its first MAX_SIDE rows kept.
-    ranked = rows[np.lexsort((rows, ~buy[rows], key[rows]))]
-    rk, rb = key[ranked], buy[ranked]
+    frames cost more than the rest of an account's spreads, issue 14). ``cap_key``: a finer key whose each value
+    has the cap of its own (the close/open pairs': the key and the end, so the opens of a busy second leave the
+    closes their share)."""
+    cap_key = key if cap_key is None else cap_key
+    # By cap key, buys first, then row: each (cap key, side) a run, its first MAX_SIDE rows kept.
+    ranked = rows[np.lexsort((rows, ~buy[rows], cap_key[rows]))]
+    rk, rb = cap_key[ranked], buy[ranked]
     start = np.r_[True, (rk[1:] != rk[:-1]) | (rb[1:] != rb[:-1])] if len(ranked) else np.zeros(0, dtype=bool)
     first = np.maximum.accumulate(np.where(start, np.arange(len(ranked)), 0))
     kept = ranked[np.arange(len(ranked)) - first < MAX_SIDE]
@@ -300,7 +306,7 @@ class Observation:
     q1: float
     q3: float
     open_pairs: int
-    close_pairs: int
+    close_pairs: int  # close/open pairs (MIXED) are counted in ``pairs`` only
 
     @property
     def iqr(self) -> float:

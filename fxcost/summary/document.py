@@ -39,7 +39,8 @@ def counts(trades: pd.DataFrame, open_positions: pd.DataFrame, orders: pd.DataFr
 
 def order_counts(orders: pd.DataFrame) -> tuple[int, int]:
     """(orders that never filled: cancelled, expired or rejected; pending orders still working) of an orders frame
-    (model.orders_frame): the report's Orders section holds both, and only the working ones are pending."""
+    (model.orders_frame): the report's Orders section holds both, and only the working ones are pending. Every state
+    but "working" (cancelled, expired, rejected, deleted) counts as never filled."""
     return int((orders["state"] != "working").sum()), int((orders["state"] == "working").sum())
 
 
@@ -203,7 +204,8 @@ def reconciliation_block(files: list[ImportedFile], differences: dict[str, Any])
     JSON never says "reconciled" of a file that was not checked."""
     unchecked = [f.statement.path for f in files if not f.reconciliation.checked]
     ok = False if differences else (None if unchecked or not files else True)
-    return {"ok": ok, "checked": len(files) - len(unchecked), "unchecked": unchecked, "differences": differences}
+    return {"ok": ok, "checked_files": len(files) - len(unchecked), "unchecked": unchecked,
+            "differences": differences}
 
 
 def _books_trades(portfolio: Portfolio, joined: pd.DataFrame) -> list[dict[str, pd.Series] | None]:

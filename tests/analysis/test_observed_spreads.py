@@ -167,3 +167,65 @@ def test_observed_spreads_take_no_time_of_day_shape_and_calibrated_ones_do():
     assert jpy["spread_pips"].to_numpy() == pytest.approx(0.65)  # what the fills show, whatever the hour
     assert eur["spread_tod"].to_numpy() == pytest.approx((widest + spread_hours.bundled().hours[1]) / 2)
     assert eur["spread_pips"].to_numpy() == pytest.approx(1.3 * 0.5 * eur["spread_tod"].to_numpy())
+
+
+def _frame(rows):
+    """A bare trades frame for same_second_pairs (account 1, USDJPY unless given)."""
+    import pandas as pd
+
+    base = dict(account="1", symbol_root="USDJPY", close_reason="", close_by=False, open_order_type="",
+                close_order_type="")
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+S = datetime(2024, 3, 5, 10, 0, 7)
+
+
+def _roll(close_side="buy", open_side="buy", bid=150.000, ask=150.004, **extra):
+    """A trade closed at second S and the next opened at S: a close of ``close_side`` and an open of ``open_side``."""
+    close_fill = bid if close_side == "buy" else ask  # a buy closes with a sell (the bid), a sell with a buy (the ask)
+    open_fill = ask if open_side == "buy" else bid
+    closing = dict(side=close_side, open_time=S - timedelta(minutes=5), close_time=S, open_price=149.9,
+                   close_price=close_fill, **{k: v for k, v in extra.items() if k.startswith("close")})
+    opening = dict(side=open_side, open_time=S, close_time=S + timedelta(minutes=5), open_price=open_fill,
+                   close_price=150.1, **{k: v for k, v in extra.items() if k.startswith("open")})
+    return [closing, opening]
+
+
+def test_a_close_and_the_next_open_of_opposite_fills_pair_once():
+    pairs = obs.same_second_pairs(_frame(_roll()))
+    assert pairs["end"].tolist() == [obs.MIXED] and pairs["spread"].round(6).tolist() == [0.004]
+    assert len(obs.same_second_pairs(_frame(_roll("sell", "sell")))) == 1  # a sell closed (ask), a sell opened (bid)
+    # A reversal (a buy closed with a sell, a sell opened with a sell): two sell fills, no pair.
+    assert obs.same_second_pairs(_frame(_roll("buy", "sell"))).empty
+    # Two rolls in one second: its two opens and its two closes pair as theirs (as do the opens 5 minutes before
+    # and the closes 5 minutes after), and each close crosses the open of the other fill once: nothing twice.
+    hedge = _roll("buy", "buy") + _roll("sell", "sell")
+    ends = obs.same_second_pairs(_frame(hedge))["end"].value_counts().to_dict()
+    assert ends == {"open": 2, "close": 2, obs.MIXED: 2}
+
+
+@pytest.mark.parametrize("extra", [dict(close_reason="sl"), dict(close_reason="TP"), dict(close_by=True),
+                                   dict(close_order_type="stop"), dict(open_order_type="limit")])
+def test_a_close_or_open_filled_at_a_level_makes_no_close_open_pair(extra):
+    assert obs.same_second_pairs(_frame(_roll(**extra))).empty
+
+
+def test_close_open_pairs_keep_to_the_rows_asked_for_and_to_seconds():
+    t = _frame(_roll())
+    assert obs.same_second_pairs(t, np.array([True, False])).empty
+    t.loc[1, "open_time"] = S + timedelta(seconds=1)
+    assert obs.same_second_pairs(t).empty
+
+
+def test_a_busy_second_of_opens_leaves_the_closes_their_share_of_the_cap():
+    # 50 buy and 50 sell opens fill the per-side cap of that second; a close of each side still pairs with them.
+    opens = [dict(side=side, open_time=S, close_time=S + timedelta(minutes=9, seconds=2 * (k + j * obs.MAX_SIDE)),
+                  open_price=p, close_price=150.1)
+             for j, (side, p) in enumerate((("buy", 150.004), ("sell", 150.000))) for k in range(obs.MAX_SIDE)]
+    closes = [dict(side=side, open_time=S - timedelta(minutes=9, seconds=2 * j), close_time=S, open_price=149.9,
+                   close_price=p) for j, (side, p) in enumerate((("buy", 150.000), ("sell", 150.004)))]
+    pairs = obs.same_second_pairs(_frame(opens + closes))
+    ends = pairs["end"].value_counts().to_dict()
+    assert ends == {"open": obs.MAX_SIDE ** 2, "close": 1, obs.MIXED: 2 * obs.MAX_SIDE}
+    assert (pairs["spread"].round(6) == 0.004).all()

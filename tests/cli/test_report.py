@@ -40,7 +40,7 @@ def test_json_has_the_documented_keys(tmp_path, run_report):
                                             "opening_balance_derived"}
     # A CSV prints no totals: nothing was reconciled, and the JSON must not say "ok" (found on a real CSV, where
     # the text said "not reconciled" and the JSON "ok": true).
-    assert doc["reconciliation"] == {"ok": None, "checked": 0, "unchecked": [str(src)], "differences": {}}
+    assert doc["reconciliation"] == {"ok": None, "checked_files": 0, "unchecked": [str(src)], "differences": {}}
     assert doc["files"][0]["reconciliation"]["ok"] is None
     assert doc["files"][0]["reconciliation"]["checked"] is False
     assert "not reconciled: the file prints no totals" in result.stdout

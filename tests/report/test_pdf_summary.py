@@ -119,7 +119,7 @@ def test_a_real_statement_fits_and_matches(tmp_path):
 def test_a_statement_that_does_not_reconcile_says_so_in_plain_words(tmp_path):
     path = sample("mt4-detailed-rawtrading-cn.html")
     _, doc, out = _write(tmp_path, [path])
-    assert not doc["reconciliation"]["ok"]
+    assert doc["reconciliation"]["ok"] is False
     text = pdf_text(out)
     assert "2 printed total(s) differ from the import" in text
     assert re.search(r"^\s*Closed trade P/L\s+1 450.40\s+1 490.72\s+-40.32", text, re.M)
