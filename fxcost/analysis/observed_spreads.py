@@ -196,9 +196,11 @@ def _mixed_pairs(ends: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The pairs of a close and an open in one (account, symbol, second) whose fills are of opposite sides (a
     position closed and the next opened: a roll; or a trade opened and closed within the second, paired with
-    itself): (the buy fill's trade row, the spread, the buy fill's time in ns), or None. A trade opened by a buy closes with a sell, so the buy fill of the pair is
-    a buy's open or a sell's close, and the spread is the buy fill's price less the sell fill's. Pairs of two
-    opens or two closes are their own ends' (:func:`_pair_parts`), not counted again here."""
+    itself): (the buy fill's trade row, the spread, the buy fill's time in ns), or None.
+
+    A trade opened by a buy closes with a sell, so the buy fill of a pair is a buy's open or a sell's close, and
+    the spread is the buy fill's price less the sell fill's. Pairs of two opens or two closes are their own ends'
+    (:func:`_pair_parts`), not counted again here."""
     o_ns, o_price, o_key, _ = ends["open"]
     c_ns, c_price, c_key, _ = ends["close"]
     (o_rows, o_sorted), (c_rows, c_sorted) = sorted_ends["open"], sorted_ends["close"]

@@ -49,7 +49,8 @@ def write(ticks_path: str | Path, out_path: str | Path, *, pairs: int = 40, seed
           rolls: bool = False) -> Manifest:
     """Write a CSV statement of ``pairs`` same-second hedges filled at the ticks of ``ticks_path``; ``rolls``:
     instead, one buy after another, each closed (a sell at the bid) in the second the next opens (a buy at the
-    ask), as an EA that rolls its position does: ``pairs`` close/open pairs."""
+    ask), as an EA that rolls its position does: ``pairs`` close/open pairs at random seconds (``hold_minutes``
+    is the hedges')."""
     md = read_market_data(ticks_path)
     ticks = md.frame
     if md.kind != "ticks" or "bid" not in ticks.columns:
@@ -80,8 +81,7 @@ def write(ticks_path: str | Path, out_path: str | Path, *, pairs: int = 40, seed
             rows.append((k + 1, f"{t_open:%Y-%m-%d %H:%M:%S}", "buy", f"{lots:.2f}", md.symbol, f"{ask[o]:.{digits}f}",
                          f"{t_close:%Y-%m-%d %H:%M:%S}", f"{bid[c]:.{digits}f}", "0.00", "0.00",
                          f"{(bid[c] - ask[o]) * contract * lots:.2f}", quote))
-        chosen = chosen[:0]
-    for k in chosen:
+    for k in [] if rolls else chosen:
         o, c = last[k], last[later[k]]
         t_open = pd.Timestamp(seconds[o] + offset)
         t_close = pd.Timestamp(seconds[c] + offset)

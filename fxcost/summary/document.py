@@ -38,9 +38,9 @@ def counts(trades: pd.DataFrame, open_positions: pd.DataFrame, orders: pd.DataFr
 
 
 def order_counts(orders: pd.DataFrame) -> tuple[int, int]:
-    """(orders that never filled: cancelled, expired or rejected; pending orders still working) of an orders frame
-    (model.orders_frame): the report's Orders section holds both, and only the working ones are pending. Every state
-    but "working" (cancelled, expired, rejected, deleted) counts as never filled."""
+    """(orders that never filled, pending orders still working) of an orders frame (model.orders_frame): the
+    report's Orders section holds both, and only the working ones are pending; every other state (cancelled,
+    expired, rejected, deleted) is one that never filled."""
     return int((orders["state"] != "working").sum()), int((orders["state"] == "working").sum())
 
 
