@@ -373,15 +373,12 @@ class _Pages:
 
     def reconciliation(self) -> list:
         s, out, rows = self.s, [], []
-        statement = self.doc.get("statement_totals") or {}
         files = self.doc.get("files") or []
         for f in files:
             name = os.path.basename(str(f.get("path")))
             rec = f.get("reconciliation") or {}
             diffs = rec.get("differences") or {}
-            cash = (rec.get("cash") or {}).get("compared") or {}
-            printed = [k for k, v in statement.items() if v is not None] if len(files) == 1 else []
-            checked = list(dict.fromkeys([*printed, *cash]))
+            checked = list(rec.get("compared") or ())  # the totals the import compared, trades' and cash's
             if diffs:
                 text = f"{len(diffs)} printed total(s) differ from the import"
             elif checked:

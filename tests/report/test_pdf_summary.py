@@ -126,6 +126,19 @@ def test_a_statement_that_does_not_reconcile_says_so_in_plain_words(tmp_path):
     assert_plain_words(text)
 
 
+def test_each_files_line_names_the_totals_its_import_compared(tmp_path):
+    # The PDF read the JSON's list of compared totals, not its own guess: with two files it named only the cash
+    # totals, and a CSV beside them prints none.
+    csv = tmp_path / "plain.csv"
+    csv.write_text("Ticket,Open Time,Type,Size,Symbol,Open Price,Close Time,Close Price,Commission,Swap,Profit\n"
+                   "1,2024.01.05 10:22:00,buy,0.10,EURUSD,1.09120,2024.01.05 12:00:00,1.09300,-0.70,0.00,18.00\n")
+    _, doc, out = _write(tmp_path, [sample("mt4-detailed-dyk42.htm"), csv])
+    text = " ".join(pdf_text(out).split())
+    assert "mt4-detailed-dyk42.htm: every printed total agrees with the import (Profit, Commission" in text
+    assert "plain.csv: the file prints no totals to compare (a CSV, or a report cut short)." in text
+    assert doc["reconciliation"]["ok"] is None and doc["reconciliation"]["unchecked"] == [str(csv)]
+
+
 CURRENCIES = ("EUR", "USD", "GBP", "JPY", "CHF", "AUD", "NZD", "CAD", "SEK", "NOK", "SGD", "PLN")
 
 
