@@ -392,6 +392,14 @@ _TEXT = ("account", "symbol", "category", "source", "label", "note")
 CATALOGUE_COLUMNS = ("catalogue_pips", "catalogue_source")
 
 
+def _own_value(label: str, category: str) -> bool:
+    """Whether a profile spread may stand for how this broker marks up its category: outside FX, a symbol priced at
+    its category's average has no value of its own (an ETHUSD at a crypto average taken from BTCUSD, 40 times its
+    price), so its observed/profile ratio would scale the other symbols wrongly (a real FTMO report: BTCUSD
+    calibrated to 0.60 from ETHUSD's 0.60 / 26.75)."""
+    return category in _FX or f"({category} average)" not in label
+
+
 def _calibratable(label: str) -> bool:
     """A profile or catalogue spread (not a default of 0, not already measured): what calibration may scale."""
     return label.startswith("profile:") or label.startswith("catalogue:")
@@ -504,8 +512,9 @@ def replace_in(rows: Rows, spread: np.ndarray, source: np.ndarray, shape: np.nda
                         source[sel] = f"{OBSERVED.format(k=m_obs.pairs)} in {month}"
                 if _calibratable(profile_label) and profile_price > 0:
                     row["ratio"] = total.median / profile_price
-                    ratios.setdefault(cat, []).append(float(total.median / profile_price))
-                    observed_roots.setdefault(cat, []).append(root)
+                    if _own_value(profile_label, cat):
+                        ratios.setdefault(cat, []).append(float(total.median / profile_price))
+                        observed_roots.setdefault(cat, []).append(root)
         for c in TABLE_COLUMNS:
             if c != "source":
                 columns[c].append(row[c])

@@ -229,3 +229,22 @@ def test_a_busy_second_of_opens_leaves_the_closes_their_share_of_the_cap():
     ends = pairs["end"].value_counts().to_dict()
     assert ends == {"open": obs.MAX_SIDE ** 2, "close": 1, obs.MIXED: 2 * obs.MAX_SIDE}
     assert (pairs["spread"].round(6) == 0.004).all()
+
+
+def test_a_coin_priced_at_its_categorys_average_calibrates_no_other_coin():
+    # A real FTMO report: ETHUSD (no profile value of its own: the crypto average, BTCUSD's 26.75) observed at 0.60
+    # made BTCUSD 26.75 x 0.02 = 0.60, a fortieth of a bitcoin's spread. A coin with its own value still does.
+    profile = SpreadProfile.from_dict({"name": "coins", "spreads": {"BTCUSD": {"value": 26.75, "unit": "price"},
+                                                                      "LTCUSD": {"value": 0.2, "unit": "price"}},
+                                       "categories": {"crypto": {"value": 26.75, "unit": "price"}}})
+    eth = _rows("ETHUSD", 2, T0, 6, 0.60, 2300.0)
+    result = analyse(merge([_statement(eth + _rows("BTCUSD", 2, T0 + timedelta(hours=2), 1, 20.0, 78000.0))]),
+                     AnalysisSettings(profile=profile))
+    table = result.spreads.set_index("symbol")
+    assert table.loc["ETHUSD", "source"] == "observed" and table.loc["ETHUSD", "spread_pips"] == pytest.approx(0.6)
+    assert table.loc["BTCUSD", "source"] == "profile" and table.loc["BTCUSD", "spread_pips"] == pytest.approx(26.75)
+    ltc = _rows("LTCUSD", 2, T0, 6, 0.10, 80.0)  # its own 0.2 observed at 0.1: ratio 0.5 for the other coins
+    result = analyse(merge([_statement(ltc + _rows("BTCUSD", 2, T0 + timedelta(hours=2), 1, 20.0, 78000.0))]),
+                     AnalysisSettings(profile=profile))
+    table = result.spreads.set_index("symbol")
+    assert table.loc["BTCUSD", "source"] == "calibrated" and table.loc["BTCUSD", "spread_pips"] == pytest.approx(13.375)
