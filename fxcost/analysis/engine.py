@@ -234,7 +234,7 @@ def costed_trades(
     kinds = {"spread_kind": _kinds(source), "spread_tod": tod}
     if spread_table is not None and table is not None:
         # One assign for the final labels and the catalogue's columns (issue 14: a frame copy per step before).
-        spread_table.append(table.assign(**_final_kinds(table, frame, source),
+        spread_table.append(table.assign(**_final_kinds(table, frame, source, spread),
                                          **_catalogue_columns(table, frame, profile)))
     program = settings.main_program if (program is None and use_program) else program
     paid: dict[str, Any]
@@ -280,12 +280,28 @@ def _kinds(source: np.ndarray) -> np.ndarray:
     return np.array([observed_spreads.kind_of(x) for x in labels] + ["default"], dtype=object)[codes_]
 
 
-def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray) -> dict[str, list[Any]]:
+def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray,
+                 spread: np.ndarray) -> dict[str, list[Any]]:
     """The per-symbol table's label and source columns with the source the trades ended with (market data or a
-    backtest's fixed spread win over the observed and profile spreads): the most common label per symbol."""
+    backtest's fixed spread win over the observed and profile spreads): the most common label per symbol; and
+    where that label is not the table's own, the symbol's ``spread_pips`` is what its trades of that label were
+    costed with (their median ``spread`` in pips), not the profile's it replaced (a backtest's 8 points showed as
+    the profile's 1.3 pips while its trades were costed at 0.8)."""
     root_codes, roots = codes.factorize(frame["symbol_root"])
-    return final_labels(table["symbol"].to_numpy(dtype=object), table["label"].to_numpy(dtype=object), root_codes,
-                        roots, source)
+    own = table["label"].to_numpy(dtype=object)
+    out: dict[str, list[Any]] = final_labels(table["symbol"].to_numpy(dtype=object), own, root_codes, roots, source)
+    changed = [i for i, (final, mine) in enumerate(zip(out["label"], own)) if final != mine]
+    if changed:
+        pips = [float(x) for x in table["spread_pips"].to_numpy(dtype="float64")]
+        position = {str(r): k for k, r in enumerate(roots)}
+        in_pips = np.asarray(spread, dtype="float64") / frame["pip"].to_numpy(dtype="float64")
+        for i in changed:
+            rows = (root_codes == position.get(str(table["symbol"].iloc[i]), -2)) & (source == out["label"][i])
+            values = in_pips[rows][np.isfinite(in_pips[rows])]
+            if len(values):
+                pips[i] = float(np.median(values))
+        out["spread_pips"] = pips
+    return out
 
 
 def final_labels(symbols: np.ndarray, own: np.ndarray, root_codes: np.ndarray, roots: np.ndarray,

@@ -371,6 +371,11 @@ def test_a_backtest_is_costed_with_the_testers_fixed_spread(tmp_path, capsys):
     # 32 points on 5-digit EURUSD = 3.2 pips per round turn, whatever the lots.
     assert doc["costs"]["cost_pips_per_lot_before"] == pytest.approx(3.2, abs=1e-6)
     assert "Strategy Tester's fixed spread (32 points)" in text
+    # The per-symbol table says what the trades were costed with, not the profile's 1.3 pips it replaced (real
+    # tester reports showed the profile's number beside the label "tester: fixed N points").
+    (row,) = doc["assumptions"]["spread_table"]
+    assert (row["label"], row["spread_pips"]) == ("tester: fixed 32 points", pytest.approx(3.2))
+    assert "the Strategy Tester's fixed spread for USDJPY 3.2 pips" in text
 
 
 @pytest.mark.parametrize("args, words", [
