@@ -10,7 +10,9 @@ Profit | Balance``). Trades are rebuilt per order number:
 * ``close``, ``s/l``, ``t/p``, ``close at stop`` (the test ended), any other ``close ...``
   close it, with the lots, time, price and Profit of that row; a close of fewer lots than
   are open is a partial close: the rest stays open under the same order number and every
-  row of that order is marked ``is_partial``;
+  row of that order is marked ``is_partial``. Other builds reissue the rest as a new order,
+  opened at the partial close's time with the first order's side, open price and the lots left
+  (a real IC Markets backtest): that order takes the rest over, with the first's open time;
 * ``delete`` / ``expiration`` remove a pending order that never filled (-> orders frame).
 
 The tester prints no commission or swap column, so both are 0 and Profit is the whole
@@ -328,6 +330,19 @@ def _mt4_account(text: str) -> Account:
     return Account(server=meta.get("server", ""), margin_mode="hedge", source_format="mt4_tester")
 
 
+def _reissued_rest(positions: dict[int, dict[str, Any]], split: tuple[int, Any] | None, kind: str, time: Any,
+                   price: float, lots: float) -> dict[str, Any] | None:
+    """The position a partial close just left open (``split``: its order and the close's time) when this open event
+    is its rest reissued under a new number: at the same time, of the same side, at its open price, for its lots."""
+    if split is None or kind not in OPEN_TYPES:
+        return None
+    rest = positions.get(split[0])
+    if (rest is None or split[1] != time or rest.get("side") != kind or not np.isfinite(price)
+            or abs(rest["open_price"] - price) > 1e-9 or abs(rest["lots"] - lots) > 1e-9):
+        return None
+    return rest
+
+
 def _rebuild(
     events: list[list[Any]], symbol: str, login: str, path: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[SkippedRow]]:
@@ -347,6 +362,7 @@ def _rebuild(
     cancelled: list[dict[str, Any]] = []
     partial_orders: set[int] = set()
     rolled: list[dict[str, Any]] = []  # positions closed by a swap close, waiting for their swap open
+    just_split: tuple[int, Any] | None = None  # (order, time) of the partial close the event before
 
     def skip(i: int, reason: str) -> None:
         e = events[i]
@@ -354,6 +370,7 @@ def _rebuild(
 
     for i, e in enumerate(events):
         kind = e[3].lower()
+        split, just_split = just_split, None
         if (
             np.isnat(times[i])
             or not np.isfinite(order_no[i])
@@ -381,6 +398,13 @@ def _rebuild(
                 continue
             if pos is not None and pos["side"]:
                 skip(i, f"order {order} is opened twice")
+                continue
+            rest = _reissued_rest(positions, split, kind, times[i], price[i], size[i])
+            if pos is None and rest is not None:
+                # The rest of a partial close under a new number: the same position, open since the first's open.
+                partial_orders.update((rest["order"], order))
+                del positions[rest["order"]]
+                positions[order] = {**rest, "order": order, "sl": sl[i], "tp": tp[i]}
                 continue
             if pos is None:
                 pos = positions[order] = {"order": order, "side": "", "order_type": "", "placed": times[i]}
@@ -428,6 +452,7 @@ def _rebuild(
             if remaining > 0:
                 partial_orders.add(order)
                 pos["lots"] = remaining
+                just_split = (order, times[i])
             else:
                 del positions[order]
             continue

@@ -178,6 +178,22 @@ def test_mt4_tester_in_any_language_and_code_page(tmp_path, language):
         assert (st.trades["comment"] == "swap close").sum() > 0  # a rollover closes a trade of its own
 
 
+def test_a_testers_partial_close_whose_rest_is_reissued_under_a_new_order_leaves_nothing_open(tmp_path):
+    # A real IC Markets backtest: "close" of 0.49 of order 2's 0.97 lots, then "buy" of order 3, 0.48 lots, at order
+    # 2's open price in the same minute. Order 2's rest was kept open too: 34 positions the report does not have.
+    path = tmp_path / "partials.htm"
+    written = mt4_tester_variant(path, "en", trades=30, partials=True)
+    assert written["partials"] >= 3
+    st = load_file(path)
+    assert st.open_positions.empty and not st.skipped
+    assert len(st.trades) == written["trades"] and st.trades["profit"].sum() == pytest.approx(written["net"] / 100)
+    parts = st.trades[st.trades["is_partial"]]
+    assert len(parts) == 2 * written["partials"]
+    # Each rest was open since its first order opened: the pairs share their open time and price.
+    assert parts.groupby(["open_time", "open_price"]).size().tolist() == [2] * written["partials"]
+    assert reconcile(st).ok
+
+
 @pytest.mark.parametrize("language", sorted(set(TESTER_LANGUAGES) - {"en"}))
 def test_mt4_tester_with_a_translated_title_is_known_by_its_structure(tmp_path, language):
     """The terminal may translate the title and heading too: the report is known by its event rows (issue 11)."""

@@ -55,14 +55,16 @@ TESTER_TITLES["ru-cent"] = TESTER_TITLES["ru"]
 
 
 def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40, seed: int = 3,
-                       translated_title: bool = False) -> dict[str, Any]:
+                       translated_title: bool = False, partials: bool = False) -> dict[str, Any]:
     """Write an MT4 Strategy Tester report in ``language`` (a key of :data:`TESTER_LANGUAGES`) and its code page.
 
     Events per trade: an open (market, or a filled ``buy stop``/``sell stop``), sometimes ``modify``, then ``s/l``,
     ``t/p`` or ``close``; a rollover pair ``swap close``/``swap open`` in Russian reports; a deleted pending order;
     the last trade ends with ``close at stop``. Returns ``trades``, ``net`` and ``deposit`` (cents) and
     ``cent`` (a cent account: RoboForex-ProCent, deposit 10,000 cents = 100 USD). ``translated_title`` writes the
-    title and heading in ``language`` too (:data:`TESTER_TITLES`), as some terminals do."""
+    title and heading in ``language`` too (:data:`TESTER_TITLES`), as some terminals do. ``partials``: every sixth
+    trade of two lots or more is partly closed first, and its rest reissued under a new order number at the same
+    time and open price, as newer builds write it (``partials`` in the result: how many)."""
     if language not in TESTER_LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(TESTER_LANGUAGES)}, not {language!r}")
     codepage, labels = TESTER_LANGUAGES[language]
@@ -78,6 +80,7 @@ def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40,
     net = 0
     count = 0
     order = 0
+    split = 0
     for k in range(trades):
         order += 1
         t += int(rng.integers(2, 20)) * 3600
@@ -107,6 +110,20 @@ def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40,
             order += 1
             price = round(mid - sign * 0.00002, 6)
             events.append((t, "swap open", order, lots, price, sl, tp, None))
+        if partials and k % 6 == 2 and lots >= 2:
+            # Half closed; the rest reopened under the next order number at the first's price, in that second.
+            t += 1800
+            part = lots // 2
+            mid = round(price + sign * 0.0005, 4)
+            p = to_cents(sign * (mid - price) * 100_000 * part / 100)
+            balance += p
+            net += p
+            count += 1
+            split += 1
+            events.append((t, "close", order, part, mid, sl, tp, p))
+            order += 1
+            lots -= part
+            events.append((t, side, order, lots, price, sl, tp, None))
         t += int(rng.integers(1, 30)) * 600
         end = "close at stop" if k == trades - 1 else str(rng.choice(["s/l", "t/p", "close"]))
         close = sl if end == "s/l" else tp if end == "t/p" else round(price + float(rng.normal(0, 0.002)), 4)
@@ -177,4 +194,4 @@ def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40,
     head.append("</table>\n</div></body></html>\n")
     with report_file(path, codepage) as out:
         out.add("".join(head))
-    return {"trades": count, "net": net, "deposit": deposit, "balance": running, "cent": cent}
+    return {"trades": count, "net": net, "deposit": deposit, "balance": running, "cent": cent, "partials": split}
