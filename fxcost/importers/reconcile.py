@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from fxcost.model import Statement
+from fxcost.model import PrintedTotals, Statement
 from fxcost.money import money_text
 
 #: Two money figures agree when they differ by less than half a cent (or half a unit on
@@ -190,20 +190,21 @@ def reconcile(statement: Statement) -> Reconciliation:
     records the imported-side adjustment in ``printed.extra["adjust"][field]`` and the
     reason in ``printed.extra["causes"][field]``; the cause then accompanies any remaining
     difference, and an explained adjustment is itself reported as a warning by the loader.
+    A gap a reader proved to be the report's own rounding (``printed.extra["rounding"][field]``: a tester's rows
+    print Profit to the cent, its total sums the unrounded results) is compared within that gap.
     """
     printed = statement.printed
     imported = imported_totals(statement)
     adjust: dict[str, float] = printed.extra.get("adjust", {})
     causes: dict[str, str] = printed.extra.get("causes", {})
     result = Reconciliation()
-    tolerance = MONEY_TOLERANCE
     for name in FIELDS:
         value = getattr(printed, name)
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
         mine = imported[name] + adjust.get(name, 0.0)
         result.compared[name] = (mine, float(value))
-        limit = 0.5 if name == "trades" else tolerance
+        limit = 0.5 if name == "trades" else _tolerance(printed, name)
         if abs(mine - float(value)) > limit:
             result.differences[name] = Difference(name, mine, float(value), causes.get(name, ""))
     result.cash = reconcile_cash(statement)
@@ -270,6 +271,11 @@ def _in_kind_order(sums: dict[Any, Any]) -> dict[str, float]:
     return {k: float(sums[k]) for k in order}
 
 
+def _tolerance(printed: PrintedTotals, name: str) -> float:
+    """How far an imported total may be from the printed one: half a cent, or the rounding gap a reader proved."""
+    return max(MONEY_TOLERANCE, float(printed.extra.get("rounding", {}).get(name, 0.0)) + 1e-9)
+
+
 def reconcile_cash(statement: Statement) -> CashReconciliation:
     """The cash ledger against the statement's printed Deposit/Withdrawal, Credit, Balance, Floating P/L, Equity.
 
@@ -311,7 +317,7 @@ def reconcile_cash(statement: Statement) -> CashReconciliation:
         if printed is None or (isinstance(printed, float) and math.isnan(printed)):
             return
         result.compared[name] = (mine, float(printed))
-        if abs(mine - float(printed)) > MONEY_TOLERANCE + 1e-9:
+        if abs(mine - float(printed)) > _tolerance(p, name) + 1e-9:
             result.differences.append(Difference(name, mine, float(printed), cause or causes.get(name, "")))
 
     def note_unexplained() -> None:
