@@ -454,7 +454,8 @@ def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | 
     for f in portfolio.files:
         st = f.statement
         acct = st.account
-        who = " ".join(x for x in (acct.login, acct.name and f"({acct.name})", acct.broker and f"at {acct.broker}") if x)
+        who = " ".join(x for x in (acct.login, acct.name and f"({acct.name})", acct.broker and f"at {acct.broker}",
+                                   not acct.broker and acct.server and f"on {acct.server}") if x)
         lines.append(f"{os.path.basename(st.path)}: {FORMATS.get(st.format, st.format)}")
         lines.append(f"  account {who or '(not printed)'}, currency {acct.currency or 'not printed (taken as USD)'}")
         cancelled, working = order_counts(st.orders)

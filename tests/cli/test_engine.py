@@ -376,6 +376,7 @@ def test_a_backtest_is_costed_with_the_testers_fixed_spread(tmp_path, capsys):
     (row,) = doc["assumptions"]["spread_table"]
     assert (row["label"], row["spread_pips"]) == ("tester: fixed 32 points", pytest.approx(3.2))
     assert "the Strategy Tester's fixed spread for USDJPY 3.2 pips" in text
+    assert "account on Swissquote-Live1, currency not printed (taken as USD)" in text  # no login: its server
 
 
 @pytest.mark.parametrize("args, words", [
