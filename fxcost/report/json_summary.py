@@ -99,7 +99,8 @@ def render_costs(doc: dict) -> list[str]:
         f"{_fig(c['cost_pips_per_lot_after'])} pips), {m(c['usd_per_million_before'], 1)} -> "
         f"{m(c['usd_per_million'], 1)} USD per million",
         f"  break-even win rate {_pct(b.get('win_rate_before'))} -> {_pct(b.get('win_rate_after'))} "
-        f"(actual {_pct(b.get('actual_win_rate'))})",
+        f"(actual {_pct(b.get('actual_win_rate'))} of the trades with a non-zero Profit: a report's Profit Trades "
+        "may count them otherwise)",
     ]
     for choice in a.get("spread_profiles", []):
         if choice.get("reason") and not choice.get("catalogue"):  # a catalogue pick says it below, with its reason

@@ -109,7 +109,13 @@ def profile_names(labels) -> list[str]:
 
 
 def _pips(value) -> str:
-    return "?" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+    """Pips to the hundredth; a spread under half a hundredth (a coin's 2 points of 0.001 where a pip is 1.0) to
+    two significant digits rather than "0"."""
+    if value is None:
+        return "?"
+    if 0 < abs(value) < 0.005:
+        return f"{value:.2g}"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _symbol(row: dict) -> str:

@@ -218,3 +218,10 @@ def test_an_account_without_the_engines_table_gets_one_from_its_trades(statement
     assert rows.loc["USDJPY", "trades"] == 2 * PAIRS and rows.loc["EURUSD", "trades"] == 2
     assert rows.loc["USDJPY", "spread_pips"] == pytest.approx(0.4) and rows.loc["USDJPY", "source"] == "observed"
     assert rows.loc["EURUSD", "label"].startswith("calibrated: profile: Typical Standard account")
+
+
+@pytest.mark.parametrize("value, text", [(1.3, "1.3"), (0.5, "0.5"), (2.0, "2"), (0.002, "0.002"), (0.0042, "0.0042"),
+                                         (0.0, "0"), (None, "?")])
+def test_a_spread_under_half_a_hundredth_of_a_pip_is_not_said_as_zero(value, text):
+    # A real BTCUSD backtest (pip 1.0, a fixed spread of 2 points of 0.001) read "BTCUSD 0 pips".
+    assert spread_summary._pips(value) == text
