@@ -16,6 +16,7 @@ from fxcost.portfolio import Portfolio
 from fxcost.report import json_summary
 from fxcost.summary.build import scope_notes
 from fxcost.summary.document import order_counts
+from fxcost.summary.imported import UNPRINTED_CURRENCY
 from fxcost.summary.series import Charts
 
 log = logging.getLogger(__name__)
@@ -457,7 +458,7 @@ def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | 
         who = " ".join(x for x in (acct.login, acct.name and f"({acct.name})", acct.broker and f"at {acct.broker}",
                                    not acct.broker and acct.server and f"on {acct.server}") if x)
         lines.append(f"{os.path.basename(st.path)}: {FORMATS.get(st.format, st.format)}")
-        lines.append(f"  account {who or '(not printed)'}, currency {acct.currency or 'not printed (taken as USD)'}")
+        lines.append(f"  account {who or '(not printed)'}, currency {acct.currency or UNPRINTED_CURRENCY}")
         cancelled, working = order_counts(st.orders)
         lines.append(
             f"  {len(st.trades)} closed trades, {len(st.open_positions)} open positions, "

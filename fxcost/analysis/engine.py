@@ -296,7 +296,9 @@ def _final_kinds(table: pd.DataFrame, frame: pd.DataFrame, source: np.ndarray,
         position = {str(r): k for k, r in enumerate(roots)}
         in_pips = np.asarray(spread, dtype="float64") / frame["pip"].to_numpy(dtype="float64")
         for i in changed:
-            rows = (root_codes == position.get(str(table["symbol"].iloc[i]), -2)) & (source == out["label"][i])
+            # The symbol's rows first (integer codes), then their labels: each trade's label compared once.
+            rows = np.flatnonzero(root_codes == position.get(str(table["symbol"].iloc[i]), -2))
+            rows = rows[np.asarray(source, dtype=object)[rows] == out["label"][i]]
             values = in_pips[rows][np.isfinite(in_pips[rows])]
             if len(values):
                 pips[i] = float(np.median(values))

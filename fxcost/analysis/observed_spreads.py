@@ -126,10 +126,14 @@ def _pair_parts(t: pd.DataFrame, rows: np.ndarray | None = None) -> list[_Pairs]
         ends[end] = (ns, price, key, keep)
     # Most accounts have no second with a buy and a sell even before the order filters (issue 14): their order
     # types and close reasons are not read.
-    small = len(t) <= 20_000
-    same = {end: not small or bool(len(_with_both_sides(np.flatnonzero(keep), key, buy)))
-            for end, (_, _, key, keep) in ends.items()}
-    mixed_possible = not small or len(_shared_keys(*(np.sort(key[keep]) for _, _, key, keep in ends.values())))
+    same = {"open": True, "close": True}
+    mixed_possible = True
+    if len(t) <= 20_000:
+        # Each end's rows sorted by key once, for both questions: a second with a buy and a sell of that end, and a
+        # second with an open and a close.
+        pre = {end: _by_key(np.flatnonzero(keep), key) for end, (_, _, key, keep) in ends.items()}
+        same = {end: bool(len(_with_both_sides(pre[end][0], ends[end][2], buy, pre[end]))) for end in pre}
+        mixed_possible = bool(len(_shared_keys(pre["open"][1], pre["close"][1])))
     if not (same["open"] or same["close"] or mixed_possible):
         return []
     # Each end's kept rows by key, sorted once for its own pairs and for the close/open pairs.

@@ -10,6 +10,9 @@ from typing import Any
 from fxcost.importers.reconcile import explanations
 from fxcost.summary import document
 
+#: What the text and the Import panel say of a currency the file does not print: every figure takes it as USD.
+UNPRINTED_CURRENCY = "not printed (taken as USD)"
+
 
 @dataclass(frozen=True)
 class FileCheck:

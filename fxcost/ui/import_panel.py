@@ -12,7 +12,7 @@ from fxcost.importers.csv_table import AMBIGUOUS_DATES, DATE_ORDERS
 from fxcost.model import FORMATS
 from fxcost.money import money_text
 from fxcost.portfolio import Portfolio
-from fxcost.summary.imported import ImportSummary, import_summary
+from fxcost.summary.imported import UNPRINTED_CURRENCY, ImportSummary, import_summary
 
 #: How the reconciliation's and the totals' keys read in the panel (others: "some_key" -> "Some key").
 LABELS = {"closed_pl": "Closed trade P/L", "total_net_profit": "Total net profit", "rebate_like":
@@ -24,7 +24,7 @@ DATES_LINK = "fxcost-dates:"
 #: Keys that count things: shown without decimals.
 COUNTS = ("trades", "deals", "positions", "orders")
 #: An account whose file prints no currency: its money is taken as USD (every figure, and the CSV's warning, say so).
-NO_CURRENCY = "currency not printed (taken as USD)"
+NO_CURRENCY = f"currency {UNPRINTED_CURRENCY}"
 
 
 def _label(key: str) -> str:
