@@ -339,8 +339,10 @@ def _reissued_rest(positions: dict[int, dict[str, Any]], split: tuple[int, Any] 
     if split is None or kind not in OPEN_TYPES:
         return None
     rest = positions.get(split[0])
-    if (rest is None or split[1] != time or rest.get("side") != kind or not np.isfinite(price)
-            or abs(rest["open_price"] - price) > 1e-9 or abs(rest["lots"] - lots) > 1e-9):
+    # The plain comparisons first, the datetime64 one last: this runs for every open after a partial close
+    # ("not <=" is true for a NaN price or size, as no match).
+    if (rest is None or rest.get("side") != kind or not abs(rest["lots"] - lots) <= 1e-9
+            or not abs(rest["open_price"] - price) <= 1e-9 or split[1] != time):
         return None
     return rest
 
