@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -580,6 +581,19 @@ class Prepared:
     warnings: list[str]
 
 
+#: A currency code standing alone in a server name: not inside a longer capitalised word ("FXCM-EURDemo01" names EUR,
+#: "EURONEXT" none).
+_SERVER_CURRENCY = re.compile(r"(?<![A-Z])([A-Z]{3})(?![A-Z](?![a-z]))")
+
+
+def server_currency(server: str) -> str:
+    """The one account currency a server's name names (MetaTrader has none print it in a tester report, but brokers
+    name servers by it: FXCM-EURDemo01), else ""."""
+    found = {code for code in _SERVER_CURRENCY.findall(server or "")
+             if code in instruments.DEFAULT_USD_RATES or code in instruments.CENT}
+    return found.pop() if len(found) == 1 else ""
+
+
 def prepare(job: AccountJob, settings: AnalysisSettings, *, fills: bool = True) -> Prepared:
     """The :class:`Prepared` of one account; ``fills``: also which rows' fills may be paired (a batch finds them for
     all its accounts at once)."""
@@ -587,7 +601,11 @@ def prepare(job: AccountJob, settings: AnalysisSettings, *, fills: bool = True) 
     warnings: list[str] = []
     currency = book.account.currency or "USD"
     if not book.account.currency and book.account.source_format != "csv":  # a CSV's import already says so
-        warnings.append(f"Account {book.label}: the report prints no currency; USD is assumed.")
+        hint = server_currency(book.account.server)
+        warnings.append(f"Account {book.label}: the report prints no currency; USD is assumed." + (
+            f" Its server {book.account.server} names {hint}: if the account is in {hint}, say so (report "
+            f"--currency {hint}; in the app, the file's \"Set the account currency…\" in the Import panel)."
+            if hint and hint != "USD" else ""))
     major = instruments.CENT.get(currency.upper(), (currency.upper(), 1.0))[0]
     if major not in instruments.DEFAULT_USD_RATES and major != "USD":
         warnings.append(f"Account {book.label}: its currency {currency} is not one fxcost can convert; where "

@@ -190,6 +190,22 @@ def implied_m(trades: pd.DataFrame, point: pd.Series, sign: np.ndarray | None = 
     return m, reliable
 
 
+#: A trade's own Profit confirms a default M when that M is within the Profit's cent rounding of the trade's own,
+#: and the rounding leaves no more than this relative doubt (a standard contract against a mini one is 10x apart).
+MAX_DOUBT_TO_CONFIRM = 0.02
+
+
+def _agrees(m_own: np.ndarray, m: np.ndarray, profit: np.ndarray) -> np.ndarray:
+    """Where the trade's own M (too small a move or profit to be taken alone, :func:`implied_m`) agrees with ``m``
+    within the half cent its printed Profit may be rounded by (prices are printed exactly): e.g. a 6-point EURUSD
+    trade of 1 lot that made 6.00 USD gives exactly the default 100,000 x 1 (a real Vantage statement warned of it)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        doubt = 0.005 / np.abs(profit)
+        agrees: np.ndarray = (np.isfinite(m_own) & (m_own > 0) & np.isfinite(m) & (doubt <= MAX_DOUBT_TO_CONFIRM)
+                              & (np.abs(m - m_own) <= m_own * doubt * (1 + 1e-9)))
+    return agrees
+
+
 def side_sign(trades: pd.DataFrame) -> np.ndarray:
     """+1.0 for buys, -1.0 for sells."""
     return np.where(trades["side"].to_numpy() == "buy", 1.0, -1.0)
@@ -203,7 +219,8 @@ def money_per_price(
     sign: np.ndarray | None = None,
     segments: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """M per trade and its source ('implied', 'median', 'default', 'user').
+    """M per trade and its source ('implied', 'median', 'default', 'confirmed': a default the trade's own Profit agrees
+    with, 'user').
 
     Groups by (account, symbol_root): different accounts may convert differently. ``sign`` (+1 buy,
     -1 sell) saves comparing the side strings again when the caller has it. ``segments``: the row ranges of
@@ -262,6 +279,7 @@ def money_per_price(
             lookup = np.array([per_root.get(c, np.nan) for c in range(-1, len(roots))])
             m[idx] = lookup[root_codes[idx] + 1]
             source[idx] = "default"
+        source[missing & _agrees(m_own, m, trades["profit"].to_numpy())] = "confirmed"
 
     # User overrides win.
     for root, value in settings.money_per_point.items():

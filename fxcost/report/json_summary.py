@@ -26,7 +26,7 @@ from fxcost.summary.document import (  # noqa: F401  (the document's builders, p
     summary,
     totals,
 )
-from fxcost.summary.ib_book import concentration_text
+from fxcost.summary.ib_book import activity_worth_telling, concentration_text
 
 #: Encodes what :func:`dumps` writes on one line, with the json module's C encoder (its indented encoder is pure
 #: Python: an IB's 500-client document took 0.58 s to indent against 0.11 s on one line, issue 14).
@@ -360,6 +360,8 @@ def _activity_lines(doc: dict) -> list[str]:
         return []
     clients = a["clients"]
     c = a.get("concentration") or {}
+    if not activity_worth_telling(len(clients), c):
+        return []
     count = {k: sum(1 for r in clients if r.get(k)) for k in ("active_this_month", "dormant", "new_this_period")}
     lines = [f"Client activity: {len(clients)} clients, {count['active_this_month']} active this month, "
              f"{count['dormant']} dormant (no trade for {a.get('dormant_days')} days), {count['new_this_period']} new "

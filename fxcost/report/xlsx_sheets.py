@@ -10,7 +10,7 @@ import pandas as pd
 from fxcost.analysis import rebates
 from fxcost.report.xlsx_book import typed
 from fxcost.report.xlsx_stream import NumberColumn, SheetStream, TextColumn, excel_serial, number_width
-from fxcost.summary.ib_book import concentration_text
+from fxcost.summary.ib_book import activity_worth_telling, concentration_text
 
 #: Largest number of distinct exclusion reasons listed one by one (reasons carry each trade's figures).
 MAX_REASONS = 25
@@ -428,7 +428,7 @@ class AnalysisSheets:
                         for label, key in (("IB earnings", "ib_earnings"), ("Passed back", "passed_back"),
                                            ("IB keeps", "ib_keeps"))])
         act = self.summary.activity
-        if act is not None and len(act):
+        if act is not None and len(act) and activity_worth_telling(len(act), self.summary.concentration):
             c = self.summary.concentration
             s.skip()
             s.append([f"Client activity (dormant: no trade for {doc['activity']['dormant_days']} days); "

@@ -100,6 +100,13 @@ def first_trades(result: AnalysisResult) -> dict[str, pd.Timestamp]:
     return out
 
 
+def activity_worth_telling(clients: int, concentration: Mapping[str, Any] | None) -> bool:
+    """Client activity is an IB's question: told (text, Excel) for a book of several clients or a client who earns
+    the IB something, not for a trader's own statement or a backtest (a real backtest's text said "1 clients, 1 new
+    this period, volume trend new"). The JSON keeps the block either way."""
+    return clients > 1 or bool(concentration and concentration.get("clients_for_80_pct"))
+
+
 def concentration_text(concentration: Mapping[str, Any] | None) -> str:
     """The concentration of the IB's earnings (activity.concentration) as the text and the Excel sheet say it."""
     if not concentration or not concentration.get("clients_for_80_pct"):

@@ -155,5 +155,17 @@ def describe(records: list[dict], profiles: list[dict] | None = None, who: str |
             lines.append(f"Spreads, {named}{'; '.join(parts)}.")
         if c.get("catalogue"):
             lines.append(f"Broker catalogue, {named}{c['catalogue']}" + (f" ({c['reason']})." if c.get("reason")
-                                                                       else "."))
+                                                                       else ".") + _not_in(rows, c["catalogue"]))
     return lines
+
+
+def _not_in(rows: list[dict], entry: str) -> str:
+    """What the catalogue entry left to the generic profile, said where the entry is named (a real Exness statement's
+    text named "Exness Standard", which publishes no spread, beside the generic 1.3 pips it was costed with)."""
+    left = [str(r["symbol"]) for r in rows if "(not in the catalogue entry" in str(r.get("label") or "")]
+    if not left:
+        return ""
+    if len(left) == len(rows):
+        return f" It publishes no spread for the symbols traded here ({', '.join(left)}): the generic profile gives them."
+    return f" It publishes no spread for {', '.join(left)}: the generic profile gives {'it' if len(left) == 1 else 'them'}."
+

@@ -94,7 +94,7 @@ def currency_combo(current: str = "", as_the_file: bool = False) -> QComboBox:
 
 
 class CsvCurrencyDialog(QDialog):
-    """Which currency the account of a CSV trade list is in (a CSV never says)."""
+    """Which currency the account of a file that prints none is in (a CSV trade list, an MT4 tester report)."""
 
     def __init__(self, path: str, parent: QWidget | None = None, currency: str = ""):
         super().__init__(parent)

@@ -17,7 +17,7 @@ from fxcost.summary.imported import UNPRINTED_CURRENCY, ImportSummary, import_su
 #: How the reconciliation's and the totals' keys read in the panel (others: "some_key" -> "Some key").
 LABELS = {"closed_pl": "Closed trade P/L", "total_net_profit": "Total net profit", "rebate_like":
           "Rebate-like cash rows", "broker_net": "Net (balance change)", "taxes": "Taxes / fees"}
-#: Link target of "Set the account currency…" under a CSV file; the file's path follows, URL-quoted.
+#: Link target of "Set the account currency…" under a file that prints none; the file's path follows, URL-quoted.
 CURRENCY_LINK = "fxcost-currency:"
 #: Link target of "Read them as …" under a CSV with day/month dates: the date order, ":", the file's quoted path.
 DATES_LINK = "fxcost-dates:"
@@ -137,7 +137,7 @@ def _file_block(f, checked, date_orders: dict[str, str] | None) -> list[str]:
         + " · ".join(esc(x) for x in (a.name, a.broker, a.currency or NO_CURRENCY,
                                       f"1:{a.leverage}" if a.leverage else "") if x) + "<br>"
     )
-    if st.format == "csv" and not a.currency:  # a CSV prints none: the user says which (MainWindow asks)
+    if not a.currency:  # a CSV, an MT4 tester report: the user says which (MainWindow asks; pipeline applies it)
         parts.append(f"<a href='{CURRENCY_LINK}{quote(st.path)}'>Set the account currency…</a><br>")
     if st.format == "csv":
         parts.append(_date_order_line(st, (date_orders or {}).get(os.path.abspath(st.path))))

@@ -826,9 +826,9 @@ class MainWindow(QMainWindow):
         return False
 
     def ask_csv_currency(self, path: str) -> bool:
-        """Ask which currency the account of CSV file ``path`` is in; remember it and open the files again.
+        """Ask which currency the account of file ``path`` is in; remember it and open the files again.
 
-        Started by the Import panel's link under a CSV imported without one. Returns whether the user answered.
+        Started by the Import panel's link under a file that prints none (a CSV, an MT4 tester report). Returns whether the user answered.
         """
         from fxcost.ui.csv_mapping import CsvCurrencyDialog
 

@@ -96,3 +96,19 @@ def test_a_frame_without_ib_earnings_uses_the_rebate():
         columns={"ib_earnings": "rebate"})
     assert act.activity(t).set_index("account")["earnings_share_pct"].to_dict() == {"A": 75.0, "B": 25.0}
     assert np.isnan(act.activity(t)["trend_pct"]).all()
+
+
+def test_client_activity_is_told_of_a_book_or_an_earning_client(book):
+    # A real MT4 backtest's text said "Client activity: 1 clients, ... 1 new this period" and "volume trend new".
+    from fxcost.report.json_summary import _activity_lines
+    from fxcost.summary.ib_book import activity_worth_telling
+
+    alone = book[book["account"] == "A"]
+    for frame, told in ((alone.assign(ib_earnings=0.0), False), (alone, True), (book.assign(ib_earnings=0.0), True)):
+        a = act.activity(frame)
+        c = act.concentration(a)
+        assert activity_worth_telling(len(a), c) is told
+        doc = {"activity": {"clients": [{"client": k, "earnings_share_pct": 0.0, "last_trade": "2024-04-05",
+                                          "trend": "up"} for k in a["account"]], "concentration": c,
+                            "dormant_days": 30}}
+        assert bool(_activity_lines(doc)) is told

@@ -226,3 +226,16 @@ def test_same_second_pairs_cross_every_buy_with_every_sell_up_to_the_cap():
     pairs = sorted(zip(b.tolist(), s.tolist()))
     assert pairs[:2] == [(0, 1), (0, 2)]  # key 7 has no sell, key 9 no buy
     assert pairs[2:] == sorted((i, j) for i in range(6, 6 + observed_spreads.MAX_SIDE) for j in (66, 67))
+
+
+def test_a_default_the_trades_own_profit_agrees_with_is_confirmed():
+    # A real Vantage statement: sell 1.00 EURUSD 1.15994 -> 1.15988 made 6.00 USD. Six points are too few to take
+    # the trade's own M alone, but 6.00 / (0.00006 x 1) = 100,000 is the default exactly: no doubt to warn of.
+    t = trade(symbol=["EURUSD"] * 2, symbol_root=["EURUSD"] * 2, side=["sell"] * 2, lots=[1.0, 1.0],
+              open_price=[1.15994] * 2, close_price=[1.15988] * 2, profit=[6.00, 0.60], commission=[0.0] * 2,
+              digits=[5] * 2, ticket=[1, 2], account=["a", "b"], open_time=[datetime(2025, 6, 12, 10)] * 2,
+              close_time=[datetime(2025, 6, 12, 11)] * 2)
+    c = costs.decompose(t, "USD", np.zeros(2), np.array(["x"] * 2, dtype=object))
+    assert c.loc[0, "m_source"] == "confirmed" and c.loc[0, "m"] == pytest.approx(100_000.0)
+    # 0.60 for the same move is a contract of 10,000: the default stays an assumption, and is said to be one.
+    assert c.loc[1, "m_source"] == "default"

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from fxcost import cli, model
-from fxcost.analysis import programs, whatif
+from fxcost.analysis import engine, programs, whatif
 from fxcost.analysis.engine import AnalysisSettings, analyse
 from fxcost.analysis.spreads import SpreadProfile
 from fxcost.model import Account, Statement
@@ -136,3 +136,12 @@ def test_a_rule_that_matches_no_trade_is_named_in_a_warning():
     found = [w for w in result.warnings if "matches no trade" in w]
     assert len(found) == 1  # a category without trades in this history is no typo
     assert 'Rebate program "Typo": rule rates[0] per_lot 5 (symbols EURUSDD) matches no trade' in found[0]
+
+
+@pytest.mark.parametrize("server, currency", [
+    ("FXCM-EURDemo01", "EUR"), ("FXCM-GBPDemo", "GBP"), ("FIBO-USC-Demo", "USC"), ("AlpariUSD-Demo", "USD"),
+    ("EURONEXT", ""), ("ICMarketsSC-Demo", ""), ("XM.COM-Real 12", ""), ("RoboForex-ECN", ""), ("ABC-EUR-USD", ""),
+    ("", ""),
+])
+def test_the_currency_a_server_name_gives(server, currency):
+    assert engine.server_currency(server) == currency

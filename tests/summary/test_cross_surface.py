@@ -22,6 +22,7 @@ from fxcost import cli
 from fxcost.analysis import ib as ib_rollups
 from fxcost.analysis import programs, rebates, whatif
 from fxcost.report.columns import TRADE_COLUMNS
+from fxcost.summary.ib_book import activity_worth_telling
 from tests.conftest import ROOT, SAMPLES
 
 SAMPLE = ROOT / "assets" / "sample-statement.htm"
@@ -201,6 +202,11 @@ def _excel_ib_side(wb, doc: dict) -> list[str]:
                     not _close(_col(row, "Per year"), projection[f"{key}_per_year"]):
                 out.append(f"IB sheet projection {key}: {row} != {projection}")
     activity = (doc.get("activity") or {}).get("clients") or []
+    if not activity_worth_telling(len(activity), (doc.get("activity") or {}).get("concentration")):
+        # One client who earns the IB nothing (a trader's own file): the sheet leaves client activity out.
+        if any(str(r[0] or "").startswith("Client activity") for r in wb["IB"].iter_rows(values_only=True) if r):
+            out.append("IB sheet: client activity of a single client without IB earnings")
+        return out
     shown = {r["Client"]: r for r in _table(wb["IB"], "Client", _row_of(wb["IB"], "Client activity"))}
     for a in activity:
         row = shown.get(a["client"])

@@ -487,3 +487,38 @@ def test_mapping_answered_in_a_real_modal_loop_opens_again_and_the_next_open_is_
     with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
         window.open_files([str(sample_path)])
     assert len(window.views.result.trades) == 1500  # the new Open, not the old CSV again
+
+
+def test_a_tester_report_without_a_currency_offers_the_link_too(qtbot, make_window, tmp_path, monkeypatch):
+    # A real French MT4 backtest on FXCM-EURDemo01 printed no currency: the warning names the server's EUR, and the
+    # Import panel's link sets it as for a CSV (pipeline.apply_currency applies it to any file that prints none).
+    from urllib.parse import quote
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QDialog
+
+    from fxcost.samples.writers.tester import mt4_tester_variant
+    from fxcost.ui.csv_mapping import CsvCurrencyDialog
+    from fxcost.ui.import_panel import CURRENCY_LINK
+
+    path = tmp_path / "StrategyTester.htm"
+    mt4_tester_variant(path, "en", trades=12, server="FXCM-EURDemo01")
+
+    def answer(dialog: CsvCurrencyDialog):
+        dialog.combo.setCurrentIndex(dialog.combo.findData("EUR"))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(CsvCurrencyDialog, "exec", answer)
+    window = make_window()
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.open_files([str(path)])
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    assert window.views.result.accounts[0].currency == "USD"
+    assert any("Its server FXCM-EURDemo01 names EUR" in w and "--currency EUR" in w for w in window.views.warnings)
+    assert "Set the account currency" in window.summary.toPlainText()
+    with qtbot.waitSignal(window.analysis_ready, timeout=60_000):
+        window.summary.anchorClicked.emit(QUrl(CURRENCY_LINK + quote(str(path))))
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    assert window.views.result.accounts[0].currency == "EUR"
+    assert not any("prints no currency" in w for w in window.views.warnings)
+    assert "Set the account currency" not in window.summary.toPlainText()

@@ -55,7 +55,8 @@ TESTER_TITLES["ru-cent"] = TESTER_TITLES["ru"]
 
 
 def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40, seed: int = 3,
-                       translated_title: bool = False, partials: bool = False) -> dict[str, Any]:
+                       translated_title: bool = False, partials: bool = False, server: str = "Demo-Server"
+                       ) -> dict[str, Any]:
     """Write an MT4 Strategy Tester report in ``language`` (a key of :data:`TESTER_LANGUAGES`) and its code page.
 
     Events per trade: an open (market, or a filled ``buy stop``/``sell stop``), sometimes ``modify``, then ``s/l``,
@@ -64,14 +65,15 @@ def mt4_tester_variant(path: str | Path, language: str = "en", trades: int = 40,
     ``cent`` (a cent account: RoboForex-ProCent, deposit 10,000 cents = 100 USD). ``translated_title`` writes the
     title and heading in ``language`` too (:data:`TESTER_TITLES`), as some terminals do. ``partials``: every sixth
     trade of two lots or more is partly closed first, and its rest reissued under a new order number at the same
-    time and open price, as newer builds write it (``partials`` in the result: how many)."""
+    time and open price, as newer builds write it (``partials`` in the result: how many). ``server``: the trade
+    server's name the report prints (a tester report prints no currency; some servers' names give one)."""
     if language not in TESTER_LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(TESTER_LANGUAGES)}, not {language!r}")
     codepage, labels = TESTER_LANGUAGES[language]
     lab = dict(zip(TESTER_LANGUAGES["en"][1], labels))
     rng = np.random.default_rng(seed)
     cent = language == "ru-cent"
-    server = "RoboForex-ProCent" if cent else "Demo-Server"
+    server = "RoboForex-ProCent" if cent else server
     deposit = 1_000_000
     t = epoch_seconds(date(2018, 1, 2)) + 3600
     price = 1.35000
