@@ -680,9 +680,9 @@ def costed_account(job: AccountJob, settings: AnalysisSettings, prep: Prepared, 
     if defaults:
         roots = ", ".join(sorted(set(t.loc[t["m_source"] == "default", "symbol_root"])))
         warnings.append(
-            f"Account {book.label}: {defaults} trade(s) of {roots} have no usable price move to derive their "
-            "money value per point; a default contract size and conversion rate is assumed (set the contract "
-            "size to be exact)."
+            f"Account {book.label}: {defaults} trade(s) of {roots} have too small a price move or Profit to derive "
+            "their money value per point (rounded to the cent, it could be far off); a default contract size and "
+            "conversion rate is assumed (set the contract size to be exact)."
         )
     done = CostedAccount(analysis, warnings, loud)
     if settle and job.settle and settings.main_program is not None:

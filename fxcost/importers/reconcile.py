@@ -336,20 +336,31 @@ def reconcile_cash(statement: Statement) -> CashReconciliation:
             compare("balance", result.opening_balance + moved, p.balance)
         else:
             # Nothing printed says where the statement's history starts: the opening balance is what the
-            # Balance holds beyond the rows (FORMATS.md 6b). Zero for a statement of the whole history.
-            result.opening_balance = round(float(p.balance) - moved, 8)
+            # Balance holds beyond the rows (FORMATS.md 6b). Zero for a statement of the whole history, whose rows
+            # then add up to the Balance (a real check); above zero for a statement of part of it, whose Balance
+            # the rows cannot check (not listed as compared); below zero for none: an account's history starts
+            # from nothing, so the rows miss money the Balance holds (a real Tradeslide statement: a 100 000.00
+            # deposit and 8 205.65 of closed P/L against a Balance of 94 174.94 said "reconciled").
+            opening = round(float(p.balance) - moved, 8)
             result.opening_derived = True
-            result.compared["balance"] = (float(p.balance), float(p.balance))
-            if abs(result.opening_balance) > MONEY_TOLERANCE:
+            result.opening_balance = opening if opening > MONEY_TOLERANCE else 0.0
+            if opening > MONEY_TOLERANCE:
+                printed_pl = p.closed_pl if p.closed_pl is not None else p.total_net_profit
+                disputed = printed_pl is not None and abs(printed_pl - result.closed_pl) > _tolerance(p, "closed_pl")
                 result.notes.append(
                     f"The statement covers part of the account's history: its Balance {_fmt(p.balance)} includes "
-                    f"an opening balance of {_fmt(result.opening_balance)} that it does not print (derived: Balance "
-                    f"- deposits/withdrawals {_fmt(result.balance_rows)} - closed P/L {_fmt(result.closed_pl)})"
-                    + (". A negative opening balance is unusual: rows after the statement's period, or an edit, may "
-                       "explain it." if result.opening_balance < 0 else ".")
+                    f"an opening balance of {_fmt(opening)} that it does not print (derived: Balance "
+                    f"- deposits/withdrawals {_fmt(result.balance_rows)} - closed P/L {_fmt(result.closed_pl)})."
+                    + (f" The closed P/L is the rows'; with the report's own {_fmt(printed_pl)}, which does not "
+                       f"reconcile with them, it would be {_fmt(float(p.balance) - result.balance_rows - printed_pl)}."
+                       if disputed and printed_pl is not None else "")
                 )
             else:
-                result.opening_balance = 0.0
+                compare("balance", moved, p.balance, "" if opening >= -MONEY_TOLERANCE else (
+                    f"the deposits/withdrawals {_fmt(result.balance_rows)} and the closed P/L "
+                    f"{_fmt(result.closed_pl)} add up to {_fmt(moved)}, more than the Balance, and no earlier history "
+                    "explains that (an account starts from nothing): trades closed after the statement's period, a "
+                    "missing row or an edit"))
     compare("floating_pl", result.floating_pl, p.floating_pl)
     if p.equity is not None and p.balance is not None:
         compare("equity", float(p.balance) + float(p.credit or 0.0) + result.floating_pl + open_swap, p.equity)

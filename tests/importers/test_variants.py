@@ -29,7 +29,10 @@ def test_mt4_variant_imports_and_reconciles_trades_and_cash(variants, name):
     assert len(st.trades) == written["rows_by_kind"]["trade"]
     rec = reconcile(st)
     assert rec.ok, [str(d) for d in rec.differences.values()]
-    assert {"deposit_withdrawal", "credit_facility", "balance", "floating_pl", "equity"} <= set(rec.compared)
+    # A statement of part of the history cannot check its Balance (its opening balance is derived from it).
+    checked = {"deposit_withdrawal", "credit_facility", "floating_pl", "equity"} | ({"balance"} if not written["opening"]
+                                                                                   else set())
+    assert checked <= set(rec.compared) and ("balance" in rec.compared) == (not written["opening"])
     assert rec.cash.cash_by_kind == pytest.approx({k: v / 100 for k, v in written["cash_by_kind"].items()})
     assert rec.cash.opening_balance == pytest.approx(written["opening"] / 100)
     assert st.printed.balance == pytest.approx(written["balance"] / 100)
@@ -271,3 +274,26 @@ def test_trade_account_report_with_a_stray_placeholder_is_named_for_what_it_is(m
     with pytest.raises(UnsupportedReport) as info:
         load_file(edited)
     assert "Trade Account Report" in info.value.message and "template" not in info.value.message
+
+
+def test_a_balance_below_the_rows_is_a_difference_not_an_opening_balance(variants):
+    # A real Tradeslide statement said "reconciled" of a Balance 14 030.71 below its deposit and closed P/L, taking
+    # a negative opening balance: an account starts from nothing, so the rows miss money instead.
+    from fxcost.importers.reconcile import reconcile_cash
+
+    path, written = variants["recent-build"]
+    assert not written["opening"]
+    st = load_file(path)
+    whole = reconcile_cash(st)
+    assert whole.opening_balance == 0.0 and whole.compared["balance"][1] == st.printed.balance
+    assert whole.compared["balance"][0] == pytest.approx(st.printed.balance)  # the rows' own sum, checked
+    st.printed.balance -= 140.00
+    short = reconcile_cash(st)
+    (diff,) = [d for d in short.differences if d.field == "balance"]
+    assert diff.printed == st.printed.balance and diff.imported == pytest.approx(st.printed.balance + 140.00)
+    assert "no earlier history" in diff.cause and short.opening_balance == 0.0
+    st.printed.balance += 280.00  # above the rows: a statement of part of the history, said, and not a check
+    part = reconcile_cash(st)
+    assert part.opening_balance == pytest.approx(140.00) and "balance" not in part.compared
+    assert "balance" not in {d.field for d in part.differences}  # (the Equity, moved apart, now differs)
+    assert any("opening balance of 140.00" in n for n in part.notes)
