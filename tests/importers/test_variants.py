@@ -6,6 +6,7 @@ import pytest
 from fxcost.errors import ImportFailed, UnsupportedReport
 from fxcost.importers import detect, load_file
 from fxcost.importers.reconcile import reconcile
+from fxcost.money import money_text
 from fxcost.samples.writers.mt4_variants import JA_EXPERT, JA_NAME, MT4_VARIANTS, mt4_variant
 from fxcost.samples.writers.mt5_variants import MT5_VARIANTS, mt5_variant
 from fxcost.samples.writers.tester import TESTER_LANGUAGES, TESTER_TITLES, mt4_tester_variant
@@ -297,3 +298,22 @@ def test_a_balance_below_the_rows_is_a_difference_not_an_opening_balance(variant
     assert part.opening_balance == pytest.approx(140.00) and "balance" not in part.compared
     assert "balance" not in {d.field for d in part.differences}  # (the Equity, moved apart, now differs)
     assert any("opening balance of 140.00" in n for n in part.notes)
+
+
+def test_a_testers_gross_profit_and_loss_are_checked_against_its_rows(tmp_path):
+    # A real IC Markets backtest printed Gross profit 6 286.71 over winning rows of 6 286.70: a cent of rounding
+    # over 85 rows, which is fine; a gross figure the rows do not make is said.
+    import re
+
+    path = tmp_path / "t.htm"
+    mt4_tester_variant(path, "en", trades=40)
+    assert not any("Gross" in w for w in load_file(path).warnings)
+    text = path.read_text(encoding="cp1252")
+    gross = float(re.search(r"Gross profit</td><td align=right>([-\d.]+)<", text).group(1))
+    for shift, said in ((0.01, False), (25.0, True)):
+        edited = tmp_path / f"edited-{shift}.htm"
+        edited.write_text(text.replace(f"Gross profit</td><td align=right>{gross:.2f}<",
+                                       f"Gross profit</td><td align=right>{gross + shift:.2f}<"), encoding="cp1252")
+        warned = [w for w in load_file(edited).warnings if "Gross Profit" in w]
+        assert bool(warned) is said, warned
+    assert f"the winning trades add up to {money_text(gross)}" in warned[0]
