@@ -22,8 +22,10 @@ UNTAGGED = "(untagged: no comment or magic)"
 NO_MAGIC = "(no magic number)"
 
 #: Comments the trading server writes itself (partial closes, stop-outs, close-by...): they name no strategy.
+#: The MT4 tester's own close events (its report has no comment column; fxcost keeps the event as the comment) name
+#: none either: a real backtest's strategy table had a "close at stop" strategy of the 3 trades the test's end closed.
 SERVER_COMMENT = re.compile(r"^(?:(?:from|to) #\d+|partial close|close hedge by #|close by #|so:|cancelled|deleted|"
-                            r"expiration|\[(?:sl|tp|so)\])", re.IGNORECASE)
+                            r"expiration|\[(?:sl|tp|so)\]|close at stop$|swap close$|close by$)", re.IGNORECASE)
 
 #: What the default rule does, in the words the setup panel and --help show.
 RULE_HELP = ("Strategy name = the comment's text before '[' (e.g. 'Grid EA v2[sl]' -> 'Grid EA v2'; the "

@@ -174,10 +174,14 @@ def _read_mt4(text: str, path: str) -> Statement:
         if deposit is not None
         else None
     )
+    overnight = int((trades["close_time"].dt.normalize() > trades["open_time"].dt.normalize()).sum())
     warnings.append(
         "This is a Strategy Tester backtest, not account history: the trades are simulated"
         + (f" with a fixed spread of {printed.extra['spread_points']} points" if m else "")
-        + ", and the report has no commission or swap columns (both are 0)."
+        + ", and the report has no commission or swap columns: whatever the tester charged is inside each trade's "
+        "Profit, so fxcost shows both as 0"
+        + (f" ({overnight} trade(s) were held past midnight: their Profit includes any swap the tester charged)." if overnight
+           else ".")
     )
     if skipped:
         warnings.append(f"{len(skipped)} table rows could not be read and were skipped (first: {skipped[0]}).")

@@ -495,7 +495,10 @@ def opening_rows(result) -> pd.DataFrame:
     rows = []
     by_key = _files_by_account(result.portfolio)
     for a in result.accounts:
-        files = [(f, _first_time(f.statement)) for f in by_key.get(a.book.key, [])]
+        mine = by_key.get(a.book.key, [])
+        if not any(f.reconciliation.cash.opening_balance for f in mine):
+            continue  # no file starts above 0 (most of a book's): which is first need not be found
+        files = [(f, _first_time(f.statement)) for f in mine]
         files = [(f, t) for f, t in files if not pd.isna(t)]
         if not files:
             continue

@@ -109,3 +109,10 @@ def test_excel_has_by_strategy_and_by_year_beside_by_month(tmp_path, sample):
     year_rows = list(book["By year"].iter_rows(values_only=True))
     years = {r[0]: r[1] for r in year_rows[1:] if r and r[0] not in (None, "Total")}
     assert years == {y["year"]: y["trades"] for y in doc["by_year"]}
+
+
+def test_the_testers_own_close_events_name_no_strategy():
+    # A real MT4 backtest's strategy table had a "close at stop" strategy: the 3 trades the test's end closed.
+    for event in ("close at stop", "swap close", "close by", "Close At Stop"):
+        assert strategy.name_of(event) == "", event
+    assert strategy.name_of("close by me EA") == "close by me EA"  # an EA's own name that starts alike is kept
