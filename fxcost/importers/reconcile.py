@@ -354,6 +354,9 @@ def reconcile_cash(statement: Statement) -> CashReconciliation:
                     + (f" The closed P/L is the rows'; with the report's own {_fmt(printed_pl)}, which does not "
                        f"reconcile with them, it would be {_fmt(float(p.balance) - result.balance_rows - printed_pl)}."
                        if disputed and printed_pl is not None else "")
+                    + (" Its Deposit/Withdrawal does not reconcile either: rows may be missing from the file rather "
+                       "than history before it." if any(d.field == "deposit_withdrawal" for d in result.differences)
+                       else "")
                 )
             else:
                 compare("balance", moved, p.balance, "" if opening >= -MONEY_TOLERANCE else (

@@ -317,3 +317,16 @@ def test_a_testers_gross_profit_and_loss_are_checked_against_its_rows(tmp_path):
         warned = [w for w in load_file(edited).warnings if "Gross Profit" in w]
         assert bool(warned) is said, warned
     assert f"the winning trades add up to {money_text(gross)}" in warned[0]
+
+
+def test_a_derived_opening_balance_beside_missing_cash_rows_says_rows_may_be_missing(variants):
+    # A real Startrader statement cut short: the Deposit/Withdrawal no longer reconciled, yet the note explained the
+    # Balance as history before the statement only.
+    from fxcost.importers.reconcile import reconcile_cash
+
+    path, written = variants["sub-period"]
+    st = load_file(path)
+    assert not any("rows may be missing" in n for n in reconcile_cash(st).notes)
+    st.printed.deposit_withdrawal += 500.0
+    notes = reconcile_cash(st).notes
+    assert any("opening balance of" in n and "rows may be missing from the file" in n for n in notes)
