@@ -134,7 +134,9 @@ def _file_block(f, checked, date_orders: dict[str, str] | None) -> list[str]:
     parts.append(
         f"Account <b>{esc(a.login or '(not printed)')}</b> "
         # What the file does not print is left out, not shown as an empty place between dots.
-        + " · ".join(esc(x) for x in (a.name, a.broker, a.currency or NO_CURRENCY,
+        # A backtest prints no broker: its server says where it ran (as the text's "account on <server>").
+        + " · ".join(esc(x) for x in (a.name, a.broker or (f"server {a.server}" if a.server else ""),
+                                      a.currency or NO_CURRENCY,
                                       f"1:{a.leverage}" if a.leverage else "") if x) + "<br>"
     )
     if not a.currency:  # a CSV, an MT4 tester report: the user says which (MainWindow asks; pipeline applies it)
