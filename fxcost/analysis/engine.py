@@ -582,15 +582,18 @@ class Prepared:
 
 
 #: A currency code standing alone in a server name: not inside a longer capitalised word ("FXCM-EURDemo01" names EUR,
-#: "EURONEXT" none).
-_SERVER_CURRENCY = re.compile(r"(?<![A-Z])([A-Z]{3})(?![A-Z](?![a-z]))")
+#: "EURONEXT" none) nor the start of a word ("HKDemo", "SGDirect": no HKD, SGD).
+_SERVER_CURRENCY = re.compile(r"(?<![A-Z])([A-Z]{3})(?![a-z])(?![A-Z](?![a-z]))")
+#: Metals have a rate but are no account's currency ("XAUMarkets-Live").
+_NOT_ACCOUNT_CURRENCIES = frozenset({"XAU", "XAG", "XPT", "XPD"})
 
 
 def server_currency(server: str) -> str:
     """The one account currency a server's name names (MetaTrader has none print it in a tester report, but brokers
     name servers by it: FXCM-EURDemo01), else ""."""
     found = {code for code in _SERVER_CURRENCY.findall(server or "")
-             if code in instruments.DEFAULT_USD_RATES or code in instruments.CENT}
+             if (code in instruments.DEFAULT_USD_RATES or code in instruments.CENT)
+             and code not in _NOT_ACCOUNT_CURRENCIES}
     return found.pop() if len(found) == 1 else ""
 
 
@@ -680,9 +683,10 @@ def costed_account(job: AccountJob, settings: AnalysisSettings, prep: Prepared, 
     if defaults:
         roots = ", ".join(sorted(set(t.loc[t["m_source"] == "default", "symbol_root"])))
         warnings.append(
-            f"Account {book.label}: {defaults} trade(s) of {roots} have too small a price move or Profit to derive "
-            "their money value per point (rounded to the cent, it could be far off); a default contract size and "
-            "conversion rate is assumed (set the contract size to be exact)."
+            f"Account {book.label}: {defaults} trade(s) of {roots} have no price move and Profit that give their "
+            "money value per point (too small to be exact at the cent, no move, or a Profit of the other sign), and "
+            "no other trade of the symbol gives it; a default contract size and conversion rate is assumed (set the "
+            "contract size to be exact)."
         )
     done = CostedAccount(analysis, warnings, loud)
     if settle and job.settle and settings.main_program is not None:

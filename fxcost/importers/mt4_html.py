@@ -1058,7 +1058,7 @@ def _check_totals(statement: Statement, pseudo: dict[str, Any]) -> None:
     ``Gross Loss`` sum the positive / negative per-row commission + taxes + swap + profit;
     ``Deposit/Withdrawal`` sums the ``balance`` rows and ``Credit Facility`` the ``credit``
     rows. ``Balance`` is the account's balance at report time, which differs from the rows
-    when the statement covers a custom period, so it is not checked.
+    when the statement covers a custom period: reconcile.reconcile_cash decides what that difference is.
     """
     printed, warnings = statement.printed, statement.warnings
     tol = MONEY_TOLERANCE

@@ -358,17 +358,38 @@ def reconcile_cash(statement: Statement) -> CashReconciliation:
                        "than history before it." if any(d.field == "deposit_withdrawal" for d in result.differences)
                        else "")
                 )
-            else:
+            elif opening >= -MONEY_TOLERANCE or (last := _after_last_row(statement)) is None:
                 compare("balance", moved, p.balance, "" if opening >= -MONEY_TOLERANCE else (
                     f"the deposits/withdrawals {_fmt(result.balance_rows)} and the closed P/L "
                     f"{_fmt(result.closed_pl)} add up to {_fmt(moved)}, more than the Balance, and no earlier history "
-                    "explains that (an account starts from nothing): trades closed after the statement's period, a "
-                    "missing row or an edit"))
+                    "explains that (an account starts from nothing): a missing row or an edit"))
+            else:
+                # A statement of a period prints the Balance at the time of the report: trades closed after its last
+                # row count in it (the real Tradeslide statement: rows to 2023-12-29, made on 2024-01-19). Said, and
+                # not a check; only with no such gap is a Balance below the rows a difference.
+                result.notes.append(
+                    f"The rows add up to {_fmt(moved)} (deposits/withdrawals {_fmt(result.balance_rows)} + closed P/L "
+                    f"{_fmt(result.closed_pl)}), {_fmt(-opening)} more than the report's Balance {_fmt(p.balance)}: "
+                    f"the report was made on {last[1]:%Y-%m-%d %H:%M}, after its last row ({last[0]:%Y-%m-%d}), and "
+                    "its Balance counts what was closed in between, which a statement of a period does not list. "
+                    "fxcost's figures are the rows'; for the Balance, export the history up to the report's date."
+                )
     compare("floating_pl", result.floating_pl, p.floating_pl)
     if p.equity is not None and p.balance is not None:
         compare("equity", float(p.balance) + float(p.credit or 0.0) + result.floating_pl + open_swap, p.equity)
     note_unexplained()
     return result
+
+
+def _after_last_row(statement: Statement) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """(the last closed trade's or cash row's time, the report's time) when the report was made at least a day after
+    its last row, else None."""
+    made = statement.account.report_time
+    times = [x for x in (statement.trades["close_time"], statement.cash["time"]) if len(x)]
+    if made is None or pd.isna(made) or not times:
+        return None
+    last = max(pd.Timestamp(x.max()) for x in times)
+    return (last, pd.Timestamp(made)) if not pd.isna(last) and pd.Timestamp(made) - last >= pd.Timedelta(days=1) else None
 
 
 def _round(value: float) -> float:

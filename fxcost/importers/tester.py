@@ -38,6 +38,7 @@ from fxcost.gcpause import paused
 from fxcost.importers.htmltable import (
     ATTRS,
     MAX_CELL_CHARS,
+    MAX_CELL_MARKUP,
     Cell,
     iter_rows,
     needs_tree,
@@ -353,7 +354,7 @@ def _rows(text: str) -> Iterator[tuple[list[str], int]]:
 
     A plain event row (:data:`_PLAIN_EVENT_ROW`) is matched whole by one expression, its texts those the cell scan
     gives (no markup, entity or space to clean); any other row is read cell by cell. A 70 MB backtest of 79k trades
-    (211k events) spent half of its 12 s import on the cell scan. tests/importers/test_tester.py proves the rows
+    (211k events) spent half of its 12 s import on the cell scan. tests/importers/test_tester_rows.py proves the rows
     equal iter_rows'."""
     if needs_tree(text):
         for cells in iter_rows(text):
@@ -362,10 +363,12 @@ def _rows(text: str) -> Iterator[tuple[list[str], int]]:
     match, digits_of = _PLAIN_EVENT_ROW.match, _price_digits
     for start, end in row_spans(text):
         m = match(text, start, end)
-        # Taken whole when the rest of the row's span holds no other cell (the scan would read it) and no text is
-        # over the scan's cap (a row shorter than the cap has none).
+        # Taken whole when the rest of the row's span holds no other cell (the scan would read it) and no cell is
+        # over the scan's caps: its markup cut at MAX_CELL_MARKUP, its text at MAX_CELL_CHARS (a row shorter than a
+        # cap has no cell over it).
         if (m is not None and _CELL_TAG.search(text, m.end(), end) is None
-                and (m.end() - start <= MAX_CELL_CHARS or max(map(len, m.groups("")[1::2])) <= MAX_CELL_CHARS)):
+                and (m.end() - start <= MAX_CELL_CHARS or (m.end() - start <= MAX_CELL_MARKUP and max(
+                    map(len, m.groups("")[1::2])) <= MAX_CELL_CHARS))):
             g = m.groups()
             texts = list(g[1::2] if g[19] is not None else g[1:18:2])
             digits = digits_of.get(g[10])
@@ -532,8 +535,10 @@ def _rebuild(
             )
             if kind == "swap close":
                 rolled.append({"side": pos["side"], "lots": min(lots, pos["lots"])})
-            # numpy's round(x, 8) (x * 1e8, rounded half to even, / 1e8), as it always was, at Python's speed.
-            remaining = round((pos["lots"] - lots) * 1e8) / 1e8
+            # numpy's round(x, 8) (x * 1e8, rounded half to even, / 1e8), as it always was, at Python's speed; a size
+            # so big that x * 1e8 overflows stays infinite there, as in numpy (round() would raise).
+            scaled = (pos["lots"] - lots) * 1e8
+            remaining = (round(scaled) if finite(scaled) else scaled) / 1e8
             if remaining > 0:
                 partial_orders.add(order)
                 pos["lots"] = remaining

@@ -155,11 +155,11 @@ def describe(records: list[dict], profiles: list[dict] | None = None, who: str |
             lines.append(f"Spreads, {named}{'; '.join(parts)}.")
         if c.get("catalogue"):
             lines.append(f"Broker catalogue, {named}{c['catalogue']}" + (f" ({c['reason']})." if c.get("reason")
-                                                                       else ".") + _not_in(rows, c["catalogue"]))
+                                                                       else ".") + _not_in(rows))
     return lines
 
 
-def _not_in(rows: list[dict], entry: str) -> str:
+def _not_in(rows: list[dict]) -> str:
     """What the catalogue entry left to the generic profile, said where the entry is named (a real Exness statement's
     text named "Exness Standard", which publishes no spread, beside the generic 1.3 pips it was costed with)."""
     left = [str(r["symbol"]) for r in rows if "(not in the catalogue entry" in str(r.get("label") or "")]

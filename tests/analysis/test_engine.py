@@ -141,6 +141,7 @@ def test_a_rule_that_matches_no_trade_is_named_in_a_warning():
 @pytest.mark.parametrize("server, currency", [
     ("FXCM-EURDemo01", "EUR"), ("FXCM-GBPDemo", "GBP"), ("FIBO-USC-Demo", "USC"), ("AlpariUSD-Demo", "USD"),
     ("EURONEXT", ""), ("ICMarketsSC-Demo", ""), ("XM.COM-Real 12", ""), ("RoboForex-ECN", ""), ("ABC-EUR-USD", ""),
+    ("HKDemo-Live", ""), ("SGDirect", ""), ("XAUMarkets-Live", ""), ("Broker-JPY", "JPY"),
     ("", ""),
 ])
 def test_the_currency_a_server_name_gives(server, currency):

@@ -57,6 +57,8 @@ ODD_ROWS = [
     '<td title="a>b">7</td><td>x</td>',  # ">" in a quoted attribute
     '<td>7</td><td>x\u00a0y</td>',  # a no-break space
     '<td>7</td><td>' + 'x' * 5000 + '</td>',  # a text over the scan's cap
+    '<td>7</td><td>' + ' ' * 70000 + '2018.01.04 10:00</td>',  # markup over the scan's cap (a short text)
+    '<td>7</td><td>' + ' ' * 65530 + '2018.01.04 10:00</td>',  # the scan cuts the text at the cap
 ]
 
 

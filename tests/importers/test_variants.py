@@ -1,6 +1,7 @@
 """Report variants seen in the wild (FORMATS.md 6b, issue 11), written by the generator: each imports and
 reconciles its trades and its cash, and the cash ledger holds what the generator wrote, kind by kind."""
 
+import pandas as pd
 import pytest
 
 from fxcost.errors import ImportFailed, UnsupportedReport
@@ -289,10 +290,17 @@ def test_a_balance_below_the_rows_is_a_difference_not_an_opening_balance(variant
     assert whole.opening_balance == 0.0 and whole.compared["balance"][1] == st.printed.balance
     assert whole.compared["balance"][0] == pytest.approx(st.printed.balance)  # the rows' own sum, checked
     st.printed.balance -= 140.00
+    last = max(st.trades["close_time"].max(), st.cash["time"].max())
+    st.account.report_time = last + pd.Timedelta(hours=2)  # made right after its last row: nothing closed since
     short = reconcile_cash(st)
     (diff,) = [d for d in short.differences if d.field == "balance"]
     assert diff.printed == st.printed.balance and diff.imported == pytest.approx(st.printed.balance + 140.00)
     assert "no earlier history" in diff.cause and short.opening_balance == 0.0
+    # Made a week after its last row (the real Tradeslide statement): the Balance counts trades closed since.
+    st.account.report_time = last + pd.Timedelta(days=7)
+    later = reconcile_cash(st)
+    assert "balance" not in later.compared and not [d for d in later.differences if d.field == "balance"]
+    assert any("140.00 more than the report's Balance" in n and "after its last row" in n for n in later.notes)
     st.printed.balance += 280.00  # above the rows: a statement of part of the history, said, and not a check
     part = reconcile_cash(st)
     assert part.opening_balance == pytest.approx(140.00) and "balance" not in part.compared
@@ -330,3 +338,16 @@ def test_a_derived_opening_balance_beside_missing_cash_rows_says_rows_may_be_mis
     st.printed.deposit_withdrawal += 500.0
     notes = reconcile_cash(st).notes
     assert any("opening balance of" in n and "rows may be missing from the file" in n for n in notes)
+
+
+def test_a_tester_row_of_an_absurd_size_is_read_without_an_overflow(tmp_path):
+    # A size of 10**305 lots overflowed the rounding of what a close left open (OverflowError), which ended the
+    # whole run and every other file with it (found in review).
+    path = tmp_path / "t.htm"
+    mt4_tester_variant(path, "en", trades=12)
+    text = path.read_text(encoding="cp1252")
+    first = text.index("<td class=mspt>")
+    end = text.index("</td>", first)
+    path.write_text(text[:first] + "<td class=mspt>1" + "0" * 305 + text[end:], encoding="cp1252")
+    st = load_file(path)
+    assert len(st.trades) >= 11 and st.format == "mt4_tester"

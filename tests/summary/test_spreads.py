@@ -225,3 +225,20 @@ def test_an_account_without_the_engines_table_gets_one_from_its_trades(statement
 def test_a_spread_under_half_a_hundredth_of_a_pip_is_not_said_as_zero(value, text):
     # A real BTCUSD backtest (pip 1.0, a fixed spread of 2 points of 0.001) read "BTCUSD 0 pips".
     assert spread_summary._pips(value) == text
+
+
+def test_the_catalogue_line_says_which_symbols_its_entry_publishes_no_spread_for():
+    # A real Exness statement's text named "Exness Standard" (which publishes no spread) beside the generic 1.3 pips.
+    from fxcost.summary.spreads import describe
+
+    def row(symbol, kind, label):
+        return {"account": "1", "symbol": symbol, "source": kind, "spread_pips": 1.3, "label": label}
+
+    left = "profile: Typical Standard account (not in the catalogue entry Exness Standard)"
+    choice = [{"account": "1", "catalogue": "Exness Standard", "reason": "company names Exness"}]
+    lines = describe([row("EURUSD", "profile", left)], choice)
+    assert lines[-1].endswith("It publishes no spread for the symbols traded here (EURUSD): the generic profile "
+                              "gives them.")
+    lines = describe([row("EURUSD", "catalogue", "catalogue: Exness Standard"), row("XAUUSD", "profile", left)], choice)
+    assert lines[-1].endswith("It publishes no spread for XAUUSD: the generic profile gives it.")
+    assert not describe([row("EURUSD", "catalogue", "catalogue: Exness Standard")], choice)[-1].count("publishes")
