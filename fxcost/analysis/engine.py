@@ -108,6 +108,7 @@ class AccountAnalysis:
     spreads: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=observed_spreads.TABLE_COLUMNS + observed_spreads.CATALOGUE_COLUMNS))
     catalogue: str = ""  # the broker catalogue entry the auto profile chose (its reason is profile_reason), else ""
+    time_of_day_clock: str = ""  # the server clock the time-of-day shape read the trades with, and why; "" when off
 
     @property
     def account_id(self) -> str:
@@ -263,16 +264,32 @@ def shape_clock(settings: AnalysisSettings, utc_offset: float | str, frame: pd.D
     """The server clock the time-of-day shape reads one account's trade times with (AnalysisSettings.time_of_day_clock;
     by default the account's UTC offset when set, else the clock its broker publishes (broker catalogue), else a
     New York close server unless its FX trades open on Sundays, as only a UTC server's do)."""
+    return shape_clock_and_why(settings, utc_offset, frame, profile)[0]
+
+
+def shape_clock_and_why(settings: AnalysisSettings, utc_offset: float | str, frame: pd.DataFrame,
+                        profile: SpreadProfile | None = None) -> tuple[str | float, str]:
+    """:func:`shape_clock`, and where it comes from in a few words (the text and the JSON say which clock the
+    time-of-day shape assumed: a real Startrader statement's user could not tell)."""
     from fxcost.analysis import spread_hours
 
     if settings.time_of_day_clock:
-        return settings.time_of_day_clock
+        return settings.time_of_day_clock, "the clock given"
     if utc_offset:
-        return utc_offset
+        return utc_offset, "the server time - UTC given"
     published: Sourced | None = getattr(getattr(profile, "catalogue_entry", None), "server_clock", None)
     if published is not None:
-        return published.note
-    return "UTC" if spread_hours.sunday_share(frame) > 0.1 else spread_hours.DEFAULT_SERVER_CLOCK
+        return published.note, "the broker's published server clock"
+    if spread_hours.sunday_share(frame) > 0.1:
+        return "UTC", "assumed: its FX trades open on Sundays, as on a UTC server"
+    return spread_hours.DEFAULT_SERVER_CLOCK, "assumed: most MetaTrader servers keep New York close time"
+
+
+def clock_text(clock: str | float) -> str:
+    """A server clock as the text says it: a UTC offset in hours ("UTC+2"), else its spec ("GMT+2/+3 NY")."""
+    if isinstance(clock, (int, float)):
+        return f"UTC{float(clock):+g}"
+    return str(clock)
 
 
 def _kinds(source: np.ndarray) -> np.ndarray:
@@ -675,6 +692,9 @@ def costed_account(job: AccountJob, settings: AnalysisSettings, prep: Prepared, 
         analysis.profile_reason = ""  # every spread is measured or the tester's: no profile was used
     entry = getattr(profile, "catalogue_entry", None)
     analysis.catalogue = entry.name if entry is not None else ""
+    if settings.time_of_day and len(t):
+        clock, why = shape_clock_and_why(settings, prep.offset, t, profile)
+        analysis.time_of_day_clock = f"{clock_text(clock)} ({why})"
     analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
     loud, analysis.no_spread = (_spread_warnings(book.label, t, profile) if facts is None or facts.no_spread
                                 else ([], {}))

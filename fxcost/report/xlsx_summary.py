@@ -235,6 +235,9 @@ class SummarySheet:
                        ("label", "Spread from", None)], rows, fit_text=False)
         for c in picks:
             s.append([f"Broker catalogue entry, account {c['account']}", c["catalogue"], c.get("reason") or ""])
+        for c in a.get("spread_profiles") or []:
+            if c.get("time_of_day_clock"):
+                s.append([f"Time-of-day server clock, account {c['account']}", c["time_of_day_clock"]])
 
     def _program_rows(self, s: SheetStream, program) -> None:
         e, p = program.eligibility, program.payout

@@ -82,10 +82,11 @@ def table(result) -> pd.DataFrame:
 
 def choices(result) -> list[dict[str, Any]]:
     """Per account: the profile its trades were costed with, the broker catalogue entry Auto picked ("" when
-    none) and why (AccountAnalysis.profile, catalogue, profile_reason)."""
+    none) and why, and the server clock the time-of-day shape read its trades with and why ("" when off)
+    (AccountAnalysis.profile, catalogue, profile_reason, time_of_day_clock)."""
     name = result.settings.profile.name
     return [{"account": a.book.label, "profile": getattr(a.profile, "name", name), "catalogue": a.catalogue,
-             "reason": a.profile_reason} for a in result.accounts]
+             "reason": a.profile_reason, "time_of_day_clock": a.time_of_day_clock} for a in result.accounts]
 
 
 def kinds_text(kinds: dict[str, int]) -> str:
@@ -156,7 +157,14 @@ def describe(records: list[dict], profiles: list[dict] | None = None, who: str |
         if c.get("catalogue"):
             lines.append(f"Broker catalogue, {named}{c['catalogue']}" + (f" ({c['reason']})." if c.get("reason")
                                                                        else ".") + _not_in(rows))
+        if c.get("time_of_day_clock") and any(r.get("source") in SHAPED_KINDS for r in rows):
+            lines.append(f"Time of day, {named}those spreads widen in thin hours and at the daily rollover, read on "
+                         f"the server clock {c['time_of_day_clock']}.")
     return lines
+
+
+#: The kinds of spread the time-of-day shape widens (docs/SPREADS.md): the others are measured as they were.
+SHAPED_KINDS = ("catalogue", "calibrated", "profile")
 
 
 def _not_in(rows: list[dict]) -> str:

@@ -242,3 +242,16 @@ def test_the_catalogue_line_says_which_symbols_its_entry_publishes_no_spread_for
     lines = describe([row("EURUSD", "catalogue", "catalogue: Exness Standard"), row("XAUUSD", "profile", left)], choice)
     assert lines[-1].endswith("It publishes no spread for XAUUSD: the generic profile gives it.")
     assert not describe([row("EURUSD", "catalogue", "catalogue: Exness Standard")], choice)[-1].count("publishes")
+
+
+def test_the_text_says_which_server_clock_the_time_of_day_shape_assumed(statement, capsys):
+    # A real Startrader statement's user could not tell that the shape read its times as a New York close server.
+    assert cli.report([str(statement), "-q", "--json", "-"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (choice,) = doc["assumptions"]["spread_profiles"]
+    assert choice["time_of_day_clock"].startswith("GMT+2/+3 NY (assumed")
+    assert cli.report([str(statement), "--server-utc-offset", "3"]) == 0
+    text = capsys.readouterr().out
+    assert "read on the server clock UTC+3 (the server time - UTC given)." in text
+    assert cli.report([str(statement), "-q", "--no-time-of-day", "--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["assumptions"]["spread_profiles"][0]["time_of_day_clock"] == ""
