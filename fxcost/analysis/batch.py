@@ -471,7 +471,8 @@ def _time_of_day(frame: pd.DataFrame, settings: AnalysisSettings, preps: Sequenc
     ends = frame[["category", "open_time"]]
     clocks: dict[tuple[str, Any], list[int]] = {}
     for k, (prep, (lo, hi)) in enumerate(zip(preps, segments)):
-        clock = engine.shape_clock(settings, prep.offset, ends.iloc[lo:hi], prep.profile)
+        prep.clock = engine.shape_clock_and_why(settings, prep.offset, ends.iloc[lo:hi], prep.profile)
+        clock = prep.clock[0]
         clocks.setdefault((type(clock).__name__, clock), []).append(k)
     shape = spread_hours.bundled()
     if len(clocks) == 1:

@@ -596,6 +596,7 @@ class Prepared:
     points: dict[str, float]
     fills: np.ndarray | None  # None: not read yet (:func:`fills_of`)
     warnings: list[str]
+    clock: tuple[str | float, str] | None = None  # the time-of-day clock and why, once found (shape_clock_and_why)
 
 
 #: A currency code standing alone in a server name: not inside a longer capitalised word ("FXCM-EURDemo01" names EUR,
@@ -693,7 +694,7 @@ def costed_account(job: AccountJob, settings: AnalysisSettings, prep: Prepared, 
     entry = getattr(profile, "catalogue_entry", None)
     analysis.catalogue = entry.name if entry is not None else ""
     if settings.time_of_day and len(t):
-        clock, why = shape_clock_and_why(settings, prep.offset, t, profile)
+        clock, why = prep.clock or shape_clock_and_why(settings, prep.offset, t, profile)
         analysis.time_of_day_clock = f"{clock_text(clock)} ({why})"
     analysis.received_rebate, analysis.received_rebate_rows = _received_rebate(book.cash)
     loud, analysis.no_spread = (_spread_warnings(book.label, t, profile) if facts is None or facts.no_spread
