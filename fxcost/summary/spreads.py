@@ -154,10 +154,13 @@ def describe(records: list[dict], profiles: list[dict] | None = None, who: str |
             parts.append(f"{words} for {', '.join(symbols)}")
         if parts:
             lines.append(f"Spreads, {named}{'; '.join(parts)}.")
-        if c.get("catalogue"):
+        # The catalogue entry and the clock are said where some spread is the catalogue's or a profile's: of a
+        # backtest whose spreads are all the tester's, "Broker catalogue: Pepperstone Razor." told nothing true.
+        shaped = any(r.get("source") in SHAPED_KINDS for r in rows)
+        if c.get("catalogue") and shaped:
             lines.append(f"Broker catalogue, {named}{c['catalogue']}" + (f" ({c['reason']})." if c.get("reason")
                                                                        else ".") + _not_in(rows))
-        if c.get("time_of_day_clock") and any(r.get("source") in SHAPED_KINDS for r in rows):
+        if c.get("time_of_day_clock") and shaped:
             lines.append(f"Time of day, {named}those spreads widen in thin hours and at the daily rollover, read on "
                          f"the server clock {c['time_of_day_clock']}.")
     return lines

@@ -255,3 +255,13 @@ def test_the_text_says_which_server_clock_the_time_of_day_shape_assumed(statemen
     assert "read on the server clock UTC+3 (the server time - UTC given)." in text
     assert cli.report([str(statement), "-q", "--no-time-of-day", "--json", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["assumptions"]["spread_profiles"][0]["time_of_day_clock"] == ""
+
+
+def test_a_backtest_whose_spreads_are_the_testers_names_no_catalogue_entry_or_clock():
+    # A real Spanish backtest's text said "Broker catalogue: Pepperstone Razor." of spreads that were all the
+    # tester's own 19 points.
+    from fxcost.summary.spreads import describe
+
+    rows = [{"account": "t", "symbol": "NAS100", "source": "tester", "spread_pips": 1.9, "label": "tester: 19 points"}]
+    choice = [{"account": "t", "catalogue": "Pepperstone Razor", "reason": "", "time_of_day_clock": "UTC+0 (x)"}]
+    assert describe(rows, choice) == ["Spreads, account t: the Strategy Tester's fixed spread for NAS100 1.9 pips."]
