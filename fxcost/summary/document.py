@@ -11,7 +11,6 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -100,22 +99,74 @@ def statement_totals(printed: list[PrintedTotals]) -> dict:
 #: Issue 11: what a statement prints about its cash (CashReconciliation.statement_totals), in ``statement_totals``.
 CASH_STATEMENT_FIELDS = ("deposit_withdrawal", "credit_facility", "balance", "floating_pl", "equity", "opening_balance")
 
+#: Printed figures that are the account's state when the report was made, not a sum over its period: of one
+#: account's several files, the newest's (two files of one Startrader account showed twice its Balance).
+STATE_FIELDS = ("balance", "floating_pl", "equity")
 
-def cash_statement_totals(files: list[ImportedFile], rates: dict[str, float] | None = None) -> dict:
-    """The printed Deposit/Withdrawal, Credit Facility, Balance, Floating P/L and Equity and the opening balance
-    (read or derived, reconcile.reconcile_cash) of ``files``; over several files a field is summed only when every
-    file has it, like :func:`statement_totals`. ``rates``: account key -> factor to the merged currency.
-    ``opening_balance_derived`` is true when any file's opening balance was worked out from its printed Balance."""
-    per_file = [(f.reconciliation.cash.statement_totals(f.statement), (rates or {}).get(f.account_key, 1.0))
-                for f in files]
+
+def printed_totals(files: list[ImportedFile], books: Mapping[str, AccountBook],
+                   rates: Mapping[str, float] | None = None) -> dict:
+    """The JSON's ``statement_totals`` of ``files``: :data:`STATEMENT_FIELDS` and :data:`CASH_STATEMENT_FIELDS` as the
+    reports print them (the opening balance read or derived, reconcile.reconcile_cash), each file's money at its
+    account's rate in ``rates`` (account key -> factor to the merged currency; 1 when absent).
+
+    One account's several files are taken as one statement first: its state at the end (:data:`STATE_FIELDS`) is the
+    newest report's, its opening balance the oldest's, and the rest (flows of their periods) their sum, unknown (None)
+    when the files overlap (``books``: the accounts by key, whose rows the merge counted once: a sum of overlapping
+    reports counts their common rows twice). The accounts are then summed, a field only when every account has it.
+    ``opening_balance_derived`` is true when an opening balance taken was worked out from its printed Balance."""
+    by_account: dict[str, list[ImportedFile]] = {}
+    for f in files:
+        by_account.setdefault(f.account_key, []).append(f)
+    accounts = []
+    for key, group in by_account.items():
+        rate = (rates or {}).get(key, 1.0)
+        each = [_printed_figures(f, rate) for f in group]
+        if len(each) == 1:
+            accounts.append(each[0])
+            continue
+        by_time = sorted(range(len(group)), key=lambda i: _made(group[i]))
+        book = books.get(key)
+        overlap = book is not None and sum(len(f.statement.trades) + len(f.statement.cash) for f in group) > \
+            len(book.trades) + len(book.cash)
+        merged = {name: (None if overlap else _known_sum([d[name] for d in each])) for name in each[0]}
+        merged.update({name: each[by_time[-1]][name] for name in STATE_FIELDS})
+        merged["opening_balance"] = each[by_time[0]]["opening_balance"]
+        merged["opening_balance_derived"] = each[by_time[0]]["opening_balance_derived"]
+        accounts.append(merged)
     out: dict[str, Any] = {}
-    for name in CASH_STATEMENT_FIELDS:
-        values = [(d[name], rate) for d, rate in per_file]
-        known = values and all(v is not None and math.isfinite(float(v)) for v, _ in values)
-        out[name] = _money(sum(float(v) * rate for v, rate in values)) if known else None
+    for name in (*STATEMENT_FIELDS, *CASH_STATEMENT_FIELDS):
+        total = _known_sum([a[name] for a in accounts])
+        out[name] = None if total is None else int(total) if name == "trades" else _money(total)
     out["opening_balance_derived"] = bool(out["opening_balance"] is not None
-                                          and any(d["opening_balance_derived"] for d, _ in per_file))
+                                          and any(a["opening_balance_derived"] for a in accounts))
     return out
+
+
+def _printed_figures(f: ImportedFile, rate: float) -> dict[str, Any]:
+    """One file's printed figures for :func:`printed_totals` (money at ``rate``; NaN as None)."""
+    p = f.statement.printed
+    out: dict[str, Any] = {name: getattr(p, name) for name in STATEMENT_FIELDS}
+    out.update(f.reconciliation.cash.statement_totals(f.statement))
+    for name, value in out.items():
+        if name == "opening_balance_derived":
+            continue
+        if value is None or not math.isfinite(float(value)):
+            out[name] = None
+        elif name != "trades":
+            out[name] = float(value) * rate
+    return out
+
+
+def _known_sum(values: list[Any]) -> Any:
+    """The sum of ``values`` when none is None (and there is one), else None."""
+    return sum(values) if values and all(v is not None for v in values) else None
+
+
+def _made(f: ImportedFile) -> tuple[bool, Any]:
+    """Sorts files by report time, those without one first (portfolio._book's order)."""
+    made = f.statement.account.report_time
+    return (made is not None, made or 0)
 
 
 def _files_by_account(portfolio: Portfolio) -> dict[str, list[ImportedFile]]:
@@ -138,8 +189,7 @@ def _book_json(book: AccountBook, files: list[ImportedFile], by_kind: dict[str, 
         "counts": book_counts,
         "totals": {**totals(book.trades if trades is None else trades, book.cash, by_kind),
                    "currency": book.account.currency or "USD"},
-        "statement_totals": {**statement_totals([f.statement.printed for f in files]),
-                             **cash_statement_totals(files)},
+        "statement_totals": printed_totals(files, {book.key: book}),
     }
 
 
@@ -182,8 +232,7 @@ def summary(portfolio: Portfolio, trades: pd.DataFrame | None = None) -> dict:
         "counts": counts(trades, portfolio.frame("open_positions"), orders, cash),
         # Several currencies cannot be added up here; analysis_summary converts them (merged_totals).
         "totals": import_totals(portfolio, trades, cash),
-        "statement_totals": {**statement_totals([f.statement.printed for f in portfolio.files]),
-                             **cash_statement_totals(portfolio.files)},
+        "statement_totals": printed_totals(portfolio.files, {b.key: b for b in portfolio.accounts}),
         "reconciliation": reconciliation_block(portfolio.files, differences),
         "warnings": warnings,
         "failures": [{"path": p, "message": m} for p, m in portfolio.failures],
@@ -547,13 +596,8 @@ def merged_totals(result, trades: pd.DataFrame | None = None) -> dict:
 def merged_statement_totals(result) -> dict:
     """``statement_totals`` in the merged currency (each file's printed money at its account's rate; with a
     ``currency`` key when the accounts' currencies differ)."""
-    printed = []
     rates = {a.book.key: result.merged_rate(a) for a in result.accounts}
-    for f in result.portfolio.files:
-        p, rate = f.statement.printed, rates.get(f.account_key, 1.0)
-        printed.append(p if rate == 1.0 else replace(p, **{
-            k: getattr(p, k) * rate for k in STATEMENT_FIELDS if k != "trades" and getattr(p, k) is not None}))
-    out = {**statement_totals(printed), **cash_statement_totals(result.portfolio.files, rates)}
+    out = printed_totals(result.portfolio.files, {b.key: b for b in result.portfolio.accounts}, rates)
     if _mixed(result):
         out["currency"] = result.currency
     return out

@@ -56,6 +56,10 @@ def test_statement_totals_carry_the_printed_cash_and_a_derived_opening_balance(w
 def test_two_files_sum_the_cash_figures_only_when_both_print_them(written, tmp_path):
     a, _ = written["sub-period"]
     b, _ = written["oanda-financing"]
+    # The variants are written for one account: the second is made another's (two accounts' figures add up).
+    other = tmp_path / "other-account.htm"
+    other.write_bytes(b.read_bytes().replace(b"4120686", b"4120687"))
+    b = other
     one = [_doc([p])["statement_totals"] for p in (a, b)]
     both = _doc([a, b])
     st = both["statement_totals"]
@@ -161,3 +165,21 @@ def test_the_sub_period_drawdown_is_a_share_of_the_balance_with_its_opening(ledg
     assert without["max_drawdown_pct_without"] == 0.0
     assert 0 < key.equity_effect["max_drawdown_pct_without"] < 100
     assert key.max_drawdown_without == pytest.approx(without["max_drawdown_without"])  # money is not moved
+
+
+def test_two_files_of_one_account_are_one_statement_in_the_printed_totals(written, tmp_path):
+    # A real Startrader account's Statement and Detailed Statement opened together showed twice its printed Balance,
+    # Equity, profit and deposits: the files overlap (their trades were counted once) and a Balance is a state.
+    import shutil
+
+    path, _ = written["sub-period"]
+    alone = _doc([path])["statement_totals"]
+    again = tmp_path / "the-same-account.htm"
+    shutil.copy(path, again)
+    both = _doc([path, again])
+    st = both["statement_totals"]
+    for name in ("balance", "equity", "floating_pl", "opening_balance"):
+        assert st[name] == alone[name], name  # the newest report's state, the oldest's opening balance
+    for name in ("profit", "swap", "deposit_withdrawal", "trades"):
+        assert alone[name] is not None and st[name] is None, name  # overlapping periods: no sum of their flows
+    assert both["totals"]["profit"] == _doc([path])["totals"]["profit"]  # the rows were counted once
