@@ -336,10 +336,11 @@ class OverviewView(QWidget):
         else:  # say how to do better than an estimate, rather than "measured for 0 trade(s)"
             spread_note = (f"Spread estimated from the profile for all {estimated:,} trade(s); to measure it, add "
                            "bar or tick files with “Add bars/ticks…” in the setup panel.")
-        # Issue 12: spreads seen in the account's own fills, calibrated to them, or the broker catalogue's.
+        # Issue 12: spreads seen in the account's own fills, calibrated to them, or the broker catalogue's; a
+        # backtest's are the tester's own (its Overview said "estimated from the profile ... add bar or tick files").
         kinds = dict(f.get("spread_kinds") or {})
-        if any(kinds.get(k) for k in ("observed", "calibrated", "catalogue")):
-            spread_note = f"Spread {spread_summary.kinds_text(kinds)}."
+        if any(kinds.get(k) for k in ("observed", "calibrated", "catalogue", "tester")):
+            spread_note = f"Spreads: {spread_summary.kinds_text(kinds)}."
         lines = spread_lines(views)
         notes[0:0] = [f"{spread_note} Hover a figure for its formula.", *lines]
         # Issue 15: say how the win rate treats trades closed at exactly zero, and how many there are.

@@ -21,7 +21,7 @@ def hedges(qtbot, window, tmp_path):
 
 def test_the_overview_tells_the_observed_and_calibrated_spreads(hedges):
     notes = html.unescape(hedges.overview.notes.text())
-    assert f"Spread observed in the account's own same-second fills for {2 * PAIRS} trade(s)" in notes
+    assert f"Spreads: observed in the account's own same-second fills for {2 * PAIRS} trade(s)" in notes
     assert f"USDJPY 0.4 pips ({2 * PAIRS} pairs)" in notes and "EURUSD 0.4 pips (× 0.31)" in notes
     assert "estimated from the profile for all" not in notes
     # The same sentences as the JSON's table gives (one formatter, one table).
@@ -71,3 +71,17 @@ def test_the_setup_panels_switches_change_the_figures_and_are_saved(qtbot, hedge
     assert hedges.save_session_to(str(path))
     saved = Session.load(path).setup
     assert (saved.observed_spreads, saved.time_of_day, saved.time_of_day_clock) == (False, True, "UTC")
+
+
+def test_a_backtests_overview_says_its_spreads_are_the_testers(qtbot, window, tmp_path):
+    # A real NAS100 backtest's Overview said "Spread estimated from the profile for all 281 trade(s); to measure it,
+    # add bar or tick files", above the line saying they were the tester's fixed spread.
+    from fxcost.samples.writers.tester import mt4_tester_variant
+
+    path = tmp_path / "StrategyTester.htm"
+    written = mt4_tester_variant(path, "en", trades=20)
+    with qtbot.waitSignal(window.analysis_ready, timeout=120_000):
+        window.open_files([str(path)])
+    notes = html.unescape(window.overview.notes.text())
+    assert f"Spreads: the Strategy Tester's fixed spread for {written['trades']} trade(s)" in notes
+    assert "estimated from the profile" not in notes and "Add bars/ticks" not in notes
