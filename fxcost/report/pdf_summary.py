@@ -30,6 +30,7 @@ from fxcost.report.output import atomic_path, export_steps, output_problem
 from fxcost.report.print_rules import default_paper, field_label
 from fxcost.summary import Summary, build
 from fxcost.summary import series as chart_series
+from fxcost.summary import spreads as spread_summary
 from fxcost.summary.build import account_currency_text, scope_notes
 
 #: Paper sizes by the name ``--paper`` takes.
@@ -445,8 +446,12 @@ class _Pages:
         settings = self.result.settings
         out = [_para("Assumptions", s.h2)]
         rows = [("Spread profile", str(a.get("spread_profile") or "n/a"), str(a.get("spread_profile_source") or ""))]
+        used = spread_summary.profile_used(a.get("spread_table") or [])
         for p in (a.get("spread_profiles") or [])[:6]:
-            rows.append((f"  {p.get('account')}", str(p.get("profile") or ""), str(p.get("reason") or "")))
+            if str(p.get("account")) in used:
+                rows.append((f"  {p.get('account')}", str(p.get("profile") or ""), str(p.get("reason") or "")))
+            else:  # a backtest's spreads are all the tester's (or measured, or observed): no profile priced a trade
+                rows.append((f"  {p.get('account')}", "none used", "every spread is the tester's, measured or observed"))
         sources = a.get("spread_source") or {}
         rows.append(("Spreads from", "; ".join(f"{k.replace('_', ' ')}: {_count(v)} trades"
                                                for k, v in list(sources.items())[:6])

@@ -9,6 +9,7 @@ from fxcost import __version__
 from fxcost.money import money_text
 from fxcost.report.print_rules import field_label
 from fxcost.report.xlsx_stream import SheetStream
+from fxcost.summary import spreads as spread_summary
 from fxcost.summary.build import account_currency_text, scope_notes
 
 #: The Reconciliation sheet's last line by the document's ``reconciliation.ok`` (null: some file prints no totals).
@@ -233,10 +234,12 @@ class SummarySheet:
                        ("ratio", "Observed / profile", "number4"), ("catalogue_pips", "Catalogue", "number4"),
                        ("catalogue_source", "Catalogue source and date", None), ("note", "Pairs not used because", None),
                        ("label", "Spread from", None)], rows, fit_text=False)
+        used = spread_summary.profile_used(rows)  # a backtest's spreads are all the tester's: no entry, no clock
         for c in picks:
-            s.append([f"Broker catalogue entry, account {c['account']}", c["catalogue"], c.get("reason") or ""])
+            if str(c["account"]) in used:
+                s.append([f"Broker catalogue entry, account {c['account']}", c["catalogue"], c.get("reason") or ""])
         for c in a.get("spread_profiles") or []:
-            if c.get("time_of_day_clock"):
+            if c.get("time_of_day_clock") and str(c["account"]) in used:
                 s.append([f"Time-of-day server clock, account {c['account']}", c["time_of_day_clock"]])
 
     def _program_rows(self, s: SheetStream, program) -> None:

@@ -156,7 +156,7 @@ def describe(records: list[dict], profiles: list[dict] | None = None, who: str |
             lines.append(f"Spreads, {named}{'; '.join(parts)}.")
         # The catalogue entry and the clock are said where some spread is the catalogue's or a profile's: of a
         # backtest whose spreads are all the tester's, "Broker catalogue: Pepperstone Razor." told nothing true.
-        shaped = any(r.get("source") in SHAPED_KINDS for r in rows)
+        shaped = account in profile_used(rows)
         if c.get("catalogue") and shaped:
             lines.append(f"Broker catalogue, {named}{c['catalogue']}" + (f" ({c['reason']})." if c.get("reason")
                                                                        else ".") + _not_in(rows))
@@ -168,6 +168,13 @@ def describe(records: list[dict], profiles: list[dict] | None = None, who: str |
 
 #: The kinds of spread the time-of-day shape widens (docs/SPREADS.md): the others are measured as they were.
 SHAPED_KINDS = ("catalogue", "calibrated", "profile")
+
+
+def profile_used(records: list[dict]) -> set[str]:
+    """The accounts (``assumptions.spread_table``'s labels) some of whose spreads are a profile's or the catalogue's:
+    of the others (a backtest's spreads are all the tester's), no surface names the profile, the catalogue entry or
+    the time-of-day clock as if they had priced a trade."""
+    return {str(r.get("account")) for r in records if r.get("source") in SHAPED_KINDS}
 
 
 def _not_in(rows: list[dict]) -> str:
