@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -175,16 +175,21 @@ def _read_mt4(text: str, path: str) -> Statement:
         if deposit is not None
         else None
     )
-    overnight, carry, per_point = overnight_carry(trades)
+    charged = tester_charges(trades)
     warnings.append(
         "This is a Strategy Tester backtest, not account history: the trades are simulated"
         + (f" with a fixed spread of {printed.extra['spread_points']} points" if m else "")
         + ", and the report has no commission or swap columns: whatever the tester charged is inside each trade's "
         "Profit, so fxcost shows both as 0."
-        + (f" {overnight} trade(s) were held past midnight, so their Profit includes the swap"
-           + (f": about {money_text(carry)}, what they made beyond their price moves at {money_text(per_point)} a "
-              "point and lot (the value of the trades closed on the day they opened)." if carry is not None else ".")
-           if overnight else "")
+        + (f" The trades closed on the day they opened made {money_text(charged.per_lot)} a lot less than their price "
+           f"moves at {money_text(charged.per_point)} a point and lot: the tester's commission, about "
+           f"{money_text(charged.commission)} in all." if charged.commission is not None else "")
+        + (f" {charged.overnight} trade(s) were held past midnight, so their Profit includes the swap"
+           + (f": about {money_text(charged.swap)}, what they made beyond their price moves"
+              + (" less that commission" if charged.commission is not None else "")
+              + f" at {money_text(charged.per_point)} a point and lot (the value of the trades closed on the day "
+              "they opened)." if charged.swap is not None else ".")
+           if charged.overnight else "")
     )
     if skipped:
         warnings.append(f"{len(skipped)} table rows could not be read and were skipped (first: {skipped[0]}).")
@@ -213,30 +218,67 @@ def _read_mt4(text: str, path: str) -> Statement:
 MAX_POINT_VALUE_SPREAD = 0.002
 
 
-def overnight_carry(trades: pd.DataFrame) -> tuple[int, float | None, float | None]:
-    """How many trades were held past midnight, and, where the trades closed the day they opened (no swap in their
-    Profit) agree on one money value per point and lot, how far the overnight trades' Profit is from what their price
-    moves make at that value (about the swap the tester charged: its report prints none; a real NAS100 backtest's 64
-    overnight trades made 46.58 less than their moves), with that value; else None for both."""
+class TesterCharges(NamedTuple):
+    """What :func:`tester_charges` finds inside a backtest's Profit (its report has no commission or swap column)."""
+
+    overnight: int  # trades held past midnight (their Profit holds a swap)
+    swap: float | None  # about the overnight trades' swap, if the day trades give the value per point
+    per_point: float | None  # that money value per point and lot
+    commission: float | None  # about the whole test's commission, where the day trades show one per lot (else None)
+    per_lot: float | None  # that commission per lot
+
+
+def tester_charges(trades: pd.DataFrame) -> TesterCharges:
+    """The tester's charges inside its trades' Profit, as far as the trades closed on the day they opened (no swap)
+    tell them: their Profit is their price move at one money value per point and lot, less a commission per lot.
+
+    Fitted exactly (within the cent each Profit is rounded to) with a commission when the day trades' lots and moves
+    tell the two apart (a real IC Markets silver backtest: 1.00 a point, 9.00 a lot); else the median value per point,
+    when the day trades agree on it (:data:`MAX_POINT_VALUE_SPREAD`). The overnight trades' Profit beyond their moves
+    at that value (less the commission) is about their swap (a real NAS100 backtest's 64: -46.58). None where the
+    trades tell nothing (too few day trades, or values that move with a conversion rate)."""
     if not len(trades):
-        return 0, None, None
+        return TesterCharges(0, None, None, None, None)
     held = (trades["close_time"].dt.normalize() > trades["open_time"].dt.normalize()).to_numpy()
     sign = np.where(trades["side"].to_numpy(dtype=object) == "buy", 1.0, -1.0)
+    lots = trades["lots"].to_numpy(dtype="float64")
     points = (trades["close_price"].to_numpy(dtype="float64") - trades["open_price"].to_numpy(dtype="float64")) \
-        * sign * 10.0 ** trades["digits"].to_numpy(dtype="float64") * trades["lots"].to_numpy(dtype="float64")
+        * sign * 10.0 ** trades["digits"].to_numpy(dtype="float64") * lots
     profit = trades["profit"].to_numpy(dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = profit / points
-    # Day trades whose value is exact enough: 10 points a lot or more and a Profit of 1.00 or more (instruments.py).
-    day = ~held & np.isfinite(value) & (value > 0) & (np.abs(points) >= 10) & (np.abs(profit) >= 1.0)
     overnight = int(held.sum())
-    if not overnight or day.sum() < 5:
-        return overnight, None, None
-    per_point = float(np.median(value[day]))
-    q1, q3 = np.percentile(value[day], [25, 75])
-    if (q3 - q1) > MAX_POINT_VALUE_SPREAD * per_point:
-        return overnight, None, None
-    return overnight, round(float((profit[held] - points[held] * per_point).sum()), 2), round(per_point, 6)
+    # Day trades whose value is exact enough: 10 points a lot or more and a Profit of 1.00 or more (instruments.py).
+    day = ~held & np.isfinite(points) & np.isfinite(profit) & (np.abs(points) >= 10) & (np.abs(profit) >= 1.0)
+    if day.sum() < 5:
+        return TesterCharges(overnight, None, None, None, None)
+    per_point, per_lot = _fitted(points[day], lots[day], profit[day])
+    if per_point is None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = profit[day] / points[day]
+        value = value[np.isfinite(value) & (value > 0)]
+        if len(value) < 5:
+            return TesterCharges(overnight, None, None, None, None)
+        per_point, per_lot = float(np.median(value)), 0.0
+        q1, q3 = np.percentile(value, [25, 75])
+        if (q3 - q1) > MAX_POINT_VALUE_SPREAD * per_point:
+            return TesterCharges(overnight, None, None, None, None)
+    swap = round(float((profit[held] - points[held] * per_point + per_lot * lots[held]).sum()), 2) if overnight \
+        else None
+    commission = round(-per_lot * float(lots.sum()), 2) if per_lot >= 0.005 else None
+    return TesterCharges(overnight, swap, round(per_point, 6), commission,
+                         round(per_lot, 2) if commission is not None else None)
+
+
+def _fitted(points: np.ndarray, lots: np.ndarray, profit: np.ndarray) -> tuple[float | None, float]:
+    """Profit = value x points - commission x lots, fitted over the day trades: (value, commission per lot) when it
+    holds for every trade within its cent of rounding with a positive value and a charge (not a credit), else
+    (None, 0)."""
+    x = np.column_stack([points, -lots])
+    if np.linalg.matrix_rank(x) < 2:
+        return None, 0.0
+    (value, per_lot), *_ = np.linalg.lstsq(x, profit, rcond=None)
+    if not (value > 0 and per_lot > -0.005) or np.abs(profit - x @ [value, per_lot]).max() > 0.0101:
+        return None, 0.0
+    return float(value), max(float(per_lot), 0.0)
 
 
 def _check_gross(statement: Statement) -> None:

@@ -360,17 +360,23 @@ def test_a_testers_overnight_trades_say_about_the_swap_inside_their_profit():
     from datetime import datetime
 
     from fxcost import model
-    from fxcost.importers.tester import overnight_carry
+    from fxcost.importers.tester import TesterCharges, tester_charges
 
     day, night = datetime(2024, 3, 4, 10), datetime(2024, 3, 5, 10)
     n = 7
+    lots = [0.1, 0.2, 0.5, 1.0, 0.3, 1.0, 0.5]
+    moves = [20.0, 20.0, 50.0, 200.0, 90.0, 50.0, -25.0]  # points x lots
     t = model.trades_frame(dict(
         ticket=list(range(n)), open_time=[day] * n, close_time=[datetime(2024, 3, 4, 12)] * 5 + [night, night],
-        side=["buy", "sell"] * 3 + ["buy"], lots=[0.1, 0.2, 0.5, 1.0, 0.3, 1.0, 0.5], symbol=["EURUSD"] * n,
+        side=["buy", "sell"] * 3 + ["buy"], lots=lots, symbol=["EURUSD"] * n,
         symbol_root=["EURUSD"] * n, open_price=[1.10000] * n,
         close_price=[1.10200, 1.09900, 1.10100, 1.09800, 1.10300, 1.09950, 1.09950],
-        profit=[20.0, 20.0, 50.0, 200.0, 90.0, 50.0 - 0.70, -25.0 - 2.10], digits=[5] * n, commission=[0.0] * n))
-    assert overnight_carry(t) == (2, -2.80, 1.0)
+        profit=[m + s for m, s in zip(moves, [0.0] * 5 + [-0.70, -2.10])], digits=[5] * n, commission=[0.0] * n))
+    assert tester_charges(t) == TesterCharges(2, -2.80, 1.0, None, None)
+    # A commission of 7.00 a lot inside every Profit (a real IC Markets silver backtest: 9.00): found from the day
+    # trades, and left out of the swap.
+    charged = t.assign(profit=[p - 7.0 * lot for p, lot in zip(t["profit"], lots)])
+    assert tester_charges(charged) == TesterCharges(2, -2.80, 1.0, -25.2, 7.0)
     # Day trades that disagree on the value (a pair converted at moving rates) give no estimate.
     moved = t.assign(profit=[20.0, 21.0, 48.0, 200.0, 95.0, 49.3, -27.1])
-    assert overnight_carry(moved) == (2, None, None)
+    assert tester_charges(moved) == TesterCharges(2, None, None, None, None)
