@@ -151,7 +151,7 @@ def render_costs(doc: dict) -> list[str]:
         f"Profit), commission {m(c['commission'])}, taxes {m(c['taxes'])}, {_swap_text(c, ccy)}, "
         f"rebate {m(c['rebate'])} ({program})",
         f"  broker net {m(c['broker_net'])}, net after rebate {m(c['net_after_rebate'])}; cost per round-turn lot "
-        f"{m(c['cost_per_lot'], 2)} -> {m(c['cost_per_lot_after'], 2)} ({_fig(c['cost_pips_per_lot_before'])} -> "
+        f"{m(c['cost_per_lot'], 2)} -> {m(c['cost_per_lot_after'], 2)} {ccy} ({_fig(c['cost_pips_per_lot_before'])} -> "
         f"{_fig(c['cost_pips_per_lot_after'])} pips), {m(c['usd_per_million_before'], 1)} -> "
         f"{m(c['usd_per_million'], 1)} USD per million",
         f"  break-even win rate {_pct(b.get('win_rate_before'))} -> {_pct(b.get('win_rate_after'))} "

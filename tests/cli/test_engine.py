@@ -261,7 +261,7 @@ def test_the_text_summary_shows_the_key_figures(tmp_path, capsys):
     assert 'spread 2.40 (estimated with "DOMAIN 7.6", already inside Profit)' in out
     assert "rebate 1.00 ($5 per lot round_turn)" in out
     assert "net after rebate 2.20" in out
-    assert "19.00 -> 14.00 (1.90 -> 1.40 pips)" in out
+    assert "19.00 -> 14.00 USD (1.90 -> 1.40 pips)" in out
     assert "break-even win rate 48.29% -> 46.86% (actual 50.00% of the trades with a non-zero Profit" in out
 
 
