@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 from fxcost import __version__
 from fxcost.money import money_text
@@ -20,6 +21,10 @@ _RECONCILED_NOTE = {
           "short); every total that is printed agrees with the import.",
 }
 
+
+
+#: The spread source of a backtest's trades (engine: "tester: fixed 19 points").
+_TESTER_SPREAD = re.compile(r"tester: fixed (\d+(?:\.\d+)?) points")
 
 class SummarySheet:
     """The Summary sheet, mixed into the report book (fxcost.report.xlsx_book.Book)."""
@@ -205,9 +210,11 @@ class SummarySheet:
             named = str(source).removeprefix("profile: ")
             profile = next((p for name, p in profiles.items() if named.startswith(name)), None)
             entry = profile and (profile.spreads.get(str(root).upper()) or profile.categories.get(cat))
+            fixed = _TESTER_SPREAD.match(str(source))  # a backtest's own spread: its points (an EA trial found it empty)
             rows.append({"symbol": root, "category": cat, "source_used": source, "trades": rec["n"],
-                         "value": entry.value if entry and source.startswith("profile") else None,
-                         "unit": entry.unit if entry and source.startswith("profile") else "",
+                         "value": entry.value if entry and source.startswith("profile") else
+                         float(fixed.group(1)) if fixed else None,
+                         "unit": entry.unit if entry and source.startswith("profile") else "points" if fixed else "",
                          "source": entry.source if entry and source.startswith("profile") else "",
                          "date": entry.date if entry and source.startswith("profile") else ""})
         s.skip()

@@ -34,3 +34,13 @@ def test_the_pdf_says_no_profile_was_used(backtest, tmp_path):
     assert cli.report([str(backtest), "-q", "-o", str(out)]) == 0
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "none used" in text and "every spread is the tester's" in text
+
+
+def test_the_excel_spreads_used_table_gives_the_testers_spread(backtest, tmp_path):
+    # An EA developer found the Spread and Unit of "Spreads used" empty for a backtest.
+    out = tmp_path / "r.xlsx"
+    assert cli.report([str(backtest), "-q", "-o", str(out)]) == 0
+    rows = [r for ws in load_workbook(out) for r in ws.iter_rows(values_only=True)]
+    head = next(k for k, r in enumerate(rows) if r and r[0] == "Spreads used (round turn)")
+    spread, unit = rows[head + 2][2:4]
+    assert unit == "points" and spread > 0 and f"tester: fixed {spread:g} points" == rows[head + 2][5]
