@@ -47,7 +47,7 @@ TRADE_COLUMNS: dict[str, ColumnDtype] = {
     "partial_group": "int64",  # ticket of the chain's first row (= ticket when not partial)
     "close_by": "bool",
     "stop_out": "bool",
-    "close_reason": "object",  # "sl" | "tp" | "so" | "" (from the comment)
+    "close_reason": "object",  # "sl" | "tp" | "so" | "" (from the comment); "end": a backtest's close at the test's end
     # How each end executed (issue 12): "market" | "limit" | "stop" | "stop limit" | "close by" | "" (unknown;
     # MT5 Orders section only, linked by order ticket)
     "open_order_type": "object",

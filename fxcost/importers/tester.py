@@ -58,7 +58,9 @@ MT4_EVENTS_HEADER = ("#", "time", "type", "order", "size", "price", "s / l", "t 
 OPEN_TYPES = frozenset({"buy", "sell"})
 PENDING_TYPES = frozenset({"buy limit", "sell limit", "buy stop", "sell stop"})
 #: Close event type -> close_reason.
-CLOSE_TYPES = {"close": "", "s/l": "sl", "t/p": "tp", "close at stop": "", "close by": "", "swap close": ""}
+#: ``close at stop`` is the tester closing what is still open when the test ends: "end" in the Closed by column (an EA
+#: developer could not tell a backtest's one big loss was that forced close).
+CLOSE_TYPES = {"close": "", "s/l": "sl", "t/p": "tp", "close at stop": "end", "close by": "", "swap close": ""}
 #: Some servers roll positions over by closing them (``swap close``, a trade with its Profit) and opening the same
 #: position again under a new order number (``swap open``, priced with the swap): FORMATS.md 6b.
 SWAP_OPEN = "swap open"

@@ -181,6 +181,8 @@ def test_mt4_tester_in_any_language_and_code_page(tmp_path, language):
     assert any("cent account" in w for w in st.warnings) is written["cent"]
     if language.startswith("ru"):
         assert (st.trades["comment"] == "swap close").sum() > 0  # a rollover closes a trade of its own
+    # The last trade ends with "close at stop", the tester closing it when the test ends: Closed by "end".
+    assert st.trades["close_reason"].tolist()[-1] == "end" and (st.trades["close_reason"] == "end").sum() == 1
 
 
 def test_a_testers_partial_close_whose_rest_is_reissued_under_a_new_order_leaves_nothing_open(tmp_path):
