@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fxcost import __version__
 from fxcost.errors import ExportError, FxCostError, did_you_mean
+from fxcost.importers.tester import backtest_facts, backtest_text
 from fxcost.model import FORMATS
 from fxcost.pipeline import apply_currency, run  # noqa: F401  (apply_currency: public here as before)
 from fxcost.portfolio import Portfolio
@@ -459,6 +460,9 @@ def render_text(portfolio: Portfolio, doc: dict, analysis_warnings: list[str] | 
                                    not acct.broker and acct.server and f"on {acct.server}") if x)
         lines.append(f"{os.path.basename(st.path)}: {FORMATS.get(st.format, st.format)}")
         lines.append(f"  account {who or '(not printed)'}, currency {acct.currency or UNPRINTED_CURRENCY}")
+        tested = backtest_text(backtest_facts(st))
+        if tested:
+            lines.append(f"  backtest of {tested}")
         cancelled, working = order_counts(st.orders)
         lines.append(
             f"  {len(st.trades)} closed trades, {len(st.open_positions)} open positions, "

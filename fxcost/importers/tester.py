@@ -345,6 +345,32 @@ def _is_events_header(texts: list[str]) -> bool:
     return len(texts) == 10 and all(t and parse_number(t) != parse_number(t) for t in texts)
 
 
+#: What :func:`backtest_facts` gives, in the order the text and the Import panel say it.
+BACKTEST_FACTS = ("expert", "symbol", "period", "model", "modelling_quality")
+
+
+def backtest_facts(statement: Statement) -> dict[str, str]:
+    """What an MT4 backtest report says of its test (expert, symbol, period, model, modelling quality), "" where it
+    says nothing; {} for any other statement. The JSON's ``files[].backtest_of``, the text and the Import panel."""
+    if statement.format != "mt4_tester":
+        return {}
+    header = statement.printed.extra.get("header") or {}
+    facts = {"expert": str(statement.printed.extra.get("expert") or "")}
+    facts.update({key: str(header.get(key.replace("_", " ")) or "") for key in BACKTEST_FACTS[1:]})
+    return facts
+
+
+def backtest_text(facts: dict[str, str]) -> str:
+    """:func:`backtest_facts` in one line ("" for none): "swing on NAS100.r (US Tech 100), 5 Minutes (M5) ...,
+    model Every tick (...), modelling quality 65.24%"."""
+    if not facts or not any(facts.values()):
+        return ""
+    what = " on ".join(x for x in (facts.get("expert"), facts.get("symbol")) if x)
+    return ", ".join(x for x in (what, facts.get("period"), facts.get("model") and f"model {facts['model']}",
+                                 facts.get("modelling_quality") and f"modelling quality {facts['modelling_quality']}")
+                     if x)
+
+
 def _header_by_position(rows: list[list[str]]) -> dict[str, str]:
     """The header block of a translated report, read by where MetaTrader puts each figure.
 
@@ -361,6 +387,15 @@ def _header_by_position(rows: list[list[str]]) -> dict[str, str]:
     out: dict[str, str] = {}
     if groups[0] and len(groups[0][0]) >= 2:
         out["symbol"] = groups[0][0][1]
+    # Then the period and the model (the parameters' row after them), and the bars' row's last pair: the modelling
+    # quality (an EA developer's first question of a backtest, which the report prints in its own language).
+    for k, key in ((1, "period"), (2, "model")):
+        if len(groups[0]) > k and len(groups[0][k]) >= 2:
+            out[key] = groups[0][k][1]
+    quality = next((texts[5] for texts in rows if len(texts) == 6 and _COUNT.match(texts[1])
+                    and _QUALITY.match(texts[5])), None)  # "bars | 25081 | ticks | 13016099 | quality | 65.24%"
+    if quality is not None:
+        out["modelling quality"] = quality
     for i, group in enumerate(groups):
         if len(group) < 2 or len(group[0]) != 6 or len(group[1]) != 6:
             continue
@@ -378,6 +413,8 @@ def _header_by_position(rows: list[list[str]]) -> dict[str, str]:
 
 
 _COUNT = re.compile(r"^\s*(\d+)\s*$")
+#: A modelling quality as the tester prints it: a percentage, or n/a.
+_QUALITY = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?\s*%|n/a)\s*$", re.IGNORECASE)
 
 
 def _check_localised(events: list[list[Any]], deposit: float | None, printed: PrintedTotals,

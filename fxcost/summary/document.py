@@ -19,6 +19,7 @@ import pandas as pd
 from fxcost import __version__
 from fxcost.analysis.codes import factorize as codes_of
 from fxcost.importers.reconcile import cash_by_kind, cash_by_kind_each
+from fxcost.importers.tester import backtest_facts
 from fxcost.model import FORMATS, PrintedTotals
 from fxcost.portfolio import AccountBook, ImportedFile, Portfolio
 
@@ -221,6 +222,7 @@ def summary(portfolio: Portfolio, trades: pd.DataFrame | None = None) -> dict:
                 "format": f.statement.format,
                 "format_name": FORMATS.get(f.statement.format, f.statement.format),
                 "backtest": f.statement.is_backtest,
+                "backtest_of": backtest_facts(f.statement) or None,
                 "account": f.statement.account.as_json(),
                 "reconciliation": f.reconciliation.as_json(),
                 "skipped_rows": [

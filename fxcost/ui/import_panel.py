@@ -9,6 +9,7 @@ from urllib.parse import quote, unquote
 from PySide6.QtWidgets import QTextBrowser
 
 from fxcost.importers.csv_table import AMBIGUOUS_DATES, DATE_ORDERS
+from fxcost.importers.tester import backtest_facts, backtest_text
 from fxcost.model import FORMATS
 from fxcost.money import money_text
 from fxcost.portfolio import Portfolio
@@ -139,6 +140,9 @@ def _file_block(f, checked, date_orders: dict[str, str] | None) -> list[str]:
                                       a.currency or NO_CURRENCY,
                                       f"1:{a.leverage}" if a.leverage else "") if x) + "<br>"
     )
+    tested = backtest_text(backtest_facts(st))
+    if tested:  # what the test was: an EA developer's first question (expert, period, model, modelling quality)
+        parts.append(f"Backtest of {esc(tested)}<br>")
     if not a.currency:  # a CSV, an MT4 tester report: the user says which (MainWindow asks; pipeline applies it)
         parts.append(f"<a href='{CURRENCY_LINK}{quote(st.path)}'>Set the account currency…</a><br>")
     if st.format == "csv":

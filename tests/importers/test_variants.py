@@ -382,3 +382,26 @@ def test_a_testers_overnight_trades_say_about_the_swap_inside_their_profit():
     # Day trades that disagree on the value (a pair converted at moving rates) give no estimate.
     moved = t.assign(profit=[20.0, 21.0, 48.0, 200.0, 95.0, 49.3, -27.1])
     assert tester_charges(moved) == TesterCharges(2, None, None, None, None)
+
+
+@pytest.mark.parametrize("language", sorted(TESTER_LANGUAGES))
+def test_what_a_backtest_tested_is_read_in_any_language(tmp_path, language):
+    # An EA developer looked for the EA, the period, the model and the modelling quality and found none of them.
+    from fxcost.importers.tester import backtest_facts, backtest_text
+
+    path = tmp_path / "t.htm"
+    mt4_tester_variant(path, language, trades=10)
+    facts = backtest_facts(load_file(path))
+    assert facts == {"expert": "Sample EA", "symbol": "GBPUSD (Great Britain Pound vs US Dollar)",
+                     "period": "H1 2018.01.02 00:00 - 2018.06.29 00:00", "model": "—", "modelling_quality": "n/a"}
+    assert backtest_text(facts) == ("Sample EA on GBPUSD (Great Britain Pound vs US Dollar), H1 2018.01.02 00:00 - "
+                                    "2018.06.29 00:00, model —, modelling quality n/a")
+
+
+def test_what_real_backtests_tested(samples_dir):
+    from fxcost.importers.tester import backtest_facts
+
+    facts = backtest_facts(load_file(samples_dir / "mt4-tester-swissquote-macdsample.htm"))
+    assert facts["expert"] == "MACD Sample" and facts["modelling_quality"] == "n/a"
+    assert facts["model"].startswith("Control points") and facts["period"].startswith("5 Minutes (M5) 2024.12.30")
+    assert backtest_facts(load_file(samples_dir / "mt4-detailed-dyk42.htm")) == {}  # not a backtest
