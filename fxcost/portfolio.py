@@ -223,9 +223,16 @@ def _numbered(df: pd.DataFrame) -> bool:
     return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
 
+def newest_last(statement: Statement) -> tuple[bool, Any]:
+    """Sorts one account's statements by report time, those that print none first: the last is the newest, whose
+    account and open positions are current (and whose Balance is the account's, summary.document.printed_totals)."""
+    made = statement.account.report_time
+    return (made is not None, made or 0)
+
+
 def _book(key: str, group: list[Statement], warnings: list[str]) -> AccountBook:
     # The newest report describes the account best (and its open positions are current).
-    group = sorted(group, key=lambda s: (s.account.report_time is not None, s.account.report_time or 0))
+    group = sorted(group, key=newest_last)
     newest = group[-1]
     # A file whose header was edited out (see _attach_unnamed) must not blank the account's name.
     account = next((s.account for s in reversed(group) if s.account.login), newest.account)

@@ -472,8 +472,7 @@ def _rows(text: str) -> Iterator[tuple[list[str], int]]:
     (211k events) spent half of its 12 s import on the cell scan. tests/importers/test_tester_rows.py proves the rows
     equal iter_rows'."""
     if needs_tree(text):
-        for cells in iter_rows(text):
-            yield [c.text for c in cells], (_digits(cells[5]) if len(cells) > 5 else -1)
+        yield from map(_scanned, iter_rows(text))
         return
     match, digits_of = _PLAIN_EVENT_ROW.match, _price_digits
     for start, end in row_spans(text):
@@ -495,7 +494,12 @@ def _rows(text: str) -> Iterator[tuple[list[str], int]]:
             continue
         cells = row_cells(text, start, end)
         if cells:
-            yield [c.text for c in cells], (_digits(cells[5]) if len(cells) > 5 else -1)
+            yield _scanned(cells)
+
+
+def _scanned(cells: list[Cell]) -> tuple[list[str], int]:
+    """A row the cell scan read, as :func:`_rows` gives it."""
+    return [c.text for c in cells], (_digits(cells[5]) if len(cells) > 5 else -1)
 
 
 #: A price cell's attributes -> its digits (:func:`_digits`): a report repeats a few styles.

@@ -22,7 +22,6 @@ from fxcost.summary.document import (  # noqa: F401  (the document's builders, p
     merged_cash,
     merged_statement_totals,
     merged_totals,
-    statement_totals,
     summary,
     totals,
 )

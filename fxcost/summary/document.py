@@ -20,8 +20,8 @@ from fxcost import __version__
 from fxcost.analysis.codes import factorize as codes_of
 from fxcost.importers.reconcile import cash_by_kind, cash_by_kind_each
 from fxcost.importers.tester import backtest_facts
-from fxcost.model import FORMATS, PrintedTotals
-from fxcost.portfolio import AccountBook, ImportedFile, Portfolio
+from fxcost.model import FORMATS
+from fxcost.portfolio import AccountBook, ImportedFile, Portfolio, newest_last
 
 STATEMENT_FIELDS = ("profit", "commission", "taxes", "swap", "closed_pl", "total_net_profit", "trades")
 
@@ -84,19 +84,6 @@ def totals(trades: pd.DataFrame | Mapping[str, pd.Series], cash: pd.DataFrame,
     }
 
 
-def statement_totals(printed: list[PrintedTotals]) -> dict:
-    """Printed totals; over several files a field is summed only when every file prints it."""
-    out: dict[str, Any] = {}
-    for name in STATEMENT_FIELDS:
-        values = [getattr(p, name) for p in printed]
-        if values and all(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values):
-            total = sum(values)
-            out[name] = int(total) if name == "trades" else _money(total)
-        else:
-            out[name] = None
-    return out
-
-
 #: Issue 11: what a statement prints about its cash (CashReconciliation.statement_totals), in ``statement_totals``.
 CASH_STATEMENT_FIELDS = ("deposit_withdrawal", "credit_facility", "balance", "floating_pl", "equity", "opening_balance")
 
@@ -126,7 +113,7 @@ def printed_totals(files: list[ImportedFile], books: Mapping[str, AccountBook],
         if len(each) == 1:
             accounts.append(each[0])
             continue
-        by_time = sorted(range(len(group)), key=lambda i: _made(group[i]))
+        by_time = sorted(range(len(group)), key=lambda i: newest_last(group[i].statement))
         book = books.get(key)
         overlap = book is not None and sum(len(f.statement.trades) + len(f.statement.cash) for f in group) > \
             len(book.trades) + len(book.cash)
@@ -162,12 +149,6 @@ def _printed_figures(f: ImportedFile, rate: float) -> dict[str, Any]:
 def _known_sum(values: list[Any]) -> Any:
     """The sum of ``values`` when none is None (and there is one), else None."""
     return sum(values) if values and all(v is not None for v in values) else None
-
-
-def _made(f: ImportedFile) -> tuple[bool, Any]:
-    """Sorts files by report time, those without one first (portfolio._book's order)."""
-    made = f.statement.account.report_time
-    return (made is not None, made or 0)
 
 
 def _files_by_account(portfolio: Portfolio) -> dict[str, list[ImportedFile]]:
